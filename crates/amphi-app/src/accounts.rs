@@ -1,0 +1,602 @@
+//! Self-service accounts: sign up, verify the address, sign in and out, reset or change the
+//! password, edit the profile.
+
+use crate::i18n::t_args;
+use crate::mail::{self, OutgoingMail};
+use crate::rate_limit::{self, Bucket};
+use crate::sessions::{self, SessionUser};
+use crate::tenants::Tenant;
+use crate::users::User;
+use crate::{blocking, App, RequestMeta};
+use amphi_auth::{password, token};
+use amphi_core::error::Fields;
+use amphi_core::tenant::SignupPolicy;
+use amphi_core::validate::{DisplayName, Email, Locale, NewPassword, TimeZone};
+use amphi_core::{Error, Result, TenantId, UserId};
+use amphi_db::entities::user;
+use amphi_db::repo::{audit, email_tokens, sessions as repo_s, users as repo_u};
+use chrono::Duration;
+use sea_orm::sea_query::Expr;
+use sea_orm::ConnectionTrait;
+use serde::Deserialize;
+
+/// Purpose of email-verification tokens.
+pub const VERIFY: &str = "verify_email";
+/// Purpose of password-reset tokens.
+pub const RESET: &str = "reset_password";
+
+/// The sign-up form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SignupForm {
+    /// Email.
+    #[serde(default)]
+    pub email: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Password.
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Creates an unverified account and mails a verification link.
+pub async fn sign_up(
+    app: &App,
+    tenant: &Tenant,
+    form: SignupForm,
+    locale: Locale,
+    meta: &RequestMeta,
+) -> Result<()> {
+    if tenant.signup_policy == SignupPolicy::Closed {
+        return Err(Error::Forbidden);
+    }
+    let mut f = Fields::new();
+    let email = f.check(Email::parse("email", &form.email));
+    let name = f.check(DisplayName::parse("name", &form.name));
+    let pw = f.check(NewPassword::parse("password", &form.password));
+    if let Some(e) = &email {
+        if !tenant.signup_policy.allows(e) {
+            f.push("email", "signup_domain_not_allowed");
+        }
+    }
+    f.finish()?;
+    let (Some(email), Some(name), Some(pw)) = (email, name, pw) else {
+        return Err(Error::Internal("validated fields missing".into()));
+    };
+    if repo_u::by_email(app.db.reader(), tenant.id, email.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(Error::field("email", "email_taken"));
+    }
+    let hash = blocking(move || password::hash(pw.expose()))
+        .await?
+        .map_err(Error::internal)?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let u = repo_u::insert(
+        &txn,
+        tenant.id,
+        repo_u::NewUser {
+            email: email.as_str().to_owned(),
+            name: name.as_str().to_owned(),
+            password_hash: Some(hash),
+            email_verified_at: None,
+            locale: Some(locale.tag().to_owned()),
+            time_zone: "UTC".into(),
+            is_platform_admin: false,
+            is_tenant_admin: false,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        Error::Conflict(_) => Error::field("email", "email_taken"),
+        e => e,
+    })?;
+    send_verification(&txn, app, tenant, &u, locale, meta).await?;
+    audit::record(
+        &txn,
+        audit::Event {
+            tenant: Some(tenant.id),
+            actor: Some(UserId(u.id)),
+            action: "account.signed_up",
+            target: Some(u.email.clone()),
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({}),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+async fn send_verification(
+    c: &impl ConnectionTrait,
+    app: &App,
+    tenant: &Tenant,
+    u: &user::Model,
+    locale: Locale,
+    meta: &RequestMeta,
+) -> Result<()> {
+    let now = app.now();
+    let tok = token::generate("");
+    email_tokens::insert(
+        c,
+        email_tokens::new_row(
+            tenant.id,
+            Some(u.id),
+            tok.hash,
+            VERIFY,
+            now,
+            now + Duration::hours(48),
+        ),
+    )
+    .await?;
+    let link = format!("{}/verify-email?token={}", meta.base_url, tok.plaintext);
+    let args = [
+        ("name", u.name.clone()),
+        ("site", tenant.name.clone()),
+        ("link", link),
+    ];
+    mail::enqueue(
+        c,
+        tenant.id,
+        OutgoingMail {
+            to: u.email.clone(),
+            subject: t_args(locale, "mail-verify-subject", &args),
+            text: t_args(locale, "mail-verify-body", &args),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Proves the address with the emailed token. Single use.
+pub async fn verify_email(
+    app: &App,
+    tenant: &Tenant,
+    token_plain: &str,
+    meta: &RequestMeta,
+) -> Result<User> {
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let Some(tok) = email_tokens::consume(
+        &txn,
+        tenant.id,
+        &token::hash(token_plain.trim()),
+        VERIFY,
+        now,
+    )
+    .await?
+    else {
+        return Err(Error::BadRequest("token_invalid"));
+    };
+    let uid = UserId(tok.user_id.ok_or(Error::BadRequest("token_invalid"))?);
+    repo_u::set(
+        &txn,
+        tenant.id,
+        uid,
+        vec![(user::Column::EmailVerifiedAt, Expr::value(now))],
+        now,
+    )
+    .await?;
+    let u = repo_u::by_id(&txn, tenant.id, uid)
+        .await?
+        .ok_or(Error::BadRequest("token_invalid"))?;
+    audit::record(
+        &txn,
+        audit::Event {
+            tenant: Some(tenant.id),
+            actor: Some(uid),
+            action: "account.email_verified",
+            target: Some(u.email.clone()),
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({}),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(u.into())
+}
+
+/// The sign-in form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SignInForm {
+    /// Email.
+    #[serde(default)]
+    pub email: String,
+    /// Password.
+    #[serde(default)]
+    pub password: String,
+}
+
+fn login_buckets(app: &App, tenant: TenantId, email: &str, ip: Option<&str>) -> Vec<Bucket> {
+    let s = &app.config.security;
+    let mut v = vec![Bucket {
+        key: format!("login:acct:{tenant}:{email}"),
+        max: s.login_attempts_per_account,
+    }];
+    if let Some(ip) = ip {
+        v.push(Bucket {
+            key: format!("login:ip:{ip}"),
+            max: s.login_attempts_per_ip,
+        });
+    }
+    v
+}
+
+/// Checks the password and opens a new session (a fresh id: any earlier cookie is not reused).
+/// Unknown email and wrong password give the same error, in the same time.
+pub async fn sign_in(
+    app: &App,
+    tenant: &Tenant,
+    form: SignInForm,
+    locale: Locale,
+    meta: &RequestMeta,
+) -> Result<(String, User)> {
+    let email_raw = form.email.trim().to_lowercase();
+    if email_raw.is_empty() || form.password.is_empty() {
+        let mut f = Fields::new();
+        if email_raw.is_empty() {
+            f.push("email", "required");
+        }
+        if form.password.is_empty() {
+            f.push("password", "required");
+        }
+        f.finish()?;
+    }
+    if email_raw.len() > Email::MAX_LEN || form.password.chars().count() > NewPassword::MAX_CHARS {
+        return Err(Error::Unauthenticated);
+    }
+    let buckets = login_buckets(app, tenant.id, &email_raw, meta.ip.as_deref());
+    if let Err(e) = rate_limit::check(app, &buckets).await {
+        record_failure(app, tenant, &email_raw, "rate_limited", meta).await?;
+        return Err(e);
+    }
+    let found = repo_u::by_email(app.db.reader(), tenant.id, &email_raw).await?;
+    let pw = form.password.clone();
+    let ok = match found.as_ref().and_then(|u| u.password_hash.clone()) {
+        Some(h) => blocking(move || password::verify(&pw, &h)).await?,
+        None => {
+            blocking(move || password::verify_dummy(&pw)).await?;
+            false
+        }
+    };
+    let Some(u) = found.filter(|u| ok && u.active) else {
+        rate_limit::hit(app, &buckets).await?;
+        record_failure(app, tenant, &email_raw, "invalid_credentials", meta).await?;
+        return Err(Error::Unauthenticated);
+    };
+    if u.email_verified_at.is_none() {
+        let txn = app.db.begin().await?;
+        send_verification(
+            &txn,
+            app,
+            tenant,
+            &u,
+            u.locale
+                .as_deref()
+                .and_then(Locale::from_tag)
+                .unwrap_or(locale),
+            meta,
+        )
+        .await?;
+        txn.commit().await.map_err(Error::internal)?;
+        return Err(Error::Conflict("email_not_verified"));
+    }
+    rate_limit::clear(app, &buckets[0].key).await?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), meta).await?;
+    repo_u::set(
+        &txn,
+        tenant.id,
+        UserId(u.id),
+        vec![(user::Column::LastSignInAt, Expr::value(now))],
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        audit::Event {
+            tenant: Some(tenant.id),
+            actor: Some(UserId(u.id)),
+            action: "sign_in.success",
+            target: Some(u.email.clone()),
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({ "provider": "password" }),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok((cookie, u.into()))
+}
+
+async fn record_failure(
+    app: &App,
+    tenant: &Tenant,
+    email: &str,
+    reason: &str,
+    meta: &RequestMeta,
+) -> Result<()> {
+    audit::record(
+        app.db.writer(),
+        audit::Event {
+            tenant: Some(tenant.id),
+            actor: None,
+            action: "sign_in.failure",
+            target: Some(email.chars().take(254).collect()),
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({ "provider": "password", "reason": reason }),
+        },
+        app.now(),
+    )
+    .await
+}
+
+/// Mails a single-use reset link if the account exists. Answers the same either way.
+pub async fn request_password_reset(
+    app: &App,
+    tenant: &Tenant,
+    email: &str,
+    locale: Locale,
+    meta: &RequestMeta,
+) -> Result<()> {
+    let email = Email::parse("email", email)?;
+    // One reset mail per address per window at most, so the form cannot be used to spam.
+    let bucket = [Bucket {
+        key: format!("reset:{}:{}", tenant.id, email.as_str()),
+        max: 3,
+    }];
+    if rate_limit::check(app, &bucket).await.is_err() {
+        return Ok(());
+    }
+    rate_limit::hit(app, &bucket).await?;
+    let Some(u) = repo_u::by_email(app.db.reader(), tenant.id, email.as_str()).await? else {
+        return Ok(());
+    };
+    if !u.active {
+        return Ok(());
+    }
+    let now = app.now();
+    let tok = token::generate("");
+    let txn = app.db.begin().await?;
+    email_tokens::void_for_user(&txn, tenant.id, u.id, RESET, now).await?;
+    email_tokens::insert(
+        &txn,
+        email_tokens::new_row(
+            tenant.id,
+            Some(u.id),
+            tok.hash,
+            RESET,
+            now,
+            now + Duration::hours(1),
+        ),
+    )
+    .await?;
+    let locale = u
+        .locale
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .unwrap_or(locale);
+    let link = format!("{}/password/reset?token={}", meta.base_url, tok.plaintext);
+    let args = [
+        ("name", u.name.clone()),
+        ("site", tenant.name.clone()),
+        ("link", link),
+    ];
+    mail::enqueue(
+        &txn,
+        tenant.id,
+        OutgoingMail {
+            to: u.email.clone(),
+            subject: t_args(locale, "mail-reset-subject", &args),
+            text: t_args(locale, "mail-reset-body", &args),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        audit::Event {
+            tenant: Some(tenant.id),
+            actor: Some(UserId(u.id)),
+            action: "password.reset_requested",
+            target: Some(u.email.clone()),
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({}),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// Whether a reset token is still usable (to show the form or a clear error first).
+pub async fn reset_token_valid(app: &App, tenant: &Tenant, token_plain: &str) -> Result<bool> {
+    let tok = email_tokens::find(
+        app.db.reader(),
+        tenant.id,
+        &token::hash(token_plain.trim()),
+        RESET,
+    )
+    .await?;
+    Ok(tok.is_some_and(|t| t.used_at.is_none() && t.expires_at > app.now()))
+}
+
+/// Sets a new password with a reset token; ends every session of the account.
+pub async fn reset_password(
+    app: &App,
+    tenant: &Tenant,
+    token_plain: &str,
+    new_password: &str,
+    meta: &RequestMeta,
+) -> Result<()> {
+    let pw = NewPassword::parse("password", new_password)?;
+    if !reset_token_valid(app, tenant, token_plain).await? {
+        return Err(Error::BadRequest("token_invalid"));
+    }
+    let hash = blocking(move || password::hash(pw.expose()))
+        .await?
+        .map_err(Error::internal)?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let Some(tok) = email_tokens::consume(
+        &txn,
+        tenant.id,
+        &token::hash(token_plain.trim()),
+        RESET,
+        now,
+    )
+    .await?
+    else {
+        return Err(Error::BadRequest("token_invalid"));
+    };
+    let uid = UserId(tok.user_id.ok_or(Error::BadRequest("token_invalid"))?);
+    // The link came to the mailbox, so the address is proven too.
+    let verified = repo_u::by_id(&txn, tenant.id, uid)
+        .await?
+        .and_then(|u| u.email_verified_at)
+        .unwrap_or(now);
+    repo_u::set(
+        &txn,
+        tenant.id,
+        uid,
+        vec![
+            (user::Column::PasswordHash, Expr::value(hash)),
+            (user::Column::EmailVerifiedAt, Expr::value(verified)),
+        ],
+        now,
+    )
+    .await?;
+    repo_s::delete_for_user(&txn, tenant.id, uid, None).await?;
+    audit::record(
+        &txn,
+        audit::Event {
+            tenant: Some(tenant.id),
+            actor: Some(uid),
+            action: "password.reset",
+            target: None,
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({}),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// Changes the password after checking the current one; other sessions end.
+pub async fn change_password(
+    app: &App,
+    su: &SessionUser,
+    current: &str,
+    new_password: &str,
+    meta: &RequestMeta,
+) -> Result<()> {
+    let pw = NewPassword::parse("new_password", new_password)?;
+    let u = repo_u::by_id(app.db.reader(), su.user.tenant_id, su.user.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let cur = current.to_owned();
+    let ok = match u.password_hash.clone() {
+        Some(h) => blocking(move || password::verify(&cur, &h)).await?,
+        None => false,
+    };
+    if !ok {
+        return Err(Error::field("current_password", "password_wrong"));
+    }
+    let hash = blocking(move || password::hash(pw.expose()))
+        .await?
+        .map_err(Error::internal)?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    repo_u::set(
+        &txn,
+        su.user.tenant_id,
+        su.user.id,
+        vec![(user::Column::PasswordHash, Expr::value(hash))],
+        now,
+    )
+    .await?;
+    repo_s::delete_for_user(&txn, su.user.tenant_id, su.user.id, Some(&su.session_id)).await?;
+    audit::record(
+        &txn,
+        audit::Event {
+            tenant: Some(su.user.tenant_id),
+            actor: Some(su.user.id),
+            action: "password.changed",
+            target: None,
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({}),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// The profile form as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileForm {
+    /// Display name.
+    pub name: Option<String>,
+    /// `en` or `fr`; empty for "follow my browser".
+    pub locale: Option<String>,
+    /// IANA time zone.
+    pub time_zone: Option<String>,
+}
+
+/// Updates one's own name, language and time zone.
+pub async fn update_profile(app: &App, user: &User, form: ProfileForm) -> Result<User> {
+    let mut f = Fields::new();
+    let mut changes = Vec::new();
+    if let Some(n) = &form.name {
+        if let Some(n) = f.check(DisplayName::parse("name", n)) {
+            changes.push((user::Column::Name, Expr::value(n.as_str().to_owned())));
+        }
+    }
+    if let Some(l) = &form.locale {
+        if l.trim().is_empty() {
+            changes.push((user::Column::Locale, Expr::value(Option::<String>::None)));
+        } else if let Some(l) = f.check(Locale::parse("locale", l)) {
+            changes.push((user::Column::Locale, Expr::value(l.tag().to_owned())));
+        }
+    }
+    if let Some(tz) = &form.time_zone {
+        if let Some(tz) = f.check(TimeZone::parse("time_zone", tz)) {
+            changes.push((user::Column::TimeZone, Expr::value(tz.as_str().to_owned())));
+        }
+    }
+    f.finish()?;
+    let now = app.now();
+    if !changes.is_empty() {
+        repo_u::set(app.db.writer(), user.tenant_id, user.id, changes, now).await?;
+    }
+    repo_u::by_id(app.db.writer(), user.tenant_id, user.id)
+        .await?
+        .map(User::from)
+        .ok_or(Error::NotFound)
+}
+
+/// Sets only the preferred language (the language switcher of a signed-in user).
+pub async fn set_locale(app: &App, user: &User, locale: Locale) -> Result<()> {
+    repo_u::set(
+        app.db.writer(),
+        user.tenant_id,
+        user.id,
+        vec![(user::Column::Locale, Expr::value(locale.tag().to_owned()))],
+        app.now(),
+    )
+    .await?;
+    Ok(())
+}

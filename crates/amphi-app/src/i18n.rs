@@ -1,0 +1,58 @@
+//! French and English messages from Fluent files (`locales/{en,fr}/*.ftl`), embedded at build
+//! time. Used by the web templates and by mail bodies.
+
+use amphi_core::validate::Locale;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "../../locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static LANGS: LazyLock<[(Locale, LanguageIdentifier); 2]> = LazyLock::new(|| {
+    [
+        (Locale::En, fluent_templates::langid!("en")),
+        (Locale::Fr, fluent_templates::langid!("fr")),
+    ]
+});
+
+fn lang(l: Locale) -> &'static LanguageIdentifier {
+    let langs = &*LANGS;
+    if l == Locale::Fr {
+        &langs[1].1
+    } else {
+        &langs[0].1
+    }
+}
+
+/// The message `key` in `locale` (the key itself if no language has it).
+pub fn t(locale: Locale, key: &str) -> String {
+    LOCALES
+        .try_lookup(lang(locale), key)
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// The message `key` with named arguments.
+pub fn t_args(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(lang(locale), key, &map)
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// Whether `key` exists in `locale` itself (used by the test that both files are complete).
+pub fn has(locale: Locale, key: &str) -> bool {
+    LOCALES
+        .lookup_single_language::<&str>(lang(locale), key, None)
+        .is_ok()
+}

@@ -1,0 +1,97 @@
+//! Amphi use cases. Each public function is one thing a person or a job does: it checks the
+//! permission policy, opens one transaction, applies core rules, calls repositories, records
+//! audit events and enqueues jobs. The UI, the API, the CLI and the worker all call these.
+
+pub mod accounts;
+pub mod api_tokens;
+pub mod config;
+pub mod i18n;
+pub mod mail;
+pub mod ops;
+pub mod rate_limit;
+pub mod sessions;
+pub mod setup;
+pub mod tenants;
+pub mod users;
+
+use amphi_core::{Clock, Error, Result};
+use amphi_db::Db;
+use std::sync::Arc;
+
+pub use amphi_core;
+pub use amphi_db;
+pub use config::Config;
+
+/// Everything a use case needs: the database, configuration, the clock and the platform secret.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The database.
+    pub db: Db,
+    /// Configuration (validated).
+    pub config: Arc<Config>,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    secret: Arc<Vec<u8>>,
+    /// Tenant lookups by host, cached for a few seconds.
+    pub tenant_cache: Arc<tenants::TenantCache>,
+}
+
+impl App {
+    /// Builds the application over a migrated database. The platform secret (for CSRF tokens
+    /// and signed values) lives in the database so that every node shares it.
+    pub async fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> Result<Self> {
+        let fresh = amphi_auth::token::random_hex(32);
+        let secret =
+            amphi_db::repo::settings::get_or_init(db.writer(), "platform_secret", &fresh).await?;
+        let secret = hex::decode(secret)
+            .map_err(|_| Error::Internal("platform_secret is not hex".into()))?;
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            clock,
+            secret: Arc::new(secret),
+            tenant_cache: Arc::new(tenants::TenantCache::default()),
+        })
+    }
+
+    /// Current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The platform secret (HMAC key).
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
+    }
+}
+
+/// Facts about the request a use case runs for: where it came from, for audit and links.
+#[derive(Debug, Clone)]
+pub struct RequestMeta {
+    /// Client address.
+    pub ip: Option<String>,
+    /// Browser, truncated.
+    pub user_agent: Option<String>,
+    /// `scheme://host` of the tenant site the request came to, for links in mails.
+    pub base_url: String,
+}
+
+impl RequestMeta {
+    /// Metadata for the command line and jobs.
+    pub fn cli(base_url: &str) -> Self {
+        Self {
+            ip: None,
+            user_agent: Some("amphi-cli".into()),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+/// Runs CPU-heavy work (password hashing) off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(Error::internal)
+}

@@ -1,0 +1,152 @@
+//! Server-side sessions: a random cookie, its hash in the database, idle and absolute expiry,
+//! rotation on sign-in, and "sign out everywhere".
+
+use crate::tenants::Tenant;
+use crate::users::User;
+use crate::{App, RequestMeta};
+use amphi_auth::token;
+use amphi_core::{Error, Result, TenantId, UserId};
+use amphi_db::entities::session;
+use amphi_db::repo::sessions as repo_s;
+use chrono::Duration;
+use sea_orm::ConnectionTrait;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "amphi_session";
+
+/// A signed-in user found from a session cookie.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    /// Hash of the cookie (the session's id).
+    pub session_id: String,
+    /// The account.
+    pub user: User,
+}
+
+/// Opens a session for `user` and returns the cookie value.
+pub async fn start(
+    c: &impl ConnectionTrait,
+    app: &App,
+    tenant: TenantId,
+    user: UserId,
+    meta: &RequestMeta,
+) -> Result<String> {
+    let t = token::generate("");
+    let now = app.now();
+    repo_s::insert(
+        c,
+        session::Model {
+            id: t.hash,
+            tenant_id: tenant.0,
+            user_id: user.0,
+            ip: meta.ip.clone(),
+            user_agent: meta
+                .user_agent
+                .as_deref()
+                .map(|u| u.chars().take(400).collect()),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + Duration::hours(app.config.security.session_absolute_hours),
+        },
+    )
+    .await?;
+    Ok(t.plaintext)
+}
+
+/// The user behind a session cookie on this tenant, if the session is alive. One query; the
+/// last-seen time is written at most once a minute.
+pub async fn authenticate(app: &App, tenant: &Tenant, cookie: &str) -> Result<Option<SessionUser>> {
+    if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let id = token::hash(cookie);
+    let Some((s, u)) = repo_s::with_user(app.db.reader(), &id).await? else {
+        return Ok(None);
+    };
+    let now = app.now();
+    let idle = Duration::minutes(app.config.security.session_idle_minutes);
+    if s.tenant_id != tenant.id.0
+        || u.tenant_id != tenant.id.0
+        || !u.active
+        || s.expires_at <= now
+        || s.last_seen_at + idle <= now
+    {
+        return Ok(None);
+    }
+    if now - s.last_seen_at > Duration::seconds(60) {
+        repo_s::touch(app.db.writer(), &id, now).await?;
+    }
+    Ok(Some(SessionUser {
+        session_id: id,
+        user: u.into(),
+    }))
+}
+
+/// Ends one session (sign out).
+pub async fn end(app: &App, session_id: &str) -> Result<()> {
+    repo_s::delete(app.db.writer(), session_id).await
+}
+
+/// Ends every session of the user, this one included.
+pub async fn end_everywhere(app: &App, su: &SessionUser, meta: &RequestMeta) -> Result<u64> {
+    let txn = app.db.begin().await?;
+    let n = repo_s::delete_for_user(&txn, su.user.tenant_id, su.user.id, None).await?;
+    amphi_db::repo::audit::record(
+        &txn,
+        amphi_db::repo::audit::Event {
+            tenant: Some(su.user.tenant_id),
+            actor: Some(su.user.id),
+            action: "session.signed_out_everywhere",
+            target: Some(su.user.email.clone()),
+            ip: meta.ip.clone(),
+            detail: serde_json::json!({ "sessions": n }),
+        },
+        app.now(),
+    )
+    .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(n)
+}
+
+/// A session as the account page lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SessionInfo {
+    /// Whether it is the one making the request.
+    pub current: bool,
+    /// Client address at sign-in.
+    pub ip: Option<String>,
+    /// Browser at sign-in.
+    pub user_agent: Option<String>,
+    /// Sign-in time.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Last activity (to the minute).
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The user's open sessions.
+pub async fn list(app: &App, su: &SessionUser) -> Result<Vec<SessionInfo>> {
+    Ok(
+        repo_s::for_user(app.db.reader(), su.user.tenant_id, su.user.id)
+            .await?
+            .into_iter()
+            .map(|s| SessionInfo {
+                current: s.id == su.session_id,
+                ip: s.ip,
+                user_agent: s.user_agent,
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+            })
+            .collect(),
+    )
+}
+
+/// Deletes expired sessions (housekeeping job).
+pub async fn prune(app: &App) -> Result<u64> {
+    let now = app.now();
+    repo_s::delete_expired(
+        app.db.writer(),
+        now,
+        now - Duration::minutes(app.config.security.session_idle_minutes),
+    )
+    .await
+}

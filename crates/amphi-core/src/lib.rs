@@ -1,0 +1,13 @@
+//! Amphi domain types and rules. No I/O: everything here is a pure function or a plain value,
+//! so the rules can be tested exhaustively and shared by the UI, the API, the CLI and jobs.
+
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod policy;
+pub mod tenant;
+pub mod validate;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{Error, FieldError, Result};
+pub use ids::{TenantId, UserId};

@@ -1,0 +1,204 @@
+//! The durable job queue. Producers insert rows (inside their own transaction, so a job exists
+//! exactly when the change that wants it commits); workers claim due rows with a lease, run them,
+//! and mark them done, or failed with exponential backoff, or dead after the last attempt.
+
+use crate::entities::job;
+use crate::{dialect, Db, DbResultExt};
+use amphi_core::{Result, TenantId};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
+    Statement, Value,
+};
+use uuid::Uuid;
+
+/// Waiting to run (at `run_at`).
+pub const QUEUED: &str = "queued";
+/// Claimed by a worker until `locked_until`.
+pub const RUNNING: &str = "running";
+/// Finished successfully.
+pub const DONE: &str = "done";
+/// Failed on every attempt; kept for inspection.
+pub const DEAD: &str = "dead";
+
+/// A job to enqueue.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// Tenant the job works for, if any.
+    pub tenant: Option<TenantId>,
+    /// Handler name (`mail.send`, …).
+    pub kind: String,
+    /// Handler input as JSON.
+    pub payload: serde_json::Value,
+    /// How many tries before the job is dead.
+    pub max_attempts: i32,
+    /// Earliest start.
+    pub run_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a job; returns its id.
+pub async fn enqueue(c: &impl ConnectionTrait, j: NewJob, now: DateTime<Utc>) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    job::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(j.tenant.map(|t| t.0)),
+        kind: Set(j.kind),
+        payload: Set(j.payload.to_string()),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        max_attempts: Set(j.max_attempts.max(1)),
+        run_at: Set(j.run_at.unwrap_or(now)),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        finished_at: Set(None),
+    }
+    .insert(c)
+    .await
+    .db()?;
+    Ok(id)
+}
+
+/// Claims up to `limit` due jobs (and jobs whose worker died: lease expired) for `lease`.
+/// On PostgreSQL concurrent workers skip each other's rows; on SQLite the single writer makes
+/// the claim exclusive.
+pub async fn claim(
+    db: &Db,
+    limit: u64,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<job::Model>> {
+    let backend = db.backend();
+    let sql = format!(
+        "UPDATE jobs SET status = '{RUNNING}', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
+         WHERE id IN (SELECT id FROM jobs \
+           WHERE (status = '{QUEUED}' AND run_at <= $2) OR (status = '{RUNNING}' AND locked_until < $2) \
+           ORDER BY run_at LIMIT $3 {}) \
+         RETURNING *",
+        dialect::skip_locked(backend)
+    );
+    let stmt = Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            Value::from(now + lease),
+            Value::from(now),
+            Value::from(limit as i64),
+        ],
+    );
+    job::Model::find_by_statement(stmt)
+        .all(db.writer())
+        .await
+        .db()
+}
+
+/// Marks a job done; `redact` replaces its payload (mail bodies carry one-time links).
+pub async fn complete(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    redact: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut q = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(DONE))
+        .col_expr(job::Column::FinishedAt, Expr::value(now))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(job::Column::Id.eq(id));
+    if redact {
+        q = q.col_expr(job::Column::Payload, Expr::value("{}"));
+    }
+    q.exec(c).await.db()?;
+    Ok(())
+}
+
+/// Backoff before attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at one hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = attempts.clamp(1, 12) - 1;
+    Duration::seconds((10i64 << exp).min(3600))
+}
+
+/// Records a failure: requeued with backoff, or dead after the last attempt. Returns the new status.
+pub async fn fail(
+    c: &impl ConnectionTrait,
+    j: &job::Model,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<&'static str> {
+    let dead = j.attempts >= j.max_attempts;
+    let status = if dead { DEAD } else { QUEUED };
+    let mut q = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(status))
+        .col_expr(job::Column::LastError, Expr::value(truncate(error, 2000)))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(job::Column::Id.eq(j.id));
+    if dead {
+        q = q.col_expr(job::Column::FinishedAt, Expr::value(now));
+    } else {
+        q = q.col_expr(job::Column::RunAt, Expr::value(now + backoff(j.attempts)));
+    }
+    q.exec(c).await.db()?;
+    Ok(status)
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// Number of jobs per status, for metrics and the admin page.
+pub async fn depth(c: &impl ConnectionTrait) -> Result<Vec<(String, i64)>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        status: String,
+        n: i64,
+    }
+    let stmt = Statement::from_string(
+        c.get_database_backend(),
+        "SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running', 'dead') GROUP BY status",
+    );
+    Ok(Row::find_by_statement(stmt)
+        .all(c)
+        .await
+        .db()?
+        .into_iter()
+        .map(|r| (r.status, r.n))
+        .collect())
+}
+
+/// A job by id (tests and the admin page).
+pub async fn by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<job::Model>> {
+    job::Entity::find_by_id(id).one(c).await.db()
+}
+
+/// Deletes finished jobs older than `before` (housekeeping).
+pub async fn prune_done(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
+    Ok(job::Entity::delete_many()
+        .filter(job::Column::Status.eq(DONE))
+        .filter(job::Column::FinishedAt.lt(before))
+        .exec(c)
+        .await
+        .db()?
+        .rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        assert_eq!(backoff(1), Duration::seconds(10));
+        assert_eq!(backoff(2), Duration::seconds(20));
+        assert_eq!(backoff(3), Duration::seconds(40));
+        assert_eq!(backoff(20), Duration::seconds(3600));
+    }
+}

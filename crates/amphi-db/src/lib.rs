@@ -1,0 +1,286 @@
+//! Amphi storage. One migration tree for SQLite and PostgreSQL, entities, repositories that
+//! take the tenant scope as an argument, the job queue, and the test database harness.
+
+pub mod dialect;
+pub mod entities;
+pub mod jobs;
+pub mod migration;
+pub mod repo;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use amphi_core::{Error, Result};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::sqlx::ConnectOptions as _;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqlxPostgresConnector, SqlxSqliteConnector, Statement, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sea_orm;
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// `sqlite://path?mode=rwc` or `postgres://…`.
+    pub url: String,
+    /// Optional PostgreSQL streaming replica for reads that tolerate lag.
+    pub replica_url: Option<String>,
+    /// Upper bound of pooled connections (readers on SQLite).
+    pub max_connections: u32,
+    /// How long a request waits for a free connection.
+    pub acquire_timeout: Duration,
+}
+
+impl DbOptions {
+    /// Options with the pool sized to the machine.
+    pub fn new(url: impl Into<String>) -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2) as u32;
+        Self {
+            url: url.into(),
+            replica_url: None,
+            max_connections: (cores * 4).clamp(4, 32),
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The database: a writer, consistent readers and lag-tolerant readers.
+///
+/// SQLite has one writer connection (no two writers ever contend for the lock) and a pool of
+/// readers that WAL lets run beside it. PostgreSQL has one pool for the primary, and an
+/// optional replica pool for reads that may lag.
+#[derive(Debug, Clone)]
+pub struct Db {
+    writer: DatabaseConnection,
+    reader: DatabaseConnection,
+    replica: DatabaseConnection,
+    backend: DbBackend,
+}
+
+impl Db {
+    /// Opens the pools. A SQLite file and its folder are created if missing.
+    pub async fn connect(opts: &DbOptions) -> Result<Self> {
+        if opts.url.starts_with("sqlite:") {
+            let base = SqliteConnectOptions::from_str(&opts.url)
+                .map_err(|e| {
+                    Error::Internal(format!("database.url is not a valid SQLite URL: {e}"))
+                })?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-16000")
+                .disable_statement_logging();
+            if let Some(parent) = std::path::Path::new(base.get_filename()).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        Error::Internal(format!(
+                            "cannot create database folder {}: {e}",
+                            parent.display()
+                        ))
+                    })?;
+                }
+            }
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(opts.acquire_timeout.max(Duration::from_secs(10)))
+                .connect_with(base.clone())
+                .await
+                .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
+            let reader = SqlitePoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(opts.acquire_timeout)
+                .connect_with(base)
+                .await
+                .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
+            let reader = SqlxSqliteConnector::from_sqlx_sqlite_pool(reader);
+            Ok(Self {
+                writer: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+                replica: reader.clone(),
+                reader,
+                backend: DbBackend::Sqlite,
+            })
+        } else if opts.url.starts_with("postgres:") || opts.url.starts_with("postgresql:") {
+            let pg = |url: &str| -> Result<PgConnectOptions> {
+                Ok(PgConnectOptions::from_str(url)
+                    .map_err(|e| Error::Internal(format!("not a valid PostgreSQL URL: {e}")))?
+                    .disable_statement_logging())
+            };
+            let pool = |o: PgConnectOptions| async move {
+                PgPoolOptions::new()
+                    .max_connections(opts.max_connections)
+                    .acquire_timeout(opts.acquire_timeout)
+                    .connect_with(o)
+                    .await
+                    .map_err(|e| Error::Internal(format!("cannot connect to PostgreSQL: {e}")))
+            };
+            let primary =
+                SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(&opts.url)?).await?);
+            let replica = match &opts.replica_url {
+                Some(u) => SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(u)?).await?),
+                None => primary.clone(),
+            };
+            Ok(Self {
+                writer: primary.clone(),
+                reader: primary,
+                replica,
+                backend: DbBackend::Postgres,
+            })
+        } else {
+            Err(Error::Internal(
+                "database.url must start with sqlite: or postgres:".to_owned(),
+            ))
+        }
+    }
+
+    /// The connection for writes and for reads inside a write.
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.writer
+    }
+
+    /// Consistent reads: they see every committed write (the primary on PostgreSQL).
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+
+    /// Reads that tolerate replication lag (catalog pages, reports).
+    pub fn replica(&self) -> &DatabaseConnection {
+        &self.replica
+    }
+
+    /// Which SQL dialect.
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<DatabaseTransaction> {
+        self.writer.begin().await.map_err(db_err)
+    }
+
+    /// Applies pending migrations; refuses if the schema is newer than this binary.
+    pub async fn migrate(&self) -> Result<usize> {
+        match self.schema_status().await? {
+            SchemaStatus::NewerThanBinary(names) => Err(newer_schema_error(&names)),
+            SchemaStatus::Pending(n) => {
+                migration::Migrator::up(&self.writer, None)
+                    .await
+                    .map_err(db_err)?;
+                Ok(n)
+            }
+            SchemaStatus::Current => Ok(0),
+        }
+    }
+
+    /// Compares the applied migrations with those this binary knows.
+    pub async fn schema_status(&self) -> Result<SchemaStatus> {
+        let known = migration::known_migrations();
+        let applied: Vec<String> = match self
+            .reader
+            .query_all(Statement::from_string(
+                self.backend,
+                "SELECT version FROM seaql_migrations",
+            ))
+            .await
+        {
+            Ok(rows) => rows
+                .iter()
+                .filter_map(|r| r.try_get::<String>("", "version").ok())
+                .collect(),
+            // No migration table yet: a fresh database.
+            Err(_) => Vec::new(),
+        };
+        let unknown: Vec<String> = applied
+            .iter()
+            .filter(|a| !known.contains(a))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Ok(SchemaStatus::NewerThanBinary(unknown));
+        }
+        let pending = known.iter().filter(|k| !applied.contains(k)).count();
+        Ok(if pending == 0 {
+            SchemaStatus::Current
+        } else {
+            SchemaStatus::Pending(pending)
+        })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        self.reader.ping().await.is_ok()
+    }
+
+    /// Pool sizes for metrics: (open connections, idle connections).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self.backend {
+            DbBackend::Sqlite => {
+                let p = self.reader.get_sqlite_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            _ => {
+                let p = self.writer.get_postgres_connection_pool();
+                (p.size(), p.num_idle())
+            }
+        }
+    }
+
+    /// Closes every pool (end of process or test).
+    pub async fn close(self) {
+        let _ = self.writer.close().await;
+        let _ = self.reader.close().await;
+    }
+}
+
+/// How the schema in the database compares with this binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaStatus {
+    /// Everything applied.
+    Current,
+    /// This many migrations wait to be applied.
+    Pending(usize),
+    /// The database was migrated by a newer Amphi: these migrations are unknown here.
+    NewerThanBinary(Vec<String>),
+}
+
+fn newer_schema_error(names: &[String]) -> Error {
+    Error::Internal(format!(
+        "the database schema is newer than this amphi binary (unknown migrations: {}); \
+         run the newer amphi version, or restore a backup made for this one",
+        names.join(", ")
+    ))
+}
+
+/// Maps a database error to the domain error: unique violations become conflicts.
+pub fn db_err(e: DbErr) -> Error {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::Conflict("already_exists"),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+            Error::BadRequest("reference_invalid")
+        }
+        _ => Error::Internal(e.to_string()),
+    }
+}
+
+/// `.db()` on sea-orm results.
+pub trait DbResultExt<T> {
+    /// Converts the error with [`db_err`].
+    fn db(self) -> Result<T>;
+}
+
+impl<T> DbResultExt<T> for std::result::Result<T, DbErr> {
+    fn db(self) -> Result<T> {
+        self.map_err(db_err)
+    }
+}

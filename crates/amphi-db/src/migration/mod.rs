@@ -1,0 +1,24 @@
+//! ONE migration tree for SQLite and PostgreSQL. Migrations use sea-query's schema builder so
+//! the same code produces each backend's DDL; a migration never changes once released.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+/// All migrations, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
+
+/// Names of the migrations this binary knows.
+pub fn known_migrations() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
+}

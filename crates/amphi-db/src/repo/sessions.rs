@@ -1,0 +1,99 @@
+//! Server-side sessions. The cookie holds a random secret; the table holds its SHA-256.
+
+use crate::entities::{session, user};
+use crate::DbResultExt;
+use amphi_core::{Result, TenantId, UserId};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// Inserts a session.
+pub async fn insert(c: &impl ConnectionTrait, s: session::Model) -> Result<()> {
+    let am: session::ActiveModel = s.into();
+    am.insert(c).await.db()?;
+    Ok(())
+}
+
+/// A session and its user in one query (the per-request cost).
+pub async fn with_user(
+    c: &impl ConnectionTrait,
+    id_hash: &str,
+) -> Result<Option<(session::Model, user::Model)>> {
+    let row = session::Entity::find_by_id(id_hash.to_owned())
+        .find_also_related(user::Entity)
+        .one(c)
+        .await
+        .db()?;
+    Ok(row.and_then(|(s, u)| u.map(|u| (s, u))))
+}
+
+/// Records activity (the caller throttles this to once a minute per session).
+pub async fn touch(c: &impl ConnectionTrait, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(now))
+        .filter(session::Column::Id.eq(id_hash))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Deletes one session.
+pub async fn delete(c: &impl ConnectionTrait, id_hash: &str) -> Result<()> {
+    session::Entity::delete_by_id(id_hash.to_owned())
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Deletes every session of a user, but `keep` if given; returns how many went.
+pub async fn delete_for_user(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: UserId,
+    keep: Option<&str>,
+) -> Result<u64> {
+    let mut q = session::Entity::delete_many()
+        .filter(session::Column::TenantId.eq(tenant.0))
+        .filter(session::Column::UserId.eq(user.0));
+    if let Some(k) = keep {
+        q = q.filter(session::Column::Id.ne(k));
+    }
+    Ok(q.exec(c).await.db()?.rows_affected)
+}
+
+/// The sessions of a user, newest first.
+pub async fn for_user(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: UserId,
+) -> Result<Vec<session::Model>> {
+    session::Entity::find()
+        .filter(session::Column::TenantId.eq(tenant.0))
+        .filter(session::Column::UserId.eq(user.0))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(c)
+        .await
+        .db()
+}
+
+/// Removes sessions past their absolute expiry or idle since `idle_before`.
+pub async fn delete_expired(
+    c: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    idle_before: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::LastSeenAt.lte(idle_before)),
+        )
+        .exec(c)
+        .await
+        .db()?
+        .rows_affected)
+}

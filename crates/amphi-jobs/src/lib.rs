@@ -1,0 +1,154 @@
+//! The background worker: claims due jobs from the queue table and runs their handlers. Runs in
+//! `amphi serve` (in-process) and as separate `amphi worker` processes; any number may run at once.
+
+pub mod mailer;
+
+use amphi_app::App;
+use amphi_db::entities::job;
+use amphi_db::jobs;
+use chrono::Duration;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// Sends the messages of `mail.send` jobs.
+pub use mailer::Mailer;
+
+/// What a handler reports.
+pub type JobResult = Result<(), String>;
+
+/// The worker: the app, the mailer and the polling settings.
+#[derive(Clone)]
+pub struct Worker {
+    app: App,
+    mailer: Arc<Mailer>,
+}
+
+/// How long a claimed job is reserved; a worker that dies frees it after this.
+const LEASE: i64 = 300;
+
+impl Worker {
+    /// A worker over the app; the mailer follows the mail configuration.
+    pub fn new(app: App) -> anyhow::Result<Self> {
+        let mailer = Mailer::from_config(&app.config.mail)?;
+        Ok(Self {
+            app,
+            mailer: Arc::new(mailer),
+        })
+    }
+
+    /// Claims and runs every due job once; returns how many ran. Tests call this directly.
+    pub async fn run_due(&self) -> anyhow::Result<usize> {
+        let mut total = 0;
+        loop {
+            let batch = jobs::claim(
+                &self.app.db,
+                self.app.config.worker.concurrency as u64,
+                Duration::seconds(LEASE),
+                self.app.now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("claiming jobs: {e}"))?;
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            total += batch.len();
+            let runs = batch.into_iter().map(|j| {
+                let w = self.clone();
+                tokio::spawn(async move { w.run_one(j).await })
+            });
+            for r in futures_join(runs).await {
+                if let Err(e) = r {
+                    tracing::error!(error = %e, "job task panicked");
+                }
+            }
+        }
+    }
+
+    async fn run_one(&self, j: job::Model) {
+        let started = std::time::Instant::now();
+        let outcome = self.dispatch(&j).await;
+        let now = self.app.now();
+        let kind = j.kind.clone();
+        match outcome {
+            Ok(()) => {
+                let redact = j.kind == amphi_app::mail::MAIL_JOB;
+                if let Err(e) = jobs::complete(self.app.db.writer(), j.id, redact, now).await {
+                    tracing::error!(job = %j.id, error = %e, "could not mark job done");
+                }
+                metrics::counter!("amphi_jobs_total", "kind" => kind.clone(), "outcome" => "done")
+                    .increment(1);
+                tracing::info!(job = %j.id, kind = %kind, ms = started.elapsed().as_millis() as u64, "job done");
+            }
+            Err(msg) => {
+                let status = jobs::fail(self.app.db.writer(), &j, &msg, now).await;
+                metrics::counter!("amphi_jobs_total", "kind" => kind.clone(), "outcome" => "failed").increment(1);
+                tracing::warn!(job = %j.id, kind = %kind, attempt = j.attempts, error = %msg, status = ?status, "job failed");
+            }
+        }
+    }
+
+    async fn dispatch(&self, j: &job::Model) -> JobResult {
+        match j.kind.as_str() {
+            amphi_app::mail::MAIL_JOB => {
+                let m: amphi_app::mail::OutgoingMail = serde_json::from_str(&j.payload)
+                    .map_err(|e| format!("bad mail payload: {e}"))?;
+                self.mailer.send(&m).await
+            }
+            "housekeeping" => self.housekeeping().await,
+            other => Err(format!("no handler for job kind `{other}`")),
+        }
+    }
+
+    async fn housekeeping(&self) -> JobResult {
+        let now = self.app.now();
+        amphi_app::sessions::prune(&self.app)
+            .await
+            .map_err(|e| e.to_string())?;
+        let window = self.app.config.security.login_window_minutes * 60;
+        amphi_db::repo::rate_limits::prune(self.app.db.writer(), now.timestamp() - 2 * window)
+            .await
+            .map_err(|e| e.to_string())?;
+        jobs::prune_done(self.app.db.writer(), now - Duration::days(7))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// Polls until `shutdown` turns true, finishing the jobs in hand first. Also schedules
+    /// housekeeping every hour.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let idle =
+            std::time::Duration::from_millis(self.app.config.worker.poll_interval_ms.max(50));
+        let mut last_housekeeping: Option<std::time::Instant> = None;
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            if last_housekeeping.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600))
+            {
+                last_housekeeping = Some(std::time::Instant::now());
+                let _ = self.housekeeping().await;
+            }
+            match self.run_due().await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "worker loop"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(idle) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("worker stopped");
+    }
+}
+
+async fn futures_join<T>(
+    handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+) -> Vec<Result<T, tokio::task::JoinError>> {
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await);
+    }
+    out
+}

@@ -1,0 +1,101 @@
+//! Mail delivery: SMTP through lettre when `mail.smtp_url` is set, otherwise one `.eml` file per
+//! message in the outbox folder (and a log line), so a single node needs no mail server.
+
+use amphi_app::config::MailConfig;
+use amphi_app::mail::OutgoingMail;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+
+/// Where messages go.
+pub enum Mailer {
+    /// An SMTP relay.
+    Smtp {
+        /// Sender.
+        from: Mailbox,
+        /// Pooled transport.
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+    },
+    /// A folder of `.eml` files.
+    Outbox {
+        /// Sender.
+        from: Mailbox,
+        /// The folder.
+        dir: PathBuf,
+    },
+}
+
+impl Mailer {
+    /// Builds the mailer from configuration.
+    pub fn from_config(c: &MailConfig) -> anyhow::Result<Self> {
+        let from: Mailbox = c
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("mail.from: `{}` is not an address ({e})", c.from))?;
+        match &c.smtp_url {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?
+                    .build();
+                Ok(Mailer::Smtp { from, transport })
+            }
+            None => Ok(Mailer::Outbox {
+                from,
+                dir: PathBuf::from(&c.outbox_dir),
+            }),
+        }
+    }
+
+    fn build(from: &Mailbox, m: &OutgoingMail) -> Result<Message, String> {
+        let to: Mailbox = m.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        let builder = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(m.subject.clone())
+            .header(ContentType::TEXT_PLAIN);
+        // 8bit keeps links readable in the raw message (quoted-printable would cut and escape
+        // them); a body that 8bit cannot carry falls back to lettre's own choice.
+        let body = match Body::new_with_encoding(m.text.clone(), ContentTransferEncoding::EightBit)
+        {
+            Ok(b) => b,
+            Err(raw) => Body::new(raw),
+        };
+        builder
+            .body(body)
+            .map_err(|e| format!("cannot build message: {e}"))
+    }
+
+    /// Delivers one message.
+    pub async fn send(&self, m: &OutgoingMail) -> Result<(), String> {
+        match self {
+            Mailer::Smtp { from, transport } => {
+                let msg = Self::build(from, m)?;
+                transport
+                    .send(msg)
+                    .await
+                    .map_err(|e| format!("SMTP: {e}"))?;
+                tracing::info!(to = %m.to, subject = %m.subject, "mail sent");
+                Ok(())
+            }
+            Mailer::Outbox { from, dir } => {
+                let msg = Self::build(from, m)?;
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| format!("cannot create outbox {}: {e}", dir.display()))?;
+                let name = format!("{}.eml", uuid::Uuid::now_v7());
+                let path = dir.join(&name);
+                let tmp = dir.join(format!(".{name}.tmp"));
+                tokio::fs::write(&tmp, msg.formatted())
+                    .await
+                    .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+                tokio::fs::rename(&tmp, &path)
+                    .await
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                // The body carries one-time links: log where it is, not what it says.
+                tracing::info!(to = %m.to, subject = %m.subject, file = %path.display(), "mail written to outbox");
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! `/api/v1`: JSON over the same use cases as the pages, authenticated by personal access tokens
+//! (`Authorization: Bearer amphi_pat_…`), documented by an OpenAPI document built from the code.
+
+use crate::ctx::{meta, tenant_of};
+use crate::error::ApiError;
+use crate::forms::ApiJson;
+use crate::WebState;
+use amphi_app::accounts::ProfileForm;
+use amphi_app::api_tokens::{self, Scope, TokenUser};
+use amphi_app::tenants::{self, Tenant, TenantDetail, TenantForm};
+use amphi_app::users::{self, User, UserPatch};
+use amphi_app::RequestMeta;
+use amphi_core::validate::Locale;
+use amphi_core::{Error, TenantId, UserId};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use uuid::Uuid;
+
+/// The API routes.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/users/self", get(get_self).patch(patch_self))
+        .route("/users", get(list_users))
+        .route("/users/{id}", get(get_user).patch(patch_user))
+        .route("/tenants", get(list_tenants).post(create_tenant))
+        .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
+        .fallback(|| async { ApiError::from(Error::NotFound) })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Amphi API", version = "1", description = "The Amphi learning platform's JSON API. Authenticate with a personal access token created on your account page."),
+    paths(get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant),
+    components(schemas(User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("amphi_pat_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI document.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi() -> Response {
+    Json(openapi_document()).into_response()
+}
+
+/// Error body of every failed call.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code (`not_found`, `forbidden`, `validation`, …).
+    code: String,
+    /// Human message in the language asked for by Accept-Language.
+    message: String,
+    /// Per-field problems for `validation`.
+    #[schema(value_type = Object)]
+    fields: serde_json::Value,
+}
+
+/// The caller of an API route: a valid token of this tenant.
+pub struct Api {
+    /// The token's owner and scopes.
+    pub caller: TokenUser,
+    /// The tenant of the Host header.
+    pub tenant: Tenant,
+    /// Language for messages.
+    pub locale: Locale,
+    /// Request facts.
+    pub meta: RequestMeta,
+}
+
+impl Api {
+    fn err(&self, e: Error) -> ApiError {
+        ApiError {
+            error: e,
+            locale: self.locale,
+            detail: None,
+        }
+    }
+
+    fn need(&self, s: Scope) -> Result<(), ApiError> {
+        self.caller.require(s).map_err(|e| self.err(e))
+    }
+}
+
+impl FromRequestParts<WebState> for Api {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let locale = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Locale::negotiate)
+            .unwrap_or_default();
+        let fail = |e: Error| {
+            ApiError {
+                error: e,
+                locale,
+                detail: None,
+            }
+            .into_response()
+        };
+        let (tenant, host) = match tenant_of(state, parts).await {
+            Ok(t) => t,
+            Err(_) => return Err(fail(Error::NotFound)),
+        };
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let caller = match bearer {
+            Some(b) => api_tokens::authenticate(&state.app, &tenant, b)
+                .await
+                .map_err(fail)?,
+            None => None,
+        };
+        let Some(caller) = caller else {
+            let mut r = fail(Error::Unauthenticated);
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"amphi\""),
+            );
+            return Err(r);
+        };
+        Ok(Api {
+            meta: meta(state, parts, &host),
+            caller,
+            tenant,
+            locale,
+        })
+    }
+}
+
+/// A page of users.
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    items: Vec<User>,
+    /// Cursor for the next page (`after`), null on the last page.
+    next: Option<Uuid>,
+}
+
+/// A page of tenants.
+#[derive(Serialize, ToSchema)]
+pub struct TenantPage {
+    items: Vec<Tenant>,
+    /// Cursor for the next page (`after`), null on the last page.
+    next: Option<Uuid>,
+}
+
+/// Paging and search.
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Words to find in email or name.
+    q: Option<String>,
+    /// Cursor from the previous page's `next`.
+    after: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/users/self", tag = "users",
+    responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
+async fn get_self(api: Api) -> Result<Json<User>, ApiError> {
+    api.need(Scope::Read)?;
+    Ok(Json(api.caller.user))
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/self", tag = "users", request_body = ProfileForm,
+    responses((status = 200, body = User), (status = 422, body = ErrorBody)))]
+async fn patch_self(
+    State(s): State<WebState>,
+    api: Api,
+    ApiJson(body): ApiJson<ProfileForm>,
+) -> Result<Json<User>, ApiError> {
+    api.need(Scope::Write)?;
+    amphi_app::accounts::update_profile(&s.app, &api.caller.user, body)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListParams),
+    responses((status = 200, body = UserPage), (status = 403, body = ErrorBody)))]
+async fn list_users(
+    State(s): State<WebState>,
+    api: Api,
+    Query(p): Query<ListParams>,
+) -> Result<Json<UserPage>, ApiError> {
+    api.need(Scope::Admin)?;
+    let page = users::list(
+        &s.app,
+        &api.caller.actor(),
+        api.tenant.id,
+        p.q.as_deref(),
+        p.after,
+        p.limit.unwrap_or(50),
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok(Json(UserPage {
+        items: page.items,
+        next: page.next,
+    }))
+}
+
+fn parse_id(api: &Api, raw: &str) -> Result<Uuid, ApiError> {
+    raw.parse().map_err(|_| api.err(Error::NotFound))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
+async fn get_user(
+    State(s): State<WebState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<User>, ApiError> {
+    api.need(Scope::Read)?;
+    let id = parse_id(&api, &id)?;
+    let u = users::get(&s.app, &api.caller.actor(), api.tenant.id, UserId(id))
+        .await
+        .map_err(|e| api.err(hide_forbidden(e)))?;
+    Ok(Json(u))
+}
+
+/// Someone who may not see a user should not learn that it exists.
+fn hide_forbidden(e: Error) -> Error {
+    match e {
+        Error::Forbidden => Error::NotFound,
+        e => e,
+    }
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn patch_user(
+    State(s): State<WebState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UserPatch>,
+) -> Result<Json<User>, ApiError> {
+    api.need(Scope::Admin)?;
+    let id = parse_id(&api, &id)?;
+    let u = users::patch(
+        &s.app,
+        &api.caller.actor(),
+        api.tenant.id,
+        UserId(id),
+        body,
+        &api.meta,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok(Json(u))
+}
+
+/// A tenant as the API takes it: lists as arrays.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TenantBody {
+    /// Subdomain-safe short name (creation only).
+    slug: Option<String>,
+    /// Display name.
+    name: Option<String>,
+    /// Host names the tenant answers on.
+    hosts: Option<Vec<String>>,
+    /// `en` or `fr`.
+    default_locale: Option<String>,
+    /// `open`, `closed` or `domains`.
+    signup_policy: Option<String>,
+    /// Allowed email domains with `domains`.
+    signup_domains: Option<Vec<String>>,
+    /// Brand colour `#rrggbb`.
+    primary_colour: Option<String>,
+    /// Logo URL ("" removes it).
+    logo_url: Option<String>,
+    /// Footer text ("" removes it).
+    footer_text: Option<String>,
+    /// Whether the tenant answers at all.
+    active: Option<bool>,
+}
+
+impl From<TenantBody> for TenantForm {
+    fn from(b: TenantBody) -> Self {
+        TenantForm {
+            slug: b.slug,
+            name: b.name,
+            hosts: b.hosts.map(|h| h.join(",")),
+            default_locale: b.default_locale,
+            signup_policy: b.signup_policy,
+            signup_domains: b.signup_domains.map(|d| d.join(",")),
+            primary_colour: b.primary_colour,
+            logo_url: b.logo_url,
+            footer_text: b.footer_text,
+            active: b.active,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/tenants", tag = "tenants", params(ListParams),
+    responses((status = 200, body = TenantPage), (status = 403, body = ErrorBody)))]
+async fn list_tenants(
+    State(s): State<WebState>,
+    api: Api,
+    Query(p): Query<ListParams>,
+) -> Result<Json<TenantPage>, ApiError> {
+    api.need(Scope::Admin)?;
+    let page = tenants::list(&s.app, &api.caller.actor(), p.after, p.limit.unwrap_or(50))
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(TenantPage {
+        items: page.items,
+        next: page.next,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", request_body = TenantBody,
+    responses((status = 201, body = TenantDetail), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_tenant(
+    State(s): State<WebState>,
+    api: Api,
+    ApiJson(body): ApiJson<TenantBody>,
+) -> Result<Response, ApiError> {
+    api.need(Scope::Admin)?;
+    let d = tenants::create(&s.app, &api.caller.actor(), body.into(), &api.meta)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(d)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/tenants/{id}", tag = "tenants", params(("id" = Uuid, Path, description = "Tenant id")),
+    responses((status = 200, body = TenantDetail), (status = 404, body = ErrorBody)))]
+async fn get_tenant(
+    State(s): State<WebState>,
+    api: Api,
+    Path(id): Path<String>,
+) -> Result<Json<TenantDetail>, ApiError> {
+    api.need(Scope::Read)?;
+    let id = parse_id(&api, &id)?;
+    let d = tenants::get(&s.app, &api.caller.actor(), TenantId(id))
+        .await
+        .map_err(|e| api.err(hide_forbidden(e)))?;
+    Ok(Json(d))
+}
+
+#[utoipa::path(patch, path = "/api/v1/tenants/{id}", tag = "tenants", request_body = TenantBody,
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    responses((status = 200, body = TenantDetail), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_tenant(
+    State(s): State<WebState>,
+    api: Api,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TenantBody>,
+) -> Result<Json<TenantDetail>, ApiError> {
+    api.need(Scope::Admin)?;
+    let id = parse_id(&api, &id)?;
+    let d = tenants::update(
+        &s.app,
+        &api.caller.actor(),
+        TenantId(id),
+        body.into(),
+        &api.meta,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok(Json(d))
+}

@@ -1,0 +1,130 @@
+//! Static files embedded in the binary (our stylesheet and the pinned htmx), and each tenant's
+//! theme stylesheet with its brand colours.
+
+use crate::ctx::tenant_of;
+use crate::WebState;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use include_dir::{include_dir, Dir};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../static");
+
+/// A short hash of every static file: templates add it to asset URLs, so a new build busts
+/// browser caches while unchanged builds keep them for a year.
+pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
+    let mut h = Sha256::new();
+    let mut files: Vec<_> = STATIC.files().collect();
+    files.sort_by_key(|f| f.path());
+    for f in files {
+        h.update(f.path().to_string_lossy().as_bytes());
+        h.update(f.contents());
+    }
+    hex::encode(h.finalize())[..12].to_owned()
+});
+
+/// The static routes.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/static/{*path}", get(static_file))
+        .route("/theme.css", get(theme))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    let Some(f) = STATIC.get_file(&path) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(f.contents()))[..16]);
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(&path)),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+            (
+                header::ETAG,
+                HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"x\"")),
+            ),
+        ],
+        f.contents(),
+    )
+        .into_response()
+}
+
+async fn theme(State(state): State<WebState>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    let (tenant, _) = match tenant_of(&state, &parts).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    // The colour is validated as #rrggbb when saved, so it is safe inside CSS.
+    let css = format!(
+        ":root {{ --brand: {c}; --brand-contrast: {fg}; }}\n",
+        c = tenant.primary_colour,
+        fg = contrast_text(&tenant.primary_colour)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        css,
+    )
+        .into_response()
+}
+
+/// Black or white, whichever reads better on the brand colour (WCAG relative luminance).
+pub fn contrast_text(hex_colour: &str) -> &'static str {
+    let c = hex_colour.trim_start_matches('#');
+    let channel = |i: usize| -> f64 {
+        let v = u8::from_str_radix(c.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    // Contrast with white is (1.05)/(l+0.05); with black (l+0.05)/0.05.
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
+        "#ffffff"
+    } else {
+        "#000000"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contrast() {
+        assert_eq!(super::contrast_text("#1d4ed8"), "#ffffff");
+        assert_eq!(super::contrast_text("#fde047"), "#000000");
+    }
+}

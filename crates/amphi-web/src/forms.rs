@@ -1,0 +1,98 @@
+//! Body extractors: HTML forms checked for CSRF, and JSON bodies whose errors come back in the
+//! API's error format.
+
+use crate::ctx::{csrf_anchor, csrf_token, Ctx};
+use crate::error::ApiError;
+use crate::WebState;
+use amphi_auth::signed;
+use amphi_core::Error;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::de::DeserializeOwned;
+
+/// A urlencoded form whose `csrf` field matched the request's anchor cookie. Anything else is
+/// refused with 403 before the handler runs, so no state changes.
+pub struct CsrfForm<T>(pub T);
+
+fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &WebState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(ctx.error_page(&Error::BadRequest("form_expected")));
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let anchor = csrf_anchor(&parts, &jar);
+        let bytes = match Bytes::from_request(Request::from_parts(parts, body), state).await {
+            Ok(b) => b,
+            Err(e) => return Err(e.into_response()),
+        };
+        let fields = form_fields(&bytes);
+        let sent = fields
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        let ok = anchor.is_some_and(|a| signed::verify(state.app.secret(), "csrf", &a, sent));
+        if !ok {
+            tracing::warn!(path = %ctx.path, "CSRF check failed");
+            return Err(ctx.render(
+                axum::http::StatusCode::FORBIDDEN,
+                "error.html",
+                minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
+            ));
+        }
+        let without_csrf: Vec<(String, String)> =
+            fields.into_iter().filter(|(k, _)| k != "csrf").collect();
+        let encoded = serde_urlencoded::to_string(&without_csrf).unwrap_or_default();
+        match serde_urlencoded::from_str::<T>(&encoded) {
+            Ok(v) => Ok(CsrfForm(v)),
+            Err(_) => Err(ctx.error_page(&Error::BadRequest("form_malformed"))),
+        }
+    }
+}
+
+/// The same token `Ctx` puts in pages (exposed for tests).
+pub fn token_for(state: &WebState, anchor: &str) -> String {
+    csrf_token(state, anchor)
+}
+
+/// A JSON body; malformed JSON or wrong fields give a 400 in the API error format.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json"));
+        if !is_json {
+            return Err(Error::BadRequest("json_expected").into());
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::from(Error::BadRequest("body_too_large")))?;
+        serde_json::from_slice::<T>(&bytes)
+            .map(ApiJson)
+            .map_err(|e| {
+                ApiError::from(Error::BadRequest("json_malformed")).with_detail(e.to_string())
+            })
+    }
+}

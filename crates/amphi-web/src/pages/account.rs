@@ -1,0 +1,255 @@
+//! The signed-in user's own account: profile, password, sessions, API tokens, language.
+
+use super::PageResultExt;
+use crate::ctx::{clear_session_cookie, safe_next, Authed, Ctx, LANG_COOKIE};
+use crate::forms::CsrfForm;
+use amphi_app::{accounts, api_tokens, sessions};
+use amphi_core::validate::{Locale, TimeZone};
+use amphi_core::Error;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+/// An empty map for templates (no errors, no values).
+fn empty() -> Value {
+    context! {}
+}
+
+/// GET /account
+pub async fn show(Authed(ctx, su): Authed) -> Response {
+    render_account(&ctx, &su, StatusCode::OK, empty(), empty(), empty()).await
+}
+
+async fn render_account(
+    ctx: &Ctx,
+    su: &sessions::SessionUser,
+    status: StatusCode,
+    profile_errors: Value,
+    password_errors: Value,
+    values: Value,
+) -> Response {
+    let list = match sessions::list(&ctx.state.app, su).await {
+        Ok(l) => l,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let zones: Vec<&str> = TimeZone::all_names().collect();
+    ctx.render(
+        status,
+        "account.html",
+        context! {
+            me => Value::from_serialize(&su.user),
+            sessions => Value::from_serialize(&list),
+            zones,
+            profile_errors,
+            password_errors,
+            values,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ProfileBody {
+    name: Option<String>,
+    locale: Option<String>,
+    time_zone: Option<String>,
+}
+
+/// POST /account
+pub async fn update_profile(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<ProfileBody>,
+) -> Response {
+    let form = accounts::ProfileForm {
+        name: f.name.clone(),
+        locale: f.locale.clone(),
+        time_zone: f.time_zone.clone(),
+    };
+    match accounts::update_profile(&ctx.state.app, &su.user, form).await {
+        Ok(_) => ctx.redirect_with("/account", "flash-profile-saved"),
+        Err(e @ Error::Validation(_)) => {
+            let values = context! { name => f.name, locale => f.locale, time_zone => f.time_zone };
+            render_account(
+                &ctx,
+                &su,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ctx.field_errors(&e),
+                empty(),
+                values,
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordBody {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// POST /account/password
+pub async fn change_password(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<PasswordBody>,
+) -> Response {
+    match accounts::change_password(
+        &ctx.state.app,
+        &su,
+        &f.current_password,
+        &f.new_password,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(()) => ctx.redirect_with("/account", "flash-password-changed"),
+        Err(e @ Error::Validation(_)) => {
+            render_account(
+                &ctx,
+                &su,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                empty(),
+                ctx.field_errors(&e),
+                empty(),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /account/sessions/end-all — signs out every browser, this one too.
+pub async fn end_all_sessions(
+    Authed(ctx, su): Authed,
+    jar: CookieJar,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    match sessions::end_everywhere(&ctx.state.app, &su, &ctx.meta).await {
+        Ok(_) => (
+            jar.add(clear_session_cookie(&ctx.state)),
+            ctx.redirect_with("/signin", "flash-signed-out-everywhere"),
+        )
+            .into_response(),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /account/tokens
+pub async fn tokens(Authed(ctx, su): Authed) -> Response {
+    tokens_page(&ctx, &su, StatusCode::OK, None, empty()).await
+}
+
+async fn tokens_page(
+    ctx: &Ctx,
+    su: &sessions::SessionUser,
+    status: StatusCode,
+    created: Option<String>,
+    errors: Value,
+) -> Response {
+    match api_tokens::list(&ctx.state.app, &su.user).await.or_page(ctx) {
+        Ok(list) => ctx.render(
+            status,
+            "tokens.html",
+            context! { tokens => Value::from_serialize(&list), created, errors, can_admin => ctx.is_admin() },
+        ),
+        Err(r) => r,
+    }
+}
+
+/// POST /account/tokens — the secret is shown once, on this response only.
+pub async fn create_token(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<Vec<(String, String)>>,
+) -> Response {
+    let name = f
+        .iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let scopes: Vec<String> = f
+        .iter()
+        .filter(|(k, _)| k == "scopes")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let expires = match f
+        .iter()
+        .find(|(k, _)| k == "expires_in_days")
+        .map(|(_, v)| v.trim().to_owned())
+    {
+        None => None,
+        Some(v) if v.is_empty() => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => Some(-1),
+        },
+    };
+    let form = api_tokens::NewTokenForm {
+        name,
+        scopes,
+        expires_in_days: expires,
+    };
+    match api_tokens::create(&ctx.state.app, &su.user, form, &ctx.meta).await {
+        Ok((secret, _)) => tokens_page(&ctx, &su, StatusCode::CREATED, Some(secret), empty()).await,
+        Err(e @ Error::Validation(_)) => {
+            tokens_page(
+                &ctx,
+                &su,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /account/tokens/{id}/revoke
+pub async fn revoke_token(
+    Authed(ctx, su): Authed,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return ctx.error_page(&Error::NotFound);
+    };
+    match api_tokens::revoke(&ctx.state.app, &su.user, id, &ctx.meta).await {
+        Ok(()) => ctx.redirect_with("/account/tokens", "flash-token-revoked"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LangBody {
+    #[serde(default)]
+    locale: String,
+    next: Option<String>,
+}
+
+/// POST /lang — the language switcher: saved on the account when signed in, in a cookie always.
+pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBody>) -> Response {
+    let Some(locale) = Locale::from_tag(&f.locale) else {
+        return ctx.error_page(&Error::BadRequest("locale_invalid"));
+    };
+    if let Some(su) = &ctx.user {
+        if let Err(e) = accounts::set_locale(&ctx.state.app, &su.user, locale).await {
+            return ctx.error_page(&e);
+        }
+    }
+    let c = Cookie::build((LANG_COOKIE, locale.tag()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(ctx.state.app.config.https())
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    (jar.add(c), Redirect::to(&safe_next(f.next.as_deref()))).into_response()
+}

@@ -1,0 +1,357 @@
+//! Administration pages: users of the tenant (tenant administrators), the tenant's own site
+//! settings, and every tenant (platform administrators).
+
+use super::{cursor, PageResultExt};
+use crate::ctx::{Authed, Ctx};
+use crate::forms::CsrfForm;
+use amphi_app::tenants::{self, TenantForm};
+use amphi_app::users::{self, UserPatch};
+use amphi_core::tenant::SignupPolicy;
+use amphi_core::{Error, TenantId, UserId};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+fn require_admin(ctx: &Ctx) -> Result<(), Response> {
+    if ctx.is_admin() {
+        Ok(())
+    } else {
+        Err(ctx.error_page(&Error::Forbidden))
+    }
+}
+
+/// GET /admin
+pub async fn index(Authed(ctx, _su): Authed) -> Response {
+    if let Err(r) = require_admin(&ctx) {
+        return r;
+    }
+    ctx.page("admin/index.html", context! {})
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    after: Option<String>,
+}
+
+/// GET /admin/users?q=…&after=… (htmx asks for the rows only)
+pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> Response {
+    let after = match cursor(q.after.as_deref()).or_page(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let actor = su.user.actor();
+    match users::list(
+        &ctx.state.app,
+        &actor,
+        ctx.tenant.id,
+        q.q.as_deref(),
+        after,
+        50,
+    )
+    .await
+    .or_page(&ctx)
+    {
+        Ok(page) => {
+            let v = context! {
+                users => Value::from_serialize(&page.items),
+                next => page.next.map(|n| n.to_string()),
+                q => q.q.clone().unwrap_or_default(),
+                me => su.user.id.to_string(),
+            };
+            let tpl = if ctx.htmx {
+                "admin/_user_rows.html"
+            } else {
+                "admin/users.html"
+            };
+            ctx.page(tpl, v)
+        }
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UserAction {
+    active: Option<String>,
+    is_tenant_admin: Option<String>,
+    q: Option<String>,
+}
+
+fn flag(v: Option<&str>) -> Result<Option<bool>, Error> {
+    match v {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(Error::BadRequest("form_malformed")),
+    }
+}
+
+/// POST /admin/users/{id}
+pub async fn update_user(
+    Authed(ctx, su): Authed,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<UserAction>,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return ctx.error_page(&Error::NotFound);
+    };
+    let patch = match (
+        flag(f.active.as_deref()),
+        flag(f.is_tenant_admin.as_deref()),
+    ) {
+        (Ok(active), Ok(is_tenant_admin)) => UserPatch {
+            active,
+            is_tenant_admin,
+        },
+        (Err(e), _) | (_, Err(e)) => return ctx.error_page(&e),
+    };
+    match users::patch(
+        &ctx.state.app,
+        &su.user.actor(),
+        ctx.tenant.id,
+        UserId(id),
+        patch,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(_) => {
+            let back = match f.q.filter(|q| !q.is_empty()) {
+                Some(q) => format!("/admin/users?q={}", crate::ctx::urlencode(&q)),
+                None => "/admin/users".to_owned(),
+            };
+            ctx.redirect_with(&back, "flash-user-updated")
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+fn tenant_values(d: &tenants::TenantDetail) -> Value {
+    let (policy, domains) = match &d.tenant.signup_policy {
+        SignupPolicy::Open => ("open", String::new()),
+        SignupPolicy::Closed => ("closed", String::new()),
+        SignupPolicy::Domains(ds) => ("domains", ds.join(", ")),
+    };
+    context! {
+        id => d.tenant.id.to_string(),
+        slug => d.tenant.slug,
+        name => d.tenant.name,
+        hosts => d.hosts.join("\n"),
+        default_locale => d.tenant.default_locale.tag(),
+        signup_policy => policy,
+        signup_domains => domains,
+        primary_colour => d.tenant.primary_colour,
+        logo_url => d.tenant.logo_url,
+        footer_text => d.tenant.footer_text,
+        active => d.tenant.active,
+        is_default => d.tenant.is_default,
+    }
+}
+
+fn form_values(f: &TenantFormBody) -> Value {
+    context! {
+        slug => f.slug, name => f.name, hosts => f.hosts, default_locale => f.default_locale,
+        signup_policy => f.signup_policy, signup_domains => f.signup_domains,
+        primary_colour => f.primary_colour, logo_url => f.logo_url, footer_text => f.footer_text,
+        active => f.active.as_deref() == Some("true"),
+    }
+}
+
+/// The tenant form as posted (checkbox `active` arrives only when ticked).
+#[derive(Deserialize, Default, Clone)]
+pub struct TenantFormBody {
+    slug: Option<String>,
+    name: Option<String>,
+    hosts: Option<String>,
+    default_locale: Option<String>,
+    signup_policy: Option<String>,
+    signup_domains: Option<String>,
+    primary_colour: Option<String>,
+    logo_url: Option<String>,
+    footer_text: Option<String>,
+    active: Option<String>,
+}
+
+/// GET /admin/site — the tenant administrator's own site settings.
+pub async fn site_form(Authed(ctx, su): Authed) -> Response {
+    match tenants::get(&ctx.state.app, &su.user.actor(), ctx.tenant.id)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(d) => ctx.page(
+            "admin/tenant_form.html",
+            context! { mode => "site", values => tenant_values(&d), errors => context!{} },
+        ),
+        Err(r) => r,
+    }
+}
+
+/// POST /admin/site
+pub async fn site_update(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<TenantFormBody>,
+) -> Response {
+    let form = TenantForm {
+        name: f.name.clone(),
+        default_locale: f.default_locale.clone(),
+        signup_policy: f.signup_policy.clone(),
+        signup_domains: f.signup_domains.clone(),
+        primary_colour: f.primary_colour.clone(),
+        logo_url: f.logo_url.clone(),
+        footer_text: f.footer_text.clone(),
+        ..Default::default()
+    };
+    match tenants::update(
+        &ctx.state.app,
+        &su.user.actor(),
+        ctx.tenant.id,
+        form,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(_) => ctx.redirect_with("/admin/site", "flash-site-saved"),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "admin/tenant_form.html",
+            context! { mode => "site", values => form_values(&f), errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /admin/tenants
+pub async fn tenants(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> Response {
+    let after = match cursor(q.after.as_deref()).or_page(&ctx) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match tenants::list(&ctx.state.app, &su.user.actor(), after, 50).await.or_page(&ctx) {
+        Ok(page) => ctx.page(
+            "admin/tenants.html",
+            context! { tenants => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()) },
+        ),
+        Err(r) => r,
+    }
+}
+
+/// GET /admin/tenants/new
+pub async fn tenant_new_form(Authed(ctx, su): Authed) -> Response {
+    if !su.user.is_platform_admin {
+        return ctx.error_page(&Error::Forbidden);
+    }
+    ctx.page(
+        "admin/tenant_form.html",
+        context! { mode => "new", values => context! { default_locale => "en", signup_policy => "open", primary_colour => "#1d4ed8", active => true }, errors => context!{} },
+    )
+}
+
+fn to_form(f: &TenantFormBody, with_platform_fields: bool) -> TenantForm {
+    TenantForm {
+        slug: None,
+        name: f.name.clone(),
+        hosts: if with_platform_fields {
+            Some(f.hosts.clone().unwrap_or_default())
+        } else {
+            None
+        },
+        default_locale: f.default_locale.clone(),
+        signup_policy: f.signup_policy.clone(),
+        signup_domains: f.signup_domains.clone(),
+        primary_colour: f.primary_colour.clone(),
+        logo_url: f.logo_url.clone(),
+        footer_text: f.footer_text.clone(),
+        active: if with_platform_fields {
+            Some(f.active.as_deref() == Some("true"))
+        } else {
+            None
+        },
+    }
+}
+
+/// POST /admin/tenants/new
+pub async fn tenant_create(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<TenantFormBody>,
+) -> Response {
+    let mut form = to_form(&f, true);
+    form.slug = f.slug.clone();
+    form.active = None;
+    match tenants::create(&ctx.state.app, &su.user.actor(), form, &ctx.meta).await {
+        Ok(d) => ctx.redirect_with(
+            &format!("/admin/tenants/{}", d.tenant.id),
+            "flash-tenant-created",
+        ),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "admin/tenant_form.html",
+            context! { mode => "new", values => form_values(&f), errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+fn tenant_id(ctx: &Ctx, raw: &str) -> Result<TenantId, Response> {
+    raw.parse::<uuid::Uuid>()
+        .map(TenantId)
+        .map_err(|_| ctx.error_page(&Error::NotFound))
+}
+
+/// GET /admin/tenants/{id}
+pub async fn tenant_edit_form(Authed(ctx, su): Authed, Path(id): Path<String>) -> Response {
+    let id = match tenant_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if !su.user.is_platform_admin {
+        return ctx.error_page(&Error::Forbidden);
+    }
+    match tenants::get(&ctx.state.app, &su.user.actor(), id)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(d) => ctx.page(
+            "admin/tenant_form.html",
+            context! { mode => "edit", values => tenant_values(&d), errors => context!{} },
+        ),
+        Err(r) => r,
+    }
+}
+
+/// POST /admin/tenants/{id}
+pub async fn tenant_update(
+    Authed(ctx, su): Authed,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<TenantFormBody>,
+) -> Response {
+    let id = match tenant_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if !su.user.is_platform_admin {
+        return ctx.error_page(&Error::Forbidden);
+    }
+    match tenants::update(
+        &ctx.state.app,
+        &su.user.actor(),
+        id,
+        to_form(&f, true),
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(_) => ctx.redirect_with(&format!("/admin/tenants/{id}"), "flash-tenant-saved"),
+        Err(e @ Error::Validation(_)) => {
+            let mut values = form_values(&f);
+            values = context! { id => id.to_string(), ..values };
+            ctx.render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "admin/tenant_form.html",
+                context! { mode => "edit", values, errors => ctx.field_errors(&e) },
+            )
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}

@@ -1,0 +1,310 @@
+//! Sign up, email verification, sign in and out, password reset, first-admin setup.
+
+use super::PageResultExt;
+use crate::ctx::{clear_session_cookie, safe_next, session_cookie, Ctx};
+use crate::forms::CsrfForm;
+use amphi_app::{accounts, sessions, setup};
+use amphi_core::tenant::SignupPolicy;
+use amphi_core::Error;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use minijinja::context;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+fn signup_open(ctx: &Ctx) -> bool {
+    ctx.tenant.signup_policy != SignupPolicy::Closed
+}
+
+/// GET /signup
+pub async fn signup_form(ctx: Ctx) -> Response {
+    if ctx.user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    ctx.page(
+        "signup.html",
+        context! { open => signup_open(&ctx), values => context!{}, errors => context!{} },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SignupBody {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// POST /signup
+pub async fn signup(ctx: Ctx, CsrfForm(f): CsrfForm<SignupBody>) -> Response {
+    let values = context! { email => f.email, name => f.name };
+    let form = accounts::SignupForm {
+        email: f.email.clone(),
+        name: f.name.clone(),
+        password: f.password,
+    };
+    match accounts::sign_up(&ctx.state.app, &ctx.tenant, form, ctx.locale, &ctx.meta).await {
+        Ok(()) => Redirect::to("/signup/sent").into_response(),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "signup.html",
+            context! { open => true, values, errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /signup/sent
+pub async fn signup_sent(ctx: Ctx) -> Response {
+    ctx.page(
+        "message.html",
+        context! { title_key => "signup-sent-title", body_key => "signup-sent-body" },
+    )
+}
+
+/// GET /verify-email?token=… shows a button: mail scanners that fetch links must not use up the token.
+pub async fn verify_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
+    ctx.page("verify.html", context! { token => q.token })
+}
+
+#[derive(Deserialize)]
+pub struct TokenBody {
+    #[serde(default)]
+    token: String,
+}
+
+/// POST /verify-email
+pub async fn verify(ctx: Ctx, CsrfForm(f): CsrfForm<TokenBody>) -> Response {
+    match accounts::verify_email(&ctx.state.app, &ctx.tenant, &f.token, &ctx.meta).await {
+        Ok(_) => ctx.redirect_with("/signin", "flash-email-verified"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /signin
+pub async fn signin_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+    if ctx.user.is_some() {
+        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    }
+    ctx.page(
+        "signin.html",
+        context! { next => safe_next(q.next.as_deref()), values => context!{}, error => None::<String>, signup_open => signup_open(&ctx) },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SigninBody {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// POST /signin
+pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let form = accounts::SignInForm {
+        email: f.email.clone(),
+        password: f.password,
+    };
+    match accounts::sign_in(&ctx.state.app, &ctx.tenant, form, ctx.locale, &ctx.meta).await {
+        Ok((cookie, _user)) => {
+            // A fresh session id on every sign-in: a cookie planted before cannot ride along.
+            if let Some(old) = jar.get(sessions::COOKIE) {
+                let _ = sessions::end(&ctx.state.app, &amphi_auth::token::hash(old.value())).await;
+            }
+            (
+                jar.add(session_cookie(&ctx.state, cookie)),
+                Redirect::to(&next),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            if matches!(e, Error::Internal(_)) {
+                return ctx.error_page(&e);
+            }
+            let status = crate::error::status(&e);
+            let message = if matches!(e, Error::Unauthenticated) {
+                amphi_app::i18n::t(ctx.locale, "err-invalid_credentials")
+            } else {
+                crate::error::message(&e, ctx.locale)
+            };
+            let mut resp = ctx.render(
+                status,
+                "signin.html",
+                context! {
+                    next,
+                    values => context! { email => f.email },
+                    error => message,
+                    errors => ctx.field_errors(&e),
+                    signup_open => signup_open(&ctx),
+                },
+            );
+            if let Error::RateLimited { retry_after_secs } = e {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    resp.headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, v);
+                }
+            }
+            resp
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /signout
+pub async fn signout(ctx: Ctx, jar: CookieJar, CsrfForm(_): CsrfForm<Empty>) -> Response {
+    if let Some(su) = &ctx.user {
+        if let Err(e) = sessions::end(&ctx.state.app, &su.session_id).await {
+            return ctx.error_page(&e);
+        }
+    }
+    let jar = jar.add(clear_session_cookie(&ctx.state));
+    (jar, ctx.redirect_with("/", "flash-signed-out")).into_response()
+}
+
+/// GET /password/forgot
+pub async fn forgot_form(ctx: Ctx) -> Response {
+    ctx.page(
+        "forgot.html",
+        context! { values => context!{}, errors => context!{} },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ForgotBody {
+    #[serde(default)]
+    email: String,
+}
+
+/// POST /password/forgot — the same answer whether or not the account exists.
+pub async fn forgot(ctx: Ctx, CsrfForm(f): CsrfForm<ForgotBody>) -> Response {
+    match accounts::request_password_reset(
+        &ctx.state.app,
+        &ctx.tenant,
+        &f.email,
+        ctx.locale,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(()) => ctx.page(
+            "message.html",
+            context! { title_key => "forgot-sent-title", body_key => "forgot-sent-body" },
+        ),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "forgot.html",
+            context! { values => context! { email => f.email }, errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /password/reset?token=…
+pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
+    match accounts::reset_token_valid(&ctx.state.app, &ctx.tenant, &q.token).await {
+        Ok(true) => ctx.page(
+            "reset.html",
+            context! { token => q.token, errors => context!{} },
+        ),
+        Ok(false) => ctx.error_page(&Error::BadRequest("token_invalid")),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetBody {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// POST /password/reset
+pub async fn reset(ctx: Ctx, CsrfForm(f): CsrfForm<ResetBody>) -> Response {
+    match accounts::reset_password(
+        &ctx.state.app,
+        &ctx.tenant,
+        &f.token,
+        &f.password,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(()) => ctx.redirect_with("/signin", "flash-password-reset"),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reset.html",
+            context! { token => f.token, errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /setup?token=…
+pub async fn setup_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
+    match setup::setup_token_valid(&ctx.state.app, &ctx.tenant, &q.token)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(true) => ctx.page(
+            "setup.html",
+            context! { token => q.token, values => context!{}, errors => context!{} },
+        ),
+        Ok(false) => ctx.error_page(&Error::BadRequest("token_invalid")),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SetupBody {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// POST /setup
+pub async fn setup(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SetupBody>) -> Response {
+    let values = context! { email => f.email, name => f.name };
+    let form = setup::SetupForm {
+        email: f.email.clone(),
+        name: f.name.clone(),
+        password: f.password,
+    };
+    match setup::complete(&ctx.state.app, &ctx.tenant, &f.token, form, &ctx.meta).await {
+        Ok((cookie, _)) => (
+            jar.add(session_cookie(&ctx.state, cookie)),
+            ctx.redirect_with("/admin", "flash-setup-done"),
+        )
+            .into_response(),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "setup.html",
+            context! { token => f.token, values, errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}

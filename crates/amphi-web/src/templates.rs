@@ -1,0 +1,146 @@
+//! minijinja templates embedded in the binary, overridable from a folder without forking:
+//! `<templates_dir>/<name>` for the whole platform, `<templates_dir>/tenants/<slug>/<name>` for
+//! one tenant.
+
+use amphi_app::i18n;
+use amphi_core::validate::Locale;
+use include_dir::{include_dir, Dir};
+use minijinja::value::Kwargs;
+use minijinja::{Environment, State, Value};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../templates");
+
+/// The template environments: one shared, and one per tenant that has its own overrides.
+pub struct Templates {
+    base: Arc<Environment<'static>>,
+    dir: Option<PathBuf>,
+    per_tenant: RwLock<HashMap<String, Arc<Environment<'static>>>>,
+}
+
+fn is_safe_name(name: &str) -> bool {
+    !name.contains("..") && !name.starts_with('/') && !name.contains('\\')
+}
+
+fn make_env(dirs: Vec<PathBuf>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_loader(move |name| {
+        if !is_safe_name(name) {
+            return Ok(None);
+        }
+        for d in &dirs {
+            let p = d.join(name);
+            if p.is_file() {
+                return std::fs::read_to_string(&p).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot read {}: {e}", p.display()),
+                    )
+                });
+            }
+        }
+        Ok(BUILTIN
+            .get_file(name)
+            .and_then(|f| f.contents_utf8())
+            .map(str::to_owned))
+    });
+    env.add_function("t", translate);
+    env.add_filter("datetime", datetime);
+    env
+}
+
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let locale = state
+        .lookup("locale")
+        .and_then(|v| v.as_str().and_then(Locale::from_tag))
+        .unwrap_or_default();
+    let mut args: Vec<(String, String)> = Vec::new();
+    for k in kwargs.args() {
+        let v: Value = kwargs.get(k)?;
+        args.push((k.to_owned(), v.to_string()));
+    }
+    if args.is_empty() {
+        Ok(i18n::t(locale, key))
+    } else {
+        let refs: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        Ok(i18n::t_args(locale, key, &refs))
+    }
+}
+
+/// `2026-11-28T18:02:10Z` -> `2026-11-28 18:02 UTC`.
+fn datetime(v: Value) -> String {
+    let s = v.to_string();
+    match chrono::DateTime::parse_from_rfc3339(&s) {
+        Ok(d) => d
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
+        Err(_) => s,
+    }
+}
+
+impl Templates {
+    /// Built-in templates, with an optional override folder.
+    pub fn new(dir: Option<String>) -> Self {
+        let dir = dir.map(PathBuf::from);
+        let base = Arc::new(make_env(dir.iter().cloned().collect()));
+        Self {
+            base,
+            dir,
+            per_tenant: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn env_for(&self, tenant_slug: &str) -> Arc<Environment<'static>> {
+        let Some(dir) = &self.dir else {
+            return self.base.clone();
+        };
+        if let Some(e) = self
+            .per_tenant
+            .read()
+            .ok()
+            .and_then(|m| m.get(tenant_slug).cloned())
+        {
+            return e;
+        }
+        let tdir = dir.join("tenants").join(tenant_slug);
+        let env = if tdir.is_dir() {
+            Arc::new(make_env(vec![tdir, dir.clone()]))
+        } else {
+            self.base.clone()
+        };
+        if let Ok(mut m) = self.per_tenant.write() {
+            m.insert(tenant_slug.to_owned(), env.clone());
+        }
+        env
+    }
+
+    /// Renders a template for a tenant.
+    pub fn render(
+        &self,
+        tenant_slug: &str,
+        name: &str,
+        ctx: Value,
+    ) -> Result<String, minijinja::Error> {
+        let env = self.env_for(tenant_slug);
+        let tpl = env.get_template(name)?;
+        tpl.render(ctx)
+    }
+
+    /// Names of the built-in templates (for tests).
+    pub fn builtin_names() -> Vec<String> {
+        fn walk(d: &Dir<'static>, out: &mut Vec<String>) {
+            for f in d.files() {
+                out.push(f.path().to_string_lossy().into_owned());
+            }
+            for sub in d.dirs() {
+                walk(sub, out);
+            }
+        }
+        let mut v = Vec::new();
+        walk(&BUILTIN, &mut v);
+        v
+    }
+}

@@ -1,0 +1,72 @@
+//! Command-line interface.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Amphi: a learning platform in one binary.
+///
+/// With no configuration, Amphi keeps everything under ./amphi-data (an SQLite database and a
+/// mail outbox) and listens on 127.0.0.1:8080. Settings come from defaults, then amphi.toml (or
+/// --config), then AMPHI_* environment variables (AMPHI_SERVER__LISTEN, AMPHI_DATABASE__URL, …;
+/// DATABASE_URL also works).
+#[derive(Debug, Parser)]
+#[command(name = "amphi", version, about, long_about)]
+pub struct Cli {
+    /// Configuration file (default: ./amphi.toml if it exists).
+    #[arg(long, global = true, env = "AMPHI_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (applies pending migrations first; runs an in-process worker unless
+    /// worker.in_process = false).
+    Serve,
+    /// Run a background worker only (mail and other jobs); run as many as you like.
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Print the effective configuration (secrets hidden) and check it.
+    Config,
+}
+
+/// Administration tasks.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an account (verified). Without --password-stdin, prints a one-time link where the
+    /// person chooses a password.
+    CreateUser(CreateUser),
+    /// Print a new one-time link to create the first platform administrator (only while there
+    /// is none).
+    SetupLink,
+}
+
+/// Options of `admin create-user`.
+#[derive(Debug, Args)]
+pub struct CreateUser {
+    /// Email address.
+    #[arg(long)]
+    pub email: String,
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// Make the account a platform administrator (default tenant only).
+    #[arg(long)]
+    pub admin: bool,
+    /// Make the account an administrator of its tenant.
+    #[arg(long)]
+    pub tenant_admin: bool,
+    /// Tenant slug (default: the default tenant).
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}

@@ -1,0 +1,63 @@
+//! Loads configuration: defaults, then the TOML file, then `AMPHI_*` environment variables
+//! (sections separated by a double underscore: `AMPHI_SERVER__LISTEN`), then `DATABASE_URL`.
+
+use amphi_app::Config;
+use anyhow::bail;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use std::path::Path;
+
+/// Reads and validates the configuration.
+pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    match path {
+        Some(p) => {
+            if !p.is_file() {
+                bail!("configuration file {} does not exist", p.display());
+            }
+            fig = fig.merge(Toml::file(p));
+        }
+        None => {
+            if Path::new("amphi.toml").is_file() {
+                fig = fig.merge(Toml::file("amphi.toml"));
+            }
+        }
+    }
+    fig = fig.merge(
+        Env::prefixed("AMPHI_")
+            .ignore(&["CONFIG", "TEST_DATABASE_URL"])
+            .split("__"),
+    );
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        fig = fig.merge(Serialized::default("database.url", url));
+    }
+    let cfg: Config = fig.extract().map_err(|e| {
+        let mut msg = String::from("invalid configuration:");
+        for err in e {
+            msg.push_str(&format!("\n  {err}"));
+        }
+        anyhow::anyhow!(msg)
+    })?;
+    cfg.validate()
+        .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    Ok(cfg)
+}
+
+/// The configuration as TOML with passwords in URLs hidden.
+pub fn redacted(cfg: &Config) -> anyhow::Result<String> {
+    let mut c = cfg.clone();
+    c.database.url = hide_password(&c.database.url);
+    c.database.replica_url = c.database.replica_url.as_deref().map(hide_password);
+    c.mail.smtp_url = c.mail.smtp_url.as_deref().map(hide_password);
+    Ok(toml::to_string_pretty(&c)?)
+}
+
+fn hide_password(u: &str) -> String {
+    match url::Url::parse(u) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => u.to_owned(),
+    }
+}
