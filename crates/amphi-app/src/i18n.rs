@@ -52,7 +52,10 @@ pub fn t_args(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
 
 /// Whether `key` exists in `locale` itself (used by the test that both files are complete).
 pub fn has(locale: Locale, key: &str) -> bool {
-    LOCALES
-        .lookup_single_language::<&str>(lang(locale), key, None)
-        .is_ok()
+    // A message with variables, looked up without them, reports formatting errors rather than
+    // absence (fluent-templates does not export its error type, hence the Debug text).
+    match LOCALES.lookup_single_language::<&str>(lang(locale), key, None) {
+        Ok(_) => true,
+        Err(e) => format!("{e:?}").starts_with("FluentError"),
+    }
 }

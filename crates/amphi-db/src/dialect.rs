@@ -12,15 +12,6 @@ pub fn skip_locked(backend: DbBackend) -> &'static str {
     }
 }
 
-/// Case-insensitive LIKE.
-pub fn ilike(backend: DbBackend) -> &'static str {
-    match backend {
-        DbBackend::Postgres => "ILIKE",
-        // SQLite's LIKE is case-insensitive for ASCII.
-        _ => "LIKE",
-    }
-}
-
 /// Escapes `%`, `_` and `\` in user text for a LIKE pattern with `ESCAPE '\'`.
 pub fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

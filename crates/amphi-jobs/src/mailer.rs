@@ -54,12 +54,19 @@ impl Mailer {
             .to(to)
             .subject(m.subject.clone())
             .header(ContentType::TEXT_PLAIN);
-        // 8bit keeps links readable in the raw message (quoted-printable would cut and escape
-        // them); a body that 8bit cannot carry falls back to lettre's own choice.
-        let body = match Body::new_with_encoding(m.text.clone(), ContentTransferEncoding::EightBit)
-        {
-            Ok(b) => b,
-            Err(raw) => Body::new(raw),
+        // 8bit keeps links whole and readable in the raw message (quoted-printable would cut
+        // and escape them). lettre only picks 8bit for lines under 76 characters, which long
+        // links exceed, so check the real limits of RFC 5322 (998 octets, CRLF, no NUL) here.
+        let text = m
+            .text
+            .replace("\r\n", "\n")
+            .replace('\r', "")
+            .replace('\n', "\r\n");
+        let fits_8bit = !text.contains('\0') && text.split("\r\n").all(|l| l.len() <= 998);
+        let body = if fits_8bit {
+            Body::dangerous_pre_encoded(text.into_bytes(), ContentTransferEncoding::EightBit)
+        } else {
+            Body::new(text)
         };
         builder
             .body(body)

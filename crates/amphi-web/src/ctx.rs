@@ -9,6 +9,7 @@ use amphi_app::RequestMeta;
 use amphi_auth::signed;
 use amphi_core::validate::Locale;
 use amphi_core::Error;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -63,7 +64,14 @@ pub fn client_ip(parts: &Parts, behind_proxy: bool) -> Option<String> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0)
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<MockConnectInfo<SocketAddr>>()
+                .map(|c| c.0)
+        })
+        .map(|a| a.ip().to_string())
 }
 
 /// Request facts for audit records and links.

@@ -6,7 +6,7 @@ use crate::repo::Page;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -124,18 +124,16 @@ pub async fn list(
         .filter(user::Column::TenantId.eq(tenant.0))
         .order_by_asc(user::Column::Id);
     if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", dialect::like_escape(s));
-        let op = dialect::ilike(c.get_database_backend());
+        // lower() on both sides: the same case-insensitive match on SQLite and PostgreSQL.
+        let pattern = format!("%{}%", dialect::like_escape(&s.to_lowercase()));
+        let like = |col: user::Column| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
         q = q.filter(
             Condition::any()
-                .add(Expr::cust_with_values(
-                    format!("email {op} $1 ESCAPE '\\'"),
-                    [pattern.clone()],
-                ))
-                .add(Expr::cust_with_values(
-                    format!("name {op} $1 ESCAPE '\\'"),
-                    [pattern],
-                )),
+                .add(like(user::Column::Email))
+                .add(like(user::Column::Name)),
         );
     }
     if let Some(a) = after {

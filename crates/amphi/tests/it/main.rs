@@ -1,0 +1,12 @@
+//! Integration tests: the real router over a fresh database per test, on SQLite by default and
+//! on PostgreSQL when AMPHI_TEST_DATABASE_URL is set.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod accounts;
+mod admin;
+mod api;
+mod jobs;
+mod platform;
+mod sessions;
+mod support;
