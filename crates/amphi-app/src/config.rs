@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Largest request body, in bytes.
     pub body_limit_bytes: usize,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -53,6 +55,7 @@ impl Default for ServerConfig {
             behind_proxy: false,
             request_timeout_secs: 30,
             body_limit_bytes: 2 * 1024 * 1024,
+            metrics_token: None,
         }
     }
 }

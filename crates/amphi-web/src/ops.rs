@@ -46,7 +46,18 @@ async fn readyz(State(s): State<WebState>) -> Response {
     }
 }
 
-async fn metrics_page(State(s): State<WebState>) -> Response {
+async fn metrics_page(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(expected) = &s.app.config.server.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let ok: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes()).into();
+        if !ok {
+            return (StatusCode::UNAUTHORIZED, "metrics need the configured bearer token").into_response();
+        }
+    }
     let handle = metrics_handle();
     let (size, idle) = app_ops::pool_stats(&s.app);
     metrics::gauge!("amphi_db_pool_connections").set(size as f64);

@@ -332,6 +332,18 @@ async fn operations_endpoints_and_headers() {
 }
 
 #[tokio::test]
+async fn metrics_can_require_a_token() {
+    let t = TestApp::with_config(|c| c.server.metrics_token = Some("s3cret-metrics".into())).await;
+    let mut c = t.client();
+    assert_eq!(c.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
+    c.headers.push(("authorization".into(), "Bearer wrong".into()));
+    assert_eq!(c.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
+    c.headers.pop();
+    c.headers.push(("authorization".into(), "Bearer s3cret-metrics".into()));
+    assert_eq!(c.get("/metrics").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused() {
     let t = TestApp::with_config(|c| c.server.body_limit_bytes = 4096).await;
     let mut c = t.client();
