@@ -95,19 +95,12 @@ pub async fn sign_up(
         e => e,
     })?;
     send_verification(&txn, app, tenant, &u, locale, meta).await?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: Some(UserId(u.id)),
-            action: "account.signed_up",
-            target: Some(u.email.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({}),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("account.signed_up", tenant.id)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }
@@ -186,19 +179,12 @@ pub async fn verify_email(
     let u = repo_u::by_id(&txn, tenant.id, uid)
         .await?
         .ok_or(Error::BadRequest("token_invalid"))?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: Some(uid),
-            action: "account.email_verified",
-            target: Some(u.email.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({}),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("account.email_verified", tenant.id)
+        .actor(uid)
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(u.into())
 }
@@ -300,19 +286,13 @@ pub async fn sign_in(
         now,
     )
     .await?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: Some(UserId(u.id)),
-            action: "sign_in.success",
-            target: Some(u.email.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({ "provider": "password" }),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("sign_in.success", tenant.id)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "provider": "password" }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok((cookie, u.into()))
 }
@@ -324,19 +304,12 @@ async fn record_failure(
     reason: &str,
     meta: &RequestMeta,
 ) -> Result<()> {
-    audit::record(
-        app.db.writer(),
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: None,
-            action: "sign_in.failure",
-            target: Some(email.chars().take(254).collect()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({ "provider": "password", "reason": reason }),
-        },
-        app.now(),
-    )
-    .await
+    audit::Event::new("sign_in.failure", tenant.id)
+        .target(email.chars().take(254).collect::<String>())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "provider": "password", "reason": reason }))
+        .record(app.db.writer(), app.now())
+        .await
 }
 
 /// Mails a single-use reset link if the account exists. Answers the same either way.
@@ -401,19 +374,12 @@ pub async fn request_password_reset(
         now,
     )
     .await?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: Some(UserId(u.id)),
-            action: "password.reset_requested",
-            target: Some(u.email.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({}),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("password.reset_requested", tenant.id)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }
@@ -476,19 +442,11 @@ pub async fn reset_password(
     )
     .await?;
     repo_s::delete_for_user(&txn, tenant.id, uid, None).await?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: Some(uid),
-            action: "password.reset",
-            target: None,
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({}),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("password.reset", tenant.id)
+        .actor(uid)
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }
@@ -527,19 +485,11 @@ pub async fn change_password(
     )
     .await?;
     repo_s::delete_for_user(&txn, su.user.tenant_id, su.user.id, Some(&su.session_id)).await?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(su.user.tenant_id),
-            actor: Some(su.user.id),
-            action: "password.changed",
-            target: None,
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({}),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("password.changed", su.user.tenant_id)
+        .actor(su.user.id)
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }

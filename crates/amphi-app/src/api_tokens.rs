@@ -153,19 +153,13 @@ pub async fn create(
         },
     )
     .await?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(user.tenant_id),
-            actor: Some(user.id),
-            action: "api_token.created",
-            target: Some(m.name.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({ "scopes": m.scopes, "token_id": m.id }),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("api_token.created", user.tenant_id)
+        .actor(user.id)
+        .target(m.name.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "scopes": m.scopes, "token_id": m.id }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok((t.plaintext, m.into()))
 }
@@ -186,19 +180,12 @@ pub async fn revoke(app: &App, user: &User, id: Uuid, meta: &RequestMeta) -> Res
     if !repo_a::revoke(&txn, user.tenant_id, user.id, id, now).await? {
         return Err(Error::NotFound);
     }
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(user.tenant_id),
-            actor: Some(user.id),
-            action: "api_token.revoked",
-            target: Some(id.to_string()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({}),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("api_token.revoked", user.tenant_id)
+        .actor(user.id)
+        .target(id.to_string())
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }

@@ -91,19 +91,13 @@ pub async fn end(app: &App, session_id: &str) -> Result<()> {
 pub async fn end_everywhere(app: &App, su: &SessionUser, meta: &RequestMeta) -> Result<u64> {
     let txn = app.db.begin().await?;
     let n = repo_s::delete_for_user(&txn, su.user.tenant_id, su.user.id, None).await?;
-    amphi_db::repo::audit::record(
-        &txn,
-        amphi_db::repo::audit::Event {
-            tenant: Some(su.user.tenant_id),
-            actor: Some(su.user.id),
-            action: "session.signed_out_everywhere",
-            target: Some(su.user.email.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({ "sessions": n }),
-        },
-        app.now(),
-    )
-    .await?;
+    amphi_db::repo::audit::Event::new("session.signed_out_everywhere", su.user.tenant_id)
+        .actor(su.user.id)
+        .target(su.user.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "sessions": n }))
+        .record(&txn, app.now())
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(n)
 }

@@ -126,19 +126,13 @@ pub async fn complete(
         e => e,
     })?;
     let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), meta).await?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: Some(UserId(u.id)),
-            action: "platform.admin_created",
-            target: Some(u.email.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({ "via": "setup_link" }),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("platform.admin_created", tenant.id)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "via": "setup_link" }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok((cookie, u.into()))
 }
@@ -233,19 +227,7 @@ pub async fn create_user_cli(app: &App, req: CliUser) -> Result<(User, Option<St
     } else {
         None
     };
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(tenant.id),
-            actor: None,
-            action: "user.created",
-            target: Some(u.email.clone()),
-            ip: None,
-            detail: serde_json::json!({ "via": "cli", "platform_admin": req.platform_admin, "tenant_admin": u.is_tenant_admin }),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("user.created", tenant.id).target(u.email.clone()).detail(serde_json::json!({ "via": "cli", "platform_admin": req.platform_admin, "tenant_admin": u.is_tenant_admin })).record(&txn, now).await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok((u.into(), link))
 }

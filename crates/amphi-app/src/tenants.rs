@@ -368,19 +368,13 @@ pub async fn create(
             Error::Conflict(_) => Error::field("hosts", "host_taken"),
             e => e,
         })?;
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(id),
-            actor: Some(actor.user_id),
-            action: "tenant.created",
-            target: Some(created.slug.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({ "hosts": hosts }),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("tenant.created", id)
+        .actor(actor.user_id)
+        .target(created.slug.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "hosts": hosts }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     app.tenant_cache.clear();
     Ok(TenantDetail {
@@ -450,19 +444,13 @@ pub async fn update(
                 e => e,
             })?;
     }
-    audit::record(
-        &txn,
-        audit::Event {
-            tenant: Some(id),
-            actor: Some(actor.user_id),
-            action: "tenant.updated",
-            target: Some(saved.slug.clone()),
-            ip: meta.ip.clone(),
-            detail: serde_json::json!({ "fields": changed_fields(&form) }),
-        },
-        now,
-    )
-    .await?;
+    audit::Event::new("tenant.updated", id)
+        .actor(actor.user_id)
+        .target(saved.slug.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "fields": changed_fields(&form) }))
+        .record(&txn, now)
+        .await?;
     let hosts = repo_t::hosts(&txn, id).await?;
     txn.commit().await.map_err(Error::internal)?;
     app.tenant_cache.clear();

@@ -158,38 +158,26 @@ pub async fn patch(
         amphi_db::repo::sessions::delete_for_user(&txn, tenant, id, None).await?;
     }
     if let Some(a) = p.is_tenant_admin.filter(|a| *a != before.is_tenant_admin) {
-        audit::record(
-            &txn,
-            audit::Event {
-                tenant: Some(tenant),
-                actor: Some(actor.user_id),
-                action: "user.role_changed",
-                target: Some(before.email.clone()),
-                ip: meta.ip.clone(),
-                detail: serde_json::json!({ "tenant_admin": a }),
-            },
-            now,
-        )
-        .await?;
+        audit::Event::new("user.role_changed", tenant)
+            .actor(actor.user_id)
+            .target(before.email.clone())
+            .ip(meta.ip.clone())
+            .detail(serde_json::json!({ "tenant_admin": a }))
+            .record(&txn, now)
+            .await?;
     }
     if let Some(a) = p.active.filter(|a| *a != before.active) {
-        audit::record(
-            &txn,
-            audit::Event {
-                tenant: Some(tenant),
-                actor: Some(actor.user_id),
-                action: if a {
-                    "user.reactivated"
-                } else {
-                    "user.deactivated"
-                },
-                target: Some(before.email.clone()),
-                ip: meta.ip.clone(),
-                detail: serde_json::json!({}),
-            },
-            now,
-        )
-        .await?;
+        let action = if a {
+            "user.reactivated"
+        } else {
+            "user.deactivated"
+        };
+        audit::Event::new(action, tenant)
+            .actor(actor.user_id)
+            .target(before.email.clone())
+            .ip(meta.ip.clone())
+            .record(&txn, now)
+            .await?;
     }
     let after = repo_u::by_id(&txn, tenant, id)
         .await?

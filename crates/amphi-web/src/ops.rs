@@ -55,7 +55,11 @@ async fn metrics_page(State(s): State<WebState>, headers: axum::http::HeaderMap)
             .unwrap_or("");
         let ok: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes()).into();
         if !ok {
-            return (StatusCode::UNAUTHORIZED, "metrics need the configured bearer token").into_response();
+            return (
+                StatusCode::UNAUTHORIZED,
+                "metrics need the configured bearer token",
+            )
+                .into_response();
         }
     }
     let handle = metrics_handle();

@@ -23,6 +23,49 @@ pub struct Event<'a> {
     pub detail: serde_json::Value,
 }
 
+impl<'a> Event<'a> {
+    /// An event of a tenant, with no actor, target, address or detail yet.
+    pub fn new(action: &'a str, tenant: TenantId) -> Self {
+        Event {
+            tenant: Some(tenant),
+            actor: None,
+            action,
+            target: None,
+            ip: None,
+            detail: serde_json::json!({}),
+        }
+    }
+
+    /// Who did it.
+    pub fn actor(mut self, user: UserId) -> Self {
+        self.actor = Some(user);
+        self
+    }
+
+    /// What it was done to.
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    /// From which client address.
+    pub fn ip(mut self, ip: Option<String>) -> Self {
+        self.ip = ip;
+        self
+    }
+
+    /// Extra facts (never secrets).
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Appends the event.
+    pub async fn record(self, c: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<()> {
+        record(c, self, now).await
+    }
+}
+
 /// Appends an event.
 pub async fn record(c: &impl ConnectionTrait, e: Event<'_>, now: DateTime<Utc>) -> Result<()> {
     audit_event::ActiveModel {

@@ -336,10 +336,12 @@ async fn metrics_can_require_a_token() {
     let t = TestApp::with_config(|c| c.server.metrics_token = Some("s3cret-metrics".into())).await;
     let mut c = t.client();
     assert_eq!(c.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
-    c.headers.push(("authorization".into(), "Bearer wrong".into()));
+    c.headers
+        .push(("authorization".into(), "Bearer wrong".into()));
     assert_eq!(c.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
     c.headers.pop();
-    c.headers.push(("authorization".into(), "Bearer s3cret-metrics".into()));
+    c.headers
+        .push(("authorization".into(), "Bearer s3cret-metrics".into()));
     assert_eq!(c.get("/metrics").await.status, StatusCode::OK);
 }
 
