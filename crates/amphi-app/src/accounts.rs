@@ -25,6 +25,35 @@ pub const VERIFY: &str = "verify_email";
 /// Purpose of password-reset tokens.
 pub const RESET: &str = "reset_password";
 
+/// Makes a single-use emailed token and returns its secret (only the hash is stored).
+pub(crate) async fn issue_token(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: Option<uuid::Uuid>,
+    purpose: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    ttl: Duration,
+) -> Result<String> {
+    let tok = token::generate("");
+    email_tokens::insert(
+        c,
+        email_tokens::new_row(tenant, user, tok.hash, purpose, now, now + ttl),
+    )
+    .await?;
+    Ok(tok.plaintext)
+}
+
+/// Uses up a token presented by a person: returns it only if it was valid and unused.
+pub(crate) async fn consume_token(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    plain: &str,
+    purpose: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<amphi_db::entities::email_token::Model>> {
+    email_tokens::consume(c, tenant, &token::hash(plain.trim()), purpose, now).await
+}
+
 /// The sign-up form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SignupForm {
@@ -114,20 +143,8 @@ async fn send_verification(
     meta: &RequestMeta,
 ) -> Result<()> {
     let now = app.now();
-    let tok = token::generate("");
-    email_tokens::insert(
-        c,
-        email_tokens::new_row(
-            tenant.id,
-            Some(u.id),
-            tok.hash,
-            VERIFY,
-            now,
-            now + Duration::hours(48),
-        ),
-    )
-    .await?;
-    let link = format!("{}/verify-email?token={}", meta.base_url, tok.plaintext);
+    let tok_plain = issue_token(c, tenant.id, Some(u.id), VERIFY, now, Duration::hours(48)).await?;
+    let link = format!("{}/verify-email?token={}", meta.base_url, tok_plain);
     let args = [
         ("name", u.name.clone()),
         ("site", tenant.name.clone()),
@@ -156,15 +173,7 @@ pub async fn verify_email(
 ) -> Result<User> {
     let now = app.now();
     let txn = app.db.begin().await?;
-    let Some(tok) = email_tokens::consume(
-        &txn,
-        tenant.id,
-        &token::hash(token_plain.trim()),
-        VERIFY,
-        now,
-    )
-    .await?
-    else {
+    let Some(tok) = consume_token(&txn, tenant.id, token_plain, VERIFY, now).await? else {
         return Err(Error::BadRequest("token_invalid"));
     };
     let uid = UserId(tok.user_id.ok_or(Error::BadRequest("token_invalid"))?);
@@ -337,27 +346,16 @@ pub async fn request_password_reset(
         return Ok(());
     }
     let now = app.now();
-    let tok = token::generate("");
     let txn = app.db.begin().await?;
     email_tokens::void_for_user(&txn, tenant.id, u.id, RESET, now).await?;
-    email_tokens::insert(
-        &txn,
-        email_tokens::new_row(
-            tenant.id,
-            Some(u.id),
-            tok.hash,
-            RESET,
-            now,
-            now + Duration::hours(1),
-        ),
-    )
-    .await?;
+    let tok_plain =
+        issue_token(&txn, tenant.id, Some(u.id), RESET, now, Duration::hours(1)).await?;
     let locale = u
         .locale
         .as_deref()
         .and_then(Locale::from_tag)
         .unwrap_or(locale);
-    let link = format!("{}/password/reset?token={}", meta.base_url, tok.plaintext);
+    let link = format!("{}/password/reset?token={}", meta.base_url, tok_plain);
     let args = [
         ("name", u.name.clone()),
         ("site", tenant.name.clone()),
@@ -413,15 +411,7 @@ pub async fn reset_password(
         .map_err(Error::internal)?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    let Some(tok) = email_tokens::consume(
-        &txn,
-        tenant.id,
-        &token::hash(token_plain.trim()),
-        RESET,
-        now,
-    )
-    .await?
-    else {
+    let Some(tok) = consume_token(&txn, tenant.id, token_plain, RESET, now).await? else {
         return Err(Error::BadRequest("token_invalid"));
     };
     let uid = UserId(tok.user_id.ok_or(Error::BadRequest("token_invalid"))?);

@@ -24,20 +24,16 @@ pub async fn setup_link(app: &App, default_tenant: &Tenant) -> Result<Option<Str
         return Ok(None);
     }
     let now = app.now();
-    let tok = token::generate("");
-    email_tokens::insert(
+    let tok_plain = crate::accounts::issue_token(
         app.db.writer(),
-        email_tokens::new_row(
-            default_tenant.id,
-            None,
-            tok.hash,
-            SETUP,
-            now,
-            now + Duration::hours(24),
-        ),
+        default_tenant.id,
+        None,
+        SETUP,
+        now,
+        Duration::hours(24),
     )
     .await?;
-    Ok(Some(format!("/setup?token={}", tok.plaintext)))
+    Ok(Some(format!("/setup?token={}", tok_plain)))
 }
 
 /// Whether a setup token can still be used.
@@ -93,15 +89,9 @@ pub async fn complete(
         .map_err(Error::internal)?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    if email_tokens::consume(
-        &txn,
-        tenant.id,
-        &token::hash(token_plain.trim()),
-        SETUP,
-        now,
-    )
-    .await?
-    .is_none()
+    if crate::accounts::consume_token(&txn, tenant.id, token_plain, SETUP, now)
+        .await?
+        .is_none()
     {
         return Err(Error::BadRequest("token_invalid"));
     }
@@ -210,20 +200,16 @@ pub async fn create_user_cli(app: &App, req: CliUser) -> Result<(User, Option<St
         e => e,
     })?;
     let link = if hash.is_none() {
-        let tok = token::generate("");
-        email_tokens::insert(
+        let tok_plain = crate::accounts::issue_token(
             &txn,
-            email_tokens::new_row(
-                tenant.id,
-                Some(u.id),
-                tok.hash,
-                RESET,
-                now,
-                now + Duration::hours(24),
-            ),
+            tenant.id,
+            Some(u.id),
+            RESET,
+            now,
+            Duration::hours(24),
         )
         .await?;
-        Some(format!("/password/reset?token={}", tok.plaintext))
+        Some(format!("/password/reset?token={}", tok_plain))
     } else {
         None
     };
