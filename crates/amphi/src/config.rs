@@ -7,6 +7,11 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use std::path::Path;
 
+/// The sections of the configuration file.
+const SECTIONS: [&str; 7] = [
+    "server", "database", "mail", "security", "web", "worker", "log",
+];
+
 /// Reads and validates the configuration.
 pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
     let mut fig = Figment::from(Serialized::defaults(Config::default()));
@@ -23,9 +28,21 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
             }
         }
     }
+    // Settings are AMPHI_<SECTION>__<KEY>. Other AMPHI_* variables (AMPHI_CONFIG, a tool's
+    // AMPHI_BIN, …) are not settings, unless they name a section with a single underscore,
+    // which is a typo we refuse rather than ignore.
+    for (k, _) in std::env::vars() {
+        if let Some(rest) = k.strip_prefix("AMPHI_") {
+            let lower = rest.to_ascii_lowercase();
+            if !rest.contains("__") && SECTIONS.iter().any(|s| lower.starts_with(&format!("{s}_")))
+            {
+                bail!("environment variable {k}: settings are written AMPHI_<SECTION>__<KEY> (two underscores), for example AMPHI_SERVER__LISTEN");
+            }
+        }
+    }
     fig = fig.merge(
         Env::prefixed("AMPHI_")
-            .ignore(&["CONFIG", "TEST_DATABASE_URL"])
+            .filter(|k| k.as_str().contains("__"))
             .split("__"),
     );
     if let Ok(url) = std::env::var("DATABASE_URL") {
