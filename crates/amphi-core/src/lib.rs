@@ -2,6 +2,7 @@
 //! so the rules can be tested exhaustively and shared by the UI, the API, the CLI and jobs.
 
 pub mod clock;
+pub mod course;
 pub mod error;
 pub mod ids;
 pub mod policy;

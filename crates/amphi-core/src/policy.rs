@@ -1,6 +1,7 @@
 //! The permission policy: one function, `can`, decides every access in Amphi. Use cases call it
 //! before they touch anything, so the UI, the API, the CLI and jobs cannot disagree.
 
+use crate::course::CourseRole;
 use crate::ids::{TenantId, UserId};
 
 /// Who is acting: a signed-in user (by session or API token) of one tenant.
@@ -47,6 +48,17 @@ pub enum Resource {
         /// The account.
         user_id: UserId,
     },
+    /// The courses of a tenant, as a collection (Create: a new course).
+    Courses(TenantId),
+    /// One course run (edition) and everything in it, with the actor's role in it, if any.
+    /// View: its content; Update: its content and settings; ManageRoles: its enrolments;
+    /// List: its learners and their progress.
+    Run {
+        /// The run's tenant.
+        tenant_id: TenantId,
+        /// The actor's active role in the run.
+        role: Option<CourseRole>,
+    },
 }
 
 /// Whether `actor` may do `action` to `resource`.
@@ -65,6 +77,26 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
             t == actor.tenant_id
                 && actor.is_tenant_admin
                 && matches!(action, Action::List | Action::Create | Action::View)
+        }
+        Resource::Courses(t) => {
+            t == actor.tenant_id
+                && actor.is_tenant_admin
+                && matches!(action, Action::Create | Action::List)
+        }
+        Resource::Run { tenant_id, role } => {
+            if tenant_id != actor.tenant_id {
+                return false;
+            }
+            if actor.is_tenant_admin {
+                return true;
+            }
+            match (role, action) {
+                (None, _) => false,
+                (Some(_), Action::View) => true,
+                (Some(CourseRole::Instructor), _) => !matches!(action, Action::Create),
+                (Some(CourseRole::TeachingAssistant | CourseRole::Observer), Action::List) => true,
+                (Some(_), _) => false,
+            }
         }
         Resource::User { tenant_id, user_id } => {
             if tenant_id != actor.tenant_id {
@@ -202,6 +234,55 @@ mod tests {
                     "{role:?} {action:?} foreign user"
                 );
             }
+        }
+    }
+
+    /// Course roles × actions on a run of the actor's tenant and of another tenant.
+    #[test]
+    fn run_matrix() {
+        let a = TenantId::new();
+        let b = TenantId::new();
+        let roles = [
+            None,
+            Some(CourseRole::Learner),
+            Some(CourseRole::Observer),
+            Some(CourseRole::TeachingAssistant),
+            Some(CourseRole::Instructor),
+        ];
+        for base in [Role::Learner, Role::TenantAdmin, Role::PlatformAdmin] {
+            let me = actor(base, a);
+            for role in roles {
+                for action in ACTIONS {
+                    let got = can(&me, action, Resource::Run { tenant_id: a, role });
+                    let expected = match base {
+                        Role::PlatformAdmin | Role::TenantAdmin => true,
+                        Role::Learner => match (role, action) {
+                            (None, _) => false,
+                            (Some(_), Action::View) => true,
+                            (Some(CourseRole::Instructor), a) => a != Action::Create,
+                            (
+                                Some(CourseRole::TeachingAssistant | CourseRole::Observer),
+                                Action::List,
+                            ) => true,
+                            _ => false,
+                        },
+                    };
+                    assert_eq!(got, expected, "{base:?} {role:?} {action:?}");
+                    // Another tenant's run: never, whatever role a forged lookup claimed.
+                    let foreign = can(&me, action, Resource::Run { tenant_id: b, role });
+                    assert_eq!(
+                        foreign,
+                        matches!(base, Role::PlatformAdmin),
+                        "{base:?} {role:?} {action:?} foreign"
+                    );
+                }
+            }
+            let create = can(&me, Action::Create, Resource::Courses(a));
+            assert_eq!(create, !matches!(base, Role::Learner));
+            assert_eq!(
+                can(&me, Action::Create, Resource::Courses(b)),
+                matches!(base, Role::PlatformAdmin)
+            );
         }
     }
 

@@ -13,7 +13,10 @@ use std::str::FromStr;
 
 /// Source of every migration: the template's name hashes it, so editing a migration during
 /// development never reuses a stale template.
-const MIGRATION_SOURCES: &[&str] = &[include_str!("migration/m0001_foundation.rs")];
+const MIGRATION_SOURCES: &[&str] = &[
+    include_str!("migration/m0001_foundation.rs"),
+    include_str!("migration/m0002_courses.rs"),
+];
 
 /// A fresh database for one test; dropped (on PostgreSQL) when the value is dropped.
 pub struct TestDb {
