@@ -21,6 +21,16 @@ pub struct Config {
     pub worker: WorkerConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Course content.
+    pub content: ContentConfig,
+}
+
+/// Course content settings.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContentConfig {
+    /// PeerTube instances whose videos may be embedded (YouTube and Vimeo always may).
+    pub peertube_hosts: Vec<String>,
 }
 
 /// HTTP server settings.

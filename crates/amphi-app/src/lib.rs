@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod config;
+pub mod courses;
 pub mod i18n;
 pub mod mail;
 pub mod ops;
@@ -34,6 +35,8 @@ pub struct App {
     secret: Arc<Vec<u8>>,
     /// Tenant lookups by host, cached for a few seconds.
     pub tenant_cache: Arc<tenants::TenantCache>,
+    /// Run structures (modules and items), keyed by run and its last change.
+    pub structure_cache: Arc<courses::learn::StructureCache>,
 }
 
 impl App {
@@ -51,6 +54,7 @@ impl App {
             clock,
             secret: Arc::new(secret),
             tenant_cache: Arc::new(tenants::TenantCache::default()),
+            structure_cache: Arc::new(courses::learn::StructureCache::default()),
         })
     }
 

@@ -42,3 +42,27 @@ mod tests {
         assert!(!verify(k, "csrf", "session-1", ""));
     }
 }
+
+/// Checks a webhook signature: lower-case hex HMAC-SHA256 of `message` with `key`, compared in
+/// constant time. Accepts an optional `sha256=` prefix, as many shops send.
+pub fn verify_hex(key: &[u8], message: &[u8], signature: &str) -> bool {
+    let sig = signature.trim();
+    let sig = sig.strip_prefix("sha256=").unwrap_or(sig);
+    let Ok(given) = hex::decode(sig) else {
+        return false;
+    };
+    let Ok(mut mac) = HmacSha256::new_from_slice(key) else {
+        return false;
+    };
+    mac.update(message);
+    mac.verify_slice(&given).is_ok()
+}
+
+/// Lower-case hex HMAC-SHA256 of `message` (what a shop sends; used by tests and tools).
+pub fn sign_hex(key: &[u8], message: &[u8]) -> String {
+    let Ok(mut mac) = HmacSha256::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(message);
+    hex::encode(mac.finalize().into_bytes())
+}

@@ -1,6 +1,7 @@
 //! The few places where SQLite and PostgreSQL need different SQL. Everything else goes through
 //! sea-query, which renders each backend's syntax from one description.
 
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::DbBackend;
 
 /// Row lock for claiming queue rows: PostgreSQL skips rows other workers hold; SQLite has a
@@ -22,4 +23,35 @@ pub fn like_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The catalog's word search: PostgreSQL full-text over title and summary, SQLite FTS5. Each
+/// word must appear (prefix match on SQLite); None when no searchable word is left.
+pub fn course_search(backend: DbBackend, words: &str) -> Option<SimpleExpr> {
+    let terms: Vec<String> = words
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(|w| w.to_lowercase())
+        .collect();
+    if terms.is_empty() {
+        return None;
+    }
+    Some(match backend {
+        DbBackend::Postgres => {
+            let q = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+            Expr::cust_with_values(
+                "to_tsvector('simple', courses.title || ' ' || courses.summary) @@ to_tsquery('simple', $1)",
+                [q],
+            )
+        }
+        _ => {
+            // Each term quoted (no FTS5 syntax from users) with a prefix star.
+            let q = terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" AND ");
+            Expr::cust_with_values(
+                "courses.id IN (SELECT course_id FROM courses_fts WHERE courses_fts MATCH $1)",
+                [q],
+            )
+        }
+    })
 }

@@ -1,0 +1,351 @@
+//! Learning: the course home with progress, opening items, completing them, video progress,
+//! resuming, and the learner's dashboard.
+
+use super::{content, dates_of, Course, Run, RunAccess};
+use crate::users::User;
+use crate::App;
+use amphi_core::course::{percent, CourseRole};
+use amphi_core::policy::{can, Action};
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::entities::{course_item, course_module, course_run};
+use amphi_db::repo::{courses as repo_c, enrolments as repo_e, progress, structure};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+use uuid::Uuid;
+
+/// Modules and items of a run, as stored.
+#[derive(Debug)]
+pub struct Structure {
+    /// Modules in order.
+    pub modules: Vec<course_module::Model>,
+    /// Items in order.
+    pub items: Vec<course_item::Model>,
+}
+
+/// Run structures cached by (run, updated_at): any change bumps the run's `updated_at`, so a
+/// stale entry is never used, on this node or another.
+#[derive(Debug, Default)]
+pub struct StructureCache {
+    map: RwLock<HashMap<Uuid, (DateTime<Utc>, Arc<Structure>)>>,
+}
+
+impl StructureCache {
+    async fn get(&self, app: &App, tenant: TenantId, run: &course_run::Model) -> Result<Arc<Structure>> {
+        if let Some((at, s)) = self.map.read().ok().and_then(|m| m.get(&run.id).cloned()) {
+            if at == run.updated_at {
+                return Ok(s);
+            }
+        }
+        let s = Arc::new(Structure {
+            modules: structure::modules(app.db.reader(), tenant, run.id).await?,
+            items: structure::items(app.db.reader(), tenant, run.id).await?,
+        });
+        if let Ok(mut m) = self.map.write() {
+            if m.len() > 5_000 {
+                m.clear();
+            }
+            m.insert(run.id, (run.updated_at, s.clone()));
+        }
+        Ok(s)
+    }
+}
+
+/// An item as a learner sees it in the outline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemEntry {
+    /// Id.
+    pub id: Uuid,
+    /// `page`, `video`, `file` or `link`.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// `not_started`, `viewed` or `completed`.
+    pub state: String,
+    /// Why it cannot be opened yet (`available_from`, `requires`), if locked.
+    pub locked: Option<String>,
+    /// When it opens, for `available_from`.
+    pub available_from: Option<DateTime<Utc>>,
+    /// The item to complete first, for `requires`.
+    pub requires_title: Option<String>,
+    /// Not visible to learners (staff preview).
+    pub draft: bool,
+}
+
+/// A module as a learner sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ModuleEntry {
+    /// Id.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Locked until this date.
+    pub available_from: Option<DateTime<Utc>>,
+    /// Whether it is locked now.
+    pub locked: bool,
+    /// Completed share of its items, 0–100.
+    pub percent: i64,
+    /// Items.
+    pub items: Vec<ItemEntry>,
+    /// Not visible to learners (staff preview).
+    pub draft: bool,
+}
+
+/// The course home of one learner (or a staff preview).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CourseHome {
+    /// The course.
+    pub course: Course,
+    /// The run.
+    pub run: Run,
+    /// The viewer's role (`learner`, `instructor`, …); none for administrators.
+    pub role: Option<String>,
+    /// Completed share of the run, 0–100.
+    pub percent: i64,
+    /// Items completed.
+    pub completed: i64,
+    /// The item to resume at.
+    pub resume_item: Option<Uuid>,
+    /// Modules.
+    pub modules: Vec<ModuleEntry>,
+    /// Whether the viewer sees drafts (course team) rather than the learner's view.
+    pub staff_view: bool,
+    /// The run has not started: content opens at `run.starts_at`.
+    pub not_started: bool,
+}
+
+fn staff(user: &User, tenant: TenantId, a: &RunAccess) -> bool {
+    can(&user.actor(), Action::Update, a.resource(tenant)) || matches!(a.role(), Some(CourseRole::TeachingAssistant | CourseRole::Observer))
+}
+
+/// The course home. Cost: one query for the run with the viewer's enrolment, one for the
+/// viewer's progress rows; the structure comes from the cache.
+pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, preview: bool) -> Result<CourseHome> {
+    let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
+    let now = app.now();
+    let staff_view = staff(user, tenant, &a) && !preview;
+    let s = app.structure_cache.get(app, tenant, &a.run).await?;
+    let rows = progress::of_user(app.db.reader(), tenant, run_id, user.id.0).await?;
+    let states: HashMap<Uuid, String> = rows.into_iter().map(|p| (p.item_id, p.state)).collect();
+    let course = course_cached(app, tenant, &a.run).await?;
+    let visible_modules: Vec<&course_module::Model> = s.modules.iter().filter(|m| staff_view || m.published).collect();
+    let published_modules: HashSet<Uuid> = s.modules.iter().filter(|m| m.published).map(|m| m.id).collect();
+    let completed_ids: HashSet<Uuid> = states.iter().filter(|(_, st)| st.as_str() == progress::COMPLETED).map(|(id, _)| *id).collect();
+    let titles: HashMap<Uuid, &str> = s.items.iter().map(|i| (i.id, i.title.as_str())).collect();
+    let started = dates_of(&a.run).started(now);
+    let mut modules = Vec::new();
+    let mut completed = 0;
+    let mut previous_done = true;
+    for m in visible_modules {
+        let m_locked = m.available_from.is_some_and(|d| d > now) || !started;
+        let mut items = Vec::new();
+        let (mut m_total, mut m_done) = (0, 0);
+        for it in s.items.iter().filter(|i| i.module_id == m.id && (staff_view || i.published)) {
+            let state = states.get(&it.id).cloned().unwrap_or_else(|| "not_started".into());
+            let counts = it.published && published_modules.contains(&m.id);
+            if counts {
+                m_total += 1;
+                if state == progress::COMPLETED {
+                    m_done += 1;
+                    completed += 1;
+                }
+            }
+            let locked = lock_reason(it, m_locked, a.run.sequential, previous_done, &completed_ids, now);
+            if counts {
+                previous_done = state == progress::COMPLETED;
+            }
+            items.push(ItemEntry {
+                id: it.id,
+                kind: it.kind.clone(),
+                title: it.title.clone(),
+                locked: if staff_view { None } else { locked.map(str::to_owned) },
+                available_from: it.available_from.or(m.available_from),
+                requires_title: it.requires_item_id.and_then(|r| titles.get(&r).map(|t| (*t).to_owned())),
+                state,
+                draft: !it.published || !m.published,
+            });
+        }
+        modules.push(ModuleEntry {
+            id: m.id,
+            title: m.title.clone(),
+            available_from: m.available_from,
+            locked: m_locked && !staff_view,
+            percent: percent(m_done, m_total),
+            items,
+            draft: !m.published,
+        });
+    }
+    let resume_item = a
+        .enrolment
+        .as_ref()
+        .and_then(|e| e.last_item_id)
+        .or_else(|| modules.iter().flat_map(|m| &m.items).find(|i| i.state != progress::COMPLETED && i.locked.is_none()).map(|i| i.id));
+    Ok(CourseHome {
+        course,
+        run: Run::from_model(&a.run, now)?,
+        role: a.role().map(|r| r.as_str().to_owned()),
+        percent: percent(completed, a.run.item_count),
+        completed,
+        resume_item,
+        modules,
+        staff_view,
+        not_started: !started,
+    })
+}
+
+fn lock_reason(it: &course_item::Model, module_locked: bool, sequential: bool, previous_done: bool, completed: &HashSet<Uuid>, now: DateTime<Utc>) -> Option<&'static str> {
+    if module_locked || it.available_from.is_some_and(|d| d > now) {
+        return Some("available_from");
+    }
+    if let Some(r) = it.requires_item_id {
+        if !completed.contains(&r) {
+            return Some("requires");
+        }
+    }
+    if sequential && !previous_done {
+        return Some("sequential");
+    }
+    None
+}
+
+async fn course_cached(app: &App, tenant: TenantId, run: &course_run::Model) -> Result<Course> {
+    super::course_of(app, tenant, run).await?.try_into()
+}
+
+/// One item opened by a learner.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemPage {
+    /// The item as in the outline.
+    pub entry: ItemEntry,
+    /// The module's title.
+    pub module_title: String,
+    /// Page text or video transcript, rendered and sanitised.
+    pub html: String,
+    /// Link address (`link`).
+    pub url: Option<String>,
+    /// Player address (`video` embeds).
+    pub embed_src: Option<String>,
+    /// Origin to allow in frame-src for the embed.
+    pub embed_origin: Option<String>,
+    /// Previous item in the learner's order.
+    pub prev: Option<Uuid>,
+    /// Next item.
+    pub next: Option<Uuid>,
+    /// Whether the viewer can mark it complete (enrolled learner, run not archived).
+    pub can_complete: bool,
+}
+
+/// Opens an item: checks release rules, records the view and where to resume.
+pub async fn open_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, item_id: Uuid) -> Result<ItemPage> {
+    let h = home(app, user, tenant, run_id, false).await?;
+    let entries: Vec<(&ModuleEntry, &ItemEntry)> = h.modules.iter().flat_map(|m| m.items.iter().map(move |i| (m, i))).collect();
+    let idx = entries.iter().position(|(_, i)| i.id == item_id).ok_or(Error::NotFound)?;
+    let (module, entry) = entries[idx];
+    if entry.locked.is_some() {
+        return Err(Error::Conflict("item_locked"));
+    }
+    let it = structure::item(app.db.reader(), tenant, run_id, item_id).await?.ok_or(Error::NotFound)?;
+    let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
+    let now = app.now();
+    let learner = h.role.as_deref() == Some(CourseRole::Learner.as_str());
+    let archived = h.run.archived;
+    if learner && !archived {
+        progress::mark_viewed(app.db.writer(), tenant, run_id, item_id, user.id.0, now).await?;
+        if let Some(e) = repo_e::of(app.db.reader(), tenant, run_id, user.id.0).await? {
+            if e.last_item_id != Some(item_id) {
+                repo_e::set_last_item(app.db.writer(), e.id, item_id, now).await?;
+            }
+        }
+    }
+    let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    Ok(ItemPage {
+        entry: ItemEntry { state: if entry.state == "not_started" && learner && !archived { progress::VIEWED.into() } else { entry.state.clone() }, ..entry.clone() },
+        module_title: module.title.clone(),
+        html: content::markdown_to_html(&it.body),
+        url: s("url").filter(|_| it.kind == "link"),
+        embed_src: s("embed_src"),
+        embed_origin: s("embed_origin"),
+        prev: idx.checked_sub(1).map(|i| entries[i].1.id),
+        next: entries.get(idx + 1).map(|(_, i)| i.id),
+        can_complete: learner && !archived,
+    })
+}
+
+/// Marks an item complete for the learner; progress counters move once.
+pub async fn complete_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, item_id: Uuid) -> Result<i64> {
+    let page = open_item(app, user, tenant, run_id, item_id).await?;
+    if !page.can_complete {
+        return Err(Error::Forbidden);
+    }
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let e = repo_e::of(&txn, tenant, run_id, user.id.0).await?.ok_or(Error::Forbidden)?;
+    let run = repo_c::run(&txn, tenant, run_id).await?.ok_or(Error::NotFound)?;
+    if progress::mark_completed(&txn, tenant, run_id, item_id, user.id.0, now).await? && !page.entry.draft {
+        repo_e::add_completed(&txn, e.id, item_id, now).await?;
+        repo_e::settle_one(&txn, e.id, run.item_count, now).await?;
+    }
+    txn.commit().await.map_err(Error::internal)?;
+    let e = repo_e::of(app.db.reader(), tenant, run_id, user.id.0).await?.ok_or(Error::Forbidden)?;
+    Ok(percent(e.completed_count, run.item_count))
+}
+
+/// A dashboard line: one run the person is in.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DashboardEntry {
+    /// The run.
+    pub run_id: Uuid,
+    /// Run name.
+    pub run_name: String,
+    /// Course code.
+    pub course_code: String,
+    /// Course title.
+    pub course_title: String,
+    /// Role.
+    pub role: String,
+    /// `active` or `waiting`.
+    pub status: String,
+    /// Progress, 0–100.
+    pub percent: i64,
+    /// Finished everything.
+    pub completed: bool,
+    /// The item to resume at.
+    pub resume_item: Option<Uuid>,
+    /// Starts.
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Ended.
+    pub archived: bool,
+}
+
+/// The runs a person is in, with progress (three queries whatever the number of runs).
+pub async fn dashboard(app: &App, user: &User, tenant: TenantId) -> Result<Vec<DashboardEntry>> {
+    let ens = repo_e::for_user(app.db.reader(), tenant, user.id.0).await?;
+    let run_ids: Vec<Uuid> = ens.iter().map(|e| e.run_id).collect();
+    let runs = repo_c::runs_by_ids(app.db.reader(), tenant, &run_ids).await?;
+    let course_ids: Vec<Uuid> = runs.iter().map(|r| r.course_id).collect();
+    let courses = repo_c::by_ids(app.db.reader(), tenant, &course_ids).await?;
+    let now = app.now();
+    let mut out = Vec::new();
+    for e in ens {
+        let Some(r) = runs.iter().find(|r| r.id == e.run_id) else { continue };
+        let Some(c) = courses.iter().find(|c| c.id == r.course_id) else { continue };
+        if !r.published && e.role == CourseRole::Learner.as_str() {
+            continue;
+        }
+        out.push(DashboardEntry {
+            run_id: r.id,
+            run_name: r.name.clone(),
+            course_code: c.code.clone(),
+            course_title: c.title.clone(),
+            role: e.role.clone(),
+            status: e.status.clone(),
+            percent: percent(e.completed_count, r.item_count),
+            completed: e.completed_at.is_some(),
+            resume_item: e.last_item_id,
+            starts_at: r.starts_at,
+            archived: dates_of(r).archived(now),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,386 @@
+//! Enrolments (a person's role in a run), invitations, vouchers and shop orders.
+
+use crate::entities::{course_run, enrolment, invitation, shop_order, user, voucher};
+use crate::repo::Page;
+use crate::{dialect, DbResultExt};
+use amphi_core::{Result, TenantId};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+/// Active: in the course. Waiting: on the waiting list. Removed: unenrolled (kept for history).
+pub const ACTIVE: &str = "active";
+/// On the waiting list of a full run.
+pub const WAITING: &str = "waiting";
+/// Unenrolled.
+pub const REMOVED: &str = "removed";
+
+/// Inserts an enrolment.
+pub async fn insert(c: &impl ConnectionTrait, m: enrolment::Model) -> Result<enrolment::Model> {
+    let am: enrolment::ActiveModel = m.into();
+    am.insert(c).await.db()
+}
+
+/// A person's enrolment in a run (any status).
+pub async fn of(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, user: Uuid) -> Result<Option<enrolment::Model>> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::UserId.eq(user))
+        .one(c)
+        .await
+        .db()
+}
+
+/// A run and, in the same query, the person's enrolment in it.
+pub async fn run_with_enrolment(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Option<Uuid>,
+) -> Result<Option<(course_run::Model, Option<enrolment::Model>)>> {
+    let Some(user) = user else {
+        return Ok(course_run::Entity::find_by_id(run)
+            .filter(course_run::Column::TenantId.eq(tenant.0))
+            .one(c)
+            .await
+            .db()?
+            .map(|r| (r, None)));
+    };
+    let rows = course_run::Entity::find_by_id(run)
+        .filter(course_run::Column::TenantId.eq(tenant.0))
+        .find_also_related_via(user)
+        .one(c)
+        .await
+        .db()?;
+    Ok(rows)
+}
+
+/// Extension: a run with the enrolment of one user, by a LEFT JOIN on (run, user).
+trait AlsoEnrolment {
+    fn find_also_related_via(self, user: Uuid) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity>;
+}
+
+impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
+    fn find_also_related_via(self, user: Uuid) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity> {
+        self.select_also(enrolment::Entity).join(
+            JoinType::LeftJoin,
+            course_run::Entity::belongs_to(enrolment::Entity)
+                .from(course_run::Column::Id)
+                .to(enrolment::Column::RunId)
+                .on_condition(move |_l, r| {
+                    sea_orm::sea_query::IntoCondition::into_condition(Expr::col((r, enrolment::Column::UserId)).eq(user))
+                })
+                .into(),
+        )
+    }
+}
+
+/// Saves a changed enrolment.
+pub async fn update(c: &impl ConnectionTrait, m: enrolment::ActiveModel) -> Result<enrolment::Model> {
+    m.update(c).await.db()
+}
+
+/// The oldest waiting enrolment of a run (promoted when a seat frees).
+pub async fn first_waiting(c: &impl ConnectionTrait, run: Uuid) -> Result<Option<enrolment::Model>> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::Status.eq(WAITING))
+        .order_by_asc(enrolment::Column::CreatedAt)
+        .order_by_asc(enrolment::Column::Id)
+        .one(c)
+        .await
+        .db()
+}
+
+/// A person's active or waiting enrolments across runs (their dashboard).
+pub async fn for_user(c: &impl ConnectionTrait, tenant: TenantId, user: Uuid) -> Result<Vec<enrolment::Model>> {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::UserId.eq(user))
+        .filter(enrolment::Column::Status.is_in([ACTIVE, WAITING]))
+        .order_by_desc(enrolment::Column::UpdatedAt)
+        .all(c)
+        .await
+        .db()
+}
+
+/// One learner row of the instructor's view.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LearnerRow {
+    /// Enrolment id (the keyset cursor).
+    pub id: Uuid,
+    /// The person.
+    pub user_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Role in the run.
+    pub role: String,
+    /// Active or waiting.
+    pub status: String,
+    /// Items completed.
+    pub completed_count: i64,
+    /// When they enrolled.
+    pub created_at: DateTime<Utc>,
+    /// When they finished, if they did.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// Filters of the learner list.
+#[derive(Debug, Clone, Default)]
+pub struct LearnerQuery {
+    /// Words in name or email.
+    pub search: Option<String>,
+    /// Only this role.
+    pub role: Option<String>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only those who completed everything (true) or not (false).
+    pub completed: Option<bool>,
+}
+
+/// People of a run with their progress, keyset-paginated by enrolment id: one indexed query
+/// per page whatever the size of the run.
+pub async fn learners(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    q: &LearnerQuery,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<LearnerRow>> {
+    let mut sel = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::Id)
+        .column(enrolment::Column::UserId)
+        .column(enrolment::Column::Role)
+        .column(enrolment::Column::Status)
+        .column(enrolment::Column::CompletedCount)
+        .column(enrolment::Column::CreatedAt)
+        .column(enrolment::Column::CompletedAt)
+        .column_as(Expr::col((user::Entity, user::Column::Name)), "name")
+        .column_as(Expr::col((user::Entity, user::Column::Email)), "email")
+        .join(
+            JoinType::InnerJoin,
+            enrolment::Entity::belongs_to(user::Entity)
+                .from(enrolment::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::Status.ne(REMOVED))
+        .order_by_asc(enrolment::Column::Id);
+    if let Some(r) = &q.role {
+        sel = sel.filter(enrolment::Column::Role.eq(r.as_str()));
+    }
+    if let Some(s) = &q.status {
+        sel = sel.filter(enrolment::Column::Status.eq(s.as_str()));
+    }
+    if let Some(done) = q.completed {
+        sel = sel.filter(if done {
+            enrolment::Column::CompletedAt.is_not_null()
+        } else {
+            enrolment::Column::CompletedAt.is_null()
+        });
+    }
+    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", dialect::like_escape(&s.to_lowercase()));
+        let like = |col: user::Column| {
+            Expr::expr(Func::lower(Expr::col((user::Entity, col)))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        sel = sel.filter(Condition::any().add(like(user::Column::Email)).add(like(user::Column::Name)));
+    }
+    if let Some(a) = after {
+        sel = sel.filter(enrolment::Column::Id.gt(a));
+    }
+    let mut items = sel.limit(limit + 1).into_model::<LearnerRow>().all(c).await.db()?;
+    let next = if items.len() as u64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|x| x.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// Adds one completed item to an enrolment; returns the new count.
+pub async fn add_completed(c: &impl ConnectionTrait, enrolment: Uuid, item: Uuid, now: DateTime<Utc>) -> Result<()> {
+    enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::CompletedCount, Expr::col(enrolment::Column::CompletedCount).add(1))
+        .col_expr(enrolment::Column::LastItemId, Expr::value(item))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(enrolment))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Records where the learner is (resume), without changing counts.
+pub async fn set_last_item(c: &impl ConnectionTrait, enrolment: Uuid, item: Uuid, now: DateTime<Utc>) -> Result<()> {
+    enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::LastItemId, Expr::value(item))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(enrolment))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Marks a run's enrolments complete or not from their counts against the run's item count
+/// (one statement, after the structure changed).
+pub async fn settle_completion(c: &impl ConnectionTrait, run: Uuid, item_count: i64, now: DateTime<Utc>) -> Result<()> {
+    if item_count > 0 {
+        enrolment::Entity::update_many()
+            .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
+            .filter(enrolment::Column::RunId.eq(run))
+            .filter(enrolment::Column::CompletedAt.is_null())
+            .filter(enrolment::Column::CompletedCount.gte(item_count))
+            .exec(c)
+            .await
+            .db()?;
+    }
+    let mut undo = enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::CompletedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::CompletedAt.is_not_null());
+    if item_count > 0 {
+        undo = undo.filter(enrolment::Column::CompletedCount.lt(item_count));
+    }
+    undo.exec(c).await.db()?;
+    Ok(())
+}
+
+/// Recounts every enrolment's completed items of a run from the progress rows, counting only
+/// published items (one statement; run after items are published or unpublished).
+pub async fn recount(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
+    let stmt = sea_orm::Statement::from_sql_and_values(
+        c.get_database_backend(),
+        "UPDATE enrolments SET completed_count = (\
+           SELECT COUNT(*) FROM item_progress p JOIN course_items i ON i.id = p.item_id \
+           WHERE p.user_id = enrolments.user_id AND p.run_id = enrolments.run_id \
+             AND p.state = 'completed' AND i.published = $2) \
+         WHERE run_id = $1",
+        [run.into(), true.into()],
+    );
+    c.execute(stmt).await.db()?;
+    Ok(())
+}
+
+/// Inserts an invitation (or returns the existing one for this address).
+pub async fn invite(c: &impl ConnectionTrait, m: invitation::Model) -> Result<invitation::Model> {
+    if let Some(existing) = invitation::Entity::find()
+        .filter(invitation::Column::RunId.eq(m.run_id))
+        .filter(invitation::Column::Email.eq(m.email.as_str()))
+        .one(c)
+        .await
+        .db()?
+    {
+        return Ok(existing);
+    }
+    let am: invitation::ActiveModel = m.into();
+    am.insert(c).await.db()
+}
+
+/// The pending invitation of an address to a run.
+pub async fn invitation_for(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, email: &str) -> Result<Option<invitation::Model>> {
+    invitation::Entity::find()
+        .filter(invitation::Column::TenantId.eq(tenant.0))
+        .filter(invitation::Column::RunId.eq(run))
+        .filter(invitation::Column::Email.eq(email))
+        .one(c)
+        .await
+        .db()
+}
+
+/// Marks an invitation used.
+pub async fn accept_invitation(c: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Inserts a batch of voucher hashes in chunked multi-row statements.
+pub async fn insert_vouchers(c: &impl ConnectionTrait, rows: Vec<voucher::Model>) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        let models: Vec<voucher::ActiveModel> = chunk.iter().cloned().map(Into::into).collect();
+        voucher::Entity::insert_many(models).exec(c).await.db()?;
+    }
+    Ok(())
+}
+
+/// Uses a voucher for a run: true if this call used it (single use, race-free).
+pub async fn redeem_voucher(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, hash: &str, user: Uuid, now: DateTime<Utc>) -> Result<bool> {
+    let r = voucher::Entity::update_many()
+        .col_expr(voucher::Column::UsedBy, Expr::value(user))
+        .col_expr(voucher::Column::UsedAt, Expr::value(now))
+        .filter(voucher::Column::CodeHash.eq(hash))
+        .filter(voucher::Column::TenantId.eq(tenant.0))
+        .filter(voucher::Column::RunId.eq(run))
+        .filter(voucher::Column::UsedAt.is_null())
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Records a shop order once: false if the order id was already seen (idempotency).
+pub async fn record_order(c: &impl ConnectionTrait, m: shop_order::Model) -> Result<bool> {
+    let res = shop_order::Entity::insert(shop_order::ActiveModel {
+        tenant_id: Set(m.tenant_id),
+        order_id: Set(m.order_id),
+        run_id: Set(m.run_id),
+        email: Set(m.email),
+        user_id: Set(m.user_id),
+        created_at: Set(m.created_at),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::columns([shop_order::Column::TenantId, shop_order::Column::OrderId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .do_nothing()
+    .exec(c)
+    .await
+    .db()?;
+    Ok(matches!(res, sea_orm::TryInsertResult::Inserted(_)))
+}
+
+/// Whether an address bought a run (an order not yet attached to an account counts).
+pub async fn has_order(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, email: &str) -> Result<bool> {
+    Ok(shop_order::Entity::find()
+        .filter(shop_order::Column::TenantId.eq(tenant.0))
+        .filter(shop_order::Column::RunId.eq(run))
+        .filter(shop_order::Column::Email.eq(email))
+        .one(c)
+        .await
+        .db()?
+        .is_some())
+}
+
+
+/// Sets or clears one enrolment's completion date from its count.
+pub async fn settle_one(c: &impl ConnectionTrait, enrolment: Uuid, item_count: i64, now: DateTime<Utc>) -> Result<()> {
+    let Some(e) = enrolment::Entity::find_by_id(enrolment).one(c).await.db()? else {
+        return Ok(());
+    };
+    let done = item_count > 0 && e.completed_count >= item_count;
+    if done != e.completed_at.is_some() {
+        let mut am: enrolment::ActiveModel = e.into();
+        am.completed_at = Set(if done { Some(now) } else { None });
+        am.update(c).await.db()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! Per-learner item progress.
+
+use crate::entities::item_progress;
+use crate::DbResultExt;
+use amphi_core::{Result, TenantId};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+/// Viewed: opened at least once.
+pub const VIEWED: &str = "viewed";
+/// Completed: counts towards progress.
+pub const COMPLETED: &str = "completed";
+
+/// A learner's progress rows in a run (one indexed query).
+pub async fn of_user(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, user: Uuid) -> Result<Vec<item_progress::Model>> {
+    item_progress::Entity::find()
+        .filter(item_progress::Column::UserId.eq(user))
+        .filter(item_progress::Column::RunId.eq(run))
+        .filter(item_progress::Column::TenantId.eq(tenant.0))
+        .all(c)
+        .await
+        .db()
+}
+
+/// A learner's progress on one item.
+pub async fn one(c: &impl ConnectionTrait, item: Uuid, user: Uuid) -> Result<Option<item_progress::Model>> {
+    item_progress::Entity::find_by_id((item, user)).one(c).await.db()
+}
+
+/// Records a view if the item has no progress yet.
+pub async fn mark_viewed(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, item: Uuid, user: Uuid, now: DateTime<Utc>) -> Result<()> {
+    item_progress::Entity::insert(item_progress::ActiveModel {
+        item_id: Set(item),
+        user_id: Set(user),
+        tenant_id: Set(tenant.0),
+        run_id: Set(run),
+        state: Set(VIEWED.into()),
+        watched_seconds: Set(0),
+        updated_at: Set(now),
+    })
+    .on_conflict(OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId]).do_nothing().to_owned())
+    .do_nothing()
+    .exec(c)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// Marks the item completed; true only if it was not completed before (so counters move once).
+pub async fn mark_completed(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, item: Uuid, user: Uuid, now: DateTime<Utc>) -> Result<bool> {
+    mark_viewed(c, tenant, run, item, user, now).await?;
+    let r = item_progress::Entity::update_many()
+        .col_expr(item_progress::Column::State, Expr::value(COMPLETED))
+        .col_expr(item_progress::Column::UpdatedAt, Expr::value(now))
+        .filter(item_progress::Column::ItemId.eq(item))
+        .filter(item_progress::Column::UserId.eq(user))
+        .filter(item_progress::Column::State.ne(COMPLETED))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Raises the watched time of a video (never lowers it); returns the new value.
+pub async fn watched(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, item: Uuid, user: Uuid, seconds: i64, now: DateTime<Utc>) -> Result<i64> {
+    mark_viewed(c, tenant, run, item, user, now).await?;
+    item_progress::Entity::update_many()
+        .col_expr(item_progress::Column::WatchedSeconds, Expr::value(seconds))
+        .col_expr(item_progress::Column::UpdatedAt, Expr::value(now))
+        .filter(item_progress::Column::ItemId.eq(item))
+        .filter(item_progress::Column::UserId.eq(user))
+        .filter(item_progress::Column::WatchedSeconds.lt(seconds))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(one(c, item, user).await?.map_or(0, |p| p.watched_seconds))
+}

@@ -1,0 +1,119 @@
+//! The content structure of a run: ordered modules holding ordered items.
+
+use crate::entities::{course_item, course_module};
+use crate::DbResultExt;
+use amphi_core::{Result, TenantId};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+/// The modules of a run in order.
+pub async fn modules(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<Vec<course_module::Model>> {
+    course_module::Entity::find()
+        .filter(course_module::Column::TenantId.eq(tenant.0))
+        .filter(course_module::Column::RunId.eq(run))
+        .order_by_asc(course_module::Column::Position)
+        .order_by_asc(course_module::Column::Id)
+        .all(c)
+        .await
+        .db()
+}
+
+/// The items of a run, by module and position.
+pub async fn items(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<Vec<course_item::Model>> {
+    course_item::Entity::find()
+        .filter(course_item::Column::TenantId.eq(tenant.0))
+        .filter(course_item::Column::RunId.eq(run))
+        .order_by_asc(course_item::Column::Position)
+        .order_by_asc(course_item::Column::Id)
+        .all(c)
+        .await
+        .db()
+}
+
+/// One module of a run.
+pub async fn module(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, id: Uuid) -> Result<Option<course_module::Model>> {
+    course_module::Entity::find_by_id(id)
+        .filter(course_module::Column::TenantId.eq(tenant.0))
+        .filter(course_module::Column::RunId.eq(run))
+        .one(c)
+        .await
+        .db()
+}
+
+/// One item of a run.
+pub async fn item(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, id: Uuid) -> Result<Option<course_item::Model>> {
+    course_item::Entity::find_by_id(id)
+        .filter(course_item::Column::TenantId.eq(tenant.0))
+        .filter(course_item::Column::RunId.eq(run))
+        .one(c)
+        .await
+        .db()
+}
+
+/// Inserts a module.
+pub async fn insert_module(c: &impl ConnectionTrait, m: course_module::Model) -> Result<course_module::Model> {
+    let am: course_module::ActiveModel = m.into();
+    am.insert(c).await.db()
+}
+
+/// Inserts an item.
+pub async fn insert_item(c: &impl ConnectionTrait, m: course_item::Model) -> Result<course_item::Model> {
+    let am: course_item::ActiveModel = m.into();
+    am.insert(c).await.db()
+}
+
+/// Saves a changed module.
+pub async fn update_module(c: &impl ConnectionTrait, m: course_module::ActiveModel) -> Result<course_module::Model> {
+    m.update(c).await.db()
+}
+
+/// Saves a changed item.
+pub async fn update_item(c: &impl ConnectionTrait, m: course_item::ActiveModel) -> Result<course_item::Model> {
+    m.update(c).await.db()
+}
+
+/// Deletes an item (its progress rows go with it).
+pub async fn delete_item(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid) -> Result<()> {
+    course_item::Entity::delete_many()
+        .filter(course_item::Column::TenantId.eq(tenant.0))
+        .filter(course_item::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Deletes a module and its items.
+pub async fn delete_module(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid) -> Result<()> {
+    course_module::Entity::delete_many()
+        .filter(course_module::Column::TenantId.eq(tenant.0))
+        .filter(course_module::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// How many items of the run count towards progress: published items in published modules.
+pub async fn countable_items(c: &impl ConnectionTrait, run: Uuid) -> Result<i64> {
+    let published_modules: Vec<Uuid> = course_module::Entity::find()
+        .filter(course_module::Column::RunId.eq(run))
+        .filter(course_module::Column::Published.eq(true))
+        .all(c)
+        .await
+        .db()?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    if published_modules.is_empty() {
+        return Ok(0);
+    }
+    let n = course_item::Entity::find()
+        .filter(course_item::Column::RunId.eq(run))
+        .filter(course_item::Column::Published.eq(true))
+        .filter(course_item::Column::ModuleId.is_in(published_modules))
+        .count(c)
+        .await
+        .db()?;
+    Ok(n as i64)
+}
