@@ -98,9 +98,15 @@ impl Worker {
             amphi_app::courses::authoring::RECOUNT_JOB => {
                 let run = serde_json::from_str::<serde_json::Value>(&j.payload)
                     .ok()
-                    .and_then(|v| v.get("run").and_then(|r| r.as_str()).and_then(|r| r.parse::<uuid::Uuid>().ok()))
+                    .and_then(|v| {
+                        v.get("run")
+                            .and_then(|r| r.as_str())
+                            .and_then(|r| r.parse::<uuid::Uuid>().ok())
+                    })
                     .ok_or_else(|| "bad recount payload".to_owned())?;
-                amphi_app::courses::authoring::recount(&self.app, run).await.map_err(|e| e.to_string())
+                amphi_app::courses::authoring::recount(&self.app, run)
+                    .await
+                    .map_err(|e| e.to_string())
             }
             other => Err(format!("no handler for job kind `{other}`")),
         }

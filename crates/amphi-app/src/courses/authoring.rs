@@ -30,7 +30,10 @@ pub fn parse_when(field: &str, raw: Option<&str>, tz: &str) -> Result<Option<Dat
     }
     let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        })
         .map_err(|_| Error::field(field, "date_invalid"))?;
     let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
     zone.from_local_datetime(&naive)
@@ -64,7 +67,11 @@ fn parse_code(raw: &str) -> Result<String> {
     if s.is_empty() {
         return Err(Error::field("code", "required"));
     }
-    if s.len() > 40 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if s.len() > 40
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(Error::field("code", "course_code_invalid"));
     }
     Ok(s)
@@ -81,21 +88,49 @@ fn parse_summary(raw: &str) -> Result<String> {
 }
 
 /// Creates a course (tenant administrators).
-pub async fn create_course(app: &App, user: &User, tenant: TenantId, f: CourseForm, meta: &RequestMeta) -> Result<Course> {
+pub async fn create_course(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    f: CourseForm,
+    meta: &RequestMeta,
+) -> Result<Course> {
     require(&user.actor(), Action::Create, Resource::Courses(tenant))?;
     let mut fields = Fields::new();
     let code = fields.check(parse_code(f.code.as_deref().unwrap_or("")));
-    let title = fields.check(validate::short_text("title", f.title.as_deref().unwrap_or(""), 200));
-    let summary = fields.check(parse_summary(f.summary.as_deref().unwrap_or(""))).unwrap_or_default();
-    let language = fields.check(Locale::parse("language", f.language.as_deref().unwrap_or("en")));
-    let format = fields.check(CourseFormat::parse("format", f.format.as_deref().unwrap_or("mooc")));
-    let visibility = fields.check(Visibility::parse("visibility", f.visibility.as_deref().unwrap_or("listed")));
-    let cover = match f.cover_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let title = fields.check(validate::short_text(
+        "title",
+        f.title.as_deref().unwrap_or(""),
+        200,
+    ));
+    let summary = fields
+        .check(parse_summary(f.summary.as_deref().unwrap_or("")))
+        .unwrap_or_default();
+    let language = fields.check(Locale::parse(
+        "language",
+        f.language.as_deref().unwrap_or("en"),
+    ));
+    let format = fields.check(CourseFormat::parse(
+        "format",
+        f.format.as_deref().unwrap_or("mooc"),
+    ));
+    let visibility = fields.check(Visibility::parse(
+        "visibility",
+        f.visibility.as_deref().unwrap_or("listed"),
+    ));
+    let cover = match f
+        .cover_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(u) => fields.check(validate::http_url("cover_url", u)),
         None => None,
     };
     fields.finish()?;
-    let (Some(code), Some(title), Some(language), Some(format), Some(visibility)) = (code, title, language, format, visibility) else {
+    let (Some(code), Some(title), Some(language), Some(format), Some(visibility)) =
+        (code, title, language, format, visibility)
+    else {
         return Err(Error::Internal("validated fields missing".into()));
     };
     let now = app.now();
@@ -121,14 +156,24 @@ pub async fn create_course(app: &App, user: &User, tenant: TenantId, f: CourseFo
         Error::Conflict(_) => Error::field("code", "course_code_taken"),
         e => e,
     })?;
-    audit::Event::new("course.created", tenant).actor(user.id).target(m.code.clone()).ip(meta.ip.clone()).record(&txn, now).await?;
+    audit::Event::new("course.created", tenant)
+        .actor(user.id)
+        .target(m.code.clone())
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     m.try_into()
 }
 
 /// Whether the user may edit this course: a tenant administrator, or an instructor of one of
 /// its runs.
-async fn require_course_editor(app: &App, user: &User, tenant: TenantId, course: &course::Model) -> Result<()> {
+async fn require_course_editor(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    course: &course::Model,
+) -> Result<()> {
     if amphi_core::policy::can(&user.actor(), Action::Create, Resource::Courses(tenant)) {
         return Ok(());
     }
@@ -143,8 +188,16 @@ async fn require_course_editor(app: &App, user: &User, tenant: TenantId, course:
 }
 
 /// Edits a course (tenant administrators and the course's instructors).
-pub async fn update_course(app: &App, user: &User, tenant: TenantId, id: Uuid, f: CourseForm) -> Result<Course> {
-    let current = repo_c::by_id(app.db.reader(), tenant, id).await?.ok_or(Error::NotFound)?;
+pub async fn update_course(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    id: Uuid,
+    f: CourseForm,
+) -> Result<Course> {
+    let current = repo_c::by_id(app.db.reader(), tenant, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     require_course_editor(app, user, tenant, &current).await?;
     let mut fields = Fields::new();
     let mut am = current.clone().into_active_model();
@@ -187,10 +240,12 @@ pub async fn update_course(app: &App, user: &User, tenant: TenantId, id: Uuid, f
     }
     fields.finish()?;
     am.updated_at = Set(app.now());
-    let m = repo_c::update(app.db.writer(), am).await.map_err(|e| match e {
-        Error::Conflict(_) => Error::field("code", "course_code_taken"),
-        e => e,
-    })?;
+    let m = repo_c::update(app.db.writer(), am)
+        .await
+        .map_err(|e| match e {
+            Error::Conflict(_) => Error::field("code", "course_code_taken"),
+            e => e,
+        })?;
     m.try_into()
 }
 
@@ -239,27 +294,52 @@ struct ParsedRun {
 
 fn parse_run(f: &RunForm, base: &RunDates, tz: &str) -> Result<ParsedRun> {
     let mut fields = Fields::new();
-    let name = f.name.as_deref().and_then(|n| fields.check(validate::short_text("name", n, 200)));
+    let name = f
+        .name
+        .as_deref()
+        .and_then(|n| fields.check(validate::short_text("name", n, 200)));
     let mut dates = *base;
     if f.enrol_opens_at.is_some() {
-        dates.enrol_opens_at = fields.check(parse_when("enrol_opens_at", f.enrol_opens_at.as_deref(), tz)).flatten();
+        dates.enrol_opens_at = fields
+            .check(parse_when(
+                "enrol_opens_at",
+                f.enrol_opens_at.as_deref(),
+                tz,
+            ))
+            .flatten();
     }
     if f.enrol_closes_at.is_some() {
-        dates.enrol_closes_at = fields.check(parse_when("enrol_closes_at", f.enrol_closes_at.as_deref(), tz)).flatten();
+        dates.enrol_closes_at = fields
+            .check(parse_when(
+                "enrol_closes_at",
+                f.enrol_closes_at.as_deref(),
+                tz,
+            ))
+            .flatten();
     }
     if f.starts_at.is_some() {
-        dates.starts_at = fields.check(parse_when("starts_at", f.starts_at.as_deref(), tz)).flatten();
+        dates.starts_at = fields
+            .check(parse_when("starts_at", f.starts_at.as_deref(), tz))
+            .flatten();
     }
     if f.ends_at.is_some() {
-        dates.ends_at = fields.check(parse_when("ends_at", f.ends_at.as_deref(), tz)).flatten();
+        dates.ends_at = fields
+            .check(parse_when("ends_at", f.ends_at.as_deref(), tz))
+            .flatten();
     }
     fields.check(dates.validate());
-    let policy = f.policy.as_deref().and_then(|p| fields.check(EnrolmentPolicy::parse("policy", p)));
+    let policy = f
+        .policy
+        .as_deref()
+        .and_then(|p| fields.check(EnrolmentPolicy::parse("policy", p)));
     let code = f.enrolment_code.as_deref().map(|c| {
         let c = c.trim();
         if c.is_empty() {
             None
-        } else if c.len() < 6 || c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
+        } else if c.len() < 6
+            || c.len() > 64
+            || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        {
             fields.push("enrolment_code", "enrolment_code_invalid");
             None
         } else {
@@ -282,20 +362,43 @@ fn parse_run(f: &RunForm, base: &RunDates, tz: &str) -> Result<ParsedRun> {
     });
     let domains = f.restrict_domains.as_deref().map(|d| {
         let mut out = Vec::new();
-        for part in d.split([',', ' ', '\n', ';']).map(|x| x.trim().trim_start_matches('@').to_lowercase()).filter(|x| !x.is_empty()) {
-            if fields.check(validate::HostName::parse("restrict_domains", &part)).is_some() {
+        for part in d
+            .split([',', ' ', '\n', ';'])
+            .map(|x| x.trim().trim_start_matches('@').to_lowercase())
+            .filter(|x| !x.is_empty())
+        {
+            if fields
+                .check(validate::HostName::parse("restrict_domains", &part))
+                .is_some()
+            {
                 out.push(part);
             }
         }
         out
     });
     fields.finish()?;
-    Ok(ParsedRun { name, dates, policy, code, capacity, domains })
+    Ok(ParsedRun {
+        name,
+        dates,
+        policy,
+        code,
+        capacity,
+        domains,
+    })
 }
 
 /// Creates a run of a course. The creator joins it as instructor.
-pub async fn create_run(app: &App, user: &User, tenant: TenantId, course_id: Uuid, f: RunForm, meta: &RequestMeta) -> Result<Run> {
-    let course = repo_c::by_id(app.db.reader(), tenant, course_id).await?.ok_or(Error::NotFound)?;
+pub async fn create_run(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    course_id: Uuid,
+    f: RunForm,
+    meta: &RequestMeta,
+) -> Result<Run> {
+    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     require_course_editor(app, user, tenant, &course).await?;
     let p = parse_run(&f, &RunDates::default(), &user.time_zone)?;
     let Some(name) = p.name else {
@@ -324,7 +427,8 @@ pub async fn create_run(app: &App, user: &User, tenant: TenantId, course_id: Uui
             enrolment_code: code,
             capacity: p.capacity.flatten(),
             waiting_list: f.waiting_list.unwrap_or(false),
-            restrict_domains: serde_json::to_string(&p.domains.unwrap_or_default()).map_err(Error::internal)?,
+            restrict_domains: serde_json::to_string(&p.domains.unwrap_or_default())
+                .map_err(Error::internal)?,
             restrict_provider: f.restrict_provider.clone().filter(|s| !s.trim().is_empty()),
             restrict_group: f.restrict_group.clone().filter(|s| !s.trim().is_empty()),
             published: f.published.unwrap_or(false),
@@ -338,12 +442,24 @@ pub async fn create_run(app: &App, user: &User, tenant: TenantId, course_id: Uui
     )
     .await?;
     join_staff(&txn, tenant, run.id, user.id.0, CourseRole::Instructor, now).await?;
-    audit::Event::new("course_run.created", tenant).actor(user.id).target(format!("{} / {}", course.code, run.name)).ip(meta.ip.clone()).record(&txn, now).await?;
+    audit::Event::new("course_run.created", tenant)
+        .actor(user.id)
+        .target(format!("{} / {}", course.code, run.name))
+        .ip(meta.ip.clone())
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Run::from_model(&run, now)
 }
 
-async fn join_staff(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, user: Uuid, role: CourseRole, now: DateTime<Utc>) -> Result<()> {
+async fn join_staff(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+    role: CourseRole,
+    now: DateTime<Utc>,
+) -> Result<()> {
     match repo_e::of(c, tenant, run, user).await? {
         Some(e) => {
             let was_learner = e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
@@ -387,7 +503,13 @@ async fn join_staff(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, user:
 }
 
 /// Edits a run (its instructors and tenant administrators).
-pub async fn update_run(app: &App, user: &User, tenant: TenantId, run_id: Uuid, f: RunForm) -> Result<Run> {
+pub async fn update_run(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    f: RunForm,
+) -> Result<Run> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     let p = parse_run(&f, &dates_of(&a.run), &user.time_zone)?;
     let mut am = a.run.clone().into_active_model();
@@ -398,7 +520,9 @@ pub async fn update_run(app: &App, user: &User, tenant: TenantId, run_id: Uuid, 
     am.enrol_closes_at = Set(p.dates.enrol_closes_at);
     am.starts_at = Set(p.dates.starts_at);
     am.ends_at = Set(p.dates.ends_at);
-    let policy = p.policy.unwrap_or(EnrolmentPolicy::parse("policy", &a.run.policy).unwrap_or(EnrolmentPolicy::Open));
+    let policy = p.policy.unwrap_or(
+        EnrolmentPolicy::parse("policy", &a.run.policy).unwrap_or(EnrolmentPolicy::Open),
+    );
     am.policy = Set(policy.as_str().into());
     let code = match p.code {
         Some(c) => c,
@@ -437,10 +561,19 @@ pub async fn update_run(app: &App, user: &User, tenant: TenantId, run_id: Uuid, 
 
 /// Starts a new edition from an earlier run: same modules and items (unpublished items stay
 /// unpublished), dates shifted so the new run starts at `starts_at`; no learners, no work.
-pub async fn new_edition(app: &App, user: &User, tenant: TenantId, from_run: Uuid, name: &str, starts_at: Option<&str>, meta: &RequestMeta) -> Result<Run> {
+pub async fn new_edition(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    from_run: Uuid,
+    name: &str,
+    starts_at: Option<&str>,
+    meta: &RequestMeta,
+) -> Result<Run> {
     let a = access(app, Some(&user.actor()), tenant, from_run, Action::Update).await?;
     let name = validate::short_text("name", name, 200)?;
-    let start = parse_when("starts_at", starts_at, &user.time_zone)?.ok_or(Error::field("starts_at", "required"))?;
+    let start = parse_when("starts_at", starts_at, &user.time_zone)?
+        .ok_or(Error::field("starts_at", "required"))?;
     let old = dates_of(&a.run);
     let shift = match old.starts_at.or(old.enrol_opens_at) {
         Some(s) => start - s,
@@ -503,15 +636,44 @@ pub async fn new_edition(app: &App, user: &User, tenant: TenantId, from_run: Uui
             .await?;
         }
     }
-    join_staff(&txn, tenant, new_run.id, user.id.0, CourseRole::Instructor, now).await?;
-    audit::Event::new("course_run.new_edition", tenant).actor(user.id).target(new_run.name.clone()).ip(meta.ip.clone()).detail(serde_json::json!({ "from_run": a.run.id })).record(&txn, now).await?;
+    join_staff(
+        &txn,
+        tenant,
+        new_run.id,
+        user.id.0,
+        CourseRole::Instructor,
+        now,
+    )
+    .await?;
+    audit::Event::new("course_run.new_edition", tenant)
+        .actor(user.id)
+        .target(new_run.name.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "from_run": a.run.id }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Run::from_model(&new_run, now)
 }
 
 /// Adds someone who already has an account to the course team (or as learner/observer).
-pub async fn add_member(app: &App, user: &User, tenant: TenantId, run_id: Uuid, email: &str, role: &str, meta: &RequestMeta) -> Result<()> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::ManageRoles).await?;
+pub async fn add_member(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    email: &str,
+    role: &str,
+    meta: &RequestMeta,
+) -> Result<()> {
+    let a = access(
+        app,
+        Some(&user.actor()),
+        tenant,
+        run_id,
+        Action::ManageRoles,
+    )
+    .await?;
     let mut fields = Fields::new();
     let email = fields.check(Email::parse("email", email));
     let role = fields.check(CourseRole::parse("role", role));
@@ -519,11 +681,19 @@ pub async fn add_member(app: &App, user: &User, tenant: TenantId, run_id: Uuid, 
     let (Some(email), Some(role)) = (email, role) else {
         return Err(Error::Internal("validated fields missing".into()));
     };
-    let member = repo_u::by_email(app.db.reader(), tenant, email.as_str()).await?.ok_or(Error::field("email", "no_such_account"))?;
+    let member = repo_u::by_email(app.db.reader(), tenant, email.as_str())
+        .await?
+        .ok_or(Error::field("email", "no_such_account"))?;
     let now = app.now();
     let txn = app.db.begin().await?;
     join_staff(&txn, tenant, a.run.id, member.id, role, now).await?;
-    audit::Event::new("enrolment.role_set", tenant).actor(user.id).target(member.email.clone()).ip(meta.ip.clone()).detail(serde_json::json!({ "run": a.run.id, "role": role.as_str() })).record(&txn, now).await?;
+    audit::Event::new("enrolment.role_set", tenant)
+        .actor(user.id)
+        .target(member.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "run": a.run.id, "role": role.as_str() }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }
@@ -541,19 +711,41 @@ pub struct ModuleForm {
 }
 
 /// Adds a module at the end of the run.
-pub async fn add_module(app: &App, user: &User, tenant: TenantId, run_id: Uuid, f: ModuleForm) -> Result<course_module::Model> {
+pub async fn add_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    f: ModuleForm,
+) -> Result<course_module::Model> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     let mut fields = Fields::new();
-    let title = fields.check(validate::short_text("title", f.title.as_deref().unwrap_or(""), 200));
-    let from = fields.check(parse_when("available_from", f.available_from.as_deref(), &user.time_zone)).flatten();
+    let title = fields.check(validate::short_text(
+        "title",
+        f.title.as_deref().unwrap_or(""),
+        200,
+    ));
+    let from = fields
+        .check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        ))
+        .flatten();
     fields.finish()?;
     let Some(title) = title else {
         return Err(Error::Internal("validated fields missing".into()));
     };
     let now = app.now();
     let txn = app.db.begin().await?;
-    let position = structure::modules(&txn, tenant, run_id).await?.iter().map(|m| m.position).max().unwrap_or(0) + 1;
+    let position = structure::modules(&txn, tenant, run_id)
+        .await?
+        .iter()
+        .map(|m| m.position)
+        .max()
+        .unwrap_or(0)
+        + 1;
     let m = structure::insert_module(
         &txn,
         course_module::Model {
@@ -575,10 +767,19 @@ pub async fn add_module(app: &App, user: &User, tenant: TenantId, run_id: Uuid, 
 }
 
 /// Edits a module.
-pub async fn update_module(app: &App, user: &User, tenant: TenantId, run_id: Uuid, module_id: Uuid, f: ModuleForm) -> Result<course_module::Model> {
+pub async fn update_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+    f: ModuleForm,
+) -> Result<course_module::Model> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
-    let m = structure::module(app.db.reader(), tenant, run_id, module_id).await?.ok_or(Error::NotFound)?;
+    let m = structure::module(app.db.reader(), tenant, run_id, module_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     let mut am = m.into_active_model();
     if let Some(t) = &f.title {
@@ -587,7 +788,11 @@ pub async fn update_module(app: &App, user: &User, tenant: TenantId, run_id: Uui
         }
     }
     if f.available_from.is_some() {
-        if let Some(d) = fields.check(parse_when("available_from", f.available_from.as_deref(), &user.time_zone)) {
+        if let Some(d) = fields.check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        )) {
             am.available_from = Set(d);
         }
     }
@@ -627,7 +832,13 @@ pub struct ItemForm {
 /// Item kinds of this issue; assessments and external tools add more.
 pub const ITEM_KINDS: [&str; 4] = ["page", "video", "file", "link"];
 
-fn item_settings(app: &App, kind: &str, url: Option<&str>, current: &serde_json::Value, fields: &mut Fields) -> serde_json::Value {
+fn item_settings(
+    app: &App,
+    kind: &str,
+    url: Option<&str>,
+    current: &serde_json::Value,
+    fields: &mut Fields,
+) -> serde_json::Value {
     let mut s = current.clone();
     match kind {
         "link" => {
@@ -658,27 +869,69 @@ fn item_settings(app: &App, kind: &str, url: Option<&str>, current: &serde_json:
 }
 
 /// Adds an item at the end of a module.
-pub async fn add_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, module_id: Uuid, f: ItemForm) -> Result<course_item::Model> {
+pub async fn add_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+    f: ItemForm,
+) -> Result<course_item::Model> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
-    structure::module(app.db.reader(), tenant, run_id, module_id).await?.ok_or(Error::NotFound)?;
+    structure::module(app.db.reader(), tenant, run_id, module_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     let kind = f.kind.clone().unwrap_or_default();
     if !ITEM_KINDS.contains(&kind.as_str()) {
         fields.push("kind", "choice_invalid");
     }
-    let title = fields.check(validate::short_text("title", f.title.as_deref().unwrap_or(""), 200));
-    let body = fields.check(parse_body(f.body.as_deref().unwrap_or(""))).unwrap_or_default();
-    let settings = item_settings(app, &kind, f.url.as_deref(), &serde_json::json!({}), &mut fields);
-    let from = fields.check(parse_when("available_from", f.available_from.as_deref(), &user.time_zone)).flatten();
-    let requires = parse_requires(app, tenant, run_id, f.requires_item_id.as_deref(), None, &mut fields).await?;
+    let title = fields.check(validate::short_text(
+        "title",
+        f.title.as_deref().unwrap_or(""),
+        200,
+    ));
+    let body = fields
+        .check(parse_body(f.body.as_deref().unwrap_or("")))
+        .unwrap_or_default();
+    let settings = item_settings(
+        app,
+        &kind,
+        f.url.as_deref(),
+        &serde_json::json!({}),
+        &mut fields,
+    );
+    let from = fields
+        .check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        ))
+        .flatten();
+    let requires = parse_requires(
+        app,
+        tenant,
+        run_id,
+        f.requires_item_id.as_deref(),
+        None,
+        &mut fields,
+    )
+    .await?;
     fields.finish()?;
     let Some(title) = title else {
         return Err(Error::Internal("validated fields missing".into()));
     };
     let now = app.now();
     let txn = app.db.begin().await?;
-    let position = structure::items(&txn, tenant, run_id).await?.iter().filter(|i| i.module_id == module_id).map(|i| i.position).max().unwrap_or(0) + 1;
+    let position = structure::items(&txn, tenant, run_id)
+        .await?
+        .iter()
+        .filter(|i| i.module_id == module_id)
+        .map(|i| i.position)
+        .max()
+        .unwrap_or(0)
+        + 1;
     let m = structure::insert_item(
         &txn,
         course_item::Model {
@@ -714,7 +967,14 @@ fn parse_body(raw: &str) -> Result<String> {
     Ok(raw.to_owned())
 }
 
-async fn parse_requires(app: &App, tenant: TenantId, run: Uuid, raw: Option<&str>, this: Option<Uuid>, fields: &mut Fields) -> Result<Option<Option<Uuid>>> {
+async fn parse_requires(
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+    raw: Option<&str>,
+    this: Option<Uuid>,
+    fields: &mut Fields,
+) -> Result<Option<Option<Uuid>>> {
     let Some(raw) = raw else {
         return Ok(None);
     };
@@ -726,7 +986,11 @@ async fn parse_requires(app: &App, tenant: TenantId, run: Uuid, raw: Option<&str
         fields.push("requires_item_id", "choice_invalid");
         return Ok(None);
     };
-    if Some(id) == this || structure::item(app.db.reader(), tenant, run, id).await?.is_none() {
+    if Some(id) == this
+        || structure::item(app.db.reader(), tenant, run, id)
+            .await?
+            .is_none()
+    {
         fields.push("requires_item_id", "choice_invalid");
         return Ok(None);
     }
@@ -734,17 +998,34 @@ async fn parse_requires(app: &App, tenant: TenantId, run: Uuid, raw: Option<&str
 }
 
 /// Edits an item.
-pub async fn update_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, item_id: Uuid, f: ItemForm) -> Result<course_item::Model> {
+pub async fn update_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+    f: ItemForm,
+) -> Result<course_item::Model> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
-    let it = structure::item(app.db.reader(), tenant, run_id, item_id).await?.ok_or(Error::NotFound)?;
+    let it = structure::item(app.db.reader(), tenant, run_id, item_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     if f.kind.as_deref().is_some_and(|k| k != it.kind) {
         fields.push("kind", "kind_fixed");
     }
     let current: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
     let settings = item_settings(app, &it.kind, f.url.as_deref(), &current, &mut fields);
-    let requires = parse_requires(app, tenant, run_id, f.requires_item_id.as_deref(), Some(item_id), &mut fields).await?;
+    let requires = parse_requires(
+        app,
+        tenant,
+        run_id,
+        f.requires_item_id.as_deref(),
+        Some(item_id),
+        &mut fields,
+    )
+    .await?;
     let mut am = it.into_active_model();
     if let Some(t) = &f.title {
         if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
@@ -757,7 +1038,11 @@ pub async fn update_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid,
         }
     }
     if f.available_from.is_some() {
-        if let Some(d) = fields.check(parse_when("available_from", f.available_from.as_deref(), &user.time_zone)) {
+        if let Some(d) = fields.check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        )) {
             am.available_from = Set(d);
         }
     }
@@ -789,13 +1074,23 @@ pub enum Direction {
 }
 
 /// Moves a module one place up or down.
-pub async fn move_module(app: &App, user: &User, tenant: TenantId, run_id: Uuid, module_id: Uuid, dir: Direction) -> Result<()> {
+pub async fn move_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+    dir: Direction,
+) -> Result<()> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     let now = app.now();
     let txn = app.db.begin().await?;
     let mut mods = structure::modules(&txn, tenant, run_id).await?;
-    let i = mods.iter().position(|m| m.id == module_id).ok_or(Error::NotFound)?;
+    let i = mods
+        .iter()
+        .position(|m| m.id == module_id)
+        .ok_or(Error::NotFound)?;
     let j = match dir {
         Direction::Up if i > 0 => i - 1,
         Direction::Down if i + 1 < mods.len() => i + 1,
@@ -816,15 +1111,30 @@ pub async fn move_module(app: &App, user: &User, tenant: TenantId, run_id: Uuid,
 }
 
 /// Moves an item one place up or down within its module.
-pub async fn move_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, item_id: Uuid, dir: Direction) -> Result<()> {
+pub async fn move_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+    dir: Direction,
+) -> Result<()> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     let now = app.now();
     let txn = app.db.begin().await?;
     let all = structure::items(&txn, tenant, run_id).await?;
-    let module = all.iter().find(|i| i.id == item_id).ok_or(Error::NotFound)?.module_id;
-    let mut items: Vec<course_item::Model> = all.into_iter().filter(|i| i.module_id == module).collect();
-    let i = items.iter().position(|m| m.id == item_id).ok_or(Error::NotFound)?;
+    let module = all
+        .iter()
+        .find(|i| i.id == item_id)
+        .ok_or(Error::NotFound)?
+        .module_id;
+    let mut items: Vec<course_item::Model> =
+        all.into_iter().filter(|i| i.module_id == module).collect();
+    let i = items
+        .iter()
+        .position(|m| m.id == item_id)
+        .ok_or(Error::NotFound)?;
     let j = match dir {
         Direction::Up if i > 0 => i - 1,
         Direction::Down if i + 1 < items.len() => i + 1,
@@ -845,10 +1155,18 @@ pub async fn move_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, i
 }
 
 /// Deletes an item and the learners' progress on it.
-pub async fn delete_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, item_id: Uuid) -> Result<()> {
+pub async fn delete_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+) -> Result<()> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
-    structure::item(app.db.reader(), tenant, run_id, item_id).await?.ok_or(Error::NotFound)?;
+    structure::item(app.db.reader(), tenant, run_id, item_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let txn = app.db.begin().await?;
     structure::delete_item(&txn, tenant, item_id).await?;
     structure_changed(&txn, app, tenant, run_id).await?;
@@ -857,10 +1175,18 @@ pub async fn delete_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid,
 }
 
 /// Deletes a module with its items.
-pub async fn delete_module(app: &App, user: &User, tenant: TenantId, run_id: Uuid, module_id: Uuid) -> Result<()> {
+pub async fn delete_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+) -> Result<()> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
-    structure::module(app.db.reader(), tenant, run_id, module_id).await?.ok_or(Error::NotFound)?;
+    structure::module(app.db.reader(), tenant, run_id, module_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let txn = app.db.begin().await?;
     structure::delete_module(&txn, tenant, module_id).await?;
     structure_changed(&txn, app, tenant, run_id).await?;
@@ -871,7 +1197,12 @@ pub async fn delete_module(app: &App, user: &User, tenant: TenantId, run_id: Uui
 /// After any structure change: the run's published item count is updated and its
 /// `updated_at` bumped (structure caches key on it), and a job recounts learners' progress
 /// (one statement per run, off the request path).
-async fn structure_changed(c: &impl ConnectionTrait, app: &App, tenant: TenantId, run: Uuid) -> Result<()> {
+async fn structure_changed(
+    c: &impl ConnectionTrait,
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<()> {
     let now = app.now();
     let n = structure::countable_items(c, run).await?;
     repo_c::touch_run(c, run, Some(n), now).await?;

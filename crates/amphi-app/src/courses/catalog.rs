@@ -54,7 +54,13 @@ pub async fn catalog(app: &App, tenant: &Tenant, f: &CatalogFilters) -> Result<P
         Some("soon") => (false, Some(now + Duration::days(30))),
         Some(_) => return Err(Error::field("when", "choice_invalid")),
     };
-    let q = repo_c::CatalogQuery { words: f.q.clone(), format, language, open_now, starting_before };
+    let q = repo_c::CatalogQuery {
+        words: f.q.clone(),
+        format,
+        language,
+        open_now,
+        starting_before,
+    };
     let page = repo_c::catalog(app.db.replica(), tenant.id, &q, now, f.after, 24).await?;
     let ids: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
     let runs = repo_c::published_runs_of(app.db.replica(), tenant.id, &ids).await?;
@@ -68,9 +74,15 @@ pub async fn catalog(app: &App, tenant: &Tenant, f: &CatalogFilters) -> Result<P
             .into_iter()
             .filter(|r| !r.archived)
             .collect();
-        cards.push(CatalogCard { course: c.try_into()?, runs: rs });
+        cards.push(CatalogCard {
+            course: c.try_into()?,
+            runs: rs,
+        });
     }
-    Ok(Page { items: cards, next: page.next })
+    Ok(Page {
+        items: cards,
+        next: page.next,
+    })
 }
 
 /// What the viewer can do about one run on the about page.
@@ -117,9 +129,12 @@ pub struct About {
 
 /// The about page. Private courses exist only for their members and administrators.
 pub async fn about(app: &App, tenant: &Tenant, code: &str, viewer: Option<&User>) -> Result<About> {
-    let c = repo_c::by_code(app.db.reader(), tenant.id, &code.trim().to_uppercase()).await?.ok_or(Error::NotFound)?;
+    let c = repo_c::by_code(app.db.reader(), tenant.id, &code.trim().to_uppercase())
+        .await?
+        .ok_or(Error::NotFound)?;
     let now = app.now();
-    let is_admin = viewer.is_some_and(|u| can(&u.actor(), Action::Create, Resource::Courses(tenant.id)));
+    let is_admin =
+        viewer.is_some_and(|u| can(&u.actor(), Action::Create, Resource::Courses(tenant.id)));
     let mut runs = Vec::new();
     let mut member = false;
     for r in repo_c::runs_of(app.db.reader(), tenant.id, c.id).await? {
@@ -130,7 +145,12 @@ pub async fn about(app: &App, tenant: &Tenant, code: &str, viewer: Option<&User>
         if e.as_ref().is_some_and(|e| e.status != repo_e::REMOVED) {
             member = true;
         }
-        if !r.published && !is_admin && !e.as_ref().is_some_and(|e| e.status == repo_e::ACTIVE && e.role != "learner") {
+        if !r.published
+            && !is_admin
+            && !e
+                .as_ref()
+                .is_some_and(|e| e.status == repo_e::ACTIVE && e.role != "learner")
+        {
             continue;
         }
         let view = Run::from_model(&r, now)?;
@@ -168,5 +188,76 @@ pub async fn about(app: &App, tenant: &Tenant, code: &str, viewer: Option<&User>
         return Err(Error::NotFound);
     }
     let can_edit = is_admin;
-    Ok(About { course: c.try_into()?, runs, can_edit })
+    Ok(About {
+        course: c.try_into()?,
+        runs,
+        can_edit,
+    })
+}
+
+/// Every course of the tenant, newest first (tenant administrators' list).
+pub async fn all_courses(
+    app: &App,
+    user: &User,
+    tenant: amphi_core::TenantId,
+) -> Result<Vec<Course>> {
+    amphi_core::policy::require(&user.actor(), Action::List, Resource::Courses(tenant))?;
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = repo_c::all(app.db.reader(), tenant, after, 200).await?;
+        for c in page.items {
+            out.push(c.try_into()?);
+        }
+        match page.next {
+            Some(n) if out.len() < 2000 => after = Some(n),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// A course with all its runs, for its team (tenant administrators and the instructors of one
+/// of its runs).
+pub async fn course_for_team(
+    app: &App,
+    user: &User,
+    tenant: amphi_core::TenantId,
+    course_id: Uuid,
+) -> Result<(Course, Vec<Run>)> {
+    let c = repo_c::by_id(app.db.reader(), tenant, course_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let runs = repo_c::runs_of(app.db.reader(), tenant, c.id).await?;
+    let mut allowed = can(&user.actor(), Action::Create, Resource::Courses(tenant));
+    if !allowed {
+        for r in &runs {
+            if let Some(e) = repo_e::of(app.db.reader(), tenant, r.id, user.id.0).await? {
+                if e.status == repo_e::ACTIVE && e.role == "instructor" {
+                    allowed = true;
+                }
+            }
+        }
+    }
+    if !allowed {
+        return Err(Error::NotFound);
+    }
+    let now = app.now();
+    let runs = runs
+        .iter()
+        .map(|r| Run::from_model(r, now))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((c.try_into()?, runs))
+}
+
+/// A run, its course and the viewer's role, for pages of the course team.
+pub async fn run_summary(
+    app: &App,
+    user: &User,
+    tenant: amphi_core::TenantId,
+    run_id: Uuid,
+) -> Result<(Run, Course, Option<amphi_core::course::CourseRole>)> {
+    let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
+    let c = super::course_of(app, tenant, &a.run).await?;
+    Ok((Run::from_model(&a.run, app.now())?, c.try_into()?, a.role()))
 }

@@ -31,7 +31,16 @@ pub fn markdown_to_html(md: &str) -> String {
 /// refuses such content with a clear message rather than silently changing it.
 pub fn has_unsafe_html(md: &str) -> bool {
     let lower = md.to_ascii_lowercase();
-    let suspicious = ["<script", "javascript:", "<iframe", "<object", "<embed", "<style", "srcdoc", "vbscript:"];
+    let suspicious = [
+        "<script",
+        "javascript:",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<style",
+        "srcdoc",
+        "vbscript:",
+    ];
     if suspicious.iter().any(|s| lower.contains(s)) {
         return true;
     }
@@ -44,8 +53,14 @@ pub fn has_unsafe_html(md: &str) -> bool {
             b'>' => in_tag = false,
             b'o' if in_tag && i > 0 && bytes[i - 1].is_ascii_whitespace() => {
                 let rest = &lower[i..];
-                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-                if name.starts_with("on") && name.len() > 2 && rest[name.len()..].trim_start().starts_with('=') {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if name.starts_with("on")
+                    && name.len() > 2
+                    && rest[name.len()..].trim_start().starts_with('=')
+                {
                     return true;
                 }
             }
@@ -72,15 +87,26 @@ pub fn video_embed(url: &str, peertube_hosts: &[String]) -> Option<Embed> {
         return None;
     }
     let host = u.host_str()?.to_lowercase();
-    let id_ok = |s: &str| !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let id_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
     match host.as_str() {
-        "www.youtube.com" | "youtube.com" | "m.youtube.com" | "www.youtube-nocookie.com" | "youtu.be" => {
+        "www.youtube.com"
+        | "youtube.com"
+        | "m.youtube.com"
+        | "www.youtube-nocookie.com"
+        | "youtu.be" => {
             let id = if host == "youtu.be" {
                 u.path().trim_start_matches('/').to_owned()
             } else if let Some(rest) = u.path().strip_prefix("/embed/") {
                 rest.to_owned()
             } else {
-                u.query_pairs().find(|(k, _)| k == "v").map(|(_, v)| v.into_owned())?
+                u.query_pairs()
+                    .find(|(k, _)| k == "v")
+                    .map(|(_, v)| v.into_owned())?
             };
             id_ok(&id).then(|| Embed {
                 src: format!("https://www.youtube-nocookie.com/embed/{id}"),
@@ -117,13 +143,14 @@ mod tests {
 
     #[test]
     fn markdown_is_rendered_and_sanitised() {
-        let html = markdown_to_html("# Title\n\nSome *text* and [a link](https://example.test).\n\n<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))");
+        let html = markdown_to_html("# Title\n\nSome *text* and [a link](https://example.test).\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n\nA [bad link](javascript:alert(1)).");
         assert!(html.contains("<h1>Title</h1>"));
         assert!(html.contains("<em>text</em>"));
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
         assert!(!html.contains("<script"));
         assert!(!html.contains("onerror"));
-        assert!(!html.contains("javascript:"));
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(html.contains("bad link"));
     }
 
     #[test]
@@ -132,17 +159,37 @@ mod tests {
         assert!(has_unsafe_html("<img src=x onerror=alert(1)>"));
         assert!(has_unsafe_html("<a href=\"JavaScript:alert(1)\">x</a>"));
         assert!(has_unsafe_html("<div onclick = \"x\">"));
-        assert!(!has_unsafe_html("A sentence about online learning, on time.\n\n**bold** <em>ok</em>"));
+        assert!(!has_unsafe_html(
+            "A sentence about online learning, on time.\n\n**bold** <em>ok</em>"
+        ));
     }
 
     #[test]
     fn embeds() {
         let pt = vec!["video.example.org".to_owned()];
-        assert_eq!(video_embed("https://www.youtube.com/watch?v=dQw4w9WgXcQ", &pt).unwrap().src, "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ");
-        assert_eq!(video_embed("https://youtu.be/dQw4w9WgXcQ", &pt).unwrap().src, "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ");
-        assert_eq!(video_embed("https://vimeo.com/76979871", &pt).unwrap().src, "https://player.vimeo.com/video/76979871");
         assert_eq!(
-            video_embed("https://video.example.org/w/9c9de5e8-0a1e-484a-b099-e80766180a6d", &pt).unwrap().src,
+            video_embed("https://www.youtube.com/watch?v=dQw4w9WgXcQ", &pt)
+                .unwrap()
+                .src,
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+        );
+        assert_eq!(
+            video_embed("https://youtu.be/dQw4w9WgXcQ", &pt)
+                .unwrap()
+                .src,
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+        );
+        assert_eq!(
+            video_embed("https://vimeo.com/76979871", &pt).unwrap().src,
+            "https://player.vimeo.com/video/76979871"
+        );
+        assert_eq!(
+            video_embed(
+                "https://video.example.org/w/9c9de5e8-0a1e-484a-b099-e80766180a6d",
+                &pt
+            )
+            .unwrap()
+            .src,
             "https://video.example.org/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d"
         );
         assert!(video_embed("https://evil.test/watch?v=x", &pt).is_none());

@@ -8,7 +8,9 @@ use crate::mail::{self, OutgoingMail};
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::{signed, token};
-use amphi_core::course::{decide_enrolment, Applicant, CourseRole, EnrolDecision, EnrolRequest, EnrolmentPolicy};
+use amphi_core::course::{
+    decide_enrolment, Applicant, CourseRole, EnrolDecision, EnrolRequest, EnrolmentPolicy,
+};
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{Email, Locale};
@@ -31,8 +33,18 @@ pub enum EnrolStatus {
 }
 
 /// Self-enrolment. `code` is the run's enrolment code or a voucher code when the policy asks.
-pub async fn enrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, code: Option<&str>, meta: &RequestMeta) -> Result<EnrolStatus> {
-    let (run, existing) = repo_e::run_with_enrolment(app.db.reader(), tenant, run_id, Some(user.id.0)).await?.ok_or(Error::NotFound)?;
+pub async fn enrol(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    code: Option<&str>,
+    meta: &RequestMeta,
+) -> Result<EnrolStatus> {
+    let (run, existing) =
+        repo_e::run_with_enrolment(app.db.reader(), tenant, run_id, Some(user.id.0))
+            .await?
+            .ok_or(Error::NotFound)?;
     if !run.published {
         return Err(Error::NotFound);
     }
@@ -44,11 +56,14 @@ pub async fn enrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, code:
         }
     }
     let now = app.now();
-    let policy = EnrolmentPolicy::parse("policy", &run.policy).map_err(|_| Error::Internal("bad stored policy".into()))?;
+    let policy = EnrolmentPolicy::parse("policy", &run.policy)
+        .map_err(|_| Error::Internal("bad stored policy".into()))?;
     let email = Email::parse("email", &user.email)?;
-    let invitation = repo_e::invitation_for(app.db.reader(), tenant, run.id, email.as_str()).await?;
+    let invitation =
+        repo_e::invitation_for(app.db.reader(), tenant, run.id, email.as_str()).await?;
     let voucher_hash = code.map(|c| voucher_hash(tenant, c));
-    let paid = policy == EnrolmentPolicy::Paid && repo_e::has_order(app.db.reader(), tenant, run.id, email.as_str()).await?;
+    let paid = policy == EnrolmentPolicy::Paid
+        && repo_e::has_order(app.db.reader(), tenant, run.id, email.as_str()).await?;
     let entitled = match policy {
         EnrolmentPolicy::Invitation => invitation.is_some(),
         EnrolmentPolicy::Paid => paid || voucher_hash.is_some(),
@@ -67,7 +82,12 @@ pub async fn enrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, code:
             run_code: run.enrolment_code.as_deref(),
             given_code: code,
             restriction: &restriction,
-            applicant: Applicant { email: &email, email_verified: user.email_verified, providers: &providers, groups: &groups },
+            applicant: Applicant {
+                email: &email,
+                email_verified: user.email_verified,
+                providers: &providers,
+                groups: &groups,
+            },
             entitled,
         },
         now,
@@ -91,7 +111,11 @@ pub async fn enrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, code:
     } else {
         return Err(Error::Conflict("run_full"));
     };
-    let db_status = if status == EnrolStatus::Enrolled { repo_e::ACTIVE } else { repo_e::WAITING };
+    let db_status = if status == EnrolStatus::Enrolled {
+        repo_e::ACTIVE
+    } else {
+        repo_e::WAITING
+    };
     match existing {
         Some(e) => {
             let mut am = e.into_active_model();
@@ -101,7 +125,18 @@ pub async fn enrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, code:
             repo_e::update(&txn, am).await?;
         }
         None => {
-            repo_e::insert(&txn, new_enrolment(tenant, run.id, user.id.0, CourseRole::Learner, db_status, now)).await?;
+            repo_e::insert(
+                &txn,
+                new_enrolment(
+                    tenant,
+                    run.id,
+                    user.id.0,
+                    CourseRole::Learner,
+                    db_status,
+                    now,
+                ),
+            )
+            .await?;
         }
     }
     if let Some(inv) = invitation {
@@ -119,7 +154,14 @@ pub async fn enrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, code:
 }
 
 /// A new enrolment row.
-pub fn new_enrolment(tenant: TenantId, run: Uuid, user: Uuid, role: CourseRole, status: &str, now: DateTime<Utc>) -> enrolment::Model {
+pub fn new_enrolment(
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+    role: CourseRole,
+    status: &str,
+    now: DateTime<Utc>,
+) -> enrolment::Model {
     enrolment::Model {
         id: Uuid::now_v7(),
         tenant_id: tenant.0,
@@ -136,10 +178,18 @@ pub fn new_enrolment(tenant: TenantId, run: Uuid, user: Uuid, role: CourseRole, 
 }
 
 /// Leaves a run (or its waiting list). A freed seat goes to the first person waiting.
-pub async fn unenrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, meta: &RequestMeta) -> Result<()> {
+pub async fn unenrol(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    meta: &RequestMeta,
+) -> Result<()> {
     let now = app.now();
     let txn = app.db.begin().await?;
-    let e = repo_e::of(&txn, tenant, run_id, user.id.0).await?.ok_or(Error::NotFound)?;
+    let e = repo_e::of(&txn, tenant, run_id, user.id.0)
+        .await?
+        .ok_or(Error::NotFound)?;
     if e.status == repo_e::REMOVED {
         return Ok(());
     }
@@ -149,17 +199,34 @@ pub async fn unenrol(app: &App, user: &User, tenant: TenantId, run_id: Uuid, met
     am.status = Set(repo_e::REMOVED.into());
     am.updated_at = Set(now);
     repo_e::update(&txn, am).await?;
-    repo_c::bump_counts(&txn, run_id, if was_active_learner { -1 } else { 0 }, if was_waiting { -1 } else { 0 }).await?;
+    repo_c::bump_counts(
+        &txn,
+        run_id,
+        if was_active_learner { -1 } else { 0 },
+        if was_waiting { -1 } else { 0 },
+    )
+    .await?;
     if was_active_learner {
         promote_waiting(&txn, tenant, run_id, now).await?;
     }
-    audit::Event::new("enrolment.removed", tenant).actor(user.id).target(user.email.clone()).ip(meta.ip.clone()).detail(serde_json::json!({ "run": run_id })).record(&txn, now).await?;
+    audit::Event::new("enrolment.removed", tenant)
+        .actor(user.id)
+        .target(user.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "run": run_id }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }
 
 /// Gives free seats to people on the waiting list, oldest first, and tells them by mail.
-async fn promote_waiting(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, now: DateTime<Utc>) -> Result<()> {
+async fn promote_waiting(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     while let Some(w) = repo_e::first_waiting(c, run).await? {
         if !repo_c::take_seat(c, run).await? {
             break;
@@ -172,7 +239,11 @@ async fn promote_waiting(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, 
         repo_c::bump_counts(c, run, 0, -1).await?;
         if let Some(u) = repo_u::by_id(c, tenant, amphi_core::UserId(user_id)).await? {
             let run_m = repo_c::run(c, tenant, run).await?.ok_or(Error::NotFound)?;
-            let locale = u.locale.as_deref().and_then(Locale::from_tag).unwrap_or_default();
+            let locale = u
+                .locale
+                .as_deref()
+                .and_then(Locale::from_tag)
+                .unwrap_or_default();
             let args = [("name", u.name.clone()), ("run", run_m.name.clone())];
             mail::enqueue(
                 c,
@@ -192,11 +263,29 @@ async fn promote_waiting(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, 
 
 /// Invites addresses to a run (instructors). Each gets a mail with the course link; the
 /// invitation lets them enrol even when the policy is invitation-only.
-pub async fn invite(app: &App, user: &User, tenant: TenantId, run_id: Uuid, emails: &str, meta: &RequestMeta) -> Result<usize> {
-    let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::ManageRoles).await?;
+pub async fn invite(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    emails: &str,
+    meta: &RequestMeta,
+) -> Result<usize> {
+    let a = super::access(
+        app,
+        Some(&user.actor()),
+        tenant,
+        run_id,
+        Action::ManageRoles,
+    )
+    .await?;
     let mut fields = Fields::new();
     let mut list = Vec::new();
-    for raw in emails.split([',', '\n', ';', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+    for raw in emails
+        .split([',', '\n', ';', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         match Email::parse("emails", raw) {
             Ok(e) if !list.contains(&e) => list.push(e),
             Ok(_) => {}
@@ -228,30 +317,61 @@ pub async fn invite(app: &App, user: &User, tenant: TenantId, run_id: Uuid, emai
             },
         )
         .await?;
-        let args = [("course", course.title.clone()), ("run", a.run.name.clone()), ("link", format!("{}/courses/{}", meta.base_url, course.code))];
+        let args = [
+            ("course", course.title.clone()),
+            ("run", a.run.name.clone()),
+            ("link", format!("{}/courses/{}", meta.base_url, course.code)),
+        ];
         let locale = Locale::from_tag(&course.language).unwrap_or_default();
         mail::enqueue(
             &txn,
             tenant,
-            OutgoingMail { to: e.as_str().into(), subject: t_args(locale, "mail-invite-subject", &args), text: t_args(locale, "mail-invite-body", &args) },
+            OutgoingMail {
+                to: e.as_str().into(),
+                subject: t_args(locale, "mail-invite-subject", &args),
+                text: t_args(locale, "mail-invite-body", &args),
+            },
             now,
         )
         .await?;
     }
-    audit::Event::new("enrolment.invited", tenant).actor(user.id).ip(meta.ip.clone()).detail(serde_json::json!({ "run": run_id, "count": list.len() })).record(&txn, now).await?;
+    audit::Event::new("enrolment.invited", tenant)
+        .actor(user.id)
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "run": run_id, "count": list.len() }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(list.len())
 }
 
 fn voucher_hash(tenant: TenantId, code: &str) -> String {
-    let norm: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).flat_map(char::to_uppercase).collect();
+    let norm: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect();
     token::hash(&format!("voucher:{tenant}:{norm}"))
 }
 
 /// Makes `count` single-use voucher codes for a paid run; the codes are returned once (only
 /// their hashes are kept).
-pub async fn generate_vouchers(app: &App, user: &User, tenant: TenantId, run_id: Uuid, count: usize, meta: &RequestMeta) -> Result<Vec<String>> {
-    super::access(app, Some(&user.actor()), tenant, run_id, Action::ManageRoles).await?;
+pub async fn generate_vouchers(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    count: usize,
+    meta: &RequestMeta,
+) -> Result<Vec<String>> {
+    super::access(
+        app,
+        Some(&user.actor()),
+        tenant,
+        run_id,
+        Action::ManageRoles,
+    )
+    .await?;
     if !(1..=10_000).contains(&count) {
         return Err(Error::field("count", "out_of_range"));
     }
@@ -262,12 +382,25 @@ pub async fn generate_vouchers(app: &App, user: &User, tenant: TenantId, run_id:
     for _ in 0..count {
         // 16 characters from an alphabet without look-alikes, grouped by four: ~80 bits.
         let code = readable_code(16);
-        rows.push(voucher::Model { code_hash: voucher_hash(tenant, &code), tenant_id: tenant.0, run_id, batch_id: batch, used_by: None, used_at: None, created_at: now });
+        rows.push(voucher::Model {
+            code_hash: voucher_hash(tenant, &code),
+            tenant_id: tenant.0,
+            run_id,
+            batch_id: batch,
+            used_by: None,
+            used_at: None,
+            created_at: now,
+        });
         codes.push(code);
     }
     let txn = app.db.begin().await?;
     repo_e::insert_vouchers(&txn, rows).await?;
-    audit::Event::new("voucher.batch_created", tenant).actor(user.id).ip(meta.ip.clone()).detail(serde_json::json!({ "run": run_id, "count": count, "batch": batch })).record(&txn, now).await?;
+    audit::Event::new("voucher.batch_created", tenant)
+        .actor(user.id)
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "run": run_id, "count": count, "batch": batch }))
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(codes)
 }
@@ -276,18 +409,32 @@ fn readable_code(n: usize) -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    let raw: Vec<char> = (0..n).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
-    raw.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    let raw: Vec<char> = (0..n)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    raw.chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The tenant's shop secret for signing webhooks (made on first use; shown to administrators).
 pub async fn shop_secret(app: &App, user: &User, tenant: TenantId) -> Result<String> {
-    amphi_core::policy::require(&user.actor(), Action::Update, amphi_core::policy::Resource::Tenant(tenant))?;
+    amphi_core::policy::require(
+        &user.actor(),
+        Action::Update,
+        amphi_core::policy::Resource::Tenant(tenant),
+    )?;
     shop_secret_of(app, tenant).await
 }
 
 async fn shop_secret_of(app: &App, tenant: TenantId) -> Result<String> {
-    settings::get_or_init(app.db.writer(), &format!("shop_secret:{tenant}"), &token::random_hex(32)).await
+    settings::get_or_init(
+        app.db.writer(),
+        &format!("shop_secret:{tenant}"),
+        &token::random_hex(32),
+    )
+    .await
 }
 
 /// What the shop sends when someone buys a run.
@@ -321,9 +468,19 @@ pub const WEBHOOK_WINDOW_SECS: i64 = 300;
 
 /// A signed purchase notification: `signature` is hex HMAC-SHA256 of `timestamp + "." + body`
 /// with the tenant's shop secret; the timestamp (unix seconds) must be within five minutes.
-pub async fn shop_webhook(app: &App, tenant: TenantId, body: &[u8], timestamp: &str, signature: &str, meta: &RequestMeta) -> Result<WebhookOutcome> {
+pub async fn shop_webhook(
+    app: &App,
+    tenant: TenantId,
+    body: &[u8],
+    timestamp: &str,
+    signature: &str,
+    meta: &RequestMeta,
+) -> Result<WebhookOutcome> {
     let now = app.now();
-    let ts: i64 = timestamp.trim().parse().map_err(|_| Error::BadRequest("webhook_timestamp_invalid"))?;
+    let ts: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| Error::BadRequest("webhook_timestamp_invalid"))?;
     if (now.timestamp() - ts).abs() > WEBHOOK_WINDOW_SECS {
         return Err(Error::BadRequest("webhook_timestamp_stale"));
     }
@@ -332,15 +489,22 @@ pub async fn shop_webhook(app: &App, tenant: TenantId, body: &[u8], timestamp: &
     signed_payload.push(b'.');
     signed_payload.extend_from_slice(body);
     if !signed::verify_hex(secret.as_bytes(), &signed_payload, signature) {
-        audit::Event::new("shop.webhook_refused", tenant).ip(meta.ip.clone()).detail(serde_json::json!({ "reason": "bad_signature" })).record(app.db.writer(), now).await?;
+        audit::Event::new("shop.webhook_refused", tenant)
+            .ip(meta.ip.clone())
+            .detail(serde_json::json!({ "reason": "bad_signature" }))
+            .record(app.db.writer(), now)
+            .await?;
         return Err(Error::Unauthenticated);
     }
-    let order: ShopOrder = serde_json::from_slice(body).map_err(|_| Error::BadRequest("json_malformed"))?;
+    let order: ShopOrder =
+        serde_json::from_slice(body).map_err(|_| Error::BadRequest("json_malformed"))?;
     let email = Email::parse("email", &order.email)?;
     if order.order_id.trim().is_empty() || order.order_id.len() > 100 {
         return Err(Error::field("order_id", "required"));
     }
-    let run = repo_c::run(app.db.reader(), tenant, order.run_id).await?.ok_or(Error::field("run_id", "not_found"))?;
+    let run = repo_c::run(app.db.reader(), tenant, order.run_id)
+        .await?
+        .ok_or(Error::field("run_id", "not_found"))?;
     if run.policy != EnrolmentPolicy::Paid.as_str() {
         return Err(Error::field("run_id", "run_not_paid"));
     }
@@ -348,7 +512,14 @@ pub async fn shop_webhook(app: &App, tenant: TenantId, body: &[u8], timestamp: &
     let txn = app.db.begin().await?;
     let fresh = repo_e::record_order(
         &txn,
-        shop_order::Model { tenant_id: tenant.0, order_id: order.order_id.trim().into(), run_id: run.id, email: email.as_str().into(), user_id: buyer.as_ref().map(|u| u.id), created_at: now },
+        shop_order::Model {
+            tenant_id: tenant.0,
+            order_id: order.order_id.trim().into(),
+            run_id: run.id,
+            email: email.as_str().into(),
+            user_id: buyer.as_ref().map(|u| u.id),
+            created_at: now,
+        },
     )
     .await?;
     if !fresh {
@@ -367,7 +538,18 @@ pub async fn shop_webhook(app: &App, tenant: TenantId, body: &[u8], timestamp: &
                     repo_c::bump_counts(&txn, run.id, 1, 0).await?;
                 }
                 None => {
-                    repo_e::insert(&txn, new_enrolment(tenant, run.id, u.id, CourseRole::Learner, repo_e::ACTIVE, now)).await?;
+                    repo_e::insert(
+                        &txn,
+                        new_enrolment(
+                            tenant,
+                            run.id,
+                            u.id,
+                            CourseRole::Learner,
+                            repo_e::ACTIVE,
+                            now,
+                        ),
+                    )
+                    .await?;
                     repo_c::bump_counts(&txn, run.id, 1, 0).await?;
                 }
             }
@@ -375,7 +557,14 @@ pub async fn shop_webhook(app: &App, tenant: TenantId, body: &[u8], timestamp: &
         }
         None => WebhookOutcome::Recorded,
     };
-    audit::Event::new("shop.order", tenant).target(email.as_str()).ip(meta.ip.clone()).detail(serde_json::json!({ "order_id": order.order_id, "run": run.id, "outcome": outcome })).record(&txn, now).await?;
+    audit::Event::new("shop.order", tenant)
+        .target(email.as_str())
+        .ip(meta.ip.clone())
+        .detail(
+            serde_json::json!({ "order_id": order.order_id, "run": run.id, "outcome": outcome }),
+        )
+        .record(&txn, now)
+        .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(outcome)
 }

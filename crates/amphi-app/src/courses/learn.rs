@@ -32,7 +32,12 @@ pub struct StructureCache {
 }
 
 impl StructureCache {
-    async fn get(&self, app: &App, tenant: TenantId, run: &course_run::Model) -> Result<Arc<Structure>> {
+    async fn get(
+        &self,
+        app: &App,
+        tenant: TenantId,
+        run: &course_run::Model,
+    ) -> Result<Arc<Structure>> {
         if let Some((at, s)) = self.map.read().ok().and_then(|m| m.get(&run.id).cloned()) {
             if at == run.updated_at {
                 return Ok(s);
@@ -116,12 +121,22 @@ pub struct CourseHome {
 }
 
 fn staff(user: &User, tenant: TenantId, a: &RunAccess) -> bool {
-    can(&user.actor(), Action::Update, a.resource(tenant)) || matches!(a.role(), Some(CourseRole::TeachingAssistant | CourseRole::Observer))
+    can(&user.actor(), Action::Update, a.resource(tenant))
+        || matches!(
+            a.role(),
+            Some(CourseRole::TeachingAssistant | CourseRole::Observer)
+        )
 }
 
 /// The course home. Cost: one query for the run with the viewer's enrolment, one for the
 /// viewer's progress rows; the structure comes from the cache.
-pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, preview: bool) -> Result<CourseHome> {
+pub async fn home(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    preview: bool,
+) -> Result<CourseHome> {
     let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
     let now = app.now();
     let staff_view = staff(user, tenant, &a) && !preview;
@@ -129,9 +144,22 @@ pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, previe
     let rows = progress::of_user(app.db.reader(), tenant, run_id, user.id.0).await?;
     let states: HashMap<Uuid, String> = rows.into_iter().map(|p| (p.item_id, p.state)).collect();
     let course = course_cached(app, tenant, &a.run).await?;
-    let visible_modules: Vec<&course_module::Model> = s.modules.iter().filter(|m| staff_view || m.published).collect();
-    let published_modules: HashSet<Uuid> = s.modules.iter().filter(|m| m.published).map(|m| m.id).collect();
-    let completed_ids: HashSet<Uuid> = states.iter().filter(|(_, st)| st.as_str() == progress::COMPLETED).map(|(id, _)| *id).collect();
+    let visible_modules: Vec<&course_module::Model> = s
+        .modules
+        .iter()
+        .filter(|m| staff_view || m.published)
+        .collect();
+    let published_modules: HashSet<Uuid> = s
+        .modules
+        .iter()
+        .filter(|m| m.published)
+        .map(|m| m.id)
+        .collect();
+    let completed_ids: HashSet<Uuid> = states
+        .iter()
+        .filter(|(_, st)| st.as_str() == progress::COMPLETED)
+        .map(|(id, _)| *id)
+        .collect();
     let titles: HashMap<Uuid, &str> = s.items.iter().map(|i| (i.id, i.title.as_str())).collect();
     let started = dates_of(&a.run).started(now);
     let mut modules = Vec::new();
@@ -141,8 +169,15 @@ pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, previe
         let m_locked = m.available_from.is_some_and(|d| d > now) || !started;
         let mut items = Vec::new();
         let (mut m_total, mut m_done) = (0, 0);
-        for it in s.items.iter().filter(|i| i.module_id == m.id && (staff_view || i.published)) {
-            let state = states.get(&it.id).cloned().unwrap_or_else(|| "not_started".into());
+        for it in s
+            .items
+            .iter()
+            .filter(|i| i.module_id == m.id && (staff_view || i.published))
+        {
+            let state = states
+                .get(&it.id)
+                .cloned()
+                .unwrap_or_else(|| "not_started".into());
             let counts = it.published && published_modules.contains(&m.id);
             if counts {
                 m_total += 1;
@@ -151,7 +186,14 @@ pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, previe
                     completed += 1;
                 }
             }
-            let locked = lock_reason(it, m_locked, a.run.sequential, previous_done, &completed_ids, now);
+            let locked = lock_reason(
+                it,
+                m_locked,
+                a.run.sequential,
+                previous_done,
+                &completed_ids,
+                now,
+            );
             if counts {
                 previous_done = state == progress::COMPLETED;
             }
@@ -159,9 +201,15 @@ pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, previe
                 id: it.id,
                 kind: it.kind.clone(),
                 title: it.title.clone(),
-                locked: if staff_view { None } else { locked.map(str::to_owned) },
+                locked: if staff_view {
+                    None
+                } else {
+                    locked.map(str::to_owned)
+                },
                 available_from: it.available_from.or(m.available_from),
-                requires_title: it.requires_item_id.and_then(|r| titles.get(&r).map(|t| (*t).to_owned())),
+                requires_title: it
+                    .requires_item_id
+                    .and_then(|r| titles.get(&r).map(|t| (*t).to_owned())),
                 state,
                 draft: !it.published || !m.published,
             });
@@ -180,7 +228,13 @@ pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, previe
         .enrolment
         .as_ref()
         .and_then(|e| e.last_item_id)
-        .or_else(|| modules.iter().flat_map(|m| &m.items).find(|i| i.state != progress::COMPLETED && i.locked.is_none()).map(|i| i.id));
+        .or_else(|| {
+            modules
+                .iter()
+                .flat_map(|m| &m.items)
+                .find(|i| i.state != progress::COMPLETED && i.locked.is_none())
+                .map(|i| i.id)
+        });
     Ok(CourseHome {
         course,
         run: Run::from_model(&a.run, now)?,
@@ -194,7 +248,14 @@ pub async fn home(app: &App, user: &User, tenant: TenantId, run_id: Uuid, previe
     })
 }
 
-fn lock_reason(it: &course_item::Model, module_locked: bool, sequential: bool, previous_done: bool, completed: &HashSet<Uuid>, now: DateTime<Utc>) -> Option<&'static str> {
+fn lock_reason(
+    it: &course_item::Model,
+    module_locked: bool,
+    sequential: bool,
+    previous_done: bool,
+    completed: &HashSet<Uuid>,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
     if module_locked || it.available_from.is_some_and(|d| d > now) {
         return Some("available_from");
     }
@@ -237,15 +298,30 @@ pub struct ItemPage {
 }
 
 /// Opens an item: checks release rules, records the view and where to resume.
-pub async fn open_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, item_id: Uuid) -> Result<ItemPage> {
+pub async fn open_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+) -> Result<ItemPage> {
     let h = home(app, user, tenant, run_id, false).await?;
-    let entries: Vec<(&ModuleEntry, &ItemEntry)> = h.modules.iter().flat_map(|m| m.items.iter().map(move |i| (m, i))).collect();
-    let idx = entries.iter().position(|(_, i)| i.id == item_id).ok_or(Error::NotFound)?;
+    let entries: Vec<(&ModuleEntry, &ItemEntry)> = h
+        .modules
+        .iter()
+        .flat_map(|m| m.items.iter().map(move |i| (m, i)))
+        .collect();
+    let idx = entries
+        .iter()
+        .position(|(_, i)| i.id == item_id)
+        .ok_or(Error::NotFound)?;
     let (module, entry) = entries[idx];
     if entry.locked.is_some() {
         return Err(Error::Conflict("item_locked"));
     }
-    let it = structure::item(app.db.reader(), tenant, run_id, item_id).await?.ok_or(Error::NotFound)?;
+    let it = structure::item(app.db.reader(), tenant, run_id, item_id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
     let now = app.now();
     let learner = h.role.as_deref() == Some(CourseRole::Learner.as_str());
@@ -260,7 +336,14 @@ pub async fn open_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, i
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     Ok(ItemPage {
-        entry: ItemEntry { state: if entry.state == "not_started" && learner && !archived { progress::VIEWED.into() } else { entry.state.clone() }, ..entry.clone() },
+        entry: ItemEntry {
+            state: if entry.state == "not_started" && learner && !archived {
+                progress::VIEWED.into()
+            } else {
+                entry.state.clone()
+            },
+            ..entry.clone()
+        },
         module_title: module.title.clone(),
         html: content::markdown_to_html(&it.body),
         url: s("url").filter(|_| it.kind == "link"),
@@ -273,21 +356,35 @@ pub async fn open_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, i
 }
 
 /// Marks an item complete for the learner; progress counters move once.
-pub async fn complete_item(app: &App, user: &User, tenant: TenantId, run_id: Uuid, item_id: Uuid) -> Result<i64> {
+pub async fn complete_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+) -> Result<i64> {
     let page = open_item(app, user, tenant, run_id, item_id).await?;
     if !page.can_complete {
         return Err(Error::Forbidden);
     }
     let now = app.now();
     let txn = app.db.begin().await?;
-    let e = repo_e::of(&txn, tenant, run_id, user.id.0).await?.ok_or(Error::Forbidden)?;
-    let run = repo_c::run(&txn, tenant, run_id).await?.ok_or(Error::NotFound)?;
-    if progress::mark_completed(&txn, tenant, run_id, item_id, user.id.0, now).await? && !page.entry.draft {
+    let e = repo_e::of(&txn, tenant, run_id, user.id.0)
+        .await?
+        .ok_or(Error::Forbidden)?;
+    let run = repo_c::run(&txn, tenant, run_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if progress::mark_completed(&txn, tenant, run_id, item_id, user.id.0, now).await?
+        && !page.entry.draft
+    {
         repo_e::add_completed(&txn, e.id, item_id, now).await?;
         repo_e::settle_one(&txn, e.id, run.item_count, now).await?;
     }
     txn.commit().await.map_err(Error::internal)?;
-    let e = repo_e::of(app.db.reader(), tenant, run_id, user.id.0).await?.ok_or(Error::Forbidden)?;
+    let e = repo_e::of(app.db.reader(), tenant, run_id, user.id.0)
+        .await?
+        .ok_or(Error::Forbidden)?;
     Ok(percent(e.completed_count, run.item_count))
 }
 
@@ -328,8 +425,12 @@ pub async fn dashboard(app: &App, user: &User, tenant: TenantId) -> Result<Vec<D
     let now = app.now();
     let mut out = Vec::new();
     for e in ens {
-        let Some(r) = runs.iter().find(|r| r.id == e.run_id) else { continue };
-        let Some(c) = courses.iter().find(|c| c.id == r.course_id) else { continue };
+        let Some(r) = runs.iter().find(|r| r.id == e.run_id) else {
+            continue;
+        };
+        let Some(c) = courses.iter().find(|c| c.id == r.course_id) else {
+            continue;
+        };
         if !r.published && e.role == CourseRole::Learner.as_str() {
             continue;
         }

@@ -68,14 +68,34 @@ fn query(f: &LearnerFilters) -> Result<repo_e::LearnerQuery> {
         Some(_) => return Err(Error::field("progress", "choice_invalid")),
         None => None,
     };
-    Ok(repo_e::LearnerQuery { search: f.q.clone(), role, status, completed })
+    Ok(repo_e::LearnerQuery {
+        search: f.q.clone(),
+        role,
+        status,
+        completed,
+    })
 }
 
 /// A page of the run's people with progress (one indexed query).
-pub async fn list(app: &App, user: &User, tenant: TenantId, run_id: Uuid, f: &LearnerFilters, limit: u64) -> Result<Page<Learner>> {
+pub async fn list(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    f: &LearnerFilters,
+    limit: u64,
+) -> Result<Page<Learner>> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
     let q = query(f)?;
-    let page = repo_e::learners(app.db.reader(), tenant, run_id, &q, f.after, limit.clamp(1, 1000)).await?;
+    let page = repo_e::learners(
+        app.db.reader(),
+        tenant,
+        run_id,
+        &q,
+        f.after,
+        limit.clamp(1, 1000),
+    )
+    .await?;
     Ok(Page {
         items: page
             .items
@@ -98,12 +118,21 @@ pub async fn list(app: &App, user: &User, tenant: TenantId, run_id: Uuid, f: &Le
 }
 
 /// The CSV header of the export.
-pub const CSV_HEADER: &str = "name,email,role,status,completed_items,percent,enrolled_at,completed_at\n";
+pub const CSV_HEADER: &str =
+    "name,email,role,status,completed_items,percent,enrolled_at,completed_at\n";
 
 /// One page of the export as CSV lines, and the cursor of the next page.
-pub async fn export_page(app: &App, user: &User, tenant: TenantId, run_id: Uuid, f: &LearnerFilters) -> Result<(String, Option<Uuid>)> {
+pub async fn export_page(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    f: &LearnerFilters,
+) -> Result<(String, Option<Uuid>)> {
     let page = list(app, user, tenant, run_id, f, 1000).await?;
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
     for l in &page.items {
         w.write_record([
             csv_safe(&l.name),

@@ -9,7 +9,9 @@ pub mod learn;
 pub mod learners;
 
 use crate::App;
-use amphi_core::course::{CourseFormat, CourseRole, EnrolmentPolicy, Restriction, RunDates, Visibility};
+use amphi_core::course::{
+    CourseFormat, CourseRole, EnrolmentPolicy, Restriction, RunDates, Visibility,
+};
 use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::entities::{course, course_run, enrolment};
@@ -48,8 +50,10 @@ impl TryFrom<course::Model> for Course {
     fn try_from(m: course::Model) -> Result<Self> {
         Ok(Course {
             summary_html: content::markdown_to_html(&m.summary),
-            format: CourseFormat::parse("format", &m.format).map_err(|_| Error::Internal("bad stored format".into()))?,
-            visibility: Visibility::parse("visibility", &m.visibility).map_err(|_| Error::Internal("bad stored visibility".into()))?,
+            format: CourseFormat::parse("format", &m.format)
+                .map_err(|_| Error::Internal("bad stored format".into()))?,
+            visibility: Visibility::parse("visibility", &m.visibility)
+                .map_err(|_| Error::Internal("bad stored visibility".into()))?,
             id: m.id,
             code: m.code,
             title: m.title,
@@ -117,7 +121,8 @@ impl Run {
             enrol_closes_at: m.enrol_closes_at,
             starts_at: m.starts_at,
             ends_at: m.ends_at,
-            policy: EnrolmentPolicy::parse("policy", &m.policy).map_err(|_| Error::Internal("bad stored policy".into()))?,
+            policy: EnrolmentPolicy::parse("policy", &m.policy)
+                .map_err(|_| Error::Internal("bad stored policy".into()))?,
             capacity: m.capacity,
             waiting_list: m.waiting_list,
             restriction: restriction_of(m),
@@ -172,19 +177,34 @@ impl RunAccess {
 
     /// The policy resource for this run.
     pub fn resource(&self, tenant: TenantId) -> Resource {
-        Resource::Run { tenant_id: tenant, role: self.role() }
+        Resource::Run {
+            tenant_id: tenant,
+            role: self.role(),
+        }
     }
 }
 
 /// Loads a run of the tenant with the actor's enrolment and checks `action` on it. A run the
 /// actor may not see is reported as not found.
-pub async fn access(app: &App, actor: Option<&Actor>, tenant: TenantId, run: Uuid, action: Action) -> Result<RunAccess> {
-    let (run, enrolment) = repo_e::run_with_enrolment(app.db.reader(), tenant, run, actor.map(|a| a.user_id.0))
-        .await?
-        .ok_or(Error::NotFound)?;
+pub async fn access(
+    app: &App,
+    actor: Option<&Actor>,
+    tenant: TenantId,
+    run: Uuid,
+    action: Action,
+) -> Result<RunAccess> {
+    let (run, enrolment) =
+        repo_e::run_with_enrolment(app.db.reader(), tenant, run, actor.map(|a| a.user_id.0))
+            .await?
+            .ok_or(Error::NotFound)?;
     let a = RunAccess { run, enrolment };
     if let Some(actor) = actor {
-        if action == Action::View && !a.run.published && !amphi_core::policy::can(actor, Action::Update, a.resource(tenant)) && a.role() != Some(CourseRole::Observer) && a.role() != Some(CourseRole::TeachingAssistant) {
+        if action == Action::View
+            && !a.run.published
+            && !amphi_core::policy::can(actor, Action::Update, a.resource(tenant))
+            && a.role() != Some(CourseRole::Observer)
+            && a.role() != Some(CourseRole::TeachingAssistant)
+        {
             return Err(Error::NotFound);
         }
         require(actor, action, a.resource(tenant)).map_err(|_| {
@@ -201,8 +221,14 @@ pub async fn access(app: &App, actor: Option<&Actor>, tenant: TenantId, run: Uui
 }
 
 /// The course of a run.
-pub async fn course_of(app: &App, tenant: TenantId, run: &course_run::Model) -> Result<course::Model> {
-    repo_c::by_id(app.db.reader(), tenant, run.course_id).await?.ok_or(Error::NotFound)
+pub async fn course_of(
+    app: &App,
+    tenant: TenantId,
+    run: &course_run::Model,
+) -> Result<course::Model> {
+    repo_c::by_id(app.db.reader(), tenant, run.course_id)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 /// Refuses changes to an archived run.

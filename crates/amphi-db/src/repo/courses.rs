@@ -7,7 +7,8 @@ use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -18,7 +19,11 @@ pub async fn insert(c: &impl ConnectionTrait, m: course::Model) -> Result<course
 }
 
 /// A course of this tenant.
-pub async fn by_id(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid) -> Result<Option<course::Model>> {
+pub async fn by_id(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<course::Model>> {
     course::Entity::find_by_id(id)
         .filter(course::Column::TenantId.eq(tenant.0))
         .one(c)
@@ -27,7 +32,11 @@ pub async fn by_id(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid) -> Resu
 }
 
 /// A course of this tenant by its code.
-pub async fn by_code(c: &impl ConnectionTrait, tenant: TenantId, code: &str) -> Result<Option<course::Model>> {
+pub async fn by_code(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    code: &str,
+) -> Result<Option<course::Model>> {
     course::Entity::find()
         .filter(course::Column::TenantId.eq(tenant.0))
         .filter(course::Column::Code.eq(code))
@@ -42,13 +51,20 @@ pub async fn update(c: &impl ConnectionTrait, m: course::ActiveModel) -> Result<
 }
 
 /// Inserts a run.
-pub async fn insert_run(c: &impl ConnectionTrait, m: course_run::Model) -> Result<course_run::Model> {
+pub async fn insert_run(
+    c: &impl ConnectionTrait,
+    m: course_run::Model,
+) -> Result<course_run::Model> {
     let am: course_run::ActiveModel = m.into();
     am.insert(c).await.db()
 }
 
 /// A run of this tenant.
-pub async fn run(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid) -> Result<Option<course_run::Model>> {
+pub async fn run(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<course_run::Model>> {
     course_run::Entity::find_by_id(id)
         .filter(course_run::Column::TenantId.eq(tenant.0))
         .one(c)
@@ -57,12 +73,19 @@ pub async fn run(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid) -> Result
 }
 
 /// Saves a changed run.
-pub async fn update_run(c: &impl ConnectionTrait, m: course_run::ActiveModel) -> Result<course_run::Model> {
+pub async fn update_run(
+    c: &impl ConnectionTrait,
+    m: course_run::ActiveModel,
+) -> Result<course_run::Model> {
     m.update(c).await.db()
 }
 
 /// The runs of a course, newest start first.
-pub async fn runs_of(c: &impl ConnectionTrait, tenant: TenantId, course: Uuid) -> Result<Vec<course_run::Model>> {
+pub async fn runs_of(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+) -> Result<Vec<course_run::Model>> {
     course_run::Entity::find()
         .filter(course_run::Column::TenantId.eq(tenant.0))
         .filter(course_run::Column::CourseId.eq(course))
@@ -74,7 +97,12 @@ pub async fn runs_of(c: &impl ConnectionTrait, tenant: TenantId, course: Uuid) -
 
 /// Marks the run's structure changed (bumps `updated_at`, the key of structure caches) and
 /// sets its published item count.
-pub async fn touch_run(c: &impl ConnectionTrait, run: Uuid, item_count: Option<i64>, now: DateTime<Utc>) -> Result<()> {
+pub async fn touch_run(
+    c: &impl ConnectionTrait,
+    run: Uuid,
+    item_count: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut q = course_run::Entity::update_many()
         .col_expr(course_run::Column::UpdatedAt, Expr::value(now))
         .filter(course_run::Column::Id.eq(run));
@@ -86,10 +114,21 @@ pub async fn touch_run(c: &impl ConnectionTrait, run: Uuid, item_count: Option<i
 }
 
 /// Adds `delta` to the run's enrolled and waiting counters.
-pub async fn bump_counts(c: &impl ConnectionTrait, run: Uuid, enrolled: i64, waiting: i64) -> Result<()> {
+pub async fn bump_counts(
+    c: &impl ConnectionTrait,
+    run: Uuid,
+    enrolled: i64,
+    waiting: i64,
+) -> Result<()> {
     course_run::Entity::update_many()
-        .col_expr(course_run::Column::EnrolledCount, Expr::col(course_run::Column::EnrolledCount).add(enrolled))
-        .col_expr(course_run::Column::WaitingCount, Expr::col(course_run::Column::WaitingCount).add(waiting))
+        .col_expr(
+            course_run::Column::EnrolledCount,
+            Expr::col(course_run::Column::EnrolledCount).add(enrolled),
+        )
+        .col_expr(
+            course_run::Column::WaitingCount,
+            Expr::col(course_run::Column::WaitingCount).add(waiting),
+        )
         .filter(course_run::Column::Id.eq(run))
         .exec(c)
         .await
@@ -101,12 +140,18 @@ pub async fn bump_counts(c: &impl ConnectionTrait, run: Uuid, enrolled: i64, wai
 /// statement, so concurrent enrolments cannot overfill a run.
 pub async fn take_seat(c: &impl ConnectionTrait, run: Uuid) -> Result<bool> {
     let r = course_run::Entity::update_many()
-        .col_expr(course_run::Column::EnrolledCount, Expr::col(course_run::Column::EnrolledCount).add(1))
+        .col_expr(
+            course_run::Column::EnrolledCount,
+            Expr::col(course_run::Column::EnrolledCount).add(1),
+        )
         .filter(course_run::Column::Id.eq(run))
         .filter(
             Condition::any()
                 .add(course_run::Column::Capacity.is_null())
-                .add(Expr::col(course_run::Column::EnrolledCount).lt(Expr::col(course_run::Column::Capacity))),
+                .add(
+                    Expr::col(course_run::Column::EnrolledCount)
+                        .lt(Expr::col(course_run::Column::Capacity)),
+                ),
         )
         .exec(c)
         .await
@@ -153,7 +198,10 @@ pub async fn catalog(
         if let Some(e) = dialect::course_search(backend, words) {
             cond = cond.add(e);
         } else {
-            return Ok(Page { items: vec![], next: None });
+            return Ok(Page {
+                items: vec![],
+                next: None,
+            });
         }
     }
     // Runs that make the course worth showing.
@@ -181,7 +229,9 @@ pub async fn catalog(
         format!("EXISTS (SELECT 1 FROM course_runs r WHERE {run_cond})"),
         values,
     ));
-    let mut sel = course::Entity::find().filter(cond).order_by_asc(course::Column::Id);
+    let mut sel = course::Entity::find()
+        .filter(cond)
+        .order_by_asc(course::Column::Id);
     if let Some(a) = after {
         sel = sel.filter(course::Column::Id.gt(a));
     }
@@ -196,7 +246,12 @@ pub async fn catalog(
 }
 
 /// Courses of a tenant for its administrators, newest first.
-pub async fn all(c: &impl ConnectionTrait, tenant: TenantId, after: Option<Uuid>, limit: u64) -> Result<Page<course::Model>> {
+pub async fn all(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<course::Model>> {
     let mut sel = course::Entity::find()
         .filter(course::Column::TenantId.eq(tenant.0))
         .order_by_desc(course::Column::Id);
@@ -214,7 +269,11 @@ pub async fn all(c: &impl ConnectionTrait, tenant: TenantId, after: Option<Uuid>
 }
 
 /// Published runs of these courses (for catalog cards), soonest first.
-pub async fn published_runs_of(c: &impl ConnectionTrait, tenant: TenantId, courses: &[Uuid]) -> Result<Vec<course_run::Model>> {
+pub async fn published_runs_of(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    courses: &[Uuid],
+) -> Result<Vec<course_run::Model>> {
     if courses.is_empty() {
         return Ok(vec![]);
     }
@@ -229,7 +288,11 @@ pub async fn published_runs_of(c: &impl ConnectionTrait, tenant: TenantId, cours
 }
 
 /// Courses by ids (for dashboards).
-pub async fn by_ids(c: &impl ConnectionTrait, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<course::Model>> {
+pub async fn by_ids(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    ids: &[Uuid],
+) -> Result<Vec<course::Model>> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -242,7 +305,11 @@ pub async fn by_ids(c: &impl ConnectionTrait, tenant: TenantId, ids: &[Uuid]) ->
 }
 
 /// Runs by ids.
-pub async fn runs_by_ids(c: &impl ConnectionTrait, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<course_run::Model>> {
+pub async fn runs_by_ids(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    ids: &[Uuid],
+) -> Result<Vec<course_run::Model>> {
     if ids.is_empty() {
         return Ok(vec![]);
     }

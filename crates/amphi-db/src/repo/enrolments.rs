@@ -7,8 +7,8 @@ use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -26,7 +26,12 @@ pub async fn insert(c: &impl ConnectionTrait, m: enrolment::Model) -> Result<enr
 }
 
 /// A person's enrolment in a run (any status).
-pub async fn of(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, user: Uuid) -> Result<Option<enrolment::Model>> {
+pub async fn of(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+) -> Result<Option<enrolment::Model>> {
     enrolment::Entity::find()
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::RunId.eq(run))
@@ -62,18 +67,26 @@ pub async fn run_with_enrolment(
 
 /// Extension: a run with the enrolment of one user, by a LEFT JOIN on (run, user).
 trait AlsoEnrolment {
-    fn find_also_related_via(self, user: Uuid) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity>;
+    fn find_also_related_via(
+        self,
+        user: Uuid,
+    ) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity>;
 }
 
 impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
-    fn find_also_related_via(self, user: Uuid) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity> {
+    fn find_also_related_via(
+        self,
+        user: Uuid,
+    ) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity> {
         self.select_also(enrolment::Entity).join(
             JoinType::LeftJoin,
             course_run::Entity::belongs_to(enrolment::Entity)
                 .from(course_run::Column::Id)
                 .to(enrolment::Column::RunId)
                 .on_condition(move |_l, r| {
-                    sea_orm::sea_query::IntoCondition::into_condition(Expr::col((r, enrolment::Column::UserId)).eq(user))
+                    sea_orm::sea_query::IntoCondition::into_condition(
+                        Expr::col((r, enrolment::Column::UserId)).eq(user),
+                    )
                 })
                 .into(),
         )
@@ -81,12 +94,18 @@ impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
 }
 
 /// Saves a changed enrolment.
-pub async fn update(c: &impl ConnectionTrait, m: enrolment::ActiveModel) -> Result<enrolment::Model> {
+pub async fn update(
+    c: &impl ConnectionTrait,
+    m: enrolment::ActiveModel,
+) -> Result<enrolment::Model> {
     m.update(c).await.db()
 }
 
 /// The oldest waiting enrolment of a run (promoted when a seat frees).
-pub async fn first_waiting(c: &impl ConnectionTrait, run: Uuid) -> Result<Option<enrolment::Model>> {
+pub async fn first_waiting(
+    c: &impl ConnectionTrait,
+    run: Uuid,
+) -> Result<Option<enrolment::Model>> {
     enrolment::Entity::find()
         .filter(enrolment::Column::RunId.eq(run))
         .filter(enrolment::Column::Status.eq(WAITING))
@@ -98,7 +117,11 @@ pub async fn first_waiting(c: &impl ConnectionTrait, run: Uuid) -> Result<Option
 }
 
 /// A person's active or waiting enrolments across runs (their dashboard).
-pub async fn for_user(c: &impl ConnectionTrait, tenant: TenantId, user: Uuid) -> Result<Vec<enrolment::Model>> {
+pub async fn for_user(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: Uuid,
+) -> Result<Vec<enrolment::Model>> {
     enrolment::Entity::find()
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::UserId.eq(user))
@@ -193,14 +216,24 @@ pub async fn learners(
     if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!("%{}%", dialect::like_escape(&s.to_lowercase()));
         let like = |col: user::Column| {
-            Expr::expr(Func::lower(Expr::col((user::Entity, col)))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+            Expr::expr(Func::lower(Expr::col((user::Entity, col))))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
         };
-        sel = sel.filter(Condition::any().add(like(user::Column::Email)).add(like(user::Column::Name)));
+        sel = sel.filter(
+            Condition::any()
+                .add(like(user::Column::Email))
+                .add(like(user::Column::Name)),
+        );
     }
     if let Some(a) = after {
         sel = sel.filter(enrolment::Column::Id.gt(a));
     }
-    let mut items = sel.limit(limit + 1).into_model::<LearnerRow>().all(c).await.db()?;
+    let mut items = sel
+        .limit(limit + 1)
+        .into_model::<LearnerRow>()
+        .all(c)
+        .await
+        .db()?;
     let next = if items.len() as u64 > limit {
         items.truncate(limit as usize);
         items.last().map(|x| x.id)
@@ -211,9 +244,17 @@ pub async fn learners(
 }
 
 /// Adds one completed item to an enrolment; returns the new count.
-pub async fn add_completed(c: &impl ConnectionTrait, enrolment: Uuid, item: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub async fn add_completed(
+    c: &impl ConnectionTrait,
+    enrolment: Uuid,
+    item: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     enrolment::Entity::update_many()
-        .col_expr(enrolment::Column::CompletedCount, Expr::col(enrolment::Column::CompletedCount).add(1))
+        .col_expr(
+            enrolment::Column::CompletedCount,
+            Expr::col(enrolment::Column::CompletedCount).add(1),
+        )
         .col_expr(enrolment::Column::LastItemId, Expr::value(item))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
         .filter(enrolment::Column::Id.eq(enrolment))
@@ -224,7 +265,12 @@ pub async fn add_completed(c: &impl ConnectionTrait, enrolment: Uuid, item: Uuid
 }
 
 /// Records where the learner is (resume), without changing counts.
-pub async fn set_last_item(c: &impl ConnectionTrait, enrolment: Uuid, item: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub async fn set_last_item(
+    c: &impl ConnectionTrait,
+    enrolment: Uuid,
+    item: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     enrolment::Entity::update_many()
         .col_expr(enrolment::Column::LastItemId, Expr::value(item))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
@@ -237,7 +283,12 @@ pub async fn set_last_item(c: &impl ConnectionTrait, enrolment: Uuid, item: Uuid
 
 /// Marks a run's enrolments complete or not from their counts against the run's item count
 /// (one statement, after the structure changed).
-pub async fn settle_completion(c: &impl ConnectionTrait, run: Uuid, item_count: i64, now: DateTime<Utc>) -> Result<()> {
+pub async fn settle_completion(
+    c: &impl ConnectionTrait,
+    run: Uuid,
+    item_count: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if item_count > 0 {
         enrolment::Entity::update_many()
             .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
@@ -249,7 +300,10 @@ pub async fn settle_completion(c: &impl ConnectionTrait, run: Uuid, item_count: 
             .db()?;
     }
     let mut undo = enrolment::Entity::update_many()
-        .col_expr(enrolment::Column::CompletedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            enrolment::Column::CompletedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(enrolment::Column::RunId.eq(run))
         .filter(enrolment::Column::CompletedAt.is_not_null());
     if item_count > 0 {
@@ -291,7 +345,12 @@ pub async fn invite(c: &impl ConnectionTrait, m: invitation::Model) -> Result<in
 }
 
 /// The pending invitation of an address to a run.
-pub async fn invitation_for(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, email: &str) -> Result<Option<invitation::Model>> {
+pub async fn invitation_for(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    email: &str,
+) -> Result<Option<invitation::Model>> {
     invitation::Entity::find()
         .filter(invitation::Column::TenantId.eq(tenant.0))
         .filter(invitation::Column::RunId.eq(run))
@@ -302,7 +361,11 @@ pub async fn invitation_for(c: &impl ConnectionTrait, tenant: TenantId, run: Uui
 }
 
 /// Marks an invitation used.
-pub async fn accept_invitation(c: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub async fn accept_invitation(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
         .filter(invitation::Column::Id.eq(id))
@@ -322,7 +385,14 @@ pub async fn insert_vouchers(c: &impl ConnectionTrait, rows: Vec<voucher::Model>
 }
 
 /// Uses a voucher for a run: true if this call used it (single use, race-free).
-pub async fn redeem_voucher(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, hash: &str, user: Uuid, now: DateTime<Utc>) -> Result<bool> {
+pub async fn redeem_voucher(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    hash: &str,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let r = voucher::Entity::update_many()
         .col_expr(voucher::Column::UsedBy, Expr::value(user))
         .col_expr(voucher::Column::UsedAt, Expr::value(now))
@@ -347,9 +417,12 @@ pub async fn record_order(c: &impl ConnectionTrait, m: shop_order::Model) -> Res
         created_at: Set(m.created_at),
     })
     .on_conflict(
-        sea_orm::sea_query::OnConflict::columns([shop_order::Column::TenantId, shop_order::Column::OrderId])
-            .do_nothing()
-            .to_owned(),
+        sea_orm::sea_query::OnConflict::columns([
+            shop_order::Column::TenantId,
+            shop_order::Column::OrderId,
+        ])
+        .do_nothing()
+        .to_owned(),
     )
     .do_nothing()
     .exec(c)
@@ -359,7 +432,12 @@ pub async fn record_order(c: &impl ConnectionTrait, m: shop_order::Model) -> Res
 }
 
 /// Whether an address bought a run (an order not yet attached to an account counts).
-pub async fn has_order(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, email: &str) -> Result<bool> {
+pub async fn has_order(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    email: &str,
+) -> Result<bool> {
     Ok(shop_order::Entity::find()
         .filter(shop_order::Column::TenantId.eq(tenant.0))
         .filter(shop_order::Column::RunId.eq(run))
@@ -370,9 +448,13 @@ pub async fn has_order(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, em
         .is_some())
 }
 
-
 /// Sets or clears one enrolment's completion date from its count.
-pub async fn settle_one(c: &impl ConnectionTrait, enrolment: Uuid, item_count: i64, now: DateTime<Utc>) -> Result<()> {
+pub async fn settle_one(
+    c: &impl ConnectionTrait,
+    enrolment: Uuid,
+    item_count: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let Some(e) = enrolment::Entity::find_by_id(enrolment).one(c).await.db()? else {
         return Ok(());
     };

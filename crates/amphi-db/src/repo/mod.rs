@@ -5,12 +5,12 @@ pub mod api_tokens;
 pub mod audit;
 pub mod courses;
 pub mod email_tokens;
-pub mod progress;
-pub mod structure;
 pub mod enrolments;
+pub mod progress;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
+pub mod structure;
 pub mod tenants;
 pub mod users;
 

@@ -14,7 +14,12 @@ pub const VIEWED: &str = "viewed";
 pub const COMPLETED: &str = "completed";
 
 /// A learner's progress rows in a run (one indexed query).
-pub async fn of_user(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, user: Uuid) -> Result<Vec<item_progress::Model>> {
+pub async fn of_user(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+) -> Result<Vec<item_progress::Model>> {
     item_progress::Entity::find()
         .filter(item_progress::Column::UserId.eq(user))
         .filter(item_progress::Column::RunId.eq(run))
@@ -25,12 +30,26 @@ pub async fn of_user(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, user
 }
 
 /// A learner's progress on one item.
-pub async fn one(c: &impl ConnectionTrait, item: Uuid, user: Uuid) -> Result<Option<item_progress::Model>> {
-    item_progress::Entity::find_by_id((item, user)).one(c).await.db()
+pub async fn one(
+    c: &impl ConnectionTrait,
+    item: Uuid,
+    user: Uuid,
+) -> Result<Option<item_progress::Model>> {
+    item_progress::Entity::find_by_id((item, user))
+        .one(c)
+        .await
+        .db()
 }
 
 /// Records a view if the item has no progress yet.
-pub async fn mark_viewed(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, item: Uuid, user: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub async fn mark_viewed(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     item_progress::Entity::insert(item_progress::ActiveModel {
         item_id: Set(item),
         user_id: Set(user),
@@ -40,7 +59,11 @@ pub async fn mark_viewed(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, 
         watched_seconds: Set(0),
         updated_at: Set(now),
     })
-    .on_conflict(OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId]).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
+            .do_nothing()
+            .to_owned(),
+    )
     .do_nothing()
     .exec(c)
     .await
@@ -49,7 +72,14 @@ pub async fn mark_viewed(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, 
 }
 
 /// Marks the item completed; true only if it was not completed before (so counters move once).
-pub async fn mark_completed(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, item: Uuid, user: Uuid, now: DateTime<Utc>) -> Result<bool> {
+pub async fn mark_completed(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     mark_viewed(c, tenant, run, item, user, now).await?;
     let r = item_progress::Entity::update_many()
         .col_expr(item_progress::Column::State, Expr::value(COMPLETED))
@@ -64,7 +94,15 @@ pub async fn mark_completed(c: &impl ConnectionTrait, tenant: TenantId, run: Uui
 }
 
 /// Raises the watched time of a video (never lowers it); returns the new value.
-pub async fn watched(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, item: Uuid, user: Uuid, seconds: i64, now: DateTime<Utc>) -> Result<i64> {
+pub async fn watched(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    user: Uuid,
+    seconds: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     mark_viewed(c, tenant, run, item, user, now).await?;
     item_progress::Entity::update_many()
         .col_expr(item_progress::Column::WatchedSeconds, Expr::value(seconds))

@@ -3,11 +3,18 @@
 use crate::entities::{course_item, course_module};
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 use uuid::Uuid;
 
 /// The modules of a run in order.
-pub async fn modules(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<Vec<course_module::Model>> {
+pub async fn modules(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<Vec<course_module::Model>> {
     course_module::Entity::find()
         .filter(course_module::Column::TenantId.eq(tenant.0))
         .filter(course_module::Column::RunId.eq(run))
@@ -19,7 +26,11 @@ pub async fn modules(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> R
 }
 
 /// The items of a run, by module and position.
-pub async fn items(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<Vec<course_item::Model>> {
+pub async fn items(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<Vec<course_item::Model>> {
     course_item::Entity::find()
         .filter(course_item::Column::TenantId.eq(tenant.0))
         .filter(course_item::Column::RunId.eq(run))
@@ -31,7 +42,12 @@ pub async fn items(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Res
 }
 
 /// One module of a run.
-pub async fn module(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, id: Uuid) -> Result<Option<course_module::Model>> {
+pub async fn module(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    id: Uuid,
+) -> Result<Option<course_module::Model>> {
     course_module::Entity::find_by_id(id)
         .filter(course_module::Column::TenantId.eq(tenant.0))
         .filter(course_module::Column::RunId.eq(run))
@@ -41,7 +57,12 @@ pub async fn module(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, id: U
 }
 
 /// One item of a run.
-pub async fn item(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, id: Uuid) -> Result<Option<course_item::Model>> {
+pub async fn item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    id: Uuid,
+) -> Result<Option<course_item::Model>> {
     course_item::Entity::find_by_id(id)
         .filter(course_item::Column::TenantId.eq(tenant.0))
         .filter(course_item::Column::RunId.eq(run))
@@ -51,24 +72,36 @@ pub async fn item(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid, id: Uui
 }
 
 /// Inserts a module.
-pub async fn insert_module(c: &impl ConnectionTrait, m: course_module::Model) -> Result<course_module::Model> {
+pub async fn insert_module(
+    c: &impl ConnectionTrait,
+    m: course_module::Model,
+) -> Result<course_module::Model> {
     let am: course_module::ActiveModel = m.into();
     am.insert(c).await.db()
 }
 
 /// Inserts an item.
-pub async fn insert_item(c: &impl ConnectionTrait, m: course_item::Model) -> Result<course_item::Model> {
+pub async fn insert_item(
+    c: &impl ConnectionTrait,
+    m: course_item::Model,
+) -> Result<course_item::Model> {
     let am: course_item::ActiveModel = m.into();
     am.insert(c).await.db()
 }
 
 /// Saves a changed module.
-pub async fn update_module(c: &impl ConnectionTrait, m: course_module::ActiveModel) -> Result<course_module::Model> {
+pub async fn update_module(
+    c: &impl ConnectionTrait,
+    m: course_module::ActiveModel,
+) -> Result<course_module::Model> {
     m.update(c).await.db()
 }
 
 /// Saves a changed item.
-pub async fn update_item(c: &impl ConnectionTrait, m: course_item::ActiveModel) -> Result<course_item::Model> {
+pub async fn update_item(
+    c: &impl ConnectionTrait,
+    m: course_item::ActiveModel,
+) -> Result<course_item::Model> {
     m.update(c).await.db()
 }
 

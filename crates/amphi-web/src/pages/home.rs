@@ -6,10 +6,14 @@ use minijinja::context;
 
 /// GET /
 pub async fn home(ctx: Ctx) -> Response {
-    if ctx.user.is_some() {
-        // Courses arrive with the courses capability; the dashboard already has its place.
-        let courses: Vec<minijinja::Value> = Vec::new();
-        ctx.page("dashboard.html", context! { courses })
+    if let Some(su) = &ctx.user {
+        match amphi_app::courses::learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id).await {
+            Ok(entries) => ctx.page(
+                "dashboard.html",
+                context! { courses => minijinja::Value::from_serialize(&entries) },
+            ),
+            Err(e) => ctx.error_page(&e),
+        }
     } else {
         ctx.page("welcome.html", context! {})
     }

@@ -4,6 +4,8 @@ mod account;
 mod admin;
 mod auth;
 mod home;
+mod learn;
+mod teach;
 
 use crate::ctx::Ctx;
 use crate::WebState;
@@ -53,6 +55,60 @@ pub fn routes() -> Router<WebState> {
             "/admin/tenants/{id}",
             get(admin::tenant_edit_form).post(admin::tenant_update),
         )
+        .route("/catalog", get(learn::catalog_page))
+        .route("/courses/{code}", get(learn::about))
+        .route("/runs/{id}/enrol", post(learn::enrol_post))
+        .route("/runs/{id}/unenrol", post(learn::unenrol_post))
+        .route("/learn/{run}", get(learn::home))
+        .route("/learn/{run}/items/{item}", get(learn::item))
+        .route("/learn/{run}/items/{item}/complete", post(learn::complete))
+        .route("/teach", get(teach::index))
+        .route(
+            "/teach/courses/new",
+            get(teach::course_new_form).post(teach::course_create),
+        )
+        .route(
+            "/teach/courses/{id}",
+            get(teach::course_page).post(teach::course_update),
+        )
+        .route("/teach/courses/{id}/runs", post(teach::run_create))
+        .route("/teach/runs/{run}", post(teach::run_update))
+        .route("/teach/runs/{run}/outline", get(teach::outline))
+        .route("/teach/runs/{run}/modules", post(teach::module_add))
+        .route(
+            "/teach/runs/{run}/modules/{module}",
+            post(teach::module_update),
+        )
+        .route(
+            "/teach/runs/{run}/modules/{module}/move",
+            post(teach::module_move),
+        )
+        .route(
+            "/teach/runs/{run}/modules/{module}/delete",
+            post(teach::module_delete),
+        )
+        .route(
+            "/teach/runs/{run}/modules/{module}/items",
+            post(teach::item_add),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}",
+            get(teach::item_form).post(teach::item_update),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/move",
+            post(teach::item_move),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/delete",
+            post(teach::item_delete),
+        )
+        .route("/teach/runs/{run}/learners", get(teach::learners_page))
+        .route("/teach/runs/{run}/learners.csv", get(teach::learners_csv))
+        .route("/teach/runs/{run}/members", post(teach::member_add))
+        .route("/teach/runs/{run}/invitations", post(teach::invite))
+        .route("/teach/runs/{run}/vouchers", post(teach::vouchers))
+        .route("/teach/runs/{run}/editions", post(teach::new_edition))
 }
 
 /// The 404 page for unknown paths.

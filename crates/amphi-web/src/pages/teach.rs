@@ -1,0 +1,939 @@
+//! The course team's pages: courses, runs, the outline editor, items, learners, invitations,
+//! vouchers, new editions.
+
+use super::PageResultExt;
+use crate::ctx::{Authed, Ctx};
+use crate::forms::CsrfForm;
+use amphi_app::courses::authoring::{self, CourseForm, Direction, ItemForm, ModuleForm, RunForm};
+use amphi_app::courses::{enrol, learn, learners};
+use amphi_app::users::User;
+use amphi_core::policy::{can, Action, Resource};
+use amphi_core::Error;
+use axum::body::Body;
+use axum::extract::{Path, Query};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minijinja::{context, Value};
+use serde::Deserialize;
+use uuid::Uuid;
+
+fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
+    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
+}
+
+fn empty() -> Value {
+    context! {}
+}
+
+/// GET /teach — courses the person builds or teaches.
+pub async fn index(Authed(ctx, su): Authed) -> Response {
+    let is_admin = can(
+        &su.user.actor(),
+        Action::Create,
+        Resource::Courses(ctx.tenant.id),
+    );
+    let teaching = match learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(d) => d
+            .into_iter()
+            .filter(|e| e.role != "learner")
+            .collect::<Vec<_>>(),
+        Err(r) => return r,
+    };
+    let all = if is_admin {
+        match amphi_app::courses::catalog::all_courses(&ctx.state.app, &su.user, ctx.tenant.id)
+            .await
+            .or_page(&ctx)
+        {
+            Ok(c) => c,
+            Err(r) => return r,
+        }
+    } else {
+        vec![]
+    };
+    if !is_admin && teaching.is_empty() {
+        return ctx.error_page(&Error::Forbidden);
+    }
+    ctx.page("teach/index.html", context! { teaching => Value::from_serialize(&teaching), courses => Value::from_serialize(&all), is_admin })
+}
+
+/// GET /teach/courses/new
+pub async fn course_new_form(Authed(ctx, su): Authed) -> Response {
+    if !can(
+        &su.user.actor(),
+        Action::Create,
+        Resource::Courses(ctx.tenant.id),
+    ) {
+        return ctx.error_page(&Error::Forbidden);
+    }
+    ctx.page("teach/course_form.html", context! { mode => "new", values => context! { format => "mooc", visibility => "listed", language => ctx.locale.tag() }, errors => empty() })
+}
+
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct CourseBody {
+    code: Option<String>,
+    title: Option<String>,
+    summary: Option<String>,
+    language: Option<String>,
+    cover_url: Option<String>,
+    format: Option<String>,
+    visibility: Option<String>,
+}
+
+impl From<CourseBody> for CourseForm {
+    fn from(b: CourseBody) -> Self {
+        CourseForm {
+            code: b.code,
+            title: b.title,
+            summary: b.summary,
+            language: b.language,
+            cover_url: b.cover_url,
+            format: b.format,
+            visibility: b.visibility,
+        }
+    }
+}
+
+/// POST /teach/courses/new
+pub async fn course_create(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CourseBody>) -> Response {
+    match authoring::create_course(&ctx.state.app, &su.user, ctx.tenant.id, f.clone().into(), &ctx.meta).await {
+        Ok(c) => ctx.redirect_with(&format!("/teach/courses/{}", c.id), "flash-course-created"),
+        Err(e @ Error::Validation(_)) => ctx.render(StatusCode::UNPROCESSABLE_ENTITY, "teach/course_form.html", context! { mode => "new", values => Value::from_serialize(&f), errors => ctx.field_errors(&e) }),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /teach/courses/{id}
+pub async fn course_page(Authed(ctx, su): Authed, Path(cid): Path<String>) -> Response {
+    let cid = match id(&ctx, &cid) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    course_page_with(
+        &ctx,
+        &su.user,
+        cid,
+        StatusCode::OK,
+        empty(),
+        None,
+        empty(),
+        None,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn course_page_with(
+    ctx: &Ctx,
+    user: &User,
+    cid: Uuid,
+    status: StatusCode,
+    course_errors: Value,
+    course_values: Option<Value>,
+    run_errors: Value,
+    run_values: Option<Value>,
+) -> Response {
+    match amphi_app::courses::catalog::course_for_team(&ctx.state.app, user, ctx.tenant.id, cid)
+        .await
+        .or_page(ctx)
+    {
+        Ok((course, runs)) => {
+            let values = course_values.unwrap_or_else(|| Value::from_serialize(&course));
+            ctx.render(
+                status,
+                "teach/course.html",
+                context! {
+                    course => Value::from_serialize(&course),
+                    runs => Value::from_serialize(&runs),
+                    values,
+                    errors => course_errors,
+                    run_values => run_values.unwrap_or_else(|| context! { policy => course.format.default_policy().as_str() }),
+                    run_errors,
+                    policies => ["open", "invitation", "code", "paid", "restricted"],
+                },
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+/// POST /teach/courses/{id}
+pub async fn course_update(
+    Authed(ctx, su): Authed,
+    Path(cid): Path<String>,
+    CsrfForm(f): CsrfForm<CourseBody>,
+) -> Response {
+    let cid = match id(&ctx, &cid) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut form: CourseForm = f.clone().into();
+    form.code = None;
+    match authoring::update_course(&ctx.state.app, &su.user, ctx.tenant.id, cid, form).await {
+        Ok(_) => ctx.redirect_with(&format!("/teach/courses/{cid}"), "flash-course-saved"),
+        Err(e @ Error::Validation(_)) => {
+            course_page_with(
+                &ctx,
+                &su.user,
+                cid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ctx.field_errors(&e),
+                Some(Value::from_serialize(&f)),
+                empty(),
+                None,
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct RunBody {
+    name: Option<String>,
+    enrol_opens_at: Option<String>,
+    enrol_closes_at: Option<String>,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    policy: Option<String>,
+    enrolment_code: Option<String>,
+    capacity: Option<String>,
+    waiting_list: Option<String>,
+    restrict_domains: Option<String>,
+    restrict_provider: Option<String>,
+    restrict_group: Option<String>,
+    published: Option<String>,
+    sequential: Option<String>,
+}
+
+impl RunBody {
+    /// Checkboxes arrive only when ticked: a settings form always sends its booleans.
+    fn into_form(self) -> RunForm {
+        RunForm {
+            name: self.name,
+            enrol_opens_at: Some(self.enrol_opens_at.unwrap_or_default()),
+            enrol_closes_at: Some(self.enrol_closes_at.unwrap_or_default()),
+            starts_at: Some(self.starts_at.unwrap_or_default()),
+            ends_at: Some(self.ends_at.unwrap_or_default()),
+            policy: self.policy,
+            enrolment_code: self.enrolment_code,
+            capacity: Some(self.capacity.unwrap_or_default()),
+            waiting_list: Some(self.waiting_list.as_deref() == Some("true")),
+            restrict_domains: Some(self.restrict_domains.unwrap_or_default()),
+            restrict_provider: Some(self.restrict_provider.unwrap_or_default()),
+            restrict_group: Some(self.restrict_group.unwrap_or_default()),
+            published: Some(self.published.as_deref() == Some("true")),
+            sequential: Some(self.sequential.as_deref() == Some("true")),
+        }
+    }
+}
+
+/// POST /teach/courses/{id}/runs
+pub async fn run_create(
+    Authed(ctx, su): Authed,
+    Path(cid): Path<String>,
+    CsrfForm(f): CsrfForm<RunBody>,
+) -> Response {
+    let cid = match id(&ctx, &cid) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match authoring::create_run(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        cid,
+        f.clone().into_form(),
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(r) => ctx.redirect_with(
+            &format!("/teach/runs/{}/outline", r.id),
+            "flash-run-created",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            course_page_with(
+                &ctx,
+                &su.user,
+                cid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                empty(),
+                None,
+                ctx.field_errors(&e),
+                Some(Value::from_serialize(&f)),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn run_values(o: &authoring::Outline, tz: &str) -> Value {
+    let r = &o.run;
+    context! {
+        name => r.name, enrol_opens_at => local(r.enrol_opens_at, tz), enrol_closes_at => local(r.enrol_closes_at, tz),
+        starts_at => local(r.starts_at, tz), ends_at => local(r.ends_at, tz), policy => r.policy.as_str(),
+        enrolment_code => o.enrolment_code, capacity => r.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        waiting_list => r.waiting_list, restrict_domains => r.restriction.email_domains.join(", "),
+        restrict_provider => r.restriction.identity_provider, restrict_group => r.restriction.group,
+        published => r.published, sequential => r.sequential,
+    }
+}
+
+/// GET /teach/runs/{id}/outline — the structure editor and the run settings.
+pub async fn outline(Authed(ctx, su): Authed, Path(rid): Path<String>) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    outline_with(&ctx, &su.user, rid, StatusCode::OK, empty(), None, empty()).await
+}
+
+async fn outline_with(
+    ctx: &Ctx,
+    user: &User,
+    rid: Uuid,
+    status: StatusCode,
+    run_errors: Value,
+    run_vals: Option<Value>,
+    module_errors: Value,
+) -> Response {
+    match authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
+        .await
+        .or_page(ctx)
+    {
+        Ok(o) => {
+            let modules: Vec<Value> = o
+                .modules
+                .iter()
+                .map(|m| {
+                    let items: Vec<Value> = o
+                        .items
+                        .iter()
+                        .filter(|i| i.module_id == m.id)
+                        .map(|i| context! { id => i.id.to_string(), title => i.title, kind => i.kind, published => i.published })
+                        .collect();
+                    context! { id => m.id.to_string(), title => m.title, published => m.published, available_from => local(m.available_from, &user.time_zone), items }
+                })
+                .collect();
+            let values = run_vals.unwrap_or_else(|| run_values(&o, &user.time_zone));
+            ctx.render(
+                status,
+                "teach/outline.html",
+                context! {
+                    run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), modules,
+                    values, run_errors, module_errors, policies => ["open", "invitation", "code", "paid", "restricted"],
+                    kinds => authoring::ITEM_KINDS,
+                },
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+/// POST /teach/runs/{id} — run settings.
+pub async fn run_update(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<RunBody>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match authoring::update_run(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        f.clone().into_form(),
+    )
+    .await
+    {
+        Ok(_) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-run-saved"),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ctx.field_errors(&e),
+                Some(Value::from_serialize(&f)),
+                empty(),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ModuleBody {
+    title: Option<String>,
+    available_from: Option<String>,
+    published: Option<String>,
+}
+
+/// POST /teach/runs/{id}/modules
+pub async fn module_add(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<ModuleBody>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let form = ModuleForm {
+        title: f.title,
+        available_from: f.available_from,
+        published: Some(f.published.as_deref() == Some("true")),
+    };
+    match authoring::add_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, form).await {
+        Ok(m) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/outline#module-{}", m.id),
+            "flash-module-added",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                empty(),
+                None,
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /teach/runs/{run}/modules/{module}
+pub async fn module_update(
+    Authed(ctx, su): Authed,
+    Path((rid, mid)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<ModuleBody>,
+) -> Response {
+    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
+        (Ok(r), Ok(m)) => (r, m),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let form = ModuleForm {
+        title: f.title,
+        available_from: Some(f.available_from.unwrap_or_default()),
+        published: Some(f.published.as_deref() == Some("true")),
+    };
+    match authoring::update_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/outline#module-{mid}"),
+            "flash-module-saved",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                empty(),
+                None,
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveBody {
+    direction: Direction,
+}
+
+/// POST /teach/runs/{run}/modules/{module}/move
+pub async fn module_move(
+    Authed(ctx, su): Authed,
+    Path((rid, mid)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<MoveBody>,
+) -> Response {
+    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
+        (Ok(r), Ok(m)) => (r, m),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match authoring::move_module(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        mid,
+        f.direction,
+    )
+    .await
+    {
+        Ok(()) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/outline#module-{mid}"),
+            "flash-moved",
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /teach/runs/{run}/modules/{module}/delete
+pub async fn module_delete(
+    Authed(ctx, su): Authed,
+    Path((rid, mid)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
+        (Ok(r), Ok(m)) => (r, m),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match authoring::delete_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid).await {
+        Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct ItemBody {
+    kind: Option<String>,
+    title: Option<String>,
+    body: Option<String>,
+    url: Option<String>,
+    published: Option<String>,
+    available_from: Option<String>,
+    requires_item_id: Option<String>,
+}
+
+/// POST /teach/runs/{run}/modules/{module}/items
+pub async fn item_add(
+    Authed(ctx, su): Authed,
+    Path((rid, mid)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<ItemBody>,
+) -> Response {
+    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
+        (Ok(r), Ok(m)) => (r, m),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let form = ItemForm {
+        kind: f.kind,
+        title: f.title,
+        body: f.body,
+        url: f.url,
+        published: Some(false),
+        available_from: None,
+        requires_item_id: None,
+    };
+    match authoring::add_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
+        Ok(it) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/items/{}", it.id),
+            "flash-item-added",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                empty(),
+                None,
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /teach/runs/{run}/items/{item}
+pub async fn item_form(
+    Authed(ctx, su): Authed,
+    Path((rid, iid)): Path<(String, String)>,
+) -> Response {
+    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
+        (Ok(r), Ok(i)) => (r, i),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    item_form_with(&ctx, &su.user, rid, iid, StatusCode::OK, None, empty()).await
+}
+
+async fn item_form_with(
+    ctx: &Ctx,
+    user: &User,
+    rid: Uuid,
+    iid: Uuid,
+    status: StatusCode,
+    vals: Option<Value>,
+    errors: Value,
+) -> Response {
+    match authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
+        .await
+        .or_page(ctx)
+    {
+        Ok(o) => {
+            let Some(it) = o.items.iter().find(|i| i.id == iid) else {
+                return ctx.error_page(&Error::NotFound);
+            };
+            let settings: serde_json::Value =
+                serde_json::from_str(&it.settings).unwrap_or_default();
+            let values = vals.unwrap_or_else(|| {
+                context! {
+                    title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
+                    published => it.published, available_from => local(it.available_from, &user.time_zone),
+                    requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
+                }
+            });
+            let others: Vec<Value> = o
+                .items
+                .iter()
+                .filter(|i| i.id != iid)
+                .map(|i| context! { id => i.id.to_string(), title => i.title })
+                .collect();
+            let preview = amphi_app::courses::content::markdown_to_html(&it.body);
+            ctx.render(
+                status,
+                "teach/item_form.html",
+                context! { run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), item => context! { id => it.id.to_string(), kind => it.kind }, values, errors, others, preview },
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+/// POST /teach/runs/{run}/items/{item}
+pub async fn item_update(
+    Authed(ctx, su): Authed,
+    Path((rid, iid)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<ItemBody>,
+) -> Response {
+    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
+        (Ok(r), Ok(i)) => (r, i),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let form = ItemForm {
+        kind: None,
+        title: f.title.clone(),
+        body: f.body.clone(),
+        url: f.url.clone(),
+        published: Some(f.published.as_deref() == Some("true")),
+        available_from: Some(f.available_from.clone().unwrap_or_default()),
+        requires_item_id: Some(f.requires_item_id.clone().unwrap_or_default()),
+    };
+    match authoring::update_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, form).await {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/items/{iid}"),
+            "flash-item-saved",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            item_form_with(
+                &ctx,
+                &su.user,
+                rid,
+                iid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(Value::from_serialize(&f)),
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /teach/runs/{run}/items/{item}/move
+pub async fn item_move(
+    Authed(ctx, su): Authed,
+    Path((rid, iid)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<MoveBody>,
+) -> Response {
+    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
+        (Ok(r), Ok(i)) => (r, i),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match authoring::move_item(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        iid,
+        f.direction,
+    )
+    .await
+    {
+        Ok(()) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/outline#item-{iid}"),
+            "flash-moved",
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /teach/runs/{run}/items/{item}/delete
+pub async fn item_delete(
+    Authed(ctx, su): Authed,
+    Path((rid, iid)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
+        (Ok(r), Ok(i)) => (r, i),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match authoring::delete_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid).await {
+        Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /teach/runs/{id}/learners (htmx asks for rows only)
+pub async fn learners_page(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    Query(f): Query<learners::LearnerFilters>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let page = match learners::list(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f, 50)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let o = match amphi_app::courses::catalog::run_summary(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+    )
+    .await
+    .or_page(&ctx)
+    {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let v = context! {
+        run => Value::from_serialize(&o.0), course => Value::from_serialize(&o.1),
+        learners => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()),
+        f => context! { q => f.q, role => f.role, status => f.status, progress => f.progress },
+        query => serde_urlencoded::to_string([("q", f.q.clone().unwrap_or_default()), ("role", f.role.clone().unwrap_or_default()), ("status", f.status.clone().unwrap_or_default()), ("progress", f.progress.clone().unwrap_or_default())]).unwrap_or_default(),
+        can_manage => can(&su.user.actor(), Action::ManageRoles, amphi_core::policy::Resource::Run { tenant_id: ctx.tenant.id, role: o.2 }),
+    };
+    ctx.page(
+        if ctx.htmx {
+            "teach/_learner_rows.html"
+        } else {
+            "teach/learners.html"
+        },
+        v,
+    )
+}
+
+/// GET /teach/runs/{id}/learners.csv — streamed a thousand rows at a time, never the whole run
+/// in memory.
+pub async fn learners_csv(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    Query(f): Query<learners::LearnerFilters>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    // Check access (and surface errors as pages) before the stream starts.
+    let first = match learners::export_page(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let app = ctx.state.app.clone();
+    let user = su.user.clone();
+    let tenant = ctx.tenant.id;
+    let state = (Some(learners::CSV_HEADER.to_owned() + &first.0), first.1, f);
+    let stream = futures::stream::unfold(state, move |(pending, next, f)| {
+        let app = app.clone();
+        let user = user.clone();
+        async move {
+            if let Some(chunk) = pending {
+                return Some((Ok::<_, std::io::Error>(chunk), (None, next, f)));
+            }
+            let after = next?;
+            let mut page_f = f.clone();
+            page_f.after = Some(after);
+            match learners::export_page(&app, &user, tenant, rid, &page_f).await {
+                Ok((chunk, n)) => Some((Ok(chunk), (None, n, f))),
+                Err(e) => Some((Err(std::io::Error::other(e.to_string())), (None, None, f))),
+            }
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"learners-{rid}.csv\""),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct MemberBody {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// POST /teach/runs/{id}/members
+pub async fn member_add(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<MemberBody>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match authoring::add_member(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        &f.email,
+        &f.role,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-member-added"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct InviteBody {
+    #[serde(default)]
+    emails: String,
+}
+
+/// POST /teach/runs/{id}/invitations
+pub async fn invite(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<InviteBody>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match enrol::invite(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        &f.emails,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(_) => ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-invited"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct VoucherBody {
+    #[serde(default)]
+    count: String,
+}
+
+/// POST /teach/runs/{id}/vouchers — the codes download as CSV, once.
+pub async fn vouchers(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<VoucherBody>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let count = f.count.trim().parse::<usize>().unwrap_or(0);
+    match enrol::generate_vouchers(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        count,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(codes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"vouchers-{rid}.csv\""),
+                ),
+            ],
+            format!("code\n{}\n", codes.join("\n")),
+        )
+            .into_response(),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditionBody {
+    #[serde(default)]
+    name: String,
+    starts_at: Option<String>,
+}
+
+/// POST /teach/runs/{id}/editions
+pub async fn new_edition(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<EditionBody>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match authoring::new_edition(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        &f.name,
+        f.starts_at.as_deref(),
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(r) => ctx.redirect_with(
+            &format!("/teach/runs/{}/outline", r.id),
+            "flash-edition-created",
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
