@@ -39,7 +39,11 @@ pub fn course_search(backend: DbBackend, words: &str) -> Option<SimpleExpr> {
     }
     Some(match backend {
         DbBackend::Postgres => {
-            let q = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+            let q = terms
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
             Expr::cust_with_values(
                 "to_tsvector('simple', courses.title || ' ' || courses.summary) @@ to_tsquery('simple', $1)",
                 [q],
@@ -47,11 +51,51 @@ pub fn course_search(backend: DbBackend, words: &str) -> Option<SimpleExpr> {
         }
         _ => {
             // Each term quoted (no FTS5 syntax from users) with a prefix star.
-            let q = terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" AND ");
+            let q = terms
+                .iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
             Expr::cust_with_values(
-                "courses.id IN (SELECT course_id FROM courses_fts WHERE courses_fts MATCH $1)",
+                "courses.id IN (SELECT course_id FROM courses_fts WHERE courses_fts MATCH ?)",
                 [q],
             )
         }
     })
+}
+
+/// Builds a custom SQL fragment for sea-query with the backend's placeholders: sea-query
+/// renumbers `$n` on PostgreSQL and fills `?` in order on SQLite, so each use of a value binds
+/// it again.
+#[derive(Debug)]
+pub struct Fragment {
+    backend: DbBackend,
+    /// The SQL text.
+    pub sql: String,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Fragment {
+    /// An empty fragment.
+    pub fn new(backend: DbBackend) -> Self {
+        Self {
+            backend,
+            sql: String::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Binds a value and returns its placeholder.
+    pub fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
+        self.values.push(v.into());
+        match self.backend {
+            DbBackend::Postgres => format!("${}", self.values.len()),
+            _ => "?".to_owned(),
+        }
+    }
+
+    /// The fragment as an expression.
+    pub fn into_expr(self) -> SimpleExpr {
+        Expr::cust_with_values(self.sql, self.values)
+    }
 }

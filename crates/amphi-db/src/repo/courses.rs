@@ -205,30 +205,24 @@ pub async fn catalog(
         }
     }
     // Runs that make the course worth showing.
-    let mut run_cond = String::from("r.course_id = courses.id AND r.published = $1");
-    let mut values: Vec<sea_orm::Value> = vec![true.into()];
+    let mut f = dialect::Fragment::new(backend);
+    let published = f.bind(true);
+    let mut run_cond = format!("r.course_id = courses.id AND r.published = {published}");
     if q.open_now {
-        values.push(now.into());
-        let n = values.len();
+        let (a, b, c) = (f.bind(now), f.bind(now), f.bind(now));
         run_cond.push_str(&format!(
-            " AND (r.enrol_opens_at IS NULL OR r.enrol_opens_at <= ${n}) AND (r.enrol_closes_at IS NULL OR r.enrol_closes_at > ${n}) AND (r.ends_at IS NULL OR r.ends_at > ${n})"
+            " AND (r.enrol_opens_at IS NULL OR r.enrol_opens_at <= {a}) AND (r.enrol_closes_at IS NULL OR r.enrol_closes_at > {b}) AND (r.ends_at IS NULL OR r.ends_at > {c})"
         ));
     } else {
-        values.push(now.into());
-        let n = values.len();
-        run_cond.push_str(&format!(" AND (r.ends_at IS NULL OR r.ends_at > ${n})"));
+        let a = f.bind(now);
+        run_cond.push_str(&format!(" AND (r.ends_at IS NULL OR r.ends_at > {a})"));
     }
     if let Some(before) = q.starting_before {
-        values.push(now.into());
-        let a = values.len();
-        values.push(before.into());
-        let b = values.len();
-        run_cond.push_str(&format!(" AND r.starts_at > ${a} AND r.starts_at <= ${b}"));
+        let (a, b) = (f.bind(now), f.bind(before));
+        run_cond.push_str(&format!(" AND r.starts_at > {a} AND r.starts_at <= {b}"));
     }
-    cond = cond.add(Expr::cust_with_values(
-        format!("EXISTS (SELECT 1 FROM course_runs r WHERE {run_cond})"),
-        values,
-    ));
+    f.sql = format!("EXISTS (SELECT 1 FROM course_runs r WHERE {run_cond})");
+    cond = cond.add(f.into_expr());
     let mut sel = course::Entity::find()
         .filter(cond)
         .order_by_asc(course::Column::Id);

@@ -33,6 +33,11 @@ impl TestApp {
     }
 
     pub async fn with_config(f: impl FnOnce(&mut Config)) -> TestApp {
+        // Server-side errors show in the output of a failing test.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn,amphi=info")
+            .try_init();
         let tdb = TestDb::new().await;
         let outbox = tempfile::tempdir().unwrap();
         let mut cfg = Config::default();

@@ -1,0 +1,245 @@
+//! The course pages end to end through the HTML forms: an administrator builds and publishes
+//! a course, a learner finds it, enrols, works through it, and the team sees the progress.
+
+use crate::support::*;
+use axum::http::StatusCode;
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let i = text
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in:\n{text}"))
+        + start.len();
+    let rest = &text[i..];
+    &rest[..rest.find(end).unwrap()]
+}
+
+/// Builds a published MOOC with one module of two pages; returns (course code, run id).
+async fn build_course(root: &mut Client) -> (String, String) {
+    let r = root
+        .submit(
+            "/teach/courses/new",
+            "/teach/courses/new",
+            &[
+                ("code", "pm101"),
+                ("title", "Project Management"),
+                ("summary", "Plan, run and **close** projects."),
+                ("language", "en"),
+                ("format", "mooc"),
+                ("visibility", "listed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let course_page = r.location();
+    let course_id = course_page.trim_start_matches("/teach/courses/").to_owned();
+    let r = root
+        .submit(
+            &course_page,
+            &format!("/teach/courses/{course_id}/runs"),
+            &[
+                ("name", "Spring 2027"),
+                ("policy", "open"),
+                ("published", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let outline = r.location();
+    let run_id = between(&outline, "/teach/runs/", "/outline").to_owned();
+    let r = root
+        .submit(
+            &outline,
+            &format!("/teach/runs/{run_id}/modules"),
+            &[("title", "Week 1"), ("published", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = root.get(&outline).await;
+    let module_id = between(&page.text, "id=\"module-", "\"").to_owned();
+    for (title, body) in [
+        ("Welcome", "# Welcome\n\nRead this first."),
+        ("Planning", "Make a **plan**."),
+    ] {
+        let r = root
+            .submit(
+                &outline,
+                &format!("/teach/runs/{run_id}/modules/{module_id}/items"),
+                &[("kind", "page"), ("title", title)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let item_page = r.location();
+        let r = root
+            .submit(
+                &item_page,
+                &item_page,
+                &[("title", title), ("body", body), ("published", "true")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    }
+    ("PM101".into(), run_id)
+}
+
+#[tokio::test]
+async fn a_course_from_authoring_to_progress() {
+    let t = TestApp::new().await;
+    let mut root = t.platform_admin().await;
+    let (code, run_id) = build_course(&mut root).await;
+
+    // The learner finds it by a word of the summary, reads the about page, enrols.
+    let mut ada = t.member("ada@example.test", "Ada").await;
+    let cat = ada.get("/catalog?q=close").await;
+    assert!(cat.text.contains("Project Management"), "{}", cat.text);
+    assert!(!ada
+        .get("/catalog?q=astronomy")
+        .await
+        .text
+        .contains("Project Management"));
+    let about = ada.get(&format!("/courses/{code}")).await;
+    assert!(
+        about.text.contains("<strong>close</strong>"),
+        "summary rendered"
+    );
+    let r = ada
+        .submit(
+            &format!("/courses/{code}"),
+            &format!("/runs/{run_id}/enrol"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.location(), format!("/learn/{run_id}"));
+
+    let home = ada.get(&format!("/learn/{run_id}")).await;
+    assert!(
+        home.text.contains("Week 1") && home.text.contains("Welcome"),
+        "{}",
+        home.text
+    );
+    assert!(home.text.contains("0 % (0 of 2 items)"), "{}", home.text);
+    let first = between(&home.text, &format!("/learn/{run_id}/items/"), "\"").to_owned();
+    let item = ada.get(&format!("/learn/{run_id}/items/{first}")).await;
+    assert!(item.text.contains("<h1>Welcome</h1>"), "{}", item.text);
+    let r = ada
+        .submit(
+            &format!("/learn/{run_id}/items/{first}"),
+            &format!("/learn/{run_id}/items/{first}/complete"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let home = ada.get(&format!("/learn/{run_id}")).await;
+    assert!(home.text.contains("50 % (1 of 2 items)"), "{}", home.text);
+    let dash = ada.get("/").await;
+    assert!(
+        dash.text.contains("Project Management") && dash.text.contains("value=\"50\""),
+        "{}",
+        dash.text
+    );
+
+    // The course team sees the learner and exports the list.
+    let learners = root.get(&format!("/teach/runs/{run_id}/learners")).await;
+    assert_eq!(learners.status, StatusCode::OK);
+    assert!(
+        learners.text.contains("ada@example.test") && learners.text.contains("50 %"),
+        "{}",
+        learners.text
+    );
+    let csv = root
+        .get(&format!("/teach/runs/{run_id}/learners.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv
+        .text
+        .starts_with("name,email,role,status,completed_items,percent"));
+    assert!(
+        csv.text
+            .contains("Ada,ada@example.test,learner,active,1,50"),
+        "{}",
+        csv.text
+    );
+    // A learner cannot see the team pages.
+    assert_ne!(
+        ada.get(&format!("/teach/runs/{run_id}/learners"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_ne!(
+        ada.get(&format!("/teach/runs/{run_id}/outline"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn authoring_refuses_bad_input() {
+    let t = TestApp::new().await;
+    let mut root = t.platform_admin().await;
+    let (_, run_id) = build_course(&mut root).await;
+    let r = root
+        .submit(
+            "/teach/courses/new",
+            "/teach/courses/new",
+            &[
+                ("code", "pm101"),
+                ("title", "Again"),
+                ("language", "en"),
+                ("format", "mooc"),
+                ("visibility", "listed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("already has this code"));
+    let r = root
+        .submit(
+            "/teach/courses/new",
+            "/teach/courses/new",
+            &[
+                ("code", "x y"),
+                ("title", ""),
+                ("summary", "<script>alert(1)</script>"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("letters, digits and dashes") && r.text.contains("Scripts, frames"));
+    let outline = format!("/teach/runs/{run_id}/outline");
+    let r = root
+        .submit(
+            &outline,
+            &format!("/teach/runs/{run_id}"),
+            &[
+                ("name", "Spring 2027"),
+                ("policy", "open"),
+                ("starts_at", "2027-05-01T09:00"),
+                ("ends_at", "2027-04-01T09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text.contains("The end must come after the start."),
+        "{}",
+        r.text
+    );
+    let r = root
+        .submit(
+            &outline,
+            &format!("/teach/runs/{run_id}"),
+            &[
+                ("name", "Spring 2027"),
+                ("policy", "open"),
+                ("starts_at", "next tuesday"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("2027-03-01T09:00"));
+    // Nothing changed: the outline still shows the run as it was.
+    let page = root.get(&outline).await;
+    assert!(!page.text.contains("value=\"2027-05-01T09:00\""));
+}
