@@ -23,6 +23,46 @@ pub struct Config {
     pub log: LogConfig,
     /// Course content.
     pub content: ContentConfig,
+    /// Where uploaded files live.
+    pub storage: StorageConfig,
+}
+
+/// Uploaded files (course files, videos, subtitles): a local folder by default, or an
+/// S3-compatible bucket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageConfig {
+    /// `local` or `s3`.
+    pub backend: String,
+    /// Folder for `local`.
+    pub local_dir: String,
+    /// Bucket for `s3`.
+    pub s3_bucket: Option<String>,
+    /// Region for `s3`.
+    pub s3_region: Option<String>,
+    /// Endpoint for S3-compatible services (MinIO, Garage, Scaleway…); unset for AWS.
+    pub s3_endpoint: Option<String>,
+    /// Access key for `s3`.
+    pub s3_access_key_id: Option<String>,
+    /// Secret key for `s3` (never logged).
+    pub s3_secret_access_key: Option<String>,
+    /// Largest upload, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            backend: "local".into(),
+            local_dir: "amphi-data/files".into(),
+            s3_bucket: None,
+            s3_region: None,
+            s3_endpoint: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            max_upload_bytes: 500 * 1024 * 1024,
+        }
+    }
 }
 
 /// Course content settings.
@@ -260,6 +300,18 @@ impl Config {
             if v < 1 {
                 return Err(format!("{k}: must be at least 1"));
             }
+        }
+        match self.storage.backend.as_str() {
+            "local" => {}
+            "s3" => {
+                if self.storage.s3_bucket.as_deref().is_none_or(str::is_empty) {
+                    return Err("storage.s3_bucket: required when storage.backend = \"s3\"".into());
+                }
+            }
+            other => return Err(format!("storage.backend: `{other}` is not `local` or `s3`")),
+        }
+        if self.storage.max_upload_bytes < 1024 {
+            return Err("storage.max_upload_bytes: must be at least 1024".into());
         }
         if self.worker.concurrency == 0 {
             return Err("worker.concurrency: must be at least 1".into());

@@ -66,6 +66,9 @@ pub fn redacted(cfg: &Config) -> anyhow::Result<String> {
     c.database.url = hide_password(&c.database.url);
     c.database.replica_url = c.database.replica_url.as_deref().map(hide_password);
     c.mail.smtp_url = c.mail.smtp_url.as_deref().map(hide_password);
+    if c.storage.s3_secret_access_key.is_some() {
+        c.storage.s3_secret_access_key = Some("***".into());
+    }
     if c.server.metrics_token.is_some() {
         c.server.metrics_token = Some("***".into());
     }
