@@ -8,8 +8,8 @@ use figment::Figment;
 use std::path::Path;
 
 /// The sections of the configuration file.
-const SECTIONS: [&str; 7] = [
-    "server", "database", "mail", "security", "web", "worker", "log",
+const SECTIONS: [&str; 9] = [
+    "server", "database", "mail", "security", "web", "worker", "log", "content", "storage",
 ];
 
 /// Reads and validates the configuration.
