@@ -21,6 +21,8 @@ pub const RUNNING: &str = "running";
 pub const DONE: &str = "done";
 /// Failed on every attempt; kept for inspection.
 pub const DEAD: &str = "dead";
+/// Waiting for a person's decision (an import with errors); never claimed.
+pub const HELD: &str = "held";
 
 /// A job to enqueue.
 #[derive(Debug, Clone)]
@@ -54,6 +56,9 @@ pub async fn enqueue(c: &impl ConnectionTrait, j: NewJob, now: DateTime<Utc>) ->
         created_at: Set(now),
         updated_at: Set(now),
         finished_at: Set(None),
+        progress_done: Set(0),
+        progress_total: Set(None),
+        result: Set(None),
     }
     .insert(c)
     .await
@@ -201,4 +206,85 @@ mod tests {
         assert_eq!(backoff(3), Duration::seconds(40));
         assert_eq!(backoff(20), Duration::seconds(3600));
     }
+}
+
+/// Inserts a job held for a decision (not run until [`release`]d), with a result to show.
+pub async fn hold(
+    c: &impl ConnectionTrait,
+    j: NewJob,
+    result: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let id = enqueue(c, j, now).await?;
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(HELD))
+        .col_expr(job::Column::Result, Expr::value(result.to_string()))
+        .filter(job::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(id)
+}
+
+/// Queues a held job with a new payload; false if it was not held.
+pub async fn release(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let r = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(QUEUED))
+        .col_expr(job::Column::Payload, Expr::value(payload.to_string()))
+        .col_expr(job::Column::RunAt, Expr::value(now))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::Status.eq(HELD))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Records progress (and optionally the total) of a running job.
+pub async fn progress(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    done: i64,
+    total: Option<i64>,
+) -> Result<()> {
+    let mut q = job::Entity::update_many()
+        .col_expr(job::Column::ProgressDone, Expr::value(done))
+        .filter(job::Column::Id.eq(id));
+    if let Some(t) = total {
+        q = q.col_expr(job::Column::ProgressTotal, Expr::value(t));
+    }
+    q.exec(c).await.db()?;
+    Ok(())
+}
+
+/// Stores a job's result for the people who wait on it.
+pub async fn set_result(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    result: &serde_json::Value,
+) -> Result<()> {
+    job::Entity::update_many()
+        .col_expr(job::Column::Result, Expr::value(result.to_string()))
+        .filter(job::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Deletes held jobs nobody decided on (housekeeping).
+pub async fn prune_held(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
+    Ok(job::Entity::delete_many()
+        .filter(job::Column::Status.eq(HELD))
+        .filter(job::Column::CreatedAt.lt(before))
+        .exec(c)
+        .await
+        .db()?
+        .rows_affected)
 }

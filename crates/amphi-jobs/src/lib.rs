@@ -71,7 +71,10 @@ impl Worker {
         let kind = j.kind.clone();
         match outcome {
             Ok(()) => {
-                let redact = j.kind == amphi_app::mail::MAIL_JOB;
+                // Mail carries one-time links and imports carry people's data: once done,
+                // the payload goes.
+                let redact = j.kind == amphi_app::mail::MAIL_JOB
+                    || j.kind == amphi_app::courses::import::IMPORT_JOB;
                 if let Err(e) = jobs::complete(self.app.db.writer(), j.id, redact, now).await {
                     tracing::error!(job = %j.id, error = %e, "could not mark job done");
                 }
@@ -95,6 +98,15 @@ impl Worker {
                 self.mailer.send(&m).await
             }
             "housekeeping" => self.housekeeping().await,
+            amphi_app::courses::import::IMPORT_JOB => {
+                let tenant = j
+                    .tenant_id
+                    .map(amphi_core::TenantId)
+                    .ok_or_else(|| "import without tenant".to_owned())?;
+                amphi_app::courses::import::run_job(&self.app, j.id, tenant, &j.payload)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
             amphi_app::courses::authoring::RECOUNT_JOB => {
                 let run = serde_json::from_str::<serde_json::Value>(&j.payload)
                     .ok()
@@ -122,6 +134,9 @@ impl Worker {
             .await
             .map_err(|e| e.to_string())?;
         jobs::prune_done(self.app.db.writer(), now - Duration::days(7))
+            .await
+            .map_err(|e| e.to_string())?;
+        jobs::prune_held(self.app.db.writer(), now - Duration::days(2))
             .await
             .map_err(|e| e.to_string())?;
         Ok(())

@@ -96,3 +96,41 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             })
     }
 }
+
+/// A multipart form (file uploads) whose FIRST field is `csrf` with a valid token; the rest of
+/// the fields are left to the handler, so a large file is never read before the check.
+pub struct CsrfMultipart(pub axum::extract::Multipart);
+
+impl FromRequest<WebState> for CsrfMultipart {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &WebState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let jar = CookieJar::from_headers(&parts.headers);
+        let anchor = csrf_anchor(&parts, &jar);
+        let forbidden = |ctx: &Ctx| {
+            ctx.render(
+                axum::http::StatusCode::FORBIDDEN,
+                "error.html",
+                minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
+            )
+        };
+        let mut mp =
+            match axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+                .await
+            {
+                Ok(m) => m,
+                Err(_) => return Err(ctx.error_page(&Error::BadRequest("form_expected"))),
+            };
+        let token = match mp.next_field().await {
+            Ok(Some(f)) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
+            _ => return Err(forbidden(&ctx)),
+        };
+        if !anchor.is_some_and(|a| signed::verify(state.app.secret(), "csrf", &a, &token)) {
+            tracing::warn!(path = %ctx.path, "CSRF check failed (multipart)");
+            return Err(forbidden(&ctx));
+        }
+        Ok(CsrfMultipart(mp))
+    }
+}

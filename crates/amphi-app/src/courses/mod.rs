@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod catalog;
 pub mod content;
 pub mod enrol;
+pub mod import;
 pub mod learn;
 pub mod learners;
 

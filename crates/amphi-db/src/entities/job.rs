@@ -20,6 +20,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    pub progress_done: i64,
+    pub progress_total: Option<i64>,
+    pub result: Option<String>,
 }
 
 /// No navigable relations: repositories join explicitly.

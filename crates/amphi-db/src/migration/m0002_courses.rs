@@ -9,6 +9,14 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 pub struct Migration;
 
 #[derive(DeriveIden)]
+enum Jobs {
+    Table,
+    ProgressDone,
+    ProgressTotal,
+    Result,
+}
+
+#[derive(DeriveIden)]
 enum Tenants {
     Table,
     Id,
@@ -718,6 +726,23 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // Long jobs (imports, exports) report progress and a result the operator can read.
+        for col in [
+            ColumnDef::new(Jobs::ProgressDone)
+                .big_integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+            ColumnDef::new(Jobs::ProgressTotal)
+                .big_integer()
+                .null()
+                .to_owned(),
+            ColumnDef::new(Jobs::Result).text().null().to_owned(),
+        ] {
+            m.alter_table(Table::alter().table(Jobs::Table).add_column(col).to_owned())
+                .await?;
+        }
+
         // Catalog search: the one backend-specific piece of this migration.
         let db = m.get_connection();
         let stmts: &[&str] = match m.get_database_backend() {
@@ -753,6 +778,19 @@ impl MigrationTrait for Migration {
                 db.execute(Statement::from_string(DbBackend::Sqlite, s.to_owned()))
                     .await?;
             }
+        }
+        for col in [
+            Jobs::ProgressDone.into_iden(),
+            Jobs::ProgressTotal.into_iden(),
+            Jobs::Result.into_iden(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Jobs::Table)
+                    .drop_column(col)
+                    .to_owned(),
+            )
+            .await?;
         }
         for t in [
             StoredFiles::Table.into_iden(),

@@ -314,14 +314,16 @@ pub async fn settle_completion(
 }
 
 /// Recounts every enrolment's completed items of a run from the progress rows, counting only
-/// published items (one statement; run after items are published or unpublished).
+/// published items of published modules, as `structure::countable_items` does (one statement;
+/// run after items or modules are published or unpublished).
 pub async fn recount(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
     let stmt = sea_orm::Statement::from_sql_and_values(
         c.get_database_backend(),
         "UPDATE enrolments SET completed_count = (\
            SELECT COUNT(*) FROM item_progress p JOIN course_items i ON i.id = p.item_id \
+             JOIN course_modules m ON m.id = i.module_id \
            WHERE p.user_id = enrolments.user_id AND p.run_id = enrolments.run_id \
-             AND p.state = 'completed' AND i.published = $2) \
+             AND p.state = 'completed' AND i.published = $2 AND m.published = $2) \
          WHERE run_id = $1",
         [run.into(), true.into()],
     );

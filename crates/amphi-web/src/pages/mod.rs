@@ -109,6 +109,17 @@ pub fn routes() -> Router<WebState> {
         .route("/teach/runs/{run}/invitations", post(teach::invite))
         .route("/teach/runs/{run}/vouchers", post(teach::vouchers))
         .route("/teach/runs/{run}/editions", post(teach::new_edition))
+        .route(
+            "/teach/runs/{run}/imports",
+            post(teach::import_start).layer(axum::extract::DefaultBodyLimit::max(
+                amphi_app::courses::import::MAX_BYTES + 1024 * 1024,
+            )),
+        )
+        .route("/teach/runs/{run}/imports/{job}", get(teach::import_status))
+        .route(
+            "/teach/runs/{run}/imports/{job}/apply",
+            post(teach::import_apply),
+        )
 }
 
 /// The 404 page for unknown paths.

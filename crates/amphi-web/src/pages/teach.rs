@@ -937,3 +937,131 @@ pub async fn new_edition(
         Err(e) => ctx.error_page(&e),
     }
 }
+
+/// POST /teach/runs/{run}/imports — a CSV file (email, name, role) of people to enrol.
+pub async fn import_start(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let mut data = Vec::new();
+    loop {
+        match mp.next_field().await {
+            Ok(Some(mut f)) if f.name() == Some("file") => loop {
+                match f.chunk().await {
+                    Ok(Some(c)) => {
+                        if data.len() + c.len() > amphi_app::courses::import::MAX_BYTES {
+                            return ctx.error_page(&Error::field("file", "file_too_large"));
+                        }
+                        data.extend_from_slice(&c);
+                    }
+                    Ok(None) => break,
+                    Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+                }
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+        }
+    }
+    match amphi_app::courses::import::start(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        &data,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(s) => axum::response::Redirect::to(&format!("/teach/runs/{rid}/imports/{}", s.id))
+            .into_response(),
+        Err(e @ Error::Validation(_)) => {
+            let msg = match &e {
+                Error::Validation(f) => f
+                    .iter()
+                    .map(|f| amphi_app::i18n::t(ctx.locale, &format!("err-{}", f.code)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => String::new(),
+            };
+            ctx.render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error.html",
+                context! { message => msg },
+            )
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /teach/runs/{run}/imports/{job} — the report and the progress (htmx polls the
+/// progress fragment while the job runs).
+pub async fn import_status(
+    Authed(ctx, su): Authed,
+    Path((rid, jid)): Path<(String, String)>,
+) -> Response {
+    let (rid, jid) = match (id(&ctx, &rid), id(&ctx, &jid)) {
+        (Ok(r), Ok(j)) => (r, j),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match amphi_app::courses::import::status(&ctx.state.app, &su.user, ctx.tenant.id, rid, jid)
+        .await
+    {
+        Ok(s) => {
+            let running = matches!(s.status.as_str(), "queued" | "running");
+            let percent = match s.total {
+                Some(t) if t > 0 => s.done * 100 / t,
+                _ => {
+                    if s.status == "done" {
+                        100
+                    } else {
+                        0
+                    }
+                }
+            };
+            let v = context! { s => Value::from_serialize(&s), run_id => rid.to_string(), running, percent };
+            ctx.page(
+                if ctx.htmx {
+                    "teach/_import_progress.html"
+                } else {
+                    "teach/import.html"
+                },
+                v,
+            )
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /teach/runs/{run}/imports/{job}/apply — apply the valid rows of a file with errors.
+pub async fn import_apply(
+    Authed(ctx, su): Authed,
+    Path((rid, jid)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let (rid, jid) = match (id(&ctx, &rid), id(&ctx, &jid)) {
+        (Ok(r), Ok(j)) => (r, j),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match amphi_app::courses::import::apply_valid(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        jid,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/imports/{jid}"),
+            "flash-import-started",
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}

@@ -243,3 +243,131 @@ async fn authoring_refuses_bad_input() {
     let page = root.get(&outline).await;
     assert!(!page.text.contains("value=\"2027-05-01T09:00\""));
 }
+
+fn multipart(csrf: &str, file: &str) -> (String, Vec<u8>) {
+    let boundary = "----amphi-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn bulk_enrolment_from_csv() {
+    let t = TestApp::new().await;
+    let mut root = t.platform_admin().await;
+    let (_, run_id) = build_course(&mut root).await;
+    t.member("known@example.test", "Known Person").await;
+    let learners = format!("/teach/runs/{run_id}/learners");
+
+    // A file with errors: a report, and nothing applied.
+    let csrf = root.get(&learners).await.csrf();
+    let bad = "email,name,role\nnew1@example.test,New One,\nnot-an-email,X,\nnew1@example.test,Again,\nknown@example.test,,observer\nnew2@example.test,New Two,emperor\n";
+    let (ct, body) = multipart(&csrf, bad);
+    let r = root
+        .request(
+            axum::http::Method::POST,
+            &format!("/teach/runs/{run_id}/imports"),
+            Some(&ct),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let status_page = r.location();
+    let page = root.get(&status_page).await;
+    assert!(
+        page.text.contains("5 rows: 2 can be applied, 3 cannot."),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains("<td>3</td><td>Enter an email address"),
+        "line numbers name each bad row"
+    );
+    assert!(page.text.contains("This address already appears earlier"));
+    assert!(page.text.contains("Unknown role"));
+    assert_eq!(
+        t.run_jobs().await,
+        0,
+        "a file with errors waits for a decision"
+    );
+    assert!(!root.get(&learners).await.text.contains("new1@example.test"));
+
+    // The operator applies the valid rows.
+    let apply = format!("{status_page}/apply");
+    let r = root.submit(&status_page, &apply, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(t.run_jobs().await, 1);
+    let page = root.get(&status_page).await;
+    assert!(
+        page.text
+            .contains("Done: 2 enrolled, 1 accounts created, 0 already there."),
+        "{}",
+        page.text
+    );
+    let list = root.get(&learners).await;
+    assert!(list.text.contains("new1@example.test") && list.text.contains("known@example.test"));
+    assert!(list.text.contains("Observer"));
+    // Applying twice is refused.
+    assert_eq!(
+        root.submit(&status_page, &apply, &[]).await.status,
+        StatusCode::CONFLICT
+    );
+
+    // A valid file applies at once (as a job); a file that is not CSV is refused.
+    let csrf = root.get(&learners).await.csrf();
+    let (ct, body) = multipart(&csrf, "email\nnew3@example.test\nnew4@example.test\n");
+    let r = root
+        .request(
+            axum::http::Method::POST,
+            &format!("/teach/runs/{run_id}/imports"),
+            Some(&ct),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.run_jobs().await, 1);
+    assert!(root.get(&learners).await.text.contains("new4@example.test"));
+    let (ct, body) = multipart(&csrf, "this is not, a csv with\nthe right header\n");
+    let r = root
+        .request(
+            axum::http::Method::POST,
+            &format!("/teach/runs/{run_id}/imports"),
+            Some(&ct),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("must name the columns"));
+    // Without the CSRF token first: refused before the file is read.
+    let (ct, body) = multipart("forged", "email\nx@example.test\n");
+    let r = root
+        .request(
+            axum::http::Method::POST,
+            &format!("/teach/runs/{run_id}/imports"),
+            Some(&ct),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Learners cannot import.
+    let mut ada = t.member("ada@example.test", "Ada").await;
+    let csrf = ada.get("/account").await.csrf();
+    let (ct, body) = multipart(&csrf, "email\nx@example.test\n");
+    let r = ada
+        .request(
+            axum::http::Method::POST,
+            &format!("/teach/runs/{run_id}/imports"),
+            Some(&ct),
+            body,
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+        "{}",
+        r.status
+    );
+}

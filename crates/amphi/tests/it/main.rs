@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod api;
+mod courses_pages;
 mod jobs;
 mod platform;
 mod sessions;
