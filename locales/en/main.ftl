@@ -447,3 +447,49 @@ err-role_invalid = Unknown role: use learner, instructor, teaching_assistant or 
 err-duplicate_row = This address already appears earlier in the file.
 err-file_too_large = The file is too large.
 err-import_not_held = This import is not waiting for a decision.
+
+# Announcements
+announcements = Announcements
+announcements-none = No announcement yet.
+announcement-new = New announcement
+announcement-help = Markdown. Everyone in this edition sees it here and receives it by email.
+announcement-send = Publish and send
+flash-announced = The announcement is published; the emails are on their way.
+mail-announcement-subject = [{ $course }] { $title }
+mail-announcement-body =
+    Hello { $name },
+
+    { $body }
+
+    { $link }
+
+# Course files and videos
+files-heading = File
+files-video-heading = Video file and subtitles
+files-current = Current file:
+files-none = No file uploaded yet.
+files-show = Show the current files
+field-file = File to upload
+field-video-file = Video file (MP4 or WebM)
+upload-file-help = PDF, images (PNG, JPEG, GIF, WebP, SVG), ZIP, Word, Excel, PowerPoint and OpenDocument files, text (TXT, CSV, Markdown). A new file replaces the current one.
+upload-video-help = MP4 or WebM. A new file replaces the current video; learners complete the item by watching 90 % of it.
+upload-max-size = Largest file: { $mb } MB.
+upload = Upload
+subtitles = Subtitles
+subtitles-none = No subtitles yet.
+field-subtitle-lang = Language of the subtitles
+field-subtitles-file = Subtitle file (WebVTT)
+upload-subtitles-help = A .vtt file that starts with WEBVTT. A file in a language already there replaces it.
+upload-subtitles = Upload subtitles
+file-download = Download
+file-missing = The file is not available yet.
+video-unsupported = Your browser cannot play this video.
+video-download = Download the video
+video-subtitles-available = Subtitles:
+unit-bytes = bytes
+unit-kb = KB
+unit-mb = MB
+flash-file-uploaded = The file has been uploaded.
+err-file_type_not_allowed = This type of file is not accepted here, or its content does not match its name.
+err-file_empty = The file is empty.
+err-not_a_video = This item is not a video.

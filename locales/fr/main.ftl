@@ -447,3 +447,49 @@ err-role_invalid = Rôle inconnu : utilisez learner, instructor, teaching_assist
 err-duplicate_row = Cette adresse apparaît déjà plus haut dans le fichier.
 err-file_too_large = Le fichier est trop volumineux.
 err-import_not_held = Cet import n'attend pas de décision.
+
+# Annonces
+announcements = Annonces
+announcements-none = Aucune annonce pour le moment.
+announcement-new = Nouvelle annonce
+announcement-help = Markdown. Toutes les personnes de cette session la voient ici et la reçoivent par e-mail.
+announcement-send = Publier et envoyer
+flash-announced = L'annonce est publiée ; les e-mails sont en cours d'envoi.
+mail-announcement-subject = [{ $course }] { $title }
+mail-announcement-body =
+    Bonjour { $name },
+
+    { $body }
+
+    { $link }
+
+# Fichiers et vidéos des cours
+files-heading = Fichier
+files-video-heading = Fichier vidéo et sous-titres
+files-current = Fichier actuel :
+files-none = Aucun fichier pour l'instant.
+files-show = Afficher les fichiers actuels
+field-file = Fichier à envoyer
+field-video-file = Fichier vidéo (MP4 ou WebM)
+upload-file-help = PDF, images (PNG, JPEG, GIF, WebP, SVG), ZIP, fichiers Word, Excel, PowerPoint et OpenDocument, texte (TXT, CSV, Markdown). Un nouveau fichier remplace l'actuel.
+upload-video-help = MP4 ou WebM. Un nouveau fichier remplace la vidéo actuelle ; l'élément est terminé quand on en a regardé 90 %.
+upload-max-size = Taille maximale : { $mb } Mo.
+upload = Envoyer
+subtitles = Sous-titres
+subtitles-none = Pas encore de sous-titres.
+field-subtitle-lang = Langue des sous-titres
+field-subtitles-file = Fichier de sous-titres (WebVTT)
+upload-subtitles-help = Un fichier .vtt qui commence par WEBVTT. Un fichier dans une langue déjà présente la remplace.
+upload-subtitles = Envoyer les sous-titres
+file-download = Télécharger
+file-missing = Le fichier n'est pas encore disponible.
+video-unsupported = Votre navigateur ne peut pas lire cette vidéo.
+video-download = Télécharger la vidéo
+video-subtitles-available = Sous-titres :
+unit-bytes = octets
+unit-kb = Ko
+unit-mb = Mo
+flash-file-uploaded = Le fichier a été envoyé.
+err-file_type_not_allowed = Ce type de fichier n'est pas accepté ici, ou son contenu ne correspond pas à son nom.
+err-file_empty = Le fichier est vide.
+err-not_a_video = Cet élément n'est pas une vidéo.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod config;
 pub mod courses;
+pub mod files;
 pub mod i18n;
 pub mod mail;
 pub mod ops;
@@ -37,6 +38,8 @@ pub struct App {
     pub tenant_cache: Arc<tenants::TenantCache>,
     /// Run structures (modules and items), keyed by run and its last change.
     pub structure_cache: Arc<courses::learn::StructureCache>,
+    /// Where uploaded files live (built from `[storage]` on first use).
+    pub storage: Arc<files::Storage>,
 }
 
 impl App {
@@ -48,6 +51,7 @@ impl App {
             amphi_db::repo::settings::get_or_init(db.writer(), "platform_secret", &fresh).await?;
         let secret = hex::decode(secret)
             .map_err(|_| Error::Internal("platform_secret is not hex".into()))?;
+        let storage = Arc::new(files::Storage::new(&config.storage));
         Ok(Self {
             db,
             config: Arc::new(config),
@@ -55,6 +59,7 @@ impl App {
             secret: Arc::new(secret),
             tenant_cache: Arc::new(tenants::TenantCache::default()),
             structure_cache: Arc::new(courses::learn::StructureCache::default()),
+            storage,
         })
     }
 

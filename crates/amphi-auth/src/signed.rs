@@ -27,22 +27,6 @@ pub fn verify(key: &[u8], purpose: &str, value: &str, signature: &str) -> bool {
     !expected.is_empty() && expected.as_bytes().ct_eq(signature.as_bytes()).into()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sign_and_verify() {
-        let k = b"0123456789abcdef0123456789abcdef";
-        let s = sign(k, "csrf", "session-1");
-        assert!(verify(k, "csrf", "session-1", &s));
-        assert!(!verify(k, "csrf", "session-2", &s));
-        assert!(!verify(k, "other", "session-1", &s));
-        assert!(!verify(b"another key", "csrf", "session-1", &s));
-        assert!(!verify(k, "csrf", "session-1", ""));
-    }
-}
-
 /// Checks a webhook signature: lower-case hex HMAC-SHA256 of `message` with `key`, compared in
 /// constant time. Accepts an optional `sha256=` prefix, as many shops send.
 pub fn verify_hex(key: &[u8], message: &[u8], signature: &str) -> bool {
@@ -65,4 +49,39 @@ pub fn sign_hex(key: &[u8], message: &[u8]) -> String {
     };
     mac.update(message);
     hex::encode(mac.finalize().into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_and_verify() {
+        let k = b"0123456789abcdef0123456789abcdef";
+        let s = sign(k, "csrf", "session-1");
+        assert!(verify(k, "csrf", "session-1", &s));
+        assert!(!verify(k, "csrf", "session-2", &s));
+        assert!(!verify(k, "other", "session-1", &s));
+        assert!(!verify(b"another key", "csrf", "session-1", &s));
+        assert!(!verify(k, "csrf", "session-1", ""));
+    }
+
+    #[test]
+    fn webhook_signatures() {
+        let k = b"shop secret";
+        let sig = sign_hex(k, b"1700000000.{\"order_id\":\"1\"}");
+        assert!(verify_hex(k, b"1700000000.{\"order_id\":\"1\"}", &sig));
+        assert!(verify_hex(
+            k,
+            b"1700000000.{\"order_id\":\"1\"}",
+            &format!("sha256={sig}")
+        ));
+        assert!(!verify_hex(k, b"1700000001.{\"order_id\":\"1\"}", &sig));
+        assert!(!verify_hex(
+            b"other",
+            b"1700000000.{\"order_id\":\"1\"}",
+            &sig
+        ));
+        assert!(!verify_hex(k, b"x", "not hex"));
+    }
 }

@@ -195,19 +195,6 @@ pub async fn prune_done(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Resu
         .rows_affected)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_caps() {
-        assert_eq!(backoff(1), Duration::seconds(10));
-        assert_eq!(backoff(2), Duration::seconds(20));
-        assert_eq!(backoff(3), Duration::seconds(40));
-        assert_eq!(backoff(20), Duration::seconds(3600));
-    }
-}
-
 /// Inserts a job held for a decision (not run until [`release`]d), with a result to show.
 pub async fn hold(
     c: &impl ConnectionTrait,
@@ -287,4 +274,74 @@ pub async fn prune_held(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Resu
         .await
         .db()?
         .rows_affected)
+}
+
+/// Inserts many jobs in multi-row statements of 500 (fan-outs: one mail per learner).
+pub async fn enqueue_many(
+    c: &impl ConnectionTrait,
+    list: Vec<NewJob>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let n = list.len();
+    let models: Vec<job::ActiveModel> = list
+        .into_iter()
+        .map(|j| job::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(j.tenant.map(|t| t.0)),
+            kind: Set(j.kind),
+            payload: Set(j.payload.to_string()),
+            status: Set(QUEUED.to_owned()),
+            attempts: Set(0),
+            max_attempts: Set(j.max_attempts.max(1)),
+            run_at: Set(j.run_at.unwrap_or(now)),
+            locked_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            finished_at: Set(None),
+            progress_done: Set(0),
+            progress_total: Set(None),
+            result: Set(None),
+        })
+        .collect();
+    for chunk in models.chunks(500) {
+        job::Entity::insert_many(chunk.to_vec())
+            .exec(c)
+            .await
+            .db()?;
+    }
+    Ok(n)
+}
+
+/// Enqueues a job unless an identical one (same kind and payload) still waits to run: bursts of
+/// changes (an instructor editing ten items) then cost one run of the job, not ten.
+pub async fn enqueue_unique(
+    c: &impl ConnectionTrait,
+    j: NewJob,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>> {
+    let waiting = job::Entity::find()
+        .filter(job::Column::Status.eq(QUEUED))
+        .filter(job::Column::Kind.eq(j.kind.as_str()))
+        .filter(job::Column::Payload.eq(j.payload.to_string()))
+        .one(c)
+        .await
+        .db()?;
+    if waiting.is_some() {
+        return Ok(None);
+    }
+    enqueue(c, j, now).await.map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        assert_eq!(backoff(1), Duration::seconds(10));
+        assert_eq!(backoff(2), Duration::seconds(20));
+        assert_eq!(backoff(3), Duration::seconds(40));
+        assert_eq!(backoff(20), Duration::seconds(3600));
+    }
 }

@@ -98,6 +98,15 @@ impl Worker {
                 self.mailer.send(&m).await
             }
             "housekeeping" => self.housekeeping().await,
+            amphi_app::courses::announce::FANOUT_JOB => {
+                let tenant = j
+                    .tenant_id
+                    .map(amphi_core::TenantId)
+                    .ok_or_else(|| "fan-out without tenant".to_owned())?;
+                amphi_app::courses::announce::run_fanout(&self.app, j.id, tenant, &j.payload)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
             amphi_app::courses::import::IMPORT_JOB => {
                 let tenant = j
                     .tenant_id

@@ -35,6 +35,17 @@ pub enum Command {
     Admin(AdminCommand),
     /// Print the effective configuration (secrets hidden) and check it.
     Config,
+    /// Fill the database with example content.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+/// Example content.
+#[derive(Debug, Subcommand)]
+pub enum SeedCommand {
+    /// A demo on the default site: three courses (MOOC, SPOC, corporate), a course team,
+    /// learners with progress, an announcement. Does nothing if the demo is already there.
+    Demo,
 }
 
 /// Administration tasks.

@@ -2,12 +2,13 @@
 
 pub mod cli;
 pub mod config;
+pub mod seed;
 
 use amphi_app::{setup, tenants, App};
 use amphi_core::SystemClock;
 use amphi_db::{Db, DbOptions, SchemaStatus};
 use anyhow::{bail, Context};
-use cli::{AdminCommand, Cli, Command};
+use cli::{AdminCommand, Cli, Command, SeedCommand};
 use std::sync::Arc;
 
 /// Runs a parsed command line.
@@ -26,6 +27,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(cfg).await,
+        Command::Seed(SeedCommand::Demo) => {
+            let app = app(cfg, true).await?;
+            let summary = seed::demo(&app).await?;
+            println!("{summary}");
+            Ok(())
+        }
         Command::Worker => {
             let app = app(cfg, false).await?;
             let (tx, rx) = tokio::sync::watch::channel(false);

@@ -240,12 +240,13 @@ pub async fn update_course(
     }
     fields.finish()?;
     am.updated_at = Set(app.now());
-    let m = repo_c::update(app.db.writer(), am)
-        .await
-        .map_err(|e| match e {
-            Error::Conflict(_) => Error::field("code", "course_code_taken"),
-            e => e,
-        })?;
+    let txn = app.db.begin().await?;
+    let m = repo_c::update(&txn, am).await.map_err(|e| match e {
+        Error::Conflict(_) => Error::field("code", "course_code_taken"),
+        e => e,
+    })?;
+    repo_c::touch_course_runs(&txn, m.id, app.now()).await?;
+    txn.commit().await.map_err(Error::internal)?;
     m.try_into()
 }
 
@@ -436,6 +437,7 @@ pub async fn create_run(
             enrolled_count: 0,
             waiting_count: 0,
             item_count: 0,
+            version: 0,
             created_at: now,
             updated_at: now,
         },
@@ -1197,7 +1199,7 @@ pub async fn delete_module(
 /// After any structure change: the run's published item count is updated and its
 /// `updated_at` bumped (structure caches key on it), and a job recounts learners' progress
 /// (one statement per run, off the request path).
-async fn structure_changed(
+pub(crate) async fn structure_changed(
     c: &impl ConnectionTrait,
     app: &App,
     tenant: TenantId,
@@ -1206,7 +1208,7 @@ async fn structure_changed(
     let now = app.now();
     let n = structure::countable_items(c, run).await?;
     repo_c::touch_run(c, run, Some(n), now).await?;
-    jobs::enqueue(
+    jobs::enqueue_unique(
         c,
         NewJob {
             tenant: Some(tenant),

@@ -530,12 +530,14 @@ pub async fn shop_webhook(
             match repo_e::of(&txn, tenant, run.id, u.id).await? {
                 Some(e) if e.status == repo_e::ACTIVE => {}
                 Some(e) => {
+                    // A buyer on the waiting list leaves it: a paid seat does not wait.
+                    let was_waiting = e.status == repo_e::WAITING;
                     let mut am = e.into_active_model();
                     am.status = Set(repo_e::ACTIVE.into());
                     am.role = Set(CourseRole::Learner.as_str().into());
                     am.updated_at = Set(now);
                     repo_e::update(&txn, am).await?;
-                    repo_c::bump_counts(&txn, run.id, 1, 0).await?;
+                    repo_c::bump_counts(&txn, run.id, 1, if was_waiting { -1 } else { 0 }).await?;
                 }
                 None => {
                     repo_e::insert(

@@ -22,13 +22,20 @@ pub struct Structure {
     pub modules: Vec<course_module::Model>,
     /// Items in order.
     pub items: Vec<course_item::Model>,
+    /// The latest announcements, newest first.
+    pub announcements: Vec<super::announce::Announcement>,
+    /// The run's course.
+    pub course: Course,
 }
 
-/// Run structures cached by (run, updated_at): any change bumps the run's `updated_at`, so a
-/// stale entry is never used, on this node or another.
+/// A cached structure and the run version it was read at.
+type CachedStructure = (i64, Arc<Structure>);
+
+/// Run structures cached by (run, version): any change bumps the run's `version`, so a stale
+/// entry is never used, on this node or another.
 #[derive(Debug, Default)]
 pub struct StructureCache {
-    map: RwLock<HashMap<Uuid, (DateTime<Utc>, Arc<Structure>)>>,
+    map: RwLock<HashMap<Uuid, CachedStructure>>,
 }
 
 impl StructureCache {
@@ -39,19 +46,21 @@ impl StructureCache {
         run: &course_run::Model,
     ) -> Result<Arc<Structure>> {
         if let Some((at, s)) = self.map.read().ok().and_then(|m| m.get(&run.id).cloned()) {
-            if at == run.updated_at {
+            if at == run.version {
                 return Ok(s);
             }
         }
         let s = Arc::new(Structure {
             modules: structure::modules(app.db.reader(), tenant, run.id).await?,
             items: structure::items(app.db.reader(), tenant, run.id).await?,
+            announcements: super::announce::latest_of_run(app, tenant, run.id, 5).await?,
+            course: super::course_of(app, tenant, run).await?.try_into()?,
         });
         if let Ok(mut m) = self.map.write() {
             if m.len() > 5_000 {
                 m.clear();
             }
-            m.insert(run.id, (run.updated_at, s.clone()));
+            m.insert(run.id, (run.version, s.clone()));
         }
         Ok(s)
     }
@@ -118,6 +127,8 @@ pub struct CourseHome {
     pub staff_view: bool,
     /// The run has not started: content opens at `run.starts_at`.
     pub not_started: bool,
+    /// The latest announcements.
+    pub announcements: Vec<super::announce::Announcement>,
 }
 
 fn staff(user: &User, tenant: TenantId, a: &RunAccess) -> bool {
@@ -143,7 +154,7 @@ pub async fn home(
     let s = app.structure_cache.get(app, tenant, &a.run).await?;
     let rows = progress::of_user(app.db.reader(), tenant, run_id, user.id.0).await?;
     let states: HashMap<Uuid, String> = rows.into_iter().map(|p| (p.item_id, p.state)).collect();
-    let course = course_cached(app, tenant, &a.run).await?;
+    let course = s.course.clone();
     let visible_modules: Vec<&course_module::Model> = s
         .modules
         .iter()
@@ -245,6 +256,7 @@ pub async fn home(
         modules,
         staff_view,
         not_started: !started,
+        announcements: s.announcements.clone(),
     })
 }
 
@@ -270,10 +282,6 @@ fn lock_reason(
     None
 }
 
-async fn course_cached(app: &App, tenant: TenantId, run: &course_run::Model) -> Result<Course> {
-    super::course_of(app, tenant, run).await?.try_into()
-}
-
 /// One item opened by a learner.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemPage {
@@ -295,6 +303,8 @@ pub struct ItemPage {
     pub next: Option<Uuid>,
     /// Whether the viewer can mark it complete (enrolled learner, run not archived).
     pub can_complete: bool,
+    /// Uploaded files of a `file` or `video` item (the file, the video, its subtitles).
+    pub media: Option<crate::files::ItemMedia>,
 }
 
 /// Opens an item: checks release rules, records the view and where to resume.
@@ -335,6 +345,7 @@ pub async fn open_item(
         }
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let media = crate::files::item_media(app, tenant, run_id, &it.kind, &settings).await?;
     Ok(ItemPage {
         entry: ItemEntry {
             state: if entry.state == "not_started" && learner && !archived {
@@ -352,6 +363,7 @@ pub async fn open_item(
         prev: idx.checked_sub(1).map(|i| entries[i].1.id),
         next: entries.get(idx + 1).map(|(_, i)| i.id),
         can_complete: learner && !archived,
+        media,
     })
 }
 
@@ -364,6 +376,19 @@ pub async fn complete_item(
     item_id: Uuid,
 ) -> Result<i64> {
     let page = open_item(app, user, tenant, run_id, item_id).await?;
+    complete_opened(app, user, tenant, run_id, item_id, &page).await
+}
+
+/// Completes an item the learner has just opened (the button, or enough of a video watched);
+/// progress counters move once. Returns the learner's progress in the run.
+pub(crate) async fn complete_opened(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+    page: &ItemPage,
+) -> Result<i64> {
     if !page.can_complete {
         return Err(Error::Forbidden);
     }

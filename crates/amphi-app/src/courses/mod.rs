@@ -1,6 +1,7 @@
 //! Courses: authoring (courses, runs, modules, items), the catalog, enrolment, learning and
 //! progress, the learners' view for the course team.
 
+pub mod announce;
 pub mod authoring;
 pub mod catalog;
 pub mod content;

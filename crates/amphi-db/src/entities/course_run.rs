@@ -27,6 +27,8 @@ pub struct Model {
     pub enrolled_count: i64,
     pub waiting_count: i64,
     pub item_count: i64,
+    /// Bumped on every change of structure or announcements (the key of caches).
+    pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -67,6 +67,7 @@ enum CourseRuns {
     EnrolledCount,
     WaitingCount,
     ItemCount,
+    Version,
     CreatedAt,
     UpdatedAt,
 }
@@ -337,6 +338,12 @@ impl MigrationTrait for Migration {
                     ColumnDef::new(CourseRuns::ItemCount)
                         .big_integer()
                         .not_null(),
+                )
+                .col(
+                    ColumnDef::new(CourseRuns::Version)
+                        .big_integer()
+                        .not_null()
+                        .default(0),
                 )
                 .col(ts(CourseRuns::CreatedAt))
                 .col(ts(CourseRuns::UpdatedAt))

@@ -105,11 +105,34 @@ pub async fn touch_run(
 ) -> Result<()> {
     let mut q = course_run::Entity::update_many()
         .col_expr(course_run::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            course_run::Column::Version,
+            Expr::col(course_run::Column::Version).add(1),
+        )
         .filter(course_run::Column::Id.eq(run));
     if let Some(n) = item_count {
         q = q.col_expr(course_run::Column::ItemCount, Expr::value(n));
     }
     q.exec(c).await.db()?;
+    Ok(())
+}
+
+/// Bumps the version of every run of a course (course pages are cached with the run).
+pub async fn touch_course_runs(
+    c: &impl ConnectionTrait,
+    course: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    course_run::Entity::update_many()
+        .col_expr(course_run::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            course_run::Column::Version,
+            Expr::col(course_run::Column::Version).add(1),
+        )
+        .filter(course_run::Column::CourseId.eq(course))
+        .exec(c)
+        .await
+        .db()?;
     Ok(())
 }
 

@@ -468,3 +468,46 @@ pub async fn settle_one(
     }
     Ok(())
 }
+
+/// A recipient of a run-wide message.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Recipient {
+    /// Enrolment id (the keyset cursor).
+    pub id: Uuid,
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Preferred language.
+    pub locale: Option<String>,
+}
+
+/// Active members of a run with their address, a page at a time in enrolment order.
+pub async fn recipients(
+    c: &impl ConnectionTrait,
+    run: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Recipient>> {
+    let mut sel = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::Id)
+        .column_as(Expr::col((user::Entity, user::Column::Email)), "email")
+        .column_as(Expr::col((user::Entity, user::Column::Name)), "name")
+        .column_as(Expr::col((user::Entity, user::Column::Locale)), "locale")
+        .join(
+            JoinType::InnerJoin,
+            enrolment::Entity::belongs_to(user::Entity)
+                .from(enrolment::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(Expr::col((user::Entity, user::Column::Active)).eq(true))
+        .order_by_asc(enrolment::Column::Id);
+    if let Some(a) = after {
+        sel = sel.filter(enrolment::Column::Id.gt(a));
+    }
+    sel.limit(limit).into_model::<Recipient>().all(c).await.db()
+}

@@ -23,6 +23,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
+pub mod courses;
+
 /// The API routes.
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -32,14 +34,30 @@ pub fn routes() -> Router<WebState> {
         .route("/users/{id}", get(get_user).patch(patch_user))
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
+        .merge(courses::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Amphi API", version = "1", description = "The Amphi learning platform's JSON API. Authenticate with a personal access token created on your account page."),
-    paths(get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant),
-    components(schemas(User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope)),
+    paths(get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
+        courses::get_catalog, courses::get_course, courses::create_course, courses::patch_course,
+        courses::create_run, courses::patch_run, courses::new_edition,
+        courses::get_outline, courses::add_module, courses::patch_module, courses::delete_module, courses::move_module,
+        courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
+        courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
+        courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners),
+    components(schemas(User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
+        amphi_app::courses::Course, amphi_app::courses::Run,
+        amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
+        amphi_app::courses::learn::CourseHome, amphi_app::courses::learn::ModuleEntry, amphi_app::courses::learn::ItemEntry, amphi_app::courses::learn::ItemPage, amphi_app::courses::learn::DashboardEntry,
+        amphi_app::courses::learners::Learner,
+        amphi_app::courses::enrol::EnrolStatus, amphi_app::courses::enrol::WebhookOutcome, amphi_app::courses::enrol::ShopOrder,
+        amphi_app::courses::authoring::CourseForm, amphi_app::courses::authoring::RunForm, amphi_app::courses::authoring::ModuleForm, amphi_app::courses::authoring::ItemForm, amphi_app::courses::authoring::Direction,
+        courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, courses::MoveBody,
+        courses::MemberBody, courses::EnrolBody, courses::EnrolResult, courses::InviteBody, courses::InviteResult, courses::VoucherBody, courses::VoucherCodes,
+        courses::WebhookResult, courses::CompleteResult, courses::LearnerPage)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

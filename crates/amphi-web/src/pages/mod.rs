@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod auth;
+mod files;
 mod home;
 mod learn;
 mod teach;
@@ -116,10 +117,21 @@ pub fn routes() -> Router<WebState> {
             )),
         )
         .route("/teach/runs/{run}/imports/{job}", get(teach::import_status))
+        .route("/teach/runs/{run}/announcements", post(teach::announce))
         .route(
             "/teach/runs/{run}/imports/{job}/apply",
             post(teach::import_apply),
         )
+        .route(
+            "/teach/runs/{run}/items/{item}/upload",
+            post(files::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/files",
+            get(files::item_files),
+        )
+        .route("/files/{run}/{file}", get(files::download))
+        .route("/learn/{run}/items/{item}/progress", post(files::progress))
 }
 
 /// The 404 page for unknown paths.

@@ -1065,3 +1065,37 @@ pub async fn import_apply(
         Err(e) => ctx.error_page(&e),
     }
 }
+
+#[derive(Deserialize)]
+pub struct AnnouncementBody {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// POST /teach/runs/{run}/announcements
+pub async fn announce(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<AnnouncementBody>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match amphi_app::courses::announce::post(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        &f.title,
+        &f.body,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(_) => ctx.redirect_with(&format!("/learn/{rid}"), "flash-announced"),
+        Err(e) => ctx.error_page(&e),
+    }
+}

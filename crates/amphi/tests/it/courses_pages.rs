@@ -371,3 +371,105 @@ async fn bulk_enrolment_from_csv() {
         r.status
     );
 }
+
+#[tokio::test]
+async fn announcements_reach_everyone_by_mail() {
+    let t = TestApp::new().await;
+    let mut root = t.platform_admin().await;
+    let (code, run_id) = build_course(&mut root).await;
+    let mut learners = Vec::new();
+    for i in 0..3 {
+        let mut c = t
+            .member(&format!("l{i}@example.test"), &format!("Learner {i}"))
+            .await;
+        let r = c
+            .submit(
+                &format!("/courses/{code}"),
+                &format!("/runs/{run_id}/enrol"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        learners.push(c);
+    }
+    t.run_jobs().await;
+    let before = t.mails().len();
+    let home = format!("/learn/{run_id}");
+    let r = root
+        .submit(
+            &home,
+            &format!("/teach/runs/{run_id}/announcements"),
+            &[
+                ("title", "Week 1 is open"),
+                ("body", "Start with the **welcome** page."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // Bad input: nothing posted.
+    let r = root
+        .submit(
+            &home,
+            &format!("/teach/runs/{run_id}/announcements"),
+            &[("title", ""), ("body", "<script>x</script>")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A learner cannot announce.
+    let r = learners[0]
+        .submit(
+            &home,
+            &format!("/teach/runs/{run_id}/announcements"),
+            &[("title", "Spam"), ("body", "Buy now")],
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+
+    let page = learners[1].get(&home).await;
+    assert!(
+        page.text.contains("Week 1 is open") && page.text.contains("<strong>welcome</strong>"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("Spam"));
+    t.run_jobs().await;
+    let mails = t.mails();
+    let sent: Vec<&String> = mails[before..]
+        .iter()
+        .filter(|m| m.contains("Subject: [Project Management] Week 1 is open"))
+        .collect();
+    assert_eq!(sent.len(), 4, "three learners and the instructor");
+    assert!(sent
+        .iter()
+        .any(|m| m.contains("To: l2@example.test") && m.contains(&format!("/learn/{run_id}"))));
+}
+
+#[tokio::test]
+async fn the_demo_seeds_a_living_platform_once() {
+    let t = TestApp::new().await;
+    let summary = amphi::seed::demo(&t.app).await.unwrap();
+    assert!(summary.contains("Demo ready"), "{summary}");
+    assert_eq!(
+        amphi::seed::demo(&t.app).await.unwrap(),
+        "The demo is already there."
+    );
+    let mut c = t.client();
+    let cat = c.get("/catalog").await;
+    for code in ["PM101", "DATA-FR", "ACME-SEC"] {
+        assert!(cat.text.contains(&format!("/courses/{code}")), "{code}");
+    }
+    let r = c
+        .sign_in("learner24@demo.example", amphi::seed::DEMO_PASSWORD)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let dash = c.get("/").await;
+    assert!(
+        dash.text.contains("Project Management Essentials") && dash.text.contains("value=\"100\""),
+        "{}",
+        dash.text
+    );
+}

@@ -124,3 +124,30 @@ async fn sent_mail_payloads_are_redacted() {
     assert_eq!(rows[0].status, "done");
     assert_eq!(rows[0].payload, "{}");
 }
+
+#[tokio::test]
+async fn identical_waiting_jobs_are_not_queued_twice() {
+    let t = TestApp::new().await;
+    let now = t.app.now();
+    let j = || NewJob {
+        tenant: None,
+        kind: "housekeeping".into(),
+        payload: serde_json::json!({ "run": "x" }),
+        max_attempts: 3,
+        run_at: None,
+    };
+    assert!(jobs::enqueue_unique(t.app.db.writer(), j(), now)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(jobs::enqueue_unique(t.app.db.writer(), j(), now)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(t.run_jobs().await, 1);
+    // Once it ran, the next change queues it again.
+    assert!(jobs::enqueue_unique(t.app.db.writer(), j(), now)
+        .await
+        .unwrap()
+        .is_some());
+}

@@ -6,7 +6,9 @@
 mod accounts;
 mod admin;
 mod api;
+mod courses_api;
 mod courses_pages;
+mod files;
 mod jobs;
 mod platform;
 mod sessions;

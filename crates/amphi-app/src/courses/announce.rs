@@ -1,0 +1,225 @@
+//! Announcements from the course team to everyone in a run: shown on the course home and
+//! mailed through the job queue. The fan-out job walks the run a thousand people at a time,
+//! saving its place in the same transaction as the mails it queues, so a retry never mails
+//! anyone twice and 100,000 recipients block nothing.
+
+use super::{access, content, writable};
+use crate::i18n::t_args;
+use crate::mail::{OutgoingMail, MAIL_JOB};
+use crate::users::User;
+use crate::{App, RequestMeta};
+use amphi_core::error::Fields;
+use amphi_core::policy::Action;
+use amphi_core::validate::{self, Locale};
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::entities::announcement;
+use amphi_db::jobs::{self, NewJob};
+use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e};
+use amphi_db::DbResultExt;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Job kind of the fan-out.
+pub const FANOUT_JOB: &str = "announcement.fanout";
+
+/// Recipients per transaction.
+const BATCH: u64 = 1000;
+
+/// An announcement as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Announcement {
+    /// Id.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Body rendered and sanitised.
+    pub html: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<announcement::Model> for Announcement {
+    fn from(m: announcement::Model) -> Self {
+        Announcement {
+            id: m.id,
+            html: content::markdown_to_html(&m.body),
+            title: m.title,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// Posts an announcement and starts mailing it.
+pub async fn post(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    title: &str,
+    body: &str,
+    meta: &RequestMeta,
+) -> Result<Announcement> {
+    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
+    writable(&a.run, app.now())?;
+    let mut f = Fields::new();
+    let title = f.check(validate::short_text("title", title, 200));
+    if body.trim().is_empty() {
+        f.push("body", "required");
+    } else if body.chars().count() > 20_000 {
+        f.push("body", "too_long");
+    } else if content::has_unsafe_html(body) {
+        f.push("body", "unsafe_html");
+    }
+    f.finish()?;
+    let Some(title) = title else {
+        return Err(Error::Internal("validated fields missing".into()));
+    };
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let m = announcement::ActiveModel {
+        id: sea_orm::Set(Uuid::now_v7()),
+        tenant_id: sea_orm::Set(tenant.0),
+        run_id: sea_orm::Set(run_id),
+        author_id: sea_orm::Set(Some(user.id.0)),
+        title: sea_orm::Set(title),
+        body: sea_orm::Set(body.trim().to_owned()),
+        created_at: sea_orm::Set(now),
+    }
+    .insert(&txn)
+    .await
+    .db()?;
+    let job = jobs::enqueue(
+        &txn,
+        NewJob {
+            tenant: Some(tenant),
+            kind: FANOUT_JOB.into(),
+            payload: serde_json::json!({ "announcement": m.id, "base_url": meta.base_url }),
+            max_attempts: 10,
+            run_at: None,
+        },
+        now,
+    )
+    .await?;
+    jobs::progress(&txn, job, 0, Some(a.run.enrolled_count)).await?;
+    // The course home caches announcements with the structure: bump the run.
+    repo_c::touch_run(&txn, run_id, None, now).await?;
+    audit::Event::new("announcement.posted", tenant)
+        .actor(user.id)
+        .target(m.title.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "run": run_id }))
+        .record(&txn, now)
+        .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(m.into())
+}
+
+/// The latest announcements of a run (the course home reads them through its cache).
+pub(crate) async fn latest_of_run(
+    app: &App,
+    tenant: TenantId,
+    run_id: Uuid,
+    limit: u64,
+) -> Result<Vec<Announcement>> {
+    Ok(announcement::Entity::find()
+        .filter(announcement::Column::TenantId.eq(tenant.0))
+        .filter(announcement::Column::RunId.eq(run_id))
+        .order_by_desc(announcement::Column::Id)
+        .limit(limit)
+        .all(app.db.reader())
+        .await
+        .db()?
+        .into_iter()
+        .map(Announcement::from)
+        .collect())
+}
+
+/// The fan-out job: resumes after the last recipient it saved.
+pub async fn run_fanout(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -> Result<()> {
+    let p: serde_json::Value =
+        serde_json::from_str(payload).map_err(|_| Error::BadRequest("fanout_payload_invalid"))?;
+    let id: Uuid = p
+        .get("announcement")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse().ok())
+        .ok_or(Error::BadRequest("fanout_payload_invalid"))?;
+    let base_url = p
+        .get("base_url")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let a = announcement::Entity::find_by_id(id)
+        .one(app.db.reader())
+        .await
+        .db()?
+        .ok_or(Error::NotFound)?;
+    let run = repo_c::run(app.db.reader(), tenant, a.run_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let course = repo_c::by_id(app.db.reader(), tenant, run.course_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let job = jobs::by_id(app.db.reader(), job_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let saved: serde_json::Value = job
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let mut cursor: Option<Uuid> = saved
+        .get("cursor")
+        .and_then(|c| c.as_str())
+        .and_then(|c| c.parse().ok());
+    let mut done = job.progress_done;
+    let link = format!("{base_url}/learn/{}", run.id);
+    loop {
+        let batch = repo_e::recipients(app.db.reader(), run.id, cursor, BATCH).await?;
+        let Some(last) = batch.last().map(|r| r.id) else {
+            break;
+        };
+        let now = app.now();
+        let mails: Vec<NewJob> = batch
+            .iter()
+            .map(|r| {
+                let locale = r
+                    .locale
+                    .as_deref()
+                    .and_then(Locale::from_tag)
+                    .unwrap_or_default();
+                let args = [
+                    ("course", course.title.clone()),
+                    ("title", a.title.clone()),
+                    ("body", a.body.clone()),
+                    ("link", link.clone()),
+                    ("name", r.name.clone()),
+                ];
+                let m = OutgoingMail {
+                    to: r.email.clone(),
+                    subject: t_args(locale, "mail-announcement-subject", &args),
+                    text: t_args(locale, "mail-announcement-body", &args),
+                };
+                NewJob {
+                    tenant: Some(tenant),
+                    kind: MAIL_JOB.into(),
+                    payload: serde_json::to_value(&m).unwrap_or_default(),
+                    max_attempts: 8,
+                    run_at: None,
+                }
+            })
+            .collect();
+        let txn = app.db.begin().await?;
+        jobs::enqueue_many(&txn, mails, now).await?;
+        done += batch.len() as i64;
+        jobs::progress(&txn, job_id, done, None).await?;
+        jobs::set_result(&txn, job_id, &serde_json::json!({ "cursor": last })).await?;
+        txn.commit().await.map_err(Error::internal)?;
+        cursor = Some(last);
+        if (batch.len() as u64) < BATCH {
+            break;
+        }
+    }
+    Ok(())
+}

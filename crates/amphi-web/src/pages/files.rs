@@ -1,0 +1,512 @@
+//! Course files over HTTP: the course team's upload form (multipart, streamed to storage), the
+//! item editor with its files, downloads (ranges, ETag, caching) and video watch progress.
+
+use super::PageResultExt;
+use crate::ctx::{csrf_anchor, Authed, Ctx};
+use crate::forms::CsrfForm;
+use crate::WebState;
+use amphi_app::courses::authoring;
+use amphi_app::files::{self, ByteRange, NewUpload};
+use amphi_app::users::User;
+use amphi_auth::signed;
+use amphi_core::error::FieldError;
+use amphi_core::Error;
+use axum::body::{Body, Bytes};
+use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use futures::stream::{self, StreamExt};
+use http_body_util::Limited;
+use minijinja::{context, Value};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Room for the other fields of the upload form and the multipart framing.
+const FORM_OVERHEAD: u64 = 64 * 1024;
+
+fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
+    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
+}
+
+fn ids(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
+    Ok((id(ctx, a)?, id(ctx, b)?))
+}
+
+/// The value CSRF tokens of this request are bound to (see [`crate::forms::CsrfForm`]).
+pub struct Anchor(Option<String>);
+
+impl FromRequestParts<WebState> for Anchor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        Ok(Anchor(csrf_anchor(parts, &jar)))
+    }
+}
+
+fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The item editor with its files listed (the same template as the editor itself, which loads
+/// the `#item-files` part of this page with htmx).
+async fn item_form_page(
+    ctx: &Ctx,
+    user: &User,
+    rid: Uuid,
+    iid: Uuid,
+    status: StatusCode,
+    errors: Value,
+) -> Response {
+    let app = &ctx.state.app;
+    let o = match authoring::outline(app, user, ctx.tenant.id, rid)
+        .await
+        .or_page(ctx)
+    {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let Some(it) = o.items.iter().find(|i| i.id == iid) else {
+        return ctx.error_page(&Error::NotFound);
+    };
+    let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
+    let media = match files::item_media(app, ctx.tenant.id, rid, &it.kind, &settings)
+        .await
+        .or_page(ctx)
+    {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let values = context! {
+        title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
+        published => it.published, available_from => local(it.available_from, &user.time_zone),
+        requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
+    };
+    let others: Vec<Value> = o
+        .items
+        .iter()
+        .filter(|i| i.id != iid)
+        .map(|i| context! { id => i.id.to_string(), title => i.title })
+        .collect();
+    let preview = amphi_app::courses::content::markdown_to_html(&it.body);
+    let max_mb = app.storage.max_upload_bytes().div_ceil(1024 * 1024);
+    ctx.render(
+        status,
+        "teach/item_form.html",
+        context! {
+            run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course),
+            item => context! { id => it.id.to_string(), kind => it.kind },
+            values, errors, others, preview,
+            files => context! {
+                file => Value::from_serialize(media.as_ref().and_then(|m| m.file.as_ref())),
+                subtitles => Value::from_serialize(media.as_ref().map(|m| &m.subtitles)),
+                video_file => media.as_ref().is_some_and(|m| m.video_file),
+                max_mb,
+            },
+        },
+    )
+}
+
+/// GET /teach/runs/{run}/items/{item}/files — the item editor with its files.
+pub async fn item_files(
+    Authed(ctx, su): Authed,
+    Path((rid, iid)): Path<(String, String)>,
+) -> Response {
+    let (rid, iid) = match ids(&ctx, &rid, &iid) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    item_form_page(&ctx, &su.user, rid, iid, StatusCode::OK, context! {}).await
+}
+
+fn multipart_error(e: &MultipartError) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::field("file", "file_too_large")
+    } else {
+        Error::BadRequest("form_malformed")
+    }
+}
+
+/// A small text field, at most `cap` bytes.
+async fn read_text(field: &mut Field<'_>, cap: usize) -> Result<String, Error> {
+    let mut out = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
+        if out.len() + chunk.len() > cap {
+            return Err(Error::BadRequest("form_malformed"));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    String::from_utf8(out).map_err(|_| Error::BadRequest("form_malformed"))
+}
+
+/// Reads what is left of a field, so that the browser, still sending, gets the answer.
+async fn drain(field: &mut Field<'_>) {
+    while let Ok(Some(_)) = field.chunk().await {}
+}
+
+/// POST /teach/runs/{run}/items/{item}/upload — multipart: `csrf` (first, checked before
+/// anything else is read), `purpose` (`file`, `video`, `subtitles`), `lang` (subtitles), then
+/// `file`, streamed to storage. The route lifts the global body limit; this handler allows
+/// `storage.max_upload_bytes` plus 64 KiB for the form around the file.
+pub async fn upload(
+    Authed(ctx, su): Authed,
+    Path((rid, iid)): Path<(String, String)>,
+    Anchor(anchor): Anchor,
+    req: Request,
+) -> Response {
+    let (rid, iid) = match ids(&ctx, &rid, &iid) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let limit = app.storage.max_upload_bytes().saturating_add(FORM_OVERHEAD);
+    let (parts, body) = req.into_parts();
+    let body = Body::new(Limited::new(
+        body,
+        usize::try_from(limit).unwrap_or(usize::MAX),
+    ));
+    let mut mp = match Multipart::from_request(Request::from_parts(parts, body), &()).await {
+        Ok(m) => m,
+        Err(_) => return ctx.error_page(&Error::BadRequest("form_expected")),
+    };
+
+    // The token comes first: nothing else is read before it is checked.
+    // A body over the limit can fail before the token is even read (one large frame): say
+    // so, rather than blame the token; nothing was stored.
+    let too_large = |ctx: &Ctx| ctx.field_errors(&Error::field("file", "file_too_large"));
+    let sent = match mp.next_field().await {
+        Ok(Some(mut f)) if f.name() == Some("csrf") => match read_text(&mut f, 512).await {
+            Ok(t) => Some(t),
+            Err(Error::Validation(_)) => {
+                let errors = too_large(&ctx);
+                return item_form_page(
+                    &ctx,
+                    &su.user,
+                    rid,
+                    iid,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    errors,
+                )
+                .await;
+            }
+            Err(_) => None,
+        },
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let errors = too_large(&ctx);
+            return item_form_page(
+                &ctx,
+                &su.user,
+                rid,
+                iid,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                errors,
+            )
+            .await;
+        }
+        _ => None,
+    };
+    let ok = match (anchor, sent) {
+        (Some(a), Some(t)) => signed::verify(app.secret(), "csrf", &a, &t),
+        _ => false,
+    };
+    if !ok {
+        tracing::warn!(path = %ctx.path, "CSRF check failed (upload)");
+        return ctx.render(
+            StatusCode::FORBIDDEN,
+            "error.html",
+            context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
+        );
+    }
+
+    let mut meta = NewUpload::default();
+    let result = loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break Err(Error::field("file", "required")),
+            Err(e) => break Err(multipart_error(&e)),
+        };
+        match field.name().unwrap_or("") {
+            "purpose" => match read_text(&mut field, 64).await {
+                Ok(v) => meta.purpose = v,
+                Err(e) => break Err(e),
+            },
+            "lang" => match read_text(&mut field, 64).await {
+                Ok(v) => meta.lang = Some(v),
+                Err(e) => break Err(e),
+            },
+            "file" => {
+                meta.filename = field.file_name().unwrap_or("").to_owned();
+                meta.content_type = field.content_type().map(str::to_owned);
+                if meta.filename.is_empty() {
+                    drain(&mut field).await;
+                    break Err(Error::field("file", "required"));
+                }
+                let chunks = stream::unfold(&mut field, |f| async move {
+                    match f.chunk().await {
+                        Ok(Some(b)) => Some((Ok::<Bytes, Error>(b), f)),
+                        Ok(None) => None,
+                        Err(e) => Some((Err(multipart_error(&e)), f)),
+                    }
+                })
+                .boxed();
+                let r = files::upload(app, &su.user, ctx.tenant.id, rid, iid, meta.clone(), chunks)
+                    .await;
+                if r.is_err() {
+                    drain(&mut field).await;
+                }
+                break r;
+            }
+            _ => drain(&mut field).await,
+        }
+    };
+    match result {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/items/{iid}/files#item-files"),
+            "flash-file-uploaded",
+        ),
+        Err(Error::Validation(fields)) => {
+            let too_large = fields.iter().any(|f| f.code == "file_too_large");
+            // The subtitle form has its own file input.
+            let subtitles = meta.purpose.trim() == "subtitles";
+            let fields: Vec<FieldError> = fields
+                .into_iter()
+                .map(|f| match f.field.as_str() {
+                    "file" if subtitles => FieldError::new("subtitles_file", &f.code),
+                    _ => f,
+                })
+                .collect();
+            let status = if too_large {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let errors = ctx.field_errors(&Error::Validation(fields));
+            item_form_page(&ctx, &su.user, rid, iid, status, errors).await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// `bytes=a-b`, `bytes=a-` or `bytes=-n`; anything else (several ranges, other units,
+/// nonsense) is ignored and the whole file is sent, as HTTP allows.
+fn parse_range(raw: &str) -> Option<ByteRange> {
+    let spec = raw.trim().strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    let num = |s: &str| -> Option<u64> {
+        if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+            None
+        } else {
+            s.parse().ok()
+        }
+    };
+    match (a.is_empty(), b.is_empty()) {
+        (true, false) => Some(ByteRange::Last(num(b)?)),
+        (false, true) => Some(ByteRange::From(num(a)?)),
+        (false, false) => {
+            let (a, b) = (num(a)?, num(b)?);
+            (a <= b).then_some(ByteRange::FromTo(a, b))
+        }
+        (true, true) => None,
+    }
+}
+
+/// Whether an `If-None-Match` value names this ETag (weak comparison, as HTTP says).
+fn etag_matches(header: &str, etag: &str) -> bool {
+    header
+        .split(',')
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == etag)
+}
+
+/// `inline` or `attachment` with the name in both forms (RFC 6266 / RFC 8187).
+fn disposition(inline: bool, name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let kind = if inline { "inline" } else { "attachment" };
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+fn set(h: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        h.insert(name, v);
+    }
+}
+
+/// GET /files/{run}/{file} — a course file, for the run's team and for the people enrolled
+/// who can open an item using it; anyone else gets 404. Ranges (one), ETag and caching.
+pub async fn download(
+    Authed(ctx, su): Authed,
+    Path((rid, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (rid, fid) = match ids(&ctx, &rid, &fid) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let meta = match files::authorize(app, &su.user, ctx.tenant.id, rid, fid).await {
+        Ok(m) => m,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let etag = meta.etag();
+    let mut h = HeaderMap::new();
+    set(&mut h, header::ETAG, &etag);
+    set(&mut h, header::CACHE_CONTROL, "private, max-age=3600");
+    set(&mut h, header::ACCEPT_RANGES, "bytes");
+    set(&mut h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| etag_matches(v, &etag))
+    {
+        return (StatusCode::NOT_MODIFIED, h).into_response();
+    }
+    let if_range_ok = headers
+        .get(header::IF_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.trim() == etag);
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| if_range_ok)
+        .and_then(parse_range);
+    let size = meta.size();
+    let inline = meta.inline();
+    set(&mut h, header::CONTENT_TYPE, &meta.served_content_type());
+    set(
+        &mut h,
+        header::CONTENT_DISPOSITION,
+        &disposition(inline, &meta.row.filename),
+    );
+    let dl = match files::open(app, meta, range).await {
+        Ok(d) => d,
+        Err(e) => return ctx.error_page(&e),
+    };
+    match dl.body {
+        files::Body::Full(bytes) => {
+            set(&mut h, header::CONTENT_LENGTH, &size.to_string());
+            (StatusCode::OK, h, Body::from_stream(bytes)).into_response()
+        }
+        files::Body::Partial { start, end, bytes } => {
+            set(
+                &mut h,
+                header::CONTENT_LENGTH,
+                &(end - start + 1).to_string(),
+            );
+            set(
+                &mut h,
+                header::CONTENT_RANGE,
+                &format!("bytes {start}-{end}/{size}"),
+            );
+            (StatusCode::PARTIAL_CONTENT, h, Body::from_stream(bytes)).into_response()
+        }
+        files::Body::Unsatisfiable => {
+            h.remove(header::CONTENT_DISPOSITION);
+            set(&mut h, header::CONTENT_TYPE, "text/plain; charset=utf-8");
+            set(&mut h, header::CONTENT_RANGE, &format!("bytes */{size}"));
+            (StatusCode::RANGE_NOT_SATISFIABLE, h).into_response()
+        }
+    }
+}
+
+/// The watch-progress report of the video player script.
+#[derive(Deserialize)]
+pub struct ProgressBody {
+    /// Seconds of the video played (distinct seconds, seeking does not count).
+    watched: String,
+    /// Length of the video in seconds.
+    duration: String,
+}
+
+/// POST /learn/{run}/items/{item}/progress — urlencoded `csrf`, `watched`, `duration`
+/// (seconds, decimals allowed); 204 when recorded, 422 for numbers out of range.
+pub async fn progress(
+    Authed(ctx, su): Authed,
+    Path((rid, iid)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<ProgressBody>,
+) -> Response {
+    let (rid, iid) = match ids(&ctx, &rid, &iid) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let num = |field: &str, raw: &str| {
+        raw.trim()
+            .parse::<f64>()
+            .map_err(|_| Error::field(field, "out_of_range"))
+    };
+    let (watched, duration) = match (num("watched", &f.watched), num("duration", &f.duration)) {
+        (Ok(w), Ok(d)) => (w, d),
+        (Err(e), _) | (_, Err(e)) => return ctx.error_page(&e),
+    };
+    match files::video_progress(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        iid,
+        watched,
+        duration,
+    )
+    .await
+    {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse() {
+        assert_eq!(parse_range("bytes=0-9"), Some(ByteRange::FromTo(0, 9)));
+        assert_eq!(parse_range("bytes=5-"), Some(ByteRange::From(5)));
+        assert_eq!(parse_range("bytes=-20"), Some(ByteRange::Last(20)));
+        assert_eq!(parse_range("bytes=9-0"), None);
+        assert_eq!(parse_range("bytes=0-1,4-5"), None);
+        assert_eq!(parse_range("items=0-1"), None);
+        assert_eq!(parse_range("bytes=-"), None);
+        assert_eq!(parse_range("bytes=+1-2"), None);
+    }
+
+    #[test]
+    fn etags_and_names() {
+        assert!(etag_matches("\"abc\"", "\"abc\""));
+        assert!(etag_matches("W/\"abc\", \"x\"", "\"abc\""));
+        assert!(etag_matches("*", "\"abc\""));
+        assert!(!etag_matches("\"abd\"", "\"abc\""));
+        assert_eq!(
+            disposition(false, "Résumé \"1\".pdf"),
+            "attachment; filename=\"R_sum_ _1_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%221%22.pdf"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! `amphi seed demo`: a living platform at first start — courses of each format with modules,
+//! pages, videos and links, a course team, learners with progress, an announcement.
+
+use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
+use amphi_app::courses::{announce, enrol, learn};
+use amphi_app::setup::{create_user_cli, CliUser};
+use amphi_app::users::User;
+use amphi_app::{App, RequestMeta};
+use amphi_core::TenantId;
+use anyhow::{anyhow, Context};
+
+/// The password of every demo account (shown by the command).
+pub const DEMO_PASSWORD: &str = "demo passphrase 2027";
+
+fn e(err: amphi_core::Error) -> anyhow::Error {
+    anyhow!("{err:?}")
+}
+
+async fn account(
+    app: &App,
+    tenant: TenantId,
+    email: &str,
+    name: &str,
+    admin: bool,
+) -> anyhow::Result<User> {
+    let existing = amphi_db::repo::users::by_email(app.db.reader(), tenant, email)
+        .await
+        .map_err(e)?;
+    if let Some(u) = existing {
+        return Ok(u.into());
+    }
+    let (u, _) = create_user_cli(
+        app,
+        CliUser {
+            tenant_slug: None,
+            email: email.into(),
+            name: name.into(),
+            platform_admin: false,
+            tenant_admin: admin,
+            password: Some(DEMO_PASSWORD.into()),
+        },
+    )
+    .await
+    .map_err(e)?;
+    Ok(u)
+}
+
+struct Page<'a> {
+    kind: &'a str,
+    title: &'a str,
+    body: &'a str,
+    url: Option<&'a str>,
+}
+
+/// Builds the demo unless it is there already. Returns a summary to print.
+pub async fn demo(app: &App) -> anyhow::Result<String> {
+    let tenant = amphi_app::tenants::ensure_default(app).await.map_err(e)?;
+    let t = tenant.id;
+    let meta = RequestMeta::cli(&app.config.server.public_url);
+    if amphi_db::repo::courses::by_code(app.db.reader(), t, "PM101")
+        .await
+        .map_err(e)?
+        .is_some()
+    {
+        return Ok("The demo is already there.".into());
+    }
+    let admin = account(app, t, "admin@demo.example", "Alex Admin", true).await?;
+    let teacher = account(app, t, "teacher@demo.example", "Camille Martin", false).await?;
+    let now = app.now();
+    let fmt = |d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m-%dT%H:%M").to_string();
+
+    let courses: [(&str, &str, &str, &str, &str, &str); 3] = [
+        ("PM101", "Project Management Essentials", "Plan, run and close projects that deliver: scope, schedule, risks and people. Six weeks, about three hours a week.", "mooc", "en", "open"),
+        ("DATA-FR", "Introduction à l'analyse de données", "Comprendre, nettoyer et visualiser des données avec des outils simples. Session privée sur code d'inscription.", "spoc", "fr", "code"),
+        ("ACME-SEC", "Security Awareness for Acme", "The habits that keep Acme and its customers safe: phishing, passwords, incidents. Reserved for Acme people.", "cooc", "en", "restricted"),
+    ];
+    let pages: [Page; 5] = [
+        Page { kind: "page", title: "Welcome", body: "# Welcome\n\nThis course is organised in **weekly modules**. Read each page, watch the videos and mark them complete to follow your progress.", url: None },
+        Page { kind: "video", title: "Why this matters", body: "Transcript: in this short video we look at why the topic matters and what you will be able to do at the end.", url: Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ") },
+        Page { kind: "page", title: "Key ideas", body: "## Three key ideas\n\n1. Start from the goal.\n2. Make the work visible.\n3. Review often.\n\n| Idea | Practice |\n|---|---|\n| Goal | One sentence |\n| Visibility | A shared board |", url: None },
+        Page { kind: "link", title: "Further reading", body: "An open reference to go further.", url: Some("https://en.wikipedia.org/wiki/Project_management") },
+        Page { kind: "page", title: "Wrap-up", body: "Well done! Take a minute to note **one thing** you will apply next week.", url: None },
+    ];
+    let mut first_run = None;
+    for (code, title, summary, format, lang, policy) in courses {
+        let c = authoring::create_course(
+            app,
+            &admin,
+            t,
+            CourseForm {
+                code: Some(code.into()),
+                title: Some(title.into()),
+                summary: Some(summary.into()),
+                language: Some(lang.into()),
+                cover_url: None,
+                format: Some(format.into()),
+                visibility: Some("listed".into()),
+            },
+            &meta,
+        )
+        .await
+        .map_err(e)?;
+        let run = authoring::create_run(
+            app,
+            &admin,
+            t,
+            c.id,
+            RunForm {
+                name: Some("2027 session".into()),
+                enrol_opens_at: Some(fmt(now - chrono::Duration::days(7))),
+                enrol_closes_at: Some(fmt(now + chrono::Duration::days(60))),
+                starts_at: Some(fmt(now - chrono::Duration::days(1))),
+                ends_at: Some(fmt(now + chrono::Duration::days(120))),
+                policy: Some(policy.into()),
+                enrolment_code: (policy == "code").then(|| "DEMO-2027".into()),
+                restrict_domains: (policy == "restricted").then(|| "acme.example".into()),
+                capacity: (policy == "code").then(|| "30".into()),
+                waiting_list: Some(policy == "code"),
+                published: Some(true),
+                sequential: Some(false),
+                ..Default::default()
+            },
+            &meta,
+        )
+        .await
+        .map_err(e)?;
+        authoring::add_member(
+            app,
+            &admin,
+            t,
+            run.id,
+            "teacher@demo.example",
+            "instructor",
+            &meta,
+        )
+        .await
+        .map_err(e)?;
+        for week in 1..=2 {
+            let m = authoring::add_module(
+                app,
+                &teacher,
+                t,
+                run.id,
+                ModuleForm {
+                    title: Some(format!("Week {week}")),
+                    available_from: None,
+                    published: Some(true),
+                },
+            )
+            .await
+            .map_err(e)?;
+            for p in &pages {
+                authoring::add_item(
+                    app,
+                    &teacher,
+                    t,
+                    run.id,
+                    m.id,
+                    ItemForm {
+                        kind: Some(p.kind.into()),
+                        title: Some(p.title.into()),
+                        body: Some(p.body.into()),
+                        url: p.url.map(Into::into),
+                        published: Some(true),
+                        available_from: None,
+                        requires_item_id: None,
+                    },
+                )
+                .await
+                .map_err(e)?;
+            }
+        }
+        if first_run.is_none() {
+            first_run = Some(run.id);
+        }
+    }
+    let run = first_run.context("no run created")?;
+    // Learners with varied progress in the MOOC.
+    for i in 1..=24 {
+        let u = account(
+            app,
+            t,
+            &format!("learner{i:02}@demo.example"),
+            &format!("Learner {i:02}"),
+            false,
+        )
+        .await?;
+        enrol::enrol(app, &u, t, run, None, &meta)
+            .await
+            .map_err(e)?;
+        let home = learn::home(app, &u, t, run, false).await.map_err(e)?;
+        let items: Vec<_> = home
+            .modules
+            .iter()
+            .flat_map(|m| m.items.iter().map(|i| i.id))
+            .collect();
+        for item in items.iter().take((i * 10 / 24) as usize) {
+            learn::complete_item(app, &u, t, run, *item)
+                .await
+                .map_err(e)?;
+        }
+    }
+    announce::post(app, &teacher, t, run, "Welcome to the 2027 session!", "The first two weeks are open. Start with the **Welcome** page, and say hello in the forum.", &meta).await.map_err(e)?;
+    Ok(format!(
+        "Demo ready: 3 courses (PM101 open MOOC, DATA-FR SPOC with code DEMO-2027, ACME-SEC for @acme.example), 24 learners.\n\
+         Sign in at {}/signin as admin@demo.example (administrator), teacher@demo.example (instructor) or learner01@demo.example, password: {DEMO_PASSWORD}",
+        app.config.server.public_url.trim_end_matches('/')
+    ))
+}
