@@ -493,3 +493,8 @@ flash-file-uploaded = The file has been uploaded.
 err-file_type_not_allowed = This type of file is not accepted here, or its content does not match its name.
 err-file_empty = The file is empty.
 err-not_a_video = This item is not a video.
+
+# Shop
+shop-webhook = Shop webhook (paid courses)
+shop-webhook-help = Your shop calls this address on this site after a sale, with the headers X-Amphi-Timestamp (unix seconds) and X-Amphi-Signature (hex HMAC-SHA256 of timestamp, a dot and the body, keyed with the secret below). Keep the secret private.
+shop-secret = Secret

@@ -493,3 +493,8 @@ flash-file-uploaded = Le fichier a été envoyé.
 err-file_type_not_allowed = Ce type de fichier n'est pas accepté ici, ou son contenu ne correspond pas à son nom.
 err-file_empty = Le fichier est vide.
 err-not_a_video = Cet élément n'est pas une vidéo.
+
+# Boutique
+shop-webhook = Webhook de la boutique (cours payants)
+shop-webhook-help = Votre boutique appelle cette adresse sur ce site après une vente, avec les en-têtes X-Amphi-Timestamp (secondes Unix) et X-Amphi-Signature (HMAC-SHA256 en hexadécimal de l'horodatage, d'un point et du corps, avec le secret ci-dessous). Gardez ce secret confidentiel.
+shop-secret = Secret

@@ -89,8 +89,10 @@ pub struct ServerConfig {
     pub behind_proxy: bool,
     /// Seconds before a request is cut off with 408.
     pub request_timeout_secs: u64,
-    /// Largest request body, in bytes.
+    /// Largest request body, in bytes (uploads have their own limit, `storage.max_upload_bytes`).
     pub body_limit_bytes: usize,
+    /// Seconds an upload (file, CSV import) may take.
+    pub upload_timeout_secs: u64,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`.
     pub metrics_token: Option<String>,
 }
@@ -105,6 +107,7 @@ impl Default for ServerConfig {
             behind_proxy: false,
             request_timeout_secs: 30,
             body_limit_bytes: 2 * 1024 * 1024,
+            upload_timeout_secs: 3600,
             metrics_token: None,
         }
     }
@@ -259,6 +262,9 @@ impl Config {
         }
         if self.server.request_timeout_secs == 0 {
             return Err("server.request_timeout_secs: must be at least 1".into());
+        }
+        if self.server.upload_timeout_secs == 0 {
+            return Err("server.upload_timeout_secs: must be at least 1".into());
         }
         if self.server.body_limit_bytes < 1024 {
             return Err("server.body_limit_bytes: must be at least 1024".into());

@@ -4,17 +4,17 @@
 use crate::ctx::{AnonAnchor, ANON_COOKIE};
 use crate::WebState;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Version};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::time::{Duration, Instant};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The Content-Security-Policy: only our own scripts and styles, no framing.
@@ -53,12 +53,14 @@ pub fn wrap(router: Router, state: WebState) -> Router {
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
-    r.layer(CompressionLayer::new())
+    // Files answer byte ranges; compressing them would drop Content-Length and the ranges.
+    let compress =
+        DefaultPredicate::new().and(|_: StatusCode, _: Version, h: &HeaderMap, _: &Extensions| {
+            !h.contains_key(header::ACCEPT_RANGES)
+        });
+    r.layer(CompressionLayer::new().compress_when(compress))
         .layer(DefaultBodyLimit::max(cfg.server.body_limit_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(cfg.server.request_timeout_secs),
-        ))
+        .layer(from_fn_with_state(state.clone(), time_limit))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
                 let id = req
@@ -121,4 +123,22 @@ async fn record_metrics(req: Request, next: Next) -> Response {
     metrics::histogram!("amphi_http_request_duration_seconds", "route" => route, "method" => method)
         .record(start.elapsed().as_secs_f64());
     resp
+}
+
+/// Cuts off a request that takes longer than `server.request_timeout_secs` with 408; uploads
+/// (files, CSV imports) get `server.upload_timeout_secs` instead, as a large file on a slow
+/// line takes minutes.
+async fn time_limit(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    let p = req.uri().path();
+    let upload = req.method() == axum::http::Method::POST
+        && (p.ends_with("/upload") || p.ends_with("/imports"));
+    let secs = if upload {
+        state.app.config.server.upload_timeout_secs
+    } else {
+        state.app.config.server.request_timeout_secs
+    };
+    match tokio::time::timeout(Duration::from_secs(secs), next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "Request timeout").into_response(),
+    }
 }

@@ -1075,6 +1075,23 @@ pub enum Direction {
     Down,
 }
 
+/// The list with the element matching `is_it` swapped with its neighbour in `dir`; None when
+/// it is already first (up) or last (down).
+fn moved<T>(
+    mut list: Vec<T>,
+    is_it: impl Fn(&T) -> bool,
+    dir: Direction,
+) -> Result<Option<Vec<T>>> {
+    let i = list.iter().position(is_it).ok_or(Error::NotFound)?;
+    let j = match dir {
+        Direction::Up if i > 0 => i - 1,
+        Direction::Down if i + 1 < list.len() => i + 1,
+        _ => return Ok(None),
+    };
+    list.swap(i, j);
+    Ok(Some(list))
+}
+
 /// Moves a module one place up or down.
 pub async fn move_module(
     app: &App,
@@ -1088,17 +1105,10 @@ pub async fn move_module(
     writable(&a.run, app.now())?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    let mut mods = structure::modules(&txn, tenant, run_id).await?;
-    let i = mods
-        .iter()
-        .position(|m| m.id == module_id)
-        .ok_or(Error::NotFound)?;
-    let j = match dir {
-        Direction::Up if i > 0 => i - 1,
-        Direction::Down if i + 1 < mods.len() => i + 1,
-        _ => return Ok(()),
+    let mods = structure::modules(&txn, tenant, run_id).await?;
+    let Some(mods) = moved(mods, |m| m.id == module_id, dir)? else {
+        return Ok(());
     };
-    mods.swap(i, j);
     for (pos, m) in mods.into_iter().enumerate() {
         if m.position != pos as i32 + 1 {
             let mut am = m.into_active_model();
@@ -1131,18 +1141,11 @@ pub async fn move_item(
         .find(|i| i.id == item_id)
         .ok_or(Error::NotFound)?
         .module_id;
-    let mut items: Vec<course_item::Model> =
+    let items: Vec<course_item::Model> =
         all.into_iter().filter(|i| i.module_id == module).collect();
-    let i = items
-        .iter()
-        .position(|m| m.id == item_id)
-        .ok_or(Error::NotFound)?;
-    let j = match dir {
-        Direction::Up if i > 0 => i - 1,
-        Direction::Down if i + 1 < items.len() => i + 1,
-        _ => return Ok(()),
+    let Some(items) = moved(items, |i| i.id == item_id, dir)? else {
+        return Ok(());
     };
-    items.swap(i, j);
     for (pos, it) in items.into_iter().enumerate() {
         if it.position != pos as i32 + 1 {
             let mut am = it.into_active_model();

@@ -180,10 +180,22 @@ pub async fn site_form(Authed(ctx, su): Authed) -> Response {
         .await
         .or_page(&ctx)
     {
-        Ok(d) => ctx.page(
-            "admin/tenant_form.html",
-            context! { mode => "site", values => tenant_values(&d), errors => context!{} },
-        ),
+        Ok(d) => {
+            let shop_secret = match amphi_app::courses::enrol::shop_secret(
+                &ctx.state.app,
+                &su.user,
+                ctx.tenant.id,
+            )
+            .await
+            {
+                Ok(s) => Some(s),
+                Err(e) => return ctx.error_page(&e),
+            };
+            ctx.page(
+                "admin/tenant_form.html",
+                context! { mode => "site", values => tenant_values(&d), errors => context!{}, shop_secret },
+            )
+        }
         Err(r) => r,
     }
 }
