@@ -1075,20 +1075,30 @@ pub enum Direction {
     Down,
 }
 
-/// The list with the element matching `is_it` swapped with its neighbour in `dir`; None when
-/// it is already first (up) or last (down).
-fn moved<T>(
-    mut list: Vec<T>,
-    is_it: impl Fn(&T) -> bool,
-    dir: Direction,
-) -> Result<Option<Vec<T>>> {
+/// A move in the outline: one or more places up or down (the buttons move by one, a drag by
+/// several).
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+pub struct Move {
+    /// `up` or `down`.
+    pub direction: Direction,
+    /// How many places (default 1).
+    pub steps: Option<u32>,
+}
+
+/// The list with the element matching `is_it` moved `steps` places in `direction` (stopping at
+/// either end); None when it cannot move at all.
+fn moved<T>(mut list: Vec<T>, is_it: impl Fn(&T) -> bool, mv: Move) -> Result<Option<Vec<T>>> {
     let i = list.iter().position(is_it).ok_or(Error::NotFound)?;
-    let j = match dir {
-        Direction::Up if i > 0 => i - 1,
-        Direction::Down if i + 1 < list.len() => i + 1,
-        _ => return Ok(None),
+    let steps = mv.steps.unwrap_or(1).clamp(1, 10_000) as usize;
+    let j = match mv.direction {
+        Direction::Up => i.saturating_sub(steps),
+        Direction::Down => (i + steps).min(list.len().saturating_sub(1)),
     };
-    list.swap(i, j);
+    if i == j {
+        return Ok(None);
+    }
+    let el = list.remove(i);
+    list.insert(j, el);
     Ok(Some(list))
 }
 
@@ -1099,14 +1109,14 @@ pub async fn move_module(
     tenant: TenantId,
     run_id: Uuid,
     module_id: Uuid,
-    dir: Direction,
+    mv: Move,
 ) -> Result<()> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     let now = app.now();
     let txn = app.db.begin().await?;
     let mods = structure::modules(&txn, tenant, run_id).await?;
-    let Some(mods) = moved(mods, |m| m.id == module_id, dir)? else {
+    let Some(mods) = moved(mods, |m| m.id == module_id, mv)? else {
         return Ok(());
     };
     for (pos, m) in mods.into_iter().enumerate() {
@@ -1129,7 +1139,7 @@ pub async fn move_item(
     tenant: TenantId,
     run_id: Uuid,
     item_id: Uuid,
-    dir: Direction,
+    mv: Move,
 ) -> Result<()> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
@@ -1143,7 +1153,7 @@ pub async fn move_item(
         .module_id;
     let items: Vec<course_item::Model> =
         all.into_iter().filter(|i| i.module_id == module).collect();
-    let Some(items) = moved(items, |i| i.id == item_id, dir)? else {
+    let Some(items) = moved(items, |i| i.id == item_id, mv)? else {
         return Ok(());
     };
     for (pos, it) in items.into_iter().enumerate() {
@@ -1261,4 +1271,34 @@ pub async fn outline(app: &App, user: &User, tenant: TenantId, run_id: Uuid) -> 
         modules: structure::modules(app.db.reader(), tenant, run_id).await?,
         items: structure::items(app.db.reader(), tenant, run_id).await?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_stop_at_the_ends() {
+        let m = |d, s| Move {
+            direction: d,
+            steps: Some(s),
+        };
+        assert_eq!(
+            moved(vec![1, 2, 3, 4], |x| *x == 3, m(Direction::Up, 1)).unwrap(),
+            Some(vec![1, 3, 2, 4])
+        );
+        assert_eq!(
+            moved(vec![1, 2, 3, 4], |x| *x == 1, m(Direction::Down, 2)).unwrap(),
+            Some(vec![2, 3, 1, 4])
+        );
+        assert_eq!(
+            moved(vec![1, 2, 3, 4], |x| *x == 2, m(Direction::Down, 99)).unwrap(),
+            Some(vec![1, 3, 4, 2])
+        );
+        assert_eq!(
+            moved(vec![1, 2], |x| *x == 1, m(Direction::Up, 1)).unwrap(),
+            None
+        );
+        assert!(moved(vec![1, 2], |x| *x == 5, m(Direction::Up, 1)).is_err());
+    }
 }

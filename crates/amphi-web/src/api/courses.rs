@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::forms::ApiJson;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
-use amphi_app::courses::authoring::{self, CourseForm, Direction, ItemForm, ModuleForm, RunForm};
+use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::catalog::{self, About, CatalogCard, CatalogFilters};
 use amphi_app::courses::enrol::{self, EnrolStatus, ShopOrder, WebhookOutcome};
 use amphi_app::courses::learn::{self, CourseHome, DashboardEntry, ItemPage};
@@ -420,35 +420,20 @@ async fn delete_module(
     Ok(no_content())
 }
 
-/// Which way to move a module or an item.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MoveBody {
-    /// `up` or `down`.
-    direction: Direction,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/modules/{module}/move", tag = "outline", request_body = MoveBody,
+#[utoipa::path(post, path = "/api/v1/runs/{id}/modules/{module}/move", tag = "outline", request_body = authoring::Move,
     params(("id" = Uuid, Path, description = "Run id"), ("module" = Uuid, Path, description = "Module id")),
     responses((status = 204, description = "Moved (or already first/last)"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn move_module(
     State(s): State<WebState>,
     api: Api,
     Path((run, module)): Path<(String, String)>,
-    ApiJson(body): ApiJson<MoveBody>,
+    ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
     let (run, module) = run_and_child(&api, &run, &module)?;
-    authoring::move_module(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        module,
-        body.direction,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    authoring::move_module(&s.app, &api.caller.user, api.tenant.id, run, module, body)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(no_content())
 }
 
@@ -502,27 +487,20 @@ async fn delete_item(
     Ok(no_content())
 }
 
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/move", tag = "outline", request_body = MoveBody,
+#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/move", tag = "outline", request_body = authoring::Move,
     params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Item id")),
     responses((status = 204, description = "Moved within its module (or already first/last)"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn move_item(
     State(s): State<WebState>,
     api: Api,
     Path((run, item)): Path<(String, String)>,
-    ApiJson(body): ApiJson<MoveBody>,
+    ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item) = run_and_child(&api, &run, &item)?;
-    authoring::move_item(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        body.direction,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    authoring::move_item(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(no_content())
 }
 

@@ -55,7 +55,7 @@ pub fn routes() -> Router<WebState> {
         amphi_app::courses::learners::Learner,
         amphi_app::courses::enrol::EnrolStatus, amphi_app::courses::enrol::WebhookOutcome, amphi_app::courses::enrol::ShopOrder,
         amphi_app::courses::authoring::CourseForm, amphi_app::courses::authoring::RunForm, amphi_app::courses::authoring::ModuleForm, amphi_app::courses::authoring::ItemForm, amphi_app::courses::authoring::Direction,
-        courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, courses::MoveBody,
+        courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, amphi_app::courses::authoring::Move,
         courses::MemberBody, courses::EnrolBody, courses::EnrolResult, courses::InviteBody, courses::InviteResult, courses::VoucherBody, courses::VoucherCodes,
         courses::WebhookResult, courses::CompleteResult, courses::LearnerPage)),
     modifiers(&BearerAuth),

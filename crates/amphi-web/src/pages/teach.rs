@@ -4,7 +4,7 @@
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
 use crate::forms::CsrfForm;
-use amphi_app::courses::authoring::{self, CourseForm, Direction, ItemForm, ModuleForm, RunForm};
+use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::{enrol, learn, learners};
 use amphi_app::users::User;
 use amphi_core::policy::{can, Action, Resource};
@@ -455,31 +455,17 @@ pub async fn module_update(
     }
 }
 
-#[derive(Deserialize)]
-pub struct MoveBody {
-    direction: Direction,
-}
-
 /// POST /teach/runs/{run}/modules/{module}/move
 pub async fn module_move(
     Authed(ctx, su): Authed,
     Path((rid, mid)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<MoveBody>,
+    CsrfForm(f): CsrfForm<authoring::Move>,
 ) -> Response {
     let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
         (Ok(r), Ok(m)) => (r, m),
         (Err(r), _) | (_, Err(r)) => return r,
     };
-    match authoring::move_module(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        mid,
-        f.direction,
-    )
-    .await
-    {
+    match authoring::move_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, f).await {
         Ok(()) => ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#module-{mid}"),
             "flash-moved",
@@ -657,22 +643,13 @@ pub async fn item_update(
 pub async fn item_move(
     Authed(ctx, su): Authed,
     Path((rid, iid)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<MoveBody>,
+    CsrfForm(f): CsrfForm<authoring::Move>,
 ) -> Response {
     let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
         (Ok(r), Ok(i)) => (r, i),
         (Err(r), _) | (_, Err(r)) => return r,
     };
-    match authoring::move_item(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        iid,
-        f.direction,
-    )
-    .await
-    {
+    match authoring::move_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, f).await {
         Ok(()) => ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#item-{iid}"),
             "flash-moved",

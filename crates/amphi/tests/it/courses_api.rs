@@ -1400,3 +1400,106 @@ async fn courses_api_other_tenants_see_nothing() {
         "nobody from acme got in"
     );
 }
+
+#[tokio::test]
+async fn courses_api_restricted_runs_admit_the_client_companys_people_only() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let (_, run, _) = published_run(
+        &mut a,
+        "ACME1",
+        json!({ "policy": "restricted", "restrict_domains": "acme.test" }),
+        1,
+    )
+    .await;
+    let mut insider = learner(&t, "jo@eng.acme.test", "Jo").await;
+    let mut outsider = learner(&t, "eve@acme.test.evil.test", "Eve").await;
+    let r = insider.enrol(&run, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["status"], "enrolled");
+    let r = outsider.enrol(&run, None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(error_code(&r), "enrolment_restricted");
+    // An invitation lets an outsider in (a partner of the client, say).
+    let r = a
+        .post(
+            &format!("/api/v1/runs/{run}/invitations"),
+            json!({ "emails": ["eve@acme.test.evil.test"] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(outsider.enrol(&run, None).await.status, StatusCode::OK);
+    assert_eq!(run_view(&mut a, &run).await["enrolled_count"], 2);
+}
+
+#[tokio::test]
+async fn courses_api_sequential_runs_and_module_dates_lock_items() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let (_, run, items) = published_run(&mut a, "SEQ1", json!({ "sequential": true }), 3).await;
+    // A second module that opens in three days.
+    let m2 = a.create(&format!("/api/v1/runs/{run}/modules"), json!({ "title": "Week 2", "published": true, "available_from": at(&t, Duration::days(3)) })).await;
+    let later = a
+        .create(
+            &format!("/api/v1/runs/{run}/modules/{}/items", id(&m2)),
+            json!({ "kind": "page", "title": "Later", "body": "x", "published": true }),
+        )
+        .await;
+    t.run_jobs().await;
+    let mut l = learner(&t, "seq@example.test", "Seq").await;
+    assert_eq!(l.enrol(&run, None).await.status, StatusCode::OK);
+    let h = l.ok(&format!("/api/v1/runs/{run}/home")).await;
+    assert_eq!(h["modules"][0]["items"][0]["locked"], Value::Null);
+    assert_eq!(h["modules"][0]["items"][1]["locked"], "sequential");
+    assert_eq!(h["modules"][1]["locked"], true);
+    let r = l
+        .get(&format!("/api/v1/runs/{run}/items/{}", items[1]))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(error_code(&r), "item_locked");
+    // Completing in order opens the next one.
+    assert_eq!(
+        l.post_empty(&format!("/api/v1/runs/{run}/items/{}/complete", items[0]))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        l.get(&format!("/api/v1/runs/{run}/items/{}", items[1]))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        l.get(&format!("/api/v1/runs/{run}/items/{}", items[2]))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    // The dated module opens on its date (and, sequential, after the earlier items).
+    for it in &items[1..] {
+        assert_eq!(
+            l.post_empty(&format!("/api/v1/runs/{run}/items/{it}/complete"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        l.get(&format!("/api/v1/runs/{run}/items/{}", id(&later)))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    t.clock.advance(Duration::days(3) + Duration::minutes(1));
+    assert_eq!(
+        l.get(&format!("/api/v1/runs/{run}/items/{}", id(&later)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = l
+        .post_empty(&format!("/api/v1/runs/{run}/items/{}/complete", id(&later)))
+        .await;
+    assert_eq!(r.json()["percent"], 100);
+}
