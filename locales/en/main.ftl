@@ -499,3 +499,16 @@ shop-webhook = Shop webhook (paid courses)
 shop-webhook-help = Your shop calls this address on this site after a sale, with the headers X-Amphi-Timestamp (unix seconds) and X-Amphi-Signature (hex HMAC-SHA256 of timestamp, a dot and the body, keyed with the secret below). Keep the secret private.
 shop-secret = Secret
 reorder-help = Reorder with the arrow buttons, or drag a module or an item to its new place.
+
+# Audit
+audit-title = Audit trail
+audit-lead = Sign-ins and their failures, password and role changes, API tokens, enrolments and settings changes: who, what, when, from where. Nobody can change or delete an entry.
+audit-search = Search (action, target, address)
+audit-kind = Kind
+audit-from = From
+audit-to = To
+audit-when = When
+audit-what = What
+audit-target = About
+audit-detail = Details
+audit-none = No event matches.

@@ -499,3 +499,16 @@ shop-webhook = Webhook de la boutique (cours payants)
 shop-webhook-help = Votre boutique appelle cette adresse sur ce site après une vente, avec les en-têtes X-Amphi-Timestamp (secondes Unix) et X-Amphi-Signature (HMAC-SHA256 en hexadécimal de l'horodatage, d'un point et du corps, avec le secret ci-dessous). Gardez ce secret confidentiel.
 shop-secret = Secret
 reorder-help = Réordonnez avec les boutons fléchés, ou faites glisser un module ou un élément à sa nouvelle place.
+
+# Journal d'audit
+audit-title = Journal d'audit
+audit-lead = Connexions et leurs échecs, changements de mot de passe et de rôle, jetons d'API, inscriptions et changements de paramètres : qui, quoi, quand, d'où. Personne ne peut modifier ni supprimer une entrée.
+audit-search = Rechercher (action, cible, adresse)
+audit-kind = Type
+audit-from = Du
+audit-to = Au
+audit-when = Quand
+audit-what = Quoi
+audit-target = Concerne
+audit-detail = Détails
+audit-none = Aucun événement ne correspond.

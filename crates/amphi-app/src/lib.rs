@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod audit;
 pub mod config;
 pub mod courses;
 pub mod files;

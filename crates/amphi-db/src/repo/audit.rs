@@ -83,3 +83,65 @@ pub async fn record(c: &impl ConnectionTrait, e: Event<'_>, now: DateTime<Utc>) 
     .db()?;
     Ok(())
 }
+
+/// Filters of the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Words in the action, the target or the address.
+    pub search: Option<String>,
+    /// Actions starting with this (`sign_in`, `user.`, …).
+    pub action_prefix: Option<String>,
+    /// Events at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Events before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A tenant's events, newest first, keyset-paginated by id.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    q: &Query,
+    before: Option<uuid::Uuid>,
+    limit: u64,
+) -> Result<crate::repo::Page<audit_event::Model>> {
+    use sea_orm::sea_query::{Expr, Func, LikeExpr};
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut sel = audit_event::Entity::find()
+        .filter(audit_event::Column::TenantId.eq(tenant.0))
+        .order_by_desc(audit_event::Column::Id);
+    if let Some(p) = q.action_prefix.as_deref().filter(|p| !p.is_empty()) {
+        let pattern = LikeExpr::new(format!("{}%", crate::dialect::like_escape(p))).escape('\\');
+        sel = sel.filter(Expr::col(audit_event::Column::Action).like(pattern));
+    }
+    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", crate::dialect::like_escape(&s.to_lowercase()));
+        let like = |col: audit_event::Column| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        sel = sel.filter(
+            Condition::any()
+                .add(like(audit_event::Column::Action))
+                .add(like(audit_event::Column::Target))
+                .add(like(audit_event::Column::Ip)),
+        );
+    }
+    if let Some(f) = q.from {
+        sel = sel.filter(audit_event::Column::CreatedAt.gte(f));
+    }
+    if let Some(t) = q.to {
+        sel = sel.filter(audit_event::Column::CreatedAt.lt(t));
+    }
+    if let Some(b) = before {
+        sel = sel.filter(audit_event::Column::Id.lt(b));
+    }
+    let mut items = sel.limit(limit + 1).all(c).await.db()?;
+    let next = if items.len() as u64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|x| x.id)
+    } else {
+        None
+    };
+    Ok(crate::repo::Page { items, next })
+}

@@ -32,6 +32,7 @@ pub fn routes() -> Router<WebState> {
         .route("/users/self", get(get_self).patch(patch_self))
         .route("/users", get(list_users))
         .route("/users/{id}", get(get_user).patch(patch_user))
+        .route("/audit", get(list_audit))
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
@@ -41,14 +42,14 @@ pub fn routes() -> Router<WebState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Amphi API", version = "1", description = "The Amphi learning platform's JSON API. Authenticate with a personal access token created on your account page."),
-    paths(get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
+    paths(list_audit, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
         courses::get_catalog, courses::get_course, courses::create_course, courses::patch_course,
         courses::create_run, courses::patch_run, courses::new_edition,
         courses::get_outline, courses::add_module, courses::patch_module, courses::delete_module, courses::move_module,
         courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
         courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
         courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners),
-    components(schemas(User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
+    components(schemas(AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
         amphi_app::courses::learn::CourseHome, amphi_app::courses::learn::ModuleEntry, amphi_app::courses::learn::ItemEntry, amphi_app::courses::learn::ItemPage, amphi_app::courses::learn::DashboardEntry,
@@ -420,4 +421,29 @@ async fn patch_tenant(
     .await
     .map_err(|e| api.err(e))?;
     Ok(Json(d))
+}
+
+/// A page of the audit trail.
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    items: Vec<amphi_app::audit::AuditEntry>,
+    /// Cursor for the next (older) page (`before`), null on the last page.
+    next: Option<Uuid>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(amphi_app::audit::AuditFilters),
+    responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody)))]
+async fn list_audit(
+    State(s): State<WebState>,
+    api: Api,
+    Query(f): Query<amphi_app::audit::AuditFilters>,
+) -> Result<Json<AuditPage>, ApiError> {
+    api.need(Scope::Admin)?;
+    let page = amphi_app::audit::list(&s.app, &api.caller.user, api.tenant.id, &f, 100)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(Json(AuditPage {
+        items: page.items,
+        next: page.next,
+    }))
 }

@@ -367,3 +367,68 @@ pub async fn tenant_update(
         Err(e) => ctx.error_page(&e),
     }
 }
+
+/// GET /admin/audit — the tenant's security events (htmx asks for rows only).
+pub async fn audit(
+    Authed(ctx, su): Authed,
+    Query(f): Query<amphi_app::audit::AuditFilters>,
+) -> Response {
+    match amphi_app::audit::list(&ctx.state.app, &su.user, ctx.tenant.id, &f, 100)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(page) => {
+            let query = serde_urlencoded::to_string([
+                ("q", f.q.clone().unwrap_or_default()),
+                ("action", f.action.clone().unwrap_or_default()),
+                ("from", f.from.clone().unwrap_or_default()),
+                ("to", f.to.clone().unwrap_or_default()),
+            ])
+            .unwrap_or_default();
+            let v = context! {
+                events => Value::from_serialize(&page.items),
+                next => page.next.map(|n| n.to_string()),
+                f => context! { q => f.q, action => f.action, from => f.from, to => f.to },
+                query,
+                kinds => ["sign_in", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
+            };
+            ctx.page(
+                if ctx.htmx {
+                    "admin/_audit_rows.html"
+                } else {
+                    "admin/audit.html"
+                },
+                v,
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+/// GET /admin/audit.csv — the filtered trail, streamed.
+pub async fn audit_csv(
+    Authed(ctx, su): Authed,
+    Query(f): Query<amphi_app::audit::AuditFilters>,
+) -> Response {
+    let first = match amphi_app::audit::export_page(&ctx.state.app, &su.user, ctx.tenant.id, &f)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let app = ctx.state.app.clone();
+    let user = su.user.clone();
+    let tenant = ctx.tenant.id;
+    super::csv_download(
+        format!("audit-{}.csv", ctx.tenant.slug),
+        amphi_app::audit::CSV_HEADER,
+        first,
+        move |before| {
+            let (app, user) = (app.clone(), user.clone());
+            let mut page_f = f.clone();
+            page_f.before = Some(before);
+            async move { amphi_app::audit::export_page(&app, &user, tenant, &page_f).await }
+        },
+    )
+}

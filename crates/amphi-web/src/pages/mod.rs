@@ -47,6 +47,8 @@ pub fn routes() -> Router<WebState> {
             "/admin/site",
             get(admin::site_form).post(admin::site_update),
         )
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/audit.csv", get(admin::audit_csv))
         .route("/admin/tenants", get(admin::tenants))
         .route(
             "/admin/tenants/new",
@@ -164,4 +166,47 @@ pub(crate) fn cursor(after: Option<&str>) -> Result<Option<uuid::Uuid>, Error> {
             .map(Some)
             .map_err(|_| Error::BadRequest("cursor_invalid")),
     }
+}
+
+/// A CSV download streamed page by page: the first page (already fetched, so access errors
+/// become pages before the stream starts), then `next_page(cursor)` until a page has no next
+/// cursor. Never the whole result in memory.
+pub(crate) fn csv_download<F, Fut>(
+    filename: String,
+    header: &'static str,
+    first: (String, Option<uuid::Uuid>),
+    next_page: F,
+) -> Response
+where
+    F: Fn(uuid::Uuid) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(String, Option<uuid::Uuid>), Error>> + Send + 'static,
+{
+    use axum::response::IntoResponse;
+    let state = (Some(header.to_owned() + &first.0), first.1);
+    let stream = futures::stream::unfold(state, move |(pending, next)| {
+        let fut = next.map(&next_page);
+        async move {
+            if let Some(chunk) = pending {
+                return Some((Ok::<_, std::io::Error>(chunk), (None, next)));
+            }
+            match fut?.await {
+                Ok((chunk, n)) => Some((Ok(chunk), (None, n))),
+                Err(e) => Some((Err(std::io::Error::other(e.to_string())), (None, None))),
+            }
+        }
+    });
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
 }

@@ -9,7 +9,6 @@ use amphi_app::courses::{enrol, learn, learners};
 use amphi_app::users::User;
 use amphi_core::policy::{can, Action, Resource};
 use amphi_core::Error;
-use axum::body::Body;
 use axum::extract::{Path, Query};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -742,34 +741,17 @@ pub async fn learners_csv(
     let app = ctx.state.app.clone();
     let user = su.user.clone();
     let tenant = ctx.tenant.id;
-    let state = (Some(learners::CSV_HEADER.to_owned() + &first.0), first.1, f);
-    let stream = futures::stream::unfold(state, move |(pending, next, f)| {
-        let app = app.clone();
-        let user = user.clone();
-        async move {
-            if let Some(chunk) = pending {
-                return Some((Ok::<_, std::io::Error>(chunk), (None, next, f)));
-            }
-            let after = next?;
+    super::csv_download(
+        format!("learners-{rid}.csv"),
+        learners::CSV_HEADER,
+        first,
+        move |after| {
+            let (app, user) = (app.clone(), user.clone());
             let mut page_f = f.clone();
             page_f.after = Some(after);
-            match learners::export_page(&app, &user, tenant, rid, &page_f).await {
-                Ok((chunk, n)) => Some((Ok(chunk), (None, n, f))),
-                Err(e) => Some((Err(std::io::Error::other(e.to_string())), (None, None, f))),
-            }
-        }
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"learners-{rid}.csv\""),
-            ),
-        ],
-        Body::from_stream(stream),
+            async move { learners::export_page(&app, &user, tenant, rid, &page_f).await }
+        },
     )
-        .into_response()
 }
 
 #[derive(Deserialize)]

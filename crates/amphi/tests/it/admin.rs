@@ -273,3 +273,48 @@ async fn tenants_are_isolated() {
         "a user of another tenant does not exist here"
     );
 }
+
+#[tokio::test]
+async fn audit_trail_is_searchable_and_exportable_by_tenant_admins_only() {
+    let t = TestApp::new().await;
+    let mut root = t.platform_admin().await;
+    t.member("ada@example.test", "Ada").await;
+    let mut c = t.client();
+    c.sign_in("ada@example.test", "not the password").await;
+    let page = root.get("/admin/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for action in [
+        "sign_in.failure",
+        "sign_in.success",
+        "account.signed_up",
+        "account.email_verified",
+    ] {
+        assert!(page.text.contains(action), "{action}");
+    }
+    assert!(
+        page.text.contains("192.0.2.10"),
+        "the client address is recorded"
+    );
+    let failures = root.get("/admin/audit?action=sign_in").await;
+    assert!(
+        failures.text.contains("sign_in.failure") && !failures.text.contains("account.signed_up")
+    );
+    let search = root.get("/admin/audit?q=ADA%40example").await;
+    assert!(search.text.contains("ada@example.test"));
+    assert_eq!(
+        root.get("/admin/audit?from=yesterday").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let csv = root.get("/admin/audit.csv?action=sign_in").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text.starts_with("at,action,actor,target,ip,detail\n"));
+    assert!(csv.text.contains("sign_in.failure") && csv.text.contains("invalid_credentials"));
+    // Members cannot read it.
+    let mut ada = t.client();
+    ada.sign_in("ada@example.test", PASSWORD).await;
+    assert_eq!(ada.get("/admin/audit").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        ada.get("/admin/audit.csv").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
