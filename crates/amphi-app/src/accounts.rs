@@ -232,7 +232,7 @@ pub async fn sign_in(
     form: SignInForm,
     locale: Locale,
     meta: &RequestMeta,
-) -> Result<(String, User)> {
+) -> Result<SignIn> {
     let email_raw = form.email.trim().to_lowercase();
     if email_raw.is_empty() || form.password.is_empty() {
         let mut f = Fields::new();
@@ -283,7 +283,106 @@ pub async fn sign_in(
         txn.commit().await.map_err(Error::internal)?;
         return Err(Error::Conflict("email_not_verified"));
     }
+    if u.mfa_enabled_at.is_some() {
+        // The password was right; the session waits for the second factor.
+        return Ok(SignIn::SecondFactor(pending_token(
+            app,
+            tenant,
+            UserId(u.id),
+        )));
+    }
     rate_limit::clear(app, &buckets[0].key).await?;
+    let (cookie, user) = open_session(app, tenant, u, "password", meta).await?;
+    Ok(SignIn::Done(cookie, user))
+}
+
+/// How a sign-in with a correct password continues.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in: the session cookie and the account.
+    Done(String, User),
+    /// A second factor is needed: a short-lived token to carry to the code page.
+    SecondFactor(String),
+}
+
+/// How long the second-factor step may take.
+const PENDING_SECS: i64 = 300;
+
+fn pending_token(app: &App, tenant: &Tenant, user: UserId) -> String {
+    let value = format!(
+        "{user}.{}.{}",
+        tenant.id,
+        app.now().timestamp() + PENDING_SECS
+    );
+    let sig = amphi_auth::signed::sign(app.secret(), "mfa-pending", &value);
+    format!("{value}.{sig}")
+}
+
+/// Finishes a sign-in with the second factor (a TOTP code or a recovery code).
+pub async fn sign_in_second_factor(
+    app: &App,
+    tenant: &Tenant,
+    pending: &str,
+    code: &str,
+    meta: &RequestMeta,
+) -> Result<(String, User)> {
+    let mut parts = pending.rsplitn(2, '.');
+    let (Some(sig), Some(value)) = (parts.next(), parts.next()) else {
+        return Err(Error::BadRequest("mfa_pending_invalid"));
+    };
+    if !amphi_auth::signed::verify(app.secret(), "mfa-pending", value, sig) {
+        return Err(Error::BadRequest("mfa_pending_invalid"));
+    }
+    let fields: Vec<&str> = value.split('.').collect();
+    let [user, t, exp] = fields.as_slice() else {
+        return Err(Error::BadRequest("mfa_pending_invalid"));
+    };
+    let exp: i64 = exp
+        .parse()
+        .map_err(|_| Error::BadRequest("mfa_pending_invalid"))?;
+    if *t != tenant.id.to_string() || exp < app.now().timestamp() {
+        return Err(Error::BadRequest("mfa_pending_invalid"));
+    }
+    let uid = UserId(
+        user.parse()
+            .map_err(|_| Error::BadRequest("mfa_pending_invalid"))?,
+    );
+    let u = repo_u::by_id(app.db.reader(), tenant.id, uid)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(Error::BadRequest("mfa_pending_invalid"))?;
+    let buckets = login_buckets(app, tenant.id, &u.email, meta.ip.as_deref());
+    rate_limit::check(app, &buckets).await?;
+    let txn = app.db.begin().await?;
+    let kind = crate::mfa::check(&txn, app, &u, code).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    let Some(kind) = kind else {
+        rate_limit::hit(app, &buckets).await?;
+        record_failure(app, tenant, &u.email, "mfa_invalid", meta).await?;
+        return Err(Error::field("code", "mfa_code_wrong"));
+    };
+    rate_limit::clear(app, &buckets[0].key).await?;
+    open_session(
+        app,
+        tenant,
+        u,
+        if kind == "totp" {
+            "password+totp"
+        } else {
+            "password+recovery_code"
+        },
+        meta,
+    )
+    .await
+}
+
+async fn open_session(
+    app: &App,
+    tenant: &Tenant,
+    u: user::Model,
+    provider: &str,
+    meta: &RequestMeta,
+) -> Result<(String, User)> {
     let now = app.now();
     let txn = app.db.begin().await?;
     let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), meta).await?;
@@ -299,7 +398,7 @@ pub async fn sign_in(
         .actor(UserId(u.id))
         .target(u.email.clone())
         .ip(meta.ip.clone())
-        .detail(serde_json::json!({ "provider": "password" }))
+        .detail(serde_json::json!({ "provider": provider }))
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;

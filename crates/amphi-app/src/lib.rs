@@ -10,6 +10,7 @@ pub mod courses;
 pub mod files;
 pub mod i18n;
 pub mod mail;
+pub mod mfa;
 pub mod ops;
 pub mod rate_limit;
 pub mod sessions;

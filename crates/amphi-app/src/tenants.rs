@@ -40,6 +40,8 @@ pub struct Tenant {
     pub is_default: bool,
     /// Inactive tenants answer nothing.
     pub active: bool,
+    /// Administrators must use a second factor.
+    pub require_mfa_admins: bool,
 }
 
 impl From<tenant::Model> for Tenant {
@@ -56,6 +58,7 @@ impl From<tenant::Model> for Tenant {
             footer_text: m.footer_text,
             is_default: m.is_default,
             active: m.active,
+            require_mfa_admins: m.require_mfa_admins,
         }
     }
 }
@@ -194,6 +197,8 @@ pub struct TenantForm {
     pub footer_text: Option<String>,
     /// Whether the tenant answers at all.
     pub active: Option<bool>,
+    /// Administrators must use a second factor.
+    pub require_mfa_admins: Option<bool>,
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -433,6 +438,9 @@ pub async fn update(
     }
     if let Some(a) = form.active {
         am.active = Set(a);
+    }
+    if let Some(r) = form.require_mfa_admins {
+        am.require_mfa_admins = Set(r);
     }
     am.updated_at = Set(now);
     let saved = repo_t::update(&txn, am).await?;

@@ -38,6 +38,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// Last successful sign-in.
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// A second factor (TOTP) is on.
+    pub mfa_enabled: bool,
 }
 
 impl From<user::Model> for User {
@@ -55,6 +57,7 @@ impl From<user::Model> for User {
             active: m.active,
             created_at: m.created_at,
             last_sign_in_at: m.last_sign_in_at,
+            mfa_enabled: m.mfa_enabled_at.is_some(),
         }
     }
 }

@@ -4,3 +4,4 @@
 pub mod password;
 pub mod signed;
 pub mod token;
+pub mod totp;

@@ -1,10 +1,13 @@
 //! Amphi domain types and rules. No I/O: everything here is a pure function or a plain value,
 //! so the rules can be tested exhaustively and shared by the UI, the API, the CLI and jobs.
 
+pub mod assessment;
 pub mod clock;
 pub mod course;
 pub mod error;
+pub mod grades;
 pub mod ids;
+pub mod peer;
 pub mod policy;
 pub mod tenant;
 pub mod validate;

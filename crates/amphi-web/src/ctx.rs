@@ -247,6 +247,14 @@ impl FromRequestParts<WebState> for Authed {
     ) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
         match ctx.user.clone() {
+            // Administrators of a tenant that requires a second factor set it up before they
+            // reach any administration page.
+            Some(u)
+                if parts.uri.path().starts_with("/admin")
+                    && amphi_app::mfa::required_but_missing(&ctx.tenant, &u.user) =>
+            {
+                Err(ctx.redirect_with("/account/mfa", "flash-mfa-required"))
+            }
             Some(u) => Ok(Authed(ctx, u)),
             None => {
                 Err(Redirect::to(&format!("/signin?next={}", urlencode(&ctx.path))).into_response())

@@ -402,6 +402,9 @@ pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -
                     last_sign_in_at: None,
                     created_at: now,
                     updated_at: now,
+                    mfa_secret: None,
+                    mfa_enabled_at: None,
+                    mfa_last_step: None,
                 }
                 .into()
             })

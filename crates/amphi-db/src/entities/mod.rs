@@ -12,6 +12,7 @@ pub mod enrolment;
 pub mod invitation;
 pub mod item_progress;
 pub mod job;
+pub mod mfa_recovery_code;
 pub mod session;
 pub mod setting;
 pub mod shop_order;

@@ -20,6 +20,8 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Administrators must use a second factor.
+    pub require_mfa_admins: bool,
 }
 
 /// No navigable relations: repositories join explicitly.

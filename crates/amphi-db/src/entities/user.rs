@@ -21,6 +21,12 @@ pub struct Model {
     pub last_sign_in_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The TOTP secret, sealed with the platform key (set while enrolling and once enabled).
+    pub mfa_secret: Option<String>,
+    /// When the second factor was turned on.
+    pub mfa_enabled_at: Option<DateTimeUtc>,
+    /// The last TOTP step accepted (a code is never accepted twice).
+    pub mfa_last_step: Option<i64>,
 }
 
 /// No navigable relations: repositories join explicitly.

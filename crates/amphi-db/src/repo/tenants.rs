@@ -53,6 +53,7 @@ pub async fn insert(
         active: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
+        require_mfa_admins: Set(false),
     }
     .insert(c)
     .await

@@ -56,6 +56,9 @@ pub async fn insert(
         last_sign_in_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        mfa_secret: Set(None),
+        mfa_enabled_at: Set(None),
+        mfa_last_step: Set(None),
     }
     .insert(c)
     .await

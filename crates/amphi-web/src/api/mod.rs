@@ -335,6 +335,8 @@ pub struct TenantBody {
     footer_text: Option<String>,
     /// Whether the tenant answers at all.
     active: Option<bool>,
+    /// Administrators must use a second factor.
+    require_mfa_admins: Option<bool>,
 }
 
 impl From<TenantBody> for TenantForm {
@@ -350,6 +352,7 @@ impl From<TenantBody> for TenantForm {
             logo_url: b.logo_url,
             footer_text: b.footer_text,
             active: b.active,
+            require_mfa_admins: b.require_mfa_admins,
         }
     }
 }

@@ -253,3 +253,68 @@ pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBo
         .build();
     (jar.add(c), Redirect::to(&safe_next(f.next.as_deref()))).into_response()
 }
+
+/// GET /account/mfa
+pub async fn mfa_page(Authed(ctx, su): Authed) -> Response {
+    let left = if su.user.mfa_enabled {
+        match amphi_app::mfa::recovery_left(&ctx.state.app, &su.user).await {
+            Ok(n) => Some(n),
+            Err(e) => return ctx.error_page(&e),
+        }
+    } else {
+        None
+    };
+    let required = amphi_app::mfa::required_but_missing(&ctx.tenant, &su.user);
+    ctx.page("mfa.html", context! { enabled => su.user.mfa_enabled, recovery_left => left, required, errors => empty() })
+}
+
+/// POST /account/mfa/start — shows the QR code and asks for a first code.
+pub async fn mfa_start(Authed(ctx, su): Authed, CsrfForm(_): CsrfForm<Empty>) -> Response {
+    match amphi_app::mfa::start(&ctx.state.app, &su.user, &ctx.tenant).await {
+        Ok(e) => ctx.page(
+            "mfa_enrol.html",
+            context! { secret => e.secret, qr_svg => e.qr_svg, errors => empty() },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeBody {
+    #[serde(default)]
+    code: String,
+}
+
+/// POST /account/mfa/confirm — turns it on and shows the recovery codes once.
+pub async fn mfa_confirm(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CodeBody>) -> Response {
+    match amphi_app::mfa::confirm(&ctx.state.app, &su.user, &f.code, &ctx.meta).await {
+        Ok(codes) => ctx.page("mfa_codes.html", context! { codes }),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "mfa_enrol.html",
+            context! { errors => ctx.field_errors(&e), retry => true },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DisableBody {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// POST /account/mfa/disable
+pub async fn mfa_disable(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<DisableBody>) -> Response {
+    match amphi_app::mfa::disable(&ctx.state.app, &su.user, &f.current_password, &f.code, &ctx.meta).await {
+        Ok(()) => ctx.redirect_with("/account/mfa", "flash-mfa-disabled"),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "mfa.html",
+            context! { enabled => true, recovery_left => None::<u64>, required => false, errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}

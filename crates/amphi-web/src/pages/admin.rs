@@ -147,6 +147,7 @@ fn tenant_values(d: &tenants::TenantDetail) -> Value {
         footer_text => d.tenant.footer_text,
         active => d.tenant.active,
         is_default => d.tenant.is_default,
+        require_mfa_admins => d.tenant.require_mfa_admins,
     }
 }
 
@@ -172,6 +173,7 @@ pub struct TenantFormBody {
     logo_url: Option<String>,
     footer_text: Option<String>,
     active: Option<String>,
+    require_mfa_admins: Option<String>,
 }
 
 /// GET /admin/site — the tenant administrator's own site settings.
@@ -213,6 +215,7 @@ pub async fn site_update(
         primary_colour: f.primary_colour.clone(),
         logo_url: f.logo_url.clone(),
         footer_text: f.footer_text.clone(),
+        require_mfa_admins: Some(f.require_mfa_admins.as_deref() == Some("true")),
         ..Default::default()
     };
     match tenants::update(
@@ -280,6 +283,7 @@ fn to_form(f: &TenantFormBody, with_platform_fields: bool) -> TenantForm {
         } else {
             None
         },
+        require_mfa_admins: None,
     }
 }
 

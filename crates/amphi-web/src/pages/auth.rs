@@ -123,7 +123,7 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
         password: f.password,
     };
     match accounts::sign_in(&ctx.state.app, &ctx.tenant, form, ctx.locale, &ctx.meta).await {
-        Ok((cookie, _user)) => {
+        Ok(accounts::SignIn::Done(cookie, _user)) => {
             // A fresh session id on every sign-in: a cookie planted before cannot ride along.
             if let Some(old) = jar.get(sessions::COOKIE) {
                 let _ = sessions::end(&ctx.state.app, &amphi_auth::token::hash(old.value())).await;
@@ -131,6 +131,23 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
             (
                 jar.add(session_cookie(&ctx.state, cookie)),
                 Redirect::to(&next),
+            )
+                .into_response()
+        }
+        Ok(accounts::SignIn::SecondFactor(pending)) => {
+            let c = axum_extra::extract::cookie::Cookie::build((MFA_COOKIE, pending))
+                .path("/signin/mfa")
+                .http_only(true)
+                .same_site(axum_extra::extract::cookie::SameSite::Lax)
+                .secure(ctx.state.app.config.https())
+                .max_age(cookie::time::Duration::minutes(5))
+                .build();
+            (
+                jar.add(c),
+                Redirect::to(&format!(
+                    "/signin/mfa?next={}",
+                    crate::ctx::urlencode(&next)
+                )),
             )
                 .into_response()
         }
@@ -304,6 +321,56 @@ pub async fn setup(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SetupBody>) -
             StatusCode::UNPROCESSABLE_ENTITY,
             "setup.html",
             context! { token => f.token, values, errors => ctx.field_errors(&e) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// Cookie carrying the pending second-factor step (signed, five minutes).
+pub const MFA_COOKIE: &str = "amphi_mfa";
+
+/// GET /signin/mfa
+pub async fn mfa_form(ctx: Ctx, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
+    if jar.get(MFA_COOKIE).is_none() {
+        return Redirect::to("/signin").into_response();
+    }
+    ctx.page(
+        "mfa_signin.html",
+        context! { next => safe_next(q.next.as_deref()), errors => context!{} },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct MfaBody {
+    #[serde(default)]
+    code: String,
+    next: Option<String>,
+}
+
+/// POST /signin/mfa
+pub async fn mfa_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<MfaBody>) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let Some(pending) = jar.get(MFA_COOKIE).map(|c| c.value().to_owned()) else {
+        return ctx.error_page(&Error::BadRequest("mfa_pending_invalid"));
+    };
+    match accounts::sign_in_second_factor(&ctx.state.app, &ctx.tenant, &pending, &f.code, &ctx.meta)
+        .await
+    {
+        Ok((cookie, _)) => {
+            let mut gone = axum_extra::extract::cookie::Cookie::build((MFA_COOKIE, ""))
+                .path("/signin/mfa")
+                .build();
+            gone.make_removal();
+            (
+                jar.add(gone).add(session_cookie(&ctx.state, cookie)),
+                Redirect::to(&next),
+            )
+                .into_response()
+        }
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNAUTHORIZED,
+            "mfa_signin.html",
+            context! { next, errors => ctx.field_errors(&e) },
         ),
         Err(e) => ctx.error_page(&e),
     }

@@ -24,6 +24,7 @@ pub fn routes() -> Router<WebState> {
         .route("/signup/sent", get(auth::signup_sent))
         .route("/verify-email", get(auth::verify_form).post(auth::verify))
         .route("/signin", get(auth::signin_form).post(auth::signin))
+        .route("/signin/mfa", get(auth::mfa_form).post(auth::mfa_submit))
         .route("/signout", post(auth::signout))
         .route(
             "/password/forgot",
@@ -34,6 +35,10 @@ pub fn routes() -> Router<WebState> {
         .route("/lang", post(account::set_language))
         .route("/account", get(account::show).post(account::update_profile))
         .route("/account/password", post(account::change_password))
+        .route("/account/mfa", get(account::mfa_page))
+        .route("/account/mfa/start", post(account::mfa_start))
+        .route("/account/mfa/confirm", post(account::mfa_confirm))
+        .route("/account/mfa/disable", post(account::mfa_disable))
         .route("/account/sessions/end-all", post(account::end_all_sessions))
         .route(
             "/account/tokens",

@@ -555,3 +555,184 @@ async fn setup_link_expires_after_a_day() {
     t.clock.advance(chrono::Duration::hours(25));
     assert_eq!(t.client().get(&path).await.status, StatusCode::BAD_REQUEST);
 }
+
+/// Turns on two-step sign-in through the pages; returns the shared secret and recovery codes.
+async fn enable_mfa(t: &TestApp, c: &mut Client) -> (Vec<u8>, Vec<String>) {
+    let page = c.submit("/account/mfa", "/account/mfa/start", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("<svg"), "a QR code is shown");
+    let key = page
+        .text
+        .split("id=\"mfa-secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    let secret = amphi_auth::totp::decode_base32(&key).unwrap();
+    let csrf = page.csrf();
+    let wrong = c
+        .post_raw(
+            "/account/mfa/confirm",
+            &[("csrf", &csrf), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let code = amphi_auth::totp::code_at(&secret, t.app.now().timestamp() as u64);
+    let r = c
+        .post_raw("/account/mfa/confirm", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let codes: Vec<String> = r
+        .text
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    (secret, codes)
+}
+
+#[tokio::test]
+async fn two_step_sign_in_with_totp_and_recovery_codes() {
+    let t = TestApp::new().await;
+    let mut ada = t.member("ada@example.test", "Ada").await;
+    let (secret, codes) = enable_mfa(&t, &mut ada).await;
+
+    // The password alone no longer opens a session.
+    let mut c = t.client();
+    let r = c.sign_in("ada@example.test", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/signin/mfa"));
+    assert!(!c.cookies.contains_key("amphi_session"));
+    let r = c
+        .submit("/signin/mfa", "/signin/mfa", &[("code", "123456")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text.contains("not right"));
+    t.clock.advance(chrono::Duration::seconds(31));
+    let code = amphi_auth::totp::code_at(&secret, t.app.now().timestamp() as u64);
+    let r = c
+        .submit("/signin/mfa", "/signin/mfa", &[("code", &code)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(c.cookies.contains_key("amphi_session"));
+    assert!(c.get("/").await.text.contains("Hello, Ada"));
+
+    // The same code is refused a second time (replay), a recovery code works once.
+    let mut d = t.client();
+    d.sign_in("ada@example.test", PASSWORD).await;
+    let r = d
+        .submit("/signin/mfa", "/signin/mfa", &[("code", &code)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "replayed code refused");
+    let r = d
+        .submit(
+            "/signin/mfa",
+            "/signin/mfa",
+            &[("code", &codes[0].to_uppercase())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let mut e = t.client();
+    e.sign_in("ada@example.test", PASSWORD).await;
+    assert_eq!(
+        e.submit("/signin/mfa", "/signin/mfa", &[("code", &codes[0])])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(ada
+        .get("/account/mfa")
+        .await
+        .text
+        .contains("Recovery codes left: 9."));
+
+    // Without the pending step, the code page sends back to sign in; a forged one is refused.
+    assert_eq!(t.client().get("/signin/mfa").await.location(), "/signin");
+    let mut f = t.client();
+    f.cookies
+        .insert("amphi_mfa".into(), "forged.token.here".into());
+    assert_eq!(
+        f.submit("/signin/mfa", "/signin/mfa", &[("code", "123456")])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // Turning it off needs the password and a code.
+    t.clock.advance(chrono::Duration::seconds(31));
+    let code = amphi_auth::totp::code_at(&secret, t.app.now().timestamp() as u64);
+    let r = ada
+        .submit(
+            "/account/mfa",
+            "/account/mfa/disable",
+            &[("current_password", "wrong one!!"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = ada
+        .submit(
+            "/account/mfa",
+            "/account/mfa/disable",
+            &[("current_password", PASSWORD), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut g = t.client();
+    assert_eq!(
+        g.sign_in("ada@example.test", PASSWORD).await.location(),
+        "/"
+    );
+    let audit = amphi_db::repo::audit::list(
+        t.app.db.reader(),
+        ada_tenant(&t).await,
+        &Default::default(),
+        None,
+        100,
+    )
+    .await
+    .unwrap();
+    let actions: Vec<&str> = audit.items.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"mfa.enabled") && actions.contains(&"mfa.disabled"));
+}
+
+async fn ada_tenant(t: &TestApp) -> amphi_core::TenantId {
+    amphi_app::tenants::resolve_host(&t.app, HOST)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn a_tenant_can_require_two_step_sign_in_of_its_administrators() {
+    let t = TestApp::new().await;
+    let mut root = t.platform_admin().await;
+    let r = root
+        .submit(
+            "/admin/site",
+            "/admin/site",
+            &[
+                ("name", "Amphi"),
+                ("signup_policy", "open"),
+                ("require_mfa_admins", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = root.get("/admin/users").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/account/mfa");
+    assert!(root
+        .get("/account/mfa")
+        .await
+        .text
+        .contains("asks its administrators"));
+    enable_mfa(&t, &mut root).await;
+    assert_eq!(root.get("/admin/users").await.status, StatusCode::OK);
+    // Members are not asked.
+    let mut ada = t.member("ada@example.test", "Ada").await;
+    assert!(ada.get("/").await.text.contains("Hello, Ada"));
+}
