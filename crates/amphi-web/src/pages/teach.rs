@@ -20,6 +20,10 @@ fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
     raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
 }
 
+fn ids(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
+    Ok((id(ctx, a)?, id(ctx, b)?))
+}
+
 fn empty() -> Value {
     context! {}
 }
@@ -424,9 +428,9 @@ pub async fn module_update(
     Path((rid, mid)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<ModuleBody>,
 ) -> Response {
-    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
-        (Ok(r), Ok(m)) => (r, m),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, mid) = match ids(&ctx, &rid, &mid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let form = ModuleForm {
         title: f.title,
@@ -460,9 +464,9 @@ pub async fn module_move(
     Path((rid, mid)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<authoring::Move>,
 ) -> Response {
-    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
-        (Ok(r), Ok(m)) => (r, m),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, mid) = match ids(&ctx, &rid, &mid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     match authoring::move_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, f).await {
         Ok(()) => ctx.redirect_with(
@@ -482,9 +486,9 @@ pub async fn module_delete(
     Path((rid, mid)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
-        (Ok(r), Ok(m)) => (r, m),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, mid) = match ids(&ctx, &rid, &mid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     match authoring::delete_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid).await {
         Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"),
@@ -509,9 +513,9 @@ pub async fn item_add(
     Path((rid, mid)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<ItemBody>,
 ) -> Response {
-    let (rid, mid) = match (id(&ctx, &rid), id(&ctx, &mid)) {
-        (Ok(r), Ok(m)) => (r, m),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, mid) = match ids(&ctx, &rid, &mid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let form = ItemForm {
         kind: f.kind,
@@ -548,9 +552,9 @@ pub async fn item_form(
     Authed(ctx, su): Authed,
     Path((rid, iid)): Path<(String, String)>,
 ) -> Response {
-    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
-        (Ok(r), Ok(i)) => (r, i),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, iid) = match ids(&ctx, &rid, &iid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     item_form_with(&ctx, &su.user, rid, iid, StatusCode::OK, None, empty()).await
 }
@@ -604,9 +608,9 @@ pub async fn item_update(
     Path((rid, iid)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<ItemBody>,
 ) -> Response {
-    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
-        (Ok(r), Ok(i)) => (r, i),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, iid) = match ids(&ctx, &rid, &iid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let form = ItemForm {
         kind: None,
@@ -644,9 +648,9 @@ pub async fn item_move(
     Path((rid, iid)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<authoring::Move>,
 ) -> Response {
-    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
-        (Ok(r), Ok(i)) => (r, i),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, iid) = match ids(&ctx, &rid, &iid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     match authoring::move_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, f).await {
         Ok(()) => ctx.redirect_with(
@@ -663,9 +667,9 @@ pub async fn item_delete(
     Path((rid, iid)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    let (rid, iid) = match (id(&ctx, &rid), id(&ctx, &iid)) {
-        (Ok(r), Ok(i)) => (r, i),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, iid) = match ids(&ctx, &rid, &iid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     match authoring::delete_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid).await {
         Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"),
@@ -964,9 +968,9 @@ pub async fn import_status(
     Authed(ctx, su): Authed,
     Path((rid, jid)): Path<(String, String)>,
 ) -> Response {
-    let (rid, jid) = match (id(&ctx, &rid), id(&ctx, &jid)) {
-        (Ok(r), Ok(j)) => (r, j),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, jid) = match ids(&ctx, &rid, &jid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     match amphi_app::courses::import::status(&ctx.state.app, &su.user, ctx.tenant.id, rid, jid)
         .await
@@ -1003,9 +1007,9 @@ pub async fn import_apply(
     Path((rid, jid)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    let (rid, jid) = match (id(&ctx, &rid), id(&ctx, &jid)) {
-        (Ok(r), Ok(j)) => (r, j),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (rid, jid) = match ids(&ctx, &rid, &jid) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     match amphi_app::courses::import::apply_valid(
         &ctx.state.app,
