@@ -541,3 +541,45 @@ err-mfa_pending_invalid = This sign-in has expired; sign in again.
 err-mfa_already_enabled = Two-step sign-in is already on.
 err-mfa_not_enabled = Two-step sign-in is not on.
 err-mfa_not_started = Start again from your account page.
+
+# Question bank
+bank-title = Question bank
+bank-import = Import questions (Moodle GIFT format)
+field-gift-file = GIFT file
+field-gift-text = Or paste GIFT text
+gift-help = All or nothing: if any question has a problem, nothing is imported and each problem is listed with its line.
+bank-import-submit = Import
+bank-export = Export the bank as GIFT
+bank-imported = { $count } questions imported.
+bank-import-refused = Nothing was imported. Fix these lines and import again:
+bank-categories = Categories
+bank-category = Category
+bank-points = Points
+bank-empty = No question yet.
+qtype-single_choice = Single choice
+qtype-multiple_choice = Multiple choice
+qtype-true_false = True/false
+qtype-numeric = Numeric
+qtype-short_text = Short answer
+qtype-matching = Matching
+qtype-ordering = Ordering
+qtype-fill_blanks = Fill in the blanks
+qtype-essay = Essay
+err-gift_empty = The file has no question.
+err-gift_brace_unclosed = A brace {"{"} is never closed.
+err-gift_brace_unexpected = A closing brace {"}"} has no opening brace.
+err-gift_answer_block_missing = This question has no answer block {"{"} … {"}"}.
+err-gift_answer_block_repeated = This question has two answer blocks.
+err-gift_answer_empty = An answer is empty.
+err-gift_answer_syntax_invalid = An answer is not written as =right, ~wrong, ~%50%partial or #number.
+err-gift_correct_answer_not_unique = A single-choice question has more than one right answer.
+err-gift_correct_answer_required = No answer is marked right (=).
+err-gift_escape_unknown = Unknown escape: only \~ \= \# \{"{"} \{"}"} \: \\ and \n are allowed.
+err-gift_html_unsafe = The HTML has scripts, frames or event handlers.
+err-gift_matching_syntax_invalid = A matching pair must be written =left -> right.
+err-gift_missing_word_unsupported = This type of question cannot be a missing word.
+err-gift_numeric_invalid = A numeric answer is not a number, a number:tolerance or a range min..max.
+err-gift_question_empty = A question has no text.
+err-gift_title_unclosed = A title ::… is never closed with ::.
+err-gift_too_few = Too few answers for this type of question.
+err-gift_weight_invalid = A weight %…% is not a percentage between -100 and 100.

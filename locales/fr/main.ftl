@@ -541,3 +541,45 @@ err-mfa_pending_invalid = Cette connexion a expiré ; reconnectez-vous.
 err-mfa_already_enabled = La connexion en deux étapes est déjà activée.
 err-mfa_not_enabled = La connexion en deux étapes n'est pas activée.
 err-mfa_not_started = Recommencez depuis la page de votre compte.
+
+# Banque de questions
+bank-title = Banque de questions
+bank-import = Importer des questions (format GIFT de Moodle)
+field-gift-file = Fichier GIFT
+field-gift-text = Ou collez du texte GIFT
+gift-help = Tout ou rien : si une question pose problème, rien n'est importé et chaque problème est indiqué avec sa ligne.
+bank-import-submit = Importer
+bank-export = Exporter la banque en GIFT
+bank-imported = { $count } questions importées.
+bank-import-refused = Rien n'a été importé. Corrigez ces lignes et importez à nouveau :
+bank-categories = Catégories
+bank-category = Catégorie
+bank-points = Points
+bank-empty = Aucune question pour le moment.
+qtype-single_choice = Choix unique
+qtype-multiple_choice = Choix multiple
+qtype-true_false = Vrai/faux
+qtype-numeric = Numérique
+qtype-short_text = Réponse courte
+qtype-matching = Appariement
+qtype-ordering = Mise en ordre
+qtype-fill_blanks = Texte à trous
+qtype-essay = Rédaction
+err-gift_empty = Le fichier ne contient aucune question.
+err-gift_brace_unclosed = Une accolade {"{"} n'est jamais fermée.
+err-gift_brace_unexpected = Une accolade fermante {"}"} n'a pas d'accolade ouvrante.
+err-gift_answer_block_missing = Cette question n'a pas de bloc de réponses {"{"} … {"}"}.
+err-gift_answer_block_repeated = Cette question a deux blocs de réponses.
+err-gift_answer_empty = Une réponse est vide.
+err-gift_answer_syntax_invalid = Une réponse n'est pas écrite =juste, ~faux, ~%50%partiel ou #nombre.
+err-gift_correct_answer_not_unique = Une question à choix unique a plus d'une bonne réponse.
+err-gift_correct_answer_required = Aucune réponse n'est marquée juste (=).
+err-gift_escape_unknown = Échappement inconnu : seuls \~ \= \# \{"{"} \{"}"} \: \\ et \n sont permis.
+err-gift_html_unsafe = Le HTML contient des scripts, des cadres ou des gestionnaires d'événements.
+err-gift_matching_syntax_invalid = Une paire à apparier s'écrit =gauche -> droite.
+err-gift_missing_word_unsupported = Ce type de question ne peut pas être un mot manquant.
+err-gift_numeric_invalid = Une réponse numérique n'est ni un nombre, ni nombre:tolérance, ni un intervalle min..max.
+err-gift_question_empty = Une question n'a pas de texte.
+err-gift_title_unclosed = Un titre ::… n'est jamais fermé par ::.
+err-gift_too_few = Trop peu de réponses pour ce type de question.
+err-gift_weight_invalid = Un poids %…% n'est pas un pourcentage entre -100 et 100.

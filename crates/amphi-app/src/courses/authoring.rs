@@ -168,7 +168,7 @@ pub async fn create_course(
 
 /// Whether the user may edit this course: a tenant administrator, or an instructor of one of
 /// its runs.
-async fn require_course_editor(
+pub(crate) async fn require_course_editor(
     app: &App,
     user: &User,
     tenant: TenantId,

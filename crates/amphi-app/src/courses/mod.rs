@@ -3,6 +3,7 @@
 
 pub mod announce;
 pub mod authoring;
+pub mod bank;
 pub mod catalog;
 pub mod content;
 pub mod enrol;

@@ -13,6 +13,7 @@ pub mod invitation;
 pub mod item_progress;
 pub mod job;
 pub mod mfa_recovery_code;
+pub mod question;
 pub mod session;
 pub mod setting;
 pub mod shop_order;

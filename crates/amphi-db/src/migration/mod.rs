@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_courses;
 mod m0003_mfa;
+mod m0004_question_bank;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_courses::Migration),
             Box::new(m0003_mfa::Migration),
+            Box::new(m0004_question_bank::Migration),
         ]
     }
 }

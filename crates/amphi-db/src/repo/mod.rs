@@ -7,6 +7,7 @@ pub mod courses;
 pub mod email_tokens;
 pub mod enrolments;
 pub mod progress;
+pub mod questions;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;

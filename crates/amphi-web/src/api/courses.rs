@@ -41,6 +41,13 @@ pub fn routes() -> Router<WebState> {
         .route("/courses", post(create_course))
         .route("/courses/{course}", get(get_course).patch(patch_course))
         .route("/courses/{course}/runs", post(create_run))
+        .route("/courses/{course}/questions", get(list_questions))
+        .route(
+            "/courses/{course}/questions/gift",
+            post(import_gift).layer(axum::extract::DefaultBodyLimit::max(
+                amphi_app::courses::bank::MAX_GIFT_BYTES + 64 * 1024,
+            )),
+        )
         .route("/runs/{id}", patch(patch_run))
         .route("/runs/{id}/editions", post(new_edition))
         .route("/runs/{id}/outline", get(get_outline))
@@ -876,4 +883,73 @@ async fn list_learners(
         items: page.items,
         next: page.next,
     }))
+}
+
+/// A page of the question bank.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionPage {
+    items: Vec<amphi_app::courses::bank::BankQuestion>,
+    /// Cursor for the next page (`after`), null on the last page.
+    next: Option<Uuid>,
+}
+
+/// Bank filters.
+#[derive(Deserialize, IntoParams)]
+pub struct BankParams {
+    /// Only this category.
+    category: Option<String>,
+    /// Cursor from the previous page.
+    after: Option<Uuid>,
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{course}/questions", tag = "question bank", params(("course" = Uuid, Path, description = "Course id"), BankParams),
+    responses((status = 200, body = QuestionPage), (status = 404, body = ErrorBody)))]
+async fn list_questions(
+    State(s): State<WebState>,
+    api: Api,
+    Path(course): Path<String>,
+    Query(p): Query<BankParams>,
+) -> Result<Json<QuestionPage>, ApiError> {
+    api.need(Scope::Admin)?;
+    let course = parse_id(&api, &course)?;
+    let (page, _) = amphi_app::courses::bank::list(
+        &s.app,
+        &api.caller.user,
+        api.tenant.id,
+        course,
+        p.category.as_deref(),
+        p.after,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok(Json(QuestionPage {
+        items: page.items,
+        next: page.next,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/{course}/questions/gift", tag = "question bank", params(("course" = Uuid, Path, description = "Course id")),
+    request_body(content = String, content_type = "text/plain", description = "A Moodle GIFT file"),
+    responses((status = 201, body = amphi_app::courses::bank::ImportOutcome), (status = 422, body = ErrorBody, description = "Nothing imported; `fields` names each bad line (`line N`)")))]
+async fn import_gift(
+    State(s): State<WebState>,
+    api: Api,
+    Path(course): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    api.need(Scope::Admin)?;
+    let course = parse_id(&api, &course)?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| api.err(Error::field("file", "csv_not_utf8")))?;
+    let out = amphi_app::courses::bank::import_gift(
+        &s.app,
+        &api.caller.user,
+        api.tenant.id,
+        course,
+        text,
+        &api.meta,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(out)).into_response())
 }

@@ -80,6 +80,21 @@ pub fn routes() -> Router<WebState> {
             get(teach::course_page).post(teach::course_update),
         )
         .route("/teach/courses/{id}/runs", post(teach::run_create))
+        .route("/teach/courses/{id}/questions", get(teach::bank))
+        .route(
+            "/teach/courses/{id}/questions/import",
+            post(teach::bank_import).layer(axum::extract::DefaultBodyLimit::max(
+                amphi_app::courses::bank::MAX_GIFT_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/teach/courses/{id}/questions.gift",
+            get(teach::bank_export),
+        )
+        .route(
+            "/teach/courses/{id}/questions/{question}/delete",
+            post(teach::bank_delete),
+        )
         .route("/teach/runs/{run}", post(teach::run_update))
         .route("/teach/runs/{run}/outline", get(teach::outline))
         .route("/teach/runs/{run}/modules", post(teach::module_add))

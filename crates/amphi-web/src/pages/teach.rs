@@ -1062,3 +1062,187 @@ pub async fn announce(
         Err(e) => ctx.error_page(&e),
     }
 }
+
+#[derive(Deserialize, Default)]
+pub struct BankQuery {
+    category: Option<String>,
+    after: Option<Uuid>,
+}
+
+/// GET /teach/courses/{id}/questions — the course's question bank.
+pub async fn bank(
+    Authed(ctx, su): Authed,
+    Path(cid): Path<String>,
+    Query(q): Query<BankQuery>,
+) -> Response {
+    let cid = match id(&ctx, &cid) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    bank_page(&ctx, &su.user, cid, &q, StatusCode::OK, Vec::new(), None).await
+}
+
+async fn bank_page(
+    ctx: &Ctx,
+    user: &User,
+    cid: Uuid,
+    q: &BankQuery,
+    status: StatusCode,
+    problems: Vec<(String, String)>,
+    imported: Option<usize>,
+) -> Response {
+    let (page, cats) = match amphi_app::courses::bank::list(
+        &ctx.state.app,
+        user,
+        ctx.tenant.id,
+        cid,
+        q.category.as_deref(),
+        q.after,
+    )
+    .await
+    .or_page(ctx)
+    {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let problems: Vec<Value> = problems
+        .into_iter()
+        .map(|(line, msg)| context! { line, msg })
+        .collect();
+    ctx.render(
+        status,
+        "teach/bank.html",
+        context! {
+            course_id => cid.to_string(),
+            questions => Value::from_serialize(&page.items),
+            next => page.next.map(|n| n.to_string()),
+            categories => cats.into_iter().map(|(c, n)| context! { name => c, count => n }).collect::<Vec<_>>(),
+            category => q.category.clone().unwrap_or_default(),
+            problems,
+            imported,
+        },
+    )
+}
+
+/// POST /teach/courses/{id}/questions/import — a GIFT file or pasted text; all or nothing.
+pub async fn bank_import(
+    Authed(ctx, su): Authed,
+    Path(cid): Path<String>,
+    crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
+) -> Response {
+    let cid = match id(&ctx, &cid) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut text = String::new();
+    loop {
+        match mp.next_field().await {
+            Ok(Some(f)) if matches!(f.name(), Some("file") | Some("text")) => match f.bytes().await
+            {
+                Ok(b) if !b.is_empty() => {
+                    if b.len() > amphi_app::courses::bank::MAX_GIFT_BYTES {
+                        return ctx.error_page(&Error::field("file", "file_too_large"));
+                    }
+                    match String::from_utf8(b.to_vec()) {
+                        Ok(t) if text.trim().is_empty() => text = t,
+                        Ok(_) => {}
+                        Err(_) => return ctx.error_page(&Error::field("file", "csv_not_utf8")),
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+        }
+    }
+    match amphi_app::courses::bank::import_gift(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        cid,
+        &text,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(o) => {
+            bank_page(
+                &ctx,
+                &su.user,
+                cid,
+                &BankQuery::default(),
+                StatusCode::CREATED,
+                Vec::new(),
+                Some(o.imported),
+            )
+            .await
+        }
+        Err(Error::Validation(fields)) => {
+            let problems = fields
+                .iter()
+                .map(|f| {
+                    let key = format!("err-{}", f.code);
+                    let msg = if amphi_app::i18n::has(ctx.locale, &key) {
+                        amphi_app::i18n::t(ctx.locale, &key)
+                    } else {
+                        f.code.clone()
+                    };
+                    (f.field.clone(), msg)
+                })
+                .collect();
+            bank_page(
+                &ctx,
+                &su.user,
+                cid,
+                &BankQuery::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems,
+                None,
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /teach/courses/{id}/questions.gift
+pub async fn bank_export(Authed(ctx, su): Authed, Path(cid): Path<String>) -> Response {
+    let cid = match id(&ctx, &cid) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match amphi_app::courses::bank::export_gift(&ctx.state.app, &su.user, ctx.tenant.id, cid).await
+    {
+        Ok(x) => (
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"questions-{cid}.gift\""),
+                ),
+            ],
+            x.text,
+        )
+            .into_response(),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /teach/courses/{id}/questions/{question}/delete
+pub async fn bank_delete(
+    Authed(ctx, su): Authed,
+    Path((cid, qid)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let (cid, qid) = match ids(&ctx, &cid, &qid) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match amphi_app::courses::bank::delete(&ctx.state.app, &su.user, ctx.tenant.id, cid, qid).await
+    {
+        Ok(()) => ctx.redirect_with(&format!("/teach/courses/{cid}/questions"), "flash-deleted"),
+        Err(e) => ctx.error_page(&e),
+    }
+}

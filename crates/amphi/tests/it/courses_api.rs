@@ -1503,3 +1503,50 @@ async fn courses_api_sequential_runs_and_module_dates_lock_items() {
         .await;
     assert_eq!(r.json()["percent"], 100);
 }
+
+#[tokio::test]
+async fn courses_api_question_bank_gift_import() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let (course, _, _) = published_run(&mut a, "QB1", json!({}), 0).await;
+    let path = format!("/api/v1/courses/{course}/questions/gift");
+    a.c.headers
+        .push(("authorization".into(), format!("Bearer {}", a.tok)));
+    let r =
+        a.c.request(
+            Method::POST,
+            &path,
+            Some("text/plain"),
+            b"::A::One {=1 ~2}\n\n::B::Broken {=x\n".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let fields = r.json()["error"]["fields"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(fields, vec!["line 3".to_owned()]);
+    let r =
+        a.c.request(
+            Method::POST,
+            &path,
+            Some("text/plain"),
+            b"$CATEGORY: Basics\n\n::A::One {=1 ~2}\n\n::B::True? {T}\n".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json()["imported"], 2);
+    a.c.headers.pop();
+    let list = a.ok(&format!("/api/v1/courses/{course}/questions")).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert_eq!(list["items"][0]["category"], "Basics");
+    let mut l = learner(&t, "l@example.test", "L").await;
+    assert_ne!(
+        l.get(&format!("/api/v1/courses/{course}/questions"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

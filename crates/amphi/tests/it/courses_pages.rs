@@ -473,3 +473,81 @@ async fn the_demo_seeds_a_living_platform_once() {
         dash.text
     );
 }
+
+fn gift_multipart(csrf: &str, text: &str) -> (String, Vec<u8>) {
+    let boundary = "----amphi-gift";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{text}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn question_bank_imports_gift_all_or_nothing_and_exports_it() {
+    let t = TestApp::new().await;
+    let mut root = t.platform_admin().await;
+    build_course(&mut root).await;
+    let course_page = root.get("/teach").await;
+    // The course's link (ids are UUIDv7: they start with 0), not "New course".
+    let cid = format!(
+        "0{}",
+        between(&course_page.text, "<a href=\"/teach/courses/0", "\"")
+    );
+    let bank = format!("/teach/courses/{cid}/questions");
+    let csrf = root.get(&bank).await.csrf();
+
+    // One bad question: nothing imported, each problem named with its line.
+    let bad =
+        "::Q1::What is 2+2? {=4 ~3}\n\n::Q2::Broken {=a ~b\n\n::Q3::No right answer {~x ~y}\n";
+    let (ct, body) = gift_multipart(&csrf, bad);
+    let r = root
+        .request(
+            axum::http::Method::POST,
+            &format!("{bank}/import"),
+            Some(&ct),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("Nothing was imported"));
+    assert!(r.text.contains("<strong>line 3</strong>"), "{}", r.text);
+    assert!(r.text.contains("No question yet."), "nothing imported");
+
+    let good = "$CATEGORY: Week 1\n\n::Capital::The capital of France? {=Paris ~Lyon ~Nice}\n\n::Pi::Pi to two decimals? {#3.14:0.005}\n\n::Flat::The Earth is flat. {F}\n\n::Essay::Describe a project you led. {}\n";
+    let (ct, body) = gift_multipart(&csrf, good);
+    let r = root
+        .request(
+            axum::http::Method::POST,
+            &format!("{bank}/import"),
+            Some(&ct),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert!(r.text.contains("4 questions imported."));
+    for kind in ["Single choice", "Numeric", "True&#x2f;false", "Essay"] {
+        assert!(r.text.contains(kind), "{kind}");
+    }
+    assert!(r.text.contains("Week 1 (4)"));
+    let export = root
+        .get(&format!("/teach/courses/{cid}/questions.gift"))
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        export.text.contains("$CATEGORY: Week 1") && export.text.contains("::Capital::"),
+        "{}",
+        export.text
+    );
+    // Learners have no access to the bank.
+    let mut ada = t.member("ada@example.test", "Ada").await;
+    assert_ne!(ada.get(&bank).await.status, StatusCode::OK);
+    assert_ne!(
+        ada.get(&format!("/teach/courses/{cid}/questions.gift"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,193 @@
+//! The question bank of a course: import from Moodle's GIFT format (all or nothing: a file
+//! with any bad question imports nothing and every problem is reported with its line), export
+//! back to GIFT, browse by category, delete.
+
+use super::authoring::require_course_editor;
+use crate::users::User;
+use crate::{App, RequestMeta};
+use amphi_core::assessment::Question;
+use amphi_core::{Error, FieldError, Result, TenantId};
+use amphi_db::entities::question;
+use amphi_db::repo::{audit, courses as repo_c, questions as repo_q, Page};
+use amphi_interop::gift;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Largest GIFT file accepted.
+pub const MAX_GIFT_BYTES: usize = 4 * 1024 * 1024;
+
+/// A question as the bank lists it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BankQuestion {
+    /// Id.
+    pub id: Uuid,
+    /// Category path (`Week 1/Basics`).
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Type (`single_choice`, `numeric`, …).
+    pub kind: String,
+    /// Points.
+    pub points: f64,
+}
+
+fn view(m: &question::Model) -> BankQuestion {
+    let points = serde_json::from_str::<Question>(&m.data)
+        .map(|q| q.points)
+        .unwrap_or(0.0);
+    BankQuestion {
+        id: m.id,
+        category: m.category.clone(),
+        title: m.title.clone(),
+        kind: m.kind.clone(),
+        points,
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportOutcome {
+    /// Questions added.
+    pub imported: usize,
+    /// Categories they went to.
+    pub categories: Vec<String>,
+}
+
+/// Imports a GIFT file into a course's bank. Any error: nothing is imported, and each problem
+/// comes back as a field error named `line N` with its message code.
+pub async fn import_gift(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    course_id: Uuid,
+    text: &str,
+    meta: &RequestMeta,
+) -> Result<ImportOutcome> {
+    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    require_course_editor(app, user, tenant, &course).await?;
+    if text.len() > MAX_GIFT_BYTES {
+        return Err(Error::field("file", "file_too_large"));
+    }
+    let items = gift::parse(text).map_err(|errs| {
+        Error::Validation(
+            errs.into_iter()
+                .map(|e| {
+                    FieldError::new(
+                        &format!("line {}", e.line),
+                        &format!("gift_{}", e.message_code),
+                    )
+                })
+                .collect(),
+        )
+    })?;
+    if items.is_empty() {
+        return Err(Error::field("file", "gift_empty"));
+    }
+    let now = app.now();
+    let mut categories = Vec::new();
+    let mut rows = Vec::with_capacity(items.len());
+    for it in &items {
+        let category = it.category.join("/");
+        if !categories.contains(&category) {
+            categories.push(category.clone());
+        }
+        rows.push(question::Model {
+            id: it.question.id.0,
+            tenant_id: tenant.0,
+            course_id,
+            category,
+            title: it.question.title.chars().take(300).collect(),
+            kind: it.question.kind.type_name().to_owned(),
+            data: serde_json::to_string(&it.question).map_err(Error::internal)?,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    let txn = app.db.begin().await?;
+    repo_q::insert_many(&txn, rows).await?;
+    audit::Event::new("question_bank.imported", tenant)
+        .actor(user.id)
+        .target(course.code.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "questions": items.len(), "format": "gift" }))
+        .record(&txn, now)
+        .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(ImportOutcome {
+        imported: items.len(),
+        categories,
+    })
+}
+
+/// The bank, a page at a time, optionally one category.
+pub async fn list(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    course_id: Uuid,
+    category: Option<&str>,
+    after: Option<Uuid>,
+) -> Result<(Page<BankQuestion>, Vec<(String, i64)>)> {
+    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    require_course_editor(app, user, tenant, &course).await?;
+    let page = repo_q::list(app.db.reader(), tenant, course_id, category, after, 100).await?;
+    let cats = repo_q::categories(app.db.reader(), tenant, course_id).await?;
+    Ok((
+        Page {
+            items: page.items.iter().map(view).collect(),
+            next: page.next,
+        },
+        cats,
+    ))
+}
+
+/// The whole bank as GIFT, with how many questions GIFT could not express.
+pub async fn export_gift(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    course_id: Uuid,
+) -> Result<gift::GiftExport> {
+    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    require_course_editor(app, user, tenant, &course).await?;
+    let rows = repo_q::all(app.db.reader(), tenant, course_id).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let q: Question = serde_json::from_str(&r.data).map_err(Error::internal)?;
+        items.push(gift::GiftItem {
+            category: r
+                .category
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            format: None,
+            question: q,
+        });
+    }
+    Ok(gift::export(&items))
+}
+
+/// Removes a question from the bank.
+pub async fn delete(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    course_id: Uuid,
+    id: Uuid,
+) -> Result<()> {
+    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    require_course_editor(app, user, tenant, &course).await?;
+    if !repo_q::delete(app.db.writer(), tenant, course_id, id).await? {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}

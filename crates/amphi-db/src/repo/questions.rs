@@ -1,0 +1,104 @@
+//! The question bank of a course.
+
+use crate::entities::question;
+use crate::repo::Page;
+use crate::DbResultExt;
+use amphi_core::{Result, TenantId};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+/// Inserts questions in multi-row statements (one import is one transaction).
+pub async fn insert_many(c: &impl ConnectionTrait, rows: Vec<question::Model>) -> Result<()> {
+    for chunk in rows.chunks(200) {
+        let models: Vec<question::ActiveModel> = chunk.iter().cloned().map(Into::into).collect();
+        question::Entity::insert_many(models).exec(c).await.db()?;
+    }
+    Ok(())
+}
+
+/// Questions of a course, by category then creation, keyset-paginated by id within the list.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+    category: Option<&str>,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<question::Model>> {
+    let mut sel = question::Entity::find()
+        .filter(question::Column::TenantId.eq(tenant.0))
+        .filter(question::Column::CourseId.eq(course))
+        .order_by_asc(question::Column::Id);
+    if let Some(cat) = category.filter(|c| !c.is_empty()) {
+        sel = sel.filter(question::Column::Category.eq(cat));
+    }
+    if let Some(a) = after {
+        sel = sel.filter(question::Column::Id.gt(a));
+    }
+    let mut items = sel.limit(limit + 1).all(c).await.db()?;
+    let next = if items.len() as u64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|x| x.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// Every question of a course (export), in creation order.
+pub async fn all(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+) -> Result<Vec<question::Model>> {
+    question::Entity::find()
+        .filter(question::Column::TenantId.eq(tenant.0))
+        .filter(question::Column::CourseId.eq(course))
+        .order_by_asc(question::Column::Id)
+        .all(c)
+        .await
+        .db()
+}
+
+/// The categories in use, with how many questions each.
+pub async fn categories(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+) -> Result<Vec<(String, i64)>> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        category: String,
+        n: i64,
+    }
+    let rows = question::Entity::find()
+        .select_only()
+        .column(question::Column::Category)
+        .column_as(question::Column::Id.count(), "n")
+        .filter(question::Column::TenantId.eq(tenant.0))
+        .filter(question::Column::CourseId.eq(course))
+        .group_by(question::Column::Category)
+        .order_by_asc(question::Column::Category)
+        .into_model::<Row>()
+        .all(c)
+        .await
+        .db()?;
+    Ok(rows.into_iter().map(|r| (r.category, r.n)).collect())
+}
+
+/// Deletes one question of a course; false if it was not there.
+pub async fn delete(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+    id: Uuid,
+) -> Result<bool> {
+    let r = question::Entity::delete_many()
+        .filter(question::Column::TenantId.eq(tenant.0))
+        .filter(question::Column::CourseId.eq(course))
+        .filter(question::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
