@@ -827,7 +827,46 @@ fn file_ids_of(settings: &Value) -> Vec<Uuid> {
     out
 }
 
-/// Removes files (rows, then objects); failures are logged, never shown.
+/// Copies the stored-file rows an item's settings refer to into another run (same objects,
+/// new ids) and returns the settings pointing at the copies.
+pub(crate) async fn copy_to_run(
+    c: &impl sea_orm::ConnectionTrait,
+    tenant: TenantId,
+    from_run: Uuid,
+    to_run: Uuid,
+    settings: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String> {
+    let parsed: Value = serde_json::from_str(settings).unwrap_or_default();
+    let ids = file_ids_of(&parsed);
+    if ids.is_empty() {
+        return Ok(settings.to_owned());
+    }
+    let rows = stored_file::Entity::find()
+        .filter(stored_file::Column::TenantId.eq(tenant.0))
+        .filter(stored_file::Column::RunId.eq(from_run))
+        .filter(stored_file::Column::Id.is_in(ids))
+        .all(c)
+        .await
+        .db()?;
+    let mut out = settings.to_owned();
+    for r in rows {
+        let new_id = Uuid::now_v7();
+        out = out.replace(&r.id.to_string(), &new_id.to_string());
+        let copy = stored_file::Model {
+            id: new_id,
+            run_id: Some(to_run),
+            created_at: now,
+            ..r
+        };
+        let am: stored_file::ActiveModel = copy.into();
+        sea_orm::ActiveModelTrait::insert(am, c).await.db()?;
+    }
+    Ok(out)
+}
+
+/// Removes files (rows, then objects); failures are logged, never shown. An object still
+/// used by another row (a later edition's copy) stays.
 async fn delete_files(app: &App, tenant: TenantId, run_id: Uuid, ids: &[Uuid]) {
     if ids.is_empty() {
         return;
@@ -854,6 +893,13 @@ async fn delete_files(app: &App, tenant: TenantId, run_id: Uuid, ids: &[Uuid]) {
             .await
         {
             tracing::warn!(error = %e, "storage: could not delete a replaced file's row");
+            continue;
+        }
+        let shared = stored_file::Entity::find()
+            .filter(stored_file::Column::StorageKey.eq(r.storage_key.as_str()))
+            .one(app.db.writer())
+            .await;
+        if !matches!(shared, Ok(None)) {
             continue;
         }
         if let Err(e) = store

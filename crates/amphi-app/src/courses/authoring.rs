@@ -622,6 +622,11 @@ pub async fn new_edition(
         )
         .await?;
         for it in items.iter().filter(|i| i.module_id == m.id) {
+            // Files belong to a run: the new edition gets its own rows for the same stored
+            // objects, and the item points at them.
+            let settings =
+                crate::files::copy_to_run(&txn, tenant, a.run.id, new_run.id, &it.settings, now)
+                    .await?;
             structure::insert_item(
                 &txn,
                 course_item::Model {
@@ -630,6 +635,7 @@ pub async fn new_edition(
                     module_id: new_module,
                     available_from: it.available_from.map(|d| d + shift),
                     requires_item_id: it.requires_item_id.and_then(|r| item_ids.get(&r).copied()),
+                    settings,
                     created_at: now,
                     updated_at: now,
                     ..it.clone()

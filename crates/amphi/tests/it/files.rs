@@ -698,3 +698,86 @@ async fn watching_ninety_percent_of_a_video_completes_it() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_new_editions_files_are_its_own_and_survive_the_old_run() {
+    let (t, dir) = app_with_storage(None).await;
+    let mut root = t.platform_admin().await;
+    let course = build_course(&t, &mut root).await;
+    let r = upload(
+        &mut root,
+        &course.run,
+        &course.file_item,
+        "file",
+        None,
+        ("handout.pdf", "application/pdf", PDF),
+    )
+    .await;
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{}",
+        r.text
+    );
+    let outline = format!("/teach/runs/{}/outline", course.run);
+    let r = root
+        .submit(
+            &outline,
+            &format!("/teach/runs/{}/editions", course.run),
+            &[("name", "Autumn"), ("starts_at", "2030-09-01T09:00")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let new_run = between(&r.location(), "/teach/runs/", "/outline").to_owned();
+    let r = root
+        .submit(
+            &r.location(),
+            &format!("/teach/runs/{new_run}"),
+            &[
+                ("name", "Autumn"),
+                ("policy", "open"),
+                ("published", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(stored_rows(&t).await, 2, "the new edition has its own row");
+    let objects = stored_objects(&dir.path().join("files"));
+    assert_eq!(objects, 1, "for the same stored object");
+
+    // A learner of the new edition downloads the handout through the new edition.
+    let mut l = enrol(&t, "late@example.test", "Late", &new_run).await;
+    let home = l.get(&format!("/learn/{new_run}")).await;
+    let mut link = None;
+    for part in home.text.split(&format!("/learn/{new_run}/items/")).skip(1) {
+        let item = &part[..36];
+        let page = l.get(&format!("/learn/{new_run}/items/{item}")).await;
+        if let Some(i) = page.text.find(&format!("/files/{new_run}/")) {
+            link = Some(page.text[i..i + 7 + 36 + 1 + 36].to_owned());
+            break;
+        }
+    }
+    let link = link.expect("a download link in the new edition");
+    let r = l.get(&link).await;
+    assert_eq!(r.status, StatusCode::OK, "{link}");
+    assert!(r.text.starts_with("%PDF"));
+
+    // Replacing the handout in the old run keeps the new edition's copy.
+    let other = b"%PDF-1.4\n% another handout\n%%EOF\n";
+    let r = upload(
+        &mut root,
+        &course.run,
+        &course.file_item,
+        "file",
+        None,
+        ("v2.pdf", "application/pdf", other),
+    )
+    .await;
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{}",
+        r.text
+    );
+    let r = l.get(&link).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("Amphi test handout"));
+}
