@@ -706,6 +706,13 @@ pub async fn add_member(
     Ok(())
 }
 
+/// Loads a run the user may edit and that has not ended (archived runs are read-only).
+async fn editable(app: &App, user: &User, tenant: TenantId, run_id: Uuid) -> Result<RunAccess> {
+    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
+    writable(&a.run, app.now())?;
+    Ok(a)
+}
+
 /// A module as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -726,8 +733,7 @@ pub async fn add_module(
     run_id: Uuid,
     f: ModuleForm,
 ) -> Result<course_module::Model> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     let mut fields = Fields::new();
     let title = fields.check(validate::short_text(
         "title",
@@ -783,8 +789,7 @@ pub async fn update_module(
     module_id: Uuid,
     f: ModuleForm,
 ) -> Result<course_module::Model> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     let m = structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -885,8 +890,7 @@ pub async fn add_item(
     module_id: Uuid,
     f: ItemForm,
 ) -> Result<course_item::Model> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -1014,8 +1018,7 @@ pub async fn update_item(
     item_id: Uuid,
     f: ItemForm,
 ) -> Result<course_item::Model> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -1117,8 +1120,7 @@ pub async fn move_module(
     module_id: Uuid,
     mv: Move,
 ) -> Result<()> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     let now = app.now();
     let txn = app.db.begin().await?;
     let mods = structure::modules(&txn, tenant, run_id).await?;
@@ -1147,8 +1149,7 @@ pub async fn move_item(
     item_id: Uuid,
     mv: Move,
 ) -> Result<()> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     let now = app.now();
     let txn = app.db.begin().await?;
     let all = structure::items(&txn, tenant, run_id).await?;
@@ -1183,8 +1184,7 @@ pub async fn delete_item(
     run_id: Uuid,
     item_id: Uuid,
 ) -> Result<()> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -1203,8 +1203,7 @@ pub async fn delete_module(
     run_id: Uuid,
     module_id: Uuid,
 ) -> Result<()> {
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
-    writable(&a.run, app.now())?;
+    editable(app, user, tenant, run_id).await?;
     structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
         .ok_or(Error::NotFound)?;
