@@ -6,6 +6,7 @@ pub mod clock;
 pub mod course;
 pub mod error;
 pub mod grades;
+pub mod identity;
 pub mod ids;
 pub mod peer;
 pub mod policy;
