@@ -1,0 +1,1 @@
+//! Test peer: oidc_provider (filled in by its owner).

@@ -1,0 +1,1 @@
+//! Test peer: saml_idp (filled in by its owner).

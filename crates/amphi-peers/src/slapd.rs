@@ -1,0 +1,1 @@
+//! Test peer: slapd (filled in by its owner).
