@@ -130,6 +130,7 @@ async fn get_attempt(
 /// Answers: question id -> response (`{"type": "single_choice", "chosen": 1}`, …).
 #[derive(Deserialize, Default, ToSchema)]
 pub struct AnswersBody {
+    #[serde(default)]
     #[schema(value_type = Object)]
     answers: quiz::Answers,
 }

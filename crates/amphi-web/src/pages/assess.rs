@@ -16,6 +16,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+fn no_errors() -> Value {
+    Value::from_serialize(BTreeMap::<String, String>::new())
+}
+
 fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
     raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
 }
@@ -50,7 +54,7 @@ pub async fn attempt(Authed(ctx, su): Authed, Path((run, at)): Path<(String, Str
         Ok(v) => v,
         Err(r) => return r,
     };
-    attempt_page(&ctx, &su.user, run, at, StatusCode::OK, Value::UNDEFINED).await
+    attempt_page(&ctx, &su.user, run, at, StatusCode::OK, no_errors()).await
 }
 
 async fn attempt_page(
@@ -218,7 +222,7 @@ async fn quiz_settings_page(
         };
     let values = values.unwrap_or_else(|| {
         let local = |d| super::teach::local(d, &user.time_zone);
-        Value::from_serialize(&serde_json::json!({
+        Value::from_serialize(serde_json::json!({
             "slots": quiz::slots_text(&s.slots),
             "shuffle_questions": s.shuffle_questions,
             "shuffle_answers": s.shuffle_answers,
@@ -252,16 +256,7 @@ pub async fn quiz_settings(
         Ok(v) => v,
         Err(r) => return r,
     };
-    quiz_settings_page(
-        &ctx,
-        &su.user,
-        run,
-        item,
-        StatusCode::OK,
-        None,
-        Value::UNDEFINED,
-    )
-    .await
+    quiz_settings_page(&ctx, &su.user, run, item, StatusCode::OK, None, no_errors()).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/quiz
@@ -555,15 +550,7 @@ pub async fn learner(
         Ok(v) => v,
         Err(r) => return r,
     };
-    learner_page(
-        &ctx,
-        &su.user,
-        run,
-        learner,
-        StatusCode::OK,
-        Value::UNDEFINED,
-    )
-    .await
+    learner_page(&ctx, &su.user, run, learner, StatusCode::OK, no_errors()).await
 }
 
 async fn learner_page(
