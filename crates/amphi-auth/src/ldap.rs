@@ -337,6 +337,12 @@ pub async fn authenticate(
     {
         return Err(LdapError::InvalidCredentials);
     }
+    // A filter without the name would find the same entry whatever was typed.
+    if !cfg.user_filter.contains(USERNAME_PLACEHOLDER) {
+        return Err(LdapError::Config(format!(
+            "the user filter does not contain {USERNAME_PLACEHOLDER}"
+        )));
+    }
     let mut conn = Connection::open(cfg).await?;
     let result = sign_in(&mut conn, cfg, username, password).await;
     conn.close().await;
@@ -1243,6 +1249,15 @@ mod tests {
         .is_err());
     }
 
+    #[test]
+    fn the_futures_can_run_on_any_worker_thread() {
+        // Web handlers need Send futures.
+        fn send<T: Send>(_: &T) {}
+        let cfg = valid_config();
+        send(&authenticate(&cfg, "a", "b"));
+        send(&check(&cfg));
+    }
+
     #[tokio::test]
     async fn empty_passwords_and_names_are_refused_without_the_network() {
         // Nothing listens on port 9 of a TEST-NET address: reaching the network would fail
@@ -1263,5 +1278,13 @@ mod tests {
             authenticate(&cfg, &"a".repeat(300), "pw").await,
             Err(LdapError::InvalidCredentials)
         );
+        let fixed = LdapConfig {
+            user_filter: "(uid=alice)".to_owned(),
+            ..cfg
+        };
+        assert!(matches!(
+            authenticate(&fixed, "bob", "pw").await,
+            Err(LdapError::Config(_))
+        ));
     }
 }
