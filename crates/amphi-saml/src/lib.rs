@@ -36,3 +36,6 @@ pub use logout::{
 };
 pub use metadata::sp_metadata;
 pub use response::{validate_response, ValidatedLogin};
+
+#[cfg(test)]
+mod tests;

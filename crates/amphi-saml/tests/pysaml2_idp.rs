@@ -782,3 +782,83 @@ async fn single_logout_started_by_the_idp() {
     let err = validate_logout_request(&s.sp, &other_idp, query, Utc::now()).unwrap_err();
     assert_eq!(err.code(), "saml.signature", "{err}");
 }
+
+#[tokio::test]
+async fn decrypts_and_verifies_an_encrypted_signed_assertion_in_an_unsigned_response() {
+    let s = setup_with(true, |_| {});
+    let response = test_response(&s, "encrypted_assertion_only", Some("_r")).await;
+    let xml = decode(&response);
+    assert!(xml.contains("EncryptedAssertion") && !xml.contains("SignatureValue"));
+    assert_alice(&validate_response(&s.sp, &s.idp, &response, Some("_r"), Utc::now()).unwrap());
+
+    // The response itself is unsigned: refused when the SP wants it signed.
+    let mut strict = s.sp.clone();
+    strict.want_response_signed = true;
+    let err = refused(validate_response(
+        &strict,
+        &s.idp,
+        &response,
+        Some("_r"),
+        Utc::now(),
+    ));
+    assert_eq!(err.code(), "saml.signature", "{err}");
+    // The signature inside the encryption is checked with the IdP's certificate.
+    let mut wrong = s.idp.clone();
+    wrong.signing_certificates =
+        vec![Certificate::from_pem(&s.peer.other_cert_pem().unwrap()).unwrap()];
+    let err = refused(validate_response(
+        &s.sp,
+        &wrong,
+        &response,
+        Some("_r"),
+        Utc::now(),
+    ));
+    assert_eq!(err.code(), "saml.signature", "{err}");
+    // A tampered ciphertext does not decrypt (or does not verify).
+    let tampered = xml.replacen("<ns0:CipherValue>", "<ns0:CipherValue>AAAA", 2);
+    let err = refused(validate_response(
+        &s.sp,
+        &s.idp,
+        &encode(&tampered),
+        Some("_r"),
+        Utc::now(),
+    ));
+    assert!(
+        ["saml.decryption", "saml.signature", "saml.malformed"].contains(&err.code()),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_comment_inside_the_name_id_does_not_truncate_the_subject() {
+    // Exclusive canonicalisation drops comments, so the signature still verifies; an SP that
+    // read only the first text node would see `u-alice` (CVE-2017-11427 and friends).
+    let s = setup();
+    for case in ["valid", "assertion_only"] {
+        let response = test_response(&s, case, Some("_r")).await;
+        let xml = decode(&response).replace("u-alice-0001", "u-alice<!---->-0001");
+        match validate_response(&s.sp, &s.idp, &encode(&xml), Some("_r"), Utc::now()) {
+            Ok(login) => assert_eq!(login.identity.subject, "u-alice-0001", "{case}"),
+            Err(err) => assert_eq!(err.code(), "saml.signature", "{case}: {err}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_idp_refuses_an_unsigned_authn_request_when_it_wants_them_signed() {
+    let s = setup();
+    assert!(s.idp.want_authn_requests_signed);
+    let signed = authn_request_redirect(&s.sp, &s.idp, "", Utc::now()).unwrap();
+    assert!(signed.url.contains("&SigAlg=") && signed.url.contains("&Signature="));
+
+    let mut lax = s.idp.clone();
+    lax.want_authn_requests_signed = false;
+    let unsigned = authn_request_redirect(&s.sp, &lax, "", Utc::now()).unwrap();
+    assert!(!unsigned.url.contains("Signature="));
+    let reply = client().get(&unsigned.url).send().await.unwrap();
+    assert_ne!(
+        reply.status(),
+        200,
+        "pysaml2 checks the SP's AuthnRequest signature"
+    );
+}

@@ -79,6 +79,7 @@ USERS = {
 
 CASES = (
     "valid",  # signed response and assertion (encrypted when the IdP encrypts)
+    "encrypted_assertion_only",  # unsigned response, signed assertion, encrypted for the SP
     "unsigned",  # nothing signed
     "assertion_only",  # only the assertion signed
     "response_only",  # only the response signed
@@ -189,6 +190,8 @@ class Idp:
         """The XML of a response for a test case (only `valid` is acceptable)."""
         if case == "valid":
             return str(self.authn_response(user, in_response_to))
+        if case == "encrypted_assertion_only":
+            return str(self.authn_response(user, in_response_to, sign_response=False, encrypt=True))
         if case == "other_key":
             return str(self.authn_response(user, in_response_to, encrypt=False, server=self.impostor))
         if case == "status_error":
