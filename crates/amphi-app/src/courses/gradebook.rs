@@ -219,13 +219,12 @@ pub async fn record(app: &App, r: GradeReport) -> Result<Option<CourseOutcome>> 
         )
         .await?;
     }
-    let outcome = if max_changed {
+    if max_changed {
+        // Everyone's percentage on this column moves: recompute the run in the background.
         queue_recompute(&txn, tenant, r.run_id, now).await?;
-        None
-    } else {
-        let s = scheme(&txn, tenant, r.run_id).await?;
-        recompute_learner(&txn, tenant, r.run_id, r.user_id, &s, None, now).await?
-    };
+    }
+    let s = scheme(&txn, tenant, r.run_id).await?;
+    let outcome = recompute_learner(&txn, tenant, r.run_id, r.user_id, &s, None, now).await?;
     txn.commit().await.map_err(Error::internal)?;
     if let Some(o) = outcome.filter(|o| o.changed) {
         after_course_change(app, tenant, r.run_id, r.user_id, o).await?;

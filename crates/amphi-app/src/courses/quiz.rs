@@ -909,6 +909,20 @@ pub struct Saved {
     pub answered: usize,
 }
 
+/// Whether a response answers nothing (an untouched field of the form).
+fn is_blank(r: &Response) -> bool {
+    match r {
+        Response::SingleChoice { chosen } => chosen.is_none(),
+        Response::MultipleChoice { chosen } => chosen.is_empty(),
+        Response::TrueFalse { answer } => answer.is_none(),
+        Response::Numeric { value, .. } => value.is_none(),
+        Response::ShortText { text } | Response::Essay { text } => text.trim().is_empty(),
+        Response::Matching { pairs } => pairs.is_empty(),
+        Response::Ordering { order } => order.is_empty(),
+        Response::FillBlanks { blanks } => blanks.iter().all(|b| b.trim().is_empty()),
+    }
+}
+
 /// Saves some answers of an open attempt (autosave). Refused, storing nothing, when the
 /// attempt is submitted, past its deadline, or names a question it does not show or an answer
 /// that does not fit its question.
@@ -940,7 +954,7 @@ pub async fn save(
     Ok(Saved {
         saved_at: now,
         seconds_left: at.deadline_at.map(|d| (d - now).num_seconds().max(0)),
-        answered: responses.len(),
+        answered: responses.values().filter(|r| !is_blank(r)).count(),
     })
 }
 

@@ -242,6 +242,8 @@ where
 {
     use axum::response::IntoResponse;
     let state = (Some(header.into() + &first.0), first.1);
+    use futures::StreamExt;
+    // Fused: a body layer may poll once more after the end, which a bare `unfold` forbids.
     let stream = futures::stream::unfold(state, move |(pending, next)| {
         let fut = next.map(&next_page);
         async move {
@@ -265,7 +267,7 @@ where
                 format!("attachment; filename=\"{filename}\""),
             ),
         ],
-        axum::body::Body::from_stream(stream),
+        axum::body::Body::from_stream(stream.fuse()),
     )
         .into_response()
 }
