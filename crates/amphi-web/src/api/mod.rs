@@ -23,6 +23,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
+pub mod certificates;
 pub mod courses;
 
 /// The API routes.
@@ -36,6 +37,7 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
+        .merge(certificates::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
@@ -83,7 +85,9 @@ impl Modify for BearerAuth {
 
 /// The OpenAPI document.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(certificates::CertificatesDoc::openapi());
+    doc
 }
 
 async fn openapi() -> Response {
