@@ -487,9 +487,12 @@ mod tests {
         }
     }
 
+    /// The text of a certificate, which must be a one-page PDF.
     fn text_of(pdf: &[u8]) -> String {
         assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
-        pdf_extract::extract_text_from_mem(pdf).expect("parseable PDF")
+        let pages = pdf_extract::extract_text_from_mem_by_pages(pdf).expect("parseable PDF");
+        assert_eq!(pages.len(), 1, "one page: {pages:?}");
+        pages.concat()
     }
 
     /// Whitespace-insensitive containment (PDF text extraction splits lines and words freely).
@@ -603,6 +606,20 @@ mod tests {
                 assert!(!contains(&text_of(&pdf), host.trim()));
             }
         }
+    }
+
+    #[test]
+    fn long_text_stays_on_one_page() {
+        let mut i = input(&"Maximilienne-Éléonore ".repeat(9), Language::Fr);
+        i.course_title = "A very long course title that goes on and on ".repeat(6);
+        i.run_title = "Session ".repeat(30);
+        i.signatures.push(Signature {
+            name: "Someone With A Long Name".repeat(3),
+            title: "Title ".repeat(20),
+            image: None,
+        });
+        let text = text_of(&render(&i).unwrap());
+        assert!(contains(&text, "Maximilienne"), "{text}");
     }
 
     #[test]
