@@ -717,3 +717,88 @@ err-category_in_use = A graded item is still in a category you removed; move it 
 err-grade_weights_zero = At least one category needs a weight above zero.
 err-grade_category_unknown = This category does not exist.
 err-grade_id_duplicate = This id is used twice.
+## Certificates
+certificate-title = Your certificate
+certificate-ready = You passed this course: your certificate is ready.
+certificate-pending = You passed this course: your certificate is being prepared. Come back in a few minutes.
+certificate-download = Download the certificate (PDF)
+certificate-verify-link = Public verification page
+certificates-mine = My certificates
+certificates-none = You have no certificate yet. Pass a course that gives one and it will appear here.
+certificate-course = Course
+certificate-run = Edition
+certificate-learner = Learner
+certificate-issued-on = Issued on
+certificate-code = Verification code
+certificate-status = Status
+certificate-status-issued = Valid
+certificate-status-pending = Being prepared
+certificate-status-revoked = Revoked
+certificate-grade = Grade
+certificate-issuer = Issued by
+certificate-actions = Actions
+certificate-verify-title = Verify a certificate
+certificate-verify-lead = Enter the code printed on the certificate (for example ABCD-EFGH-JKMN) to check that it is genuine.
+certificate-verify-code-help = Twelve letters and digits; dashes and spaces do not matter.
+certificate-verify-submit = Verify
+certificate-verify-valid = This certificate is valid.
+certificate-verify-revoked = This certificate was revoked on { $date }. It is no longer valid.
+certificate-verify-unknown-title = Certificate not found
+certificate-verify-unknown = No certificate of this site has this code. Check the code as printed on the certificate.
+certificate-verify-try-again = Try another code
+certificate-verify-another = Verify another certificate
+certificates-title = Certificates
+certificate-settings = Certificate settings
+certificate-enabled = This edition gives certificates to the learners who pass it
+certificate-disabled = This edition gives no certificates.
+certificate-min-completion = Minimum completion (%)
+certificate-min-completion-help = Share of the items a learner must have completed, besides passing (0 for none).
+certificate-show-grade = Print the grade on certificates
+certificate-show-grade-site = As the site's template says
+certificate-show-grade-yes = Yes
+certificate-show-grade-no = No
+certificates-issued = Certificates of this edition
+certificates-none-run = No certificate yet.
+certificate-revoke-reason = Reason for revoking
+certificate-revoke = Revoke
+certificate-reissue = Re-issue
+certificate-template = Certificate template
+certificate-template-lead = How this site's certificates look. Names and titles are printed as typed.
+certificate-preview = Preview a sample certificate (PDF)
+certificate-colour = Certificate colour
+certificate-colour-help = A colour such as #1d4ed8; leave empty to use the site's brand colour (now { $colour }).
+certificate-signature = Signature { $n }
+certificate-signature-title = Title or role
+certificate-images = Logo and signature images
+certificate-images-help = PNG, JPEG or SVG, at most { $kib } KiB. A signature needs a name before its image.
+certificate-logo = Logo
+certificate-signature-image = Image of signature { $n }
+certificate-image-set = set
+certificate-image-upload = Upload
+certificate-image-remove = Remove
+admin-certificates-lead = Colour, logo, signatures and a preview of the certificates.
+flash-certificate-settings-saved = The certificate settings have been saved.
+flash-certificate-revoked = The certificate has been revoked.
+flash-certificate-reissued = A new certificate is being prepared; the old one now shows as revoked.
+flash-certificate-template-saved = The certificate template has been saved.
+err-percent_invalid = Enter a whole number from 0 to 100.
+err-file_required = Choose a file.
+err-image_too_large = The image is too large (at most 1 MiB).
+err-image_type_invalid = Use a PNG, JPEG or SVG image.
+err-image_invalid = This image cannot be drawn on a certificate; try exporting it again.
+err-signature_name_first = Give this signature a name (and save) before its image.
+err-certificate_not_valid = This certificate is not valid any more.
+err-certificate_already_replaced = A new certificate has already been issued in place of this one.
+err-certificate_valid_exists = This learner already holds a valid certificate for this edition.
+err-certificate_payload_invalid = The certificate job is malformed.
+mail-certificate-subject = Your certificate: { $course }
+mail-certificate-body =
+    Hello { $name },
+
+    Congratulations: you passed { $course } ({ $run }). Your certificate is ready; download it here (sign in first):
+
+    { $link }
+
+    Anyone can check that it is genuine at:
+
+    { $verify }

@@ -717,3 +717,88 @@ err-category_in_use = Un élément noté est encore dans une catégorie que vous
 err-grade_weights_zero = Au moins une catégorie doit avoir un poids supérieur à zéro.
 err-grade_category_unknown = Cette catégorie n'existe pas.
 err-grade_id_duplicate = Cet identifiant est utilisé deux fois.
+## Certificats
+certificate-title = Votre certificat
+certificate-ready = Vous avez réussi ce cours : votre certificat est prêt.
+certificate-pending = Vous avez réussi ce cours : votre certificat est en préparation. Revenez dans quelques minutes.
+certificate-download = Télécharger le certificat (PDF)
+certificate-verify-link = Page de vérification publique
+certificates-mine = Mes certificats
+certificates-none = Vous n'avez pas encore de certificat. Réussissez un cours qui en délivre un et il apparaîtra ici.
+certificate-course = Cours
+certificate-run = Session
+certificate-learner = Apprenant
+certificate-issued-on = Délivré le
+certificate-code = Code de vérification
+certificate-status = État
+certificate-status-issued = Valide
+certificate-status-pending = En préparation
+certificate-status-revoked = Révoqué
+certificate-grade = Note
+certificate-issuer = Délivré par
+certificate-actions = Actions
+certificate-verify-title = Vérifier un certificat
+certificate-verify-lead = Saisissez le code imprimé sur le certificat (par exemple ABCD-EFGH-JKMN) pour vérifier son authenticité.
+certificate-verify-code-help = Douze lettres et chiffres ; les tirets et les espaces ne comptent pas.
+certificate-verify-submit = Vérifier
+certificate-verify-valid = Ce certificat est valide.
+certificate-verify-revoked = Ce certificat a été révoqué le { $date }. Il n'est plus valide.
+certificate-verify-unknown-title = Certificat introuvable
+certificate-verify-unknown = Aucun certificat de ce site ne porte ce code. Vérifiez le code tel qu'il est imprimé sur le certificat.
+certificate-verify-try-again = Essayer un autre code
+certificate-verify-another = Vérifier un autre certificat
+certificates-title = Certificats
+certificate-settings = Réglages des certificats
+certificate-enabled = Cette session délivre un certificat aux apprenants qui la réussissent
+certificate-disabled = Cette session ne délivre pas de certificat.
+certificate-min-completion = Achèvement minimal (%)
+certificate-min-completion-help = Part des éléments qu'un apprenant doit avoir terminés, en plus de réussir (0 pour aucune).
+certificate-show-grade = Imprimer la note sur les certificats
+certificate-show-grade-site = Selon le modèle du site
+certificate-show-grade-yes = Oui
+certificate-show-grade-no = Non
+certificates-issued = Certificats de cette session
+certificates-none-run = Aucun certificat pour le moment.
+certificate-revoke-reason = Motif de la révocation
+certificate-revoke = Révoquer
+certificate-reissue = Délivrer à nouveau
+certificate-template = Modèle de certificat
+certificate-template-lead = L'apparence des certificats de ce site. Les noms et titres sont imprimés tels que saisis.
+certificate-preview = Aperçu d'un certificat d'exemple (PDF)
+certificate-colour = Couleur du certificat
+certificate-colour-help = Une couleur telle que #1d4ed8 ; laissez vide pour la couleur de la marque du site (actuellement { $colour }).
+certificate-signature = Signature { $n }
+certificate-signature-title = Titre ou fonction
+certificate-images = Logo et images des signatures
+certificate-images-help = PNG, JPEG ou SVG, { $kib } Kio au plus. Une signature doit avoir un nom avant son image.
+certificate-logo = Logo
+certificate-signature-image = Image de la signature { $n }
+certificate-image-set = définie
+certificate-image-upload = Envoyer
+certificate-image-remove = Retirer
+admin-certificates-lead = Couleur, logo, signatures et aperçu des certificats.
+flash-certificate-settings-saved = Les réglages des certificats ont été enregistrés.
+flash-certificate-revoked = Le certificat a été révoqué.
+flash-certificate-reissued = Un nouveau certificat est en préparation ; l'ancien apparaît désormais comme révoqué.
+flash-certificate-template-saved = Le modèle de certificat a été enregistré.
+err-percent_invalid = Saisissez un nombre entier de 0 à 100.
+err-file_required = Choisissez un fichier.
+err-image_too_large = L'image est trop lourde (1 Mio au plus).
+err-image_type_invalid = Utilisez une image PNG, JPEG ou SVG.
+err-image_invalid = Cette image ne peut pas être dessinée sur un certificat ; essayez de l'exporter à nouveau.
+err-signature_name_first = Donnez un nom à cette signature (et enregistrez) avant son image.
+err-certificate_not_valid = Ce certificat n'est plus valide.
+err-certificate_already_replaced = Un nouveau certificat a déjà été délivré à la place de celui-ci.
+err-certificate_valid_exists = Cet apprenant détient déjà un certificat valide pour cette session.
+err-certificate_payload_invalid = La tâche de certificat est mal formée.
+mail-certificate-subject = Votre certificat : { $course }
+mail-certificate-body =
+    Bonjour { $name },
+
+    Félicitations : vous avez réussi { $course } ({ $run }). Votre certificat est prêt ; téléchargez-le ici (après connexion) :
+
+    { $link }
+
+    Chacun peut vérifier son authenticité sur :
+
+    { $verify }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod certificates;
 pub mod config;
 pub mod courses;
 pub mod files;

@@ -147,6 +147,15 @@ impl Worker {
                     .map(|_| ())
                     .map_err(|e| e.to_string())
             }
+            amphi_app::certificates::ISSUE_JOB => {
+                let tenant = j
+                    .tenant_id
+                    .map(amphi_core::TenantId)
+                    .ok_or_else(|| "certificate without tenant".to_owned())?;
+                amphi_app::certificates::run_issue_job(&self.app, tenant, &j.payload)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
             other => Err(format!("no handler for job kind `{other}`")),
         }
     }

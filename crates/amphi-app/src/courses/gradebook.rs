@@ -232,15 +232,16 @@ pub async fn record(app: &App, r: GradeReport) -> Result<Option<CourseOutcome>> 
     Ok(outcome)
 }
 
-/// Called once a learner's course grade changed and was committed.
+/// Called once a learner's course grade changed and was committed: a learner who now passes
+/// gets a certificate if the run issues them (a deduplicated job).
 async fn after_course_change(
-    _app: &App,
-    _tenant: TenantId,
-    _run: Uuid,
-    _user: Uuid,
-    _o: CourseOutcome,
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+    o: CourseOutcome,
 ) -> Result<()> {
-    Ok(())
+    crate::certificates::on_course_result(app, tenant.0, run, user, o.passed, o.percent).await
 }
 
 async fn ensure_item(

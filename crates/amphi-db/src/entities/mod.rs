@@ -3,6 +3,9 @@
 pub mod announcement;
 pub mod api_token;
 pub mod audit_event;
+pub mod certificate;
+pub mod certificate_run_setting;
+pub mod certificate_template;
 pub mod course;
 pub mod course_item;
 pub mod course_module;

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod certificates;
 pub mod courses;
 pub mod email_tokens;
 pub mod enrolments;

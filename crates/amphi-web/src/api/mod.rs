@@ -24,6 +24,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
 pub mod assess;
+pub mod certificates;
 pub mod courses;
 
 /// The API routes.
@@ -38,6 +39,7 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
         .merge(assess::routes())
+        .merge(certificates::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
@@ -93,7 +95,9 @@ impl Modify for BearerAuth {
 
 /// The OpenAPI document.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(certificates::CertificatesDoc::openapi());
+    doc
 }
 
 async fn openapi() -> Response {

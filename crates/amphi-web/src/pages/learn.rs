@@ -116,10 +116,23 @@ pub async fn home(
     };
     let preview = q.preview.is_some();
     match learn::home(&ctx.state.app, &su.user, ctx.tenant.id, run, preview).await {
-        Ok(h) => ctx.page(
-            "learn/home.html",
-            context! { home => Value::from_serialize(&h), preview },
-        ),
+        Ok(h) => {
+            let certificate = match h.role.as_deref() {
+                Some("learner") => amphi_app::certificates::mine_in_run(
+                    &ctx.state.app,
+                    &su.user,
+                    ctx.tenant.id,
+                    run,
+                )
+                .await
+                .unwrap_or_default(),
+                _ => None,
+            };
+            ctx.page(
+                "learn/home.html",
+                context! { home => Value::from_serialize(&h), preview, certificate => Value::from_serialize(&certificate) },
+            )
+        }
         Err(e) => ctx.error_page(&e),
     }
 }

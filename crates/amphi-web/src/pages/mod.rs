@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod assess;
 mod auth;
+mod certificates;
 mod files;
 mod home;
 mod learn;
@@ -192,7 +193,44 @@ pub fn routes() -> Router<WebState> {
             get(files::item_files),
         )
         .route("/files/{run}/{file}", get(files::download))
+        .merge(certificate_routes())
         .route("/learn/{run}/items/{item}/progress", post(files::progress))
+}
+
+/// Certificates: the learner's, public verification, the course team's, the template.
+fn certificate_routes() -> Router<WebState> {
+    Router::new()
+        .route("/certificates", get(certificates::mine))
+        .route("/certificates/{id}/pdf", get(certificates::download))
+        .route("/verify", get(certificates::verify_form))
+        .route("/verify/{code}", get(certificates::verify_page))
+        .route(
+            "/teach/runs/{run}/certificates",
+            get(certificates::run_page),
+        )
+        .route(
+            "/teach/runs/{run}/certificates/settings",
+            post(certificates::save_settings),
+        )
+        .route(
+            "/teach/runs/{run}/certificates/{id}/revoke",
+            post(certificates::revoke),
+        )
+        .route(
+            "/teach/runs/{run}/certificates/{id}/reissue",
+            post(certificates::reissue),
+        )
+        .route(
+            "/admin/certificates",
+            get(certificates::template).post(certificates::save_template),
+        )
+        .route(
+            "/admin/certificates/images",
+            post(certificates::upload_image).layer(axum::extract::DefaultBodyLimit::max(
+                amphi_app::certificates::MAX_IMAGE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/admin/certificates/preview", get(certificates::preview))
 }
 
 /// The 404 page for unknown paths.

@@ -1,0 +1,448 @@
+//! Certificate pages: the learner's list and downloads, the public verification page and
+//! form, the course team's page per run (list, revoke, re-issue, settings) and the tenant
+//! administrators' template page (colour, signatures, logo, preview).
+
+use super::PageResultExt;
+use crate::ctx::{Authed, Ctx};
+use crate::forms::{CsrfForm, CsrfMultipart};
+use amphi_app::certificates::{self as certs, TemplateForm, TemplateImage};
+use amphi_core::policy::{can, Action, Resource};
+use amphi_core::Error;
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{context, Value};
+use serde::Deserialize;
+use uuid::Uuid;
+
+fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
+    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
+}
+
+fn pdf_response(filename: &str, bytes: impl Into<axum::body::Body>) -> Response {
+    let mut resp = (StatusCode::OK, bytes.into()).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learners
+
+/// GET /certificates — the person's own certificates.
+pub async fn mine(Authed(ctx, su): Authed) -> Response {
+    match certs::mine(&ctx.state.app, &su.user, ctx.tenant.id).await {
+        Ok(list) => ctx.page(
+            "certificates/mine.html",
+            context! { certificates => Value::from_serialize(&list) },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /certificates/{id}/pdf — the PDF, for its owner (while issued) and the course team.
+pub async fn download(Authed(ctx, su): Authed, Path(cid): Path<String>) -> Response {
+    let cid = match id(&ctx, &cid) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match certs::pdf(&ctx.state.app, &su.user, ctx.tenant.id, cid).await {
+        Ok((name, bytes)) => pdf_response(&name, bytes),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public verification
+
+#[derive(Deserialize, Default)]
+pub struct VerifyQuery {
+    code: Option<String>,
+}
+
+/// GET /verify — the form; with `?code=` it goes to that code's page.
+pub async fn verify_form(ctx: Ctx, Query(q): Query<VerifyQuery>) -> Response {
+    match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => {
+            let path = match certs::normalize_code(code) {
+                Some(c) => certs::display_code(&c),
+                // Still goes to the page, which says it is unknown (and counts the attempt).
+                None => crate::ctx::urlencode(code),
+            };
+            Redirect::to(&format!("/verify/{path}")).into_response()
+        }
+        None => ctx.page("certificates/verify_form.html", context! {}),
+    }
+}
+
+/// GET /verify/{code} — valid, revoked, or a 404 page that says nothing more.
+pub async fn verify_page(ctx: Ctx, Path(code): Path<String>) -> Response {
+    match certs::verify(&ctx.state.app, ctx.tenant.id, &code, &ctx.meta).await {
+        Ok(v) => ctx.page(
+            "certificates/verify.html",
+            context! { v => Value::from_serialize(&v) },
+        ),
+        Err(Error::NotFound) => ctx.render(
+            StatusCode::NOT_FOUND,
+            "certificates/verify_form.html",
+            context! { unknown => true },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The course team
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    status: Option<String>,
+    before: Option<String>,
+}
+
+/// GET /teach/runs/{run}/certificates
+pub async fn run_page(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let before = match super::cursor(q.before.as_deref()).or_page(&ctx) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let (run, course, role) =
+        match amphi_app::courses::catalog::run_summary(app, &su.user, ctx.tenant.id, rid)
+            .await
+            .or_page(&ctx)
+        {
+            Ok(o) => o,
+            Err(r) => return r,
+        };
+    let page = match certs::list_for_run(
+        app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        q.status.as_deref(),
+        before,
+        50,
+    )
+    .await
+    .or_page(&ctx)
+    {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let settings = match certs::run_settings(app, &su.user, ctx.tenant.id, rid)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let can_manage = can(
+        &su.user.actor(),
+        Action::Update,
+        Resource::Run {
+            tenant_id: ctx.tenant.id,
+            role,
+        },
+    );
+    ctx.page(
+        "certificates/run.html",
+        context! {
+            run => Value::from_serialize(&run),
+            course => Value::from_serialize(&course),
+            certificates => Value::from_serialize(&page.items),
+            next => page.next.map(|n| n.to_string()),
+            status => q.status.unwrap_or_default(),
+            settings => Value::from_serialize(&settings),
+            can_manage,
+        },
+    )
+}
+
+/// POST /teach/runs/{run}/certificates/settings
+pub async fn save_settings(
+    Authed(ctx, su): Authed,
+    Path(rid): Path<String>,
+    CsrfForm(f): CsrfForm<certs::RunSettingsForm>,
+) -> Response {
+    let rid = match id(&ctx, &rid) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let result = match f.parse() {
+        Ok(s) => certs::save_run_settings(app, &su.user, ctx.tenant.id, rid, &s, &ctx.meta).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/certificates"),
+            "flash-certificate-settings-saved",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            let msg = validation_message(&ctx, &e);
+            ctx.render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error.html",
+                context! { message => msg },
+            )
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+fn validation_message(ctx: &Ctx, e: &Error) -> String {
+    match e {
+        Error::Validation(fs) => fs
+            .iter()
+            .map(|f| amphi_app::i18n::t(ctx.locale, &format!("err-{}", f.code)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => crate::error::message(other, ctx.locale),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeBody {
+    #[serde(default)]
+    reason: String,
+}
+
+/// POST /teach/runs/{run}/certificates/{id}/revoke
+pub async fn revoke(
+    Authed(ctx, su): Authed,
+    Path((rid, cid)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<RevokeBody>,
+) -> Response {
+    let (rid, cid) = match (id(&ctx, &rid), id(&ctx, &cid)) {
+        (Ok(r), Ok(c)) => (r, c),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let app = &ctx.state.app;
+    match certificate_in_run(&ctx, rid, cid).await {
+        Ok(()) => {}
+        Err(r) => return r,
+    }
+    match certs::revoke(app, &su.user, ctx.tenant.id, cid, &f.reason, &ctx.meta).await {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/certificates"),
+            "flash-certificate-revoked",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            let msg = validation_message(&ctx, &e);
+            ctx.render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error.html",
+                context! { message => msg },
+            )
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /teach/runs/{run}/certificates/{id}/reissue
+pub async fn reissue(
+    Authed(ctx, su): Authed,
+    Path((rid, cid)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let (rid, cid) = match (id(&ctx, &rid), id(&ctx, &cid)) {
+        (Ok(r), Ok(c)) => (r, c),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match certificate_in_run(&ctx, rid, cid).await {
+        Ok(()) => {}
+        Err(r) => return r,
+    }
+    match certs::reissue(&ctx.state.app, &su.user, ctx.tenant.id, cid, &ctx.meta).await {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{rid}/certificates"),
+            "flash-certificate-reissued",
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// The certificate must belong to the run of the URL (else 404, as for any other unknown id).
+async fn certificate_in_run(ctx: &Ctx, rid: Uuid, cid: Uuid) -> Result<(), Response> {
+    match certs::run_of(&ctx.state.app, ctx.tenant.id, cid).await {
+        Ok(Some(r)) if r == rid => Ok(()),
+        Ok(_) => Err(ctx.error_page(&Error::NotFound)),
+        Err(e) => Err(ctx.error_page(&e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tenant's template
+
+fn template_page(ctx: &Ctx, t: &certs::Template, status: StatusCode, errors: Value) -> Response {
+    ctx.render(
+        status,
+        "certificates/template.html",
+        context! {
+            tpl => Value::from_serialize(t),
+            errors,
+            max_image_kib => certs::MAX_IMAGE_BYTES / 1024,
+        },
+    )
+}
+
+/// GET /admin/certificates
+pub async fn template(Authed(ctx, su): Authed) -> Response {
+    match certs::template(&ctx.state.app, &su.user, ctx.tenant.id).await {
+        Ok(t) => template_page(&ctx, &t, StatusCode::OK, context! {}),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /admin/certificates
+pub async fn save_template(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<TemplateForm>,
+) -> Response {
+    let app = &ctx.state.app;
+    match certs::save_template(app, &su.user, ctx.tenant.id, &f, &ctx.meta).await {
+        Ok(_) => ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved"),
+        Err(e @ Error::Validation(_)) => {
+            match certs::template(app, &su.user, ctx.tenant.id).await {
+                Ok(t) => template_page(
+                    &ctx,
+                    &t,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ctx.field_errors(&e),
+                ),
+                Err(e) => ctx.error_page(&e),
+            }
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /admin/certificates/images — multipart: `csrf` first, then `which` (`logo`,
+/// `signature1`, `signature2`), `remove` (to clear it) or `file`.
+pub async fn upload_image(
+    Authed(ctx, su): Authed,
+    CsrfMultipart(mut mp): CsrfMultipart,
+) -> Response {
+    let app = &ctx.state.app;
+    let mut which: Option<TemplateImage> = None;
+    let mut remove = false;
+    let mut bytes: Option<Vec<u8>> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+        };
+        match field.name().unwrap_or("") {
+            "which" => {
+                let v = field.text().await.unwrap_or_default();
+                which = match v.as_str() {
+                    "logo" => Some(TemplateImage::Logo),
+                    "signature1" => Some(TemplateImage::Signature(1)),
+                    "signature2" => Some(TemplateImage::Signature(2)),
+                    _ => None,
+                };
+            }
+            "remove" => remove = true,
+            "file" => {
+                let mut buf = Vec::new();
+                let mut field = field;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(c)) => {
+                            if buf.len() + c.len() > certs::MAX_IMAGE_BYTES {
+                                let f = image_field(which);
+                                return image_error(&ctx, &su.user, &f).await;
+                            }
+                            buf.extend_from_slice(&c);
+                        }
+                        Ok(None) => break,
+                        Err(_) => return ctx.error_page(&Error::BadRequest("body_too_large")),
+                    }
+                }
+                bytes = Some(buf);
+            }
+            _ => {}
+        }
+    }
+    let Some(which) = which else {
+        return ctx.error_page(&Error::BadRequest("form_malformed"));
+    };
+    let data = if remove {
+        None
+    } else {
+        Some(bytes.unwrap_or_default())
+    };
+    match certs::set_template_image(app, &su.user, ctx.tenant.id, which, data, &ctx.meta).await {
+        Ok(_) => ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved"),
+        Err(e @ Error::Validation(_)) => {
+            match certs::template(app, &su.user, ctx.tenant.id).await {
+                Ok(t) => template_page(
+                    &ctx,
+                    &t,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ctx.field_errors(&e),
+                ),
+                Err(e) => ctx.error_page(&e),
+            }
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+fn image_field(which: Option<TemplateImage>) -> String {
+    match which {
+        Some(TemplateImage::Signature(n)) => format!("signature{n}_image"),
+        _ => "logo".into(),
+    }
+}
+
+async fn image_error(ctx: &Ctx, user: &amphi_app::users::User, field: &str) -> Response {
+    let e = Error::field(field, "image_too_large");
+    match certs::template(&ctx.state.app, user, ctx.tenant.id).await {
+        Ok(t) => template_page(ctx, &t, StatusCode::PAYLOAD_TOO_LARGE, ctx.field_errors(&e)),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /admin/certificates/preview — a sample certificate in the page's language.
+pub async fn preview(Authed(ctx, su): Authed) -> Response {
+    match certs::preview(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        ctx.locale,
+        &ctx.meta.base_url,
+    )
+    .await
+    {
+        Ok(pdf) => pdf_response("certificate-preview.pdf", pdf),
+        Err(e) => ctx.error_page(&e),
+    }
+}
