@@ -739,3 +739,59 @@ async fn quiz_pages_take_an_attempt_with_forms() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("Pat"), "{}", r.text);
 }
+
+#[tokio::test]
+async fn passing_the_course_through_a_quiz_issues_a_certificate() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let z = quiz_run(&mut a, "CRT").await;
+    let r = configure(
+        &mut a,
+        &z,
+        json!({ "slots": fixed(&z, &["Sky"]), "attempts": 2 }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let page = format!("/teach/runs/{}/certificates", z.run);
+    let r =
+        a.c.submit(
+            &page,
+            &format!("{page}/settings"),
+            &[
+                ("enabled", "on"),
+                ("min_completion_percent", "0"),
+                ("show_grade", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let mut l = enrolled(&t, &z, "cat@example.test").await;
+    // A failed attempt: no certificate.
+    let (at, _) = started(&mut l, &z).await;
+    let r = l
+        .post(
+            &format!("/api/v1/runs/{}/attempts/{at}/submit", z.run),
+            json!({ "answers": { z.q["Sky"].clone(): { "type": "true_false", "answer": false } } }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    t.run_jobs().await;
+    assert!(!t.mails().iter().any(|m| m.contains("Your certificate")));
+    // A passing one: the gradebook asks for a certificate, the job issues it.
+    let (at, _) = started(&mut l, &z).await;
+    let r = l
+        .post(
+            &format!("/api/v1/runs/{}/attempts/{at}/submit", z.run),
+            json!({ "answers": { z.q["Sky"].clone(): { "type": "true_false", "answer": true } } }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    t.run_jobs().await;
+    let mail = t.last_mail_to("cat@example.test").await;
+    assert!(mail.contains("Your certificate"), "{mail}");
+    let verify = path_of(&link_in(&mail, "/verify/"));
+    let v = t.client().get(&verify).await;
+    assert_eq!(v.status, StatusCode::OK);
+    assert!(v.text.contains("This certificate is valid."), "{}", v.text);
+    assert!(v.text.contains("100.0 %"), "{}", v.text);
+}
