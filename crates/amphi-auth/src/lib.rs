@@ -1,6 +1,10 @@
-//! Identity building blocks with no database and no HTTP: password hashing, random tokens and
-//! their hashes, and HMAC-signed values. Easy to test and to fuzz.
+//! Identity building blocks with no database and no HTTP framework: password hashing, random
+//! tokens and their hashes, HMAC-signed values, TOTP, and the single sign-on protocols (OIDC
+//! relying party, partner JWT hand-off), which take configuration and bytes and return verified
+//! identities or errors. Easy to test and to fuzz.
 
+pub mod oidc;
+pub mod partner;
 pub mod password;
 pub mod signed;
 pub mod token;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod courses;
 pub mod email_tokens;
 pub mod enrolments;
+pub mod identity;
 pub mod progress;
 pub mod questions;
 pub mod rate_limits;

@@ -337,6 +337,8 @@ pub struct TenantBody {
     active: Option<bool>,
     /// Administrators must use a second factor.
     require_mfa_admins: Option<bool>,
+    /// The sign-in page offers single sign-on only (platform administrators keep `/signin?local=1`).
+    hide_local_passwords: Option<bool>,
 }
 
 impl From<TenantBody> for TenantForm {
@@ -353,6 +355,7 @@ impl From<TenantBody> for TenantForm {
             footer_text: b.footer_text,
             active: b.active,
             require_mfa_admins: b.require_mfa_admins,
+            hide_local_passwords: b.hide_local_passwords,
         }
     }
 }
