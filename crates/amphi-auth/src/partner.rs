@@ -197,19 +197,19 @@ pub fn verify(
         .collect::<HashSet<_>>();
     let data = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(token, key, &v)
         .map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind as K;
-            match e.kind() {
-                K::InvalidSignature => PartnerError::Signature,
-                K::InvalidIssuer => PartnerError::Issuer,
-                K::InvalidAudience => PartnerError::Audience,
-                K::InvalidAlgorithm => PartnerError::Algorithm,
-                K::MissingRequiredClaim(_) => PartnerError::Claim("exp, iss, aud or sub"),
-                K::InvalidEcdsaKey | K::InvalidRsaKey(_) | K::InvalidKeyFormat => {
-                    PartnerError::Key(e.to_string())
-                }
-                _ => PartnerError::Malformed,
+        use jsonwebtoken::errors::ErrorKind as K;
+        match e.kind() {
+            K::InvalidSignature => PartnerError::Signature,
+            K::InvalidIssuer => PartnerError::Issuer,
+            K::InvalidAudience => PartnerError::Audience,
+            K::InvalidAlgorithm => PartnerError::Algorithm,
+            K::MissingRequiredClaim(_) => PartnerError::Claim("exp, iss, aud or sub"),
+            K::InvalidEcdsaKey | K::InvalidRsaKey(_) | K::InvalidKeyFormat => {
+                PartnerError::Key(e.to_string())
             }
-        })?;
+            _ => PartnerError::Malformed,
+        }
+    })?;
     let c = data.claims;
     let int = |name: &str| c.get(name).and_then(serde_json::Value::as_i64);
     let now_s = now.timestamp();

@@ -234,7 +234,11 @@ mod tests {
         assert!(e.email_verified);
         assert_eq!(e.display_name.as_deref(), Some("Ann"));
         assert_eq!(e.groups, vec!["a".to_owned(), "b".to_owned()]);
-        assert!(!m.apply(&raw(), &EmailTrust::Untrusted).unwrap().email_verified);
+        assert!(
+            !m.apply(&raw(), &EmailTrust::Untrusted)
+                .unwrap()
+                .email_verified
+        );
     }
 
     #[test]

@@ -106,7 +106,11 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .primary_key(),
                 )
-                .col(ColumnDef::new(IdentityProviders::TenantId).uuid().not_null())
+                .col(
+                    ColumnDef::new(IdentityProviders::TenantId)
+                        .uuid()
+                        .not_null(),
+                )
                 .col(
                     ColumnDef::new(IdentityProviders::Kind)
                         .string_len(16)
@@ -182,7 +186,11 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .primary_key(),
                 )
-                .col(ColumnDef::new(ExternalIdentities::TenantId).uuid().not_null())
+                .col(
+                    ColumnDef::new(ExternalIdentities::TenantId)
+                        .uuid()
+                        .not_null(),
+                )
                 .col(
                     ColumnDef::new(ExternalIdentities::ProviderId)
                         .uuid()
@@ -277,7 +285,11 @@ impl MigrationTrait for Migration {
                 )
                 .col(ColumnDef::new(SsoLoginStates::TenantId).uuid().not_null())
                 .col(ColumnDef::new(SsoLoginStates::ProviderId).uuid().not_null())
-                .col(ColumnDef::new(SsoLoginStates::Kind).string_len(16).not_null())
+                .col(
+                    ColumnDef::new(SsoLoginStates::Kind)
+                        .string_len(16)
+                        .not_null(),
+                )
                 // JSON, secrets in it sealed (nonce, PKCE verifier).
                 .col(ColumnDef::new(SsoLoginStates::Data).text().not_null())
                 .col(ts(SsoLoginStates::ExpiresAt))

@@ -24,6 +24,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
 pub mod courses;
+pub mod sso;
 
 /// The API routes.
 pub fn routes() -> Router<WebState> {
@@ -36,20 +37,21 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
+        .merge(sso::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Amphi API", version = "1", description = "The Amphi learning platform's JSON API. Authenticate with a personal access token created on your account page."),
-    paths(list_audit, courses::list_questions, courses::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
+    paths(sso::list_providers, sso::create_provider, sso::get_provider, sso::patch_provider, sso::delete_provider, list_audit, courses::list_questions, courses::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
         courses::get_catalog, courses::get_course, courses::create_course, courses::patch_course,
         courses::create_run, courses::patch_run, courses::new_edition,
         courses::get_outline, courses::add_module, courses::patch_module, courses::delete_module, courses::move_module,
         courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
         courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
         courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners),
-    components(schemas(courses::QuestionPage, amphi_app::courses::bank::BankQuestion, amphi_app::courses::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
+    components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, courses::QuestionPage, amphi_app::courses::bank::BankQuestion, amphi_app::courses::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
         amphi_app::courses::learn::CourseHome, amphi_app::courses::learn::ModuleEntry, amphi_app::courses::learn::ItemEntry, amphi_app::courses::learn::ItemPage, amphi_app::courses::learn::DashboardEntry,

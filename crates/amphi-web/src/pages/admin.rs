@@ -398,7 +398,7 @@ pub async fn audit(
                 next => page.next.map(|n| n.to_string()),
                 f => context! { q => f.q, action => f.action, from => f.from, to => f.to },
                 query,
-                kinds => ["sign_in", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
+                kinds => ["sign_in", "identity_provider", "identity", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
             };
             ctx.page(
                 if ctx.htmx {

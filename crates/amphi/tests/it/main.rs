@@ -12,4 +12,6 @@ mod files;
 mod jobs;
 mod platform;
 mod sessions;
+mod sso_oidc;
+mod sso_partner;
 mod support;
