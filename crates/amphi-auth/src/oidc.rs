@@ -448,3 +448,177 @@ fn assert_send_probe(c: &reqwest::Client, s: &str, m: &CoreProviderMetadata, cfg
     is_send(refresh_keys(c, m.clone()));
     is_send(finish(c, m, cfg, s, s, s, s, Utc::now()));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    use openidconnect::core::{
+        CoreJwsSigningAlgorithm, CoreResponseType, CoreSubjectIdentifierType,
+    };
+    use openidconnect::{
+        AuthUrl, EmptyAdditionalProviderMetadata, JsonWebKeySetUrl, ResponseTypes, TokenUrl,
+    };
+    use std::process::Command;
+
+    const ISS: &str = "https://issuer.example";
+
+    /// An RSA key made with openssl: (private PEM, JWK modulus base64url).
+    fn rsa_key() -> (String, String) {
+        use base64::Engine;
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("k.pem");
+        assert!(Command::new("openssl")
+            .args([
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_bits:2048",
+                "-out"
+            ])
+            .arg(&key)
+            .status()
+            .expect("openssl is installed")
+            .success());
+        let out = Command::new("openssl")
+            .args(["rsa", "-noout", "-modulus", "-in"])
+            .arg(&key)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let hex_n = text.trim().trim_start_matches("Modulus=");
+        let n = hex::decode(hex_n).unwrap();
+        (
+            std::fs::read_to_string(&key).unwrap(),
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(n),
+        )
+    }
+
+    fn metadata(n: &str, kid: &str) -> CoreProviderMetadata {
+        let jwks: CoreJsonWebKeySet = serde_json::from_value(serde_json::json!({
+            "keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid, "n": n, "e": "AQAB"}]
+        }))
+        .unwrap();
+        CoreProviderMetadata::new(
+            IssuerUrl::new(ISS.into()).unwrap(),
+            AuthUrl::new(format!("{ISS}/auth")).unwrap(),
+            JsonWebKeySetUrl::new(format!("{ISS}/jwks")).unwrap(),
+            vec![ResponseTypes::new(vec![CoreResponseType::Code])],
+            vec![CoreSubjectIdentifierType::Public],
+            vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
+            EmptyAdditionalProviderMetadata {},
+        )
+        .set_token_endpoint(Some(TokenUrl::new(format!("{ISS}/token")).unwrap()))
+        .set_jwks(jwks)
+    }
+
+    fn token(pem: &str, kid: &str, claims: serde_json::Value) -> String {
+        let mut h = Header::new(Algorithm::RS256);
+        h.kid = Some(kid.into());
+        jsonwebtoken::encode(
+            &h,
+            &claims,
+            &EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn claims(now: DateTime<Utc>) -> serde_json::Value {
+        serde_json::json!({
+            "iss": ISS, "aud": "amphi", "sub": "user-1", "nonce": "n-1",
+            "iat": now.timestamp(), "exp": now.timestamp() + 300,
+            "email": "u@example.test", "email_verified": true, "groups": ["a", "b"],
+        })
+    }
+
+    #[test]
+    fn id_tokens_are_checked_for_signature_issuer_audience_expiry_and_nonce() {
+        let now = Utc::now();
+        let (pem, n) = rsa_key();
+        let meta = metadata(&n, "k1");
+        let check = |t: &str, nonce: &str| verify_id_token(&meta, "amphi", "s", t, nonce, now);
+
+        let ok = check(&token(&pem, "k1", claims(now)), "n-1").unwrap();
+        let mut attrs = BTreeMap::new();
+        flatten_into(&mut attrs, &ok);
+        assert_eq!(attrs["groups"], vec!["a".to_owned(), "b".to_owned()]);
+        assert_eq!(attrs["email_verified"], vec!["true".to_owned()]);
+
+        let mut c = claims(now);
+        c["exp"] = serde_json::json!(now.timestamp() - 60);
+        assert!(matches!(
+            check(&token(&pem, "k1", c), "n-1"),
+            Err(OidcError::Expired(_))
+        ));
+
+        let mut c = claims(now);
+        c["aud"] = serde_json::json!("other");
+        let e = check(&token(&pem, "k1", c), "n-1").unwrap_err();
+        assert!(matches!(e, OidcError::Audience(_)), "{e:?}");
+        assert_eq!(e.reason(), "audience_wrong");
+
+        let mut c = claims(now);
+        c["iss"] = serde_json::json!("https://impostor.example");
+        assert!(matches!(
+            check(&token(&pem, "k1", c), "n-1"),
+            Err(OidcError::Issuer(_))
+        ));
+
+        assert_eq!(
+            check(&token(&pem, "k1", claims(now)), "another-nonce"),
+            Err(OidcError::Nonce)
+        );
+
+        // Forged: signed by another key under the known key id.
+        let (other_pem, _) = rsa_key();
+        let e = check(&token(&other_pem, "k1", claims(now)), "n-1").unwrap_err();
+        assert!(matches!(e, OidcError::Signature(_)), "{e:?}");
+        assert!(!unknown_key(&e));
+
+        // A key id we do not know: the caller fetches the keys again (rotation).
+        let e = check(&token(&pem, "k2", claims(now)), "n-1").unwrap_err();
+        assert!(unknown_key(&e), "{e:?}");
+        let rotated = metadata(&n, "k2");
+        assert!(verify_id_token(
+            &rotated,
+            "amphi",
+            "s",
+            &token(&pem, "k2", claims(now)),
+            "n-1",
+            now
+        )
+        .is_ok());
+
+        assert!(matches!(
+            check("not-a-token", "n-1"),
+            Err(OidcError::IdToken(_))
+        ));
+    }
+
+    #[test]
+    fn start_asks_for_code_with_pkce_state_and_nonce() {
+        let (_, n) = rsa_key();
+        let cfg = OidcConfig {
+            issuer: ISS.into(),
+            client_id: "amphi".into(),
+            client_secret: "s".into(),
+            scopes: vec!["email".into(), "openid".into()],
+            userinfo: true,
+        };
+        let s = start(
+            &metadata(&n, "k1"),
+            &cfg,
+            "https://learn.example/sso/oidc/x/callback",
+        )
+        .unwrap();
+        let u = url::Url::parse(&s.url).unwrap();
+        let q: BTreeMap<_, _> = u.query_pairs().into_owned().collect();
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(q["state"], s.state);
+        assert_eq!(q["nonce"], s.nonce);
+        assert_eq!(q["scope"], "openid email");
+        assert!(s.pkce_verifier.len() >= 43);
+    }
+}

@@ -352,3 +352,58 @@ async fn oidc_without_jit_refuses_unknown_people_and_links_existing_accounts_wit
     let r = c3.get("/sso/oidc/corp/login").await;
     assert_refused(&r, "provider_unknown", &c3);
 }
+
+#[tokio::test]
+async fn oidc_group_rules_make_administrators_and_enrol_at_each_sign_in() {
+    use crate::sso_partner::{enrolled, run_for};
+    let peer = OidcProvider::start(&[CALLBACK]).expect("oidc-provider starts");
+    let t = TestApp::new().await;
+    let (mut admin, token) = admin_token(&t).await;
+    let run = run_for(&mut admin, &token, "GROUPS1", json!({})).await;
+    // A rule naming a run of nowhere is refused with a clear error.
+    let r = admin
+        .api(
+            Method::POST,
+            "/api/v1/identity-providers",
+            &token,
+            Some(json!({
+                "kind": "oidc", "slug": "corp", "display_name": "Corp ID",
+                "config": {"issuer": peer.issuer(), "client_id": "amphi", "client_secret": "amphi-secret",
+                           "scopes": "email profile groups"},
+                "group_rules": [{"group": "learners", "run": uuid::Uuid::now_v7().to_string()}],
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("group_rule_run_unknown"), "{}", r.text);
+    add_provider(
+        &mut admin,
+        &token,
+        json!({
+            "kind": "oidc", "slug": "corp", "display_name": "Corp ID",
+            "config": {"issuer": peer.issuer(), "client_id": "amphi", "client_secret": "amphi-secret",
+                       "scopes": "email profile groups"},
+            "group_rules": [
+                {"group": "erin-group", "tenant_role": "admin"},
+                {"group": "learners", "run": run, "course_role": "learner"},
+            ],
+        }),
+    )
+    .await;
+    for who in ["erin", "frank"] {
+        let mut c = t.client();
+        let auth = start_login(&mut c, "/").await;
+        let back = login_at_provider(&peer.issuer(), &auth, who).await;
+        let r = c.get(&path_of(&back)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let email = format!("{who}@example.test");
+        assert!(enrolled(&t, &email, &run).await, "{who} enrolled by group");
+        let u = user_by_email(&t, &email).await;
+        assert_eq!(u.is_tenant_admin, who == "erin", "{who}");
+    }
+    let changes = audit_reasons(&t, "user.role_changed").await;
+    assert!(
+        changes.iter().any(|d| d["group"] == "erin-group"),
+        "{changes:?}"
+    );
+}

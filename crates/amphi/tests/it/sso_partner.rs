@@ -81,7 +81,7 @@ fn hand_off(token: &str, next: &str) -> String {
     format!("/sso/partner/acme?token={}&next={}", enc(token), enc(next))
 }
 
-async fn run_for(admin: &mut Client, token: &str, code: &str, extra: Value) -> String {
+pub async fn run_for(admin: &mut Client, token: &str, code: &str, extra: Value) -> String {
     let r = admin
         .api(
             Method::POST,
@@ -108,7 +108,7 @@ async fn run_for(admin: &mut Client, token: &str, code: &str, extra: Value) -> S
     r.json()["id"].as_str().unwrap().to_owned()
 }
 
-async fn enrolled(t: &TestApp, email: &str, run: &str) -> bool {
+pub async fn enrolled(t: &TestApp, email: &str, run: &str) -> bool {
     use amphi_db::entities::enrolment;
     use amphi_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let u = user_by_email(t, email).await;
