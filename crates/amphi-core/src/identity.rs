@@ -105,7 +105,7 @@ impl ProviderKind {
     /// The attribute names each protocol usually uses.
     pub fn default_mapping(self) -> AttributeMapping {
         let (email, name, groups) = match self {
-            ProviderKind::Ldap => ("mail", "cn", "memberOf"),
+            ProviderKind::Ldap => ("mail", "cn", "groups"),
             ProviderKind::Saml => ("email", "displayName", "groups"),
             ProviderKind::Oidc | ProviderKind::Partner => ("email", "name", "groups"),
         };

@@ -79,10 +79,13 @@ const LDAP_KEYS: &[Key] = &[
     k("bind_dn", Ty::Text(500), false),
     secret("bind_password", Ty::Text(500), false),
     k("base_dn", Ty::Text(500), true),
-    k("user_filter", Ty::Text(500), false),
+    k("user_filter", Ty::Text(500), true),
+    k("attributes", Ty::Words, false),
     k("group_base_dn", Ty::Text(500), false),
     k("group_filter", Ty::Text(500), false),
-    k("timeout_secs", Ty::Int(1, 60), false),
+    k("group_name_attribute", Ty::Text(100), false),
+    k("member_of_attribute", Ty::Text(100), false),
+    k("timeout_ms", Ty::Int(100, 60_000), false),
     k("trust_email", Ty::Bool, false),
 ];
 
@@ -256,13 +259,17 @@ fn cross_checks(kind: ProviderKind, c: &Map<String, Value>, f: &mut Fields) {
             }
         }
         ProviderKind::Ldap => {
-            if let Some(filter) = c.get("user_filter").and_then(Value::as_str) {
-                if !filter.contains("{username}") {
-                    f.push("config.user_filter", "ldap_filter_needs_username");
-                }
-            }
             if has("bind_dn") != has("bind_password") {
                 f.push("config.bind_password", "ldap_bind_pair");
+            }
+            // The directory client's own checks (URL and TLS, CA, filters, timeout), named as
+            // configuration fields.
+            if let Ok(cfg) = ldap_config(c) {
+                if let Err(amphi_core::Error::Validation(fs)) = cfg.validate() {
+                    for e in fs {
+                        f.push(&format!("config.{}", e.field), &e.code);
+                    }
+                }
             }
         }
         ProviderKind::Saml => {
@@ -272,6 +279,21 @@ fn cross_checks(kind: ProviderKind, c: &Map<String, Value>, f: &mut Fields) {
         }
         ProviderKind::Oidc => {}
     }
+}
+
+/// Keys of ours that the protocol configurations do not know.
+const OWN_KEYS: &[&str] = &["trust_email"];
+
+/// A directory configuration from a (validated or opened) provider configuration.
+pub fn ldap_config(
+    c: &Map<String, Value>,
+) -> std::result::Result<amphi_auth::ldap::LdapConfig, String> {
+    let mut c = c.clone();
+    for k in OWN_KEYS {
+        c.remove(*k);
+    }
+    c.entry("bind_dn").or_insert_with(|| Value::from(""));
+    serde_json::from_value(Value::Object(c)).map_err(|e| e.to_string())
 }
 
 /// The stored configuration with secrets opened, for the protocol code.
@@ -322,9 +344,11 @@ pub fn example(kind: ProviderKind) -> Value {
             "bind_dn": "cn=amphi,ou=services,dc=example,dc=com",
             "bind_password": "",
             "base_dn": "ou=people,dc=example,dc=com",
-            "user_filter": "(uid={username})",
+            "user_filter": "(&(objectClass=inetOrgPerson)(uid={username}))",
+            "attributes": ["mail", "cn", "displayName", "entryUUID"],
             "group_base_dn": "ou=groups,dc=example,dc=com",
-            "timeout_secs": 5
+            "group_filter": "(&(objectClass=groupOfNames)(member={dn}))",
+            "timeout_ms": 5000
         }),
         ProviderKind::Saml => serde_json::json!({
             "idp_metadata_url": "https://idp.example.com/metadata",

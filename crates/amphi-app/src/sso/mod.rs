@@ -4,6 +4,7 @@
 //! or creates the account, applies group rules and opens the session.
 
 pub mod config;
+pub mod ldap;
 pub mod oidc;
 pub mod partner;
 pub mod providers;

@@ -424,7 +424,7 @@ pub struct SignInOption {
 
 /// Kinds whose sign-in starts on our sign-in page and is wired in this build (partners hand
 /// people over instead).
-pub const SIGN_IN_KINDS: &[&str] = &["oidc"];
+pub const SIGN_IN_KINDS: &[&str] = &["oidc", "ldap"];
 
 /// The enabled providers people start a sign-in from (partners hand people over instead).
 pub async fn sign_in_options(app: &App, tenant: TenantId) -> Result<Vec<SignInOption>> {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<WebState> {
         .route("/sso/oidc/{provider}/login", get(sso::oidc_login))
         .route("/sso/oidc/{provider}/callback", get(sso::oidc_callback))
         .route("/sso/partner/{provider}", get(sso::partner))
+        .route("/sso/ldap/{provider}", post(sso::ldap))
         .route("/sso/link", get(sso::link_form).post(sso::link_submit))
         .route("/admin/identity-providers", get(admin_sso::list))
         .route(

@@ -48,6 +48,7 @@ fn failure_page(ctx: &Ctx, f: &Failure) -> Response {
     let reason = f.reason();
     let status = match reason {
         "provider_unreachable" => StatusCode::BAD_GATEWAY,
+        "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
         "provider_unknown" => StatusCode::NOT_FOUND,
         "next_invalid" | "token_malformed" | "code_missing" => StatusCode::BAD_REQUEST,
         _ => StatusCode::UNAUTHORIZED,
@@ -147,6 +148,40 @@ pub async fn oidc_callback(
         Ok((outcome, next)) => landed(&ctx, jar, outcome, &next).await,
         // The state cookie stays: a forged callback must not spoil the real one (each state is
         // used once on our side anyway).
+        Err(f) => failure_page(&ctx, &f),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LdapBody {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// POST /sso/ldap/{provider} — the directory username and password from the sign-in page.
+pub async fn ldap(
+    ctx: Ctx,
+    jar: CookieJar,
+    Path(slug): Path<String>,
+    CsrfForm(f): CsrfForm<LdapBody>,
+) -> Response {
+    let next = sso::same_site_path(f.next.as_deref()).unwrap_or_else(|| "/".into());
+    let current = ctx.user.as_ref().map(|u| u.user.clone());
+    match sso::ldap::sign_in(
+        &ctx.state.app,
+        &ctx.tenant,
+        &slug,
+        &f.username,
+        &f.password,
+        current.as_ref(),
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(outcome) => landed(&ctx, jar, outcome, &next).await,
         Err(f) => failure_page(&ctx, &f),
     }
 }

@@ -12,6 +12,7 @@ mod files;
 mod jobs;
 mod platform;
 mod sessions;
+mod sso_ldap;
 mod sso_oidc;
 mod sso_partner;
 mod support;
