@@ -30,6 +30,21 @@ if [ "${#ldap_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${ldap_apt[@]}"
 fi
 
+# SAML: samael's xmlsec bindings (build: libxml2, libxmlsec1, libclang for bindgen) and the
+# pysaml2 test IdP (tests/peers/saml_idp: xmlsec1 and the pinned Python packages).
+saml_apt=()
+for pkg in libxml2-dev libxmlsec1-dev libclang-dev pkg-config xmlsec1 openssl python3-pip; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || saml_apt+=("$pkg")
+done
+if [ "${#saml_apt[@]}" -gt 0 ]; then
+  echo "== installing Debian packages for SAML: ${saml_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${saml_apt[@]}"
+fi
+echo "== installing the SAML test IdP's Python packages (tests/peers/saml_idp/requirements.txt)"
+python3 -m pip install -q -r tests/peers/saml_idp/requirements.txt ||
+  python3 -m pip install -q --break-system-packages -r tests/peers/saml_idp/requirements.txt
+
 if ! command -v cargo-nextest >/dev/null 2>&1 && ! cargo nextest --version >/dev/null 2>&1; then
   echo "== installing cargo-nextest"
   cargo install --locked cargo-nextest
