@@ -696,3 +696,7 @@ err-filter_needs_placeholder = the group filter must contain {"{"}dn{"}"} or {"{
 err-filter_needs_username = the filter must contain {"{"}username{"}"}
 err-starttls_needs_ldap_url = StartTLS needs an ldap:// address (ldaps:// is already encrypted)
 err-ldap_url_invalid = an ldap:// or ldaps:// address (host and port, nothing else) is expected
+sso-reason-saml-malformed = The identity provider's answer is not a valid SAML response.
+sso-reason-saml-decryption-failed = The identity provider's answer could not be decrypted.
+sso-reason-saml-wrong-endpoint = The identity provider's answer was addressed to another site or address.
+sso-reason-saml-unsolicited = This site accepts only sign-ins that start here. Please start again from the sign-in page.

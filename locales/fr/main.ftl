@@ -696,3 +696,7 @@ err-filter_needs_placeholder = le filtre de groupes doit contenir {"{"}dn{"}"} o
 err-filter_needs_username = le filtre doit contenir {"{"}username{"}"}
 err-starttls_needs_ldap_url = StartTLS demande une adresse ldap:// (ldaps:// est déjà chiffré)
 err-ldap_url_invalid = une adresse ldap:// ou ldaps:// (hôte et port, rien d'autre) est attendue
+sso-reason-saml-malformed = La réponse du fournisseur d'identité n'est pas une réponse SAML valide.
+sso-reason-saml-decryption-failed = La réponse du fournisseur d'identité n'a pas pu être déchiffrée.
+sso-reason-saml-wrong-endpoint = La réponse du fournisseur d'identité était adressée à un autre site ou une autre adresse.
+sso-reason-saml-unsolicited = Ce site n'accepte que les connexions commencées ici. Merci de recommencer depuis la page de connexion.

@@ -106,7 +106,7 @@ impl ProviderKind {
     pub fn default_mapping(self) -> AttributeMapping {
         let (email, name, groups) = match self {
             ProviderKind::Ldap => ("mail", "cn", "groups"),
-            ProviderKind::Saml => ("email", "displayName", "groups"),
+            ProviderKind::Saml => ("mail", "displayName", "groups"),
             ProviderKind::Oidc | ProviderKind::Partner => ("email", "name", "groups"),
         };
         AttributeMapping {

@@ -96,6 +96,7 @@ const SAML_KEYS: &[Key] = &[
     k("sp_certificate_pem", Ty::Text(20_000), false),
     secret("sp_private_key_pem", Ty::Text(20_000), false),
     k("want_assertions_signed", Ty::Bool, false),
+    k("want_response_signed", Ty::Bool, false),
     k("allow_idp_initiated", Ty::Bool, false),
     k("clock_skew_secs", Ty::Int(0, 300), false),
     k("trust_email", Ty::Bool, false),
@@ -279,6 +280,13 @@ fn cross_checks(kind: ProviderKind, c: &Map<String, Value>, f: &mut Fields) {
         }
         ProviderKind::Oidc => {}
     }
+}
+
+/// Seals a secret for the stored configuration.
+pub fn seal(platform_secret: &[u8], plain: &str) -> Result<String> {
+    totp::seal(platform_secret, plain.as_bytes())
+        .map(|s| format!("{SEALED}{s}"))
+        .ok_or_else(|| Error::Internal("cannot seal a provider secret".into()))
 }
 
 /// Keys of ours that the protocol configurations do not know.

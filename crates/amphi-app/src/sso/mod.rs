@@ -8,6 +8,7 @@ pub mod ldap;
 pub mod oidc;
 pub mod partner;
 pub mod providers;
+pub mod saml;
 pub mod signin;
 
 pub use providers::{Provider, ProviderForm, SignInOption};

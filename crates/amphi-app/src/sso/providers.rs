@@ -249,11 +249,14 @@ pub async fn create(
         None => Some(vec![]),
     };
     f.finish()?;
-    let (Some(kind), Some(slug), Some(name), Some(cfg), Some(mapping), Some(rules)) =
+    let (Some(kind), Some(slug), Some(name), Some(mut cfg), Some(mapping), Some(rules)) =
         (kind, slug, name, cfg, mapping, rules)
     else {
         return Err(Error::Internal("validated provider fields missing".into()));
     };
+    if kind == ProviderKind::Saml {
+        super::saml::ensure_sp_keys(app.secret(), &mut cfg, None)?;
+    }
     let now = app.now();
     let txn = app.db.begin().await?;
     let m = repo::insert_provider(
@@ -330,9 +333,13 @@ pub async fn update(
         None => Some(stored_rules(&old)),
     };
     f.finish()?;
-    let (Some(name), Some(cfg), Some(mapping), Some(rules)) = (name, cfg, mapping, rules) else {
+    let (Some(name), Some(mut cfg), Some(mapping), Some(rules)) = (name, cfg, mapping, rules)
+    else {
         return Err(Error::Internal("validated provider fields missing".into()));
     };
+    if kind == ProviderKind::Saml {
+        super::saml::ensure_sp_keys(app.secret(), &mut cfg, Some(&stored))?;
+    }
     let mut changed: Vec<&str> = vec![];
     if name != old.display_name {
         changed.push("display_name");
@@ -424,7 +431,7 @@ pub struct SignInOption {
 
 /// Kinds whose sign-in starts on our sign-in page and is wired in this build (partners hand
 /// people over instead).
-pub const SIGN_IN_KINDS: &[&str] = &["oidc", "ldap"];
+pub const SIGN_IN_KINDS: &[&str] = &["oidc", "saml", "ldap"];
 
 /// The enabled providers people start a sign-in from (partners hand people over instead).
 pub async fn sign_in_options(app: &App, tenant: TenantId) -> Result<Vec<SignInOption>> {

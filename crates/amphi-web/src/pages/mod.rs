@@ -32,6 +32,10 @@ pub fn routes() -> Router<WebState> {
         .route("/sso/oidc/{provider}/callback", get(sso::oidc_callback))
         .route("/sso/partner/{provider}", get(sso::partner))
         .route("/sso/ldap/{provider}", post(sso::ldap))
+        .route("/sso/saml/{provider}/metadata", get(sso::saml_metadata))
+        .route("/sso/saml/{provider}/login", get(sso::saml_login))
+        .route("/sso/saml/{provider}/acs", post(sso::saml_acs))
+        .route("/sso/saml/{provider}/slo", get(sso::saml_slo))
         .route("/sso/link", get(sso::link_form).post(sso::link_submit))
         .route("/admin/identity-providers", get(admin_sso::list))
         .route(

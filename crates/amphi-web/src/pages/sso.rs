@@ -186,6 +186,91 @@ pub async fn ldap(
     }
 }
 
+/// GET /sso/saml/{provider}/metadata — our service-provider metadata.
+pub async fn saml_metadata(ctx: Ctx, Path(slug): Path<String>) -> Response {
+    match sso::saml::metadata(&ctx.state.app, ctx.tenant.id, &slug, &ctx.meta).await {
+        Ok(xml) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "application/samlmetadata+xml; charset=utf-8",
+            )],
+            xml,
+        )
+            .into_response(),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /sso/saml/{provider}/login?next=…
+pub async fn saml_login(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let next = sso::same_site_path(q.next.as_deref()).unwrap_or_else(|| "/".into());
+    match sso::saml::begin(&ctx.state.app, &ctx.tenant, &slug, &next, &ctx.meta).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(f) => failure_page(&ctx, &f),
+    }
+}
+
+/// GET /sso/saml/{provider}/slo — the IdP's single logout request (ends this site's sessions of
+/// that person), or the IdP's answer to ours (back home).
+pub async fn saml_slo(
+    ctx: Ctx,
+    jar: CookieJar,
+    Path(slug): Path<String>,
+    uri: axum::http::Uri,
+) -> Response {
+    let query = uri.query().unwrap_or("");
+    if !query.contains("SAMLRequest=") {
+        return Redirect::to("/").into_response();
+    }
+    match sso::saml::idp_logout(&ctx.state.app, &ctx.tenant, &slug, query, &ctx.meta).await {
+        Ok(url) => (
+            jar.add(crate::ctx::clear_session_cookie(&ctx.state)),
+            Redirect::to(&url),
+        )
+            .into_response(),
+        Err(f) => failure_page(&ctx, &f),
+    }
+}
+
+/// What the IdP posts to the ACS.
+#[derive(Deserialize, Default)]
+pub struct AcsBody {
+    #[serde(rename = "SAMLResponse")]
+    saml_response: Option<String>,
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+/// POST /sso/saml/{provider}/acs — the IdP's HTTP-POST response. No CSRF token: the post
+/// comes from the IdP's page; the RelayState (single use) and InResponseTo bind it to the
+/// sign-in this site started.
+pub async fn saml_acs(
+    ctx: Ctx,
+    jar: CookieJar,
+    Path(slug): Path<String>,
+    axum::extract::Form(f): axum::extract::Form<AcsBody>,
+) -> Response {
+    let current = ctx.user.as_ref().map(|u| u.user.clone());
+    match sso::saml::acs(
+        &ctx.state.app,
+        &ctx.tenant,
+        &slug,
+        f.saml_response.as_deref(),
+        f.relay_state.as_deref(),
+        current.as_ref(),
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok((outcome, next)) => landed(&ctx, jar, outcome, &next).await,
+        Err(f) => failure_page(&ctx, &f),
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct HandOffQuery {
     token: Option<String>,

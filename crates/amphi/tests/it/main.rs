@@ -15,4 +15,5 @@ mod sessions;
 mod sso_ldap;
 mod sso_oidc;
 mod sso_partner;
+mod sso_saml;
 mod support;
