@@ -254,14 +254,15 @@ pub async fn saml_acs(
     Path(slug): Path<String>,
     axum::extract::Form(f): axum::extract::Form<AcsBody>,
 ) -> Response {
-    let current = ctx.user.as_ref().map(|u| u.user.clone());
+    // The post is cross-site, so it cannot be bound to this browser by a cookie: never link it
+    // to whoever is signed in here (see `partner`).
     match sso::saml::acs(
         &ctx.state.app,
         &ctx.tenant,
         &slug,
         f.saml_response.as_deref(),
         f.relay_state.as_deref(),
-        current.as_ref(),
+        None,
         &ctx.meta,
     )
     .await
@@ -284,14 +285,16 @@ pub async fn partner(
     Path(slug): Path<String>,
     Query(q): Query<HandOffQuery>,
 ) -> Response {
-    let current = ctx.user.as_ref().map(|u| u.user.clone());
+    // Never linked to whoever is signed in on this browser: the link could have been planted
+    // by someone else (a token for their own partner account), so a first hand-off matches or
+    // creates by the token alone, and an existing local account is linked only with its password.
     match sso::partner::hand_off(
         &ctx.state.app,
         &ctx.tenant,
         &slug,
         q.token.as_deref(),
         q.next.as_deref(),
-        current.as_ref(),
+        None,
         &ctx.meta,
     )
     .await

@@ -143,6 +143,28 @@ async fn partner_rs256_hand_off_creates_enrols_and_lands_on_next() {
         "{ok:?}"
     );
 
+    // A hand-off opened in someone else's signed-in browser (a planted link) never links the
+    // partner identity to that account: it signs in as the token's own person.
+    let mut victim = t.member("victim@example.test", "Vic").await;
+    let planted = sign(
+        Algorithm::RS256,
+        &private,
+        &claims(&t, "p-666", 120, "jti-planted"),
+    );
+    let r = victim.get(&hand_off(&planted, "/")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let v = user_by_email(&t, "victim@example.test").await;
+    let (links, _) = amphi_app::sso::memberships(
+        &t.app,
+        amphi_core::TenantId(v.tenant_id),
+        amphi_core::UserId(v.id),
+    )
+    .await
+    .unwrap();
+    assert!(links.is_empty(), "{links:?}");
+    let acct = victim.get("/account").await;
+    assert!(acct.text.contains("p-666@partner.example"), "{}", acct.text);
+
     // The same person again (a new token) is the same account.
     let jwt = sign(
         Algorithm::RS256,
@@ -152,7 +174,7 @@ async fn partner_rs256_hand_off_creates_enrols_and_lands_on_next() {
     let mut c2 = t.client();
     let r = c2.get(&hand_off(&jwt, "/")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    assert_eq!(audit_reasons(&t, "account.created_by_sso").await.len(), 1);
+    assert_eq!(audit_reasons(&t, "account.created_by_sso").await.len(), 2);
 }
 
 #[tokio::test]
