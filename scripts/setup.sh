@@ -52,6 +52,8 @@ fi
 
 echo "== installing the browser-test dependencies (npm)"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+echo "== installing the OpenID Connect test provider (npm, tests/peers/oidc)"
+(cd tests/peers/oidc && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== building Amphi"
 cargo build --workspace --all-targets

@@ -266,6 +266,12 @@ pub async fn sign_in(
         record_failure(app, tenant, &email_raw, "invalid_credentials", meta).await?;
         return Err(Error::Unauthenticated);
     };
+    // A tenant that signs its people in through its providers keeps local passwords for
+    // platform administrators only (the break-glass way in).
+    if tenant.hide_local_passwords && !u.is_platform_admin {
+        record_failure(app, tenant, &email_raw, "local_passwords_hidden", meta).await?;
+        return Err(Error::Conflict("local_passwords_hidden"));
+    }
     if u.email_verified_at.is_none() {
         let txn = app.db.begin().await?;
         send_verification(
@@ -308,7 +314,7 @@ pub enum SignIn {
 /// How long the second-factor step may take.
 const PENDING_SECS: i64 = 300;
 
-fn pending_token(app: &App, tenant: &Tenant, user: UserId) -> String {
+pub(crate) fn pending_token(app: &App, tenant: &Tenant, user: UserId) -> String {
     let value = format!(
         "{user}.{}.{}",
         tenant.id,

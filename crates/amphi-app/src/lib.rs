@@ -16,6 +16,7 @@ pub mod ops;
 pub mod rate_limit;
 pub mod sessions;
 pub mod setup;
+pub mod sso;
 pub mod tenants;
 pub mod users;
 

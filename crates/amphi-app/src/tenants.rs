@@ -42,6 +42,8 @@ pub struct Tenant {
     pub active: bool,
     /// Administrators must use a second factor.
     pub require_mfa_admins: bool,
+    /// The sign-in page offers single sign-on only.
+    pub hide_local_passwords: bool,
 }
 
 impl From<tenant::Model> for Tenant {
@@ -59,6 +61,7 @@ impl From<tenant::Model> for Tenant {
             is_default: m.is_default,
             active: m.active,
             require_mfa_admins: m.require_mfa_admins,
+            hide_local_passwords: m.hide_local_passwords,
         }
     }
 }
@@ -199,6 +202,8 @@ pub struct TenantForm {
     pub active: Option<bool>,
     /// Administrators must use a second factor.
     pub require_mfa_admins: Option<bool>,
+    /// The sign-in page offers single sign-on only.
+    pub hide_local_passwords: Option<bool>,
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -441,6 +446,9 @@ pub async fn update(
     }
     if let Some(r) = form.require_mfa_admins {
         am.require_mfa_admins = Set(r);
+    }
+    if let Some(h) = form.hide_local_passwords {
+        am.hide_local_passwords = Set(h);
     }
     am.updated_at = Set(now);
     let saved = repo_t::update(&txn, am).await?;

@@ -57,3 +57,222 @@ pub struct ExternalIdentity {
     /// Group names (used by group -> role / enrolment rules and COOC restrictions).
     pub groups: Vec<String>,
 }
+
+/// The kinds of identity provider a tenant can configure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// An LDAP directory (search then bind).
+    Ldap,
+    /// A SAML 2.0 identity provider.
+    Saml,
+    /// An OpenID Connect provider.
+    Oidc,
+    /// A partner platform handing people over with a signed JWT.
+    Partner,
+}
+
+impl ProviderKind {
+    /// Every kind.
+    pub const ALL: &'static [ProviderKind] = &[
+        ProviderKind::Ldap,
+        ProviderKind::Saml,
+        ProviderKind::Oidc,
+        ProviderKind::Partner,
+    ];
+
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Ldap => "ldap",
+            ProviderKind::Saml => "saml",
+            ProviderKind::Oidc => "oidc",
+            ProviderKind::Partner => "partner",
+        }
+    }
+
+    /// Parses a stored or typed name.
+    pub fn parse(field: &str, raw: &str) -> crate::Result<Self> {
+        match raw.trim() {
+            "ldap" => Ok(ProviderKind::Ldap),
+            "saml" => Ok(ProviderKind::Saml),
+            "oidc" => Ok(ProviderKind::Oidc),
+            "partner" => Ok(ProviderKind::Partner),
+            _ => Err(crate::Error::field(field, "choice_invalid")),
+        }
+    }
+
+    /// The attribute names each protocol usually uses.
+    pub fn default_mapping(self) -> AttributeMapping {
+        let (email, name, groups) = match self {
+            ProviderKind::Ldap => ("mail", "cn", "groups"),
+            ProviderKind::Saml => ("mail", "displayName", "groups"),
+            ProviderKind::Oidc | ProviderKind::Partner => ("email", "name", "groups"),
+        };
+        AttributeMapping {
+            email: email.into(),
+            name: name.into(),
+            external_id: None,
+            groups: Some(groups.into()),
+        }
+    }
+}
+
+/// Whether the email a provider gives is taken as proven.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailTrust {
+    /// The provider vouches for its addresses (a company directory, a partner).
+    Trusted,
+    /// Addresses are not proven.
+    Untrusted,
+    /// Proven when this attribute says `true` (OIDC `email_verified`).
+    Claim(String),
+}
+
+/// Longest subject kept.
+pub const MAX_SUBJECT_LEN: usize = 512;
+
+impl AttributeMapping {
+    /// Maps what a provider said to an [`ExternalIdentity`]. Fails with a reason code when
+    /// the stable subject is missing or unusable.
+    pub fn apply(
+        &self,
+        raw: &RawIdentity,
+        trust: &EmailTrust,
+    ) -> Result<ExternalIdentity, &'static str> {
+        let subject = match self.external_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(attr) => raw.first(attr).ok_or("subject_missing")?,
+            None => raw.subject.as_str(),
+        }
+        .trim()
+        .to_owned();
+        if subject.is_empty() {
+            return Err("subject_missing");
+        }
+        if subject.len() > MAX_SUBJECT_LEN {
+            return Err("subject_too_long");
+        }
+        let email = raw
+            .first(&self.email)
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| !e.is_empty());
+        let email_verified = email.is_some()
+            && match trust {
+                EmailTrust::Trusted => true,
+                EmailTrust::Untrusted => false,
+                EmailTrust::Claim(attr) => raw.first(attr) == Some("true"),
+            };
+        let display_name = raw
+            .first(&self.name)
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty());
+        let mut groups: Vec<String> = self
+            .groups
+            .as_deref()
+            .filter(|g| !g.is_empty())
+            .and_then(|g| raw.attributes.get(g))
+            .map(|v| {
+                v.iter()
+                    .map(|g| g.trim().to_owned())
+                    .filter(|g| !g.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        groups.sort();
+        groups.dedup();
+        Ok(ExternalIdentity {
+            subject,
+            email,
+            email_verified,
+            display_name,
+            groups,
+        })
+    }
+}
+
+/// What a group brings: a tenant role, or an enrolment in a course run with a course role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRule {
+    /// The group name exactly as the provider sends it.
+    pub group: String,
+    /// `admin` makes members tenant administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_role: Option<String>,
+    /// A course run (id) to enrol members in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// Their role in that run (`learner` when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course_role: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawIdentity {
+        let mut attributes = BTreeMap::new();
+        attributes.insert("email".into(), vec!["Ann@Example.TEST".into()]);
+        attributes.insert("email_verified".into(), vec!["true".into()]);
+        attributes.insert("name".into(), vec!["Ann".into()]);
+        attributes.insert("groups".into(), vec!["b".into(), "a".into(), "a".into()]);
+        attributes.insert("employeeId".into(), vec!["E-7".into()]);
+        RawIdentity {
+            subject: "sub-1".into(),
+            attributes,
+        }
+    }
+
+    #[test]
+    fn maps_subject_email_name_and_groups() {
+        let m = ProviderKind::Oidc.default_mapping();
+        let e = m
+            .apply(&raw(), &EmailTrust::Claim("email_verified".into()))
+            .unwrap();
+        assert_eq!(e.subject, "sub-1");
+        assert_eq!(e.email.as_deref(), Some("ann@example.test"));
+        assert!(e.email_verified);
+        assert_eq!(e.display_name.as_deref(), Some("Ann"));
+        assert_eq!(e.groups, vec!["a".to_owned(), "b".to_owned()]);
+        assert!(
+            !m.apply(&raw(), &EmailTrust::Untrusted)
+                .unwrap()
+                .email_verified
+        );
+    }
+
+    #[test]
+    fn external_id_attribute_replaces_the_subject_and_must_exist() {
+        let mut m = ProviderKind::Oidc.default_mapping();
+        m.external_id = Some("employeeId".into());
+        assert_eq!(
+            m.apply(&raw(), &EmailTrust::Trusted).unwrap().subject,
+            "E-7"
+        );
+        m.external_id = Some("missing".into());
+        assert_eq!(
+            m.apply(&raw(), &EmailTrust::Trusted),
+            Err("subject_missing")
+        );
+        let mut r = raw();
+        r.subject = "  ".into();
+        assert_eq!(
+            ProviderKind::Oidc
+                .default_mapping()
+                .apply(&r, &EmailTrust::Trusted),
+            Err("subject_missing")
+        );
+    }
+
+    #[test]
+    fn unverified_claim_is_not_trusted() {
+        let mut r = raw();
+        r.attributes
+            .insert("email_verified".into(), vec!["false".into()]);
+        let e = ProviderKind::Oidc
+            .default_mapping()
+            .apply(&r, &EmailTrust::Claim("email_verified".into()))
+            .unwrap();
+        assert!(!e.email_verified);
+    }
+}

@@ -171,6 +171,10 @@ impl Worker {
         amphi_app::sessions::prune(&self.app)
             .await
             .map_err(|e| e.to_string())?;
+        // Expired single sign-on states and one-time values (partner jti, assertion ids).
+        amphi_app::sso::prune(&self.app)
+            .await
+            .map_err(|e| e.to_string())?;
         let window = self.app.config.security.login_window_minutes * 60;
         amphi_db::repo::rate_limits::prune(self.app.db.writer(), now.timestamp() - 2 * window)
             .await

@@ -70,8 +70,9 @@ pub async fn enrol(
         _ => invitation.is_some(),
     };
     let restriction = restriction_of(&run);
-    let providers: Vec<String> = vec![];
-    let groups: Vec<String> = vec![];
+    // Restricted runs may admit people by the provider they signed in through or a group it
+    // gave them.
+    let (providers, groups) = crate::sso::memberships(app, tenant, user.id).await?;
     let decision = decide_enrolment(
         &EnrolRequest {
             policy,

@@ -22,6 +22,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Administrators must use a second factor.
     pub require_mfa_admins: bool,
+    /// The sign-in page offers single sign-on only (platform administrators keep a way in).
+    pub hide_local_passwords: bool,
 }
 
 /// No navigable relations: repositories join explicitly.

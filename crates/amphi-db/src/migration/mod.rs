@@ -9,6 +9,7 @@ mod m0003_mfa;
 mod m0004_question_bank;
 mod m0005_assessment;
 mod m0006_certificates;
+mod m0007_identity;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_question_bank::Migration),
             Box::new(m0005_assessment::Migration),
             Box::new(m0006_certificates::Migration),
+            Box::new(m0007_identity::Migration),
         ]
     }
 }

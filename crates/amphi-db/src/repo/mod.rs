@@ -8,6 +8,7 @@ pub mod courses;
 pub mod email_tokens;
 pub mod enrolments;
 pub mod grades;
+pub mod identity;
 pub mod progress;
 pub mod questions;
 pub mod quiz;

@@ -54,6 +54,7 @@ pub async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
         require_mfa_admins: Set(false),
+        hide_local_passwords: Set(false),
     }
     .insert(c)
     .await

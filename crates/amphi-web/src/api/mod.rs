@@ -26,6 +26,7 @@ use uuid::Uuid;
 pub mod assess;
 pub mod certificates;
 pub mod courses;
+pub mod sso;
 
 /// The API routes.
 pub fn routes() -> Router<WebState> {
@@ -40,13 +41,14 @@ pub fn routes() -> Router<WebState> {
         .merge(courses::routes())
         .merge(assess::routes())
         .merge(certificates::routes())
+        .merge(sso::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Amphi API", version = "1", description = "The Amphi learning platform's JSON API. Authenticate with a personal access token created on your account page."),
-    paths(list_audit, courses::list_questions, courses::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
+    paths(sso::list_providers, sso::create_provider, sso::get_provider, sso::patch_provider, sso::delete_provider, list_audit, courses::list_questions, courses::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
         courses::get_catalog, courses::get_course, courses::create_course, courses::patch_course,
         courses::create_run, courses::patch_run, courses::new_edition,
         courses::get_outline, courses::add_module, courses::patch_module, courses::delete_module, courses::move_module,
@@ -55,7 +57,7 @@ pub fn routes() -> Router<WebState> {
         courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners,
         assess::get_quiz, assess::put_quiz_settings, assess::start_attempt, assess::get_attempt, assess::save_answers, assess::submit_attempt, assess::grade_attempt,
         assess::my_grades, assess::get_gradebook, assess::put_scheme, assess::get_learner, assess::put_override, assess::put_total_override, assess::grade_events),
-    components(schemas(courses::QuestionPage, amphi_app::courses::bank::BankQuestion, amphi_app::courses::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
+    components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, courses::QuestionPage, amphi_app::courses::bank::BankQuestion, amphi_app::courses::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
         amphi_app::courses::learn::CourseHome, amphi_app::courses::learn::ModuleEntry, amphi_app::courses::learn::ItemEntry, amphi_app::courses::learn::ItemPage, amphi_app::courses::learn::DashboardEntry,
@@ -351,6 +353,8 @@ pub struct TenantBody {
     active: Option<bool>,
     /// Administrators must use a second factor.
     require_mfa_admins: Option<bool>,
+    /// The sign-in page offers single sign-on only (platform administrators keep `/signin?local=1`).
+    hide_local_passwords: Option<bool>,
 }
 
 impl From<TenantBody> for TenantForm {
@@ -367,6 +371,7 @@ impl From<TenantBody> for TenantForm {
             footer_text: b.footer_text,
             active: b.active,
             require_mfa_admins: b.require_mfa_admins,
+            hide_local_passwords: b.hide_local_passwords,
         }
     }
 }

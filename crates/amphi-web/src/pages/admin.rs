@@ -148,6 +148,7 @@ fn tenant_values(d: &tenants::TenantDetail) -> Value {
         active => d.tenant.active,
         is_default => d.tenant.is_default,
         require_mfa_admins => d.tenant.require_mfa_admins,
+        hide_local_passwords => d.tenant.hide_local_passwords,
     }
 }
 
@@ -174,6 +175,7 @@ pub struct TenantFormBody {
     footer_text: Option<String>,
     active: Option<String>,
     require_mfa_admins: Option<String>,
+    hide_local_passwords: Option<String>,
 }
 
 /// GET /admin/site — the tenant administrator's own site settings.
@@ -216,6 +218,7 @@ pub async fn site_update(
         logo_url: f.logo_url.clone(),
         footer_text: f.footer_text.clone(),
         require_mfa_admins: Some(f.require_mfa_admins.as_deref() == Some("true")),
+        hide_local_passwords: Some(f.hide_local_passwords.as_deref() == Some("true")),
         ..Default::default()
     };
     match tenants::update(
@@ -284,6 +287,7 @@ fn to_form(f: &TenantFormBody, with_platform_fields: bool) -> TenantForm {
             None
         },
         require_mfa_admins: None,
+        hide_local_passwords: None,
     }
 }
 
@@ -394,7 +398,7 @@ pub async fn audit(
                 next => page.next.map(|n| n.to_string()),
                 f => context! { q => f.q, action => f.action, from => f.from, to => f.to },
                 query,
-                kinds => ["sign_in", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
+                kinds => ["sign_in", "identity_provider", "identity", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
             };
             ctx.page(
                 if ctx.htmx {

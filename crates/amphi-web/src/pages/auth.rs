@@ -16,6 +16,23 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
+    /// `1` shows the password form even where the tenant hides it (platform administrators'
+    /// way in).
+    local: Option<String>,
+}
+
+/// The tenant's single sign-on buttons, and whether to show the password form.
+async fn sign_in_options(ctx: &Ctx, local: bool) -> (minijinja::Value, bool) {
+    let options = amphi_app::sso::providers::sign_in_options(&ctx.state.app, ctx.tenant.id)
+        .await
+        .unwrap_or_else(|e| {
+            crate::error::log_if_internal(&e);
+            vec![]
+        });
+    (
+        minijinja::Value::from_serialize(&options),
+        local || !ctx.tenant.hide_local_passwords,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -100,9 +117,10 @@ pub async fn signin_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     if ctx.user.is_some() {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
+    let (providers, show_local) = sign_in_options(&ctx, q.local.as_deref() == Some("1")).await;
     ctx.page(
         "signin.html",
-        context! { next => safe_next(q.next.as_deref()), values => context!{}, error => None::<String>, signup_open => signup_open(&ctx) },
+        context! { next => safe_next(q.next.as_deref()), values => context!{}, error => None::<String>, signup_open => signup_open(&ctx) && show_local, providers, show_local },
     )
 }
 
@@ -161,6 +179,7 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
             } else {
                 crate::error::message(&e, ctx.locale)
             };
+            let (providers, _) = sign_in_options(&ctx, true).await;
             let mut resp = ctx.render(
                 status,
                 "signin.html",
@@ -169,7 +188,9 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
                     values => context! { email => f.email },
                     error => message,
                     errors => ctx.field_errors(&e),
-                    signup_open => signup_open(&ctx),
+                    signup_open => signup_open(&ctx) && !ctx.tenant.hide_local_passwords,
+                    providers,
+                    show_local => true,
                 },
             );
             if let Error::RateLimited { retry_after_secs } = e {

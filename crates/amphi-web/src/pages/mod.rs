@@ -3,11 +3,13 @@
 mod account;
 mod admin;
 mod assess;
+mod admin_sso;
 mod auth;
 mod certificates;
 mod files;
 mod home;
 mod learn;
+mod sso;
 mod teach;
 
 use crate::ctx::Ctx;
@@ -28,6 +30,32 @@ pub fn routes() -> Router<WebState> {
         .route("/signin", get(auth::signin_form).post(auth::signin))
         .route("/signin/mfa", get(auth::mfa_form).post(auth::mfa_submit))
         .route("/signout", post(auth::signout))
+        .route("/sso/oidc/{provider}/login", get(sso::oidc_login))
+        .route("/sso/oidc/{provider}/callback", get(sso::oidc_callback))
+        .route("/sso/partner/{provider}", get(sso::partner))
+        .route("/sso/ldap/{provider}", post(sso::ldap))
+        .route("/sso/saml/{provider}/metadata", get(sso::saml_metadata))
+        .route("/sso/saml/{provider}/login", get(sso::saml_login))
+        .route("/sso/saml/{provider}/acs", post(sso::saml_acs))
+        .route("/sso/saml/{provider}/slo", get(sso::saml_slo))
+        .route("/sso/link", get(sso::link_form).post(sso::link_submit))
+        .route("/admin/identity-providers", get(admin_sso::list))
+        .route(
+            "/admin/identity-providers/new",
+            get(admin_sso::new_form).post(admin_sso::create),
+        )
+        .route(
+            "/admin/identity-providers/{id}",
+            get(admin_sso::edit_form).post(admin_sso::update),
+        )
+        .route(
+            "/admin/identity-providers/{id}/enabled",
+            post(admin_sso::set_enabled),
+        )
+        .route(
+            "/admin/identity-providers/{id}/delete",
+            post(admin_sso::delete),
+        )
         .route(
             "/password/forgot",
             get(auth::forgot_form).post(auth::forgot),

@@ -14,4 +14,8 @@ mod files;
 mod jobs;
 mod platform;
 mod sessions;
+mod sso_ldap;
+mod sso_oidc;
+mod sso_partner;
+mod sso_saml;
 mod support;

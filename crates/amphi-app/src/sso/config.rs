@@ -1,0 +1,447 @@
+//! Provider configuration per kind: which keys exist, which are secrets (sealed at rest with
+//! the platform secret, never shown back), and the checks that give an administrator a clear
+//! message per field (`config.issuer`, `config.public_key_pem`, …).
+
+use amphi_auth::totp;
+use amphi_core::error::Fields;
+use amphi_core::identity::ProviderKind;
+use amphi_core::{Error, Result};
+use serde_json::{Map, Value};
+
+/// What an administrator sees in place of a stored secret.
+pub const MASK: &str = "********";
+
+/// Prefix of a sealed value in the stored JSON.
+const SEALED: &str = "sealed:";
+
+#[derive(Clone, Copy)]
+enum Ty {
+    /// An absolute URL with one of these schemes.
+    Url(&'static [&'static str]),
+    /// Text up to this many characters.
+    Text(usize),
+    Bool,
+    Int(i64, i64),
+    Choice(&'static [&'static str]),
+    /// A list of words (array, or a string split on spaces and commas).
+    Words,
+}
+
+struct Key {
+    name: &'static str,
+    ty: Ty,
+    required: bool,
+    secret: bool,
+}
+
+const fn k(name: &'static str, ty: Ty, required: bool) -> Key {
+    Key {
+        name,
+        ty,
+        required,
+        secret: false,
+    }
+}
+
+const fn secret(name: &'static str, ty: Ty, required: bool) -> Key {
+    Key {
+        name,
+        ty,
+        required,
+        secret: true,
+    }
+}
+
+const HTTP: &[&str] = &["http", "https"];
+
+const OIDC_KEYS: &[Key] = &[
+    k("issuer", Ty::Url(HTTP), true),
+    k("client_id", Ty::Text(200), true),
+    secret("client_secret", Ty::Text(500), true),
+    k("scopes", Ty::Words, false),
+    k("userinfo", Ty::Bool, false),
+];
+
+const PARTNER_KEYS: &[Key] = &[
+    k("issuer", Ty::Text(500), true),
+    k("audience", Ty::Text(500), true),
+    k("algorithm", Ty::Choice(&["RS256", "ES256"]), true),
+    k("public_key_pem", Ty::Text(20_000), false),
+    k("jwks_url", Ty::Url(HTTP), false),
+    k("max_lifetime_secs", Ty::Int(1, 600), false),
+    k("run_claim", Ty::Text(100), false),
+];
+
+const LDAP_KEYS: &[Key] = &[
+    k("url", Ty::Url(&["ldap", "ldaps"]), true),
+    k("starttls", Ty::Bool, false),
+    k("ca_pem", Ty::Text(20_000), false),
+    k("bind_dn", Ty::Text(500), false),
+    secret("bind_password", Ty::Text(500), false),
+    k("base_dn", Ty::Text(500), true),
+    k("user_filter", Ty::Text(500), true),
+    k("attributes", Ty::Words, false),
+    k("group_base_dn", Ty::Text(500), false),
+    k("group_filter", Ty::Text(500), false),
+    k("group_name_attribute", Ty::Text(100), false),
+    k("member_of_attribute", Ty::Text(100), false),
+    k("timeout_ms", Ty::Int(100, 60_000), false),
+    k("trust_email", Ty::Bool, false),
+];
+
+const SAML_KEYS: &[Key] = &[
+    k("idp_metadata_url", Ty::Url(HTTP), false),
+    k("idp_metadata_xml", Ty::Text(500_000), false),
+    k("sp_entity_id", Ty::Text(500), false),
+    k("sp_certificate_pem", Ty::Text(20_000), false),
+    secret("sp_private_key_pem", Ty::Text(20_000), false),
+    k("want_assertions_signed", Ty::Bool, false),
+    k("want_response_signed", Ty::Bool, false),
+    k("allow_idp_initiated", Ty::Bool, false),
+    k("clock_skew_secs", Ty::Int(0, 300), false),
+    k("trust_email", Ty::Bool, false),
+];
+
+fn keys(kind: ProviderKind) -> &'static [Key] {
+    match kind {
+        ProviderKind::Oidc => OIDC_KEYS,
+        ProviderKind::Partner => PARTNER_KEYS,
+        ProviderKind::Ldap => LDAP_KEYS,
+        ProviderKind::Saml => SAML_KEYS,
+    }
+}
+
+fn check(key: &Key, v: &Value, f: &mut Fields) -> Option<Value> {
+    let field = format!("config.{}", key.name);
+    match key.ty {
+        Ty::Bool => match v {
+            Value::Bool(_) => Some(v.clone()),
+            _ => {
+                f.push(&field, "boolean_expected");
+                None
+            }
+        },
+        Ty::Int(lo, hi) => match v.as_i64() {
+            Some(n) if (lo..=hi).contains(&n) => Some(v.clone()),
+            _ => {
+                f.push(&field, "number_out_of_range");
+                None
+            }
+        },
+        Ty::Words => {
+            let words: Vec<String> = match v {
+                Value::String(s) => s
+                    .split([' ', ','])
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .map(|w| w.trim().to_owned())
+                    .filter(|w| !w.is_empty())
+                    .collect(),
+                _ => {
+                    f.push(&field, "words_expected");
+                    return None;
+                }
+            };
+            if words
+                .iter()
+                .any(|w| w.len() > 100 || w.chars().any(char::is_control))
+            {
+                f.push(&field, "words_expected");
+                return None;
+            }
+            Some(Value::from(words))
+        }
+        Ty::Text(_) | Ty::Url(_) | Ty::Choice(_) => {
+            let Some(s) = v.as_str().map(str::trim) else {
+                f.push(&field, "text_expected");
+                return None;
+            };
+            if s.is_empty() {
+                return None;
+            }
+            match key.ty {
+                Ty::Text(max) if s.chars().count() > max => {
+                    f.push(&field, "too_long");
+                    None
+                }
+                Ty::Url(schemes) => match url::Url::parse(s) {
+                    Ok(u) if schemes.contains(&u.scheme()) && u.host_str().is_some() => {
+                        Some(Value::from(s))
+                    }
+                    _ => {
+                        f.push(&field, "url_invalid");
+                        None
+                    }
+                },
+                Ty::Choice(list) if !list.contains(&s) => {
+                    f.push(&field, "choice_invalid");
+                    None
+                }
+                _ => Some(Value::from(s)),
+            }
+        }
+    }
+}
+
+/// Checks a configuration typed by an administrator and returns what to store (secrets
+/// sealed). A secret left empty or as the mask keeps the stored one.
+pub fn validate(
+    platform_secret: &[u8],
+    kind: ProviderKind,
+    input: &Value,
+    stored: Option<&Map<String, Value>>,
+) -> Result<Map<String, Value>> {
+    let mut f = Fields::new();
+    let Some(obj) = input.as_object() else {
+        return Err(Error::field("config", "json_object_expected"));
+    };
+    let spec = keys(kind);
+    for name in obj.keys() {
+        if !spec.iter().any(|k| k.name == name) {
+            f.push(&format!("config.{name}"), "config_key_unknown");
+        }
+    }
+    let mut out = Map::new();
+    for key in spec {
+        let given = obj.get(key.name).filter(|v| !v.is_null());
+        let keep_secret = key.secret
+            && given.is_none_or(|v| v.as_str().is_some_and(|s| s.is_empty() || s == MASK));
+        if keep_secret {
+            if let Some(old) = stored.and_then(|s| s.get(key.name)) {
+                out.insert(key.name.to_owned(), old.clone());
+                continue;
+            }
+        }
+        let value = given.and_then(|v| check(key, v, &mut f));
+        match value {
+            Some(v) if key.secret => {
+                let plain = v.as_str().unwrap_or_default();
+                match totp::seal(platform_secret, plain.as_bytes()) {
+                    Some(s) => {
+                        out.insert(key.name.to_owned(), Value::from(format!("{SEALED}{s}")));
+                    }
+                    None => return Err(Error::Internal("cannot seal a provider secret".into())),
+                }
+            }
+            Some(v) => {
+                out.insert(key.name.to_owned(), v);
+            }
+            None if key.required && given.is_none_or(|v| v.as_str() == Some("")) => {
+                f.push(&format!("config.{}", key.name), "required");
+            }
+            None => {}
+        }
+    }
+    cross_checks(kind, &out, &mut f);
+    f.finish()?;
+    Ok(out)
+}
+
+fn cross_checks(kind: ProviderKind, c: &Map<String, Value>, f: &mut Fields) {
+    let has = |k: &str| c.get(k).is_some();
+    match kind {
+        ProviderKind::Partner => {
+            if !has("public_key_pem") && !has("jwks_url") {
+                f.push("config.public_key_pem", "partner_key_required");
+            }
+            if let (Some(pem), Some(alg)) = (
+                c.get("public_key_pem").and_then(Value::as_str),
+                c.get("algorithm")
+                    .and_then(Value::as_str)
+                    .and_then(amphi_auth::partner::algorithm),
+            ) {
+                if amphi_auth::partner::key_from_pem(alg, pem).is_err() {
+                    f.push("config.public_key_pem", "pem_invalid");
+                }
+            }
+        }
+        ProviderKind::Ldap => {
+            if has("bind_dn") != has("bind_password") {
+                f.push("config.bind_password", "ldap_bind_pair");
+            }
+            // The directory client's own checks (URL and TLS, CA, filters, timeout), named as
+            // configuration fields.
+            if let Ok(cfg) = ldap_config(c) {
+                if let Err(amphi_core::Error::Validation(fs)) = cfg.validate() {
+                    for e in fs {
+                        f.push(&format!("config.{}", e.field), &e.code);
+                    }
+                }
+            }
+        }
+        ProviderKind::Saml => {
+            if !has("idp_metadata_url") && !has("idp_metadata_xml") {
+                f.push("config.idp_metadata_url", "saml_metadata_required");
+            }
+        }
+        ProviderKind::Oidc => {}
+    }
+}
+
+/// Seals a secret for the stored configuration.
+pub fn seal(platform_secret: &[u8], plain: &str) -> Result<String> {
+    totp::seal(platform_secret, plain.as_bytes())
+        .map(|s| format!("{SEALED}{s}"))
+        .ok_or_else(|| Error::Internal("cannot seal a provider secret".into()))
+}
+
+/// Keys of ours that the protocol configurations do not know.
+const OWN_KEYS: &[&str] = &["trust_email"];
+
+/// A directory configuration from a (validated or opened) provider configuration.
+pub fn ldap_config(
+    c: &Map<String, Value>,
+) -> std::result::Result<amphi_auth::ldap::LdapConfig, String> {
+    let mut c = c.clone();
+    for k in OWN_KEYS {
+        c.remove(*k);
+    }
+    c.entry("bind_dn").or_insert_with(|| Value::from(""));
+    serde_json::from_value(Value::Object(c)).map_err(|e| e.to_string())
+}
+
+/// The stored configuration with secrets opened, for the protocol code.
+pub fn open(platform_secret: &[u8], stored: &Map<String, Value>) -> Result<Map<String, Value>> {
+    let mut out = stored.clone();
+    for (_, v) in out.iter_mut() {
+        if let Some(sealed) = v.as_str().and_then(|s| s.strip_prefix(SEALED)) {
+            let plain = totp::open(platform_secret, sealed)
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| Error::Internal("a provider secret cannot be opened".into()))?;
+            *v = Value::from(plain);
+        }
+    }
+    Ok(out)
+}
+
+/// The stored configuration as an administrator sees it: secrets replaced by the mask.
+pub fn masked(stored: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = stored.clone();
+    for (_, v) in out.iter_mut() {
+        if v.as_str().is_some_and(|s| s.starts_with(SEALED)) {
+            *v = Value::from(MASK);
+        }
+    }
+    out
+}
+
+/// An example configuration per kind, shown in the empty form.
+pub fn example(kind: ProviderKind) -> Value {
+    match kind {
+        ProviderKind::Oidc => serde_json::json!({
+            "issuer": "https://id.example.com",
+            "client_id": "amphi",
+            "client_secret": "",
+            "scopes": ["email", "profile"],
+            "userinfo": true
+        }),
+        ProviderKind::Partner => serde_json::json!({
+            "issuer": "https://partner.example.com",
+            "audience": "https://learn.example.org",
+            "algorithm": "RS256",
+            "public_key_pem": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----",
+            "max_lifetime_secs": 300,
+            "run_claim": "run"
+        }),
+        ProviderKind::Ldap => serde_json::json!({
+            "url": "ldaps://ldap.example.com",
+            "bind_dn": "cn=amphi,ou=services,dc=example,dc=com",
+            "bind_password": "",
+            "base_dn": "ou=people,dc=example,dc=com",
+            "user_filter": "(&(objectClass=inetOrgPerson)(uid={username}))",
+            "attributes": ["mail", "cn", "displayName", "entryUUID"],
+            "group_base_dn": "ou=groups,dc=example,dc=com",
+            "group_filter": "(&(objectClass=groupOfNames)(member={dn}))",
+            "timeout_ms": 5000
+        }),
+        ProviderKind::Saml => serde_json::json!({
+            "idp_metadata_url": "https://idp.example.com/metadata",
+            "want_assertions_signed": true,
+            "allow_idp_initiated": false,
+            "clock_skew_secs": 60
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn secrets_are_sealed_masked_kept_and_opened() {
+        let stored = validate(
+            KEY,
+            ProviderKind::Oidc,
+            &json!({"issuer": "https://id.example.com", "client_id": "a", "client_secret": "s3cret", "scopes": "email profile"}),
+            None,
+        )
+        .unwrap();
+        let raw = serde_json::to_string(&stored).unwrap();
+        assert!(!raw.contains("s3cret"), "{raw}");
+        assert_eq!(masked(&stored)["client_secret"], MASK);
+        assert_eq!(open(KEY, &stored).unwrap()["client_secret"], "s3cret");
+        assert_eq!(stored["scopes"], json!(["email", "profile"]));
+        // Editing without retyping the secret keeps it.
+        let again = validate(
+            KEY,
+            ProviderKind::Oidc,
+            &json!({"issuer": "https://id2.example.com", "client_id": "a", "client_secret": MASK}),
+            Some(&stored),
+        )
+        .unwrap();
+        assert_eq!(open(KEY, &again).unwrap()["client_secret"], "s3cret");
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let Err(Error::Validation(fs)) = validate(
+            KEY,
+            ProviderKind::Oidc,
+            &json!({"issuer": "not a url", "client_secret": "", "colour": 1, "userinfo": "yes"}),
+            None,
+        ) else {
+            panic!("expected validation errors");
+        };
+        let names: Vec<_> = fs
+            .iter()
+            .map(|f| (f.field.as_str(), f.code.as_str()))
+            .collect();
+        assert!(names.contains(&("config.colour", "config_key_unknown")));
+        assert!(names.contains(&("config.issuer", "url_invalid")));
+        assert!(names.contains(&("config.client_id", "required")));
+        assert!(names.contains(&("config.client_secret", "required")));
+        assert!(names.contains(&("config.userinfo", "boolean_expected")));
+    }
+
+    #[test]
+    fn partner_needs_a_usable_key() {
+        let Err(Error::Validation(fs)) = validate(
+            KEY,
+            ProviderKind::Partner,
+            &json!({"issuer": "p", "audience": "a", "algorithm": "RS256", "public_key_pem": "nope", "max_lifetime_secs": 3600}),
+            None,
+        ) else {
+            panic!("expected validation errors");
+        };
+        let names: Vec<_> = fs
+            .iter()
+            .map(|f| (f.field.as_str(), f.code.as_str()))
+            .collect();
+        assert!(names.contains(&("config.public_key_pem", "pem_invalid")));
+        assert!(names.contains(&("config.max_lifetime_secs", "number_out_of_range")));
+        assert!(validate(
+            KEY,
+            ProviderKind::Partner,
+            &json!({"issuer": "p", "audience": "a", "algorithm": "HS256", "jwks_url": "https://p.example/jwks"}),
+            None,
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,476 @@
+//! Finishing a sign-in through a provider: map the attributes, find the account linked to the
+//! provider's subject (or link, or create it), apply group rules, remember the groups, open the
+//! session. Every success and every failure is audited with the provider and the reason.
+
+use super::providers::{stored_mapping, stored_rules};
+use crate::sessions;
+use crate::tenants::Tenant;
+use crate::users::User;
+use crate::{blocking, App, RequestMeta};
+use amphi_auth::{password, token};
+use amphi_core::course::CourseRole;
+use amphi_core::identity::{EmailTrust, ExternalIdentity, ProviderKind, RawIdentity};
+use amphi_core::validate::{DisplayName, Email};
+use amphi_core::{Error, Result, TenantId, UserId};
+use amphi_db::entities::{external_identity, identity_provider, sso_login_state, user};
+use amphi_db::repo::{
+    audit, courses as repo_c, enrolments as repo_e, identity as repo, users as repo_u,
+};
+use chrono::Duration;
+use sea_orm::sea_query::Expr;
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+/// A refused sign-in: a stable reason (shown translated, recorded in the audit trail).
+#[derive(Debug)]
+pub enum Failure {
+    /// The provider or the person was refused for this reason.
+    Refused(&'static str),
+    /// Something broke on our side.
+    Internal(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Internal(e)
+    }
+}
+
+impl Failure {
+    /// The reason code (`internal` for our own failures).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Failure::Refused(r) => r,
+            Failure::Internal(_) => "internal",
+        }
+    }
+}
+
+/// How a sign-in through a provider continues.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Signed in: the session cookie and the account.
+    SignedIn(String, User),
+    /// The account uses a second factor: a pending token for the code page.
+    SecondFactor(String),
+    /// A local account has this email: the person proves it with its password first. The
+    /// value is the link token (kept hashed, ten minutes).
+    NeedsLink(String),
+}
+
+/// How long a pending account link lives.
+const LINK_MINUTES: i64 = 10;
+
+/// Records a refused sign-in through a provider and returns the failure.
+pub async fn refuse(
+    app: &App,
+    tenant: TenantId,
+    provider: Option<&identity_provider::Model>,
+    provider_slug: &str,
+    reason: &'static str,
+    target: Option<&str>,
+    meta: &RequestMeta,
+) -> Failure {
+    let mut e = audit::Event::new("sign_in.failure", tenant)
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({
+            "provider": provider_slug,
+            "kind": provider.map(|p| p.kind.as_str()),
+            "reason": reason,
+        }));
+    if let Some(t) = target {
+        e = e.target(t.chars().take(254).collect::<String>());
+    }
+    if let Err(err) = e.record(app.db.writer(), app.now()).await {
+        return Failure::Internal(err);
+    }
+    Failure::Refused(reason)
+}
+
+fn trust(p: &identity_provider::Model, kind: ProviderKind) -> EmailTrust {
+    let cfg = super::providers::stored_config(p);
+    match kind {
+        ProviderKind::Oidc => EmailTrust::Claim("email_verified".into()),
+        _ => {
+            if cfg.get("trust_email").and_then(|v| v.as_bool()) == Some(false) {
+                EmailTrust::Untrusted
+            } else {
+                EmailTrust::Trusted
+            }
+        }
+    }
+}
+
+/// Finishes a sign-in for what a provider said about a person. `current` is the person
+/// already signed in on this browser, if any (that proves the account for a first link).
+pub async fn complete_sign_in(
+    app: &App,
+    tenant: &Tenant,
+    provider: &identity_provider::Model,
+    raw: RawIdentity,
+    current: Option<&User>,
+    meta: &RequestMeta,
+) -> std::result::Result<Outcome, Failure> {
+    let slug = provider.slug.as_str();
+    macro_rules! fail {
+        ($r:expr, $t:expr) => {{
+            let target: Option<String> = $t;
+            refuse(
+                app,
+                tenant.id,
+                Some(provider),
+                slug,
+                $r,
+                target.as_deref(),
+                meta,
+            )
+            .await
+        }};
+    }
+    if !provider.enabled || provider.tenant_id != tenant.id.0 {
+        return Err(fail!("provider_unknown", None));
+    }
+    let kind = ProviderKind::parse("kind", &provider.kind)
+        .map_err(|_| Failure::Internal(Error::Internal("bad stored provider kind".into())))?;
+    let ext = match stored_mapping(provider).apply(&raw, &trust(provider, kind)) {
+        Ok(e) => e,
+        Err(reason) => return Err(fail!(reason, Some(raw.subject.clone()))),
+    };
+    let c = app.db.reader();
+    if let Some(link) = repo::identity_by_subject(c, tenant.id, provider.id, &ext.subject).await? {
+        let u = repo_u::by_id(c, tenant.id, UserId(link.user_id))
+            .await?
+            .ok_or_else(|| Failure::Internal(Error::Internal("linked account missing".into())))?;
+        if !u.active {
+            return Err(fail!("account_inactive", Some(u.email.clone())));
+        }
+        return finish(app, tenant, provider, &ext, Some(link.id), u, meta).await;
+    }
+    if let Some(me) = current.filter(|u| u.tenant_id == tenant.id) {
+        let u = repo_u::by_id(c, tenant.id, me.id)
+            .await?
+            .filter(|u| u.active)
+            .ok_or(Failure::Refused("account_inactive"))?;
+        return finish(app, tenant, provider, &ext, None, u, meta).await;
+    }
+    let email = match ext.email.as_deref().map(|e| Email::parse("email", e)) {
+        Some(Ok(e)) => Some(e),
+        Some(Err(_)) => return Err(fail!("email_invalid", Some(ext.subject.clone()))),
+        None => None,
+    };
+    if let Some(e) = &email {
+        if repo_u::by_email(c, tenant.id, e.as_str()).await?.is_some() {
+            // The provider's word is not enough to take over an account: the person proves the
+            // local account too, on the link page.
+            let tok = token::generate("");
+            let now = app.now();
+            repo::insert_state(
+                app.db.writer(),
+                sso_login_state::Model {
+                    id_hash: tok.hash,
+                    tenant_id: tenant.id.0,
+                    provider_id: provider.id,
+                    kind: "link".into(),
+                    data: serde_json::to_string(&ext).map_err(Error::internal)?,
+                    expires_at: now + Duration::minutes(LINK_MINUTES),
+                    created_at: now,
+                },
+            )
+            .await?;
+            return Ok(Outcome::NeedsLink(tok.plaintext));
+        }
+    }
+    if !provider.jit {
+        return Err(fail!(
+            "account_not_found",
+            ext.email.clone().or(Some(ext.subject.clone()))
+        ));
+    }
+    let Some(email) = email else {
+        return Err(fail!("email_missing", Some(ext.subject.clone())));
+    };
+    let name = ext
+        .display_name
+        .as_deref()
+        .and_then(|n| DisplayName::parse("name", n).ok())
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
+    let now = app.now();
+    let u = repo_u::insert(
+        app.db.writer(),
+        tenant.id,
+        repo_u::NewUser {
+            email: email.as_str().to_owned(),
+            name,
+            password_hash: None,
+            email_verified_at: ext.email_verified.then_some(now),
+            locale: None,
+            time_zone: "UTC".into(),
+            is_platform_admin: false,
+            is_tenant_admin: false,
+        },
+        now,
+    )
+    .await?;
+    audit::Event::new("account.created_by_sso", tenant.id)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "provider": slug, "kind": provider.kind }))
+        .record(app.db.writer(), now)
+        .await?;
+    finish(app, tenant, provider, &ext, None, u, meta).await
+}
+
+/// Links (when `link` is None), records the groups, applies the group rules and opens the
+/// session, in one transaction.
+async fn finish(
+    app: &App,
+    tenant: &Tenant,
+    provider: &identity_provider::Model,
+    ext: &ExternalIdentity,
+    link: Option<Uuid>,
+    u: user::Model,
+    meta: &RequestMeta,
+) -> std::result::Result<Outcome, Failure> {
+    let now = app.now();
+    let groups = serde_json::to_string(&ext.groups).map_err(Error::internal)?;
+    let txn = app.db.begin().await?;
+    match link {
+        Some(id) => repo::touch_identity(&txn, id, ext.email.clone(), groups, now).await?,
+        None => {
+            repo::insert_identity(
+                &txn,
+                external_identity::Model {
+                    id: Uuid::now_v7(),
+                    tenant_id: tenant.id.0,
+                    provider_id: provider.id,
+                    subject: ext.subject.clone(),
+                    user_id: u.id,
+                    email: ext.email.clone(),
+                    groups,
+                    created_at: now,
+                    last_sign_in_at: now,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                // Another sign-in linked this subject a moment ago.
+                Error::Conflict(_) => Failure::Refused("identity_already_linked"),
+                e => Failure::Internal(e),
+            })?;
+            audit::Event::new("identity.linked", tenant.id)
+                .actor(UserId(u.id))
+                .target(u.email.clone())
+                .ip(meta.ip.clone())
+                .detail(serde_json::json!({ "provider": provider.slug, "kind": provider.kind }))
+                .record(&txn, now)
+                .await?;
+        }
+    }
+    apply_group_rules(&txn, app, tenant.id, provider, &u, &ext.groups, meta).await?;
+    if u.mfa_enabled_at.is_some() {
+        txn.commit().await.map_err(Error::internal)?;
+        return Ok(Outcome::SecondFactor(crate::accounts::pending_token(
+            app,
+            tenant,
+            UserId(u.id),
+        )));
+    }
+    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), meta).await?;
+    repo_u::set(
+        &txn,
+        tenant.id,
+        UserId(u.id),
+        vec![(user::Column::LastSignInAt, Expr::value(now))],
+        now,
+    )
+    .await?;
+    audit::Event::new("sign_in.success", tenant.id)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "provider": provider.slug, "kind": provider.kind }))
+        .record(&txn, now)
+        .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    let fresh = repo_u::by_id(app.db.writer(), tenant.id, UserId(u.id))
+        .await?
+        .unwrap_or(u);
+    Ok(Outcome::SignedIn(cookie, fresh.into()))
+}
+
+/// Enrols a person in a run of the tenant with a role, unless they already have a place in it.
+/// Learners take a seat (none left: not enrolled, and said so in the audit trail).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn enrol_directly(
+    c: &impl ConnectionTrait,
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+    u: &user::Model,
+    role: CourseRole,
+    provider: &str,
+    meta: &RequestMeta,
+) -> Result<bool> {
+    let Some((r, existing)) = repo_e::run_with_enrolment(c, tenant, run, Some(u.id)).await? else {
+        return Ok(false);
+    };
+    if existing.is_some() {
+        return Ok(false);
+    }
+    let now = app.now();
+    if role == CourseRole::Learner && !repo_c::take_seat(c, r.id).await? {
+        audit::Event::new("enrolment.refused", tenant)
+            .actor(UserId(u.id))
+            .target(u.email.clone())
+            .ip(meta.ip.clone())
+            .detail(serde_json::json!({ "run": r.id, "reason": "run_full", "provider": provider }))
+            .record(c, now)
+            .await?;
+        return Ok(false);
+    }
+    repo_e::insert(
+        c,
+        crate::courses::enrol::new_enrolment(tenant, r.id, u.id, role, repo_e::ACTIVE, now),
+    )
+    .await?;
+    audit::Event::new("enrolment.created", tenant)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .detail(serde_json::json!({ "run": r.id, "role": role.as_str(), "provider": provider }))
+        .record(c, now)
+        .await?;
+    Ok(true)
+}
+
+/// Group rules grant at each sign-in: administrators of the tenant, places in runs. (Taking a
+/// role away stays an administrator's decision.)
+async fn apply_group_rules(
+    c: &impl ConnectionTrait,
+    app: &App,
+    tenant: TenantId,
+    provider: &identity_provider::Model,
+    u: &user::Model,
+    groups: &[String],
+    meta: &RequestMeta,
+) -> Result<()> {
+    let now = app.now();
+    for rule in stored_rules(provider)
+        .iter()
+        .filter(|r| groups.contains(&r.group))
+    {
+        if rule.tenant_role.as_deref() == Some("admin") && !u.is_tenant_admin {
+            repo_u::set(
+                c,
+                tenant,
+                UserId(u.id),
+                vec![(user::Column::IsTenantAdmin, Expr::value(true))],
+                now,
+            )
+            .await?;
+            audit::Event::new("user.role_changed", tenant)
+                .actor(UserId(u.id))
+                .target(u.email.clone())
+                .ip(meta.ip.clone())
+                .detail(serde_json::json!({ "is_tenant_admin": true, "provider": provider.slug, "group": rule.group }))
+                .record(c, now)
+                .await?;
+        }
+        if let Some(run) = rule.run.as_deref().and_then(|r| r.parse::<Uuid>().ok()) {
+            let role = rule
+                .course_role
+                .as_deref()
+                .and_then(|r| CourseRole::parse("course_role", r).ok())
+                .unwrap_or(CourseRole::Learner);
+            enrol_directly(c, app, tenant, run, u, role, &provider.slug, meta).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The pending link a token names, without using it up (to show the link page).
+pub async fn pending_link(
+    app: &App,
+    tenant: &Tenant,
+    link_token: &str,
+) -> Result<Option<(String, String)>> {
+    use sea_orm::EntityTrait;
+    let Some(s) = sso_login_state::Entity::find_by_id(token::hash(link_token))
+        .one(app.db.reader())
+        .await
+        .map_err(amphi_db::db_err)?
+        .filter(|s| s.tenant_id == tenant.id.0 && s.kind == "link" && s.expires_at > app.now())
+    else {
+        return Ok(None);
+    };
+    let ext: ExternalIdentity = serde_json::from_str(&s.data).map_err(Error::internal)?;
+    let p = repo::provider_by_id(app.db.reader(), tenant.id, s.provider_id).await?;
+    Ok(p.map(|p| (p.display_name, ext.email.unwrap_or_default())))
+}
+
+/// Proves the local account of a pending link with its password, then links and signs in.
+pub async fn confirm_link(
+    app: &App,
+    tenant: &Tenant,
+    link_token: &str,
+    password_typed: &str,
+    meta: &RequestMeta,
+) -> std::result::Result<Outcome, Failure> {
+    let hash = token::hash(link_token);
+    let c = app.db.reader();
+    use sea_orm::EntityTrait;
+    let Some(state) = sso_login_state::Entity::find_by_id(hash.clone())
+        .one(c)
+        .await
+        .map_err(amphi_db::db_err)?
+        .filter(|s| s.tenant_id == tenant.id.0 && s.kind == "link" && s.expires_at > app.now())
+    else {
+        return Err(Failure::Refused("link_expired"));
+    };
+    let ext: ExternalIdentity = serde_json::from_str(&state.data).map_err(Error::internal)?;
+    let provider = repo::provider_by_id(c, tenant.id, state.provider_id)
+        .await?
+        .filter(|p| p.enabled)
+        .ok_or(Failure::Refused("provider_unknown"))?;
+    let email = ext.email.clone().unwrap_or_default();
+    let buckets = [crate::rate_limit::Bucket {
+        key: format!("login:acct:{}:{}", tenant.id, email),
+        max: app.config.security.login_attempts_per_account,
+    }];
+    if let Err(e) = crate::rate_limit::check(app, &buckets).await {
+        return Err(Failure::Internal(e));
+    }
+    let found = repo_u::by_email(c, tenant.id, &email).await?;
+    let pw = password_typed.to_owned();
+    let ok = match found.as_ref().and_then(|u| u.password_hash.clone()) {
+        Some(h) => blocking(move || password::verify(&pw, &h)).await?,
+        None => {
+            blocking(move || password::verify_dummy(&pw)).await?;
+            false
+        }
+    };
+    let Some(u) = found.filter(|u| ok && u.active) else {
+        crate::rate_limit::hit(app, &buckets).await?;
+        return Err(refuse(
+            app,
+            tenant.id,
+            Some(&provider),
+            &provider.slug,
+            "link_password_wrong",
+            Some(&email),
+            meta,
+        )
+        .await);
+    };
+    // Used up only now: a mistyped password may be tried again.
+    if repo::take_state(app.db.writer(), tenant.id, &hash, "link", app.now())
+        .await?
+        .is_none()
+    {
+        return Err(Failure::Refused("link_expired"));
+    }
+    crate::rate_limit::clear(app, &buckets[0].key).await?;
+    finish(app, tenant, &provider, &ext, None, u, meta).await
+}

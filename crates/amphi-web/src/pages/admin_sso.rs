@@ -1,0 +1,349 @@
+//! Identity-provider administration pages (tenant administrators): list, add, edit, enable or
+//! disable, delete. The configuration is typed as JSON; each bad key is named in the errors.
+
+use super::PageResultExt;
+use crate::ctx::{Authed, Ctx};
+use crate::forms::CsrfForm;
+use amphi_app::sso::{self, config, ProviderForm};
+use amphi_core::identity::ProviderKind;
+use amphi_core::Error;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+fn id_of(ctx: &Ctx, raw: &str) -> Result<uuid::Uuid, Response> {
+    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
+}
+
+/// The addresses a provider needs to know about us.
+fn urls(ctx: &Ctx, kind: &str, slug: &str) -> Value {
+    let base = &ctx.meta.base_url;
+    match kind {
+        "oidc" => context! {
+            callback => format!("{base}/sso/oidc/{slug}/callback"),
+            login => format!("{base}/sso/oidc/{slug}/login"),
+        },
+        "saml" => context! {
+            metadata => format!("{base}/sso/saml/{slug}/metadata"),
+            acs => format!("{base}/sso/saml/{slug}/acs"),
+            slo => format!("{base}/sso/saml/{slug}/slo"),
+            login => format!("{base}/sso/saml/{slug}/login"),
+        },
+        "partner" => context! {
+            hand_off => format!("{base}/sso/partner/{slug}?token=…&next=/…"),
+        },
+        _ => context! {},
+    }
+}
+
+/// GET /admin/identity-providers
+pub async fn list(Authed(ctx, su): Authed) -> Response {
+    match sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(ps) => ctx.page(
+            "admin/identity_providers.html",
+            context! {
+                providers => Value::from_serialize(&ps),
+                kinds => ProviderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                hide_local_passwords => ctx.tenant.hide_local_passwords,
+            },
+        ),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct KindQuery {
+    kind: Option<String>,
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// GET /admin/identity-providers/new?kind=oidc
+pub async fn new_form(Authed(ctx, su): Authed, Query(q): Query<KindQuery>) -> Response {
+    if let Err(r) = sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
+        .await
+        .or_page(&ctx)
+    {
+        return r;
+    }
+    let kind = ProviderKind::parse("kind", q.kind.as_deref().unwrap_or("oidc"))
+        .unwrap_or(ProviderKind::Oidc);
+    let m = kind.default_mapping();
+    ctx.page(
+        "admin/identity_provider_form.html",
+        context! {
+            mode => "new",
+            kinds => ProviderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            values => context! {
+                kind => kind.as_str(), enabled => true, jit => true, position => 0,
+                config => pretty(&config::example(kind)),
+                map_email => m.email, map_name => m.name, map_groups => m.groups,
+                group_rules => "[]",
+            },
+            errors => context! {},
+        },
+    )
+}
+
+/// The provider form as posted (checkboxes arrive only when ticked).
+#[derive(Deserialize, Default, Clone)]
+pub struct ProviderBody {
+    kind: Option<String>,
+    slug: Option<String>,
+    display_name: Option<String>,
+    position: Option<String>,
+    enabled: Option<String>,
+    jit: Option<String>,
+    config: Option<String>,
+    map_email: Option<String>,
+    map_name: Option<String>,
+    map_external_id: Option<String>,
+    map_groups: Option<String>,
+    group_rules: Option<String>,
+}
+
+fn to_form(b: &ProviderBody) -> Result<ProviderForm, Error> {
+    let mut f = amphi_core::error::Fields::new();
+    let json = |field: &str, raw: Option<&str>, f: &mut amphi_core::error::Fields| {
+        let raw = raw.unwrap_or("").trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                f.push(field, "json_invalid");
+                None
+            }
+        }
+    };
+    let config = json("config", b.config.as_deref(), &mut f);
+    let group_rules = json("group_rules", b.group_rules.as_deref(), &mut f)
+        .or_else(|| Some(serde_json::json!([])));
+    let position = match b
+        .position
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => Some(0),
+        Some(p) => match p.parse::<i32>() {
+            Ok(n) if (-1000..=1000).contains(&n) => Some(n),
+            _ => {
+                f.push("position", "number_out_of_range");
+                None
+            }
+        },
+    };
+    f.finish()?;
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    Ok(ProviderForm {
+        kind: b.kind.clone(),
+        slug: b.slug.clone(),
+        display_name: b.display_name.clone(),
+        enabled: Some(b.enabled.as_deref() == Some("true")),
+        position,
+        config: Some(config.unwrap_or(serde_json::Value::Null)).filter(|v| !v.is_null()),
+        attribute_mapping: Some(serde_json::json!({
+            "email": text(&b.map_email),
+            "name": text(&b.map_name),
+            "external_id": b.map_external_id.clone().filter(|s| !s.trim().is_empty()),
+            "groups": b.map_groups.clone().filter(|s| !s.trim().is_empty()),
+        })),
+        jit: Some(b.jit.as_deref() == Some("true")),
+        group_rules,
+    })
+}
+
+fn form_values(b: &ProviderBody) -> Value {
+    context! {
+        kind => b.kind, slug => b.slug, display_name => b.display_name, position => b.position,
+        enabled => b.enabled.as_deref() == Some("true"), jit => b.jit.as_deref() == Some("true"),
+        config => b.config, map_email => b.map_email, map_name => b.map_name,
+        map_external_id => b.map_external_id, map_groups => b.map_groups, group_rules => b.group_rules,
+    }
+}
+
+/// Field errors with `config.issuer`-style names shown next to the JSON box.
+fn errors_of(ctx: &Ctx, e: &Error) -> Value {
+    let mut map = std::collections::BTreeMap::new();
+    if let Error::Validation(fs) = e {
+        for f in fs {
+            let msg = amphi_app::i18n::t(ctx.locale, &format!("err-{}", f.code));
+            match f.field.strip_prefix("config.") {
+                Some(key) => {
+                    let line = format!("{key}: {msg}");
+                    map.entry("config".to_owned())
+                        .and_modify(|v: &mut String| {
+                            v.push_str(" · ");
+                            v.push_str(&line)
+                        })
+                        .or_insert(line);
+                }
+                None => {
+                    map.entry(f.field.clone()).or_insert(msg);
+                }
+            }
+        }
+    }
+    Value::from_serialize(&map)
+}
+
+/// POST /admin/identity-providers/new
+pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>) -> Response {
+    let result = match to_form(&b) {
+        Ok(form) => {
+            sso::providers::create(&ctx.state.app, &su.user, ctx.tenant.id, form, &ctx.meta).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => ctx.redirect_with(
+            &format!("/admin/identity-providers/{}", p.id),
+            "flash-provider-saved",
+        ),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "admin/identity_provider_form.html",
+            context! {
+                mode => "new",
+                kinds => ProviderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                values => form_values(&b),
+                errors => errors_of(&ctx, &e),
+            },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /admin/identity-providers/{id}
+pub async fn edit_form(Authed(ctx, su): Authed, Path(id): Path<String>) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match sso::providers::get(&ctx.state.app, &su.user, ctx.tenant.id, id)
+        .await
+        .or_page(&ctx)
+    {
+        Ok(p) => {
+            let cfg = serde_json::Value::Object(p.config.clone());
+            ctx.page(
+                "admin/identity_provider_form.html",
+                context! {
+                    mode => "edit",
+                    id => p.id.to_string(),
+                    urls => urls(&ctx, &p.kind, &p.slug),
+                    values => context! {
+                        kind => p.kind, slug => p.slug, display_name => p.display_name,
+                        position => p.position, enabled => p.enabled, jit => p.jit,
+                        config => pretty(&cfg),
+                        map_email => p.attribute_mapping.email, map_name => p.attribute_mapping.name,
+                        map_external_id => p.attribute_mapping.external_id,
+                        map_groups => p.attribute_mapping.groups,
+                        group_rules => pretty(&serde_json::to_value(&p.group_rules).unwrap_or_default()),
+                    },
+                    errors => context! {},
+                },
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+/// POST /admin/identity-providers/{id}
+pub async fn update(
+    Authed(ctx, su): Authed,
+    Path(id): Path<String>,
+    CsrfForm(b): CsrfForm<ProviderBody>,
+) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let result = match to_form(&b) {
+        Ok(mut form) => {
+            // Kind and slug are fixed; the edit form does not send them.
+            form.kind = None;
+            form.slug = None;
+            sso::providers::update(&ctx.state.app, &su.user, ctx.tenant.id, id, form, &ctx.meta)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => ctx.redirect_with(
+            &format!("/admin/identity-providers/{}", p.id),
+            "flash-provider-saved",
+        ),
+        Err(e @ Error::Validation(_)) => ctx.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "admin/identity_provider_form.html",
+            context! {
+                mode => "edit",
+                id => id.to_string(),
+                urls => urls(&ctx, b.kind.as_deref().unwrap_or(""), b.slug.as_deref().unwrap_or("")),
+                values => form_values(&b),
+                errors => errors_of(&ctx, &e),
+            },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EnabledBody {
+    enabled: Option<String>,
+}
+
+/// POST /admin/identity-providers/{id}/enabled
+pub async fn set_enabled(
+    Authed(ctx, su): Authed,
+    Path(id): Path<String>,
+    CsrfForm(b): CsrfForm<EnabledBody>,
+) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let enabled = match b.enabled.as_deref() {
+        Some("true") => true,
+        Some("false") => false,
+        _ => return ctx.error_page(&Error::BadRequest("form_malformed")),
+    };
+    let form = ProviderForm {
+        enabled: Some(enabled),
+        ..Default::default()
+    };
+    match sso::providers::update(&ctx.state.app, &su.user, ctx.tenant.id, id, form, &ctx.meta).await
+    {
+        Ok(_) => ctx.redirect_with("/admin/identity-providers", "flash-provider-saved"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /admin/identity-providers/{id}/delete
+pub async fn delete(
+    Authed(ctx, su): Authed,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match sso::providers::delete(&ctx.state.app, &su.user, ctx.tenant.id, id, &ctx.meta).await {
+        Ok(()) => ctx.redirect_with("/admin/identity-providers", "flash-provider-deleted"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
