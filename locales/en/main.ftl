@@ -891,7 +891,6 @@ err-local_passwords_hidden = This site signs people in through its identity prov
 err-provider_slug_taken = Another provider already uses this short name.
 err-provider_kind_fixed = The kind of a provider cannot change.
 err-provider_slug_fixed = The short name of a provider cannot change.
-err-json_invalid = This is not valid JSON.
 err-json_object_expected = Enter a JSON object ({"{"} … {"}"}).
 err-config_key_unknown = unknown key for this kind of provider
 err-boolean_expected = true or false expected

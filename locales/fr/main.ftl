@@ -891,7 +891,6 @@ err-local_passwords_hidden = Ce site connecte les personnes uniquement par ses f
 err-provider_slug_taken = Un autre fournisseur utilise déjà ce nom court.
 err-provider_kind_fixed = Le type d'un fournisseur ne peut pas changer.
 err-provider_slug_fixed = Le nom court d'un fournisseur ne peut pas changer.
-err-json_invalid = Ce n'est pas du JSON valide.
 err-json_object_expected = Saisissez un objet JSON ({"{"} … {"}"}).
 err-config_key_unknown = clé inconnue pour ce type de fournisseur
 err-boolean_expected = true ou false attendu
