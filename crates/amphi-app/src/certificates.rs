@@ -282,10 +282,12 @@ impl RunSettingsForm {
 // ---------------------------------------------------------------------------------------------
 // Issuing
 
-/// Called by the gradebook whenever a learner's course result changes. Cheap: nothing but one
-/// primary-key read unless the run gives certificates and the learner passed. Queues the
-/// (deduplicated) issue job when the learner passed, completed enough of the run, holds no
-/// certificate yet and was never refused one by staff. `passed == false` changes nothing: an
+/// Called by the gradebook whenever a learner's course result changes, after its transaction
+/// has committed (this opens its own write transaction: on SQLite's single writer, calling it
+/// inside another write transaction would wait for that one). Cheap: nothing for a fail, one
+/// primary-key read unless the run gives certificates, one indexed read more for a learner who
+/// already holds one. Queues the (deduplicated) issue job when the learner passed, completed
+/// enough of the run, holds no certificate yet and was never refused one by staff. `passed == false` changes nothing: an
 /// issued certificate stays until staff revoke it.
 pub async fn on_course_result(
     app: &App,
@@ -306,6 +308,18 @@ pub async fn on_course_result(
     if !settings.enabled {
         return Ok(());
     }
+    // Most calls after a pass come from learners who already hold one: check that first.
+    let existing = repo::of_learner(app.db.reader(), tenant, run_id, user_id).await?;
+    if let Some(p) = existing.iter().find(|c| c.status == repo::PENDING) {
+        if p.grade_percent != grade {
+            repo::set_pending_grade(app.db.writer(), p.id, grade, app.now()).await?;
+        }
+        return Ok(());
+    }
+    if !existing.is_empty() {
+        // Issued already, or revoked by staff (re-issuing is their decision).
+        return Ok(());
+    }
     let Some((run, Some(enrolment))) =
         repo_e::run_with_enrolment(app.db.reader(), tenant, run_id, Some(user_id)).await?
     else {
@@ -317,17 +331,6 @@ pub async fn on_course_result(
     if percent(enrolment.completed_count, run.item_count)
         < i64::from(settings.min_completion_percent)
     {
-        return Ok(());
-    }
-    let existing = repo::of_learner(app.db.reader(), tenant, run_id, user_id).await?;
-    if let Some(p) = existing.iter().find(|c| c.status == repo::PENDING) {
-        if p.grade_percent != grade {
-            repo::set_pending_grade(app.db.writer(), p.id, grade, app.now()).await?;
-        }
-        return Ok(());
-    }
-    if !existing.is_empty() {
-        // Issued already, or revoked by staff (re-issuing is their decision).
         return Ok(());
     }
     match create_pending(app, tenant, run_id, user_id, grade).await {

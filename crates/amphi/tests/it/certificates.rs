@@ -714,3 +714,66 @@ async fn tenant_admins_set_the_template_and_preview_it() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_database_holds_one_valid_certificate_per_learner_and_run() {
+    let mut s = setup().await;
+    s.settings(true, "0", "yes").await;
+    s.result("ada@example.test", true, Some(80.0)).await;
+    let ada = s.user_id("ada@example.test").await;
+    let tenant = TenantId(s.tenant);
+    let rows =
+        amphi_db::repo::certificates::of_learner(s.t.app.db.reader(), tenant, s.run_id(), ada)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "pending");
+    let now = s.t.app.now();
+    let twin = |code: &str, status: &str| amphi_db::entities::certificate::Model {
+        id: Uuid::now_v7(),
+        code: code.into(),
+        status: status.into(),
+        created_at: now,
+        updated_at: now,
+        ..rows[0].clone()
+    };
+    // A second valid one is refused by the unique index, on either backend…
+    let r =
+        amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin("BBBBCCCCDDDD", "issued"))
+            .await;
+    assert!(matches!(r, Err(amphi_core::Error::Conflict(_))), "{r:?}");
+    // …and so is a reused code, while a revoked one beside the valid one is fine.
+    let r =
+        amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin(&rows[0].code, "revoked"))
+            .await;
+    assert!(matches!(r, Err(amphi_core::Error::Conflict(_))), "{r:?}");
+    amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin("EEEEFFFFGGGG", "revoked"))
+        .await
+        .unwrap();
+    // The job ran once for the pending one, however often the result came in.
+    s.result("ada@example.test", true, Some(81.0)).await;
+    s.result("ada@example.test", true, Some(82.0)).await;
+    s.t.run_jobs().await;
+    let rows =
+        amphi_db::repo::certificates::of_learner(s.t.app.db.reader(), tenant, s.run_id(), ada)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows.iter().filter(|c| c.status == "issued").count(),
+        1,
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows.iter()
+            .find(|c| c.status == "issued")
+            .unwrap()
+            .grade_percent,
+        Some(82.0)
+    );
+    let mails =
+        s.t.mails()
+            .into_iter()
+            .filter(|m| m.contains("Your certificate"))
+            .count();
+    assert_eq!(mails, 1);
+}
