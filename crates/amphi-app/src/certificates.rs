@@ -1159,7 +1159,7 @@ pub async fn set_template_image(
             let format =
                 ImageFormat::sniff(&b).ok_or_else(|| Error::field(&field, "image_type_invalid"))?;
             let img = amphi_cert::Image { bytes: b, format };
-            check_image(&t, img.clone(), which)
+            check_image(&t, img.clone(), which, app.now().date_naive())
                 .await
                 .map_err(|_| Error::field(&field, "image_invalid"))?;
             Some(img)
@@ -1236,8 +1236,9 @@ async fn check_image(
     t: &tenant::Model,
     img: amphi_cert::Image,
     which: TemplateImage,
+    today: chrono::NaiveDate,
 ) -> std::result::Result<(), amphi_cert::RenderError> {
-    let mut input = sample_input(t, Language::En, "https://example.invalid/verify/X");
+    let mut input = sample_input(t, Language::En, "https://example.invalid/verify/X", today);
     match which {
         TemplateImage::Logo => input.branding.logo = Some(img),
         TemplateImage::Signature(_) => input.signatures.push(Signature {
@@ -1251,8 +1252,12 @@ async fn check_image(
         .map_err(|e| amphi_cert::RenderError::Typst(e.to_string()))?
 }
 
-fn sample_input(t: &tenant::Model, language: Language, verify_url: &str) -> CertificateInput {
-    let today = chrono::Utc::now().date_naive();
+fn sample_input(
+    t: &tenant::Model,
+    language: Language,
+    verify_url: &str,
+    today: chrono::NaiveDate,
+) -> CertificateInput {
     CertificateInput {
         learner_name: match language {
             Language::En => "Sample Learner".into(),
@@ -1293,14 +1298,13 @@ pub async fn preview(
         &t,
         language_of(locale),
         &format!("{base_url}/verify/SAMP-LE23-4567"),
+        app.now().date_naive(),
     );
     input.branding = branding(app, &t, row.as_ref()).await;
     input.signatures = signatures(app, row.as_ref()).await;
     if !row.as_ref().is_none_or(|r| r.show_grade) {
         input.grade_percent = None;
     }
-    let now = app.now();
-    input.issued_on = now.date_naive();
     render(input).await
 }
 
