@@ -48,7 +48,20 @@ fn make_env(dirs: Vec<PathBuf>) -> Environment<'static> {
     });
     env.add_function("t", translate);
     env.add_filter("datetime", datetime);
+    env.add_filter("num", num);
     env
+}
+
+/// A number as people write it: at most two decimals, no trailing zeros (`3`, `2.5`, `66.67`).
+fn num(v: Value) -> String {
+    let Ok(x) = f64::try_from(v.clone()) else {
+        return v.to_string();
+    };
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.2}", (x * 100.0).round() / 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {

@@ -491,6 +491,9 @@ async fn join_staff(
                     completed_count: 0,
                     last_item_id: None,
                     completed_at: None,
+                    grade_percent: None,
+                    grade_passed: false,
+                    grade_override: None,
                     created_at: now,
                     updated_at: now,
                 },
@@ -826,7 +829,7 @@ pub async fn update_module(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemForm {
-    /// `page`, `video`, `file` or `link` (creation only).
+    /// `page`, `video`, `file`, `link` or `quiz` (creation only).
     pub kind: Option<String>,
     /// Title.
     pub title: Option<String>,
@@ -842,8 +845,8 @@ pub struct ItemForm {
     pub requires_item_id: Option<String>,
 }
 
-/// Item kinds of this issue; assessments and external tools add more.
-pub const ITEM_KINDS: [&str; 4] = ["page", "video", "file", "link"];
+/// Item kinds; external tools add more.
+pub const ITEM_KINDS: [&str; 5] = ["page", "video", "file", "link", "quiz"];
 
 fn item_settings(
     app: &App,

@@ -7,9 +7,11 @@ pub mod bank;
 pub mod catalog;
 pub mod content;
 pub mod enrol;
+pub mod gradebook;
 pub mod import;
 pub mod learn;
 pub mod learners;
+pub mod quiz;
 
 use crate::App;
 use amphi_core::course::{

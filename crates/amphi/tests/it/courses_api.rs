@@ -7,30 +7,30 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 /// Someone calling the API with a token.
-struct Caller {
-    c: Client,
-    tok: String,
+pub(crate) struct Caller {
+    pub(crate) c: Client,
+    pub(crate) tok: String,
 }
 
 impl Caller {
-    async fn get(&mut self, path: &str) -> Resp {
+    pub(crate) async fn get(&mut self, path: &str) -> Resp {
         self.c.api(Method::GET, path, &self.tok, None).await
     }
-    async fn post(&mut self, path: &str, body: Value) -> Resp {
+    pub(crate) async fn post(&mut self, path: &str, body: Value) -> Resp {
         self.c.api(Method::POST, path, &self.tok, Some(body)).await
     }
-    async fn post_empty(&mut self, path: &str) -> Resp {
+    pub(crate) async fn post_empty(&mut self, path: &str) -> Resp {
         self.c.api(Method::POST, path, &self.tok, None).await
     }
-    async fn patch(&mut self, path: &str, body: Value) -> Resp {
+    pub(crate) async fn patch(&mut self, path: &str, body: Value) -> Resp {
         self.c.api(Method::PATCH, path, &self.tok, Some(body)).await
     }
-    async fn delete(&mut self, path: &str) -> Resp {
+    pub(crate) async fn delete(&mut self, path: &str) -> Resp {
         self.c.api(Method::DELETE, path, &self.tok, None).await
     }
 
     /// Asks to enrol; returns the response.
-    async fn enrol(&mut self, run: &str, code: Option<&str>) -> Resp {
+    pub(crate) async fn enrol(&mut self, run: &str, code: Option<&str>) -> Resp {
         let path = format!("/api/v1/runs/{run}/enrolment");
         match code {
             Some(c) => self.post(&path, json!({ "code": c })).await,
@@ -39,13 +39,13 @@ impl Caller {
     }
 
     /// Creates something and returns its JSON, failing on anything but 201.
-    async fn create(&mut self, path: &str, body: Value) -> Value {
+    pub(crate) async fn create(&mut self, path: &str, body: Value) -> Value {
         let r = self.post(path, body).await;
         assert_eq!(r.status, StatusCode::CREATED, "POST {path}: {}", r.text);
         r.json()
     }
 
-    async fn ok(&mut self, path: &str) -> Value {
+    pub(crate) async fn ok(&mut self, path: &str) -> Value {
         let r = self.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.text);
         r.json()
@@ -53,25 +53,25 @@ impl Caller {
 }
 
 /// The platform (and default tenant) administrator with an all-scopes token.
-async fn admin(t: &TestApp) -> Caller {
+pub(crate) async fn admin(t: &TestApp) -> Caller {
     let mut c = t.platform_admin().await;
     let tok = c.create_token(&["read", "write", "admin"], "30").await;
     Caller { c, tok }
 }
 
 /// A member of the default tenant with a read/write token.
-async fn learner(t: &TestApp, email: &str, name: &str) -> Caller {
+pub(crate) async fn learner(t: &TestApp, email: &str, name: &str) -> Caller {
     let mut c = t.member(email, name).await;
     let tok = c.create_token(&["read", "write"], "30").await;
     Caller { c, tok }
 }
 
 /// A date `d` from the test clock's now, as RFC 3339.
-fn at(t: &TestApp, d: Duration) -> String {
+pub(crate) fn at(t: &TestApp, d: Duration) -> String {
     (t.app.now() + d).to_rfc3339()
 }
 
-fn field_code(r: &Resp, field: &str) -> String {
+pub(crate) fn field_code(r: &Resp, field: &str) -> String {
     let j = r.json();
     assert_eq!(j["error"]["code"], "validation", "{}", r.text);
     j["error"]["fields"][field]["code"]
@@ -80,17 +80,17 @@ fn field_code(r: &Resp, field: &str) -> String {
         .to_owned()
 }
 
-fn error_code(r: &Resp) -> String {
+pub(crate) fn error_code(r: &Resp) -> String {
     r.json()["error"]["code"].as_str().unwrap_or("").to_owned()
 }
 
-fn id(v: &Value) -> String {
+pub(crate) fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
 /// A course with one published run, one published module and `items` published pages.
 /// Returns (course id, run id, item ids).
-async fn published_run(
+pub(crate) async fn published_run(
     a: &mut Caller,
     code: &str,
     run: Value,
@@ -297,7 +297,7 @@ async fn courses_api_authoring_builds_and_reorders_a_run() {
         "https://tube.example.org/videos/embed/abc123"
     );
     let r = a
-        .post(&items1, json!({ "kind": "quiz", "title": "Not yet" }))
+        .post(&items1, json!({ "kind": "hologram", "title": "Not yet" }))
         .await;
     assert_eq!(field_code(&r, "kind"), "choice_invalid");
 

@@ -1,0 +1,234 @@
+// End-to-end test of assessment in headless Chromium: an instructor builds a course with a
+// question bank (imported as GIFT text) and a timed quiz drawing from it; a learner takes the
+// quiz (the countdown shows, answers are saved as they go, the attempt is submitted), sees the
+// score, the feedback and the course grade on their grades page; the instructor sees the grade
+// in the gradebook. axe-core checks the quiz settings, the attempt, the grades page and the
+// gradebook.
+//
+//   cd tests/browser && npm ci && node assess.mjs
+//
+// Environment: AMPHI_BIN, AMPHI_TEST_DATABASE_URL, CHROMIUM (see lib.mjs).
+// Prints one line per step and ends with `N passed, M failed`; exits 1 on any failure.
+
+import {
+  Failure,
+  amphiCli,
+  assert,
+  checkAccessibility,
+  expectOk,
+  expectVisible,
+  heading,
+  runScenario,
+} from './lib.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+const TEACHER = { name: 'Teacher Q', email: 'teacher@example.test', password: PASSWORD };
+const LEARNER = { name: 'Quinn Learner', email: 'quinn@example.test', password: PASSWORD };
+
+const COURSE = { code: 'QUIZ101', title: 'Quizzes for everyone', summary: 'A course with a quiz.' };
+const RUN_NAME = 'Winter session';
+const MODULE = 'Week 1';
+const QUIZ = 'Check your knowledge';
+const GIFT = `$CATEGORY: Basics
+
+::Capital::The capital of France? {=Paris ~London ~Berlin}
+
+::Sky::The sky is blue. {T}
+
+::Half::One half as a decimal? {#0.5:0.01}
+`;
+
+function scenario(s) {
+  const as = (who) => {
+    s.page = who === 'learner' ? s.learner.page : s.teacherPage;
+    return s.page;
+  };
+  const go = async (page, p) => {
+    const resp = await page.goto(`${s.base}${p}`);
+    expectOk(resp, `GET ${p}`);
+  };
+  const landOn = async (page, test, what) => {
+    await page.waitForURL((u) => test(u), { timeout: 10_000 }).catch(() => {
+      throw new Failure(`expected to land on ${what}, got ${page.url()}`);
+    });
+  };
+  const flash = (page, text) => page.getByRole('status').filter({ hasText: text });
+  const expectFlash = (page, text) => expectVisible(page, flash(page, text), `the notice "${text}"`);
+  const region = (page, name) => page.getByRole('region', { name, exact: true });
+  const signIn = async (page, who) => {
+    await go(page, '/signin');
+    await page.getByLabel('Email address').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expectVisible(page, heading(page, `Hello, ${who.name}`), `the heading "Hello, ${who.name}"`);
+  };
+
+  return [
+    [
+      'the instructor creates a course and an edition',
+      async () => {
+        s.teacherPage = s.page;
+        const page = as('teacher');
+        await signIn(page, TEACHER);
+        await go(page, '/teach');
+        await page.getByRole('link', { name: 'New course', exact: true }).click();
+        await page.getByRole('textbox', { name: 'Course code' }).fill(COURSE.code);
+        await page.getByRole('textbox', { name: 'Title', exact: true }).fill(COURSE.title);
+        await page.getByRole('textbox', { name: 'Summary' }).fill(COURSE.summary);
+        await page.getByRole('radio', { name: 'MOOC', exact: true }).check();
+        await page.getByRole('button', { name: 'Create the course' }).click();
+        await landOn(page, (u) => /^\/teach\/courses\/[0-9a-f-]{36}$/.test(u.pathname), 'the course page');
+        s.courseId = new URL(page.url()).pathname.split('/')[3];
+        await page.getByRole('heading', { name: 'New edition', exact: true }).click();
+        await page.getByRole('textbox', { name: 'Edition name' }).fill(RUN_NAME);
+        await page.getByRole('checkbox', { name: 'Published (visible to learners)' }).check();
+        await page.getByRole('button', { name: 'Create the edition' }).click();
+        await landOn(page, (u) => /^\/teach\/runs\/[0-9a-f-]{36}\/outline$/.test(u.pathname), 'the outline');
+        s.runId = new URL(page.url()).pathname.split('/')[3];
+        console.log(`    run ${s.runId}`);
+      },
+    ],
+    [
+      'the instructor imports a question bank as GIFT text',
+      async () => {
+        const page = as('teacher');
+        await go(page, `/teach/courses/${s.courseId}/questions`);
+        await page.getByRole('textbox', { name: 'Or paste GIFT text' }).fill(GIFT);
+        await page.getByRole('button', { name: 'Import', exact: true }).click();
+        await expectVisible(page, page.getByText('3 questions imported'), 'the import notice');
+      },
+    ],
+    [
+      'the instructor adds a timed quiz drawing from the bank (axe on its settings)',
+      async () => {
+        const page = as('teacher');
+        await go(page, `/teach/runs/${s.runId}/outline`);
+        const form = region(page, 'New module');
+        await form.getByRole('textbox', { name: 'Title', exact: true }).fill(MODULE);
+        await form.getByRole('checkbox', { name: 'Published', exact: true }).check();
+        await form.getByRole('button', { name: 'Add the module' }).click();
+        await expectFlash(page, 'The module has been added.');
+        const m = region(page, MODULE);
+        await m.getByRole('combobox', { name: 'Kind' }).selectOption('quiz');
+        await m.getByRole('textbox', { name: 'Title of the item' }).fill(QUIZ);
+        await m.getByRole('button', { name: 'Add the item' }).click();
+        await landOn(page, (u) => /^\/teach\/runs\/[^/]+\/items\/[^/]+$/.test(u.pathname), 'the item editor');
+        s.quizId = new URL(page.url()).pathname.split('/').pop();
+        await page.getByRole('checkbox', { name: 'Published', exact: true }).check();
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expectFlash(page, 'The item has been saved.');
+        await page.getByRole('link', { name: 'Quiz settings', exact: true }).click();
+        await expectVisible(page, heading(page, `Quiz settings: ${QUIZ}`), 'the quiz settings page');
+        await page.getByRole('textbox', { name: 'Questions', exact: true }).fill('draw:3:1:Basics');
+        await page.getByRole('spinbutton', { name: 'Time limit (minutes, empty for none)' }).fill('5');
+        await page.getByRole('spinbutton', { name: 'Attempts allowed' }).fill('2');
+        await page.getByRole('combobox', { name: 'Show the correct answers' }).selectOption('immediately');
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expectFlash(page, 'The quiz settings are saved.');
+        await checkAccessibility(page, 'the quiz settings page');
+      },
+    ],
+    [
+      'the learner enrols and starts the timed quiz (axe on the attempt)',
+      async () => {
+        s.learner = await s.newPage();
+        const page = as('learner');
+        await signIn(page, LEARNER);
+        await go(page, `/courses/${COURSE.code}`);
+        await region(page, RUN_NAME).getByRole('button', { name: 'Enrol', exact: true }).click();
+        await landOn(page, (u) => u.pathname === `/learn/${s.runId}`, 'the course home');
+        await page.getByRole('link', { name: QUIZ, exact: true }).click();
+        await expectVisible(page, heading(page, QUIZ), `the heading "${QUIZ}"`);
+        await expectVisible(page, page.getByText('Once started, you have 5 minutes.'), 'the timer warning');
+        await page.getByRole('button', { name: 'Start the quiz' }).click();
+        await landOn(page, (u) => /\/attempts\/[0-9a-f-]{36}$/.test(u.pathname), 'the attempt');
+        const timer = page.getByRole('timer');
+        await expectVisible(page, timer, 'the countdown');
+        const t1 = await timer.innerText();
+        await page.waitForTimeout(1500);
+        const t2 = await timer.innerText();
+        assert(/[0-4]:[0-5]\d/.test(t2) && t1 !== t2, `the countdown does not run: "${t1}" then "${t2}"`);
+        await checkAccessibility(page, 'the quiz attempt');
+      },
+    ],
+    [
+      'the learner answers; answers are saved as they go',
+      async () => {
+        const page = as('learner');
+        const question = (text) => page.getByRole('group').filter({ hasText: text });
+        const saved = page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url().endsWith('/save'),
+          { timeout: 10_000 },
+        );
+        await question('The capital of France?').getByLabel('Paris').check();
+        const resp = await saved.catch(() => {
+          throw new Failure('no autosave request after choosing an answer');
+        });
+        assert(resp.status() === 200, `autosave answered ${resp.status()}`);
+        await expectVisible(page, page.getByRole('status').filter({ hasText: 'Saved (1 answered)' }), 'the saved notice');
+        await question('The sky is blue.').getByLabel('True').check();
+        await question('One half as a decimal?').getByRole('textbox', { name: 'Your answer' }).fill('0.5');
+        // A reload keeps what was saved (the numeric answer is saved after its change event).
+        await page.getByRole('textbox', { name: 'Your answer' }).blur();
+        await page.waitForResponse((r) => r.url().endsWith('/save'), { timeout: 10_000 });
+        await page.reload();
+        assert(await question('The capital of France?').getByLabel('Paris').isChecked(), 'Paris is not kept after a reload');
+      },
+    ],
+    [
+      'the learner submits and sees the score and feedback',
+      async () => {
+        const page = as('learner');
+        page.once('dialog', (d) => d.accept());
+        await page.getByRole('button', { name: 'Submit the attempt' }).click();
+        await expectFlash(page, 'Your attempt is submitted.');
+        await expectVisible(page, region(page, 'Result').getByText('3 / 3'), 'the score 3 / 3');
+        const correct = page.getByText('Correct answer:').first();
+        await expectVisible(page, correct, 'the correct answers');
+      },
+    ],
+    [
+      'the learner sees the course grade on their grades page (axe)',
+      async () => {
+        const page = as('learner');
+        await go(page, `/learn/${s.runId}/grades`);
+        await expectVisible(page, heading(page, 'My grades'), 'the heading "My grades"');
+        await expectVisible(page, page.getByText('100 %').first(), 'the course grade 100 %');
+        await expectVisible(page, page.getByText('Passed', { exact: true }).first(), 'the badge "Passed"');
+        await checkAccessibility(page, 'the grades page');
+      },
+    ],
+    [
+      'the instructor sees the grade in the gradebook (axe)',
+      async () => {
+        const page = as('teacher');
+        await go(page, `/teach/runs/${s.runId}/gradebook`);
+        await expectVisible(page, heading(page, 'Gradebook'), 'the heading "Gradebook"');
+        const row = page.getByRole('row').filter({ hasText: LEARNER.email });
+        await expectVisible(page, row, `the row of ${LEARNER.email}`);
+        const text = await row.innerText();
+        assert(/100 %/.test(text) && /\b3\b/.test(text), `the gradebook row says ${JSON.stringify(text)}`);
+        await checkAccessibility(page, 'the gradebook');
+        const csv = await page.request.get(`${s.base}/teach/runs/${s.runId}/gradebook.csv`);
+        const body = await csv.text();
+        assert(csv.status() === 200 && body.includes(`${LEARNER.email},3,100,yes`), `gradebook.csv: ${body}`);
+      },
+    ],
+  ];
+}
+
+async function setup(s) {
+  for (const [who, extra] of [
+    [TEACHER, ['--admin']],
+    [LEARNER, []],
+  ]) {
+    const out = amphiCli(
+      s.server,
+      ['admin', 'create-user', '--email', who.email, '--name', who.name, ...extra, '--password-stdin'],
+      `${who.password}\n`,
+    );
+    console.log(`    amphi admin create-user ${who.email}${extra.length ? ' --admin' : ''}: ${out.trim()}`);
+  }
+}
+
+await runScenario({ scenario, setup });
