@@ -34,6 +34,8 @@ use uuid::Uuid;
 
 /// Job kind that renders and issues one certificate.
 pub const ISSUE_JOB: &str = "certificate.issue";
+/// Job kind that gives certificates to the learners of a run who passed before it gave them.
+pub const BACKFILL_JOB: &str = "certificate.backfill";
 /// The verification code's alphabet: no 0/O, 1/I/L to confuse.
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters in a verification code (31^12, about 59 bits).
@@ -519,6 +521,26 @@ pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result
     Ok(())
 }
 
+/// The `certificate.backfill` job: applies [`on_course_result`] to every active learner of the
+/// run who passes, 500 enrolments a page (each one cheap, and deduplicated as always).
+pub async fn run_backfill_job(app: &App, tenant: TenantId, payload: &str) -> Result<()> {
+    let run: Uuid = serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v.get("run")?.as_str()?.parse().ok())
+        .ok_or(Error::BadRequest("certificate_payload_invalid"))?;
+    let mut after = None;
+    loop {
+        let page = repo::passing_learners(app.db.reader(), tenant, run, after, 500).await?;
+        let Some(last) = page.last().map(|p| p.0) else {
+            return Ok(());
+        };
+        for (_, user, grade) in page {
+            on_course_result(app, tenant.0, run, user, true, grade).await?;
+        }
+        after = Some(last);
+    }
+}
+
 fn language_of(l: Locale) -> Language {
     match l {
         Locale::Fr => Language::Fr,
@@ -857,6 +879,21 @@ pub async fn save_run_settings(
         },
     )
     .await?;
+    if s.enabled {
+        // Learners who passed already get theirs too (a deduplicated job over the run).
+        jobs::enqueue_unique(
+            &txn,
+            NewJob {
+                tenant: Some(tenant),
+                kind: BACKFILL_JOB.into(),
+                payload: serde_json::json!({ "run": run }),
+                max_attempts: 5,
+                run_at: None,
+            },
+            now,
+        )
+        .await?;
+    }
     audit::Event::new("certificate.run_settings", tenant)
         .actor(user.id)
         .target(run.to_string())
