@@ -34,6 +34,8 @@ use uuid::Uuid;
 
 /// Job kind that renders and issues one certificate.
 pub const ISSUE_JOB: &str = "certificate.issue";
+/// Job kind that gives certificates to the learners of a run who passed before it gave them.
+pub const BACKFILL_JOB: &str = "certificate.backfill";
 /// The verification code's alphabet: no 0/O, 1/I/L to confuse.
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters in a verification code (31^12, about 59 bits).
@@ -282,10 +284,12 @@ impl RunSettingsForm {
 // ---------------------------------------------------------------------------------------------
 // Issuing
 
-/// Called by the gradebook whenever a learner's course result changes. Cheap: nothing but one
-/// primary-key read unless the run gives certificates and the learner passed. Queues the
-/// (deduplicated) issue job when the learner passed, completed enough of the run, holds no
-/// certificate yet and was never refused one by staff. `passed == false` changes nothing: an
+/// Called by the gradebook whenever a learner's course result changes, after its transaction
+/// has committed (this opens its own write transaction: on SQLite's single writer, calling it
+/// inside another write transaction would wait for that one). Cheap: nothing for a fail, one
+/// primary-key read unless the run gives certificates, one indexed read more for a learner who
+/// already holds one. Queues the (deduplicated) issue job when the learner passed, completed
+/// enough of the run, holds no certificate yet and was never refused one by staff. `passed == false` changes nothing: an
 /// issued certificate stays until staff revoke it.
 pub async fn on_course_result(
     app: &App,
@@ -306,6 +310,18 @@ pub async fn on_course_result(
     if !settings.enabled {
         return Ok(());
     }
+    // Most calls after a pass come from learners who already hold one: check that first.
+    let existing = repo::of_learner(app.db.reader(), tenant, run_id, user_id).await?;
+    if let Some(p) = existing.iter().find(|c| c.status == repo::PENDING) {
+        if p.grade_percent != grade {
+            repo::set_pending_grade(app.db.writer(), p.id, grade, app.now()).await?;
+        }
+        return Ok(());
+    }
+    if !existing.is_empty() {
+        // Issued already, or revoked by staff (re-issuing is their decision).
+        return Ok(());
+    }
     let Some((run, Some(enrolment))) =
         repo_e::run_with_enrolment(app.db.reader(), tenant, run_id, Some(user_id)).await?
     else {
@@ -317,17 +333,6 @@ pub async fn on_course_result(
     if percent(enrolment.completed_count, run.item_count)
         < i64::from(settings.min_completion_percent)
     {
-        return Ok(());
-    }
-    let existing = repo::of_learner(app.db.reader(), tenant, run_id, user_id).await?;
-    if let Some(p) = existing.iter().find(|c| c.status == repo::PENDING) {
-        if p.grade_percent != grade {
-            repo::set_pending_grade(app.db.writer(), p.id, grade, app.now()).await?;
-        }
-        return Ok(());
-    }
-    if !existing.is_empty() {
-        // Issued already, or revoked by staff (re-issuing is their decision).
         return Ok(());
     }
     match create_pending(app, tenant, run_id, user_id, grade).await {
@@ -514,6 +519,26 @@ pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result
     }
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
+}
+
+/// The `certificate.backfill` job: applies [`on_course_result`] to every active learner of the
+/// run who passes, 500 enrolments a page (each one cheap, and deduplicated as always).
+pub async fn run_backfill_job(app: &App, tenant: TenantId, payload: &str) -> Result<()> {
+    let run: Uuid = serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v.get("run")?.as_str()?.parse().ok())
+        .ok_or(Error::BadRequest("certificate_payload_invalid"))?;
+    let mut after = None;
+    loop {
+        let page = repo::passing_learners(app.db.reader(), tenant, run, after, 500).await?;
+        let Some(last) = page.last().map(|p| p.0) else {
+            return Ok(());
+        };
+        for (_, user, grade) in page {
+            on_course_result(app, tenant.0, run, user, true, grade).await?;
+        }
+        after = Some(last);
+    }
 }
 
 fn language_of(l: Locale) -> Language {
@@ -854,6 +879,21 @@ pub async fn save_run_settings(
         },
     )
     .await?;
+    if s.enabled {
+        // Learners who passed already get theirs too (a deduplicated job over the run).
+        jobs::enqueue_unique(
+            &txn,
+            NewJob {
+                tenant: Some(tenant),
+                kind: BACKFILL_JOB.into(),
+                payload: serde_json::json!({ "run": run }),
+                max_attempts: 5,
+                run_at: None,
+            },
+            now,
+        )
+        .await?;
+    }
     audit::Event::new("certificate.run_settings", tenant)
         .actor(user.id)
         .target(run.to_string())
@@ -1156,7 +1196,7 @@ pub async fn set_template_image(
             let format =
                 ImageFormat::sniff(&b).ok_or_else(|| Error::field(&field, "image_type_invalid"))?;
             let img = amphi_cert::Image { bytes: b, format };
-            check_image(&t, img.clone(), which)
+            check_image(&t, img.clone(), which, app.now().date_naive())
                 .await
                 .map_err(|_| Error::field(&field, "image_invalid"))?;
             Some(img)
@@ -1233,8 +1273,9 @@ async fn check_image(
     t: &tenant::Model,
     img: amphi_cert::Image,
     which: TemplateImage,
+    today: chrono::NaiveDate,
 ) -> std::result::Result<(), amphi_cert::RenderError> {
-    let mut input = sample_input(t, Language::En, "https://example.invalid/verify/X");
+    let mut input = sample_input(t, Language::En, "https://example.invalid/verify/X", today);
     match which {
         TemplateImage::Logo => input.branding.logo = Some(img),
         TemplateImage::Signature(_) => input.signatures.push(Signature {
@@ -1248,8 +1289,12 @@ async fn check_image(
         .map_err(|e| amphi_cert::RenderError::Typst(e.to_string()))?
 }
 
-fn sample_input(t: &tenant::Model, language: Language, verify_url: &str) -> CertificateInput {
-    let today = chrono::Utc::now().date_naive();
+fn sample_input(
+    t: &tenant::Model,
+    language: Language,
+    verify_url: &str,
+    today: chrono::NaiveDate,
+) -> CertificateInput {
     CertificateInput {
         learner_name: match language {
             Language::En => "Sample Learner".into(),
@@ -1290,14 +1335,13 @@ pub async fn preview(
         &t,
         language_of(locale),
         &format!("{base_url}/verify/SAMP-LE23-4567"),
+        app.now().date_naive(),
     );
     input.branding = branding(app, &t, row.as_ref()).await;
     input.signatures = signatures(app, row.as_ref()).await;
     if !row.as_ref().is_none_or(|r| r.show_grade) {
         input.grade_percent = None;
     }
-    let now = app.now();
-    input.issued_on = now.date_naive();
     render(input).await
 }
 

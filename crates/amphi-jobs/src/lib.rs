@@ -156,6 +156,15 @@ impl Worker {
                     .await
                     .map_err(|e| e.to_string())
             }
+            amphi_app::certificates::BACKFILL_JOB => {
+                let tenant = j
+                    .tenant_id
+                    .map(amphi_core::TenantId)
+                    .ok_or_else(|| "certificate backfill without tenant".to_owned())?;
+                amphi_app::certificates::run_backfill_job(&self.app, tenant, &j.payload)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
             other => Err(format!("no handler for job kind `{other}`")),
         }
     }

@@ -410,6 +410,19 @@ pub(crate) async fn complete_opened(
     let e = repo_e::of(app.db.reader(), tenant, run_id, user.id.0)
         .await?
         .ok_or(Error::Forbidden)?;
+    if e.grade_passed {
+        // A learner who already passes may now reach the run's minimum completion for a
+        // certificate.
+        crate::certificates::on_course_result(
+            app,
+            tenant.0,
+            run_id,
+            user.id.0,
+            true,
+            e.grade_percent,
+        )
+        .await?;
+    }
     Ok(percent(e.completed_count, run.item_count))
 }
 

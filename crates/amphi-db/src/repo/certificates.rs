@@ -306,3 +306,33 @@ pub async fn set_replaced_by(
         .db()?;
     Ok(())
 }
+
+/// A page of a run's active learners who pass (for issuing certificates to those who passed
+/// before the run gave them), keyset by enrolment id: (enrolment id, user id, course percent).
+pub async fn passing_learners(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<(Uuid, Uuid, Option<f64>)>> {
+    use crate::entities::enrolment;
+    let mut sel = enrolment::Entity::find()
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::GradePassed.eq(true))
+        .filter(enrolment::Column::Role.eq("learner"))
+        .filter(enrolment::Column::Status.eq(crate::repo::enrolments::ACTIVE))
+        .order_by_asc(enrolment::Column::Id);
+    if let Some(a) = after {
+        sel = sel.filter(enrolment::Column::Id.gt(a));
+    }
+    Ok(sel
+        .limit(limit)
+        .all(c)
+        .await
+        .db()?
+        .into_iter()
+        .map(|e| (e.id, e.user_id, e.grade_percent))
+        .collect())
+}

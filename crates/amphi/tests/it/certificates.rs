@@ -334,7 +334,7 @@ async fn no_certificate_without_a_pass_or_enough_completion() {
     // 50 % done, 80 % required.
     s.settings(true, "80", "site").await;
     s.result("ada@example.test", true, Some(90.0)).await;
-    assert_eq!(s.t.run_jobs().await, 0);
+    s.t.run_jobs().await;
     assert!(s.listed(&token).await.is_empty());
 
     // Everything done but not passed.
@@ -713,4 +713,122 @@ async fn tenant_admins_set_the_template_and_preview_it() {
         ada.get("/admin/certificates/preview").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn the_database_holds_one_valid_certificate_per_learner_and_run() {
+    let mut s = setup().await;
+    s.settings(true, "0", "yes").await;
+    s.result("ada@example.test", true, Some(80.0)).await;
+    let ada = s.user_id("ada@example.test").await;
+    let tenant = TenantId(s.tenant);
+    let rows =
+        amphi_db::repo::certificates::of_learner(s.t.app.db.reader(), tenant, s.run_id(), ada)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "pending");
+    let now = s.t.app.now();
+    let twin = |code: &str, status: &str| amphi_db::entities::certificate::Model {
+        id: Uuid::now_v7(),
+        code: code.into(),
+        status: status.into(),
+        created_at: now,
+        updated_at: now,
+        ..rows[0].clone()
+    };
+    // A second valid one is refused by the unique index, on either backend…
+    let r =
+        amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin("BBBBCCCCDDDD", "issued"))
+            .await;
+    assert!(matches!(r, Err(amphi_core::Error::Conflict(_))), "{r:?}");
+    // …and so is a reused code, while a revoked one beside the valid one is fine.
+    let r =
+        amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin(&rows[0].code, "revoked"))
+            .await;
+    assert!(matches!(r, Err(amphi_core::Error::Conflict(_))), "{r:?}");
+    amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin("EEEEFFFFGGGG", "revoked"))
+        .await
+        .unwrap();
+    // The job ran once for the pending one, however often the result came in.
+    s.result("ada@example.test", true, Some(81.0)).await;
+    s.result("ada@example.test", true, Some(82.0)).await;
+    s.t.run_jobs().await;
+    let rows =
+        amphi_db::repo::certificates::of_learner(s.t.app.db.reader(), tenant, s.run_id(), ada)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows.iter().filter(|c| c.status == "issued").count(),
+        1,
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows.iter()
+            .find(|c| c.status == "issued")
+            .unwrap()
+            .grade_percent,
+        Some(82.0)
+    );
+    let mails =
+        s.t.mails()
+            .into_iter()
+            .filter(|m| m.contains("Your certificate"))
+            .count();
+    assert_eq!(mails, 1);
+}
+
+/// Stores a course result on the enrolment as the gradebook does.
+async fn graded(s: &Setup, email: &str, percent: f64, passed: bool) {
+    let user = s.user_id(email).await;
+    let e =
+        amphi_db::repo::enrolments::of(s.t.app.db.reader(), TenantId(s.tenant), s.run_id(), user)
+            .await
+            .unwrap()
+            .unwrap();
+    amphi_db::repo::grades::set_course_grade(
+        s.t.app.db.writer(),
+        e.id,
+        Some(percent),
+        passed,
+        s.t.app.now(),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn learners_who_passed_earlier_or_complete_later_get_theirs() {
+    let mut s = setup().await;
+    let token = s.root.create_token(&["read", "admin"], "1").await;
+    let mut ada = s.ada.clone();
+    let mut bob = s.t.member("bob@example.test", "Bob Kahn").await;
+    let r = bob
+        .submit("/courses/DS101", &format!("/runs/{}/enrol", s.run), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    s.complete(&mut ada, 1).await;
+    graded(&s, "ada@example.test", 85.0, true).await;
+    graded(&s, "bob@example.test", 77.0, true).await;
+
+    // Turned on after they passed: those with enough done get one at once.
+    s.settings(true, "50", "yes").await;
+    s.t.run_jobs().await;
+    let list = s.listed(&token).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["learner_name"], "Ada Lovelace");
+    assert_eq!(list[0]["grade_percent"], 85.0);
+
+    // Bob reaches the minimum by completing an item: his comes then.
+    s.complete(&mut bob, 1).await;
+    s.t.run_jobs().await;
+    let list = s.listed(&token).await;
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0]["learner_name"], "Bob Kahn");
+    assert_eq!(list[0]["status"], "issued");
+    assert!(s
+        .t
+        .last_mail_to("bob@example.test")
+        .await
+        .contains("Your certificate: Data Science"));
 }

@@ -23,6 +23,7 @@ pub struct TestApp {
     pub app: App,
     pub clock: FixedClock,
     pub outbox: tempfile::TempDir,
+    _files: tempfile::TempDir,
     router: Router,
     _db: TestDb,
 }
@@ -40,8 +41,11 @@ impl TestApp {
             .try_init();
         let tdb = TestDb::new().await;
         let outbox = tempfile::tempdir().unwrap();
+        // Stored files (certificates, uploads) go to a folder of this test, never the tree.
+        let files = tempfile::tempdir().unwrap();
         let mut cfg = Config::default();
         cfg.mail.outbox_dir = outbox.path().display().to_string();
+        cfg.storage.local_dir = files.path().display().to_string();
         f(&mut cfg);
         cfg.validate().expect("test config is valid");
         let clock = FixedClock::new(chrono::Utc::now());
@@ -55,6 +59,7 @@ impl TestApp {
             app,
             clock,
             outbox,
+            _files: files,
             router,
             _db: tdb,
         }
