@@ -826,7 +826,7 @@ pub async fn update_module(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemForm {
-    /// `page`, `video`, `file` or `link` (creation only).
+    /// `page`, `video`, `file`, `link`, `assignment` or `peer` (creation only).
     pub kind: Option<String>,
     /// Title.
     pub title: Option<String>,
@@ -843,7 +843,7 @@ pub struct ItemForm {
 }
 
 /// Item kinds of this issue; assessments and external tools add more.
-pub const ITEM_KINDS: [&str; 4] = ["page", "video", "file", "link"];
+pub const ITEM_KINDS: [&str; 6] = ["page", "video", "file", "link", "assignment", "peer"];
 
 fn item_settings(
     app: &App,

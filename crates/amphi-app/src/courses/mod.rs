@@ -2,6 +2,7 @@
 //! progress, the learners' view for the course team.
 
 pub mod announce;
+pub mod assignments;
 pub mod authoring;
 pub mod bank;
 pub mod catalog;
@@ -10,6 +11,7 @@ pub mod enrol;
 pub mod import;
 pub mod learn;
 pub mod learners;
+pub mod peer;
 
 use crate::App;
 use amphi_core::course::{

@@ -447,3 +447,36 @@ pub async fn set_peer_grade(
         .db()?;
     Ok(r.rows_affected == 1)
 }
+
+/// The accounts of some people of a tenant (authors in a grading queue page).
+pub async fn people(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    ids: &[Uuid],
+) -> Result<Vec<crate::entities::user::Model>> {
+    use crate::entities::user;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant.0))
+        .filter(user::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await
+        .db()
+}
+
+/// Holds an item's row lock until the transaction ends (PostgreSQL: `FOR UPDATE`; SQLite's
+/// single writer already serialises), so two allocation runs of one item never overlap.
+pub async fn lock_item(c: &impl ConnectionTrait, tenant: TenantId, item: Uuid) -> Result<()> {
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        c.execute(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT id FROM course_items WHERE id = $1 AND tenant_id = $2 FOR UPDATE",
+            [item.into(), tenant.0.into()],
+        ))
+        .await
+        .db()?;
+    }
+    Ok(())
+}

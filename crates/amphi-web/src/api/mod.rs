@@ -23,6 +23,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
+pub mod assess;
 pub mod courses;
 
 /// The API routes.
@@ -36,6 +37,7 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
+        .merge(assess::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
@@ -83,7 +85,9 @@ impl Modify for BearerAuth {
 
 /// The OpenAPI document.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(assess::AssessDoc::openapi());
+    doc
 }
 
 async fn openapi() -> Response {

@@ -137,6 +137,18 @@ pub async fn item(Authed(ctx, su): Authed, Path((run, item)): Path<(String, Stri
         Ok(p) => p,
         Err(r) => return r,
     };
+    if page.entry.kind == "assignment" || page.entry.kind == "peer" {
+        return super::assignments::learner_item(
+            &ctx,
+            &su,
+            run,
+            page,
+            axum::http::StatusCode::OK,
+            None,
+            minijinja::context! {},
+        )
+        .await;
+    }
     let origin = page.embed_origin.clone();
     let mut resp = ctx.page(
         "learn/item.html",

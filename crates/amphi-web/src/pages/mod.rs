@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod assignments;
 mod auth;
 mod files;
 mod home;
@@ -154,6 +155,45 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/files/{run}/{file}", get(files::download))
         .route("/learn/{run}/items/{item}/progress", post(files::progress))
+        .merge(assess_routes())
+}
+
+/// Assignments and peer assessment (pages/assignments.rs).
+fn assess_routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/learn/{run}/items/{item}/submission",
+            post(assignments::submit),
+        )
+        .route(
+            "/learn/{run}/items/{item}/volunteer",
+            post(assignments::volunteer),
+        )
+        .route(
+            "/learn/{run}/items/{item}/reviews/{sub}",
+            get(assignments::review_form).post(assignments::review_submit),
+        )
+        .route(
+            "/learn/{run}/items/{item}/self-assessment",
+            post(assignments::self_assess),
+        )
+        .route("/learn/{run}/items/{item}/flags", post(assignments::flag))
+        .route(
+            "/teach/runs/{run}/items/{item}/assessment",
+            get(assignments::settings_form).post(assignments::settings_update),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/submissions",
+            get(assignments::queue),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/submissions/{sub}",
+            get(assignments::grade_form).post(assignments::grade_submit),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/flags/{flag}",
+            post(assignments::flag_decide),
+        )
 }
 
 /// The 404 page for unknown paths.
