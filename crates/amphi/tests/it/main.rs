@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod api;
+mod assess;
 mod courses_api;
 mod courses_pages;
 mod files;

@@ -1,0 +1,476 @@
+//! Assignments and peer assessment through the JSON API and the pages: handing in and
+//! resubmitting, deadlines and late penalties, the grading queue and grading, peer-review
+//! allocation as a job (no self-review, late submitters), reviews and their bad inputs,
+//! results (median), flags and overrides. Each test runs on SQLite and PostgreSQL.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+use chrono::Duration;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+struct Caller {
+    c: Client,
+    tok: String,
+}
+
+impl Caller {
+    async fn get(&mut self, path: &str) -> Resp {
+        self.c.api(Method::GET, path, &self.tok, None).await
+    }
+    async fn post(&mut self, path: &str, body: Value) -> Resp {
+        self.c.api(Method::POST, path, &self.tok, Some(body)).await
+    }
+    async fn patch(&mut self, path: &str, body: Value) -> Resp {
+        self.c.api(Method::PATCH, path, &self.tok, Some(body)).await
+    }
+    async fn ok(&mut self, path: &str) -> Value {
+        let r = self.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.text);
+        r.json()
+    }
+    async fn created(&mut self, path: &str, body: Value) -> Value {
+        let r = self.post(path, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "POST {path}: {}", r.text);
+        r.json()
+    }
+}
+
+async fn admin(t: &TestApp) -> Caller {
+    let mut c = t.platform_admin().await;
+    let tok = c.create_token(&["read", "write", "admin"], "30").await;
+    Caller { c, tok }
+}
+
+/// A learner enrolled in `run`.
+async fn learner(t: &TestApp, n: usize, run: &str) -> Caller {
+    let email = format!("learner{n}@example.test");
+    let mut c = t.member(&email, &format!("Learner {n}")).await;
+    let tok = c.create_token(&["read", "write"], "30").await;
+    let mut l = Caller { c, tok };
+    let r =
+        l.c.api(
+            Method::POST,
+            &format!("/api/v1/runs/{run}/enrolment"),
+            &l.tok.clone(),
+            None,
+        )
+        .await;
+    assert!(r.status.is_success(), "enrol: {}", r.text);
+    l
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+fn code(r: &Resp) -> String {
+    r.json()["error"]["code"].as_str().unwrap_or("").to_owned()
+}
+
+fn at(t: &TestApp, d: Duration) -> String {
+    (t.app.now() + d).to_rfc3339()
+}
+
+/// A published run with one published item of `kind`; returns (run, item).
+async fn course_with(a: &mut Caller, code_: &str, kind: &str) -> (String, String) {
+    let course = a
+        .created(
+            "/api/v1/courses",
+            json!({ "code": code_, "title": "Writing", "summary": "Essays." }),
+        )
+        .await;
+    let run = a
+        .created(
+            &format!("/api/v1/courses/{}/runs", id(&course)),
+            json!({ "name": "Spring", "published": true }),
+        )
+        .await;
+    let run = id(&run);
+    let m = a
+        .created(
+            &format!("/api/v1/runs/{run}/modules"),
+            json!({ "title": "Week 1", "published": true }),
+        )
+        .await;
+    let it = a
+        .created(
+            &format!("/api/v1/runs/{run}/modules/{}/items", id(&m)),
+            json!({ "kind": kind, "title": "Essay", "body": "Write about *rivers*.", "published": true }),
+        )
+        .await;
+    (run, id(&it))
+}
+
+async fn submissions_count(t: &TestApp) -> i64 {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
+    let db = t.app.db.reader();
+    let row = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM submissions",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn assignment_hand_in_resubmit_grade_late_penalty_and_hard_deadline() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let (run, item) = course_with(&mut a, "ESS1", "assignment").await;
+    let base = format!("/api/v1/runs/{run}/items/{item}");
+    // Bad settings are refused as a whole.
+    let r = a
+        .patch(
+            &format!("{base}/assignment-settings"),
+            json!({ "due_at": at(&t, Duration::days(2)), "hard_deadline": at(&t, Duration::days(1)), "max_points": "-3" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let f = &r.json()["error"]["fields"];
+    assert_eq!(f["hard_deadline"]["code"], "deadline_before_due");
+    assert_eq!(f["max_points"]["code"], "out_of_range");
+    let r = a
+        .patch(
+            &format!("{base}/assignment-settings"),
+            json!({ "due_at": at(&t, Duration::days(1)), "hard_deadline": at(&t, Duration::days(3)),
+                    "late_policy": "penalty", "late_penalty_percent": "10", "max_points": "20" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    let mut l1 = learner(&t, 1, &run).await;
+    // A draft keeps the text without handing it in.
+    let r = l1
+        .post(
+            &format!("{base}/submission"),
+            json!({ "text": "First thoughts", "draft": true }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["status"], "draft");
+    let v = l1.ok(&format!("{base}/assignment")).await;
+    assert_eq!(v["submission"]["draft"], "First thoughts");
+    // Empty work is not handed in.
+    let r = l1
+        .post(&format!("{base}/submission"), json!({ "text": "  " }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = l1
+        .post(
+            &format!("{base}/submission"),
+            json!({ "text": "Rivers run." }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["version"], 1);
+    assert!(r.json()["draft"].is_null());
+    let r = l1
+        .post(
+            &format!("{base}/submission"),
+            json!({ "text": "Rivers run to the sea." }),
+        )
+        .await;
+    assert_eq!(r.json()["version"], 2);
+    assert_eq!(r.json()["late_days"], 0);
+
+    // A learner may not grade.
+    let sub1 = r.json()["id"].as_str().unwrap().to_owned();
+    let r = l1
+        .post(
+            &format!("{base}/submissions/{sub1}/grade"),
+            json!({ "points": 20 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+
+    // One and a half days after the due date: two started days late.
+    let mut l2 = learner(&t, 2, &run).await;
+    t.clock.advance(Duration::hours(60));
+    let r = l2
+        .post(
+            &format!("{base}/submission"),
+            json!({ "text": "Late rivers." }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["late_days"], 2);
+    let sub2 = r.json()["id"].as_str().unwrap().to_owned();
+
+    // The queue: keyset pages, filters.
+    let q = a
+        .ok(&format!("{base}/submissions?filter=ungraded&limit=1"))
+        .await;
+    assert_eq!(q["items"].as_array().unwrap().len(), 1);
+    assert_eq!(q["items"][0]["id"], sub1.as_str());
+    let next = q["next"].as_str().unwrap().to_owned();
+    let q2 = a
+        .ok(&format!(
+            "{base}/submissions?filter=ungraded&limit=1&after={next}"
+        ))
+        .await;
+    assert_eq!(q2["items"][0]["id"], sub2.as_str());
+    assert!(q2["next"].is_null());
+    let late = a.ok(&format!("{base}/submissions?filter=late")).await;
+    assert_eq!(late["items"].as_array().unwrap().len(), 1);
+    assert_eq!(late["items"][0]["late_days"], 2);
+    let r = a.get(&format!("{base}/submissions?filter=bogus")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Grading: out of range refused, then a grade with feedback; the late one loses 20 %.
+    let r = a
+        .post(
+            &format!("{base}/submissions/{sub1}/grade"),
+            json!({ "points": 25 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = a
+        .post(
+            &format!("{base}/submissions/{sub1}/grade"),
+            json!({ "points": 15, "feedback": "Good *flow*." }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = a
+        .post(
+            &format!("{base}/submissions/{sub2}/grade"),
+            json!({ "points": 10 }),
+        )
+        .await;
+    assert_eq!(r.json()["points"], 8.0);
+    assert_eq!(r.json()["penalty"], 2.0);
+    let v = l1.ok(&format!("{base}/assignment")).await;
+    assert_eq!(v["submission"]["points"], 15.0);
+    assert!(v["submission"]["feedback_html"]
+        .as_str()
+        .unwrap()
+        .contains("<em>flow</em>"));
+    assert_eq!(v["closed"], "already_graded");
+    let r = l1
+        .post(&format!("{base}/submission"), json!({ "text": "Changed." }))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(code(&r), "already_graded");
+    let graded = a.ok(&format!("{base}/submissions?filter=graded")).await;
+    assert_eq!(graded["items"].as_array().unwrap().len(), 2);
+
+    // After the hard deadline nothing is stored, not even a draft.
+    let mut l3 = learner(&t, 3, &run).await;
+    t.clock.advance(Duration::days(1));
+    let before = submissions_count(&t).await;
+    for body in [
+        json!({ "text": "Too late." }),
+        json!({ "text": "Draft.", "draft": true }),
+    ] {
+        let r = l3.post(&format!("{base}/submission"), body).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+        assert_eq!(code(&r), "deadline_passed");
+    }
+    assert_eq!(submissions_count(&t).await, before);
+    let v = l3.ok(&format!("{base}/assignment")).await;
+    assert!(v["submission"].is_null());
+    assert_eq!(v["closed"], "deadline_passed");
+}
+
+#[tokio::test]
+async fn assignment_rubric_grading_and_refuse_policy() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let (run, item) = course_with(&mut a, "ESS2", "assignment").await;
+    let base = format!("/api/v1/runs/{run}/items/{item}");
+    let r = a
+        .patch(
+            &format!("{base}/assignment-settings"),
+            json!({ "rubric": "Ideas: weak = 0; strong" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json()["error"]["fields"]["rubric"]["code"],
+        "rubric_format"
+    );
+    let r = a
+        .patch(
+            &format!("{base}/assignment-settings"),
+            json!({ "rubric": "Ideas: weak = 0; good = 2; strong = 4\nStyle: plain = 0; clear = 1",
+                    "late_policy": "refuse", "due_at": at(&t, Duration::hours(1)) }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut l = learner(&t, 1, &run).await;
+    let r = l
+        .post(&format!("{base}/submission"), json!({ "text": "On time." }))
+        .await;
+    let sub = r.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.json()["max_points"], 5.0);
+    for bad in [json!([0, 7]), json!([0]), json!([0, 1, 1])] {
+        let r = a
+            .post(
+                &format!("{base}/submissions/{sub}/grade"),
+                json!({ "choices": bad }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    }
+    let r = a
+        .post(
+            &format!("{base}/submissions/{sub}/grade"),
+            json!({ "choices": [2, 1] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["points"], 5.0);
+    assert_eq!(r.json()["rubric_choices"], json!([2, 1]));
+    // Refuse: after the due date nothing is accepted.
+    let mut l2 = learner(&t, 2, &run).await;
+    t.clock.advance(Duration::hours(2));
+    let r = l2
+        .post(&format!("{base}/submission"), json!({ "text": "Late." }))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(code(&r), "deadline_passed");
+}
+
+/// A peer assessment with `n` learners who hand in before the review phase opens in one hour,
+/// which closes in a day; results the day after.
+async fn peer_setup(
+    t: &TestApp,
+    code_: &str,
+    n: usize,
+    extra: Value,
+) -> (Caller, String, String, Vec<Caller>, Vec<String>) {
+    let mut a = admin(t).await;
+    let (run, item) = course_with(&mut a, code_, "peer").await;
+    let base = format!("/api/v1/runs/{run}/items/{item}");
+    let mut body = json!({
+        "submission_until": at(t, Duration::hours(2)),
+        "review_from": at(t, Duration::hours(1)),
+        "review_until": at(t, Duration::days(1)),
+        "results_from": at(t, Duration::days(2)),
+        "rubric": "Ideas: weak = 0; fair = 2; strong = 4\nStyle: plain = 0; clear = 2",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let r = a.patch(&format!("{base}/peer-settings"), body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut ls = Vec::new();
+    let mut subs = Vec::new();
+    for i in 0..n {
+        let mut l = learner(t, i, &run).await;
+        let r = l
+            .post(
+                &format!("{base}/submission"),
+                json!({ "text": format!("Essay {i}") }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        subs.push(r.json()["id"].as_str().unwrap().to_owned());
+        ls.push(l);
+    }
+    (a, run, item, ls, subs)
+}
+
+#[tokio::test]
+async fn peer_allocation_reviews_median_results() {
+    let t = TestApp::new().await;
+    let (mut a, run, item, mut ls, subs) = peer_setup(&t, "PEER1", 4, json!({})).await;
+    let base = format!("/api/v1/runs/{run}/items/{item}");
+    // Before the review phase: nothing allocated, reviews refused.
+    t.run_jobs().await;
+    assert!(ls[0]
+        .ok(&format!("{base}/reviews"))
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The review phase opens: the scheduled job allocates.
+    t.clock.advance(Duration::minutes(61));
+    t.run_jobs().await;
+    let mut reviewed_by: Vec<Vec<usize>> = vec![vec![]; 4];
+    for (i, l) in ls.iter_mut().enumerate() {
+        let tasks = l.ok(&format!("{base}/reviews")).await;
+        let tasks = tasks.as_array().unwrap();
+        assert_eq!(tasks.len(), 3, "learner {i}: {tasks:?}");
+        let mine: HashSet<&str> = tasks
+            .iter()
+            .map(|x| x["submission_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(mine.len(), 3);
+        assert!(!mine.contains(subs[i].as_str()), "no self-review");
+        for s in mine {
+            let j = subs.iter().position(|x| x == s).unwrap();
+            reviewed_by[j].push(i);
+        }
+        // The page shows the work, never the author.
+        let p = l
+            .ok(&format!(
+                "{base}/reviews/{}",
+                tasks[0]["submission_id"].as_str().unwrap()
+            ))
+            .await;
+        assert!(p["body_html"].as_str().unwrap().contains("Essay"));
+        assert!(p.get("user_id").is_none() && p.get("name").is_none());
+    }
+    assert!(reviewed_by.iter().all(|r| r.len() == 3));
+    // A second run adds nothing.
+    let again = amphi_app::courses::peer::allocate_reviews(
+        &t.app,
+        amphi_app::tenants::ensure_default(&t.app).await.unwrap().id,
+        run.parse().unwrap(),
+        item.parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.new_assignments, 0);
+
+    // Every reviewer gives submission 0 a different score: 0+0, 2+2, 4+2 → median 4.
+    let scores = [[0, 0], [1, 1], [2, 1]];
+    let mut k = 0;
+    for (i, l) in ls.iter_mut().enumerate() {
+        let tasks = l.ok(&format!("{base}/reviews")).await;
+        for task in tasks.as_array().unwrap() {
+            let s = task["submission_id"].as_str().unwrap();
+            let choices = if s == subs[0] {
+                k += 1;
+                json!(scores[k - 1])
+            } else {
+                json!([1, 1])
+            };
+            let r = l
+                .post(
+                    &format!("{base}/reviews/{s}"),
+                    json!({ "choices": choices, "comment": format!("From {i}") }),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        }
+        assert!(l
+            .ok(&format!("{base}/reviews"))
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["done"] == true));
+    }
+    assert_eq!(k, 3);
+    // Results are not out before their date.
+    let v = ls[0].ok(&format!("{base}/peer")).await;
+    assert_eq!(v["phase"], "review");
+    assert!(v["submission"]["points"].is_null());
+    t.clock.advance(Duration::days(2));
+    t.run_jobs().await;
+    let v = ls[0].ok(&format!("{base}/peer")).await;
+    assert_eq!(v["phase"], "results");
+    assert_eq!(v["submission"]["points"], 4.0, "{v}");
+    assert_eq!(v["submission"]["grade_source"], "peer");
+    assert_eq!(v["received"].as_array().unwrap().len(), 3);
+    let v = ls[1].ok(&format!("{base}/peer")).await;
+    assert_eq!(v["submission"]["points"], 4.0);
+    let q = a.ok(&format!("{base}/submissions?filter=graded")).await;
+    assert_eq!(q["items"].as_array().unwrap().len(), 4);
+}
