@@ -474,3 +474,552 @@ async fn peer_allocation_reviews_median_results() {
     let q = a.ok(&format!("{base}/submissions?filter=graded")).await;
     assert_eq!(q["items"].as_array().unwrap().len(), 4);
 }
+
+async fn review_rows(t: &TestApp) -> i64 {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
+    let db = t.app.db.reader();
+    let row = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM peer_reviews",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn peer_review_bad_inputs_change_nothing() {
+    let t = TestApp::new().await;
+    // Five learners, three reviews each: everyone has one peer they were not given.
+    let (_a, run, item, mut ls, subs) = peer_setup(&t, "PEER2", 5, json!({})).await;
+    let base = format!("/api/v1/runs/{run}/items/{item}");
+    let choices = json!({ "choices": [1, 1] });
+    // Before the review phase.
+    let r = ls[0]
+        .post(&format!("{base}/reviews/{}", subs[1]), choices.clone())
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "not assigned yet: {}",
+        r.text
+    );
+    t.clock.advance(Duration::minutes(61));
+    t.run_jobs().await;
+    let tasks = ls[0].ok(&format!("{base}/reviews")).await;
+    let given: Vec<String> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["submission_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(given.len(), 3);
+    let other = subs[1..]
+        .iter()
+        .find(|s| !given.contains(s))
+        .unwrap()
+        .clone();
+
+    // One's own work: 403; work not assigned: 403 (and its page too).
+    let r = ls[0]
+        .post(&format!("{base}/reviews/{}", subs[0]), choices.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = ls[0]
+        .post(&format!("{base}/reviews/{other}"), choices.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = ls[0].get(&format!("{base}/reviews/{other}")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Levels out of range, missing, or too many: 422.
+    for bad in [
+        json!([9, 0]),
+        json!([0]),
+        json!([0, 0, 0]),
+        json!([null, 1]),
+    ] {
+        let r = ls[0]
+            .post(
+                &format!("{base}/reviews/{}", given[0]),
+                json!({ "choices": bad }),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.text
+        );
+    }
+    let r = ls[0]
+        .post(
+            &format!("{base}/reviews/{}", given[0]),
+            json!({ "choices": [9, 0] }),
+        )
+        .await;
+    assert_eq!(
+        r.json()["error"]["fields"]["criteria.0"]["code"],
+        "rubric_level_invalid"
+    );
+    assert_eq!(review_rows(&t).await, 0);
+    // A malformed body: 400.
+    let r = ls[0]
+        .post(
+            &format!("{base}/reviews/{}", given[0]),
+            json!({ "choices": "all good" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The review, then the same review again: 409, one row.
+    let r = ls[0]
+        .post(&format!("{base}/reviews/{}", given[0]), choices.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = ls[0]
+        .post(
+            &format!("{base}/reviews/{}", given[0]),
+            json!({ "choices": [2, 1] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(code(&r), "review_already_submitted");
+    assert_eq!(review_rows(&t).await, 1);
+    // Work handed in during the review phase no longer changes.
+    let r = ls[0]
+        .post(&format!("{base}/submission"), json!({ "text": "Edited" }))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(code(&r), "submission_locked");
+    // After the review phase: 409, nothing stored.
+    t.clock.advance(Duration::days(1));
+    let r = ls[0]
+        .post(&format!("{base}/reviews/{}", given[1]), choices.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(code(&r), "review_closed");
+    assert_eq!(review_rows(&t).await, 1);
+    // A submission after its deadline: 409, nothing stored.
+    let mut late = learner(&t, 9, &run).await;
+    let before = submissions_count(&t).await;
+    let r = late
+        .post(&format!("{base}/submission"), json!({ "text": "Late" }))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(code(&r), "deadline_passed");
+    assert_eq!(submissions_count(&t).await, before);
+    // Someone outside the run sees nothing.
+    let mut c = t.member("outsider@example.test", "Out Sider").await;
+    let tok = c.create_token(&["read", "write"], "30").await;
+    let mut out = Caller { c, tok };
+    let r = out
+        .post(&format!("{base}/reviews/{}", given[1]), choices)
+        .await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.status
+    );
+}
+
+#[tokio::test]
+async fn peer_late_submitters_volunteers_shortfall_flags_and_overrides() {
+    let t = TestApp::new().await;
+    let (mut a, run, item, mut ls, subs) = peer_setup(
+        &t,
+        "PEER3",
+        4,
+        json!({ "missing_review_penalty": "10", "self_assessment": "true", "self_weight": "0",
+                "reviews_per_reviewer": "4" }),
+    )
+    .await;
+    let base = format!("/api/v1/runs/{run}/items/{item}");
+    t.clock.advance(Duration::minutes(61));
+    t.run_jobs().await;
+    // A late submitter during the review phase is allocated by a job at once, and gets work.
+    let mut late = learner(&t, 4, &run).await;
+    let r = late
+        .post(
+            &format!("{base}/submission"),
+            json!({ "text": "Late essay" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let late_sub = r.json()["id"].as_str().unwrap().to_owned();
+    t.run_jobs().await;
+    // m = 4 leaves the early submitters room for one more: the late work gets its 3 reviewers.
+    let mut reviewers_of_late = 0;
+    for l in ls.iter_mut() {
+        let tasks = l.ok(&format!("{base}/reviews")).await;
+        if tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["submission_id"] == late_sub.as_str())
+        {
+            reviewers_of_late += 1;
+        }
+    }
+    assert_eq!(reviewers_of_late, 3);
+    let own = late.ok(&format!("{base}/reviews")).await;
+    assert!(own
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["submission_id"] != late_sub.as_str()));
+    // Volunteering beyond the limit is refused.
+    let r = ls[1]
+        .post(&format!("{base}/volunteer"), json!({ "extra": 99 }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = ls[1]
+        .post(&format!("{base}/volunteer"), json!({ "extra": 2 }))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // The learner whose work learner 1 reviews (learner 1 reviews at least two of 0, 2, 3).
+    let t1 = ls[1].ok(&format!("{base}/reviews")).await;
+    let j = [0usize, 2, 3]
+        .into_iter()
+        .find(|&j| {
+            t1.as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["submission_id"] == subs[j].as_str())
+        })
+        .unwrap();
+    let n0 = ls[j]
+        .ok(&format!("{base}/reviews"))
+        .await
+        .as_array()
+        .unwrap()
+        .len() as f64;
+    // Self-assessment: once.
+    let r = ls[j]
+        .post(
+            &format!("{base}/self-assessment"),
+            json!({ "choices": [2, 1] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = ls[j]
+        .post(
+            &format!("{base}/self-assessment"),
+            json!({ "choices": [2, 1] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // Only learner 1 reviews (all it was given, strong marks); the others review nothing.
+    let tasks = ls[1].ok(&format!("{base}/reviews")).await;
+    for task in tasks.as_array().unwrap() {
+        let s = task["submission_id"].as_str().unwrap();
+        let r = ls[1]
+            .post(&format!("{base}/reviews/{s}"), json!({ "choices": [2, 1] }))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    t.clock.advance(Duration::days(2));
+    t.run_jobs().await;
+    // Staff queue rule: submissions with fewer than 3 reviews wait for the course team.
+    let staff = a.ok(&format!("{base}/submissions?filter=staff")).await;
+    assert_eq!(staff["items"].as_array().unwrap().len(), 5, "{staff}");
+    let v = ls[0].ok(&format!("{base}/peer")).await;
+    assert!(v["submission"]["points"].is_null());
+    assert_eq!(v["submission"]["needs_staff"], true);
+
+    // The rule "grade from what exists": rerun the results with it.
+    let r = a
+        .patch(
+            &format!("{base}/peer-settings"),
+            json!({ "shortfall": "grade_from_available" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let tenant = amphi_app::tenants::ensure_default(&t.app).await.unwrap().id;
+    let rep = amphi_app::courses::peer::compute_results(
+        &t.app,
+        tenant,
+        run.parse().unwrap(),
+        item.parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(rep.graded >= 1, "{rep:?}");
+    // Learner 1 reviewed everything: no penalty; its reviewed peers lose 10 % of 6 per missing review.
+    let reviewed: Vec<String> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["submission_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(reviewed.contains(&subs[j]));
+    let v = ls[j].ok(&format!("{base}/peer")).await;
+    {
+        // Peer score 6, learner j did none of its n0 reviews: 6 - n0 × 0.6.
+        let p = v["submission"]["points"].as_f64().unwrap();
+        assert!((p - (6.0 - n0 * 0.6)).abs() < 1e-9, "{v}");
+        // Flag the review as unfair; a second flag is a conflict; the own self-assessment cannot be flagged.
+        let received = v["received"].as_array().unwrap();
+        let peer_review = received.iter().find(|r| r["is_self"] == false).unwrap();
+        let self_review = received.iter().find(|r| r["is_self"] == true).unwrap();
+        let rid = peer_review["id"].as_str().unwrap();
+        let r = ls[j]
+            .post(
+                &format!("{base}/flags"),
+                json!({ "review_id": self_review["id"], "reason": "x" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = ls[j]
+            .post(
+                &format!("{base}/flags"),
+                json!({ "review_id": rid, "reason": "" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = ls[j]
+            .post(
+                &format!("{base}/flags"),
+                json!({ "review_id": rid, "reason": "Did not read it." }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        let r = ls[j]
+            .post(
+                &format!("{base}/flags"),
+                json!({ "review_id": rid, "reason": "Again." }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        // The reviewer cannot flag it either.
+        let r = ls[1]
+            .post(
+                &format!("{base}/flags"),
+                json!({ "review_id": rid, "reason": "Mine?" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The course team upholds it: the review stops counting, the work goes to the staff queue.
+        let flags = a.ok(&format!("{base}/flags")).await;
+        let fid = flags[0]["id"].as_str().unwrap().to_owned();
+        let r = a
+            .post(
+                &format!("{base}/flags/{fid}"),
+                json!({ "decision": "maybe" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = a
+            .post(
+                &format!("{base}/flags/{fid}"),
+                json!({ "decision": "uphold", "resolution": "Agreed" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        let r = a
+            .post(
+                &format!("{base}/flags/{fid}"),
+                json!({ "decision": "dismiss" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let v = ls[j].ok(&format!("{base}/peer")).await;
+        assert!(v["submission"]["points"].is_null(), "{v}");
+        assert_eq!(v["submission"]["needs_staff"], true);
+    }
+    // Override: out of range and without a reason refused; then it wins and is kept.
+    let r = a
+        .post(
+            &format!("{base}/submissions/{}/override", subs[j]),
+            json!({ "points": 7, "reason": "x" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = a
+        .post(
+            &format!("{base}/submissions/{}/override", subs[j]),
+            json!({ "points": 5 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = ls[2]
+        .post(
+            &format!("{base}/submissions/{}/override", subs[j]),
+            json!({ "points": 5, "reason": "me" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = a
+        .post(
+            &format!("{base}/submissions/{}/override", subs[j]),
+            json!({ "points": 5.5, "reason": "Read it myself" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rep = amphi_app::courses::peer::compute_results(
+        &t.app,
+        tenant,
+        run.parse().unwrap(),
+        item.parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(rep.overridden, 1);
+    let v = ls[j].ok(&format!("{base}/peer")).await;
+    assert_eq!(v["submission"]["points"], 5.5);
+    assert_eq!(v["submission"]["grade_source"], "override");
+    assert_eq!(v["submission"]["needs_staff"], false);
+}
+
+#[tokio::test]
+async fn assessment_pages_for_learners_and_the_course_team() {
+    let t = TestApp::new().await;
+    let (mut a, run, item, mut ls, subs) = peer_setup(&t, "PEER4", 4, json!({})).await;
+    let (_, aitem) = {
+        // An assignment in the same run.
+        let outline = a.ok(&format!("/api/v1/runs/{run}/outline")).await;
+        let module = outline["modules"][0]["id"].as_str().unwrap().to_owned();
+        let it = a
+            .created(
+                &format!("/api/v1/runs/{run}/modules/{module}/items"),
+                json!({ "kind": "assignment", "title": "Report", "body": "Write.", "published": true }),
+            )
+            .await;
+        (module, id(&it))
+    };
+    // The learner's assignment page: hand in through the form, see the work.
+    let page = format!("/learn/{run}/items/{aitem}");
+    let p = ls[0].c.get(&page).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert!(p.text.contains("name=\"text\""));
+    let r = ls[0]
+        .c
+        .submit(
+            &page,
+            &format!("{page}/submission"),
+            &[("text", "My report"), ("action", "draft")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let p = ls[0].c.get(&page).await;
+    assert!(p.text.contains("My report"));
+    let r = ls[0]
+        .c
+        .submit(
+            &page,
+            &format!("{page}/submission"),
+            &[("text", ""), ("action", "submit")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = ls[0]
+        .c
+        .submit(
+            &page,
+            &format!("{page}/submission"),
+            &[("text", "My final report"), ("action", "submit")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Without the CSRF token: 403, nothing changes.
+    let r = ls[0]
+        .c
+        .post_raw(&format!("{page}/submission"), &[("text", "forged")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // The course team: settings, queue, grading form.
+    let mut staff = t.client();
+    staff.sign_in("root@example.test", PASSWORD).await;
+    let sp = format!("/teach/runs/{run}/items/{aitem}/assessment");
+    let p = staff.get(&sp).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    let r = staff
+        .submit(
+            &sp,
+            &sp,
+            &[
+                ("max_points", "abc"),
+                ("late_policy", "penalty"),
+                ("rubric", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = staff
+        .submit(
+            &sp,
+            &sp,
+            &[
+                ("max_points", "10"),
+                ("late_policy", "penalty"),
+                ("rubric", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let q = staff
+        .get(&format!("/teach/runs/{run}/items/{aitem}/submissions"))
+        .await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.text);
+    assert!(q.text.contains("Learner 0"));
+    let sub = a
+        .ok(&format!("/api/v1/runs/{run}/items/{aitem}/submissions"))
+        .await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let gp = format!("/teach/runs/{run}/items/{aitem}/submissions/{sub}");
+    let p = staff.get(&gp).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert!(p.text.contains("My final report"));
+    let r = staff
+        .submit(&gp, &gp, &[("points", "8"), ("feedback", "Nice")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let p = ls[0].c.get(&page).await;
+    assert!(p.text.contains("Nice"), "feedback shown");
+    // A learner cannot open the queue.
+    let q = ls[1]
+        .c
+        .get(&format!("/teach/runs/{run}/items/{aitem}/submissions"))
+        .await;
+    assert_eq!(q.status, StatusCode::FORBIDDEN);
+
+    // The peer pages: settings, the item page, a review through the form.
+    let p = staff
+        .get(&format!("/teach/runs/{run}/items/{item}/assessment"))
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    t.clock.advance(Duration::minutes(61));
+    t.run_jobs().await;
+    let ppage = format!("/learn/{run}/items/{item}");
+    let p = ls[1].c.get(&ppage).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    let tasks = ls[1]
+        .ok(&format!("/api/v1/runs/{run}/items/{item}/reviews"))
+        .await;
+    let s = tasks[0]["submission_id"].as_str().unwrap().to_owned();
+    assert!(p.text.contains(&format!("/reviews/{s}")));
+    let rp = format!("{ppage}/reviews/{s}");
+    let p = ls[1].c.get(&rp).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert!(!p.text.contains("Learner "), "the author stays anonymous");
+    let r = ls[1].c.submit(&rp, &rp, &[("c0", "1")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = ls[1]
+        .c
+        .submit(&rp, &rp, &[("c0", "1"), ("c1", "0"), ("comment", "Clear.")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let own = format!("{ppage}/reviews/{}", subs[1]);
+    let p = ls[1].c.get(&own).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let q = staff
+        .get(&format!(
+            "/teach/runs/{run}/items/{item}/submissions?filter=all"
+        ))
+        .await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.text);
+}
