@@ -30,6 +30,8 @@ pub enum Action {
     List,
     /// Give or take administrator rights.
     ManageRoles,
+    /// Grade learners' work and override grades (course runs only).
+    Grade,
 }
 
 /// What the action is done to.
@@ -95,6 +97,7 @@ pub fn can(actor: &Actor, action: Action, resource: Resource) -> bool {
                 (Some(_), Action::View) => true,
                 (Some(CourseRole::Instructor), _) => !matches!(action, Action::Create),
                 (Some(CourseRole::TeachingAssistant | CourseRole::Observer), Action::List) => true,
+                (Some(CourseRole::TeachingAssistant), Action::Grade) => true,
                 (Some(_), _) => false,
             }
         }
@@ -141,12 +144,13 @@ mod tests {
         }
     }
 
-    const ACTIONS: [Action; 5] = [
+    const ACTIONS: [Action; 6] = [
         Action::View,
         Action::Update,
         Action::Create,
         Action::List,
         Action::ManageRoles,
+        Action::Grade,
     ];
 
     /// The whole role × action × resource matrix, own tenant and other tenant.
@@ -264,6 +268,7 @@ mod tests {
                                 Some(CourseRole::TeachingAssistant | CourseRole::Observer),
                                 Action::List,
                             ) => true,
+                            (Some(CourseRole::TeachingAssistant), Action::Grade) => true,
                             _ => false,
                         },
                     };

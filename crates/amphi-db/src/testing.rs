@@ -18,6 +18,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0002_courses.rs"),
     include_str!("migration/m0003_mfa.rs"),
     include_str!("migration/m0004_question_bank.rs"),
+    include_str!("migration/m0005_assessment.rs"),
     include_str!("migration/m0008_assignments_peer.rs"),
 ];
 

@@ -129,6 +129,24 @@ impl Worker {
                     .await
                     .map_err(|e| e.to_string())
             }
+            amphi_app::courses::gradebook::RECOMPUTE_JOB => {
+                let tenant = j
+                    .tenant_id
+                    .map(amphi_core::TenantId)
+                    .ok_or_else(|| "recompute without tenant".to_owned())?;
+                let run = serde_json::from_str::<serde_json::Value>(&j.payload)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("run")
+                            .and_then(|r| r.as_str())
+                            .and_then(|r| r.parse::<uuid::Uuid>().ok())
+                    })
+                    .ok_or_else(|| "bad recompute payload".to_owned())?;
+                amphi_app::courses::gradebook::recompute_run(&self.app, tenant, run)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
             amphi_app::courses::peer::ALLOCATE_JOB | amphi_app::courses::peer::RESULTS_JOB => {
                 self.peer_job(j).await
             }
@@ -161,6 +179,12 @@ impl Worker {
 
     async fn housekeeping(&self) -> JobResult {
         let now = self.app.now();
+        // Quiz attempts abandoned past their deadline are graded with what was saved.
+        while amphi_app::courses::quiz::close_expired(&self.app, 500)
+            .await
+            .map_err(|e| e.to_string())?
+            == 500
+        {}
         amphi_app::sessions::prune(&self.app)
             .await
             .map_err(|e| e.to_string())?;
@@ -178,14 +202,22 @@ impl Worker {
     }
 
     /// Polls until `shutdown` turns true, finishing the jobs in hand first. Also schedules
-    /// housekeeping every hour.
+    /// housekeeping every hour, and grades quiz attempts left open past their deadline every
+    /// 30 seconds.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let idle =
             std::time::Duration::from_millis(self.app.config.worker.poll_interval_ms.max(50));
         let mut last_housekeeping: Option<std::time::Instant> = None;
+        let mut last_sweep = std::time::Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if last_sweep.elapsed() > std::time::Duration::from_secs(30) {
+                last_sweep = std::time::Instant::now();
+                if let Err(e) = amphi_app::courses::quiz::close_expired(&self.app, 500).await {
+                    tracing::error!(error = %e, "closing expired quiz attempts");
+                }
             }
             if last_housekeeping.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600))
             {

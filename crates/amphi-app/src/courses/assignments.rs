@@ -891,8 +891,21 @@ pub async fn grade(
 
 /// The one place assignment grades go to the gradebook.
 async fn report_grade(app: &App, tenant: TenantId, m: &submission::Model) -> Result<()> {
-    // TODO(gradebook): call `crate::courses::gradebook::record(app, GradeReport { .. })` once
-    // the gradebook lands on main (tenant_id, run_id, item_id, user_id, points, max_points).
-    let _ = (app, tenant, m);
+    if m.max_points <= 0.0 {
+        // Nothing to weigh: an item worth no points has no place in the gradebook.
+        return Ok(());
+    }
+    super::gradebook::record(
+        app,
+        super::gradebook::GradeReport {
+            tenant_id: tenant.0,
+            run_id: m.run_id,
+            item_id: m.item_id,
+            user_id: m.user_id,
+            points: m.points,
+            max_points: m.max_points,
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -491,6 +491,9 @@ async fn join_staff(
                     completed_count: 0,
                     last_item_id: None,
                     completed_at: None,
+                    grade_percent: None,
+                    grade_passed: false,
+                    grade_override: None,
                     created_at: now,
                     updated_at: now,
                 },
@@ -826,7 +829,7 @@ pub async fn update_module(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemForm {
-    /// `page`, `video`, `file`, `link`, `assignment` or `peer` (creation only).
+    /// `page`, `video`, `file`, `link`, `quiz`, `assignment` or `peer` (creation only).
     pub kind: Option<String>,
     /// Title.
     pub title: Option<String>,
@@ -842,8 +845,16 @@ pub struct ItemForm {
     pub requires_item_id: Option<String>,
 }
 
-/// Item kinds of this issue; assessments and external tools add more.
-pub const ITEM_KINDS: [&str; 6] = ["page", "video", "file", "link", "assignment", "peer"];
+/// Item kinds; external tools add more.
+pub const ITEM_KINDS: [&str; 7] = [
+    "page",
+    "video",
+    "file",
+    "link",
+    "quiz",
+    "assignment",
+    "peer",
+];
 
 fn item_settings(
     app: &App,

@@ -172,6 +172,9 @@ pub fn new_enrolment(
         completed_count: 0,
         last_item_id: None,
         completed_at: None,
+        grade_percent: None,
+        grade_passed: false,
+        grade_override: None,
         created_at: now,
         updated_at: now,
     }

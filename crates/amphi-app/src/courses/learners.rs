@@ -73,6 +73,7 @@ fn query(f: &LearnerFilters) -> Result<repo_e::LearnerQuery> {
         role,
         status,
         completed,
+        graded: None,
     })
 }
 

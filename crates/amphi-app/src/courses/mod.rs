@@ -8,10 +8,12 @@ pub mod bank;
 pub mod catalog;
 pub mod content;
 pub mod enrol;
+pub mod gradebook;
 pub mod import;
 pub mod learn;
 pub mod learners;
 pub mod peer;
+pub mod quiz;
 
 use crate::App;
 use amphi_core::course::{

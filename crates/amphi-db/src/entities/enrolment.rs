@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `enrolments`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "enrolments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -16,6 +16,9 @@ pub struct Model {
     pub completed_count: i64,
     pub last_item_id: Option<Uuid>,
     pub completed_at: Option<DateTimeUtc>,
+    pub grade_percent: Option<f64>,
+    pub grade_passed: bool,
+    pub grade_override: Option<f64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_courses;
 mod m0003_mfa;
 mod m0004_question_bank;
+mod m0005_assessment;
 mod m0008_assignments_peer;
 
 /// All migrations, oldest first.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_courses::Migration),
             Box::new(m0003_mfa::Migration),
             Box::new(m0004_question_bank::Migration),
+            Box::new(m0005_assessment::Migration),
             Box::new(m0008_assignments_peer::Migration),
         ]
     }

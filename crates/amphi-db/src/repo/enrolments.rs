@@ -153,6 +153,10 @@ pub struct LearnerRow {
     pub created_at: DateTime<Utc>,
     /// When they finished, if they did.
     pub completed_at: Option<DateTime<Utc>>,
+    /// Course grade in percent, once something is graded.
+    pub grade_percent: Option<f64>,
+    /// Whether the course grade reaches the pass mark.
+    pub grade_passed: bool,
 }
 
 /// Filters of the learner list.
@@ -166,6 +170,19 @@ pub struct LearnerQuery {
     pub status: Option<String>,
     /// Only those who completed everything (true) or not (false).
     pub completed: Option<bool>,
+    /// Only those whose course grade passes, fails, or is not there yet.
+    pub graded: Option<GradeFilter>,
+}
+
+/// A filter on the course grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradeFilter {
+    /// Course grade at or above the pass mark.
+    Passed,
+    /// Graded, below the pass mark.
+    Failed,
+    /// Nothing graded yet.
+    Ungraded,
 }
 
 /// People of a run with their progress, keyset-paginated by enrolment id: one indexed query
@@ -187,6 +204,8 @@ pub async fn learners(
         .column(enrolment::Column::CompletedCount)
         .column(enrolment::Column::CreatedAt)
         .column(enrolment::Column::CompletedAt)
+        .column(enrolment::Column::GradePercent)
+        .column(enrolment::Column::GradePassed)
         .column_as(Expr::col((user::Entity, user::Column::Name)), "name")
         .column_as(Expr::col((user::Entity, user::Column::Email)), "email")
         .join(
@@ -205,6 +224,16 @@ pub async fn learners(
     }
     if let Some(s) = &q.status {
         sel = sel.filter(enrolment::Column::Status.eq(s.as_str()));
+    }
+    match q.graded {
+        Some(GradeFilter::Passed) => sel = sel.filter(enrolment::Column::GradePassed.eq(true)),
+        Some(GradeFilter::Failed) => {
+            sel = sel
+                .filter(enrolment::Column::GradePassed.eq(false))
+                .filter(enrolment::Column::GradePercent.is_not_null())
+        }
+        Some(GradeFilter::Ungraded) => sel = sel.filter(enrolment::Column::GradePercent.is_null()),
+        None => {}
     }
     if let Some(done) = q.completed {
         sel = sel.filter(if done {
@@ -510,4 +539,24 @@ pub async fn recipients(
         sel = sel.filter(enrolment::Column::Id.gt(a));
     }
     sel.limit(limit).into_model::<Recipient>().all(c).await.db()
+}
+
+/// Active learner enrolments of a run after a cursor, in id order (batch jobs).
+pub async fn page_of_run(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<enrolment::Model>> {
+    let mut q = enrolment::Entity::find()
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(enrolment::Column::Role.eq("learner"))
+        .order_by_asc(enrolment::Column::Id);
+    if let Some(a) = after {
+        q = q.filter(enrolment::Column::Id.gt(a));
+    }
+    q.limit(limit).all(c).await.db()
 }

@@ -102,3 +102,44 @@ pub async fn delete(
         .db()?;
     Ok(r.rows_affected == 1)
 }
+
+/// Some questions of a course by id (any order).
+pub async fn by_ids(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<question::Model>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    question::Entity::find()
+        .filter(question::Column::TenantId.eq(tenant.0))
+        .filter(question::Column::CourseId.eq(course))
+        .filter(question::Column::Id.is_in(ids.iter().copied()))
+        .all(c)
+        .await
+        .db()
+}
+
+/// The ids of a course's questions in one category, in id order (index
+/// `questions_course_category`).
+pub async fn ids_in_category(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+    category: &str,
+) -> Result<Vec<Uuid>> {
+    use sea_orm::QuerySelect;
+    question::Entity::find()
+        .select_only()
+        .column(question::Column::Id)
+        .filter(question::Column::TenantId.eq(tenant.0))
+        .filter(question::Column::CourseId.eq(course))
+        .filter(question::Column::Category.eq(category))
+        .order_by_asc(question::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(c)
+        .await
+        .db()
+}

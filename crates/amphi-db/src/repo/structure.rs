@@ -150,3 +150,32 @@ pub async fn countable_items(c: &impl ConnectionTrait, run: Uuid) -> Result<i64>
         .db()?;
     Ok(n as i64)
 }
+
+/// Replaces an item's settings (JSON text).
+pub async fn set_item_settings(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+    settings: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<course_item::Model> {
+    course_item::Entity::update_many()
+        .col_expr(
+            course_item::Column::Settings,
+            sea_orm::sea_query::Expr::value(settings),
+        )
+        .col_expr(
+            course_item::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(course_item::Column::TenantId.eq(tenant.0))
+        .filter(course_item::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .db()?;
+    course_item::Entity::find_by_id(id)
+        .one(c)
+        .await
+        .db()?
+        .ok_or(amphi_core::Error::NotFound)
+}

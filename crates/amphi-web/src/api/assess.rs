@@ -1,519 +1,392 @@
-//! `/api/v1` for assignments and peer assessment: settings, the learner's view, handing in,
-//! reviews to do and giving them, self-assessment, volunteering, flags; for the course team the
-//! grading queue (keyset pages), grading, overrides and flag decisions.
+//! `/api/v1` for assessment: quizzes (settings, attempts, answers, submission, essay grading)
+//! and the gradebook (a learner's own grades, the course team's pages, overrides, the scheme,
+//! and the grade event feed integrations read with a cursor).
 //!
-//! Token scopes: `read` for GET, `write` for what concerns the caller, `admin` for the course
-//! team's actions. The permission policy lives in the use cases.
+//! Token scopes: `read` for GET, `write` for a learner's own attempts, `admin` for course-team
+//! actions (settings, grading, overrides, the scheme).
 
+use super::courses::{optional_json, query, run_and_child};
 use super::{parse_id, Api, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
-use amphi_app::courses::assignments::{
-    self, AssignmentSettings, AssignmentSettingsForm, AssignmentView, GradeForm, GradingView,
-    QueueEntry, SubmissionView, SubmitForm, PEER,
+use amphi_app::courses::gradebook::{
+    self, BookFilters, BookPage, GradeEvent, LearnerGrades, OverrideForm, SchemeForm,
+    TotalOverrideForm,
 };
-use amphi_app::courses::peer::{
-    self, FlagDecision, FlagEntry, GivenReview, OverrideForm, PeerSettings, PeerSettingsForm,
-    PeerView, ReceivedReview, ReviewForm, ReviewPage, ReviewTask,
-};
-use amphi_core::Error;
+use amphi_app::courses::quiz::{self, AttemptView, QuizIntro, QuizSettings, Saved};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// The assessment routes (nested under `/api/v1`).
 pub fn routes() -> Router<WebState> {
     Router::new()
         .route(
-            "/runs/{id}/items/{item}/assignment-settings",
-            patch(patch_assignment_settings),
+            "/runs/{id}/items/{item}/quiz",
+            get(get_quiz).put(put_quiz_settings),
+        )
+        .route("/runs/{id}/items/{item}/attempts", post(start_attempt))
+        .route("/runs/{id}/attempts/{attempt}", get(get_attempt))
+        .route("/runs/{id}/attempts/{attempt}/answers", put(save_answers))
+        .route("/runs/{id}/attempts/{attempt}/submit", post(submit_attempt))
+        .route("/runs/{id}/attempts/{attempt}/grade", post(grade_attempt))
+        .route("/runs/{id}/grades/me", get(my_grades))
+        .route("/runs/{id}/gradebook", get(get_gradebook))
+        .route("/runs/{id}/gradebook/scheme", put(put_scheme))
+        .route("/runs/{id}/gradebook/learners/{user}", get(get_learner))
+        .route(
+            "/runs/{id}/gradebook/learners/{user}/items/{grade_item}",
+            put(put_override),
         )
         .route(
-            "/runs/{id}/items/{item}/peer-settings",
-            patch(patch_peer_settings),
+            "/runs/{id}/gradebook/learners/{user}/total",
+            put(put_total_override),
         )
-        .route("/runs/{id}/items/{item}/assignment", get(get_assignment))
-        .route("/runs/{id}/items/{item}/peer", get(get_peer))
-        .route("/runs/{id}/items/{item}/submission", post(submit))
-        .route("/runs/{id}/items/{item}/reviews", get(my_reviews))
-        .route(
-            "/runs/{id}/items/{item}/reviews/{sub}",
-            get(review_page).post(submit_review),
-        )
-        .route("/runs/{id}/items/{item}/self-assessment", post(self_assess))
-        .route("/runs/{id}/items/{item}/volunteer", post(volunteer))
-        .route("/runs/{id}/items/{item}/flags", get(list_flags).post(flag))
-        .route("/runs/{id}/items/{item}/flags/{flag}", post(decide_flag))
-        .route("/runs/{id}/items/{item}/submissions", get(grading_queue))
-        .route(
-            "/runs/{id}/items/{item}/submissions/{sub}",
-            get(grading_view),
-        )
-        .route(
-            "/runs/{id}/items/{item}/submissions/{sub}/grade",
-            post(grade),
-        )
-        .route(
-            "/runs/{id}/items/{item}/submissions/{sub}/override",
-            post(override_grade),
-        )
+        .route("/runs/{id}/grade-events", get(grade_events))
 }
 
-/// The OpenAPI part of these routes (merged into the API's document).
-#[derive(OpenApi)]
-#[openapi(
-    paths(
-        patch_assignment_settings,
-        patch_peer_settings,
-        get_assignment,
-        get_peer,
-        submit,
-        my_reviews,
-        review_page,
-        submit_review,
-        self_assess,
-        volunteer,
-        flag,
-        list_flags,
-        decide_flag,
-        grading_queue,
-        grading_view,
-        grade,
-        override_grade
-    ),
-    components(schemas(
-        AssignmentSettings,
-        AssignmentSettingsForm,
-        AssignmentView,
-        SubmissionView,
-        SubmitForm,
-        PeerSettings,
-        PeerSettingsForm,
-        PeerView,
-        ReviewTask,
-        ReceivedReview,
-        ReviewForm,
-        GivenReview,
-        ReviewPage,
-        VolunteerBody,
-        VolunteerResult,
-        FlagBody,
-        FlagEntry,
-        FlagDecision,
-        QueueEntry,
-        QueuePage,
-        GradingView,
-        GradeForm,
-        OverrideForm
-    ))
-)]
-pub struct AssessDoc;
-
-fn ids(api: &Api, run: &str, item: &str) -> Result<(Uuid, Uuid), ApiError> {
-    Ok((parse_id(api, run)?, parse_id(api, item)?))
-}
-
-fn ids3(api: &Api, run: &str, item: &str, c: &str) -> Result<(Uuid, Uuid, Uuid), ApiError> {
-    Ok((parse_id(api, run)?, parse_id(api, item)?, parse_id(api, c)?))
-}
-
-#[utoipa::path(patch, path = "/api/v1/runs/{id}/items/{item}/assignment-settings", tag = "assessment", request_body = AssignmentSettingsForm,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment item id")),
-    responses((status = 200, body = AssignmentSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn patch_assignment_settings(
+#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/quiz", tag = "quizzes",
+    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Quiz item id")),
+    responses((status = 200, body = QuizIntro), (status = 404, body = ErrorBody)))]
+async fn get_quiz(
     State(s): State<WebState>,
     api: Api,
     Path((run, item)): Path<(String, String)>,
-    ApiJson(body): ApiJson<AssignmentSettingsForm>,
-) -> Result<Json<AssignmentSettings>, ApiError> {
-    api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    assignments::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
-}
-
-#[utoipa::path(patch, path = "/api/v1/runs/{id}/items/{item}/peer-settings", tag = "assessment", request_body = PeerSettingsForm,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id")),
-    responses((status = 200, body = PeerSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn patch_peer_settings(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item)): Path<(String, String)>,
-    ApiJson(body): ApiJson<PeerSettingsForm>,
-) -> Result<Json<PeerSettings>, ApiError> {
-    api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    peer::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
-}
-
-#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/assignment", tag = "assessment",
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment item id")),
-    responses((status = 200, body = AssignmentView), (status = 404, body = ErrorBody)))]
-async fn get_assignment(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item)): Path<(String, String)>,
-) -> Result<Json<AssignmentView>, ApiError> {
+) -> Result<Json<QuizIntro>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    assignments::view(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let (run, item) = run_and_child(&api, &run, &item)?;
+    quiz::intro(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/peer", tag = "assessment",
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id")),
-    responses((status = 200, body = PeerView), (status = 404, body = ErrorBody)))]
-async fn get_peer(
+#[utoipa::path(put, path = "/api/v1/runs/{id}/items/{item}/quiz", tag = "quizzes",
+    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Quiz item id")),
+    request_body = QuizSettings,
+    responses((status = 200, body = QuizSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_quiz_settings(
     State(s): State<WebState>,
     api: Api,
     Path((run, item)): Path<(String, String)>,
-) -> Result<Json<PeerView>, ApiError> {
-    api.need(Scope::Read)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    peer::view(&s.app, &api.caller.user, api.tenant.id, run, item)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/submission", tag = "assessment", request_body = SubmitForm,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment or peer-assessment item id")),
-    responses((status = 200, body = SubmissionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Deadline passed, already graded or locked"), (status = 422, body = ErrorBody)))]
-async fn submit(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item)): Path<(String, String)>,
-    ApiJson(body): ApiJson<SubmitForm>,
-) -> Result<Json<SubmissionView>, ApiError> {
-    api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    let kind = assignments::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
+    ApiJson(settings): ApiJson<QuizSettings>,
+) -> Result<Json<QuizSettings>, ApiError> {
+    api.need(Scope::Admin)?;
+    let (run, item) = run_and_child(&api, &run, &item)?;
+    let it = quiz::configure(&s.app, &api.caller.user, api.tenant.id, run, item, settings)
         .await
         .map_err(|e| api.err(e))?;
-    let r = if kind == PEER {
-        peer::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
-    } else {
-        assignments::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
-    };
-    r.map(Json).map_err(|e| api.err(e))
+    Ok(Json(QuizSettings::of(&it)))
 }
 
-#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/reviews", tag = "assessment",
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id")),
-    responses((status = 200, body = Vec<ReviewTask>), (status = 404, body = ErrorBody)))]
-async fn my_reviews(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item)): Path<(String, String)>,
-) -> Result<Json<Vec<ReviewTask>>, ApiError> {
-    api.need(Scope::Read)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    peer::my_reviews(&s.app, &api.caller.user, api.tenant.id, run, item)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
-}
-
-#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/reviews/{sub}", tag = "assessment",
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id"), ("sub" = Uuid, Path, description = "Submission to review")),
-    responses((status = 200, body = ReviewPage), (status = 403, body = ErrorBody, description = "Not assigned to you"), (status = 404, body = ErrorBody)))]
-async fn review_page(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
-) -> Result<Json<ReviewPage>, ApiError> {
-    api.need(Scope::Read)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    peer::review_page(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/reviews/{sub}", tag = "assessment", request_body = ReviewForm,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id"), ("sub" = Uuid, Path, description = "Submission reviewed")),
-    responses((status = 201, body = GivenReview), (status = 403, body = ErrorBody, description = "Your own work, or not assigned to you"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Already reviewed, or not the review phase"), (status = 422, body = ErrorBody, description = "A rubric level missing or out of range")))]
-async fn submit_review(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
-    ApiJson(body): ApiJson<ReviewForm>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Write)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    let r = peer::submit_review(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        sub,
-        body,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok((StatusCode::CREATED, Json(r)).into_response())
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/self-assessment", tag = "assessment", request_body = ReviewForm,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id")),
-    responses((status = 201, body = GivenReview), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn self_assess(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item)): Path<(String, String)>,
-    ApiJson(body): ApiJson<ReviewForm>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    let r = peer::self_assess(&s.app, &api.caller.user, api.tenant.id, run, item, body)
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok((StatusCode::CREATED, Json(r)).into_response())
-}
-
-/// An offer to review more.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VolunteerBody {
-    /// Extra reviews offered (0 withdraws the offer).
-    extra: u32,
-}
-
-/// The offer recorded.
+/// A started attempt.
 #[derive(Serialize, ToSchema)]
-pub struct VolunteerResult {
-    /// Extra reviews offered.
-    extra: i32,
+pub struct Started {
+    /// The attempt id (an attempt in progress is returned rather than a new one).
+    id: Uuid,
 }
 
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/volunteer", tag = "assessment", request_body = VolunteerBody,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id")),
-    responses((status = 200, body = VolunteerResult), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn volunteer(
+#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/attempts", tag = "quizzes",
+    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Quiz item id")),
+    responses((status = 201, body = Started), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`quiz_closed`, `quiz_not_open`, `quiz_no_attempts_left`, `quiz_empty`, `item_locked`")))]
+async fn start_attempt(
     State(s): State<WebState>,
     api: Api,
     Path((run, item)): Path<(String, String)>,
-    ApiJson(body): ApiJson<VolunteerBody>,
-) -> Result<Json<VolunteerResult>, ApiError> {
+) -> Result<(StatusCode, Json<Started>), ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    peer::volunteer(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        body.extra,
-    )
-    .await
-    .map(|extra| Json(VolunteerResult { extra }))
-    .map_err(|e| api.err(e))
+    let (run, item) = run_and_child(&api, &run, &item)?;
+    let id = quiz::start(&s.app, &api.caller.user, api.tenant.id, run, item)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(Started { id })))
 }
 
-/// A flag on a review of one's work.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FlagBody {
-    /// The review.
-    review_id: Uuid,
-    /// Why it is unfair.
-    reason: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/flags", tag = "assessment", request_body = FlagBody,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id")),
-    responses((status = 204, description = "Flag recorded"), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn flag(
+#[utoipa::path(get, path = "/api/v1/runs/{id}/attempts/{attempt}", tag = "quizzes",
+    params(("id" = Uuid, Path, description = "Run id"), ("attempt" = Uuid, Path, description = "Attempt id")),
+    responses((status = 200, body = AttemptView), (status = 404, body = ErrorBody)))]
+async fn get_attempt(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
-    ApiJson(body): ApiJson<FlagBody>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    peer::flag_review(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        body.review_id,
-        &body.reason,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/flags", tag = "assessment",
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id")),
-    responses((status = 200, body = Vec<FlagEntry>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list_flags(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item)): Path<(String, String)>,
-) -> Result<Json<Vec<FlagEntry>>, ApiError> {
-    api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    peer::open_flags(&s.app, &api.caller.user, api.tenant.id, run, item)
+    Path((run, at)): Path<(String, String)>,
+) -> Result<Json<AttemptView>, ApiError> {
+    api.need(Scope::Read)?;
+    let (run, at) = run_and_child(&api, &run, &at)?;
+    quiz::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/flags/{flag}", tag = "assessment", request_body = FlagDecision,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id"), ("flag" = Uuid, Path, description = "Flag id")),
-    responses((status = 204, description = "Resolved"), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn decide_flag(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item, flag)): Path<(String, String, String)>,
-    ApiJson(body): ApiJson<FlagDecision>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Admin)?;
-    let (run, item, flag) = ids3(&api, &run, &item, &flag)?;
-    peer::resolve_flag(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        flag,
-        body,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+/// Answers: question id -> response (`{"type": "single_choice", "chosen": 1}`, …).
+#[derive(Deserialize, Default, ToSchema)]
+pub struct AnswersBody {
+    #[schema(value_type = Object)]
+    answers: quiz::Answers,
 }
 
-/// Filters and paging of the grading queue.
+#[utoipa::path(put, path = "/api/v1/runs/{id}/attempts/{attempt}/answers", tag = "quizzes",
+    params(("id" = Uuid, Path, description = "Run id"), ("attempt" = Uuid, Path, description = "Attempt id")),
+    request_body = AnswersBody,
+    responses((status = 200, body = Saved), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`attempt_closed`, `attempt_expired`"),
+        (status = 422, body = ErrorBody, description = "`question_unknown`, `answer_invalid`")))]
+async fn save_answers(
+    State(s): State<WebState>,
+    api: Api,
+    Path((run, at)): Path<(String, String)>,
+    ApiJson(b): ApiJson<AnswersBody>,
+) -> Result<Json<Saved>, ApiError> {
+    api.need(Scope::Write)?;
+    let (run, at) = run_and_child(&api, &run, &at)?;
+    quiz::save(&s.app, &api.caller.user, api.tenant.id, run, at, b.answers)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+#[utoipa::path(post, path = "/api/v1/runs/{id}/attempts/{attempt}/submit", tag = "quizzes",
+    params(("id" = Uuid, Path, description = "Run id"), ("attempt" = Uuid, Path, description = "Attempt id")),
+    request_body = AnswersBody,
+    responses((status = 200, body = AttemptView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`attempt_already_submitted`, `attempt_expired`"),
+        (status = 422, body = ErrorBody)))]
+async fn submit_attempt(
+    State(s): State<WebState>,
+    api: Api,
+    Path((run, at)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<AttemptView>, ApiError> {
+    api.need(Scope::Write)?;
+    let (run, at) = run_and_child(&api, &run, &at)?;
+    let answers = optional_json::<AnswersBody>(&api, &headers, &body)?.answers;
+    quiz::submit(&s.app, &api.caller.user, api.tenant.id, run, at, answers)
+        .await
+        .map_err(|e| api.err(e))?;
+    quiz::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// Essay grades: question id -> points.
+#[derive(Deserialize, ToSchema)]
+pub struct GradeBody {
+    points: BTreeMap<Uuid, f64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/runs/{id}/attempts/{attempt}/grade", tag = "quizzes",
+    params(("id" = Uuid, Path, description = "Run id"), ("attempt" = Uuid, Path, description = "Attempt id")),
+    request_body = GradeBody,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`attempt_not_pending`"), (status = 422, body = ErrorBody)))]
+async fn grade_attempt(
+    State(s): State<WebState>,
+    api: Api,
+    Path((run, at)): Path<(String, String)>,
+    ApiJson(b): ApiJson<GradeBody>,
+) -> Result<StatusCode, ApiError> {
+    api.need(Scope::Admin)?;
+    let (run, at) = run_and_child(&api, &run, &at)?;
+    quiz::grading::grade(&s.app, &api.caller.user, api.tenant.id, run, at, &b.points)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/runs/{id}/grades/me", tag = "gradebook",
+    params(("id" = Uuid, Path, description = "Run id")),
+    responses((status = 200, body = LearnerGrades), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn my_grades(
+    State(s): State<WebState>,
+    api: Api,
+    Path(run): Path<String>,
+) -> Result<Json<LearnerGrades>, ApiError> {
+    api.need(Scope::Read)?;
+    let run = parse_id(&api, &run)?;
+    gradebook::my_grades(&s.app, &api.caller.user, api.tenant.id, run)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// Gradebook query.
 #[derive(Deserialize, IntoParams)]
-pub struct QueueParams {
-    /// `ungraded` (default), `graded`, `late`, `staff` or `all`.
-    filter: Option<String>,
+pub struct BookParams {
+    /// Words in name or email.
+    q: Option<String>,
+    /// `passed`, `failed` or `ungraded`.
+    grade: Option<String>,
     /// Cursor from the previous page's `next`.
     after: Option<Uuid>,
-    /// Page size, 1 to 500 (default 50).
+    /// Page size, 1 to 1000 (default 50).
     limit: Option<u64>,
 }
 
-/// A page of the grading queue.
-#[derive(Serialize, ToSchema)]
-pub struct QueuePage {
-    items: Vec<QueueEntry>,
-    /// Cursor for the next page (`after`), null on the last page.
-    next: Option<Uuid>,
-}
-
-#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/submissions", tag = "assessment",
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment or peer-assessment item id"), QueueParams),
-    responses((status = 200, body = QueuePage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn grading_queue(
+#[utoipa::path(get, path = "/api/v1/runs/{id}/gradebook", tag = "gradebook",
+    params(("id" = Uuid, Path, description = "Run id"), BookParams),
+    responses((status = 200, body = BookPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_gradebook(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
-    q: Result<Query<QueueParams>, QueryRejection>,
-) -> Result<Json<QueuePage>, ApiError> {
-    api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
-    let Query(q) = q.map_err(|e| {
-        api.err(Error::BadRequest("bad_request"))
-            .with_detail(e.body_text())
-    })?;
-    let page = assignments::queue(
+    Path(run): Path<String>,
+    q: Result<Query<BookParams>, QueryRejection>,
+) -> Result<Json<BookPage>, ApiError> {
+    api.need(Scope::Read)?;
+    let run = parse_id(&api, &run)?;
+    let p = query(&api, q)?;
+    let f = BookFilters {
+        q: p.q,
+        grade: p.grade,
+        after: p.after,
+    };
+    gradebook::book(
         &s.app,
         &api.caller.user,
         api.tenant.id,
         run,
-        item,
-        q.filter.as_deref(),
-        q.after,
-        q.limit.unwrap_or(50),
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(Json(QueuePage {
-        items: page.items,
-        next: page.next,
-    }))
-}
-
-#[utoipa::path(get, path = "/api/v1/runs/{id}/items/{item}/submissions/{sub}", tag = "assessment",
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Item id"), ("sub" = Uuid, Path, description = "Submission id")),
-    responses((status = 200, body = GradingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn grading_view(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
-) -> Result<Json<GradingView>, ApiError> {
-    api.need(Scope::Admin)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    assignments::grading_view(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/submissions/{sub}/grade", tag = "assessment", request_body = GradeForm,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment item id"), ("sub" = Uuid, Path, description = "Submission id")),
-    responses((status = 200, body = SubmissionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn grade(
-    State(s): State<WebState>,
-    api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
-    ApiJson(body): ApiJson<GradeForm>,
-) -> Result<Json<SubmissionView>, ApiError> {
-    api.need(Scope::Admin)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    assignments::grade(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        sub,
-        body,
+        &f,
+        p.limit.unwrap_or(50),
     )
     .await
     .map(Json)
     .map_err(|e| api.err(e))
 }
 
-#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/submissions/{sub}/override", tag = "assessment", request_body = OverrideForm,
-    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Peer-assessment item id"), ("sub" = Uuid, Path, description = "Submission id")),
-    responses((status = 200, body = SubmissionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn override_grade(
+#[utoipa::path(put, path = "/api/v1/runs/{id}/gradebook/scheme", tag = "gradebook",
+    params(("id" = Uuid, Path, description = "Run id")),
+    request_body = SchemeForm,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_scheme(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
-    ApiJson(body): ApiJson<OverrideForm>,
-) -> Result<Json<SubmissionView>, ApiError> {
+    Path(run): Path<String>,
+    ApiJson(f): ApiJson<SchemeForm>,
+) -> Result<StatusCode, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    peer::override_grade(
+    let run = parse_id(&api, &run)?;
+    gradebook::update_scheme(&s.app, &api.caller.user, api.tenant.id, run, &f, None)
+        .await
+        .map_err(|e| api.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/runs/{id}/gradebook/learners/{user}", tag = "gradebook",
+    params(("id" = Uuid, Path, description = "Run id"), ("user" = Uuid, Path, description = "Learner id")),
+    responses((status = 200, body = LearnerGrades), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_learner(
+    State(s): State<WebState>,
+    api: Api,
+    Path((run, user)): Path<(String, String)>,
+) -> Result<Json<LearnerGrades>, ApiError> {
+    api.need(Scope::Read)?;
+    let (run, user) = run_and_child(&api, &run, &user)?;
+    gradebook::learner_grades(&s.app, &api.caller.user, api.tenant.id, run, user)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
+}
+
+/// The course grade after a change.
+#[derive(Serialize, ToSchema)]
+pub struct GradeAfter {
+    /// Course percent.
+    percent: Option<f64>,
+    /// Passed.
+    passed: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/runs/{id}/gradebook/learners/{user}/items/{grade_item}", tag = "gradebook",
+    params(("id" = Uuid, Path, description = "Run id"), ("user" = Uuid, Path, description = "Learner id"), ("grade_item" = Uuid, Path, description = "Gradebook column id")),
+    request_body = OverrideForm,
+    responses((status = 200, body = GradeAfter), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_override(
+    State(s): State<WebState>,
+    api: Api,
+    Path((run, user, gi)): Path<(String, String, String)>,
+    ApiJson(f): ApiJson<OverrideForm>,
+) -> Result<Json<GradeAfter>, ApiError> {
+    api.need(Scope::Admin)?;
+    let (run, user) = run_and_child(&api, &run, &user)?;
+    let gi = parse_id(&api, &gi)?;
+    let o = gradebook::set_override(
         &s.app,
         &api.caller.user,
         api.tenant.id,
         run,
-        item,
-        sub,
-        body,
+        gi,
+        user,
+        &f,
+        None,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok(Json(GradeAfter {
+        percent: o.and_then(|o| o.percent),
+        passed: o.is_some_and(|o| o.passed),
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/runs/{id}/gradebook/learners/{user}/total", tag = "gradebook",
+    params(("id" = Uuid, Path, description = "Run id"), ("user" = Uuid, Path, description = "Learner id")),
+    request_body = TotalOverrideForm,
+    responses((status = 200, body = GradeAfter), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_total_override(
+    State(s): State<WebState>,
+    api: Api,
+    Path((run, user)): Path<(String, String)>,
+    ApiJson(f): ApiJson<TotalOverrideForm>,
+) -> Result<Json<GradeAfter>, ApiError> {
+    api.need(Scope::Admin)?;
+    let (run, user) = run_and_child(&api, &run, &user)?;
+    let o =
+        gradebook::set_total_override(&s.app, &api.caller.user, api.tenant.id, run, user, &f, None)
+            .await
+            .map_err(|e| api.err(e))?;
+    Ok(Json(GradeAfter {
+        percent: o.and_then(|o| o.percent),
+        passed: o.is_some_and(|o| o.passed),
+    }))
+}
+
+/// Grade event feed query.
+#[derive(Deserialize, IntoParams)]
+pub struct EventParams {
+    /// Last event id seen (0 for the start).
+    after: Option<i64>,
+    /// Page size, 1 to 1000 (default 100).
+    limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/runs/{id}/grade-events", tag = "gradebook",
+    params(("id" = Uuid, Path, description = "Run id"), EventParams),
+    responses((status = 200, body = Vec<GradeEvent>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn grade_events(
+    State(s): State<WebState>,
+    api: Api,
+    Path(run): Path<String>,
+    q: Result<Query<EventParams>, QueryRejection>,
+) -> Result<Json<Vec<GradeEvent>>, ApiError> {
+    api.need(Scope::Read)?;
+    let run = parse_id(&api, &run)?;
+    let p = query(&api, q)?;
+    gradebook::events(
+        &s.app,
+        &api.caller.user,
+        api.tenant.id,
+        run,
+        p.after.unwrap_or(0),
+        p.limit.unwrap_or(100),
     )
     .await
     .map(Json)

@@ -75,7 +75,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 /// Query strings whose errors come back in the API's error format.
-fn query<T>(api: &Api, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+pub(super) fn query<T>(api: &Api, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(v)| v).map_err(|e| {
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
@@ -83,7 +83,7 @@ fn query<T>(api: &Api, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiErro
 }
 
 /// An optional JSON body: empty means the defaults; otherwise it must be JSON.
-fn optional_json<T: DeserializeOwned + Default>(
+pub(super) fn optional_json<T: DeserializeOwned + Default>(
     api: &Api,
     headers: &HeaderMap,
     body: &[u8],
@@ -351,7 +351,7 @@ pub struct OutlineView {
     items: Vec<OutlineItem>,
 }
 
-fn run_and_child(api: &Api, run: &str, child: &str) -> Result<(Uuid, Uuid), ApiError> {
+pub(super) fn run_and_child(api: &Api, run: &str, child: &str) -> Result<(Uuid, Uuid), ApiError> {
     Ok((parse_id(api, run)?, parse_id(api, child)?))
 }
 

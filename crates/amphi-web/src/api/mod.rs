@@ -24,6 +24,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
 pub mod assess;
+pub mod assignments;
 pub mod courses;
 
 /// The API routes.
@@ -38,6 +39,7 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
         .merge(assess::routes())
+        .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
@@ -50,7 +52,9 @@ pub fn routes() -> Router<WebState> {
         courses::get_outline, courses::add_module, courses::patch_module, courses::delete_module, courses::move_module,
         courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
         courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
-        courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners),
+        courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners,
+        assess::get_quiz, assess::put_quiz_settings, assess::start_attempt, assess::get_attempt, assess::save_answers, assess::submit_attempt, assess::grade_attempt,
+        assess::my_grades, assess::get_gradebook, assess::put_scheme, assess::get_learner, assess::put_override, assess::put_total_override, assess::grade_events),
     components(schemas(courses::QuestionPage, amphi_app::courses::bank::BankQuestion, amphi_app::courses::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
@@ -60,7 +64,13 @@ pub fn routes() -> Router<WebState> {
         amphi_app::courses::authoring::CourseForm, amphi_app::courses::authoring::RunForm, amphi_app::courses::authoring::ModuleForm, amphi_app::courses::authoring::ItemForm, amphi_app::courses::authoring::Direction,
         courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, amphi_app::courses::authoring::Move,
         courses::MemberBody, courses::EnrolBody, courses::EnrolResult, courses::InviteBody, courses::InviteResult, courses::VoucherBody, courses::VoucherCodes,
-        courses::WebhookResult, courses::CompleteResult, courses::LearnerPage)),
+        courses::WebhookResult, courses::CompleteResult, courses::LearnerPage,
+        assess::Started, assess::AnswersBody, assess::GradeBody, assess::GradeAfter,
+        amphi_app::courses::quiz::QuizIntro, amphi_app::courses::quiz::QuizSettings, amphi_app::courses::quiz::Slot, amphi_app::courses::quiz::Keep, amphi_app::courses::quiz::Reveal,
+        amphi_app::courses::quiz::AttemptSummary, amphi_app::courses::quiz::AttemptView, amphi_app::courses::quiz::ShownQuestion, amphi_app::courses::quiz::Choice, amphi_app::courses::quiz::Saved,
+        amphi_app::courses::gradebook::LearnerGrades, amphi_app::courses::gradebook::Column, amphi_app::courses::gradebook::Cell, amphi_app::courses::gradebook::CategoryResult,
+        amphi_app::courses::gradebook::BookPage, amphi_app::courses::gradebook::BookRow, amphi_app::courses::gradebook::CategorySetting, amphi_app::courses::gradebook::SchemeForm,
+        amphi_app::courses::gradebook::ColumnSetting, amphi_app::courses::gradebook::OverrideForm, amphi_app::courses::gradebook::TotalOverrideForm, amphi_app::courses::gradebook::GradeEvent)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -86,7 +96,7 @@ impl Modify for BearerAuth {
 /// The OpenAPI document.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    doc.merge(assess::AssessDoc::openapi());
+    doc.merge(assignments::AssignmentsDoc::openapi());
     doc
 }
 

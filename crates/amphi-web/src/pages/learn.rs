@@ -150,9 +150,23 @@ pub async fn item(Authed(ctx, su): Authed, Path((run, item)): Path<(String, Stri
         .await;
     }
     let origin = page.embed_origin.clone();
+    let quiz = if page.entry.kind == "quiz" {
+        match amphi_app::courses::quiz::intro(&ctx.state.app, &su.user, ctx.tenant.id, run, item)
+            .await
+            .or_page(&ctx)
+        {
+            Ok(q) => Some(q),
+            Err(r) => return r,
+        }
+    } else {
+        None
+    };
     let mut resp = ctx.page(
         "learn/item.html",
-        context! { item => Value::from_serialize(&page), run_id => run.to_string() },
+        context! {
+            item => Value::from_serialize(&page), run_id => run.to_string(),
+            quiz => Value::from_serialize(&quiz),
+        },
     );
     // The embedded player's origin is allowed on this page only.
     if let Some(o) = origin {

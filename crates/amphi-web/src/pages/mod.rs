@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod assess;
 mod assignments;
 mod auth;
 mod files;
@@ -71,6 +72,44 @@ pub fn routes() -> Router<WebState> {
         .route("/learn/{run}", get(learn::home))
         .route("/learn/{run}/items/{item}", get(learn::item))
         .route("/learn/{run}/items/{item}/complete", post(learn::complete))
+        .route("/learn/{run}/items/{item}/attempts", post(assess::start))
+        .route("/learn/{run}/attempts/{attempt}", get(assess::attempt))
+        .route("/learn/{run}/attempts/{attempt}/save", post(assess::save))
+        .route(
+            "/learn/{run}/attempts/{attempt}/submit",
+            post(assess::submit),
+        )
+        .route("/learn/{run}/grades", get(assess::my_grades))
+        .route(
+            "/teach/runs/{run}/items/{item}/quiz",
+            get(assess::quiz_settings).post(assess::quiz_settings_save),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/grading",
+            get(assess::grading),
+        )
+        .route(
+            "/teach/runs/{run}/attempts/{attempt}/grade",
+            post(assess::grade_attempt),
+        )
+        .route("/teach/runs/{run}/gradebook", get(assess::book))
+        .route("/teach/runs/{run}/gradebook.csv", get(assess::book_csv))
+        .route(
+            "/teach/runs/{run}/gradebook/scheme",
+            post(assess::scheme_save),
+        )
+        .route(
+            "/teach/runs/{run}/gradebook/learners/{user}",
+            get(assess::learner),
+        )
+        .route(
+            "/teach/runs/{run}/gradebook/learners/{user}/items/{grade_item}",
+            post(assess::override_item),
+        )
+        .route(
+            "/teach/runs/{run}/gradebook/learners/{user}/total",
+            post(assess::override_total),
+        )
         .route("/teach", get(teach::index))
         .route(
             "/teach/courses/new",
@@ -233,7 +272,7 @@ pub(crate) fn cursor(after: Option<&str>) -> Result<Option<uuid::Uuid>, Error> {
 /// cursor. Never the whole result in memory.
 pub(crate) fn csv_download<F, Fut>(
     filename: String,
-    header: &'static str,
+    header: impl Into<String>,
     first: (String, Option<uuid::Uuid>),
     next_page: F,
 ) -> Response
@@ -242,7 +281,7 @@ where
     Fut: std::future::Future<Output = Result<(String, Option<uuid::Uuid>), Error>> + Send + 'static,
 {
     use axum::response::IntoResponse;
-    let state = (Some(header.to_owned() + &first.0), first.1);
+    let state = (Some(header.into() + &first.0), first.1);
     let stream = futures::stream::unfold(state, move |(pending, next)| {
         let fut = next.map(&next_page);
         async move {

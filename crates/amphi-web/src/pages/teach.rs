@@ -274,7 +274,7 @@ pub async fn run_create(
     }
 }
 
-fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
+pub(crate) fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
     let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
     dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()

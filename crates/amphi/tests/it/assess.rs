@@ -116,6 +116,17 @@ async fn submissions_count(t: &TestApp) -> i64 {
     row.try_get::<i64>("", "n").unwrap()
 }
 
+/// The learner's gradebook cell for `item` (points, max), from the gradebook API.
+async fn gradebook_cell(l: &mut Caller, run: &str, item: &str) -> Option<(f64, f64)> {
+    let g = l.ok(&format!("/api/v1/runs/{run}/grades/me")).await;
+    let cols = g["columns"].as_array().unwrap();
+    let i = cols.iter().position(|c| c["item_id"] == item)?;
+    Some((
+        g["cells"][i]["points"].as_f64()?,
+        cols[i]["max_points"].as_f64().unwrap(),
+    ))
+}
+
 #[tokio::test]
 async fn assignment_hand_in_resubmit_grade_late_penalty_and_hard_deadline() {
     let t = TestApp::new().await;
@@ -245,6 +256,14 @@ async fn assignment_hand_in_resubmit_grade_late_penalty_and_hard_deadline() {
     assert_eq!(r.json()["penalty"], 2.0);
     let v = l1.ok(&format!("{base}/assignment")).await;
     assert_eq!(v["submission"]["points"], 15.0);
+    assert_eq!(
+        gradebook_cell(&mut l1, &run, &item).await,
+        Some((15.0, 20.0))
+    );
+    assert_eq!(
+        gradebook_cell(&mut l2, &run, &item).await,
+        Some((8.0, 20.0))
+    );
     assert!(v["submission"]["feedback_html"]
         .as_str()
         .unwrap()
@@ -471,6 +490,15 @@ async fn peer_allocation_reviews_median_results() {
     assert_eq!(v["received"].as_array().unwrap().len(), 3);
     let v = ls[1].ok(&format!("{base}/peer")).await;
     assert_eq!(v["submission"]["points"], 4.0);
+    // The grades are in the gradebook (maximum: the rubric's best levels, 4 + 2).
+    assert_eq!(
+        gradebook_cell(&mut ls[0], &run, &item).await,
+        Some((4.0, 6.0))
+    );
+    assert_eq!(
+        gradebook_cell(&mut ls[3], &run, &item).await,
+        Some((4.0, 6.0))
+    );
     let q = a.ok(&format!("{base}/submissions?filter=graded")).await;
     assert_eq!(q["items"].as_array().unwrap().len(), 4);
 }
@@ -869,6 +897,10 @@ async fn peer_late_submitters_volunteers_shortfall_flags_and_overrides() {
     let v = ls[j].ok(&format!("{base}/peer")).await;
     assert_eq!(v["submission"]["points"], 5.5);
     assert_eq!(v["submission"]["grade_source"], "override");
+    assert_eq!(
+        gradebook_cell(&mut ls[j], &run, &item).await,
+        Some((5.5, 6.0))
+    );
     assert_eq!(v["submission"]["needs_staff"], false);
 }
 

@@ -1,0 +1,298 @@
+//! Gradebook storage: settings, grade items, grades, the course grade on the enrolment, and
+//! the grade event log.
+
+use crate::entities::{enrolment, grade, grade_event, grade_item, gradebook_setting};
+use crate::DbResultExt;
+use amphi_core::{Result, TenantId};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+/// A run's gradebook settings, if any were saved.
+pub async fn settings(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<Option<gradebook_setting::Model>> {
+    gradebook_setting::Entity::find_by_id(run)
+        .filter(gradebook_setting::Column::TenantId.eq(tenant.0))
+        .one(c)
+        .await
+        .db()
+}
+
+/// Saves a run's gradebook settings.
+pub async fn save_settings(c: &impl ConnectionTrait, m: gradebook_setting::Model) -> Result<()> {
+    gradebook_setting::Entity::insert(gradebook_setting::ActiveModel::from(m))
+        .on_conflict(
+            OnConflict::column(gradebook_setting::Column::RunId)
+                .update_columns([
+                    gradebook_setting::Column::Categories,
+                    gradebook_setting::Column::PassPercent,
+                    gradebook_setting::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// The grade items of a run, in order.
+pub async fn items(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<Vec<grade_item::Model>> {
+    grade_item::Entity::find()
+        .filter(grade_item::Column::RunId.eq(run))
+        .filter(grade_item::Column::TenantId.eq(tenant.0))
+        .order_by_asc(grade_item::Column::Position)
+        .order_by_asc(grade_item::Column::CreatedAt)
+        .all(c)
+        .await
+        .db()
+}
+
+/// The grade item of a course item, if it has one.
+pub async fn item_of(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course_item: Uuid,
+) -> Result<Option<grade_item::Model>> {
+    grade_item::Entity::find()
+        .filter(grade_item::Column::ItemId.eq(course_item))
+        .filter(grade_item::Column::TenantId.eq(tenant.0))
+        .one(c)
+        .await
+        .db()
+}
+
+/// One grade item of a run.
+pub async fn item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    id: Uuid,
+) -> Result<Option<grade_item::Model>> {
+    grade_item::Entity::find_by_id(id)
+        .filter(grade_item::Column::RunId.eq(run))
+        .filter(grade_item::Column::TenantId.eq(tenant.0))
+        .one(c)
+        .await
+        .db()
+}
+
+/// Inserts a grade item.
+pub async fn insert_item(c: &impl ConnectionTrait, m: grade_item::Model) -> Result<()> {
+    grade_item::Entity::insert(grade_item::ActiveModel::from(m))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Updates a grade item.
+pub async fn update_item(c: &impl ConnectionTrait, am: grade_item::ActiveModel) -> Result<()> {
+    am.update(c).await.db()?;
+    Ok(())
+}
+
+/// One learner's grades in a run (index `grades_learner`).
+pub async fn of_user(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+) -> Result<Vec<grade::Model>> {
+    grade::Entity::find()
+        .filter(grade::Column::RunId.eq(run))
+        .filter(grade::Column::UserId.eq(user))
+        .filter(grade::Column::TenantId.eq(tenant.0))
+        .all(c)
+        .await
+        .db()
+}
+
+/// The grades of some learners in a run (one page of the gradebook).
+pub async fn of_users(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    users: &[Uuid],
+) -> Result<Vec<grade::Model>> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    grade::Entity::find()
+        .filter(grade::Column::RunId.eq(run))
+        .filter(grade::Column::UserId.is_in(users.iter().copied()))
+        .filter(grade::Column::TenantId.eq(tenant.0))
+        .all(c)
+        .await
+        .db()
+}
+
+/// One grade.
+pub async fn one(
+    c: &impl ConnectionTrait,
+    grade_item: Uuid,
+    user: Uuid,
+) -> Result<Option<grade::Model>> {
+    grade::Entity::find_by_id((grade_item, user))
+        .one(c)
+        .await
+        .db()
+}
+
+/// Inserts or replaces a grade's points and excused flag (the override is kept).
+pub async fn upsert_points(c: &impl ConnectionTrait, m: grade::Model) -> Result<()> {
+    grade::Entity::insert(grade::ActiveModel::from(m))
+        .on_conflict(
+            OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
+                .update_columns([
+                    grade::Column::Points,
+                    grade::Column::Excused,
+                    grade::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Inserts or replaces a grade's override (points kept).
+pub async fn upsert_override(c: &impl ConnectionTrait, m: grade::Model) -> Result<()> {
+    grade::Entity::insert(grade::ActiveModel::from(m))
+        .on_conflict(
+            OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
+                .update_columns([
+                    grade::Column::OverridePoints,
+                    grade::Column::Excused,
+                    grade::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Stores a learner's course grade on their enrolment.
+pub async fn set_course_grade(
+    c: &impl ConnectionTrait,
+    enrolment_id: Uuid,
+    percent: Option<f64>,
+    passed: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    enrolment::Entity::update_many()
+        .col_expr(
+            enrolment::Column::GradePercent,
+            sea_orm::sea_query::Expr::value(percent),
+        )
+        .col_expr(
+            enrolment::Column::GradePassed,
+            sea_orm::sea_query::Expr::value(passed),
+        )
+        .col_expr(
+            enrolment::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(enrolment::Column::Id.eq(enrolment_id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Stores (or clears) the course-total override on an enrolment.
+pub async fn set_total_override(
+    c: &impl ConnectionTrait,
+    enrolment_id: Uuid,
+    percent: Option<f64>,
+) -> Result<()> {
+    enrolment::Entity::update_many()
+        .col_expr(
+            enrolment::Column::GradeOverride,
+            sea_orm::sea_query::Expr::value(percent),
+        )
+        .filter(enrolment::Column::Id.eq(enrolment_id))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// A grade change to log.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Tenant.
+    pub tenant: TenantId,
+    /// Run.
+    pub run: Uuid,
+    /// Learner.
+    pub user: Uuid,
+    /// The grade item, for item events.
+    pub grade_item: Option<Uuid>,
+    /// `item`, `override` or `course`.
+    pub kind: &'static str,
+    /// Value before (points or percent).
+    pub before: Option<f64>,
+    /// Value after.
+    pub after: Option<f64>,
+    /// Pass state after, for course events.
+    pub passed: Option<bool>,
+    /// Who changed it, when a person did.
+    pub actor: Option<Uuid>,
+}
+
+/// Appends a grade event.
+pub async fn log_event(c: &impl ConnectionTrait, e: NewEvent, now: DateTime<Utc>) -> Result<()> {
+    grade_event::Entity::insert(grade_event::ActiveModel {
+        tenant_id: Set(e.tenant.0),
+        run_id: Set(e.run),
+        user_id: Set(e.user),
+        grade_item_id: Set(e.grade_item),
+        kind: Set(e.kind.to_owned()),
+        before: Set(e.before),
+        after: Set(e.after),
+        passed: Set(e.passed),
+        actor_id: Set(e.actor),
+        at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(c)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// Grade events of a tenant after a cursor, oldest first (for subscribers).
+pub async fn events_after(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Option<Uuid>,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<grade_event::Model>> {
+    use sea_orm::QuerySelect;
+    let mut q = grade_event::Entity::find()
+        .filter(grade_event::Column::TenantId.eq(tenant.0))
+        .filter(grade_event::Column::Id.gt(after));
+    if let Some(r) = run {
+        q = q.filter(grade_event::Column::RunId.eq(r));
+    }
+    q.order_by_asc(grade_event::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await
+        .db()
+}

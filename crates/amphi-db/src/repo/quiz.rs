@@ -1,0 +1,154 @@
+//! Quiz attempts. Every change of an attempt is guarded by `status = 'open'`, so a double
+//! submit, or a save racing a submit, changes nothing.
+
+use crate::entities::quiz_attempt;
+use crate::DbResultExt;
+use amphi_core::{Result, TenantId};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+/// Open: the learner is answering.
+pub const OPEN: &str = "open";
+/// Submitted and graded.
+pub const SUBMITTED: &str = "submitted";
+
+/// A learner's attempts at one quiz, oldest first (unique index on item, user, number).
+pub async fn of_learner(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: Uuid,
+    user: Uuid,
+) -> Result<Vec<quiz_attempt::Model>> {
+    quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::ItemId.eq(item))
+        .filter(quiz_attempt::Column::UserId.eq(user))
+        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
+        .order_by_asc(quiz_attempt::Column::Number)
+        .all(c)
+        .await
+        .db()
+}
+
+/// One attempt of the tenant.
+pub async fn by_id(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<quiz_attempt::Model>> {
+    quiz_attempt::Entity::find_by_id(id)
+        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
+        .one(c)
+        .await
+        .db()
+}
+
+/// Inserts an attempt; `Conflict` if the learner's attempt number is taken (a concurrent
+/// start).
+pub async fn insert(c: &impl ConnectionTrait, m: quiz_attempt::Model) -> Result<()> {
+    quiz_attempt::Entity::insert(quiz_attempt::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Replaces the saved responses of an open attempt; false if it is no longer open.
+pub async fn save_responses(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    responses: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let r = quiz_attempt::Entity::update_many()
+        .col_expr(quiz_attempt::Column::Responses, Expr::value(responses))
+        .col_expr(quiz_attempt::Column::SavedAt, Expr::value(now))
+        .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::Status.eq(OPEN))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Closes an open attempt with its final responses and grade; false if it was not open.
+pub async fn close(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    responses: &str,
+    results: &str,
+    score: f64,
+    pending: bool,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let r = quiz_attempt::Entity::update_many()
+        .col_expr(quiz_attempt::Column::Status, Expr::value(SUBMITTED))
+        .col_expr(quiz_attempt::Column::Responses, Expr::value(responses))
+        .col_expr(quiz_attempt::Column::Results, Expr::value(results))
+        .col_expr(quiz_attempt::Column::Score, Expr::value(score))
+        .col_expr(quiz_attempt::Column::Pending, Expr::value(pending))
+        .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(at))
+        .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::Status.eq(OPEN))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Stores the grade of a pending attempt once its essays are graded; false if it was not
+/// pending.
+pub async fn regrade(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    results: &str,
+    score: f64,
+) -> Result<bool> {
+    let r = quiz_attempt::Entity::update_many()
+        .col_expr(quiz_attempt::Column::Results, Expr::value(results))
+        .col_expr(quiz_attempt::Column::Score, Expr::value(score))
+        .col_expr(quiz_attempt::Column::Pending, Expr::value(false))
+        .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::Status.eq(SUBMITTED))
+        .filter(quiz_attempt::Column::Pending.eq(true))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Open attempts whose deadline passed before `before` (index on status, deadline).
+pub async fn expired_open(
+    c: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<quiz_attempt::Model>> {
+    quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::Status.eq(OPEN))
+        .filter(quiz_attempt::Column::DeadlineAt.lt(before))
+        .order_by_asc(quiz_attempt::Column::DeadlineAt)
+        .limit(limit)
+        .all(c)
+        .await
+        .db()
+}
+
+/// Submitted attempts of a quiz whose essays wait for a grader, by id after a cursor.
+pub async fn pending(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<quiz_attempt::Model>> {
+    let mut q = quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::ItemId.eq(item))
+        .filter(quiz_attempt::Column::Pending.eq(true))
+        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
+        .order_by_asc(quiz_attempt::Column::Id);
+    if let Some(a) = after {
+        q = q.filter(quiz_attempt::Column::Id.gt(a));
+    }
+    q.limit(limit).all(c).await.db()
+}
