@@ -715,6 +715,17 @@ pub struct QueueEntry {
     pub needs_staff: bool,
 }
 
+/// Which page of the grading queue.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery {
+    /// `ungraded` (default), `graded`, `late`, `staff` or `all`.
+    pub filter: Option<String>,
+    /// Keyset cursor: the last id of the previous page.
+    pub after: Option<Uuid>,
+    /// Page size (clamped to 1..=500).
+    pub limit: u64,
+}
+
 /// Parses the queue filter (`ungraded`, `graded`, `late`, `staff`, `all`).
 pub fn parse_filter(raw: Option<&str>) -> Result<assess::QueueFilter> {
     use assess::QueueFilter as Q;
@@ -736,10 +747,9 @@ pub async fn queue(
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-    filter: Option<&str>,
-    after: Option<Uuid>,
-    limit: u64,
+    q: &QueueQuery,
 ) -> Result<Page<QueueEntry>> {
+    let (filter, after, limit) = (q.filter.as_deref(), q.after, q.limit);
     let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER]).await?;
     if !is_grader(user, tenant, &o.access) {
         return Err(Error::Forbidden);

@@ -436,18 +436,14 @@ async fn grading_queue(
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
     })?;
-    let page = assignments::queue(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        q.filter.as_deref(),
-        q.after,
-        q.limit.unwrap_or(50),
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let query = assignments::QueueQuery {
+        filter: q.filter,
+        after: q.after,
+        limit: q.limit.unwrap_or(50),
+    };
+    let page = assignments::queue(&s.app, &api.caller.user, api.tenant.id, run, item, &query)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(QueuePage {
         items: page.items,
         next: page.next,

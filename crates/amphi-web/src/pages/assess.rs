@@ -218,7 +218,7 @@ async fn quiz_settings_page(
         };
     let values = values.unwrap_or_else(|| {
         let local = |d| super::teach::local(d, &user.time_zone);
-        Value::from_serialize(&serde_json::json!({
+        Value::from_serialize(serde_json::json!({
             "slots": quiz::slots_text(&s.slots),
             "shuffle_questions": s.shuffle_questions,
             "shuffle_answers": s.shuffle_answers,

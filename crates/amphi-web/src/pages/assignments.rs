@@ -201,9 +201,7 @@ pub async fn volunteer(
 async fn review_page_with(
     ctx: &Ctx,
     su: &SessionUser,
-    run: Uuid,
-    item: Uuid,
-    sub: Uuid,
+    (run, item, sub): (Uuid, Uuid, Uuid),
     status: StatusCode,
     values: Value,
     errors: Value,
@@ -230,9 +228,7 @@ pub async fn review_form(
     review_page_with(
         &ctx,
         &su,
-        run,
-        item,
-        sub,
+        (run, item, sub),
         StatusCode::OK,
         context! {},
         context! {},
@@ -280,9 +276,7 @@ pub async fn review_submit(
             review_page_with(
                 &ctx,
                 &su,
-                run,
-                item,
-                sub,
+                (run, item, sub),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Value::from_serialize(&f),
                 errors,
@@ -516,18 +510,12 @@ pub async fn queue(
         Err(e) => return ctx.error_page(&e),
     };
     let app = &ctx.state.app;
-    let page = match assignments::queue(
-        app,
-        &su.user,
-        ctx.tenant.id,
-        run,
-        item,
-        q.filter.as_deref(),
+    let query = assignments::QueueQuery {
+        filter: q.filter.clone(),
         after,
-        50,
-    )
-    .await
-    {
+        limit: 50,
+    };
+    let page = match assignments::queue(app, &su.user, ctx.tenant.id, run, item, &query).await {
         Ok(p) => p,
         Err(e) => return ctx.error_page(&e),
     };
@@ -556,9 +544,7 @@ pub async fn queue(
 async fn grade_page(
     ctx: &Ctx,
     su: &SessionUser,
-    run: Uuid,
-    item: Uuid,
-    sub: Uuid,
+    (run, item, sub): (Uuid, Uuid, Uuid),
     status: StatusCode,
     values: Value,
     errors: Value,
@@ -585,9 +571,7 @@ pub async fn grade_form(
     grade_page(
         &ctx,
         &su,
-        run,
-        item,
-        sub,
+        (run, item, sub),
         StatusCode::OK,
         context! {},
         context! {},
@@ -621,9 +605,7 @@ pub async fn grade_submit(
                 return grade_page(
                     &ctx,
                     &su,
-                    run,
-                    item,
-                    sub,
+                    (run, item, sub),
                     StatusCode::UNPROCESSABLE_ENTITY,
                     Value::from_serialize(&f),
                     errors,
@@ -657,9 +639,7 @@ pub async fn grade_submit(
             grade_page(
                 &ctx,
                 &su,
-                run,
-                item,
-                sub,
+                (run, item, sub),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Value::from_serialize(&f),
                 errors,
