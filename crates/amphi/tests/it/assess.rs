@@ -1055,3 +1055,241 @@ async fn assessment_pages_for_learners_and_the_course_team() {
         .await;
     assert_eq!(q.status, StatusCode::OK, "{}", q.text);
 }
+
+/// Allocation at MOOC scale: 100,000 submissions seeded in bulk, then the allocation job's use
+/// case timed (and 500 late submitters on top). Run on PostgreSQL with a release build:
+/// `AMPHI_TEST_DATABASE_URL=… cargo nextest run --release -p amphi --test it --run-ignored only
+/// --no-capture peer_allocation_of_100000`.
+#[tokio::test]
+#[ignore = "a measurement: 100,000 learners, run by hand on PostgreSQL in release"]
+async fn peer_allocation_of_100000_submissions() {
+    use amphi_app::amphi_db::entities::{
+        course, course_item, course_module, course_run, submission, user,
+    };
+    use sea_orm_migration::sea_orm::{ConnectionTrait, EntityTrait, Statement};
+    use std::time::Instant;
+
+    let t = TestApp::new().await;
+    let db = t.app.db.writer();
+    let tenant = amphi_app::tenants::ensure_default(&t.app).await.unwrap().id;
+    let now = t.app.now();
+    let (course_id, run_id, module_id, item_id) = (
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+    );
+    course::Entity::insert(course::ActiveModel::from(course::Model {
+        id: course_id,
+        tenant_id: tenant.0,
+        code: "MOOC100K".into(),
+        title: "Scale".into(),
+        summary: String::new(),
+        language: "en".into(),
+        cover_url: None,
+        format: "mooc".into(),
+        visibility: "listed".into(),
+        created_at: now,
+        updated_at: now,
+    }))
+    .exec(db)
+    .await
+    .unwrap();
+    course_run::Entity::insert(course_run::ActiveModel::from(course_run::Model {
+        id: run_id,
+        tenant_id: tenant.0,
+        course_id,
+        name: "2027".into(),
+        enrol_opens_at: None,
+        enrol_closes_at: None,
+        starts_at: None,
+        ends_at: None,
+        policy: "open".into(),
+        enrolment_code: None,
+        capacity: None,
+        waiting_list: false,
+        restrict_domains: "[]".into(),
+        restrict_provider: None,
+        restrict_group: None,
+        published: true,
+        sequential: false,
+        enrolled_count: 0,
+        waiting_count: 0,
+        item_count: 1,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }))
+    .exec(db)
+    .await
+    .unwrap();
+    course_module::Entity::insert(course_module::ActiveModel::from(course_module::Model {
+        id: module_id,
+        tenant_id: tenant.0,
+        run_id,
+        position: 1,
+        title: "Week 1".into(),
+        available_from: None,
+        published: true,
+        created_at: now,
+        updated_at: now,
+    }))
+    .exec(db)
+    .await
+    .unwrap();
+    let settings = json!({ "review_from": (now - Duration::hours(1)).to_rfc3339(),
+        "reviews_per_submission": 3, "reviews_per_reviewer": 3 });
+    course_item::Entity::insert(course_item::ActiveModel::from(course_item::Model {
+        id: item_id,
+        tenant_id: tenant.0,
+        run_id,
+        module_id,
+        position: 1,
+        kind: "peer".into(),
+        title: "Essay".into(),
+        body: String::new(),
+        settings: settings.to_string(),
+        published: true,
+        available_from: None,
+        requires_item_id: None,
+        created_at: now,
+        updated_at: now,
+    }))
+    .exec(db)
+    .await
+    .unwrap();
+
+    let app = &t.app;
+    let seed = |from: usize, to: usize| async move {
+        let users: Vec<user::Model> = (from..to)
+            .map(|i| user::Model {
+                id: uuid::Uuid::now_v7(),
+                tenant_id: tenant.0,
+                email: format!("learner{i}@scale.test"),
+                name: format!("Learner {i}"),
+                password_hash: None,
+                email_verified_at: Some(now),
+                locale: None,
+                time_zone: "UTC".into(),
+                is_platform_admin: false,
+                is_tenant_admin: false,
+                active: true,
+                last_sign_in_at: None,
+                created_at: now,
+                updated_at: now,
+                mfa_secret: None,
+                mfa_enabled_at: None,
+                mfa_last_step: None,
+            })
+            .collect();
+        let subs: Vec<submission::Model> = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| submission::Model {
+                id: uuid::Uuid::now_v7(),
+                tenant_id: tenant.0,
+                run_id,
+                item_id,
+                user_id: u.id,
+                body: format!("Essay {}", from + i),
+                draft: None,
+                status: "submitted".into(),
+                version: 1,
+                submitted_at: Some(
+                    now - Duration::hours(2) + Duration::milliseconds((from + i) as i64),
+                ),
+                late_days: 0,
+                extra_reviews: 0,
+                needs_staff: false,
+                rubric_choices: None,
+                raw_points: None,
+                penalty: 0.0,
+                points: None,
+                max_points: 3.0,
+                feedback: None,
+                grade_source: None,
+                graded_by: None,
+                graded_at: None,
+                override_points: None,
+                created_at: now,
+                updated_at: now,
+            })
+            .collect();
+        let txn = app.db.begin().await.unwrap();
+        for c in users.chunks(1000) {
+            user::Entity::insert_many(c.iter().cloned().map(user::ActiveModel::from))
+                .exec_without_returning(&txn)
+                .await
+                .unwrap();
+        }
+        for c in subs.chunks(1000) {
+            submission::Entity::insert_many(c.iter().cloned().map(submission::ActiveModel::from))
+                .exec_without_returning(&txn)
+                .await
+                .unwrap();
+        }
+        txn.commit().await.unwrap();
+    };
+    let n = 100_000;
+    let started = Instant::now();
+    seed(0, n).await;
+    let seeded = started.elapsed();
+    let count = |sql: &'static str| async move {
+        db.query_one(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+    };
+    if db.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE").await.unwrap();
+    }
+
+    let started = Instant::now();
+    let first = amphi_app::courses::peer::allocate_reviews(&t.app, tenant, run_id, item_id)
+        .await
+        .unwrap();
+    let first_took = started.elapsed();
+    assert_eq!(first.submissions, n);
+    assert_eq!(first.new_assignments, 3 * n);
+    assert_eq!(first.short, 0);
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM peer_assignments").await,
+        3 * n as i64
+    );
+    let self_reviews = count(
+        "SELECT COUNT(*) AS n FROM peer_assignments a JOIN submissions s ON s.id = a.submission_id \
+         WHERE s.user_id = a.reviewer_id",
+    )
+    .await;
+    assert_eq!(self_reviews, 0);
+
+    seed(n, n + 500).await;
+    let started = Instant::now();
+    let late = amphi_app::courses::peer::allocate_reviews(&t.app, tenant, run_id, item_id)
+        .await
+        .unwrap();
+    let late_took = started.elapsed();
+    assert_eq!(late.new_assignments, 1500);
+    let started = Instant::now();
+    let again = amphi_app::courses::peer::allocate_reviews(&t.app, tenant, run_id, item_id)
+        .await
+        .unwrap();
+    let again_took = started.elapsed();
+    assert_eq!(again.new_assignments, 0);
+    eprintln!(
+        "peer allocation on {}: seeding {n} users and submissions {seeded:?}; allocating {n} \
+         submissions (k=3, m=3, {} assignments inserted) {first_took:?}; 500 late submitters on \
+         top {late_took:?}; a run with nothing to add {again_took:?}",
+        amphi_db_backend(&t),
+        first.new_assignments,
+    );
+}
+
+fn amphi_db_backend(t: &TestApp) -> &'static str {
+    match t.app.db.backend() {
+        sea_orm_migration::sea_orm::DbBackend::Postgres => "PostgreSQL",
+        _ => "SQLite",
+    }
+}
