@@ -54,6 +54,12 @@ pub struct AssignmentSettings {
     /// Rubric; its best levels make the maximum.
     #[schema(value_type = Object)]
     pub rubric: Option<Rubric>,
+    /// Learners may attach files.
+    pub accept_files: bool,
+    /// Most files per submission (1–20).
+    pub max_files: u32,
+    /// Largest file in MiB (1–2048; the platform's upload limit applies too).
+    pub max_file_mb: u32,
 }
 
 impl Default for AssignmentSettings {
@@ -65,6 +71,9 @@ impl Default for AssignmentSettings {
             late_penalty_percent: 10.0,
             max_points: 100.0,
             rubric: None,
+            accept_files: false,
+            max_files: 3,
+            max_file_mb: 10,
         }
     }
 }
@@ -336,6 +345,12 @@ pub struct AssignmentSettingsForm {
     pub max_points: Option<String>,
     /// Rubric, one criterion per line: `Title: level = points; level = points` ("" for none).
     pub rubric: Option<String>,
+    /// `true` or `false`: learners may attach files.
+    pub accept_files: Option<String>,
+    /// Most files per submission (1–20).
+    pub max_files: Option<String>,
+    /// Largest file in MiB (1–2048).
+    pub max_file_mb: Option<String>,
 }
 
 /// Changes an assignment's settings (the run's editors).
@@ -381,6 +396,23 @@ pub async fn update_settings(
     if let Some(v) = &f.rubric {
         if let Some(r) = fields.check(rubric_from_text("rubric", v)) {
             s.rubric = r;
+        }
+    }
+    if let Some(v) = &f.accept_files {
+        match v.trim() {
+            "true" | "on" | "1" => s.accept_files = true,
+            "false" | "off" | "0" | "" => s.accept_files = false,
+            _ => fields.push("accept_files", "choice_invalid"),
+        }
+    }
+    if let Some(v) = &f.max_files {
+        if let Some(x) = fields.check(parse_number("max_files", v, 1.0, 20.0)) {
+            s.max_files = x as u32;
+        }
+    }
+    if let Some(v) = &f.max_file_mb {
+        if let Some(x) = fields.check(parse_number("max_file_mb", v, 1.0, 2048.0)) {
+            s.max_file_mb = x as u32;
         }
     }
     if let (Some(d), Some(h)) = (s.due_at, s.hard_deadline) {
@@ -541,6 +573,17 @@ fn parse_text(raw: &str) -> Result<String> {
     Ok(raw.to_owned())
 }
 
+/// What a hand-in records besides the text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HandIn {
+    /// The highest grade, kept with the work.
+    pub(crate) max_points: f64,
+    /// Days late now.
+    pub(crate) late_days: i32,
+    /// Files are attached (then the text may be empty).
+    pub(crate) has_files: bool,
+}
+
 /// Saves a draft or hands in work, after `closed` (why it may not be handed in now) was
 /// checked by the caller. One row per learner and item; a second hand-in raises the version.
 pub(crate) async fn save_work(
@@ -549,12 +592,16 @@ pub(crate) async fn save_work(
     tenant: TenantId,
     o: &Opened,
     f: &SubmitForm,
-    max_points: f64,
-    late_days: i32,
+    h: HandIn,
 ) -> Result<submission::Model> {
+    let HandIn {
+        max_points,
+        late_days,
+        has_files,
+    } = h;
     let text = parse_text(f.text.as_deref().unwrap_or(""))?;
     let draft_only = f.draft.unwrap_or(false);
-    if !draft_only && text.trim().is_empty() {
+    if !draft_only && text.trim().is_empty() && !has_files {
         return Err(Error::field("text", "required"));
     }
     let now = app.now();
@@ -639,6 +686,8 @@ pub struct AssignmentView {
     pub closed: Option<String>,
     /// Days late if handed in now.
     pub late_days_now: i32,
+    /// Files attached to the submission.
+    pub files: Vec<SubmissionFile>,
 }
 
 /// The learner's view of an assignment.
@@ -658,7 +707,12 @@ pub async fn view(
     } else {
         s.closed(now).map(str::to_owned)
     };
+    let files = match &mine {
+        Some(m) => files_view(app, tenant, run, item, m.id).await?,
+        None => Vec::new(),
+    };
     Ok(AssignmentView {
+        files,
         max_points: s.max(),
         late_days_now: s.late_days(now),
         submission: mine.as_ref().map(|m| SubmissionView::of(m, true)),
@@ -683,7 +737,18 @@ pub async fn submit(
     if let Some(why) = s.closed(now) {
         return Err(Error::Conflict(why));
     }
-    let m = save_work(app, user, tenant, &o, &f, s.max(), s.late_days(now)).await?;
+    let has_files = match assess::submission_of(app.db.reader(), tenant, item, user.id.0).await? {
+        Some(m) => !assess::files_of(app.db.reader(), tenant, m.id)
+            .await?
+            .is_empty(),
+        None => false,
+    };
+    let h = HandIn {
+        max_points: s.max(),
+        late_days: s.late_days(now),
+        has_files,
+    };
+    let m = save_work(app, user, tenant, &o, &f, h).await?;
     Ok(SubmissionView::of(&m, true))
 }
 
@@ -795,6 +860,8 @@ pub struct GradingView {
     /// The rubric to grade with, if any.
     #[schema(value_type = Object)]
     pub rubric: Option<Rubric>,
+    /// Files attached.
+    pub files: Vec<SubmissionFile>,
 }
 
 /// Loads a submission for grading.
@@ -821,6 +888,7 @@ pub async fn grading_view(
         Some(super::peer::PeerSettings::of(&it).rubric)
     };
     Ok(GradingView {
+        files: files_view(app, tenant, run, item, s.id).await?,
         submission: SubmissionView::of(&s, true),
         name: people.first().map(|u| u.name.clone()).unwrap_or_default(),
         kind: it.kind,
@@ -918,4 +986,226 @@ async fn report_grade(app: &App, tenant: TenantId, m: &submission::Model) -> Res
     )
     .await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+/// A file attached to a submission.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SubmissionFile {
+    /// Id.
+    pub id: Uuid,
+    /// File name (as uploaded, cleaned).
+    pub filename: String,
+    /// Content type (from the file's own bytes).
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Where its author, its graders and its reviewers get it.
+    pub url: String,
+}
+
+async fn files_view(
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    sub: Uuid,
+) -> Result<Vec<SubmissionFile>> {
+    Ok(assess::files_of(app.db.reader(), tenant, sub)
+        .await?
+        .into_iter()
+        .map(|f| SubmissionFile {
+            url: format!("/learn/{run}/items/{item}/files/{}", f.id),
+            id: f.id,
+            filename: f.filename,
+            content_type: f.content_type,
+            size: f.size,
+        })
+        .collect())
+}
+
+/// Attaches a file to the learner's assignment submission (a draft is started if there is
+/// none): sniffed and streamed to storage like course files, at most `max_files` files of
+/// `max_file_mb` each, before the deadline. Nothing is kept when it is refused.
+pub async fn upload_file<S>(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    (filename, content_type): (&str, Option<&str>),
+    body: S,
+) -> Result<SubmissionFile>
+where
+    S: futures::Stream<Item = Result<bytes::Bytes>> + Unpin + Send,
+{
+    let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let s = AssignmentSettings::of(&o.item);
+    if !s.accept_files {
+        return Err(Error::Conflict("files_not_accepted"));
+    }
+    let now = app.now();
+    if let Some(why) = s.closed(now) {
+        return Err(Error::Conflict(why));
+    }
+    let existing = assess::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    if existing.as_ref().is_some_and(|m| m.graded_at.is_some()) {
+        return Err(Error::Conflict("already_graded"));
+    }
+    let count = match &existing {
+        Some(m) => assess::files_of(app.db.reader(), tenant, m.id).await?.len(),
+        None => 0,
+    };
+    if count >= s.max_files as usize {
+        return Err(Error::field("file", "too_many_files"));
+    }
+    let name = crate::files::clean_filename(filename);
+    if name.is_empty() {
+        return Err(Error::field("file", "required"));
+    }
+    let max = (u64::from(s.max_file_mb) * 1024 * 1024).min(app.storage.max_upload_bytes());
+    let (row, path) = crate::files::store_stream(
+        app,
+        tenant,
+        run,
+        user.id.0,
+        crate::files::Purpose::Submission,
+        name,
+        content_type,
+        max,
+        body,
+    )
+    .await?;
+    let saved: Result<()> = async {
+        let txn = app.db.begin().await?;
+        sea_orm::ActiveModelTrait::insert(
+            amphi_db::entities::stored_file::ActiveModel::from(row.clone()),
+            &txn,
+        )
+        .await
+        .map_err(amphi_db::db_err)?;
+        let sub = match assess::submission_of(&txn, tenant, item, user.id.0).await? {
+            Some(m) => m,
+            None => {
+                assess::insert_submission(
+                    &txn,
+                    submission::Model {
+                        id: Uuid::now_v7(),
+                        tenant_id: tenant.0,
+                        run_id: run,
+                        item_id: item,
+                        user_id: user.id.0,
+                        body: String::new(),
+                        draft: None,
+                        status: assess::DRAFT.into(),
+                        version: 0,
+                        submitted_at: None,
+                        late_days: 0,
+                        extra_reviews: 0,
+                        needs_staff: false,
+                        rubric_choices: None,
+                        raw_points: None,
+                        penalty: 0.0,
+                        points: None,
+                        max_points: s.max(),
+                        feedback: None,
+                        grade_source: None,
+                        graded_by: None,
+                        graded_at: None,
+                        override_points: None,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .await?
+            }
+        };
+        assess::add_file(
+            &txn,
+            amphi_db::entities::submission_file::Model {
+                submission_id: sub.id,
+                file_id: row.id,
+                tenant_id: tenant.0,
+                position: count as i32 + 1,
+            },
+        )
+        .await?;
+        txn.commit().await.map_err(Error::internal)?;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = saved {
+        if let Ok(store) = app.storage.store() {
+            if let Err(de) = object_store::ObjectStoreExt::delete(&store, &path).await {
+                tracing::warn!(error = %de, "storage: could not remove an unrecorded upload");
+            }
+        }
+        return Err(e);
+    }
+    Ok(SubmissionFile {
+        url: format!("/learn/{run}/items/{item}/files/{}", row.id),
+        id: row.id,
+        filename: row.filename,
+        content_type: row.content_type,
+        size: row.size,
+    })
+}
+
+/// Removes a file from the learner's own submission (before the deadline, not once graded).
+pub async fn remove_file(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    file: Uuid,
+) -> Result<()> {
+    let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let s = AssignmentSettings::of(&o.item);
+    if let Some(why) = s.closed(app.now()) {
+        return Err(Error::Conflict(why));
+    }
+    let m = assess::submission_of_file(app.db.reader(), tenant, item, file)
+        .await?
+        .filter(|m| m.user_id == user.id.0)
+        .ok_or(Error::NotFound)?;
+    if m.graded_at.is_some() {
+        return Err(Error::Conflict("already_graded"));
+    }
+    crate::files::delete_files(app, tenant, run, &[file]).await;
+    Ok(())
+}
+
+/// A submission's file for its author, the run's graders, or (peer assessment) a reviewer it
+/// was assigned to; anyone else is told it does not exist.
+pub async fn open_file(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    file: Uuid,
+) -> Result<crate::files::Download> {
+    let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER])
+        .await
+        .map_err(|_| Error::NotFound)?;
+    let m = assess::submission_of_file(app.db.reader(), tenant, item, file)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let allowed = m.user_id == user.id.0
+        || is_grader(user, tenant, &o.access)
+        || assess::assignment(app.db.reader(), tenant, m.id, user.id.0)
+            .await?
+            .is_some();
+    if !allowed {
+        return Err(Error::NotFound);
+    }
+    let row = assess::files_of(app.db.reader(), tenant, m.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == file)
+        .ok_or(Error::NotFound)?;
+    crate::files::open(app, crate::files::FileMeta { row }, None).await
 }

@@ -636,7 +636,12 @@ pub async fn submit(
         // Reviewers may be reading it: it no longer changes.
         return Err(Error::Conflict("submission_locked"));
     }
-    let m = assignments::save_work(app, user, tenant, &o, &f, s.rubric.max_points(), 0).await?;
+    let h = assignments::HandIn {
+        max_points: s.rubric.max_points(),
+        late_days: 0,
+        has_files: false,
+    };
+    let m = assignments::save_work(app, user, tenant, &o, &f, h).await?;
     if phase == Phase::Review && m.status == assess::SUBMITTED {
         schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
     }

@@ -480,3 +480,64 @@ pub async fn lock_item(c: &impl ConnectionTrait, tenant: TenantId, item: Uuid) -
     }
     Ok(())
 }
+
+/// The files of a submission, in the order they were added.
+pub async fn files_of(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    submission: Uuid,
+) -> Result<Vec<crate::entities::stored_file::Model>> {
+    use crate::entities::{stored_file, submission_file};
+    let links = submission_file::Entity::find()
+        .filter(submission_file::Column::SubmissionId.eq(submission))
+        .filter(submission_file::Column::TenantId.eq(tenant.0))
+        .order_by_asc(submission_file::Column::Position)
+        .all(c)
+        .await
+        .db()?;
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = links.iter().map(|l| l.file_id).collect();
+    let mut rows = stored_file::Entity::find()
+        .filter(stored_file::Column::TenantId.eq(tenant.0))
+        .filter(stored_file::Column::Id.is_in(ids.clone()))
+        .all(c)
+        .await
+        .db()?;
+    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
+    Ok(rows)
+}
+
+/// Links a stored file to a submission.
+pub async fn add_file(
+    c: &impl ConnectionTrait,
+    m: crate::entities::submission_file::Model,
+) -> Result<()> {
+    let am: crate::entities::submission_file::ActiveModel = m.into();
+    crate::entities::submission_file::Entity::insert(am)
+        .exec_without_returning(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// The submission a stored file belongs to, within one item.
+pub async fn submission_of_file(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: Uuid,
+    file: Uuid,
+) -> Result<Option<submission::Model>> {
+    use crate::entities::submission_file;
+    let Some(link) = submission_file::Entity::find()
+        .filter(submission_file::Column::FileId.eq(file))
+        .filter(submission_file::Column::TenantId.eq(tenant.0))
+        .one(c)
+        .await
+        .db()?
+    else {
+        return Ok(None);
+    };
+    submission(c, tenant, item, link.submission_id).await
+}

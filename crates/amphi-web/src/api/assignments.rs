@@ -43,6 +43,10 @@ pub fn routes() -> Router<WebState> {
         .route("/runs/{id}/items/{item}/assignment", get(get_assignment))
         .route("/runs/{id}/items/{item}/peer", get(get_peer))
         .route("/runs/{id}/items/{item}/submission", post(submit))
+        .route(
+            "/runs/{id}/items/{item}/files",
+            post(upload_file).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/runs/{id}/items/{item}/reviews", get(my_reviews))
         .route(
             "/runs/{id}/items/{item}/reviews/{sub}",
@@ -514,4 +518,52 @@ async fn override_grade(
     .await
     .map(Json)
     .map_err(|e| api.err(e))
+}
+
+/// The name of an uploaded file.
+#[derive(Deserialize, IntoParams)]
+pub struct FileParams {
+    /// The file's name (its extension must match its content).
+    filename: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/files", tag = "assessment",
+    request_body(content = Vec<u8>, description = "The file's bytes", content_type = "application/octet-stream"),
+    params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment item id"), FileParams),
+    responses((status = 201, body = assignments::SubmissionFile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody, description = "Type not allowed, too large, too many files")))]
+async fn upload_file(
+    State(s): State<WebState>,
+    api: Api,
+    Path((run, item)): Path<(String, String)>,
+    q: Result<Query<FileParams>, QueryRejection>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    use futures::stream::{StreamExt, TryStreamExt};
+    api.need(Scope::Write)?;
+    let (run, item) = ids(&api, &run, &item)?;
+    let Query(q) = q.map_err(|e| {
+        api.err(Error::BadRequest("bad_request"))
+            .with_detail(e.body_text())
+    })?;
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let chunks = body
+        .into_data_stream()
+        .map_err(|_| Error::BadRequest("bad_request"))
+        .boxed();
+    let f = assignments::upload_file(
+        &s.app,
+        &api.caller.user,
+        api.tenant.id,
+        run,
+        item,
+        (&q.filename, ct.as_deref()),
+        chunks,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
+    Ok((StatusCode::CREATED, Json(f)).into_response())
 }

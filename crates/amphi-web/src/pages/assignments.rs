@@ -384,6 +384,7 @@ async fn settings_page(
                 late_policy => if s.late_policy == assignments::LatePolicy::Refuse { "refuse" } else { "penalty" },
                 late_penalty_percent => s.late_penalty_percent.to_string(), max_points => s.max_points.to_string(),
                 rubric => assignments::rubric_to_text(s.rubric.as_ref()),
+                accept_files => s.accept_files, max_files => s.max_files.to_string(), max_file_mb => s.max_file_mb.to_string(),
             }
         } else {
             let s = peer::PeerSettings::of(it);
@@ -441,6 +442,9 @@ pub async fn settings_update(
             late_penalty_percent: g("late_penalty_percent"),
             max_points: g("max_points"),
             rubric: g("rubric"),
+            accept_files: Some(g("accept_files").unwrap_or_else(|| "false".into())),
+            max_files: g("max_files"),
+            max_file_mb: g("max_file_mb"),
         };
         assignments::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
             .await
@@ -667,4 +671,136 @@ pub async fn flag_decide(
         ),
         Err(e) => ctx.error_page(&e),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files of a submission
+
+/// POST /learn/{run}/items/{item}/files — multipart: `csrf` first (checked before anything
+/// else is read), then `file`, streamed to storage.
+pub async fn file_upload(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
+) -> Response {
+    use futures::stream::{self, StreamExt};
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let result = loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break Err(Error::field("file", "required")),
+            Err(_) => break Err(Error::BadRequest("form_malformed")),
+        };
+        if field.name() != Some("file") {
+            while let Ok(Some(_)) = field.chunk().await {}
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("").to_owned();
+        let content_type = field.content_type().map(str::to_owned);
+        if filename.is_empty() {
+            while let Ok(Some(_)) = field.chunk().await {}
+            break Err(Error::field("file", "required"));
+        }
+        let chunks = stream::unfold(&mut field, |f| async move {
+            match f.chunk().await {
+                Ok(Some(b)) => Some((Ok::<axum::body::Bytes, Error>(b), f)),
+                Ok(None) => None,
+                Err(_) => Some((Err(Error::BadRequest("form_malformed")), f)),
+            }
+        })
+        .boxed();
+        let r = assignments::upload_file(
+            app,
+            &su.user,
+            ctx.tenant.id,
+            run,
+            item,
+            (&filename, content_type.as_deref()),
+            chunks,
+        )
+        .await;
+        if r.is_err() {
+            while let Ok(Some(_)) = field.chunk().await {}
+        }
+        break r;
+    };
+    match result {
+        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-file-uploaded"),
+        Err(e) => back_to_item(&ctx, &su, run, item, e, context! {}).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /learn/{run}/items/{item}/files/{file}/delete
+pub async fn file_delete(
+    Authed(ctx, su): Authed,
+    Path((run, item, file)): Path<(String, String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let (run, item, file) = match ids3(&ctx, &run, &item, &file) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match assignments::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file).await {
+        Ok(()) => ctx.redirect_with(&item_url(run, item), "flash-file-removed"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /learn/{run}/items/{item}/files/{file} — a submission's file, as a download.
+pub async fn file_download(
+    Authed(ctx, su): Authed,
+    Path((run, item, file)): Path<(String, String, String)>,
+) -> Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let (run, item, file) = match ids3(&ctx, &run, &item, &file) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let dl = match assignments::open_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let amphi_app::files::Body::Full(bytes) = dl.body else {
+        return ctx.error_page(&Error::NotFound);
+    };
+    let safe: String = dl
+        .meta
+        .row
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut resp = (StatusCode::OK, axum::body::Body::from_stream(bytes)).into_response();
+    let h = resp.headers_mut();
+    for (k, v) in [
+        (header::CONTENT_TYPE, dl.meta.served_content_type()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{safe}\""),
+        ),
+        (header::CONTENT_LENGTH, dl.meta.size().to_string()),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    }
+    resp
 }

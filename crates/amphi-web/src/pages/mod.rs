@@ -218,6 +218,18 @@ fn assess_routes() -> Router<WebState> {
         )
         .route("/learn/{run}/items/{item}/flags", post(assignments::flag))
         .route(
+            "/learn/{run}/items/{item}/files",
+            post(assignments::file_upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/learn/{run}/items/{item}/files/{file}",
+            get(assignments::file_download),
+        )
+        .route(
+            "/learn/{run}/items/{item}/files/{file}/delete",
+            post(assignments::file_delete),
+        )
+        .route(
             "/teach/runs/{run}/items/{item}/assessment",
             get(assignments::settings_form).post(assignments::settings_update),
         )

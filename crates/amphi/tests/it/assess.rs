@@ -1293,3 +1293,137 @@ fn amphi_db_backend(t: &TestApp) -> &'static str {
         _ => "SQLite",
     }
 }
+
+impl Caller {
+    /// Uploads raw bytes through the API.
+    async fn upload(&mut self, path: &str, ct: &str, bytes: Vec<u8>) -> Resp {
+        let saved = std::mem::take(&mut self.c.cookies);
+        self.c
+            .headers
+            .push(("authorization".into(), format!("Bearer {}", self.tok)));
+        let r = self.c.request(Method::POST, path, Some(ct), bytes).await;
+        self.c.headers.pop();
+        self.c.cookies = saved;
+        r
+    }
+}
+
+#[tokio::test]
+async fn assignment_files_upload_download_and_limits() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let (run, item) = course_with(&mut a, "FILES1", "assignment").await;
+    let base = format!("/api/v1/runs/{run}/items/{item}");
+    let mut l1 = learner(&t, 1, &run).await;
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    // Files are refused until the assignment takes them.
+    let r = l1
+        .upload(
+            &format!("{base}/files?filename=essay.pdf"),
+            "application/pdf",
+            pdf.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(code(&r), "files_not_accepted");
+    let r = a
+        .patch(
+            &format!("{base}/assignment-settings"),
+            json!({ "accept_files": "true", "max_files": "2", "max_file_mb": "1" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // A type not allowed, a name that lies about the content, a file too large: 422, nothing kept.
+    let r = l1
+        .upload(
+            &format!("{base}/files?filename=run.exe"),
+            "application/octet-stream",
+            b"MZ\x90\x00".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = l1
+        .upload(
+            &format!("{base}/files?filename=essay.pdf"),
+            "application/pdf",
+            b"\x89PNG\r\n\x1a\n0000".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = l1
+        .upload(
+            &format!("{base}/files?filename=notes.txt"),
+            "text/plain",
+            vec![b'a'; 1024 * 1024 + 10],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(
+        r.json()["error"]["fields"]["file"]["code"],
+        "file_too_large"
+    );
+    let v = l1.ok(&format!("{base}/assignment")).await;
+    assert!(v["files"].as_array().unwrap().is_empty());
+    // Two files, then a third is one too many.
+    let r = l1
+        .upload(
+            &format!("{base}/files?filename=essay.pdf"),
+            "application/pdf",
+            pdf.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let url = r.json()["url"].as_str().unwrap().to_owned();
+    let r = l1
+        .upload(
+            &format!("{base}/files?filename=notes.txt"),
+            "text/plain",
+            b"my notes".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = l1
+        .upload(
+            &format!("{base}/files?filename=more.txt"),
+            "text/plain",
+            b"more".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json()["error"]["fields"]["file"]["code"],
+        "too_many_files"
+    );
+    // Files alone can be handed in.
+    let r = l1
+        .post(&format!("{base}/submission"), json!({ "text": "" }))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["status"], "submitted");
+    // The author and the course team download it; another learner is told it does not exist.
+    let d = l1.c.get(&url).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.text.as_bytes(), &pdf[..]);
+    assert!(d.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let d = a.c.get(&url).await;
+    assert_eq!(d.status, StatusCode::OK);
+    let mut l2 = learner(&t, 2, &run).await;
+    let d = l2.c.get(&url).await;
+    assert_eq!(d.status, StatusCode::NOT_FOUND);
+    // Through the page: the list and a removal.
+    let page = format!("/learn/{run}/items/{item}");
+    let p = l1.c.get(&page).await;
+    assert!(p.text.contains("essay.pdf") && p.text.contains("notes.txt"));
+    let r = l1.c.submit(&page, &format!("{url}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let v = l1.ok(&format!("{base}/assignment")).await;
+    assert_eq!(v["files"].as_array().unwrap().len(), 1);
+    assert_eq!(l1.c.get(&url).await.status, StatusCode::NOT_FOUND);
+    // The grader sees the files on the grading form.
+    let sub = v["submission"]["id"].as_str().unwrap().to_owned();
+    let g = a.ok(&format!("{base}/submissions/{sub}")).await;
+    assert_eq!(g["files"][0]["filename"], "notes.txt");
+}
