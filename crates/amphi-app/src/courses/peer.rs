@@ -33,8 +33,8 @@ use uuid::Uuid;
 pub const ALLOCATE_JOB: &str = "peer.allocate";
 /// Job that grades every submission of one peer assessment from its reviews.
 pub const RESULTS_JOB: &str = "peer.results";
-/// Submissions graded per transaction by the results job.
-const RESULTS_CHUNK: usize = 1000;
+/// Submissions graded per statement by the results job (about 13 bound values each).
+const RESULTS_CHUNK: usize = 500;
 
 /// The settings of a peer-assessment item (`course_items.settings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -1071,7 +1071,7 @@ pub async fn compute_results(
     let mut report = ResultsReport::default();
     let mut graded: Vec<submission::Model> = Vec::new();
     for chunk in subs.chunks(RESULTS_CHUNK) {
-        let txn = app.db.begin().await?;
+        let mut rows = Vec::with_capacity(chunk.len());
         for m in chunk {
             if m.override_points.is_some() {
                 report.overridden += 1;
@@ -1083,8 +1083,12 @@ pub async fn compute_results(
                 by_sub.get(&m.id).map_or(&[][..], Vec::as_slice),
                 &record,
             );
-            assess::set_peer_grade(&txn, m.id, c.raw, c.penalty, c.points, c.needs_staff, now)
-                .await?;
+            rows.push(assess::PeerGrade {
+                id: m.id,
+                raw: c.raw,
+                penalty: c.penalty,
+                points: c.points,
+            });
             if c.points.is_some() {
                 report.graded += 1;
                 graded.push(submission::Model {
@@ -1095,7 +1099,7 @@ pub async fn compute_results(
                 report.staff_queue += 1;
             }
         }
-        txn.commit().await.map_err(Error::internal)?;
+        assess::set_peer_grades(app.db.writer(), tenant, &rows, now).await?;
     }
     for m in &graded {
         report_grade(app, tenant, m).await?;

@@ -541,3 +541,84 @@ pub async fn submission_of_file(
     };
     submission(c, tenant, item, link.submission_id).await
 }
+
+/// A computed peer grade to store.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerGrade {
+    /// The submission.
+    pub id: Uuid,
+    /// The peers' aggregate.
+    pub raw: Option<f64>,
+    /// Points taken off.
+    pub penalty: f64,
+    /// The grade; None puts the submission in the staff queue.
+    pub points: Option<f64>,
+}
+
+/// Stores many computed grades in one statement per call (callers pass a few hundred): a
+/// `CASE id WHEN …` per column, for submissions whose grade the course team did not set.
+/// Returns the rows changed.
+pub async fn set_peer_grades(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    grades: &[PeerGrade],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    if grades.is_empty() {
+        return Ok(0);
+    }
+    let backend = c.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(grades.len() * 13 + 2);
+    let bind = |v: sea_orm::Value, values: &mut Vec<sea_orm::Value>| -> String {
+        values.push(v);
+        match backend {
+            sea_orm::DbBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_owned(),
+        }
+    };
+    let mut sql = String::from("UPDATE submissions SET ");
+    type Col = (
+        &'static str,
+        fn(&PeerGrade, DateTime<Utc>) -> sea_orm::Value,
+    );
+    let cols: [Col; 6] = [
+        ("raw_points", |g, _| g.raw.into()),
+        ("penalty", |g, _| g.penalty.into()),
+        ("points", |g, _| g.points.into()),
+        ("needs_staff", |g, _| g.points.is_none().into()),
+        ("grade_source", |g, _| {
+            g.points.map(|_| "peer".to_owned()).into()
+        }),
+        ("graded_at", |g, now| g.points.map(|_| now).into()),
+    ];
+    for (name, value) in cols {
+        sql.push_str(name);
+        sql.push_str(" = CASE id");
+        for g in grades {
+            let a = bind(g.id.into(), &mut values);
+            let b = bind(value(g, now), &mut values);
+            sql.push_str(&format!(" WHEN {a} THEN {b}"));
+        }
+        sql.push_str(" END, ");
+    }
+    let u = bind(now.into(), &mut values);
+    let t = bind(tenant.0.into(), &mut values);
+    sql.push_str(&format!(
+        "updated_at = {u} WHERE tenant_id = {t} AND override_points IS NULL AND id IN ("
+    ));
+    for (i, g) in grades.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let p = bind(g.id.into(), &mut values);
+        sql.push_str(&p);
+    }
+    sql.push(')');
+    let r = c
+        .execute(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await
+        .db()?;
+    Ok(r.rows_affected())
+}
