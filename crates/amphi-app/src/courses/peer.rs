@@ -1069,6 +1069,7 @@ pub async fn compute_results(
             .push((score, is_self, excluded));
     }
     let mut report = ResultsReport::default();
+    let max = s.rubric.max_points();
     let mut graded: Vec<submission::Model> = Vec::new();
     for chunk in subs.chunks(RESULTS_CHUNK) {
         let mut rows = Vec::with_capacity(chunk.len());
@@ -1093,13 +1094,14 @@ pub async fn compute_results(
                 report.graded += 1;
                 graded.push(submission::Model {
                     points: c.points,
+                    max_points: max,
                     ..m.clone()
                 });
             } else {
                 report.staff_queue += 1;
             }
         }
-        assess::set_peer_grades(app.db.writer(), tenant, &rows, now).await?;
+        assess::set_peer_grades(app.db.writer(), tenant, &rows, max, now).await?;
     }
     for m in &graded {
         report_grade(app, tenant, m).await?;
@@ -1156,6 +1158,7 @@ async fn regrade_one(
             tenant,
             &submission::Model {
                 points: c.points,
+                max_points: s.rubric.max_points(),
                 ..m
             },
         )

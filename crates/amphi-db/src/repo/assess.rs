@@ -562,6 +562,7 @@ pub async fn set_peer_grades(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     grades: &[PeerGrade],
+    max_points: f64,
     now: DateTime<Utc>,
 ) -> Result<u64> {
     if grades.is_empty() {
@@ -602,9 +603,10 @@ pub async fn set_peer_grades(
         sql.push_str(" END, ");
     }
     let u = bind(now.into(), &mut values);
+    let mx = bind(max_points.into(), &mut values);
     let t = bind(tenant.0.into(), &mut values);
     sql.push_str(&format!(
-        "updated_at = {u} WHERE tenant_id = {t} AND override_points IS NULL AND id IN ("
+        "updated_at = {u}, max_points = {mx} WHERE tenant_id = {t} AND override_points IS NULL AND id IN ("
     ));
     for (i, g) in grades.iter().enumerate() {
         if i > 0 {

@@ -297,7 +297,7 @@ async fn courses_api_authoring_builds_and_reorders_a_run() {
         "https://tube.example.org/videos/embed/abc123"
     );
     let r = a
-        .post(&items1, json!({ "kind": "quiz", "title": "Not yet" }))
+        .post(&items1, json!({ "kind": "hologram", "title": "Not yet" }))
         .await;
     assert_eq!(field_code(&r, "kind"), "choice_invalid");
 
