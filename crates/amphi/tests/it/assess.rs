@@ -1310,7 +1310,9 @@ impl Caller {
 
 #[tokio::test]
 async fn assignment_files_upload_download_and_limits() {
-    let t = TestApp::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().to_path_buf();
+    let t = TestApp::with_config(|c| c.storage.local_dir = files.display().to_string()).await;
     let mut a = admin(&t).await;
     let (run, item) = course_with(&mut a, "FILES1", "assignment").await;
     let base = format!("/api/v1/runs/{run}/items/{item}");
@@ -1422,8 +1424,31 @@ async fn assignment_files_upload_download_and_limits() {
     let v = l1.ok(&format!("{base}/assignment")).await;
     assert_eq!(v["files"].as_array().unwrap().len(), 1);
     assert_eq!(l1.c.get(&url).await.status, StatusCode::NOT_FOUND);
+    let stored = walk(&files);
+    assert_eq!(
+        stored, 1,
+        "refused uploads and the removed file leave no object behind"
+    );
     // The grader sees the files on the grading form.
     let sub = v["submission"]["id"].as_str().unwrap().to_owned();
     let g = a.ok(&format!("{base}/submissions/{sub}")).await;
     assert_eq!(g["files"][0]["filename"], "notes.txt");
+}
+
+/// Files under a folder, recursively.
+fn walk(p: &std::path::Path) -> usize {
+    std::fs::read_dir(p)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        walk(&p)
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
