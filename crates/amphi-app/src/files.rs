@@ -307,6 +307,8 @@ pub enum Purpose {
     Video,
     /// A WebVTT subtitle track of a `video` item.
     Subtitles,
+    /// A file a learner hands in (assignments); never accepted by the item upload.
+    Submission,
 }
 
 impl Purpose {
@@ -324,12 +326,13 @@ impl Purpose {
         match self {
             Purpose::File => "file",
             Purpose::Video | Purpose::Subtitles => "video",
+            Purpose::Submission => "",
         }
     }
 
     fn allowed(self) -> &'static [Kind] {
         match self {
-            Purpose::File => &[
+            Purpose::File | Purpose::Submission => &[
                 Kind::Pdf,
                 Kind::Png,
                 Kind::Jpeg,
@@ -436,7 +439,7 @@ impl TextCheck {
 
 /// The file name as shown and offered for download: the last path segment, without control
 /// characters, at most 200 characters (the extension kept).
-fn clean_filename(raw: &str) -> String {
+pub(crate) fn clean_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let s: String = base
         .chars()
@@ -542,7 +545,8 @@ pub struct FileInfo {
 }
 
 impl FileInfo {
-    fn of(m: &stored_file::Model, run: Uuid) -> Self {
+    /// The view of a stored file of a run.
+    pub fn of(m: &stored_file::Model, run: Uuid) -> Self {
         FileInfo {
             id: m.id,
             filename: m.filename.clone(),
@@ -626,7 +630,7 @@ pub async fn upload<S>(
     run_id: Uuid,
     item_id: Uuid,
     meta: NewUpload,
-    mut body: S,
+    body: S,
 ) -> Result<FileInfo>
 where
     S: Stream<Item = Result<Bytes>> + Unpin + Send,
@@ -646,7 +650,52 @@ where
     };
     let filename = clean_filename(&meta.filename);
     let max = app.storage.max_upload_bytes();
+    let (row, path) = store_stream(
+        app,
+        tenant,
+        run_id,
+        user.id.0,
+        purpose,
+        filename,
+        meta.content_type.as_deref(),
+        max,
+        body,
+    )
+    .await?;
+    let store = app.storage.store()?;
+    let saved = record(app, tenant, run_id, item_id, purpose, lang, &row).await;
+    let replaced = match saved {
+        Ok(r) => r,
+        Err(e) => {
+            if let Err(de) = store.delete(&path).await {
+                tracing::warn!(error = %de, "storage: could not remove an unrecorded upload");
+            }
+            return Err(e);
+        }
+    };
+    delete_files(app, tenant, run_id, &replaced).await;
+    Ok(FileInfo::of(&row, run_id))
+}
 
+/// Streams an upload to storage after sniffing its first bytes (refused unless `purpose`
+/// allows the type), counting (at most `max` bytes) and hashing it. Returns the
+/// `stored_files` row to record and where the object is; the caller records the row, or
+/// deletes the object if it cannot.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn store_stream<S>(
+    app: &App,
+    tenant: TenantId,
+    run_id: Uuid,
+    created_by: Uuid,
+    purpose: Purpose,
+    filename: String,
+    content_type: Option<&str>,
+    max: u64,
+    mut body: S,
+) -> Result<(stored_file::Model, ObjectPath)>
+where
+    S: Stream<Item = Result<Bytes>> + Unpin + Send,
+{
     // The first bytes decide the type before anything is written.
     let mut head: Vec<u8> = Vec::with_capacity(HEAD_BYTES);
     let mut first: Vec<Bytes> = Vec::new();
@@ -673,7 +722,7 @@ where
     if head.is_empty() {
         return Err(Error::field("file", "file_empty"));
     }
-    let kind = classify(purpose, &filename, meta.content_type.as_deref(), &head)?;
+    let kind = classify(purpose, &filename, content_type, &head)?;
 
     let store = app.storage.store()?;
     let file_id = Uuid::now_v7();
@@ -730,21 +779,10 @@ where
         content_type: kind.content_type().to_owned(),
         size: size as i64,
         sha256: hex::encode(hash.finalize()),
-        created_by: Some(user.id.0),
+        created_by: Some(created_by),
         created_at: now,
     };
-    let saved = record(app, tenant, run_id, item_id, purpose, lang, &row).await;
-    let replaced = match saved {
-        Ok(r) => r,
-        Err(e) => {
-            if let Err(de) = store.delete(&path).await {
-                tracing::warn!(error = %de, "storage: could not remove an unrecorded upload");
-            }
-            return Err(e);
-        }
-    };
-    delete_files(app, tenant, run_id, &replaced).await;
-    Ok(FileInfo::of(&row, run_id))
+    Ok((row, path))
 }
 
 /// One transaction: the row, the item's settings, the run's change stamp. Returns the ids of
@@ -801,6 +839,7 @@ async fn record(
             subs.push(json!({ "lang": tag, "label": label, "file_id": id }));
             s["subtitles"] = Value::Array(subs);
         }
+        Purpose::Submission => return Err(Error::field("purpose", "choice_invalid")),
     }
     let mut am = it.into_active_model();
     am.settings = Set(s.to_string());
@@ -867,7 +906,7 @@ pub(crate) async fn copy_to_run(
 
 /// Removes files (rows, then objects); failures are logged, never shown. An object still
 /// used by another row (a later edition's copy) stays.
-async fn delete_files(app: &App, tenant: TenantId, run_id: Uuid, ids: &[Uuid]) {
+pub(crate) async fn delete_files(app: &App, tenant: TenantId, run_id: Uuid, ids: &[Uuid]) {
     if ids.is_empty() {
         return;
     }

@@ -165,8 +165,34 @@ impl Worker {
                     .await
                     .map_err(|e| e.to_string())
             }
+            amphi_app::courses::peer::ALLOCATE_JOB | amphi_app::courses::peer::RESULTS_JOB => {
+                self.peer_job(j).await
+            }
             other => Err(format!("no handler for job kind `{other}`")),
         }
+    }
+
+    /// `peer.allocate` and `peer.results`: one peer assessment's allocation or results.
+    async fn peer_job(&self, j: &job::Model) -> JobResult {
+        use amphi_app::courses::peer;
+        let tenant = j
+            .tenant_id
+            .map(amphi_core::TenantId)
+            .ok_or_else(|| "peer job without tenant".to_owned())?;
+        let (run, item) = peer::job_target(&j.payload).map_err(|e| e.to_string())?;
+        let result = if j.kind == peer::ALLOCATE_JOB {
+            peer::allocate_reviews(&self.app, tenant, run, item)
+                .await
+                .and_then(|r| serde_json::to_value(r).map_err(amphi_core::Error::internal))
+        } else {
+            peer::compute_results(&self.app, tenant, run, item)
+                .await
+                .and_then(|r| serde_json::to_value(r).map_err(amphi_core::Error::internal))
+        }
+        .map_err(|e| e.to_string())?;
+        jobs::set_result(self.app.db.writer(), j.id, &result)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn housekeeping(&self) -> JobResult {

@@ -829,7 +829,7 @@ pub async fn update_module(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemForm {
-    /// `page`, `video`, `file`, `link` or `quiz` (creation only).
+    /// `page`, `video`, `file`, `link`, `quiz`, `assignment` or `peer` (creation only).
     pub kind: Option<String>,
     /// Title.
     pub title: Option<String>,
@@ -846,7 +846,15 @@ pub struct ItemForm {
 }
 
 /// Item kinds; external tools add more.
-pub const ITEM_KINDS: [&str; 5] = ["page", "video", "file", "link", "quiz"];
+pub const ITEM_KINDS: [&str; 7] = [
+    "page",
+    "video",
+    "file",
+    "link",
+    "quiz",
+    "assignment",
+    "peer",
+];
 
 fn item_settings(
     app: &App,

@@ -2,6 +2,7 @@
 //! progress, the learners' view for the course team.
 
 pub mod announce;
+pub mod assignments;
 pub mod authoring;
 pub mod bank;
 pub mod catalog;
@@ -11,6 +12,7 @@ pub mod gradebook;
 pub mod import;
 pub mod learn;
 pub mod learners;
+pub mod peer;
 pub mod quiz;
 
 use crate::App;

@@ -10,6 +10,7 @@ mod m0004_question_bank;
 mod m0005_assessment;
 mod m0006_certificates;
 mod m0007_identity;
+mod m0008_assignments_peer;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_assessment::Migration),
             Box::new(m0006_certificates::Migration),
             Box::new(m0007_identity::Migration),
+            Box::new(m0008_assignments_peer::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! the tenant scope as an argument, so a query that forgets it does not compile.
 
 pub mod api_tokens;
+pub mod assess;
 pub mod audit;
 pub mod certificates;
 pub mod courses;

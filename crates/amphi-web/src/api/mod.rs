@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 pub mod assess;
 pub mod certificates;
+pub mod assignments;
 pub mod courses;
 pub mod sso;
 
@@ -42,6 +43,7 @@ pub fn routes() -> Router<WebState> {
         .merge(assess::routes())
         .merge(certificates::routes())
         .merge(sso::routes())
+        .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
 }
 
@@ -99,6 +101,7 @@ impl Modify for BearerAuth {
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(certificates::CertificatesDoc::openapi());
+    doc.merge(assignments::AssignmentsDoc::openapi());
     doc
 }
 

@@ -150,6 +150,18 @@ pub async fn item(Authed(ctx, su): Authed, Path((run, item)): Path<(String, Stri
         Ok(p) => p,
         Err(r) => return r,
     };
+    if page.entry.kind == "assignment" || page.entry.kind == "peer" {
+        return super::assignments::learner_item(
+            &ctx,
+            &su,
+            run,
+            page,
+            axum::http::StatusCode::OK,
+            None,
+            minijinja::context! {},
+        )
+        .await;
+    }
     let origin = page.embed_origin.clone();
     let quiz = if page.entry.kind == "quiz" {
         match amphi_app::courses::quiz::intro(&ctx.state.app, &su.user, ctx.tenant.id, run, item)

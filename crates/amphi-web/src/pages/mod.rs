@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod assess;
 mod admin_sso;
+mod assignments;
 mod auth;
 mod certificates;
 mod files;
@@ -223,6 +224,57 @@ pub fn routes() -> Router<WebState> {
         .route("/files/{run}/{file}", get(files::download))
         .merge(certificate_routes())
         .route("/learn/{run}/items/{item}/progress", post(files::progress))
+        .merge(assess_routes())
+}
+
+/// Assignments and peer assessment (pages/assignments.rs).
+fn assess_routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/learn/{run}/items/{item}/submission",
+            post(assignments::submit),
+        )
+        .route(
+            "/learn/{run}/items/{item}/volunteer",
+            post(assignments::volunteer),
+        )
+        .route(
+            "/learn/{run}/items/{item}/reviews/{sub}",
+            get(assignments::review_form).post(assignments::review_submit),
+        )
+        .route(
+            "/learn/{run}/items/{item}/self-assessment",
+            post(assignments::self_assess),
+        )
+        .route("/learn/{run}/items/{item}/flags", post(assignments::flag))
+        .route(
+            "/learn/{run}/items/{item}/files",
+            post(assignments::file_upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/learn/{run}/items/{item}/files/{file}",
+            get(assignments::file_download),
+        )
+        .route(
+            "/learn/{run}/items/{item}/files/{file}/delete",
+            post(assignments::file_delete),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/assessment",
+            get(assignments::settings_form).post(assignments::settings_update),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/submissions",
+            get(assignments::queue),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/submissions/{sub}",
+            get(assignments::grade_form).post(assignments::grade_submit),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/flags/{flag}",
+            post(assignments::flag_decide),
+        )
 }
 
 /// Certificates: the learner's, public verification, the course team's, the template.

@@ -8,6 +8,7 @@ mod admin;
 mod api;
 mod assess;
 mod certificates;
+mod peer_assess;
 mod courses_api;
 mod courses_pages;
 mod files;

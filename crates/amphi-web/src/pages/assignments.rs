@@ -1,0 +1,806 @@
+//! Assignment and peer-assessment pages: the learner's item page (hand in, resubmit, reviews
+//! to do, results, flags), the review form, and the course team's settings, grading queue,
+//! grading and override forms, and flag decisions.
+
+use super::PageResultExt;
+use crate::ctx::{Authed, Ctx};
+use crate::forms::CsrfForm;
+use amphi_app::courses::assignments::{
+    self, AssignmentSettingsForm, GradeForm, SubmitForm, ASSIGNMENT, PEER,
+};
+use amphi_app::courses::learn::ItemPage;
+use amphi_app::courses::peer::{self, FlagDecision, OverrideForm, PeerSettingsForm, ReviewForm};
+use amphi_app::sessions::SessionUser;
+use amphi_core::Error;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::{context, Value};
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
+    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
+}
+
+fn ids2(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
+    Ok((id(ctx, a)?, id(ctx, b)?))
+}
+
+fn ids3(ctx: &Ctx, a: &str, b: &str, c: &str) -> Result<(Uuid, Uuid, Uuid), Response> {
+    Ok((id(ctx, a)?, id(ctx, b)?, id(ctx, c)?))
+}
+
+fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Rubric choices typed as `c0`, `c1`… (radio buttons), in criterion order.
+fn choices_of(f: &HashMap<String, String>, criteria: usize) -> Vec<Option<usize>> {
+    (0..criteria)
+        .map(|i| f.get(&format!("c{i}")).and_then(|v| v.trim().parse().ok()))
+        .collect()
+}
+
+fn item_url(run: Uuid, item: Uuid) -> String {
+    format!("/learn/{run}/items/{item}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learners
+
+/// The item page of an assignment or a peer assessment (called by the item page for these
+/// kinds, after the item was opened and its release rules checked).
+pub async fn learner_item(
+    ctx: &Ctx,
+    su: &SessionUser,
+    run: Uuid,
+    page: ItemPage,
+    status: StatusCode,
+    values: Option<Value>,
+    errors: Value,
+) -> Response {
+    let app = &ctx.state.app;
+    let item = page.entry.id;
+    let (template, view) = if page.entry.kind == ASSIGNMENT {
+        match assignments::view(app, &su.user, ctx.tenant.id, run, item).await {
+            Ok(v) => ("assess/assignment.html", Value::from_serialize(&v)),
+            Err(e) => return ctx.error_page(&e),
+        }
+    } else {
+        match peer::view(app, &su.user, ctx.tenant.id, run, item).await {
+            Ok(v) => ("assess/peer.html", Value::from_serialize(&v)),
+            Err(e) => return ctx.error_page(&e),
+        }
+    };
+    ctx.render(
+        status,
+        template,
+        context! { item => Value::from_serialize(&page), run_id => run.to_string(), a => view, values => values.unwrap_or_else(|| context! {}), errors },
+    )
+}
+
+async fn back_to_item(
+    ctx: &Ctx,
+    su: &SessionUser,
+    run: Uuid,
+    item: Uuid,
+    e: Error,
+    values: Value,
+) -> Response {
+    match e {
+        e @ Error::Validation(_) => {
+            match amphi_app::courses::learn::open_item(
+                &ctx.state.app,
+                &su.user,
+                ctx.tenant.id,
+                run,
+                item,
+            )
+            .await
+            .or_page(ctx)
+            {
+                Ok(page) => {
+                    learner_item(
+                        ctx,
+                        su,
+                        run,
+                        page,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Some(values),
+                        ctx.field_errors(&e),
+                    )
+                    .await
+                }
+                Err(r) => r,
+            }
+        }
+        e => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct SubmitBody {
+    text: Option<String>,
+    action: Option<String>,
+}
+
+/// POST /learn/{run}/items/{item}/submission — save a draft or hand in.
+pub async fn submit(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<SubmitBody>,
+) -> Response {
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let draft = f.action.as_deref() == Some("draft");
+    let form = SubmitForm {
+        text: f.text.clone(),
+        draft: Some(draft),
+    };
+    let kind = match assignments::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
+        Ok(k) => k,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let r = if kind == PEER {
+        peer::submit(app, &su.user, ctx.tenant.id, run, item, form).await
+    } else {
+        assignments::submit(app, &su.user, ctx.tenant.id, run, item, form).await
+    };
+    match r {
+        Ok(_) => ctx.redirect_with(
+            &item_url(run, item),
+            if draft {
+                "flash-draft-saved"
+            } else {
+                "flash-work-submitted"
+            },
+        ),
+        Err(e) => back_to_item(&ctx, &su, run, item, e, Value::from_serialize(&f)).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct VolunteerBody {
+    extra: Option<String>,
+}
+
+/// POST /learn/{run}/items/{item}/volunteer — offer extra reviews.
+pub async fn volunteer(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<VolunteerBody>,
+) -> Response {
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Ok(extra) = f.extra.as_deref().unwrap_or("0").trim().parse::<u32>() else {
+        return back_to_item(
+            &ctx,
+            &su,
+            run,
+            item,
+            Error::field("extra", "number_invalid"),
+            context! {},
+        )
+        .await;
+    };
+    match peer::volunteer(&ctx.state.app, &su.user, ctx.tenant.id, run, item, extra).await {
+        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-volunteer-saved"),
+        Err(e) => back_to_item(&ctx, &su, run, item, e, context! {}).await,
+    }
+}
+
+async fn review_page_with(
+    ctx: &Ctx,
+    su: &SessionUser,
+    (run, item, sub): (Uuid, Uuid, Uuid),
+    status: StatusCode,
+    values: Value,
+    errors: Value,
+) -> Response {
+    match peer::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+        Ok(p) => ctx.render(
+            status,
+            "assess/review.html",
+            context! { p => Value::from_serialize(&p), run_id => run.to_string(), item_id => item.to_string(), values, errors },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /learn/{run}/items/{item}/reviews/{sub} — a submission to review (anonymous).
+pub async fn review_form(
+    Authed(ctx, su): Authed,
+    Path((run, item, sub)): Path<(String, String, String)>,
+) -> Response {
+    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    review_page_with(
+        &ctx,
+        &su,
+        (run, item, sub),
+        StatusCode::OK,
+        context! {},
+        context! {},
+    )
+    .await
+}
+
+/// POST /learn/{run}/items/{item}/reviews/{sub} — give the review.
+pub async fn review_submit(
+    Authed(ctx, su): Authed,
+    Path((run, item, sub)): Path<(String, String, String)>,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let n = f
+        .keys()
+        .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
+        .count();
+    let criteria =
+        match peer::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+            Ok(p) => p.rubric.criteria.len().max(n),
+            Err(e) => return ctx.error_page(&e),
+        };
+    let form = ReviewForm {
+        choices: Some(choices_of(&f, criteria)),
+        comment: f.get("comment").cloned(),
+    };
+    match peer::submit_review(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        run,
+        item,
+        sub,
+        form,
+    )
+    .await
+    {
+        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-review-saved"),
+        Err(e @ Error::Validation(_)) => {
+            let errors = ctx.field_errors(&e);
+            review_page_with(
+                &ctx,
+                &su,
+                (run, item, sub),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Value::from_serialize(&f),
+                errors,
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /learn/{run}/items/{item}/self-assessment
+pub async fn self_assess(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let n = f
+        .keys()
+        .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
+        .count();
+    let form = ReviewForm {
+        choices: Some(choices_of(&f, n)),
+        comment: f.get("comment").cloned(),
+    };
+    match peer::self_assess(&ctx.state.app, &su.user, ctx.tenant.id, run, item, form).await {
+        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-review-saved"),
+        Err(e) => back_to_item(&ctx, &su, run, item, e, Value::from_serialize(&f)).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FlagBody {
+    review_id: Option<String>,
+    reason: Option<String>,
+}
+
+/// POST /learn/{run}/items/{item}/flags — flag a review of one's work as unfair.
+pub async fn flag(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<FlagBody>,
+) -> Response {
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let review = match id(&ctx, f.review_id.as_deref().unwrap_or("")) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let reason = f.reason.clone().unwrap_or_default();
+    match peer::flag_review(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        run,
+        item,
+        review,
+        &reason,
+    )
+    .await
+    {
+        Ok(()) => ctx.redirect_with(&item_url(run, item), "flash-flag-sent"),
+        Err(e) => back_to_item(&ctx, &su, run, item, e, context! { reason }).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The course team
+
+async fn settings_page(
+    ctx: &Ctx,
+    su: &SessionUser,
+    run: Uuid,
+    item: Uuid,
+    status: StatusCode,
+    values: Option<Value>,
+    errors: Value,
+) -> Response {
+    let app = &ctx.state.app;
+    let o = match amphi_app::courses::authoring::outline(app, &su.user, ctx.tenant.id, run)
+        .await
+        .or_page(ctx)
+    {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let Some(it) = o
+        .items
+        .iter()
+        .find(|i| i.id == item && (i.kind == ASSIGNMENT || i.kind == PEER))
+    else {
+        return ctx.error_page(&Error::NotFound);
+    };
+    let tz = su.user.time_zone.as_str();
+    let values = values.unwrap_or_else(|| {
+        if it.kind == ASSIGNMENT {
+            let s = assignments::AssignmentSettings::of(it);
+            context! {
+                due_at => local(s.due_at, tz), hard_deadline => local(s.hard_deadline, tz),
+                late_policy => if s.late_policy == assignments::LatePolicy::Refuse { "refuse" } else { "penalty" },
+                late_penalty_percent => s.late_penalty_percent.to_string(), max_points => s.max_points.to_string(),
+                rubric => assignments::rubric_to_text(s.rubric.as_ref()),
+                accept_files => s.accept_files, max_files => s.max_files.to_string(), max_file_mb => s.max_file_mb.to_string(),
+            }
+        } else {
+            let s = peer::PeerSettings::of(it);
+            context! {
+                submission_until => local(s.submission_until, tz), review_from => local(s.review_from, tz),
+                review_until => local(s.review_until, tz), results_from => local(s.results_from, tz),
+                reviews_per_submission => s.reviews_per_submission.to_string(), reviews_per_reviewer => s.reviews_per_reviewer.to_string(),
+                max_extra => s.max_extra.to_string(), rubric => assignments::rubric_to_text(Some(&s.rubric)),
+                self_assessment => s.self_assessment, self_weight => s.self_weight.to_string(),
+                aggregate => Value::from_serialize(s.aggregate), missing_review_penalty => s.missing_review_penalty.to_string(),
+                shortfall => Value::from_serialize(s.shortfall),
+            }
+        }
+    });
+    ctx.render(
+        status,
+        "assess/settings.html",
+        context! { run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), item => context! { id => it.id.to_string(), kind => it.kind, title => it.title }, values, errors },
+    )
+}
+
+/// GET /teach/runs/{run}/items/{item}/assessment — settings of an assignment or peer assessment.
+pub async fn settings_form(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+) -> Response {
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    settings_page(&ctx, &su, run, item, StatusCode::OK, None, context! {}).await
+}
+
+/// POST /teach/runs/{run}/items/{item}/assessment
+pub async fn settings_update(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let g = |k: &str| f.get(k).cloned();
+    let kind = match assignments::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
+        Ok(k) => k,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let r = if kind == ASSIGNMENT {
+        let form = AssignmentSettingsForm {
+            due_at: g("due_at"),
+            hard_deadline: g("hard_deadline"),
+            late_policy: g("late_policy"),
+            late_penalty_percent: g("late_penalty_percent"),
+            max_points: g("max_points"),
+            rubric: g("rubric"),
+            accept_files: Some(g("accept_files").unwrap_or_else(|| "false".into())),
+            max_files: g("max_files"),
+            max_file_mb: g("max_file_mb"),
+        };
+        assignments::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
+            .await
+            .map(|_| ())
+    } else if kind == PEER {
+        let form = PeerSettingsForm {
+            submission_until: g("submission_until"),
+            review_from: g("review_from"),
+            review_until: g("review_until"),
+            results_from: g("results_from"),
+            reviews_per_submission: g("reviews_per_submission"),
+            reviews_per_reviewer: g("reviews_per_reviewer"),
+            max_extra: g("max_extra"),
+            rubric: g("rubric"),
+            self_assessment: Some(g("self_assessment").unwrap_or_else(|| "false".into())),
+            self_weight: g("self_weight"),
+            aggregate: g("aggregate"),
+            missing_review_penalty: g("missing_review_penalty"),
+            shortfall: g("shortfall"),
+        };
+        peer::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
+            .await
+            .map(|_| ())
+    } else {
+        Err(Error::NotFound)
+    };
+    match r {
+        Ok(()) => ctx.redirect_with(
+            &format!("/teach/runs/{run}/items/{item}/assessment"),
+            "flash-settings-saved",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            let errors = ctx.field_errors(&e);
+            settings_page(
+                &ctx,
+                &su,
+                run,
+                item,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(Value::from_serialize(&f)),
+                errors,
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    filter: Option<String>,
+    after: Option<String>,
+}
+
+/// GET /teach/runs/{run}/items/{item}/submissions — the grading queue (keyset pages).
+pub async fn queue(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    Query(q): Query<QueueQuery>,
+) -> Response {
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let after = match super::cursor(q.after.as_deref()) {
+        Ok(a) => a,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let app = &ctx.state.app;
+    let query = assignments::QueueQuery {
+        filter: q.filter.clone(),
+        after,
+        limit: 50,
+    };
+    let page = match assignments::queue(app, &su.user, ctx.tenant.id, run, item, &query).await {
+        Ok(p) => p,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let it = match assignments::item_summary(app, &su.user, ctx.tenant.id, run, item).await {
+        Ok(i) => i,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let flags = if it.kind == PEER {
+        match peer::open_flags(app, &su.user, ctx.tenant.id, run, item).await {
+            Ok(f) => f,
+            Err(e) => return ctx.error_page(&e),
+        }
+    } else {
+        vec![]
+    };
+    ctx.page(
+        "assess/queue.html",
+        context! {
+            run_id => run.to_string(), item => Value::from_serialize(&it),
+            rows => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()),
+            filter => q.filter.unwrap_or_else(|| "ungraded".into()), flags => Value::from_serialize(&flags),
+        },
+    )
+}
+
+async fn grade_page(
+    ctx: &Ctx,
+    su: &SessionUser,
+    (run, item, sub): (Uuid, Uuid, Uuid),
+    status: StatusCode,
+    values: Value,
+    errors: Value,
+) -> Response {
+    match assignments::grading_view(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+        Ok(g) => ctx.render(
+            status,
+            "assess/grade.html",
+            context! { g => Value::from_serialize(&g), run_id => run.to_string(), item_id => item.to_string(), values, errors },
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /teach/runs/{run}/items/{item}/submissions/{sub} — grading form.
+pub async fn grade_form(
+    Authed(ctx, su): Authed,
+    Path((run, item, sub)): Path<(String, String, String)>,
+) -> Response {
+    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    grade_page(
+        &ctx,
+        &su,
+        (run, item, sub),
+        StatusCode::OK,
+        context! {},
+        context! {},
+    )
+    .await
+}
+
+/// POST /teach/runs/{run}/items/{item}/submissions/{sub} — grade (assignment) or override
+/// (peer assessment).
+pub async fn grade_submit(
+    Authed(ctx, su): Authed,
+    Path((run, item, sub)): Path<(String, String, String)>,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let g = match assignments::grading_view(app, &su.user, ctx.tenant.id, run, item, sub).await {
+        Ok(g) => g,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let points = match f.get("points").map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match p.replace(',', ".").parse::<f64>() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                let e = Error::field("points", "number_invalid");
+                let errors = ctx.field_errors(&e);
+                return grade_page(
+                    &ctx,
+                    &su,
+                    (run, item, sub),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Value::from_serialize(&f),
+                    errors,
+                )
+                .await;
+            }
+        },
+    };
+    let r = if g.kind == ASSIGNMENT {
+        let criteria = g.rubric.as_ref().map_or(0, |r| r.criteria.len());
+        let form = GradeForm {
+            choices: (criteria > 0).then(|| choices_of(&f, criteria)),
+            points,
+            feedback: f.get("feedback").cloned(),
+        };
+        assignments::grade(app, &su.user, ctx.tenant.id, run, item, sub, form).await
+    } else {
+        let form = OverrideForm {
+            points,
+            reason: f.get("reason").cloned(),
+        };
+        peer::override_grade(app, &su.user, ctx.tenant.id, run, item, sub, form).await
+    };
+    match r {
+        Ok(_) => ctx.redirect_with(
+            &format!("/teach/runs/{run}/items/{item}/submissions"),
+            "flash-grade-saved",
+        ),
+        Err(e @ Error::Validation(_)) => {
+            let errors = ctx.field_errors(&e);
+            grade_page(
+                &ctx,
+                &su,
+                (run, item, sub),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Value::from_serialize(&f),
+                errors,
+            )
+            .await
+        }
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// POST /teach/runs/{run}/items/{item}/flags/{flag} — uphold or dismiss a flag.
+pub async fn flag_decide(
+    Authed(ctx, su): Authed,
+    Path((run, item, flag)): Path<(String, String, String)>,
+    CsrfForm(f): CsrfForm<FlagDecision>,
+) -> Response {
+    let (run, item, flag) = match ids3(&ctx, &run, &item, &flag) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match peer::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f).await {
+        Ok(()) => ctx.redirect_with(
+            &format!("/teach/runs/{run}/items/{item}/submissions?filter=staff"),
+            "flash-flag-resolved",
+        ),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files of a submission
+
+/// POST /learn/{run}/items/{item}/files — multipart: `csrf` first (checked before anything
+/// else is read), then `file`, streamed to storage.
+pub async fn file_upload(
+    Authed(ctx, su): Authed,
+    Path((run, item)): Path<(String, String)>,
+    crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
+) -> Response {
+    use futures::stream::{self, StreamExt};
+    let (run, item) = match ids2(&ctx, &run, &item) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let app = &ctx.state.app;
+    let result = loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break Err(Error::field("file", "required")),
+            Err(_) => break Err(Error::BadRequest("form_malformed")),
+        };
+        if field.name() != Some("file") {
+            while let Ok(Some(_)) = field.chunk().await {}
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("").to_owned();
+        let content_type = field.content_type().map(str::to_owned);
+        if filename.is_empty() {
+            while let Ok(Some(_)) = field.chunk().await {}
+            break Err(Error::field("file", "required"));
+        }
+        let chunks = stream::unfold(&mut field, |f| async move {
+            match f.chunk().await {
+                Ok(Some(b)) => Some((Ok::<axum::body::Bytes, Error>(b), f)),
+                Ok(None) => None,
+                Err(_) => Some((Err(Error::BadRequest("form_malformed")), f)),
+            }
+        })
+        .boxed();
+        let r = assignments::upload_file(
+            app,
+            &su.user,
+            ctx.tenant.id,
+            run,
+            item,
+            (&filename, content_type.as_deref()),
+            chunks,
+        )
+        .await;
+        if r.is_err() {
+            while let Ok(Some(_)) = field.chunk().await {}
+        }
+        break r;
+    };
+    match result {
+        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-file-uploaded"),
+        Err(e) => back_to_item(&ctx, &su, run, item, e, context! {}).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// POST /learn/{run}/items/{item}/files/{file}/delete
+pub async fn file_delete(
+    Authed(ctx, su): Authed,
+    Path((run, item, file)): Path<(String, String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let (run, item, file) = match ids3(&ctx, &run, &item, &file) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match assignments::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file).await {
+        Ok(()) => ctx.redirect_with(&item_url(run, item), "flash-file-removed"),
+        Err(e) => ctx.error_page(&e),
+    }
+}
+
+/// GET /learn/{run}/items/{item}/files/{file} — a submission's file, as a download.
+pub async fn file_download(
+    Authed(ctx, su): Authed,
+    Path((run, item, file)): Path<(String, String, String)>,
+) -> Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let (run, item, file) = match ids3(&ctx, &run, &item, &file) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let dl = match assignments::open_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => return ctx.error_page(&e),
+    };
+    let amphi_app::files::Body::Full(bytes) = dl.body else {
+        return ctx.error_page(&Error::NotFound);
+    };
+    let safe: String = dl
+        .meta
+        .row
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut resp = (StatusCode::OK, axum::body::Body::from_stream(bytes)).into_response();
+    let h = resp.headers_mut();
+    for (k, v) in [
+        (header::CONTENT_TYPE, dl.meta.served_content_type()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{safe}\""),
+        ),
+        (header::CONTENT_LENGTH, dl.meta.size().to_string()),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    }
+    resp
+}
