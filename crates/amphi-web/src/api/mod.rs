@@ -24,8 +24,8 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
 pub mod assess;
-pub mod certificates;
 pub mod assignments;
+pub mod certificates;
 pub mod courses;
 pub mod sso;
 

@@ -2,8 +2,8 @@
 
 mod account;
 mod admin;
-mod assess;
 mod admin_sso;
+mod assess;
 mod assignments;
 mod auth;
 mod certificates;
