@@ -967,8 +967,8 @@ pub async fn grade(
     Ok(SubmissionView::of(&m, true))
 }
 
-/// The one place assignment grades go to the gradebook.
-async fn report_grade(app: &App, tenant: TenantId, m: &submission::Model) -> Result<()> {
+/// The one place submission grades (assignments and peer assessments) go to the gradebook.
+pub(crate) async fn report_grade(app: &App, tenant: TenantId, m: &submission::Model) -> Result<()> {
     if m.max_points <= 0.0 {
         // Nothing to weigh: an item worth no points has no place in the gradebook.
         return Ok(());

@@ -1337,23 +1337,8 @@ pub async fn override_grade(
     Ok(SubmissionView::of(&m, true))
 }
 
-/// The one place peer-assessment grades go to the gradebook.
+/// Peer-assessment grades go to the gradebook the way assignment grades do (one submission
+/// row, its points and maximum).
 async fn report_grade(app: &App, tenant: TenantId, m: &submission::Model) -> Result<()> {
-    if m.max_points <= 0.0 {
-        // Nothing to weigh: an item worth no points has no place in the gradebook.
-        return Ok(());
-    }
-    super::gradebook::record(
-        app,
-        super::gradebook::GradeReport {
-            tenant_id: tenant.0,
-            run_id: m.run_id,
-            item_id: m.item_id,
-            user_id: m.user_id,
-            points: m.points,
-            max_points: m.max_points,
-        },
-    )
-    .await?;
-    Ok(())
+    super::assignments::report_grade(app, tenant, m).await
 }
