@@ -575,3 +575,99 @@ async fn provider_admin_pages_and_hidden_local_passwords() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let _ = admin;
 }
+
+/// The RSA public key of a private PEM as a JWK with a key id (modulus read by openssl).
+fn rsa_jwk(private_pem: &str, kid: &str) -> Value {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.pem");
+    std::fs::write(&key, private_pem).unwrap();
+    let out = Command::new("openssl")
+        .args(["rsa", "-modulus", "-noout", "-in"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let hex_n = String::from_utf8(out.stdout).unwrap();
+    let hex_n = hex_n.trim().trim_start_matches("Modulus=");
+    let n: Vec<u8> = (0..hex_n.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex_n[i..i + 2], 16).unwrap())
+        .collect();
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    json!({ "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
+            "n": b64.encode(n), "e": b64.encode([1u8, 0, 1]) })
+}
+
+/// A loopback HTTP server answering every request with the JWK set held in `keys`.
+async fn jwks_server(keys: std::sync::Arc<std::sync::Mutex<Value>>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let body = keys.lock().unwrap().to_string();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = sock.write_all(resp.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}/jwks.json")
+}
+
+#[tokio::test]
+async fn partner_keys_from_a_jwks_url_follow_a_key_rotation() {
+    let t = TestApp::new().await;
+    let (mut admin, token) = admin_token(&t).await;
+    let (old_private, _) = keypair(Algorithm::RS256);
+    let (new_private, _) = keypair(Algorithm::RS256);
+    let keys = std::sync::Arc::new(std::sync::Mutex::new(
+        json!({ "keys": [rsa_jwk(&old_private, "k-old")] }),
+    ));
+    let url = jwks_server(keys.clone()).await;
+    add_provider(
+        &mut admin,
+        &token,
+        json!({
+            "kind": "partner", "slug": "acme", "display_name": "ACME portal",
+            "config": {"issuer": ISS, "audience": AUD, "algorithm": "RS256",
+                       "jwks_url": url, "max_lifetime_secs": 300},
+        }),
+    )
+    .await;
+    let signed = |private: &str, kid: &str, sub: &str, jti: &str| {
+        let mut h = Header::new(Algorithm::RS256);
+        h.kid = Some(kid.to_owned());
+        let key = EncodingKey::from_rsa_pem(private.as_bytes()).unwrap();
+        jsonwebtoken::encode(&h, &claims(&t, sub, 120, jti), &key).unwrap()
+    };
+    // The published key signs people in.
+    let mut c = t.client();
+    let r = c
+        .get(&hand_off(&signed(&old_private, "k-old", "p-1", "j-1"), "/"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(c.cookies.contains_key("amphi_session"));
+    // The partner rotates: a token with the new key id makes Amphi fetch the set again.
+    *keys.lock().unwrap() = json!({ "keys": [rsa_jwk(&new_private, "k-new")] });
+    let mut c = t.client();
+    let r = c
+        .get(&hand_off(&signed(&new_private, "k-new", "p-2", "j-2"), "/"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(c.cookies.contains_key("amphi_session"));
+    // A key the partner does not publish (a forger's own key under a known id) is refused.
+    let (forger, _) = keypair(Algorithm::RS256);
+    let mut c = t.client();
+    let r = c
+        .get(&hand_off(&signed(&forger, "k-new", "p-3", "j-3"), "/"))
+        .await;
+    assert_refused(&r, "signature_invalid", &c);
+}
