@@ -2,8 +2,11 @@
 // question bank (imported as GIFT text) and a timed quiz drawing from it; a learner takes the
 // quiz (the countdown shows, answers are saved as they go, the attempt is submitted), sees the
 // score, the feedback and the course grade on their grades page; the instructor sees the grade
-// in the gradebook. axe-core checks the quiz settings, the attempt, the grades page and the
-// gradebook.
+// in the gradebook. Then a peer-assessed essay: the learner and three others hand in, the
+// instructor opens the review phase, the three others review the learner's essay with the
+// rubric, the instructor publishes the results; the grade appears, the course is passed, and the
+// certificate PDF downloads and verifies on the public page. axe-core checks the quiz settings,
+// the attempt, the grades page, the gradebook and the verification page.
 //
 //   cd tests/browser && npm ci && node assess.mjs
 //
@@ -24,6 +27,13 @@ import {
 const PASSWORD = 'correct horse battery staple';
 const TEACHER = { name: 'Teacher Q', email: 'teacher@example.test', password: PASSWORD };
 const LEARNER = { name: 'Quinn Learner', email: 'quinn@example.test', password: PASSWORD };
+const PEERS = ['Rita', 'Sam', 'Tom'].map((n) => ({
+  name: `${n} Peer`,
+  email: `${n.toLowerCase()}@example.test`,
+  password: PASSWORD,
+}));
+const ESSAY = 'Peer-reviewed essay';
+const RUBRIC = 'Argument: Weak = 0; Fair = 2; Strong = 4';
 
 const COURSE = { code: 'QUIZ101', title: 'Quizzes for everyone', summary: 'A course with a quiz.' };
 const RUN_NAME = 'Winter session';
@@ -214,6 +224,132 @@ function scenario(s) {
         assert(csv.status() === 200 && body.includes(`${LEARNER.email},3,100,yes`), `gradebook.csv: ${body}`);
       },
     ],
+    [
+      'the instructor adds a peer-assessed essay and turns certificates on',
+      async () => {
+        const page = as('teacher');
+        await go(page, `/teach/runs/${s.runId}/outline`);
+        const m = region(page, MODULE);
+        await m.getByRole('combobox', { name: 'Kind' }).selectOption('peer');
+        await m.getByRole('textbox', { name: 'Title of the item' }).fill(ESSAY);
+        await m.getByRole('button', { name: 'Add the item' }).click();
+        await landOn(page, (u) => /^\/teach\/runs\/[^/]+\/items\/[^/]+$/.test(u.pathname), 'the item editor');
+        s.essayId = new URL(page.url()).pathname.split('/').pop();
+        await page.getByRole('checkbox', { name: 'Published', exact: true }).check();
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expectFlash(page, 'The item has been saved.');
+        await go(page, `/teach/runs/${s.runId}/items/${s.essayId}/assessment`);
+        await page.getByRole('textbox', { name: 'Rubric' }).fill(RUBRIC);
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expectFlash(page, 'The settings are saved.');
+        await go(page, `/teach/runs/${s.runId}/certificates`);
+        await page.getByRole('checkbox', { name: 'This edition gives certificates to the learners who pass it' }).check();
+        await page.getByRole('spinbutton', { name: 'Minimum completion (%)' }).fill('0');
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await landOn(page, (u) => u.pathname === `/teach/runs/${s.runId}/certificates`, 'the certificates page');
+      },
+    ],
+    [
+      'four learners hand in their essays',
+      async () => {
+        const handIn = async (page, text) => {
+          await go(page, `/learn/${s.runId}/items/${s.essayId}`);
+          await page.getByRole('textbox', { name: 'Your answer' }).fill(text);
+          await page.getByRole('button', { name: 'Hand in', exact: true }).click();
+          await landOn(page, (u) => u.pathname === `/learn/${s.runId}/items/${s.essayId}`, 'the essay page');
+        };
+        await handIn(as('learner'), 'Photosynthesis turns light, water and carbon dioxide into sugar.');
+        s.peers = [];
+        for (const who of PEERS) {
+          const p = await s.newPage();
+          s.peers.push(p);
+          s.page = p.page;
+          await signIn(p.page, who);
+          await go(p.page, `/courses/${COURSE.code}`);
+          await region(p.page, RUN_NAME).getByRole('button', { name: 'Enrol', exact: true }).click();
+          await landOn(p.page, (u) => u.pathname === `/learn/${s.runId}`, 'the course home');
+          await handIn(p.page, `An essay by ${who.name}.`);
+        }
+      },
+    ],
+    [
+      'the instructor opens the review phase; the three others review the essay',
+      async () => {
+        const page = as('teacher');
+        const minuteAgo = new Date(Date.now() - 60_000).toISOString().slice(0, 16);
+        await go(page, `/teach/runs/${s.runId}/items/${s.essayId}/assessment`);
+        await page.getByLabel('Reviews open').fill(minuteAgo);
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expectFlash(page, 'The settings are saved.');
+        for (const p of s.peers) {
+          s.page = p.page;
+          const tasks = region(p.page, 'Reviews to do');
+          // The allocation job runs in the server's worker: wait for it.
+          for (let i = 0; i < 40; i++) {
+            await go(p.page, `/learn/${s.runId}/items/${s.essayId}`);
+            if ((await tasks.count()) > 0) break;
+            await p.page.waitForTimeout(500);
+          }
+          await expectVisible(p.page, tasks, 'the reviews to do');
+          const links = await tasks.getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+          assert(links.length === 3, `expected 3 reviews to do, got ${links.length}`);
+          for (const href of links) {
+            await go(p.page, href);
+            await p.page.getByRole('group', { name: 'Argument' }).getByLabel('Strong (4').check();
+            await p.page.getByRole('textbox', { name: 'Comment for the author' }).fill('Clear and well argued.');
+            await p.page.getByRole('button', { name: 'Send the review' }).click();
+            await expectFlash(p.page, 'Your review is sent.');
+          }
+        }
+      },
+    ],
+    [
+      'the instructor publishes the results; the grade appears and the course is passed',
+      async () => {
+        const page = as('teacher');
+        const minuteAgo = new Date(Date.now() - 60_000).toISOString().slice(0, 16);
+        await go(page, `/teach/runs/${s.runId}/items/${s.essayId}/assessment`);
+        await page.getByLabel('Results', { exact: true }).fill(minuteAgo);
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expectFlash(page, 'The settings are saved.');
+        const learner = as('learner');
+        const grade = region(learner, 'Your grade');
+        for (let i = 0; i < 40; i++) {
+          await go(learner, `/learn/${s.runId}/items/${s.essayId}`);
+          if ((await grade.count()) > 0) break;
+          await learner.waitForTimeout(500);
+        }
+        await expectVisible(learner, grade.getByText('4 out of 4'), 'the essay grade 4 out of 4');
+        await go(learner, `/learn/${s.runId}/grades`);
+        await expectVisible(learner, learner.getByText('Passed', { exact: true }).first(), 'the badge "Passed"');
+      },
+    ],
+    [
+      'the certificate PDF downloads and verifies on the public page (axe)',
+      async () => {
+        const page = as('learner');
+        const download = page.getByRole('link', { name: /Download the certificate/ }).first();
+        for (let i = 0; i < 40; i++) {
+          await go(page, '/certificates');
+          if ((await download.count()) > 0) break;
+          await page.waitForTimeout(500);
+        }
+        await expectVisible(page, download, 'the certificate download link');
+        const pdf = await page.request.get(`${s.base}${await download.getAttribute('href')}`);
+        const bytes = await pdf.body();
+        assert(
+          pdf.status() === 200 && pdf.headers()['content-type'] === 'application/pdf' && bytes.subarray(0, 5).toString() === '%PDF-',
+          `the certificate download answered ${pdf.status()} ${pdf.headers()['content-type']}`,
+        );
+        const code = (await page.locator('td code').first().innerText()).trim();
+        const anon = await s.newPage();
+        s.page = anon.page;
+        await go(anon.page, `/verify/${code}`);
+        await expectVisible(anon.page, anon.page.getByText('This certificate is valid.'), 'the valid certificate');
+        await expectVisible(anon.page, anon.page.getByText(LEARNER.name), 'the learner name');
+        await checkAccessibility(anon.page, 'the verification page');
+      },
+    ],
   ];
 }
 
@@ -221,6 +357,7 @@ async function setup(s) {
   for (const [who, extra] of [
     [TEACHER, ['--admin']],
     [LEARNER, []],
+    ...PEERS.map((p) => [p, []]),
   ]) {
     const out = amphiCli(
       s.server,
