@@ -7,12 +7,13 @@
 //!
 //! The structure, the bank, the quiz settings and three "template" learners (1, 2 and 3) go
 //! through the application's own code paths: enrolment, completing pages, quiz attempts
-//! submitted and graded through the gradebook, and the gradebook recompute job. Learners 4..=N
-//! are then bulk-inserted (multi-row INSERTs, a few thousand rows per transaction), and every
+//! submitted and graded through the gradebook, and the gradebook recompute job; learner 4 is
+//! enrolled the same way without any history. Learners 5..=N are then bulk-inserted (multi-row INSERTs, a few thousand rows per transaction), and every
 //! fifth of them receives a copy of one template learner's history: its progress rows, its
 //! submitted attempts (same questions, responses and scores), its `grades` rows and grade
-//! events, and its enrolment's progress and grade columns. The copies are therefore exactly
-//! what the real code path produced for the same answers.
+//! events, and its enrolment's progress and grade columns; the others get learner 4's course
+//! grade columns. The copies are therefore exactly what the real code path produced for the
+//! same answers (a test checks that the gradebook's recompute changes nothing).
 //!
 //! Password hashing: the password is hashed ONCE with Argon2id (the platform's parameters) and
 //! that hash is stored on every bulk-inserted account (each PHC string normally has its own
@@ -270,8 +271,8 @@ where
 /// host is taken): seed a fresh database.
 pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     let started = Instant::now();
-    if o.learners < TEMPLATES {
-        bail!("--learners must be at least {TEMPLATES}");
+    if o.learners < TEMPLATES + 1 {
+        bail!("--learners must be at least {}", TEMPLATES + 1);
     }
     amphi_app::tenants::ensure_default(app).await.map_err(e)?;
     if repo_t::by_slug(app.db.reader(), &o.slug)
@@ -498,12 +499,25 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         }
         templates.push(u.id.0);
     }
+    // And one learner without history, whose course grade the others without history share.
+    let blank = account(
+        app,
+        &o.slug,
+        &learner_email(TEMPLATES + 1),
+        &format!("Learner {}", TEMPLATES + 1),
+        false,
+    )
+    .await?;
+    enrol::enrol(app, &blank, t, run.id, None, &meta)
+        .await
+        .map_err(e)?;
     // Gradebook recomputes queued by the quiz set-up, and anything else due.
     amphi_jobs::Worker::new(app.clone())?.run_due().await?;
     let mut hist = Vec::new();
     for u in &templates {
         hist.push(history_of(app, run.id, *u).await?);
     }
+    let blank = history_of(app, run.id, blank.id.0).await?.enrolment;
 
     // Everyone else, in bulk.
     let pw = BENCH_PASSWORD.to_owned();
@@ -511,7 +525,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         .await?
         .map_err(|err| anyhow!("{err}"))?;
     let mut with_history = 0u64;
-    let mut first = TEMPLATES + 1;
+    let mut first = TEMPLATES + 2;
     let mut done_report = Instant::now();
     while first <= o.learners {
         let last = (first + CHUNK - 1).min(o.learners);
@@ -557,8 +571,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                 completed_count: 0,
                 last_item_id: None,
                 completed_at: None,
-                grade_percent: None,
-                grade_passed: false,
+                grade_percent: blank.grade_percent,
+                grade_passed: blank.grade_passed,
                 grade_override: None,
                 created_at: now,
                 updated_at: now,
@@ -627,7 +641,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         first = last + 1;
     }
     // The run's enrolment counter, as enrolling one by one would have left it.
-    let bulk = (o.learners - TEMPLATES) as i64;
+    let bulk = (o.learners - TEMPLATES - 1) as i64;
     amphi_db::repo::courses::bump_counts(app.db.writer(), run.id, bulk, 0)
         .await
         .map_err(e)?;
