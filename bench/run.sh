@@ -15,7 +15,8 @@
 # amphi_bench_* are dropped and recreated), BENCH_DBS ("postgres sqlite"), BENCH_LEARNERS
 # (100000), BENCH_GROWTH ("1000 10000"), BENCH_LEVELS (1,4,16,64,256), BENCH_WARMUP (3),
 # BENCH_DURATION (10), BENCH_PATH_CONCURRENCY (64), BENCH_ENROL (100000), BENCH_PORT (18080),
-# BENCH_OUT (bench/results; elsewhere, BENCHMARKS.md is left alone).
+# BENCH_OUT (bench/results; elsewhere, BENCHMARKS.md is left alone), BENCH_AMPHI and BENCH_TOOL
+# (paths of amphi and amphi-bench binaries built already: no build).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,13 +55,19 @@ fi
 PATH_DURATION=$(awk "BEGIN { print ($DURATION < 8) ? $DURATION : 8 }")
 
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-if [[ $PROFILE == release ]]; then
-  cargo build --release -p amphi -p amphi-bench
+if [[ -n ${BENCH_AMPHI:-} && -n ${BENCH_TOOL:-} ]]; then
+  # Binaries built already (BENCH_AMPHI: amphi, BENCH_TOOL: amphi-bench).
+  AMPHI=$BENCH_AMPHI
+  BENCH=$BENCH_TOOL
 else
-  cargo build -p amphi -p amphi-bench
+  if [[ $PROFILE == release ]]; then
+    cargo build --release -p amphi -p amphi-bench
+  else
+    cargo build -p amphi -p amphi-bench
+  fi
+  AMPHI=$CARGO_TARGET_DIR/$PROFILE/amphi
+  BENCH=$CARGO_TARGET_DIR/$PROFILE/amphi-bench
 fi
-AMPHI=$CARGO_TARGET_DIR/$PROFILE/amphi
-BENCH=$CARGO_TARGET_DIR/$PROFILE/amphi-bench
 
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
