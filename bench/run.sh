@@ -133,6 +133,19 @@ stop_server() {
   SERVER_PID=
 }
 
+# run_bench ARGS...: amphi-bench with its tables appended to the results; a failure (errors
+# during a run) is written down and, in a full run, the benchmark goes on (the smoke stops).
+run_bench() {
+  local rc=0
+  "$BENCH" "$@" >>"$RESULTS" || rc=$?
+  if ((rc)); then
+    say ""
+    say "**amphi-bench $1 failed (exit $rc): see the errors column and its output above.**"
+    say ""
+    if ((SMOKE)); then exit "$rc"; fi
+  fi
+}
+
 target() { # target DB N LABEL
   echo --seed "$WORK/$1-$2/seed.json" --addr "127.0.0.1:$PORT" --pid "$SERVER_PID" --label "$3" --json "$OUT/$1.jsonl"
 }
@@ -155,7 +168,7 @@ for db in $DBS; do
   start_server "$db" "$LEARNERS"
   # Learner sessions.
   # shellcheck disable=SC2046
-  "$BENCH" load $(target "$db" "$LEARNERS" "$label") --levels "$LEVELS" --warmup "$WARMUP" --duration "$DURATION" >>"$RESULTS"
+  run_bench load $(target "$db" "$LEARNERS" "$label") --levels "$LEVELS" --warmup "$WARMUP" --duration "$DURATION"
   say "Load average after the sessions: $(loadavg)."
   say ""
   # Single paths at full speed.
@@ -165,7 +178,7 @@ for db in $DBS; do
   say "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for kind in home page submit gradebook; do
     # shellcheck disable=SC2046
-    "$BENCH" path $(target "$db" "$LEARNERS" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION" >>"$RESULTS"
+    run_bench path $(target "$db" "$LEARNERS" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION"
   done
   say ""
   # Batch operations (last: they add people and queue mail).
@@ -174,7 +187,7 @@ for db in $DBS; do
   say "| database | operation | time | notes |"
   say "|---|---|---:|---|"
   # shellcheck disable=SC2046
-  "$BENCH" batch $(target "$db" "$LEARNERS" "$label") --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')" --enrol "$ENROL" >>"$RESULTS"
+  run_bench batch $(target "$db" "$LEARNERS" "$label") --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')" --enrol "$ENROL"
   say ""
   stop_server
   # Growth sweep.
@@ -188,7 +201,7 @@ for db in $DBS; do
       start_server "$db" "$n"
       for kind in home submit; do
         # shellcheck disable=SC2046
-        "$BENCH" path $(target "$db" "$n" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION" >>"$RESULTS"
+        run_bench path $(target "$db" "$n" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION"
       done
       stop_server
     done
