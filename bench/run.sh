@@ -98,7 +98,7 @@ url_of() { # url_of DB N
 
 fresh_db() { # fresh_db DB N
   if [[ $1 == postgres ]]; then
-    psql "$PG/postgres" -qX -c "DROP DATABASE IF EXISTS amphi_bench_$2" -c "CREATE DATABASE amphi_bench_$2" >/dev/null
+    PGOPTIONS='-c client_min_messages=warning' psql "$PG/postgres" -qX -c "DROP DATABASE IF EXISTS amphi_bench_$2" -c "CREATE DATABASE amphi_bench_$2" >/dev/null
   else
     rm -f "$WORK/bench_$2.db"*
   fi
@@ -127,8 +127,15 @@ start_server() { # start_server DB N
   return 1
 }
 
+# SIGTERM, then SIGKILL after 10 s: after the announcement the in-process worker is sending the
+# mail backlog, and `amphi serve` only stops once its worker has emptied the queue.
 stop_server() {
   kill "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=
 }
