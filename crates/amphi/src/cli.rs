@@ -46,6 +46,25 @@ pub enum SeedCommand {
     /// A demo on the default site: three courses (MOOC, SPOC, corporate), a course team,
     /// learners with progress, an announcement. Does nothing if the demo is already there.
     Demo,
+    /// The data set of the scale benchmark (bench/): a tenant on its own host with one MOOC
+    /// run of N enrolled learners (learner1@bench.example … learnerN@bench.example, one shared
+    /// password), 10 modules, 50 pages, 10 quizzes of 10 questions, and history for one learner
+    /// in five. Needs a fresh database.
+    Bench(BenchArgs),
+}
+
+/// Options of `seed bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Enrolled learners.
+    #[arg(long, default_value_t = 1000)]
+    pub learners: u64,
+    /// Host name the benchmark tenant answers on.
+    #[arg(long, default_value = "bench.localhost")]
+    pub host: String,
+    /// Write what was built (ids, host, password) as JSON to this file, for the load tool.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Administration tasks.

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod seed;
+pub mod seed_bench;
 
 use amphi_app::{setup, tenants, App};
 use amphi_core::SystemClock;
@@ -31,6 +32,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = app(cfg, true).await?;
             let summary = seed::demo(&app).await?;
             println!("{summary}");
+            Ok(())
+        }
+        Command::Seed(SeedCommand::Bench(b)) => {
+            let app = app(cfg, true).await?;
+            let seeded = seed_bench::bench(
+                &app,
+                &seed_bench::BenchOptions {
+                    learners: b.learners,
+                    host: b.host,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            let json = serde_json::to_string_pretty(&seeded)?;
+            if let Some(p) = b.out {
+                std::fs::write(&p, &json).with_context(|| format!("writing {}", p.display()))?;
+            }
+            println!(
+                "Benchmark data ready in {:.1} s: {} learners ({} with history) on http://{}, password: {}",
+                seeded.seconds, seeded.learners, seeded.learners_with_history, seeded.host, seeded.password
+            );
             Ok(())
         }
         Command::Worker => {

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod api;
 mod assess;
+mod bench_seed;
 mod certificates;
 mod courses_api;
 mod courses_pages;

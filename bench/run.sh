@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# The scale benchmark of issue 6, from a fresh clone: `bash bench/run.sh`.
+#
+# Builds release binaries, then for each database (PostgreSQL, SQLite): seeds a run of
+# BENCH_LEARNERS learners (`amphi seed bench`), starts `amphi serve` on loopback, runs the
+# closed-loop learner sessions at each concurrency level, the single paths at full speed, the
+# batch operations, and the growth sweep (course home and quiz submit on runs of each size in
+# BENCH_GROWTH). Writes bench/results/ (results.md, *.jsonl, latency.svg) and replaces the
+# measured section of BENCHMARKS.md.
+#
+# `bash bench/run.sh --smoke`: the same flow in a few seconds on SQLite with a debug build and a
+# tiny run, writing nothing in the repository (CI runs this; no timing is asserted).
+#
+# Settings (environment): BENCH_PG (default postgres://postgres@127.0.0.1:5432; its databases
+# amphi_bench_* are dropped and recreated), BENCH_DBS ("postgres sqlite"), BENCH_LEARNERS
+# (100000), BENCH_GROWTH ("1000 10000"), BENCH_LEVELS (1,4,16,64,256), BENCH_WARMUP (3),
+# BENCH_DURATION (10), BENCH_PATH_CONCURRENCY (64), BENCH_ENROL (100000), BENCH_PORT (18080),
+# BENCH_OUT (bench/results; elsewhere, BENCHMARKS.md is left alone), BENCH_AMPHI and BENCH_TOOL
+# (paths of amphi and amphi-bench binaries built already: no build).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+SMOKE=0
+if [[ ${1:-} == "--smoke" ]]; then
+  SMOKE=1
+fi
+
+PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+PORT=${BENCH_PORT:-18080}
+if ((SMOKE)); then
+  DBS=${BENCH_DBS:-sqlite}
+  LEARNERS=${BENCH_LEARNERS:-60}
+  GROWTH=${BENCH_GROWTH:-}
+  LEVELS=${BENCH_LEVELS:-1,2}
+  WARMUP=${BENCH_WARMUP:-0.3}
+  DURATION=${BENCH_DURATION:-1}
+  PATHC=${BENCH_PATH_CONCURRENCY:-2}
+  ENROL=${BENCH_ENROL:-100}
+  PROFILE=debug
+  OUT=$(mktemp -d)
+else
+  DBS=${BENCH_DBS:-postgres sqlite}
+  LEARNERS=${BENCH_LEARNERS:-100000}
+  GROWTH=${BENCH_GROWTH:-1000 10000}
+  LEVELS=${BENCH_LEVELS:-1,4,16,64,256}
+  WARMUP=${BENCH_WARMUP:-3}
+  DURATION=${BENCH_DURATION:-10}
+  PATHC=${BENCH_PATH_CONCURRENCY:-64}
+  ENROL=${BENCH_ENROL:-100000}
+  PROFILE=release
+  OUT=${BENCH_OUT:-$ROOT/bench/results}
+fi
+PATH_DURATION=$(awk "BEGIN { print ($DURATION < 8) ? $DURATION : 8 }")
+
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+if [[ -n ${BENCH_AMPHI:-} && -n ${BENCH_TOOL:-} ]]; then
+  # Binaries built already (BENCH_AMPHI: amphi, BENCH_TOOL: amphi-bench).
+  AMPHI=$BENCH_AMPHI
+  BENCH=$BENCH_TOOL
+else
+  if [[ $PROFILE == release ]]; then
+    cargo build --release -p amphi -p amphi-bench
+  else
+    cargo build -p amphi -p amphi-bench
+  fi
+  AMPHI=$CARGO_TARGET_DIR/$PROFILE/amphi
+  BENCH=$CARGO_TARGET_DIR/$PROFILE/amphi-bench
+fi
+
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+  if [[ -n $SERVER_PID ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  if ((SMOKE)); then rm -rf "$OUT"; fi
+}
+trap cleanup EXIT
+
+RESULTS=$OUT/results.md
+: >"$RESULTS"
+rm -f "$OUT"/*.jsonl
+say() { printf '%s\n' "$*" >>"$RESULTS"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+url_of() { # url_of DB N
+  if [[ $1 == postgres ]]; then
+    echo "$PG/amphi_bench_$2"
+  else
+    echo "sqlite://$WORK/bench_$2.db?mode=rwc"
+  fi
+}
+
+fresh_db() { # fresh_db DB N
+  if [[ $1 == postgres ]]; then
+    PGOPTIONS='-c client_min_messages=warning' psql "$PG/postgres" -qX -c "DROP DATABASE IF EXISTS amphi_bench_$2" -c "CREATE DATABASE amphi_bench_$2" >/dev/null
+  else
+    rm -f "$WORK/bench_$2.db"*
+  fi
+}
+
+seed() { # seed DB N -> seed file path
+  local db=$1 n=$2
+  fresh_db "$db" "$n"
+  mkdir -p "$WORK/$db-$n"
+  (cd "$WORK/$db-$n" && AMPHI_DATABASE__URL=$(url_of "$db" "$n") RUST_LOG=warn \
+    "$AMPHI" seed bench --learners "$n" --out "$WORK/$db-$n/seed.json" >"$WORK/$db-$n/seed.log" 2>&1) ||
+    { cat "$WORK/$db-$n/seed.log" >&2; return 1; }
+  tail -n 1 "$WORK/$db-$n/seed.log" >&2
+}
+
+start_server() { # start_server DB N
+  local db=$1 n=$2
+  (cd "$WORK/$db-$n" && exec env AMPHI_DATABASE__URL="$(url_of "$db" "$n")" AMPHI_SERVER__LISTEN=127.0.0.1:$PORT \
+    RUST_LOG=warn "$AMPHI" serve >"$WORK/$db-$n/serve.log" 2>&1) &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    if grep -q "listening" "$WORK/$db-$n/serve.log" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  cat "$WORK/$db-$n/serve.log" >&2
+  return 1
+}
+
+# SIGTERM, then SIGKILL after 10 s: after the announcement the in-process worker is sending the
+# mail backlog, and `amphi serve` only stops once its worker has emptied the queue.
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+# run_bench ARGS...: amphi-bench with its tables appended to the results; a failure (errors
+# during a run) is written down and, in a full run, the benchmark goes on (the smoke stops).
+run_bench() {
+  local rc=0
+  "$BENCH" "$@" >>"$RESULTS" || rc=$?
+  if ((rc)); then
+    say ""
+    say "**amphi-bench $1 failed (exit $rc): see the errors column and its output above.**"
+    say ""
+    if ((SMOKE)); then exit "$rc"; fi
+  fi
+}
+
+target() { # target DB N LABEL
+  echo --seed "$WORK/$1-$2/seed.json" --addr "127.0.0.1:$PORT" --pid "$SERVER_PID" --label "$3" --json "$OUT/$1.jsonl"
+}
+
+say "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bash bench/run.sh\` ($PROFILE build)."
+say ""
+say "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(. /etc/os-release && echo "$PRETTY_NAME"); load generator, server and PostgreSQL $(psql "$PG/postgres" -AtqX -c 'SHOW server_version' 2>/dev/null || echo '(not used)') on the same machine, over loopback."
+say "- Load average (1, 5, 15 min) at the start: $(loadavg)."
+say "- $("$BENCH" argon2 --rounds 5)"
+say ""
+
+for db in $DBS; do
+  label="$db"
+  say "### $db"
+  say ""
+  t0=$SECONDS
+  seed_line=$(seed "$db" "$LEARNERS" 2>&1)
+  say "- Seeding $LEARNERS learners: $seed_line (load average then: $(loadavg))."
+  say ""
+  start_server "$db" "$LEARNERS"
+  # Learner sessions.
+  # shellcheck disable=SC2046
+  run_bench load $(target "$db" "$LEARNERS" "$label") --levels "$LEVELS" --warmup "$WARMUP" --duration "$DURATION"
+  say "Load average after the sessions: $(loadavg)."
+  say ""
+  # Single paths at full speed.
+  say "#### Single paths at full speed, $db"
+  say ""
+  say "| database | path | learners in the run | concurrency | per second | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |"
+  say "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for kind in home page submit gradebook; do
+    # shellcheck disable=SC2046
+    run_bench path $(target "$db" "$LEARNERS" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION"
+  done
+  say ""
+  # Batch operations (last: they add people and queue mail).
+  say "#### Batch operations, $db"
+  say ""
+  say "| database | operation | time | notes |"
+  say "|---|---|---:|---|"
+  # shellcheck disable=SC2046
+  run_bench batch $(target "$db" "$LEARNERS" "$label") --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')" --enrol "$ENROL"
+  say ""
+  stop_server
+  # Growth sweep.
+  if [[ -n $GROWTH ]]; then
+    say "#### Growth sweep, $db (concurrency $PATHC; the $LEARNERS-learner row is the single-path run above)"
+    say ""
+    say "| database | path | learners in the run | concurrency | per second | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |"
+    say "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for n in $GROWTH; do
+      seed "$db" "$n" >/dev/null 2>&1
+      start_server "$db" "$n"
+      for kind in home submit; do
+        # shellcheck disable=SC2046
+        run_bench path $(target "$db" "$n" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION"
+      done
+      stop_server
+    done
+    say ""
+  fi
+  say "Time for $db: $((SECONDS - t0)) s; load average at the end: $(loadavg)."
+  say ""
+done
+
+inputs=()
+for db in $DBS; do inputs+=(--input "$OUT/$db.jsonl"); done
+"$BENCH" chart "${inputs[@]}" --out "$OUT/latency.svg"
+
+if ((SMOKE)); then
+  echo "bench smoke: ok"
+  cat "$RESULTS"
+  exit 0
+fi
+
+if [[ $OUT != "$ROOT/bench/results" ]]; then
+  echo "Results in $OUT (BENCHMARKS.md left as it is)"
+  exit 0
+fi
+# Replace the measured section of BENCHMARKS.md.
+python3 - "$ROOT/BENCHMARKS.md" "$RESULTS" <<'EOF'
+import sys
+doc, res = sys.argv[1], sys.argv[2]
+text = open(doc).read()
+begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+body = open(res).read()
+if begin in text and end in text:
+    a = text.index(begin) + len(begin)
+    b = text.index(end)
+    text = text[:a] + "\n" + body + "\n" + text[b:]
+else:
+    text += "\n" + begin + "\n" + body + "\n" + end + "\n"
+open(doc, "w").write(text)
+EOF
+echo "Results in bench/results/ and BENCHMARKS.md"

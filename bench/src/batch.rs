@@ -1,0 +1,177 @@
+//! Batch operations as the run's instructor, over HTTP, following the jobs in the database:
+//! CSV enrolment through the import job, the gradebook CSV export, an announcement fan-out.
+
+use crate::load::Vu;
+use crate::{append_json, html, read_seed, Target};
+use amphi_db::entities::job;
+use anyhow::{bail, Context};
+use reqwest::StatusCode;
+use sea_orm::{
+    ColumnTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+async fn wait_done(db: &DatabaseConnection, id: Uuid, timeout: u64) -> anyhow::Result<job::Model> {
+    let t0 = Instant::now();
+    loop {
+        let j = job::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .with_context(|| format!("job {id} not found"))?;
+        match j.status.as_str() {
+            amphi_db::jobs::DONE => return Ok(j),
+            amphi_db::jobs::DEAD | amphi_db::jobs::HELD => {
+                bail!("job {id} ended {}: {:?}", j.status, j.last_error)
+            }
+            _ => {}
+        }
+        if t0.elapsed().as_secs() > timeout {
+            bail!("job {id} not done after {timeout} s");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn job_id(location: Option<&str>) -> anyhow::Result<Uuid> {
+    location
+        .and_then(|l| l.split('/').next_back())
+        .and_then(|s| s.split('?').next())
+        .and_then(|s| s.parse().ok())
+        .context("no job id in the redirect")
+}
+
+/// Runs the three operations; prints a table row for each.
+pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> anyhow::Result<()> {
+    let seed = Arc::new(read_seed(&t.seed)?);
+    let label = if t.label.is_empty() {
+        "run".to_owned()
+    } else {
+        t.label.clone()
+    };
+    let db = Database::connect(database_url).await?;
+    let mut vu = Vu::standalone(t, seed.clone())?;
+    let csrf = vu.signin(&seed.instructor_email).await?;
+    let run = seed.run_id;
+    let mut rows = Vec::new();
+
+    // 1. CSV enrolment of `enrol` new people.
+    let mut csv = String::from("email,name,role\n");
+    for i in 1..=enrol {
+        csv.push_str(&format!("import{i}@bench.example,Imported {i},learner\n"));
+    }
+    let bytes = csv.len();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes())
+                .file_name("people.csv")
+                .mime_str("text/csv")?,
+        );
+    let t0 = Instant::now();
+    let a = vu
+        .step_any(
+            "import_upload",
+            vu.cl
+                .post(vu.url(&format!("/teach/runs/{run}/imports")))
+                .multipart(form),
+            StatusCode::SEE_OTHER,
+        )
+        .await?;
+    let upload = t0.elapsed().as_secs_f64();
+    let id = job_id(a.location.as_deref())?;
+    let j = wait_done(&db, id, timeout).await?;
+    let total = t0.elapsed().as_secs_f64();
+    rows.push(format!(
+        "| {label} | CSV enrolment of {enrol} new people ({:.1} MB) | {total:.1} s | upload and validation {upload:.2} s; job applied {} rows |",
+        bytes as f64 / 1e6,
+        j.progress_done
+    ));
+    append_json(
+        t.json.as_deref(),
+        &json!({"kind": "batch", "op": "csv_enrolment", "label": label, "rows": enrol, "seconds": total, "upload_seconds": upload}),
+    )?;
+
+    // 2. Gradebook CSV export.
+    let t0 = Instant::now();
+    let r = vu
+        .cl
+        .get(vu.url(&format!("/teach/runs/{run}/gradebook.csv")))
+        .send()
+        .await?;
+    if r.status() != StatusCode::OK {
+        bail!("gradebook export: HTTP {}", r.status());
+    }
+    let body = r.bytes().await?;
+    let secs = t0.elapsed().as_secs_f64();
+    let lines = body.iter().filter(|b| **b == b'\n').count();
+    rows.push(format!(
+        "| {label} | gradebook CSV export ({} learner rows, {:.1} MB) | {secs:.2} s | streamed over loopback |",
+        lines.saturating_sub(1),
+        body.len() as f64 / 1e6
+    ));
+    append_json(
+        t.json.as_deref(),
+        &json!({"kind": "batch", "op": "gradebook_export", "label": label, "rows": lines.saturating_sub(1), "seconds": secs}),
+    )?;
+
+    // 3. Announcement fan-out: posting, then until the fan-out job has queued every mail.
+    let since = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let page = vu
+        .step_any(
+            "course_home",
+            vu.cl.get(vu.url(&format!("/learn/{run}"))),
+            StatusCode::OK,
+        )
+        .await?;
+    let csrf2 = html::csrf(&page.body).unwrap_or(csrf);
+    let t0 = Instant::now();
+    vu.step_any(
+        "announce",
+        vu.cl
+            .post(vu.url(&format!("/teach/runs/{run}/announcements")))
+            .form(&[
+                ("csrf", csrf2.as_str()),
+                ("title", "Deadline tomorrow"),
+                ("body", "Submit **quiz 10** before midnight."),
+            ]),
+        StatusCode::SEE_OTHER,
+    )
+    .await?;
+    let post = t0.elapsed().as_secs_f64();
+    let fanout = loop {
+        let j = job::Entity::find()
+            .filter(job::Column::Kind.eq(amphi_app::courses::announce::FANOUT_JOB))
+            .filter(job::Column::CreatedAt.gte(since))
+            .one(&db)
+            .await?;
+        if let Some(j) = j {
+            break j;
+        }
+        if t0.elapsed().as_secs() > timeout {
+            bail!("no fan-out job");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    wait_done(&db, fanout.id, timeout).await?;
+    let secs = t0.elapsed().as_secs_f64();
+    let mails = job::Entity::find()
+        .filter(job::Column::Kind.eq(amphi_app::mail::MAIL_JOB))
+        .filter(job::Column::CreatedAt.gte(since))
+        .count(&db)
+        .await?;
+    rows.push(format!(
+        "| {label} | announcement fan-out: {mails} mails queued | {secs:.1} s | posting {post:.3} s; the in-process worker starts sending meanwhile |"
+    ));
+    append_json(
+        t.json.as_deref(),
+        &json!({"kind": "batch", "op": "announcement", "label": label, "mails": mails, "seconds": secs}),
+    )?;
+    for r in rows {
+        println!("{r}");
+    }
+    Ok(())
+}

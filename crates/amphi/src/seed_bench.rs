@@ -1,0 +1,670 @@
+//! `amphi seed bench --learners N`: the data set of the scale benchmark (issue 6).
+//!
+//! A tenant of its own (host `bench.localhost` unless told otherwise) with one published MOOC
+//! run: 10 modules of 5 pages and 1 quiz (50 pages, 10 quizzes of 10 questions drawn from a
+//! GIFT bank), a tenant administrator, an instructor, and N enrolled learners
+//! `learner{i}@bench.example` (i = 1..=N) who all share one password.
+//!
+//! The structure, the bank, the quiz settings and three "template" learners (1, 2 and 3) go
+//! through the application's own code paths: enrolment, completing pages, quiz attempts
+//! submitted and graded through the gradebook, and the gradebook recompute job; learner 4 is
+//! enrolled the same way without any history. Learners 5..=N are then bulk-inserted (multi-row INSERTs, a few thousand rows per transaction), and every
+//! fifth of them receives a copy of one template learner's history: its progress rows, its
+//! submitted attempts (same questions, responses and scores), its `grades` rows and grade
+//! events, and its enrolment's progress and grade columns; the others get learner 4's course
+//! grade columns. The copies are therefore exactly what the real code path produced for the
+//! same answers (a test checks that the gradebook's recompute changes nothing).
+//!
+//! Password hashing: the password is hashed ONCE with Argon2id (the platform's parameters) and
+//! that hash is stored on every bulk-inserted account (each PHC string normally has its own
+//! salt; sharing one changes nothing for sign-in cost, which is what the benchmark measures).
+
+use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
+use amphi_app::courses::quiz::{self, Answers, QuizSettings, Reveal, Slot};
+use amphi_app::courses::{bank, enrol, learn};
+use amphi_app::setup::{create_user_cli, CliUser};
+use amphi_app::users::User;
+use amphi_app::{App, RequestMeta};
+use amphi_core::assessment::question::OptionId;
+use amphi_core::assessment::scoring::Response;
+use amphi_core::TenantId;
+use amphi_db::entities::{enrolment, grade, grade_event, item_progress, quiz_attempt, user};
+use amphi_db::repo::{enrolments as repo_e, tenants as repo_t};
+use anyhow::{anyhow, bail, Context};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+use uuid::Uuid;
+
+/// The password of every benchmark account.
+pub const BENCH_PASSWORD: &str = "bench passphrase 2027";
+/// Modules in the run.
+pub const MODULES: usize = 10;
+/// Pages per module.
+pub const PAGES_PER_MODULE: usize = 5;
+/// Questions per quiz.
+pub const QUESTIONS_PER_QUIZ: usize = 10;
+/// Learners built through the real code paths, whose history the others copy.
+const TEMPLATES: u64 = 3;
+/// One learner in this many (from learner 4 on) gets a template's history.
+const HISTORY_EVERY: u64 = 5;
+/// Learners per transaction.
+const CHUNK: u64 = 2000;
+/// Rows per INSERT statement (well under SQLite's 32,766 bound variables for every table).
+const ROWS_PER_INSERT: usize = 500;
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Enrolled learners (at least 3).
+    pub learners: u64,
+    /// Host name the tenant answers on.
+    pub host: String,
+    /// Tenant slug.
+    pub slug: String,
+}
+
+impl Default for BenchOptions {
+    fn default() -> Self {
+        Self {
+            learners: 1000,
+            host: "bench.localhost".into(),
+            slug: "bench".into(),
+        }
+    }
+}
+
+/// What was built: everything the load tool needs to replay sessions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BenchSeed {
+    /// Host name of the tenant.
+    pub host: String,
+    /// Tenant id.
+    pub tenant_id: Uuid,
+    /// The course.
+    pub course_id: Uuid,
+    /// The run.
+    pub run_id: Uuid,
+    /// Page items, in course order.
+    pub pages: Vec<Uuid>,
+    /// Quiz items, in course order.
+    pub quizzes: Vec<Uuid>,
+    /// Enrolled learners: `learner{i}@bench.example` for i in 1..=learners.
+    pub learners: u64,
+    /// Learners with copied history.
+    pub learners_with_history: u64,
+    /// Instructor of the run.
+    pub instructor_email: String,
+    /// Tenant administrator.
+    pub admin_email: String,
+    /// The password of every account.
+    pub password: String,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+/// The email of learner `i` (1-based).
+pub fn learner_email(i: u64) -> String {
+    format!("learner{i}@bench.example")
+}
+
+fn e(err: amphi_core::Error) -> anyhow::Error {
+    anyhow!("{err:?}")
+}
+
+fn db(err: sea_orm::DbErr) -> anyhow::Error {
+    anyhow!("database: {err}")
+}
+
+/// The GIFT bank: one category per quiz, alternating single-choice and true/false questions.
+/// The first option of each single-choice question is the right one.
+pub fn gift_bank() -> String {
+    let mut s = String::new();
+    for q in 1..=MODULES {
+        s.push_str(&format!("$CATEGORY: Quiz {q}\n\n"));
+        for n in 1..=QUESTIONS_PER_QUIZ {
+            if n % 2 == 1 {
+                s.push_str(&format!(
+                    "::Q{q}.{n}::Question {q}.{n}: which statement about topic {n} is right? \
+                     {{=The right statement ~A wrong statement ~Another wrong one ~Not this one}}\n\n"
+                ));
+            } else {
+                let tf = if n % 4 == 0 { "T" } else { "F" };
+                s.push_str(&format!(
+                    "::Q{q}.{n}::Statement {q}.{n}: module {q} covers topic {n}. {{{tf}}}\n\n"
+                ));
+            }
+        }
+    }
+    s
+}
+
+async fn account(
+    app: &App,
+    slug: &str,
+    email: &str,
+    name: &str,
+    admin: bool,
+) -> anyhow::Result<User> {
+    let (u, _) = create_user_cli(
+        app,
+        CliUser {
+            tenant_slug: Some(slug.into()),
+            email: email.into(),
+            name: name.into(),
+            platform_admin: false,
+            tenant_admin: admin,
+            password: Some(BENCH_PASSWORD.into()),
+        },
+    )
+    .await
+    .map_err(e)?;
+    Ok(u)
+}
+
+/// One template learner's history, as the real code paths stored it.
+struct History {
+    progress: Vec<item_progress::Model>,
+    attempts: Vec<quiz_attempt::Model>,
+    grades: Vec<grade::Model>,
+    events: Vec<grade_event::Model>,
+    enrolment: enrolment::Model,
+}
+
+async fn history_of(app: &App, run: Uuid, user: Uuid) -> anyhow::Result<History> {
+    let c = app.db.reader();
+    let progress = item_progress::Entity::find()
+        .filter(item_progress::Column::RunId.eq(run))
+        .filter(item_progress::Column::UserId.eq(user))
+        .all(c)
+        .await
+        .map_err(db)?;
+    let attempts = quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::RunId.eq(run))
+        .filter(quiz_attempt::Column::UserId.eq(user))
+        .all(c)
+        .await
+        .map_err(db)?;
+    let grades = grade::Entity::find()
+        .filter(grade::Column::RunId.eq(run))
+        .filter(grade::Column::UserId.eq(user))
+        .all(c)
+        .await
+        .map_err(db)?;
+    let events = grade_event::Entity::find()
+        .filter(grade_event::Column::RunId.eq(run))
+        .filter(grade_event::Column::UserId.eq(user))
+        .order_by_asc(grade_event::Column::Id)
+        .all(c)
+        .await
+        .map_err(db)?;
+    let enrolment = enrolment::Entity::find()
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::UserId.eq(user))
+        .one(c)
+        .await
+        .map_err(db)?
+        .context("template learner not enrolled")?;
+    Ok(History {
+        progress,
+        attempts,
+        grades,
+        events,
+        enrolment,
+    })
+}
+
+/// Answers every question of an open attempt: option `pick` (or the last one) of single-choice
+/// questions, "true" for true/false.
+async fn answer_all(
+    app: &App,
+    u: &User,
+    t: TenantId,
+    run: Uuid,
+    at: Uuid,
+    pick: usize,
+) -> anyhow::Result<Answers> {
+    let view = quiz::attempt(app, u, t, run, at).await.map_err(e)?;
+    let mut answers = Answers::new();
+    for q in &view.questions {
+        let r = match q.kind.as_str() {
+            "single_choice" => {
+                let c = q
+                    .choices
+                    .get(pick.min(q.choices.len().saturating_sub(1)))
+                    .context("single-choice question without options")?;
+                Response::SingleChoice {
+                    chosen: Some(OptionId(c.id)),
+                }
+            }
+            "true_false" => Response::TrueFalse { answer: Some(true) },
+            other => bail!("unexpected question type {other} in the benchmark bank"),
+        };
+        answers.insert(q.id, r);
+    }
+    Ok(answers)
+}
+
+async fn insert_chunked<E, A>(c: &impl sea_orm::ConnectionTrait, rows: Vec<A>) -> anyhow::Result<()>
+where
+    E: EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    E::Model: IntoActiveModel<A>,
+{
+    let mut rows = rows;
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
+        E::insert_many(rows)
+            .exec_without_returning(c)
+            .await
+            .map_err(db)?;
+        rows = rest;
+    }
+    Ok(())
+}
+
+/// Builds the benchmark data set. Refuses to run twice on one database (the tenant slug or
+/// host is taken): seed a fresh database.
+pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
+    let started = Instant::now();
+    if o.learners < TEMPLATES + 1 {
+        bail!("--learners must be at least {}", TEMPLATES + 1);
+    }
+    amphi_app::tenants::ensure_default(app).await.map_err(e)?;
+    if repo_t::by_slug(app.db.reader(), &o.slug)
+        .await
+        .map_err(e)?
+        .is_some()
+    {
+        bail!(
+            "a tenant '{}' exists already: seed the benchmark into a fresh database",
+            o.slug
+        );
+    }
+    let now: DateTime<Utc> = app.now();
+    let meta = RequestMeta::cli(&app.config.server.public_url);
+    // The tenant, on its own host.
+    let txn = app.db.begin().await.map_err(e)?;
+    let tenant = repo_t::insert(
+        &txn,
+        repo_t::NewTenant {
+            slug: o.slug.clone(),
+            name: "Amphi benchmark".into(),
+            default_locale: "en".into(),
+            signup_policy: "open".into(),
+            signup_domains: vec![],
+            primary_colour: "#1d4ed8".into(),
+            is_default: false,
+        },
+        now,
+    )
+    .await
+    .map_err(e)?;
+    let t = TenantId(tenant.id);
+    repo_t::set_hosts(&txn, t, std::slice::from_ref(&o.host), now)
+        .await
+        .map_err(|err| anyhow!("host {}: {err:?}", o.host))?;
+    txn.commit().await.map_err(db)?;
+    app.tenant_cache.clear();
+
+    let admin_email = "admin@bench.example".to_owned();
+    let instructor_email = "teacher@bench.example".to_owned();
+    let admin = account(app, &o.slug, &admin_email, "Bench Admin", true).await?;
+    account(app, &o.slug, &instructor_email, "Bench Teacher", false).await?;
+    let fmt = |d: DateTime<Utc>| d.format("%Y-%m-%dT%H:%M").to_string();
+    let course = authoring::create_course(
+        app,
+        &admin,
+        t,
+        CourseForm {
+            code: Some("SCALE101".into()),
+            title: Some("Learning at scale".into()),
+            summary: Some(
+                "The course of the scale benchmark: ten weeks, fifty pages, ten quizzes.".into(),
+            ),
+            language: Some("en".into()),
+            cover_url: None,
+            format: Some("mooc".into()),
+            visibility: Some("listed".into()),
+        },
+        &meta,
+    )
+    .await
+    .map_err(e)?;
+    let run = authoring::create_run(
+        app,
+        &admin,
+        t,
+        course.id,
+        RunForm {
+            name: Some("Benchmark session".into()),
+            enrol_opens_at: Some(fmt(now - chrono::Duration::days(7))),
+            enrol_closes_at: Some(fmt(now + chrono::Duration::days(360))),
+            starts_at: Some(fmt(now - chrono::Duration::days(1))),
+            ends_at: Some(fmt(now + chrono::Duration::days(365))),
+            policy: Some("open".into()),
+            published: Some(true),
+            sequential: Some(false),
+            waiting_list: Some(false),
+            ..Default::default()
+        },
+        &meta,
+    )
+    .await
+    .map_err(e)?;
+    authoring::add_member(
+        app,
+        &admin,
+        t,
+        run.id,
+        &instructor_email,
+        "instructor",
+        &meta,
+    )
+    .await
+    .map_err(e)?;
+    let imported = bank::import_gift(app, &admin, t, course.id, &gift_bank(), &meta)
+        .await
+        .map_err(e)?;
+    if imported.imported != MODULES * QUESTIONS_PER_QUIZ {
+        bail!("the GIFT bank gave {} questions", imported.imported);
+    }
+    let mut pages = Vec::new();
+    let mut quizzes = Vec::new();
+    for w in 1..=MODULES {
+        let m = authoring::add_module(
+            app,
+            &admin,
+            t,
+            run.id,
+            ModuleForm {
+                title: Some(format!("Week {w}")),
+                available_from: None,
+                published: Some(true),
+            },
+        )
+        .await
+        .map_err(e)?;
+        for p in 1..=PAGES_PER_MODULE {
+            let it = authoring::add_item(
+                app,
+                &admin,
+                t,
+                run.id,
+                m.id,
+                ItemForm {
+                    kind: Some("page".into()),
+                    title: Some(format!("Week {w}, part {p}")),
+                    body: Some(format!(
+                        "# Week {w}, part {p}\n\nThis page explains **topic {p}** of week {w}.\n\n\
+                         1. Read the example.\n2. Try it yourself.\n3. Compare with the solution.\n\n\
+                         | Step | Why |\n|---|---|\n| Read | Understand |\n| Try | Remember |\n"
+                    )),
+                    url: None,
+                    published: Some(true),
+                    available_from: None,
+                    requires_item_id: None,
+                },
+            )
+            .await
+            .map_err(e)?;
+            pages.push(it.id);
+        }
+        let qi = authoring::add_item(
+            app,
+            &admin,
+            t,
+            run.id,
+            m.id,
+            ItemForm {
+                kind: Some("quiz".into()),
+                title: Some(format!("Quiz {w}")),
+                body: Some("Ten questions on this week.".into()),
+                url: None,
+                published: Some(true),
+                available_from: None,
+                requires_item_id: None,
+            },
+        )
+        .await
+        .map_err(e)?;
+        let ids = amphi_db::repo::questions::ids_in_category(
+            app.db.reader(),
+            t,
+            course.id,
+            &format!("Quiz {w}"),
+        )
+        .await
+        .map_err(e)?;
+        let settings = QuizSettings {
+            slots: ids
+                .into_iter()
+                .map(|question_id| Slot::Question {
+                    question_id,
+                    points: None,
+                })
+                .collect(),
+            shuffle_questions: false,
+            shuffle_answers: false,
+            attempts: 0,
+            feedback: Reveal::Immediately,
+            answers: Reveal::Immediately,
+            ..QuizSettings::default()
+        };
+        quiz::configure(app, &admin, t, run.id, qi.id, settings)
+            .await
+            .map_err(e)?;
+        quizzes.push(qi.id);
+    }
+    let all_items: Vec<Uuid> = {
+        // Course order: each module's pages then its quiz.
+        let mut v = Vec::new();
+        for w in 0..MODULES {
+            v.extend_from_slice(&pages[w * PAGES_PER_MODULE..(w + 1) * PAGES_PER_MODULE]);
+            v.push(quizzes[w]);
+        }
+        v
+    };
+
+    // Template learners through the real code paths: learner k completes 6k items (pages and
+    // quizzes in course order), submitting each quiz it reaches with its own answers.
+    let mut templates = Vec::new();
+    for k in 1..=TEMPLATES {
+        let u = account(
+            app,
+            &o.slug,
+            &learner_email(k),
+            &format!("Learner {k}"),
+            false,
+        )
+        .await?;
+        enrol::enrol(app, &u, t, run.id, None, &meta)
+            .await
+            .map_err(e)?;
+        for item in all_items.iter().take((6 * k) as usize) {
+            if quizzes.contains(item) {
+                let at = quiz::start(app, &u, t, run.id, *item).await.map_err(e)?;
+                let answers = answer_all(app, &u, t, run.id, at, (k - 1) as usize).await?;
+                quiz::submit(app, &u, t, run.id, at, answers)
+                    .await
+                    .map_err(e)?;
+            }
+            learn::complete_item(app, &u, t, run.id, *item)
+                .await
+                .map_err(e)?;
+        }
+        templates.push(u.id.0);
+    }
+    // And one learner without history, whose course grade the others without history share.
+    let blank = account(
+        app,
+        &o.slug,
+        &learner_email(TEMPLATES + 1),
+        &format!("Learner {}", TEMPLATES + 1),
+        false,
+    )
+    .await?;
+    enrol::enrol(app, &blank, t, run.id, None, &meta)
+        .await
+        .map_err(e)?;
+    // Gradebook recomputes queued by the quiz set-up, and anything else due.
+    amphi_jobs::Worker::new(app.clone())?.run_due().await?;
+    let mut hist = Vec::new();
+    for u in &templates {
+        hist.push(history_of(app, run.id, *u).await?);
+    }
+    let blank = history_of(app, run.id, blank.id.0).await?.enrolment;
+
+    // Everyone else, in bulk.
+    let pw = BENCH_PASSWORD.to_owned();
+    let hash = tokio::task::spawn_blocking(move || amphi_auth::password::hash(&pw))
+        .await?
+        .map_err(|err| anyhow!("{err}"))?;
+    let mut with_history = 0u64;
+    let mut first = TEMPLATES + 2;
+    let mut done_report = Instant::now();
+    while first <= o.learners {
+        let last = (first + CHUNK - 1).min(o.learners);
+        let mut users = Vec::new();
+        let mut enrols = Vec::new();
+        let mut progress = Vec::new();
+        let mut attempts = Vec::new();
+        let mut grades = Vec::new();
+        let mut events = Vec::new();
+        for i in first..=last {
+            let uid = Uuid::now_v7();
+            users.push(
+                user::Model {
+                    id: uid,
+                    tenant_id: t.0,
+                    email: learner_email(i),
+                    name: format!("Learner {i}"),
+                    password_hash: Some(hash.clone()),
+                    email_verified_at: Some(now),
+                    locale: None,
+                    time_zone: "UTC".into(),
+                    is_platform_admin: false,
+                    is_tenant_admin: false,
+                    active: true,
+                    last_sign_in_at: None,
+                    created_at: now,
+                    updated_at: now,
+                    mfa_secret: None,
+                    mfa_enabled_at: None,
+                    mfa_last_step: None,
+                }
+                .into_active_model(),
+            );
+            let h =
+                (i % HISTORY_EVERY == 0).then(|| &hist[((i / HISTORY_EVERY) % TEMPLATES) as usize]);
+            let mut en = enrolment::Model {
+                id: Uuid::now_v7(),
+                tenant_id: t.0,
+                run_id: run.id,
+                user_id: uid,
+                role: "learner".into(),
+                status: repo_e::ACTIVE.into(),
+                completed_count: 0,
+                last_item_id: None,
+                completed_at: None,
+                grade_percent: blank.grade_percent,
+                grade_passed: blank.grade_passed,
+                grade_override: None,
+                created_at: now,
+                updated_at: now,
+            };
+            if let Some(h) = h {
+                with_history += 1;
+                en.completed_count = h.enrolment.completed_count;
+                en.last_item_id = h.enrolment.last_item_id;
+                en.completed_at = h.enrolment.completed_at;
+                en.grade_percent = h.enrolment.grade_percent;
+                en.grade_passed = h.enrolment.grade_passed;
+                en.role = h.enrolment.role.clone();
+                for p in &h.progress {
+                    progress.push(
+                        item_progress::Model {
+                            user_id: uid,
+                            ..p.clone()
+                        }
+                        .into_active_model(),
+                    );
+                }
+                for a in &h.attempts {
+                    attempts.push(
+                        quiz_attempt::Model {
+                            id: Uuid::now_v7(),
+                            user_id: uid,
+                            ..a.clone()
+                        }
+                        .into_active_model(),
+                    );
+                }
+                for g in &h.grades {
+                    grades.push(
+                        grade::Model {
+                            user_id: uid,
+                            ..g.clone()
+                        }
+                        .into_active_model(),
+                    );
+                }
+                for ev in &h.events {
+                    let mut am = grade_event::Model {
+                        user_id: uid,
+                        ..ev.clone()
+                    }
+                    .into_active_model();
+                    am.id = NotSet;
+                    events.push(am);
+                }
+            }
+            enrols.push(en.into_active_model());
+        }
+        let txn = app.db.writer().begin().await.map_err(db)?;
+        insert_chunked(&txn, users).await?;
+        insert_chunked(&txn, enrols).await?;
+        insert_chunked(&txn, progress).await?;
+        insert_chunked(&txn, attempts).await?;
+        insert_chunked(&txn, grades).await?;
+        insert_chunked(&txn, events).await?;
+        txn.commit().await.map_err(db)?;
+        if done_report.elapsed().as_secs() >= 5 {
+            tracing::info!(learners = last, "seeding");
+            eprintln!("  {last} / {} learners", o.learners);
+            done_report = Instant::now();
+        }
+        first = last + 1;
+    }
+    // The run's enrolment counter, as enrolling one by one would have left it.
+    let bulk = (o.learners - TEMPLATES - 1) as i64;
+    amphi_db::repo::courses::bump_counts(app.db.writer(), run.id, bulk, 0)
+        .await
+        .map_err(e)?;
+    if app.db.backend() == sea_orm::DbBackend::Postgres {
+        use sea_orm::ConnectionTrait;
+        app.db
+            .writer()
+            .execute_unprepared("ANALYZE")
+            .await
+            .map_err(db)?;
+    }
+    Ok(BenchSeed {
+        host: o.host.clone(),
+        tenant_id: t.0,
+        course_id: course.id,
+        run_id: run.id,
+        pages,
+        quizzes,
+        learners: o.learners,
+        learners_with_history: with_history + TEMPLATES,
+        instructor_email,
+        admin_email,
+        password: BENCH_PASSWORD.into(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
