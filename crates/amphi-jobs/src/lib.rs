@@ -40,28 +40,36 @@ impl Worker {
     pub async fn run_due(&self) -> anyhow::Result<usize> {
         let mut total = 0;
         loop {
-            let batch = jobs::claim(
-                &self.app.db,
-                self.app.config.worker.concurrency as u64,
-                Duration::seconds(LEASE),
-                self.app.now(),
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("claiming jobs: {e}"))?;
-            if batch.is_empty() {
+            let n = self.run_batch().await?;
+            if n == 0 {
                 return Ok(total);
             }
-            total += batch.len();
-            let runs = batch.into_iter().map(|j| {
-                let w = self.clone();
-                tokio::spawn(async move { w.run_one(j).await })
-            });
-            for r in futures_join(runs).await {
-                if let Err(e) = r {
-                    tracing::error!(error = %e, "job task panicked");
-                }
+            total += n;
+        }
+    }
+
+    /// Claims one batch of due jobs (up to the configured concurrency) and runs it; returns how
+    /// many ran. The serving loop calls this so that it can stop between batches.
+    pub async fn run_batch(&self) -> anyhow::Result<usize> {
+        let batch = jobs::claim(
+            &self.app.db,
+            self.app.config.worker.concurrency as u64,
+            Duration::seconds(LEASE),
+            self.app.now(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("claiming jobs: {e}"))?;
+        let n = batch.len();
+        let runs = batch.into_iter().map(|j| {
+            let w = self.clone();
+            tokio::spawn(async move { w.run_one(j).await })
+        });
+        for r in futures_join(runs).await {
+            if let Err(e) = r {
+                tracing::error!(error = %e, "job task panicked");
             }
         }
+        Ok(n)
     }
 
     async fn run_one(&self, j: job::Model) {
@@ -246,7 +254,9 @@ impl Worker {
                 last_housekeeping = Some(std::time::Instant::now());
                 let _ = self.housekeeping().await;
             }
-            match self.run_due().await {
+            // One batch at a time, so a shutdown is seen between batches even when the queue
+            // holds a 100,000-mail fan-out.
+            match self.run_batch().await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "worker loop"),
