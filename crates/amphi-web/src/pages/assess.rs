@@ -589,7 +589,7 @@ pub async fn override_item(
         (Ok(a), Ok(b), Ok(c)) => (a, b, c),
         (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
     };
-    match gradebook::set_override(
+    let result = gradebook::set_override(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -599,8 +599,20 @@ pub async fn override_item(
         &f,
         ctx.meta.ip.as_deref(),
     )
-    .await
-    {
+    .await;
+    after_override(&ctx, &su.user, run, learner, result).await
+}
+
+/// Where an override form leads: back to the learner's grades, or the same page with the
+/// field errors.
+async fn after_override<T>(
+    ctx: &Ctx,
+    user: &amphi_app::users::User,
+    run: Uuid,
+    learner: Uuid,
+    result: Result<T, Error>,
+) -> Response {
+    match result {
         Ok(_) => ctx.redirect_with(
             &format!("/teach/runs/{run}/gradebook/learners/{learner}"),
             "flash-grade-saved",
@@ -608,8 +620,8 @@ pub async fn override_item(
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
             learner_page(
-                &ctx,
-                &su.user,
+                ctx,
+                user,
                 run,
                 learner,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -631,7 +643,7 @@ pub async fn override_total(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match gradebook::set_total_override(
+    let result = gradebook::set_total_override(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -640,24 +652,6 @@ pub async fn override_total(
         &f,
         ctx.meta.ip.as_deref(),
     )
-    .await
-    {
-        Ok(_) => ctx.redirect_with(
-            &format!("/teach/runs/{run}/gradebook/learners/{learner}"),
-            "flash-grade-saved",
-        ),
-        Err(e @ Error::Validation(_)) => {
-            let errors = ctx.field_errors(&e);
-            learner_page(
-                &ctx,
-                &su.user,
-                run,
-                learner,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-            )
-            .await
-        }
-        Err(e) => ctx.error_page(&e),
-    }
+    .await;
+    after_override(&ctx, &su.user, run, learner, result).await
 }
