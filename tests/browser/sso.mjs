@@ -207,6 +207,26 @@ function scenario(s) {
       },
     ],
     [
+      'signing out goes through the IdP single logout and comes back signed out',
+      async () => {
+        const page = s.page;
+        await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+        // Our page goes on to the IdP by itself; the IdP answers to our SLO URL, which lands
+        // on the home page with the signed-out message.
+        await page
+          .waitForURL((u) => u.pathname === '/' && u.toString().startsWith(s.base), { timeout: 10_000 })
+          .catch(() => {
+            throw new Failure(`expected to come back home after the single logout, got ${page.url()}`);
+          });
+        await expectVisible(page, page.getByText('You are signed out.'), 'the signed-out message');
+        await checkAccessibility(page, 'the home page after single logout');
+        await go(page, '/account');
+        if (!new URL(page.url()).pathname.startsWith('/signin')) {
+          throw new Failure(`still signed in after sign-out: ${page.url()}`);
+        }
+      },
+    ],
+    [
       'a forged callback shows the sign-in error page and signs nobody in',
       async () => {
         const { page } = await s.newPage();

@@ -295,10 +295,11 @@ pub async fn sign_in(
             app,
             tenant,
             UserId(u.id),
+            None,
         )));
     }
     rate_limit::clear(app, &buckets[0].key).await?;
-    let (cookie, user) = open_session(app, tenant, u, "password", meta).await?;
+    let (cookie, user) = open_session(app, tenant, u, "password", None, meta).await?;
     Ok(SignIn::Done(cookie, user))
 }
 
@@ -314,12 +315,26 @@ pub enum SignIn {
 /// How long the second-factor step may take.
 const PENDING_SECS: i64 = 300;
 
-pub(crate) fn pending_token(app: &App, tenant: &Tenant, user: UserId) -> String {
-    let value = format!(
+/// The signed token that carries a sign-in to its second factor: the account, the tenant,
+/// the expiry and, for a sign-in through a provider, where it came from (base64 JSON, so
+/// that the session opened after the code still knows its single logout).
+pub(crate) fn pending_token(
+    app: &App,
+    tenant: &Tenant,
+    user: UserId,
+    sso: Option<&sessions::SsoOrigin>,
+) -> String {
+    use base64::Engine;
+    let mut value = format!(
         "{user}.{}.{}",
         tenant.id,
         app.now().timestamp() + PENDING_SECS
     );
+    if let Some(o) = sso {
+        let json = serde_json::to_vec(o).unwrap_or_default();
+        value.push('.');
+        value.push_str(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json));
+    }
     let sig = amphi_auth::signed::sign(app.secret(), "mfa-pending", &value);
     format!("{value}.{sig}")
 }
@@ -340,8 +355,18 @@ pub async fn sign_in_second_factor(
         return Err(Error::BadRequest("mfa_pending_invalid"));
     }
     let fields: Vec<&str> = value.split('.').collect();
-    let [user, t, exp] = fields.as_slice() else {
-        return Err(Error::BadRequest("mfa_pending_invalid"));
+    let (user, t, exp, sso) = match fields.as_slice() {
+        [user, t, exp] => (user, t, exp, None),
+        [user, t, exp, sso] => {
+            use base64::Engine;
+            let origin: sessions::SsoOrigin = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(sso)
+                .ok()
+                .and_then(|j| serde_json::from_slice(&j).ok())
+                .ok_or(Error::BadRequest("mfa_pending_invalid"))?;
+            (user, t, exp, Some(origin))
+        }
+        _ => return Err(Error::BadRequest("mfa_pending_invalid")),
     };
     let exp: i64 = exp
         .parse()
@@ -377,6 +402,7 @@ pub async fn sign_in_second_factor(
         } else {
             "password+recovery_code"
         },
+        sso.as_ref(),
         meta,
     )
     .await
@@ -387,11 +413,12 @@ async fn open_session(
     tenant: &Tenant,
     u: user::Model,
     provider: &str,
+    sso: Option<&sessions::SsoOrigin>,
     meta: &RequestMeta,
 ) -> Result<(String, User)> {
     let now = app.now();
     let txn = app.db.begin().await?;
-    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), meta).await?;
+    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), sso, meta).await?;
     repo_u::set(
         &txn,
         tenant.id,

@@ -10,6 +10,8 @@ use amphi_db::entities::session;
 use amphi_db::repo::sessions as repo_s;
 use chrono::Duration;
 use sea_orm::ConnectionTrait;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "amphi_session";
@@ -23,14 +25,36 @@ pub struct SessionUser {
     pub user: User,
 }
 
-/// Opens a session for `user` and returns the cookie value.
+/// Where a session's sign-in came from when an identity provider made it: what a single
+/// logout names (the SAML NameID, its format and the SessionIndex).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoOrigin {
+    /// The provider.
+    #[serde(rename = "p")]
+    pub provider_id: Option<Uuid>,
+    /// The subject as the provider named it (the SAML NameID).
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub name_id: Option<String>,
+    /// The NameID format.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub name_id_format: Option<String>,
+    /// The SAML SessionIndex.
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    pub session_index: Option<String>,
+}
+
+/// Opens a session for `user` and returns the cookie value. `sso` says which provider's
+/// sign-in it came from, if any.
 pub async fn start(
     c: &impl ConnectionTrait,
     app: &App,
     tenant: TenantId,
     user: UserId,
+    sso: Option<&SsoOrigin>,
     meta: &RequestMeta,
 ) -> Result<String> {
+    let sso = sso.cloned().unwrap_or_default();
+    let cap = |v: Option<String>, n: usize| v.map(|v| v.chars().take(n).collect::<String>());
     let t = token::generate("");
     let now = app.now();
     repo_s::insert(
@@ -47,6 +71,10 @@ pub async fn start(
             created_at: now,
             last_seen_at: now,
             expires_at: now + Duration::hours(app.config.security.session_absolute_hours),
+            sso_provider_id: sso.provider_id,
+            sso_name_id: cap(sso.name_id, 512),
+            sso_name_id_format: cap(sso.name_id_format, 256),
+            sso_session_index: cap(sso.session_index, 256),
         },
     )
     .await?;
@@ -82,9 +110,9 @@ pub async fn authenticate(app: &App, tenant: &Tenant, cookie: &str) -> Result<Op
     }))
 }
 
-/// Ends one session (sign out).
-pub async fn end(app: &App, session_id: &str) -> Result<()> {
-    repo_s::delete(app.db.writer(), session_id).await
+/// Ends one session (sign out); returns it as it was, if it was still there.
+pub async fn end(app: &App, session_id: &str) -> Result<Option<session::Model>> {
+    repo_s::take(app.db.writer(), session_id).await
 }
 
 /// Ends every session of the user, this one included.

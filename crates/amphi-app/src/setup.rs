@@ -115,7 +115,7 @@ pub async fn complete(
         Error::Conflict(_) => Error::field("email", "email_taken"),
         e => e,
     })?;
-    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), meta).await?;
+    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), None, meta).await?;
     audit::Event::new("platform.admin_created", tenant.id)
         .actor(UserId(u.id))
         .target(u.email.clone())

@@ -22,6 +22,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0006_certificates.rs"),
     include_str!("migration/m0007_identity.rs"),
     include_str!("migration/m0008_assignments_peer.rs"),
+    include_str!("migration/m0009_sso_sessions.rs"),
 ];
 
 /// A fresh database for one test; dropped (on PostgreSQL) when the value is dropped.

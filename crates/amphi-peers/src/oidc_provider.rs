@@ -17,12 +17,19 @@ pub struct OidcProvider {
     child: Child,
     /// Its port on 127.0.0.1.
     pub port: u16,
+    callbacks: Vec<String>,
+    generation: u32,
 }
 
 impl OidcProvider {
     /// The issuer URL (`http://127.0.0.1:PORT`).
     pub fn issuer(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The key id the provider signs with now (`k1`, then `k2` after a rotation, ...).
+    pub fn key_id(&self) -> String {
+        format!("k{}", self.generation)
     }
 
     /// Starts a provider that lets its clients return to these callback URLs.
@@ -35,23 +42,44 @@ impl OidcProvider {
             ));
         }
         let port = free_port()?;
-        let child = Command::new("node")
-            .arg("server.mjs")
-            .current_dir(&dir)
-            .env("PORT", port.to_string())
-            .env("CALLBACKS", callbacks.join(","))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("cannot start node (is Node.js installed?): {e}"))?;
-        let mut me = OidcProvider { child, port };
+        let callbacks: Vec<String> = callbacks.iter().map(|c| c.to_string()).collect();
+        let child = spawn(port, &callbacks, 1)?;
+        let mut me = OidcProvider {
+            child,
+            port,
+            callbacks,
+            generation: 1,
+        };
+        me.wait_ready()?;
+        Ok(me)
+    }
+
+    /// Rotates the signing key: the provider starts again on the same port (same issuer,
+    /// clients and callbacks) signing with a new key under a new key id; the old key is gone
+    /// from its JWKS. Sign-ins in progress at the provider are lost.
+    pub fn rotate_keys(&mut self) -> Result<(), String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.generation += 1;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        // The old process's socket may take a moment to be released.
+        while TcpListener::bind(("127.0.0.1", self.port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(format!("port {} stays taken", self.port));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.child = spawn(self.port, &self.callbacks, self.generation)?;
+        self.wait_ready()
+    }
+
+    fn wait_ready(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if discovery_answers(port) {
-                return Ok(me);
+            if discovery_answers(self.port) {
+                return Ok(());
             }
-            if let Ok(Some(status)) = me.child.try_wait() {
+            if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!("oidc-provider exited early: {status}"));
             }
             if Instant::now() > deadline {
@@ -60,6 +88,20 @@ impl OidcProvider {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+fn spawn(port: u16, callbacks: &[String], generation: u32) -> Result<Child, String> {
+    Command::new("node")
+        .arg("server.mjs")
+        .current_dir(peer_dir())
+        .env("PORT", port.to_string())
+        .env("CALLBACKS", callbacks.join(","))
+        .env("KEY_ID", format!("k{generation}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start node (is Node.js installed?): {e}"))
 }
 
 impl Drop for OidcProvider {

@@ -7,6 +7,10 @@
 // works on the built-in login form (devInteractions); the account `<name>` has the email
 // `<name>@example.test` (verified, except for names starting with `unverified`) and the
 // groups `<name>-group` and `learners`. Consent is given automatically.
+//
+// Each start makes a new RSA signing key whose key id is KEY_ID (default `k1`): starting it
+// again on the same port with another KEY_ID is a key rotation as relying parties see it.
+import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT || 0);
@@ -24,8 +28,17 @@ const client = (id) => ({
   response_types: ['code'],
 });
 
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingKey = {
+  ...privateKey.export({ format: 'jwk' }),
+  kid: process.env.KEY_ID || 'k1',
+  alg: 'RS256',
+  use: 'sig',
+};
+
 const provider = new Provider(issuer, {
   clients: [client('amphi'), client('other')],
+  jwks: { keys: [signingKey] },
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],

@@ -194,24 +194,8 @@ pub async fn unenrol(
     let e = repo_e::of(&txn, tenant, run_id, user.id.0)
         .await?
         .ok_or(Error::NotFound)?;
-    if e.status == repo_e::REMOVED {
+    if !remove_enrolment(&txn, tenant, e, now).await? {
         return Ok(());
-    }
-    let was_active_learner = e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
-    let was_waiting = e.status == repo_e::WAITING;
-    let mut am = e.into_active_model();
-    am.status = Set(repo_e::REMOVED.into());
-    am.updated_at = Set(now);
-    repo_e::update(&txn, am).await?;
-    repo_c::bump_counts(
-        &txn,
-        run_id,
-        if was_active_learner { -1 } else { 0 },
-        if was_waiting { -1 } else { 0 },
-    )
-    .await?;
-    if was_active_learner {
-        promote_waiting(&txn, tenant, run_id, now).await?;
     }
     audit::Event::new("enrolment.removed", tenant)
         .actor(user.id)
@@ -222,6 +206,38 @@ pub async fn unenrol(
         .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
+}
+
+/// Takes a place in a run (or on its waiting list) away: the enrolment becomes "removed", its
+/// progress and grades kept; a freed learner seat goes to the first person waiting. Returns
+/// false when it was already removed.
+pub(crate) async fn remove_enrolment(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    e: enrolment::Model,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if e.status == repo_e::REMOVED {
+        return Ok(false);
+    }
+    let run_id = e.run_id;
+    let was_active_learner = e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
+    let was_waiting = e.status == repo_e::WAITING;
+    let mut am = e.into_active_model();
+    am.status = Set(repo_e::REMOVED.into());
+    am.updated_at = Set(now);
+    repo_e::update(c, am).await?;
+    repo_c::bump_counts(
+        c,
+        run_id,
+        if was_active_learner { -1 } else { 0 },
+        if was_waiting { -1 } else { 0 },
+    )
+    .await?;
+    if was_active_learner {
+        promote_waiting(c, tenant, run_id, now).await?;
+    }
+    Ok(true)
 }
 
 /// Gives free seats to people on the waiting list, oldest first, and tells them by mail.

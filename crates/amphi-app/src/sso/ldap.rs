@@ -85,5 +85,5 @@ pub async fn sign_in(
         }
     };
     rate_limit::clear(app, &buckets[0].key).await?;
-    complete_sign_in(app, tenant, p, raw, current, meta).await
+    complete_sign_in(app, tenant, p, raw, Default::default(), current, meta).await
 }

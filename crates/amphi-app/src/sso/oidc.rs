@@ -248,6 +248,15 @@ pub async fn finish(
     if let Some(fresh) = &finished.refreshed {
         remember(&cfg.issuer, fresh);
     }
-    let outcome = complete_sign_in(app, tenant, p, finished.identity, current, meta).await?;
+    let outcome = complete_sign_in(
+        app,
+        tenant,
+        p,
+        finished.identity,
+        Default::default(),
+        current,
+        meta,
+    )
+    .await?;
     Ok((outcome, data.next))
 }

@@ -125,7 +125,16 @@ pub async fn hand_off(
     {
         return Err(refused!("token_replayed"));
     }
-    let outcome = complete_sign_in(app, tenant, p, h.identity, current, meta).await?;
+    let outcome = complete_sign_in(
+        app,
+        tenant,
+        p,
+        h.identity,
+        Default::default(),
+        current,
+        meta,
+    )
+    .await?;
     if let Some(run) = h.run.as_deref() {
         let user = match &outcome {
             Outcome::SignedIn(_, u) => Some(u.id),
@@ -147,6 +156,7 @@ pub async fn hand_off(
                         &u,
                         CourseRole::Learner,
                         &p.slug,
+                        false,
                         meta,
                     )
                     .await?;

@@ -5,12 +5,13 @@
 //! expires (no replay), then the common sign-in.
 
 use super::signin::{complete_sign_in, refuse, Failure, Outcome};
+use crate::sessions::SsoOrigin;
 use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::token;
 use amphi_core::{Error, TenantId};
-use amphi_db::entities::{identity_provider, sso_login_state};
+use amphi_db::entities::{identity_provider, session, sso_login_state};
 use amphi_db::repo::identity as repo;
 use amphi_saml::{IdpConfig, KeyPair, SamlError, SpConfig};
 use chrono::Duration;
@@ -182,25 +183,38 @@ pub async fn begin(
     let relay = token::random_hex(32);
     let redirect = amphi_saml::authn_request_redirect(&sp, &idp, &relay, app.now())
         .map_err(|e| Failure::Internal(Error::Internal(format!("AuthnRequest: {e}"))))?;
+    let data = StateData {
+        request_id: redirect.request_id,
+        next: next.to_owned(),
+    };
+    keep_state(app, tenant.id, p.id, &relay, "saml", &data).await?;
+    Ok(redirect.url)
+}
+
+/// Keeps what a message sent to the IdP must be matched with, under the hash of its RelayState
+/// (ten minutes, used once).
+async fn keep_state<T: Serialize>(
+    app: &App,
+    tenant: TenantId,
+    provider: uuid::Uuid,
+    relay: &str,
+    kind: &str,
+    data: &T,
+) -> amphi_core::Result<()> {
     let now = app.now();
     repo::insert_state(
         app.db.writer(),
         sso_login_state::Model {
-            id_hash: token::hash(&relay),
-            tenant_id: tenant.id.0,
-            provider_id: p.id,
-            kind: "saml".into(),
-            data: serde_json::to_string(&StateData {
-                request_id: redirect.request_id,
-                next: next.to_owned(),
-            })
-            .map_err(Error::internal)?,
+            id_hash: token::hash(relay),
+            tenant_id: tenant.0,
+            provider_id: provider,
+            kind: kind.into(),
+            data: serde_json::to_string(data).map_err(Error::internal)?,
             expires_at: now + Duration::minutes(STATE_MINUTES),
             created_at: now,
         },
     )
-    .await?;
-    Ok(redirect.url)
+    .await
 }
 
 fn reason(e: &SamlError) -> &'static str {
@@ -295,7 +309,13 @@ pub async fn acs(
     {
         return Err(refused!("token_replayed"));
     }
-    let outcome = complete_sign_in(app, tenant, p, login.identity, current, meta).await?;
+    let origin = SsoOrigin {
+        provider_id: Some(p.id),
+        name_id: Some(login.identity.subject.clone()),
+        name_id_format: login.name_id_format.clone(),
+        session_index: login.session_index.clone(),
+    };
+    let outcome = complete_sign_in(app, tenant, p, login.identity, origin, current, meta).await?;
     Ok((outcome, data.map(|d| d.next).unwrap_or_else(|| "/".into())))
 }
 
@@ -328,25 +348,160 @@ pub async fn idp_logout(
             return Err(Failure::Refused(reason(&e)));
         }
     };
-    if let Some(link) =
-        repo::identity_by_subject(app.db.reader(), tenant.id, p.id, &req.name_id).await?
-    {
-        let txn = app.db.begin().await?;
-        let n = amphi_db::repo::sessions::delete_for_user(
+    let txn = app.db.begin().await?;
+    let ended: Vec<uuid::Uuid> = if req.session_indexes.is_empty() {
+        // No SessionIndex: every session of that person here ends.
+        let link = repo::identity_by_subject(&txn, tenant.id, p.id, &req.name_id).await?;
+        let mut users = Vec::new();
+        if let Some(link) = link {
+            let user = amphi_core::UserId(link.user_id);
+            amphi_db::repo::sessions::delete_for_user(&txn, tenant.id, user, None).await?;
+            users.push(link.user_id);
+        }
+        users
+    } else {
+        // Only the sessions those IdP sessions opened.
+        amphi_db::repo::sessions::delete_for_sso(
             &txn,
             tenant.id,
-            amphi_core::UserId(link.user_id),
-            None,
+            p.id,
+            &req.name_id,
+            &req.session_indexes,
         )
-        .await?;
+        .await?
+    };
+    for user in ended {
         amphi_db::repo::audit::Event::new("session.signed_out_by_idp", tenant.id)
-            .actor(amphi_core::UserId(link.user_id))
+            .actor(amphi_core::UserId(user))
             .ip(meta.ip.clone())
-            .detail(serde_json::json!({ "provider": p.slug, "sessions": n }))
+            .detail(serde_json::json!({ "provider": p.slug }))
             .record(&txn, now)
             .await?;
-        txn.commit().await.map_err(Error::internal)?;
     }
+    txn.commit().await.map_err(Error::internal)?;
     amphi_saml::logout_response_redirect(&sp, &idp, &req, now)
         .map_err(|e| Failure::Internal(Error::Internal(format!("LogoutResponse: {e}"))))
+}
+
+#[derive(Serialize, Deserialize)]
+struct LogoutState {
+    request_id: String,
+}
+
+/// After this site's own sign-out of a session that a SAML sign-in opened: the IdP URL
+/// carrying our signed LogoutRequest (its NameID and SessionIndex), so that the person is
+/// signed out there too, and the provider's display name. `None` when there is nothing to do there (another kind of sign-in,
+/// a provider turned off or without a single logout endpoint, or a provider that cannot be
+/// reached now); the session here is already gone either way.
+pub async fn sign_out_redirect(
+    app: &App,
+    tenant: &Tenant,
+    ended: &session::Model,
+    meta: &RequestMeta,
+) -> amphi_core::Result<Option<(String, String)>> {
+    let (Some(provider), Some(name_id)) = (ended.sso_provider_id, ended.sso_name_id.as_deref())
+    else {
+        return Ok(None);
+    };
+    let Some(p) = repo::provider_by_id(app.db.reader(), tenant.id, provider)
+        .await?
+        .filter(|p| p.enabled && p.kind == "saml")
+    else {
+        return Ok(None);
+    };
+    let (sp, c) = match sp_config(app, &p, meta) {
+        Ok(v) => v,
+        Err(_) => return Ok(None),
+    };
+    let idp = match idp_config(&c).await {
+        Ok(i) if i.slo_url.is_some() => i,
+        Ok(_) => return Ok(None),
+        Err(r) => {
+            tracing::warn!(provider = %p.slug, reason = r, "SAML single logout skipped");
+            return Ok(None);
+        }
+    };
+    let relay = token::random_hex(32);
+    let now = app.now();
+    let out = match amphi_saml::logout_request_redirect(
+        &sp,
+        &idp,
+        name_id,
+        ended.sso_name_id_format.as_deref(),
+        ended.sso_session_index.as_deref(),
+        &relay,
+        now,
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::warn!(provider = %p.slug, error = %e, "SAML LogoutRequest not made");
+            return Ok(None);
+        }
+    };
+    let data = LogoutState {
+        request_id: out.request_id,
+    };
+    keep_state(app, tenant.id, p.id, &relay, "saml-logout", &data).await?;
+    Ok(Some((out.url, p.display_name)))
+}
+
+/// The IdP's answer to our LogoutRequest (HTTP-Redirect `SAMLResponse` at the SLO URL;
+/// signature, issuer, destination and InResponseTo checked). The session here ended before
+/// the browser left; this says whether the IdP confirmed its side.
+pub async fn sign_out_finished(
+    app: &App,
+    tenant: &Tenant,
+    slug: &str,
+    raw_query: &str,
+    meta: &RequestMeta,
+) -> Result<(), Failure> {
+    let owned = super::oidc::provider(app, tenant.id, slug, "saml", meta).await?;
+    let p = &owned;
+    let now = app.now();
+    let relay = url::form_urlencoded::parse(raw_query.as_bytes())
+        .find(|(k, _)| k == "RelayState")
+        .map(|(_, v)| v.into_owned())
+        .filter(|r| !r.is_empty() && r.len() <= 80);
+    let state = match relay {
+        Some(r) => repo::take_state(
+            app.db.writer(),
+            tenant.id,
+            &token::hash(&r),
+            "saml-logout",
+            now,
+        )
+        .await?
+        .filter(|s| s.provider_id == p.id),
+        None => None,
+    };
+    let outcome = match state {
+        None => Err("state_invalid"),
+        Some(s) => {
+            let data: LogoutState = serde_json::from_str(&s.data).map_err(Error::internal)?;
+            let (sp, c) = sp_config(app, p, meta)?;
+            match idp_config(&c).await {
+                Err(r) => Err(r),
+                Ok(idp) => amphi_saml::validate_logout_response(
+                    &sp,
+                    &idp,
+                    raw_query,
+                    &data.request_id,
+                    now,
+                )
+                .map_err(|e| {
+                    tracing::info!(provider = %p.slug, error = %e, "SAML LogoutResponse refused");
+                    reason(&e)
+                }),
+            }
+        }
+    };
+    if let Err(r) = outcome {
+        amphi_db::repo::audit::Event::new("session.logout_refused", tenant.id)
+            .ip(meta.ip.clone())
+            .detail(serde_json::json!({ "provider": p.slug, "reason": r }))
+            .record(app.db.writer(), now)
+            .await?;
+        return Err(Failure::Refused(r));
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! session. Every success and every failure is audited with the provider and the reason.
 
 use super::providers::{stored_mapping, stored_rules};
-use crate::sessions;
+use crate::sessions::{self, SsoOrigin};
 use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{blocking, App, RequestMeta};
@@ -12,13 +12,14 @@ use amphi_core::course::CourseRole;
 use amphi_core::identity::{EmailTrust, ExternalIdentity, ProviderKind, RawIdentity};
 use amphi_core::validate::{DisplayName, Email};
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::entities::{external_identity, identity_provider, sso_login_state, user};
+use amphi_db::entities::{external_identity, identity_provider, sso_grant, sso_login_state, user};
 use amphi_db::repo::{
     audit, courses as repo_c, enrolments as repo_e, identity as repo, users as repo_u,
 };
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::ConnectionTrait;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A refused sign-in: a stable reason (shown translated, recorded in the audit trail).
@@ -108,6 +109,7 @@ pub async fn complete_sign_in(
     tenant: &Tenant,
     provider: &identity_provider::Model,
     raw: RawIdentity,
+    origin: SsoOrigin,
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> std::result::Result<Outcome, Failure> {
@@ -144,14 +146,14 @@ pub async fn complete_sign_in(
         if !u.active {
             return Err(fail!("account_inactive", Some(u.email.clone())));
         }
-        return finish(app, tenant, provider, &ext, Some(link.id), u, meta).await;
+        return finish(app, tenant, provider, &ext, Some(link.id), u, origin, meta).await;
     }
     if let Some(me) = current.filter(|u| u.tenant_id == tenant.id) {
         let u = repo_u::by_id(c, tenant.id, me.id)
             .await?
             .filter(|u| u.active)
             .ok_or(Failure::Refused("account_inactive"))?;
-        return finish(app, tenant, provider, &ext, None, u, meta).await;
+        return finish(app, tenant, provider, &ext, None, u, origin, meta).await;
     }
     let email = match ext.email.as_deref().map(|e| Email::parse("email", e)) {
         Some(Ok(e)) => Some(e),
@@ -171,7 +173,11 @@ pub async fn complete_sign_in(
                     tenant_id: tenant.id.0,
                     provider_id: provider.id,
                     kind: "link".into(),
-                    data: serde_json::to_string(&ext).map_err(Error::internal)?,
+                    data: serde_json::to_string(&LinkState {
+                        ext: ext.clone(),
+                        origin,
+                    })
+                    .map_err(Error::internal)?,
                     expires_at: now + Duration::minutes(LINK_MINUTES),
                     created_at: now,
                 },
@@ -219,11 +225,21 @@ pub async fn complete_sign_in(
         .detail(serde_json::json!({ "provider": slug, "kind": provider.kind }))
         .record(app.db.writer(), now)
         .await?;
-    finish(app, tenant, provider, &ext, None, u, meta).await
+    finish(app, tenant, provider, &ext, None, u, origin, meta).await
+}
+
+/// A sign-in waiting for the person to prove the local account it would link to.
+#[derive(Serialize, Deserialize)]
+struct LinkState {
+    #[serde(flatten)]
+    ext: ExternalIdentity,
+    #[serde(default)]
+    origin: SsoOrigin,
 }
 
 /// Links (when `link` is None), records the groups, applies the group rules and opens the
 /// session, in one transaction.
+#[allow(clippy::too_many_arguments)]
 async fn finish(
     app: &App,
     tenant: &Tenant,
@@ -231,9 +247,11 @@ async fn finish(
     ext: &ExternalIdentity,
     link: Option<Uuid>,
     u: user::Model,
+    mut origin: SsoOrigin,
     meta: &RequestMeta,
 ) -> std::result::Result<Outcome, Failure> {
     let now = app.now();
+    origin.provider_id = Some(provider.id);
     let groups = serde_json::to_string(&ext.groups).map_err(Error::internal)?;
     let txn = app.db.begin().await?;
     match link {
@@ -275,9 +293,10 @@ async fn finish(
             app,
             tenant,
             UserId(u.id),
+            Some(&origin),
         )));
     }
-    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), meta).await?;
+    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), Some(&origin), meta).await?;
     repo_u::set(
         &txn,
         tenant.id,
@@ -300,8 +319,10 @@ async fn finish(
     Ok(Outcome::SignedIn(cookie, fresh.into()))
 }
 
-/// Enrols a person in a run of the tenant with a role, unless they already have a place in it.
-/// Learners take a seat (none left: not enrolled, and said so in the audit trail).
+/// Enrols a person in a run of the tenant with a role, unless they already have a place in it;
+/// `reactivate` also gives back a place that was removed (a group rule taking back what it
+/// had taken away). Learners take a seat (none left: not enrolled, and said so in the audit
+/// trail). Returns whether the person got the place now.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn enrol_directly(
     c: &impl ConnectionTrait,
@@ -311,14 +332,17 @@ pub(crate) async fn enrol_directly(
     u: &user::Model,
     role: CourseRole,
     provider: &str,
+    reactivate: bool,
     meta: &RequestMeta,
 ) -> Result<bool> {
     let Some((r, existing)) = repo_e::run_with_enrolment(c, tenant, run, Some(u.id)).await? else {
         return Ok(false);
     };
-    if existing.is_some() {
-        return Ok(false);
-    }
+    let removed = match &existing {
+        None => None,
+        Some(e) if reactivate && e.status == repo_e::REMOVED => Some(e.clone()),
+        Some(_) => return Ok(false),
+    };
     let now = app.now();
     if role == CourseRole::Learner && !repo_c::take_seat(c, r.id).await? {
         audit::Event::new("enrolment.refused", tenant)
@@ -330,11 +354,23 @@ pub(crate) async fn enrol_directly(
             .await?;
         return Ok(false);
     }
-    repo_e::insert(
-        c,
-        crate::courses::enrol::new_enrolment(tenant, r.id, u.id, role, repo_e::ACTIVE, now),
-    )
-    .await?;
+    match removed {
+        // Back in the run with the progress and grades it kept.
+        Some(e) => {
+            let mut am = sea_orm::IntoActiveModel::into_active_model(e);
+            am.status = sea_orm::ActiveValue::Set(repo_e::ACTIVE.into());
+            am.role = sea_orm::ActiveValue::Set(role.as_str().into());
+            am.updated_at = sea_orm::ActiveValue::Set(now);
+            repo_e::update(c, am).await?;
+        }
+        None => {
+            repo_e::insert(
+                c,
+                crate::courses::enrol::new_enrolment(tenant, r.id, u.id, role, repo_e::ACTIVE, now),
+            )
+            .await?;
+        }
+    }
     audit::Event::new("enrolment.created", tenant)
         .actor(UserId(u.id))
         .target(u.email.clone())
@@ -345,8 +381,13 @@ pub(crate) async fn enrol_directly(
     Ok(true)
 }
 
-/// Group rules grant at each sign-in: administrators of the tenant, places in runs. (Taking a
-/// role away stays an administrator's decision.)
+const GRANT_ADMIN: &str = "tenant_admin";
+const GRANT_ENROLMENT: &str = "enrolment";
+
+/// Group rules at each sign-in: members of a rule's group become administrators of the tenant
+/// or get a place in a run; what a rule gave is recorded, and taken back when the person is no
+/// longer in any group that gives it (a place becomes "removed", its progress and grades kept;
+/// it comes back with the group). What an administrator gave by hand is never touched.
 async fn apply_group_rules(
     c: &impl ConnectionTrait,
     app: &App,
@@ -357,26 +398,31 @@ async fn apply_group_rules(
     meta: &RequestMeta,
 ) -> Result<()> {
     let now = app.now();
+    let held = repo::grants_of(c, provider.id, u.id).await?;
+    let prior =
+        |kind: &str, target: &str| held.iter().find(|g| g.kind == kind && g.target == target);
+    let grant = |kind: &str, target: String, group: &str| sso_grant::Model {
+        provider_id: provider.id,
+        user_id: u.id,
+        kind: kind.into(),
+        target,
+        tenant_id: tenant.0,
+        rule_group: group.to_owned(),
+        created_at: now,
+        revoked_at: None,
+    };
+    let mut wanted: Vec<(&str, String)> = Vec::new();
     for rule in stored_rules(provider)
         .iter()
         .filter(|r| groups.contains(&r.group))
     {
-        if rule.tenant_role.as_deref() == Some("admin") && !u.is_tenant_admin {
-            repo_u::set(
-                c,
-                tenant,
-                UserId(u.id),
-                vec![(user::Column::IsTenantAdmin, Expr::value(true))],
-                now,
-            )
-            .await?;
-            audit::Event::new("user.role_changed", tenant)
-                .actor(UserId(u.id))
-                .target(u.email.clone())
-                .ip(meta.ip.clone())
-                .detail(serde_json::json!({ "is_tenant_admin": true, "provider": provider.slug, "group": rule.group }))
-                .record(c, now)
-                .await?;
+        if rule.tenant_role.as_deref() == Some("admin") {
+            wanted.push((GRANT_ADMIN, String::new()));
+            if !u.is_tenant_admin {
+                let why = serde_json::json!({ "provider": provider.slug, "group": rule.group });
+                set_tenant_admin(c, tenant, u, true, why, meta, now).await?;
+                repo::hold_grant(c, grant(GRANT_ADMIN, String::new(), &rule.group)).await?;
+            }
         }
         if let Some(run) = rule.run.as_deref().and_then(|r| r.parse::<Uuid>().ok()) {
             let role = rule
@@ -384,8 +430,94 @@ async fn apply_group_rules(
                 .as_deref()
                 .and_then(|r| CourseRole::parse("course_role", r).ok())
                 .unwrap_or(CourseRole::Learner);
-            enrol_directly(c, app, tenant, run, u, role, &provider.slug, meta).await?;
+            let target = run.to_string();
+            let reactivate = prior(GRANT_ENROLMENT, &target).is_some();
+            wanted.push((GRANT_ENROLMENT, target.clone()));
+            let slug = &provider.slug;
+            if enrol_directly(c, app, tenant, run, u, role, slug, reactivate, meta).await? {
+                repo::hold_grant(c, grant(GRANT_ENROLMENT, target, &rule.group)).await?;
+            }
         }
+    }
+    for g in held.iter().filter(|g| {
+        g.revoked_at.is_none() && !wanted.iter().any(|(k, t)| *k == g.kind && *t == g.target)
+    }) {
+        revoke(c, tenant, provider, u, g, meta, now).await?;
+    }
+    Ok(())
+}
+
+/// Makes a person a tenant administrator or not, on a group rule's word (audited, with `why`).
+async fn set_tenant_admin(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    u: &user::Model,
+    value: bool,
+    mut why: serde_json::Value,
+    meta: &RequestMeta,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    repo_u::set(
+        c,
+        tenant,
+        UserId(u.id),
+        vec![(user::Column::IsTenantAdmin, Expr::value(value))],
+        now,
+    )
+    .await?;
+    why["is_tenant_admin"] = value.into();
+    audit::Event::new("user.role_changed", tenant)
+        .actor(UserId(u.id))
+        .target(u.email.clone())
+        .ip(meta.ip.clone())
+        .detail(why)
+        .record(c, now)
+        .await
+}
+
+/// Takes back what a group rule gave once the person has left the group (unless another
+/// provider's rule still gives it).
+async fn revoke(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    provider: &identity_provider::Model,
+    u: &user::Model,
+    g: &sso_grant::Model,
+    meta: &RequestMeta,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    repo::revoke_grant(c, g, now).await?;
+    if repo::held_elsewhere(c, g).await? {
+        return Ok(());
+    }
+    let detail = |mut v: serde_json::Value| {
+        v["provider"] = provider.slug.clone().into();
+        v["group"] = g.rule_group.clone().into();
+        v["reason"] = "group_lost".into();
+        v
+    };
+    match g.kind.as_str() {
+        GRANT_ADMIN if u.is_tenant_admin => {
+            let why = detail(serde_json::json!({}));
+            set_tenant_admin(c, tenant, u, false, why, meta, now).await?;
+        }
+        GRANT_ENROLMENT => {
+            let Ok(run) = g.target.parse::<Uuid>() else {
+                return Ok(());
+            };
+            if let Some(e) = repo_e::of(c, tenant, run, u.id).await? {
+                if crate::courses::enrol::remove_enrolment(c, tenant, e, now).await? {
+                    audit::Event::new("enrolment.removed", tenant)
+                        .actor(UserId(u.id))
+                        .target(u.email.clone())
+                        .ip(meta.ip.clone())
+                        .detail(detail(serde_json::json!({ "run": run })))
+                        .record(c, now)
+                        .await?;
+                }
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -405,7 +537,7 @@ pub async fn pending_link(
     else {
         return Ok(None);
     };
-    let ext: ExternalIdentity = serde_json::from_str(&s.data).map_err(Error::internal)?;
+    let LinkState { ext, .. } = serde_json::from_str(&s.data).map_err(Error::internal)?;
     let p = repo::provider_by_id(app.db.reader(), tenant.id, s.provider_id).await?;
     Ok(p.map(|p| (p.display_name, ext.email.unwrap_or_default())))
 }
@@ -429,7 +561,7 @@ pub async fn confirm_link(
     else {
         return Err(Failure::Refused("link_expired"));
     };
-    let ext: ExternalIdentity = serde_json::from_str(&state.data).map_err(Error::internal)?;
+    let LinkState { ext, origin } = serde_json::from_str(&state.data).map_err(Error::internal)?;
     let provider = repo::provider_by_id(c, tenant.id, state.provider_id)
         .await?
         .filter(|p| p.enabled)
@@ -472,5 +604,5 @@ pub async fn confirm_link(
         return Err(Failure::Refused("link_expired"));
     }
     crate::rate_limit::clear(app, &buckets[0].key).await?;
-    finish(app, tenant, &provider, &ext, None, u, meta).await
+    finish(app, tenant, &provider, &ext, None, u, origin, meta).await
 }

@@ -31,6 +31,7 @@ pub mod review_flag;
 pub mod session;
 pub mod setting;
 pub mod shop_order;
+pub mod sso_grant;
 pub mod sso_login_state;
 pub mod sso_replay;
 pub mod stored_file;

@@ -16,6 +16,14 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The identity provider this session's sign-in came through, when it did.
+    pub sso_provider_id: Option<Uuid>,
+    /// The SAML NameID (subject) of that sign-in, for single logout.
+    pub sso_name_id: Option<String>,
+    /// The NameID's Format.
+    pub sso_name_id_format: Option<String>,
+    /// The SAML SessionIndex of that sign-in.
+    pub sso_session_index: Option<String>,
 }
 
 /// A session belongs to a user; loaded together in one query per request.

@@ -11,6 +11,7 @@ mod m0005_assessment;
 mod m0006_certificates;
 mod m0007_identity;
 mod m0008_assignments_peer;
+mod m0009_sso_sessions;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_certificates::Migration),
             Box::new(m0007_identity::Migration),
             Box::new(m0008_assignments_peer::Migration),
+            Box::new(m0009_sso_sessions::Migration),
         ]
     }
 }

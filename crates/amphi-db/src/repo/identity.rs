@@ -1,7 +1,9 @@
 //! Single sign-on storage: identity providers of a tenant, external identities linked to
 //! accounts, one-time values remembered until they expire, and sign-ins in progress.
 
-use crate::entities::{external_identity, identity_provider, sso_login_state, sso_replay};
+use crate::entities::{
+    external_identity, identity_provider, sso_grant, sso_login_state, sso_replay,
+};
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId, UserId};
 use chrono::{DateTime, Utc};
@@ -234,4 +236,70 @@ pub async fn prune(c: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> 
         .db()?
         .rows_affected;
     Ok(a + b)
+}
+
+/// What a provider's group rules gave a person, taken back ones included.
+pub async fn grants_of(
+    c: &impl ConnectionTrait,
+    provider: Uuid,
+    user: Uuid,
+) -> Result<Vec<sso_grant::Model>> {
+    sso_grant::Entity::find()
+        .filter(sso_grant::Column::ProviderId.eq(provider))
+        .filter(sso_grant::Column::UserId.eq(user))
+        .all(c)
+        .await
+        .db()
+}
+
+/// Records a grant made by a group rule (again in force if it had been taken back).
+pub async fn hold_grant(c: &impl ConnectionTrait, g: sso_grant::Model) -> Result<()> {
+    let am: sso_grant::ActiveModel = g.into();
+    sso_grant::Entity::insert(am)
+        .on_conflict(
+            OnConflict::columns([
+                sso_grant::Column::ProviderId,
+                sso_grant::Column::UserId,
+                sso_grant::Column::Kind,
+                sso_grant::Column::Target,
+            ])
+            .update_columns([sso_grant::Column::RuleGroup, sso_grant::Column::RevokedAt])
+            .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Marks a grant as taken back.
+pub async fn revoke_grant(
+    c: &impl ConnectionTrait,
+    g: &sso_grant::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sso_grant::Entity::update_many()
+        .col_expr(sso_grant::Column::RevokedAt, Expr::value(now))
+        .filter(sso_grant::Column::ProviderId.eq(g.provider_id))
+        .filter(sso_grant::Column::UserId.eq(g.user_id))
+        .filter(sso_grant::Column::Kind.eq(g.kind.as_str()))
+        .filter(sso_grant::Column::Target.eq(g.target.as_str()))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Whether another provider's group rule still holds this grant for the person.
+pub async fn held_elsewhere(c: &impl ConnectionTrait, g: &sso_grant::Model) -> Result<bool> {
+    Ok(sso_grant::Entity::find()
+        .filter(sso_grant::Column::UserId.eq(g.user_id))
+        .filter(sso_grant::Column::Kind.eq(g.kind.as_str()))
+        .filter(sso_grant::Column::Target.eq(g.target.as_str()))
+        .filter(sso_grant::Column::ProviderId.ne(g.provider_id))
+        .filter(sso_grant::Column::RevokedAt.is_null())
+        .one(c)
+        .await
+        .db()?
+        .is_some())
 }

@@ -49,6 +49,51 @@ pub async fn delete(c: &impl ConnectionTrait, id_hash: &str) -> Result<()> {
     Ok(())
 }
 
+/// Deletes one session and returns it as it was (sign out).
+pub async fn take(c: &impl ConnectionTrait, id_hash: &str) -> Result<Option<session::Model>> {
+    let Some(s) = session::Entity::find_by_id(id_hash.to_owned())
+        .one(c)
+        .await
+        .db()?
+    else {
+        return Ok(None);
+    };
+    let n = session::Entity::delete_by_id(id_hash.to_owned())
+        .exec(c)
+        .await
+        .db()?
+        .rows_affected;
+    Ok((n == 1).then_some(s))
+}
+
+/// Deletes the sessions a provider's single logout names: its NameID, and among them only
+/// those of the given SAML session indexes; returns the users whose sessions went.
+pub async fn delete_for_sso(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    provider: uuid::Uuid,
+    name_id: &str,
+    session_indexes: &[String],
+) -> Result<Vec<uuid::Uuid>> {
+    let q = || {
+        session::Entity::find()
+            .filter(session::Column::TenantId.eq(tenant.0))
+            .filter(session::Column::SsoProviderId.eq(provider))
+            .filter(session::Column::SsoNameId.eq(name_id))
+            .filter(session::Column::SsoSessionIndex.is_in(session_indexes.iter().cloned()))
+    };
+    let found = q().all(c).await.db()?;
+    let mut users: Vec<uuid::Uuid> = found.iter().map(|s| s.user_id).collect();
+    users.sort();
+    users.dedup();
+    session::Entity::delete_many()
+        .filter(session::Column::Id.is_in(found.into_iter().map(|s| s.id)))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(users)
+}
+
 /// Deletes every session of a user, but `keep` if given; returns how many went.
 pub async fn delete_for_user(
     c: &impl ConnectionTrait,

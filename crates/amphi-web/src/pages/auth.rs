@@ -207,15 +207,41 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
 #[derive(Deserialize)]
 pub struct Empty {}
 
-/// POST /signout
+/// POST /signout — ends the session here; when a SAML sign-in opened it, goes on to the
+/// identity provider's single logout (which sends the browser back to our SLO URL).
 pub async fn signout(ctx: Ctx, jar: CookieJar, CsrfForm(_): CsrfForm<Empty>) -> Response {
+    let mut idp = None;
     if let Some(su) = &ctx.user {
-        if let Err(e) = sessions::end(&ctx.state.app, &su.session_id).await {
-            return ctx.error_page(&e);
+        let app = &ctx.state.app;
+        let ended = match sessions::end(app, &su.session_id).await {
+            Ok(e) => e,
+            Err(e) => return ctx.error_page(&e),
+        };
+        if let Some(s) = ended {
+            match amphi_app::sso::saml::sign_out_redirect(app, &ctx.tenant, &s, &ctx.meta).await {
+                Ok(url) => idp = url,
+                Err(e) => tracing::warn!(error = %e, "single logout not started"),
+            }
         }
     }
     let jar = jar.add(clear_session_cookie(&ctx.state));
-    (jar, ctx.redirect_with("/", "flash-signed-out")).into_response()
+    match idp {
+        // A page that goes on to the IdP by itself (a meta refresh, with a link): a redirect
+        // answering this form would be refused by our CSP's `form-action 'self'`.
+        Some((url, provider)) => {
+            let mut ctx = ctx;
+            ctx.user = None;
+            (
+                jar,
+                ctx.page(
+                    "sso_signout.html",
+                    context! { url => url, provider => provider },
+                ),
+            )
+                .into_response()
+        }
+        None => (jar, ctx.redirect_with("/", "flash-signed-out")).into_response(),
+    }
 }
 
 /// GET /password/forgot

@@ -224,7 +224,17 @@ pub async fn saml_slo(
 ) -> Response {
     let query = uri.query().unwrap_or("");
     if !query.contains("SAMLRequest=") {
-        return Redirect::to("/").into_response();
+        if !query.contains("SAMLResponse=") {
+            return Redirect::to("/").into_response();
+        }
+        // The IdP's answer to our sign-out: this site's session ended before the browser
+        // left; say whether the IdP confirmed its own.
+        let app = &ctx.state.app;
+        return match sso::saml::sign_out_finished(app, &ctx.tenant, &slug, query, &ctx.meta).await {
+            Ok(()) => ctx.redirect_with("/", "flash-signed-out"),
+            Err(Failure::Refused(_)) => ctx.redirect_with("/", "flash-signed-out-idp-unconfirmed"),
+            Err(f) => failure_page(&ctx, &f),
+        };
     }
     match sso::saml::idp_logout(&ctx.state.app, &ctx.tenant, &slug, query, &ctx.meta).await {
         Ok(url) => (

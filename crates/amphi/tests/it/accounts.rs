@@ -557,7 +557,7 @@ async fn setup_link_expires_after_a_day() {
 }
 
 /// Turns on two-step sign-in through the pages; returns the shared secret and recovery codes.
-async fn enable_mfa(t: &TestApp, c: &mut Client) -> (Vec<u8>, Vec<String>) {
+pub(crate) async fn enable_mfa(t: &TestApp, c: &mut Client) -> (Vec<u8>, Vec<String>) {
     let page = c.submit("/account/mfa", "/account/mfa/start", &[]).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(page.text.contains("<svg"), "a QR code is shown");

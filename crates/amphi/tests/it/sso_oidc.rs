@@ -190,6 +190,52 @@ async fn oidc_sign_in_creates_links_and_signs_in_again() {
     assert_eq!(audit_reasons(&t, "account.created_by_sso").await.len(), 1);
 }
 
+/// The key ids the provider publishes now.
+async fn published_kids(peer: &OidcProvider) -> Vec<String> {
+    let jwks: serde_json::Value = reqwest::get(format!("{}/jwks", peer.issuer()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn oidc_sign_in_goes_on_after_the_provider_rotates_its_signing_key() {
+    let (t, mut peer, _admin, _) = oidc_setup(true).await;
+    assert_eq!(published_kids(&peer).await, vec!["k1".to_owned()]);
+    let mut c = t.client();
+    let auth = start_login(&mut c, "/").await;
+    let back = login_at_provider(&peer.issuer(), &auth, "alice").await;
+    let r = c.get(&path_of(&back)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+
+    // New key, new key id; the one Amphi has kept is gone from the provider's JWKS.
+    peer.rotate_keys().expect("the provider starts again");
+    assert_eq!(peer.key_id(), "k2");
+    assert_eq!(published_kids(&peer).await, vec!["k2".to_owned()]);
+    let mut c2 = t.client();
+    let auth = start_login(&mut c2, "/catalog").await;
+    let back = login_at_provider(&peer.issuer(), &auth, "alice").await;
+    let r = c2.get(&path_of(&back)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.location(), "/catalog");
+    assert_eq!(c2.get("/account").await.status, StatusCode::OK);
+    let ok = audit_reasons(&t, "sign_in.success").await;
+    assert_eq!(
+        ok.iter().filter(|d| d["provider"] == "corp").count(),
+        2,
+        "{ok:?}"
+    );
+    assert!(audit_reasons(&t, "sign_in.failure").await.is_empty());
+}
+
 #[tokio::test]
 async fn oidc_wrong_state_replayed_callback_and_used_code_are_refused() {
     let (t, peer, _admin, _) = oidc_setup(true).await;

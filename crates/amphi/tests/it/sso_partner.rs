@@ -355,6 +355,98 @@ async fn restricted_runs_admit_people_by_provider_and_group() {
 }
 
 #[tokio::test]
+async fn group_rules_take_back_only_what_they_gave_when_the_group_is_lost() {
+    let t = TestApp::new().await;
+    let (mut admin, token) = admin_token(&t).await;
+    let (private, public) = keypair(Algorithm::RS256);
+    let by_rule = run_for(&mut admin, &token, "RULE1", json!({})).await;
+    let by_hand = run_for(&mut admin, &token, "HAND1", json!({})).await;
+    add_provider(
+        &mut admin,
+        &token,
+        json!({
+            "kind": "partner", "slug": "acme", "display_name": "ACME portal",
+            "config": {"issuer": ISS, "audience": AUD, "algorithm": "RS256",
+                       "public_key_pem": public, "max_lifetime_secs": 300},
+            "group_rules": [
+                {"group": "acme-admins", "tenant_role": "admin"},
+                {"group": "acme-sales", "run": by_rule},
+            ],
+        }),
+    )
+    .await;
+    let mut n = 0;
+    let mut sign_in = |sub: &str, groups: Value| {
+        n += 1;
+        let mut cl = claims(&t, sub, 120, &format!("rules-{n}"));
+        cl["groups"] = groups;
+        let jwt = sign(Algorithm::RS256, &private, &cl);
+        let mut c = t.client();
+        async move {
+            let r = c.get(&hand_off(&jwt, "/")).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+            c
+        }
+    };
+    let ann = "p-500@partner.example";
+    let mut c = sign_in("p-500", json!(["acme-sales", "acme-admins"])).await;
+    assert!(enrolled(&t, ann, &by_rule).await);
+    assert!(user_by_email(&t, ann).await.is_tenant_admin);
+    // A place Ann took herself.
+    let r = c
+        .submit("/courses/HAND1", &format!("/runs/{by_hand}/enrol"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+
+    // Ann leaves both groups: the rules take back what they gave, and only that.
+    sign_in("p-500", json!([])).await;
+    assert!(!enrolled(&t, ann, &by_rule).await);
+    assert!(enrolled(&t, ann, &by_hand).await);
+    assert!(!user_by_email(&t, ann).await.is_tenant_admin);
+    let removed = audit_reasons(&t, "enrolment.removed").await;
+    assert!(
+        removed
+            .iter()
+            .any(|d| d["reason"] == "group_lost" && d["group"] == "acme-sales"),
+        "{removed:?}"
+    );
+    let roles = audit_reasons(&t, "user.role_changed").await;
+    assert!(
+        roles
+            .iter()
+            .any(|d| d["is_tenant_admin"] == false && d["reason"] == "group_lost"),
+        "{roles:?}"
+    );
+
+    // Back in the group: the same place comes back (one enrolment row, not two).
+    sign_in("p-500", json!(["acme-sales"])).await;
+    assert!(enrolled(&t, ann, &by_rule).await);
+    assert!(!user_by_email(&t, ann).await.is_tenant_admin);
+    {
+        use amphi_db::entities::enrolment;
+        use amphi_db::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let rows = enrolment::Entity::find()
+            .filter(enrolment::Column::UserId.eq(user_by_email(&t, ann).await.id))
+            .filter(enrolment::Column::RunId.eq(by_rule.parse::<uuid::Uuid>().unwrap()))
+            .count(t.app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(rows, 1);
+    }
+
+    // Ben enrolled himself before the rule could: his place is his own and stays.
+    let ben = "p-600@partner.example";
+    let mut c = sign_in("p-600", json!([])).await;
+    let r = c
+        .submit("/courses/RULE1", &format!("/runs/{by_rule}/enrol"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    sign_in("p-600", json!(["acme-sales"])).await;
+    sign_in("p-600", json!([])).await;
+    assert!(enrolled(&t, ben, &by_rule).await);
+}
+
+#[tokio::test]
 async fn provider_admin_api_validates_masks_secrets_and_audits() {
     let t = TestApp::new().await;
     let (mut admin, token) = admin_token(&t).await;

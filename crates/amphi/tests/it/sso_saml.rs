@@ -20,12 +20,17 @@ fn input(html: &str, name: &str) -> String {
         .find("value=\"")
         .unwrap_or_else(|| panic!("no value in {tag}"))
         + 7;
-    let raw = &tag[v..v + tag[v..].find('"').unwrap()];
+    unescape(&tag[v..v + tag[v..].find('"').unwrap()])
+}
+
+/// Undoes HTML attribute escaping.
+fn unescape(raw: &str) -> String {
     raw.replace("&amp;", "&")
         .replace("&quot;", "\"")
         .replace("&#x2B;", "+")
         .replace("&#43;", "+")
         .replace("&#x2F;", "/")
+        .replace("&#x2f;", "/")
         .replace("&#x3D;", "=")
 }
 
@@ -97,16 +102,16 @@ async fn request_id(t: &TestApp, relay: &str) -> String {
     d["request_id"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn saml_sign_in_through_a_real_idp_and_broken_responses() {
-    let (t, idp, _admin, _) = setup().await;
-    let mut c = t.client();
-    assert!(c
-        .get("/signin")
-        .await
-        .text
-        .contains("/sso/saml/school/login"));
-    let out = start(&mut c, "/catalog").await;
+/// Starts a sign-in on `c`, signs in at the IdP's form; returns the response and RelayState
+/// the IdP's page would post to our ACS.
+async fn at_idp(
+    c: &mut Client,
+    idp: &SamlIdp,
+    next: &str,
+    who: &str,
+    pw: &str,
+) -> (String, String) {
+    let out = start(c, next).await;
     assert!(out.starts_with(idp.base_url()), "{out}");
     let http = reqwest::Client::builder()
         .cookie_store(true)
@@ -117,19 +122,160 @@ async fn saml_sign_in_through_a_real_idp_and_broken_responses() {
     let key = input(&form, "key");
     let posted = http
         .post(format!("{}/login", idp.base_url()))
-        .form(&[
-            ("key", key.as_str()),
-            ("username", "alice"),
-            ("password", "alicepw"),
-        ])
+        .form(&[("key", key.as_str()), ("username", who), ("password", pw)])
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    let response = input(&posted, "SAMLResponse");
-    let relay = input(&posted, "RelayState");
+    (input(&posted, "SAMLResponse"), input(&posted, "RelayState"))
+}
+
+/// A browser signed in through the IdP.
+async fn signed_in(t: &TestApp, idp: &SamlIdp, who: &str, pw: &str) -> Client {
+    let mut c = t.client();
+    let (response, relay) = at_idp(&mut c, idp, "/", who, pw).await;
+    let r = c
+        .post_raw(
+            "/sso/saml/school/acs",
+            &[("SAMLResponse", &response), ("RelayState", &relay)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(c.get("/account").await.status, StatusCode::OK);
+    c
+}
+
+/// The SAML session index this browser's session keeps.
+async fn session_index(t: &TestApp, c: &Client) -> String {
+    use amphi_db::entities::session;
+    use amphi_db::sea_orm::EntityTrait;
+    let id = amphi_auth::token::hash(&c.cookies["amphi_session"]);
+    let s = session::Entity::find_by_id(id)
+        .one(t.app.db.reader())
+        .await
+        .unwrap()
+        .expect("the session exists");
+    assert_eq!(s.sso_name_id.as_deref(), Some("u-alice-0001"), "{s:?}");
+    s.sso_session_index
+        .expect("the login's SessionIndex is kept")
+}
+
+#[tokio::test]
+async fn saml_single_logout_from_this_site_and_from_the_idp_session_by_session() {
+    let (t, idp, _admin, _) = setup().await;
+    let mut a = signed_in(&t, &idp, "alice", "alicepw").await;
+    let mut b = signed_in(&t, &idp, "alice", "alicepw").await;
+    let (ia, ib) = (session_index(&t, &a).await, session_index(&t, &b).await);
+    assert_ne!(ia, ib);
+
+    // The IdP ends the session of its first login only.
+    let logout = reqwest::get(idp.test_logout_request_url("alice", Some(&ia)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = t.client().get(&path_of(logout.trim())).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(a.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/account").await.status, StatusCode::OK);
+
+    // Signing out here ends the session here at once, then asks the IdP to end its own.
+    let r = b.submit("/account", "/signout", &[]).await;
+    // A page that goes on by itself (a form's redirect to another site would break our CSP).
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("School SAML"), "{}", r.text);
+    let refresh = "http-equiv=\"refresh\" content=\"0; url=";
+    let at = r.text.find(refresh).expect("a refresh") + refresh.len();
+    let to_idp = unescape(&r.text[at..at + r.text[at..].find('"').unwrap()]);
+    assert!(
+        to_idp.starts_with(&format!("{}/slo/redirect?", idp.base_url())),
+        "{to_idp}"
+    );
+    assert!(to_idp.contains("SAMLRequest=") && to_idp.contains("Signature="));
+    assert_eq!(b.get("/account").await.status, StatusCode::SEE_OTHER);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = http.get(&to_idp).send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 302, "{}", idp.log());
+    let back = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        back.contains("/sso/saml/school/slo?SAMLResponse="),
+        "{back}"
+    );
+    let r = b.get(&path_of(&back)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.location(), "/");
+    assert_eq!(
+        b.cookies.get("amphi_flash").map(String::as_str),
+        Some("flash-signed-out")
+    );
+
+    // The same answer again is not a confirmation of anything.
+    let r = b.get(&path_of(&back)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        b.cookies.get("amphi_flash").map(String::as_str),
+        Some("flash-signed-out-idp-unconfirmed")
+    );
+    let refused = audit_reasons(&t, "session.logout_refused").await;
+    assert!(
+        refused.iter().any(|d| d["reason"] == "state_invalid"),
+        "{refused:?}"
+    );
+    // A password session signs out without going anywhere.
+    let mut local = t.member("lou@example.test", "Lou").await;
+    let r = local.submit("/account", "/signout", &[]).await;
+    assert_eq!(r.location(), "/");
+}
+
+#[tokio::test]
+async fn a_saml_sign_in_with_a_second_factor_keeps_its_single_logout() {
+    let (t, idp, _admin, _) = setup().await;
+    let mut a = signed_in(&t, &idp, "alice", "alicepw").await;
+    let (secret, _) = crate::accounts::enable_mfa(&t, &mut a).await;
+    let mut c = t.client();
+    let (response, relay) = at_idp(&mut c, &idp, "/", "alice", "alicepw").await;
+    let r = c
+        .post_raw(
+            "/sso/saml/school/acs",
+            &[("SAMLResponse", &response), ("RelayState", &relay)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(r.location().starts_with("/signin/mfa"), "{}", r.location());
+    assert!(!c.cookies.contains_key("amphi_session"));
+    t.clock.advance(chrono::Duration::seconds(31));
+    let code = amphi_auth::totp::code_at(&secret, t.app.now().timestamp() as u64);
+    let r = c
+        .submit(&r.location(), "/signin/mfa", &[("code", &code)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // The session opened after the code still knows the SAML login it came from.
+    session_index(&t, &c).await;
+    let r = c.submit("/account", "/signout", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        unescape(&r.text).contains("/slo/redirect?SAMLRequest="),
+        "{}",
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn saml_sign_in_through_a_real_idp_and_broken_responses() {
+    let (t, idp, _admin, _) = setup().await;
+    let mut c = t.client();
+    assert!(c
+        .get("/signin")
+        .await
+        .text
+        .contains("/sso/saml/school/login"));
+    let (response, relay) = at_idp(&mut c, &idp, "/catalog", "alice", "alicepw").await;
     let r = c
         .post_raw(
             "/sso/saml/school/acs",
