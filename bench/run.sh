@@ -54,7 +54,12 @@ else
 fi
 PATH_DURATION=$(awk "BEGIN { print ($DURATION < 8) ? $DURATION : 8 }")
 
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+if [[ -z ${CARGO_TARGET_DIR:-} ]]; then
+  # Where cargo builds (.cargo/config.toml may put it outside the clone).
+  CARGO_TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+fi
+export CARGO_TARGET_DIR
 if [[ -n ${BENCH_AMPHI:-} && -n ${BENCH_TOOL:-} ]]; then
   # Binaries built already (BENCH_AMPHI: amphi, BENCH_TOOL: amphi-bench).
   AMPHI=$BENCH_AMPHI

@@ -170,6 +170,57 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
         t.json.as_deref(),
         &json!({"kind": "batch", "op": "announcement", "label": label, "mails": mails, "seconds": secs}),
     )?;
+    // 4. Peer allocation: the instructor opens the review phase now; the allocation job runs in
+    // the server's worker (timed from the form's post until the job is done).
+    if let Some(item) = seed.peer_item {
+        let since = chrono::Utc::now() - chrono::Duration::seconds(1);
+        let t0 = Instant::now();
+        let review_from = chrono::Utc::now().to_rfc3339();
+        vu.step_any(
+            "peer_settings",
+            vu.cl
+                .post(vu.url(&format!("/teach/runs/{run}/items/{item}/assessment")))
+                .form(&[
+                    ("csrf", csrf2.as_str()),
+                    ("review_from", review_from.as_str()),
+                    ("reviews_per_submission", "3"),
+                    ("reviews_per_reviewer", "3"),
+                ]),
+            StatusCode::SEE_OTHER,
+        )
+        .await?;
+        let alloc = loop {
+            let j = job::Entity::find()
+                .filter(job::Column::Kind.eq(amphi_app::courses::peer::ALLOCATE_JOB))
+                .filter(job::Column::UpdatedAt.gte(since))
+                .one(&db)
+                .await?;
+            if let Some(j) = j {
+                break j;
+            }
+            if t0.elapsed().as_secs() > timeout {
+                bail!("no peer allocation job");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        wait_done(&db, alloc.id, timeout).await?;
+        let secs = t0.elapsed().as_secs_f64();
+        let reviews = amphi_db::entities::peer_assignment::Entity::find()
+            .filter(amphi_db::entities::peer_assignment::Column::ItemId.eq(item))
+            .count(&db)
+            .await?;
+        let subs = amphi_db::entities::submission::Entity::find()
+            .filter(amphi_db::entities::submission::Column::ItemId.eq(item))
+            .count(&db)
+            .await?;
+        rows.push(format!(
+            "| {label} | peer allocation: {subs} submissions, {reviews} reviews assigned | {secs:.1} s | the `peer.allocate` job, from opening the review phase until done |"
+        ));
+        append_json(
+            t.json.as_deref(),
+            &json!({"kind": "batch", "op": "peer_allocation", "label": label, "submissions": subs, "reviews": reviews, "seconds": secs}),
+        )?;
+    }
     for r in rows {
         println!("{r}");
     }

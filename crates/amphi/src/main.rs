@@ -3,6 +3,12 @@
 use amphi::{cli, run};
 use clap::Parser;
 
+/// mimalloc gives freed memory back to the system: with the C library's allocator, every
+/// thread that once checked a password (Argon2id, 19 MiB) kept that much in its own arena,
+/// and the server's memory grew to about 500 MiB under a sign-in burst.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()

@@ -20,6 +20,7 @@
 //! salt; sharing one changes nothing for sign-in cost, which is what the benchmark measures).
 
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
+use amphi_app::courses::peer::{self, PeerSettingsForm};
 use amphi_app::courses::quiz::{self, Answers, QuizSettings, Reveal, Slot};
 use amphi_app::courses::{bank, enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
@@ -28,7 +29,9 @@ use amphi_app::{App, RequestMeta};
 use amphi_core::assessment::question::OptionId;
 use amphi_core::assessment::scoring::Response;
 use amphi_core::TenantId;
-use amphi_db::entities::{enrolment, grade, grade_event, item_progress, quiz_attempt, user};
+use amphi_db::entities::{
+    enrolment, grade, grade_event, item_progress, quiz_attempt, submission, user,
+};
 use amphi_db::repo::{enrolments as repo_e, tenants as repo_t};
 use anyhow::{anyhow, bail, Context};
 use chrono::{DateTime, Utc};
@@ -93,6 +96,10 @@ pub struct BenchSeed {
     pub pages: Vec<Uuid>,
     /// Quiz items, in course order.
     pub quizzes: Vec<Uuid>,
+    /// The peer assessment (every learner has submitted; its review phase is opened by the
+    /// batch benchmark, which then times the allocation job).
+    #[serde(default)]
+    pub peer_item: Option<Uuid>,
     /// Enrolled learners: `learner{i}@bench.example` for i in 1..=learners.
     pub learners: u64,
     /// Learners with copied history.
@@ -105,6 +112,47 @@ pub struct BenchSeed {
     pub password: String,
     /// Seconds spent.
     pub seconds: f64,
+}
+
+/// Learner `i`'s submitted essay for the peer assessment.
+fn essay(
+    t: TenantId,
+    run: Uuid,
+    item: Uuid,
+    user: Uuid,
+    i: u64,
+    now: DateTime<Utc>,
+) -> submission::ActiveModel {
+    submission::Model {
+        id: Uuid::now_v7(),
+        tenant_id: t.0,
+        run_id: run,
+        item_id: item,
+        user_id: user,
+        body: format!("Essay of learner {i}: what this course changed for me."),
+        draft: None,
+        status: "submitted".into(),
+        version: 1,
+        submitted_at: Some(
+            now - chrono::Duration::hours(2) + chrono::Duration::milliseconds(i as i64),
+        ),
+        late_days: 0,
+        extra_reviews: 0,
+        needs_staff: false,
+        rubric_choices: None,
+        raw_points: None,
+        penalty: 0.0,
+        points: None,
+        max_points: 3.0,
+        feedback: None,
+        grade_source: None,
+        graded_by: None,
+        graded_at: None,
+        override_points: None,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
 }
 
 /// The email of learner `i` (1-based).
@@ -375,6 +423,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     }
     let mut pages = Vec::new();
     let mut quizzes = Vec::new();
+    let mut last_module = None;
     for w in 1..=MODULES {
         let m = authoring::add_module(
             app,
@@ -459,7 +508,44 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             .await
             .map_err(e)?;
         quizzes.push(qi.id);
+        last_module = Some(m.id);
     }
+    // The peer assessment: submissions are in; its review phase opens in a year (the batch
+    // benchmark opens it now, as an instructor would).
+    let peer_item = authoring::add_item(
+        app,
+        &admin,
+        t,
+        run.id,
+        last_module.context("no module")?,
+        ItemForm {
+            kind: Some("peer".into()),
+            title: Some("Final essay".into()),
+            body: Some("Write 300 words on what this course changed for you.".into()),
+            url: None,
+            published: Some(true),
+            available_from: None,
+            requires_item_id: None,
+        },
+    )
+    .await
+    .map_err(e)?;
+    let review_from = (now + chrono::Duration::days(365)).to_rfc3339();
+    peer::update_settings(
+        app,
+        &admin,
+        t,
+        run.id,
+        peer_item.id,
+        PeerSettingsForm {
+            review_from: Some(review_from),
+            reviews_per_submission: Some("3".into()),
+            reviews_per_reviewer: Some("3".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(e)?;
     let all_items: Vec<Uuid> = {
         // Course order: each module's pages then its quiz.
         let mut v = Vec::new();
@@ -530,6 +616,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     while first <= o.learners {
         let last = (first + CHUNK - 1).min(o.learners);
         let mut users = Vec::new();
+        let mut users_ids = Vec::new();
         let mut enrols = Vec::new();
         let mut progress = Vec::new();
         let mut attempts = Vec::new();
@@ -537,6 +624,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         let mut events = Vec::new();
         for i in first..=last {
             let uid = Uuid::now_v7();
+            users_ids.push(uid);
             users.push(
                 user::Model {
                     id: uid,
@@ -632,6 +720,12 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         insert_chunked(&txn, attempts).await?;
         insert_chunked(&txn, grades).await?;
         insert_chunked(&txn, events).await?;
+        let essays = users_ids
+            .iter()
+            .enumerate()
+            .map(|(k, uid)| essay(t, run.id, peer_item.id, *uid, first + k as u64, now))
+            .collect();
+        insert_chunked(&txn, essays).await?;
         txn.commit().await.map_err(db)?;
         if done_report.elapsed().as_secs() >= 5 {
             tracing::info!(learners = last, "seeding");
@@ -660,6 +754,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         run_id: run.id,
         pages,
         quizzes,
+        peer_item: Some(peer_item.id),
         learners: o.learners,
         learners_with_history: with_history + TEMPLATES,
         instructor_email,

@@ -174,6 +174,20 @@ pub struct CourseOutcome {
 /// date. Creates the item's gradebook column on first use; a new maximum for the item queues a
 /// recompute of the run.
 pub async fn record(app: &App, r: GradeReport) -> Result<Option<CourseOutcome>> {
+    let txn = app.db.begin().await?;
+    let outcome = record_in(&txn, app, &r).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    after_record(app, &r, outcome).await?;
+    Ok(outcome)
+}
+
+/// `record` inside the caller's transaction (one commit for a submission and its grade).
+/// After the commit, the caller calls `after_record` with the outcome.
+pub(crate) async fn record_in(
+    txn: &impl ConnectionTrait,
+    app: &App,
+    r: &GradeReport,
+) -> Result<Option<CourseOutcome>> {
     if !r.max_points.is_finite() || r.max_points <= 0.0 {
         return Err(Error::Internal(
             "grade report without a positive maximum".into(),
@@ -182,14 +196,13 @@ pub async fn record(app: &App, r: GradeReport) -> Result<Option<CourseOutcome>> 
     let points = r.points.filter(|p| p.is_finite()).map(|p| p.max(0.0));
     let tenant = TenantId(r.tenant_id);
     let now = app.now();
-    let txn = app.db.begin().await?;
     let (gi, max_changed) =
-        ensure_item(&txn, tenant, r.run_id, r.item_id, r.max_points, now).await?;
-    let before = repo::one(&txn, gi.id, r.user_id).await?;
+        ensure_item(txn, tenant, r.run_id, r.item_id, r.max_points, now).await?;
+    let before = repo::one(txn, gi.id, r.user_id).await?;
     let before_points = before.as_ref().and_then(|g| g.points);
     if before.is_none() || before_points != points {
         repo::upsert_points(
-            &txn,
+            txn,
             grade::Model {
                 grade_item_id: gi.id,
                 user_id: r.user_id,
@@ -203,7 +216,7 @@ pub async fn record(app: &App, r: GradeReport) -> Result<Option<CourseOutcome>> 
         )
         .await?;
         repo::log_event(
-            &txn,
+            txn,
             repo::NewEvent {
                 tenant,
                 run: r.run_id,
@@ -221,15 +234,23 @@ pub async fn record(app: &App, r: GradeReport) -> Result<Option<CourseOutcome>> 
     }
     if max_changed {
         // Everyone's percentage on this column moves: recompute the run in the background.
-        queue_recompute(&txn, tenant, r.run_id, now).await?;
+        queue_recompute(txn, tenant, r.run_id, now).await?;
     }
-    let s = scheme(&txn, tenant, r.run_id).await?;
-    let outcome = recompute_learner(&txn, tenant, r.run_id, r.user_id, &s, None, now).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    let s = scheme(txn, tenant, r.run_id).await?;
+    recompute_learner(txn, tenant, r.run_id, r.user_id, &s, None, now).await
+}
+
+/// What follows a committed `record_in`: a learner whose course result changed may get a
+/// certificate.
+pub(crate) async fn after_record(
+    app: &App,
+    r: &GradeReport,
+    outcome: Option<CourseOutcome>,
+) -> Result<()> {
     if let Some(o) = outcome.filter(|o| o.changed) {
-        after_course_change(app, tenant, r.run_id, r.user_id, o).await?;
+        after_course_change(app, TenantId(r.tenant_id), r.run_id, r.user_id, o).await?;
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// Called once a learner's course grade changed and was committed: a learner who now passes

@@ -26,6 +26,18 @@ pub struct Structure {
     pub announcements: Vec<super::announce::Announcement>,
     /// The run's course.
     pub course: Course,
+    /// Each item's text rendered and sanitised, made once per structure version.
+    pub html: HashMap<Uuid, String>,
+}
+
+impl Structure {
+    /// An item's rendered text (from the cache when the item is part of this structure).
+    pub fn html_of(&self, it: &course_item::Model) -> String {
+        self.html
+            .get(&it.id)
+            .cloned()
+            .unwrap_or_else(|| content::markdown_to_html(&it.body))
+    }
 }
 
 /// A cached structure and the run version it was read at.
@@ -50,11 +62,17 @@ impl StructureCache {
                 return Ok(s);
             }
         }
+        let items = structure::items(app.db.reader(), tenant, run.id).await?;
+        let html = items
+            .iter()
+            .map(|i| (i.id, content::markdown_to_html(&i.body)))
+            .collect();
         let s = Arc::new(Structure {
             modules: structure::modules(app.db.reader(), tenant, run.id).await?,
-            items: structure::items(app.db.reader(), tenant, run.id).await?,
+            items,
             announcements: super::announce::latest_of_run(app, tenant, run.id, 5).await?,
             course: super::course_of(app, tenant, run).await?.try_into()?,
+            html,
         });
         if let Ok(mut m) = self.map.write() {
             if m.len() > 5_000 {
@@ -149,8 +167,21 @@ pub async fn home(
     preview: bool,
 ) -> Result<CourseHome> {
     let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
+    Ok(home_of(app, user, tenant, &a, preview).await?.0)
+}
+
+/// The course home for an access already checked (`access(…, Action::View)`), with the cached
+/// structure it was made from. Cost: one query (the viewer's progress rows).
+pub(crate) async fn home_of(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    a: &RunAccess,
+    preview: bool,
+) -> Result<(CourseHome, Arc<Structure>)> {
+    let run_id = a.run.id;
     let now = app.now();
-    let staff_view = staff(user, tenant, &a) && !preview;
+    let staff_view = staff(user, tenant, a) && !preview;
     let s = app.structure_cache.get(app, tenant, &a.run).await?;
     let rows = progress::of_user(app.db.reader(), tenant, run_id, user.id.0).await?;
     let states: HashMap<Uuid, String> = rows.into_iter().map(|p| (p.item_id, p.state)).collect();
@@ -246,7 +277,7 @@ pub async fn home(
                 .find(|i| i.state != progress::COMPLETED && i.locked.is_none())
                 .map(|i| i.id)
         });
-    Ok(CourseHome {
+    let home = CourseHome {
         course,
         run: Run::from_model(&a.run, now)?,
         role: a.role().map(|r| r.as_str().to_owned()),
@@ -257,7 +288,19 @@ pub async fn home(
         staff_view,
         not_started: !started,
         announcements: s.announcements.clone(),
-    })
+    };
+    Ok((home, s))
+}
+
+/// An item of a run from the cached structure (drafts included: callers decide who sees them).
+pub(crate) async fn cached_item(
+    app: &App,
+    tenant: TenantId,
+    run: &course_run::Model,
+    item_id: Uuid,
+) -> Result<Option<course_item::Model>> {
+    let s = app.structure_cache.get(app, tenant, run).await?;
+    Ok(s.items.iter().find(|i| i.id == item_id).cloned())
 }
 
 fn lock_reason(
@@ -315,7 +358,8 @@ pub async fn open_item(
     run_id: Uuid,
     item_id: Uuid,
 ) -> Result<ItemPage> {
-    let h = home(app, user, tenant, run_id, false).await?;
+    let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
+    let (h, st) = home_of(app, user, tenant, &a, false).await?;
     let entries: Vec<(&ModuleEntry, &ItemEntry)> = h
         .modules
         .iter()
@@ -329,16 +373,21 @@ pub async fn open_item(
     if entry.locked.is_some() {
         return Err(Error::Conflict("item_locked"));
     }
-    let it = structure::item(app.db.reader(), tenant, run_id, item_id)
-        .await?
+    let it = st
+        .items
+        .iter()
+        .find(|i| i.id == item_id)
         .ok_or(Error::NotFound)?;
     let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
     let now = app.now();
     let learner = h.role.as_deref() == Some(CourseRole::Learner.as_str());
     let archived = h.run.archived;
     if learner && !archived {
-        progress::mark_viewed(app.db.writer(), tenant, run_id, item_id, user.id.0, now).await?;
-        if let Some(e) = repo_e::of(app.db.reader(), tenant, run_id, user.id.0).await? {
+        // Written only when something changes: reading a page again costs no write.
+        if entry.state == "not_started" {
+            progress::mark_viewed(app.db.writer(), tenant, run_id, item_id, user.id.0, now).await?;
+        }
+        if let Some(e) = &a.enrolment {
             if e.last_item_id != Some(item_id) {
                 repo_e::set_last_item(app.db.writer(), e.id, item_id, now).await?;
             }
@@ -356,7 +405,7 @@ pub async fn open_item(
             ..entry.clone()
         },
         module_title: module.title.clone(),
-        html: content::markdown_to_html(&it.body),
+        html: st.html_of(it),
         url: s("url").filter(|_| it.kind == "link"),
         embed_src: s("embed_src"),
         embed_origin: s("embed_origin"),

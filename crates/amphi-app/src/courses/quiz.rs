@@ -596,7 +596,7 @@ async fn load(
     item_id: Uuid,
 ) -> Result<Loaded> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
-    let item = structure::item(app.db.reader(), tenant, run_id, item_id)
+    let item = learn::cached_item(app, tenant, &a.run, item_id)
         .await?
         .ok_or(Error::NotFound)?;
     if item.kind != "quiz" {
@@ -741,7 +741,16 @@ pub async fn start(
 ) -> Result<Uuid> {
     let l = load(app, user, tenant, run_id, item_id).await?;
     // Release rules (dates, prerequisites, sequential mode) as on every item.
-    learn::open_item(app, user, tenant, run_id, item_id).await?;
+    let (home, _) = learn::home_of(app, user, tenant, &l.a, false).await?;
+    let entry = home
+        .modules
+        .iter()
+        .flat_map(|m| &m.items)
+        .find(|i| i.id == item_id)
+        .ok_or(Error::NotFound)?;
+    if entry.locked.is_some() {
+        return Err(Error::Conflict("item_locked"));
+    }
     let now = app.now();
     let mut attempts = repo::of_learner(app.db.reader(), tenant, item_id, user.id.0).await?;
     if close_expired_of(app, &l, &mut attempts, now).await? {
@@ -1065,25 +1074,28 @@ async fn finish(
             }
         }
     }
-    txn.commit().await.map_err(Error::internal)?;
+    // The grade kept goes to the gradebook in the same transaction: one commit per submission.
     let max = if at.max_score > 0.0 {
         at.max_score
     } else {
         max_points_of(item)
     };
-    if max > 0.0 {
-        gradebook::record(
-            app,
-            gradebook::GradeReport {
-                tenant_id: at.tenant_id,
-                run_id: at.run_id,
-                item_id: at.item_id,
-                user_id: at.user_id,
-                points: kept(s.keep, &all),
-                max_points: max,
-            },
-        )
-        .await?;
+    let report = gradebook::GradeReport {
+        tenant_id: at.tenant_id,
+        run_id: at.run_id,
+        item_id: at.item_id,
+        user_id: at.user_id,
+        points: kept(s.keep, &all),
+        max_points: max,
+    };
+    let outcome = if max > 0.0 {
+        Some(gradebook::record_in(&txn, app, &report).await?)
+    } else {
+        None
+    };
+    txn.commit().await.map_err(Error::internal)?;
+    if let Some(o) = outcome {
+        gradebook::after_record(app, &report, o).await?;
     }
     Ok(true)
 }
