@@ -7,7 +7,7 @@ use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 /// Job kind of a mail.
-pub const MAIL_JOB: &str = "mail.send";
+pub const MAIL_JOB: &str = amphi_db::jobs::MAIL_KIND;
 
 /// A plain-text message ready to send.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -66,20 +66,40 @@ pub async fn enqueue(c: &impl ConnectionTrait, j: NewJob, now: DateTime<Utc>) ->
     Ok(id)
 }
 
-/// Claims up to `limit` due jobs (and jobs whose worker died: lease expired) for `lease`.
-/// On PostgreSQL concurrent workers skip each other's rows; on SQLite the single writer makes
-/// the claim exclusive.
+/// The kind of job that comes in large backlogs (one per mail): claimed after every other due
+/// job (migration `m0010_job_lanes` indexes the others).
+pub const MAIL_KIND: &str = "mail.send";
+
+/// Claims up to `limit` due jobs (and jobs whose worker died: lease expired) for `lease`: the
+/// other jobs first, then mail, each lane oldest first. On PostgreSQL concurrent workers skip
+/// each other's rows; on SQLite the single writer makes the claim exclusive.
 pub async fn claim(
     db: &Db,
     limit: u64,
     lease: Duration,
     now: DateTime<Utc>,
 ) -> Result<Vec<job::Model>> {
+    let mut got = claim_lane(db, limit, lease, now, false).await?;
+    if (got.len() as u64) < limit {
+        got.extend(claim_lane(db, limit - got.len() as u64, lease, now, true).await?);
+    }
+    Ok(got)
+}
+
+async fn claim_lane(
+    db: &Db,
+    limit: u64,
+    lease: Duration,
+    now: DateTime<Utc>,
+    mail: bool,
+) -> Result<Vec<job::Model>> {
     let backend = db.backend();
+    let lane = if mail { "=" } else { "<>" };
     let sql = format!(
         "UPDATE jobs SET status = '{RUNNING}', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
          WHERE id IN (SELECT id FROM jobs \
-           WHERE (status = '{QUEUED}' AND run_at <= $2) OR (status = '{RUNNING}' AND locked_until < $2) \
+           WHERE ((status = '{QUEUED}' AND run_at <= $2) OR (status = '{RUNNING}' AND locked_until < $2)) \
+             AND kind {lane} '{MAIL_KIND}' \
            ORDER BY run_at LIMIT $3 {}) \
          RETURNING *",
         dialect::skip_locked(backend)

@@ -12,6 +12,7 @@ mod m0006_certificates;
 mod m0007_identity;
 mod m0008_assignments_peer;
 mod m0009_sso_sessions;
+mod m0010_job_lanes;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_identity::Migration),
             Box::new(m0008_assignments_peer::Migration),
             Box::new(m0009_sso_sessions::Migration),
+            Box::new(m0010_job_lanes::Migration),
         ]
     }
 }

@@ -70,6 +70,34 @@ async fn a_crashed_workers_jobs_are_picked_up_after_the_lease() {
 }
 
 #[tokio::test]
+async fn a_mail_backlog_never_holds_back_other_jobs() {
+    let t = TestApp::new().await;
+    let now = t.app.now();
+    let mut mail = Vec::new();
+    for _ in 0..30 {
+        mail.push(job(jobs::MAIL_KIND));
+    }
+    jobs::enqueue_many(t.app.db.writer(), mail, now - chrono::Duration::minutes(5))
+        .await
+        .unwrap();
+    let other = jobs::enqueue(t.app.db.writer(), job("peer.allocate"), now)
+        .await
+        .unwrap();
+    // The allocation came last, but is claimed first; mail fills the rest of the batch.
+    let batch = jobs::claim(&t.app.db, 4, chrono::Duration::seconds(300), now)
+        .await
+        .unwrap();
+    assert_eq!(batch.len(), 4);
+    assert_eq!(batch[0].id, other);
+    assert!(batch[1..].iter().all(|j| j.kind == jobs::MAIL_KIND));
+    // Mail still goes out, oldest first, when nothing else is due.
+    let batch = jobs::claim(&t.app.db, 100, chrono::Duration::seconds(300), now)
+        .await
+        .unwrap();
+    assert_eq!(batch.len(), 27);
+}
+
+#[tokio::test]
 async fn concurrent_workers_never_claim_the_same_job() {
     let t = TestApp::new().await;
     let now = t.app.now();
