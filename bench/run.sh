@@ -11,8 +11,9 @@
 # `bash bench/run.sh --smoke`: the same flow in a few seconds on SQLite with a debug build and a
 # tiny run, writing nothing in the repository (CI runs this; no timing is asserted).
 #
-# Settings (environment): BENCH_PG (default postgres://postgres@127.0.0.1:5432; its databases
-# amphi_bench_* are dropped and recreated), BENCH_DBS ("postgres sqlite"), BENCH_LEARNERS
+# Settings (environment): BENCH_PG (default: the local Unix socket, else
+# postgres://postgres@127.0.0.1:5432; its databases amphi_bench_* are dropped and recreated),
+# BENCH_PG_QUERY (connection parameters after the database name), BENCH_DBS ("postgres sqlite"), BENCH_LEARNERS
 # (100000), BENCH_GROWTH ("1000 10000"), BENCH_LEVELS (1,4,16,64,256), BENCH_WARMUP (3),
 # BENCH_DURATION (10), BENCH_PATH_CONCURRENCY (64), BENCH_ENROL (100000), BENCH_PORT (18080),
 # BENCH_OUT (bench/results; elsewhere, BENCHMARKS.md is left alone), BENCH_AMPHI and BENCH_TOOL
@@ -27,7 +28,18 @@ if [[ ${1:-} == "--smoke" ]]; then
   SMOKE=1
 fi
 
-PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+# PostgreSQL on this machine: over its Unix socket when there is one (as a one-machine
+# deployment connects), else over loopback TCP without TLS. BENCH_PG_QUERY is appended to each
+# database URL.
+if [[ -z ${BENCH_PG:-} && -S /var/run/postgresql/.s.PGSQL.5432 ]]; then
+  PG=postgres://postgres@localhost
+  PG_QUERY=${BENCH_PG_QUERY-?host=/var/run/postgresql}
+  PG_VIA="the server reaches PostgreSQL over its Unix socket"
+else
+  PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+  PG_QUERY=${BENCH_PG_QUERY-?sslmode=disable}
+  PG_VIA="the server reaches PostgreSQL at $PG$PG_QUERY"
+fi
 PORT=${BENCH_PORT:-18080}
 if ((SMOKE)); then
   DBS=${BENCH_DBS:-sqlite}
@@ -95,7 +107,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 url_of() { # url_of DB N
   if [[ $1 == postgres ]]; then
-    echo "$PG/amphi_bench_$2"
+    echo "$PG/amphi_bench_$2$PG_QUERY"
   else
     echo "sqlite://$WORK/bench_$2.db?mode=rwc"
   fi
@@ -103,7 +115,7 @@ url_of() { # url_of DB N
 
 fresh_db() { # fresh_db DB N
   if [[ $1 == postgres ]]; then
-    PGOPTIONS='-c client_min_messages=warning' psql "$PG/postgres" -qX -c "DROP DATABASE IF EXISTS amphi_bench_$2" -c "CREATE DATABASE amphi_bench_$2" >/dev/null
+    PGOPTIONS='-c client_min_messages=warning' psql "$PG/postgres$PG_QUERY" -qX -c "DROP DATABASE IF EXISTS amphi_bench_$2" -c "CREATE DATABASE amphi_bench_$2" >/dev/null
   else
     rm -f "$WORK/bench_$2.db"*
   fi
@@ -164,7 +176,7 @@ target() { # target DB N LABEL
 
 say "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bash bench/run.sh\` ($PROFILE build)."
 say ""
-say "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(. /etc/os-release && echo "$PRETTY_NAME"); load generator, server and PostgreSQL $(psql "$PG/postgres" -AtqX -c 'SHOW server_version' 2>/dev/null || echo '(not used)') on the same machine, over loopback."
+say "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(. /etc/os-release && echo "$PRETTY_NAME"); load generator, server and PostgreSQL $(psql "$PG/postgres$PG_QUERY" -AtqX -c 'SHOW server_version' 2>/dev/null || echo '(not used)') on the same machine; the load generator reaches the server over loopback TCP, $PG_VIA."
 say "- Load average (1, 5, 15 min) at the start: $(loadavg)."
 say "- $("$BENCH" argon2 --rounds 5)"
 say ""

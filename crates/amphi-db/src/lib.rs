@@ -6,6 +6,7 @@ pub mod entities;
 pub mod jobs;
 pub mod migration;
 pub mod repo;
+pub mod shape;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -94,13 +95,16 @@ impl Db {
             }
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(opts.acquire_timeout.max(Duration::from_secs(10)))
                 .connect_with(base.clone())
                 .await
                 .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
+            // A SQLite connection is a file handle: nothing to test before each use.
             let reader = SqlitePoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.acquire_timeout)
+                .test_before_acquire(false)
                 .connect_with(base)
                 .await
                 .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
@@ -117,10 +121,15 @@ impl Db {
                     .map_err(|e| Error::Internal(format!("not a valid PostgreSQL URL: {e}")))?
                     .disable_statement_logging())
             };
+            // No ping before each use of a pooled connection: it doubled the round trips of
+            // every query. A connection the server closed fails one query, and is dropped;
+            // none is kept idle longer than five minutes.
             let pool = |o: PgConnectOptions| async move {
                 PgPoolOptions::new()
                     .max_connections(opts.max_connections)
                     .acquire_timeout(opts.acquire_timeout)
+                    .test_before_acquire(false)
+                    .idle_timeout(Duration::from_secs(300))
                     .connect_with(o)
                     .await
                     .map_err(|e| Error::Internal(format!("cannot connect to PostgreSQL: {e}")))

@@ -2,6 +2,7 @@
 
 use crate::entities::{certificate, certificate_run_setting, certificate_template};
 use crate::repo::Page;
+use crate::shape::Shape;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
@@ -132,12 +133,16 @@ pub async fn of_learner(
     run: Uuid,
     user: Uuid,
 ) -> Result<Vec<certificate::Model>> {
-    certificate::Entity::find()
-        .filter(certificate::Column::RunId.eq(run))
-        .filter(certificate::Column::UserId.eq(user))
-        .filter(certificate::Column::TenantId.eq(tenant.0))
-        .order_by_desc(certificate::Column::Id)
-        .all(c)
+    // A learner's course home runs this: its SQL is rendered once.
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .all(c, &[run.into(), user.into(), tenant.0.into()], |p| {
+            certificate::Entity::find()
+                .filter(certificate::Column::RunId.eq(p[0].clone()))
+                .filter(certificate::Column::UserId.eq(p[1].clone()))
+                .filter(certificate::Column::TenantId.eq(p[2].clone()))
+                .order_by_desc(certificate::Column::Id)
+        })
         .await
         .db()
 }

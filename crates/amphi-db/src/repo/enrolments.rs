@@ -2,6 +2,7 @@
 
 use crate::entities::{course_run, enrolment, invitation, shop_order, user, voucher};
 use crate::repo::Page;
+use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
@@ -56,27 +57,32 @@ pub async fn run_with_enrolment(
             .db()?
             .map(|r| (r, None)));
     };
-    let rows = course_run::Entity::find_by_id(run)
-        .filter(course_run::Column::TenantId.eq(tenant.0))
-        .find_also_related_via(user)
-        .one(c)
+    // Every access check runs this: its SQL is rendered once.
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .one_two(c, &[run.into(), tenant.0.into(), user.into()], |p| {
+            course_run::Entity::find()
+                .filter(course_run::Column::Id.eq(p[0].clone()))
+                .filter(course_run::Column::TenantId.eq(p[1].clone()))
+                .find_also_related_via(p[2].clone())
+                .limit(1)
+        })
         .await
-        .db()?;
-    Ok(rows)
+        .db()
 }
 
 /// Extension: a run with the enrolment of one user, by a LEFT JOIN on (run, user).
 trait AlsoEnrolment {
     fn find_also_related_via(
         self,
-        user: Uuid,
+        user: sea_orm::Value,
     ) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity>;
 }
 
 impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
     fn find_also_related_via(
         self,
-        user: Uuid,
+        user: sea_orm::Value,
     ) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity> {
         self.select_also(enrolment::Entity).join(
             JoinType::LeftJoin,
@@ -85,7 +91,7 @@ impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
                 .to(enrolment::Column::RunId)
                 .on_condition(move |_l, r| {
                     sea_orm::sea_query::IntoCondition::into_condition(
-                        Expr::col((r, enrolment::Column::UserId)).eq(user),
+                        Expr::col((r, enrolment::Column::UserId)).eq(user.clone()),
                     )
                 })
                 .into(),

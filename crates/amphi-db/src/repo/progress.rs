@@ -1,6 +1,7 @@
 //! Per-learner item progress.
 
 use crate::entities::item_progress;
+use crate::shape::Shape;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
@@ -20,11 +21,15 @@ pub async fn of_user(
     run: Uuid,
     user: Uuid,
 ) -> Result<Vec<item_progress::Model>> {
-    item_progress::Entity::find()
-        .filter(item_progress::Column::UserId.eq(user))
-        .filter(item_progress::Column::RunId.eq(run))
-        .filter(item_progress::Column::TenantId.eq(tenant.0))
-        .all(c)
+    // Every course home runs this: its SQL is rendered once.
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .all(c, &[user.into(), run.into(), tenant.0.into()], |p| {
+            item_progress::Entity::find()
+                .filter(item_progress::Column::UserId.eq(p[0].clone()))
+                .filter(item_progress::Column::RunId.eq(p[1].clone()))
+                .filter(item_progress::Column::TenantId.eq(p[2].clone()))
+        })
         .await
         .db()
 }

@@ -1,12 +1,14 @@
 //! Server-side sessions. The cookie holds a random secret; the table holds its SHA-256.
 
 use crate::entities::{session, user};
+use crate::shape::Shape;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 /// Inserts a session.
@@ -21,9 +23,15 @@ pub async fn with_user(
     c: &impl ConnectionTrait,
     id_hash: &str,
 ) -> Result<Option<(session::Model, user::Model)>> {
-    let row = session::Entity::find_by_id(id_hash.to_owned())
-        .find_also_related(user::Entity)
-        .one(c)
+    // Every signed-in request runs this: its SQL is rendered once.
+    static SHAPE: Shape = Shape::new();
+    let row = SHAPE
+        .one_two::<session::Model, user::Model, _>(c, &[id_hash.into()], |p| {
+            session::Entity::find()
+                .filter(session::Column::Id.eq(p[0].clone()))
+                .find_also_related(user::Entity)
+                .limit(1)
+        })
         .await
         .db()?;
     Ok(row.and_then(|(s, u)| u.map(|u| (s, u))))
