@@ -2,6 +2,7 @@
 
 use crate::entities::{course, course_run};
 use crate::repo::Page;
+use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
@@ -65,9 +66,14 @@ pub async fn run(
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<course_run::Model>> {
-    course_run::Entity::find_by_id(id)
-        .filter(course_run::Column::TenantId.eq(tenant.0))
-        .one(c)
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .one(c, &[id.into(), tenant.0.into()], |p| {
+            course_run::Entity::find()
+                .filter(course_run::Column::Id.eq(p[0].clone()))
+                .filter(course_run::Column::TenantId.eq(p[1].clone()))
+                .limit(1)
+        })
         .await
         .db()
 }

@@ -33,11 +33,15 @@ pub async fn of(
     run: Uuid,
     user: Uuid,
 ) -> Result<Option<enrolment::Model>> {
-    enrolment::Entity::find()
-        .filter(enrolment::Column::TenantId.eq(tenant.0))
-        .filter(enrolment::Column::RunId.eq(run))
-        .filter(enrolment::Column::UserId.eq(user))
-        .one(c)
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .one(c, &[tenant.0.into(), run.into(), user.into()], |p| {
+            enrolment::Entity::find()
+                .filter(enrolment::Column::TenantId.eq(p[0].clone()))
+                .filter(enrolment::Column::RunId.eq(p[1].clone()))
+                .filter(enrolment::Column::UserId.eq(p[2].clone()))
+                .limit(1)
+        })
         .await
         .db()
 }

@@ -2,12 +2,14 @@
 //! the grade event log.
 
 use crate::entities::{enrolment, grade, grade_event, grade_item, gradebook_setting};
+use crate::shape::Shape;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -48,12 +50,15 @@ pub async fn items(
     tenant: TenantId,
     run: Uuid,
 ) -> Result<Vec<grade_item::Model>> {
-    grade_item::Entity::find()
-        .filter(grade_item::Column::RunId.eq(run))
-        .filter(grade_item::Column::TenantId.eq(tenant.0))
-        .order_by_asc(grade_item::Column::Position)
-        .order_by_asc(grade_item::Column::CreatedAt)
-        .all(c)
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .all(c, &[run.into(), tenant.0.into()], |p| {
+            grade_item::Entity::find()
+                .filter(grade_item::Column::RunId.eq(p[0].clone()))
+                .filter(grade_item::Column::TenantId.eq(p[1].clone()))
+                .order_by_asc(grade_item::Column::Position)
+                .order_by_asc(grade_item::Column::CreatedAt)
+        })
         .await
         .db()
 }
@@ -143,8 +148,14 @@ pub async fn one(
     grade_item: Uuid,
     user: Uuid,
 ) -> Result<Option<grade::Model>> {
-    grade::Entity::find_by_id((grade_item, user))
-        .one(c)
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .one(c, &[grade_item.into(), user.into()], |p| {
+            grade::Entity::find()
+                .filter(grade::Column::GradeItemId.eq(p[0].clone()))
+                .filter(grade::Column::UserId.eq(p[1].clone()))
+                .limit(1)
+        })
         .await
         .db()
 }

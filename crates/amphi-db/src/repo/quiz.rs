@@ -2,6 +2,7 @@
 //! submit, or a save racing a submit, changes nothing.
 
 use crate::entities::quiz_attempt;
+use crate::shape::Shape;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
@@ -21,12 +22,15 @@ pub async fn of_learner(
     item: Uuid,
     user: Uuid,
 ) -> Result<Vec<quiz_attempt::Model>> {
-    quiz_attempt::Entity::find()
-        .filter(quiz_attempt::Column::ItemId.eq(item))
-        .filter(quiz_attempt::Column::UserId.eq(user))
-        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .order_by_asc(quiz_attempt::Column::Number)
-        .all(c)
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .all(c, &[item.into(), user.into(), tenant.0.into()], |p| {
+            quiz_attempt::Entity::find()
+                .filter(quiz_attempt::Column::ItemId.eq(p[0].clone()))
+                .filter(quiz_attempt::Column::UserId.eq(p[1].clone()))
+                .filter(quiz_attempt::Column::TenantId.eq(p[2].clone()))
+                .order_by_asc(quiz_attempt::Column::Number)
+        })
         .await
         .db()
 }
@@ -37,9 +41,14 @@ pub async fn by_id(
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<quiz_attempt::Model>> {
-    quiz_attempt::Entity::find_by_id(id)
-        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .one(c)
+    static SHAPE: Shape = Shape::new();
+    SHAPE
+        .one(c, &[id.into(), tenant.0.into()], |p| {
+            quiz_attempt::Entity::find()
+                .filter(quiz_attempt::Column::Id.eq(p[0].clone()))
+                .filter(quiz_attempt::Column::TenantId.eq(p[1].clone()))
+                .limit(1)
+        })
         .await
         .db()
 }
