@@ -879,6 +879,9 @@ pub async fn save_run_settings(
         },
     )
     .await?;
+    // Course homes look for a learner's certificate only in runs with settings: the cached
+    // structure, which knows, is made again.
+    repo_c::touch_run(&txn, run, None, now).await?;
     if s.enabled {
         // Learners who passed already get theirs too (a deduplicated job over the run).
         jobs::enqueue_unique(

@@ -100,12 +100,15 @@ impl Db {
                 .connect_with(base.clone())
                 .await
                 .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
-            // A SQLite connection is a file handle: nothing to test before each use.
+            // A SQLite connection is a file handle: nothing to test before each use. Readers
+            // keep a 4 MiB page cache each (the writer 16 MiB): eight readers with 16 MiB each
+            // held 60 MiB more than the same server on PostgreSQL, and pages they miss come
+            // from the operating system's cache.
             let reader = SqlitePoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.acquire_timeout)
                 .test_before_acquire(false)
-                .connect_with(base)
+                .connect_with(base.pragma("cache_size", "-4000"))
                 .await
                 .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
             let reader = SqlxSqliteConnector::from_sqlx_sqlite_pool(reader);

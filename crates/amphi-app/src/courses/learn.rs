@@ -28,6 +28,9 @@ pub struct Structure {
     pub course: Course,
     /// Each item's text rendered and sanitised, made once per structure version.
     pub html: HashMap<Uuid, String>,
+    /// The run has certificate settings (saving them bumps the run's version): only then can
+    /// a learner hold a certificate of it.
+    pub certificates: bool,
 }
 
 impl Structure {
@@ -73,6 +76,13 @@ impl StructureCache {
             announcements: super::announce::latest_of_run(app, tenant, run.id, 5).await?,
             course: super::course_of(app, tenant, run).await?.try_into()?,
             html,
+            certificates: amphi_db::repo::certificates::run_settings(
+                app.db.reader(),
+                tenant,
+                run.id,
+            )
+            .await?
+            .is_some(),
         });
         if let Ok(mut m) = self.map.write() {
             if m.len() > 5_000 {
@@ -147,6 +157,8 @@ pub struct CourseHome {
     pub not_started: bool,
     /// The latest announcements.
     pub announcements: Vec<super::announce::Announcement>,
+    /// The run gives (or once gave) certificates: the viewer may hold one.
+    pub certificates: bool,
 }
 
 fn staff(user: &User, tenant: TenantId, a: &RunAccess) -> bool {
@@ -288,6 +300,7 @@ pub(crate) async fn home_of(
         staff_view,
         not_started: !started,
         announcements: s.announcements.clone(),
+        certificates: s.certificates,
     };
     Ok((home, s))
 }

@@ -118,7 +118,7 @@ pub async fn home(
     match learn::home(&ctx.state.app, &su.user, ctx.tenant.id, run, preview).await {
         Ok(h) => {
             let certificate = match h.role.as_deref() {
-                Some("learner") => amphi_app::certificates::mine_in_run(
+                Some("learner") if h.certificates => amphi_app::certificates::mine_in_run(
                     &ctx.state.app,
                     &su.user,
                     ctx.tenant.id,

@@ -180,8 +180,13 @@ async fn setup() -> Setup {
 #[tokio::test]
 async fn a_passed_learner_gets_a_certificate_that_verifies_until_revoked() {
     let mut s = setup().await;
-    s.settings(true, "100", "yes").await;
+    // The learner opens the course home before the run gives certificates (its structure is
+    // cached then); saving the settings must make the home look for certificates.
     let mut ada = s.ada.clone();
+    let before = ada.get(&format!("/learn/{}", s.run)).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(!before.text.contains("cert-h"), "{}", before.text);
+    s.settings(true, "100", "yes").await;
     s.complete(&mut ada, 2).await;
 
     s.result("ada@example.test", true, Some(87.5)).await;
