@@ -1,12 +1,13 @@
 //! French and English messages from Fluent files (`locales/{en,fr}/*.ftl`), embedded at build
 //! time. Used by the web templates and by mail bodies.
 
+use crate::memo::Memo;
 use amphi_core::validate::Locale;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{LazyLock, RwLock};
+use std::sync::LazyLock;
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -36,26 +37,15 @@ fn lang(l: Locale) -> &'static LanguageIdentifier {
 pub fn t(locale: Locale, key: &str) -> String {
     // A page asks for the same plain messages again and again (an outline of 70 items: 150
     // lookups); Fluent negotiates and formats each time, so plain messages are remembered.
-    let memo = &MEMO[usize::from(locale == Locale::Fr)];
-    if let Some(m) = memo.read().ok().and_then(|m| m.get(key).cloned()) {
-        return m;
-    }
-    let m = LOCALES
-        .try_lookup(lang(locale), key)
-        .unwrap_or_else(|| key.to_owned());
-    if let Ok(mut w) = memo.write() {
-        // Keys come from templates and code, not from visitors; the bound is a safety net.
-        if w.len() < MEMO_LIMIT {
-            w.insert(key.into(), m.clone());
-        }
-    }
-    m
+    MEMO[usize::from(locale == Locale::Fr)].get_or(key, || {
+        LOCALES
+            .try_lookup(lang(locale), key)
+            .unwrap_or_else(|| key.to_owned())
+    })
 }
 
 /// Plain messages already looked up, per locale (English, French).
-static MEMO: LazyLock<[Memo; 2]> = LazyLock::new(|| [Memo::default(), Memo::default()]);
-type Memo = RwLock<HashMap<Box<str>, String>>;
-const MEMO_LIMIT: usize = 20_000;
+static MEMO: LazyLock<[Memo; 2]> = LazyLock::new(|| [Memo::new(20_000), Memo::new(20_000)]);
 
 /// The message `key` with named arguments.
 pub fn t_args(locale: Locale, key: &str, args: &[(&str, String)]) -> String {

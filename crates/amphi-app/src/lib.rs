@@ -11,6 +11,7 @@ pub mod courses;
 pub mod files;
 pub mod i18n;
 pub mod mail;
+mod memo;
 pub mod mfa;
 pub mod ops;
 pub mod rate_limit;

@@ -31,7 +31,7 @@ use amphi_db::repo::{
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
 
 /// Seconds of network grace after a deadline during which answers still count.
@@ -1204,23 +1204,12 @@ pub struct AttemptView {
 /// Question text rendered and sanitised. The same stems and options are shown to every
 /// learner who draws them, so short texts are remembered (a bounded map: emptied when full).
 fn md(s: &str) -> String {
-    static MEMO: std::sync::LazyLock<std::sync::RwLock<HashMap<Box<str>, String>>> =
-        std::sync::LazyLock::new(Default::default);
-    const LIMIT: usize = 10_000;
+    static MEMO: std::sync::LazyLock<crate::memo::Memo> =
+        std::sync::LazyLock::new(|| crate::memo::Memo::new(10_000));
     if s.len() > 2_048 {
         return super::content::markdown_to_html(s);
     }
-    if let Some(h) = MEMO.read().ok().and_then(|m| m.get(s).cloned()) {
-        return h;
-    }
-    let h = super::content::markdown_to_html(s);
-    if let Ok(mut m) = MEMO.write() {
-        if m.len() >= LIMIT {
-            m.clear();
-        }
-        m.insert(s.into(), h.clone());
-    }
-    h
+    MEMO.get_or(s, || super::content::markdown_to_html(s))
 }
 
 fn correct_html(q: &Question) -> Option<String> {
