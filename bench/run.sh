@@ -16,6 +16,8 @@
 # BENCH_PG_QUERY (connection parameters after the database name), BENCH_DBS ("postgres sqlite"), BENCH_LEARNERS
 # (100000), BENCH_GROWTH ("1000 10000"), BENCH_LEVELS (1,4,16,64,256), BENCH_WARMUP (3),
 # BENCH_DURATION (10), BENCH_PATH_CONCURRENCY (64), BENCH_ENROL (100000), BENCH_PORT (18080),
+# BENCH_PREPARE_RATE (2000: the quiz-submit path opens enough attempts beforehand for this many
+# submits per second),
 # BENCH_OUT (bench/results; elsewhere, BENCHMARKS.md is left alone), BENCH_AMPHI and BENCH_TOOL
 # (paths of amphi and amphi-bench binaries built already: no build).
 set -euo pipefail
@@ -50,6 +52,7 @@ if ((SMOKE)); then
   DURATION=${BENCH_DURATION:-1}
   PATHC=${BENCH_PATH_CONCURRENCY:-2}
   ENROL=${BENCH_ENROL:-100}
+  PREPARE_RATE=${BENCH_PREPARE_RATE:-10}
   PROFILE=debug
   OUT=$(mktemp -d)
 else
@@ -61,10 +64,22 @@ else
   DURATION=${BENCH_DURATION:-10}
   PATHC=${BENCH_PATH_CONCURRENCY:-64}
   ENROL=${BENCH_ENROL:-100000}
+  PREPARE_RATE=${BENCH_PREPARE_RATE:-2000}
   PROFILE=release
   OUT=${BENCH_OUT:-$ROOT/bench/results}
 fi
 PATH_DURATION=$(awk "BEGIN { print ($DURATION < 8) ? $DURATION : 8 }")
+# The submit path spends attempts opened beforehand (one per learner and quiz): a shorter
+# window, so that the 1,000-learner run of the growth sweep has enough of them.
+SUBMIT_WARMUP=$(awk "BEGIN { print ($WARMUP < 2) ? $WARMUP : 2 }")
+SUBMIT_DURATION=$(awk "BEGIN { print ($DURATION < 5) ? $DURATION : 5 }")
+path_window() {
+  if [[ $1 == submit ]]; then
+    echo "--warmup $SUBMIT_WARMUP --duration $SUBMIT_DURATION --prepare-rate $PREPARE_RATE"
+  else
+    echo "--warmup $WARMUP --duration $PATH_DURATION"
+  fi
+}
 
 if [[ -z ${CARGO_TARGET_DIR:-} ]]; then
   # Where cargo builds (.cargo/config.toml may put it outside the clone).
@@ -200,9 +215,9 @@ for db in $DBS; do
   say ""
   say "| database | path | learners in the run | concurrency | per second | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |"
   say "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for kind in home page submit gradebook; do
+  for kind in home page submit cycle gradebook; do
     # shellcheck disable=SC2046
-    run_bench path $(target "$db" "$LEARNERS" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION"
+    run_bench path $(target "$db" "$LEARNERS" "$label") --kind "$kind" --concurrency "$PATHC" $(path_window "$kind")
   done
   say ""
   # Batch operations (last: they add people and queue mail).
@@ -225,7 +240,7 @@ for db in $DBS; do
       start_server "$db" "$n"
       for kind in home submit; do
         # shellcheck disable=SC2046
-        run_bench path $(target "$db" "$n" "$label") --kind "$kind" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION"
+        run_bench path $(target "$db" "$n" "$label") --kind "$kind" --concurrency "$PATHC" $(path_window "$kind")
       done
       stop_server
     done

@@ -4,10 +4,13 @@ use crate::{append_json, html, procstat, read_seed, Target};
 use amphi::seed_bench::{learner_email, BenchSeed};
 use anyhow::{anyhow, bail, Context};
 use hdrhistogram::Histogram;
-use reqwest::{Client, RequestBuilder, StatusCode};
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::HeaderValue;
+use reqwest::{Client, RequestBuilder, StatusCode, Url};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -117,6 +120,46 @@ pub struct Vu {
     seed: Arc<BenchSeed>,
     shared: Arc<Shared>,
     stats: Stats,
+    /// The cookie jars of the learners it is signed in as (one active at a time).
+    jars: Arc<Jars>,
+}
+
+/// Several learners' cookie jars behind one client: the virtual user chooses whose session
+/// its next request carries (its requests are sequential).
+struct Jars {
+    current: AtomicUsize,
+    jars: Vec<Jar>,
+}
+
+impl Jars {
+    fn new(n: usize) -> Self {
+        Jars {
+            current: AtomicUsize::new(0),
+            jars: (0..n.max(1)).map(|_| Jar::default()).collect(),
+        }
+    }
+
+    fn jar(&self) -> &Jar {
+        let i = self.current.load(Ordering::Relaxed);
+        &self.jars[i.min(self.jars.len() - 1)]
+    }
+}
+
+impl CookieStore for Jars {
+    fn set_cookies(&self, headers: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
+        self.jar().set_cookies(headers, url);
+    }
+
+    fn cookies(&self, url: &Url) -> Option<HeaderValue> {
+        self.jar().cookies(url)
+    }
+}
+
+/// An attempt opened and answered before the measured window, waiting to be submitted.
+struct Ready {
+    jar: usize,
+    path: String,
+    fields: Vec<(String, String)>,
 }
 
 /// What a step answered.
@@ -125,9 +168,9 @@ pub struct Answer {
     pub body: String,
 }
 
-fn client(t: &Target, seed: &BenchSeed) -> anyhow::Result<Client> {
+fn client(t: &Target, seed: &BenchSeed, jars: Arc<Jars>) -> anyhow::Result<Client> {
     Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jars)
         .redirect(reqwest::redirect::Policy::none())
         .resolve(&seed.host, t.addr)
         .timeout(Duration::from_secs(120))
@@ -137,13 +180,29 @@ fn client(t: &Target, seed: &BenchSeed) -> anyhow::Result<Client> {
 
 impl Vu {
     fn new(t: &Target, seed: Arc<BenchSeed>, shared: Arc<Shared>) -> anyhow::Result<Self> {
+        Self::with_jars(t, seed, shared, 1)
+    }
+
+    /// A user that can hold `n` learners' sessions at once (`use_jar` chooses).
+    fn with_jars(
+        t: &Target,
+        seed: Arc<BenchSeed>,
+        shared: Arc<Shared>,
+        n: usize,
+    ) -> anyhow::Result<Self> {
+        let jars = Arc::new(Jars::new(n));
         Ok(Vu {
-            cl: client(t, &seed)?,
+            cl: client(t, &seed, jars.clone())?,
             base: format!("http://{}:{}", seed.host, t.addr.port()),
             seed,
             shared,
             stats: Stats::default(),
+            jars,
         })
+    }
+
+    fn use_jar(&self, i: usize) {
+        self.jars.current.store(i, Ordering::Relaxed);
     }
 
     /// A user measuring everything it does (batch operations).
@@ -237,13 +296,13 @@ impl Vu {
         html::csrf(&home.body).context("no CSRF field on the dashboard")
     }
 
-    /// Starts, answers and submits an attempt; returns the attempt's path.
-    async fn take_quiz(
+    /// Starts an attempt and reads its page; returns the attempt's path and the answers to
+    /// send (the first option of each question).
+    async fn open_attempt(
         &mut self,
         quiz: uuid::Uuid,
         csrf: &str,
-        show_result: bool,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<(String, Vec<(String, String)>)> {
         let run = self.seed.run_id;
         let start = self
             .cl
@@ -262,12 +321,33 @@ impl Vu {
             bail!("attempt page without questions");
         }
         fields.extend(answers);
+        Ok((path, fields))
+    }
+
+    /// Submits an answered attempt.
+    async fn submit_attempt(
+        &mut self,
+        path: &str,
+        fields: &[(String, String)],
+    ) -> anyhow::Result<()> {
         let submit = self
             .cl
             .post(self.url(&format!("{path}/submit")))
-            .form(&fields);
+            .form(fields);
         self.step("quiz_submit", submit, StatusCode::SEE_OTHER)
             .await?;
+        Ok(())
+    }
+
+    /// Starts, answers and submits an attempt.
+    async fn take_quiz(
+        &mut self,
+        quiz: uuid::Uuid,
+        csrf: &str,
+        show_result: bool,
+    ) -> anyhow::Result<()> {
+        let (path, fields) = self.open_attempt(quiz, csrf).await?;
+        self.submit_attempt(&path, &fields).await?;
         if show_result {
             let r = self
                 .step("result", self.cl.get(self.url(&path)), StatusCode::OK)
@@ -492,13 +572,26 @@ pub async fn sessions(
     Ok(())
 }
 
+/// How the `submit` path prepares its attempts.
+pub struct SubmitPlan {
+    /// Submits per second the prepared attempts must last for, over the warm-up and the
+    /// measured window.
+    pub rate: f64,
+}
+
 /// One path at full speed.
+///
+/// `submit` is the deadline burst: before the clock starts, every client signs in as several
+/// learners and opens and answers one attempt per (learner, quiz); then it only submits them.
+/// `cycle` is the whole quiz cycle per iteration (start, attempt page, submit), counted per
+/// submit.
 pub async fn path(
     t: &Target,
     kind: &str,
     c: usize,
     warmup: f64,
     duration: f64,
+    plan: &SubmitPlan,
 ) -> anyhow::Result<()> {
     let seed = Arc::new(read_seed(&t.seed)?);
     let label = if t.label.is_empty() {
@@ -509,36 +602,92 @@ pub async fn path(
     let step = match kind {
         "home" => "course_home",
         "page" => "page",
-        "submit" => "quiz_submit",
+        "submit" | "cycle" => "quiz_submit",
         "gradebook" => "gradebook",
-        other => bail!("unknown path {other}: home, page, submit or gradebook"),
+        other => bail!("unknown path {other}: home, page, submit, cycle or gradebook"),
     };
     let shared = Arc::new(Shared {
         measuring: AtomicBool::new(false),
         stop: AtomicBool::new(false),
         next: AtomicU64::new(0),
     });
+    // Learners per client: one for every path but `submit`, which needs one open attempt per
+    // (learner, quiz) for each submit it will send; distinct learners across clients.
+    let quizzes = seed.quizzes.len().max(1);
+    let per_client = if kind == "submit" {
+        let wanted = ((warmup + duration) * plan.rate / c as f64).ceil() as usize;
+        let learners = wanted.div_ceil(quizzes).max(1);
+        learners.min((seed.learners as usize / c).max(1))
+    } else {
+        1
+    };
+    let learner_of =
+        |k: usize, j: usize| -> u64 { (((k + c * j) as u64) * 7919) % seed.learners + 1 };
     // Sign everyone in first (not measured).
+    let t_prep = Instant::now();
     let mut vus = Vec::new();
     for k in 0..c {
-        let mut vu = Vu::new(t, seed.clone(), shared.clone())?;
-        let email = if kind == "gradebook" {
-            seed.instructor_email.clone()
-        } else {
-            learner_email((k as u64 * 7919) % seed.learners + 1)
-        };
-        let csrf = vu
-            .signin(&email)
-            .await
-            .with_context(|| format!("signing in {email}"))?;
-        vus.push((vu, csrf, k));
+        let vu = Vu::with_jars(t, seed.clone(), shared.clone(), per_client)?;
+        vus.push((vu, k));
+    }
+    let mut prepared = Vec::new();
+    let submit = kind == "submit";
+    for (mut vu, k) in vus {
+        let emails: Vec<String> = (0..per_client)
+            .map(|j| {
+                if kind == "gradebook" {
+                    seed.instructor_email.clone()
+                } else {
+                    learner_email(learner_of(k, j))
+                }
+            })
+            .collect();
+        prepared.push(tokio::spawn(async move {
+            let mut csrf = String::new();
+            let mut ready = VecDeque::new();
+            for (j, email) in emails.into_iter().enumerate() {
+                vu.use_jar(j);
+                csrf = vu
+                    .signin(&email)
+                    .await
+                    .with_context(|| format!("signing in {email}"))?;
+                if submit {
+                    for q in vu.seed.quizzes.clone() {
+                        let (path, fields) = vu
+                            .open_attempt(q, &csrf)
+                            .await
+                            .with_context(|| format!("opening an attempt for {email}"))?;
+                        ready.push_back(Ready {
+                            jar: j,
+                            path,
+                            fields,
+                        });
+                    }
+                }
+            }
+            vu.use_jar(0);
+            anyhow::Ok((vu, csrf, k, ready))
+        }));
+    }
+    let mut vus = Vec::new();
+    for p in prepared {
+        vus.push(p.await??);
+    }
+    let opened: usize = vus.iter().map(|v| v.3.len()).sum();
+    if kind == "submit" {
+        eprintln!(
+            "{label} submit: {} learners signed in, {opened} attempts opened and answered in {:.1} s (not measured)",
+            c * per_client,
+            t_prep.elapsed().as_secs_f64()
+        );
     }
     let run = seed.run_id;
     let mut tasks = Vec::new();
-    for (mut vu, csrf, k) in vus {
+    for (mut vu, csrf, k, mut ready) in vus {
         let kind = kind.to_owned();
         tasks.push(tokio::spawn(async move {
             let mut n = k;
+            let mut ran_out = false;
             while !vu.shared.stop.load(Ordering::Relaxed) {
                 n += 1;
                 let r = match kind.as_str() {
@@ -568,6 +717,14 @@ pub async fn path(
                         )
                         .await
                         .map(|_| ()),
+                    "submit" => {
+                        let Some(a) = ready.pop_front() else {
+                            ran_out = true;
+                            break;
+                        };
+                        vu.use_jar(a.jar);
+                        vu.submit_attempt(&a.path, &a.fields).await
+                    }
                     _ => {
                         let q = vu.seed.quizzes[n % vu.seed.quizzes.len()];
                         vu.take_quiz(q, &csrf, false).await
@@ -577,13 +734,21 @@ pub async fn path(
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             }
-            vu.stats
+            (vu.stats, ran_out)
         }));
     }
     let (cpu, rss, secs) = window(t, &shared, warmup, duration).await;
     let mut stats = Stats::default();
+    let mut ran_out = 0;
     for task in tasks {
-        stats.merge(task.await?);
+        let (s, out) = task.await?;
+        stats.merge(s);
+        ran_out += usize::from(out);
+    }
+    if ran_out > 0 {
+        eprintln!(
+            "{label} submit: {ran_out} of {c} clients ran out of prepared attempts before the end: the rate is a lower bound (raise --prepare-rate)"
+        );
     }
     let count = stats.hist.get(step).map_or(0, |h| h.len());
     let rate = count as f64 / secs;
@@ -600,11 +765,18 @@ pub async fn path(
         "error_samples": stats.samples,
         "cpu_seconds": cpu,
         "peak_rss_mib": rss,
+        "prepared_attempts": opened,
+        "clients_out_of_attempts": ran_out,
         "steps": stats.steps_json(),
     });
     append_json(t.json.as_deref(), &v)?;
     println!(
-        "| {label} | {kind} | {} | {c} | {rate:.0} | {} | {} | {} | {} | {} |",
+        "| {label} | {kind}{} | {} | {c} | {rate:.0} | {} | {} | {} | {} | {} |",
+        if ran_out > 0 {
+            " (ran out: lower bound)"
+        } else {
+            ""
+        },
         seed.learners,
         fmt_ms(stats.ms(step, 0.5)),
         fmt_ms(stats.ms(step, 0.95)),

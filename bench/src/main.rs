@@ -71,9 +71,14 @@ enum Cmd {
     Path {
         #[command(flatten)]
         target: Target,
-        /// `home`, `page`, `submit` or `gradebook`.
+        /// `home`, `page`, `submit` (attempts opened beforehand, only the submits run),
+        /// `cycle` (start, attempt page and submit each time) or `gradebook`.
         #[arg(long)]
         kind: String,
+        /// `submit`: open enough attempts beforehand for this many submits per second over
+        /// the warm-up and the measured window.
+        #[arg(long, default_value_t = 2000.0)]
+        prepare_rate: f64,
         /// Concurrent clients.
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
@@ -167,10 +172,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Path {
             target,
             kind,
+            prepare_rate,
             concurrency,
             warmup,
             duration,
-        } => load::path(&target, &kind, concurrency, warmup, duration).await,
+        } => {
+            let plan = load::SubmitPlan { rate: prepare_rate };
+            load::path(&target, &kind, concurrency, warmup, duration, &plan).await
+        }
         Cmd::Batch {
             target,
             database_url,

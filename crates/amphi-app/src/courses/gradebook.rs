@@ -188,6 +188,19 @@ pub(crate) async fn record_in(
     app: &App,
     r: &GradeReport,
 ) -> Result<Option<CourseOutcome>> {
+    let e = repo_e::of(txn, TenantId(r.tenant_id), r.run_id, r.user_id).await?;
+    record_for(txn, app, r, e.as_ref()).await
+}
+
+/// `record_in` for a caller that has already read the learner's enrolment in this
+/// transaction. Reads the scheme (2 statements) and the learner's grades (1), and writes only
+/// what changed.
+pub(crate) async fn record_for(
+    txn: &impl ConnectionTrait,
+    app: &App,
+    r: &GradeReport,
+    e: Option<&enrolment::Model>,
+) -> Result<Option<CourseOutcome>> {
     if !r.max_points.is_finite() || r.max_points <= 0.0 {
         return Err(Error::Internal(
             "grade report without a positive maximum".into(),
@@ -196,25 +209,25 @@ pub(crate) async fn record_in(
     let points = r.points.filter(|p| p.is_finite()).map(|p| p.max(0.0));
     let tenant = TenantId(r.tenant_id);
     let now = app.now();
+    let mut s = scheme(txn, tenant, r.run_id).await?;
     let (gi, max_changed) =
-        ensure_item(txn, tenant, r.run_id, r.item_id, r.max_points, now).await?;
-    let before = repo::one(txn, gi.id, r.user_id).await?;
-    let before_points = before.as_ref().and_then(|g| g.points);
+        ensure_in_scheme(txn, tenant, r.run_id, r.item_id, r.max_points, now, &mut s).await?;
+    // The learner's grades in the run: the one being recorded is among them.
+    let mut rows = repo::of_user(txn, tenant, r.run_id, r.user_id).await?;
+    let before = rows.iter().position(|g| g.grade_item_id == gi.id);
+    let before_points = before.and_then(|i| rows[i].points);
     if before.is_none() || before_points != points {
-        repo::upsert_points(
-            txn,
-            grade::Model {
-                grade_item_id: gi.id,
-                user_id: r.user_id,
-                tenant_id: tenant.0,
-                run_id: r.run_id,
-                points,
-                excused: before.as_ref().is_some_and(|g| g.excused),
-                override_points: before.as_ref().and_then(|g| g.override_points),
-                updated_at: now,
-            },
-        )
-        .await?;
+        let row = grade::Model {
+            grade_item_id: gi.id,
+            user_id: r.user_id,
+            tenant_id: tenant.0,
+            run_id: r.run_id,
+            points,
+            excused: before.is_some_and(|i| rows[i].excused),
+            override_points: before.and_then(|i| rows[i].override_points),
+            updated_at: now,
+        };
+        repo::upsert_points(txn, row.clone()).await?;
         repo::log_event(
             txn,
             repo::NewEvent {
@@ -231,13 +244,23 @@ pub(crate) async fn record_in(
             now,
         )
         .await?;
+        match before {
+            Some(i) => rows[i] = row,
+            None => rows.push(row),
+        }
     }
     if max_changed {
         // Everyone's percentage on this column moves: recompute the run in the background.
         queue_recompute(txn, tenant, r.run_id, now).await?;
     }
-    let s = scheme(txn, tenant, r.run_id).await?;
-    recompute_learner(txn, tenant, r.run_id, r.user_id, &s, None, now).await
+    let Some(e) = e else {
+        return Ok(None);
+    };
+    let o = outcome_of(&s, &rows, e);
+    if o.changed {
+        store_outcome(txn, tenant, r.run_id, e, o, None, now).await?;
+    }
+    Ok(Some(o))
 }
 
 /// What follows a committed `record_in`: a learner whose course result changed may get a
@@ -273,24 +296,39 @@ async fn ensure_item(
     max_points: f64,
     now: DateTime<Utc>,
 ) -> Result<(grade_item::Model, bool)> {
-    if let Some(gi) = repo::item_of(c, tenant, item_id).await? {
-        if gi.run_id != run {
-            return Err(Error::Internal("grade item of another run".into()));
-        }
+    let mut s = scheme(c, tenant, run).await?;
+    ensure_in_scheme(c, tenant, run, item_id, max_points, now, &mut s).await
+}
+
+/// The gradebook column of a graded course item, found in the run's scheme, created or given
+/// its new maximum (true when it was: the run needs a recompute). Keeps `s.items` up to date.
+async fn ensure_in_scheme(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    item_id: Uuid,
+    max_points: f64,
+    now: DateTime<Utc>,
+    s: &mut Scheme,
+) -> Result<(grade_item::Model, bool)> {
+    if let Some(gi) = s.items.iter_mut().find(|i| i.item_id == Some(item_id)) {
         if (gi.max_points - max_points).abs() > 1e-9 {
             let mut am = gi.clone().into_active_model();
             am.max_points = Set(max_points);
             am.updated_at = Set(now);
             repo::update_item(c, am).await?;
-            return Ok((grade_item::Model { max_points, ..gi }, true));
+            gi.max_points = max_points;
+            gi.updated_at = now;
+            return Ok((gi.clone(), true));
         }
-        return Ok((gi, false));
+        return Ok((gi.clone(), false));
+    }
+    if repo::item_of(c, tenant, item_id).await?.is_some() {
+        return Err(Error::Internal("grade item of another run".into()));
     }
     let it: course_item::Model = structure::item(c, tenant, run, item_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let items = repo::items(c, tenant, run).await?;
-    let s = scheme(c, tenant, run).await?;
     let gi = grade_item::Model {
         id: Uuid::now_v7(),
         tenant_id: tenant.0,
@@ -305,11 +343,12 @@ async fn ensure_item(
         max_points,
         weight: 1.0,
         extra_credit: false,
-        position: items.iter().map(|i| i.position).max().unwrap_or(0) + 1,
+        position: s.items.iter().map(|i| i.position).max().unwrap_or(0) + 1,
         created_at: now,
         updated_at: now,
     };
     repo::insert_item(c, gi.clone()).await?;
+    s.items.push(gi.clone());
     // A new column changes everyone's course grade (a missing item counts as 0): recompute
     // the run in the background.
     queue_recompute(c, tenant, run, now).await?;

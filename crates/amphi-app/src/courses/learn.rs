@@ -465,8 +465,7 @@ pub(crate) async fn complete_opened(
     if progress::mark_completed(&txn, tenant, run_id, item_id, user.id.0, now).await?
         && !page.entry.draft
     {
-        repo_e::add_completed(&txn, e.id, item_id, now).await?;
-        repo_e::settle_one(&txn, e.id, run.item_count, now).await?;
+        repo_e::add_completed(&txn, e.id, item_id, run.item_count, now).await?;
     }
     txn.commit().await.map_err(Error::internal)?;
     let e = repo_e::of(app.db.reader(), tenant, run_id, user.id.0)

@@ -718,7 +718,7 @@ async fn close_expired_of(
     let mut any = false;
     for a in attempts.iter() {
         if a.status == OPEN && expired(a, now) {
-            finish(app, a.clone(), &l.settings, &l.item, now).await?;
+            finish_loaded(app, a.clone(), l, now).await?;
             any = true;
         }
     }
@@ -949,7 +949,7 @@ pub async fn save(
         return Err(Error::Conflict("attempt_closed"));
     }
     if expired(&at, now) {
-        finish(app, at, &l.settings, &l.item, now).await?;
+        finish_loaded(app, at, &l, now).await?;
         return Err(Error::Conflict("attempt_expired"));
     }
     let qs = parse_questions(&at)?;
@@ -983,7 +983,7 @@ pub async fn submit(
         return Err(Error::Conflict("attempt_already_submitted"));
     }
     if expired(&at, now) {
-        finish(app, at, &l.settings, &l.item, now).await?;
+        finish_loaded(app, at, &l, now).await?;
         return Err(Error::Conflict("attempt_expired"));
     }
     let qs = parse_questions(&at)?;
@@ -994,10 +994,20 @@ pub async fn submit(
         responses.extend(answers);
         at.responses = serde_json::to_string(&responses).map_err(Error::internal)?;
     }
-    if !finish(app, at, &l.settings, &l.item, now).await? {
+    if !finish_loaded(app, at, &l, now).await? {
         return Err(Error::Conflict("attempt_already_submitted"));
     }
     Ok(attempt_id)
+}
+
+/// `finish` for an attempt of a quiz loaded for the request.
+async fn finish_loaded(
+    app: &App,
+    at: quiz_attempt::Model,
+    l: &Loaded,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    finish(app, at, &l.settings, &l.item, l.a.run.item_count, now).await
 }
 
 /// Grades an attempt and closes it (only if still open: false otherwise), then records the
@@ -1007,6 +1017,7 @@ async fn finish(
     at: quiz_attempt::Model,
     s: &QuizSettings,
     item: &course_item::Model,
+    item_count: i64,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let qs = parse_questions(&at)?;
@@ -1060,18 +1071,13 @@ async fn finish(
     if !closed {
         return Ok(false);
     }
-    let all = repo::of_learner(&txn, TenantId(at.tenant_id), at.item_id, at.user_id).await?;
-    // Completion: a submitted quiz is done, whatever the score.
     let tenant = TenantId(at.tenant_id);
+    let all = repo::of_learner(&txn, tenant, at.item_id, at.user_id).await?;
+    let e = repo_e::of(&txn, tenant, at.run_id, at.user_id).await?;
+    // Completion: a submitted quiz is done, whatever the score.
     if progress::mark_completed(&txn, tenant, at.run_id, at.item_id, at.user_id, now).await? {
-        if let Some(e) = repo_e::of(&txn, tenant, at.run_id, at.user_id).await? {
-            let run = amphi_db::repo::courses::run(&txn, tenant, at.run_id)
-                .await?
-                .ok_or(Error::NotFound)?;
-            if item.published {
-                repo_e::add_completed(&txn, e.id, at.item_id, now).await?;
-                repo_e::settle_one(&txn, e.id, run.item_count, now).await?;
-            }
+        if let Some(e) = e.as_ref().filter(|_| item.published) {
+            repo_e::add_completed(&txn, e.id, at.item_id, item_count, now).await?;
         }
     }
     // The grade kept goes to the gradebook in the same transaction: one commit per submission.
@@ -1089,7 +1095,7 @@ async fn finish(
         max_points: max,
     };
     let outcome = if max > 0.0 {
-        Some(gradebook::record_in(&txn, app, &report).await?)
+        Some(gradebook::record_for(&txn, app, &report, e.as_ref()).await?)
     } else {
         None
     };
@@ -1116,8 +1122,12 @@ pub async fn close_expired(app: &App, limit: u64) -> Result<u64> {
         else {
             continue;
         };
+        let Some(run) = amphi_db::repo::courses::run(app.db.reader(), tenant, at.run_id).await?
+        else {
+            continue;
+        };
         let s = QuizSettings::of(&item);
-        if finish(app, at, &s, &item, now).await? {
+        if finish(app, at, &s, &item, run.item_count, now).await? {
             n += 1;
         }
     }
@@ -1442,7 +1452,7 @@ pub async fn attempt(
     let (l, mut at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
     let now = app.now();
     if at.status == OPEN && expired(&at, now) {
-        finish(app, at.clone(), &l.settings, &l.item, now).await?;
+        finish_loaded(app, at.clone(), &l, now).await?;
         at = repo::by_id(app.db.reader(), tenant, attempt_id)
             .await?
             .ok_or(Error::NotFound)?;

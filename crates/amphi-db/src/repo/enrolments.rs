@@ -6,7 +6,7 @@ use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
     JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -282,18 +282,34 @@ pub async fn learners(
     Ok(Page { items, next })
 }
 
-/// Adds one completed item to an enrolment; returns the new count.
+/// Counts one more completed item on an enrolment and, in the same statement, sets or clears
+/// its completion date against the run's item count.
 pub async fn add_completed(
     c: &impl ConnectionTrait,
     enrolment: Uuid,
     item: Uuid,
+    item_count: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    enrolment::Entity::update_many()
-        .col_expr(
-            enrolment::Column::CompletedCount,
-            Expr::col(enrolment::Column::CompletedCount).add(1),
+    let count = Expr::col(enrolment::Column::CompletedCount).add(1);
+    let none: Option<DateTime<Utc>> = None;
+    // SET expressions see the row as it was: the new count is `completed_count + 1`.
+    let completed_at = if item_count > 0 {
+        Expr::case(
+            count.clone().gte(item_count),
+            Func::coalesce([
+                Expr::col(enrolment::Column::CompletedAt).into(),
+                Expr::value(now),
+            ]),
         )
+        .finally(Expr::value(none))
+        .into()
+    } else {
+        Expr::value(none)
+    };
+    enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::CompletedCount, count)
+        .col_expr(enrolment::Column::CompletedAt, completed_at)
         .col_expr(enrolment::Column::LastItemId, Expr::value(item))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
         .filter(enrolment::Column::Id.eq(enrolment))
@@ -487,25 +503,6 @@ pub async fn has_order(
         .await
         .db()?
         .is_some())
-}
-
-/// Sets or clears one enrolment's completion date from its count.
-pub async fn settle_one(
-    c: &impl ConnectionTrait,
-    enrolment: Uuid,
-    item_count: i64,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let Some(e) = enrolment::Entity::find_by_id(enrolment).one(c).await.db()? else {
-        return Ok(());
-    };
-    let done = item_count > 0 && e.completed_count >= item_count;
-    if done != e.completed_at.is_some() {
-        let mut am: enrolment::ActiveModel = e.into();
-        am.completed_at = Set(if done { Some(now) } else { None });
-        am.update(c).await.db()?;
-    }
-    Ok(())
 }
 
 /// A recipient of a run-wide message.

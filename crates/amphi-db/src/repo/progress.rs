@@ -77,6 +77,7 @@ pub async fn mark_viewed(
 }
 
 /// Marks the item completed; true only if it was not completed before (so counters move once).
+/// One statement: insert the row completed, or complete the existing one unless it already is.
 pub async fn mark_completed(
     c: &impl ConnectionTrait,
     tenant: TenantId,
@@ -85,17 +86,30 @@ pub async fn mark_completed(
     user: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    mark_viewed(c, tenant, run, item, user, now).await?;
-    let r = item_progress::Entity::update_many()
-        .col_expr(item_progress::Column::State, Expr::value(COMPLETED))
-        .col_expr(item_progress::Column::UpdatedAt, Expr::value(now))
-        .filter(item_progress::Column::ItemId.eq(item))
-        .filter(item_progress::Column::UserId.eq(user))
-        .filter(item_progress::Column::State.ne(COMPLETED))
-        .exec(c)
-        .await
-        .db()?;
-    Ok(r.rows_affected == 1)
+    let n = item_progress::Entity::insert(item_progress::ActiveModel {
+        item_id: Set(item),
+        user_id: Set(user),
+        tenant_id: Set(tenant.0),
+        run_id: Set(run),
+        state: Set(COMPLETED.into()),
+        watched_seconds: Set(0),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
+            .update_columns([
+                item_progress::Column::State,
+                item_progress::Column::UpdatedAt,
+            ])
+            .action_and_where(
+                Expr::col((item_progress::Entity, item_progress::Column::State)).ne(COMPLETED),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await
+    .db()?;
+    Ok(n == 1)
 }
 
 /// Raises the watched time of a video (never lowers it); returns the new value.
