@@ -575,7 +575,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             if quizzes.contains(item) {
                 let at = quiz::start(app, &u, t, run.id, *item).await.map_err(e)?;
                 let answers = answer_all(app, &u, t, run.id, at, (k - 1) as usize).await?;
-                quiz::submit(app, &u, t, run.id, at, answers)
+                quiz::submit(app, &u, t, run.id, at, quiz::Sent::Answers(answers))
                     .await
                     .map_err(e)?;
             }

@@ -888,6 +888,24 @@ async fn own_attempt(
 /// Answers sent by the browser or the API: question id -> response.
 pub type Answers = BTreeMap<Uuid, Response>;
 
+/// Answers as they arrive: keyed by question already (the API), or the fields of the attempt
+/// form, read against the attempt's own questions (see [`answers_from_form`]).
+pub enum Sent<'a> {
+    /// Question id -> response.
+    Answers(Answers),
+    /// The attempt page's form fields.
+    Form(&'a [(String, String)]),
+}
+
+impl Sent<'_> {
+    fn read(self, qs: &[AttemptQuestion]) -> Result<Answers> {
+        match self {
+            Sent::Answers(a) => Ok(a),
+            Sent::Form(f) => answers_from_form(qs, f),
+        }
+    }
+}
+
 fn check_answers(qs: &[AttemptQuestion], answers: &Answers) -> Result<()> {
     let mut fields = Fields::new();
     for (id, r) in answers {
@@ -941,9 +959,11 @@ pub async fn save(
     tenant: TenantId,
     run_id: Uuid,
     attempt_id: Uuid,
-    answers: Answers,
+    sent: Sent<'_>,
 ) -> Result<Saved> {
     let (l, at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
+    let qs = parse_questions(&at)?;
+    let answers = sent.read(&qs)?;
     let now = app.now();
     if at.status != OPEN {
         return Err(Error::Conflict("attempt_closed"));
@@ -952,7 +972,6 @@ pub async fn save(
         finish_loaded(app, at, &l, now).await?;
         return Err(Error::Conflict("attempt_expired"));
     }
-    let qs = parse_questions(&at)?;
     check_answers(&qs, &answers)?;
     let mut responses = parse_responses(&at);
     responses.extend(answers);
@@ -975,9 +994,11 @@ pub async fn submit(
     tenant: TenantId,
     run_id: Uuid,
     attempt_id: Uuid,
-    answers: Answers,
+    sent: Sent<'_>,
 ) -> Result<Uuid> {
     let (l, at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
+    let qs = parse_questions(&at)?;
+    let answers = sent.read(&qs)?;
     let now = app.now();
     if at.status != OPEN {
         return Err(Error::Conflict("attempt_already_submitted"));
@@ -986,7 +1007,6 @@ pub async fn submit(
         finish_loaded(app, at, &l, now).await?;
         return Err(Error::Conflict("attempt_expired"));
     }
-    let qs = parse_questions(&at)?;
     check_answers(&qs, &answers)?;
     let mut at = at;
     if !answers.is_empty() {
@@ -1660,18 +1680,6 @@ pub fn answers_from_form(
     }
     fields.finish()?;
     Ok(out)
-}
-
-/// The questions of an open attempt of the learner (to read a form against).
-pub async fn questions_of(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    attempt_id: Uuid,
-) -> Result<Vec<AttemptQuestion>> {
-    let (_, at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
-    parse_questions(&at)
 }
 
 /// Essays waiting for a grader, and manual grading of one attempt's essay.

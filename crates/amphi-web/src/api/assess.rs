@@ -149,10 +149,17 @@ async fn save_answers(
 ) -> Result<Json<Saved>, ApiError> {
     api.need(Scope::Write)?;
     let (run, at) = run_and_child(&api, &run, &at)?;
-    quiz::save(&s.app, &api.caller.user, api.tenant.id, run, at, b.answers)
-        .await
-        .map(Json)
-        .map_err(|e| api.err(e))
+    quiz::save(
+        &s.app,
+        &api.caller.user,
+        api.tenant.id,
+        run,
+        at,
+        quiz::Sent::Answers(b.answers),
+    )
+    .await
+    .map(Json)
+    .map_err(|e| api.err(e))
 }
 
 #[utoipa::path(post, path = "/api/v1/runs/{id}/attempts/{attempt}/submit", tag = "quizzes",
@@ -171,9 +178,16 @@ async fn submit_attempt(
     api.need(Scope::Write)?;
     let (run, at) = run_and_child(&api, &run, &at)?;
     let answers = optional_json::<AnswersBody>(&api, &headers, &body)?.answers;
-    quiz::submit(&s.app, &api.caller.user, api.tenant.id, run, at, answers)
-        .await
-        .map_err(|e| api.err(e))?;
+    quiz::submit(
+        &s.app,
+        &api.caller.user,
+        api.tenant.id,
+        run,
+        at,
+        quiz::Sent::Answers(answers),
+    )
+    .await
+    .map_err(|e| api.err(e))?;
     quiz::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
         .await
         .map(Json)

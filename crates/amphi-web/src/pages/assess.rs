@@ -75,17 +75,6 @@ async fn attempt_page(
     }
 }
 
-async fn form_answers(
-    ctx: &Ctx,
-    user: &amphi_app::users::User,
-    run: Uuid,
-    at: Uuid,
-    form: &[(String, String)],
-) -> Result<quiz::Answers, Error> {
-    let qs = quiz::questions_of(&ctx.state.app, user, ctx.tenant.id, run, at).await?;
-    quiz::answers_from_form(&qs, form)
-}
-
 /// POST /learn/{run}/attempts/{attempt}/save — autosave (htmx: a status line; otherwise
 /// back to the attempt).
 pub async fn save(
@@ -97,10 +86,8 @@ pub async fn save(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let result = match form_answers(&ctx, &su.user, run, at, &form).await {
-        Ok(answers) => quiz::save(&ctx.state.app, &su.user, ctx.tenant.id, run, at, answers).await,
-        Err(e) => Err(e),
-    };
+    let sent = quiz::Sent::Form(&form);
+    let result = quiz::save(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
     match (result, ctx.htmx) {
         (Ok(s), true) => ctx.render(
             StatusCode::OK,
@@ -142,12 +129,8 @@ pub async fn submit(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let result = match form_answers(&ctx, &su.user, run, at, &form).await {
-        Ok(answers) => {
-            quiz::submit(&ctx.state.app, &su.user, ctx.tenant.id, run, at, answers).await
-        }
-        Err(e) => Err(e),
-    };
+    let sent = quiz::Sent::Form(&form);
+    let result = quiz::submit(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
     match result {
         Ok(_) => ctx.redirect_with(
             &format!("/learn/{run}/attempts/{at}"),
