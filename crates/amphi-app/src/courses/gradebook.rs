@@ -256,11 +256,9 @@ pub(crate) async fn record_for(
     let Some(e) = e else {
         return Ok(None);
     };
-    let o = outcome_of(&s, &rows, e);
-    if o.changed {
-        store_outcome(txn, tenant, r.run_id, e, o, None, now).await?;
-    }
-    Ok(Some(o))
+    settle_learner(txn, tenant, r.run_id, e, &rows, &s, None, now)
+        .await
+        .map(Some)
 }
 
 /// What follows a committed `record_in`: a learner whose course result changed may get a
@@ -286,18 +284,6 @@ async fn after_course_change(
     o: CourseOutcome,
 ) -> Result<()> {
     crate::certificates::on_course_result(app, tenant.0, run, user, o.passed, o.percent).await
-}
-
-async fn ensure_item(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    run: Uuid,
-    item_id: Uuid,
-    max_points: f64,
-    now: DateTime<Utc>,
-) -> Result<(grade_item::Model, bool)> {
-    let mut s = scheme(c, tenant, run).await?;
-    ensure_in_scheme(c, tenant, run, item_id, max_points, now, &mut s).await
 }
 
 /// The gradebook column of a graded course item, found in the run's scheme, created or given
@@ -366,7 +352,8 @@ pub async fn register_item(
     now: DateTime<Utc>,
 ) -> Result<()> {
     if max_points.is_finite() && max_points > 0.0 {
-        ensure_item(c, tenant, run, item_id, max_points, now).await?;
+        let mut s = scheme(c, tenant, run).await?;
+        ensure_in_scheme(c, tenant, run, item_id, max_points, now, &mut s).await?;
     }
     Ok(())
 }
@@ -442,11 +429,28 @@ async fn recompute_learner(
         return Ok(None);
     };
     let rows = repo::of_user(c, tenant, run, user).await?;
-    let o = outcome_of(s, &rows, &e);
+    settle_learner(c, tenant, run, &e, &rows, s, actor, now)
+        .await
+        .map(Some)
+}
+
+/// A learner's course grade from their grade rows, stored (with its event) if it changed.
+#[allow(clippy::too_many_arguments)]
+async fn settle_learner(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    e: &enrolment::Model,
+    rows: &[grade::Model],
+    s: &Scheme,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<CourseOutcome> {
+    let o = outcome_of(s, rows, e);
     if o.changed {
-        store_outcome(c, tenant, run, &e, o, actor, now).await?;
+        store_outcome(c, tenant, run, e, o, actor, now).await?;
     }
-    Ok(Some(o))
+    Ok(o)
 }
 
 /// The recompute job: every enrolment of the run, 500 at a time. Returns how many course

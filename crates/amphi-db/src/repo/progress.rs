@@ -46,6 +46,26 @@ pub async fn one(
         .db()
 }
 
+/// A new progress row in `state`.
+fn new_row(
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    user: Uuid,
+    state: &str,
+    now: DateTime<Utc>,
+) -> item_progress::ActiveModel {
+    item_progress::ActiveModel {
+        item_id: Set(item),
+        user_id: Set(user),
+        tenant_id: Set(tenant.0),
+        run_id: Set(run),
+        state: Set(state.into()),
+        watched_seconds: Set(0),
+        updated_at: Set(now),
+    }
+}
+
 /// Records a view if the item has no progress yet.
 pub async fn mark_viewed(
     c: &impl ConnectionTrait,
@@ -55,24 +75,16 @@ pub async fn mark_viewed(
     user: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    item_progress::Entity::insert(item_progress::ActiveModel {
-        item_id: Set(item),
-        user_id: Set(user),
-        tenant_id: Set(tenant.0),
-        run_id: Set(run),
-        state: Set(VIEWED.into()),
-        watched_seconds: Set(0),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
-            .do_nothing()
-            .to_owned(),
-    )
-    .do_nothing()
-    .exec(c)
-    .await
-    .db()?;
+    item_progress::Entity::insert(new_row(tenant, run, item, user, VIEWED, now))
+        .on_conflict(
+            OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .do_nothing()
+        .exec(c)
+        .await
+        .db()?;
     Ok(())
 }
 
@@ -86,29 +98,21 @@ pub async fn mark_completed(
     user: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let n = item_progress::Entity::insert(item_progress::ActiveModel {
-        item_id: Set(item),
-        user_id: Set(user),
-        tenant_id: Set(tenant.0),
-        run_id: Set(run),
-        state: Set(COMPLETED.into()),
-        watched_seconds: Set(0),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
-            .update_columns([
-                item_progress::Column::State,
-                item_progress::Column::UpdatedAt,
-            ])
-            .action_and_where(
-                Expr::col((item_progress::Entity, item_progress::Column::State)).ne(COMPLETED),
-            )
-            .to_owned(),
-    )
-    .exec_without_returning(c)
-    .await
-    .db()?;
+    let n = item_progress::Entity::insert(new_row(tenant, run, item, user, COMPLETED, now))
+        .on_conflict(
+            OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
+                .update_columns([
+                    item_progress::Column::State,
+                    item_progress::Column::UpdatedAt,
+                ])
+                .action_and_where(
+                    Expr::col((item_progress::Entity, item_progress::Column::State)).ne(COMPLETED),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await
+        .db()?;
     Ok(n == 1)
 }
 
