@@ -24,6 +24,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0008_assignments_peer.rs"),
     include_str!("migration/m0009_sso_sessions.rs"),
     include_str!("migration/m0010_job_lanes.rs"),
+    include_str!("migration/m0011_peer_assignment_index.rs"),
 ];
 
 /// A fresh database for one test; dropped (on PostgreSQL) when the value is dropped.

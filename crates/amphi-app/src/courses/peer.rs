@@ -19,9 +19,7 @@ use amphi_core::peer::{
     ReviewOutcome, Rubric, ShortfallRule, Submission, SubmissionReviews,
 };
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::{
-    course_item, grade_override, peer_assignment, peer_review, review_flag, submission,
-};
+use amphi_db::entities::{course_item, grade_override, peer_review, review_flag, submission};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{assess, structure};
 use chrono::{DateTime, Utc};
@@ -403,9 +401,9 @@ fn seed_of(item: Uuid) -> u64 {
 
 /// Allocates the reviews of a peer assessment in the review phase: every handed-in submission
 /// and every assignment made so far go to `amphi_core::peer::allocate`; only the new
-/// assignments are inserted, in multi-row statements, in one transaction that holds the
-/// item's lock (two workers never allocate one item at once). Outside the review phase it does
-/// nothing.
+/// assignments are inserted (in bulk: `assess::insert_assignments`), in one transaction that
+/// holds the item's lock (two workers never allocate one item at once). Outside the review
+/// phase it does nothing. Logs how long it took.
 pub async fn allocate_reviews(
     app: &App,
     tenant: TenantId,
@@ -413,6 +411,7 @@ pub async fn allocate_reviews(
     item: Uuid,
 ) -> Result<AllocationReport> {
     let now = app.now();
+    let started = std::time::Instant::now();
     let txn = app.db.begin().await?;
     assess::lock_item(&txn, tenant, item).await?;
     let Some(it) = structure::item(&txn, tenant, run, item)
@@ -458,21 +457,25 @@ pub async fn allocate_reviews(
         reviewers: &reviewers,
         existing: &existing,
     })?;
-    let rows: Vec<peer_assignment::Model> = out
+    let allocated = started.elapsed();
+    // In reviewer order, the unique (reviewer, submission) index takes the rows at its end
+    // rather than at 300,000 random places.
+    let mut new: Vec<(Uuid, Uuid)> = out
         .assignments
         .iter()
-        .map(|a| peer_assignment::Model {
-            id: Uuid::now_v7(),
-            tenant_id: tenant.0,
-            item_id: item,
-            submission_id: a.submission,
-            reviewer_id: a.reviewer,
-            assigned_at: now,
-            completed_at: None,
-        })
+        .map(|a| (a.submission, a.reviewer))
         .collect();
-    let n = assess::insert_assignments(&txn, rows).await?;
+    new.sort_unstable_by_key(|&(submission, reviewer)| (reviewer, submission));
+    let n = assess::insert_assignments(&txn, tenant, item, now, &new).await?;
     txn.commit().await.map_err(Error::internal)?;
+    tracing::info!(
+        %item,
+        submissions = subs.len(),
+        assigned = n,
+        read_and_allocated_ms = allocated.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "peer reviews allocated"
+    );
     Ok(AllocationReport {
         submissions: subs.len(),
         new_assignments: n,

@@ -13,6 +13,7 @@ mod m0007_identity;
 mod m0008_assignments_peer;
 mod m0009_sso_sessions;
 mod m0010_job_lanes;
+mod m0011_peer_assignment_index;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_assignments_peer::Migration),
             Box::new(m0009_sso_sessions::Migration),
             Box::new(m0010_job_lanes::Migration),
+            Box::new(m0011_peer_assignment_index::Migration),
         ]
     }
 }
