@@ -216,6 +216,8 @@ pub(crate) async fn record_for(
     let mut rows = repo::of_user(txn, tenant, r.run_id, r.user_id).await?;
     let before = rows.iter().position(|g| g.grade_item_id == gi.id);
     let before_points = before.and_then(|i| rows[i].points);
+    // The item's event and the course grade's go in one statement at the end.
+    let mut events = Vec::new();
     if before.is_none() || before_points != points {
         let row = grade::Model {
             grade_item_id: gi.id,
@@ -228,22 +230,17 @@ pub(crate) async fn record_for(
             updated_at: now,
         };
         repo::upsert_points(txn, row.clone()).await?;
-        repo::log_event(
-            txn,
-            repo::NewEvent {
-                tenant,
-                run: r.run_id,
-                user: r.user_id,
-                grade_item: Some(gi.id),
-                kind: "item",
-                before: before_points,
-                after: points,
-                passed: None,
-                actor: None,
-            },
-            now,
-        )
-        .await?;
+        events.push(repo::NewEvent {
+            tenant,
+            run: r.run_id,
+            user: r.user_id,
+            grade_item: Some(gi.id),
+            kind: "item",
+            before: before_points,
+            after: points,
+            passed: None,
+            actor: None,
+        });
         match before {
             Some(i) => rows[i] = row,
             None => rows.push(row),
@@ -253,12 +250,12 @@ pub(crate) async fn record_for(
         // Everyone's percentage on this column moves: recompute the run in the background.
         queue_recompute(txn, tenant, r.run_id, now).await?;
     }
-    let Some(e) = e else {
-        return Ok(None);
+    let outcome = match e {
+        Some(e) => Some(settle_learner(txn, e, &rows, &s, None, now, &mut events).await?),
+        None => None,
     };
-    settle_learner(txn, tenant, r.run_id, e, &rows, &s, None, now)
-        .await
-        .map(Some)
+    repo::log_events(txn, events, now).await?;
+    Ok(outcome)
 }
 
 /// What follows a committed `record_in`: a learner whose course result changed may get a
@@ -388,67 +385,66 @@ fn outcome_of(s: &Scheme, rows: &[grade::Model], e: &enrolment::Model) -> Course
     }
 }
 
+/// Stores a changed course grade on the enrolment; its event joins `events` (the caller logs
+/// them).
 async fn store_outcome(
     c: &impl ConnectionTrait,
-    tenant: TenantId,
-    run: Uuid,
     e: &enrolment::Model,
     o: CourseOutcome,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
+    events: &mut Vec<repo::NewEvent>,
 ) -> Result<()> {
     repo::set_course_grade(c, e.id, o.percent, o.passed, now).await?;
-    repo::log_event(
-        c,
-        repo::NewEvent {
-            tenant,
-            run,
-            user: e.user_id,
-            grade_item: None,
-            kind: "course",
-            before: e.grade_percent,
-            after: o.percent,
-            passed: Some(o.passed),
-            actor,
-        },
-        now,
-    )
-    .await
+    events.push(repo::NewEvent {
+        tenant: TenantId(e.tenant_id),
+        run: e.run_id,
+        user: e.user_id,
+        grade_item: None,
+        kind: "course",
+        before: e.grade_percent,
+        after: o.percent,
+        passed: Some(o.passed),
+        actor,
+    });
+    Ok(())
 }
 
+/// A learner's course grade recomputed from what is stored, after a change by the course
+/// team (`event`, logged with the course grade's own).
 async fn recompute_learner(
     c: &impl ConnectionTrait,
-    tenant: TenantId,
-    run: Uuid,
-    user: Uuid,
     s: &Scheme,
-    actor: Option<Uuid>,
+    event: repo::NewEvent,
     now: DateTime<Utc>,
 ) -> Result<Option<CourseOutcome>> {
-    let Some(e) = repo_e::of(c, tenant, run, user).await? else {
-        return Ok(None);
+    let (tenant, run, user, actor) = (event.tenant, event.run, event.user, event.actor);
+    let mut events = vec![event];
+    let outcome = match repo_e::of(c, tenant, run, user).await? {
+        Some(e) => {
+            let rows = repo::of_user(c, tenant, run, user).await?;
+            Some(settle_learner(c, &e, &rows, s, actor, now, &mut events).await?)
+        }
+        None => None,
     };
-    let rows = repo::of_user(c, tenant, run, user).await?;
-    settle_learner(c, tenant, run, &e, &rows, s, actor, now)
-        .await
-        .map(Some)
+    repo::log_events(c, events, now).await?;
+    Ok(outcome)
 }
 
-/// A learner's course grade from their grade rows, stored (with its event) if it changed.
-#[allow(clippy::too_many_arguments)]
+/// A learner's course grade from their grade rows, stored if it changed (its event joins
+/// `events`).
 async fn settle_learner(
     c: &impl ConnectionTrait,
-    tenant: TenantId,
-    run: Uuid,
     e: &enrolment::Model,
     rows: &[grade::Model],
     s: &Scheme,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
+    events: &mut Vec<repo::NewEvent>,
 ) -> Result<CourseOutcome> {
     let o = outcome_of(s, rows, e);
     if o.changed {
-        store_outcome(c, tenant, run, e, o, actor, now).await?;
+        store_outcome(c, e, o, actor, now, events).await?;
     }
     Ok(o)
 }
@@ -474,6 +470,7 @@ pub async fn recompute_run(app: &App, tenant: TenantId, run: Uuid) -> Result<u64
         }
         let now = app.now();
         let txn = app.db.begin().await?;
+        let mut events = Vec::new();
         for e in &page {
             let o = outcome_of(
                 &s,
@@ -481,11 +478,12 @@ pub async fn recompute_run(app: &App, tenant: TenantId, run: Uuid) -> Result<u64
                 e,
             );
             if o.changed {
-                store_outcome(&txn, tenant, run, e, o, None, now).await?;
+                store_outcome(&txn, e, o, None, now, &mut events).await?;
                 changed.push((e.user_id, o));
                 total += 1;
             }
         }
+        repo::log_events(&txn, events, now).await?;
         txn.commit().await.map_err(Error::internal)?;
         for (user, o) in changed.drain(..) {
             after_course_change(app, tenant, run, user, o).await?;
@@ -926,24 +924,19 @@ pub async fn set_override(
         },
     )
     .await?;
-    repo::log_event(
-        &txn,
-        repo::NewEvent {
-            tenant,
-            run: run_id,
-            user: learner,
-            grade_item: Some(gi.id),
-            kind: "override",
-            before: before.as_ref().and_then(|g| g.override_points.or(g.points)),
-            after: points.or(before.as_ref().and_then(|g| g.points)),
-            passed: None,
-            actor: Some(user.id.0),
-        },
-        now,
-    )
-    .await?;
     let s = scheme(&txn, tenant, run_id).await?;
-    let o = recompute_learner(&txn, tenant, run_id, learner, &s, Some(user.id.0), now).await?;
+    let event = repo::NewEvent {
+        tenant,
+        run: run_id,
+        user: learner,
+        grade_item: Some(gi.id),
+        kind: "override",
+        before: before.as_ref().and_then(|g| g.override_points.or(g.points)),
+        after: points.or(before.as_ref().and_then(|g| g.points)),
+        passed: None,
+        actor: Some(user.id.0),
+    };
+    let o = recompute_learner(&txn, &s, event, now).await?;
     amphi_db::repo::audit::Event::new("grade.override", tenant)
         .actor(user.id)
         .target(learner.to_string())
@@ -1003,24 +996,19 @@ pub async fn set_total_override(
     let now = app.now();
     let txn = app.db.begin().await?;
     repo::set_total_override(&txn, e.id, percent).await?;
-    repo::log_event(
-        &txn,
-        repo::NewEvent {
-            tenant,
-            run: run_id,
-            user: learner,
-            grade_item: None,
-            kind: "override",
-            before: e.grade_override,
-            after: percent,
-            passed: None,
-            actor: Some(user.id.0),
-        },
-        now,
-    )
-    .await?;
     let s = scheme(&txn, tenant, run_id).await?;
-    let o = recompute_learner(&txn, tenant, run_id, learner, &s, Some(user.id.0), now).await?;
+    let event = repo::NewEvent {
+        tenant,
+        run: run_id,
+        user: learner,
+        grade_item: None,
+        kind: "override",
+        before: e.grade_override,
+        after: percent,
+        passed: None,
+        actor: Some(user.id.0),
+    };
+    let o = recompute_learner(&txn, &s, event, now).await?;
     amphi_db::repo::audit::Event::new("grade.override_total", tenant)
         .actor(user.id)
         .target(learner.to_string())
