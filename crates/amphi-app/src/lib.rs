@@ -43,6 +43,8 @@ pub struct App {
     pub tenant_cache: Arc<tenants::TenantCache>,
     /// Run structures (modules and items), keyed by run and its last change.
     pub structure_cache: Arc<courses::learn::StructureCache>,
+    /// Gradebook schemes, keyed by run and its last change.
+    pub scheme_cache: Arc<courses::gradebook::SchemeCache>,
     /// Where uploaded files live (built from `[storage]` on first use).
     pub storage: Arc<files::Storage>,
 }
@@ -64,6 +66,7 @@ impl App {
             secret: Arc::new(secret),
             tenant_cache: Arc::new(tenants::TenantCache::default()),
             structure_cache: Arc::new(courses::learn::StructureCache::default()),
+            scheme_cache: Arc::new(courses::gradebook::SchemeCache::default()),
             storage,
         })
     }

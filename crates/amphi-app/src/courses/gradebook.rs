@@ -28,6 +28,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use uuid::Uuid;
 
 /// Job recomputing every course grade of a run after its scheme changed.
@@ -104,6 +105,49 @@ fn default_categories() -> Vec<CategorySetting> {
         drop_lowest: 0,
         only_graded: false,
     }]
+}
+
+/// Schemes cached by (run, version), as the run structure is: every write to a run's
+/// gradebook settings or grade items bumps the run's `version` in the same transaction
+/// (`amphi_db::repo::grades`), so an entry made at an older version is never used, on this
+/// node or another.
+#[derive(Debug, Default)]
+pub struct SchemeCache {
+    map: RwLock<HashMap<Uuid, CachedScheme>>,
+}
+
+/// A cached scheme: its tenant, the run version it was read at, the scheme.
+type CachedScheme = (TenantId, i64, Arc<Scheme>);
+
+/// The scheme of a run whose `version` the caller read (with its access check), from the
+/// cache when it holds that version, else read on `c` and kept. `c` is the primary (the
+/// caller's transaction): what it reads is at least as new as `version`, so the cache never
+/// keeps an older scheme under a newer version.
+pub(crate) async fn scheme_at(
+    c: &impl ConnectionTrait,
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+    version: i64,
+) -> Result<Scheme> {
+    let hit = app
+        .scheme_cache
+        .map
+        .read()
+        .ok()
+        .and_then(|m| m.get(&run).cloned())
+        .filter(|(t, at, _)| *t == tenant && *at == version);
+    if let Some((_, _, s)) = hit {
+        return Ok(Scheme::clone(&s));
+    }
+    let s = scheme(c, tenant, run).await?;
+    if let Ok(mut m) = app.scheme_cache.map.write() {
+        if m.len() > 5_000 {
+            m.clear();
+        }
+        m.insert(run, (tenant, version, Arc::new(s.clone())));
+    }
+    Ok(s)
 }
 
 /// Loads a run's scheme (two indexed reads).
@@ -189,17 +233,19 @@ pub(crate) async fn record_in(
     r: &GradeReport,
 ) -> Result<Option<CourseOutcome>> {
     let e = repo_e::of(txn, TenantId(r.tenant_id), r.run_id, r.user_id).await?;
-    record_for(txn, app, r, e.as_ref()).await
+    record_for(txn, app, r, e.as_ref(), None).await
 }
 
 /// `record_in` for a caller that has already read the learner's enrolment in this
-/// transaction. Reads the scheme (2 statements) and the learner's grades (1), and writes only
-/// what changed.
+/// transaction, and perhaps the run's `version` (then the scheme comes from the cache when it
+/// holds that version; else 2 statements read it). Reads the learner's grades (1 statement),
+/// and writes only what changed.
 pub(crate) async fn record_for(
     txn: &impl ConnectionTrait,
     app: &App,
     r: &GradeReport,
     e: Option<&enrolment::Model>,
+    run_version: Option<i64>,
 ) -> Result<Option<CourseOutcome>> {
     if !r.max_points.is_finite() || r.max_points <= 0.0 {
         return Err(Error::Internal(
@@ -209,7 +255,10 @@ pub(crate) async fn record_for(
     let points = r.points.filter(|p| p.is_finite()).map(|p| p.max(0.0));
     let tenant = TenantId(r.tenant_id);
     let now = app.now();
-    let mut s = scheme(txn, tenant, r.run_id).await?;
+    let mut s = match run_version {
+        Some(v) => scheme_at(txn, app, tenant, r.run_id, v).await?,
+        None => scheme(txn, tenant, r.run_id).await?,
+    };
     let (gi, max_changed) =
         ensure_in_scheme(txn, tenant, r.run_id, r.item_id, r.max_points, now, &mut s).await?;
     // The learner's grades in the run: the one being recorded is among them.
@@ -603,7 +652,7 @@ async fn grades_of(
     a: &RunAccess,
     e: &enrolment::Model,
 ) -> Result<LearnerGrades> {
-    let s = scheme(app.db.reader(), tenant, a.run.id).await?;
+    let s = scheme_at(app.db.writer(), app, tenant, a.run.id, a.run.version).await?;
     let rows = repo::of_user(app.db.reader(), tenant, a.run.id, e.user_id).await?;
     let g = core_grades::course_grade(&s.book(), &learner_scores(&rows, e.grade_override));
     let refs: Vec<&grade::Model> = rows.iter().collect();
@@ -743,9 +792,9 @@ pub async fn book(
     f: &BookFilters,
     limit: u64,
 ) -> Result<BookPage> {
-    access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
+    let a = access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
     let q = book_query(f)?;
-    let s = scheme(app.db.reader(), tenant, run_id).await?;
+    let s = scheme_at(app.db.writer(), app, tenant, run_id, a.run.version).await?;
     let page = repo_e::learners(
         app.db.reader(),
         tenant,

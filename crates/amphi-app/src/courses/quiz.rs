@@ -24,7 +24,7 @@ use amphi_core::course::CourseRole;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::{course_item, quiz_attempt};
+use amphi_db::entities::{course_item, course_run, quiz_attempt};
 use amphi_db::repo::{
     enrolments as repo_e, progress, questions as repo_q, quiz as repo, structure,
 };
@@ -1027,7 +1027,7 @@ async fn finish_loaded(
     l: &Loaded,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    finish(app, at, &l.settings, &l.item, l.a.run.item_count, now).await
+    finish(app, at, &l.settings, &l.item, &l.a.run, now).await
 }
 
 /// Grades an attempt and closes it (only if still open: false otherwise), then records the
@@ -1037,7 +1037,7 @@ async fn finish(
     at: quiz_attempt::Model,
     s: &QuizSettings,
     item: &course_item::Model,
-    item_count: i64,
+    run: &course_run::Model,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let qs = parse_questions(&at)?;
@@ -1097,7 +1097,7 @@ async fn finish(
     // Completion: a submitted quiz is done, whatever the score.
     if progress::mark_completed(&txn, tenant, at.run_id, at.item_id, at.user_id, now).await? {
         if let Some(e) = e.as_ref().filter(|_| item.published) {
-            repo_e::add_completed(&txn, e.id, at.item_id, item_count, now).await?;
+            repo_e::add_completed(&txn, e.id, at.item_id, run.item_count, now).await?;
         }
     }
     // The grade kept goes to the gradebook in the same transaction: one commit per submission.
@@ -1115,7 +1115,7 @@ async fn finish(
         max_points: max,
     };
     let outcome = if max > 0.0 {
-        Some(gradebook::record_for(&txn, app, &report, e.as_ref()).await?)
+        Some(gradebook::record_for(&txn, app, &report, e.as_ref(), Some(run.version)).await?)
     } else {
         None
     };
@@ -1147,7 +1147,7 @@ pub async fn close_expired(app: &App, limit: u64) -> Result<u64> {
             continue;
         };
         let s = QuizSettings::of(&item);
-        if finish(app, at, &s, &item, run.item_count, now).await? {
+        if finish(app, at, &s, &item, &run, now).await? {
             n += 1;
         }
     }

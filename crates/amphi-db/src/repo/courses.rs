@@ -123,6 +123,21 @@ pub async fn touch_run(
     Ok(())
 }
 
+/// Bumps the run's version alone: its gradebook scheme changed (`repo::grades`), which the
+/// scheme cache keys on, as the structure cache does.
+pub async fn bump_version(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
+    course_run::Entity::update_many()
+        .col_expr(
+            course_run::Column::Version,
+            Expr::col(course_run::Column::Version).add(1),
+        )
+        .filter(course_run::Column::Id.eq(run))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
 /// Bumps the version of every run of a course (course pages are cached with the run).
 pub async fn touch_course_runs(
     c: &impl ConnectionTrait,

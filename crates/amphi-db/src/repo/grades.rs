@@ -26,8 +26,12 @@ pub async fn settings(
         .db()
 }
 
+// Every write to a run's settings or grade items bumps the run's version (scheme caches key on
+// it), in the caller's transaction.
+
 /// Saves a run's gradebook settings.
 pub async fn save_settings(c: &impl ConnectionTrait, m: gradebook_setting::Model) -> Result<()> {
+    let run = m.run_id;
     gradebook_setting::Entity::insert(gradebook_setting::ActiveModel::from(m))
         .on_conflict(
             OnConflict::column(gradebook_setting::Column::RunId)
@@ -41,7 +45,7 @@ pub async fn save_settings(c: &impl ConnectionTrait, m: gradebook_setting::Model
         .exec(c)
         .await
         .db()?;
-    Ok(())
+    super::courses::bump_version(c, run).await
 }
 
 /// The grade items of a run, in order.
@@ -94,17 +98,18 @@ pub async fn item(
 
 /// Inserts a grade item.
 pub async fn insert_item(c: &impl ConnectionTrait, m: grade_item::Model) -> Result<()> {
+    let run = m.run_id;
     grade_item::Entity::insert(grade_item::ActiveModel::from(m))
         .exec(c)
         .await
         .db()?;
-    Ok(())
+    super::courses::bump_version(c, run).await
 }
 
 /// Updates a grade item.
 pub async fn update_item(c: &impl ConnectionTrait, am: grade_item::ActiveModel) -> Result<()> {
-    am.update(c).await.db()?;
-    Ok(())
+    let m = am.update(c).await.db()?;
+    super::courses::bump_version(c, m.run_id).await
 }
 
 /// One learner's grades in a run (index `grades_learner`).

@@ -98,6 +98,14 @@ async fn configure(a: &mut Caller, z: &Quiz, settings: Value) -> Resp {
     .await
 }
 
+/// A quiz run whose quiz has the settings made from it (they must be accepted).
+async fn configured(a: &mut Caller, code: &str, settings: impl FnOnce(&Quiz) -> Value) -> Quiz {
+    let z = quiz_run(a, code).await;
+    let r = configure(a, &z, settings(&z)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    z
+}
+
 fn fixed(z: &Quiz, titles: &[&str]) -> Value {
     Value::Array(
         titles
@@ -149,14 +157,7 @@ async fn enrolled(t: &TestApp, z: &Quiz, email: &str) -> Caller {
 async fn quiz_attempt_saves_answers_submits_and_grades() {
     let t = TestApp::new().await;
     let mut a = admin(&t).await;
-    let z = quiz_run(&mut a, "QZ1").await;
-    let r = configure(
-        &mut a,
-        &z,
-        json!({ "slots": fixed(&z, &["Capital", "Sky", "Half"]), "attempts": 2, "time_limit_minutes": 10 }),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let z = configured(&mut a, "QZ1", |z| json!({ "slots": fixed(z, &["Capital", "Sky", "Half"]), "attempts": 2, "time_limit_minutes": 10 })).await;
     let mut l = enrolled(&t, &z, "ann@example.test").await;
     let intro = l
         .ok(&format!("/api/v1/runs/{}/items/{}/quiz", z.run, z.item))
@@ -311,14 +312,12 @@ async fn quiz_attempt_saves_answers_submits_and_grades() {
 async fn quiz_time_limit_is_enforced_by_the_server() {
     let t = TestApp::new().await;
     let mut a = admin(&t).await;
-    let z = quiz_run(&mut a, "QZ2").await;
-    let r = configure(
+    let z = configured(
         &mut a,
-        &z,
-        json!({ "slots": fixed(&z, &["Capital", "Sky"]), "time_limit_minutes": 1 }),
+        "QZ2",
+        |z| json!({ "slots": fixed(z, &["Capital", "Sky"]), "time_limit_minutes": 1 }),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let mut l = enrolled(&t, &z, "ann@example.test").await;
     let (at, view) = started(&mut l, &z).await;
     let paris = choice(&view, &z.q["Capital"], "Paris");
@@ -479,15 +478,11 @@ async fn quiz_dates_attempts_allowed_and_grade_kept() {
 async fn essays_wait_for_a_grader_then_count() {
     let t = TestApp::new().await;
     let mut a = admin(&t).await;
-    let z = quiz_run(&mut a, "QZ4").await;
-    let r = configure(
-        &mut a,
-        &z,
+    let z = configured(&mut a, "QZ4", |z| {
         json!({ "slots": [{ "type": "question", "question_id": z.q["Sky"] },
-                          { "type": "question", "question_id": z.q["Essay"], "points": 4 }] }),
-    )
+                      { "type": "question", "question_id": z.q["Essay"], "points": 4 }] })
+    })
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let mut l = enrolled(&t, &z, "ann@example.test").await;
     let (at, _) = started(&mut l, &z).await;
     let r = l
@@ -537,9 +532,12 @@ async fn essays_wait_for_a_grader_then_count() {
 async fn gradebook_overrides_scheme_recompute_and_csv_export() {
     let t = TestApp::new().await;
     let mut a = admin(&t).await;
-    let z = quiz_run(&mut a, "GB1").await;
-    let r = configure(&mut a, &z, json!({ "slots": fixed(&z, &["Sky", "Half"]) })).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let z = configured(
+        &mut a,
+        "GB1",
+        |z| json!({ "slots": fixed(z, &["Sky", "Half"]) }),
+    )
+    .await;
     let mut learners = Vec::new();
     for (i, right) in [true, false].iter().enumerate() {
         let mut l = enrolled(&t, &z, &format!("l{i}@example.test")).await;
@@ -647,6 +645,55 @@ async fn gradebook_overrides_scheme_recompute_and_csv_export() {
     assert_ne!(r.status, StatusCode::OK);
 }
 
+/// The scheme is cached per run version on each node: a change made on another node reaches
+/// the next submission's course grade at once, before any recompute.
+#[tokio::test]
+async fn a_scheme_changed_on_another_node_counts_at_the_next_submit() {
+    let t = TestApp::new().await;
+    let mut a = admin(&t).await;
+    let z = configured(
+        &mut a,
+        "GBN",
+        |z| json!({ "slots": fixed(z, &["Sky", "Half"]), "attempts": 2 }),
+    )
+    .await;
+    let mut l = enrolled(&t, &z, "nodes@example.test").await;
+    let passed_path = format!("/api/v1/runs/{}/gradebook?grade=passed", z.run);
+    for round in 0..2 {
+        let (at, _) = started(&mut l, &z).await;
+        let r = l
+            .post(
+                &format!("/api/v1/runs/{}/attempts/{at}/submit", z.run),
+                json!({ "answers": { z.q["Sky"].clone(): { "type": "true_false", "answer": true } } }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        if round == 0 {
+            // 1 point of 2: 50 %, the default pass mark.
+            assert_eq!(
+                a.ok(&passed_path).await["rows"].as_array().unwrap().len(),
+                1
+            );
+            // Another node raises the pass mark; no recompute runs here.
+            let mut other = Caller {
+                c: t.other_node(&a.c).await,
+                tok: a.tok.clone(),
+            };
+            let r = put(
+                &mut other,
+                &format!("/api/v1/runs/{}/gradebook/scheme", z.run),
+                json!({ "categories": [{ "id": "main", "name": "Quizzes", "weight": 1 }],
+                        "pass_percent": 80 }),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        }
+    }
+    // The second submission on this node stored the course grade under the new pass mark.
+    let rows = a.ok(&passed_path).await;
+    assert_eq!(rows["rows"].as_array().unwrap().len(), 0, "{rows}");
+}
+
 #[tokio::test]
 async fn quiz_pages_take_an_attempt_with_forms() {
     let t = TestApp::new().await;
@@ -744,14 +791,12 @@ async fn quiz_pages_take_an_attempt_with_forms() {
 async fn passing_the_course_through_a_quiz_issues_a_certificate() {
     let t = TestApp::new().await;
     let mut a = admin(&t).await;
-    let z = quiz_run(&mut a, "CRT").await;
-    let r = configure(
+    let z = configured(
         &mut a,
-        &z,
-        json!({ "slots": fixed(&z, &["Sky"]), "attempts": 2 }),
+        "CRT",
+        |z| json!({ "slots": fixed(z, &["Sky"]), "attempts": 2 }),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let page = format!("/teach/runs/{}/certificates", z.run);
     let r =
         a.c.submit(

@@ -74,6 +74,25 @@ impl TestApp {
         }
     }
 
+    /// A client of a second node over the same database: another `App` with caches of its
+    /// own, holding `from`'s cookies and headers (its session).
+    pub async fn other_node(&self, from: &Client) -> Client {
+        let app = App::new(
+            self.app.db.clone(),
+            Config::clone(&self.app.config),
+            Arc::new(self.clock.clone()),
+        )
+        .await
+        .unwrap();
+        Client {
+            router: amphi_web::router(amphi_web::WebState::new(app))
+                .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 11], 5555)))),
+            host: from.host.clone(),
+            cookies: from.cookies.clone(),
+            headers: from.headers.clone(),
+        }
+    }
+
     pub fn client_on(&self, host: &str) -> Client {
         Client {
             router: self.router.clone(),
