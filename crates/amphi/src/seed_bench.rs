@@ -13,7 +13,11 @@
 //! submitted attempts (same questions, responses and scores), its `grades` rows and grade
 //! events, and its enrolment's progress and grade columns; the others get learner 4's course
 //! grade columns. The copies are therefore exactly what the real code path produced for the
-//! same answers (a test checks that the gradebook's recompute changes nothing).
+//! same answers (a test checks that the gradebook's recompute changes nothing). Those active
+//! learners also have a signed-in session each (of a random token nobody holds), so that the
+//! `sessions` table is as a live platform's when PostgreSQL gathers its statistics: sessions
+//! that only the benchmark's sign-ins created, on a table analysed empty, once left the server's
+//! cached query plans scanning the whole table on every request.
 //!
 //! Password hashing: the password is hashed ONCE with Argon2id (the platform's parameters) and
 //! that hash is stored on every bulk-inserted account (each PHC string normally has its own
@@ -30,7 +34,7 @@ use amphi_core::assessment::question::OptionId;
 use amphi_core::assessment::scoring::Response;
 use amphi_core::TenantId;
 use amphi_db::entities::{
-    enrolment, grade, grade_event, item_progress, quiz_attempt, submission, user,
+    enrolment, grade, grade_event, item_progress, quiz_attempt, session, submission, user,
 };
 use amphi_db::repo::{enrolments as repo_e, tenants as repo_t};
 use anyhow::{anyhow, bail, Context};
@@ -622,6 +626,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         let mut attempts = Vec::new();
         let mut grades = Vec::new();
         let mut events = Vec::new();
+        let mut sessions = Vec::new();
         for i in first..=last {
             let uid = Uuid::now_v7();
             users_ids.push(uid);
@@ -667,6 +672,25 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             };
             if let Some(h) = h {
                 with_history += 1;
+                let seen = now - chrono::Duration::seconds((i % 3600) as i64);
+                sessions.push(
+                    session::Model {
+                        id: amphi_auth::token::generate("").hash,
+                        tenant_id: t.0,
+                        user_id: uid,
+                        ip: Some("127.0.0.1".into()),
+                        user_agent: Some("Mozilla/5.0 (seeded session)".into()),
+                        created_at: seen,
+                        last_seen_at: seen,
+                        expires_at: now
+                            + chrono::Duration::hours(app.config.security.session_absolute_hours),
+                        sso_provider_id: None,
+                        sso_name_id: None,
+                        sso_name_id_format: None,
+                        sso_session_index: None,
+                    }
+                    .into_active_model(),
+                );
                 en.completed_count = h.enrolment.completed_count;
                 en.last_item_id = h.enrolment.last_item_id;
                 en.completed_at = h.enrolment.completed_at;
@@ -720,6 +744,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         insert_chunked(&txn, attempts).await?;
         insert_chunked(&txn, grades).await?;
         insert_chunked(&txn, events).await?;
+        insert_chunked(&txn, sessions).await?;
         let essays = users_ids
             .iter()
             .enumerate()

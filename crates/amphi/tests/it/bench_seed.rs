@@ -78,6 +78,22 @@ async fn bench_seed_builds_a_consistent_run() {
         .await
         .unwrap();
     assert_eq!(progress, 18);
+    // Each bulk-inserted active learner holds a live session (learner 9 has no history).
+    let sessions = |u: uuid::Uuid| {
+        amphi_db::entities::session::Entity::find()
+            .filter(amphi_db::entities::session::Column::UserId.eq(u))
+            .count(db)
+    };
+    assert_eq!(sessions(copy.user_id).await.unwrap(), 1);
+    let idle = enrolment_of(&t, s.run_id, &learner_email(9)).await;
+    assert_eq!(sessions(idle.user_id).await.unwrap(), 0);
+    assert_eq!(
+        amphi_db::entities::session::Entity::find()
+            .count(db)
+            .await
+            .unwrap(),
+        8
+    );
     // A learner without history: nothing.
     let plain = enrolment_of(&t, s.run_id, &learner_email(11)).await;
     assert_eq!(plain.completed_count, 0);
