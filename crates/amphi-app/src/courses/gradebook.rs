@@ -28,7 +28,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Job recomputing every course grade of a run after its scheme changed.
@@ -107,17 +107,10 @@ fn default_categories() -> Vec<CategorySetting> {
     }]
 }
 
-/// Schemes cached by (run, version), as the run structure is: every write to a run's
+/// Schemes cached by run and version, as the run structure is: every write to a run's
 /// gradebook settings or grade items bumps the run's `version` in the same transaction
-/// (`amphi_db::repo::grades`), so an entry made at an older version is never used, on this
-/// node or another.
-#[derive(Debug, Default)]
-pub struct SchemeCache {
-    map: RwLock<HashMap<Uuid, CachedScheme>>,
-}
-
-/// A cached scheme: its tenant, the run version it was read at, the scheme.
-type CachedScheme = (TenantId, i64, Arc<Scheme>);
+/// (`amphi_db::repo::grades`).
+pub type SchemeCache = crate::memo::RunCache<Scheme>;
 
 /// The scheme of a run whose `version` the caller read (with its access check), from the
 /// cache when it holds that version, else read on `c` and kept. `c` is the primary (the
@@ -130,23 +123,12 @@ pub(crate) async fn scheme_at(
     run: Uuid,
     version: i64,
 ) -> Result<Scheme> {
-    let hit = app
-        .scheme_cache
-        .map
-        .read()
-        .ok()
-        .and_then(|m| m.get(&run).cloned())
-        .filter(|(t, at, _)| *t == tenant && *at == version);
-    if let Some((_, _, s)) = hit {
+    if let Some(s) = app.scheme_cache.get(tenant, run, version) {
         return Ok(Scheme::clone(&s));
     }
     let s = scheme(c, tenant, run).await?;
-    if let Ok(mut m) = app.scheme_cache.map.write() {
-        if m.len() > 5_000 {
-            m.clear();
-        }
-        m.insert(run, (tenant, version, Arc::new(s.clone())));
-    }
+    app.scheme_cache
+        .put(tenant, run, version, Arc::new(s.clone()));
     Ok(s)
 }
 

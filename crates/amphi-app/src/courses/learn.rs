@@ -12,7 +12,7 @@ use amphi_db::repo::{courses as repo_c, enrolments as repo_e, progress, structur
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Modules and items of a run, as stored.
@@ -43,55 +43,36 @@ impl Structure {
     }
 }
 
-/// A cached structure and the run version it was read at.
-type CachedStructure = (i64, Arc<Structure>);
+/// Run structures, keyed by run and its version: any change bumps the run's `version`.
+pub type StructureCache = crate::memo::RunCache<Structure>;
 
-/// Run structures cached by (run, version): any change bumps the run's `version`, so a stale
-/// entry is never used, on this node or another.
-#[derive(Debug, Default)]
-pub struct StructureCache {
-    map: RwLock<HashMap<Uuid, CachedStructure>>,
-}
-
-impl StructureCache {
-    async fn get(
-        &self,
-        app: &App,
-        tenant: TenantId,
-        run: &course_run::Model,
-    ) -> Result<Arc<Structure>> {
-        if let Some((at, s)) = self.map.read().ok().and_then(|m| m.get(&run.id).cloned()) {
-            if at == run.version {
-                return Ok(s);
-            }
-        }
-        let items = structure::items(app.db.reader(), tenant, run.id).await?;
-        let html = items
-            .iter()
-            .map(|i| (i.id, content::markdown_to_html(&i.body)))
-            .collect();
-        let s = Arc::new(Structure {
-            modules: structure::modules(app.db.reader(), tenant, run.id).await?,
-            items,
-            announcements: super::announce::latest_of_run(app, tenant, run.id, 5).await?,
-            course: super::course_of(app, tenant, run).await?.try_into()?,
-            html,
-            certificates: amphi_db::repo::certificates::run_settings(
-                app.db.reader(),
-                tenant,
-                run.id,
-            )
+/// The run's structure, from the cache when it holds the run's version, else read and kept.
+async fn structure_of(
+    app: &App,
+    tenant: TenantId,
+    run: &course_run::Model,
+) -> Result<Arc<Structure>> {
+    if let Some(s) = app.structure_cache.get(tenant, run.id, run.version) {
+        return Ok(s);
+    }
+    let items = structure::items(app.db.reader(), tenant, run.id).await?;
+    let html = items
+        .iter()
+        .map(|i| (i.id, content::markdown_to_html(&i.body)))
+        .collect();
+    let s = Arc::new(Structure {
+        modules: structure::modules(app.db.reader(), tenant, run.id).await?,
+        items,
+        announcements: super::announce::latest_of_run(app, tenant, run.id, 5).await?,
+        course: super::course_of(app, tenant, run).await?.try_into()?,
+        html,
+        certificates: amphi_db::repo::certificates::run_settings(app.db.reader(), tenant, run.id)
             .await?
             .is_some(),
-        });
-        if let Ok(mut m) = self.map.write() {
-            if m.len() > 5_000 {
-                m.clear();
-            }
-            m.insert(run.id, (run.version, s.clone()));
-        }
-        Ok(s)
-    }
+    });
+    app.structure_cache
+        .put(tenant, run.id, run.version, s.clone());
+    Ok(s)
 }
 
 /// An item as a learner sees it in the outline.
@@ -194,7 +175,7 @@ pub(crate) async fn home_of(
     let run_id = a.run.id;
     let now = app.now();
     let staff_view = staff(user, tenant, a) && !preview;
-    let s = app.structure_cache.get(app, tenant, &a.run).await?;
+    let s = structure_of(app, tenant, &a.run).await?;
     let rows = progress::of_user(app.db.reader(), tenant, run_id, user.id.0).await?;
     let states: HashMap<Uuid, String> = rows.into_iter().map(|p| (p.item_id, p.state)).collect();
     let course = s.course.clone();
@@ -312,7 +293,7 @@ pub(crate) async fn cached_item(
     run: &course_run::Model,
     item_id: Uuid,
 ) -> Result<Option<course_item::Model>> {
-    let s = app.structure_cache.get(app, tenant, run).await?;
+    let s = structure_of(app, tenant, run).await?;
     Ok(s.items.iter().find(|i| i.id == item_id).cloned())
 }
 
