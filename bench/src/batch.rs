@@ -43,7 +43,43 @@ fn job_id(location: Option<&str>) -> anyhow::Result<Uuid> {
         .context("no job id in the redirect")
 }
 
-/// Runs the three operations; prints a table row for each.
+/// Keeps a table row for the end and appends its JSON line.
+fn report(
+    rows: &mut Vec<String>,
+    t: &Target,
+    row: String,
+    line: serde_json::Value,
+) -> anyhow::Result<()> {
+    rows.push(row);
+    append_json(t.json.as_deref(), &line)
+}
+
+/// The job of this kind touched since `since` (the one an action just queued), once it shows.
+async fn job_since(
+    db: &DatabaseConnection,
+    kind: &str,
+    since: chrono::DateTime<chrono::Utc>,
+    timeout: u64,
+) -> anyhow::Result<job::Model> {
+    let t0 = Instant::now();
+    loop {
+        let j = job::Entity::find()
+            .filter(job::Column::Kind.eq(kind))
+            .filter(job::Column::UpdatedAt.gte(since))
+            .one(db)
+            .await?;
+        if let Some(j) = j {
+            return Ok(j);
+        }
+        if t0.elapsed().as_secs() > timeout {
+            bail!("no {kind} job");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Runs the four operations (CSV enrolment, gradebook export, peer allocation, announcement
+/// fan-out); prints a table row for each.
 pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> anyhow::Result<()> {
     let seed = Arc::new(read_seed(&t.seed)?);
     let label = if t.label.is_empty() {
@@ -85,15 +121,11 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
     let id = job_id(a.location.as_deref())?;
     let j = wait_done(&db, id, timeout).await?;
     let total = t0.elapsed().as_secs_f64();
-    rows.push(format!(
+    report(&mut rows, t, format!(
         "| {label} | CSV enrolment of {enrol} new people ({:.1} MB) | {total:.1} s | upload and validation {upload:.2} s; job applied {} rows |",
         bytes as f64 / 1e6,
         j.progress_done
-    ));
-    append_json(
-        t.json.as_deref(),
-        &json!({"kind": "batch", "op": "csv_enrolment", "label": label, "rows": enrol, "seconds": total, "upload_seconds": upload}),
-    )?;
+    ), json!({"kind": "batch", "op": "csv_enrolment", "label": label, "rows": enrol, "seconds": total, "upload_seconds": upload}))?;
 
     // 2. Gradebook CSV export.
     let t0 = Instant::now();
@@ -108,18 +140,13 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
     let body = r.bytes().await?;
     let secs = t0.elapsed().as_secs_f64();
     let lines = body.iter().filter(|b| **b == b'\n').count();
-    rows.push(format!(
+    report(&mut rows, t, format!(
         "| {label} | gradebook CSV export ({} learner rows, {:.1} MB) | {secs:.2} s | streamed over loopback |",
         lines.saturating_sub(1),
         body.len() as f64 / 1e6
-    ));
-    append_json(
-        t.json.as_deref(),
-        &json!({"kind": "batch", "op": "gradebook_export", "label": label, "rows": lines.saturating_sub(1), "seconds": secs}),
-    )?;
+    ), json!({"kind": "batch", "op": "gradebook_export", "label": label, "rows": lines.saturating_sub(1), "seconds": secs}))?;
 
-    // 3. Announcement fan-out: posting, then until the fan-out job has queued every mail.
-    let since = chrono::Utc::now() - chrono::Duration::seconds(1);
+    // A fresh CSRF token from the course home, for the forms below.
     let page = vu
         .step_any(
             "course_home",
@@ -128,49 +155,7 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
         )
         .await?;
     let csrf2 = html::csrf(&page.body).unwrap_or(csrf);
-    let t0 = Instant::now();
-    vu.step_any(
-        "announce",
-        vu.cl
-            .post(vu.url(&format!("/teach/runs/{run}/announcements")))
-            .form(&[
-                ("csrf", csrf2.as_str()),
-                ("title", "Deadline tomorrow"),
-                ("body", "Submit **quiz 10** before midnight."),
-            ]),
-        StatusCode::SEE_OTHER,
-    )
-    .await?;
-    let post = t0.elapsed().as_secs_f64();
-    let fanout = loop {
-        let j = job::Entity::find()
-            .filter(job::Column::Kind.eq(amphi_app::courses::announce::FANOUT_JOB))
-            .filter(job::Column::CreatedAt.gte(since))
-            .one(&db)
-            .await?;
-        if let Some(j) = j {
-            break j;
-        }
-        if t0.elapsed().as_secs() > timeout {
-            bail!("no fan-out job");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    wait_done(&db, fanout.id, timeout).await?;
-    let secs = t0.elapsed().as_secs_f64();
-    let mails = job::Entity::find()
-        .filter(job::Column::Kind.eq(amphi_app::mail::MAIL_JOB))
-        .filter(job::Column::CreatedAt.gte(since))
-        .count(&db)
-        .await?;
-    rows.push(format!(
-        "| {label} | announcement fan-out: {mails} mails queued | {secs:.1} s | posting {post:.3} s; the in-process worker starts sending meanwhile |"
-    ));
-    append_json(
-        t.json.as_deref(),
-        &json!({"kind": "batch", "op": "announcement", "label": label, "mails": mails, "seconds": secs}),
-    )?;
-    // 4. Peer allocation: the instructor opens the review phase now; the allocation job runs in
+    // 3. Peer allocation: the instructor opens the review phase now; the allocation job runs in
     // the server's worker (timed from the form's post until the job is done).
     if let Some(item) = seed.peer_item {
         let since = chrono::Utc::now() - chrono::Duration::seconds(1);
@@ -189,20 +174,7 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
             StatusCode::SEE_OTHER,
         )
         .await?;
-        let alloc = loop {
-            let j = job::Entity::find()
-                .filter(job::Column::Kind.eq(amphi_app::courses::peer::ALLOCATE_JOB))
-                .filter(job::Column::UpdatedAt.gte(since))
-                .one(&db)
-                .await?;
-            if let Some(j) = j {
-                break j;
-            }
-            if t0.elapsed().as_secs() > timeout {
-                bail!("no peer allocation job");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
+        let alloc = job_since(&db, amphi_app::courses::peer::ALLOCATE_JOB, since, timeout).await?;
         wait_done(&db, alloc.id, timeout).await?;
         let secs = t0.elapsed().as_secs_f64();
         let reviews = amphi_db::entities::peer_assignment::Entity::find()
@@ -213,14 +185,45 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
             .filter(amphi_db::entities::submission::Column::ItemId.eq(item))
             .count(&db)
             .await?;
-        rows.push(format!(
+        report(&mut rows, t, format!(
             "| {label} | peer allocation: {subs} submissions, {reviews} reviews assigned | {secs:.1} s | the `peer.allocate` job, from opening the review phase until done |"
-        ));
-        append_json(
-            t.json.as_deref(),
-            &json!({"kind": "batch", "op": "peer_allocation", "label": label, "submissions": subs, "reviews": reviews, "seconds": secs}),
-        )?;
+        ), json!({"kind": "batch", "op": "peer_allocation", "label": label, "submissions": subs, "reviews": reviews, "seconds": secs}))?;
     }
+    // 4. Announcement fan-out (last: the in-process worker then sends its mails in the
+    // background, which would slow whatever is measured after it): posting, then until the
+    // fan-out job has queued every mail.
+    let since = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let t0 = Instant::now();
+    vu.step_any(
+        "announce",
+        vu.cl
+            .post(vu.url(&format!("/teach/runs/{run}/announcements")))
+            .form(&[
+                ("csrf", csrf2.as_str()),
+                ("title", "Deadline tomorrow"),
+                ("body", "Submit **quiz 10** before midnight."),
+            ]),
+        StatusCode::SEE_OTHER,
+    )
+    .await?;
+    let post = t0.elapsed().as_secs_f64();
+    let fanout = job_since(
+        &db,
+        amphi_app::courses::announce::FANOUT_JOB,
+        since,
+        timeout,
+    )
+    .await?;
+    wait_done(&db, fanout.id, timeout).await?;
+    let secs = t0.elapsed().as_secs_f64();
+    let mails = job::Entity::find()
+        .filter(job::Column::Kind.eq(amphi_app::mail::MAIL_JOB))
+        .filter(job::Column::CreatedAt.gte(since))
+        .count(&db)
+        .await?;
+    report(&mut rows, t, format!(
+        "| {label} | announcement fan-out: {mails} mails queued | {secs:.1} s | posting {post:.3} s; the in-process worker starts sending meanwhile |"
+    ), json!({"kind": "batch", "op": "announcement", "label": label, "mails": mails, "seconds": secs}))?;
     for r in rows {
         println!("{r}");
     }

@@ -215,19 +215,21 @@ pub(crate) async fn record_in(
     r: &GradeReport,
 ) -> Result<Option<CourseOutcome>> {
     let e = repo_e::of(txn, TenantId(r.tenant_id), r.run_id, r.user_id).await?;
-    record_for(txn, app, r, e.as_ref(), None).await
+    record_for(txn, app, r, e.as_ref(), None, None).await
 }
 
 /// `record_in` for a caller that has already read the learner's enrolment in this
 /// transaction, and perhaps the run's `version` (then the scheme comes from the cache when it
 /// holds that version; else 2 statements read it). Reads the learner's grades (1 statement),
-/// and writes only what changed.
+/// and writes only what changed. `completed` (an item newly completed, the run's item count)
+/// is counted on the enrolment in the same update as the course grade.
 pub(crate) async fn record_for(
     txn: &impl ConnectionTrait,
     app: &App,
     r: &GradeReport,
     e: Option<&enrolment::Model>,
     run_version: Option<i64>,
+    completed: Option<(Uuid, i64)>,
 ) -> Result<Option<CourseOutcome>> {
     if !r.max_points.is_finite() || r.max_points <= 0.0 {
         return Err(Error::Internal(
@@ -281,8 +283,15 @@ pub(crate) async fn record_for(
         // Everyone's percentage on this column moves: recompute the run in the background.
         queue_recompute(txn, tenant, r.run_id, now).await?;
     }
+    // The course grade, and the item's completion if the caller has one to count: one update
+    // of the enrolment.
     let outcome = match e {
-        Some(e) => Some(settle_learner(txn, e, &rows, &s, None, now, &mut events).await?),
+        Some(e) => {
+            let o = outcome_of(&s, rows.as_slice(), e);
+            let grade = course_change(e, o, None, &mut events);
+            repo_e::apply(txn, e.id, repo_e::Change { completed, grade }, now).await?;
+            Some(o)
+        }
         None => None,
     };
     repo::log_events(txn, events, now).await?;
@@ -426,7 +435,29 @@ async fn store_outcome(
     now: DateTime<Utc>,
     events: &mut Vec<repo::NewEvent>,
 ) -> Result<()> {
-    repo::set_course_grade(c, e.id, o.percent, o.passed, now).await?;
+    let grade = course_change(e, o, actor, events);
+    repo_e::apply(
+        c,
+        e.id,
+        repo_e::Change {
+            completed: None,
+            grade,
+        },
+        now,
+    )
+    .await
+}
+
+/// The course grade to store on the enrolment if it changed, its event joining `events`.
+fn course_change(
+    e: &enrolment::Model,
+    o: CourseOutcome,
+    actor: Option<Uuid>,
+    events: &mut Vec<repo::NewEvent>,
+) -> Option<(Option<f64>, bool)> {
+    if !o.changed {
+        return None;
+    }
     events.push(repo::NewEvent {
         tenant: TenantId(e.tenant_id),
         run: e.run_id,
@@ -438,7 +469,7 @@ async fn store_outcome(
         passed: Some(o.passed),
         actor,
     });
-    Ok(())
+    Some((o.percent, o.passed))
 }
 
 /// A learner's course grade recomputed from what is stored, after a change by the course

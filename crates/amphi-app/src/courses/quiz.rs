@@ -1092,14 +1092,28 @@ async fn finish(
         return Ok(false);
     }
     let tenant = TenantId(at.tenant_id);
-    let all = repo::of_learner(&txn, tenant, at.item_id, at.user_id).await?;
+    // The learner's attempts, for the grade kept. A first attempt is the only one: attempts are
+    // numbered per learner and item (unique), and none is started while one is open.
+    let all = if at.number == 1 {
+        vec![quiz_attempt::Model {
+            status: SUBMITTED.into(),
+            score: Some(total),
+            pending,
+            submitted_at: Some(submitted_at),
+            ..at.clone()
+        }]
+    } else {
+        repo::of_learner(&txn, tenant, at.item_id, at.user_id).await?
+    };
     let e = repo_e::of(&txn, tenant, at.run_id, at.user_id).await?;
-    // Completion: a submitted quiz is done, whatever the score.
-    if progress::mark_completed(&txn, tenant, at.run_id, at.item_id, at.user_id, now).await? {
-        if let Some(e) = e.as_ref().filter(|_| item.published) {
-            repo_e::add_completed(&txn, e.id, at.item_id, run.item_count, now).await?;
-        }
-    }
+    // Completion: a submitted quiz is done, whatever the score. It is counted on the
+    // enrolment in the same update as the course grade.
+    let newly_done =
+        progress::mark_completed(&txn, tenant, at.run_id, at.item_id, at.user_id, now).await?;
+    let completed = match &e {
+        Some(_) if newly_done && item.published => Some((at.item_id, run.item_count)),
+        _ => None,
+    };
     // The grade kept goes to the gradebook in the same transaction: one commit per submission.
     let max = if at.max_score > 0.0 {
         at.max_score
@@ -1115,8 +1129,12 @@ async fn finish(
         max_points: max,
     };
     let outcome = if max > 0.0 {
-        Some(gradebook::record_for(&txn, app, &report, e.as_ref(), Some(run.version)).await?)
+        let v = Some(run.version);
+        Some(gradebook::record_for(&txn, app, &report, e.as_ref(), v, completed).await?)
     } else {
+        if let (Some(e), Some((item, count))) = (&e, completed) {
+            repo_e::add_completed(&txn, e.id, item, count, now).await?;
+        }
         None
     };
     txn.commit().await.map_err(Error::internal)?;

@@ -282,8 +282,65 @@ pub async fn learners(
     Ok(Page { items, next })
 }
 
-/// Counts one more completed item on an enrolment and, in the same statement, sets or clears
-/// its completion date against the run's item count.
+/// What changes on an enrolment row after a learner's work: one more completed item, a new
+/// course grade, or both in one statement (a quiz submit does both).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Change {
+    /// An item newly completed, and the run's item count (for the completion date).
+    pub completed: Option<(Uuid, i64)>,
+    /// The new course grade: percent and passed.
+    pub grade: Option<(Option<f64>, bool)>,
+}
+
+/// Applies a `Change` to an enrolment (nothing when it is empty). A completed item adds one
+/// to the count and, in the same statement, sets or clears the completion date against the
+/// run's item count.
+pub async fn apply(
+    c: &impl ConnectionTrait,
+    enrolment: Uuid,
+    u: Change,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if u == Change::default() {
+        return Ok(());
+    }
+    let mut q = enrolment::Entity::update_many();
+    if let Some((item, item_count)) = u.completed {
+        let count = Expr::col(enrolment::Column::CompletedCount).add(1);
+        let none: Option<DateTime<Utc>> = None;
+        // SET expressions see the row as it was: the new count is `completed_count + 1`.
+        let completed_at = if item_count > 0 {
+            Expr::case(
+                count.clone().gte(item_count),
+                Func::coalesce([
+                    Expr::col(enrolment::Column::CompletedAt).into(),
+                    Expr::value(now),
+                ]),
+            )
+            .finally(Expr::value(none))
+            .into()
+        } else {
+            Expr::value(none)
+        };
+        q = q
+            .col_expr(enrolment::Column::CompletedCount, count)
+            .col_expr(enrolment::Column::CompletedAt, completed_at)
+            .col_expr(enrolment::Column::LastItemId, Expr::value(item));
+    }
+    if let Some((percent, passed)) = u.grade {
+        q = q
+            .col_expr(enrolment::Column::GradePercent, Expr::value(percent))
+            .col_expr(enrolment::Column::GradePassed, Expr::value(passed));
+    }
+    q.col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(enrolment))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// Counts one more completed item on an enrolment (see `apply`).
 pub async fn add_completed(
     c: &impl ConnectionTrait,
     enrolment: Uuid,
@@ -291,32 +348,17 @@ pub async fn add_completed(
     item_count: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let count = Expr::col(enrolment::Column::CompletedCount).add(1);
-    let none: Option<DateTime<Utc>> = None;
-    // SET expressions see the row as it was: the new count is `completed_count + 1`.
-    let completed_at = if item_count > 0 {
-        Expr::case(
-            count.clone().gte(item_count),
-            Func::coalesce([
-                Expr::col(enrolment::Column::CompletedAt).into(),
-                Expr::value(now),
-            ]),
-        )
-        .finally(Expr::value(none))
-        .into()
-    } else {
-        Expr::value(none)
-    };
-    enrolment::Entity::update_many()
-        .col_expr(enrolment::Column::CompletedCount, count)
-        .col_expr(enrolment::Column::CompletedAt, completed_at)
-        .col_expr(enrolment::Column::LastItemId, Expr::value(item))
-        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
-        .filter(enrolment::Column::Id.eq(enrolment))
-        .exec(c)
-        .await
-        .db()?;
-    Ok(())
+    let completed = Some((item, item_count));
+    apply(
+        c,
+        enrolment,
+        Change {
+            completed,
+            grade: None,
+        },
+        now,
+    )
+    .await
 }
 
 /// Records where the learner is (resume), without changing counts.

@@ -209,24 +209,12 @@ pub async fn set_course_grade(
     passed: bool,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    enrolment::Entity::update_many()
-        .col_expr(
-            enrolment::Column::GradePercent,
-            sea_orm::sea_query::Expr::value(percent),
-        )
-        .col_expr(
-            enrolment::Column::GradePassed,
-            sea_orm::sea_query::Expr::value(passed),
-        )
-        .col_expr(
-            enrolment::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(enrolment::Column::Id.eq(enrolment_id))
-        .exec(c)
-        .await
-        .db()?;
-    Ok(())
+    let grade = Some((percent, passed));
+    let u = super::enrolments::Change {
+        completed: None,
+        grade,
+    };
+    super::enrolments::apply(c, enrolment_id, u, now).await
 }
 
 /// Stores (or clears) the course-total override on an enrolment.

@@ -449,6 +449,14 @@ async fn quiz_dates_attempts_allowed_and_grade_kept() {
             "answers hidden until close"
         );
         scores.push(v["score"].as_f64().unwrap());
+        // Each submit updates the enrolment once: the quiz counts as completed once (the first
+        // time), and the course grade follows the grade kept.
+        let people = a
+            .ok(&format!("/api/v1/runs/{}/learners?q=ann", z.run))
+            .await;
+        assert_eq!(people["items"][0]["completed"], 1, "{people}");
+        let mine = l.ok(&format!("/api/v1/runs/{}/grades/me", z.run)).await;
+        assert_eq!(mine["percent"], if right { 50.0 } else { 0.0 }, "{mine}");
     }
     assert_eq!(scores, vec![0.0, 10.0]);
     let r = start(&mut l, &z).await;
