@@ -101,14 +101,15 @@ impl Db {
                 .await
                 .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
             // A SQLite connection is a file handle: nothing to test before each use. Readers
-            // keep a 4 MiB page cache each (the writer 16 MiB): eight readers with 16 MiB each
+            // keep a 2 MiB page cache each (the writer 16 MiB): eight readers with 16 MiB each
             // held 60 MiB more than the same server on PostgreSQL, and pages they miss come
-            // from the operating system's cache.
+            // from the operating system's cache (a read of a hot page is a copy, not a disk
+            // access).
             let reader = SqlitePoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.acquire_timeout)
                 .test_before_acquire(false)
-                .connect_with(base.pragma("cache_size", "-4000"))
+                .connect_with(base.pragma("cache_size", "-2000"))
                 .await
                 .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
             let reader = SqlxSqliteConnector::from_sqlx_sqlite_pool(reader);
