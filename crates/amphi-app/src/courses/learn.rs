@@ -150,8 +150,8 @@ fn staff(user: &User, tenant: TenantId, a: &RunAccess) -> bool {
         )
 }
 
-/// The course home. Cost: one query for the run with the viewer's enrolment, one for the
-/// viewer's progress rows; the structure comes from the cache.
+/// The course home. Cost: one query for the run with the viewer's enrolment and progress;
+/// the structure comes from the cache.
 pub async fn home(
     app: &App,
     user: &User,
@@ -159,25 +159,23 @@ pub async fn home(
     run_id: Uuid,
     preview: bool,
 ) -> Result<CourseHome> {
-    let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
-    Ok(home_of(app, user, tenant, &a, preview).await?.0)
+    let (a, states) = super::access_with_progress(app, &user.actor(), tenant, run_id).await?;
+    Ok(home_with(app, user, tenant, &a, preview, states).await?.0)
 }
 
-/// The course home for an access already checked (`access(…, Action::View)`), with the cached
-/// structure it was made from. Cost: one query (the viewer's progress rows).
-pub(crate) async fn home_of(
+/// The course home for an access already checked for viewing, from the viewer's progress (item
+/// → state, [`super::access_with_progress`]), with the cached structure it was made from.
+pub(crate) async fn home_with(
     app: &App,
     user: &User,
     tenant: TenantId,
     a: &RunAccess,
     preview: bool,
+    states: HashMap<Uuid, String>,
 ) -> Result<(CourseHome, Arc<Structure>)> {
-    let run_id = a.run.id;
     let now = app.now();
     let staff_view = staff(user, tenant, a) && !preview;
     let s = structure_of(app, tenant, &a.run).await?;
-    let rows = progress::of_user(app.db.reader(), tenant, run_id, user.id.0).await?;
-    let states: HashMap<Uuid, String> = rows.into_iter().map(|p| (p.item_id, p.state)).collect();
     let course = s.course.clone();
     let visible_modules: Vec<&course_module::Model> = s
         .modules
@@ -352,8 +350,8 @@ pub async fn open_item(
     run_id: Uuid,
     item_id: Uuid,
 ) -> Result<ItemPage> {
-    let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
-    let (h, st) = home_of(app, user, tenant, &a, false).await?;
+    let (a, states) = super::access_with_progress(app, &user.actor(), tenant, run_id).await?;
+    let (h, st) = home_with(app, user, tenant, &a, false, states).await?;
     let entries: Vec<(&ModuleEntry, &ItemEntry)> = h
         .modules
         .iter()

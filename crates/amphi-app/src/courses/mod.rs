@@ -25,6 +25,7 @@ use amphi_db::entities::{course, course_run, enrolment};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A course as pages and the API show it.
@@ -204,7 +205,37 @@ pub async fn access(
         repo_e::run_with_enrolment(app.db.reader(), tenant, run, actor.map(|a| a.user_id.0))
             .await?
             .ok_or(Error::NotFound)?;
-    let a = RunAccess { run, enrolment };
+    allow(actor, tenant, action, RunAccess { run, enrolment })
+}
+
+/// [`access`] for viewing, with the viewer's progress in the run (item → state) read by the
+/// same query: the course home and the item page.
+pub async fn access_with_progress(
+    app: &App,
+    actor: &Actor,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<(RunAccess, HashMap<Uuid, String>)> {
+    let (run, enrolment, progress) =
+        repo_e::run_with_enrolment_and_progress(app.db.reader(), tenant, run, actor.user_id.0)
+            .await?
+            .ok_or(Error::NotFound)?;
+    let a = allow(
+        Some(actor),
+        tenant,
+        Action::View,
+        RunAccess { run, enrolment },
+    )?;
+    Ok((a, progress.into_iter().collect()))
+}
+
+/// The policy of [`access`] on a run and enrolment just read.
+fn allow(
+    actor: Option<&Actor>,
+    tenant: TenantId,
+    action: Action,
+    a: RunAccess,
+) -> Result<RunAccess> {
     if let Some(actor) = actor {
         if action == Action::View
             && !a.run.published

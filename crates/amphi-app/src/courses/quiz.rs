@@ -596,6 +596,17 @@ async fn load(
     item_id: Uuid,
 ) -> Result<Loaded> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
+    loaded(app, user, tenant, a, item_id).await
+}
+
+/// The rest of [`load`], for an access already checked for viewing.
+async fn loaded(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    a: RunAccess,
+    item_id: Uuid,
+) -> Result<Loaded> {
     let item = learn::cached_item(app, tenant, &a.run, item_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -739,9 +750,10 @@ pub async fn start(
     run_id: Uuid,
     item_id: Uuid,
 ) -> Result<Uuid> {
-    let l = load(app, user, tenant, run_id, item_id).await?;
+    let (a, states) = super::access_with_progress(app, &user.actor(), tenant, run_id).await?;
+    let l = loaded(app, user, tenant, a, item_id).await?;
     // Release rules (dates, prerequisites, sequential mode) as on every item.
-    let (home, _) = learn::home_of(app, user, tenant, &l.a, false).await?;
+    let (home, _) = learn::home_with(app, user, tenant, &l.a, false, states).await?;
     let entry = home
         .modules
         .iter()

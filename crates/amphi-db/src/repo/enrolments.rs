@@ -1,15 +1,18 @@
 //! Enrolments (a person's role in a run), invitations, vouchers and shop orders.
 
-use crate::entities::{course_run, enrolment, invitation, shop_order, user, voucher};
+use crate::entities::{
+    course_run, enrolment, invitation, item_progress, shop_order, user, voucher,
+};
 use crate::repo::Page;
 use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
-    JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, SelectTwoModel, SelectorTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -73,6 +76,93 @@ pub async fn run_with_enrolment(
         })
         .await
         .db()
+}
+
+/// A run, the person's enrolment in it and the person's progress in it as (item, state) pairs,
+/// in one query: the course home's and the item page's reads. The progress rows come packed in
+/// one text column by a correlated aggregate (`string_agg` on PostgreSQL, `group_concat` on
+/// SQLite), which saves a second query and its connection's round trips.
+pub async fn run_with_enrolment_and_progress(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+) -> Result<Option<RunEnrolmentProgress>> {
+    static SHAPE: Shape = Shape::new();
+    let backend = c.get_database_backend();
+    let st = SHAPE.statement(backend, &[run.into(), tenant.0.into(), user.into()], |p| {
+        course_run::Entity::find()
+            .filter(course_run::Column::Id.eq(p[0].clone()))
+            .filter(course_run::Column::TenantId.eq(p[1].clone()))
+            .find_also_related_via(p[2].clone())
+            .column_as(packed_progress(backend, p[2].clone()), PROGRESS)
+            .limit(1)
+    });
+    let Some(row) = c.query_one(st).await.db()? else {
+        return Ok(None);
+    };
+    let packed: Option<String> = row.try_get("", PROGRESS).db()?;
+    let (run, enrolment) =
+        SelectTwoModel::<course_run::Model, enrolment::Model>::from_raw_query_result(row).db()?;
+    let progress = unpack_progress(packed.as_deref().unwrap_or(""))?;
+    Ok(Some((run, enrolment, progress)))
+}
+
+/// What [`run_with_enrolment_and_progress`] reads.
+pub type RunEnrolmentProgress = (
+    course_run::Model,
+    Option<enrolment::Model>,
+    Vec<(Uuid, String)>,
+);
+
+const PROGRESS: &str = "amphi_progress";
+
+/// `(SELECT agg(item || ':' || state, ',') FROM item_progress p WHERE p.user_id = ? AND p.run_id
+/// = course_runs.id AND p.tenant_id = course_runs.tenant_id)`. Item ids are UUID text on
+/// PostgreSQL and 16-byte blobs (hex) on SQLite; states are plain words.
+fn packed_progress(backend: DbBackend, user: sea_orm::Value) -> SimpleExpr {
+    let p = Alias::new("p");
+    let item = match backend {
+        DbBackend::Postgres => r#"CAST("p"."item_id" AS TEXT)"#,
+        _ => {
+            r#"CASE typeof("p"."item_id") WHEN 'blob' THEN hex("p"."item_id") ELSE "p"."item_id" END"#
+        }
+    };
+    let agg = match backend {
+        DbBackend::Postgres => "string_agg",
+        _ => "group_concat",
+    };
+    let sub = Query::select()
+        .expr(Expr::cust(format!(
+            r#"{agg}({item} || ':' || "p"."state", ',')"#
+        )))
+        .from_as(item_progress::Entity, p.clone())
+        .and_where(Expr::col((p.clone(), item_progress::Column::UserId)).eq(user))
+        .and_where(
+            Expr::col((p.clone(), item_progress::Column::RunId))
+                .equals((course_run::Entity, course_run::Column::Id)),
+        )
+        .and_where(
+            Expr::col((p, item_progress::Column::TenantId))
+                .equals((course_run::Entity, course_run::Column::TenantId)),
+        )
+        .to_owned();
+    SimpleExpr::SubQuery(None, Box::new(sub.into_sub_query_statement()))
+}
+
+fn unpack_progress(packed: &str) -> Result<Vec<(Uuid, String)>> {
+    packed
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|pair| {
+            let (item, state) = pair
+                .split_once(':')
+                .ok_or_else(|| amphi_core::Error::Internal(format!("progress row {pair:?}")))?;
+            let item = Uuid::parse_str(item)
+                .map_err(|e| amphi_core::Error::Internal(format!("progress item {item:?}: {e}")))?;
+            Ok((item, state.to_owned()))
+        })
+        .collect()
 }
 
 /// Extension: a run with the enrolment of one user, by a LEFT JOIN on (run, user).

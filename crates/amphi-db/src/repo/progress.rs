@@ -1,7 +1,6 @@
 //! Per-learner item progress.
 
 use crate::entities::item_progress;
-use crate::shape::Shape;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
@@ -13,26 +12,6 @@ use uuid::Uuid;
 pub const VIEWED: &str = "viewed";
 /// Completed: counts towards progress.
 pub const COMPLETED: &str = "completed";
-
-/// A learner's progress rows in a run (one indexed query).
-pub async fn of_user(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    run: Uuid,
-    user: Uuid,
-) -> Result<Vec<item_progress::Model>> {
-    // Every course home runs this: its SQL is rendered once.
-    static SHAPE: Shape = Shape::new();
-    SHAPE
-        .all(c, &[user.into(), run.into(), tenant.0.into()], |p| {
-            item_progress::Entity::find()
-                .filter(item_progress::Column::UserId.eq(p[0].clone()))
-                .filter(item_progress::Column::RunId.eq(p[1].clone()))
-                .filter(item_progress::Column::TenantId.eq(p[2].clone()))
-        })
-        .await
-        .db()
-}
 
 /// A learner's progress on one item.
 pub async fn one(

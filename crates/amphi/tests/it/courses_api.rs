@@ -1207,6 +1207,16 @@ async fn courses_api_progress_release_rules_and_recount() {
     t.clock.advance(Duration::days(2) + Duration::minutes(1));
     let link = ann.ok(&format!("/api/v1/runs/{run}/items/{p3}")).await;
     assert_eq!(link["url"], "https://example.org/read");
+    // The home reads the three progress rows with the run: two completed, one viewed.
+    let h = ann.ok(&format!("/api/v1/runs/{run}/home")).await;
+    let states: Vec<&str> = h["modules"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["completed", "completed", "viewed"]);
+    assert_eq!(h["completed"], 2);
     let r = ann
         .post_empty(&format!("/api/v1/runs/{run}/items/{p3}/complete"))
         .await;
