@@ -699,3 +699,32 @@ pub async fn page_of_run(
     }
     q.limit(limit).all(c).await.db()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unpack_progress;
+    use uuid::Uuid;
+
+    #[test]
+    fn packed_progress_reads_both_backends_forms() {
+        let a = Uuid::parse_str("0b6f3f3e-8a0c-4c8e-9f51-2d7e1c9a4b10").unwrap();
+        let b = Uuid::parse_str("f00dfeed-0000-4000-8000-000000000001").unwrap();
+        // No progress: the aggregate is NULL, read as "".
+        assert!(unpack_progress("").unwrap().is_empty());
+        // PostgreSQL: hyphenated text; SQLite: hex of the 16-byte blob, upper case.
+        let packed = format!(
+            "{a}:completed,{}:viewed",
+            b.simple().to_string().to_uppercase()
+        );
+        assert_eq!(
+            unpack_progress(&packed).unwrap(),
+            vec![(a, "completed".to_owned()), (b, "viewed".to_owned())]
+        );
+    }
+
+    #[test]
+    fn packed_progress_refuses_what_it_cannot_read() {
+        assert!(unpack_progress("not-a-uuid:viewed").is_err());
+        assert!(unpack_progress("0b6f3f3e8a0c4c8e9f512d7e1c9a4b10").is_err());
+    }
+}
