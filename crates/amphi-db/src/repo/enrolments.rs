@@ -68,11 +68,7 @@ pub async fn run_with_enrolment(
     static SHAPE: Shape = Shape::new();
     SHAPE
         .one_two(c, &[run.into(), tenant.0.into(), user.into()], |p| {
-            course_run::Entity::find()
-                .filter(course_run::Column::Id.eq(p[0].clone()))
-                .filter(course_run::Column::TenantId.eq(p[1].clone()))
-                .find_also_related_via(p[2].clone())
-                .limit(1)
+            run_and_enrolment(p).limit(1)
         })
         .await
         .db()
@@ -91,10 +87,7 @@ pub async fn run_with_enrolment_and_progress(
     static SHAPE: Shape = Shape::new();
     let backend = c.get_database_backend();
     let st = SHAPE.statement(backend, &[run.into(), tenant.0.into(), user.into()], |p| {
-        course_run::Entity::find()
-            .filter(course_run::Column::Id.eq(p[0].clone()))
-            .filter(course_run::Column::TenantId.eq(p[1].clone()))
-            .find_also_related_via(p[2].clone())
+        run_and_enrolment(p)
             .column_as(packed_progress(backend, p[2].clone()), PROGRESS)
             .limit(1)
     });
@@ -163,6 +156,16 @@ fn unpack_progress(packed: &str) -> Result<Vec<(Uuid, String)>> {
             Ok((item, state.to_owned()))
         })
         .collect()
+}
+
+/// The run `p[0]` of tenant `p[1]` with the enrolment of user `p[2]` (the two reads above).
+fn run_and_enrolment(
+    p: &[sea_orm::Value],
+) -> sea_orm::SelectTwo<course_run::Entity, enrolment::Entity> {
+    course_run::Entity::find()
+        .filter(course_run::Column::Id.eq(p[0].clone()))
+        .filter(course_run::Column::TenantId.eq(p[1].clone()))
+        .find_also_related_via(p[2].clone())
 }
 
 /// Extension: a run with the enrolment of one user, by a LEFT JOIN on (run, user).

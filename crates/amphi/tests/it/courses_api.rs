@@ -133,6 +133,16 @@ async fn run_view(a: &mut Caller, run: &str) -> Value {
     a.ok(&format!("/api/v1/runs/{run}/outline")).await["run"].clone()
 }
 
+/// One text field of every item of a module of a course home.
+fn item_fields<'a>(home: &'a Value, module: usize, field: &str) -> Vec<&'a str> {
+    home["modules"][module]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i[field].as_str().unwrap())
+        .collect()
+}
+
 async fn my_runs(l: &mut Caller) -> Vec<(String, String)> {
     let d = l.ok("/api/v1/me/courses").await;
     d.as_array()
@@ -1146,13 +1156,11 @@ async fn courses_api_progress_release_rules_and_recount() {
     assert_eq!(h["role"], "learner");
     assert_eq!(h["staff_view"], false);
     assert_eq!(h["resume_item"], json!(p1));
-    let titles: Vec<&str> = h["modules"][0]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Page 0", "After P1", "In two days"], "no draft");
+    assert_eq!(
+        item_fields(&h, 0, "title"),
+        ["Page 0", "After P1", "In two days"],
+        "no draft"
+    );
     assert_eq!(h["modules"][0]["items"][1]["locked"], "requires");
     assert_eq!(h["modules"][0]["items"][1]["requires_title"], "Page 0");
     assert_eq!(h["modules"][0]["items"][2]["locked"], "available_from");
@@ -1209,13 +1217,10 @@ async fn courses_api_progress_release_rules_and_recount() {
     assert_eq!(link["url"], "https://example.org/read");
     // The home reads the three progress rows with the run: two completed, one viewed.
     let h = ann.ok(&format!("/api/v1/runs/{run}/home")).await;
-    let states: Vec<&str> = h["modules"][0]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["state"].as_str().unwrap())
-        .collect();
-    assert_eq!(states, ["completed", "completed", "viewed"]);
+    assert_eq!(
+        item_fields(&h, 0, "state"),
+        ["completed", "completed", "viewed"]
+    );
     assert_eq!(h["completed"], 2);
     let r = ann
         .post_empty(&format!("/api/v1/runs/{run}/items/{p3}/complete"))
