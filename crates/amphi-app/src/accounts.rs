@@ -417,24 +417,31 @@ async fn open_session(
     meta: &RequestMeta,
 ) -> Result<(String, User)> {
     let now = app.now();
-    let txn = app.db.begin().await?;
-    let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), sso, meta).await?;
-    repo_u::set(
-        &txn,
-        tenant.id,
-        UserId(u.id),
-        vec![(user::Column::LastSignInAt, Expr::value(now))],
-        now,
-    )
-    .await?;
-    audit::Event::new("sign_in.success", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
-        .ip(meta.ip.clone())
-        .detail(serde_json::json!({ "provider": provider }))
-        .record(&txn, now)
+    let (tid, uid, email) = (tenant.id, UserId(u.id), u.email.clone());
+    let (sso, meta, provider) = (sso.cloned(), meta.clone(), provider.to_owned());
+    let cookie = app
+        .write(move |app| async move {
+            let txn = app.db.begin().await?;
+            let cookie = sessions::start(&txn, &app, tid, uid, sso.as_ref(), &meta).await?;
+            repo_u::set(
+                &txn,
+                tid,
+                uid,
+                vec![(user::Column::LastSignInAt, Expr::value(now))],
+                now,
+            )
+            .await?;
+            audit::Event::new("sign_in.success", tid)
+                .actor(uid)
+                .target(email)
+                .ip(meta.ip.clone())
+                .detail(serde_json::json!({ "provider": provider }))
+                .record(&txn, now)
+                .await?;
+            txn.commit().await.map_err(Error::internal)?;
+            Ok(cookie)
+        })
         .await?;
-    txn.commit().await.map_err(Error::internal)?;
     Ok((cookie, u.into()))
 }
 

@@ -76,6 +76,18 @@ impl App {
         self.clock.now()
     }
 
+    /// Runs a write (a transaction, or a statement or two) on the database's write path
+    /// ([`Db::write`]: on SQLite, the write thread), with a clone of the app it can own. Only
+    /// the writing goes there: what can be read or computed before should be, outside `work`.
+    pub async fn write<T, F, Fut>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(App) -> Fut,
+        Fut: std::future::Future<Output = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db.write(work(self.clone())).await
+    }
+
     /// The platform secret (HMAC key).
     pub fn secret(&self) -> &[u8] {
         &self.secret

@@ -36,13 +36,19 @@ pub async fn check(app: &App, buckets: &[Bucket]) -> Result<()> {
 /// Counts one failure in every bucket.
 pub async fn hit(app: &App, buckets: &[Bucket]) -> Result<()> {
     let (start, _) = window(app);
-    for b in buckets {
-        rate_limits::hit(app.db.writer(), &b.key, start).await?;
-    }
-    Ok(())
+    let keys: Vec<String> = buckets.iter().map(|b| b.key.clone()).collect();
+    app.write(move |app| async move {
+        for k in &keys {
+            rate_limits::hit(app.db.writer(), k, start).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Forgets a bucket.
 pub async fn clear(app: &App, key: &str) -> Result<()> {
-    rate_limits::clear(app.db.writer(), key).await
+    let key = key.to_owned();
+    app.write(move |app| async move { rate_limits::clear(app.db.writer(), &key).await })
+        .await
 }

@@ -102,7 +102,9 @@ pub async fn authenticate(app: &App, tenant: &Tenant, cookie: &str) -> Result<Op
         return Ok(None);
     }
     if now - s.last_seen_at > Duration::seconds(60) {
-        repo_s::touch(app.db.writer(), &id, now).await?;
+        let id = id.clone();
+        app.write(move |app| async move { repo_s::touch(app.db.writer(), &id, now).await })
+            .await?;
     }
     Ok(Some(SessionUser {
         session_id: id,
@@ -112,7 +114,9 @@ pub async fn authenticate(app: &App, tenant: &Tenant, cookie: &str) -> Result<Op
 
 /// Ends one session (sign out); returns it as it was, if it was still there.
 pub async fn end(app: &App, session_id: &str) -> Result<Option<session::Model>> {
-    repo_s::take(app.db.writer(), session_id).await
+    let id = session_id.to_owned();
+    app.write(move |app| async move { repo_s::take(app.db.writer(), &id).await })
+        .await
 }
 
 /// Ends every session of the user, this one included.

@@ -376,13 +376,25 @@ pub async fn open_item(
     let archived = h.run.archived;
     if learner && !archived {
         // Written only when something changes: reading a page again costs no write.
-        if entry.state == "not_started" {
-            progress::mark_viewed(app.db.writer(), tenant, run_id, item_id, user.id.0, now).await?;
-        }
-        if let Some(e) = &a.enrolment {
-            if e.last_item_id != Some(item_id) {
-                repo_e::set_last_item(app.db.writer(), e.id, item_id, now).await?;
-            }
+        let viewed = entry.state == "not_started";
+        let last = a
+            .enrolment
+            .as_ref()
+            .filter(|e| e.last_item_id != Some(item_id))
+            .map(|e| e.id);
+        if viewed || last.is_some() {
+            let uid = user.id.0;
+            app.write(move |app| async move {
+                let w = app.db.writer();
+                if viewed {
+                    progress::mark_viewed(w, tenant, run_id, item_id, uid, now).await?;
+                }
+                if let Some(e) = last {
+                    repo_e::set_last_item(w, e, item_id, now).await?;
+                }
+                Ok(())
+            })
+            .await?;
         }
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);

@@ -813,17 +813,23 @@ pub async fn start(
         pending: false,
         results: None,
     };
-    match repo::insert(app.db.writer(), row).await {
-        Ok(()) => Ok(id),
-        // Two starts at once (double click, two tabs): the other one won; use its attempt.
-        Err(Error::Conflict(_)) => repo::of_learner(app.db.writer(), tenant, item_id, user.id.0)
-            .await?
-            .into_iter()
-            .find(|a| a.status == OPEN)
-            .map(|a| a.id)
-            .ok_or(Error::Conflict("attempt_started_twice")),
-        Err(e) => Err(e),
-    }
+    let learner_id = user.id.0;
+    app.write(move |app| async move {
+        match repo::insert(app.db.writer(), row).await {
+            Ok(()) => Ok(id),
+            // Two starts at once (double click, two tabs): the other one won; use its attempt.
+            Err(Error::Conflict(_)) => {
+                repo::of_learner(app.db.writer(), tenant, item_id, learner_id)
+                    .await?
+                    .into_iter()
+                    .find(|a| a.status == OPEN)
+                    .map(|a| a.id)
+                    .ok_or(Error::Conflict("attempt_started_twice"))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
 }
 
 async fn draw(
@@ -988,7 +994,13 @@ pub async fn save(
     let mut responses = parse_responses(&at);
     responses.extend(answers);
     let json = serde_json::to_string(&responses).map_err(Error::internal)?;
-    if !repo::save_responses(app.db.writer(), at.id, &json, now).await? {
+    let at_id = at.id;
+    let stored =
+        app.write(move |app| async move {
+            repo::save_responses(app.db.writer(), at_id, &json, now).await
+        })
+        .await?;
+    if !stored {
         return Err(Error::Conflict("attempt_closed"));
     }
     Ok(Saved {
@@ -1089,67 +1101,84 @@ async fn finish(
     let total = (total * 100.0).round() / 100.0;
     let deadline_cut = at.deadline_at.filter(|d| now > *d);
     let submitted_at = deadline_cut.unwrap_or(now);
-    let txn = app.db.begin().await?;
-    let closed = repo::close(
-        &txn,
-        at.id,
-        &at.responses,
-        &serde_json::to_string(&results).map_err(Error::internal)?,
-        total,
-        pending,
-        submitted_at,
-    )
-    .await?;
-    if !closed {
+    let results = serde_json::to_string(&results).map_err(Error::internal)?;
+    let keep = s.keep;
+    let max_of_item = max_points_of(item);
+    let published = item.published;
+    let (item_count, version) = (run.item_count, run.version);
+    // The transaction goes to the database's write path as one piece (on SQLite, the write
+    // thread): the grading above needs no lock.
+    let written = app
+        .write(move |app| async move {
+            let app = &app;
+            let txn = app.db.begin().await?;
+            let closed = repo::close(
+                &txn,
+                at.id,
+                &at.responses,
+                &results,
+                total,
+                pending,
+                submitted_at,
+            )
+            .await?;
+            if !closed {
+                return Ok(None);
+            }
+            let tenant = TenantId(at.tenant_id);
+            // The learner's attempts, for the grade kept. A first attempt is the only one: attempts are
+            // numbered per learner and item (unique), and none is started while one is open.
+            let all = if at.number == 1 {
+                vec![quiz_attempt::Model {
+                    status: SUBMITTED.into(),
+                    score: Some(total),
+                    pending,
+                    submitted_at: Some(submitted_at),
+                    ..at.clone()
+                }]
+            } else {
+                repo::of_learner(&txn, tenant, at.item_id, at.user_id).await?
+            };
+            let e = repo_e::of(&txn, tenant, at.run_id, at.user_id).await?;
+            // Completion: a submitted quiz is done, whatever the score. It is counted on the
+            // enrolment in the same update as the course grade.
+            let newly_done =
+                progress::mark_completed(&txn, tenant, at.run_id, at.item_id, at.user_id, now)
+                    .await?;
+            let completed = match &e {
+                Some(_) if newly_done && published => Some((at.item_id, item_count)),
+                _ => None,
+            };
+            // The grade kept goes to the gradebook in the same transaction: one commit per submission.
+            let max = if at.max_score > 0.0 {
+                at.max_score
+            } else {
+                max_of_item
+            };
+            let report = gradebook::GradeReport {
+                tenant_id: at.tenant_id,
+                run_id: at.run_id,
+                item_id: at.item_id,
+                user_id: at.user_id,
+                points: kept(keep, &all),
+                max_points: max,
+            };
+            let outcome = if max > 0.0 {
+                let v = Some(version);
+                Some(gradebook::record_for(&txn, app, &report, e.as_ref(), v, completed).await?)
+            } else {
+                if let (Some(e), Some((item, count))) = (&e, completed) {
+                    repo_e::add_completed(&txn, e.id, item, count, now).await?;
+                }
+                None
+            };
+            txn.commit().await.map_err(Error::internal)?;
+            Ok(Some((report, outcome)))
+        })
+        .await?;
+    let Some((report, outcome)) = written else {
         return Ok(false);
-    }
-    let tenant = TenantId(at.tenant_id);
-    // The learner's attempts, for the grade kept. A first attempt is the only one: attempts are
-    // numbered per learner and item (unique), and none is started while one is open.
-    let all = if at.number == 1 {
-        vec![quiz_attempt::Model {
-            status: SUBMITTED.into(),
-            score: Some(total),
-            pending,
-            submitted_at: Some(submitted_at),
-            ..at.clone()
-        }]
-    } else {
-        repo::of_learner(&txn, tenant, at.item_id, at.user_id).await?
     };
-    let e = repo_e::of(&txn, tenant, at.run_id, at.user_id).await?;
-    // Completion: a submitted quiz is done, whatever the score. It is counted on the
-    // enrolment in the same update as the course grade.
-    let newly_done =
-        progress::mark_completed(&txn, tenant, at.run_id, at.item_id, at.user_id, now).await?;
-    let completed = match &e {
-        Some(_) if newly_done && item.published => Some((at.item_id, run.item_count)),
-        _ => None,
-    };
-    // The grade kept goes to the gradebook in the same transaction: one commit per submission.
-    let max = if at.max_score > 0.0 {
-        at.max_score
-    } else {
-        max_points_of(item)
-    };
-    let report = gradebook::GradeReport {
-        tenant_id: at.tenant_id,
-        run_id: at.run_id,
-        item_id: at.item_id,
-        user_id: at.user_id,
-        points: kept(s.keep, &all),
-        max_points: max,
-    };
-    let outcome = if max > 0.0 {
-        let v = Some(run.version);
-        Some(gradebook::record_for(&txn, app, &report, e.as_ref(), v, completed).await?)
-    } else {
-        if let (Some(e), Some((item, count))) = (&e, completed) {
-            repo_e::add_completed(&txn, e.id, item, count, now).await?;
-        }
-        None
-    };
-    txn.commit().await.map_err(Error::internal)?;
     if let Some(o) = outcome {
         gradebook::after_record(app, &report, o).await?;
     }

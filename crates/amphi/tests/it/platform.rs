@@ -570,3 +570,139 @@ fn every_template_key_is_translated_in_both_languages() {
         }
     }
 }
+
+/// A probe table for the write-path tests (same SQL on both databases).
+async fn probe_table(db: &amphi_db::Db) {
+    use amphi_db::sea_orm::{ConnectionTrait, Statement};
+    db.writer()
+        .execute(Statement::from_string(
+            db.backend(),
+            "CREATE TABLE write_probe (id BIGINT PRIMARY KEY, body TEXT NOT NULL)",
+        ))
+        .await
+        .unwrap();
+}
+
+async fn probe_rows(db: &amphi_db::Db) -> i64 {
+    use amphi_db::sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .reader()
+        .query_one(Statement::from_string(
+            db.backend(),
+            "SELECT COUNT(*) AS n FROM write_probe",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_write_whose_caller_goes_away_is_done_whole_or_not_at_all() {
+    use amphi_db::sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let tdb = amphi_db::testing::TestDb::new().await;
+    let db = tdb.db.clone();
+    probe_table(&db).await;
+    // A transaction of two inserts with a pause between them; the caller stops waiting during
+    // the pause (a client that hangs up).
+    let w = db.clone();
+    let slow = db.write(async move {
+        let txn = w.writer().begin().await.map_err(amphi_db::db_err)?;
+        for id in [1, 2] {
+            txn.execute(Statement::from_string(
+                w.backend(),
+                format!("INSERT INTO write_probe (id, body) VALUES ({id}, 'x')"),
+            ))
+            .await
+            .map_err(amphi_db::db_err)?;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        txn.commit().await.map_err(amphi_db::db_err)?;
+        Ok(())
+    });
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(100), slow)
+            .await
+            .is_err(),
+        "the caller gave up first"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let n = probe_rows(&db).await;
+    match db.backend() {
+        // SQLite runs writes on its write thread: the write goes on to its commit.
+        amphi_db::sea_orm::DbBackend::Sqlite => assert_eq!(n, 2, "the write was finished"),
+        // PostgreSQL runs them in place: dropped with the request, rolled back.
+        _ => assert_eq!(n, 0, "the write was rolled back"),
+    }
+    // The write path is free again for the next write.
+    let w = db.clone();
+    db.write(async move {
+        w.writer()
+            .execute(Statement::from_string(
+                w.backend(),
+                "INSERT INTO write_probe (id, body) VALUES (3, 'y')",
+            ))
+            .await
+            .map_err(amphi_db::db_err)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(probe_rows(&db).await, n + 1);
+}
+
+#[tokio::test]
+async fn sqlite_commits_reach_the_database_file_without_the_writer_copying_them() {
+    use amphi_db::sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let tdb = amphi_db::testing::TestDb::new().await;
+    if tdb.db.backend() != amphi_db::sea_orm::DbBackend::Sqlite {
+        return; // PostgreSQL has no write-ahead log of ours to checkpoint.
+    }
+    let path = tdb
+        .url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let db = tdb.db.clone();
+    probe_table(&db).await;
+    // Let the background checkpoint catch up with the migrations, then measure.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let before = std::fs::metadata(&path).unwrap().len();
+    // About 4 MiB in one commit: 1,000 pages of log, far below the writer's own automatic
+    // checkpoint (10,000 pages), so only the background checkpoint copies them.
+    let w = db.clone();
+    db.write(async move {
+        let txn = w.writer().begin().await.map_err(amphi_db::db_err)?;
+        for id in 0..400 {
+            txn.execute(Statement::from_sql_and_values(
+                w.backend(),
+                "INSERT INTO write_probe (id, body) VALUES (?, ?)",
+                [id.into(), "z".repeat(10_000).into()],
+            ))
+            .await
+            .map_err(amphi_db::db_err)?;
+        }
+        txn.commit().await.map_err(amphi_db::db_err)?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let mut grown = 0;
+    for _ in 0..50 {
+        grown = std::fs::metadata(&path)
+            .unwrap()
+            .len()
+            .saturating_sub(before);
+        if grown >= 4_000_000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        grown >= 4_000_000,
+        "the database file grew by {grown} bytes within 5 s of the commit"
+    );
+    assert_eq!(probe_rows(&db).await, 400);
+}
