@@ -1126,8 +1126,9 @@ async fn finish(
                 return Ok(None);
             }
             let tenant = TenantId(at.tenant_id);
-            // The learner's attempts, for the grade kept. A first attempt is the only one: attempts are
-            // numbered per learner and item (unique), and none is started while one is open.
+            // The learner's attempts, for the grade kept. A first attempt is the only one:
+            // attempts are numbered per learner and item (unique), and none is started while
+            // one is open.
             let all = if at.number == 1 {
                 vec![quiz_attempt::Model {
                     status: SUBMITTED.into(),
@@ -1149,7 +1150,8 @@ async fn finish(
                 Some(_) if newly_done && published => Some((at.item_id, item_count)),
                 _ => None,
             };
-            // The grade kept goes to the gradebook in the same transaction: one commit per submission.
+            // The grade kept goes to the gradebook in the same transaction: one commit per
+            // submission.
             let max = if at.max_score > 0.0 {
                 at.max_score
             } else {
