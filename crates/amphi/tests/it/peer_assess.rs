@@ -103,17 +103,7 @@ async fn course_with(a: &mut Caller, code_: &str, kind: &str) -> (String, String
 }
 
 async fn submissions_count(t: &TestApp) -> i64 {
-    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
-    let db = t.app.db.reader();
-    let row = db
-        .query_one(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM submissions",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count_of(t.app.db.reader(), "SELECT COUNT(*) AS n FROM submissions").await
 }
 
 /// The learner's gradebook cell for `item` (points, max), from the gradebook API.
@@ -504,17 +494,7 @@ async fn peer_allocation_reviews_median_results() {
 }
 
 async fn review_rows(t: &TestApp) -> i64 {
-    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
-    let db = t.app.db.reader();
-    let row = db
-        .query_one(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM peer_reviews",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count_of(t.app.db.reader(), "SELECT COUNT(*) AS n FROM peer_reviews").await
 }
 
 #[tokio::test]
@@ -1066,7 +1046,7 @@ async fn peer_allocation_of_100000_submissions() {
     use amphi_app::amphi_db::entities::{
         course, course_item, course_module, course_run, submission, user,
     };
-    use sea_orm_migration::sea_orm::{ConnectionTrait, EntityTrait, Statement};
+    use sea_orm_migration::sea_orm::{ConnectionTrait, EntityTrait};
     use std::time::Instant;
 
     let t = TestApp::new().await;
@@ -1234,14 +1214,7 @@ async fn peer_allocation_of_100000_submissions() {
     let started = Instant::now();
     seed(0, n).await;
     let seeded = started.elapsed();
-    let count = |sql: &'static str| async move {
-        db.query_one(Statement::from_string(db.get_database_backend(), sql))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get::<i64>("", "n")
-            .unwrap()
-    };
+    let count = |sql: &'static str| count_of(db, sql);
     if db.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
         db.execute_unprepared("ANALYZE").await.unwrap();
     }

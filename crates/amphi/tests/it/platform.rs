@@ -584,17 +584,7 @@ async fn probe_table(db: &amphi_db::Db) {
 }
 
 async fn probe_rows(db: &amphi_db::Db) -> i64 {
-    use amphi_db::sea_orm::{ConnectionTrait, Statement};
-    let row = db
-        .reader()
-        .query_one(Statement::from_string(
-            db.backend(),
-            "SELECT COUNT(*) AS n FROM write_probe",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count_of(db.reader(), "SELECT COUNT(*) AS n FROM write_probe").await
 }
 
 #[tokio::test]

@@ -375,3 +375,16 @@ impl Client {
         r.text[i..i + 10 + 64].to_owned()
     }
 }
+
+/// The single count a `SELECT COUNT(*) AS n …` query returns.
+pub async fn count_of(db: &impl amphi_db::sea_orm::ConnectionTrait, sql: &str) -> i64 {
+    db.query_one(amphi_db::sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        sql,
+    ))
+    .await
+    .unwrap()
+    .expect("a COUNT(*) query returns one row")
+    .try_get::<i64>("", "n")
+    .unwrap()
+}
