@@ -22,6 +22,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -68,6 +69,25 @@ pub struct Db {
     backend: DbBackend,
     /// SQLite: the thread that runs write transactions (see [`Db::write`]).
     write_thread: Option<Arc<WriteThread>>,
+    /// Statements run so far, on every connection of this `Db` (see [`Db::statements_run`]).
+    statements: Arc<AtomicU64>,
+}
+
+/// Has every statement counted: in the `Db`'s own counter (the tests' statement budgets) and
+/// in the operators' metrics (`amphi_db_statements_total`, `amphi_db_statement_errors_total`
+/// and the `amphi_db_statement_duration_seconds` histogram).
+fn counted(mut c: DatabaseConnection, count: &Arc<AtomicU64>) -> DatabaseConnection {
+    let count = count.clone();
+    c.set_metric_callback(move |info| {
+        count.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("amphi_db_statements_total").increment(1);
+        metrics::histogram!("amphi_db_statement_duration_seconds")
+            .record(info.elapsed.as_secs_f64());
+        if info.failed {
+            metrics::counter!("amphi_db_statement_errors_total").increment(1);
+        }
+    });
+    c
 }
 
 /// A thread of its own, with a single-threaded runtime, for SQLite's write transactions.
@@ -201,15 +221,23 @@ impl Db {
                 .connect_with(base.clone().pragma("cache_size", "-2000"))
                 .await
                 .map_err(|e| Error::Internal(format!("cannot open SQLite database: {e}")))?;
-            let reader = SqlxSqliteConnector::from_sqlx_sqlite_pool(reader);
+            let statements = Arc::default();
+            let reader = counted(
+                SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
+                &statements,
+            );
             Ok(Self {
-                writer: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+                writer: counted(
+                    SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+                    &statements,
+                ),
                 replica: reader.clone(),
                 reader,
                 backend: DbBackend::Sqlite,
                 write_thread: Some(Arc::new(WriteThread::start(
                     base.pragma("cache_size", "-500"),
                 )?)),
+                statements,
             })
         } else if opts.url.starts_with("postgres:") || opts.url.starts_with("postgresql:") {
             let pg = |url: &str| -> Result<PgConnectOptions> {
@@ -230,10 +258,16 @@ impl Db {
                     .await
                     .map_err(|e| Error::Internal(format!("cannot connect to PostgreSQL: {e}")))
             };
-            let primary =
-                SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(&opts.url)?).await?);
+            let statements = Arc::default();
+            let primary = counted(
+                SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(&opts.url)?).await?),
+                &statements,
+            );
             let replica = match &opts.replica_url {
-                Some(u) => SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(u)?).await?),
+                Some(u) => counted(
+                    SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(u)?).await?),
+                    &statements,
+                ),
                 None => primary.clone(),
             };
             Ok(Self {
@@ -242,6 +276,7 @@ impl Db {
                 replica,
                 backend: DbBackend::Postgres,
                 write_thread: None,
+                statements,
             })
         } else {
             Err(Error::Internal(
@@ -263,6 +298,12 @@ impl Db {
     /// Reads that tolerate replication lag (catalog pages, reports).
     pub fn replica(&self) -> &DatabaseConnection {
         &self.replica
+    }
+
+    /// How many statements this `Db` has run (reads and writes, in transactions or not; not
+    /// `BEGIN`, `COMMIT` or the pool's pings), since it was opened.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Which SQL dialect.

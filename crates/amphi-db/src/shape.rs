@@ -129,6 +129,21 @@ impl Shape {
             .collect()
     }
 
+    /// Runs a shape made of a `select_also` (two entities) and reads every row.
+    pub async fn all_two<M: FromQueryResult, N: FromQueryResult, Q: QueryTrait>(
+        &self,
+        c: &impl ConnectionTrait,
+        params: &[Value],
+        build: impl Fn(&[Value]) -> Q,
+    ) -> Result<Vec<(M, Option<N>)>, DbErr> {
+        let st = self.statement(c.get_database_backend(), params, build);
+        c.query_all(st)
+            .await?
+            .into_iter()
+            .map(SelectTwoModel::<M, N>::from_raw_query_result)
+            .collect()
+    }
+
     /// Runs a shape made of a `select_also` (two entities) and reads its first row.
     pub async fn one_two<M: FromQueryResult, N: FromQueryResult, Q: QueryTrait>(
         &self,

@@ -190,6 +190,11 @@ impl FromRequestParts<WebState> for Ctx {
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
+        // A handler that takes `Authed` and a `CsrfForm` extracts the context twice: the
+        // second time it is the first one's (one session lookup per request, not two).
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
         let (tenant, host) = tenant_of(state, parts).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let user = match jar.get(sessions::COOKIE) {
@@ -216,7 +221,7 @@ impl FromRequestParts<WebState> for Ctx {
                     && v.len() < 64
                     && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
             });
-        Ok(Ctx {
+        let ctx = Ctx {
             meta: meta(state, parts, &host),
             state: state.clone(),
             tenant,
@@ -231,7 +236,9 @@ impl FromRequestParts<WebState> for Ctx {
             request_id: request_id(&parts.headers),
             flash,
             htmx: parts.headers.contains_key("hx-request"),
-        })
+        };
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
     }
 }
 

@@ -214,20 +214,22 @@ pub(crate) async fn record_in(
     app: &App,
     r: &GradeReport,
 ) -> Result<Option<CourseOutcome>> {
-    let e = repo_e::of(txn, TenantId(r.tenant_id), r.run_id, r.user_id).await?;
-    record_for(txn, app, r, e.as_ref(), None, None).await
+    let (e, grades) =
+        repo::enrolment_with_grades(txn, TenantId(r.tenant_id), r.run_id, r.user_id).await?;
+    record_for(txn, app, r, e.as_ref(), grades, None, None).await
 }
 
-/// `record_in` for a caller that has already read the learner's enrolment in this
-/// transaction, and perhaps the run's `version` (then the scheme comes from the cache when it
-/// holds that version; else 2 statements read it). Reads the learner's grades (1 statement),
-/// and writes only what changed. `completed` (an item newly completed, the run's item count)
-/// is counted on the enrolment in the same update as the course grade.
+/// `record_in` for a caller that has already read the learner's enrolment and grades in the
+/// run in this transaction (`grades::enrolment_with_grades`, one statement), and perhaps the
+/// run's `version` (then the scheme comes from the cache when it holds that version; else 2
+/// statements read it). Writes only what changed. `completed` (an item newly completed, the
+/// run's item count) is counted on the enrolment in the same update as the course grade.
 pub(crate) async fn record_for(
     txn: &impl ConnectionTrait,
     app: &App,
     r: &GradeReport,
     e: Option<&enrolment::Model>,
+    mut rows: Vec<grade::Model>,
     run_version: Option<i64>,
     completed: Option<(Uuid, i64)>,
 ) -> Result<Option<CourseOutcome>> {
@@ -246,7 +248,6 @@ pub(crate) async fn record_for(
     let (gi, max_changed) =
         ensure_in_scheme(txn, tenant, r.run_id, r.item_id, r.max_points, now, &mut s).await?;
     // The learner's grades in the run: the one being recorded is among them.
-    let mut rows = repo::of_user(txn, tenant, r.run_id, r.user_id).await?;
     let before = rows.iter().position(|g| g.grade_item_id == gi.id);
     let before_points = before.and_then(|i| rows[i].points);
     // The item's event and the course grade's go in one statement at the end.

@@ -21,7 +21,7 @@ use amphi_core::course::{
 };
 use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::{course, course_run, enrolment};
+use amphi_db::entities::{course, course_run, enrolment, quiz_attempt};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -220,13 +220,38 @@ pub async fn access_with_progress(
         repo_e::run_with_enrolment_and_progress(app.db.reader(), tenant, run, actor.user_id.0)
             .await?
             .ok_or(Error::NotFound)?;
-    let a = allow(
-        Some(actor),
-        tenant,
-        Action::View,
-        RunAccess { run, enrolment },
-    )?;
+    let a = allow_viewing(actor, tenant, RunAccess { run, enrolment })?;
     Ok((a, progress.into_iter().collect()))
+}
+
+/// [`access`] for viewing, with one of the viewer's quiz attempts in the run (by id) read by
+/// the same query: every request on an attempt. `None` when the viewer has no such attempt in
+/// the run.
+pub async fn access_with_attempt(
+    app: &App,
+    actor: &Actor,
+    tenant: TenantId,
+    run: Uuid,
+    attempt: Uuid,
+) -> Result<(RunAccess, Option<quiz_attempt::Model>)> {
+    let (run, enrolment, at) = repo_e::run_with_enrolment_and_attempt(
+        app.db.reader(),
+        tenant,
+        run,
+        actor.user_id.0,
+        attempt,
+    )
+    .await?
+    .ok_or(Error::NotFound)?;
+    Ok((
+        allow_viewing(actor, tenant, RunAccess { run, enrolment })?,
+        at,
+    ))
+}
+
+/// [`allow`] for viewing, by a signed-in actor.
+fn allow_viewing(actor: &Actor, tenant: TenantId, a: RunAccess) -> Result<RunAccess> {
+    allow(Some(actor), tenant, Action::View, a)
 }
 
 /// The policy of [`access`] on a run and enrolment just read.

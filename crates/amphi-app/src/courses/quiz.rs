@@ -14,7 +14,7 @@
 //! deadline is graded with what was saved, when it is next looked at or by the housekeeping
 //! sweep.
 
-use super::{access, gradebook, learn, RunAccess};
+use super::{access, access_with_attempt, gradebook, learn, RunAccess};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::{
@@ -26,7 +26,7 @@ use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::entities::{course_item, course_run, quiz_attempt};
 use amphi_db::repo::{
-    enrolments as repo_e, progress, questions as repo_q, quiz as repo, structure,
+    enrolments as repo_e, grades as repo_g, progress, questions as repo_q, quiz as repo, structure,
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
@@ -895,11 +895,9 @@ async fn own_attempt(
     run_id: Uuid,
     attempt_id: Uuid,
 ) -> Result<(Loaded, quiz_attempt::Model)> {
-    let at = repo::by_id(app.db.reader(), tenant, attempt_id)
-        .await?
-        .filter(|a| a.run_id == run_id && a.user_id == user.id.0)
-        .ok_or(Error::NotFound)?;
-    let l = load(app, user, tenant, run_id, at.item_id).await?;
+    let (a, at) = access_with_attempt(app, &user.actor(), tenant, run_id, attempt_id).await?;
+    let at = at.ok_or(Error::NotFound)?;
+    let l = loaded(app, user, tenant, a, at.item_id).await?;
     Ok((l, at))
 }
 
@@ -1140,7 +1138,8 @@ async fn finish(
             } else {
                 repo::of_learner(&txn, tenant, at.item_id, at.user_id).await?
             };
-            let e = repo_e::of(&txn, tenant, at.run_id, at.user_id).await?;
+            let (e, grades) =
+                repo_g::enrolment_with_grades(&txn, tenant, at.run_id, at.user_id).await?;
             // Completion: a submitted quiz is done, whatever the score. It is counted on the
             // enrolment in the same update as the course grade.
             let newly_done =
@@ -1167,7 +1166,8 @@ async fn finish(
             };
             let outcome = if max > 0.0 {
                 let v = Some(version);
-                Some(gradebook::record_for(&txn, app, &report, e.as_ref(), v, completed).await?)
+                let r = &report;
+                Some(gradebook::record_for(&txn, app, r, e.as_ref(), grades, v, completed).await?)
             } else {
                 if let (Some(e), Some((item, count))) = (&e, completed) {
                     repo_e::add_completed(&txn, e.id, item, count, now).await?;

@@ -1,7 +1,7 @@
 //! Enrolments (a person's role in a run), invitations, vouchers and shop orders.
 
 use crate::entities::{
-    course_run, enrolment, invitation, item_progress, shop_order, user, voucher,
+    course_run, enrolment, invitation, item_progress, quiz_attempt, shop_order, user, voucher,
 };
 use crate::repo::Page;
 use crate::shape::Shape;
@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, SelectTwoModel, SelectorTrait,
-    Set,
+    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, SelectThreeModel,
+    SelectTwoModel, SelectorTrait, Set,
 };
 use uuid::Uuid;
 
@@ -100,6 +100,54 @@ pub async fn run_with_enrolment_and_progress(
     let progress = unpack_progress(packed.as_deref().unwrap_or(""))?;
     Ok(Some((run, enrolment, progress)))
 }
+
+/// A run, the person's enrolment in it and one of the person's quiz attempts in it, in one
+/// query (LEFT JOINs on (run, user) and on (attempt id, run, user)): what every request on an
+/// attempt reads first. The attempt is `None` when there is none by that id, or it is another
+/// run's or another person's.
+pub async fn run_with_enrolment_and_attempt(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+    attempt: Uuid,
+) -> Result<Option<RunEnrolmentAttempt>> {
+    static SHAPE: Shape = Shape::new();
+    let params = [run.into(), tenant.0.into(), user.into(), attempt.into()];
+    let st = SHAPE.statement(c.get_database_backend(), &params, |p| {
+        let (user, attempt) = (p[2].clone(), p[3].clone());
+        run_and_enrolment(p)
+            .select_also(quiz_attempt::Entity)
+            .join(
+                JoinType::LeftJoin,
+                course_run::Entity::belongs_to(quiz_attempt::Entity)
+                    .from(course_run::Column::Id)
+                    .to(quiz_attempt::Column::RunId)
+                    .on_condition(move |_l, r| {
+                        sea_orm::sea_query::IntoCondition::into_condition(
+                            Expr::col((r.clone(), quiz_attempt::Column::Id))
+                                .eq(attempt.clone())
+                                .and(Expr::col((r, quiz_attempt::Column::UserId)).eq(user.clone())),
+                        )
+                    })
+                    .into(),
+            )
+            .limit(1)
+    });
+    let Some(row) = c.query_one(st).await.db()? else {
+        return Ok(None);
+    };
+    SelectThreeModel::<course_run::Model, enrolment::Model, quiz_attempt::Model>::from_raw_query_result(row)
+        .db()
+        .map(Some)
+}
+
+/// What [`run_with_enrolment_and_attempt`] reads.
+pub type RunEnrolmentAttempt = (
+    course_run::Model,
+    Option<enrolment::Model>,
+    Option<quiz_attempt::Model>,
+);
 
 /// What [`run_with_enrolment_and_progress`] reads.
 pub type RunEnrolmentProgress = (

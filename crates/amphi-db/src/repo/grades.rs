@@ -6,9 +6,9 @@ use crate::shape::Shape;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, IntoCondition, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use uuid::Uuid;
@@ -126,6 +126,53 @@ pub async fn of_user(
         .all(c)
         .await
         .db()
+}
+
+/// A learner's enrolment in a run and, in the same query, their grades in it: a LEFT JOIN
+/// from the enrolment (one row per grade, or one without). Without an enrolment, the grades
+/// are read on their own. What recording a grade reads before it writes.
+pub async fn enrolment_with_grades(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+) -> Result<(Option<enrolment::Model>, Vec<grade::Model>)> {
+    static SHAPE: Shape = Shape::new();
+    let rows: Vec<(enrolment::Model, Option<grade::Model>)> = SHAPE
+        .all_two(c, &[tenant.0.into(), run.into(), user.into()], |p| {
+            enrolment::Entity::find()
+                .filter(enrolment::Column::TenantId.eq(p[0].clone()))
+                .filter(enrolment::Column::RunId.eq(p[1].clone()))
+                .filter(enrolment::Column::UserId.eq(p[2].clone()))
+                .select_also(grade::Entity)
+                .join(
+                    JoinType::LeftJoin,
+                    enrolment::Entity::belongs_to(grade::Entity)
+                        .from(enrolment::Column::RunId)
+                        .to(grade::Column::RunId)
+                        .on_condition(|l, r| {
+                            Expr::col((l.clone(), enrolment::Column::UserId))
+                                .equals((r.clone(), grade::Column::UserId))
+                                .and(
+                                    Expr::col((l, enrolment::Column::TenantId))
+                                        .equals((r, grade::Column::TenantId)),
+                                )
+                                .into_condition()
+                        })
+                        .into(),
+                )
+        })
+        .await
+        .db()?;
+    let mut rows = rows.into_iter();
+    let Some((e, first)) = rows.next() else {
+        return Ok((None, of_user(c, tenant, run, user).await?));
+    };
+    let grades = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, g)| g))
+        .collect();
+    Ok((Some(e), grades))
 }
 
 /// The grades of some learners in a run (one page of the gradebook).

@@ -777,16 +777,30 @@ async fn quiz_pages_take_an_attempt_with_forms() {
         .submit(&attempt, &format!("{attempt}/submit"), &[(&forged, "1")])
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    let r = l
-        .submit(
-            &attempt,
-            &format!("{attempt}/submit"),
-            &[(&sky, "true"), (&name, &paris)],
-        )
-        .await;
+    let csrf = l.get(&attempt).await.csrf();
+    let before = t.app.db.statements_run();
+    let fields = [("csrf", csrf.as_str()), (&sky, "true"), (&name, &paris)];
+    let r = l.post_raw(&format!("{attempt}/submit"), &fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let submit = t.app.db.statements_run() - before;
+    let before = t.app.db.statements_run();
     let r = l.get(&attempt).await;
     assert!(r.text.contains("3 / 3"), "{}", r.text);
+    let result = t.app.db.statements_run() - before;
+    let before = t.app.db.statements_run();
+    let r = l.get(&format!("/learn/{}", z.run)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let home = t.app.db.statements_run() - before;
+    // Statement budgets (BEGIN, COMMIT and the pool's pings aside), paid by every learner of a
+    // deadline burst. The submit: the session; the run, the enrolment and the attempt in one
+    // read; the transaction (close the attempt, the enrolment with the learner's grades,
+    // completion, the grade, the enrolment's update, the grade log); the run's certificate
+    // settings for a learner who passes; and, only because the quiz's settings changed just
+    // before, the run's gradebook scheme (2 reads, cached afterwards). The result page and the
+    // course home: the session, then the run with what they show of the learner in one read.
+    assert!(submit <= 11, "a quiz submit ran {submit} statements");
+    assert!(result <= 2, "an attempt page ran {result} statements");
+    assert!(home <= 2, "the course home ran {home} statements");
     let r = l.get(&format!("/learn/{}/grades", z.run)).await;
     assert!(r.text.contains("100 %"), "{}", r.text);
     // The course team's gradebook page lists Pat.
