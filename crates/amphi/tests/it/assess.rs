@@ -742,8 +742,13 @@ async fn quiz_pages_take_an_attempt_with_forms() {
     let item = format!("/learn/{}/items/{}", z.run, z.item);
     let r = l.get(&item).await;
     assert!(r.text.contains("Start the quiz"), "{}", r.text);
-    let r = l.submit(&item, &format!("{item}/attempts"), &[]).await;
+    let csrf = l.get(&item).await.csrf();
+    let before = t.app.db.statements_run();
+    let r = l
+        .post_raw(&format!("{item}/attempts"), &[("csrf", csrf.as_str())])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let start = t.app.db.statements_run() - before;
     let attempt = r.location();
     let r = l.get(&attempt).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -798,6 +803,9 @@ async fn quiz_pages_take_an_attempt_with_forms() {
     // settings for a learner who passes; and, only because the quiz's settings changed just
     // before, the run's gradebook scheme (2 reads, cached afterwards). The result page and the
     // course home: the session, then the run with what they show of the learner in one read.
+    // The start: the session, the run with the enrolment and progress (release rules), the
+    // learner's attempts, the questions drawn, the new attempt.
+    assert!(start <= 5, "a quiz start ran {start} statements");
     assert!(submit <= 11, "a quiz submit ran {submit} statements");
     assert!(result <= 2, "an attempt page ran {result} statements");
     assert!(home <= 2, "the course home ran {home} statements");
