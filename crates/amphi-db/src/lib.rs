@@ -5,6 +5,7 @@ pub mod dialect;
 pub mod entities;
 pub mod jobs;
 pub mod migration;
+pub mod reads;
 pub mod repo;
 pub mod shape;
 #[cfg(feature = "testing")]
@@ -26,6 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use reads::Reader;
 pub use sea_orm;
 
 /// How to reach the database.
@@ -64,8 +66,8 @@ impl DbOptions {
 #[derive(Debug, Clone)]
 pub struct Db {
     writer: DatabaseConnection,
-    reader: DatabaseConnection,
-    replica: DatabaseConnection,
+    reader: Reader,
+    replica: Reader,
     backend: DbBackend,
     /// SQLite: the thread that runs write transactions (see [`Db::write`]).
     write_thread: Option<Arc<WriteThread>>,
@@ -231,8 +233,8 @@ impl Db {
                     SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
                     &statements,
                 ),
-                replica: reader.clone(),
-                reader,
+                replica: Reader::Pooled(reader.clone()),
+                reader: Reader::Pooled(reader),
                 backend: DbBackend::Sqlite,
                 write_thread: Some(Arc::new(WriteThread::start(
                     base.pragma("cache_size", "-500"),
@@ -258,21 +260,32 @@ impl Db {
                     .await
                     .map_err(|e| Error::Internal(format!("cannot connect to PostgreSQL: {e}")))
             };
-            let statements = Arc::default();
+            let statements: Arc<AtomicU64> = Arc::default();
+            let primary_opts = pg(&opts.url)?;
             let primary = counted(
-                SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(&opts.url)?).await?),
+                SqlxPostgresConnector::from_sqlx_postgres_pool(pool(primary_opts.clone()).await?),
                 &statements,
             );
+            // Reads outside transactions go to pools of their own, which test a connection
+            // only when its last statement did not finish (`reads`).
+            let reads = |o: PgConnectOptions| {
+                reads::PgReads::new(
+                    o,
+                    opts.max_connections,
+                    opts.acquire_timeout,
+                    statements.clone(),
+                )
+                .map(Reader::Pg)
+                .map_err(|e| Error::Internal(format!("cannot make the read pool: {e}")))
+            };
+            let reader = reads(primary_opts)?;
             let replica = match &opts.replica_url {
-                Some(u) => counted(
-                    SqlxPostgresConnector::from_sqlx_postgres_pool(pool(pg(u)?).await?),
-                    &statements,
-                ),
-                None => primary.clone(),
+                Some(u) => reads(pg(u)?)?,
+                None => reader.clone(),
             };
             Ok(Self {
-                writer: primary.clone(),
-                reader: primary,
+                writer: primary,
+                reader,
                 replica,
                 backend: DbBackend::Postgres,
                 write_thread: None,
@@ -291,12 +304,12 @@ impl Db {
     }
 
     /// Consistent reads: they see every committed write (the primary on PostgreSQL).
-    pub fn reader(&self) -> &DatabaseConnection {
+    pub fn reader(&self) -> &Reader {
         &self.reader
     }
 
     /// Reads that tolerate replication lag (catalog pages, reports).
-    pub fn replica(&self) -> &DatabaseConnection {
+    pub fn replica(&self) -> &Reader {
         &self.replica
     }
 
@@ -393,13 +406,20 @@ impl Db {
     /// Pool sizes for metrics: (open connections, idle connections).
     pub fn pool_stats(&self) -> (u32, usize) {
         match self.backend {
-            DbBackend::Sqlite => {
-                let p = self.reader.get_sqlite_connection_pool();
-                (p.size(), p.num_idle())
-            }
+            DbBackend::Sqlite => match &self.reader {
+                Reader::Pooled(c) => {
+                    let p = c.get_sqlite_connection_pool();
+                    (p.size(), p.num_idle())
+                }
+                Reader::Pg(r) => r.stats(),
+            },
             _ => {
                 let p = self.writer.get_postgres_connection_pool();
-                (p.size(), p.num_idle())
+                let (size, idle) = match &self.reader {
+                    Reader::Pg(r) => r.stats(),
+                    Reader::Pooled(_) => (0, 0),
+                };
+                (p.size() + size, p.num_idle() + idle)
             }
         }
     }
@@ -407,7 +427,14 @@ impl Db {
     /// Closes every pool (end of process or test).
     pub async fn close(self) {
         let _ = self.writer.close().await;
-        let _ = self.reader.close().await;
+        for r in [&self.reader, &self.replica] {
+            match r {
+                Reader::Pooled(c) => {
+                    let _ = c.close_by_ref().await;
+                }
+                Reader::Pg(p) => p.close().await,
+            }
+        }
     }
 }
 

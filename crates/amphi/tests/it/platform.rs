@@ -696,3 +696,70 @@ async fn sqlite_commits_reach_the_database_file_without_the_writer_copying_them(
     );
     assert_eq!(probe_rows(&db).await, 400);
 }
+
+/// One number read through `db.reader()`, or the database's error.
+async fn read_n(db: &amphi_db::Db, sql: &str) -> Result<i64, amphi_db::sea_orm::DbErr> {
+    use amphi_db::sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .reader()
+        .query_one(Statement::from_string(db.backend(), sql))
+        .await?
+        .expect("one row");
+    row.try_get::<i64>("", "n")
+}
+
+#[tokio::test]
+async fn a_read_whose_caller_goes_away_leaves_its_connection_sound() {
+    let tdb = amphi_db::testing::TestDb::new().await;
+    // One connection for reads, so that the next read takes the same one.
+    let mut opts = amphi_db::DbOptions::new(tdb.url.clone());
+    opts.max_connections = 1;
+    let db = amphi_db::Db::connect(&opts).await.unwrap();
+    let slow = match db.backend() {
+        amphi_db::sea_orm::DbBackend::Postgres => {
+            "SELECT 41::bigint AS n FROM (SELECT pg_sleep(0.4)) AS s"
+        }
+        _ => {
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) \
+             SELECT 41 + 0 * COUNT(*) AS n FROM c"
+        }
+    };
+    // The caller stops waiting while the statement runs (a client that hangs up).
+    let gave_up =
+        tokio::time::timeout(std::time::Duration::from_millis(50), read_n(&db, slow)).await;
+    assert!(gave_up.is_err(), "the caller gave up first");
+    // The next read on that connection gets its own answer, not the abandoned one's.
+    assert_eq!(
+        read_n(&db, "SELECT CAST(42 AS BIGINT) AS n").await.unwrap(),
+        42
+    );
+    assert_eq!(
+        read_n(&db, "SELECT CAST(43 AS BIGINT) AS n").await.unwrap(),
+        43
+    );
+    if db.backend() == amphi_db::sea_orm::DbBackend::Postgres {
+        // A connection the server ends fails one read at most, then is replaced.
+        let pid = read_n(&db, "SELECT pg_backend_pid()::bigint AS n")
+            .await
+            .unwrap();
+        count_of(
+            tdb.db.writer(),
+            &format!("SELECT COUNT(*) AS n FROM (SELECT pg_terminate_backend({pid})) AS t"),
+        )
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let first = read_n(&db, "SELECT CAST(44 AS BIGINT) AS n").await;
+        if let Ok(n) = first {
+            assert_eq!(n, 44);
+        }
+        assert_eq!(
+            read_n(&db, "SELECT CAST(45 AS BIGINT) AS n").await.unwrap(),
+            45
+        );
+        let new_pid = read_n(&db, "SELECT pg_backend_pid()::bigint AS n")
+            .await
+            .unwrap();
+        assert_ne!(new_pid, pid, "a new connection");
+    }
+    db.close().await;
+}
