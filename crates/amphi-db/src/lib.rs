@@ -80,16 +80,18 @@ pub struct Db {
 /// and the `amphi_db_statement_duration_seconds` histogram).
 fn counted(mut c: DatabaseConnection, count: &Arc<AtomicU64>) -> DatabaseConnection {
     let count = count.clone();
-    c.set_metric_callback(move |info| {
-        count.fetch_add(1, Ordering::Relaxed);
-        metrics::counter!("amphi_db_statements_total").increment(1);
-        metrics::histogram!("amphi_db_statement_duration_seconds")
-            .record(info.elapsed.as_secs_f64());
-        if info.failed {
-            metrics::counter!("amphi_db_statement_errors_total").increment(1);
-        }
-    });
+    c.set_metric_callback(move |info| count_statement(&count, info.elapsed, info.failed));
     c
+}
+
+/// Counts one statement (see [`counted`]; the PostgreSQL read pool counts its own with it).
+fn count_statement(count: &AtomicU64, elapsed: Duration, failed: bool) {
+    count.fetch_add(1, Ordering::Relaxed);
+    metrics::counter!("amphi_db_statements_total").increment(1);
+    metrics::histogram!("amphi_db_statement_duration_seconds").record(elapsed.as_secs_f64());
+    if failed {
+        metrics::counter!("amphi_db_statement_errors_total").increment(1);
+    }
 }
 
 /// A thread of its own, with a single-threaded runtime, for SQLite's write transactions.
@@ -405,20 +407,11 @@ impl Db {
 
     /// Pool sizes for metrics: (open connections, idle connections).
     pub fn pool_stats(&self) -> (u32, usize) {
+        let (size, idle) = self.reader.stats();
         match self.backend {
-            DbBackend::Sqlite => match &self.reader {
-                Reader::Pooled(c) => {
-                    let p = c.get_sqlite_connection_pool();
-                    (p.size(), p.num_idle())
-                }
-                Reader::Pg(r) => r.stats(),
-            },
+            DbBackend::Sqlite => (size, idle),
             _ => {
                 let p = self.writer.get_postgres_connection_pool();
-                let (size, idle) = match &self.reader {
-                    Reader::Pg(r) => r.stats(),
-                    Reader::Pooled(_) => (0, 0),
-                };
                 (p.size() + size, p.num_idle() + idle)
             }
         }
@@ -427,14 +420,8 @@ impl Db {
     /// Closes every pool (end of process or test).
     pub async fn close(self) {
         let _ = self.writer.close().await;
-        for r in [&self.reader, &self.replica] {
-            match r {
-                Reader::Pooled(c) => {
-                    let _ = c.close_by_ref().await;
-                }
-                Reader::Pg(p) => p.close().await,
-            }
-        }
+        self.reader.close().await;
+        self.replica.close().await;
     }
 }
 

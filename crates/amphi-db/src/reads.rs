@@ -11,14 +11,14 @@
 //! and dropped if that fails. Transactions stay on sea-orm's pool ([`crate::Db::writer`]).
 
 use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
-use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult, PgRow};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
 use sea_orm::sqlx::{self, Connection, Executor};
 use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult,
     RuntimeErr, Statement,
 };
 use sea_query_binder::SqlxValues;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -138,31 +138,19 @@ impl PgReads {
         })
     }
 
-    /// Runs one statement on a pooled connection, counted as sea-orm's own are (see
-    /// `counted` in this crate).
-    async fn run(&self, op: Op<'_>) -> Result<Out, DbErr> {
+    /// A connection for one statement, marked unsettled until [`Self::done`] (a statement
+    /// whose future is dropped before then leaves it unsettled).
+    async fn take(&self) -> Result<(managed::Object<PgManager>, Instant), DbErr> {
         let mut c = self.conn().await?;
-        let started = Instant::now();
         c.settled = false;
-        let raw = &mut c.raw;
-        let r = match op {
-            Op::Execute(stmt) => query_of(stmt).execute(raw).await.map(Out::Done),
-            Op::Unprepared(sql) => raw.execute(sql).await.map(Out::Done),
-            Op::One(stmt) => query_of(stmt).fetch_optional(raw).await.map(Out::One),
-            Op::All(stmt) => query_of(stmt).fetch_all(raw).await.map(Out::All),
-        };
-        c.settled = r.is_ok();
-        self.statements.fetch_add(1, Ordering::Relaxed);
-        metrics::counter!("amphi_db_statements_total").increment(1);
-        metrics::histogram!("amphi_db_statement_duration_seconds")
-            .record(started.elapsed().as_secs_f64());
-        if r.is_err() {
-            metrics::counter!("amphi_db_statement_errors_total").increment(1);
-        }
-        r.map_err(|e| match op {
-            Op::Execute(_) | Op::Unprepared(_) => DbErr::Exec(RuntimeErr::SqlxError(e)),
-            Op::One(_) | Op::All(_) => DbErr::Query(RuntimeErr::SqlxError(e)),
-        })
+        Ok((c, Instant::now()))
+    }
+
+    /// The statement on `c` returned: settles the connection if it succeeded, and counts the
+    /// statement as sea-orm's own are counted.
+    fn done(&self, c: &mut PgConn, started: Instant, ok: bool) {
+        c.settled = ok;
+        crate::count_statement(&self.statements, started.elapsed(), !ok);
     }
 }
 
@@ -174,20 +162,12 @@ async fn terminate(conns: Vec<PgConn>) {
     }
 }
 
-/// A statement for [`PgReads::run`].
-#[derive(Clone, Copy)]
-enum Op<'a> {
-    Execute(&'a Statement),
-    Unprepared(&'a str),
-    One(&'a Statement),
-    All(&'a Statement),
+fn query_err(e: sqlx::Error) -> DbErr {
+    DbErr::Query(RuntimeErr::SqlxError(e))
 }
 
-/// What a statement gave back.
-enum Out {
-    Done(PgQueryResult),
-    One(Option<PgRow>),
-    All(Vec<PgRow>),
+fn exec_err(e: sqlx::Error) -> DbErr {
+    DbErr::Exec(RuntimeErr::SqlxError(e))
 }
 
 fn query_of(stmt: &Statement) -> sqlx::query::Query<'_, sqlx::Postgres, SqlxValues> {
@@ -196,10 +176,6 @@ fn query_of(stmt: &Statement) -> sqlx::query::Query<'_, sqlx::Postgres, SqlxValu
         .clone()
         .unwrap_or(sea_orm::sea_query::Values(Vec::new()));
     sqlx::query_with(&stmt.sql, SqlxValues(values))
-}
-
-fn unexpected() -> DbErr {
-    DbErr::Custom("the read pool answered with another kind of result".into())
 }
 
 /// Where reads go: sea-orm's pool (SQLite), or the read pool above (PostgreSQL).
@@ -212,13 +188,39 @@ pub enum Reader {
 }
 
 impl Reader {
+    /// Pool sizes for metrics: (open connections, idle connections).
+    pub fn stats(&self) -> (u32, usize) {
+        match self {
+            Reader::Pooled(c) => match c.get_database_backend() {
+                DbBackend::Sqlite => {
+                    let p = c.get_sqlite_connection_pool();
+                    (p.size(), p.num_idle())
+                }
+                _ => {
+                    let p = c.get_postgres_connection_pool();
+                    (p.size(), p.num_idle())
+                }
+            },
+            Reader::Pg(p) => p.stats(),
+        }
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        match self {
+            Reader::Pooled(c) => {
+                let _ = c.close_by_ref().await;
+            }
+            Reader::Pg(p) => p.close().await,
+        }
+    }
+
     /// Whether the database answers (a ping on a pooled connection).
     pub async fn ping(&self) -> Result<(), DbErr> {
         match self {
             Reader::Pooled(c) => c.ping().await,
             Reader::Pg(p) => {
-                let mut c = p.conn().await?;
-                c.settled = false;
+                let (mut c, _) = p.take().await?;
                 c.raw
                     .ping()
                     .await
@@ -242,40 +244,51 @@ impl ConnectionTrait for Reader {
     async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match self {
             Reader::Pooled(c) => c.execute(stmt).await,
-            Reader::Pg(p) => match p.run(Op::Execute(&stmt)).await? {
-                Out::Done(r) => Ok(r.into()),
-                _ => Err(unexpected()),
-            },
+            Reader::Pg(p) => {
+                let (mut c, t) = p.take().await?;
+                let r = query_of(&stmt).execute(&mut c.raw).await;
+                p.done(&mut c, t, r.is_ok());
+                r.map(ExecResult::from).map_err(exec_err)
+            }
         }
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match self {
             Reader::Pooled(c) => c.execute_unprepared(sql).await,
-            Reader::Pg(p) => match p.run(Op::Unprepared(sql)).await? {
-                Out::Done(r) => Ok(r.into()),
-                _ => Err(unexpected()),
-            },
+            Reader::Pg(p) => {
+                let (mut c, t) = p.take().await?;
+                let r = c.raw.execute(sql).await;
+                p.done(&mut c, t, r.is_ok());
+                r.map(ExecResult::from).map_err(exec_err)
+            }
         }
     }
 
     async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match self {
             Reader::Pooled(c) => c.query_one(stmt).await,
-            Reader::Pg(p) => match p.run(Op::One(&stmt)).await? {
-                Out::One(r) => Ok(r.map(QueryResult::from)),
-                _ => Err(unexpected()),
-            },
+            Reader::Pg(p) => {
+                let (mut c, t) = p.take().await?;
+                let r = query_of(&stmt).fetch_optional(&mut c.raw).await;
+                p.done(&mut c, t, r.is_ok());
+                Ok(r.map_err(query_err)?.map(QueryResult::from))
+            }
         }
     }
 
     async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match self {
             Reader::Pooled(c) => c.query_all(stmt).await,
-            Reader::Pg(p) => match p.run(Op::All(&stmt)).await? {
-                Out::All(rows) => Ok(rows.into_iter().map(QueryResult::from).collect()),
-                _ => Err(unexpected()),
-            },
+            Reader::Pg(p) => {
+                let (mut c, t) = p.take().await?;
+                let r = query_of(&stmt).fetch_all(&mut c.raw).await;
+                p.done(&mut c, t, r.is_ok());
+                Ok(r.map_err(query_err)?
+                    .into_iter()
+                    .map(QueryResult::from)
+                    .collect())
+            }
         }
     }
 }
