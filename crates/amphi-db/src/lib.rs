@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod migration;
 pub mod reads;
 pub mod repo;
+pub mod rows;
 pub mod shape;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -29,6 +30,14 @@ use std::time::Duration;
 
 pub use reads::Reader;
 pub use sea_orm;
+
+/// Anything a repository function can run statements on: the writer, a reader, or a
+/// transaction ([`Tx`]). Other crates pass one along; they cannot build a statement for it.
+pub trait Conn: sea_orm::ConnectionTrait + Sync {}
+impl<T: sea_orm::ConnectionTrait + Sync> Conn for T {}
+
+/// A write transaction, from [`Db::begin`]: every statement in it commits or rolls back as one.
+pub type Tx = DatabaseTransaction;
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
