@@ -3,7 +3,7 @@
 //! grade kept, essays graded by hand, overrides with an audit trail, the scheme, the CSV export,
 //! and every bad input the issue lists.
 
-use crate::courses_api::{admin, error_code, field_code, id, learner, Caller};
+use crate::fixtures::{admin, api_course, error_code, field_code, id, learner, Caller};
 use crate::support::*;
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
@@ -30,38 +30,16 @@ struct Quiz {
     q: std::collections::HashMap<String, String>,
 }
 
-async fn put(c: &mut Caller, path: &str, body: Value) -> Resp {
-    c.c.api(Method::PUT, path, &c.tok, Some(body)).await
-}
-
 /// A published run with a published quiz item and the GIFT bank above.
 async fn quiz_run(a: &mut Caller, code: &str) -> Quiz {
-    let course = a
-        .create(
-            "/api/v1/courses",
-            json!({ "code": code, "title": format!("Course {code}"), "summary": "A course." }),
-        )
-        .await;
-    let course = id(&course);
-    let run = a
-        .create(
-            &format!("/api/v1/courses/{course}/runs"),
-            json!({ "name": "Spring", "published": true }),
-        )
-        .await;
-    let run = id(&run);
-    let m = a
-        .create(
-            &format!("/api/v1/runs/{run}/modules"),
-            json!({ "title": "Week 1", "published": true }),
-        )
-        .await;
-    let item = a
-        .create(
-            &format!("/api/v1/runs/{run}/modules/{}/items", id(&m)),
-            json!({ "kind": "quiz", "title": "Quiz 1", "body": "Good luck.", "published": true }),
-        )
-        .await;
+    let c = api_course(
+        a,
+        json!({ "code": code, "title": format!("Course {code}"), "summary": "A course." }),
+        json!({}),
+        &[json!({ "kind": "quiz", "title": "Quiz 1", "body": "Good luck.", "published": true })],
+    )
+    .await;
+    let (course, run) = (c.course, c.run);
     a.c.headers
         .push(("authorization".into(), format!("Bearer {}", a.tok)));
     let r =
@@ -84,14 +62,13 @@ async fn quiz_run(a: &mut Caller, code: &str) -> Quiz {
     Quiz {
         course,
         run,
-        item: id(&item),
+        item: c.items[0].clone(),
         q,
     }
 }
 
 async fn configure(a: &mut Caller, z: &Quiz, settings: Value) -> Resp {
-    put(
-        a,
+    a.put(
         &format!("/api/v1/runs/{}/items/{}/quiz", z.run, z.item),
         settings,
     )
@@ -177,9 +154,7 @@ async fn quiz_attempt_saves_answers_submits_and_grades() {
 
     let paris = choice(&view, &z.q["Capital"], "Paris");
     let answers = format!("/api/v1/runs/{}/attempts/{at}/answers", z.run);
-    let r = put(
-        &mut l,
-        &answers,
+    let r = l.put(&answers,
         json!({ "answers": { z.q["Capital"].clone(): { "type": "single_choice", "chosen": paris } } }),
     )
     .await;
@@ -188,32 +163,30 @@ async fn quiz_attempt_saves_answers_submits_and_grades() {
 
     // A tampered question id, or an answer that does not fit its question: 422, nothing kept.
     let stranger = uuid::Uuid::now_v7().to_string();
-    let r = put(
-        &mut l,
-        &answers,
-        json!({ "answers": {
+    let r = l
+        .put(
+            &answers,
+            json!({ "answers": {
             z.q["Sky"].clone(): { "type": "true_false", "answer": true },
             stranger.clone(): { "type": "true_false", "answer": true } } }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(
         field_code(&r, &format!("answers.{stranger}")),
         "question_unknown"
     );
-    let r = put(
-        &mut l,
-        &answers,
+    let r = l.put(&answers,
         json!({ "answers": { z.q["Capital"].clone(): { "type": "single_choice", "chosen": 999 } } }),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    let r = put(
-        &mut l,
-        &answers,
-        json!({ "answers": { z.q["Capital"].clone(): { "type": "numeric", "value": 1 } } }),
-    )
-    .await;
+    let r = l
+        .put(
+            &answers,
+            json!({ "answers": { z.q["Capital"].clone(): { "type": "numeric", "value": 1 } } }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     let view = l.ok(&format!("/api/v1/runs/{}/attempts/{at}", z.run)).await;
     let saved: Vec<&Value> = view["questions"]
@@ -253,12 +226,12 @@ async fn quiz_attempt_saves_answers_submits_and_grades() {
     let r = l.post(&submit, json!({})).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert_eq!(error_code(&r), "attempt_already_submitted");
-    let r = put(
-        &mut l,
-        &answers,
-        json!({ "answers": { z.q["Half"].clone(): { "type": "numeric", "value": 0.5 } } }),
-    )
-    .await;
+    let r = l
+        .put(
+            &answers,
+            json!({ "answers": { z.q["Half"].clone(): { "type": "numeric", "value": 0.5 } } }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert_eq!(error_code(&r), "attempt_closed");
 
@@ -303,7 +276,7 @@ async fn quiz_attempt_saves_answers_submits_and_grades() {
         .get(&format!("/api/v1/runs/{}/attempts/{at}", z.run))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = put(&mut b, &answers, json!({ "answers": {} })).await;
+    let r = b.put(&answers, json!({ "answers": {} })).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let _ = &z.course;
 }
@@ -322,21 +295,19 @@ async fn quiz_time_limit_is_enforced_by_the_server() {
     let (at, view) = started(&mut l, &z).await;
     let paris = choice(&view, &z.q["Capital"], "Paris");
     let answers = format!("/api/v1/runs/{}/attempts/{at}/answers", z.run);
-    let r = put(
-        &mut l,
-        &answers,
+    let r = l.put(&answers,
         json!({ "answers": { z.q["Capital"].clone(): { "type": "single_choice", "chosen": paris } } }),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     // Two minutes later, an answer is refused and not counted.
     t.clock.advance(Duration::minutes(2));
-    let r = put(
-        &mut l,
-        &answers,
-        json!({ "answers": { z.q["Sky"].clone(): { "type": "true_false", "answer": true } } }),
-    )
-    .await;
+    let r = l
+        .put(
+            &answers,
+            json!({ "answers": { z.q["Sky"].clone(): { "type": "true_false", "answer": true } } }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert_eq!(error_code(&r), "attempt_expired");
     let r = l
@@ -356,9 +327,7 @@ async fn quiz_time_limit_is_enforced_by_the_server() {
     let mut b = enrolled(&t, &z, "bob@example.test").await;
     let (bat, view) = started(&mut b, &z).await;
     let paris = choice(&view, &z.q["Capital"], "Paris");
-    let r = put(
-        &mut b,
-        &format!("/api/v1/runs/{}/attempts/{bat}/answers", z.run),
+    let r = b.put(&format!("/api/v1/runs/{}/attempts/{bat}/answers", z.run),
         json!({ "answers": { z.q["Capital"].clone(): { "type": "single_choice", "chosen": paris } } }),
     )
     .await;
@@ -582,16 +551,18 @@ async fn gradebook_overrides_scheme_recompute_and_csv_export() {
 
     // Override: a reason is required, points within the column's maximum.
     let path = format!("/api/v1/runs/{}/gradebook/learners/{l1}/items/{col}", z.run);
-    let r = put(&mut a, &path, json!({ "points": "1.5" })).await;
+    let r = a.put(&path, json!({ "points": "1.5" })).await;
     assert_eq!(field_code(&r, "reason"), "required");
-    let r = put(&mut a, &path, json!({ "points": "7", "reason": "Regrade" })).await;
+    let r = a
+        .put(&path, json!({ "points": "7", "reason": "Regrade" }))
+        .await;
     assert_eq!(field_code(&r, "points"), "out_of_range");
-    let r = put(
-        &mut a,
-        &path,
-        json!({ "points": "1.5", "reason": "Regrade after appeal" }),
-    )
-    .await;
+    let r = a
+        .put(
+            &path,
+            json!({ "points": "1.5", "reason": "Regrade after appeal" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["percent"], 75.0);
     assert_eq!(r.json()["passed"], true);
@@ -607,16 +578,12 @@ async fn gradebook_overrides_scheme_recompute_and_csv_export() {
     assert_eq!(mine["cells"][0]["overridden"], true);
 
     // The scheme: a pass mark of 80 % fails both after the recompute job.
-    let r = put(
-        &mut a,
-        &format!("/api/v1/runs/{}/gradebook/scheme", z.run),
+    let r = a.put(&format!("/api/v1/runs/{}/gradebook/scheme", z.run),
         json!({ "categories": [{ "id": "main", "name": "Quizzes", "weight": 1 }], "pass_percent": 180 }),
     )
     .await;
     assert_eq!(field_code(&r, "pass_percent"), "out_of_range");
-    let r = put(
-        &mut a,
-        &format!("/api/v1/runs/{}/gradebook/scheme", z.run),
+    let r = a.put(&format!("/api/v1/runs/{}/gradebook/scheme", z.run),
         json!({ "categories": [{ "id": "main", "name": "Quizzes", "weight": 1 }], "pass_percent": 80 }),
     )
     .await;
@@ -627,12 +594,12 @@ async fn gradebook_overrides_scheme_recompute_and_csv_export() {
         .await;
     assert_eq!(passed["rows"].as_array().unwrap().len(), 0, "{passed}");
     // A course-total override lifts one learner over it.
-    let r = put(
-        &mut a,
-        &format!("/api/v1/runs/{}/gradebook/learners/{l1}/total", z.run),
-        json!({ "percent": "85", "reason": "Jury decision" }),
-    )
-    .await;
+    let r = a
+        .put(
+            &format!("/api/v1/runs/{}/gradebook/learners/{l1}/total", z.run),
+            json!({ "percent": "85", "reason": "Jury decision" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["passed"], true);
 
@@ -687,13 +654,13 @@ async fn a_scheme_changed_on_another_node_counts_at_the_next_submit() {
                 c: t.other_node(&a.c).await,
                 tok: a.tok.clone(),
             };
-            let r = put(
-                &mut other,
-                &format!("/api/v1/runs/{}/gradebook/scheme", z.run),
-                json!({ "categories": [{ "id": "main", "name": "Quizzes", "weight": 1 }],
+            let r = other
+                .put(
+                    &format!("/api/v1/runs/{}/gradebook/scheme", z.run),
+                    json!({ "categories": [{ "id": "main", "name": "Quizzes", "weight": 1 }],
                         "pass_percent": 80 }),
-            )
-            .await;
+                )
+                .await;
             assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         }
     }

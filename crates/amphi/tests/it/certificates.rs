@@ -2,20 +2,12 @@
 //! downloads it, anyone verifies it, staff revoke and re-issue it; bad codes, other learners,
 //! other tenants and learners who did not pass get nothing.
 
+use crate::fixtures::*;
 use crate::support::*;
 use amphi_core::TenantId;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let i = text
-        .find(start)
-        .unwrap_or_else(|| panic!("no {start} in:\n{text}"))
-        + start.len();
-    let rest = &text[i..];
-    &rest[..rest.find(end).unwrap()]
-}
 
 struct Setup {
     t: TestApp,
@@ -94,68 +86,24 @@ impl Setup {
 async fn setup() -> Setup {
     let t = TestApp::new().await;
     let mut root = t.platform_admin().await;
-    let r = root
-        .submit(
-            "/teach/courses/new",
-            "/teach/courses/new",
-            &[
-                ("code", "ds101"),
-                ("title", "Data Science"),
-                ("summary", "Numbers."),
-                ("language", "en"),
-                ("format", "mooc"),
-                ("visibility", "listed"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let course_page = r.location();
-    let course_id = course_page.trim_start_matches("/teach/courses/").to_owned();
-    let r = root
-        .submit(
-            &course_page,
-            &format!("/teach/courses/{course_id}/runs"),
-            &[
-                ("name", "Autumn 2026"),
-                ("policy", "open"),
-                ("published", "true"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let outline = r.location();
-    let run = between(&outline, "/teach/runs/", "/outline").to_owned();
-    let r = root
-        .submit(
-            &outline,
-            &format!("/teach/runs/{run}/modules"),
-            &[("title", "Week 1"), ("published", "true")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let page = root.get(&outline).await;
-    let module = between(&page.text, "id=\"module-", "\"").to_owned();
-    let mut items = Vec::new();
-    for title in ["One", "Two"] {
-        let r = root
-            .submit(
-                &outline,
-                &format!("/teach/runs/{run}/modules/{module}/items"),
-                &[("kind", "page"), ("title", title)],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        let item_page = r.location();
-        items.push(item_page.rsplit('/').next().unwrap().to_owned());
-        let r = root
-            .submit(
-                &item_page,
-                &item_page,
-                &[("title", title), ("body", "Text."), ("published", "true")],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    }
+    let page = |title| PageItem {
+        kind: "page",
+        title,
+        body: Some("Text."),
+        published: true,
+    };
+    let course = page_course(
+        &mut root,
+        &PageCourse {
+            code: "ds101",
+            title: "Data Science",
+            summary: Some("Numbers."),
+            run: "Autumn 2026",
+            items: &[page("One"), page("Two")],
+        },
+    )
+    .await;
+    let (run, items) = (course.run, course.items);
     let mut ada = t.member("ada@example.test", "Ada Lovelace").await;
     let r = ada
         .submit("/courses/DS101", &format!("/runs/{run}/enrol"), &[])
@@ -597,30 +545,6 @@ async fn the_api_lists_revokes_and_reissues() {
     let doc = s.t.client().get("/api/v1/openapi.json").await;
     assert!(doc.text.contains("/api/v1/runs/{id}/certificates"));
     assert!(doc.text.contains("/api/v1/verify/{code}"));
-}
-
-const BOUNDARY: &str = "----amphi-cert-test";
-
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
-    let mut b = Vec::new();
-    for (k, v) in fields {
-        b.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((name, ct, bytes)) = file {
-        b.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        b.extend_from_slice(bytes);
-        b.extend_from_slice(b"\r\n");
-    }
-    b.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={BOUNDARY}"), b)
 }
 
 #[tokio::test]

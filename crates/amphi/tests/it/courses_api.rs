@@ -1,132 +1,31 @@
 //! The courses part of the JSON API: authoring, the catalog, enrolment policies, the shop
 //! webhook, progress and the course team's view of learners.
 
+use crate::fixtures::*;
 use crate::support::*;
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::{json, Value};
 
-/// Someone calling the API with a token.
-pub(crate) struct Caller {
-    pub(crate) c: Client,
-    pub(crate) tok: String,
-}
-
-impl Caller {
-    pub(crate) async fn get(&mut self, path: &str) -> Resp {
-        self.c.api(Method::GET, path, &self.tok, None).await
-    }
-    pub(crate) async fn post(&mut self, path: &str, body: Value) -> Resp {
-        self.c.api(Method::POST, path, &self.tok, Some(body)).await
-    }
-    pub(crate) async fn post_empty(&mut self, path: &str) -> Resp {
-        self.c.api(Method::POST, path, &self.tok, None).await
-    }
-    pub(crate) async fn patch(&mut self, path: &str, body: Value) -> Resp {
-        self.c.api(Method::PATCH, path, &self.tok, Some(body)).await
-    }
-    pub(crate) async fn delete(&mut self, path: &str) -> Resp {
-        self.c.api(Method::DELETE, path, &self.tok, None).await
-    }
-
-    /// Asks to enrol; returns the response.
-    pub(crate) async fn enrol(&mut self, run: &str, code: Option<&str>) -> Resp {
-        let path = format!("/api/v1/runs/{run}/enrolment");
-        match code {
-            Some(c) => self.post(&path, json!({ "code": c })).await,
-            None => self.post_empty(&path).await,
-        }
-    }
-
-    /// Creates something and returns its JSON, failing on anything but 201.
-    pub(crate) async fn create(&mut self, path: &str, body: Value) -> Value {
-        let r = self.post(path, body).await;
-        assert_eq!(r.status, StatusCode::CREATED, "POST {path}: {}", r.text);
-        r.json()
-    }
-
-    pub(crate) async fn ok(&mut self, path: &str) -> Value {
-        let r = self.get(path).await;
-        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.text);
-        r.json()
-    }
-}
-
-/// The platform (and default tenant) administrator with an all-scopes token.
-pub(crate) async fn admin(t: &TestApp) -> Caller {
-    let mut c = t.platform_admin().await;
-    let tok = c.create_token(&["read", "write", "admin"], "30").await;
-    Caller { c, tok }
-}
-
-/// A member of the default tenant with a read/write token.
-pub(crate) async fn learner(t: &TestApp, email: &str, name: &str) -> Caller {
-    let mut c = t.member(email, name).await;
-    let tok = c.create_token(&["read", "write"], "30").await;
-    Caller { c, tok }
-}
-
-/// A date `d` from the test clock's now, as RFC 3339.
-pub(crate) fn at(t: &TestApp, d: Duration) -> String {
-    (t.app.now() + d).to_rfc3339()
-}
-
-pub(crate) fn field_code(r: &Resp, field: &str) -> String {
-    let j = r.json();
-    assert_eq!(j["error"]["code"], "validation", "{}", r.text);
-    j["error"]["fields"][field]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no error on {field}: {}", r.text))
-        .to_owned()
-}
-
-pub(crate) fn error_code(r: &Resp) -> String {
-    r.json()["error"]["code"].as_str().unwrap_or("").to_owned()
-}
-
-pub(crate) fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
-}
-
 /// A course with one published run, one published module and `items` published pages.
 /// Returns (course id, run id, item ids).
-pub(crate) async fn published_run(
+async fn published_run(
     a: &mut Caller,
     code: &str,
     run: Value,
     items: usize,
 ) -> (String, String, Vec<String>) {
-    let course = a
-        .create(
-            "/api/v1/courses",
-            json!({ "code": code, "title": format!("Course {code}"), "summary": "A course." }),
-        )
-        .await;
-    let mut body = json!({ "name": "Spring", "published": true });
-    for (k, v) in run.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let r = a
-        .create(&format!("/api/v1/courses/{}/runs", id(&course)), body)
-        .await;
-    let run_id = id(&r);
-    let m = a
-        .create(
-            &format!("/api/v1/runs/{run_id}/modules"),
-            json!({ "title": "Week 1", "published": true }),
-        )
-        .await;
-    let mut ids = Vec::new();
-    for i in 0..items {
-        let it = a
-            .create(
-                &format!("/api/v1/runs/{run_id}/modules/{}/items", id(&m)),
-                json!({ "kind": "page", "title": format!("Page {i}"), "body": "Text.", "published": true }),
-            )
-            .await;
-        ids.push(id(&it));
-    }
-    (id(&course), run_id, ids)
+    let items: Vec<Value> = (0..items)
+        .map(|i| json!({ "kind": "page", "title": format!("Page {i}"), "body": "Text.", "published": true }))
+        .collect();
+    let c = api_course(
+        a,
+        json!({ "code": code, "title": format!("Course {code}"), "summary": "A course." }),
+        run,
+        &items,
+    )
+    .await;
+    (c.course, c.run, c.items)
 }
 
 async fn run_view(a: &mut Caller, run: &str) -> Value {

@@ -1,84 +1,37 @@
 //! The course pages end to end through the HTML forms: an administrator builds and publishes
 //! a course, a learner finds it, enrols, works through it, and the team sees the progress.
 
+use crate::fixtures::*;
 use crate::support::*;
 use axum::http::StatusCode;
 
-fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let i = text
-        .find(start)
-        .unwrap_or_else(|| panic!("no {start} in:\n{text}"))
-        + start.len();
-    let rest = &text[i..];
-    &rest[..rest.find(end).unwrap()]
-}
-
 /// Builds a published MOOC with one module of two pages; returns (course code, run id).
 async fn build_course(root: &mut Client) -> (String, String) {
-    let r = root
-        .submit(
-            "/teach/courses/new",
-            "/teach/courses/new",
-            &[
-                ("code", "pm101"),
-                ("title", "Project Management"),
-                ("summary", "Plan, run and **close** projects."),
-                ("language", "en"),
-                ("format", "mooc"),
-                ("visibility", "listed"),
+    let course = page_course(
+        root,
+        &PageCourse {
+            code: "pm101",
+            title: "Project Management",
+            summary: Some("Plan, run and **close** projects."),
+            run: "Spring 2027",
+            items: &[
+                PageItem {
+                    kind: "page",
+                    title: "Welcome",
+                    body: Some("# Welcome\n\nRead this first."),
+                    published: true,
+                },
+                PageItem {
+                    kind: "page",
+                    title: "Planning",
+                    body: Some("Make a **plan**."),
+                    published: true,
+                },
             ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let course_page = r.location();
-    let course_id = course_page.trim_start_matches("/teach/courses/").to_owned();
-    let r = root
-        .submit(
-            &course_page,
-            &format!("/teach/courses/{course_id}/runs"),
-            &[
-                ("name", "Spring 2027"),
-                ("policy", "open"),
-                ("published", "true"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let outline = r.location();
-    let run_id = between(&outline, "/teach/runs/", "/outline").to_owned();
-    let r = root
-        .submit(
-            &outline,
-            &format!("/teach/runs/{run_id}/modules"),
-            &[("title", "Week 1"), ("published", "true")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let page = root.get(&outline).await;
-    let module_id = between(&page.text, "id=\"module-", "\"").to_owned();
-    for (title, body) in [
-        ("Welcome", "# Welcome\n\nRead this first."),
-        ("Planning", "Make a **plan**."),
-    ] {
-        let r = root
-            .submit(
-                &outline,
-                &format!("/teach/runs/{run_id}/modules/{module_id}/items"),
-                &[("kind", "page"), ("title", title)],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        let item_page = r.location();
-        let r = root
-            .submit(
-                &item_page,
-                &item_page,
-                &[("title", title), ("body", body), ("published", "true")],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    }
-    ("PM101".into(), run_id)
+        },
+    )
+    .await;
+    ("PM101".into(), course.run)
 }
 
 #[tokio::test]
@@ -244,14 +197,11 @@ async fn authoring_refuses_bad_input() {
     assert!(!page.text.contains("value=\"2027-05-01T09:00\""));
 }
 
-fn multipart(csrf: &str, file: &str) -> (String, Vec<u8>) {
-    let boundary = "----amphi-test-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
-    );
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
+/// The bulk enrolment form's body: the CSRF token and a CSV file.
+fn csv_upload(csrf: &str, csv: &str) -> (String, Vec<u8>) {
+    multipart(
+        &[("csrf", csrf)],
+        Some(("people.csv", "text/csv", csv.as_bytes())),
     )
 }
 
@@ -266,7 +216,7 @@ async fn bulk_enrolment_from_csv() {
     // A file with errors: a report, and nothing applied.
     let csrf = root.get(&learners).await.csrf();
     let bad = "email,name,role\nnew1@example.test,New One,\nnot-an-email,X,\nnew1@example.test,Again,\nknown@example.test,,observer\nnew2@example.test,New Two,emperor\n";
-    let (ct, body) = multipart(&csrf, bad);
+    let (ct, body) = csv_upload(&csrf, bad);
     let r = root
         .request(
             axum::http::Method::POST,
@@ -319,7 +269,7 @@ async fn bulk_enrolment_from_csv() {
 
     // A valid file applies at once (as a job); a file that is not CSV is refused.
     let csrf = root.get(&learners).await.csrf();
-    let (ct, body) = multipart(&csrf, "email\nnew3@example.test\nnew4@example.test\n");
+    let (ct, body) = csv_upload(&csrf, "email\nnew3@example.test\nnew4@example.test\n");
     let r = root
         .request(
             axum::http::Method::POST,
@@ -331,7 +281,7 @@ async fn bulk_enrolment_from_csv() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(t.run_jobs().await, 1);
     assert!(root.get(&learners).await.text.contains("new4@example.test"));
-    let (ct, body) = multipart(&csrf, "this is not, a csv with\nthe right header\n");
+    let (ct, body) = csv_upload(&csrf, "this is not, a csv with\nthe right header\n");
     let r = root
         .request(
             axum::http::Method::POST,
@@ -343,7 +293,7 @@ async fn bulk_enrolment_from_csv() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("must name the columns"));
     // Without the CSRF token first: refused before the file is read.
-    let (ct, body) = multipart("forged", "email\nx@example.test\n");
+    let (ct, body) = csv_upload("forged", "email\nx@example.test\n");
     let r = root
         .request(
             axum::http::Method::POST,
@@ -356,7 +306,7 @@ async fn bulk_enrolment_from_csv() {
     // Learners cannot import.
     let mut ada = t.member("ada@example.test", "Ada").await;
     let csrf = ada.get("/account").await.csrf();
-    let (ct, body) = multipart(&csrf, "email\nx@example.test\n");
+    let (ct, body) = csv_upload(&csrf, "email\nx@example.test\n");
     let r = ada
         .request(
             axum::http::Method::POST,
@@ -474,15 +424,9 @@ async fn the_demo_seeds_a_living_platform_once() {
     );
 }
 
-fn gift_multipart(csrf: &str, text: &str) -> (String, Vec<u8>) {
-    let boundary = "----amphi-gift";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{text}\r\n--{boundary}--\r\n"
-    );
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
-    )
+/// The GIFT import form's body: the CSRF token and the pasted text.
+fn gift_upload(csrf: &str, text: &str) -> (String, Vec<u8>) {
+    multipart(&[("csrf", csrf), ("text", text)], None)
 }
 
 #[tokio::test]
@@ -502,7 +446,7 @@ async fn question_bank_imports_gift_all_or_nothing_and_exports_it() {
     // One bad question: nothing imported, each problem named with its line.
     let bad =
         "::Q1::What is 2+2? {=4 ~3}\n\n::Q2::Broken {=a ~b\n\n::Q3::No right answer {~x ~y}\n";
-    let (ct, body) = gift_multipart(&csrf, bad);
+    let (ct, body) = gift_upload(&csrf, bad);
     let r = root
         .request(
             axum::http::Method::POST,
@@ -517,7 +461,7 @@ async fn question_bank_imports_gift_all_or_nothing_and_exports_it() {
     assert!(r.text.contains("No question yet."), "nothing imported");
 
     let good = "$CATEGORY: Week 1\n\n::Capital::The capital of France? {=Paris ~Lyon ~Nice}\n\n::Pi::Pi to two decimals? {#3.14:0.005}\n\n::Flat::The Earth is flat. {F}\n\n::Essay::Describe a project you led. {}\n";
-    let (ct, body) = gift_multipart(&csrf, good);
+    let (ct, body) = gift_upload(&csrf, good);
     let r = root
         .request(
             axum::http::Method::POST,

@@ -3,46 +3,14 @@
 //! lie about their type, are too large or lack the token are refused with nothing stored, and
 //! watching 90 % of a video completes it.
 
+use crate::fixtures::*;
 use crate::support::*;
 use amphi_db::sea_orm::{EntityTrait, PaginatorTrait};
 use axum::http::{header, Method, StatusCode};
 
-const BOUNDARY: &str = "----amphi-test-boundary-7MA4YWxkTrZu0gW";
 const PDF: &[u8] = b"%PDF-1.4\n% Amphi test handout\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const VTT: &[u8] = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nBonjour à tous\n".as_bytes();
 const MP4: &[u8] = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free";
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let i = text
-        .find(start)
-        .unwrap_or_else(|| panic!("no {start} in:\n{text}"))
-        + start.len();
-    let rest = &text[i..];
-    &rest[..rest.find(end).unwrap()]
-}
-
-/// A multipart/form-data body, fields in the order given, then the file part if any.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
-    let mut b = Vec::new();
-    for (k, v) in fields {
-        b.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((name, ct, bytes)) = file {
-        b.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        b.extend_from_slice(bytes);
-        b.extend_from_slice(b"\r\n");
-    }
-    b.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={BOUNDARY}"), b)
-}
 
 struct Course {
     run: String,
@@ -54,69 +22,28 @@ struct Course {
 /// A published course with one module: a file item and a video item (published) and a file
 /// item left as a draft.
 async fn build_course(t: &TestApp, root: &mut Client) -> Course {
-    let r = root
-        .submit(
-            "/teach/courses/new",
-            "/teach/courses/new",
-            &[
-                ("code", "fil101"),
-                ("title", "Files and videos"),
-                ("language", "en"),
-                ("format", "mooc"),
-                ("visibility", "listed"),
+    let item = |kind, title, published| PageItem {
+        kind,
+        title,
+        body: None,
+        published,
+    };
+    let course = page_course(
+        root,
+        &PageCourse {
+            code: "fil101",
+            title: "Files and videos",
+            summary: None,
+            run: "Autumn",
+            items: &[
+                item("file", "Handout", true),
+                item("video", "Lecture", true),
+                item("file", "Draft notes", false),
             ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let course_page = r.location();
-    let course_id = course_page.trim_start_matches("/teach/courses/").to_owned();
-    let r = root
-        .submit(
-            &course_page,
-            &format!("/teach/courses/{course_id}/runs"),
-            &[
-                ("name", "Autumn"),
-                ("policy", "open"),
-                ("published", "true"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let outline = r.location();
-    let run = between(&outline, "/teach/runs/", "/outline").to_owned();
-    let r = root
-        .submit(
-            &outline,
-            &format!("/teach/runs/{run}/modules"),
-            &[("title", "Week 1"), ("published", "true")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let page = root.get(&outline).await;
-    let module = between(&page.text, "id=\"module-", "\"").to_owned();
-    let mut ids = vec![];
-    for (kind, title, published) in [
-        ("file", "Handout", true),
-        ("video", "Lecture", true),
-        ("file", "Draft notes", false),
-    ] {
-        let r = root
-            .submit(
-                &outline,
-                &format!("/teach/runs/{run}/modules/{module}/items"),
-                &[("kind", kind), ("title", title)],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        let item_page = r.location();
-        let mut fields = vec![("title", title)];
-        if published {
-            fields.push(("published", "true"));
-        }
-        let r = root.submit(&item_page, &item_page, &fields).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        ids.push(item_page.rsplit('/').next().unwrap().to_owned());
-    }
+        },
+    )
+    .await;
+    let (run, ids) = (course.run, course.items);
     // Structure caches key on the run's change time; the test clock stands still otherwise.
     t.clock.advance(chrono::Duration::seconds(1));
     Course {

@@ -3,103 +3,36 @@
 //! allocation as a job (no self-review, late submitters), reviews and their bad inputs,
 //! results (median), flags and overrides. Each test runs on SQLite and PostgreSQL.
 
+use crate::fixtures::*;
 use crate::support::*;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use chrono::Duration;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-struct Caller {
-    c: Client,
-    tok: String,
-}
-
-impl Caller {
-    async fn get(&mut self, path: &str) -> Resp {
-        self.c.api(Method::GET, path, &self.tok, None).await
-    }
-    async fn post(&mut self, path: &str, body: Value) -> Resp {
-        self.c.api(Method::POST, path, &self.tok, Some(body)).await
-    }
-    async fn patch(&mut self, path: &str, body: Value) -> Resp {
-        self.c.api(Method::PATCH, path, &self.tok, Some(body)).await
-    }
-    async fn ok(&mut self, path: &str) -> Value {
-        let r = self.get(path).await;
-        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.text);
-        r.json()
-    }
-    async fn created(&mut self, path: &str, body: Value) -> Value {
-        let r = self.post(path, body).await;
-        assert_eq!(r.status, StatusCode::CREATED, "POST {path}: {}", r.text);
-        r.json()
-    }
-}
-
-async fn admin(t: &TestApp) -> Caller {
-    let mut c = t.platform_admin().await;
-    let tok = c.create_token(&["read", "write", "admin"], "30").await;
-    Caller { c, tok }
-}
-
 /// A learner enrolled in `run`.
-async fn learner(t: &TestApp, n: usize, run: &str) -> Caller {
-    let email = format!("learner{n}@example.test");
-    let mut c = t.member(&email, &format!("Learner {n}")).await;
-    let tok = c.create_token(&["read", "write"], "30").await;
-    let mut l = Caller { c, tok };
-    let r =
-        l.c.api(
-            Method::POST,
-            &format!("/api/v1/runs/{run}/enrolment"),
-            &l.tok.clone(),
-            None,
-        )
-        .await;
+async fn enrolled(t: &TestApp, n: usize, run: &str) -> Caller {
+    let mut l = learner(
+        t,
+        &format!("learner{n}@example.test"),
+        &format!("Learner {n}"),
+    )
+    .await;
+    let r = l.enrol(run, None).await;
     assert!(r.status.is_success(), "enrol: {}", r.text);
     l
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
-}
-
-fn code(r: &Resp) -> String {
-    r.json()["error"]["code"].as_str().unwrap_or("").to_owned()
-}
-
-fn at(t: &TestApp, d: Duration) -> String {
-    (t.app.now() + d).to_rfc3339()
-}
-
 /// A published run with one published item of `kind`; returns (run, item).
-async fn course_with(a: &mut Caller, code_: &str, kind: &str) -> (String, String) {
-    let course = a
-        .created(
-            "/api/v1/courses",
-            json!({ "code": code_, "title": "Writing", "summary": "Essays." }),
-        )
-        .await;
-    let run = a
-        .created(
-            &format!("/api/v1/courses/{}/runs", id(&course)),
-            json!({ "name": "Spring", "published": true }),
-        )
-        .await;
-    let run = id(&run);
-    let m = a
-        .created(
-            &format!("/api/v1/runs/{run}/modules"),
-            json!({ "title": "Week 1", "published": true }),
-        )
-        .await;
-    let it = a
-        .created(
-            &format!("/api/v1/runs/{run}/modules/{}/items", id(&m)),
-            json!({ "kind": kind, "title": "Essay", "body": "Write about *rivers*.", "published": true }),
-        )
-        .await;
-    (run, id(&it))
+async fn course_with(a: &mut Caller, code: &str, kind: &str) -> (String, String) {
+    let c = api_course(
+        a,
+        json!({ "code": code, "title": "Writing", "summary": "Essays." }),
+        json!({}),
+        &[json!({ "kind": kind, "title": "Essay", "body": "Write about *rivers*.", "published": true })],
+    )
+    .await;
+    (c.run, c.items[0].clone())
 }
 
 async fn submissions_count(t: &TestApp) -> i64 {
@@ -143,7 +76,7 @@ async fn assignment_hand_in_resubmit_grade_late_penalty_and_hard_deadline() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 
-    let mut l1 = learner(&t, 1, &run).await;
+    let mut l1 = enrolled(&t, 1, &run).await;
     // A draft keeps the text without handing it in.
     let r = l1
         .post(
@@ -189,7 +122,7 @@ async fn assignment_hand_in_resubmit_grade_late_penalty_and_hard_deadline() {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
 
     // One and a half days after the due date: two started days late.
-    let mut l2 = learner(&t, 2, &run).await;
+    let mut l2 = enrolled(&t, 2, &run).await;
     t.clock.advance(Duration::hours(60));
     let r = l2
         .post(
@@ -263,12 +196,12 @@ async fn assignment_hand_in_resubmit_grade_late_penalty_and_hard_deadline() {
         .post(&format!("{base}/submission"), json!({ "text": "Changed." }))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(code(&r), "already_graded");
+    assert_eq!(error_code(&r), "already_graded");
     let graded = a.ok(&format!("{base}/submissions?filter=graded")).await;
     assert_eq!(graded["items"].as_array().unwrap().len(), 2);
 
     // After the hard deadline nothing is stored, not even a draft.
-    let mut l3 = learner(&t, 3, &run).await;
+    let mut l3 = enrolled(&t, 3, &run).await;
     t.clock.advance(Duration::days(1));
     let before = submissions_count(&t).await;
     for body in [
@@ -277,7 +210,7 @@ async fn assignment_hand_in_resubmit_grade_late_penalty_and_hard_deadline() {
     ] {
         let r = l3.post(&format!("{base}/submission"), body).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-        assert_eq!(code(&r), "deadline_passed");
+        assert_eq!(error_code(&r), "deadline_passed");
     }
     assert_eq!(submissions_count(&t).await, before);
     let v = l3.ok(&format!("{base}/assignment")).await;
@@ -310,7 +243,7 @@ async fn assignment_rubric_grading_and_refuse_policy() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let mut l = learner(&t, 1, &run).await;
+    let mut l = enrolled(&t, 1, &run).await;
     let r = l
         .post(&format!("{base}/submission"), json!({ "text": "On time." }))
         .await;
@@ -335,13 +268,13 @@ async fn assignment_rubric_grading_and_refuse_policy() {
     assert_eq!(r.json()["points"], 5.0);
     assert_eq!(r.json()["rubric_choices"], json!([2, 1]));
     // Refuse: after the due date nothing is accepted.
-    let mut l2 = learner(&t, 2, &run).await;
+    let mut l2 = enrolled(&t, 2, &run).await;
     t.clock.advance(Duration::hours(2));
     let r = l2
         .post(&format!("{base}/submission"), json!({ "text": "Late." }))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(code(&r), "deadline_passed");
+    assert_eq!(error_code(&r), "deadline_passed");
 }
 
 /// A peer assessment with `n` learners who hand in before the review phase opens in one hour,
@@ -370,7 +303,7 @@ async fn peer_setup(
     let mut ls = Vec::new();
     let mut subs = Vec::new();
     for i in 0..n {
-        let mut l = learner(t, i, &run).await;
+        let mut l = enrolled(t, i, &run).await;
         let r = l
             .post(
                 &format!("{base}/submission"),
@@ -592,30 +525,30 @@ async fn peer_review_bad_inputs_change_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    assert_eq!(code(&r), "review_already_submitted");
+    assert_eq!(error_code(&r), "review_already_submitted");
     assert_eq!(review_rows(&t).await, 1);
     // Work handed in during the review phase no longer changes.
     let r = ls[0]
         .post(&format!("{base}/submission"), json!({ "text": "Edited" }))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(code(&r), "submission_locked");
+    assert_eq!(error_code(&r), "submission_locked");
     // After the review phase: 409, nothing stored.
     t.clock.advance(Duration::days(1));
     let r = ls[0]
         .post(&format!("{base}/reviews/{}", given[1]), choices.clone())
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(code(&r), "review_closed");
+    assert_eq!(error_code(&r), "review_closed");
     assert_eq!(review_rows(&t).await, 1);
     // A submission after its deadline: 409, nothing stored.
-    let mut late = learner(&t, 9, &run).await;
+    let mut late = enrolled(&t, 9, &run).await;
     let before = submissions_count(&t).await;
     let r = late
         .post(&format!("{base}/submission"), json!({ "text": "Late" }))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(code(&r), "deadline_passed");
+    assert_eq!(error_code(&r), "deadline_passed");
     assert_eq!(submissions_count(&t).await, before);
     // Someone outside the run sees nothing.
     let mut c = t.member("outsider@example.test", "Out Sider").await;
@@ -646,7 +579,7 @@ async fn peer_late_submitters_volunteers_shortfall_flags_and_overrides() {
     t.clock.advance(Duration::minutes(61));
     t.run_jobs().await;
     // A late submitter during the review phase is allocated by a job at once, and gets work.
-    let mut late = learner(&t, 4, &run).await;
+    let mut late = enrolled(&t, 4, &run).await;
     let r = late
         .post(
             &format!("{base}/submission"),
@@ -893,7 +826,7 @@ async fn assessment_pages_for_learners_and_the_course_team() {
         let outline = a.ok(&format!("/api/v1/runs/{run}/outline")).await;
         let module = outline["modules"][0]["id"].as_str().unwrap().to_owned();
         let it = a
-            .created(
+            .create(
                 &format!("/api/v1/runs/{run}/modules/{module}/items"),
                 json!({ "kind": "assignment", "title": "Report", "body": "Write.", "published": true }),
             )
@@ -1267,20 +1200,6 @@ fn amphi_db_backend(t: &TestApp) -> &'static str {
     }
 }
 
-impl Caller {
-    /// Uploads raw bytes through the API.
-    async fn upload(&mut self, path: &str, ct: &str, bytes: Vec<u8>) -> Resp {
-        let saved = std::mem::take(&mut self.c.cookies);
-        self.c
-            .headers
-            .push(("authorization".into(), format!("Bearer {}", self.tok)));
-        let r = self.c.request(Method::POST, path, Some(ct), bytes).await;
-        self.c.headers.pop();
-        self.c.cookies = saved;
-        r
-    }
-}
-
 #[tokio::test]
 async fn assignment_files_upload_download_and_limits() {
     let dir = tempfile::tempdir().unwrap();
@@ -1289,7 +1208,7 @@ async fn assignment_files_upload_download_and_limits() {
     let mut a = admin(&t).await;
     let (run, item) = course_with(&mut a, "FILES1", "assignment").await;
     let base = format!("/api/v1/runs/{run}/items/{item}");
-    let mut l1 = learner(&t, 1, &run).await;
+    let mut l1 = enrolled(&t, 1, &run).await;
     let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
     // Files are refused until the assignment takes them.
     let r = l1
@@ -1300,7 +1219,7 @@ async fn assignment_files_upload_download_and_limits() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    assert_eq!(code(&r), "files_not_accepted");
+    assert_eq!(error_code(&r), "files_not_accepted");
     let r = a
         .patch(
             &format!("{base}/assignment-settings"),
@@ -1385,7 +1304,7 @@ async fn assignment_files_upload_download_and_limits() {
         .starts_with("attachment"));
     let d = a.c.get(&url).await;
     assert_eq!(d.status, StatusCode::OK);
-    let mut l2 = learner(&t, 2, &run).await;
+    let mut l2 = enrolled(&t, 2, &run).await;
     let d = l2.c.get(&url).await;
     assert_eq!(d.status, StatusCode::NOT_FOUND);
     // Through the page: the list and a removal.
