@@ -1,6 +1,6 @@
 //! The server's CPU time and peak resident memory, from /proc.
 
-/// Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux).
+/// Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on Linux).
 const TICKS: f64 = 100.0;
 
 /// User + system CPU seconds of a process so far.

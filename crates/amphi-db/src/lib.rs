@@ -341,7 +341,7 @@ impl Db {
     }
 
     /// Runs a write (typically a whole transaction: `begin`, statements, `commit`) where the
-    /// database serves it fastest: on SQLite, on the write thread ([`WriteThread`]), so the one
+    /// database serves it fastest: on SQLite, on the write thread (`WriteThread`), so the one
     /// writer is held no longer than the statements take; on PostgreSQL, in place. If the
     /// caller stops waiting (a client that hangs up), a write on SQLite still runs to its end,
     /// and one on PostgreSQL is dropped with the request: its transaction rolls back. Either

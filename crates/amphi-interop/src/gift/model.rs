@@ -85,7 +85,7 @@ impl std::fmt::Display for GiftError {
 
 impl std::error::Error for GiftError {}
 
-/// What [`export`] wrote.
+/// What [`export`](super::export) wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GiftExport {
     /// The GIFT text.
