@@ -82,7 +82,7 @@ path_window() {
 }
 
 if [[ -z ${CARGO_TARGET_DIR:-} ]]; then
-  # Where cargo builds (.cargo/config.toml may put it outside the clone).
+  # Where cargo builds (target/ in the clone unless CARGO_TARGET_DIR says otherwise).
   CARGO_TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 fi

@@ -4,7 +4,7 @@
 // one line per step and ends with `N passed, M failed`.
 //
 // Environment:
-//   AMPHI_BIN                 the amphi binary (default /var/cache/amphi-target/debug/amphi)
+//   AMPHI_BIN                 the amphi binary (default target/debug/amphi in the clone)
 //   AMPHI_TEST_DATABASE_URL   a PostgreSQL URL with the right to CREATE DATABASE (optional;
 //                             without it the server uses embedded SQLite)
 //   CHROMIUM                  the browser (default /usr/bin/chromium)
@@ -19,7 +19,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import axe from 'axe-core';
 import { chromium } from 'playwright-core';
 
-export const AMPHI_BIN = process.env.AMPHI_BIN || '/var/cache/amphi-target/debug/amphi';
+export const AMPHI_BIN =
+  process.env.AMPHI_BIN ||
+  path.join(path.dirname(new URL(import.meta.url).pathname), '../../target/debug/amphi');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const PG_ADMIN_URL = process.env.AMPHI_TEST_DATABASE_URL || '';
 
