@@ -56,7 +56,7 @@ async function startSamlIdp(spMetadata) {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (samlIdp.exitCode !== null) throw new Failure(`the SAML IdP exited (${samlIdp.exitCode}); run scripts/setup.sh`);
+    if (samlIdp.exitCode !== null) throw new Failure(`the SAML IdP exited (${samlIdp.exitCode}); run scripts/test.sh`);
     try {
       const r = await fetch(`${base}/metadata`, { signal: AbortSignal.timeout(2000) });
       if (r.status === 200) return base;

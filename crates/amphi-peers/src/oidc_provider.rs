@@ -37,7 +37,7 @@ impl OidcProvider {
         let dir = peer_dir();
         if !dir.join("node_modules/oidc-provider").is_dir() {
             return Err(format!(
-                "oidc-provider is not installed: run `npm ci` in {} (scripts/setup.sh and .ci/run do)",
+                "oidc-provider is not installed: run `npm ci` in {} (scripts/test.sh and .ci/run do)",
                 dir.display()
             ));
         }

@@ -5,7 +5,7 @@
 //! process die, when its stdin closes).
 //!
 //! Needs `python3` with pysaml2 (`pip install -r tests/peers/saml_idp/requirements.txt`),
-//! `xmlsec1` and `openssl`: `scripts/setup.sh` installs them.
+//! `xmlsec1` and `openssl`: `scripts/test.sh` installs them.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -55,7 +55,7 @@ impl SamlIdp {
                 .unwrap_or(false);
             if !found {
                 return Err(format!(
-                    "`{tool}` is not installed: the SAML IdP test peer needs it. Run scripts/setup.sh \
+                    "`{tool}` is not installed: the SAML IdP test peer needs it. Run scripts/test.sh \
                      (apt-get install xmlsec1 openssl; pip install -r tests/peers/saml_idp/requirements.txt)"
                 ));
             }
@@ -92,7 +92,7 @@ impl SamlIdp {
             command.arg("--encrypt");
         }
         let mut child = command.spawn().map_err(|e| {
-            format!("cannot start python3 for the SAML IdP ({e}); run scripts/setup.sh")
+            format!("cannot start python3 for the SAML IdP ({e}); run scripts/test.sh")
         })?;
         let Some(stdin) = child.stdin.take() else {
             let _ = child.kill();
@@ -118,10 +118,10 @@ impl SamlIdp {
             if let Ok(Some(status)) = self.child.try_wait() {
                 let log = std::fs::read_to_string(log_path).unwrap_or_default();
                 let hint = if log.contains("No module named 'saml2'") {
-                    "pysaml2 is not installed for python3: run scripts/setup.sh \
+                    "pysaml2 is not installed for python3: run scripts/test.sh \
                      (pip install -r tests/peers/saml_idp/requirements.txt)"
                 } else if log.contains("xmlsec1") {
-                    "xmlsec1 is missing: run scripts/setup.sh (apt-get install xmlsec1)"
+                    "xmlsec1 is missing: run scripts/test.sh (apt-get install xmlsec1)"
                 } else {
                     "see its output below"
                 };

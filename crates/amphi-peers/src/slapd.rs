@@ -148,7 +148,7 @@ pub struct Slapd {
     dir: tempfile::TempDir,
 }
 
-const INSTALL_HINT: &str = "OpenLDAP slapd is not installed: run scripts/setup.sh (it installs \
+const INSTALL_HINT: &str = "OpenLDAP slapd is not installed: run scripts/test.sh (it installs \
      the Debian packages slapd, ldap-utils and openssl)";
 
 impl Slapd {

@@ -383,7 +383,7 @@ def main():
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
     if shutil.which("xmlsec1") is None:
-        sys.exit("xmlsec1 is missing: run scripts/setup.sh (apt-get install xmlsec1)")
+        sys.exit("xmlsec1 is missing: run scripts/test.sh (apt-get install xmlsec1)")
     app = Idp(args.dir, base, args.encrypt)
     with open(os.path.join(args.dir, "idp-metadata.xml"), "w") as out:
         out.write(app.metadata())

@@ -147,17 +147,7 @@ impl Connection {
             )
             .await?;
         let ldap3::SearchResult(entries, result) = res;
-        match result.rc {
-            // success, sizeLimitExceeded (more than one match)
-            0 | 4 => {}
-            32 => {
-                return Err(LdapError::Config(format!(
-                    "the base DN {} does not exist",
-                    cfg.base_dn
-                )))
-            }
-            _ => return Err(search_result_error(&result)),
-        }
+        subtree_searched(&result, "base DN", &cfg.base_dn)?;
         let mut people: Vec<SearchEntry> = entries
             .into_iter()
             .filter(|e| !e.is_ref())
@@ -192,16 +182,7 @@ impl Connection {
             )
             .await?;
         let ldap3::SearchResult(entries, result) = res;
-        match result.rc {
-            // A size limit on groups still leaves the groups it returned.
-            0 | 4 => {}
-            32 => {
-                return Err(LdapError::Config(format!(
-                    "the group base DN {base} does not exist"
-                )))
-            }
-            _ => return Err(search_result_error(&result)),
-        }
+        subtree_searched(&result, "group base DN", base)?;
         let mut names = Vec::new();
         for e in entries.into_iter().filter(|e| !e.is_ref()) {
             let e = SearchEntry::construct(e);
@@ -227,6 +208,19 @@ impl Connection {
             ))),
             _ => Err(search_result_error(&result)),
         }
+    }
+}
+
+/// The result code of a subtree search: success and sizeLimitExceeded go on (more than one
+/// person is then an ambiguous name; a size limit on groups still leaves the groups returned),
+/// an unknown base (noSuchObject) is a configuration error naming it, the rest is mapped.
+fn subtree_searched(result: &ldap3::LdapResult, what: &str, base: &str) -> Result<(), LdapError> {
+    match result.rc {
+        0 | 4 => Ok(()),
+        32 => Err(LdapError::Config(format!(
+            "the {what} {base} does not exist"
+        ))),
+        _ => Err(search_result_error(result)),
     }
 }
 
