@@ -18,12 +18,12 @@ use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::validate::{Colour, Locale};
 use amphi_core::{error::Fields, Error, Result, TenantId, UserId};
-use amphi_db::entities::{certificate, certificate_run_setting, certificate_template, tenant};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{
     audit, certificates as repo, courses as repo_c, enrolments as repo_e, tenants as repo_t,
     users as repo_u, Page,
 };
+use amphi_db::rows;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use object_store::path::Path as ObjectPath;
@@ -119,8 +119,8 @@ pub struct Certificate {
     pub verify_path: String,
 }
 
-impl From<certificate::Model> for Certificate {
-    fn from(m: certificate::Model) -> Self {
+impl From<rows::Certificate> for Certificate {
+    fn from(m: rows::Certificate) -> Self {
         Certificate {
             verify_path: format!("/verify/{}", display_code(&m.code)),
             code: display_code(&m.code),
@@ -356,7 +356,7 @@ async fn create_pending(
     let txn = app.db.begin().await?;
     repo::insert(
         &txn,
-        certificate::Model {
+        rows::Certificate {
             id,
             tenant_id: tenant.0,
             run_id,
@@ -387,7 +387,7 @@ async fn create_pending(
 }
 
 async fn enqueue_issue(
-    c: &impl sea_orm::ConnectionTrait,
+    c: &impl amphi_db::Conn,
     tenant: TenantId,
     certificate: Uuid,
     now: DateTime<Utc>,
@@ -436,7 +436,7 @@ pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result
     let template = repo::template(app.db.reader(), tenant).await?;
     let settings = repo::run_settings(app.db.reader(), tenant, run.id)
         .await?
-        .unwrap_or(certificate_run_setting::Model {
+        .unwrap_or(rows::CertificateRunSetting {
             run_id: run.id,
             tenant_id: tenant.0,
             enabled: true,
@@ -557,7 +557,7 @@ async fn render(input: CertificateInput) -> Result<Vec<u8>> {
 
 /// `scheme://host` where a tenant's pages are: the public URL for the default tenant, else
 /// `<slug>.<base_domain>` when configured, else the tenant's first host name.
-async fn tenant_base_url(app: &App, t: &tenant::Model) -> Result<String> {
+async fn tenant_base_url(app: &App, t: &rows::Tenant) -> Result<String> {
     let public = app
         .config
         .server
@@ -614,8 +614,8 @@ async fn load_image(
 
 async fn branding(
     app: &App,
-    t: &tenant::Model,
-    template: Option<&certificate_template::Model>,
+    t: &rows::Tenant,
+    template: Option<&rows::CertificateTemplate>,
 ) -> Branding {
     let logo = match template {
         Some(tp) => load_image(app, tp.logo_key.as_deref(), tp.logo_format.as_deref()).await,
@@ -630,7 +630,7 @@ async fn branding(
     }
 }
 
-fn stored_signatures(template: Option<&certificate_template::Model>) -> Vec<StoredSignature> {
+fn stored_signatures(template: Option<&rows::CertificateTemplate>) -> Vec<StoredSignature> {
     template
         .and_then(|t| serde_json::from_str::<Vec<StoredSignature>>(&t.signatures).ok())
         .unwrap_or_default()
@@ -639,7 +639,7 @@ fn stored_signatures(template: Option<&certificate_template::Model>) -> Vec<Stor
         .collect()
 }
 
-async fn signatures(app: &App, template: Option<&certificate_template::Model>) -> Vec<Signature> {
+async fn signatures(app: &App, template: Option<&rows::CertificateTemplate>) -> Vec<Signature> {
     let mut out = Vec::new();
     for s in stored_signatures(template) {
         if s.name.trim().is_empty() {
@@ -708,7 +708,7 @@ async fn for_staff(
     tenant: TenantId,
     id: Uuid,
     action: Action,
-) -> Result<certificate::Model> {
+) -> Result<rows::Certificate> {
     let cert = repo::by_id(app.db.reader(), tenant, id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -795,7 +795,7 @@ pub async fn reissue(
     }
     let inserted = repo::insert(
         &txn,
-        certificate::Model {
+        rows::Certificate {
             id: new_id,
             code: new_code(),
             status: repo::PENDING.into(),
@@ -869,7 +869,7 @@ pub async fn save_run_settings(
     let txn = app.db.begin().await?;
     repo::save_run_settings(
         &txn,
-        certificate_run_setting::Model {
+        rows::CertificateRunSetting {
             run_id: run,
             tenant_id: tenant.0,
             enabled: s.enabled,
@@ -1014,7 +1014,7 @@ pub async fn verify(
 // ---------------------------------------------------------------------------------------------
 // The tenant's template
 
-fn template_view(t: &tenant::Model, row: Option<&certificate_template::Model>) -> Template {
+fn template_view(t: &rows::Tenant, row: Option<&rows::CertificateTemplate>) -> Template {
     let colour = row.and_then(|r| r.colour.clone());
     Template {
         effective_colour: colour.clone().unwrap_or_else(|| t.primary_colour.clone()),
@@ -1032,15 +1032,15 @@ fn template_view(t: &tenant::Model, row: Option<&certificate_template::Model>) -
     }
 }
 
-async fn admin_tenant(app: &App, user: &User, tenant: TenantId) -> Result<tenant::Model> {
+async fn admin_tenant(app: &App, user: &User, tenant: TenantId) -> Result<rows::Tenant> {
     require(&user.actor(), Action::Update, Resource::Tenant(tenant))?;
     repo_t::by_id(app.db.reader(), tenant)
         .await?
         .ok_or(Error::NotFound)
 }
 
-fn empty_template(tenant: TenantId, now: DateTime<Utc>) -> certificate_template::Model {
-    certificate_template::Model {
+fn empty_template(tenant: TenantId, now: DateTime<Utc>) -> rows::CertificateTemplate {
+    rows::CertificateTemplate {
         tenant_id: tenant.0,
         colour: None,
         show_grade: true,
@@ -1273,7 +1273,7 @@ pub async fn set_template_image(
 /// Renders a sample certificate with the image, so one typst cannot draw is refused now
 /// rather than failing every certificate later.
 async fn check_image(
-    t: &tenant::Model,
+    t: &rows::Tenant,
     img: amphi_cert::Image,
     which: TemplateImage,
     today: chrono::NaiveDate,
@@ -1293,7 +1293,7 @@ async fn check_image(
 }
 
 fn sample_input(
-    t: &tenant::Model,
+    t: &rows::Tenant,
     language: Language,
     verify_url: &str,
     today: chrono::NaiveDate,

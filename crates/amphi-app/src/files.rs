@@ -15,16 +15,14 @@ use crate::App;
 use amphi_core::course::CourseRole;
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::stored_file;
-use amphi_db::repo::{progress, structure};
-use amphi_db::DbResultExt;
+use amphi_db::repo::{files as repo_f, progress, structure};
+use amphi_db::rows;
 use bytes::Bytes;
 use futures::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -546,7 +544,7 @@ pub struct FileInfo {
 
 impl FileInfo {
     /// The view of a stored file of a run.
-    pub fn of(m: &stored_file::Model, run: Uuid) -> Self {
+    pub fn of(m: &rows::StoredFile, run: Uuid) -> Self {
         FileInfo {
             id: m.id,
             filename: m.filename.clone(),
@@ -692,7 +690,7 @@ pub(crate) async fn store_stream<S>(
     content_type: Option<&str>,
     max: u64,
     mut body: S,
-) -> Result<(stored_file::Model, ObjectPath)>
+) -> Result<(rows::StoredFile, ObjectPath)>
 where
     S: Stream<Item = Result<Bytes>> + Unpin + Send,
 {
@@ -770,7 +768,7 @@ where
     sink.finish(store.as_ref(), &path).await?;
 
     let now = app.now();
-    let row = stored_file::Model {
+    let row = rows::StoredFile {
         id: file_id,
         tenant_id: tenant.0,
         run_id: Some(run_id),
@@ -794,13 +792,10 @@ async fn record(
     item_id: Uuid,
     purpose: Purpose,
     lang: Option<(String, String)>,
-    row: &stored_file::Model,
+    row: &rows::StoredFile,
 ) -> Result<Vec<Uuid>> {
     let txn = app.db.begin().await?;
-    stored_file::ActiveModel::from(row.clone())
-        .insert(&txn)
-        .await
-        .db()?;
+    repo_f::insert(&txn, row.clone()).await?;
     let it = structure::item(&txn, tenant, run_id, item_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -841,10 +836,12 @@ async fn record(
         }
         Purpose::Submission => return Err(Error::field("purpose", "choice_invalid")),
     }
-    let mut am = it.into_active_model();
-    am.settings = Set(s.to_string());
-    am.updated_at = Set(app.now());
-    structure::update_item(&txn, am).await?;
+    let new = rows::CourseItem {
+        settings: s.to_string(),
+        updated_at: app.now(),
+        ..it.clone()
+    };
+    structure::save_item(&txn, tenant, &it, &new).await?;
     authoring::structure_changed(&txn, app, tenant, run_id).await?;
     txn.commit().await.map_err(Error::internal)?;
     replaced.retain(|r| *r != row.id);
@@ -869,7 +866,7 @@ fn file_ids_of(settings: &Value) -> Vec<Uuid> {
 /// Copies the stored-file rows an item's settings refer to into another run (same objects,
 /// new ids) and returns the settings pointing at the copies.
 pub(crate) async fn copy_to_run(
-    c: &impl sea_orm::ConnectionTrait,
+    c: &impl amphi_db::Conn,
     tenant: TenantId,
     from_run: Uuid,
     to_run: Uuid,
@@ -881,25 +878,17 @@ pub(crate) async fn copy_to_run(
     if ids.is_empty() {
         return Ok(settings.to_owned());
     }
-    let rows = stored_file::Entity::find()
-        .filter(stored_file::Column::TenantId.eq(tenant.0))
-        .filter(stored_file::Column::RunId.eq(from_run))
-        .filter(stored_file::Column::Id.is_in(ids))
-        .all(c)
-        .await
-        .db()?;
     let mut out = settings.to_owned();
-    for r in rows {
+    for r in repo_f::in_run(c, tenant, from_run, ids).await? {
         let new_id = Uuid::now_v7();
         out = out.replace(&r.id.to_string(), &new_id.to_string());
-        let copy = stored_file::Model {
+        let copy = rows::StoredFile {
             id: new_id,
             run_id: Some(to_run),
             created_at: now,
             ..r
         };
-        let am: stored_file::ActiveModel = copy.into();
-        sea_orm::ActiveModelTrait::insert(am, c).await.db()?;
+        repo_f::insert(c, copy).await?;
     }
     Ok(out)
 }
@@ -910,13 +899,7 @@ pub(crate) async fn delete_files(app: &App, tenant: TenantId, run_id: Uuid, ids:
     if ids.is_empty() {
         return;
     }
-    let rows = match stored_file::Entity::find()
-        .filter(stored_file::Column::TenantId.eq(tenant.0))
-        .filter(stored_file::Column::RunId.eq(run_id))
-        .filter(stored_file::Column::Id.is_in(ids.to_vec()))
-        .all(app.db.writer())
-        .await
-    {
+    let rows = match repo_f::in_run(app.db.writer(), tenant, run_id, ids.to_vec()).await {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "storage: could not list replaced files");
@@ -927,18 +910,12 @@ pub(crate) async fn delete_files(app: &App, tenant: TenantId, run_id: Uuid, ids:
         return;
     };
     for r in rows {
-        if let Err(e) = stored_file::Entity::delete_by_id(r.id)
-            .exec(app.db.writer())
-            .await
-        {
+        if let Err(e) = repo_f::delete(app.db.writer(), tenant, r.id).await {
             tracing::warn!(error = %e, "storage: could not delete a replaced file's row");
             continue;
         }
-        let shared = stored_file::Entity::find()
-            .filter(stored_file::Column::StorageKey.eq(r.storage_key.as_str()))
-            .one(app.db.writer())
-            .await;
-        if !matches!(shared, Ok(None)) {
+        let shared = repo_f::key_in_use(app.db.writer(), tenant, &r.storage_key).await;
+        if !matches!(shared, Ok(false)) {
             continue;
         }
         if let Err(e) = store
@@ -992,16 +969,12 @@ pub async fn item_media(
     if ids.is_empty() {
         return Ok(None);
     }
-    let rows: HashMap<Uuid, stored_file::Model> = stored_file::Entity::find()
-        .filter(stored_file::Column::TenantId.eq(tenant.0))
-        .filter(stored_file::Column::RunId.eq(run_id))
-        .filter(stored_file::Column::Id.is_in(ids))
-        .all(app.db.reader())
-        .await
-        .db()?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect();
+    let rows: HashMap<Uuid, rows::StoredFile> =
+        repo_f::in_run(app.db.reader(), tenant, run_id, ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
     let file = uuid_at(settings, "file_id")
         .and_then(|id| rows.get(&id))
         .map(|m| FileInfo::of(m, run_id));
@@ -1066,7 +1039,7 @@ pub async fn item_files(
 #[derive(Debug, Clone)]
 pub struct FileMeta {
     /// The row.
-    pub row: stored_file::Model,
+    pub row: rows::StoredFile,
 }
 
 impl FileMeta {
@@ -1199,12 +1172,8 @@ pub async fn authorize(
     let a = courses::access(app, Some(&user.actor()), tenant, run_id, Action::View)
         .await
         .map_err(hide)?;
-    let row = stored_file::Entity::find_by_id(file_id)
-        .filter(stored_file::Column::TenantId.eq(tenant.0))
-        .filter(stored_file::Column::RunId.eq(run_id))
-        .one(app.db.reader())
-        .await
-        .db()?
+    let row = repo_f::by_id(app.db.reader(), tenant, run_id, file_id)
+        .await?
         .ok_or(Error::NotFound)?;
     if staff(user, tenant, &a) {
         return Ok(FileMeta { row });

@@ -8,11 +8,11 @@ use amphi_core::error::Fields;
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::validate::{self, Email, Locale};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::{course, course_item, course_module, course_run, enrolment};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, structure, users as repo_u};
+use amphi_db::{rows, Conn};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, IntoActiveModel};
+
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -137,7 +137,7 @@ pub async fn create_course(
     let txn = app.db.begin().await?;
     let m = repo_c::insert(
         &txn,
-        course::Model {
+        rows::Course {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
             code,
@@ -172,7 +172,7 @@ pub(crate) async fn require_course_editor(
     app: &App,
     user: &User,
     tenant: TenantId,
-    course: &course::Model,
+    course: &rows::Course,
 ) -> Result<()> {
     if amphi_core::policy::can(&user.actor(), Action::Create, Resource::Courses(tenant)) {
         return Ok(());
@@ -200,51 +200,53 @@ pub async fn update_course(
         .ok_or(Error::NotFound)?;
     require_course_editor(app, user, tenant, &current).await?;
     let mut fields = Fields::new();
-    let mut am = current.clone().into_active_model();
+    let mut new = current.clone();
     if let Some(c) = &f.code {
         if let Some(c) = fields.check(parse_code(c)) {
-            am.code = Set(c);
+            new.code = c;
         }
     }
     if let Some(t) = &f.title {
         if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
-            am.title = Set(t);
+            new.title = t;
         }
     }
     if let Some(s) = &f.summary {
         if let Some(s) = fields.check(parse_summary(s)) {
-            am.summary = Set(s);
+            new.summary = s;
         }
     }
     if let Some(l) = &f.language {
         if let Some(l) = fields.check(Locale::parse("language", l)) {
-            am.language = Set(l.tag().into());
+            new.language = l.tag().into();
         }
     }
     if let Some(v) = &f.format {
         if let Some(v) = fields.check(CourseFormat::parse("format", v)) {
-            am.format = Set(v.as_str().into());
+            new.format = v.as_str().into();
         }
     }
     if let Some(v) = &f.visibility {
         if let Some(v) = fields.check(Visibility::parse("visibility", v)) {
-            am.visibility = Set(v.as_str().into());
+            new.visibility = v.as_str().into();
         }
     }
     if let Some(u) = &f.cover_url {
         if u.trim().is_empty() {
-            am.cover_url = Set(None);
+            new.cover_url = None;
         } else if let Some(u) = fields.check(validate::http_url("cover_url", u)) {
-            am.cover_url = Set(Some(u));
+            new.cover_url = Some(u);
         }
     }
     fields.finish()?;
-    am.updated_at = Set(app.now());
+    new.updated_at = app.now();
     let txn = app.db.begin().await?;
-    let m = repo_c::update(&txn, am).await.map_err(|e| match e {
-        Error::Conflict(_) => Error::field("code", "course_code_taken"),
-        e => e,
-    })?;
+    let m = repo_c::update(&txn, tenant, &current, &new)
+        .await
+        .map_err(|e| match e {
+            Error::Conflict(_) => Error::field("code", "course_code_taken"),
+            e => e,
+        })?;
     repo_c::touch_course_runs(&txn, m.id, app.now()).await?;
     txn.commit().await.map_err(Error::internal)?;
     m.try_into()
@@ -415,7 +417,7 @@ pub async fn create_run(
     let txn = app.db.begin().await?;
     let run = repo_c::insert_run(
         &txn,
-        course_run::Model {
+        rows::CourseRun {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
             course_id,
@@ -455,7 +457,7 @@ pub async fn create_run(
 }
 
 async fn join_staff(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
     run: Uuid,
     user: Uuid,
@@ -466,11 +468,7 @@ async fn join_staff(
         Some(e) => {
             let was_learner = e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
             let was_waiting = e.status == repo_e::WAITING;
-            let mut am = e.into_active_model();
-            am.role = Set(role.as_str().into());
-            am.status = Set(repo_e::ACTIVE.into());
-            am.updated_at = Set(now);
-            repo_e::update(c, am).await?;
+            repo_e::set_status(c, tenant, e.id, repo_e::ACTIVE, Some(role), now).await?;
             let learner_delta = match (was_learner, role == CourseRole::Learner) {
                 (true, false) => -1,
                 (false, true) => 1,
@@ -481,7 +479,7 @@ async fn join_staff(
         None => {
             repo_e::insert(
                 c,
-                enrolment::Model {
+                rows::Enrolment {
                     id: Uuid::now_v7(),
                     tenant_id: tenant.0,
                     run_id: run,
@@ -517,18 +515,18 @@ pub async fn update_run(
 ) -> Result<Run> {
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     let p = parse_run(&f, &dates_of(&a.run), &user.time_zone)?;
-    let mut am = a.run.clone().into_active_model();
+    let mut new = a.run.clone();
     if let Some(n) = p.name {
-        am.name = Set(n);
+        new.name = n;
     }
-    am.enrol_opens_at = Set(p.dates.enrol_opens_at);
-    am.enrol_closes_at = Set(p.dates.enrol_closes_at);
-    am.starts_at = Set(p.dates.starts_at);
-    am.ends_at = Set(p.dates.ends_at);
+    new.enrol_opens_at = p.dates.enrol_opens_at;
+    new.enrol_closes_at = p.dates.enrol_closes_at;
+    new.starts_at = p.dates.starts_at;
+    new.ends_at = p.dates.ends_at;
     let policy = p.policy.unwrap_or(
         EnrolmentPolicy::parse("policy", &a.run.policy).unwrap_or(EnrolmentPolicy::Open),
     );
-    am.policy = Set(policy.as_str().into());
+    new.policy = policy.as_str().into();
     let code = match p.code {
         Some(c) => c,
         None => a.run.enrolment_code.clone(),
@@ -536,31 +534,31 @@ pub async fn update_run(
     if policy == EnrolmentPolicy::Code && code.is_none() {
         return Err(Error::field("enrolment_code", "required"));
     }
-    am.enrolment_code = Set(code);
+    new.enrolment_code = code;
     if let Some(c) = p.capacity {
-        am.capacity = Set(c);
+        new.capacity = c;
     }
     if let Some(w) = f.waiting_list {
-        am.waiting_list = Set(w);
+        new.waiting_list = w;
     }
     if let Some(d) = p.domains {
-        am.restrict_domains = Set(serde_json::to_string(&d).map_err(Error::internal)?);
+        new.restrict_domains = serde_json::to_string(&d).map_err(Error::internal)?;
     }
     if let Some(v) = &f.restrict_provider {
-        am.restrict_provider = Set(Some(v.trim().to_owned()).filter(|s| !s.is_empty()));
+        new.restrict_provider = Some(v.trim().to_owned()).filter(|s| !s.is_empty());
     }
     if let Some(v) = &f.restrict_group {
-        am.restrict_group = Set(Some(v.trim().to_owned()).filter(|s| !s.is_empty()));
+        new.restrict_group = Some(v.trim().to_owned()).filter(|s| !s.is_empty());
     }
     if let Some(v) = f.published {
-        am.published = Set(v);
+        new.published = v;
     }
     if let Some(v) = f.sequential {
-        am.sequential = Set(v);
+        new.sequential = v;
     }
     let now = app.now();
-    am.updated_at = Set(now);
-    let m = repo_c::update_run(app.db.writer(), am).await?;
+    new.updated_at = now;
+    let m = repo_c::update_run(app.db.writer(), tenant, &a.run, &new).await?;
     Run::from_model(&m, now)
 }
 
@@ -614,7 +612,7 @@ pub async fn new_edition(
         let new_module = Uuid::now_v7();
         structure::insert_module(
             &txn,
-            course_module::Model {
+            rows::CourseModule {
                 id: new_module,
                 run_id: new_run.id,
                 available_from: m.available_from.map(|d| d + shift),
@@ -632,7 +630,7 @@ pub async fn new_edition(
                     .await?;
             structure::insert_item(
                 &txn,
-                course_item::Model {
+                rows::CourseItem {
                     id: item_ids.get(&it.id).copied().unwrap_or_else(Uuid::now_v7),
                     run_id: new_run.id,
                     module_id: new_module,
@@ -735,7 +733,7 @@ pub async fn add_module(
     tenant: TenantId,
     run_id: Uuid,
     f: ModuleForm,
-) -> Result<course_module::Model> {
+) -> Result<rows::CourseModule> {
     editable(app, user, tenant, run_id).await?;
     let mut fields = Fields::new();
     let title = fields.check(validate::short_text(
@@ -765,7 +763,7 @@ pub async fn add_module(
         + 1;
     let m = structure::insert_module(
         &txn,
-        course_module::Model {
+        rows::CourseModule {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
             run_id,
@@ -791,16 +789,16 @@ pub async fn update_module(
     run_id: Uuid,
     module_id: Uuid,
     f: ModuleForm,
-) -> Result<course_module::Model> {
+) -> Result<rows::CourseModule> {
     editable(app, user, tenant, run_id).await?;
     let m = structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
-    let mut am = m.into_active_model();
+    let mut new = m.clone();
     if let Some(t) = &f.title {
         if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
-            am.title = Set(t);
+            new.title = t;
         }
     }
     if f.available_from.is_some() {
@@ -809,17 +807,17 @@ pub async fn update_module(
             f.available_from.as_deref(),
             &user.time_zone,
         )) {
-            am.available_from = Set(d);
+            new.available_from = d;
         }
     }
     if let Some(p) = f.published {
-        am.published = Set(p);
+        new.published = p;
     }
     fields.finish()?;
     let now = app.now();
-    am.updated_at = Set(now);
+    new.updated_at = now;
     let txn = app.db.begin().await?;
-    let m = structure::update_module(&txn, am).await?;
+    let m = structure::update_module(&txn, tenant, &m, &new).await?;
     structure_changed(&txn, app, tenant, run_id).await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(m)
@@ -900,7 +898,7 @@ pub async fn add_item(
     run_id: Uuid,
     module_id: Uuid,
     f: ItemForm,
-) -> Result<course_item::Model> {
+) -> Result<rows::CourseItem> {
     editable(app, user, tenant, run_id).await?;
     structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
@@ -957,7 +955,7 @@ pub async fn add_item(
         + 1;
     let m = structure::insert_item(
         &txn,
-        course_item::Model {
+        rows::CourseItem {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
             run_id,
@@ -1028,7 +1026,7 @@ pub async fn update_item(
     run_id: Uuid,
     item_id: Uuid,
     f: ItemForm,
-) -> Result<course_item::Model> {
+) -> Result<rows::CourseItem> {
     editable(app, user, tenant, run_id).await?;
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?
@@ -1048,15 +1046,15 @@ pub async fn update_item(
         &mut fields,
     )
     .await?;
-    let mut am = it.into_active_model();
+    let mut new = it.clone();
     if let Some(t) = &f.title {
         if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
-            am.title = Set(t);
+            new.title = t;
         }
     }
     if let Some(b) = &f.body {
         if let Some(b) = fields.check(parse_body(b)) {
-            am.body = Set(b);
+            new.body = b;
         }
     }
     if f.available_from.is_some() {
@@ -1065,21 +1063,21 @@ pub async fn update_item(
             f.available_from.as_deref(),
             &user.time_zone,
         )) {
-            am.available_from = Set(d);
+            new.available_from = d;
         }
     }
     if let Some(r) = requires {
-        am.requires_item_id = Set(r);
+        new.requires_item_id = r;
     }
     if let Some(p) = f.published {
-        am.published = Set(p);
+        new.published = p;
     }
     fields.finish()?;
-    am.settings = Set(settings.to_string());
+    new.settings = settings.to_string();
     let now = app.now();
-    am.updated_at = Set(now);
+    new.updated_at = now;
     let txn = app.db.begin().await?;
-    let m = structure::update_item(&txn, am).await?;
+    let m = structure::save_item(&txn, tenant, &it, &new).await?;
     structure_changed(&txn, app, tenant, run_id).await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(m)
@@ -1140,10 +1138,10 @@ pub async fn move_module(
     };
     for (pos, m) in mods.into_iter().enumerate() {
         if m.position != pos as i32 + 1 {
-            let mut am = m.into_active_model();
-            am.position = Set(pos as i32 + 1);
-            am.updated_at = Set(now);
-            structure::update_module(&txn, am).await?;
+            let mut new = m.clone();
+            new.position = pos as i32 + 1;
+            new.updated_at = now;
+            structure::update_module(&txn, tenant, &m, &new).await?;
         }
     }
     structure_changed(&txn, app, tenant, run_id).await?;
@@ -1169,17 +1167,16 @@ pub async fn move_item(
         .find(|i| i.id == item_id)
         .ok_or(Error::NotFound)?
         .module_id;
-    let items: Vec<course_item::Model> =
-        all.into_iter().filter(|i| i.module_id == module).collect();
+    let items: Vec<rows::CourseItem> = all.into_iter().filter(|i| i.module_id == module).collect();
     let Some(items) = moved(items, |i| i.id == item_id, mv)? else {
         return Ok(());
     };
     for (pos, it) in items.into_iter().enumerate() {
         if it.position != pos as i32 + 1 {
-            let mut am = it.into_active_model();
-            am.position = Set(pos as i32 + 1);
-            am.updated_at = Set(now);
-            structure::update_item(&txn, am).await?;
+            let mut new = it.clone();
+            new.position = pos as i32 + 1;
+            new.updated_at = now;
+            structure::save_item(&txn, tenant, &it, &new).await?;
         }
     }
     structure_changed(&txn, app, tenant, run_id).await?;
@@ -1229,7 +1226,7 @@ pub async fn delete_module(
 /// `updated_at` bumped (structure caches key on it), and a job recounts learners' progress
 /// (one statement per run, off the request path).
 pub(crate) async fn structure_changed(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     app: &App,
     tenant: TenantId,
     run: Uuid,
@@ -1271,9 +1268,9 @@ pub struct Outline {
     /// The enrolment code (staff see it).
     pub enrolment_code: Option<String>,
     /// Modules in order.
-    pub modules: Vec<course_module::Model>,
+    pub modules: Vec<rows::CourseModule>,
     /// Items in order.
-    pub items: Vec<course_item::Model>,
+    pub items: Vec<rows::CourseItem>,
 }
 
 /// Loads the outline for editing.

@@ -9,8 +9,8 @@ use crate::{App, RequestMeta};
 use amphi_auth::oidc::{self as rp, OidcConfig, OidcError};
 use amphi_auth::{token, totp};
 use amphi_core::{Error, TenantId};
-use amphi_db::entities::{identity_provider, sso_login_state};
 use amphi_db::repo::identity as repo;
+use amphi_db::rows;
 use chrono::Duration;
 use openidconnect::core::CoreProviderMetadata;
 use serde::{Deserialize, Serialize};
@@ -69,7 +69,7 @@ pub(crate) async fn provider(
     slug: &str,
     kind: &str,
     meta: &RequestMeta,
-) -> Result<identity_provider::Model, Failure> {
+) -> Result<rows::IdentityProvider, Failure> {
     match repo::provider_by_slug(app.db.reader(), tenant, slug).await? {
         Some(p) if p.enabled && p.kind == kind => Ok(p),
         other => Err(refuse(
@@ -85,7 +85,7 @@ pub(crate) async fn provider(
     }
 }
 
-fn config_of(app: &App, p: &identity_provider::Model) -> Result<OidcConfig, Failure> {
+fn config_of(app: &App, p: &rows::IdentityProvider) -> Result<OidcConfig, Failure> {
     let stored = super::providers::stored_config(p);
     let open = super::config::open(app.secret(), &stored)?;
     serde_json::from_value(serde_json::Value::Object(open))
@@ -141,7 +141,7 @@ pub async fn begin(
     let now = app.now();
     repo::insert_state(
         app.db.writer(),
-        sso_login_state::Model {
+        rows::SsoLoginState {
             id_hash: token::hash(&start.state),
             tenant_id: tenant.id.0,
             provider_id: p.id,

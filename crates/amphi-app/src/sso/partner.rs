@@ -11,8 +11,8 @@ use amphi_auth::partner::{self as hand, PartnerConfig, PartnerError};
 use amphi_auth::token;
 use amphi_core::course::CourseRole;
 use amphi_core::{Error, UserId};
-use amphi_db::entities::identity_provider;
 use amphi_db::repo::{identity as repo, users as repo_u};
+use amphi_db::rows;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::DecodingKey;
 use std::collections::HashMap;
@@ -80,7 +80,7 @@ pub async fn hand_off(
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
-    let owned: identity_provider::Model =
+    let owned: rows::IdentityProvider =
         super::oidc::provider(app, tenant.id, slug, "partner", meta).await?;
     let p = &owned;
     macro_rules! refused {

@@ -10,10 +10,9 @@ use amphi_core::identity::{AttributeMapping, GroupRule, ProviderKind};
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::validate::Slug;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::identity_provider;
 use amphi_db::repo::{audit, courses as repo_c, identity as repo};
+use amphi_db::rows;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, IntoActiveModel};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -51,11 +50,11 @@ pub struct Provider {
 }
 
 /// Parses the stored JSON columns of a provider row.
-pub(crate) fn stored_config(m: &identity_provider::Model) -> Map<String, Value> {
+pub(crate) fn stored_config(m: &rows::IdentityProvider) -> Map<String, Value> {
     serde_json::from_str(&m.config).unwrap_or_default()
 }
 
-pub(crate) fn stored_mapping(m: &identity_provider::Model) -> AttributeMapping {
+pub(crate) fn stored_mapping(m: &rows::IdentityProvider) -> AttributeMapping {
     serde_json::from_str(&m.attribute_mapping).unwrap_or_else(|_| {
         ProviderKind::parse("kind", &m.kind)
             .map(ProviderKind::default_mapping)
@@ -63,12 +62,12 @@ pub(crate) fn stored_mapping(m: &identity_provider::Model) -> AttributeMapping {
     })
 }
 
-pub(crate) fn stored_rules(m: &identity_provider::Model) -> Vec<GroupRule> {
+pub(crate) fn stored_rules(m: &rows::IdentityProvider) -> Vec<GroupRule> {
     serde_json::from_str(&m.group_rules).unwrap_or_default()
 }
 
-impl From<identity_provider::Model> for Provider {
-    fn from(m: identity_provider::Model) -> Self {
+impl From<rows::IdentityProvider> for Provider {
+    fn from(m: rows::IdentityProvider) -> Self {
         Provider {
             config: config::masked(&stored_config(&m)),
             attribute_mapping: stored_mapping(&m),
@@ -261,7 +260,7 @@ pub async fn create(
     let txn = app.db.begin().await?;
     let m = repo::insert_provider(
         &txn,
-        identity_provider::Model {
+        rows::IdentityProvider {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
             kind: kind.as_str().into(),
@@ -354,26 +353,28 @@ pub async fn update(
         changed.push("group_rules");
     }
     let now = app.now();
-    let mut am = old.clone().into_active_model();
-    am.display_name = Set(name);
-    am.config = Set(Value::Object(cfg).to_string());
-    am.attribute_mapping = Set(serde_json::to_string(&mapping).map_err(Error::internal)?);
-    am.group_rules = Set(serde_json::to_string(&rules).map_err(Error::internal)?);
+    let mut p = rows::IdentityProvider {
+        display_name: name,
+        config: Value::Object(cfg).to_string(),
+        attribute_mapping: serde_json::to_string(&mapping).map_err(Error::internal)?,
+        group_rules: serde_json::to_string(&rules).map_err(Error::internal)?,
+        updated_at: now,
+        ..old.clone()
+    };
     if let Some(e) = form.enabled.filter(|e| *e != old.enabled) {
-        am.enabled = Set(e);
+        p.enabled = e;
         changed.push("enabled");
     }
-    if let Some(p) = form.position.filter(|p| *p != old.position) {
-        am.position = Set(p);
+    if let Some(pos) = form.position.filter(|pos| *pos != old.position) {
+        p.position = pos;
         changed.push("position");
     }
     if let Some(j) = form.jit.filter(|j| *j != old.jit) {
-        am.jit = Set(j);
+        p.jit = j;
         changed.push("jit");
     }
-    am.updated_at = Set(now);
     let txn = app.db.begin().await?;
-    let m = repo::update_provider(&txn, am).await?;
+    let m = repo::update_provider(&txn, tenant, &old, &p).await?;
     let action = match form.enabled {
         Some(true) if !old.enabled && changed.len() == 1 => "identity_provider.enabled",
         Some(false) if old.enabled && changed.len() == 1 => "identity_provider.disabled",

@@ -11,8 +11,8 @@ use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::token;
 use amphi_core::{Error, TenantId};
-use amphi_db::entities::{identity_provider, session, sso_login_state};
 use amphi_db::repo::identity as repo;
+use amphi_db::rows;
 use amphi_saml::{IdpConfig, KeyPair, SamlError, SpConfig};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,7 @@ fn base(meta: &RequestMeta, slug: &str) -> String {
 
 fn sp_config(
     app: &App,
-    p: &identity_provider::Model,
+    p: &rows::IdentityProvider,
     meta: &RequestMeta,
 ) -> Result<(SpConfig, Map<String, Value>), Failure> {
     let stored = super::providers::stored_config(p);
@@ -204,7 +204,7 @@ async fn keep_state<T: Serialize>(
     let now = app.now();
     repo::insert_state(
         app.db.writer(),
-        sso_login_state::Model {
+        rows::SsoLoginState {
             id_hash: token::hash(relay),
             tenant_id: tenant.0,
             provider_id: provider,
@@ -396,7 +396,7 @@ struct LogoutState {
 pub async fn sign_out_redirect(
     app: &App,
     tenant: &Tenant,
-    ended: &session::Model,
+    ended: &rows::Session,
     meta: &RequestMeta,
 ) -> amphi_core::Result<Option<(String, String)>> {
     let (Some(provider), Some(name_id)) = (ended.sso_provider_id, ended.sso_name_id.as_deref())
