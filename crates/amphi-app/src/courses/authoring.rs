@@ -625,9 +625,15 @@ pub async fn new_edition(
         for it in items.iter().filter(|i| i.module_id == m.id) {
             // Files belong to a run: the new edition gets its own rows for the same stored
             // objects, and the item points at them.
-            let settings =
-                crate::files::copy_to_run(&txn, tenant, a.run.id, new_run.id, &it.settings, now)
-                    .await?;
+            let settings = crate::files::media::copy_to_run(
+                &txn,
+                tenant,
+                a.run.id,
+                new_run.id,
+                &it.settings,
+                now,
+            )
+            .await?;
             structure::insert_item(
                 &txn,
                 rows::CourseItem {

@@ -339,7 +339,7 @@ pub struct ItemPage {
     /// Whether the viewer can mark it complete (enrolled learner, run not archived).
     pub can_complete: bool,
     /// Uploaded files of a `file` or `video` item (the file, the video, its subtitles).
-    pub media: Option<crate::files::ItemMedia>,
+    pub media: Option<crate::files::media::ItemMedia>,
 }
 
 /// Opens an item: checks release rules, records the view and where to resume.
@@ -398,7 +398,7 @@ pub async fn open_item(
         }
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    let media = crate::files::item_media(app, tenant, run_id, &it.kind, &settings).await?;
+    let media = crate::files::media::item_media(app, tenant, run_id, &it.kind, &settings).await?;
     Ok(ItemPage {
         entry: ItemEntry {
             state: if entry.state == "not_started" && learner && !archived {
