@@ -81,7 +81,7 @@ pub async fn hand_off(
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
     let owned: rows::IdentityProvider =
-        super::oidc::provider(app, tenant.id, slug, "partner", meta).await?;
+        super::signin::provider(app, tenant.id, slug, "partner", meta).await?;
     let p = &owned;
     macro_rules! refused {
         ($r:expr) => {
@@ -97,7 +97,7 @@ pub async fn hand_off(
     else {
         return Err(refused!("token_malformed"));
     };
-    let stored = super::providers::stored_config(p);
+    let stored = super::stored::stored_config(p);
     let cfg: PartnerConfig = serde_json::from_value(serde_json::Value::Object(
         super::config::open(app.secret(), &stored)?,
     ))

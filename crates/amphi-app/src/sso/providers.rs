@@ -2,6 +2,7 @@
 //! disable, delete. Every change is audited (never with secrets).
 
 use super::config;
+use super::stored::{stored_config, stored_mapping, stored_rules};
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::course::CourseRole;
@@ -47,23 +48,6 @@ pub struct Provider {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
-}
-
-/// Parses the stored JSON columns of a provider row.
-pub(crate) fn stored_config(m: &rows::IdentityProvider) -> Map<String, Value> {
-    serde_json::from_str(&m.config).unwrap_or_default()
-}
-
-pub(crate) fn stored_mapping(m: &rows::IdentityProvider) -> AttributeMapping {
-    serde_json::from_str(&m.attribute_mapping).unwrap_or_else(|_| {
-        ProviderKind::parse("kind", &m.kind)
-            .map(ProviderKind::default_mapping)
-            .unwrap_or_else(|_| ProviderKind::Oidc.default_mapping())
-    })
-}
-
-pub(crate) fn stored_rules(m: &rows::IdentityProvider) -> Vec<GroupRule> {
-    serde_json::from_str(&m.group_rules).unwrap_or_default()
 }
 
 impl From<rows::IdentityProvider> for Provider {
@@ -254,7 +238,7 @@ pub async fn create(
         return Err(Error::Internal("validated provider fields missing".into()));
     };
     if kind == ProviderKind::Saml {
-        super::saml::ensure_sp_keys(app.secret(), &mut cfg, None)?;
+        config::ensure_sp_keys(app.secret(), &mut cfg, None)?;
     }
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -337,7 +321,7 @@ pub async fn update(
         return Err(Error::Internal("validated provider fields missing".into()));
     };
     if kind == ProviderKind::Saml {
-        super::saml::ensure_sp_keys(app.secret(), &mut cfg, Some(&stored))?;
+        config::ensure_sp_keys(app.secret(), &mut cfg, Some(&stored))?;
     }
     let mut changed: Vec<&str> = vec![];
     if name != old.display_name {

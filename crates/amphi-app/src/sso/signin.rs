@@ -2,7 +2,7 @@
 //! provider's subject (or link, or create it), apply group rules, remember the groups, open the
 //! session. Every success and every failure is audited with the provider and the reason.
 
-use super::providers::{stored_mapping, stored_rules};
+use super::stored::{stored_config, stored_mapping, stored_rules};
 use crate::sessions::{self, SsoOrigin};
 use crate::tenants::Tenant;
 use crate::users::User;
@@ -91,7 +91,7 @@ pub async fn refuse(
 }
 
 fn trust(p: &rows::IdentityProvider, kind: ProviderKind) -> EmailTrust {
-    let cfg = super::providers::stored_config(p);
+    let cfg = stored_config(p);
     match kind {
         ProviderKind::Oidc => EmailTrust::Claim("email_verified".into()),
         _ => {
@@ -524,6 +524,30 @@ async fn revoke(
         _ => {}
     }
     Ok(())
+}
+
+/// The enabled provider of this kind a sign-in URL names; anything else is refused (and
+/// audited) as unknown.
+pub(crate) async fn provider(
+    app: &App,
+    tenant: TenantId,
+    slug: &str,
+    kind: &str,
+    meta: &RequestMeta,
+) -> Result<rows::IdentityProvider, Failure> {
+    match repo::provider_by_slug(app.db.reader(), tenant, slug).await? {
+        Some(p) if p.enabled && p.kind == kind => Ok(p),
+        other => Err(refuse(
+            app,
+            tenant,
+            other.as_ref(),
+            slug,
+            "provider_unknown",
+            None,
+            meta,
+        )
+        .await),
+    }
 }
 
 /// The pending link a token names, without using it up (to show the link page).
