@@ -212,13 +212,24 @@ pub async fn peek_state(
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<sso_login_state::Model>> {
-    Ok(sso_login_state::Entity::find_by_id(id_hash.to_owned())
+    Ok(state(c, tenant, id_hash, kind)
+        .await?
+        .filter(|s| s.expires_at > now))
+}
+
+/// A sign-in in progress of the tenant, of this kind, alive or not.
+async fn state(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id_hash: &str,
+    kind: &str,
+) -> Result<Option<sso_login_state::Model>> {
+    sso_login_state::Entity::find_by_id(id_hash.to_owned())
         .filter(sso_login_state::Column::TenantId.eq(tenant.0))
         .filter(sso_login_state::Column::Kind.eq(kind))
         .one(c)
         .await
-        .db()?
-        .filter(|s| s.expires_at > now))
+        .db()
 }
 
 /// Uses up a sign-in in progress: returns it once, if it is alive and of this kind.
@@ -229,13 +240,7 @@ pub async fn take_state(
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<sso_login_state::Model>> {
-    let Some(s) = sso_login_state::Entity::find_by_id(id_hash.to_owned())
-        .filter(sso_login_state::Column::TenantId.eq(tenant.0))
-        .filter(sso_login_state::Column::Kind.eq(kind))
-        .one(c)
-        .await
-        .db()?
-    else {
+    let Some(s) = state(c, tenant, id_hash, kind).await? else {
         return Ok(None);
     };
     // Deleting is the claim: of two concurrent uses, one deletes the row and the other nothing.
