@@ -13,11 +13,10 @@ use amphi_core::error::Fields;
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::validate::{DisplayName, Email, Locale, NewPassword, TimeZone};
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::entities::user;
+use amphi_db::repo::users::UserChanges;
 use amphi_db::repo::{audit, email_tokens, sessions as repo_s, users as repo_u};
+use amphi_db::{rows, Conn};
 use chrono::Duration;
-use sea_orm::sea_query::Expr;
-use sea_orm::ConnectionTrait;
 use serde::Deserialize;
 
 /// Purpose of email-verification tokens.
@@ -27,7 +26,7 @@ pub const RESET: &str = "reset_password";
 
 /// Makes a single-use emailed token and returns its secret (only the hash is stored).
 pub(crate) async fn issue_token(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
     user: Option<uuid::Uuid>,
     purpose: &str,
@@ -45,12 +44,12 @@ pub(crate) async fn issue_token(
 
 /// Uses up a token presented by a person: returns it only if it was valid and unused.
 pub(crate) async fn consume_token(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
     plain: &str,
     purpose: &str,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<amphi_db::entities::email_token::Model>> {
+) -> Result<Option<rows::EmailToken>> {
     email_tokens::consume(c, tenant, &token::hash(plain.trim()), purpose, now).await
 }
 
@@ -135,10 +134,10 @@ pub async fn sign_up(
 }
 
 async fn send_verification(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     app: &App,
     tenant: &Tenant,
-    u: &user::Model,
+    u: &rows::User,
     locale: Locale,
     meta: &RequestMeta,
 ) -> Result<()> {
@@ -181,7 +180,10 @@ pub async fn verify_email(
         &txn,
         tenant.id,
         uid,
-        vec![(user::Column::EmailVerifiedAt, Expr::value(now))],
+        UserChanges {
+            email_verified_at: Some(now),
+            ..UserChanges::default()
+        },
         now,
     )
     .await?;
@@ -411,7 +413,7 @@ pub async fn sign_in_second_factor(
 async fn open_session(
     app: &App,
     tenant: &Tenant,
-    u: user::Model,
+    u: rows::User,
     provider: &str,
     sso: Option<&sessions::SsoOrigin>,
     meta: &RequestMeta,
@@ -427,7 +429,10 @@ async fn open_session(
                 &txn,
                 tid,
                 uid,
-                vec![(user::Column::LastSignInAt, Expr::value(now))],
+                UserChanges {
+                    last_sign_in_at: Some(now),
+                    ..UserChanges::default()
+                },
                 now,
             )
             .await?;
@@ -563,10 +568,11 @@ pub async fn reset_password(
         &txn,
         tenant.id,
         uid,
-        vec![
-            (user::Column::PasswordHash, Expr::value(hash)),
-            (user::Column::EmailVerifiedAt, Expr::value(verified)),
-        ],
+        UserChanges {
+            password_hash: Some(hash),
+            email_verified_at: Some(verified),
+            ..UserChanges::default()
+        },
         now,
     )
     .await?;
@@ -609,7 +615,10 @@ pub async fn change_password(
         &txn,
         su.user.tenant_id,
         su.user.id,
-        vec![(user::Column::PasswordHash, Expr::value(hash))],
+        UserChanges {
+            password_hash: Some(hash),
+            ..UserChanges::default()
+        },
         now,
     )
     .await?;
@@ -638,27 +647,27 @@ pub struct ProfileForm {
 /// Updates one's own name, language and time zone.
 pub async fn update_profile(app: &App, user: &User, form: ProfileForm) -> Result<User> {
     let mut f = Fields::new();
-    let mut changes = Vec::new();
+    let mut changes = UserChanges::default();
     if let Some(n) = &form.name {
         if let Some(n) = f.check(DisplayName::parse("name", n)) {
-            changes.push((user::Column::Name, Expr::value(n.as_str().to_owned())));
+            changes.name = Some(n.as_str().to_owned());
         }
     }
     if let Some(l) = &form.locale {
         if l.trim().is_empty() {
-            changes.push((user::Column::Locale, Expr::value(Option::<String>::None)));
+            changes.locale = Some(None);
         } else if let Some(l) = f.check(Locale::parse("locale", l)) {
-            changes.push((user::Column::Locale, Expr::value(l.tag().to_owned())));
+            changes.locale = Some(Some(l.tag().to_owned()));
         }
     }
     if let Some(tz) = &form.time_zone {
         if let Some(tz) = f.check(TimeZone::parse("time_zone", tz)) {
-            changes.push((user::Column::TimeZone, Expr::value(tz.as_str().to_owned())));
+            changes.time_zone = Some(tz.as_str().to_owned());
         }
     }
     f.finish()?;
     let now = app.now();
-    if !changes.is_empty() {
+    if changes != UserChanges::default() {
         repo_u::set(app.db.writer(), user.tenant_id, user.id, changes, now).await?;
     }
     repo_u::by_id(app.db.writer(), user.tenant_id, user.id)
@@ -673,7 +682,10 @@ pub async fn set_locale(app: &App, user: &User, locale: Locale) -> Result<()> {
         app.db.writer(),
         user.tenant_id,
         user.id,
-        vec![(user::Column::Locale, Expr::value(locale.tag().to_owned()))],
+        UserChanges {
+            locale: Some(Some(locale.tag().to_owned())),
+            ..UserChanges::default()
+        },
         app.now(),
     )
     .await?;

@@ -8,8 +8,8 @@ use amphi_auth::token;
 use amphi_core::error::Fields;
 use amphi_core::policy::Actor;
 use amphi_core::{validate, Error, Result};
-use amphi_db::entities::api_token;
 use amphi_db::repo::{api_tokens as repo_a, audit};
+use amphi_db::rows;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -73,8 +73,8 @@ fn scopes_of(s: &str) -> Vec<Scope> {
     s.split(',').filter_map(Scope::parse).collect()
 }
 
-impl From<api_token::Model> for ApiToken {
-    fn from(m: api_token::Model) -> Self {
+impl From<rows::ApiToken> for ApiToken {
+    fn from(m: rows::ApiToken) -> Self {
         ApiToken {
             id: m.id,
             name: m.name,
@@ -135,7 +135,7 @@ pub async fn create(
     let txn = app.db.begin().await?;
     let m = repo_a::insert(
         &txn,
-        api_token::Model {
+        rows::ApiToken {
             id: Uuid::now_v7(),
             tenant_id: user.tenant_id.0,
             user_id: user.id.0,

@@ -2,8 +2,8 @@
 
 use amphi_core::{Result, TenantId};
 use amphi_db::jobs::{self, NewJob};
+use amphi_db::Conn;
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 /// Job kind of a mail.
@@ -22,7 +22,7 @@ pub struct OutgoingMail {
 
 /// Queues a message; it is sent after the surrounding transaction commits.
 pub async fn enqueue(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
     m: OutgoingMail,
     now: DateTime<Utc>,

@@ -6,12 +6,10 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{blocking, App, RequestMeta};
 use amphi_auth::{password, token, totp};
-use amphi_core::{Error, Result, UserId};
-use amphi_db::entities::{mfa_recovery_code, user};
-use amphi_db::repo::{audit, users as repo_u};
-use amphi_db::DbResultExt;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use amphi_core::{Error, Result, TenantId, UserId};
+use amphi_db::repo::users::UserChanges;
+use amphi_db::repo::{audit, mfa as repo_mfa, users as repo_u};
+use amphi_db::{rows, Conn};
 
 /// What the person needs to add the account to an authenticator app.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -36,7 +34,10 @@ pub async fn start(app: &App, user: &User, tenant: &Tenant) -> Result<Enrolment>
         app.db.writer(),
         user.tenant_id,
         user.id,
-        vec![(user::Column::MfaSecret, Expr::value(sealed))],
+        UserChanges {
+            mfa_secret: Some(Some(sealed)),
+            ..UserChanges::default()
+        },
         app.now(),
     )
     .await?;
@@ -46,7 +47,7 @@ pub async fn start(app: &App, user: &User, tenant: &Tenant) -> Result<Enrolment>
     })
 }
 
-fn secret_of(app: &App, u: &user::Model) -> Result<Vec<u8>> {
+fn secret_of(app: &App, u: &rows::User) -> Result<Vec<u8>> {
     let sealed = u
         .mfa_secret
         .as_deref()
@@ -83,31 +84,16 @@ pub async fn confirm(
         &txn,
         user.tenant_id,
         user.id,
-        vec![
-            (user::Column::MfaEnabledAt, Expr::value(now)),
-            (user::Column::MfaLastStep, Expr::value(step)),
-        ],
+        UserChanges {
+            mfa_enabled_at: Some(Some(now)),
+            mfa_last_step: Some(step),
+            ..UserChanges::default()
+        },
         now,
     )
     .await?;
-    mfa_recovery_code::Entity::delete_many()
-        .filter(mfa_recovery_code::Column::UserId.eq(user.id.0))
-        .exec(&txn)
-        .await
-        .db()?;
-    let rows: Vec<mfa_recovery_code::ActiveModel> = codes
-        .iter()
-        .map(|c| mfa_recovery_code::ActiveModel {
-            code_hash: Set(recovery_hash(user.id, c)),
-            user_id: Set(user.id.0),
-            used_at: Set(None),
-            created_at: Set(now),
-        })
-        .collect();
-    mfa_recovery_code::Entity::insert_many(rows)
-        .exec(&txn)
-        .await
-        .db()?;
+    let hashes = codes.iter().map(|c| recovery_hash(user.id, c)).collect();
+    repo_mfa::replace_recovery_codes(&txn, user.id, hashes, now).await?;
     audit::Event::new("mfa.enabled", user.tenant_id)
         .actor(user.id)
         .target(user.email.clone())
@@ -135,9 +121,9 @@ fn recovery_hash(user: UserId, code: &str) -> String {
 /// Checks a second-factor code for a sign-in: a TOTP code (moving the last accepted step
 /// forward) or an unused recovery code (using it up). Returns which kind matched.
 pub(crate) async fn check(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     app: &App,
-    u: &user::Model,
+    u: &rows::User,
     code: &str,
 ) -> Result<Option<&'static str>> {
     let now = app.now();
@@ -149,28 +135,12 @@ pub(crate) async fn check(
         u.mfa_last_step,
     ) {
         // Guarded update: two concurrent sign-ins with the same code cannot both pass.
-        let r = user::Entity::update_many()
-            .col_expr(user::Column::MfaLastStep, Expr::value(step))
-            .filter(user::Column::Id.eq(u.id))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(user::Column::MfaLastStep.is_null())
-                    .add(user::Column::MfaLastStep.lt(step)),
-            )
-            .exec(c)
-            .await
-            .db()?;
-        return Ok((r.rows_affected == 1).then_some("totp"));
+        let moved = repo_u::advance_mfa_step(c, TenantId(u.tenant_id), UserId(u.id), step).await?;
+        return Ok(moved.then_some("totp"));
     }
-    let r = mfa_recovery_code::Entity::update_many()
-        .col_expr(mfa_recovery_code::Column::UsedAt, Expr::value(now))
-        .filter(mfa_recovery_code::Column::CodeHash.eq(recovery_hash(UserId(u.id), code)))
-        .filter(mfa_recovery_code::Column::UserId.eq(u.id))
-        .filter(mfa_recovery_code::Column::UsedAt.is_null())
-        .exec(c)
-        .await
-        .db()?;
-    Ok((r.rows_affected == 1).then_some("recovery_code"))
+    let hash = recovery_hash(UserId(u.id), code);
+    let used = repo_mfa::use_recovery_code(c, UserId(u.id), &hash, now).await?;
+    Ok(used.then_some("recovery_code"))
 }
 
 /// Turns the second factor off: the password and a current code (or recovery code) are needed.
@@ -204,21 +174,15 @@ pub async fn disable(
         &txn,
         user.tenant_id,
         user.id,
-        vec![
-            (user::Column::MfaSecret, Expr::value(Option::<String>::None)),
-            (
-                user::Column::MfaEnabledAt,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            ),
-        ],
+        UserChanges {
+            mfa_secret: Some(None),
+            mfa_enabled_at: Some(None),
+            ..UserChanges::default()
+        },
         now,
     )
     .await?;
-    mfa_recovery_code::Entity::delete_many()
-        .filter(mfa_recovery_code::Column::UserId.eq(user.id.0))
-        .exec(&txn)
-        .await
-        .db()?;
+    repo_mfa::delete_recovery_codes(&txn, user.id).await?;
     audit::Event::new("mfa.disabled", user.tenant_id)
         .actor(user.id)
         .target(user.email.clone())
@@ -231,13 +195,7 @@ pub async fn disable(
 
 /// Recovery codes left.
 pub async fn recovery_left(app: &App, user: &User) -> Result<u64> {
-    use sea_orm::PaginatorTrait;
-    mfa_recovery_code::Entity::find()
-        .filter(mfa_recovery_code::Column::UserId.eq(user.id.0))
-        .filter(mfa_recovery_code::Column::UsedAt.is_null())
-        .count(app.db.reader())
-        .await
-        .db()
+    repo_mfa::recovery_codes_left(app.db.reader(), user.id).await
 }
 
 /// Whether the tenant asks this person for a second factor they have not set up yet.

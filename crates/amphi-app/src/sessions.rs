@@ -6,10 +6,10 @@ use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::token;
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::entities::session;
 use amphi_db::repo::sessions as repo_s;
+use amphi_db::rows;
+use amphi_db::Conn;
 use chrono::Duration;
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ pub struct SsoOrigin {
 /// Opens a session for `user` and returns the cookie value. `sso` says which provider's
 /// sign-in it came from, if any.
 pub async fn start(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     app: &App,
     tenant: TenantId,
     user: UserId,
@@ -59,7 +59,7 @@ pub async fn start(
     let now = app.now();
     repo_s::insert(
         c,
-        session::Model {
+        rows::Session {
             id: t.hash,
             tenant_id: tenant.0,
             user_id: user.0,
@@ -113,7 +113,7 @@ pub async fn authenticate(app: &App, tenant: &Tenant, cookie: &str) -> Result<Op
 }
 
 /// Ends one session (sign out); returns it as it was, if it was still there.
-pub async fn end(app: &App, session_id: &str) -> Result<Option<session::Model>> {
+pub async fn end(app: &App, session_id: &str) -> Result<Option<rows::Session>> {
     let id = session_id.to_owned();
     app.write(move |app| async move { repo_s::take(app.db.writer(), &id).await })
         .await

@@ -6,9 +6,8 @@ use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::validate::{self, Colour, HostName, Locale, Slug};
 use amphi_core::{error::Fields, Error, Result, TenantId};
-use amphi_db::entities::tenant;
 use amphi_db::repo::{audit, tenants as repo_t, Page};
-use sea_orm::{ActiveValue::Set, IntoActiveModel};
+use amphi_db::rows;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -46,8 +45,8 @@ pub struct Tenant {
     pub hide_local_passwords: bool,
 }
 
-impl From<tenant::Model> for Tenant {
-    fn from(m: tenant::Model) -> Self {
+impl From<rows::Tenant> for Tenant {
+    fn from(m: rows::Tenant) -> Self {
         let domains = repo_t::signup_domains(&m);
         Tenant {
             id: TenantId(m.id),
@@ -363,14 +362,14 @@ pub async fn create(
         e => e,
     })?;
     let id = TenantId(created.id);
-    let mut am = created.into_active_model();
+    let mut branded = created.clone();
     if let Some(l) = parsed.logo_url.clone() {
-        am.logo_url = Set(l);
+        branded.logo_url = l;
     }
     if let Some(ft) = parsed.footer_text.clone() {
-        am.footer_text = Set(ft);
+        branded.footer_text = ft;
     }
-    let created = repo_t::update(&txn, am).await?;
+    let created = repo_t::update(&txn, &created, &branded).await?;
     let hosts = parsed.hosts.unwrap_or_default();
     repo_t::set_hosts(&txn, id, &hosts, now)
         .await
@@ -417,41 +416,41 @@ pub async fn update(
     if current.is_default && form.active == Some(false) {
         return Err(Error::BadRequest("default_tenant_cannot_be_deactivated"));
     }
-    let mut am = current.into_active_model();
+    let mut t = current.clone();
     if let Some(n) = parsed.name {
-        am.name = Set(n);
+        t.name = n;
     }
     if let Some(l) = parsed.default_locale {
-        am.default_locale = Set(l.tag().to_owned());
+        t.default_locale = l.tag().to_owned();
     }
     if let Some(s) = &parsed.signup {
-        am.signup_policy = Set(s.kind().to_owned());
+        t.signup_policy = s.kind().to_owned();
         let domains = match s {
             SignupPolicy::Domains(d) => d.clone(),
             _ => vec![],
         };
-        am.signup_domains = Set(serde_json::to_string(&domains).map_err(Error::internal)?);
+        t.signup_domains = serde_json::to_string(&domains).map_err(Error::internal)?;
     }
     if let Some(c) = parsed.colour {
-        am.primary_colour = Set(c.as_str().to_owned());
+        t.primary_colour = c.as_str().to_owned();
     }
     if let Some(l) = parsed.logo_url {
-        am.logo_url = Set(l);
+        t.logo_url = l;
     }
     if let Some(f) = parsed.footer_text {
-        am.footer_text = Set(f);
+        t.footer_text = f;
     }
     if let Some(a) = form.active {
-        am.active = Set(a);
+        t.active = a;
     }
     if let Some(r) = form.require_mfa_admins {
-        am.require_mfa_admins = Set(r);
+        t.require_mfa_admins = r;
     }
     if let Some(h) = form.hide_local_passwords {
-        am.hide_local_passwords = Set(h);
+        t.hide_local_passwords = h;
     }
-    am.updated_at = Set(now);
-    let saved = repo_t::update(&txn, am).await?;
+    t.updated_at = now;
+    let saved = repo_t::update(&txn, &current, &t).await?;
     if let Some(h) = &parsed.hosts {
         repo_t::set_hosts(&txn, id, h, now)
             .await

@@ -3,10 +3,10 @@
 use crate::{App, RequestMeta};
 use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::entities::user;
+use amphi_db::repo::users::UserChanges;
 use amphi_db::repo::{audit, users as repo_u, Page};
+use amphi_db::rows;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use serde::{Deserialize, Serialize};
 
 /// An account as pages and the API show it.
@@ -42,8 +42,8 @@ pub struct User {
     pub mfa_enabled: bool,
 }
 
-impl From<user::Model> for User {
-    fn from(m: user::Model) -> Self {
+impl From<rows::User> for User {
+    fn from(m: rows::User) -> Self {
         User {
             id: UserId(m.id),
             tenant_id: TenantId(m.tenant_id),
@@ -149,13 +149,11 @@ pub async fn patch(
     let before = repo_u::by_id(&txn, tenant, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let mut changes = Vec::new();
-    if let Some(a) = p.active {
-        changes.push((user::Column::Active, Expr::value(a)));
-    }
-    if let Some(a) = p.is_tenant_admin {
-        changes.push((user::Column::IsTenantAdmin, Expr::value(a)));
-    }
+    let changes = UserChanges {
+        active: p.active,
+        is_tenant_admin: p.is_tenant_admin,
+        ..UserChanges::default()
+    };
     repo_u::set(&txn, tenant, id, changes, now).await?;
     if p.active == Some(false) {
         amphi_db::repo::sessions::delete_for_user(&txn, tenant, id, None).await?;

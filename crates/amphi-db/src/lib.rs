@@ -1,6 +1,7 @@
 //! Amphi storage. One migration tree for SQLite and PostgreSQL, entities, repositories that
 //! take the tenant scope as an argument, the job queue, and the test database harness.
 
+pub mod bench;
 pub mod dialect;
 pub mod entities;
 pub mod jobs;

@@ -4,8 +4,8 @@
 pub mod mailer;
 
 use amphi_app::App;
-use amphi_db::entities::job;
 use amphi_db::jobs;
+use amphi_db::rows;
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -72,7 +72,7 @@ impl Worker {
         Ok(n)
     }
 
-    async fn run_one(&self, j: job::Model) {
+    async fn run_one(&self, j: rows::Job) {
         let started = std::time::Instant::now();
         let outcome = self.dispatch(&j).await;
         let now = self.app.now();
@@ -98,7 +98,7 @@ impl Worker {
         }
     }
 
-    async fn dispatch(&self, j: &job::Model) -> JobResult {
+    async fn dispatch(&self, j: &rows::Job) -> JobResult {
         match j.kind.as_str() {
             amphi_app::mail::MAIL_JOB => {
                 let m: amphi_app::mail::OutgoingMail = serde_json::from_str(&j.payload)
@@ -181,7 +181,7 @@ impl Worker {
     }
 
     /// `peer.allocate` and `peer.results`: one peer assessment's allocation or results.
-    async fn peer_job(&self, j: &job::Model) -> JobResult {
+    async fn peer_job(&self, j: &rows::Job) -> JobResult {
         use amphi_app::courses::peer;
         let tenant = j
             .tenant_id

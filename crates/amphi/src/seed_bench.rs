@@ -33,16 +33,11 @@ use amphi_app::{App, RequestMeta};
 use amphi_core::assessment::question::OptionId;
 use amphi_core::assessment::scoring::Response;
 use amphi_core::TenantId;
-use amphi_db::entities::{
-    enrolment, grade, grade_event, item_progress, quiz_attempt, session, submission, user,
-};
+use amphi_db::bench::{self as bulk, Chunk};
 use amphi_db::repo::{enrolments as repo_e, tenants as repo_t};
+use amphi_db::rows;
 use anyhow::{anyhow, bail, Context};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 use uuid::Uuid;
@@ -61,8 +56,6 @@ const TEMPLATES: u64 = 3;
 const HISTORY_EVERY: u64 = 5;
 /// Learners per transaction.
 const CHUNK: u64 = 2000;
-/// Rows per INSERT statement (well under SQLite's 32,766 bound variables for every table).
-const ROWS_PER_INSERT: usize = 500;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -126,8 +119,8 @@ fn essay(
     user: Uuid,
     i: u64,
     now: DateTime<Utc>,
-) -> submission::ActiveModel {
-    submission::Model {
+) -> rows::Submission {
+    rows::Submission {
         id: Uuid::now_v7(),
         tenant_id: t.0,
         run_id: run,
@@ -156,7 +149,6 @@ fn essay(
         created_at: now,
         updated_at: now,
     }
-    .into_active_model()
 }
 
 /// The email of learner `i` (1-based).
@@ -166,10 +158,6 @@ pub fn learner_email(i: u64) -> String {
 
 fn e(err: amphi_core::Error) -> anyhow::Error {
     anyhow!("{err:?}")
-}
-
-fn db(err: sea_orm::DbErr) -> anyhow::Error {
-    anyhow!("database: {err}")
 }
 
 /// The GIFT bank: one category per quiz, alternating single-choice and true/false questions.
@@ -218,58 +206,6 @@ async fn account(
     Ok(u)
 }
 
-/// One template learner's history, as the real code paths stored it.
-struct History {
-    progress: Vec<item_progress::Model>,
-    attempts: Vec<quiz_attempt::Model>,
-    grades: Vec<grade::Model>,
-    events: Vec<grade_event::Model>,
-    enrolment: enrolment::Model,
-}
-
-async fn history_of(app: &App, run: Uuid, user: Uuid) -> anyhow::Result<History> {
-    let c = app.db.reader();
-    let progress = item_progress::Entity::find()
-        .filter(item_progress::Column::RunId.eq(run))
-        .filter(item_progress::Column::UserId.eq(user))
-        .all(c)
-        .await
-        .map_err(db)?;
-    let attempts = quiz_attempt::Entity::find()
-        .filter(quiz_attempt::Column::RunId.eq(run))
-        .filter(quiz_attempt::Column::UserId.eq(user))
-        .all(c)
-        .await
-        .map_err(db)?;
-    let grades = grade::Entity::find()
-        .filter(grade::Column::RunId.eq(run))
-        .filter(grade::Column::UserId.eq(user))
-        .all(c)
-        .await
-        .map_err(db)?;
-    let events = grade_event::Entity::find()
-        .filter(grade_event::Column::RunId.eq(run))
-        .filter(grade_event::Column::UserId.eq(user))
-        .order_by_asc(grade_event::Column::Id)
-        .all(c)
-        .await
-        .map_err(db)?;
-    let enrolment = enrolment::Entity::find()
-        .filter(enrolment::Column::RunId.eq(run))
-        .filter(enrolment::Column::UserId.eq(user))
-        .one(c)
-        .await
-        .map_err(db)?
-        .context("template learner not enrolled")?;
-    Ok(History {
-        progress,
-        attempts,
-        grades,
-        events,
-        enrolment,
-    })
-}
-
 /// Answers every question of an open attempt: option `pick` (or the last one) of single-choice
 /// questions, "true" for true/false.
 async fn answer_all(
@@ -299,24 +235,6 @@ async fn answer_all(
         answers.insert(q.id, r);
     }
     Ok(answers)
-}
-
-async fn insert_chunked<E, A>(c: &impl sea_orm::ConnectionTrait, rows: Vec<A>) -> anyhow::Result<()>
-where
-    E: EntityTrait,
-    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
-    E::Model: IntoActiveModel<A>,
-{
-    let mut rows = rows;
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
-        E::insert_many(rows)
-            .exec_without_returning(c)
-            .await
-            .map_err(db)?;
-        rows = rest;
-    }
-    Ok(())
 }
 
 /// Builds the benchmark data set. Refuses to run twice on one database (the tenant slug or
@@ -360,7 +278,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     repo_t::set_hosts(&txn, t, std::slice::from_ref(&o.host), now)
         .await
         .map_err(|err| anyhow!("host {}: {err:?}", o.host))?;
-    txn.commit().await.map_err(db)?;
+    txn.commit().await.context("database")?;
     app.tenant_cache.clear();
 
     let admin_email = "admin@bench.example".to_owned();
@@ -605,9 +523,16 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     amphi_jobs::Worker::new(app.clone())?.run_due().await?;
     let mut hist = Vec::new();
     for u in &templates {
-        hist.push(history_of(app, run.id, *u).await?);
+        hist.push(
+            bulk::history_of(app.db.reader(), t, run.id, *u)
+                .await
+                .map_err(e)?,
+        );
     }
-    let blank = history_of(app, run.id, blank.id.0).await?.enrolment;
+    let blank: rows::Enrolment = bulk::history_of(app.db.reader(), t, run.id, blank.id.0)
+        .await
+        .map_err(e)?
+        .enrolment;
 
     // Everyone else, in bulk.
     let pw = BENCH_PASSWORD.to_owned();
@@ -630,31 +555,28 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         for i in first..=last {
             let uid = Uuid::now_v7();
             users_ids.push(uid);
-            users.push(
-                user::Model {
-                    id: uid,
-                    tenant_id: t.0,
-                    email: learner_email(i),
-                    name: format!("Learner {i}"),
-                    password_hash: Some(hash.clone()),
-                    email_verified_at: Some(now),
-                    locale: None,
-                    time_zone: "UTC".into(),
-                    is_platform_admin: false,
-                    is_tenant_admin: false,
-                    active: true,
-                    last_sign_in_at: None,
-                    created_at: now,
-                    updated_at: now,
-                    mfa_secret: None,
-                    mfa_enabled_at: None,
-                    mfa_last_step: None,
-                }
-                .into_active_model(),
-            );
+            users.push(rows::User {
+                id: uid,
+                tenant_id: t.0,
+                email: learner_email(i),
+                name: format!("Learner {i}"),
+                password_hash: Some(hash.clone()),
+                email_verified_at: Some(now),
+                locale: None,
+                time_zone: "UTC".into(),
+                is_platform_admin: false,
+                is_tenant_admin: false,
+                active: true,
+                last_sign_in_at: None,
+                created_at: now,
+                updated_at: now,
+                mfa_secret: None,
+                mfa_enabled_at: None,
+                mfa_last_step: None,
+            });
             let h =
                 (i % HISTORY_EVERY == 0).then(|| &hist[((i / HISTORY_EVERY) % TEMPLATES) as usize]);
-            let mut en = enrolment::Model {
+            let mut en = rows::Enrolment {
                 id: Uuid::now_v7(),
                 tenant_id: t.0,
                 run_id: run.id,
@@ -673,24 +595,21 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             if let Some(h) = h {
                 with_history += 1;
                 let seen = now - chrono::Duration::seconds((i % 3600) as i64);
-                sessions.push(
-                    session::Model {
-                        id: amphi_auth::token::generate("").hash,
-                        tenant_id: t.0,
-                        user_id: uid,
-                        ip: Some("127.0.0.1".into()),
-                        user_agent: Some("Mozilla/5.0 (seeded session)".into()),
-                        created_at: seen,
-                        last_seen_at: seen,
-                        expires_at: now
-                            + chrono::Duration::hours(app.config.security.session_absolute_hours),
-                        sso_provider_id: None,
-                        sso_name_id: None,
-                        sso_name_id_format: None,
-                        sso_session_index: None,
-                    }
-                    .into_active_model(),
-                );
+                sessions.push(rows::Session {
+                    id: amphi_auth::token::generate("").hash,
+                    tenant_id: t.0,
+                    user_id: uid,
+                    ip: Some("127.0.0.1".into()),
+                    user_agent: Some("Mozilla/5.0 (seeded session)".into()),
+                    created_at: seen,
+                    last_seen_at: seen,
+                    expires_at: now
+                        + chrono::Duration::hours(app.config.security.session_absolute_hours),
+                    sso_provider_id: None,
+                    sso_name_id: None,
+                    sso_name_id_format: None,
+                    sso_session_index: None,
+                });
                 en.completed_count = h.enrolment.completed_count;
                 en.last_item_id = h.enrolment.last_item_id;
                 en.completed_at = h.enrolment.completed_at;
@@ -698,60 +617,53 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                 en.grade_passed = h.enrolment.grade_passed;
                 en.role = h.enrolment.role.clone();
                 for p in &h.progress {
-                    progress.push(
-                        item_progress::Model {
-                            user_id: uid,
-                            ..p.clone()
-                        }
-                        .into_active_model(),
-                    );
+                    progress.push(rows::ItemProgress {
+                        user_id: uid,
+                        ..p.clone()
+                    });
                 }
                 for a in &h.attempts {
-                    attempts.push(
-                        quiz_attempt::Model {
-                            id: Uuid::now_v7(),
-                            user_id: uid,
-                            ..a.clone()
-                        }
-                        .into_active_model(),
-                    );
+                    attempts.push(rows::QuizAttempt {
+                        id: Uuid::now_v7(),
+                        user_id: uid,
+                        ..a.clone()
+                    });
                 }
                 for g in &h.grades {
-                    grades.push(
-                        grade::Model {
-                            user_id: uid,
-                            ..g.clone()
-                        }
-                        .into_active_model(),
-                    );
+                    grades.push(rows::Grade {
+                        user_id: uid,
+                        ..g.clone()
+                    });
                 }
                 for ev in &h.events {
-                    let mut am = grade_event::Model {
+                    events.push(rows::GradeEvent {
                         user_id: uid,
                         ..ev.clone()
-                    }
-                    .into_active_model();
-                    am.id = NotSet;
-                    events.push(am);
+                    });
                 }
             }
-            enrols.push(en.into_active_model());
+            enrols.push(en);
         }
-        let txn = app.db.writer().begin().await.map_err(db)?;
-        insert_chunked(&txn, users).await?;
-        insert_chunked(&txn, enrols).await?;
-        insert_chunked(&txn, progress).await?;
-        insert_chunked(&txn, attempts).await?;
-        insert_chunked(&txn, grades).await?;
-        insert_chunked(&txn, events).await?;
-        insert_chunked(&txn, sessions).await?;
-        let essays = users_ids
+        let submissions = users_ids
             .iter()
             .enumerate()
             .map(|(k, uid)| essay(t, run.id, peer_item.id, *uid, first + k as u64, now))
             .collect();
-        insert_chunked(&txn, essays).await?;
-        txn.commit().await.map_err(db)?;
+        bulk::insert_chunk(
+            &app.db,
+            Chunk {
+                users,
+                enrolments: enrols,
+                progress,
+                attempts,
+                grades,
+                events,
+                sessions,
+                submissions,
+            },
+        )
+        .await
+        .map_err(e)?;
         if done_report.elapsed().as_secs() >= 5 {
             tracing::info!(learners = last, "seeding");
             eprintln!("  {last} / {} learners", o.learners);
@@ -764,14 +676,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     amphi_db::repo::courses::bump_counts(app.db.writer(), run.id, bulk, 0)
         .await
         .map_err(e)?;
-    if app.db.backend() == sea_orm::DbBackend::Postgres {
-        use sea_orm::ConnectionTrait;
-        app.db
-            .writer()
-            .execute_unprepared("ANALYZE")
-            .await
-            .map_err(db)?;
-    }
+    bulk::analyze(&app.db).await.map_err(e)?;
     Ok(BenchSeed {
         host: o.host.clone(),
         tenant_id: t.0,

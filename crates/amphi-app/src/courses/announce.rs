@@ -12,12 +12,10 @@ use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Locale};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::announcement;
 use amphi_db::jobs::{self, NewJob};
-use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e};
-use amphi_db::DbResultExt;
+use amphi_db::repo::{announcements as repo_a, audit, courses as repo_c, enrolments as repo_e};
+use amphi_db::rows;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -42,8 +40,8 @@ pub struct Announcement {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<announcement::Model> for Announcement {
-    fn from(m: announcement::Model) -> Self {
+impl From<rows::Announcement> for Announcement {
+    fn from(m: rows::Announcement) -> Self {
         Announcement {
             id: m.id,
             html: content::markdown_to_html(&m.body),
@@ -80,18 +78,19 @@ pub async fn post(
     };
     let now = app.now();
     let txn = app.db.begin().await?;
-    let m = announcement::ActiveModel {
-        id: sea_orm::Set(Uuid::now_v7()),
-        tenant_id: sea_orm::Set(tenant.0),
-        run_id: sea_orm::Set(run_id),
-        author_id: sea_orm::Set(Some(user.id.0)),
-        title: sea_orm::Set(title),
-        body: sea_orm::Set(body.trim().to_owned()),
-        created_at: sea_orm::Set(now),
-    }
-    .insert(&txn)
-    .await
-    .db()?;
+    let m = repo_a::insert(
+        &txn,
+        rows::Announcement {
+            id: Uuid::now_v7(),
+            tenant_id: tenant.0,
+            run_id,
+            author_id: Some(user.id.0),
+            title,
+            body: body.trim().to_owned(),
+            created_at: now,
+        },
+    )
+    .await?;
     let job = jobs::enqueue(
         &txn,
         NewJob {
@@ -125,17 +124,13 @@ pub(crate) async fn latest_of_run(
     run_id: Uuid,
     limit: u64,
 ) -> Result<Vec<Announcement>> {
-    Ok(announcement::Entity::find()
-        .filter(announcement::Column::TenantId.eq(tenant.0))
-        .filter(announcement::Column::RunId.eq(run_id))
-        .order_by_desc(announcement::Column::Id)
-        .limit(limit)
-        .all(app.db.reader())
-        .await
-        .db()?
-        .into_iter()
-        .map(Announcement::from)
-        .collect())
+    Ok(
+        repo_a::latest_of_run(app.db.reader(), tenant, run_id, limit)
+            .await?
+            .into_iter()
+            .map(Announcement::from)
+            .collect(),
+    )
 }
 
 /// The fan-out job: resumes after the last recipient it saved.
@@ -152,10 +147,8 @@ pub async fn run_fanout(app: &App, job_id: Uuid, tenant: TenantId, payload: &str
         .and_then(|v| v.as_str())
         .unwrap_or("")
         .to_owned();
-    let a = announcement::Entity::find_by_id(id)
-        .one(app.db.reader())
-        .await
-        .db()?
+    let a = repo_a::by_id(app.db.reader(), tenant, id)
+        .await?
         .ok_or(Error::NotFound)?;
     let run = repo_c::run(app.db.reader(), tenant, a.run_id)
         .await?

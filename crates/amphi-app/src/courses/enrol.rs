@@ -15,10 +15,9 @@ use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{Email, Locale};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::{enrolment, invitation, shop_order, voucher};
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, settings, users as repo_u};
+use amphi_db::{rows, Conn};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, IntoActiveModel};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -119,11 +118,15 @@ pub async fn enrol(
     };
     match existing {
         Some(e) => {
-            let mut am = e.into_active_model();
-            am.status = Set(db_status.into());
-            am.role = Set(CourseRole::Learner.as_str().into());
-            am.updated_at = Set(now);
-            repo_e::update(&txn, am).await?;
+            repo_e::set_status(
+                &txn,
+                tenant,
+                e.id,
+                db_status,
+                Some(CourseRole::Learner),
+                now,
+            )
+            .await?;
         }
         None => {
             repo_e::insert(
@@ -162,8 +165,8 @@ pub fn new_enrolment(
     role: CourseRole,
     status: &str,
     now: DateTime<Utc>,
-) -> enrolment::Model {
-    enrolment::Model {
+) -> rows::Enrolment {
+    rows::Enrolment {
         id: Uuid::now_v7(),
         tenant_id: tenant.0,
         run_id: run,
@@ -212,9 +215,9 @@ pub async fn unenrol(
 /// progress and grades kept; a freed learner seat goes to the first person waiting. Returns
 /// false when it was already removed.
 pub(crate) async fn remove_enrolment(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
-    e: enrolment::Model,
+    e: rows::Enrolment,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     if e.status == repo_e::REMOVED {
@@ -223,10 +226,7 @@ pub(crate) async fn remove_enrolment(
     let run_id = e.run_id;
     let was_active_learner = e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
     let was_waiting = e.status == repo_e::WAITING;
-    let mut am = e.into_active_model();
-    am.status = Set(repo_e::REMOVED.into());
-    am.updated_at = Set(now);
-    repo_e::update(c, am).await?;
+    repo_e::set_status(c, tenant, e.id, repo_e::REMOVED, None, now).await?;
     repo_c::bump_counts(
         c,
         run_id,
@@ -242,7 +242,7 @@ pub(crate) async fn remove_enrolment(
 
 /// Gives free seats to people on the waiting list, oldest first, and tells them by mail.
 async fn promote_waiting(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
     run: Uuid,
     now: DateTime<Utc>,
@@ -252,10 +252,7 @@ async fn promote_waiting(
             break;
         }
         let user_id = w.user_id;
-        let mut am = w.into_active_model();
-        am.status = Set(repo_e::ACTIVE.into());
-        am.updated_at = Set(now);
-        repo_e::update(c, am).await?;
+        repo_e::set_status(c, tenant, w.id, repo_e::ACTIVE, None, now).await?;
         repo_c::bump_counts(c, run, 0, -1).await?;
         if let Some(u) = repo_u::by_id(c, tenant, amphi_core::UserId(user_id)).await? {
             let run_m = repo_c::run(c, tenant, run).await?.ok_or(Error::NotFound)?;
@@ -325,7 +322,7 @@ pub async fn invite(
     for e in &list {
         repo_e::invite(
             &txn,
-            invitation::Model {
+            rows::Invitation {
                 id: Uuid::now_v7(),
                 tenant_id: tenant.0,
                 run_id,
@@ -402,7 +399,7 @@ pub async fn generate_vouchers(
     for _ in 0..count {
         // 16 characters from an alphabet without look-alikes, grouped by four: ~80 bits.
         let code = readable_code(16);
-        rows.push(voucher::Model {
+        rows.push(rows::Voucher {
             code_hash: voucher_hash(tenant, &code),
             tenant_id: tenant.0,
             run_id,
@@ -532,7 +529,7 @@ pub async fn shop_webhook(
     let txn = app.db.begin().await?;
     let fresh = repo_e::record_order(
         &txn,
-        shop_order::Model {
+        rows::ShopOrder {
             tenant_id: tenant.0,
             order_id: order.order_id.trim().into(),
             run_id: run.id,
@@ -552,11 +549,15 @@ pub async fn shop_webhook(
                 Some(e) => {
                     // A buyer on the waiting list leaves it: a paid seat does not wait.
                     let was_waiting = e.status == repo_e::WAITING;
-                    let mut am = e.into_active_model();
-                    am.status = Set(repo_e::ACTIVE.into());
-                    am.role = Set(CourseRole::Learner.as_str().into());
-                    am.updated_at = Set(now);
-                    repo_e::update(&txn, am).await?;
+                    repo_e::set_status(
+                        &txn,
+                        tenant,
+                        e.id,
+                        repo_e::ACTIVE,
+                        Some(CourseRole::Learner),
+                        now,
+                    )
+                    .await?;
                     repo_c::bump_counts(&txn, run.id, 1, if was_waiting { -1 } else { 0 }).await?;
                 }
                 None => {

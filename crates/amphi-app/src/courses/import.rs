@@ -10,14 +10,12 @@ use amphi_core::course::CourseRole;
 use amphi_core::policy::Action;
 use amphi_core::validate::{DisplayName, Email};
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::entities::{enrolment, job, user};
 use amphi_db::jobs::{self, NewJob};
-use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e};
-use amphi_db::DbResultExt;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use amphi_db::repo::users::NewUser;
+use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, users as repo_u};
+use amphi_db::rows;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// Job kind of an import.
@@ -262,7 +260,7 @@ pub async fn start(
     status(app, user, tenant, run_id, id).await
 }
 
-async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<job::Model> {
+async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<rows::Job> {
     let j = jobs::by_id(app.db.reader(), id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -364,84 +362,31 @@ pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -
         let now = app.now();
         let txn = app.db.begin().await?;
         let emails: Vec<String> = chunk.iter().map(|r| r.email.as_str().to_owned()).collect();
-        let mut existing: HashMap<String, Uuid> = user::Entity::find()
-            .filter(user::Column::TenantId.eq(tenant.0))
-            .filter(user::Column::Email.is_in(emails.clone()))
-            .all(&txn)
-            .await
-            .db()?
-            .into_iter()
-            .map(|u| (u.email, u.id))
-            .collect();
-        let missing: Vec<&Row> = chunk
+        let existing = repo_u::ids_by_email(&txn, tenant, emails.clone()).await?;
+        let new_users: Vec<NewUser> = chunk
             .iter()
             .filter(|r| !existing.contains_key(r.email.as_str()))
-            .collect();
-        let new_users: Vec<user::ActiveModel> = missing
-            .into_iter()
-            .map(|r| {
-                let id = UserId::new().0;
-                existing.insert(r.email.as_str().to_owned(), id);
-                let name = if r.name.is_empty() {
+            .map(|r| NewUser {
+                email: r.email.as_str().to_owned(),
+                name: if r.name.is_empty() {
                     r.email.as_str().split('@').next().unwrap_or("").to_owned()
                 } else {
                     r.name.clone()
-                };
-                user::Model {
-                    id,
-                    tenant_id: tenant.0,
-                    email: r.email.as_str().to_owned(),
-                    name,
-                    password_hash: None,
-                    email_verified_at: None,
-                    locale: None,
-                    time_zone: "UTC".into(),
-                    is_platform_admin: false,
-                    is_tenant_admin: false,
-                    active: true,
-                    last_sign_in_at: None,
-                    created_at: now,
-                    updated_at: now,
-                    mfa_secret: None,
-                    mfa_enabled_at: None,
-                    mfa_last_step: None,
-                }
-                .into()
+                },
+                password_hash: None,
+                email_verified_at: None,
+                locale: None,
+                time_zone: "UTC".into(),
+                is_platform_admin: false,
+                is_tenant_admin: false,
             })
             .collect();
         outcome.accounts_created += new_users.len() as u64;
-        if !new_users.is_empty() {
-            user::Entity::insert_many(new_users)
-                .on_conflict(
-                    OnConflict::columns([user::Column::TenantId, user::Column::Email])
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .do_nothing()
-                .exec(&txn)
-                .await
-                .db()?;
-        }
+        repo_u::insert_many_new(&txn, tenant, new_users, now).await?;
         // Read the ids back: an account created meanwhile by someone else wins over ours.
-        let existing: HashMap<String, Uuid> = user::Entity::find()
-            .filter(user::Column::TenantId.eq(tenant.0))
-            .filter(user::Column::Email.is_in(emails))
-            .all(&txn)
-            .await
-            .db()?
-            .into_iter()
-            .map(|u| (u.email, u.id))
-            .collect();
+        let existing = repo_u::ids_by_email(&txn, tenant, emails).await?;
         let ids: Vec<Uuid> = existing.values().copied().collect();
-        let already: HashMap<Uuid, enrolment::Model> = enrolment::Entity::find()
-            .filter(enrolment::Column::RunId.eq(p.run))
-            .filter(enrolment::Column::UserId.is_in(ids))
-            .all(&txn)
-            .await
-            .db()?
-            .into_iter()
-            .map(|e| (e.user_id, e))
-            .collect();
+        let already = repo_e::of_users(&txn, tenant, p.run, ids).await?;
         let mut fresh = Vec::new();
         let mut learners_added = 0i64;
         for r in chunk {
@@ -455,27 +400,21 @@ pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -
                 Some(e) => {
                     let was_learner =
                         e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
-                    let mut am: enrolment::ActiveModel = e.clone().into();
-                    am.role = sea_orm::ActiveValue::Set(r.role.as_str().into());
-                    am.status = sea_orm::ActiveValue::Set(repo_e::ACTIVE.into());
-                    am.updated_at = sea_orm::ActiveValue::Set(now);
-                    repo_e::update(&txn, am).await?;
+                    repo_e::set_status(&txn, tenant, e.id, repo_e::ACTIVE, Some(r.role), now)
+                        .await?;
                     learners_added +=
                         i64::from(r.role == CourseRole::Learner) - i64::from(was_learner);
                     outcome.enrolled += 1;
                 }
                 None => {
-                    fresh.push(
-                        super::enrol::new_enrolment(
-                            tenant,
-                            p.run,
-                            uid,
-                            r.role,
-                            repo_e::ACTIVE,
-                            now,
-                        )
-                        .into(),
-                    );
+                    fresh.push(super::enrol::new_enrolment(
+                        tenant,
+                        p.run,
+                        uid,
+                        r.role,
+                        repo_e::ACTIVE,
+                        now,
+                    ));
                     if r.role == CourseRole::Learner {
                         learners_added += 1;
                     }
@@ -483,13 +422,7 @@ pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -
                 }
             }
         }
-        if !fresh.is_empty() {
-            let fresh: Vec<enrolment::ActiveModel> = fresh;
-            enrolment::Entity::insert_many(fresh)
-                .exec(&txn)
-                .await
-                .db()?;
-        }
+        repo_e::insert_many(&txn, fresh).await?;
         repo_c::bump_counts(&txn, p.run, learners_added, 0).await?;
         done += chunk.len() as i64;
         jobs::progress(&txn, job_id, done, None).await?;

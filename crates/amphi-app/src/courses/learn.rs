@@ -7,8 +7,8 @@ use crate::App;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::{course_item, course_module, course_run};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e, progress, structure};
+use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -19,9 +19,9 @@ use uuid::Uuid;
 #[derive(Debug)]
 pub struct Structure {
     /// Modules in order.
-    pub modules: Vec<course_module::Model>,
+    pub modules: Vec<rows::CourseModule>,
     /// Items in order.
-    pub items: Vec<course_item::Model>,
+    pub items: Vec<rows::CourseItem>,
     /// The latest announcements, newest first.
     pub announcements: Vec<super::announce::Announcement>,
     /// The run's course.
@@ -35,7 +35,7 @@ pub struct Structure {
 
 impl Structure {
     /// An item's rendered text (from the cache when the item is part of this structure).
-    pub fn html_of(&self, it: &course_item::Model) -> String {
+    pub fn html_of(&self, it: &rows::CourseItem) -> String {
         self.html
             .get(&it.id)
             .cloned()
@@ -50,7 +50,7 @@ pub type StructureCache = crate::memo::RunCache<Structure>;
 async fn structure_of(
     app: &App,
     tenant: TenantId,
-    run: &course_run::Model,
+    run: &rows::CourseRun,
 ) -> Result<Arc<Structure>> {
     if let Some(s) = app.structure_cache.get(tenant, run.id, run.version) {
         return Ok(s);
@@ -177,7 +177,7 @@ pub(crate) async fn home_with(
     let staff_view = staff(user, tenant, a) && !preview;
     let s = structure_of(app, tenant, &a.run).await?;
     let course = s.course.clone();
-    let visible_modules: Vec<&course_module::Model> = s
+    let visible_modules: Vec<&rows::CourseModule> = s
         .modules
         .iter()
         .filter(|m| staff_view || m.published)
@@ -288,15 +288,15 @@ pub(crate) async fn home_with(
 pub(crate) async fn cached_item(
     app: &App,
     tenant: TenantId,
-    run: &course_run::Model,
+    run: &rows::CourseRun,
     item_id: Uuid,
-) -> Result<Option<course_item::Model>> {
+) -> Result<Option<rows::CourseItem>> {
     let s = structure_of(app, tenant, run).await?;
     Ok(s.items.iter().find(|i| i.id == item_id).cloned())
 }
 
 fn lock_reason(
-    it: &course_item::Model,
+    it: &rows::CourseItem,
     module_locked: bool,
     sequential: bool,
     previous_done: bool,
@@ -339,7 +339,7 @@ pub struct ItemPage {
     /// Whether the viewer can mark it complete (enrolled learner, run not archived).
     pub can_complete: bool,
     /// Uploaded files of a `file` or `video` item (the file, the video, its subtitles).
-    pub media: Option<crate::files::ItemMedia>,
+    pub media: Option<crate::files::media::ItemMedia>,
 }
 
 /// Opens an item: checks release rules, records the view and where to resume.
@@ -398,7 +398,7 @@ pub async fn open_item(
         }
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    let media = crate::files::item_media(app, tenant, run_id, &it.kind, &settings).await?;
+    let media = crate::files::media::item_media(app, tenant, run_id, &it.kind, &settings).await?;
     Ok(ItemPage {
         entry: ItemEntry {
             state: if entry.state == "not_started" && learner && !archived {

@@ -21,8 +21,8 @@ use amphi_core::course::{
 };
 use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::{course, course_run, enrolment, quiz_attempt};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e};
+use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -53,9 +53,9 @@ pub struct Course {
     pub visibility: Visibility,
 }
 
-impl TryFrom<course::Model> for Course {
+impl TryFrom<rows::Course> for Course {
     type Error = Error;
-    fn try_from(m: course::Model) -> Result<Self> {
+    fn try_from(m: rows::Course) -> Result<Self> {
         Ok(Course {
             summary_html: content::markdown_to_html(&m.summary),
             format: CourseFormat::parse("format", &m.format)
@@ -119,7 +119,7 @@ pub struct Run {
 
 impl Run {
     /// Builds the view of a stored run at `now`.
-    pub fn from_model(m: &course_run::Model, now: DateTime<Utc>) -> Result<Self> {
+    pub fn from_model(m: &rows::CourseRun, now: DateTime<Utc>) -> Result<Self> {
         let d = dates_of(m);
         Ok(Run {
             id: m.id,
@@ -147,7 +147,7 @@ impl Run {
 }
 
 /// The dates of a stored run.
-pub fn dates_of(m: &course_run::Model) -> RunDates {
+pub fn dates_of(m: &rows::CourseRun) -> RunDates {
     RunDates {
         enrol_opens_at: m.enrol_opens_at,
         enrol_closes_at: m.enrol_closes_at,
@@ -157,7 +157,7 @@ pub fn dates_of(m: &course_run::Model) -> RunDates {
 }
 
 /// The COOC restriction of a stored run.
-pub fn restriction_of(m: &course_run::Model) -> Restriction {
+pub fn restriction_of(m: &rows::CourseRun) -> Restriction {
     Restriction {
         email_domains: serde_json::from_str(&m.restrict_domains).unwrap_or_default(),
         identity_provider: m.restrict_provider.clone(),
@@ -169,9 +169,9 @@ pub fn restriction_of(m: &course_run::Model) -> Restriction {
 #[derive(Debug, Clone)]
 pub struct RunAccess {
     /// The run.
-    pub run: course_run::Model,
+    pub run: rows::CourseRun,
     /// The actor's enrolment, any status.
-    pub enrolment: Option<enrolment::Model>,
+    pub enrolment: Option<rows::Enrolment>,
 }
 
 impl RunAccess {
@@ -233,7 +233,7 @@ pub async fn access_with_attempt(
     tenant: TenantId,
     run: Uuid,
     attempt: Uuid,
-) -> Result<(RunAccess, Option<quiz_attempt::Model>)> {
+) -> Result<(RunAccess, Option<rows::QuizAttempt>)> {
     let (run, enrolment, at) = repo_e::run_with_enrolment_and_attempt(
         app.db.reader(),
         tenant,
@@ -284,18 +284,14 @@ fn allow(
 }
 
 /// The course of a run.
-pub async fn course_of(
-    app: &App,
-    tenant: TenantId,
-    run: &course_run::Model,
-) -> Result<course::Model> {
+pub async fn course_of(app: &App, tenant: TenantId, run: &rows::CourseRun) -> Result<rows::Course> {
     repo_c::by_id(app.db.reader(), tenant, run.course_id)
         .await?
         .ok_or(Error::NotFound)
 }
 
 /// Refuses changes to an archived run.
-pub fn writable(run: &course_run::Model, now: DateTime<Utc>) -> Result<()> {
+pub fn writable(run: &rows::CourseRun, now: DateTime<Utc>) -> Result<()> {
     if dates_of(run).archived(now) {
         Err(Error::Conflict("run_archived"))
     } else {

@@ -6,6 +6,7 @@ use amphi_auth::totp;
 use amphi_core::error::Fields;
 use amphi_core::identity::ProviderKind;
 use amphi_core::{Error, Result};
+use amphi_saml::KeyPair;
 use serde_json::{Map, Value};
 
 /// What an administrator sees in place of a stored secret.
@@ -365,6 +366,39 @@ pub fn example(kind: ProviderKind) -> Value {
             "clock_skew_secs": 60
         }),
     }
+}
+
+/// Gives a SAML provider configuration its own SP key pair when it has none (private key
+/// sealed like every secret), keeping the stored one across edits.
+pub fn ensure_sp_keys(
+    platform_secret: &[u8],
+    cfg: &mut Map<String, Value>,
+    stored: Option<&Map<String, Value>>,
+) -> Result<()> {
+    if cfg.contains_key("sp_private_key_pem") && cfg.contains_key("sp_certificate_pem") {
+        return Ok(());
+    }
+    if let Some(old) = stored {
+        if let (Some(k), Some(c)) = (old.get("sp_private_key_pem"), old.get("sp_certificate_pem")) {
+            if !cfg.contains_key("sp_private_key_pem") {
+                cfg.insert("sp_private_key_pem".into(), k.clone());
+            }
+            cfg.entry("sp_certificate_pem").or_insert_with(|| c.clone());
+            return Ok(());
+        }
+    }
+    let pair = KeyPair::generate_self_signed("Amphi SAML service provider", 3650)
+        .map_err(|e| Error::Internal(format!("cannot make the SP key pair: {e}")))?;
+    let key = pair
+        .key_pem()
+        .map_err(|e| Error::Internal(format!("cannot write the SP key: {e}")))?;
+    let sealed = seal(platform_secret, &key)?;
+    cfg.insert("sp_private_key_pem".into(), Value::from(sealed));
+    cfg.insert(
+        "sp_certificate_pem".into(),
+        Value::from(pair.certificate().to_pem()),
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub async fn sign_in(
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> Result<Outcome, Failure> {
-    let owned = super::oidc::provider(app, tenant.id, slug, "ldap", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, "ldap", meta).await?;
     let p = &owned;
     let username = username.trim();
     let s = &app.config.security;
@@ -60,7 +60,7 @@ pub async fn sign_in(
         )
         .await);
     }
-    let stored = super::providers::stored_config(p);
+    let stored = super::stored::stored_config(p);
     let opened = super::config::open(app.secret(), &stored)?;
     let cfg = super::config::ldap_config(&opened)
         .map_err(|e| Failure::Internal(Error::Internal(format!("ldap config: {e}"))))?;

@@ -10,6 +10,7 @@ pub mod partner;
 pub mod providers;
 pub mod saml;
 pub mod signin;
+mod stored;
 
 pub use providers::{Provider, ProviderForm, SignInOption};
 pub use signin::{Failure, Outcome};

@@ -2,15 +2,15 @@
 //! verifier kept server-side, hashed by state, ten minutes), and the way back (state checked
 //! against the browser's cookie and used up, code exchanged, ID token verified).
 
-use super::signin::{complete_sign_in, refuse, Failure, Outcome};
+use super::signin::{complete_sign_in, provider, refuse, Failure, Outcome};
 use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::oidc::{self as rp, OidcConfig, OidcError};
 use amphi_auth::{token, totp};
-use amphi_core::{Error, TenantId};
-use amphi_db::entities::{identity_provider, sso_login_state};
+use amphi_core::Error;
 use amphi_db::repo::identity as repo;
+use amphi_db::rows;
 use chrono::Duration;
 use openidconnect::core::CoreProviderMetadata;
 use serde::{Deserialize, Serialize};
@@ -63,30 +63,8 @@ struct StateData {
     next: String,
 }
 
-pub(crate) async fn provider(
-    app: &App,
-    tenant: TenantId,
-    slug: &str,
-    kind: &str,
-    meta: &RequestMeta,
-) -> Result<identity_provider::Model, Failure> {
-    match repo::provider_by_slug(app.db.reader(), tenant, slug).await? {
-        Some(p) if p.enabled && p.kind == kind => Ok(p),
-        other => Err(refuse(
-            app,
-            tenant,
-            other.as_ref(),
-            slug,
-            "provider_unknown",
-            None,
-            meta,
-        )
-        .await),
-    }
-}
-
-fn config_of(app: &App, p: &identity_provider::Model) -> Result<OidcConfig, Failure> {
-    let stored = super::providers::stored_config(p);
+fn config_of(app: &App, p: &rows::IdentityProvider) -> Result<OidcConfig, Failure> {
+    let stored = super::stored::stored_config(p);
     let open = super::config::open(app.secret(), &stored)?;
     serde_json::from_value(serde_json::Value::Object(open))
         .map_err(|e| Failure::Internal(Error::Internal(format!("oidc config: {e}"))))
@@ -141,7 +119,7 @@ pub async fn begin(
     let now = app.now();
     repo::insert_state(
         app.db.writer(),
-        sso_login_state::Model {
+        rows::SsoLoginState {
             id_hash: token::hash(&start.state),
             tenant_id: tenant.id.0,
             provider_id: p.id,

@@ -11,8 +11,8 @@ use amphi_auth::partner::{self as hand, PartnerConfig, PartnerError};
 use amphi_auth::token;
 use amphi_core::course::CourseRole;
 use amphi_core::{Error, UserId};
-use amphi_db::entities::identity_provider;
 use amphi_db::repo::{identity as repo, users as repo_u};
+use amphi_db::rows;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::DecodingKey;
 use std::collections::HashMap;
@@ -80,8 +80,8 @@ pub async fn hand_off(
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
-    let owned: identity_provider::Model =
-        super::oidc::provider(app, tenant.id, slug, "partner", meta).await?;
+    let owned: rows::IdentityProvider =
+        super::signin::provider(app, tenant.id, slug, "partner", meta).await?;
     let p = &owned;
     macro_rules! refused {
         ($r:expr) => {
@@ -97,7 +97,7 @@ pub async fn hand_off(
     else {
         return Err(refused!("token_malformed"));
     };
-    let stored = super::providers::stored_config(p);
+    let stored = super::stored::stored_config(p);
     let cfg: PartnerConfig = serde_json::from_value(serde_json::Value::Object(
         super::config::open(app.secret(), &stored)?,
     ))

@@ -2,6 +2,7 @@
 //! disable, delete. Every change is audited (never with secrets).
 
 use super::config;
+use super::stored::{stored_config, stored_mapping, stored_rules};
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::course::CourseRole;
@@ -10,10 +11,9 @@ use amphi_core::identity::{AttributeMapping, GroupRule, ProviderKind};
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::validate::Slug;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::entities::identity_provider;
 use amphi_db::repo::{audit, courses as repo_c, identity as repo};
+use amphi_db::rows;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, IntoActiveModel};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -50,25 +50,8 @@ pub struct Provider {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Parses the stored JSON columns of a provider row.
-pub(crate) fn stored_config(m: &identity_provider::Model) -> Map<String, Value> {
-    serde_json::from_str(&m.config).unwrap_or_default()
-}
-
-pub(crate) fn stored_mapping(m: &identity_provider::Model) -> AttributeMapping {
-    serde_json::from_str(&m.attribute_mapping).unwrap_or_else(|_| {
-        ProviderKind::parse("kind", &m.kind)
-            .map(ProviderKind::default_mapping)
-            .unwrap_or_else(|_| ProviderKind::Oidc.default_mapping())
-    })
-}
-
-pub(crate) fn stored_rules(m: &identity_provider::Model) -> Vec<GroupRule> {
-    serde_json::from_str(&m.group_rules).unwrap_or_default()
-}
-
-impl From<identity_provider::Model> for Provider {
-    fn from(m: identity_provider::Model) -> Self {
+impl From<rows::IdentityProvider> for Provider {
+    fn from(m: rows::IdentityProvider) -> Self {
         Provider {
             config: config::masked(&stored_config(&m)),
             attribute_mapping: stored_mapping(&m),
@@ -255,13 +238,13 @@ pub async fn create(
         return Err(Error::Internal("validated provider fields missing".into()));
     };
     if kind == ProviderKind::Saml {
-        super::saml::ensure_sp_keys(app.secret(), &mut cfg, None)?;
+        config::ensure_sp_keys(app.secret(), &mut cfg, None)?;
     }
     let now = app.now();
     let txn = app.db.begin().await?;
     let m = repo::insert_provider(
         &txn,
-        identity_provider::Model {
+        rows::IdentityProvider {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
             kind: kind.as_str().into(),
@@ -338,7 +321,7 @@ pub async fn update(
         return Err(Error::Internal("validated provider fields missing".into()));
     };
     if kind == ProviderKind::Saml {
-        super::saml::ensure_sp_keys(app.secret(), &mut cfg, Some(&stored))?;
+        config::ensure_sp_keys(app.secret(), &mut cfg, Some(&stored))?;
     }
     let mut changed: Vec<&str> = vec![];
     if name != old.display_name {
@@ -354,26 +337,28 @@ pub async fn update(
         changed.push("group_rules");
     }
     let now = app.now();
-    let mut am = old.clone().into_active_model();
-    am.display_name = Set(name);
-    am.config = Set(Value::Object(cfg).to_string());
-    am.attribute_mapping = Set(serde_json::to_string(&mapping).map_err(Error::internal)?);
-    am.group_rules = Set(serde_json::to_string(&rules).map_err(Error::internal)?);
+    let mut p = rows::IdentityProvider {
+        display_name: name,
+        config: Value::Object(cfg).to_string(),
+        attribute_mapping: serde_json::to_string(&mapping).map_err(Error::internal)?,
+        group_rules: serde_json::to_string(&rules).map_err(Error::internal)?,
+        updated_at: now,
+        ..old.clone()
+    };
     if let Some(e) = form.enabled.filter(|e| *e != old.enabled) {
-        am.enabled = Set(e);
+        p.enabled = e;
         changed.push("enabled");
     }
-    if let Some(p) = form.position.filter(|p| *p != old.position) {
-        am.position = Set(p);
+    if let Some(pos) = form.position.filter(|pos| *pos != old.position) {
+        p.position = pos;
         changed.push("position");
     }
     if let Some(j) = form.jit.filter(|j| *j != old.jit) {
-        am.jit = Set(j);
+        p.jit = j;
         changed.push("jit");
     }
-    am.updated_at = Set(now);
     let txn = app.db.begin().await?;
-    let m = repo::update_provider(&txn, am).await?;
+    let m = repo::update_provider(&txn, tenant, &old, &p).await?;
     let action = match form.enabled {
         Some(true) if !old.enabled && changed.len() == 1 => "identity_provider.enabled",
         Some(false) if old.enabled && changed.len() == 1 => "identity_provider.disabled",

@@ -11,8 +11,8 @@ use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::token;
 use amphi_core::{Error, TenantId};
-use amphi_db::entities::{identity_provider, session, sso_login_state};
 use amphi_db::repo::identity as repo;
+use amphi_db::rows;
 use amphi_saml::{IdpConfig, KeyPair, SamlError, SpConfig};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -24,49 +24,16 @@ use std::time::Instant;
 const STATE_MINUTES: i64 = 10;
 const METADATA_TTL_SECS: u64 = 300;
 
-/// Gives a SAML provider configuration its own SP key pair when it has none (private key
-/// sealed like every secret), keeping the stored one across edits.
-pub fn ensure_sp_keys(
-    platform_secret: &[u8],
-    cfg: &mut Map<String, Value>,
-    stored: Option<&Map<String, Value>>,
-) -> amphi_core::Result<()> {
-    if cfg.contains_key("sp_private_key_pem") && cfg.contains_key("sp_certificate_pem") {
-        return Ok(());
-    }
-    if let Some(old) = stored {
-        if let (Some(k), Some(c)) = (old.get("sp_private_key_pem"), old.get("sp_certificate_pem")) {
-            if !cfg.contains_key("sp_private_key_pem") {
-                cfg.insert("sp_private_key_pem".into(), k.clone());
-            }
-            cfg.entry("sp_certificate_pem").or_insert_with(|| c.clone());
-            return Ok(());
-        }
-    }
-    let pair = KeyPair::generate_self_signed("Amphi SAML service provider", 3650)
-        .map_err(|e| Error::Internal(format!("cannot make the SP key pair: {e}")))?;
-    let key = pair
-        .key_pem()
-        .map_err(|e| Error::Internal(format!("cannot write the SP key: {e}")))?;
-    let sealed = super::config::seal(platform_secret, &key)?;
-    cfg.insert("sp_private_key_pem".into(), Value::from(sealed));
-    cfg.insert(
-        "sp_certificate_pem".into(),
-        Value::from(pair.certificate().to_pem()),
-    );
-    Ok(())
-}
-
 fn base(meta: &RequestMeta, slug: &str) -> String {
     format!("{}/sso/saml/{}", meta.base_url, slug)
 }
 
 fn sp_config(
     app: &App,
-    p: &identity_provider::Model,
+    p: &rows::IdentityProvider,
     meta: &RequestMeta,
 ) -> Result<(SpConfig, Map<String, Value>), Failure> {
-    let stored = super::providers::stored_config(p);
+    let stored = super::stored::stored_config(p);
     let c = super::config::open(app.secret(), &stored)?;
     let text = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let pair = KeyPair::from_pem(&text("sp_private_key_pem"), &text("sp_certificate_pem"))
@@ -172,7 +139,7 @@ pub async fn begin(
     next: &str,
     meta: &RequestMeta,
 ) -> Result<String, Failure> {
-    let owned = super::oidc::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
     let p = &owned;
     let (sp, c) = sp_config(app, p, meta)?;
     let idp = match idp_config(&c).await {
@@ -204,7 +171,7 @@ async fn keep_state<T: Serialize>(
     let now = app.now();
     repo::insert_state(
         app.db.writer(),
-        sso_login_state::Model {
+        rows::SsoLoginState {
             id_hash: token::hash(relay),
             tenant_id: tenant.0,
             provider_id: provider,
@@ -246,7 +213,7 @@ pub async fn acs(
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
-    let owned = super::oidc::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
     let p = &owned;
     macro_rules! refused {
         ($r:expr) => {
@@ -329,7 +296,7 @@ pub async fn idp_logout(
     raw_query: &str,
     meta: &RequestMeta,
 ) -> Result<String, Failure> {
-    let owned = super::oidc::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
     let p = &owned;
     let (sp, c) = sp_config(app, p, meta)?;
     let idp = match idp_config(&c).await {
@@ -396,7 +363,7 @@ struct LogoutState {
 pub async fn sign_out_redirect(
     app: &App,
     tenant: &Tenant,
-    ended: &session::Model,
+    ended: &rows::Session,
     meta: &RequestMeta,
 ) -> amphi_core::Result<Option<(String, String)>> {
     let (Some(provider), Some(name_id)) = (ended.sso_provider_id, ended.sso_name_id.as_deref())
@@ -455,7 +422,7 @@ pub async fn sign_out_finished(
     raw_query: &str,
     meta: &RequestMeta,
 ) -> Result<(), Failure> {
-    let owned = super::oidc::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
     let p = &owned;
     let now = app.now();
     let relay = url::form_urlencoded::parse(raw_query.as_bytes())

@@ -2,7 +2,7 @@
 //! provider's subject (or link, or create it), apply group rules, remember the groups, open the
 //! session. Every success and every failure is audited with the provider and the reason.
 
-use super::providers::{stored_mapping, stored_rules};
+use super::stored::{stored_config, stored_mapping, stored_rules};
 use crate::sessions::{self, SsoOrigin};
 use crate::tenants::Tenant;
 use crate::users::User;
@@ -12,15 +12,17 @@ use amphi_core::course::CourseRole;
 use amphi_core::identity::{EmailTrust, ExternalIdentity, ProviderKind, RawIdentity};
 use amphi_core::validate::{DisplayName, Email};
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::entities::{external_identity, identity_provider, sso_grant, sso_login_state, user};
+use amphi_db::repo::users::UserChanges;
 use amphi_db::repo::{
     audit, courses as repo_c, enrolments as repo_e, identity as repo, users as repo_u,
 };
+use amphi_db::{rows, Conn};
 use chrono::Duration;
-use sea_orm::sea_query::Expr;
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// The kind of the sign-in state kept while a person proves the local account to link.
+const LINK: &str = "link";
 
 /// A refused sign-in: a stable reason (shown translated, recorded in the audit trail).
 #[derive(Debug)]
@@ -66,7 +68,7 @@ const LINK_MINUTES: i64 = 10;
 pub async fn refuse(
     app: &App,
     tenant: TenantId,
-    provider: Option<&identity_provider::Model>,
+    provider: Option<&rows::IdentityProvider>,
     provider_slug: &str,
     reason: &'static str,
     target: Option<&str>,
@@ -88,8 +90,8 @@ pub async fn refuse(
     Failure::Refused(reason)
 }
 
-fn trust(p: &identity_provider::Model, kind: ProviderKind) -> EmailTrust {
-    let cfg = super::providers::stored_config(p);
+fn trust(p: &rows::IdentityProvider, kind: ProviderKind) -> EmailTrust {
+    let cfg = stored_config(p);
     match kind {
         ProviderKind::Oidc => EmailTrust::Claim("email_verified".into()),
         _ => {
@@ -107,7 +109,7 @@ fn trust(p: &identity_provider::Model, kind: ProviderKind) -> EmailTrust {
 pub async fn complete_sign_in(
     app: &App,
     tenant: &Tenant,
-    provider: &identity_provider::Model,
+    provider: &rows::IdentityProvider,
     raw: RawIdentity,
     origin: SsoOrigin,
     current: Option<&User>,
@@ -168,11 +170,11 @@ pub async fn complete_sign_in(
             let now = app.now();
             repo::insert_state(
                 app.db.writer(),
-                sso_login_state::Model {
+                rows::SsoLoginState {
                     id_hash: tok.hash,
                     tenant_id: tenant.id.0,
                     provider_id: provider.id,
-                    kind: "link".into(),
+                    kind: LINK.into(),
                     data: serde_json::to_string(&LinkState {
                         ext: ext.clone(),
                         origin,
@@ -243,10 +245,10 @@ struct LinkState {
 async fn finish(
     app: &App,
     tenant: &Tenant,
-    provider: &identity_provider::Model,
+    provider: &rows::IdentityProvider,
     ext: &ExternalIdentity,
     link: Option<Uuid>,
-    u: user::Model,
+    u: rows::User,
     mut origin: SsoOrigin,
     meta: &RequestMeta,
 ) -> std::result::Result<Outcome, Failure> {
@@ -259,7 +261,7 @@ async fn finish(
         None => {
             repo::insert_identity(
                 &txn,
-                external_identity::Model {
+                rows::ExternalIdentity {
                     id: Uuid::now_v7(),
                     tenant_id: tenant.id.0,
                     provider_id: provider.id,
@@ -301,7 +303,10 @@ async fn finish(
         &txn,
         tenant.id,
         UserId(u.id),
-        vec![(user::Column::LastSignInAt, Expr::value(now))],
+        UserChanges {
+            last_sign_in_at: Some(now),
+            ..UserChanges::default()
+        },
         now,
     )
     .await?;
@@ -325,11 +330,11 @@ async fn finish(
 /// trail). Returns whether the person got the place now.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn enrol_directly(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     app: &App,
     tenant: TenantId,
     run: Uuid,
-    u: &user::Model,
+    u: &rows::User,
     role: CourseRole,
     provider: &str,
     reactivate: bool,
@@ -357,11 +362,7 @@ pub(crate) async fn enrol_directly(
     match removed {
         // Back in the run with the progress and grades it kept.
         Some(e) => {
-            let mut am = sea_orm::IntoActiveModel::into_active_model(e);
-            am.status = sea_orm::ActiveValue::Set(repo_e::ACTIVE.into());
-            am.role = sea_orm::ActiveValue::Set(role.as_str().into());
-            am.updated_at = sea_orm::ActiveValue::Set(now);
-            repo_e::update(c, am).await?;
+            repo_e::set_status(c, tenant, e.id, repo_e::ACTIVE, Some(role), now).await?;
         }
         None => {
             repo_e::insert(
@@ -389,11 +390,11 @@ const GRANT_ENROLMENT: &str = "enrolment";
 /// longer in any group that gives it (a place becomes "removed", its progress and grades kept;
 /// it comes back with the group). What an administrator gave by hand is never touched.
 async fn apply_group_rules(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     app: &App,
     tenant: TenantId,
-    provider: &identity_provider::Model,
-    u: &user::Model,
+    provider: &rows::IdentityProvider,
+    u: &rows::User,
     groups: &[String],
     meta: &RequestMeta,
 ) -> Result<()> {
@@ -401,7 +402,7 @@ async fn apply_group_rules(
     let held = repo::grants_of(c, provider.id, u.id).await?;
     let prior =
         |kind: &str, target: &str| held.iter().find(|g| g.kind == kind && g.target == target);
-    let grant = |kind: &str, target: String, group: &str| sso_grant::Model {
+    let grant = |kind: &str, target: String, group: &str| rows::SsoGrant {
         provider_id: provider.id,
         user_id: u.id,
         kind: kind.into(),
@@ -449,9 +450,9 @@ async fn apply_group_rules(
 
 /// Makes a person a tenant administrator or not, on a group rule's word (audited, with `why`).
 async fn set_tenant_admin(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
-    u: &user::Model,
+    u: &rows::User,
     value: bool,
     mut why: serde_json::Value,
     meta: &RequestMeta,
@@ -461,7 +462,10 @@ async fn set_tenant_admin(
         c,
         tenant,
         UserId(u.id),
-        vec![(user::Column::IsTenantAdmin, Expr::value(value))],
+        UserChanges {
+            is_tenant_admin: Some(value),
+            ..UserChanges::default()
+        },
         now,
     )
     .await?;
@@ -478,11 +482,11 @@ async fn set_tenant_admin(
 /// Takes back what a group rule gave once the person has left the group (unless another
 /// provider's rule still gives it).
 async fn revoke(
-    c: &impl ConnectionTrait,
+    c: &impl Conn,
     tenant: TenantId,
-    provider: &identity_provider::Model,
-    u: &user::Model,
-    g: &sso_grant::Model,
+    provider: &rows::IdentityProvider,
+    u: &rows::User,
+    g: &rows::SsoGrant,
     meta: &RequestMeta,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
@@ -522,18 +526,38 @@ async fn revoke(
     Ok(())
 }
 
+/// The enabled provider of this kind a sign-in URL names; anything else is refused (and
+/// audited) as unknown.
+pub(crate) async fn provider(
+    app: &App,
+    tenant: TenantId,
+    slug: &str,
+    kind: &str,
+    meta: &RequestMeta,
+) -> Result<rows::IdentityProvider, Failure> {
+    match repo::provider_by_slug(app.db.reader(), tenant, slug).await? {
+        Some(p) if p.enabled && p.kind == kind => Ok(p),
+        other => Err(refuse(
+            app,
+            tenant,
+            other.as_ref(),
+            slug,
+            "provider_unknown",
+            None,
+            meta,
+        )
+        .await),
+    }
+}
+
 /// The pending link a token names, without using it up (to show the link page).
 pub async fn pending_link(
     app: &App,
     tenant: &Tenant,
     link_token: &str,
 ) -> Result<Option<(String, String)>> {
-    use sea_orm::EntityTrait;
-    let Some(s) = sso_login_state::Entity::find_by_id(token::hash(link_token))
-        .one(app.db.reader())
-        .await
-        .map_err(amphi_db::db_err)?
-        .filter(|s| s.tenant_id == tenant.id.0 && s.kind == "link" && s.expires_at > app.now())
+    let hash = token::hash(link_token);
+    let Some(s) = repo::peek_state(app.db.reader(), tenant.id, &hash, LINK, app.now()).await?
     else {
         return Ok(None);
     };
@@ -552,13 +576,7 @@ pub async fn confirm_link(
 ) -> std::result::Result<Outcome, Failure> {
     let hash = token::hash(link_token);
     let c = app.db.reader();
-    use sea_orm::EntityTrait;
-    let Some(state) = sso_login_state::Entity::find_by_id(hash.clone())
-        .one(c)
-        .await
-        .map_err(amphi_db::db_err)?
-        .filter(|s| s.tenant_id == tenant.id.0 && s.kind == "link" && s.expires_at > app.now())
-    else {
+    let Some(state) = repo::peek_state(c, tenant.id, &hash, LINK, app.now()).await? else {
         return Err(Failure::Refused("link_expired"));
     };
     let LinkState { ext, origin } = serde_json::from_str(&state.data).map_err(Error::internal)?;
@@ -597,7 +615,7 @@ pub async fn confirm_link(
         .await);
     };
     // Used up only now: a mistyped password may be tried again.
-    if repo::take_state(app.db.writer(), tenant.id, &hash, "link", app.now())
+    if repo::take_state(app.db.writer(), tenant.id, &hash, LINK, app.now())
         .await?
         .is_none()
     {

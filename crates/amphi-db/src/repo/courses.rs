@@ -1,6 +1,7 @@
 //! Courses and their runs (editions), always within one tenant.
 
 use crate::entities::{course, course_run};
+use crate::repo::changes;
 use crate::repo::Page;
 use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
@@ -46,9 +47,21 @@ pub async fn by_code(
         .db()
 }
 
-/// Saves a changed course.
-pub async fn update(c: &impl ConnectionTrait, m: course::ActiveModel) -> Result<course::Model> {
-    m.update(c).await.db()
+/// Saves the fields in which `new` differs from `old` (a course of the tenant as the caller
+/// read it).
+pub async fn update(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    old: &course::Model,
+    new: &course::Model,
+) -> Result<course::Model> {
+    if old.tenant_id != tenant.0 {
+        return Err(amphi_core::Error::NotFound);
+    }
+    changes::<_, course::ActiveModel>(old, new)
+        .update(c)
+        .await
+        .db()
 }
 
 /// Inserts a run.
@@ -78,12 +91,21 @@ pub async fn run(
         .db()
 }
 
-/// Saves a changed run.
+/// Saves the fields in which `new` differs from `old` (a run of the tenant as the caller read
+/// it).
 pub async fn update_run(
     c: &impl ConnectionTrait,
-    m: course_run::ActiveModel,
+    tenant: TenantId,
+    old: &course_run::Model,
+    new: &course_run::Model,
 ) -> Result<course_run::Model> {
-    m.update(c).await.db()
+    if old.tenant_id != tenant.0 {
+        return Err(amphi_core::Error::NotFound);
+    }
+    changes::<_, course_run::ActiveModel>(old, new)
+        .update(c)
+        .await
+        .db()
 }
 
 /// The runs of a course, newest start first.

@@ -6,6 +6,7 @@ use crate::entities::{
 use crate::repo::Page;
 use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
+use amphi_core::course::CourseRole;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
@@ -14,6 +15,7 @@ use sea_orm::{
     FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, SelectThreeModel,
     SelectTwoModel, SelectorTrait, Set,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Active: in the course. Waiting: on the waiting list. Removed: unenrolled (kept for history).
@@ -244,12 +246,57 @@ impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
     }
 }
 
-/// Saves a changed enrolment.
-pub async fn update(
+/// Inserts enrolments in one statement.
+pub async fn insert_many(c: &impl ConnectionTrait, rows: Vec<enrolment::Model>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    enrolment::Entity::insert_many(rows.into_iter().map(enrolment::ActiveModel::from))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// The enrolments in a run of the tenant of these people, by person.
+pub async fn of_users(
     c: &impl ConnectionTrait,
-    m: enrolment::ActiveModel,
-) -> Result<enrolment::Model> {
-    m.update(c).await.db()
+    tenant: TenantId,
+    run: Uuid,
+    users: Vec<Uuid>,
+) -> Result<HashMap<Uuid, enrolment::Model>> {
+    Ok(enrolment::Entity::find()
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::UserId.is_in(users))
+        .all(c)
+        .await
+        .db()?
+        .into_iter()
+        .map(|e| (e.user_id, e))
+        .collect())
+}
+
+/// Sets the status of one enrolment of the tenant, and its role when given (the caller keeps
+/// the run's seat counts in step).
+pub async fn set_status(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+    status: &str,
+    role: Option<CourseRole>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut q = enrolment::Entity::update_many()
+        .col_expr(enrolment::Column::Status, Expr::value(status))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::Id.eq(id));
+    if let Some(r) = role {
+        q = q.col_expr(enrolment::Column::Role, Expr::value(r.as_str()));
+    }
+    q.exec(c).await.db()?;
+    Ok(())
 }
 
 /// The oldest waiting enrolment of a run (promoted when a seat frees).

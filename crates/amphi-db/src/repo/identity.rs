@@ -4,6 +4,7 @@
 use crate::entities::{
     external_identity, identity_provider, sso_grant, sso_login_state, sso_replay,
 };
+use crate::repo::changes;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId, UserId};
 use chrono::{DateTime, Utc};
@@ -22,12 +23,21 @@ pub async fn insert_provider(
     m.into_active_model().insert(c).await.db()
 }
 
-/// Saves a changed provider.
+/// Saves the fields in which `new` differs from `old` (a provider of the tenant as the caller
+/// read it).
 pub async fn update_provider(
     c: &impl ConnectionTrait,
-    m: identity_provider::ActiveModel,
+    tenant: TenantId,
+    old: &identity_provider::Model,
+    new: &identity_provider::Model,
 ) -> Result<identity_provider::Model> {
-    m.update(c).await.db()
+    if old.tenant_id != tenant.0 {
+        return Err(amphi_core::Error::NotFound);
+    }
+    changes::<_, identity_provider::ActiveModel>(old, new)
+        .update(c)
+        .await
+        .db()
 }
 
 /// Deletes a provider of the tenant (its links, replay values and states go with it).
@@ -194,6 +204,34 @@ pub async fn insert_state(c: &impl ConnectionTrait, m: sso_login_state::Model) -
     Ok(())
 }
 
+/// A sign-in in progress of this kind, if it is alive, without using it up.
+pub async fn peek_state(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id_hash: &str,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<sso_login_state::Model>> {
+    Ok(state(c, tenant, id_hash, kind)
+        .await?
+        .filter(|s| s.expires_at > now))
+}
+
+/// A sign-in in progress of the tenant, of this kind, alive or not.
+async fn state(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id_hash: &str,
+    kind: &str,
+) -> Result<Option<sso_login_state::Model>> {
+    sso_login_state::Entity::find_by_id(id_hash.to_owned())
+        .filter(sso_login_state::Column::TenantId.eq(tenant.0))
+        .filter(sso_login_state::Column::Kind.eq(kind))
+        .one(c)
+        .await
+        .db()
+}
+
 /// Uses up a sign-in in progress: returns it once, if it is alive and of this kind.
 pub async fn take_state(
     c: &impl ConnectionTrait,
@@ -202,13 +240,7 @@ pub async fn take_state(
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<sso_login_state::Model>> {
-    let Some(s) = sso_login_state::Entity::find_by_id(id_hash.to_owned())
-        .filter(sso_login_state::Column::TenantId.eq(tenant.0))
-        .filter(sso_login_state::Column::Kind.eq(kind))
-        .one(c)
-        .await
-        .db()?
-    else {
+    let Some(s) = state(c, tenant, id_hash, kind).await? else {
         return Ok(None);
     };
     // Deleting is the claim: of two concurrent uses, one deletes the row and the other nothing.

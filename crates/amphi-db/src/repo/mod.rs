@@ -1,6 +1,7 @@
 //! Repositories: the only code that builds queries. Every function on tenant-owned rows takes
 //! the tenant scope as an argument, so a query that forgets it does not compile.
 
+pub mod announcements;
 pub mod api_tokens;
 pub mod assess;
 pub mod audit;
@@ -8,8 +9,10 @@ pub mod certificates;
 pub mod courses;
 pub mod email_tokens;
 pub mod enrolments;
+pub mod files;
 pub mod grades;
 pub mod identity;
+pub mod mfa;
 pub mod progress;
 pub mod questions;
 pub mod quiz;
@@ -19,6 +22,26 @@ pub mod settings;
 pub mod structure;
 pub mod tenants;
 pub mod users;
+
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Iterable, ModelTrait};
+
+/// An update of only the columns in which `new` differs from `old` (the row as the caller read
+/// it), so a column another writer changed meanwhile (a counter, a version) is not written back.
+/// With no difference it is a no-op, which sea-orm answers by reading the row.
+pub(crate) fn changes<M, A>(old: &M, new: &M) -> A
+where
+    M: ModelTrait + IntoActiveModel<A> + Clone,
+    A: ActiveModelTrait<Entity = M::Entity>,
+{
+    let mut am = old.clone().into_active_model();
+    for col in <M::Entity as EntityTrait>::Column::iter() {
+        let v = new.get(col);
+        if old.get(col) != v {
+            am.set(col, v);
+        }
+    }
+    am
+}
 
 /// A page of rows in keyset order and the key to ask for the next page.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! The content structure of a run: ordered modules holding ordered items.
 
 use crate::entities::{course_item, course_module};
+use crate::repo::changes;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use sea_orm::{
@@ -89,12 +90,38 @@ pub async fn insert_item(
     am.insert(c).await.db()
 }
 
-/// Saves a changed module.
+/// Saves the fields in which `new` differs from `old` (a module of the tenant as the caller
+/// read it).
 pub async fn update_module(
     c: &impl ConnectionTrait,
-    m: course_module::ActiveModel,
+    tenant: TenantId,
+    old: &course_module::Model,
+    new: &course_module::Model,
 ) -> Result<course_module::Model> {
-    m.update(c).await.db()
+    if old.tenant_id != tenant.0 {
+        return Err(amphi_core::Error::NotFound);
+    }
+    changes::<_, course_module::ActiveModel>(old, new)
+        .update(c)
+        .await
+        .db()
+}
+
+/// Saves the fields in which `new` differs from `old` (an item of the tenant as the caller
+/// read it).
+pub async fn save_item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    old: &course_item::Model,
+    new: &course_item::Model,
+) -> Result<course_item::Model> {
+    if old.tenant_id != tenant.0 {
+        return Err(amphi_core::Error::NotFound);
+    }
+    changes::<_, course_item::ActiveModel>(old, new)
+        .update(c)
+        .await
+        .db()
 }
 
 /// Saves a changed item.

@@ -1,6 +1,7 @@
 //! Tenants and the hosts they answer on.
 
 use crate::entities::{tenant, tenant_host};
+use crate::repo::changes;
 use crate::repo::Page;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
@@ -120,9 +121,16 @@ pub async fn list(
     Ok(Page { items, next })
 }
 
-/// Saves changed fields of a tenant.
-pub async fn update(c: &impl ConnectionTrait, m: tenant::ActiveModel) -> Result<tenant::Model> {
-    m.update(c).await.db()
+/// Saves the fields in which `new` differs from `old` (the tenant as the caller read it).
+pub async fn update(
+    c: &impl ConnectionTrait,
+    old: &tenant::Model,
+    new: &tenant::Model,
+) -> Result<tenant::Model> {
+    changes::<_, tenant::ActiveModel>(old, new)
+        .update(c)
+        .await
+        .db()
 }
 
 /// The hosts of a tenant.

@@ -1,0 +1,84 @@
+//! Building courses: courses, runs (editions), new editions, modules and items, the course team.
+
+mod course;
+mod outline;
+mod runs;
+
+pub(crate) use course::require_course_editor;
+pub use course::{create_course, update_course, CourseForm};
+pub use outline::{
+    add_item, add_module, delete_item, delete_module, move_item, move_module, outline, update_item,
+    update_module, Direction, ItemForm, ModuleForm, Move, Outline, ITEM_KINDS,
+};
+pub use runs::{add_member, create_run, new_edition, update_run, RunForm};
+
+use crate::App;
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::jobs::{self, NewJob};
+use amphi_db::repo::{courses as repo_c, enrolments as repo_e, structure};
+use amphi_db::Conn;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use uuid::Uuid;
+
+/// Job that recounts a run's progress after its structure changed.
+pub const RECOUNT_JOB: &str = "run.recount";
+
+/// A date typed in a form (`2027-03-01T09:00`, in the person's time zone) or sent by the API
+/// (RFC 3339). Empty means none.
+pub fn parse_when(field: &str, raw: Option<&str>, tz: &str) -> Result<Option<DateTime<Utc>>> {
+    let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Ok(Some(d.with_timezone(&Utc)));
+    }
+    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        })
+        .map_err(|_| Error::field(field, "date_invalid"))?;
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    zone.from_local_datetime(&naive)
+        .earliest()
+        .map(|d| Some(d.with_timezone(&Utc)))
+        .ok_or_else(|| Error::field(field, "date_invalid"))
+}
+
+/// After any structure change: the run's published item count is updated and its
+/// `updated_at` bumped (structure caches key on it), and a job recounts learners' progress
+/// (one statement per run, off the request path).
+pub(crate) async fn structure_changed(
+    c: &impl Conn,
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<()> {
+    let now = app.now();
+    let n = structure::countable_items(c, run).await?;
+    repo_c::touch_run(c, run, Some(n), now).await?;
+    jobs::enqueue_unique(
+        c,
+        NewJob {
+            tenant: Some(tenant),
+            kind: RECOUNT_JOB.into(),
+            payload: serde_json::json!({ "run": run }),
+            max_attempts: 5,
+            run_at: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The recount job: completed counts from progress rows, then completion dates.
+pub async fn recount(app: &App, run: Uuid) -> Result<()> {
+    let txn = app.db.begin().await?;
+    let n = structure::countable_items(&txn, run).await?;
+    repo_e::recount(&txn, run).await?;
+    repo_e::settle_completion(&txn, run, n, app.now()).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}

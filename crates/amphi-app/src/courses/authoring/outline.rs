@@ -1,0 +1,586 @@
+//! The outline of a run: its modules and items, added, edited, moved and deleted.
+
+use super::{parse_when, structure_changed};
+use crate::courses::{access, content, writable, Course, Run, RunAccess};
+use crate::users::User;
+use crate::App;
+use amphi_core::error::Fields;
+use amphi_core::policy::Action;
+use amphi_core::validate;
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::repo::structure;
+use amphi_db::rows;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Loads a run the user may edit and that has not ended (archived runs are read-only).
+async fn editable(app: &App, user: &User, tenant: TenantId, run_id: Uuid) -> Result<RunAccess> {
+    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
+    writable(&a.run, app.now())?;
+    Ok(a)
+}
+
+/// A module as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleForm {
+    /// Title.
+    pub title: Option<String>,
+    /// Available from (empty: as soon as the run starts).
+    pub available_from: Option<String>,
+    /// Visible to learners.
+    pub published: Option<bool>,
+}
+
+/// Adds a module at the end of the run.
+pub async fn add_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    f: ModuleForm,
+) -> Result<rows::CourseModule> {
+    editable(app, user, tenant, run_id).await?;
+    let mut fields = Fields::new();
+    let title = fields.check(validate::short_text(
+        "title",
+        f.title.as_deref().unwrap_or(""),
+        200,
+    ));
+    let from = fields
+        .check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        ))
+        .flatten();
+    fields.finish()?;
+    let Some(title) = title else {
+        return Err(Error::Internal("validated fields missing".into()));
+    };
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let position = structure::modules(&txn, tenant, run_id)
+        .await?
+        .iter()
+        .map(|m| m.position)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let m = structure::insert_module(
+        &txn,
+        rows::CourseModule {
+            id: Uuid::now_v7(),
+            tenant_id: tenant.0,
+            run_id,
+            position,
+            title,
+            available_from: from,
+            published: f.published.unwrap_or(false),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await?;
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(m)
+}
+
+/// Edits a module.
+pub async fn update_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+    f: ModuleForm,
+) -> Result<rows::CourseModule> {
+    editable(app, user, tenant, run_id).await?;
+    let m = structure::module(app.db.reader(), tenant, run_id, module_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let mut fields = Fields::new();
+    let mut new = m.clone();
+    if let Some(t) = &f.title {
+        if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
+            new.title = t;
+        }
+    }
+    if f.available_from.is_some() {
+        if let Some(d) = fields.check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        )) {
+            new.available_from = d;
+        }
+    }
+    if let Some(p) = f.published {
+        new.published = p;
+    }
+    fields.finish()?;
+    let now = app.now();
+    new.updated_at = now;
+    let txn = app.db.begin().await?;
+    let m = structure::update_module(&txn, tenant, &m, &new).await?;
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(m)
+}
+
+/// An item as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemForm {
+    /// `page`, `video`, `file`, `link`, `quiz`, `assignment` or `peer` (creation only).
+    pub kind: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Page text (Markdown), or the transcript of a video.
+    pub body: Option<String>,
+    /// Link address (`link`), or the video page address (`video`, YouTube/Vimeo/PeerTube).
+    pub url: Option<String>,
+    /// Visible to learners.
+    pub published: Option<bool>,
+    /// Available from (empty: always).
+    pub available_from: Option<String>,
+    /// Available after completing this earlier item (id; "" for none).
+    pub requires_item_id: Option<String>,
+}
+
+/// Item kinds; external tools add more.
+pub const ITEM_KINDS: [&str; 7] = [
+    "page",
+    "video",
+    "file",
+    "link",
+    "quiz",
+    "assignment",
+    "peer",
+];
+
+fn item_settings(
+    app: &App,
+    kind: &str,
+    url: Option<&str>,
+    current: &serde_json::Value,
+    fields: &mut Fields,
+) -> serde_json::Value {
+    let mut s = current.clone();
+    match kind {
+        "link" => {
+            if let Some(u) = url {
+                if let Some(u) = fields.check(validate::http_url("url", u)) {
+                    s["url"] = serde_json::Value::String(u);
+                }
+            }
+            if s.get("url").is_none() {
+                fields.push("url", "required");
+            }
+        }
+        "video" => {
+            if let Some(u) = url.map(str::trim).filter(|u| !u.is_empty()) {
+                match content::video_embed(u, &app.config.content.peertube_hosts) {
+                    Some(e) => {
+                        s["url"] = serde_json::Value::String(u.to_owned());
+                        s["embed_src"] = serde_json::Value::String(e.src);
+                        s["embed_origin"] = serde_json::Value::String(e.origin);
+                    }
+                    None => fields.push("url", "video_host_not_allowed"),
+                }
+            }
+        }
+        _ => {}
+    }
+    s
+}
+
+/// Adds an item at the end of a module.
+pub async fn add_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+    f: ItemForm,
+) -> Result<rows::CourseItem> {
+    editable(app, user, tenant, run_id).await?;
+    structure::module(app.db.reader(), tenant, run_id, module_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let mut fields = Fields::new();
+    let kind = f.kind.clone().unwrap_or_default();
+    if !ITEM_KINDS.contains(&kind.as_str()) {
+        fields.push("kind", "choice_invalid");
+    }
+    let title = fields.check(validate::short_text(
+        "title",
+        f.title.as_deref().unwrap_or(""),
+        200,
+    ));
+    let body = fields
+        .check(parse_body(f.body.as_deref().unwrap_or("")))
+        .unwrap_or_default();
+    let settings = item_settings(
+        app,
+        &kind,
+        f.url.as_deref(),
+        &serde_json::json!({}),
+        &mut fields,
+    );
+    let from = fields
+        .check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        ))
+        .flatten();
+    let requires = parse_requires(
+        app,
+        tenant,
+        run_id,
+        f.requires_item_id.as_deref(),
+        None,
+        &mut fields,
+    )
+    .await?;
+    fields.finish()?;
+    let Some(title) = title else {
+        return Err(Error::Internal("validated fields missing".into()));
+    };
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let position = structure::items(&txn, tenant, run_id)
+        .await?
+        .iter()
+        .filter(|i| i.module_id == module_id)
+        .map(|i| i.position)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let m = structure::insert_item(
+        &txn,
+        rows::CourseItem {
+            id: Uuid::now_v7(),
+            tenant_id: tenant.0,
+            run_id,
+            module_id,
+            position,
+            kind,
+            title,
+            body,
+            settings: settings.to_string(),
+            published: f.published.unwrap_or(false),
+            available_from: from,
+            requires_item_id: requires.flatten(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await?;
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(m)
+}
+
+fn parse_body(raw: &str) -> Result<String> {
+    if raw.chars().count() > 200_000 {
+        return Err(Error::field("body", "too_long"));
+    }
+    if content::has_unsafe_html(raw) {
+        return Err(Error::field("body", "unsafe_html"));
+    }
+    Ok(raw.to_owned())
+}
+
+async fn parse_requires(
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+    raw: Option<&str>,
+    this: Option<Uuid>,
+    fields: &mut Fields,
+) -> Result<Option<Option<Uuid>>> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(Some(None));
+    }
+    let Ok(id) = raw.parse::<Uuid>() else {
+        fields.push("requires_item_id", "choice_invalid");
+        return Ok(None);
+    };
+    if Some(id) == this
+        || structure::item(app.db.reader(), tenant, run, id)
+            .await?
+            .is_none()
+    {
+        fields.push("requires_item_id", "choice_invalid");
+        return Ok(None);
+    }
+    Ok(Some(Some(id)))
+}
+
+/// Edits an item.
+pub async fn update_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+    f: ItemForm,
+) -> Result<rows::CourseItem> {
+    editable(app, user, tenant, run_id).await?;
+    let it = structure::item(app.db.reader(), tenant, run_id, item_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let mut fields = Fields::new();
+    if f.kind.as_deref().is_some_and(|k| k != it.kind) {
+        fields.push("kind", "kind_fixed");
+    }
+    let current: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
+    let settings = item_settings(app, &it.kind, f.url.as_deref(), &current, &mut fields);
+    let requires = parse_requires(
+        app,
+        tenant,
+        run_id,
+        f.requires_item_id.as_deref(),
+        Some(item_id),
+        &mut fields,
+    )
+    .await?;
+    let mut new = it.clone();
+    if let Some(t) = &f.title {
+        if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
+            new.title = t;
+        }
+    }
+    if let Some(b) = &f.body {
+        if let Some(b) = fields.check(parse_body(b)) {
+            new.body = b;
+        }
+    }
+    if f.available_from.is_some() {
+        if let Some(d) = fields.check(parse_when(
+            "available_from",
+            f.available_from.as_deref(),
+            &user.time_zone,
+        )) {
+            new.available_from = d;
+        }
+    }
+    if let Some(r) = requires {
+        new.requires_item_id = r;
+    }
+    if let Some(p) = f.published {
+        new.published = p;
+    }
+    fields.finish()?;
+    new.settings = settings.to_string();
+    let now = app.now();
+    new.updated_at = now;
+    let txn = app.db.begin().await?;
+    let m = structure::save_item(&txn, tenant, &it, &new).await?;
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(m)
+}
+
+/// Which way to move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Earlier.
+    Up,
+    /// Later.
+    Down,
+}
+
+/// A move in the outline: one or more places up or down (the buttons move by one, a drag by
+/// several).
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+pub struct Move {
+    /// `up` or `down`.
+    pub direction: Direction,
+    /// How many places (default 1).
+    pub steps: Option<u32>,
+}
+
+/// The list with the element matching `is_it` moved `steps` places in `direction` (stopping at
+/// either end); None when it cannot move at all.
+fn moved<T>(mut list: Vec<T>, is_it: impl Fn(&T) -> bool, mv: Move) -> Result<Option<Vec<T>>> {
+    let i = list.iter().position(is_it).ok_or(Error::NotFound)?;
+    let steps = mv.steps.unwrap_or(1).clamp(1, 10_000) as usize;
+    let j = match mv.direction {
+        Direction::Up => i.saturating_sub(steps),
+        Direction::Down => (i + steps).min(list.len().saturating_sub(1)),
+    };
+    if i == j {
+        return Ok(None);
+    }
+    let el = list.remove(i);
+    list.insert(j, el);
+    Ok(Some(list))
+}
+
+/// Moves a module one place up or down.
+pub async fn move_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+    mv: Move,
+) -> Result<()> {
+    editable(app, user, tenant, run_id).await?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let mods = structure::modules(&txn, tenant, run_id).await?;
+    let Some(mods) = moved(mods, |m| m.id == module_id, mv)? else {
+        return Ok(());
+    };
+    for (pos, m) in mods.into_iter().enumerate() {
+        if m.position != pos as i32 + 1 {
+            let mut new = m.clone();
+            new.position = pos as i32 + 1;
+            new.updated_at = now;
+            structure::update_module(&txn, tenant, &m, &new).await?;
+        }
+    }
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// Moves an item one place up or down within its module.
+pub async fn move_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+    mv: Move,
+) -> Result<()> {
+    editable(app, user, tenant, run_id).await?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let all = structure::items(&txn, tenant, run_id).await?;
+    let module = all
+        .iter()
+        .find(|i| i.id == item_id)
+        .ok_or(Error::NotFound)?
+        .module_id;
+    let items: Vec<rows::CourseItem> = all.into_iter().filter(|i| i.module_id == module).collect();
+    let Some(items) = moved(items, |i| i.id == item_id, mv)? else {
+        return Ok(());
+    };
+    for (pos, it) in items.into_iter().enumerate() {
+        if it.position != pos as i32 + 1 {
+            let mut new = it.clone();
+            new.position = pos as i32 + 1;
+            new.updated_at = now;
+            structure::save_item(&txn, tenant, &it, &new).await?;
+        }
+    }
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// Deletes an item and the learners' progress on it.
+pub async fn delete_item(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+) -> Result<()> {
+    editable(app, user, tenant, run_id).await?;
+    structure::item(app.db.reader(), tenant, run_id, item_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let txn = app.db.begin().await?;
+    structure::delete_item(&txn, tenant, item_id).await?;
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// Deletes a module with its items.
+pub async fn delete_module(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    module_id: Uuid,
+) -> Result<()> {
+    editable(app, user, tenant, run_id).await?;
+    structure::module(app.db.reader(), tenant, run_id, module_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let txn = app.db.begin().await?;
+    structure::delete_module(&txn, tenant, module_id).await?;
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// The run as its course team sees it: the run, its course, all modules and items.
+pub struct Outline {
+    /// The run.
+    pub run: Run,
+    /// Its course.
+    pub course: Course,
+    /// The enrolment code (staff see it).
+    pub enrolment_code: Option<String>,
+    /// Modules in order.
+    pub modules: Vec<rows::CourseModule>,
+    /// Items in order.
+    pub items: Vec<rows::CourseItem>,
+}
+
+/// Loads the outline for editing.
+pub async fn outline(app: &App, user: &User, tenant: TenantId, run_id: Uuid) -> Result<Outline> {
+    let a: RunAccess = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
+    let course = crate::courses::course_of(app, tenant, &a.run).await?;
+    Ok(Outline {
+        run: Run::from_model(&a.run, app.now())?,
+        course: course.try_into()?,
+        enrolment_code: a.run.enrolment_code.clone(),
+        modules: structure::modules(app.db.reader(), tenant, run_id).await?,
+        items: structure::items(app.db.reader(), tenant, run_id).await?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_stop_at_the_ends() {
+        let m = |d, s| Move {
+            direction: d,
+            steps: Some(s),
+        };
+        assert_eq!(
+            moved(vec![1, 2, 3, 4], |x| *x == 3, m(Direction::Up, 1)).unwrap(),
+            Some(vec![1, 3, 2, 4])
+        );
+        assert_eq!(
+            moved(vec![1, 2, 3, 4], |x| *x == 1, m(Direction::Down, 2)).unwrap(),
+            Some(vec![2, 3, 1, 4])
+        );
+        assert_eq!(
+            moved(vec![1, 2, 3, 4], |x| *x == 2, m(Direction::Down, 99)).unwrap(),
+            Some(vec![1, 3, 4, 2])
+        );
+        assert_eq!(
+            moved(vec![1, 2], |x| *x == 1, m(Direction::Up, 1)).unwrap(),
+            None
+        );
+        assert!(moved(vec![1, 2], |x| *x == 5, m(Direction::Up, 1)).is_err());
+    }
+}

@@ -1,0 +1,79 @@
+//! Video progress: how much of a video a learner has watched, completing the item at its
+//! threshold.
+
+use super::media::DEFAULT_COMPLETE_AT;
+use crate::courses::learn;
+use crate::users::User;
+use crate::App;
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::repo::progress;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Where a learner is in a video.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VideoProgress {
+    /// Seconds watched, the most ever reported.
+    pub watched_seconds: i64,
+    /// Whether the item is completed now.
+    pub completed: bool,
+    /// The learner's progress in the run, 0–100, when this report completed the item.
+    pub percent: Option<i64>,
+}
+
+/// Records how much of a video an enrolled learner has watched (never lowered); at
+/// `complete_at` of its duration (0.9 unless the item says otherwise) the item is completed,
+/// exactly as with the "mark as complete" button.
+pub async fn video_progress(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+    watched_seconds: f64,
+    duration_seconds: f64,
+) -> Result<VideoProgress> {
+    let mut fields = amphi_core::error::Fields::new();
+    if !watched_seconds.is_finite() || watched_seconds < 0.0 {
+        fields.push("watched", "out_of_range");
+    }
+    if !duration_seconds.is_finite() || duration_seconds <= 0.0 || duration_seconds > 172_800.0 {
+        fields.push("duration", "out_of_range");
+    } else if watched_seconds > duration_seconds + 5.0 {
+        fields.push("watched", "out_of_range");
+    }
+    fields.finish()?;
+    let page = learn::open_item(app, user, tenant, run_id, item_id).await?;
+    if page.entry.kind != "video" {
+        return Err(Error::BadRequest("not_a_video"));
+    }
+    if !page.can_complete {
+        return Err(Error::Forbidden);
+    }
+    let secs = watched_seconds.min(duration_seconds).floor() as i64;
+    let stored = progress::watched(
+        app.db.writer(),
+        tenant,
+        run_id,
+        item_id,
+        user.id.0,
+        secs,
+        app.now(),
+    )
+    .await?;
+    let threshold = page
+        .media
+        .as_ref()
+        .map_or(DEFAULT_COMPLETE_AT, |m| m.complete_at);
+    let best = watched_seconds.min(duration_seconds).max(stored as f64);
+    let already = page.entry.state == progress::COMPLETED;
+    let mut percent = None;
+    if !already && best / duration_seconds >= threshold {
+        percent = Some(learn::complete_opened(app, user, tenant, run_id, item_id, &page).await?);
+    }
+    Ok(VideoProgress {
+        watched_seconds: stored,
+        completed: already || percent.is_some(),
+        percent,
+    })
+}
