@@ -10,14 +10,17 @@ use crate::error::ApiError;
 use crate::forms::ApiJson;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
-use amphi_app::courses::assignments::{
-    self, AssignmentSettings, AssignmentSettingsForm, AssignmentView, GradeForm, GradingView,
-    QueueEntry, SubmissionView, SubmitForm, PEER,
+use amphi_app::assessment::assignments::{
+    self, AssignmentSettings, AssignmentSettingsForm, AssignmentView, GradeForm,
 };
-use amphi_app::courses::peer::{
-    self, FlagDecision, FlagEntry, GivenReview, OverrideForm, PeerSettings, PeerSettingsForm,
-    PeerView, ReceivedReview, ReviewForm, ReviewPage, ReviewTask,
+use amphi_app::assessment::grading_queue::{self, GradingView, QueueEntry};
+use amphi_app::assessment::peer::{
+    self, learner::PeerView, learner::ReceivedReview, learner::ReviewTask, reviews::GivenReview,
+    reviews::ReviewForm, reviews::ReviewPage, settings::PeerSettings, settings::PeerSettingsForm,
+    staff::FlagDecision, staff::FlagEntry, staff::OverrideForm,
 };
+use amphi_app::assessment::submissions::{self, SubmissionView, SubmitForm, PEER};
+use amphi_app::assessment::{assignment_files, submission_files};
 use amphi_core::Error;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -157,7 +160,7 @@ async fn patch_peer_settings(
 ) -> Result<Json<PeerSettings>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    peer::settings::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -189,7 +192,7 @@ async fn get_peer(
 ) -> Result<Json<PeerView>, ApiError> {
     api.need(Scope::Read)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::view(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::learner::view(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -206,11 +209,11 @@ async fn submit(
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    let kind = assignments::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let kind = submissions::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
     let r = if kind == PEER {
-        peer::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
+        peer::learner::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
     } else {
         assignments::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
     };
@@ -227,7 +230,7 @@ async fn my_reviews(
 ) -> Result<Json<Vec<ReviewTask>>, ApiError> {
     api.need(Scope::Read)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::my_reviews(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::reviews::my_reviews(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -243,7 +246,7 @@ async fn review_page(
 ) -> Result<Json<ReviewPage>, ApiError> {
     api.need(Scope::Read)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    peer::review_page(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
+    peer::reviews::review_page(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -260,7 +263,7 @@ async fn submit_review(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    let r = peer::submit_review(
+    let r = peer::reviews::submit_review(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -285,7 +288,7 @@ async fn self_assess(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    let r = peer::self_assess(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    let r = peer::reviews::self_assess(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
@@ -317,7 +320,7 @@ async fn volunteer(
 ) -> Result<Json<VolunteerResult>, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::volunteer(
+    peer::learner::volunteer(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -351,7 +354,7 @@ async fn flag(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::flag_review(
+    peer::reviews::flag_review(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -375,7 +378,7 @@ async fn list_flags(
 ) -> Result<Json<Vec<FlagEntry>>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::open_flags(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::staff::open_flags(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -392,7 +395,7 @@ async fn decide_flag(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item, flag) = ids3(&api, &run, &item, &flag)?;
-    peer::resolve_flag(
+    peer::staff::resolve_flag(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -440,12 +443,12 @@ async fn grading_queue(
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
     })?;
-    let query = assignments::QueueQuery {
+    let query = grading_queue::QueueQuery {
         filter: q.filter,
         after: q.after,
         limit: q.limit.unwrap_or(50),
     };
-    let page = assignments::queue(&s.app, &api.caller.user, api.tenant.id, run, item, &query)
+    let page = grading_queue::queue(&s.app, &api.caller.user, api.tenant.id, run, item, &query)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(QueuePage {
@@ -464,7 +467,7 @@ async fn grading_view(
 ) -> Result<Json<GradingView>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    assignments::grading_view(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
+    grading_queue::grading_view(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -506,7 +509,7 @@ async fn override_grade(
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    peer::override_grade(
+    peer::staff::override_grade(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -530,7 +533,7 @@ pub struct FileParams {
 #[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/files", tag = "assessment",
     request_body(content = Vec<u8>, description = "The file's bytes", content_type = "application/octet-stream"),
     params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment item id"), FileParams),
-    responses((status = 201, body = assignments::SubmissionFile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody, description = "Type not allowed, too large, too many files")))]
+    responses((status = 201, body = submission_files::SubmissionFile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody, description = "Type not allowed, too large, too many files")))]
 async fn upload_file(
     State(s): State<WebState>,
     api: Api,
@@ -554,7 +557,7 @@ async fn upload_file(
         .into_data_stream()
         .map_err(|_| Error::BadRequest("bad_request"))
         .boxed();
-    let f = assignments::upload_file(
+    let f = assignment_files::upload_file(
         &s.app,
         &api.caller.user,
         api.tenant.id,

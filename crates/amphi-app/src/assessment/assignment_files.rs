@@ -1,0 +1,165 @@
+//! Files an assignment's learner attaches to their submission: uploaded (sniffed and streamed
+//! to storage like course files, within the assignment's limits) and removed, before the
+//! deadline and until graded.
+
+use super::assignments::AssignmentSettings;
+use super::submission_files::SubmissionFile;
+use super::submissions::{for_learner, ASSIGNMENT};
+use crate::users::User;
+use crate::App;
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::repo::assess;
+use amphi_db::rows;
+use uuid::Uuid;
+
+/// Attaches a file to the learner's assignment submission (a draft is started if there is
+/// none): sniffed and streamed to storage like course files, at most `max_files` files of
+/// `max_file_mb` each, before the deadline. Nothing is kept when it is refused.
+pub async fn upload_file<S>(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    (filename, content_type): (&str, Option<&str>),
+    body: S,
+) -> Result<SubmissionFile>
+where
+    S: futures::Stream<Item = Result<bytes::Bytes>> + Unpin + Send,
+{
+    let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let s = AssignmentSettings::of(&o.item);
+    if !s.accept_files {
+        return Err(Error::Conflict("files_not_accepted"));
+    }
+    let now = app.now();
+    if let Some(why) = s.closed(now) {
+        return Err(Error::Conflict(why));
+    }
+    let existing = assess::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    if existing.as_ref().is_some_and(|m| m.graded_at.is_some()) {
+        return Err(Error::Conflict("already_graded"));
+    }
+    let count = match &existing {
+        Some(m) => assess::files_of(app.db.reader(), tenant, m.id).await?.len(),
+        None => 0,
+    };
+    if count >= s.max_files as usize {
+        return Err(Error::field("file", "too_many_files"));
+    }
+    let name = crate::files::clean_filename(filename);
+    if name.is_empty() {
+        return Err(Error::field("file", "required"));
+    }
+    let max = (u64::from(s.max_file_mb) * 1024 * 1024).min(app.storage.max_upload_bytes());
+    let (row, path) = crate::files::store_stream(
+        app,
+        tenant,
+        run,
+        user.id.0,
+        crate::files::Purpose::Submission,
+        name,
+        content_type,
+        max,
+        body,
+    )
+    .await?;
+    let saved: Result<()> = async {
+        let txn = app.db.begin().await?;
+        sea_orm::ActiveModelTrait::insert(
+            amphi_db::entities::stored_file::ActiveModel::from(row.clone()),
+            &txn,
+        )
+        .await
+        .map_err(amphi_db::db_err)?;
+        let sub = match assess::submission_of(&txn, tenant, item, user.id.0).await? {
+            Some(m) => m,
+            None => {
+                assess::insert_submission(
+                    &txn,
+                    rows::Submission {
+                        id: Uuid::now_v7(),
+                        tenant_id: tenant.0,
+                        run_id: run,
+                        item_id: item,
+                        user_id: user.id.0,
+                        body: String::new(),
+                        draft: None,
+                        status: assess::DRAFT.into(),
+                        version: 0,
+                        submitted_at: None,
+                        late_days: 0,
+                        extra_reviews: 0,
+                        needs_staff: false,
+                        rubric_choices: None,
+                        raw_points: None,
+                        penalty: 0.0,
+                        points: None,
+                        max_points: s.max(),
+                        feedback: None,
+                        grade_source: None,
+                        graded_by: None,
+                        graded_at: None,
+                        override_points: None,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .await?
+            }
+        };
+        assess::add_file(
+            &txn,
+            amphi_db::entities::submission_file::Model {
+                submission_id: sub.id,
+                file_id: row.id,
+                tenant_id: tenant.0,
+                position: count as i32 + 1,
+            },
+        )
+        .await?;
+        txn.commit().await.map_err(Error::internal)?;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = saved {
+        if let Ok(store) = app.storage.store() {
+            if let Err(de) = object_store::ObjectStoreExt::delete(&store, &path).await {
+                tracing::warn!(error = %de, "storage: could not remove an unrecorded upload");
+            }
+        }
+        return Err(e);
+    }
+    Ok(SubmissionFile {
+        url: format!("/learn/{run}/items/{item}/files/{}", row.id),
+        id: row.id,
+        filename: row.filename,
+        content_type: row.content_type,
+        size: row.size,
+    })
+}
+
+/// Removes a file from the learner's own submission (before the deadline, not once graded).
+pub async fn remove_file(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    file: Uuid,
+) -> Result<()> {
+    let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let s = AssignmentSettings::of(&o.item);
+    if let Some(why) = s.closed(app.now()) {
+        return Err(Error::Conflict(why));
+    }
+    let m = assess::submission_of_file(app.db.reader(), tenant, item, file)
+        .await?
+        .filter(|m| m.user_id == user.id.0)
+        .ok_or(Error::NotFound)?;
+    if m.graded_at.is_some() {
+        return Err(Error::Conflict("already_graded"));
+    }
+    crate::files::delete_files(app, tenant, run, &[file]).await;
+    Ok(())
+}
