@@ -66,12 +66,6 @@ where
     .await?;
     let saved: Result<()> = async {
         let txn = app.db.begin().await?;
-        sea_orm::ActiveModelTrait::insert(
-            amphi_db::entities::stored_file::ActiveModel::from(row.clone()),
-            &txn,
-        )
-        .await
-        .map_err(amphi_db::db_err)?;
         let sub = match assess::submission_of(&txn, tenant, item, user.id.0).await? {
             Some(m) => m,
             None => {
@@ -108,16 +102,7 @@ where
                 .await?
             }
         };
-        assess::add_file(
-            &txn,
-            amphi_db::entities::submission_file::Model {
-                submission_id: sub.id,
-                file_id: row.id,
-                tenant_id: tenant.0,
-                position: count as i32 + 1,
-            },
-        )
-        .await?;
+        assess::attach_file(&txn, tenant, row.clone(), sub.id, count as i32 + 1).await?;
         txn.commit().await.map_err(Error::internal)?;
         Ok(())
     }

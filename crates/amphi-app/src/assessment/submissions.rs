@@ -191,11 +191,8 @@ pub(crate) async fn save_settings<T: Serialize>(
         }
     }
     let now = app.now();
-    let mut am = sea_orm::IntoActiveModel::into_active_model(item);
-    am.settings = sea_orm::ActiveValue::Set(current.to_string());
-    am.updated_at = sea_orm::ActiveValue::Set(now);
     let txn = app.db.begin().await?;
-    structure::update_item(&txn, am).await?;
+    structure::replace_item_settings(&txn, tenant, item, current.to_string(), now).await?;
     authoring::structure_changed(&txn, app, tenant, run).await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())

@@ -554,13 +554,27 @@ pub async fn files_of(
     Ok(rows)
 }
 
-/// Links a stored file to a submission.
-pub async fn add_file(
+/// Records an uploaded file and attaches it to a submission at `position`.
+pub async fn attach_file(
     c: &impl ConnectionTrait,
-    m: crate::entities::submission_file::Model,
+    tenant: TenantId,
+    file: crate::entities::stored_file::Model,
+    submission: Uuid,
+    position: i32,
 ) -> Result<()> {
-    let am: crate::entities::submission_file::ActiveModel = m.into();
-    crate::entities::submission_file::Entity::insert(am)
+    use crate::entities::{stored_file, submission_file};
+    let file_id = file.id;
+    stored_file::Entity::insert(stored_file::ActiveModel::from(file))
+        .exec_without_returning(c)
+        .await
+        .db()?;
+    let link = submission_file::Model {
+        submission_id: submission,
+        file_id,
+        tenant_id: tenant.0,
+        position,
+    };
+    submission_file::Entity::insert(submission_file::ActiveModel::from(link))
         .exec_without_returning(c)
         .await
         .db()?;

@@ -11,7 +11,6 @@ use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{enrolments as repo_e, grades as repo};
 use amphi_db::rows;
-use sea_orm::{IntoActiveModel, Set};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -317,12 +316,8 @@ pub async fn update_scheme(
     )
     .await?;
     for (gi, c) in columns {
-        let mut am = gi.into_active_model();
-        am.category = Set(c.category.clone());
-        am.weight = Set(c.weight);
-        am.extra_credit = Set(c.extra_credit);
-        am.updated_at = Set(now);
-        repo::update_item(&txn, am).await?;
+        let place = (c.category.as_str(), c.weight, c.extra_credit);
+        repo::place_item(&txn, tenant, gi, place, now).await?;
     }
     queue_recompute(&txn, tenant, run_id, now).await?;
     amphi_db::repo::audit::Event::new("gradebook.scheme", tenant)

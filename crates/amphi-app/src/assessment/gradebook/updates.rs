@@ -10,7 +10,6 @@ use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{enrolments as repo_e, grades as repo, structure};
 use amphi_db::{rows, Conn};
 use chrono::{DateTime, Utc};
-use sea_orm::{IntoActiveModel, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -186,10 +185,7 @@ async fn ensure_in_scheme(
 ) -> Result<(rows::GradeItem, bool)> {
     if let Some(gi) = s.items.iter_mut().find(|i| i.item_id == Some(item_id)) {
         if (gi.max_points - max_points).abs() > 1e-9 {
-            let mut am = gi.clone().into_active_model();
-            am.max_points = Set(max_points);
-            am.updated_at = Set(now);
-            repo::update_item(c, am).await?;
+            repo::set_item_max(c, tenant, gi.clone(), max_points, now).await?;
             gi.max_points = max_points;
             gi.updated_at = now;
             return Ok((gi.clone(), true));
