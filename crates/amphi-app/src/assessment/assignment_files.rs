@@ -8,7 +8,7 @@ use super::submissions::{for_learner, ASSIGNMENT};
 use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::assess;
+use amphi_db::repo::submissions as repo_s;
 use amphi_db::rows;
 use uuid::Uuid;
 
@@ -36,12 +36,12 @@ where
     if let Some(why) = s.closed(now) {
         return Err(Error::Conflict(why));
     }
-    let existing = assess::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    let existing = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
     if existing.as_ref().is_some_and(|m| m.graded_at.is_some()) {
         return Err(Error::Conflict("already_graded"));
     }
     let count = match &existing {
-        Some(m) => assess::files_of(app.db.reader(), tenant, m.id).await?.len(),
+        Some(m) => repo_s::files_of(app.db.reader(), tenant, m.id).await?.len(),
         None => 0,
     };
     if count >= s.max_files as usize {
@@ -66,10 +66,10 @@ where
     .await?;
     let saved: Result<()> = async {
         let txn = app.db.begin().await?;
-        let sub = match assess::submission_of(&txn, tenant, item, user.id.0).await? {
+        let sub = match repo_s::submission_of(&txn, tenant, item, user.id.0).await? {
             Some(m) => m,
             None => {
-                assess::insert_submission(
+                repo_s::insert_submission(
                     &txn,
                     rows::Submission {
                         id: Uuid::now_v7(),
@@ -79,7 +79,7 @@ where
                         user_id: user.id.0,
                         body: String::new(),
                         draft: None,
-                        status: assess::DRAFT.into(),
+                        status: repo_s::DRAFT.into(),
                         version: 0,
                         submitted_at: None,
                         late_days: 0,
@@ -102,7 +102,7 @@ where
                 .await?
             }
         };
-        assess::attach_file(&txn, tenant, row.clone(), sub.id, count as i32 + 1).await?;
+        repo_s::attach_file(&txn, tenant, row.clone(), sub.id, count as i32 + 1).await?;
         txn.commit().await.map_err(Error::internal)?;
         Ok(())
     }
@@ -138,7 +138,7 @@ pub async fn remove_file(
     if let Some(why) = s.closed(app.now()) {
         return Err(Error::Conflict(why));
     }
-    let m = assess::submission_of_file(app.db.reader(), tenant, item, file)
+    let m = repo_s::submission_of_file(app.db.reader(), tenant, item, file)
         .await?
         .filter(|m| m.user_id == user.id.0)
         .ok_or(Error::NotFound)?;

@@ -14,7 +14,7 @@ use crate::App;
 use amphi_core::error::Fields;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::assess;
+use amphi_db::repo::submissions as repo_s;
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -240,7 +240,7 @@ pub async fn view(
     let o = item_of_kind(app, user, tenant, run, item, ASSIGNMENT).await?;
     let s = AssignmentSettings::of(&o.item);
     let now = app.now();
-    let mine = assess::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
     let closed = if mine.as_ref().is_some_and(|m| m.graded_at.is_some()) {
         Some("already_graded".to_owned())
     } else {
@@ -276,8 +276,8 @@ pub async fn submit(
     if let Some(why) = s.closed(now) {
         return Err(Error::Conflict(why));
     }
-    let has_files = match assess::submission_of(app.db.reader(), tenant, item, user.id.0).await? {
-        Some(m) => !assess::files_of(app.db.reader(), tenant, m.id)
+    let has_files = match repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await? {
+        Some(m) => !repo_s::files_of(app.db.reader(), tenant, m.id)
             .await?
             .is_empty(),
         None => false,
@@ -316,10 +316,10 @@ pub async fn grade(
 ) -> Result<SubmissionView> {
     let o = for_grader(app, user, tenant, run, item, ASSIGNMENT).await?;
     let s = AssignmentSettings::of(&o.item);
-    let mut m = assess::submission(app.db.reader(), tenant, item, sub)
+    let mut m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
         .ok_or(Error::NotFound)?;
-    if m.status != assess::SUBMITTED {
+    if m.status != repo_s::SUBMITTED {
         return Err(Error::Conflict("not_submitted"));
     }
     let feedback = f.feedback.as_deref().unwrap_or("").trim().to_owned();
@@ -356,7 +356,7 @@ pub async fn grade(
     m.graded_at = Some(now);
     m.updated_at = now;
     let txn = app.db.begin().await?;
-    let m = assess::save_submission(&txn, m).await?;
+    let m = repo_s::save_submission(&txn, m).await?;
     txn.commit().await.map_err(Error::internal)?;
     report_grade(app, tenant, &m).await?;
     Ok(SubmissionView::of(&m, true))

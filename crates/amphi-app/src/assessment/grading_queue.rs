@@ -9,7 +9,7 @@ use crate::users::User;
 use crate::App;
 use amphi_core::peer::Rubric;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::{assess, Page};
+use amphi_db::repo::{submissions as repo_s, Page};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -51,8 +51,8 @@ pub struct QueueQuery {
 }
 
 /// Parses the queue filter (`ungraded`, `graded`, `late`, `staff`, `all`).
-pub fn parse_filter(raw: Option<&str>) -> Result<assess::QueueFilter> {
-    use assess::QueueFilter as Q;
+pub fn parse_filter(raw: Option<&str>) -> Result<repo_s::QueueFilter> {
+    use repo_s::QueueFilter as Q;
     Ok(match raw.map(str::trim).unwrap_or("") {
         "" | "ungraded" => Q::Ungraded,
         "graded" => Q::Graded,
@@ -79,9 +79,9 @@ pub async fn queue(
         return Err(Error::Forbidden);
     }
     let f = parse_filter(filter)?;
-    let page = assess::queue(app.db.reader(), tenant, item, f, after, limit.clamp(1, 500)).await?;
+    let page = repo_s::queue(app.db.reader(), tenant, item, f, after, limit.clamp(1, 500)).await?;
     let ids: Vec<Uuid> = page.items.iter().map(|s| s.user_id).collect();
-    let people = assess::people(app.db.reader(), tenant, &ids).await?;
+    let people = repo_s::people(app.db.reader(), tenant, &ids).await?;
     let items = page
         .items
         .iter()
@@ -137,10 +137,10 @@ pub async fn grading_view(
         return Err(Error::Forbidden);
     }
     let it = o.item;
-    let s = assess::submission(app.db.reader(), tenant, item, sub)
+    let s = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
         .ok_or(Error::NotFound)?;
-    let people = assess::people(app.db.reader(), tenant, &[s.user_id]).await?;
+    let people = repo_s::people(app.db.reader(), tenant, &[s.user_id]).await?;
     let rubric = if it.kind == ASSIGNMENT {
         AssignmentSettings::of(&it).rubric
     } else {

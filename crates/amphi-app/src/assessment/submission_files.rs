@@ -5,7 +5,7 @@ use super::submissions::{is_grader, item_of_kinds, ASSIGNMENT, PEER};
 use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::assess;
+use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -32,7 +32,7 @@ pub(super) async fn files_view(
     item: Uuid,
     sub: Uuid,
 ) -> Result<Vec<SubmissionFile>> {
-    Ok(assess::files_of(app.db.reader(), tenant, sub)
+    Ok(repo_s::files_of(app.db.reader(), tenant, sub)
         .await?
         .into_iter()
         .map(|f| SubmissionFile {
@@ -58,18 +58,18 @@ pub async fn open_file(
     let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER])
         .await
         .map_err(|_| Error::NotFound)?;
-    let m = assess::submission_of_file(app.db.reader(), tenant, item, file)
+    let m = repo_s::submission_of_file(app.db.reader(), tenant, item, file)
         .await?
         .ok_or(Error::NotFound)?;
     let allowed = m.user_id == user.id.0
         || is_grader(user, tenant, &o.access)
-        || assess::assignment(app.db.reader(), tenant, m.id, user.id.0)
+        || repo_p::assignment(app.db.reader(), tenant, m.id, user.id.0)
             .await?
             .is_some();
     if !allowed {
         return Err(Error::NotFound);
     }
-    let row = assess::files_of(app.db.reader(), tenant, m.id)
+    let row = repo_s::files_of(app.db.reader(), tenant, m.id)
         .await?
         .into_iter()
         .find(|f| f.id == file)

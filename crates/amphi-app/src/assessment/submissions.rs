@@ -11,7 +11,7 @@ use crate::App;
 use amphi_core::course::CourseRole;
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::{assess, structure};
+use amphi_db::repo::{structure, submissions as repo_s};
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -327,7 +327,7 @@ pub(crate) async fn save_work(
     }
     let now = app.now();
     let txn = app.db.begin().await?;
-    let existing = assess::submission_of(&txn, tenant, o.item.id, user.id.0).await?;
+    let existing = repo_s::submission_of(&txn, tenant, o.item.id, user.id.0).await?;
     if existing.as_ref().is_some_and(|s| s.graded_at.is_some()) && !draft_only {
         return Err(Error::Conflict("already_graded"));
     }
@@ -338,17 +338,17 @@ pub(crate) async fn save_work(
             } else {
                 s.body = text;
                 s.draft = None;
-                s.status = assess::SUBMITTED.into();
+                s.status = repo_s::SUBMITTED.into();
                 s.version += 1;
                 s.submitted_at = Some(now);
                 s.late_days = late_days;
                 s.max_points = max_points;
             }
             s.updated_at = now;
-            assess::save_submission(&txn, s).await?
+            repo_s::save_submission(&txn, s).await?
         }
         None => {
-            assess::insert_submission(
+            repo_s::insert_submission(
                 &txn,
                 rows::Submission {
                     id: Uuid::now_v7(),
@@ -363,9 +363,9 @@ pub(crate) async fn save_work(
                     },
                     draft: draft_only.then_some(text),
                     status: if draft_only {
-                        assess::DRAFT
+                        repo_s::DRAFT
                     } else {
-                        assess::SUBMITTED
+                        repo_s::SUBMITTED
                     }
                     .into(),
                     version: i32::from(!draft_only),

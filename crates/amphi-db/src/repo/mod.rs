@@ -2,7 +2,6 @@
 //! the tenant scope as an argument, so a query that forgets it does not compile.
 
 pub mod api_tokens;
-pub mod assess;
 pub mod audit;
 pub mod certificates;
 pub mod courses;
@@ -10,6 +9,7 @@ pub mod email_tokens;
 pub mod enrolments;
 pub mod grades;
 pub mod identity;
+pub mod peer;
 pub mod progress;
 pub mod questions;
 pub mod quiz;
@@ -17,6 +17,7 @@ pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
 pub mod structure;
+pub mod submissions;
 pub mod tenants;
 pub mod users;
 

@@ -8,7 +8,7 @@ use amphi_core::peer::{
     allocate, eligible_reviewers, AllocationRequest, AllocationSettings, Assignment, Submission,
 };
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::{assess, structure};
+use amphi_db::repo::{peer as repo_p, structure};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -32,7 +32,7 @@ fn seed_of(item: Uuid) -> u64 {
 
 /// Allocates the reviews of a peer assessment in the review phase: every handed-in submission
 /// and every assignment made so far go to `amphi_core::peer::allocate`; only the new
-/// assignments are inserted (in bulk: `assess::insert_assignments`), in one transaction that
+/// assignments are inserted (in bulk: `repo_p::insert_assignments`), in one transaction that
 /// holds the item's lock (two workers never allocate one item at once). Outside the review
 /// phase it does nothing. Logs how long it took.
 pub async fn allocate_reviews(
@@ -44,7 +44,7 @@ pub async fn allocate_reviews(
     let now = app.now();
     let started = std::time::Instant::now();
     let txn = app.db.begin().await?;
-    assess::lock_item(&txn, tenant, item).await?;
+    repo_p::lock_item(&txn, tenant, item).await?;
     let Some(it) = structure::item(&txn, tenant, run, item)
         .await?
         .filter(|i| i.kind == PEER)
@@ -55,7 +55,7 @@ pub async fn allocate_reviews(
     if s.phase(now) != Phase::Review {
         return Ok(AllocationReport::default());
     }
-    let keys = assess::submission_keys(&txn, tenant, item).await?;
+    let keys = repo_p::submission_keys(&txn, tenant, item).await?;
     let subs: Vec<Submission<Uuid, Uuid>> = keys
         .iter()
         .map(|(id, author, at, _)| Submission {
@@ -70,7 +70,7 @@ pub async fn allocate_reviews(
         .map(|k| (k.1, (k.3 as u32).min(s.max_extra)))
         .collect();
     let reviewers = eligible_reviewers(&subs, &volunteers, &[]);
-    let existing: Vec<Assignment<Uuid, Uuid>> = assess::assignment_keys(&txn, tenant, item)
+    let existing: Vec<Assignment<Uuid, Uuid>> = repo_p::assignment_keys(&txn, tenant, item)
         .await?
         .into_iter()
         .map(|(submission, reviewer, _)| Assignment {
@@ -97,7 +97,7 @@ pub async fn allocate_reviews(
         .map(|a| (a.submission, a.reviewer))
         .collect();
     new.sort_unstable_by_key(|&(submission, reviewer)| (reviewer, submission));
-    let n = assess::insert_assignments(&txn, tenant, item, now, &new).await?;
+    let n = repo_p::insert_assignments(&txn, tenant, item, now, &new).await?;
     txn.commit().await.map_err(Error::internal)?;
     tracing::info!(
         %item,

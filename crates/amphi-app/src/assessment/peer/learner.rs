@@ -9,7 +9,7 @@ use crate::courses::content;
 use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::assess;
+use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -84,8 +84,8 @@ pub async fn view(
     let s = PeerSettings::of(&o.item);
     let now = app.now();
     let phase = s.phase(now);
-    let mine = assess::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
-    let tasks = assess::my_assignments(app.db.reader(), tenant, item, user.id.0)
+    let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    let tasks = repo_p::my_assignments(app.db.reader(), tenant, item, user.id.0)
         .await?
         .into_iter()
         .enumerate()
@@ -99,10 +99,10 @@ pub async fn view(
     let mut received = Vec::new();
     let mut self_done = false;
     if let Some(m) = &mine {
-        let reviews = assess::reviews_of(app.db.reader(), tenant, m.id).await?;
+        let reviews = repo_p::reviews_of(app.db.reader(), tenant, m.id).await?;
         self_done = reviews.iter().any(|r| r.is_self);
         if phase == Phase::Results {
-            let flags = assess::flags_by(app.db.reader(), tenant, item, user.id.0).await?;
+            let flags = repo_p::flags_by(app.db.reader(), tenant, item, user.id.0).await?;
             received = reviews
                 .iter()
                 .map(|r| ReceivedReview {
@@ -117,7 +117,7 @@ pub async fn view(
                 .collect();
         }
     }
-    let submitted = mine.as_ref().is_some_and(|m| m.status == assess::SUBMITTED);
+    let submitted = mine.as_ref().is_some_and(|m| m.status == repo_s::SUBMITTED);
     Ok(PeerView {
         max_points: s.rubric.max_points(),
         phase,
@@ -157,11 +157,11 @@ pub async fn submit(
         return Err(Error::Conflict(why));
     }
     let phase = s.phase(now);
-    let before = assess::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    let before = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
     if phase != Phase::Submission
         && before
             .as_ref()
-            .is_some_and(|b| b.status == assess::SUBMITTED)
+            .is_some_and(|b| b.status == repo_s::SUBMITTED)
         && !f.draft.unwrap_or(false)
     {
         // Reviewers may be reading it: it no longer changes.
@@ -173,7 +173,7 @@ pub async fn submit(
         has_files: false,
     };
     let m = save_work(app, user, tenant, &o, &f, h).await?;
-    if phase == Phase::Review && m.status == assess::SUBMITTED {
+    if phase == Phase::Review && m.status == repo_s::SUBMITTED {
         schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
     }
     Ok(SubmissionView::of(&m, false))
@@ -197,13 +197,13 @@ pub async fn volunteer(
     if matches!(s.phase(now), Phase::Closed | Phase::Results) {
         return Err(Error::Conflict("review_closed"));
     }
-    let mut m = assess::submission_of(app.db.reader(), tenant, item, user.id.0)
+    let mut m = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0)
         .await?
-        .filter(|m| m.status == assess::SUBMITTED)
+        .filter(|m| m.status == repo_s::SUBMITTED)
         .ok_or(Error::Conflict("submit_first"))?;
     m.extra_reviews = extra as i32;
     m.updated_at = now;
-    assess::save_submission(app.db.writer(), m).await?;
+    repo_s::save_submission(app.db.writer(), m).await?;
     if s.phase(now) == Phase::Review && extra > 0 {
         schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
     }

@@ -6,7 +6,7 @@ use crate::assessment::submissions::{report_grade, PEER};
 use crate::App;
 use amphi_core::peer::{after_review_phase, grade_submission, ReviewOutcome, SubmissionReviews};
 use amphi_core::{Result, TenantId};
-use amphi_db::repo::{assess, structure};
+use amphi_db::repo::{peer as repo_p, structure, submissions as repo_s};
 use amphi_db::rows;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -29,19 +29,13 @@ pub struct ResultsReport {
 /// The reviewing record of everyone in one item: (assigned, completed) per reviewer.
 type Record = HashMap<Uuid, (u32, u32)>;
 
-struct Computed {
-    raw: Option<f64>,
-    penalty: f64,
-    points: Option<f64>,
-    needs_staff: bool,
-}
-
+/// The grade of one submission from its reviews; without points it waits for the course team.
 fn compute(
     s: &PeerSettings,
     m: &rows::Submission,
     reviews: &[(f64, bool, bool)],
     record: &Record,
-) -> Computed {
+) -> repo_p::PeerGrade {
     let peer: Vec<f64> = reviews
         .iter()
         .filter(|(_, is_self, excluded)| !is_self && !excluded)
@@ -66,17 +60,17 @@ fn compute(
         ReviewOutcome::StaffQueue => None,
     };
     match graded {
-        Some(g) => Computed {
+        Some(g) => repo_p::PeerGrade {
+            id: m.id,
             raw: g.peer,
             penalty: g.penalty,
             points: Some(g.points),
-            needs_staff: false,
         },
-        None => Computed {
+        None => repo_p::PeerGrade {
+            id: m.id,
             raw: None,
             penalty: 0.0,
             points: None,
-            needs_staff: true,
         },
     }
 }
@@ -104,9 +98,9 @@ pub async fn compute_results(
     if s.phase(now) != Phase::Results {
         return Ok(ResultsReport::default());
     }
-    let subs = assess::submissions_of_item(app.db.writer(), tenant, item).await?;
+    let subs = repo_s::submissions_of_item(app.db.writer(), tenant, item).await?;
     let mut record: Record = HashMap::new();
-    for (_, reviewer, done) in assess::assignment_keys(app.db.writer(), tenant, item).await? {
+    for (_, reviewer, done) in repo_p::assignment_keys(app.db.writer(), tenant, item).await? {
         let e = record.entry(reviewer).or_default();
         e.0 += 1;
         if done.is_some() {
@@ -115,7 +109,7 @@ pub async fn compute_results(
     }
     let mut by_sub: HashMap<Uuid, Vec<(f64, bool, bool)>> = HashMap::new();
     for (sub, _, score, is_self, excluded) in
-        assess::review_keys(app.db.writer(), tenant, item).await?
+        repo_p::review_keys(app.db.writer(), tenant, item).await?
     {
         by_sub
             .entry(sub)
@@ -138,12 +132,7 @@ pub async fn compute_results(
                 by_sub.get(&m.id).map_or(&[][..], Vec::as_slice),
                 &record,
             );
-            rows.push(assess::PeerGrade {
-                id: m.id,
-                raw: c.raw,
-                penalty: c.penalty,
-                points: c.points,
-            });
+            rows.push(c);
             if c.points.is_some() {
                 report.graded += 1;
                 graded.push(rows::Submission {
@@ -155,7 +144,7 @@ pub async fn compute_results(
                 report.staff_queue += 1;
             }
         }
-        assess::set_peer_grades(app.db.writer(), tenant, &rows, max, now).await?;
+        repo_p::set_peer_grades(app.db.writer(), tenant, &rows, max, now).await?;
     }
     for m in &graded {
         report_grade(app, tenant, m).await?;
@@ -175,18 +164,18 @@ pub(super) async fn regrade_one(
     if s.phase(now) != Phase::Results {
         return Ok(());
     }
-    let Some(m) = assess::submission(app.db.writer(), tenant, it.id, sub).await? else {
+    let Some(m) = repo_s::submission(app.db.writer(), tenant, it.id, sub).await? else {
         return Ok(());
     };
     if m.override_points.is_some() {
         return Ok(());
     }
-    let reviews: Vec<(f64, bool, bool)> = assess::reviews_of(app.db.writer(), tenant, sub)
+    let reviews: Vec<(f64, bool, bool)> = repo_p::reviews_of(app.db.writer(), tenant, sub)
         .await?
         .iter()
         .map(|r| (r.score, r.is_self, r.excluded))
         .collect();
-    let mine = assess::my_assignments(app.db.writer(), tenant, it.id, m.user_id).await?;
+    let mine = repo_p::my_assignments(app.db.writer(), tenant, it.id, m.user_id).await?;
     let mut record: Record = HashMap::new();
     record.insert(
         m.user_id,
@@ -196,16 +185,7 @@ pub(super) async fn regrade_one(
         ),
     );
     let c = compute(&s, &m, &reviews, &record);
-    assess::set_peer_grade(
-        app.db.writer(),
-        m.id,
-        c.raw,
-        c.penalty,
-        c.points,
-        c.needs_staff,
-        now,
-    )
-    .await?;
+    repo_p::set_peer_grade(app.db.writer(), tenant, c, now).await?;
     if c.points.is_some() {
         report_grade(
             app,

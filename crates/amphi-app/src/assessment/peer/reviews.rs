@@ -9,7 +9,7 @@ use crate::users::User;
 use crate::App;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::assess;
+use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -76,14 +76,14 @@ pub async fn submit_review(
     f: ReviewForm,
 ) -> Result<GivenReview> {
     let o = for_learner(app, user, tenant, run, item, PEER).await?;
-    let m = assess::submission(app.db.reader(), tenant, item, sub)
+    let m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
-        .filter(|m| m.status == assess::SUBMITTED)
+        .filter(|m| m.status == repo_s::SUBMITTED)
         .ok_or(Error::NotFound)?;
     if m.user_id == user.id.0 {
         return Err(Error::Forbidden);
     }
-    let a = assess::assignment(app.db.reader(), tenant, sub, user.id.0)
+    let a = repo_p::assignment(app.db.reader(), tenant, sub, user.id.0)
         .await?
         .ok_or(Error::Forbidden)?;
     let s = PeerSettings::of(&o.item);
@@ -98,10 +98,10 @@ pub async fn submit_review(
     let score = score_review(&s.rubric, &choices)?;
     let comment = parse_comment(f.comment.as_deref())?;
     let txn = app.db.begin().await?;
-    if !assess::complete_assignment(&txn, a.id, now).await? {
+    if !repo_p::complete_assignment(&txn, tenant, a.id, now).await? {
         return Err(Error::Conflict("review_already_submitted"));
     }
-    let r = assess::insert_review(
+    let r = repo_p::insert_review(
         &txn,
         rows::PeerReview {
             id: Uuid::now_v7(),
@@ -144,14 +144,14 @@ pub async fn self_assess(
     if let Some(why) = s.review_closed(now) {
         return Err(Error::Conflict(why));
     }
-    let m = assess::submission_of(app.db.reader(), tenant, item, user.id.0)
+    let m = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0)
         .await?
-        .filter(|m| m.status == assess::SUBMITTED)
+        .filter(|m| m.status == repo_s::SUBMITTED)
         .ok_or(Error::Conflict("submit_first"))?;
     let choices = f.choices.clone().unwrap_or_default();
     let score = score_review(&s.rubric, &choices)?;
     let comment = parse_comment(f.comment.as_deref())?;
-    let r = assess::insert_review(
+    let r = repo_p::insert_review(
         app.db.writer(),
         rows::PeerReview {
             id: Uuid::now_v7(),
@@ -214,15 +214,15 @@ pub async fn review_page(
     sub: Uuid,
 ) -> Result<ReviewPage> {
     let o = for_learner(app, user, tenant, run, item, PEER).await?;
-    let mine = assess::my_assignments(app.db.reader(), tenant, item, user.id.0).await?;
+    let mine = repo_p::my_assignments(app.db.reader(), tenant, item, user.id.0).await?;
     let Some(number) = mine.iter().position(|a| a.submission_id == sub) else {
         return Err(Error::Forbidden);
     };
-    let m = assess::submission(app.db.reader(), tenant, item, sub)
+    let m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
         .ok_or(Error::NotFound)?;
     let s = PeerSettings::of(&o.item);
-    let review = assess::reviews_of(app.db.reader(), tenant, sub)
+    let review = repo_p::reviews_of(app.db.reader(), tenant, sub)
         .await?
         .into_iter()
         .find(|r| r.reviewer_id == user.id.0)
@@ -253,10 +253,10 @@ pub async fn flag_review(
     if s.phase(now) != Phase::Results {
         return Err(Error::Conflict("results_not_out"));
     }
-    let r = assess::review(app.db.reader(), tenant, item, review)
+    let r = repo_p::review(app.db.reader(), tenant, item, review)
         .await?
         .ok_or(Error::NotFound)?;
-    let m = assess::submission(app.db.reader(), tenant, item, r.submission_id)
+    let m = repo_s::submission(app.db.reader(), tenant, item, r.submission_id)
         .await?
         .ok_or(Error::NotFound)?;
     if m.user_id != user.id.0 || r.is_self {
@@ -269,7 +269,7 @@ pub async fn flag_review(
     if reason.chars().count() > 2000 {
         return Err(Error::field("reason", "too_long"));
     }
-    assess::insert_flag(
+    repo_p::insert_flag(
         app.db.writer(),
         rows::ReviewFlag {
             id: Uuid::now_v7(),

@@ -7,7 +7,7 @@ use crate::assessment::submissions::{for_grader, report_grade, SubmissionView, P
 use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::repo::assess;
+use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,10 +41,10 @@ pub async fn open_flags(
     item: Uuid,
 ) -> Result<Vec<FlagEntry>> {
     for_grader(app, user, tenant, run, item, PEER).await?;
-    let flags = assess::open_flags(app.db.reader(), tenant, item, 200).await?;
+    let flags = repo_p::open_flags(app.db.reader(), tenant, item, 200).await?;
     let mut out = Vec::with_capacity(flags.len());
     for f in flags {
-        if let Some(r) = assess::review(app.db.reader(), tenant, item, f.review_id).await? {
+        if let Some(r) = repo_p::review(app.db.reader(), tenant, item, f.review_id).await? {
             out.push(FlagEntry {
                 id: f.id,
                 review_id: r.id,
@@ -89,20 +89,20 @@ pub async fn resolve_flag(
     if note.chars().count() > 2000 {
         return Err(Error::field("resolution", "too_long"));
     }
-    let f = assess::flag(app.db.reader(), tenant, item, flag)
+    let f = repo_p::flag(app.db.reader(), tenant, item, flag)
         .await?
         .ok_or(Error::NotFound)?;
-    let r = assess::review(app.db.reader(), tenant, item, f.review_id)
+    let r = repo_p::review(app.db.reader(), tenant, item, f.review_id)
         .await?
         .ok_or(Error::NotFound)?;
     let now = app.now();
     let txn = app.db.begin().await?;
     let status = if uphold { "upheld" } else { "dismissed" };
-    if !assess::resolve_flag(&txn, flag, status, &note, user.id.0, now).await? {
+    if !repo_p::resolve_flag(&txn, tenant, flag, status, &note, user.id.0, now).await? {
         return Err(Error::Conflict("flag_resolved"));
     }
     if uphold {
-        assess::exclude_review(&txn, r.id, true).await?;
+        repo_p::exclude_review(&txn, tenant, r.id, true).await?;
     }
     txn.commit().await.map_err(Error::internal)?;
     if uphold {
@@ -146,13 +146,13 @@ pub async fn override_grade(
     if reason.chars().count() > 2000 {
         return Err(Error::field("reason", "too_long"));
     }
-    let mut m = assess::submission(app.db.reader(), tenant, item, sub)
+    let mut m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
-        .filter(|m| m.status == assess::SUBMITTED)
+        .filter(|m| m.status == repo_s::SUBMITTED)
         .ok_or(Error::NotFound)?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    assess::insert_override(
+    repo_p::insert_override(
         &txn,
         rows::GradeOverride {
             id: Uuid::now_v7(),
@@ -174,7 +174,7 @@ pub async fn override_grade(
     m.graded_by = Some(user.id.0);
     m.graded_at = Some(now);
     m.updated_at = now;
-    let m = assess::save_submission(&txn, m).await?;
+    let m = repo_s::save_submission(&txn, m).await?;
     txn.commit().await.map_err(Error::internal)?;
     report_grade(app, tenant, &m).await?;
     Ok(SubmissionView::of(&m, true))

@@ -107,9 +107,9 @@ pub async fn save(
     responses.extend(answers);
     let json = serde_json::to_string(&responses).map_err(Error::internal)?;
     let at_id = at.id;
-    let stored =
-        app.write(move |app| async move {
-            repo::save_responses(app.db.writer(), at_id, &json, now).await
+    let stored = app
+        .write(move |app| async move {
+            repo::save_responses(app.db.writer(), tenant, at_id, &json, now).await
         })
         .await?;
     if !stored {

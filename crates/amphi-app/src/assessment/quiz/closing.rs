@@ -131,20 +131,13 @@ async fn finish(
         .write(move |app| async move {
             let app = &app;
             let txn = app.db.begin().await?;
-            let closed = repo::close(
-                &txn,
-                at.id,
-                &at.responses,
-                &results,
-                total,
-                pending,
-                submitted_at,
-            )
-            .await?;
+            let tenant = TenantId(at.tenant_id);
+            let graded = (results.as_str(), total, pending);
+            let closed =
+                repo::close(&txn, tenant, at.id, &at.responses, graded, submitted_at).await?;
             if !closed {
                 return Ok(None);
             }
-            let tenant = TenantId(at.tenant_id);
             // The learner's attempts, for the grade kept. A first attempt is the only one:
             // attempts are numbered per learner and item (unique), and none is started while
             // one is open.

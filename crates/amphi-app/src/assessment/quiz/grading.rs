@@ -152,6 +152,7 @@ pub async fn grade(
     let total = (total * 100.0).round() / 100.0;
     let updated = repo::regrade(
         app.db.writer(),
+        tenant,
         at.id,
         &serde_json::to_string(&results).map_err(Error::internal)?,
         total,
