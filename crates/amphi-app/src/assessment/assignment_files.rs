@@ -4,12 +4,11 @@
 
 use super::assignments::AssignmentSettings;
 use super::submission_files::SubmissionFile;
-use super::submissions::{for_learner, ASSIGNMENT};
+use super::submissions::{first_draft, for_learner, ASSIGNMENT};
 use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::submissions as repo_s;
-use amphi_db::rows;
 use uuid::Uuid;
 
 /// Attaches a file to the learner's assignment submission (a draft is started if there is
@@ -69,37 +68,8 @@ where
         let sub = match repo_s::submission_of(&txn, tenant, item, user.id.0).await? {
             Some(m) => m,
             None => {
-                repo_s::insert_submission(
-                    &txn,
-                    rows::Submission {
-                        id: Uuid::now_v7(),
-                        tenant_id: tenant.0,
-                        run_id: run,
-                        item_id: item,
-                        user_id: user.id.0,
-                        body: String::new(),
-                        draft: None,
-                        status: repo_s::DRAFT.into(),
-                        version: 0,
-                        submitted_at: None,
-                        late_days: 0,
-                        extra_reviews: 0,
-                        needs_staff: false,
-                        rubric_choices: None,
-                        raw_points: None,
-                        penalty: 0.0,
-                        points: None,
-                        max_points: s.max(),
-                        feedback: None,
-                        grade_source: None,
-                        graded_by: None,
-                        graded_at: None,
-                        override_points: None,
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )
-                .await?
+                let draft = first_draft((tenant, run, item, user.id.0), s.max(), now);
+                repo_s::insert_submission(&txn, draft).await?
             }
         };
         repo_s::attach_file(&txn, tenant, row.clone(), sub.id, count as i32 + 1).await?;
@@ -115,13 +85,7 @@ where
         }
         return Err(e);
     }
-    Ok(SubmissionFile {
-        url: format!("/learn/{run}/items/{item}/files/{}", row.id),
-        id: row.id,
-        filename: row.filename,
-        content_type: row.content_type,
-        size: row.size,
-    })
+    Ok(SubmissionFile::of(run, item, row))
 }
 
 /// Removes a file from the learner's own submission (before the deadline, not once graded).

@@ -6,6 +6,7 @@ use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
+use amphi_db::rows;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -24,6 +25,19 @@ pub struct SubmissionFile {
     pub url: String,
 }
 
+impl SubmissionFile {
+    /// A stored file of a submission to `item` of `run`, with its address.
+    pub(super) fn of(run: Uuid, item: Uuid, f: rows::StoredFile) -> Self {
+        SubmissionFile {
+            url: format!("/learn/{run}/items/{item}/files/{}", f.id),
+            id: f.id,
+            filename: f.filename,
+            content_type: f.content_type,
+            size: f.size,
+        }
+    }
+}
+
 /// The files of a submission, with the addresses its readers get them at.
 pub(super) async fn files_view(
     app: &App,
@@ -35,13 +49,7 @@ pub(super) async fn files_view(
     Ok(repo_s::files_of(app.db.reader(), tenant, sub)
         .await?
         .into_iter()
-        .map(|f| SubmissionFile {
-            url: format!("/learn/{run}/items/{item}/files/{}", f.id),
-            id: f.id,
-            filename: f.filename,
-            content_type: f.content_type,
-            size: f.size,
-        })
+        .map(|f| SubmissionFile::of(run, item, f))
         .collect())
 }
 

@@ -348,50 +348,63 @@ pub(crate) async fn save_work(
             repo_s::save_submission(&txn, s).await?
         }
         None => {
-            repo_s::insert_submission(
-                &txn,
+            let first = (tenant, o.access.run.id, o.item.id, user.id.0);
+            let draft = first_draft(first, max_points, now);
+            let row = if draft_only {
                 rows::Submission {
-                    id: Uuid::now_v7(),
-                    tenant_id: tenant.0,
-                    run_id: o.access.run.id,
-                    item_id: o.item.id,
-                    user_id: user.id.0,
-                    body: if draft_only {
-                        String::new()
-                    } else {
-                        text.clone()
-                    },
-                    draft: draft_only.then_some(text),
-                    status: if draft_only {
-                        repo_s::DRAFT
-                    } else {
-                        repo_s::SUBMITTED
-                    }
-                    .into(),
-                    version: i32::from(!draft_only),
-                    submitted_at: (!draft_only).then_some(now),
-                    late_days: if draft_only { 0 } else { late_days },
-                    extra_reviews: 0,
-                    needs_staff: false,
-                    rubric_choices: None,
-                    raw_points: None,
-                    penalty: 0.0,
-                    points: None,
-                    max_points,
-                    feedback: None,
-                    grade_source: None,
-                    graded_by: None,
-                    graded_at: None,
-                    override_points: None,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await?
+                    draft: Some(text),
+                    ..draft
+                }
+            } else {
+                rows::Submission {
+                    body: text,
+                    status: repo_s::SUBMITTED.into(),
+                    version: 1,
+                    submitted_at: Some(now),
+                    late_days,
+                    ..draft
+                }
+            };
+            repo_s::insert_submission(&txn, row).await?
         }
     };
     txn.commit().await.map_err(Error::internal)?;
     Ok(saved)
+}
+
+/// A learner's first row for an item (tenant, run, item, learner): a draft with nothing in it.
+pub(crate) fn first_draft(
+    (tenant, run, item, user): (TenantId, Uuid, Uuid, Uuid),
+    max_points: f64,
+    now: DateTime<Utc>,
+) -> rows::Submission {
+    rows::Submission {
+        id: Uuid::now_v7(),
+        tenant_id: tenant.0,
+        run_id: run,
+        item_id: item,
+        user_id: user,
+        body: String::new(),
+        draft: None,
+        status: repo_s::DRAFT.into(),
+        version: 0,
+        submitted_at: None,
+        late_days: 0,
+        extra_reviews: 0,
+        needs_staff: false,
+        rubric_choices: None,
+        raw_points: None,
+        penalty: 0.0,
+        points: None,
+        max_points,
+        feedback: None,
+        grade_source: None,
+        graded_by: None,
+        graded_at: None,
+        override_points: None,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 /// The one place submission grades (assignments and peer assessments) go to the gradebook.

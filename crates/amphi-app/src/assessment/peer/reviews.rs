@@ -10,7 +10,8 @@ use crate::App;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
-use amphi_db::rows;
+use amphi_db::{rows, Conn};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -63,6 +64,41 @@ fn parse_comment(raw: Option<&str>) -> Result<String> {
     Ok(c)
 }
 
+/// A review as given (rubric levels and comment checked), as it will be stored: of submission
+/// `sub` of `item`, by `reviewer`.
+fn review_row(
+    s: &PeerSettings,
+    f: &ReviewForm,
+    (tenant, item, sub, reviewer): (TenantId, Uuid, Uuid, Uuid),
+    is_self: bool,
+    now: DateTime<Utc>,
+) -> Result<rows::PeerReview> {
+    let choices = f.choices.clone().unwrap_or_default();
+    Ok(rows::PeerReview {
+        id: Uuid::now_v7(),
+        tenant_id: tenant.0,
+        item_id: item,
+        submission_id: sub,
+        reviewer_id: reviewer,
+        score: score_review(&s.rubric, &choices)?,
+        choices: serde_json::to_string(&choices).map_err(Error::internal)?,
+        comment: parse_comment(f.comment.as_deref())?,
+        is_self,
+        excluded: false,
+        created_at: now,
+    })
+}
+
+/// Stores a review; a second one of the same work by the same reviewer is refused (the unique
+/// index).
+async fn store_review(c: &impl Conn, r: rows::PeerReview) -> Result<GivenReview> {
+    let r = repo_p::insert_review(c, r).await.map_err(|e| match e {
+        Error::Conflict(_) => Error::Conflict("review_already_submitted"),
+        e => e,
+    })?;
+    Ok(given(&r))
+}
+
 /// Reviews a submission one was assigned (review phase). One's own work and work not assigned
 /// are refused (403), a level out of range or a missing one (422), a second review of the same
 /// work (409); nothing is stored then.
@@ -94,36 +130,14 @@ pub async fn submit_review(
     if a.completed_at.is_some() {
         return Err(Error::Conflict("review_already_submitted"));
     }
-    let choices = f.choices.clone().unwrap_or_default();
-    let score = score_review(&s.rubric, &choices)?;
-    let comment = parse_comment(f.comment.as_deref())?;
+    let r = review_row(&s, &f, (tenant, item, sub, user.id.0), false, now)?;
     let txn = app.db.begin().await?;
     if !repo_p::complete_assignment(&txn, tenant, a.id, now).await? {
         return Err(Error::Conflict("review_already_submitted"));
     }
-    let r = repo_p::insert_review(
-        &txn,
-        rows::PeerReview {
-            id: Uuid::now_v7(),
-            tenant_id: tenant.0,
-            item_id: item,
-            submission_id: sub,
-            reviewer_id: user.id.0,
-            choices: serde_json::to_string(&choices).map_err(Error::internal)?,
-            score,
-            comment,
-            is_self: false,
-            excluded: false,
-            created_at: now,
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        Error::Conflict(_) => Error::Conflict("review_already_submitted"),
-        e => e,
-    })?;
+    let r = store_review(&txn, r).await?;
     txn.commit().await.map_err(Error::internal)?;
-    Ok(given(&r))
+    Ok(r)
 }
 
 /// Assesses one's own handed-in work (when the item asks for it, review phase).
@@ -148,31 +162,8 @@ pub async fn self_assess(
         .await?
         .filter(|m| m.status == repo_s::SUBMITTED)
         .ok_or(Error::Conflict("submit_first"))?;
-    let choices = f.choices.clone().unwrap_or_default();
-    let score = score_review(&s.rubric, &choices)?;
-    let comment = parse_comment(f.comment.as_deref())?;
-    let r = repo_p::insert_review(
-        app.db.writer(),
-        rows::PeerReview {
-            id: Uuid::now_v7(),
-            tenant_id: tenant.0,
-            item_id: item,
-            submission_id: m.id,
-            reviewer_id: user.id.0,
-            choices: serde_json::to_string(&choices).map_err(Error::internal)?,
-            score,
-            comment,
-            is_self: true,
-            excluded: false,
-            created_at: now,
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        Error::Conflict(_) => Error::Conflict("review_already_submitted"),
-        e => e,
-    })?;
-    Ok(given(&r))
+    let r = review_row(&s, &f, (tenant, item, m.id, user.id.0), true, now)?;
+    store_review(app.db.writer(), r).await
 }
 
 /// The reviews a learner has to do in a peer assessment.

@@ -1,7 +1,7 @@
 //! Saving and submitting an attempt's answers: as the API sends them or as the attempt form
 //! posts them, checked against the attempt's own questions.
 
-use super::access::own_attempt;
+use super::access::{own_attempt, Loaded};
 use super::closing::{expired, finish_loaded};
 use super::stored::{parse_questions, parse_responses, AttemptQuestion, OPEN};
 use crate::users::User;
@@ -10,6 +10,7 @@ use amphi_core::assessment::{score, QuestionKind, Response};
 use amphi_core::error::Fields;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::quiz as repo;
+use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -80,6 +81,31 @@ fn is_blank(r: &Response) -> bool {
     }
 }
 
+/// One of the viewer's attempts (tenant, run, attempt), still open, with the answers sent read
+/// and checked against its questions, and the time now. A closed attempt is refused with
+/// `closed`; one past its deadline is graded with what was saved, then refused.
+async fn open_with(
+    app: &App,
+    user: &User,
+    (tenant, run_id, attempt_id): (TenantId, Uuid, Uuid),
+    sent: Sent<'_>,
+    closed: &'static str,
+) -> Result<(Loaded, rows::QuizAttempt, Answers, DateTime<Utc>)> {
+    let (l, at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
+    let qs = parse_questions(&at)?;
+    let answers = sent.read(&qs)?;
+    let now = app.now();
+    if at.status != OPEN {
+        return Err(Error::Conflict(closed));
+    }
+    if expired(&at, now) {
+        finish_loaded(app, at, &l, now).await?;
+        return Err(Error::Conflict("attempt_expired"));
+    }
+    check_answers(&qs, &answers)?;
+    Ok((l, at, answers, now))
+}
+
 /// Saves some answers of an open attempt (autosave). Refused, storing nothing, when the
 /// attempt is submitted, past its deadline, or names a question it does not show or an answer
 /// that does not fit its question.
@@ -91,18 +117,8 @@ pub async fn save(
     attempt_id: Uuid,
     sent: Sent<'_>,
 ) -> Result<Saved> {
-    let (l, at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
-    let qs = parse_questions(&at)?;
-    let answers = sent.read(&qs)?;
-    let now = app.now();
-    if at.status != OPEN {
-        return Err(Error::Conflict("attempt_closed"));
-    }
-    if expired(&at, now) {
-        finish_loaded(app, at, &l, now).await?;
-        return Err(Error::Conflict("attempt_expired"));
-    }
-    check_answers(&qs, &answers)?;
+    let a = (tenant, run_id, attempt_id);
+    let (_, at, answers, now) = open_with(app, user, a, sent, "attempt_closed").await?;
     let mut responses = parse_responses(&at);
     responses.extend(answers);
     let json = serde_json::to_string(&responses).map_err(Error::internal)?;
@@ -132,19 +148,9 @@ pub async fn submit(
     attempt_id: Uuid,
     sent: Sent<'_>,
 ) -> Result<Uuid> {
-    let (l, at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
-    let qs = parse_questions(&at)?;
-    let answers = sent.read(&qs)?;
-    let now = app.now();
-    if at.status != OPEN {
-        return Err(Error::Conflict("attempt_already_submitted"));
-    }
-    if expired(&at, now) {
-        finish_loaded(app, at, &l, now).await?;
-        return Err(Error::Conflict("attempt_expired"));
-    }
-    check_answers(&qs, &answers)?;
-    let mut at = at;
+    let a = (tenant, run_id, attempt_id);
+    let closed = "attempt_already_submitted";
+    let (l, mut at, answers, now) = open_with(app, user, a, sent, closed).await?;
     if !answers.is_empty() {
         let mut responses = parse_responses(&at);
         responses.extend(answers);
