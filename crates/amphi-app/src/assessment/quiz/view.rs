@@ -9,7 +9,9 @@ use super::stored::{
 use crate::courses::content;
 use crate::users::User;
 use crate::App;
-use amphi_core::assessment::{seed_for, Question, QuestionKind, Response, Scored};
+use amphi_core::assessment::{
+    seed_for, MultipleChoice, Question, QuestionKind, Response, Scored, SingleChoice,
+};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::quiz as repo;
 use chrono::{DateTime, Utc};
@@ -229,26 +231,15 @@ fn shown(q: &AttemptQuestion, n: usize, seed: u64, shuffle: bool) -> ShownQuesti
     let mut pieces = Vec::new();
     let mut blank_choices = Vec::new();
     match &question.kind {
-        QuestionKind::SingleChoice(c) => {
+        QuestionKind::SingleChoice(SingleChoice { options, .. })
+        | QuestionKind::MultipleChoice(MultipleChoice { options, .. }) => {
             let ids = if shuffle {
                 order
             } else {
-                c.options.iter().map(|o| o.id).collect()
+                options.iter().map(|o| o.id).collect()
             };
             for id in ids {
-                if let Some(o) = c.options.iter().find(|o| o.id == id) {
-                    choices.push(by_id(o.id.0, &o.text));
-                }
-            }
-        }
-        QuestionKind::MultipleChoice(c) => {
-            let ids = if shuffle {
-                order
-            } else {
-                c.options.iter().map(|o| o.id).collect()
-            };
-            for id in ids {
-                if let Some(o) = c.options.iter().find(|o| o.id == id) {
+                if let Some(o) = options.iter().find(|o| o.id == id) {
                     choices.push(by_id(o.id.0, &o.text));
                 }
             }
@@ -382,9 +373,7 @@ pub async fn attempt(
 mod tests {
     use super::super::stored::{test_options, test_question};
     use super::*;
-    use amphi_core::assessment::{
-        Blank, Essay, FillBlanks, SingleChoice, TextAnswer, TextMatch, TrueFalse,
-    };
+    use amphi_core::assessment::{Blank, Essay, FillBlanks, TextAnswer, TextMatch, TrueFalse};
 
     fn single(shuffle: bool) -> AttemptQuestion {
         test_question(
