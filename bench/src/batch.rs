@@ -192,7 +192,13 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
             StatusCode::SEE_OTHER,
         )
         .await?;
-        let alloc = job_since(&db, amphi_app::courses::peer::ALLOCATE_JOB, since, timeout).await?;
+        let alloc = job_since(
+            &db,
+            amphi_app::assessment::peer::settings::ALLOCATE_JOB,
+            since,
+            timeout,
+        )
+        .await?;
         wait_done(&db, alloc.id, timeout).await?;
         let secs = t0.elapsed().as_secs_f64();
         let reviews = amphi_db::entities::peer_assignment::Entity::find()

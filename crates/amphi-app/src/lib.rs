@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod assessment;
 pub mod audit;
 pub mod certificates;
 pub mod config;
@@ -60,7 +61,7 @@ pub struct AppParts {
     /// Run structures (modules and items), keyed by run and its last change.
     pub structure_cache: Arc<courses::learn::StructureCache>,
     /// Gradebook schemes, keyed by run and its last change.
-    pub scheme_cache: Arc<courses::gradebook::SchemeCache>,
+    pub scheme_cache: Arc<assessment::gradebook::scheme::SchemeCache>,
     /// Where uploaded files live (built from `[storage]` on first use).
     pub storage: Arc<files::Storage>,
 }
@@ -82,7 +83,7 @@ impl App {
             secret: Arc::new(secret),
             tenant_cache: Arc::new(tenants::TenantCache::default()),
             structure_cache: Arc::new(courses::learn::StructureCache::default()),
-            scheme_cache: Arc::new(courses::gradebook::SchemeCache::default()),
+            scheme_cache: Arc::new(assessment::gradebook::scheme::SchemeCache::default()),
             storage,
         })))
     }

@@ -137,7 +137,7 @@ impl Worker {
                     .await
                     .map_err(|e| e.to_string())
             }
-            amphi_app::courses::gradebook::RECOMPUTE_JOB => {
+            amphi_app::assessment::gradebook::updates::RECOMPUTE_JOB => {
                 let tenant = j
                     .tenant_id
                     .map(amphi_core::TenantId)
@@ -150,7 +150,7 @@ impl Worker {
                             .and_then(|r| r.parse::<uuid::Uuid>().ok())
                     })
                     .ok_or_else(|| "bad recompute payload".to_owned())?;
-                amphi_app::courses::gradebook::recompute_run(&self.app, tenant, run)
+                amphi_app::assessment::gradebook::updates::recompute_run(&self.app, tenant, run)
                     .await
                     .map(|_| ())
                     .map_err(|e| e.to_string())
@@ -173,27 +173,26 @@ impl Worker {
                     .await
                     .map_err(|e| e.to_string())
             }
-            amphi_app::courses::peer::ALLOCATE_JOB | amphi_app::courses::peer::RESULTS_JOB => {
-                self.peer_job(j).await
-            }
+            amphi_app::assessment::peer::settings::ALLOCATE_JOB
+            | amphi_app::assessment::peer::settings::RESULTS_JOB => self.peer_job(j).await,
             other => Err(format!("no handler for job kind `{other}`")),
         }
     }
 
     /// `peer.allocate` and `peer.results`: one peer assessment's allocation or results.
     async fn peer_job(&self, j: &rows::Job) -> JobResult {
-        use amphi_app::courses::peer;
+        use amphi_app::assessment::peer;
         let tenant = j
             .tenant_id
             .map(amphi_core::TenantId)
             .ok_or_else(|| "peer job without tenant".to_owned())?;
-        let (run, item) = peer::job_target(&j.payload).map_err(|e| e.to_string())?;
-        let result = if j.kind == peer::ALLOCATE_JOB {
-            peer::allocate_reviews(&self.app, tenant, run, item)
+        let (run, item) = peer::settings::job_target(&j.payload).map_err(|e| e.to_string())?;
+        let result = if j.kind == peer::settings::ALLOCATE_JOB {
+            peer::allocation::allocate_reviews(&self.app, tenant, run, item)
                 .await
                 .and_then(|r| serde_json::to_value(r).map_err(amphi_core::Error::internal))
         } else {
-            peer::compute_results(&self.app, tenant, run, item)
+            peer::results::compute_results(&self.app, tenant, run, item)
                 .await
                 .and_then(|r| serde_json::to_value(r).map_err(amphi_core::Error::internal))
         }
@@ -206,7 +205,7 @@ impl Worker {
     async fn housekeeping(&self) -> JobResult {
         let now = self.app.now();
         // Quiz attempts abandoned past their deadline are graded with what was saved.
-        while amphi_app::courses::quiz::close_expired(&self.app, 500)
+        while amphi_app::assessment::quiz::closing::close_expired(&self.app, 500)
             .await
             .map_err(|e| e.to_string())?
             == 500
@@ -245,7 +244,9 @@ impl Worker {
             }
             if last_sweep.elapsed() > std::time::Duration::from_secs(30) {
                 last_sweep = std::time::Instant::now();
-                if let Err(e) = amphi_app::courses::quiz::close_expired(&self.app, 500).await {
+                if let Err(e) =
+                    amphi_app::assessment::quiz::closing::close_expired(&self.app, 500).await
+                {
                     tracing::error!(error = %e, "closing expired quiz attempts");
                 }
             }

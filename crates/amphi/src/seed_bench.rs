@@ -23,10 +23,13 @@
 //! that hash is stored on every bulk-inserted account (each PHC string normally has its own
 //! salt; sharing one changes nothing for sign-in cost, which is what the benchmark measures).
 
+use amphi_app::assessment::bank;
+use amphi_app::assessment::peer::{self, settings::PeerSettingsForm};
+use amphi_app::assessment::quiz::{
+    self, answers::Answers, settings::QuizSettings, settings::Reveal, settings::Slot,
+};
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
-use amphi_app::courses::peer::{self, PeerSettingsForm};
-use amphi_app::courses::quiz::{self, Answers, QuizSettings, Reveal, Slot};
-use amphi_app::courses::{bank, enrol, learn};
+use amphi_app::courses::{enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
 use amphi_app::users::User;
 use amphi_app::{App, RequestMeta};
@@ -216,7 +219,7 @@ async fn answer_all(
     at: Uuid,
     pick: usize,
 ) -> anyhow::Result<Answers> {
-    let view = quiz::attempt(app, u, t, run, at).await.map_err(e)?;
+    let view = quiz::view::attempt(app, u, t, run, at).await.map_err(e)?;
     let mut answers = Answers::new();
     for q in &view.questions {
         let r = match q.kind.as_str() {
@@ -426,7 +429,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             answers: Reveal::Immediately,
             ..QuizSettings::default()
         };
-        quiz::configure(app, &admin, t, run.id, qi.id, settings)
+        quiz::authoring::configure(app, &admin, t, run.id, qi.id, settings)
             .await
             .map_err(e)?;
         quizzes.push(qi.id);
@@ -453,7 +456,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     .await
     .map_err(e)?;
     let review_from = (now + chrono::Duration::days(365)).to_rfc3339();
-    peer::update_settings(
+    peer::settings::update_settings(
         app,
         &admin,
         t,
@@ -495,11 +498,20 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             .map_err(e)?;
         for item in all_items.iter().take((6 * k) as usize) {
             if quizzes.contains(item) {
-                let at = quiz::start(app, &u, t, run.id, *item).await.map_err(e)?;
-                let answers = answer_all(app, &u, t, run.id, at, (k - 1) as usize).await?;
-                quiz::submit(app, &u, t, run.id, at, quiz::Sent::Answers(answers))
+                let at = quiz::attempts::start(app, &u, t, run.id, *item)
                     .await
                     .map_err(e)?;
+                let answers = answer_all(app, &u, t, run.id, at, (k - 1) as usize).await?;
+                quiz::answers::submit(
+                    app,
+                    &u,
+                    t,
+                    run.id,
+                    at,
+                    quiz::answers::Sent::Answers(answers),
+                )
+                .await
+                .map_err(e)?;
             }
             learn::complete_item(app, &u, t, run.id, *item)
                 .await

@@ -2,18 +2,13 @@
 //! progress, the learners' view for the course team.
 
 pub mod announce;
-pub mod assignments;
 pub mod authoring;
-pub mod bank;
 pub mod catalog;
 pub mod content;
 pub mod enrol;
-pub mod gradebook;
 pub mod import;
 pub mod learn;
 pub mod learners;
-pub mod peer;
-pub mod quiz;
 
 use crate::App;
 use amphi_core::course::{

@@ -8,7 +8,7 @@ use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use uuid::Uuid;
@@ -106,9 +106,49 @@ pub async fn insert_item(c: &impl ConnectionTrait, m: grade_item::Model) -> Resu
     super::courses::bump_version(c, run).await
 }
 
-/// Updates a grade item.
-pub async fn update_item(c: &impl ConnectionTrait, am: grade_item::ActiveModel) -> Result<()> {
-    let m = am.update(c).await.db()?;
+/// Gives a grade item a new maximum (its graded course item's changed); the run's scheme
+/// changes with it.
+pub async fn set_item_max(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: grade_item::Model,
+    max_points: f64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut am = item.into_active_model();
+    am.max_points = Set(max_points);
+    am.updated_at = Set(now);
+    update_item(c, tenant, am).await
+}
+
+/// Places a grade item in the run's scheme: its category, weight and extra credit.
+pub async fn place_item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: grade_item::Model,
+    (category, weight, extra_credit): (&str, f64, bool),
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut am = item.into_active_model();
+    am.category = Set(category.to_owned());
+    am.weight = Set(weight);
+    am.extra_credit = Set(extra_credit);
+    am.updated_at = Set(now);
+    update_item(c, tenant, am).await
+}
+
+/// Writes the changed columns of a grade item (one UPDATE of its row) and bumps its run's
+/// version, which keys the cached schemes.
+async fn update_item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    am: grade_item::ActiveModel,
+) -> Result<()> {
+    let m = grade_item::Entity::update(am)
+        .filter(grade_item::Column::TenantId.eq(tenant.0))
+        .exec(c)
+        .await
+        .db()?;
     super::courses::bump_version(c, m.run_id).await
 }
 

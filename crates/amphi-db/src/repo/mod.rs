@@ -3,7 +3,6 @@
 
 pub mod announcements;
 pub mod api_tokens;
-pub mod assess;
 pub mod audit;
 pub mod certificates;
 pub mod courses;
@@ -13,6 +12,7 @@ pub mod files;
 pub mod grades;
 pub mod identity;
 pub mod mfa;
+pub mod peer;
 pub mod progress;
 pub mod questions;
 pub mod quiz;
@@ -20,6 +20,7 @@ pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
 pub mod structure;
+pub mod submissions;
 pub mod tenants;
 pub mod users;
 

@@ -66,6 +66,7 @@ pub async fn insert(c: &impl ConnectionTrait, m: quiz_attempt::Model) -> Result<
 /// Replaces the saved responses of an open attempt; false if it is no longer open.
 pub async fn save_responses(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     responses: &str,
     now: DateTime<Utc>,
@@ -74,6 +75,7 @@ pub async fn save_responses(
         .col_expr(quiz_attempt::Column::Responses, Expr::value(responses))
         .col_expr(quiz_attempt::Column::SavedAt, Expr::value(now))
         .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
         .filter(quiz_attempt::Column::Status.eq(OPEN))
         .exec(c)
         .await
@@ -81,14 +83,14 @@ pub async fn save_responses(
     Ok(r.rows_affected == 1)
 }
 
-/// Closes an open attempt with its final responses and grade; false if it was not open.
+/// Closes an open attempt with its final responses and grade (results, score, whether essays
+/// wait for a grader); false if it was not open.
 pub async fn close(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     responses: &str,
-    results: &str,
-    score: f64,
-    pending: bool,
+    (results, score, pending): (&str, f64, bool),
     at: DateTime<Utc>,
 ) -> Result<bool> {
     let r = quiz_attempt::Entity::update_many()
@@ -99,6 +101,7 @@ pub async fn close(
         .col_expr(quiz_attempt::Column::Pending, Expr::value(pending))
         .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(at))
         .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
         .filter(quiz_attempt::Column::Status.eq(OPEN))
         .exec(c)
         .await
@@ -110,6 +113,7 @@ pub async fn close(
 /// pending.
 pub async fn regrade(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     results: &str,
     score: f64,
@@ -119,6 +123,7 @@ pub async fn regrade(
         .col_expr(quiz_attempt::Column::Score, Expr::value(score))
         .col_expr(quiz_attempt::Column::Pending, Expr::value(false))
         .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
         .filter(quiz_attempt::Column::Status.eq(SUBMITTED))
         .filter(quiz_attempt::Column::Pending.eq(true))
         .exec(c)

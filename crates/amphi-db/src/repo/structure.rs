@@ -206,3 +206,23 @@ pub async fn set_item_settings(
         .db()?
         .ok_or(amphi_core::Error::NotFound)
 }
+
+/// Replaces the settings of an item just read (assignments and peer assessments, whose
+/// settings are merged over the stored ones): one UPDATE of that row.
+pub async fn replace_item_settings(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: course_item::Model,
+    settings: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let mut am = sea_orm::IntoActiveModel::into_active_model(item);
+    am.settings = sea_orm::ActiveValue::Set(settings);
+    am.updated_at = sea_orm::ActiveValue::Set(now);
+    course_item::Entity::update(am)
+        .filter(course_item::Column::TenantId.eq(tenant.0))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}

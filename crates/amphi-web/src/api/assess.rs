@@ -11,11 +11,13 @@ use crate::error::ApiError;
 use crate::forms::ApiJson;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
-use amphi_app::courses::gradebook::{
-    self, BookFilters, BookPage, GradeEvent, LearnerGrades, OverrideForm, SchemeForm,
-    TotalOverrideForm,
+use amphi_app::assessment::gradebook::{
+    self, changes::OverrideForm, changes::SchemeForm, changes::TotalOverrideForm,
+    events::GradeEvent, views::BookFilters, views::BookPage, views::LearnerGrades,
 };
-use amphi_app::courses::quiz::{self, AttemptView, QuizIntro, QuizSettings, Saved};
+use amphi_app::assessment::quiz::{
+    self, answers::Saved, attempts::QuizIntro, settings::QuizSettings, view::AttemptView,
+};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -63,7 +65,7 @@ async fn get_quiz(
 ) -> Result<Json<QuizIntro>, ApiError> {
     api.need(Scope::Read)?;
     let (run, item) = run_and_child(&api, &run, &item)?;
-    quiz::intro(&s.app, &api.caller.user, api.tenant.id, run, item)
+    quiz::attempts::intro(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -81,9 +83,10 @@ async fn put_quiz_settings(
 ) -> Result<Json<QuizSettings>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item) = run_and_child(&api, &run, &item)?;
-    let it = quiz::configure(&s.app, &api.caller.user, api.tenant.id, run, item, settings)
-        .await
-        .map_err(|e| api.err(e))?;
+    let it =
+        quiz::authoring::configure(&s.app, &api.caller.user, api.tenant.id, run, item, settings)
+            .await
+            .map_err(|e| api.err(e))?;
     Ok(Json(QuizSettings::of(&it)))
 }
 
@@ -105,7 +108,7 @@ async fn start_attempt(
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = run_and_child(&api, &run, &item)?;
-    let id = quiz::start(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let id = quiz::attempts::start(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(Started { id })))
@@ -121,7 +124,7 @@ async fn get_attempt(
 ) -> Result<Json<AttemptView>, ApiError> {
     api.need(Scope::Read)?;
     let (run, at) = run_and_child(&api, &run, &at)?;
-    quiz::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
+    quiz::view::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -132,7 +135,7 @@ async fn get_attempt(
 pub struct AnswersBody {
     #[serde(default)]
     #[schema(value_type = Object)]
-    answers: quiz::Answers,
+    answers: quiz::answers::Answers,
 }
 
 #[utoipa::path(put, path = "/api/v1/runs/{id}/attempts/{attempt}/answers", tag = "quizzes",
@@ -149,13 +152,13 @@ async fn save_answers(
 ) -> Result<Json<Saved>, ApiError> {
     api.need(Scope::Write)?;
     let (run, at) = run_and_child(&api, &run, &at)?;
-    quiz::save(
+    quiz::answers::save(
         &s.app,
         &api.caller.user,
         api.tenant.id,
         run,
         at,
-        quiz::Sent::Answers(b.answers),
+        quiz::answers::Sent::Answers(b.answers),
     )
     .await
     .map(Json)
@@ -178,17 +181,17 @@ async fn submit_attempt(
     api.need(Scope::Write)?;
     let (run, at) = run_and_child(&api, &run, &at)?;
     let answers = optional_json::<AnswersBody>(&api, &headers, &body)?.answers;
-    quiz::submit(
+    quiz::answers::submit(
         &s.app,
         &api.caller.user,
         api.tenant.id,
         run,
         at,
-        quiz::Sent::Answers(answers),
+        quiz::answers::Sent::Answers(answers),
     )
     .await
     .map_err(|e| api.err(e))?;
-    quiz::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
+    quiz::view::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -229,7 +232,7 @@ async fn my_grades(
 ) -> Result<Json<LearnerGrades>, ApiError> {
     api.need(Scope::Read)?;
     let run = parse_id(&api, &run)?;
-    gradebook::my_grades(&s.app, &api.caller.user, api.tenant.id, run)
+    gradebook::views::my_grades(&s.app, &api.caller.user, api.tenant.id, run)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -265,7 +268,7 @@ async fn get_gradebook(
         grade: p.grade,
         after: p.after,
     };
-    gradebook::book(
+    gradebook::views::book(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -290,7 +293,7 @@ async fn put_scheme(
 ) -> Result<StatusCode, ApiError> {
     api.need(Scope::Admin)?;
     let run = parse_id(&api, &run)?;
-    gradebook::update_scheme(&s.app, &api.caller.user, api.tenant.id, run, &f, None)
+    gradebook::changes::update_scheme(&s.app, &api.caller.user, api.tenant.id, run, &f, None)
         .await
         .map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT)
@@ -306,7 +309,7 @@ async fn get_learner(
 ) -> Result<Json<LearnerGrades>, ApiError> {
     api.need(Scope::Read)?;
     let (run, user) = run_and_child(&api, &run, &user)?;
-    gradebook::learner_grades(&s.app, &api.caller.user, api.tenant.id, run, user)
+    gradebook::views::learner_grades(&s.app, &api.caller.user, api.tenant.id, run, user)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -334,7 +337,7 @@ async fn put_override(
     api.need(Scope::Admin)?;
     let (run, user) = run_and_child(&api, &run, &user)?;
     let gi = parse_id(&api, &gi)?;
-    let o = gradebook::set_override(
+    let o = gradebook::changes::set_override(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -364,10 +367,17 @@ async fn put_total_override(
 ) -> Result<Json<GradeAfter>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, user) = run_and_child(&api, &run, &user)?;
-    let o =
-        gradebook::set_total_override(&s.app, &api.caller.user, api.tenant.id, run, user, &f, None)
-            .await
-            .map_err(|e| api.err(e))?;
+    let o = gradebook::changes::set_total_override(
+        &s.app,
+        &api.caller.user,
+        api.tenant.id,
+        run,
+        user,
+        &f,
+        None,
+    )
+    .await
+    .map_err(|e| api.err(e))?;
     Ok(Json(GradeAfter {
         percent: o.and_then(|o| o.percent),
         passed: o.is_some_and(|o| o.passed),
@@ -395,7 +405,7 @@ async fn grade_events(
     api.need(Scope::Read)?;
     let run = parse_id(&api, &run)?;
     let p = query(&api, q)?;
-    gradebook::events(
+    gradebook::events::events(
         &s.app,
         &api.caller.user,
         api.tenant.id,

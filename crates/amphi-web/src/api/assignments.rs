@@ -10,14 +10,17 @@ use crate::error::ApiError;
 use crate::forms::ApiJson;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
-use amphi_app::courses::assignments::{
-    self, AssignmentSettings, AssignmentSettingsForm, AssignmentView, GradeForm, GradingView,
-    QueueEntry, SubmissionView, SubmitForm, PEER,
+use amphi_app::assessment::assignments::{
+    self, AssignmentSettings, AssignmentSettingsForm, AssignmentView, GradeForm,
 };
-use amphi_app::courses::peer::{
-    self, FlagDecision, FlagEntry, GivenReview, OverrideForm, PeerSettings, PeerSettingsForm,
-    PeerView, ReceivedReview, ReviewForm, ReviewPage, ReviewTask,
+use amphi_app::assessment::grading_queue::{self, GradingView, QueueEntry};
+use amphi_app::assessment::peer::{
+    self, learner::PeerView, learner::ReceivedReview, learner::ReviewTask, reviews::GivenReview,
+    reviews::ReviewForm, reviews::ReviewPage, settings::PeerSettings, settings::PeerSettingsForm,
+    staff::FlagDecision, staff::FlagEntry, staff::OverrideForm,
 };
+use amphi_app::assessment::submissions::{self, SubmissionView, SubmitForm, PEER};
+use amphi_app::assessment::{assignment_files, submission_files};
 use amphi_core::Error;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -158,7 +161,7 @@ async fn patch_peer_settings(
 ) -> Result<Json<PeerSettings>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    peer::settings::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -190,7 +193,7 @@ async fn get_peer(
 ) -> Result<Json<PeerView>, ApiError> {
     api.need(Scope::Read)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::view(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::learner::view(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -207,11 +210,11 @@ async fn submit(
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    let kind = assignments::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let kind = submissions::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
     let r = if kind == PEER {
-        peer::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
+        peer::learner::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
     } else {
         assignments::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
     };
@@ -228,7 +231,7 @@ async fn my_reviews(
 ) -> Result<Json<Vec<ReviewTask>>, ApiError> {
     api.need(Scope::Read)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::my_reviews(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::reviews::my_reviews(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -244,7 +247,7 @@ async fn review_page(
 ) -> Result<Json<ReviewPage>, ApiError> {
     api.need(Scope::Read)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    peer::review_page(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
+    peer::reviews::review_page(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -261,7 +264,7 @@ async fn submit_review(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    let r = peer::submit_review(
+    let r = peer::reviews::submit_review(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -286,7 +289,7 @@ async fn self_assess(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    let r = peer::self_assess(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    let r = peer::reviews::self_assess(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
@@ -318,7 +321,7 @@ async fn volunteer(
 ) -> Result<Json<VolunteerResult>, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::volunteer(
+    peer::learner::volunteer(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -352,7 +355,7 @@ async fn flag(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::flag_review(
+    peer::reviews::flag_review(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -376,7 +379,7 @@ async fn list_flags(
 ) -> Result<Json<Vec<FlagEntry>>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item) = ids(&api, &run, &item)?;
-    peer::open_flags(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::staff::open_flags(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -393,7 +396,7 @@ async fn decide_flag(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item, flag) = ids3(&api, &run, &item, &flag)?;
-    peer::resolve_flag(
+    peer::staff::resolve_flag(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -441,12 +444,12 @@ async fn grading_queue(
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
     })?;
-    let query = assignments::QueueQuery {
+    let query = grading_queue::QueueQuery {
         filter: q.filter,
         after: q.after,
         limit: q.limit.unwrap_or(50),
     };
-    let page = assignments::queue(&s.app, &api.caller.user, api.tenant.id, run, item, &query)
+    let page = grading_queue::queue(&s.app, &api.caller.user, api.tenant.id, run, item, &query)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(QueuePage {
@@ -465,7 +468,7 @@ async fn grading_view(
 ) -> Result<Json<GradingView>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    assignments::grading_view(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
+    grading_queue::grading_view(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -507,7 +510,7 @@ async fn override_grade(
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Admin)?;
     let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
-    peer::override_grade(
+    peer::staff::override_grade(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -531,7 +534,7 @@ pub struct FileParams {
 #[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/files", tag = "assessment",
     request_body(content = Vec<u8>, description = "The file's bytes", content_type = "application/octet-stream"),
     params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment item id"), FileParams),
-    responses((status = 201, body = assignments::SubmissionFile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody, description = "Type not allowed, too large, too many files")))]
+    responses((status = 201, body = submission_files::SubmissionFile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody, description = "Type not allowed, too large, too many files")))]
 async fn upload_file(
     State(s): State<WebState>,
     api: Api,
@@ -555,7 +558,7 @@ async fn upload_file(
         .into_data_stream()
         .map_err(|_| Error::BadRequest("bad_request"))
         .boxed();
-    let f = assignments::upload_file(
+    let f = assignment_files::upload_file(
         &s.app,
         &api.caller.user,
         api.tenant.id,

@@ -45,7 +45,7 @@ pub fn routes() -> Router<WebState> {
         .route(
             "/courses/{course}/questions/gift",
             post(import_gift).layer(axum::extract::DefaultBodyLimit::max(
-                amphi_app::courses::bank::MAX_GIFT_BYTES + 64 * 1024,
+                amphi_app::assessment::bank::MAX_GIFT_BYTES + 64 * 1024,
             )),
         )
         .route("/runs/{id}", patch(patch_run))
@@ -888,7 +888,7 @@ async fn list_learners(
 /// A page of the question bank.
 #[derive(Serialize, ToSchema)]
 pub struct QuestionPage {
-    items: Vec<amphi_app::courses::bank::BankQuestion>,
+    items: Vec<amphi_app::assessment::bank::BankQuestion>,
     /// Cursor for the next page (`after`), null on the last page.
     next: Option<Uuid>,
 }
@@ -912,7 +912,7 @@ async fn list_questions(
 ) -> Result<Json<QuestionPage>, ApiError> {
     api.need(Scope::Admin)?;
     let course = parse_id(&api, &course)?;
-    let (page, _) = amphi_app::courses::bank::list(
+    let (page, _) = amphi_app::assessment::bank::list(
         &s.app,
         &api.caller.user,
         api.tenant.id,
@@ -930,7 +930,7 @@ async fn list_questions(
 
 #[utoipa::path(post, path = "/api/v1/courses/{course}/questions/gift", tag = "question bank", params(("course" = Uuid, Path, description = "Course id")),
     request_body(content = String, content_type = "text/plain", description = "A Moodle GIFT file"),
-    responses((status = 201, body = amphi_app::courses::bank::ImportOutcome), (status = 422, body = ErrorBody, description = "Nothing imported; `fields` names each bad line (`line N`)")))]
+    responses((status = 201, body = amphi_app::assessment::bank::ImportOutcome), (status = 422, body = ErrorBody, description = "Nothing imported; `fields` names each bad line (`line N`)")))]
 async fn import_gift(
     State(s): State<WebState>,
     api: Api,
@@ -941,7 +941,7 @@ async fn import_gift(
     let course = parse_id(&api, &course)?;
     let text =
         std::str::from_utf8(&body).map_err(|_| api.err(Error::field("file", "csv_not_utf8")))?;
-    let out = amphi_app::courses::bank::import_gift(
+    let out = amphi_app::assessment::bank::import_gift(
         &s.app,
         &api.caller.user,
         api.tenant.id,

@@ -4,8 +4,9 @@
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
 use crate::forms::CsrfForm;
-use amphi_app::courses::quiz::{self, QuizForm};
-use amphi_app::courses::{catalog, gradebook};
+use amphi_app::assessment::gradebook;
+use amphi_app::assessment::quiz::{self, authoring::QuizForm};
+use amphi_app::courses::catalog;
 use amphi_core::error::Fields;
 use amphi_core::Error;
 use axum::extract::{Path, Query};
@@ -42,7 +43,7 @@ pub async fn start(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match quiz::start(&ctx.state.app, &su.user, ctx.tenant.id, run, item).await {
+    match quiz::attempts::start(&ctx.state.app, &su.user, ctx.tenant.id, run, item).await {
         Ok(a) => Redirect::to(&format!("/learn/{run}/attempts/{a}")).into_response(),
         Err(e) => ctx.error_page(&e),
     }
@@ -65,7 +66,7 @@ async fn attempt_page(
     status: StatusCode,
     errors: Value,
 ) -> Response {
-    match quiz::attempt(&ctx.state.app, user, ctx.tenant.id, run, at).await {
+    match quiz::view::attempt(&ctx.state.app, user, ctx.tenant.id, run, at).await {
         Ok(v) => ctx.render(
             status,
             "learn/attempt.html",
@@ -86,8 +87,8 @@ pub async fn save(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let sent = quiz::Sent::Form(&form);
-    let result = quiz::save(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
+    let sent = quiz::answers::Sent::Form(&form);
+    let result = quiz::answers::save(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
     match (result, ctx.htmx) {
         (Ok(s), true) => ctx.render(
             StatusCode::OK,
@@ -129,8 +130,9 @@ pub async fn submit(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let sent = quiz::Sent::Form(&form);
-    let result = quiz::submit(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
+    let sent = quiz::answers::Sent::Form(&form);
+    let result =
+        quiz::answers::submit(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
     match result {
         Ok(_) => ctx.redirect_with(
             &format!("/learn/{run}/attempts/{at}"),
@@ -158,7 +160,7 @@ pub async fn my_grades(Authed(ctx, su): Authed, Path(run): Path<String>) -> Resp
         Ok(r) => r,
         Err(r) => return r,
     };
-    match gradebook::my_grades(&ctx.state.app, &su.user, ctx.tenant.id, run).await {
+    match gradebook::views::my_grades(&ctx.state.app, &su.user, ctx.tenant.id, run).await {
         Ok(g) => ctx.page(
             "learn/grades.html",
             context! { g => Value::from_serialize(&g), run_id => run.to_string() },
@@ -188,7 +190,7 @@ async fn quiz_settings_page(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let (title, s) = match quiz::for_editing(app, user, ctx.tenant.id, run, item)
+    let (title, s) = match quiz::authoring::for_editing(app, user, ctx.tenant.id, run, item)
         .await
         .or_page(ctx)
     {
@@ -196,7 +198,7 @@ async fn quiz_settings_page(
         Err(r) => return r,
     };
     let (bank, categories) =
-        match amphi_app::courses::bank::list(app, user, ctx.tenant.id, c.id, None, None)
+        match amphi_app::assessment::bank::list(app, user, ctx.tenant.id, c.id, None, None)
             .await
             .or_page(ctx)
         {
@@ -206,7 +208,7 @@ async fn quiz_settings_page(
     let values = values.unwrap_or_else(|| {
         let local = |d| super::teach::local(d, &user.time_zone);
         Value::from_serialize(serde_json::json!({
-            "slots": quiz::slots_text(&s.slots),
+            "slots": quiz::authoring::slots_text(&s.slots),
             "shuffle_questions": s.shuffle_questions,
             "shuffle_answers": s.shuffle_answers,
             "attempts": s.attempts,
@@ -253,14 +255,15 @@ pub async fn quiz_settings_save(
         Err(r) => return r,
     };
     let app = &ctx.state.app;
-    let current = match quiz::for_editing(app, &su.user, ctx.tenant.id, run, item).await {
+    let current = match quiz::authoring::for_editing(app, &su.user, ctx.tenant.id, run, item).await
+    {
         Ok((_, s)) => s,
         Err(e) => return ctx.error_page(&e),
     };
     let mut fields = Fields::new();
-    let s = quiz::settings_from_form(&f, &current, &su.user.time_zone, &mut fields);
+    let s = quiz::authoring::settings_from_form(&f, &current, &su.user.time_zone, &mut fields);
     let result = match fields.finish() {
-        Ok(()) => quiz::configure(app, &su.user, ctx.tenant.id, run, item, s).await,
+        Ok(()) => quiz::authoring::configure(app, &su.user, ctx.tenant.id, run, item, s).await,
         Err(e) => Err(e),
     };
     match result {
@@ -401,7 +404,7 @@ pub async fn book(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let page = match gradebook::book(app, &su.user, ctx.tenant.id, run, &f, 50)
+    let page = match gradebook::views::book(app, &su.user, ctx.tenant.id, run, &f, 50)
         .await
         .or_page(&ctx)
     {
@@ -430,8 +433,8 @@ pub async fn book(
     )
 }
 
-fn filters(raw: &BTreeMap<String, String>) -> Result<gradebook::BookFilters, Error> {
-    Ok(gradebook::BookFilters {
+fn filters(raw: &BTreeMap<String, String>) -> Result<gradebook::views::BookFilters, Error> {
+    Ok(gradebook::views::BookFilters {
         q: raw.get("q").cloned(),
         grade: raw.get("grade").cloned(),
         after: super::cursor(raw.get("after").map(String::as_str))?,
@@ -453,14 +456,14 @@ pub async fn book_csv(
         Err(r) => return r,
     };
     let (columns, first, next) =
-        match gradebook::export_page(&ctx.state.app, &su.user, ctx.tenant.id, run, &f)
+        match gradebook::views::export_page(&ctx.state.app, &su.user, ctx.tenant.id, run, &f)
             .await
             .or_page(&ctx)
         {
             Ok(p) => p,
             Err(r) => return r,
         };
-    let header = match gradebook::csv_header(&columns).or_page(&ctx) {
+    let header = match gradebook::views::csv_header(&columns).or_page(&ctx) {
         Ok(h) => h,
         Err(r) => return r,
     };
@@ -476,7 +479,7 @@ pub async fn book_csv(
             let mut page_f = f.clone();
             page_f.after = Some(after);
             async move {
-                gradebook::export_page(&app, &user, tenant, run, &page_f)
+                gradebook::views::export_page(&app, &user, tenant, run, &page_f)
                     .await
                     .map(|(_, csv, next)| (csv, next))
             }
@@ -499,11 +502,11 @@ pub async fn scheme_save(
         Ok(r) => r,
         Err(r) => return r,
     };
-    let parsed: Result<gradebook::SchemeForm, Error> =
+    let parsed: Result<gradebook::changes::SchemeForm, Error> =
         serde_json::from_str(&b.scheme).map_err(|_| Error::field("scheme", "json_invalid"));
     let result = match parsed {
         Ok(s) => {
-            gradebook::update_scheme(
+            gradebook::changes::update_scheme(
                 &ctx.state.app,
                 &su.user,
                 ctx.tenant.id,
@@ -545,7 +548,7 @@ async fn learner_page(
     errors: Value,
 ) -> Response {
     let app = &ctx.state.app;
-    let g = match gradebook::learner_grades(app, user, ctx.tenant.id, run, learner)
+    let g = match gradebook::views::learner_grades(app, user, ctx.tenant.id, run, learner)
         .await
         .or_page(ctx)
     {
@@ -566,13 +569,13 @@ async fn learner_page(
 pub async fn override_item(
     Authed(ctx, su): Authed,
     Path((run, learner, gi)): Path<(String, String, String)>,
-    CsrfForm(f): CsrfForm<gradebook::OverrideForm>,
+    CsrfForm(f): CsrfForm<gradebook::changes::OverrideForm>,
 ) -> Response {
     let (run, learner, gi) = match (id(&ctx, &run), id(&ctx, &learner), id(&ctx, &gi)) {
         (Ok(a), Ok(b), Ok(c)) => (a, b, c),
         (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
     };
-    let result = gradebook::set_override(
+    let result = gradebook::changes::set_override(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -620,13 +623,13 @@ async fn after_override<T>(
 pub async fn override_total(
     Authed(ctx, su): Authed,
     Path((run, learner)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<gradebook::TotalOverrideForm>,
+    CsrfForm(f): CsrfForm<gradebook::changes::TotalOverrideForm>,
 ) -> Response {
     let (run, learner) = match ids(&ctx, &run, &learner) {
         Ok(v) => v,
         Err(r) => return r,
     };
-    let result = gradebook::set_total_override(
+    let result = gradebook::changes::set_total_override(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,

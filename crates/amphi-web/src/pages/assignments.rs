@@ -5,11 +5,13 @@
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
 use crate::forms::CsrfForm;
-use amphi_app::courses::assignments::{
-    self, AssignmentSettingsForm, GradeForm, SubmitForm, ASSIGNMENT, PEER,
+use amphi_app::assessment::assignments::{self, AssignmentSettingsForm, GradeForm};
+use amphi_app::assessment::peer::{
+    self, reviews::ReviewForm, settings::PeerSettingsForm, staff::FlagDecision, staff::OverrideForm,
 };
+use amphi_app::assessment::submissions::{self, SubmitForm, ASSIGNMENT, PEER};
+use amphi_app::assessment::{assignment_files, grading_queue, rubrics, submission_files};
 use amphi_app::courses::learn::ItemPage;
-use amphi_app::courses::peer::{self, FlagDecision, OverrideForm, PeerSettingsForm, ReviewForm};
 use amphi_app::sessions::SessionUser;
 use amphi_core::Error;
 use axum::extract::{Path, Query};
@@ -71,7 +73,7 @@ pub async fn learner_item(
             Err(e) => return ctx.error_page(&e),
         }
     } else {
-        match peer::view(app, &su.user, ctx.tenant.id, run, item).await {
+        match peer::learner::view(app, &su.user, ctx.tenant.id, run, item).await {
             Ok(v) => ("assess/peer.html", Value::from_serialize(&v)),
             Err(e) => return ctx.error_page(&e),
         }
@@ -144,12 +146,12 @@ pub async fn submit(
         text: f.text.clone(),
         draft: Some(draft),
     };
-    let kind = match assignments::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
+    let kind = match submissions::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
         Ok(k) => k,
         Err(e) => return ctx.error_page(&e),
     };
     let r = if kind == PEER {
-        peer::submit(app, &su.user, ctx.tenant.id, run, item, form).await
+        peer::learner::submit(app, &su.user, ctx.tenant.id, run, item, form).await
     } else {
         assignments::submit(app, &su.user, ctx.tenant.id, run, item, form).await
     };
@@ -192,7 +194,8 @@ pub async fn volunteer(
         )
         .await;
     };
-    match peer::volunteer(&ctx.state.app, &su.user, ctx.tenant.id, run, item, extra).await {
+    match peer::learner::volunteer(&ctx.state.app, &su.user, ctx.tenant.id, run, item, extra).await
+    {
         Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-volunteer-saved"),
         Err(e) => back_to_item(&ctx, &su, run, item, e, context! {}).await,
     }
@@ -206,7 +209,7 @@ async fn review_page_with(
     values: Value,
     errors: Value,
 ) -> Response {
-    match peer::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+    match peer::reviews::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
         Ok(p) => ctx.render(
             status,
             "assess/review.html",
@@ -251,7 +254,9 @@ pub async fn review_submit(
         .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
         .count();
     let criteria =
-        match peer::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+        match peer::reviews::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub)
+            .await
+        {
             Ok(p) => p.rubric.criteria.len().max(n),
             Err(e) => return ctx.error_page(&e),
         };
@@ -259,7 +264,7 @@ pub async fn review_submit(
         choices: Some(choices_of(&f, criteria)),
         comment: f.get("comment").cloned(),
     };
-    match peer::submit_review(
+    match peer::reviews::submit_review(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -305,7 +310,8 @@ pub async fn self_assess(
         choices: Some(choices_of(&f, n)),
         comment: f.get("comment").cloned(),
     };
-    match peer::self_assess(&ctx.state.app, &su.user, ctx.tenant.id, run, item, form).await {
+    match peer::reviews::self_assess(&ctx.state.app, &su.user, ctx.tenant.id, run, item, form).await
+    {
         Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-review-saved"),
         Err(e) => back_to_item(&ctx, &su, run, item, e, Value::from_serialize(&f)).await,
     }
@@ -332,7 +338,7 @@ pub async fn flag(
         Err(r) => return r,
     };
     let reason = f.reason.clone().unwrap_or_default();
-    match peer::flag_review(
+    match peer::reviews::flag_review(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -383,16 +389,16 @@ async fn settings_page(
                 due_at => local(s.due_at, tz), hard_deadline => local(s.hard_deadline, tz),
                 late_policy => if s.late_policy == assignments::LatePolicy::Refuse { "refuse" } else { "penalty" },
                 late_penalty_percent => s.late_penalty_percent.to_string(), max_points => s.max_points.to_string(),
-                rubric => assignments::rubric_to_text(s.rubric.as_ref()),
+                rubric => rubrics::rubric_to_text(s.rubric.as_ref()),
                 accept_files => s.accept_files, max_files => s.max_files.to_string(), max_file_mb => s.max_file_mb.to_string(),
             }
         } else {
-            let s = peer::PeerSettings::of(it);
+            let s = peer::settings::PeerSettings::of(it);
             context! {
                 submission_until => local(s.submission_until, tz), review_from => local(s.review_from, tz),
                 review_until => local(s.review_until, tz), results_from => local(s.results_from, tz),
                 reviews_per_submission => s.reviews_per_submission.to_string(), reviews_per_reviewer => s.reviews_per_reviewer.to_string(),
-                max_extra => s.max_extra.to_string(), rubric => assignments::rubric_to_text(Some(&s.rubric)),
+                max_extra => s.max_extra.to_string(), rubric => rubrics::rubric_to_text(Some(&s.rubric)),
                 self_assessment => s.self_assessment, self_weight => s.self_weight.to_string(),
                 aggregate => Value::from_serialize(s.aggregate), missing_review_penalty => s.missing_review_penalty.to_string(),
                 shortfall => Value::from_serialize(s.shortfall),
@@ -430,7 +436,7 @@ pub async fn settings_update(
     };
     let app = &ctx.state.app;
     let g = |k: &str| f.get(k).cloned();
-    let kind = match assignments::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
+    let kind = match submissions::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
         Ok(k) => k,
         Err(e) => return ctx.error_page(&e),
     };
@@ -465,7 +471,7 @@ pub async fn settings_update(
             missing_review_penalty: g("missing_review_penalty"),
             shortfall: g("shortfall"),
         };
-        peer::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
+        peer::settings::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
             .await
             .map(|_| ())
     } else {
@@ -514,21 +520,21 @@ pub async fn queue(
         Err(e) => return ctx.error_page(&e),
     };
     let app = &ctx.state.app;
-    let query = assignments::QueueQuery {
+    let query = grading_queue::QueueQuery {
         filter: q.filter.clone(),
         after,
         limit: 50,
     };
-    let page = match assignments::queue(app, &su.user, ctx.tenant.id, run, item, &query).await {
+    let page = match grading_queue::queue(app, &su.user, ctx.tenant.id, run, item, &query).await {
         Ok(p) => p,
         Err(e) => return ctx.error_page(&e),
     };
-    let it = match assignments::item_summary(app, &su.user, ctx.tenant.id, run, item).await {
+    let it = match submissions::item_summary(app, &su.user, ctx.tenant.id, run, item).await {
         Ok(i) => i,
         Err(e) => return ctx.error_page(&e),
     };
     let flags = if it.kind == PEER {
-        match peer::open_flags(app, &su.user, ctx.tenant.id, run, item).await {
+        match peer::staff::open_flags(app, &su.user, ctx.tenant.id, run, item).await {
             Ok(f) => f,
             Err(e) => return ctx.error_page(&e),
         }
@@ -553,7 +559,7 @@ async fn grade_page(
     values: Value,
     errors: Value,
 ) -> Response {
-    match assignments::grading_view(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+    match grading_queue::grading_view(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
         Ok(g) => ctx.render(
             status,
             "assess/grade.html",
@@ -595,7 +601,7 @@ pub async fn grade_submit(
         Err(r) => return r,
     };
     let app = &ctx.state.app;
-    let g = match assignments::grading_view(app, &su.user, ctx.tenant.id, run, item, sub).await {
+    let g = match grading_queue::grading_view(app, &su.user, ctx.tenant.id, run, item, sub).await {
         Ok(g) => g,
         Err(e) => return ctx.error_page(&e),
     };
@@ -631,7 +637,7 @@ pub async fn grade_submit(
             points,
             reason: f.get("reason").cloned(),
         };
-        peer::override_grade(app, &su.user, ctx.tenant.id, run, item, sub, form).await
+        peer::staff::override_grade(app, &su.user, ctx.tenant.id, run, item, sub, form).await
     };
     match r {
         Ok(_) => ctx.redirect_with(
@@ -664,7 +670,9 @@ pub async fn flag_decide(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match peer::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f).await {
+    match peer::staff::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f)
+        .await
+    {
         Ok(()) => ctx.redirect_with(
             &format!("/teach/runs/{run}/items/{item}/submissions?filter=staff"),
             "flash-flag-resolved",
@@ -713,7 +721,7 @@ pub async fn file_upload(
             }
         })
         .boxed();
-        let r = assignments::upload_file(
+        let r = assignment_files::upload_file(
             app,
             &su.user,
             ctx.tenant.id,
@@ -747,7 +755,9 @@ pub async fn file_delete(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match assignments::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file).await {
+    match assignment_files::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+        .await
+    {
         Ok(()) => ctx.redirect_with(&item_url(run, item), "flash-file-removed"),
         Err(e) => ctx.error_page(&e),
     }
@@ -764,12 +774,13 @@ pub async fn file_download(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let dl = match assignments::open_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
-        .await
-    {
-        Ok(d) => d,
-        Err(e) => return ctx.error_page(&e),
-    };
+    let dl =
+        match submission_files::open_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+            .await
+        {
+            Ok(d) => d,
+            Err(e) => return ctx.error_page(&e),
+        };
     let amphi_app::files::Body::Full(bytes) = dl.body else {
         return ctx.error_page(&Error::NotFound);
     };

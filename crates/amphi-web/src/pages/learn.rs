@@ -164,9 +164,15 @@ pub async fn item(Authed(ctx, su): Authed, Path((run, item)): Path<(String, Stri
     }
     let origin = page.embed_origin.clone();
     let quiz = if page.entry.kind == "quiz" {
-        match amphi_app::courses::quiz::intro(&ctx.state.app, &su.user, ctx.tenant.id, run, item)
-            .await
-            .or_page(&ctx)
+        match amphi_app::assessment::quiz::attempts::intro(
+            &ctx.state.app,
+            &su.user,
+            ctx.tenant.id,
+            run,
+            item,
+        )
+        .await
+        .or_page(&ctx)
         {
             Ok(q) => Some(q),
             Err(r) => return r,

@@ -153,7 +153,7 @@ pub fn routes() -> Router<WebState> {
         .route(
             "/teach/courses/{id}/questions/import",
             post(teach::bank_import).layer(axum::extract::DefaultBodyLimit::max(
-                amphi_app::courses::bank::MAX_GIFT_BYTES + 64 * 1024,
+                amphi_app::assessment::bank::MAX_GIFT_BYTES + 64 * 1024,
             )),
         )
         .route(

@@ -1091,7 +1091,7 @@ async fn bank_page(
     problems: Vec<(String, String)>,
     imported: Option<usize>,
 ) -> Response {
-    let (page, cats) = match amphi_app::courses::bank::list(
+    let (page, cats) = match amphi_app::assessment::bank::list(
         &ctx.state.app,
         user,
         ctx.tenant.id,
@@ -1140,7 +1140,7 @@ pub async fn bank_import(
             Ok(Some(f)) if matches!(f.name(), Some("file") | Some("text")) => match f.bytes().await
             {
                 Ok(b) if !b.is_empty() => {
-                    if b.len() > amphi_app::courses::bank::MAX_GIFT_BYTES {
+                    if b.len() > amphi_app::assessment::bank::MAX_GIFT_BYTES {
                         return ctx.error_page(&Error::field("file", "file_too_large"));
                     }
                     match String::from_utf8(b.to_vec()) {
@@ -1157,7 +1157,7 @@ pub async fn bank_import(
             Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
         }
     }
-    match amphi_app::courses::bank::import_gift(
+    match amphi_app::assessment::bank::import_gift(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -1213,7 +1213,8 @@ pub async fn bank_export(Authed(ctx, su): Authed, Path(cid): Path<String>) -> Re
         Ok(c) => c,
         Err(r) => return r,
     };
-    match amphi_app::courses::bank::export_gift(&ctx.state.app, &su.user, ctx.tenant.id, cid).await
+    match amphi_app::assessment::bank::export_gift(&ctx.state.app, &su.user, ctx.tenant.id, cid)
+        .await
     {
         Ok(x) => (
             [
@@ -1240,7 +1241,8 @@ pub async fn bank_delete(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match amphi_app::courses::bank::delete(&ctx.state.app, &su.user, ctx.tenant.id, cid, qid).await
+    match amphi_app::assessment::bank::delete(&ctx.state.app, &su.user, ctx.tenant.id, cid, qid)
+        .await
     {
         Ok(()) => ctx.redirect_with(&format!("/teach/courses/{cid}/questions"), "flash-deleted"),
         Err(e) => ctx.error_page(&e),

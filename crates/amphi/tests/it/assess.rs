@@ -333,7 +333,7 @@ async fn quiz_time_limit_is_enforced_by_the_server() {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     t.clock.advance(Duration::minutes(5));
-    let n = amphi_app::courses::quiz::close_expired(&t.app, 100)
+    let n = amphi_app::assessment::quiz::closing::close_expired(&t.app, 100)
         .await
         .unwrap();
     assert_eq!(n, 1);

@@ -112,7 +112,7 @@ async fn bench_seed_builds_a_consistent_run() {
         .into_iter()
         .map(|e| (e.user_id, e.grade_percent, e.grade_passed))
         .collect();
-    amphi_app::courses::gradebook::recompute_run(
+    amphi_app::assessment::gradebook::updates::recompute_run(
         &t.app,
         amphi_core::TenantId(s.tenant_id),
         s.run_id,

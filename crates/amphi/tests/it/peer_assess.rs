@@ -360,7 +360,7 @@ async fn peer_allocation_reviews_median_results() {
     }
     assert!(reviewed_by.iter().all(|r| r.len() == 3));
     // A second run adds nothing.
-    let again = amphi_app::courses::peer::allocate_reviews(
+    let again = amphi_app::assessment::peer::allocation::allocate_reviews(
         &t.app,
         amphi_app::tenants::ensure_default(&t.app).await.unwrap().id,
         run.parse().unwrap(),
@@ -678,7 +678,7 @@ async fn peer_late_submitters_volunteers_shortfall_flags_and_overrides() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let tenant = amphi_app::tenants::ensure_default(&t.app).await.unwrap().id;
-    let rep = amphi_app::courses::peer::compute_results(
+    let rep = amphi_app::assessment::peer::results::compute_results(
         &t.app,
         tenant,
         run.parse().unwrap(),
@@ -798,7 +798,7 @@ async fn peer_late_submitters_volunteers_shortfall_flags_and_overrides() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let rep = amphi_app::courses::peer::compute_results(
+    let rep = amphi_app::assessment::peer::results::compute_results(
         &t.app,
         tenant,
         run.parse().unwrap(),
@@ -1153,9 +1153,10 @@ async fn peer_allocation_of_100000_submissions() {
     }
 
     let started = Instant::now();
-    let first = amphi_app::courses::peer::allocate_reviews(&t.app, tenant, run_id, item_id)
-        .await
-        .unwrap();
+    let first =
+        amphi_app::assessment::peer::allocation::allocate_reviews(&t.app, tenant, run_id, item_id)
+            .await
+            .unwrap();
     let first_took = started.elapsed();
     assert_eq!(first.submissions, n);
     assert_eq!(first.new_assignments, 3 * n);
@@ -1173,15 +1174,17 @@ async fn peer_allocation_of_100000_submissions() {
 
     seed(n, n + 500).await;
     let started = Instant::now();
-    let late = amphi_app::courses::peer::allocate_reviews(&t.app, tenant, run_id, item_id)
-        .await
-        .unwrap();
+    let late =
+        amphi_app::assessment::peer::allocation::allocate_reviews(&t.app, tenant, run_id, item_id)
+            .await
+            .unwrap();
     let late_took = started.elapsed();
     assert_eq!(late.new_assignments, 1500);
     let started = Instant::now();
-    let again = amphi_app::courses::peer::allocate_reviews(&t.app, tenant, run_id, item_id)
-        .await
-        .unwrap();
+    let again =
+        amphi_app::assessment::peer::allocation::allocate_reviews(&t.app, tenant, run_id, item_id)
+            .await
+            .unwrap();
     let again_took = started.elapsed();
     assert_eq!(again.new_assignments, 0);
     eprintln!(

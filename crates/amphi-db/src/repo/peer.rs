@@ -1,126 +1,20 @@
-//! Assignments and peer assessment: submissions, peer-review assignments, reviews, flags and
-//! grade overrides. Every function takes the tenant scope.
+//! Peer assessment: allocation keys, review assignments, reviews, flags, grade overrides and
+//! the grades computed from reviews. Every function takes the tenant scope.
 
+use super::submissions::SUBMITTED;
 use crate::entities::{grade_override, peer_assignment, peer_review, review_flag, submission};
-use crate::repo::Page;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
-/// Only a draft so far.
-pub const DRAFT: &str = "draft";
-/// Handed in (at least once).
-pub const SUBMITTED: &str = "submitted";
-
 /// Rows per multi-row INSERT: well under PostgreSQL's 65,535 bound parameters.
 pub const INSERT_CHUNK: usize = 1000;
-
-/// A learner's submission to an item.
-pub async fn submission_of(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    item: Uuid,
-    user: Uuid,
-) -> Result<Option<submission::Model>> {
-    submission::Entity::find()
-        .filter(submission::Column::ItemId.eq(item))
-        .filter(submission::Column::UserId.eq(user))
-        .filter(submission::Column::TenantId.eq(tenant.0))
-        .one(c)
-        .await
-        .db()
-}
-
-/// One submission of an item.
-pub async fn submission(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    item: Uuid,
-    id: Uuid,
-) -> Result<Option<submission::Model>> {
-    submission::Entity::find_by_id(id)
-        .filter(submission::Column::ItemId.eq(item))
-        .filter(submission::Column::TenantId.eq(tenant.0))
-        .one(c)
-        .await
-        .db()
-}
-
-/// Inserts a submission.
-pub async fn insert_submission(
-    c: &impl ConnectionTrait,
-    m: submission::Model,
-) -> Result<submission::Model> {
-    let am: submission::ActiveModel = m.into();
-    am.insert(c).await.db()
-}
-
-/// Saves a changed submission.
-pub async fn save_submission(
-    c: &impl ConnectionTrait,
-    m: submission::Model,
-) -> Result<submission::Model> {
-    m.into_active_model().reset_all().update(c).await.db()
-}
-
-/// Which submissions the grading queue shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueFilter {
-    /// Handed in, not graded yet.
-    Ungraded,
-    /// Graded.
-    Graded,
-    /// Handed in late.
-    Late,
-    /// Waiting for the course team (peer assessment without enough reviews).
-    Staff,
-    /// Every handed-in submission.
-    All,
-}
-
-/// A page of an item's handed-in submissions in id order (one indexed query).
-pub async fn queue(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    item: Uuid,
-    filter: QueueFilter,
-    after: Option<Uuid>,
-    limit: u64,
-) -> Result<Page<submission::Model>> {
-    let mut q = submission::Entity::find()
-        .filter(submission::Column::ItemId.eq(item))
-        .filter(submission::Column::Status.eq(SUBMITTED))
-        .filter(submission::Column::TenantId.eq(tenant.0));
-    q = match filter {
-        QueueFilter::Ungraded => q.filter(submission::Column::GradedAt.is_null()),
-        QueueFilter::Graded => q.filter(submission::Column::GradedAt.is_not_null()),
-        QueueFilter::Late => q.filter(submission::Column::LateDays.gt(0)),
-        QueueFilter::Staff => q.filter(submission::Column::NeedsStaff.eq(true)),
-        QueueFilter::All => q,
-    };
-    if let Some(a) = after {
-        q = q.filter(submission::Column::Id.gt(a));
-    }
-    let mut items = q
-        .order_by_asc(submission::Column::Id)
-        .limit(limit + 1)
-        .all(c)
-        .await
-        .db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|s| s.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
-}
 
 /// What allocation needs of one submission: id, author, when, extra reviews offered.
 pub type SubmissionKey = (Uuid, Uuid, Option<DateTime<Utc>>, i32);
@@ -141,21 +35,6 @@ pub async fn submission_keys(
         .filter(submission::Column::Status.eq(SUBMITTED))
         .filter(submission::Column::TenantId.eq(tenant.0))
         .into_tuple()
-        .all(c)
-        .await
-        .db()
-}
-
-/// Every handed-in submission of an item.
-pub async fn submissions_of_item(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    item: Uuid,
-) -> Result<Vec<submission::Model>> {
-    submission::Entity::find()
-        .filter(submission::Column::ItemId.eq(item))
-        .filter(submission::Column::Status.eq(SUBMITTED))
-        .filter(submission::Column::TenantId.eq(tenant.0))
         .all(c)
         .await
         .db()
@@ -283,12 +162,14 @@ pub async fn assignment(
 /// Marks an assignment done; false if it already was (a double submission).
 pub async fn complete_assignment(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let r = peer_assignment::Entity::update_many()
         .col_expr(peer_assignment::Column::CompletedAt, Expr::value(now))
         .filter(peer_assignment::Column::Id.eq(id))
+        .filter(peer_assignment::Column::TenantId.eq(tenant.0))
         .filter(peer_assignment::Column::CompletedAt.is_null())
         .exec(c)
         .await
@@ -360,10 +241,16 @@ pub async fn review_keys(
 }
 
 /// Sets whether a review counts.
-pub async fn exclude_review(c: &impl ConnectionTrait, id: Uuid, excluded: bool) -> Result<()> {
+pub async fn exclude_review(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+    excluded: bool,
+) -> Result<()> {
     peer_review::Entity::update_many()
         .col_expr(peer_review::Column::Excluded, Expr::value(excluded))
         .filter(peer_review::Column::Id.eq(id))
+        .filter(peer_review::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -431,6 +318,7 @@ pub async fn flag(
 /// Resolves an open flag; false if it was not open any more.
 pub async fn resolve_flag(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     status: &str,
     resolution: &str,
@@ -443,6 +331,7 @@ pub async fn resolve_flag(
         .col_expr(review_flag::Column::ResolvedBy, Expr::value(by))
         .col_expr(review_flag::Column::ResolvedAt, Expr::value(now))
         .filter(review_flag::Column::Id.eq(id))
+        .filter(review_flag::Column::TenantId.eq(tenant.0))
         .filter(review_flag::Column::Status.eq("open"))
         .exec(c)
         .await
@@ -459,56 +348,38 @@ pub async fn insert_override(
     am.insert(c).await.db()
 }
 
-/// Sets the computed grade of a submission unless the course team set one (override or staff
-/// grade) meanwhile.
-#[allow(clippy::too_many_arguments)]
+/// Sets the computed grade of one submission (without points, it waits for the course team)
+/// unless the course team set one (override or staff grade) meanwhile.
 pub async fn set_peer_grade(
     c: &impl ConnectionTrait,
-    id: Uuid,
-    raw: Option<f64>,
-    penalty: f64,
-    points: Option<f64>,
-    needs_staff: bool,
+    tenant: TenantId,
+    g: PeerGrade,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let r = submission::Entity::update_many()
-        .col_expr(submission::Column::RawPoints, Expr::value(raw))
-        .col_expr(submission::Column::Penalty, Expr::value(penalty))
-        .col_expr(submission::Column::Points, Expr::value(points))
-        .col_expr(submission::Column::NeedsStaff, Expr::value(needs_staff))
+        .col_expr(submission::Column::RawPoints, Expr::value(g.raw))
+        .col_expr(submission::Column::Penalty, Expr::value(g.penalty))
+        .col_expr(submission::Column::Points, Expr::value(g.points))
+        .col_expr(
+            submission::Column::NeedsStaff,
+            Expr::value(g.points.is_none()),
+        )
         .col_expr(
             submission::Column::GradeSource,
-            Expr::value(points.map(|_| "peer".to_owned())),
+            Expr::value(g.points.map(|_| "peer".to_owned())),
         )
         .col_expr(
             submission::Column::GradedAt,
-            Expr::value(points.map(|_| now)),
+            Expr::value(g.points.map(|_| now)),
         )
         .col_expr(submission::Column::UpdatedAt, Expr::value(now))
-        .filter(submission::Column::Id.eq(id))
+        .filter(submission::Column::Id.eq(g.id))
+        .filter(submission::Column::TenantId.eq(tenant.0))
         .filter(submission::Column::OverridePoints.is_null())
         .exec(c)
         .await
         .db()?;
     Ok(r.rows_affected == 1)
-}
-
-/// The accounts of some people of a tenant (authors in a grading queue page).
-pub async fn people(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    ids: &[Uuid],
-) -> Result<Vec<crate::entities::user::Model>> {
-    use crate::entities::user;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    user::Entity::find()
-        .filter(user::Column::TenantId.eq(tenant.0))
-        .filter(user::Column::Id.is_in(ids.to_vec()))
-        .all(c)
-        .await
-        .db()
 }
 
 /// Holds an item's row lock until the transaction ends (PostgreSQL: `FOR UPDATE`; SQLite's
@@ -524,67 +395,6 @@ pub async fn lock_item(c: &impl ConnectionTrait, tenant: TenantId, item: Uuid) -
         .db()?;
     }
     Ok(())
-}
-
-/// The files of a submission, in the order they were added.
-pub async fn files_of(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    submission: Uuid,
-) -> Result<Vec<crate::entities::stored_file::Model>> {
-    use crate::entities::{stored_file, submission_file};
-    let links = submission_file::Entity::find()
-        .filter(submission_file::Column::SubmissionId.eq(submission))
-        .filter(submission_file::Column::TenantId.eq(tenant.0))
-        .order_by_asc(submission_file::Column::Position)
-        .all(c)
-        .await
-        .db()?;
-    if links.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<Uuid> = links.iter().map(|l| l.file_id).collect();
-    let mut rows = stored_file::Entity::find()
-        .filter(stored_file::Column::TenantId.eq(tenant.0))
-        .filter(stored_file::Column::Id.is_in(ids.clone()))
-        .all(c)
-        .await
-        .db()?;
-    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-    Ok(rows)
-}
-
-/// Links a stored file to a submission.
-pub async fn add_file(
-    c: &impl ConnectionTrait,
-    m: crate::entities::submission_file::Model,
-) -> Result<()> {
-    let am: crate::entities::submission_file::ActiveModel = m.into();
-    crate::entities::submission_file::Entity::insert(am)
-        .exec_without_returning(c)
-        .await
-        .db()?;
-    Ok(())
-}
-
-/// The submission a stored file belongs to, within one item.
-pub async fn submission_of_file(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    item: Uuid,
-    file: Uuid,
-) -> Result<Option<submission::Model>> {
-    use crate::entities::submission_file;
-    let Some(link) = submission_file::Entity::find()
-        .filter(submission_file::Column::FileId.eq(file))
-        .filter(submission_file::Column::TenantId.eq(tenant.0))
-        .one(c)
-        .await
-        .db()?
-    else {
-        return Ok(None);
-    };
-    submission(c, tenant, item, link.submission_id).await
 }
 
 /// A computed peer grade to store.

@@ -2,13 +2,13 @@
 //! with any bad question imports nothing and every problem is reported with its line), export
 //! back to GIFT, browse by category, delete.
 
-use super::authoring::require_course_editor;
+use crate::courses::authoring::require_course_editor;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::assessment::Question;
 use amphi_core::{Error, FieldError, Result, TenantId};
-use amphi_db::entities::question;
 use amphi_db::repo::{audit, courses as repo_c, questions as repo_q, Page};
+use amphi_db::rows;
 use amphi_interop::gift;
 use serde::Serialize;
 use uuid::Uuid;
@@ -31,7 +31,7 @@ pub struct BankQuestion {
     pub points: f64,
 }
 
-fn view(m: &question::Model) -> BankQuestion {
+fn view(m: &rows::Question) -> BankQuestion {
     let points = serde_json::from_str::<Question>(&m.data)
         .map(|q| q.points)
         .unwrap_or(0.0);
@@ -87,13 +87,13 @@ pub async fn import_gift(
     }
     let now = app.now();
     let mut categories = Vec::new();
-    let mut rows = Vec::with_capacity(items.len());
+    let mut new = Vec::with_capacity(items.len());
     for it in &items {
         let category = it.category.join("/");
         if !categories.contains(&category) {
             categories.push(category.clone());
         }
-        rows.push(question::Model {
+        new.push(rows::Question {
             id: it.question.id.0,
             tenant_id: tenant.0,
             course_id,
@@ -106,7 +106,7 @@ pub async fn import_gift(
         });
     }
     let txn = app.db.begin().await?;
-    repo_q::insert_many(&txn, rows).await?;
+    repo_q::insert_many(&txn, new).await?;
     audit::Event::new("question_bank.imported", tenant)
         .actor(user.id)
         .target(course.code.clone())

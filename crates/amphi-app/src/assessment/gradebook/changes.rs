@@ -1,0 +1,335 @@
+//! Changes by the course team: a learner's points on a column or course total overridden
+//! (with a reason, audited), and the scheme (categories, weights, pass mark) changed.
+
+use super::scheme::{scheme, CategorySetting, Scheme};
+use super::updates::{after_course_change, queue_recompute, recompute_learner, CourseOutcome};
+use crate::courses::access;
+use crate::users::User;
+use crate::App;
+use amphi_core::error::Fields;
+use amphi_core::policy::Action;
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::repo::{enrolments as repo_e, grades as repo};
+use amphi_db::rows;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// A staff override as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct OverrideForm {
+    /// Points (empty: remove the override).
+    pub points: Option<String>,
+    /// Excused: the item does not count for this learner.
+    #[serde(default)]
+    pub excused: Option<String>,
+    /// Why (required; kept in the audit trail).
+    pub reason: Option<String>,
+}
+
+fn parse_points(field: &str, raw: Option<&str>, max: f64) -> Result<Option<f64>> {
+    let raw = raw.map(str::trim).unwrap_or("");
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let v: f64 = raw
+        .replace(',', ".")
+        .parse()
+        .map_err(|_| Error::field(field, "number_invalid"))?;
+    if !v.is_finite() || v < 0.0 || v > max {
+        return Err(Error::field(field, "out_of_range"));
+    }
+    Ok(Some(v))
+}
+
+fn checked(raw: Option<&str>) -> bool {
+    matches!(raw, Some("on" | "true" | "1" | "yes"))
+}
+
+/// Sets or removes a staff override of one learner's points on one column (or excuses it),
+/// with a reason, audited.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_override(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    grade_item_id: Uuid,
+    learner: Uuid,
+    f: &OverrideForm,
+    ip: Option<&str>,
+) -> Result<Option<CourseOutcome>> {
+    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
+    crate::courses::writable(&a.run, app.now())?;
+    let gi = repo::item(app.db.reader(), tenant, run_id, grade_item_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    repo_e::of(app.db.reader(), tenant, run_id, learner)
+        .await?
+        .filter(|e| e.status == repo_e::ACTIVE)
+        .ok_or(Error::NotFound)?;
+    let mut fields = Fields::new();
+    let points = fields
+        .check(parse_points("points", f.points.as_deref(), gi.max_points))
+        .flatten();
+    let excused = checked(f.excused.as_deref());
+    let reason = fields.check(amphi_core::validate::short_text(
+        "reason",
+        f.reason.as_deref().unwrap_or(""),
+        500,
+    ));
+    fields.finish()?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let before = repo::one(&txn, gi.id, learner).await?;
+    repo::upsert_override(
+        &txn,
+        rows::Grade {
+            grade_item_id: gi.id,
+            user_id: learner,
+            tenant_id: tenant.0,
+            run_id,
+            points: before.as_ref().and_then(|g| g.points),
+            excused,
+            override_points: points,
+            updated_at: now,
+        },
+    )
+    .await?;
+    let s = scheme(&txn, tenant, run_id).await?;
+    let event = repo::NewEvent {
+        tenant,
+        run: run_id,
+        user: learner,
+        grade_item: Some(gi.id),
+        kind: "override",
+        before: before.as_ref().and_then(|g| g.override_points.or(g.points)),
+        after: points.or(before.as_ref().and_then(|g| g.points)),
+        passed: None,
+        actor: Some(user.id.0),
+    };
+    let o = recompute_learner(&txn, &s, event, now).await?;
+    amphi_db::repo::audit::Event::new("grade.override", tenant)
+        .actor(user.id)
+        .target(learner.to_string())
+        .ip(ip.map(str::to_owned))
+        .detail(serde_json::json!({
+            "run": run_id,
+            "grade_item": gi.id,
+            "title": gi.title,
+            "points": points,
+            "excused": excused,
+            "reason": reason,
+        }))
+        .record(&txn, now)
+        .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    if let Some(o) = o.filter(|o| o.changed) {
+        after_course_change(app, tenant, run_id, learner, o).await?;
+    }
+    Ok(o)
+}
+
+/// A course-total override as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct TotalOverrideForm {
+    /// Course percent (empty: remove the override).
+    pub percent: Option<String>,
+    /// Why (required; kept in the audit trail).
+    pub reason: Option<String>,
+}
+
+/// Sets or removes the course-total override of one learner, audited.
+pub async fn set_total_override(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    learner: Uuid,
+    f: &TotalOverrideForm,
+    ip: Option<&str>,
+) -> Result<Option<CourseOutcome>> {
+    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
+    crate::courses::writable(&a.run, app.now())?;
+    let e = repo_e::of(app.db.reader(), tenant, run_id, learner)
+        .await?
+        .filter(|e| e.status == repo_e::ACTIVE)
+        .ok_or(Error::NotFound)?;
+    let mut fields = Fields::new();
+    let percent = fields
+        .check(parse_points("percent", f.percent.as_deref(), 100.0))
+        .flatten();
+    let reason = fields.check(amphi_core::validate::short_text(
+        "reason",
+        f.reason.as_deref().unwrap_or(""),
+        500,
+    ));
+    fields.finish()?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    repo::set_total_override(&txn, e.id, percent).await?;
+    let s = scheme(&txn, tenant, run_id).await?;
+    let event = repo::NewEvent {
+        tenant,
+        run: run_id,
+        user: learner,
+        grade_item: None,
+        kind: "override",
+        before: e.grade_override,
+        after: percent,
+        passed: None,
+        actor: Some(user.id.0),
+    };
+    let o = recompute_learner(&txn, &s, event, now).await?;
+    amphi_db::repo::audit::Event::new("grade.override_total", tenant)
+        .actor(user.id)
+        .target(learner.to_string())
+        .ip(ip.map(str::to_owned))
+        .detail(serde_json::json!({ "run": run_id, "percent": percent, "reason": reason }))
+        .record(&txn, now)
+        .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    if let Some(o) = o.filter(|o| o.changed) {
+        after_course_change(app, tenant, run_id, learner, o).await?;
+    }
+    Ok(o)
+}
+
+/// A column's place in the scheme, as typed.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ColumnSetting {
+    /// Grade item id.
+    pub id: Uuid,
+    /// Category id.
+    pub category: String,
+    /// Weight in the category.
+    pub weight: f64,
+    /// Extra credit.
+    #[serde(default)]
+    pub extra_credit: bool,
+}
+
+/// The scheme as typed (the settings page and the API).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SchemeForm {
+    /// Categories, in order (at least one).
+    pub categories: Vec<CategorySetting>,
+    /// Pass mark in percent.
+    pub pass_percent: f64,
+    /// Every column of the run with its category and weight.
+    #[serde(default)]
+    pub columns: Vec<ColumnSetting>,
+}
+
+/// Changes the categories, weights and pass mark; every course grade of the run is then
+/// recomputed by a job.
+pub async fn update_scheme(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    f: &SchemeForm,
+    ip: Option<&str>,
+) -> Result<()> {
+    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
+    crate::courses::writable(&a.run, app.now())?;
+    let current = scheme(app.db.reader(), tenant, run_id).await?;
+    let mut fields = Fields::new();
+    if f.categories.is_empty() || f.categories.len() > 50 {
+        fields.push("categories", "required");
+    }
+    for (i, c) in f.categories.iter().enumerate() {
+        if c.id.is_empty()
+            || c.id.len() > 64
+            || !c
+                .id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+        {
+            fields.push(&format!("categories[{i}].id"), "slug_invalid");
+        }
+        if c.name.chars().count() > 200 {
+            fields.push(&format!("categories[{i}].name"), "too_long");
+        }
+        if !c.weight.is_finite() || c.weight < 0.0 || c.weight > 1000.0 {
+            fields.push(&format!("categories[{i}].weight"), "out_of_range");
+        }
+        if c.drop_lowest > 100 {
+            fields.push(&format!("categories[{i}].drop_lowest"), "out_of_range");
+        }
+    }
+    let mut columns = Vec::new();
+    for (i, c) in f.columns.iter().enumerate() {
+        let Some(gi) = current.items.iter().find(|g| g.id == c.id) else {
+            fields.push(&format!("columns[{i}].id"), "choice_invalid");
+            continue;
+        };
+        if !f.categories.iter().any(|k| k.id == c.category) {
+            fields.push(&format!("columns[{i}].category"), "choice_invalid");
+        }
+        if !c.weight.is_finite() || c.weight <= 0.0 || c.weight > 1000.0 {
+            fields.push(&format!("columns[{i}].weight"), "out_of_range");
+        }
+        columns.push((gi.clone(), c));
+    }
+    // Columns not named keep their place, but their category must still exist.
+    for gi in &current.items {
+        if !f.columns.iter().any(|c| c.id == gi.id)
+            && !f.categories.iter().any(|k| k.id == gi.category)
+        {
+            fields.push("columns", "category_in_use");
+        }
+    }
+    if !f.pass_percent.is_finite() || !(0.0..=100.0).contains(&f.pass_percent) {
+        fields.push("pass_percent", "out_of_range");
+    }
+    fields.finish()?;
+    let book = Scheme {
+        categories: f.categories.clone(),
+        pass_percent: f.pass_percent,
+        items: current
+            .items
+            .iter()
+            .map(|gi| match columns.iter().find(|(g, _)| g.id == gi.id) {
+                Some((g, c)) => rows::GradeItem {
+                    category: c.category.clone(),
+                    weight: c.weight,
+                    extra_credit: c.extra_credit,
+                    ..g.clone()
+                },
+                None => gi.clone(),
+            })
+            .collect(),
+    }
+    .book();
+    book.validate()?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    repo::save_settings(
+        &txn,
+        rows::GradebookSetting {
+            run_id,
+            tenant_id: tenant.0,
+            categories: serde_json::to_string(&f.categories).map_err(Error::internal)?,
+            pass_percent: f.pass_percent,
+            updated_at: now,
+        },
+    )
+    .await?;
+    for (gi, c) in columns {
+        let place = (c.category.as_str(), c.weight, c.extra_credit);
+        repo::place_item(&txn, tenant, gi, place, now).await?;
+    }
+    queue_recompute(&txn, tenant, run_id, now).await?;
+    amphi_db::repo::audit::Event::new("gradebook.scheme", tenant)
+        .actor(user.id)
+        .ip(ip.map(str::to_owned))
+        .detail(serde_json::json!({
+            "run": run_id,
+            "pass_percent": f.pass_percent,
+            "categories": f.categories,
+        }))
+        .record(&txn, now)
+        .await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}

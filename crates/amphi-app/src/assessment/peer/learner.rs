@@ -1,0 +1,211 @@
+//! The learner's side of a peer assessment: the item page (phase, their work, reviews to do,
+//! reviews received), handing in work, and volunteering for extra reviews.
+
+use super::settings::{schedule, PeerSettings, Phase, ALLOCATE_JOB};
+use crate::assessment::submissions::{
+    for_learner, item_of_kind, save_work, HandIn, SubmissionView, SubmitForm, PEER,
+};
+use crate::courses::content;
+use crate::users::User;
+use crate::App;
+use amphi_core::{Error, Result, TenantId};
+use amphi_db::repo::{peer as repo_p, submissions as repo_s};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A review to do, as its reviewer sees it (the author is never shown).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReviewTask {
+    /// The submission to review.
+    pub submission_id: Uuid,
+    /// "Submission 1", "Submission 2"… in the order they were given.
+    pub number: usize,
+    /// When it was given.
+    pub assigned_at: DateTime<Utc>,
+    /// Done.
+    pub done: bool,
+}
+
+/// A review as its submission's author sees it (anonymous).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReceivedReview {
+    /// Id (to flag it).
+    pub id: Uuid,
+    /// Its score.
+    pub score: f64,
+    /// Chosen level per criterion.
+    pub choices: Vec<Option<usize>>,
+    /// The comment, rendered and sanitised.
+    pub comment_html: String,
+    /// The author's own assessment.
+    pub is_self: bool,
+    /// Set aside by the course team after a flag.
+    pub excluded: bool,
+    /// The author flagged it.
+    pub flagged: bool,
+}
+
+/// What a learner sees on a peer-assessment item.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PeerView {
+    /// The settings.
+    pub settings: PeerSettings,
+    /// `submission`, `review`, `closed` or `results`.
+    #[schema(value_type = String)]
+    pub phase: Phase,
+    /// The highest grade.
+    pub max_points: f64,
+    /// The learner's submission.
+    pub submission: Option<SubmissionView>,
+    /// Why work cannot be handed in now, if so.
+    pub submit_closed: Option<String>,
+    /// Why reviews cannot be given now, if so.
+    pub review_closed: Option<String>,
+    /// Reviews to do.
+    pub tasks: Vec<ReviewTask>,
+    /// Reviews of the learner's work (results phase).
+    pub received: Vec<ReceivedReview>,
+    /// The learner's self-assessment could be given now.
+    pub self_assessment_open: bool,
+    /// Extra reviews the learner offered.
+    pub extra_reviews: i32,
+}
+
+/// The learner's view of a peer assessment.
+pub async fn view(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+) -> Result<PeerView> {
+    let o = item_of_kind(app, user, tenant, run, item, PEER).await?;
+    let s = PeerSettings::of(&o.item);
+    let now = app.now();
+    let phase = s.phase(now);
+    let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    let tasks = repo_p::my_assignments(app.db.reader(), tenant, item, user.id.0)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| ReviewTask {
+            submission_id: a.submission_id,
+            number: i + 1,
+            assigned_at: a.assigned_at,
+            done: a.completed_at.is_some(),
+        })
+        .collect();
+    let mut received = Vec::new();
+    let mut self_done = false;
+    if let Some(m) = &mine {
+        let reviews = repo_p::reviews_of(app.db.reader(), tenant, m.id).await?;
+        self_done = reviews.iter().any(|r| r.is_self);
+        if phase == Phase::Results {
+            let flags = repo_p::flags_by(app.db.reader(), tenant, item, user.id.0).await?;
+            received = reviews
+                .iter()
+                .map(|r| ReceivedReview {
+                    id: r.id,
+                    score: r.score,
+                    choices: serde_json::from_str(&r.choices).unwrap_or_default(),
+                    comment_html: content::markdown_to_html(&r.comment),
+                    is_self: r.is_self,
+                    excluded: r.excluded,
+                    flagged: flags.iter().any(|f| f.review_id == r.id),
+                })
+                .collect();
+        }
+    }
+    let submitted = mine.as_ref().is_some_and(|m| m.status == repo_s::SUBMITTED);
+    Ok(PeerView {
+        max_points: s.rubric.max_points(),
+        phase,
+        submission: mine.as_ref().map(|m| {
+            SubmissionView::of(
+                m,
+                phase == Phase::Results || m.grade_source.as_deref() == Some("override"),
+            )
+        }),
+        submit_closed: s.submission_closed(now).map(str::to_owned),
+        review_closed: s.review_closed(now).map(str::to_owned),
+        tasks,
+        received,
+        self_assessment_open: s.self_assessment
+            && submitted
+            && !self_done
+            && s.review_closed(now).is_none(),
+        extra_reviews: mine.as_ref().map_or(0, |m| m.extra_reviews),
+        settings: s,
+    })
+}
+
+/// Saves a draft of, or hands in, work for a peer assessment (enrolled learners, until
+/// `submission_until`). Work handed in during the review phase is allocated at once (a job).
+pub async fn submit(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    f: SubmitForm,
+) -> Result<SubmissionView> {
+    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let s = PeerSettings::of(&o.item);
+    let now = app.now();
+    if let Some(why) = s.submission_closed(now) {
+        return Err(Error::Conflict(why));
+    }
+    let phase = s.phase(now);
+    let before = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    if phase != Phase::Submission
+        && before
+            .as_ref()
+            .is_some_and(|b| b.status == repo_s::SUBMITTED)
+        && !f.draft.unwrap_or(false)
+    {
+        // Reviewers may be reading it: it no longer changes.
+        return Err(Error::Conflict("submission_locked"));
+    }
+    let h = HandIn {
+        max_points: s.rubric.max_points(),
+        late_days: 0,
+        has_files: false,
+    };
+    let m = save_work(app, user, tenant, &o, &f, h).await?;
+    if phase == Phase::Review && m.status == repo_s::SUBMITTED {
+        schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
+    }
+    Ok(SubmissionView::of(&m, false))
+}
+
+/// Offers to review `extra` more submissions (0 withdraws the offer), up to the item's limit.
+pub async fn volunteer(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    extra: u32,
+) -> Result<i32> {
+    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let s = PeerSettings::of(&o.item);
+    let now = app.now();
+    if extra > s.max_extra {
+        return Err(Error::field("extra", "out_of_range"));
+    }
+    if matches!(s.phase(now), Phase::Closed | Phase::Results) {
+        return Err(Error::Conflict("review_closed"));
+    }
+    let mut m = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0)
+        .await?
+        .filter(|m| m.status == repo_s::SUBMITTED)
+        .ok_or(Error::Conflict("submit_first"))?;
+    m.extra_reviews = extra as i32;
+    m.updated_at = now;
+    repo_s::save_submission(app.db.writer(), m).await?;
+    if s.phase(now) == Phase::Review && extra > 0 {
+        schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
+    }
+    Ok(extra as i32)
+}
