@@ -8,7 +8,7 @@ use amphi_auth::signed;
 use amphi_core::Error;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::de::DeserializeOwned;
@@ -19,6 +19,24 @@ pub struct CsrfForm<T>(pub T);
 
 fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// The one CSRF check: the token sent must be the signature of this request's anchor (session
+/// cookie, else the anonymous anchor). A failure is logged and answers 403 with the error page.
+pub fn check_csrf(ctx: &Ctx, anchor: Option<&str>, sent: Option<&str>) -> Result<(), Response> {
+    let ok = match (anchor, sent) {
+        (Some(a), Some(t)) => signed::verify(ctx.state.app.secret(), "csrf", a, t),
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    tracing::warn!(path = %ctx.path, "CSRF check failed");
+    Err(ctx.render(
+        StatusCode::FORBIDDEN,
+        "error.html",
+        minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
+    ))
 }
 
 impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
@@ -45,17 +63,8 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
         let sent = fields
             .iter()
             .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
-        let ok = anchor.is_some_and(|a| signed::verify(state.app.secret(), "csrf", &a, sent));
-        if !ok {
-            tracing::warn!(path = %ctx.path, "CSRF check failed");
-            return Err(ctx.render(
-                axum::http::StatusCode::FORBIDDEN,
-                "error.html",
-                minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
-            ));
-        }
+            .map(|(_, v)| v.as_str());
+        check_csrf(&ctx, anchor.as_deref(), sent)?;
         let without_csrf: Vec<(String, String)> =
             fields.into_iter().filter(|(k, _)| k != "csrf").collect();
         let encoded = serde_urlencoded::to_string(&without_csrf).unwrap_or_default();
@@ -109,13 +118,6 @@ impl FromRequest<WebState> for CsrfMultipart {
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let anchor = csrf_anchor(&parts, &jar);
-        let forbidden = |ctx: &Ctx| {
-            ctx.render(
-                axum::http::StatusCode::FORBIDDEN,
-                "error.html",
-                minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
-            )
-        };
         let mut mp =
             match axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
                 .await
@@ -124,13 +126,22 @@ impl FromRequest<WebState> for CsrfMultipart {
                 Err(_) => return Err(ctx.error_page(&Error::BadRequest("form_expected"))),
             };
         let token = match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
-            _ => return Err(forbidden(&ctx)),
+            Ok(Some(f)) if f.name() == Some("csrf") => Some(f.text().await.unwrap_or_default()),
+            _ => None,
         };
-        if !anchor.is_some_and(|a| signed::verify(state.app.secret(), "csrf", &a, &token)) {
-            tracing::warn!(path = %ctx.path, "CSRF check failed (multipart)");
-            return Err(forbidden(&ctx));
-        }
+        check_csrf(&ctx, anchor.as_deref(), token.as_deref())?;
         Ok(CsrfMultipart(mp))
     }
 }
+
+/// A time as the value of an `<input type="datetime-local">` in the person's time zone (UTC
+/// when the zone is unknown); empty for none.
+pub fn datetime_local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A form that sends nothing but its CSRF token (a button: delete, revoke, sign out).
+#[derive(serde::Deserialize)]
+pub struct Empty {}

@@ -14,6 +14,7 @@ pub mod learn;
 pub mod learners;
 pub mod peer;
 pub mod quiz;
+pub mod rights;
 
 use crate::App;
 use amphi_core::course::{

@@ -5,10 +5,11 @@
 //! Token scopes: `read` for GET, `write` for a learner's own attempts, `admin` for course-team
 //! actions (settings, grading, overrides, the scheme).
 
-use super::courses::{optional_json, query, run_and_child};
-use super::{parse_id, Api, ErrorBody};
+use super::courses::{optional_json, query};
+use super::{Api, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
+use crate::path::Ids;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
 use amphi_app::courses::gradebook::{
@@ -16,8 +17,9 @@ use amphi_app::courses::gradebook::{
     TotalOverrideForm,
 };
 use amphi_app::courses::quiz::{self, AttemptView, QuizIntro, QuizSettings, Saved};
+use amphi_core::{AttemptId, ItemId, RunId, UserId};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -59,10 +61,10 @@ pub fn routes() -> Router<WebState> {
 async fn get_quiz(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<QuizIntro>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     quiz::intro(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
@@ -76,11 +78,11 @@ async fn get_quiz(
 async fn put_quiz_settings(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(settings): ApiJson<QuizSettings>,
 ) -> Result<Json<QuizSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let it = quiz::configure(&s.app, &api.caller.user, api.tenant.id, run, item, settings)
         .await
         .map_err(|e| api.err(e))?;
@@ -101,10 +103,10 @@ pub struct Started {
 async fn start_attempt(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let id = quiz::start(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
@@ -117,10 +119,10 @@ async fn start_attempt(
 async fn get_attempt(
     State(s): State<WebState>,
     api: Api,
-    Path((run, at)): Path<(String, String)>,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
 ) -> Result<Json<AttemptView>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, at) = run_and_child(&api, &run, &at)?;
+    let (run, at) = (run.0, at.0);
     quiz::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
         .await
         .map(Json)
@@ -144,11 +146,11 @@ pub struct AnswersBody {
 async fn save_answers(
     State(s): State<WebState>,
     api: Api,
-    Path((run, at)): Path<(String, String)>,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
     ApiJson(b): ApiJson<AnswersBody>,
 ) -> Result<Json<Saved>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, at) = run_and_child(&api, &run, &at)?;
+    let (run, at) = (run.0, at.0);
     quiz::save(
         &s.app,
         &api.caller.user,
@@ -171,12 +173,12 @@ async fn save_answers(
 async fn submit_attempt(
     State(s): State<WebState>,
     api: Api,
-    Path((run, at)): Path<(String, String)>,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<AttemptView>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, at) = run_and_child(&api, &run, &at)?;
+    let (run, at) = (run.0, at.0);
     let answers = optional_json::<AnswersBody>(&api, &headers, &body)?.answers;
     quiz::submit(
         &s.app,
@@ -208,11 +210,11 @@ pub struct GradeBody {
 async fn grade_attempt(
     State(s): State<WebState>,
     api: Api,
-    Path((run, at)): Path<(String, String)>,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
     ApiJson(b): ApiJson<GradeBody>,
 ) -> Result<StatusCode, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, at) = run_and_child(&api, &run, &at)?;
+    let (run, at) = (run.0, at.0);
     quiz::grading::grade(&s.app, &api.caller.user, api.tenant.id, run, at, &b.points)
         .await
         .map_err(|e| api.err(e))?;
@@ -225,10 +227,10 @@ async fn grade_attempt(
 async fn my_grades(
     State(s): State<WebState>,
     api: Api,
-    Path(run): Path<String>,
+    Ids(run): Ids<RunId>,
 ) -> Result<Json<LearnerGrades>, ApiError> {
     api.need(Scope::Read)?;
-    let run = parse_id(&api, &run)?;
+    let run = run.0;
     gradebook::my_grades(&s.app, &api.caller.user, api.tenant.id, run)
         .await
         .map(Json)
@@ -254,11 +256,11 @@ pub struct BookParams {
 async fn get_gradebook(
     State(s): State<WebState>,
     api: Api,
-    Path(run): Path<String>,
+    Ids(run): Ids<RunId>,
     q: Result<Query<BookParams>, QueryRejection>,
 ) -> Result<Json<BookPage>, ApiError> {
     api.need(Scope::Read)?;
-    let run = parse_id(&api, &run)?;
+    let run = run.0;
     let p = query(&api, q)?;
     let f = BookFilters {
         q: p.q,
@@ -285,11 +287,11 @@ async fn get_gradebook(
 async fn put_scheme(
     State(s): State<WebState>,
     api: Api,
-    Path(run): Path<String>,
+    Ids(run): Ids<RunId>,
     ApiJson(f): ApiJson<SchemeForm>,
 ) -> Result<StatusCode, ApiError> {
     api.need(Scope::Admin)?;
-    let run = parse_id(&api, &run)?;
+    let run = run.0;
     gradebook::update_scheme(&s.app, &api.caller.user, api.tenant.id, run, &f, None)
         .await
         .map_err(|e| api.err(e))?;
@@ -302,10 +304,10 @@ async fn put_scheme(
 async fn get_learner(
     State(s): State<WebState>,
     api: Api,
-    Path((run, user)): Path<(String, String)>,
+    Ids((run, user)): Ids<(RunId, UserId)>,
 ) -> Result<Json<LearnerGrades>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, user) = run_and_child(&api, &run, &user)?;
+    let (run, user) = (run.0, user.0);
     gradebook::learner_grades(&s.app, &api.caller.user, api.tenant.id, run, user)
         .await
         .map(Json)
@@ -328,12 +330,12 @@ pub struct GradeAfter {
 async fn put_override(
     State(s): State<WebState>,
     api: Api,
-    Path((run, user, gi)): Path<(String, String, String)>,
+    Ids((run, user, gi)): Ids<(RunId, UserId, ItemId)>,
     ApiJson(f): ApiJson<OverrideForm>,
 ) -> Result<Json<GradeAfter>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, user) = run_and_child(&api, &run, &user)?;
-    let gi = parse_id(&api, &gi)?;
+    let (run, user) = (run.0, user.0);
+    let gi = gi.0;
     let o = gradebook::set_override(
         &s.app,
         &api.caller.user,
@@ -359,11 +361,11 @@ async fn put_override(
 async fn put_total_override(
     State(s): State<WebState>,
     api: Api,
-    Path((run, user)): Path<(String, String)>,
+    Ids((run, user)): Ids<(RunId, UserId)>,
     ApiJson(f): ApiJson<TotalOverrideForm>,
 ) -> Result<Json<GradeAfter>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, user) = run_and_child(&api, &run, &user)?;
+    let (run, user) = (run.0, user.0);
     let o =
         gradebook::set_total_override(&s.app, &api.caller.user, api.tenant.id, run, user, &f, None)
             .await
@@ -389,11 +391,11 @@ pub struct EventParams {
 async fn grade_events(
     State(s): State<WebState>,
     api: Api,
-    Path(run): Path<String>,
+    Ids(run): Ids<RunId>,
     q: Result<Query<EventParams>, QueryRejection>,
 ) -> Result<Json<Vec<GradeEvent>>, ApiError> {
     api.need(Scope::Read)?;
-    let run = parse_id(&api, &run)?;
+    let run = run.0;
     let p = query(&api, q)?;
     gradebook::events(
         &s.app,

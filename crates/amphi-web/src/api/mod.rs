@@ -1,9 +1,11 @@
 //! `/api/v1`: JSON over the same use cases as the pages, authenticated by personal access tokens
 //! (`Authorization: Bearer amphi_pat_…`), documented by an OpenAPI document built from the code.
 
-use crate::ctx::{meta, tenant_of};
-use crate::error::ApiError;
+use crate::ctx::meta;
+use crate::error::{ApiError, JsonErrors};
 use crate::forms::ApiJson;
+use crate::path::Ids;
+use crate::site::tenant_of;
 use crate::WebState;
 use amphi_app::accounts::ProfileForm;
 use amphi_app::api_tokens::{self, Scope, TokenUser};
@@ -12,7 +14,7 @@ use amphi_app::users::{self, User, UserPatch};
 use amphi_app::RequestMeta;
 use amphi_core::validate::Locale;
 use amphi_core::{Error, TenantId, UserId};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -45,6 +47,7 @@ pub fn routes() -> Router<WebState> {
         .merge(sso::routes())
         .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
+        .layer(axum::Extension(JsonErrors))
 }
 
 #[derive(OpenApi)]
@@ -127,6 +130,53 @@ pub struct ErrorDetail {
     fields: serde_json::Value,
 }
 
+/// An API request before any token: the tenant of the Host header, the language of
+/// Accept-Language and the request facts. Routes open to anyone (verification, the shop's
+/// webhook) take this; the others take [`Api`]. Refusals are JSON.
+pub struct ApiVisitor {
+    /// The tenant of the Host header.
+    pub tenant: Tenant,
+    /// Language for messages.
+    pub locale: Locale,
+    /// Request facts.
+    pub meta: RequestMeta,
+}
+
+impl ApiVisitor {
+    /// An error in the visitor's language.
+    pub fn err(&self, e: Error) -> ApiError {
+        ApiError {
+            error: e,
+            locale: self.locale,
+            detail: None,
+        }
+    }
+}
+
+impl FromRequestParts<WebState> for ApiVisitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let locale = ApiError::for_client(Error::NotFound, &parts.headers).locale;
+        let (tenant, host) = match tenant_of(state, parts).await {
+            Ok(t) => t,
+            // An unknown site is a JSON 404 here; a failure to look it up stays a 503.
+            Err(r) if r.status() == StatusCode::NOT_FOUND => {
+                return Err(ApiError::for_client(Error::NotFound, &parts.headers).into_response())
+            }
+            Err(r) => return Err(r),
+        };
+        Ok(ApiVisitor {
+            meta: meta(state, parts, &host),
+            tenant,
+            locale,
+        })
+    }
+}
+
 /// The caller of an API route: a valid token of this tenant.
 pub struct Api {
     /// The token's owner and scopes.
@@ -160,24 +210,8 @@ impl FromRequestParts<WebState> for Api {
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
-        let locale = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Locale::negotiate)
-            .unwrap_or_default();
-        let fail = |e: Error| {
-            ApiError {
-                error: e,
-                locale,
-                detail: None,
-            }
-            .into_response()
-        };
-        let (tenant, host) = match tenant_of(state, parts).await {
-            Ok(t) => t,
-            Err(_) => return Err(fail(Error::NotFound)),
-        };
+        let visitor = ApiVisitor::from_request_parts(parts, state).await?;
+        let fail = |e: Error| visitor.err(e).into_response();
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -185,7 +219,7 @@ impl FromRequestParts<WebState> for Api {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let caller = match bearer {
-            Some(b) => api_tokens::authenticate(&state.app, &tenant, b)
+            Some(b) => api_tokens::authenticate(&state.app, &visitor.tenant, b)
                 .await
                 .map_err(fail)?,
             None => None,
@@ -199,10 +233,10 @@ impl FromRequestParts<WebState> for Api {
             return Err(r);
         };
         Ok(Api {
-            meta: meta(state, parts, &host),
             caller,
-            tenant,
-            locale,
+            tenant: visitor.tenant,
+            locale: visitor.locale,
+            meta: visitor.meta,
         })
     }
 }
@@ -279,19 +313,15 @@ async fn list_users(
     }))
 }
 
-fn parse_id(api: &Api, raw: &str) -> Result<Uuid, ApiError> {
-    raw.parse().map_err(|_| api.err(Error::NotFound))
-}
-
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path, description = "User id")),
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
 async fn get_user(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<UserId>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let u = users::get(&s.app, &api.caller.actor(), api.tenant.id, UserId(id))
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
@@ -312,11 +342,11 @@ fn hide_forbidden(e: Error) -> Error {
 async fn patch_user(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<UserId>,
     ApiJson(body): ApiJson<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let u = users::patch(
         &s.app,
         &api.caller.actor(),
@@ -415,10 +445,10 @@ async fn create_tenant(
 async fn get_tenant(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<TenantId>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let d = tenants::get(&s.app, &api.caller.actor(), TenantId(id))
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
@@ -431,11 +461,11 @@ async fn get_tenant(
 async fn patch_tenant(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<TenantId>,
     ApiJson(body): ApiJson<TenantBody>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let d = tenants::update(
         &s.app,
         &api.caller.actor(),

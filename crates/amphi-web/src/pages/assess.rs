@@ -3,14 +3,16 @@
 
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
+use crate::error::PageResult;
 use crate::forms::CsrfForm;
+use crate::path::Ids;
 use amphi_app::courses::quiz::{self, QuizForm};
 use amphi_app::courses::{catalog, gradebook};
 use amphi_core::error::Fields;
-use amphi_core::Error;
-use axum::extract::{Path, Query};
+use amphi_core::{AttemptId, Error, ItemId, RunId, UserId};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use minijinja::{context, Value};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -20,14 +22,6 @@ fn no_errors() -> Value {
     Value::from_serialize(BTreeMap::<String, String>::new())
 }
 
-fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
-    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
-}
-
-fn ids(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
-    Ok((id(ctx, a)?, id(ctx, b)?))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Learners
 // ---------------------------------------------------------------------------------------------
@@ -35,25 +29,22 @@ fn ids(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
 /// POST /learn/{run}/items/{item}/attempts — starts (or resumes) an attempt.
 pub async fn start(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
-) -> Response {
-    let (run, item) = match ids(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match quiz::start(&ctx.state.app, &su.user, ctx.tenant.id, run, item).await {
-        Ok(a) => Redirect::to(&format!("/learn/{run}/attempts/{a}")).into_response(),
-        Err(e) => ctx.error_page(&e),
-    }
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
+    let a = quiz::start(&ctx.state.app, &su.user, ctx.tenant.id, run, item)
+        .await
+        .or_page(&ctx)?;
+    Ok(Redirect::to(&format!("/learn/{run}/attempts/{a}")).into_response())
 }
 
 /// GET /learn/{run}/attempts/{attempt}
-pub async fn attempt(Authed(ctx, su): Authed, Path((run, at)): Path<(String, String)>) -> Response {
-    let (run, at) = match ids(&ctx, &run, &at) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn attempt(
+    Authed(ctx, su): Authed,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
+) -> PageResult {
+    let (run, at) = (run.0, at.0);
     attempt_page(&ctx, &su.user, run, at, StatusCode::OK, no_errors()).await
 }
 
@@ -64,45 +55,45 @@ async fn attempt_page(
     at: Uuid,
     status: StatusCode,
     errors: Value,
-) -> Response {
-    match quiz::attempt(&ctx.state.app, user, ctx.tenant.id, run, at).await {
-        Ok(v) => ctx.render(
-            status,
-            "learn/attempt.html",
-            context! { a => Value::from_serialize(&v), run_id => run.to_string(), errors },
-        ),
-        Err(e) => ctx.error_page(&e),
-    }
+) -> PageResult {
+    let v = quiz::attempt(&ctx.state.app, user, ctx.tenant.id, run, at)
+        .await
+        .or_page(ctx)?;
+    Ok(ctx.render(
+        status,
+        "learn/attempt.html",
+        context! { a => Value::from_serialize(&v), run_id => run.to_string(), errors },
+    ))
 }
 
 /// POST /learn/{run}/attempts/{attempt}/save — autosave (htmx: a status line; otherwise
 /// back to the attempt).
 pub async fn save(
     Authed(ctx, su): Authed,
-    Path((run, at)): Path<(String, String)>,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
-) -> Response {
-    let (run, at) = match ids(&ctx, &run, &at) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, at) = (run.0, at.0);
     let sent = quiz::Sent::Form(&form);
     let result = quiz::save(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
     match (result, ctx.htmx) {
-        (Ok(s), true) => ctx.render(
+        (Ok(s), true) => Ok(ctx.render(
             StatusCode::OK,
             "learn/_saved.html",
             context! { saved => Value::from_serialize(&s) },
-        ),
-        (Ok(_), false) => ctx.redirect_with(
+        )),
+        (Ok(_), false) => Ok(ctx.redirect_with(
             &format!("/learn/{run}/attempts/{at}"),
             "flash-answers-saved",
-        ),
-        (Err(e), true) => ctx.render(
-            crate::error::status(&e),
-            "learn/_saved.html",
-            context! { error => crate::error::message(&e, ctx.locale) },
-        ),
+        )),
+        // The status line of an autosave says what went wrong where the learner is looking.
+        (Err(e), true) => Err(ctx
+            .render(
+                crate::error::status(&e),
+                "learn/_saved.html",
+                context! { error => crate::error::message(&e, ctx.locale) },
+            )
+            .into()),
         (Err(e @ Error::Validation(_)), false) => {
             let errors = ctx.field_errors(&e);
             attempt_page(
@@ -115,27 +106,24 @@ pub async fn save(
             )
             .await
         }
-        (Err(e), false) => ctx.error_page(&e),
+        (Err(e), false) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /learn/{run}/attempts/{attempt}/submit
 pub async fn submit(
     Authed(ctx, su): Authed,
-    Path((run, at)): Path<(String, String)>,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
-) -> Response {
-    let (run, at) = match ids(&ctx, &run, &at) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, at) = (run.0, at.0);
     let sent = quiz::Sent::Form(&form);
     let result = quiz::submit(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
     match result {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/learn/{run}/attempts/{at}"),
             "flash-attempt-submitted",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
             attempt_page(
@@ -148,23 +136,19 @@ pub async fn submit(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /learn/{run}/grades — the learner's own grades.
-pub async fn my_grades(Authed(ctx, su): Authed, Path(run): Path<String>) -> Response {
-    let run = match id(&ctx, &run) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    match gradebook::my_grades(&ctx.state.app, &su.user, ctx.tenant.id, run).await {
-        Ok(g) => ctx.page(
-            "learn/grades.html",
-            context! { g => Value::from_serialize(&g), run_id => run.to_string() },
-        ),
-        Err(e) => ctx.error_page(&e),
-    }
+pub async fn my_grades(Authed(ctx, su): Authed, Ids(run): Ids<RunId>) -> PageResult {
+    let g = gradebook::my_grades(&ctx.state.app, &su.user, ctx.tenant.id, run.0)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.page(
+        "learn/grades.html",
+        context! { g => Value::from_serialize(&g), run_id => run.to_string() },
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,32 +163,20 @@ async fn quiz_settings_page(
     status: StatusCode,
     values: Option<Value>,
     errors: Value,
-) -> Response {
+) -> PageResult {
     let app = &ctx.state.app;
-    let (r, c, _) = match catalog::run_summary(app, user, ctx.tenant.id, run)
+    let (r, c, _) = catalog::run_summary(app, user, ctx.tenant.id, run)
         .await
-        .or_page(ctx)
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let (title, s) = match quiz::for_editing(app, user, ctx.tenant.id, run, item)
+        .or_page(ctx)?;
+    let (title, s) = quiz::for_editing(app, user, ctx.tenant.id, run, item)
         .await
-        .or_page(ctx)
-    {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+        .or_page(ctx)?;
     let (bank, categories) =
-        match amphi_app::courses::bank::list(app, user, ctx.tenant.id, c.id, None, None)
+        amphi_app::courses::bank::list(app, user, ctx.tenant.id, c.id, None, None)
             .await
-            .or_page(ctx)
-        {
-            Ok(b) => b,
-            Err(r) => return r,
-        };
+            .or_page(ctx)?;
     let values = values.unwrap_or_else(|| {
-        let local = |d| super::teach::local(d, &user.time_zone);
+        let local = |d| crate::forms::datetime_local(d, &user.time_zone);
         Value::from_serialize(serde_json::json!({
             "slots": quiz::slots_text(&s.slots),
             "shuffle_questions": s.shuffle_questions,
@@ -218,7 +190,7 @@ async fn quiz_settings_page(
             "answers": s.answers,
         }))
     });
-    ctx.render(
+    Ok(ctx.render(
         status,
         "teach/quiz.html",
         context! {
@@ -227,36 +199,29 @@ async fn quiz_settings_page(
             bank => Value::from_serialize(&bank.items), more_questions => bank.next.is_some(),
             categories => Value::from_serialize(&categories), values, errors,
         },
-    )
+    ))
 }
 
 /// GET /teach/runs/{run}/items/{item}/quiz
 pub async fn quiz_settings(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
-) -> Response {
-    let (run, item) = match ids(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    Ids((run, item)): Ids<(RunId, ItemId)>,
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     quiz_settings_page(&ctx, &su.user, run, item, StatusCode::OK, None, no_errors()).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/quiz
 pub async fn quiz_settings_save(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<QuizForm>,
-) -> Response {
-    let (run, item) = match ids(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
-    let current = match quiz::for_editing(app, &su.user, ctx.tenant.id, run, item).await {
-        Ok((_, s)) => s,
-        Err(e) => return ctx.error_page(&e),
-    };
+    let (_, current) = quiz::for_editing(app, &su.user, ctx.tenant.id, run, item)
+        .await
+        .or_page(&ctx)?;
     let mut fields = Fields::new();
     let s = quiz::settings_from_form(&f, &current, &su.user.time_zone, &mut fields);
     let result = match fields.finish() {
@@ -264,10 +229,10 @@ pub async fn quiz_settings_save(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{run}/items/{item}/quiz"),
             "flash-quiz-saved",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
             let values = Value::from_serialize(serde_json::json!({
@@ -288,7 +253,7 @@ pub async fn quiz_settings_save(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -300,44 +265,31 @@ pub struct AfterQuery {
 /// GET /teach/runs/{run}/items/{item}/grading — essays waiting for a grader.
 pub async fn grading(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     Query(q): Query<AfterQuery>,
-) -> Response {
-    let (run, item) = match ids(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let after = match super::cursor(q.after.as_deref()).or_page(&ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
+    let after = super::cursor(q.after.as_deref()).or_page(&ctx)?;
     let (rows, next) =
-        match quiz::grading::queue(&ctx.state.app, &su.user, ctx.tenant.id, run, item, after)
+        quiz::grading::queue(&ctx.state.app, &su.user, ctx.tenant.id, run, item, after)
             .await
-            .or_page(&ctx)
-        {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
-    ctx.page(
+            .or_page(&ctx)?;
+    Ok(ctx.page(
         "teach/grading.html",
         context! {
             run_id => run.to_string(), item_id => item.to_string(),
             rows => Value::from_serialize(&rows), next => next.map(|n| n.to_string()),
         },
-    )
+    ))
 }
 
 /// POST /teach/runs/{run}/attempts/{attempt}/grade — fields `points.<question id>`.
 pub async fn grade_attempt(
     Authed(ctx, su): Authed,
-    Path((run, at)): Path<(String, String)>,
+    Ids((run, at)): Ids<(RunId, AttemptId)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
-) -> Response {
-    let (run, at) = match ids(&ctx, &run, &at) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, at) = (run.0, at.0);
     let mut points = BTreeMap::new();
     let mut fields = Fields::new();
     let mut item = None;
@@ -363,16 +315,14 @@ pub async fn grade_attempt(
         }
         Err(e) => Err(e),
     };
-    match (result, item) {
-        (Ok(()), Some(item)) => ctx.redirect_with(
+    result.or_page(&ctx)?;
+    Ok(match item {
+        Some(item) => ctx.redirect_with(
             &format!("/teach/runs/{run}/items/{item}/grading"),
             "flash-graded",
         ),
-        (Ok(()), None) => {
-            ctx.redirect_with(&format!("/teach/runs/{run}/gradebook"), "flash-graded")
-        }
-        (Err(e), _) => ctx.error_page(&e),
-    }
+        None => ctx.redirect_with(&format!("/teach/runs/{run}/gradebook"), "flash-graded"),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,38 +332,20 @@ pub async fn grade_attempt(
 /// GET /teach/runs/{run}/gradebook
 pub async fn book(
     Authed(ctx, su): Authed,
-    Path(run): Path<String>,
+    Ids(run): Ids<RunId>,
     Query(raw): Query<BTreeMap<String, String>>,
-) -> Response {
-    let run = match id(&ctx, &run) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let f = match filters(&raw).or_page(&ctx) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let run = run.0;
+    let f = filters(&raw).or_page(&ctx)?;
     let app = &ctx.state.app;
-    let (r, c, role) = match catalog::run_summary(app, &su.user, ctx.tenant.id, run)
+    let (r, c, role) = catalog::run_summary(app, &su.user, ctx.tenant.id, run)
         .await
-        .or_page(&ctx)
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let page = match gradebook::book(app, &su.user, ctx.tenant.id, run, &f, 50)
+        .or_page(&ctx)?;
+    let page = gradebook::book(app, &su.user, ctx.tenant.id, run, &f, 50)
         .await
-        .or_page(&ctx)
-    {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let res = amphi_core::policy::Resource::Run {
-        tenant_id: ctx.tenant.id,
-        role,
-    };
-    let actor = su.user.actor();
-    ctx.page(
+        .or_page(&ctx)?;
+    let can_edit = amphi_app::courses::rights::may_edit_run(&su.user, ctx.tenant.id, role);
+    Ok(ctx.page(
         "teach/gradebook.html",
         context! {
             run => Value::from_serialize(&r), course => Value::from_serialize(&c),
@@ -421,13 +353,13 @@ pub async fn book(
             next => page.next.map(|n| n.to_string()),
             f => context! { q => f.q, grade => f.grade },
             query => serde_urlencoded::to_string([("q", f.q.clone().unwrap_or_default()), ("grade", f.grade.clone().unwrap_or_default())]).unwrap_or_default(),
-            can_edit => amphi_core::policy::can(&actor, amphi_core::policy::Action::Update, res),
+            can_edit,
             scheme_json => serde_json::to_string_pretty(&serde_json::json!({
                 "categories": page.categories, "pass_percent": page.pass_percent,
                 "columns": page.columns.iter().map(|c| serde_json::json!({"id": c.id, "category": c.category, "weight": c.weight, "extra_credit": c.extra_credit})).collect::<Vec<_>>(),
             })).unwrap_or_default(),
         },
-    )
+    ))
 }
 
 fn filters(raw: &BTreeMap<String, String>) -> Result<gradebook::BookFilters, Error> {
@@ -441,33 +373,20 @@ fn filters(raw: &BTreeMap<String, String>) -> Result<gradebook::BookFilters, Err
 /// GET /teach/runs/{run}/gradebook.csv — streamed a thousand learners at a time.
 pub async fn book_csv(
     Authed(ctx, su): Authed,
-    Path(run): Path<String>,
+    Ids(run): Ids<RunId>,
     Query(raw): Query<BTreeMap<String, String>>,
-) -> Response {
-    let run = match id(&ctx, &run) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let f = match filters(&raw).or_page(&ctx) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let run = run.0;
+    let f = filters(&raw).or_page(&ctx)?;
     let (columns, first, next) =
-        match gradebook::export_page(&ctx.state.app, &su.user, ctx.tenant.id, run, &f)
+        gradebook::export_page(&ctx.state.app, &su.user, ctx.tenant.id, run, &f)
             .await
-            .or_page(&ctx)
-        {
-            Ok(p) => p,
-            Err(r) => return r,
-        };
-    let header = match gradebook::csv_header(&columns).or_page(&ctx) {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+            .or_page(&ctx)?;
+    let header = gradebook::csv_header(&columns).or_page(&ctx)?;
     let app = ctx.state.app.clone();
     let user = su.user.clone();
     let tenant = ctx.tenant.id;
-    super::csv_download(
+    Ok(super::csv_download(
         format!("gradebook-{run}.csv"),
         header,
         (first, next),
@@ -481,7 +400,7 @@ pub async fn book_csv(
                     .map(|(_, csv, next)| (csv, next))
             }
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -492,13 +411,10 @@ pub struct SchemeBody {
 /// POST /teach/runs/{run}/gradebook/scheme — the scheme as JSON (categories, weights, pass mark).
 pub async fn scheme_save(
     Authed(ctx, su): Authed,
-    Path(run): Path<String>,
+    Ids(run): Ids<RunId>,
     CsrfForm(b): CsrfForm<SchemeBody>,
-) -> Response {
-    let run = match id(&ctx, &run) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let run = run.0;
     let parsed: Result<gradebook::SchemeForm, Error> =
         serde_json::from_str(&b.scheme).map_err(|_| Error::field("scheme", "json_invalid"));
     let result = match parsed {
@@ -515,24 +431,19 @@ pub async fn scheme_save(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => ctx.redirect_with(
-            &format!("/teach/runs/{run}/gradebook"),
-            "flash-scheme-saved",
-        ),
-        Err(e) => ctx.error_page(&e),
-    }
+    result.or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{run}/gradebook"),
+        "flash-scheme-saved",
+    ))
 }
 
 /// GET /teach/runs/{run}/gradebook/learners/{user}
 pub async fn learner(
     Authed(ctx, su): Authed,
-    Path((run, learner)): Path<(String, String)>,
-) -> Response {
-    let (run, learner) = match ids(&ctx, &run, &learner) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    Ids((run, learner)): Ids<(RunId, UserId)>,
+) -> PageResult {
+    let (run, learner) = (run.0, learner.0);
     learner_page(&ctx, &su.user, run, learner, StatusCode::OK, no_errors()).await
 }
 
@@ -543,35 +454,28 @@ async fn learner_page(
     learner: Uuid,
     status: StatusCode,
     errors: Value,
-) -> Response {
+) -> PageResult {
     let app = &ctx.state.app;
-    let g = match gradebook::learner_grades(app, user, ctx.tenant.id, run, learner)
+    let g = gradebook::learner_grades(app, user, ctx.tenant.id, run, learner)
         .await
-        .or_page(ctx)
-    {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    ctx.render(
+        .or_page(ctx)?;
+    Ok(ctx.render(
         status,
         "teach/grade_learner.html",
         context! {
             run_id => run.to_string(), g => Value::from_serialize(&g),
             errors,
         },
-    )
+    ))
 }
 
 /// POST /teach/runs/{run}/gradebook/learners/{user}/items/{grade_item}
 pub async fn override_item(
     Authed(ctx, su): Authed,
-    Path((run, learner, gi)): Path<(String, String, String)>,
+    Ids((run, learner, gi)): Ids<(RunId, UserId, Uuid)>,
     CsrfForm(f): CsrfForm<gradebook::OverrideForm>,
-) -> Response {
-    let (run, learner, gi) = match (id(&ctx, &run), id(&ctx, &learner), id(&ctx, &gi)) {
-        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
-    };
+) -> PageResult {
+    let (run, learner) = (run.0, learner.0);
     let result = gradebook::set_override(
         &ctx.state.app,
         &su.user,
@@ -594,12 +498,12 @@ async fn after_override<T>(
     run: Uuid,
     learner: Uuid,
     result: Result<T, Error>,
-) -> Response {
+) -> PageResult {
     match result {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{run}/gradebook/learners/{learner}"),
             "flash-grade-saved",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
             learner_page(
@@ -612,20 +516,17 @@ async fn after_override<T>(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /teach/runs/{run}/gradebook/learners/{user}/total
 pub async fn override_total(
     Authed(ctx, su): Authed,
-    Path((run, learner)): Path<(String, String)>,
+    Ids((run, learner)): Ids<(RunId, UserId)>,
     CsrfForm(f): CsrfForm<gradebook::TotalOverrideForm>,
-) -> Response {
-    let (run, learner) = match ids(&ctx, &run, &learner) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, learner) = (run.0, learner.0);
     let result = gradebook::set_total_override(
         &ctx.state.app,
         &su.user,

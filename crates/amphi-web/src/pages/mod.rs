@@ -14,6 +14,7 @@ mod sso;
 mod teach;
 
 use crate::ctx::Ctx;
+use crate::error::PageError;
 use crate::WebState;
 use amphi_core::Error;
 use axum::http::StatusCode;
@@ -325,12 +326,12 @@ pub async fn not_found(ctx: Ctx) -> Response {
 /// Turns a use-case error into the error page of this request.
 pub(crate) trait PageResultExt<T> {
     /// Maps the error to a rendered page.
-    fn or_page(self, ctx: &Ctx) -> Result<T, Response>;
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError>;
 }
 
 impl<T> PageResultExt<T> for Result<T, Error> {
-    fn or_page(self, ctx: &Ctx) -> Result<T, Response> {
-        self.map_err(|e| ctx.error_page(&e))
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError> {
+        self.map_err(|e| ctx.fail(&e))
     }
 }
 

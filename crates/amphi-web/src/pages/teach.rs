@@ -3,75 +3,52 @@
 
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
-use crate::forms::CsrfForm;
+use crate::error::PageResult;
+use crate::forms::{datetime_local, CsrfForm, Empty};
+use crate::path::Ids;
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
-use amphi_app::courses::{enrol, learn, learners};
+use amphi_app::courses::{enrol, learn, learners, rights};
 use amphi_app::users::User;
-use amphi_core::policy::{can, Action, Resource};
-use amphi_core::Error;
-use axum::extract::{Path, Query};
+use amphi_core::{CourseId, Error, ItemId, ModuleId, RunId};
+use axum::extract::Query;
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use minijinja::{context, Value};
 use serde::Deserialize;
 use uuid::Uuid;
-
-fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
-    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
-}
-
-fn ids(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
-    Ok((id(ctx, a)?, id(ctx, b)?))
-}
 
 fn empty() -> Value {
     context! {}
 }
 
 /// GET /teach — courses the person builds or teaches.
-pub async fn index(Authed(ctx, su): Authed) -> Response {
-    let is_admin = can(
-        &su.user.actor(),
-        Action::Create,
-        Resource::Courses(ctx.tenant.id),
-    );
-    let teaching = match learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id)
+pub async fn index(Authed(ctx, su): Authed) -> PageResult {
+    let is_admin = rights::may_create_courses(&su.user, ctx.tenant.id);
+    let teaching: Vec<_> = learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id)
         .await
-        .or_page(&ctx)
-    {
-        Ok(d) => d
-            .into_iter()
-            .filter(|e| e.role != "learner")
-            .collect::<Vec<_>>(),
-        Err(r) => return r,
-    };
+        .or_page(&ctx)?
+        .into_iter()
+        .filter(|e| e.role != "learner")
+        .collect();
     let all = if is_admin {
-        match amphi_app::courses::catalog::all_courses(&ctx.state.app, &su.user, ctx.tenant.id)
+        amphi_app::courses::catalog::all_courses(&ctx.state.app, &su.user, ctx.tenant.id)
             .await
-            .or_page(&ctx)
-        {
-            Ok(c) => c,
-            Err(r) => return r,
-        }
+            .or_page(&ctx)?
     } else {
         vec![]
     };
     if !is_admin && teaching.is_empty() {
-        return ctx.error_page(&Error::Forbidden);
+        return Err(ctx.fail(&Error::Forbidden));
     }
-    ctx.page("teach/index.html", context! { teaching => Value::from_serialize(&teaching), courses => Value::from_serialize(&all), is_admin })
+    Ok(ctx.page("teach/index.html", context! { teaching => Value::from_serialize(&teaching), courses => Value::from_serialize(&all), is_admin }))
 }
 
 /// GET /teach/courses/new
-pub async fn course_new_form(Authed(ctx, su): Authed) -> Response {
-    if !can(
-        &su.user.actor(),
-        Action::Create,
-        Resource::Courses(ctx.tenant.id),
-    ) {
-        return ctx.error_page(&Error::Forbidden);
+pub async fn course_new_form(Authed(ctx, su): Authed) -> PageResult {
+    if !rights::may_create_courses(&su.user, ctx.tenant.id) {
+        return Err(ctx.fail(&Error::Forbidden));
     }
-    ctx.page("teach/course_form.html", context! { mode => "new", values => context! { format => "mooc", visibility => "listed", language => ctx.locale.tag() }, errors => empty() })
+    Ok(ctx.page("teach/course_form.html", context! { mode => "new", values => context! { format => "mooc", visibility => "listed", language => ctx.locale.tag() }, errors => empty() }))
 }
 
 #[derive(Deserialize, Default, Clone, serde::Serialize)]
@@ -100,20 +77,20 @@ impl From<CourseBody> for CourseForm {
 }
 
 /// POST /teach/courses/new
-pub async fn course_create(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CourseBody>) -> Response {
+pub async fn course_create(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<CourseBody>,
+) -> PageResult {
     match authoring::create_course(&ctx.state.app, &su.user, ctx.tenant.id, f.clone().into(), &ctx.meta).await {
-        Ok(c) => ctx.redirect_with(&format!("/teach/courses/{}", c.id), "flash-course-created"),
-        Err(e @ Error::Validation(_)) => ctx.render(StatusCode::UNPROCESSABLE_ENTITY, "teach/course_form.html", context! { mode => "new", values => Value::from_serialize(&f), errors => ctx.field_errors(&e) }),
-        Err(e) => ctx.error_page(&e),
+        Ok(c) => Ok(ctx.redirect_with(&format!("/teach/courses/{}", c.id), "flash-course-created")),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, "teach/course_form.html", context! { mode => "new", values => Value::from_serialize(&f), errors => ctx.field_errors(&e) })),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /teach/courses/{id}
-pub async fn course_page(Authed(ctx, su): Authed, Path(cid): Path<String>) -> Response {
-    let cid = match id(&ctx, &cid) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn course_page(Authed(ctx, su): Authed, Ids(cid): Ids<CourseId>) -> PageResult {
+    let cid = cid.0;
     course_page_with(
         &ctx,
         &su.user,
@@ -137,45 +114,38 @@ async fn course_page_with(
     course_values: Option<Value>,
     run_errors: Value,
     run_values: Option<Value>,
-) -> Response {
-    match amphi_app::courses::catalog::course_for_team(&ctx.state.app, user, ctx.tenant.id, cid)
-        .await
-        .or_page(ctx)
-    {
-        Ok((course, runs)) => {
-            let values = course_values.unwrap_or_else(|| Value::from_serialize(&course));
-            ctx.render(
-                status,
-                "teach/course.html",
-                context! {
-                    course => Value::from_serialize(&course),
-                    runs => Value::from_serialize(&runs),
-                    values,
-                    errors => course_errors,
-                    run_values => run_values.unwrap_or_else(|| context! { policy => course.format.default_policy().as_str() }),
-                    run_errors,
-                    policies => ["open", "invitation", "code", "paid", "restricted"],
-                },
-            )
-        }
-        Err(r) => r,
-    }
+) -> PageResult {
+    let (course, runs) =
+        amphi_app::courses::catalog::course_for_team(&ctx.state.app, user, ctx.tenant.id, cid)
+            .await
+            .or_page(ctx)?;
+    let values = course_values.unwrap_or_else(|| Value::from_serialize(&course));
+    Ok(ctx.render(
+        status,
+        "teach/course.html",
+        context! {
+            course => Value::from_serialize(&course),
+            runs => Value::from_serialize(&runs),
+            values,
+            errors => course_errors,
+            run_values => run_values.unwrap_or_else(|| context! { policy => course.format.default_policy().as_str() }),
+            run_errors,
+            policies => ["open", "invitation", "code", "paid", "restricted"],
+        },
+    ))
 }
 
 /// POST /teach/courses/{id}
 pub async fn course_update(
     Authed(ctx, su): Authed,
-    Path(cid): Path<String>,
+    Ids(cid): Ids<CourseId>,
     CsrfForm(f): CsrfForm<CourseBody>,
-) -> Response {
-    let cid = match id(&ctx, &cid) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let cid = cid.0;
     let mut form: CourseForm = f.clone().into();
     form.code = None;
     match authoring::update_course(&ctx.state.app, &su.user, ctx.tenant.id, cid, form).await {
-        Ok(_) => ctx.redirect_with(&format!("/teach/courses/{cid}"), "flash-course-saved"),
+        Ok(_) => Ok(ctx.redirect_with(&format!("/teach/courses/{cid}"), "flash-course-saved")),
         Err(e @ Error::Validation(_)) => {
             course_page_with(
                 &ctx,
@@ -189,7 +159,7 @@ pub async fn course_update(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -236,13 +206,10 @@ impl RunBody {
 /// POST /teach/courses/{id}/runs
 pub async fn run_create(
     Authed(ctx, su): Authed,
-    Path(cid): Path<String>,
+    Ids(cid): Ids<CourseId>,
     CsrfForm(f): CsrfForm<RunBody>,
-) -> Response {
-    let cid = match id(&ctx, &cid) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let cid = cid.0;
     match authoring::create_run(
         &ctx.state.app,
         &su.user,
@@ -253,10 +220,10 @@ pub async fn run_create(
     )
     .await
     {
-        Ok(r) => ctx.redirect_with(
+        Ok(r) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{}/outline", r.id),
             "flash-run-created",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             course_page_with(
                 &ctx,
@@ -270,21 +237,15 @@ pub async fn run_create(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
-}
-
-pub(crate) fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
-    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
-    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
 }
 
 fn run_values(o: &authoring::Outline, tz: &str) -> Value {
     let r = &o.run;
     context! {
-        name => r.name, enrol_opens_at => local(r.enrol_opens_at, tz), enrol_closes_at => local(r.enrol_closes_at, tz),
-        starts_at => local(r.starts_at, tz), ends_at => local(r.ends_at, tz), policy => r.policy.as_str(),
+        name => r.name, enrol_opens_at => datetime_local(r.enrol_opens_at, tz), enrol_closes_at => datetime_local(r.enrol_closes_at, tz),
+        starts_at => datetime_local(r.starts_at, tz), ends_at => datetime_local(r.ends_at, tz), policy => r.policy.as_str(),
         enrolment_code => o.enrolment_code, capacity => r.capacity.map(|c| c.to_string()).unwrap_or_default(),
         waiting_list => r.waiting_list, restrict_domains => r.restriction.email_domains.join(", "),
         restrict_provider => r.restriction.identity_provider, restrict_group => r.restriction.group,
@@ -293,11 +254,8 @@ fn run_values(o: &authoring::Outline, tz: &str) -> Value {
 }
 
 /// GET /teach/runs/{id}/outline — the structure editor and the run settings.
-pub async fn outline(Authed(ctx, su): Authed, Path(rid): Path<String>) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+pub async fn outline(Authed(ctx, su): Authed, Ids(rid): Ids<RunId>) -> PageResult {
+    let rid = rid.0;
     outline_with(&ctx, &su.user, rid, StatusCode::OK, empty(), None, empty()).await
 }
 
@@ -309,50 +267,42 @@ async fn outline_with(
     run_errors: Value,
     run_vals: Option<Value>,
     module_errors: Value,
-) -> Response {
-    match authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
+) -> PageResult {
+    let o = authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
         .await
-        .or_page(ctx)
-    {
-        Ok(o) => {
-            let modules: Vec<Value> = o
-                .modules
+        .or_page(ctx)?;
+    let modules: Vec<Value> = o
+        .modules
+        .iter()
+        .map(|m| {
+            let items: Vec<Value> = o
+                .items
                 .iter()
-                .map(|m| {
-                    let items: Vec<Value> = o
-                        .items
-                        .iter()
-                        .filter(|i| i.module_id == m.id)
-                        .map(|i| context! { id => i.id.to_string(), title => i.title, kind => i.kind, published => i.published })
-                        .collect();
-                    context! { id => m.id.to_string(), title => m.title, published => m.published, available_from => local(m.available_from, &user.time_zone), items }
-                })
+                .filter(|i| i.module_id == m.id)
+                .map(|i| context! { id => i.id.to_string(), title => i.title, kind => i.kind, published => i.published })
                 .collect();
-            let values = run_vals.unwrap_or_else(|| run_values(&o, &user.time_zone));
-            ctx.render(
-                status,
-                "teach/outline.html",
-                context! {
-                    run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), modules,
-                    values, run_errors, module_errors, policies => ["open", "invitation", "code", "paid", "restricted"],
-                    kinds => authoring::ITEM_KINDS,
-                },
-            )
-        }
-        Err(r) => r,
-    }
+            context! { id => m.id.to_string(), title => m.title, published => m.published, available_from => datetime_local(m.available_from, &user.time_zone), items }
+        })
+        .collect();
+    let values = run_vals.unwrap_or_else(|| run_values(&o, &user.time_zone));
+    Ok(ctx.render(
+        status,
+        "teach/outline.html",
+        context! {
+            run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), modules,
+            values, run_errors, module_errors, policies => ["open", "invitation", "code", "paid", "restricted"],
+            kinds => authoring::ITEM_KINDS,
+        },
+    ))
 }
 
 /// POST /teach/runs/{id} — run settings.
 pub async fn run_update(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<RunBody>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     match authoring::update_run(
         &ctx.state.app,
         &su.user,
@@ -362,7 +312,7 @@ pub async fn run_update(
     )
     .await
     {
-        Ok(_) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-run-saved"),
+        Ok(_) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-run-saved")),
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
@@ -375,7 +325,7 @@ pub async fn run_update(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -389,23 +339,20 @@ pub struct ModuleBody {
 /// POST /teach/runs/{id}/modules
 pub async fn module_add(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<ModuleBody>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     let form = ModuleForm {
         title: f.title,
         available_from: f.available_from,
         published: Some(f.published.as_deref() == Some("true")),
     };
     match authoring::add_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, form).await {
-        Ok(m) => ctx.redirect_with(
+        Ok(m) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#module-{}", m.id),
             "flash-module-added",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
@@ -418,30 +365,27 @@ pub async fn module_add(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /teach/runs/{run}/modules/{module}
 pub async fn module_update(
     Authed(ctx, su): Authed,
-    Path((rid, mid)): Path<(String, String)>,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(f): CsrfForm<ModuleBody>,
-) -> Response {
-    let (rid, mid) = match ids(&ctx, &rid, &mid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
     let form = ModuleForm {
         title: f.title,
         available_from: Some(f.available_from.unwrap_or_default()),
         published: Some(f.published.as_deref() == Some("true")),
     };
     match authoring::update_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#module-{mid}"),
             "flash-module-saved",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
@@ -454,45 +398,36 @@ pub async fn module_update(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /teach/runs/{run}/modules/{module}/move
 pub async fn module_move(
     Authed(ctx, su): Authed,
-    Path((rid, mid)): Path<(String, String)>,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(f): CsrfForm<authoring::Move>,
-) -> Response {
-    let (rid, mid) = match ids(&ctx, &rid, &mid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
     match authoring::move_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, f).await {
-        Ok(()) => ctx.redirect_with(
+        Ok(()) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#module-{mid}"),
             "flash-moved",
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 /// POST /teach/runs/{run}/modules/{module}/delete
 pub async fn module_delete(
     Authed(ctx, su): Authed,
-    Path((rid, mid)): Path<(String, String)>,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let (rid, mid) = match ids(&ctx, &rid, &mid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
     match authoring::delete_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid).await {
-        Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"),
-        Err(e) => ctx.error_page(&e),
+        Ok(()) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted")),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -510,13 +445,10 @@ pub struct ItemBody {
 /// POST /teach/runs/{run}/modules/{module}/items
 pub async fn item_add(
     Authed(ctx, su): Authed,
-    Path((rid, mid)): Path<(String, String)>,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(f): CsrfForm<ItemBody>,
-) -> Response {
-    let (rid, mid) = match ids(&ctx, &rid, &mid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
     let form = ItemForm {
         kind: f.kind,
         title: f.title,
@@ -527,10 +459,10 @@ pub async fn item_add(
         requires_item_id: None,
     };
     match authoring::add_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
-        Ok(it) => ctx.redirect_with(
+        Ok(it) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/items/{}", it.id),
             "flash-item-added",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
@@ -543,19 +475,16 @@ pub async fn item_add(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /teach/runs/{run}/items/{item}
 pub async fn item_form(
     Authed(ctx, su): Authed,
-    Path((rid, iid)): Path<(String, String)>,
-) -> Response {
-    let (rid, iid) = match ids(&ctx, &rid, &iid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
     item_form_with(&ctx, &su.user, rid, iid, StatusCode::OK, None, empty()).await
 }
 
@@ -567,51 +496,42 @@ async fn item_form_with(
     status: StatusCode,
     vals: Option<Value>,
     errors: Value,
-) -> Response {
-    match authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
+) -> PageResult {
+    let o = authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
         .await
-        .or_page(ctx)
-    {
-        Ok(o) => {
-            let Some(it) = o.items.iter().find(|i| i.id == iid) else {
-                return ctx.error_page(&Error::NotFound);
-            };
-            let settings: serde_json::Value =
-                serde_json::from_str(&it.settings).unwrap_or_default();
-            let values = vals.unwrap_or_else(|| {
-                context! {
-                    title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
-                    published => it.published, available_from => local(it.available_from, &user.time_zone),
-                    requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
-                }
-            });
-            let others: Vec<Value> = o
-                .items
-                .iter()
-                .filter(|i| i.id != iid)
-                .map(|i| context! { id => i.id.to_string(), title => i.title })
-                .collect();
-            let preview = amphi_app::courses::content::markdown_to_html(&it.body);
-            ctx.render(
-                status,
-                "teach/item_form.html",
-                context! { run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), item => context! { id => it.id.to_string(), kind => it.kind }, values, errors, others, preview },
-            )
+        .or_page(ctx)?;
+    let Some(it) = o.items.iter().find(|i| i.id == iid) else {
+        return Err(ctx.fail(&Error::NotFound));
+    };
+    let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
+    let values = vals.unwrap_or_else(|| {
+        context! {
+            title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
+            published => it.published, available_from => datetime_local(it.available_from, &user.time_zone),
+            requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
         }
-        Err(r) => r,
-    }
+    });
+    let others: Vec<Value> = o
+        .items
+        .iter()
+        .filter(|i| i.id != iid)
+        .map(|i| context! { id => i.id.to_string(), title => i.title })
+        .collect();
+    let preview = amphi_app::courses::content::markdown_to_html(&it.body);
+    Ok(ctx.render(
+        status,
+        "teach/item_form.html",
+        context! { run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), item => context! { id => it.id.to_string(), kind => it.kind }, values, errors, others, preview },
+    ))
 }
 
 /// POST /teach/runs/{run}/items/{item}
 pub async fn item_update(
     Authed(ctx, su): Authed,
-    Path((rid, iid)): Path<(String, String)>,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<ItemBody>,
-) -> Response {
-    let (rid, iid) = match ids(&ctx, &rid, &iid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
     let form = ItemForm {
         kind: None,
         title: f.title.clone(),
@@ -622,10 +542,10 @@ pub async fn item_update(
         requires_item_id: Some(f.requires_item_id.clone().unwrap_or_default()),
     };
     match authoring::update_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, form).await {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/items/{iid}"),
             "flash-item-saved",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             item_form_with(
                 &ctx,
@@ -638,114 +558,85 @@ pub async fn item_update(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /teach/runs/{run}/items/{item}/move
 pub async fn item_move(
     Authed(ctx, su): Authed,
-    Path((rid, iid)): Path<(String, String)>,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<authoring::Move>,
-) -> Response {
-    let (rid, iid) = match ids(&ctx, &rid, &iid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
     match authoring::move_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, f).await {
-        Ok(()) => ctx.redirect_with(
+        Ok(()) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#item-{iid}"),
             "flash-moved",
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /teach/runs/{run}/items/{item}/delete
 pub async fn item_delete(
     Authed(ctx, su): Authed,
-    Path((rid, iid)): Path<(String, String)>,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let (rid, iid) = match ids(&ctx, &rid, &iid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
     match authoring::delete_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid).await {
-        Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"),
-        Err(e) => ctx.error_page(&e),
+        Ok(()) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted")),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /teach/runs/{id}/learners (htmx asks for rows only)
 pub async fn learners_page(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     Query(f): Query<learners::LearnerFilters>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let page = match learners::list(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f, 50)
+) -> PageResult {
+    let rid = rid.0;
+    let page = learners::list(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f, 50)
         .await
-        .or_page(&ctx)
-    {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let o = match amphi_app::courses::catalog::run_summary(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-    )
-    .await
-    .or_page(&ctx)
-    {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
+        .or_page(&ctx)?;
+    let o = amphi_app::courses::catalog::run_summary(&ctx.state.app, &su.user, ctx.tenant.id, rid)
+        .await
+        .or_page(&ctx)?;
     let v = context! {
         run => Value::from_serialize(&o.0), course => Value::from_serialize(&o.1),
         learners => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()),
         f => context! { q => f.q, role => f.role, status => f.status, progress => f.progress },
         query => serde_urlencoded::to_string([("q", f.q.clone().unwrap_or_default()), ("role", f.role.clone().unwrap_or_default()), ("status", f.status.clone().unwrap_or_default()), ("progress", f.progress.clone().unwrap_or_default())]).unwrap_or_default(),
-        can_manage => can(&su.user.actor(), Action::ManageRoles, amphi_core::policy::Resource::Run { tenant_id: ctx.tenant.id, role: o.2 }),
+        can_manage => rights::may_manage_roles(&su.user, ctx.tenant.id, o.2),
     };
-    ctx.page(
+    Ok(ctx.page(
         if ctx.htmx {
             "teach/_learner_rows.html"
         } else {
             "teach/learners.html"
         },
         v,
-    )
+    ))
 }
 
 /// GET /teach/runs/{id}/learners.csv — streamed a thousand rows at a time, never the whole run
 /// in memory.
 pub async fn learners_csv(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     Query(f): Query<learners::LearnerFilters>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     // Check access (and surface errors as pages) before the stream starts.
-    let first = match learners::export_page(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f)
+    let first = learners::export_page(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f)
         .await
-        .or_page(&ctx)
-    {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+        .or_page(&ctx)?;
     let app = ctx.state.app.clone();
     let user = su.user.clone();
     let tenant = ctx.tenant.id;
-    super::csv_download(
+    Ok(super::csv_download(
         format!("learners-{rid}.csv"),
         learners::CSV_HEADER,
         first,
@@ -755,7 +646,7 @@ pub async fn learners_csv(
             page_f.after = Some(after);
             async move { learners::export_page(&app, &user, tenant, rid, &page_f).await }
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -769,13 +660,10 @@ pub struct MemberBody {
 /// POST /teach/runs/{id}/members
 pub async fn member_add(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<MemberBody>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     match authoring::add_member(
         &ctx.state.app,
         &su.user,
@@ -787,8 +675,10 @@ pub async fn member_add(
     )
     .await
     {
-        Ok(()) => ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-member-added"),
-        Err(e) => ctx.error_page(&e),
+        Ok(()) => {
+            Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-member-added"))
+        }
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -801,13 +691,10 @@ pub struct InviteBody {
 /// POST /teach/runs/{id}/invitations
 pub async fn invite(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<InviteBody>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     match enrol::invite(
         &ctx.state.app,
         &su.user,
@@ -818,8 +705,8 @@ pub async fn invite(
     )
     .await
     {
-        Ok(_) => ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-invited"),
-        Err(e) => ctx.error_page(&e),
+        Ok(_) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-invited")),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -832,15 +719,12 @@ pub struct VoucherBody {
 /// POST /teach/runs/{id}/vouchers — the codes download as CSV, once.
 pub async fn vouchers(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<VoucherBody>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     let count = f.count.trim().parse::<usize>().unwrap_or(0);
-    match enrol::generate_vouchers(
+    let codes = enrol::generate_vouchers(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -849,20 +733,18 @@ pub async fn vouchers(
         &ctx.meta,
     )
     .await
-    {
-        Ok(codes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"vouchers-{rid}.csv\""),
-                ),
-            ],
-            format!("code\n{}\n", codes.join("\n")),
-        )
-            .into_response(),
-        Err(e) => ctx.error_page(&e),
-    }
+    .or_page(&ctx)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"vouchers-{rid}.csv\""),
+            ),
+        ],
+        format!("code\n{}\n", codes.join("\n")),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -875,13 +757,10 @@ pub struct EditionBody {
 /// POST /teach/runs/{id}/editions
 pub async fn new_edition(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<EditionBody>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     match authoring::new_edition(
         &ctx.state.app,
         &su.user,
@@ -893,24 +772,21 @@ pub async fn new_edition(
     )
     .await
     {
-        Ok(r) => ctx.redirect_with(
+        Ok(r) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{}/outline", r.id),
             "flash-edition-created",
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /teach/runs/{run}/imports — a CSV file (email, name, role) of people to enrol.
 pub async fn import_start(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     let mut data = Vec::new();
     loop {
         match mp.next_field().await {
@@ -918,20 +794,20 @@ pub async fn import_start(
                 match f.chunk().await {
                     Ok(Some(c)) => {
                         if data.len() + c.len() > amphi_app::courses::import::MAX_BYTES {
-                            return ctx.error_page(&Error::field("file", "file_too_large"));
+                            return Err(ctx.fail(&Error::field("file", "file_too_large")));
                         }
                         data.extend_from_slice(&c);
                     }
                     Ok(None) => break,
-                    Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+                    Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
                 }
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+            Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
         }
     }
-    match amphi_app::courses::import::start(
+    let s = amphi_app::courses::import::start(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -940,77 +816,53 @@ pub async fn import_start(
         &ctx.meta,
     )
     .await
-    {
-        Ok(s) => axum::response::Redirect::to(&format!("/teach/runs/{rid}/imports/{}", s.id))
+    .map_err(|e| ctx.refused(&e))?;
+    Ok(
+        axum::response::Redirect::to(&format!("/teach/runs/{rid}/imports/{}", s.id))
             .into_response(),
-        Err(e @ Error::Validation(_)) => {
-            let msg = match &e {
-                Error::Validation(f) => f
-                    .iter()
-                    .map(|f| amphi_app::i18n::t(ctx.locale, &format!("err-{}", f.code)))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                _ => String::new(),
-            };
-            ctx.render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "error.html",
-                context! { message => msg },
-            )
-        }
-        Err(e) => ctx.error_page(&e),
-    }
+    )
 }
 
 /// GET /teach/runs/{run}/imports/{job} — the report and the progress (htmx polls the
 /// progress fragment while the job runs).
 pub async fn import_status(
     Authed(ctx, su): Authed,
-    Path((rid, jid)): Path<(String, String)>,
-) -> Response {
-    let (rid, jid) = match ids(&ctx, &rid, &jid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match amphi_app::courses::import::status(&ctx.state.app, &su.user, ctx.tenant.id, rid, jid)
+    Ids((rid, jid)): Ids<(RunId, Uuid)>,
+) -> PageResult {
+    let rid = rid.0;
+    let s = amphi_app::courses::import::status(&ctx.state.app, &su.user, ctx.tenant.id, rid, jid)
         .await
-    {
-        Ok(s) => {
-            let running = matches!(s.status.as_str(), "queued" | "running");
-            let percent = match s.total {
-                Some(t) if t > 0 => s.done * 100 / t,
-                _ => {
-                    if s.status == "done" {
-                        100
-                    } else {
-                        0
-                    }
-                }
-            };
-            let v = context! { s => Value::from_serialize(&s), run_id => rid.to_string(), running, percent };
-            ctx.page(
-                if ctx.htmx {
-                    "teach/_import_progress.html"
-                } else {
-                    "teach/import.html"
-                },
-                v,
-            )
+        .or_page(&ctx)?;
+    let running = matches!(s.status.as_str(), "queued" | "running");
+    let percent = match s.total {
+        Some(t) if t > 0 => s.done * 100 / t,
+        _ => {
+            if s.status == "done" {
+                100
+            } else {
+                0
+            }
         }
-        Err(e) => ctx.error_page(&e),
-    }
+    };
+    let v =
+        context! { s => Value::from_serialize(&s), run_id => rid.to_string(), running, percent };
+    Ok(ctx.page(
+        if ctx.htmx {
+            "teach/_import_progress.html"
+        } else {
+            "teach/import.html"
+        },
+        v,
+    ))
 }
 
 /// POST /teach/runs/{run}/imports/{job}/apply — apply the valid rows of a file with errors.
 pub async fn import_apply(
     Authed(ctx, su): Authed,
-    Path((rid, jid)): Path<(String, String)>,
+    Ids((rid, jid)): Ids<(RunId, Uuid)>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let (rid, jid) = match ids(&ctx, &rid, &jid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     match amphi_app::courses::import::apply_valid(
         &ctx.state.app,
         &su.user,
@@ -1021,11 +873,11 @@ pub async fn import_apply(
     )
     .await
     {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/imports/{jid}"),
             "flash-import-started",
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -1040,13 +892,10 @@ pub struct AnnouncementBody {
 /// POST /teach/runs/{run}/announcements
 pub async fn announce(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<AnnouncementBody>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     match amphi_app::courses::announce::post(
         &ctx.state.app,
         &su.user,
@@ -1058,8 +907,8 @@ pub async fn announce(
     )
     .await
     {
-        Ok(_) => ctx.redirect_with(&format!("/learn/{rid}"), "flash-announced"),
-        Err(e) => ctx.error_page(&e),
+        Ok(_) => Ok(ctx.redirect_with(&format!("/learn/{rid}"), "flash-announced")),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -1072,13 +921,10 @@ pub struct BankQuery {
 /// GET /teach/courses/{id}/questions — the course's question bank.
 pub async fn bank(
     Authed(ctx, su): Authed,
-    Path(cid): Path<String>,
+    Ids(cid): Ids<CourseId>,
     Query(q): Query<BankQuery>,
-) -> Response {
-    let cid = match id(&ctx, &cid) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let cid = cid.0;
     bank_page(&ctx, &su.user, cid, &q, StatusCode::OK, Vec::new(), None).await
 }
 
@@ -1090,8 +936,8 @@ async fn bank_page(
     status: StatusCode,
     problems: Vec<(String, String)>,
     imported: Option<usize>,
-) -> Response {
-    let (page, cats) = match amphi_app::courses::bank::list(
+) -> PageResult {
+    let (page, cats) = amphi_app::courses::bank::list(
         &ctx.state.app,
         user,
         ctx.tenant.id,
@@ -1100,16 +946,12 @@ async fn bank_page(
         q.after,
     )
     .await
-    .or_page(ctx)
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    .or_page(ctx)?;
     let problems: Vec<Value> = problems
         .into_iter()
         .map(|(line, msg)| context! { line, msg })
         .collect();
-    ctx.render(
+    Ok(ctx.render(
         status,
         "teach/bank.html",
         context! {
@@ -1121,19 +963,16 @@ async fn bank_page(
             problems,
             imported,
         },
-    )
+    ))
 }
 
 /// POST /teach/courses/{id}/questions/import — a GIFT file or pasted text; all or nothing.
 pub async fn bank_import(
     Authed(ctx, su): Authed,
-    Path(cid): Path<String>,
+    Ids(cid): Ids<CourseId>,
     crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
-) -> Response {
-    let cid = match id(&ctx, &cid) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let cid = cid.0;
     let mut text = String::new();
     loop {
         match mp.next_field().await {
@@ -1141,20 +980,20 @@ pub async fn bank_import(
             {
                 Ok(b) if !b.is_empty() => {
                     if b.len() > amphi_app::courses::bank::MAX_GIFT_BYTES {
-                        return ctx.error_page(&Error::field("file", "file_too_large"));
+                        return Err(ctx.fail(&Error::field("file", "file_too_large")));
                     }
                     match String::from_utf8(b.to_vec()) {
                         Ok(t) if text.trim().is_empty() => text = t,
                         Ok(_) => {}
-                        Err(_) => return ctx.error_page(&Error::field("file", "csv_not_utf8")),
+                        Err(_) => return Err(ctx.fail(&Error::field("file", "csv_not_utf8"))),
                     }
                 }
                 Ok(_) => {}
-                Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+                Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+            Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
         }
     }
     match amphi_app::courses::bank::import_gift(
@@ -1203,46 +1042,41 @@ pub async fn bank_import(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /teach/courses/{id}/questions.gift
-pub async fn bank_export(Authed(ctx, su): Authed, Path(cid): Path<String>) -> Response {
-    let cid = match id(&ctx, &cid) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match amphi_app::courses::bank::export_gift(&ctx.state.app, &su.user, ctx.tenant.id, cid).await
-    {
-        Ok(x) => (
-            [
-                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"questions-{cid}.gift\""),
-                ),
-            ],
-            x.text,
-        )
-            .into_response(),
-        Err(e) => ctx.error_page(&e),
-    }
+pub async fn bank_export(Authed(ctx, su): Authed, Ids(cid): Ids<CourseId>) -> PageResult {
+    let cid = cid.0;
+    let x = amphi_app::courses::bank::export_gift(&ctx.state.app, &su.user, ctx.tenant.id, cid)
+        .await
+        .or_page(&ctx)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"questions-{cid}.gift\""),
+            ),
+        ],
+        x.text,
+    )
+        .into_response())
 }
 
 /// POST /teach/courses/{id}/questions/{question}/delete
 pub async fn bank_delete(
     Authed(ctx, su): Authed,
-    Path((cid, qid)): Path<(String, String)>,
+    Ids((cid, qid)): Ids<(CourseId, Uuid)>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let (cid, qid) = match ids(&ctx, &cid, &qid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let cid = cid.0;
     match amphi_app::courses::bank::delete(&ctx.state.app, &su.user, ctx.tenant.id, cid, qid).await
     {
-        Ok(()) => ctx.redirect_with(&format!("/teach/courses/{cid}/questions"), "flash-deleted"),
-        Err(e) => ctx.error_page(&e),
+        Ok(()) => {
+            Ok(ctx.redirect_with(&format!("/teach/courses/{cid}/questions"), "flash-deleted"))
+        }
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
