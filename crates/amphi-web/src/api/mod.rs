@@ -25,10 +25,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
-pub mod assess;
 pub mod assignments;
 pub mod certificates;
 pub mod courses;
+pub mod gradebook;
+pub mod quiz;
 pub mod sso;
 
 /// The API routes.
@@ -42,7 +43,8 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
-        .merge(assess::routes())
+        .merge(quiz::routes())
+        .merge(gradebook::routes())
         .merge(certificates::routes())
         .merge(sso::routes())
         .merge(assignments::routes())
@@ -60,8 +62,8 @@ pub fn routes() -> Router<WebState> {
         courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
         courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
         courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners,
-        assess::get_quiz, assess::put_quiz_settings, assess::start_attempt, assess::get_attempt, assess::save_answers, assess::submit_attempt, assess::grade_attempt,
-        assess::my_grades, assess::get_gradebook, assess::put_scheme, assess::get_learner, assess::put_override, assess::put_total_override, assess::grade_events),
+        quiz::get_quiz, quiz::put_quiz_settings, quiz::start_attempt, quiz::get_attempt, quiz::save_answers, quiz::submit_attempt, quiz::grade_attempt,
+        gradebook::my_grades, gradebook::get_gradebook, gradebook::put_scheme, gradebook::get_learner, gradebook::put_override, gradebook::put_total_override, gradebook::grade_events),
     components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, courses::QuestionPage, amphi_app::courses::bank::BankQuestion, amphi_app::courses::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
@@ -72,7 +74,7 @@ pub fn routes() -> Router<WebState> {
         courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, amphi_app::courses::authoring::Move,
         courses::MemberBody, courses::EnrolBody, courses::EnrolResult, courses::InviteBody, courses::InviteResult, courses::VoucherBody, courses::VoucherCodes,
         courses::WebhookResult, courses::CompleteResult, courses::LearnerPage,
-        assess::Started, assess::AnswersBody, assess::GradeBody, assess::GradeAfter,
+        quiz::Started, quiz::AnswersBody, quiz::GradeBody, gradebook::GradeAfter,
         amphi_app::courses::quiz::QuizIntro, amphi_app::courses::quiz::QuizSettings, amphi_app::courses::quiz::Slot, amphi_app::courses::quiz::Keep, amphi_app::courses::quiz::Reveal,
         amphi_app::courses::quiz::AttemptSummary, amphi_app::courses::quiz::AttemptView, amphi_app::courses::quiz::ShownQuestion, amphi_app::courses::quiz::Choice, amphi_app::courses::quiz::Saved,
         amphi_app::courses::gradebook::LearnerGrades, amphi_app::courses::gradebook::Column, amphi_app::courses::gradebook::Cell, amphi_app::courses::gradebook::CategoryResult,

@@ -5,6 +5,7 @@ use crate::ctx::{clear_session_cookie, safe_next, Authed, Ctx, LANG_COOKIE};
 use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
+use crate::templates::no_values;
 use amphi_app::{accounts, api_tokens, sessions};
 use amphi_core::validate::{Locale, TimeZone};
 use amphi_core::Error;
@@ -14,14 +15,17 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-/// An empty map for templates (no errors, no values).
-fn empty() -> Value {
-    context! {}
-}
-
 /// GET /account
 pub async fn show(Authed(ctx, su): Authed) -> PageResult {
-    render_account(&ctx, &su, StatusCode::OK, empty(), empty(), empty()).await
+    render_account(
+        &ctx,
+        &su,
+        StatusCode::OK,
+        no_values(),
+        no_values(),
+        no_values(),
+    )
+    .await
 }
 
 async fn render_account(
@@ -48,6 +52,7 @@ async fn render_account(
     ))
 }
 
+/// The profile form.
 #[derive(Deserialize)]
 pub struct ProfileBody {
     name: Option<String>,
@@ -74,7 +79,7 @@ pub async fn update_profile(
                 &su,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ctx.field_errors(&e),
-                empty(),
+                no_values(),
                 values,
             )
             .await
@@ -83,6 +88,7 @@ pub async fn update_profile(
     }
 }
 
+/// The password change form.
 #[derive(Deserialize)]
 pub struct PasswordBody {
     #[serde(default)]
@@ -111,9 +117,9 @@ pub async fn change_password(
                 &ctx,
                 &su,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                empty(),
+                no_values(),
                 ctx.field_errors(&e),
-                empty(),
+                no_values(),
             )
             .await
         }
@@ -139,7 +145,7 @@ pub async fn end_all_sessions(
 
 /// GET /account/tokens
 pub async fn tokens(Authed(ctx, su): Authed) -> PageResult {
-    tokens_page(&ctx, &su, StatusCode::OK, None, empty()).await
+    tokens_page(&ctx, &su, StatusCode::OK, None, no_values()).await
 }
 
 async fn tokens_page(
@@ -192,7 +198,9 @@ pub async fn create_token(
         expires_in_days: expires,
     };
     match api_tokens::create(&ctx.state.app, &su.user, form, &ctx.meta).await {
-        Ok((secret, _)) => tokens_page(&ctx, &su, StatusCode::CREATED, Some(secret), empty()).await,
+        Ok((secret, _)) => {
+            tokens_page(&ctx, &su, StatusCode::CREATED, Some(secret), no_values()).await
+        }
         Err(e @ Error::Validation(_)) => {
             tokens_page(
                 &ctx,
@@ -219,6 +227,7 @@ pub async fn revoke_token(
     Ok(ctx.redirect_with("/account/tokens", "flash-token-revoked"))
 }
 
+/// The language switcher: the chosen language and the page to go back to.
 #[derive(Deserialize)]
 pub struct LangBody {
     #[serde(default)]
@@ -258,7 +267,7 @@ pub async fn mfa_page(Authed(ctx, su): Authed) -> PageResult {
         None
     };
     let required = amphi_app::mfa::required_but_missing(&ctx.tenant, &su.user);
-    Ok(ctx.page("mfa.html", context! { enabled => su.user.mfa_enabled, recovery_left => left, required, errors => empty() }))
+    Ok(ctx.page("mfa.html", context! { enabled => su.user.mfa_enabled, recovery_left => left, required, errors => no_values() }))
 }
 
 /// POST /account/mfa/start — shows the QR code and asks for a first code.
@@ -268,10 +277,11 @@ pub async fn mfa_start(Authed(ctx, su): Authed, CsrfForm(_): CsrfForm<Empty>) ->
         .or_page(&ctx)?;
     Ok(ctx.page(
         "mfa_enrol.html",
-        context! { secret => e.secret, qr_svg => e.qr_svg, errors => empty() },
+        context! { secret => e.secret, qr_svg => e.qr_svg, errors => no_values() },
     ))
 }
 
+/// The first code from the authenticator app.
 #[derive(Deserialize)]
 pub struct CodeBody {
     #[serde(default)]
@@ -291,6 +301,7 @@ pub async fn mfa_confirm(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CodeBody
     }
 }
 
+/// Turning the second factor off: the password and a current code.
 #[derive(Deserialize)]
 pub struct DisableBody {
     #[serde(default)]

@@ -29,6 +29,7 @@ pub async fn index(Authed(ctx, _su): Authed) -> PageResult {
     Ok(ctx.page("admin/index.html", context! {}))
 }
 
+/// Search and paging of a list.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     q: Option<String>,
@@ -63,6 +64,7 @@ pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> PageR
     Ok(ctx.page(tpl, v))
 }
 
+/// A change to a user from the administration list (and the search to go back to).
 #[derive(Deserialize)]
 pub struct UserAction {
     active: Option<String>,

@@ -50,6 +50,7 @@ pub async fn list(Authed(ctx, su): Authed) -> PageResult {
     ))
 }
 
+/// The kind of provider the new-provider form is for.
 #[derive(Deserialize, Default)]
 pub struct KindQuery {
     kind: Option<String>,
@@ -277,6 +278,7 @@ pub async fn update(
     }
 }
 
+/// Turning a provider on or off.
 #[derive(Deserialize)]
 pub struct EnabledBody {
     enabled: Option<String>,

@@ -93,6 +93,7 @@ async fn back_to_item(
     .await
 }
 
+/// A hand-in or a draft.
 #[derive(Deserialize, serde::Serialize)]
 pub struct SubmitBody {
     text: Option<String>,
@@ -133,6 +134,7 @@ pub async fn submit(
     }
 }
 
+/// How many extra reviews a learner offers.
 #[derive(Deserialize)]
 pub struct VolunteerBody {
     extra: Option<String>,
@@ -268,6 +270,7 @@ pub async fn self_assess(
     }
 }
 
+/// A learner flagging a review of their work as unfair.
 #[derive(Deserialize)]
 pub struct FlagBody {
     review_id: Option<String>,
@@ -439,6 +442,7 @@ pub async fn settings_update(
     }
 }
 
+/// Filter and paging of the grading queue.
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
     filter: Option<String>,
@@ -591,13 +595,13 @@ pub async fn flag_decide(
     CsrfForm(f): CsrfForm<FlagDecision>,
 ) -> PageResult {
     let (run, item) = (run.0, item.0);
-    match peer::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f).await {
-        Ok(()) => Ok(ctx.redirect_with(
-            &format!("/teach/runs/{run}/items/{item}/submissions?filter=staff"),
-            "flash-flag-resolved",
-        )),
-        Err(e) => Err(ctx.fail(&e)),
-    }
+    peer::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{run}/items/{item}/submissions?filter=staff"),
+        "flash-flag-resolved",
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -665,10 +669,10 @@ pub async fn file_delete(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let (run, item) = (run.0, item.0);
-    match assignments::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file).await {
-        Ok(()) => Ok(ctx.redirect_with(&item_url(run, item), "flash-file-removed")),
-        Err(e) => Err(ctx.fail(&e)),
-    }
+    assignments::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(&item_url(run, item), "flash-file-removed"))
 }
 
 /// GET /learn/{run}/items/{item}/files/{file} — a submission's file, as a download.

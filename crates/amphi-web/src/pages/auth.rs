@@ -14,6 +14,7 @@ use axum_extra::extract::cookie::CookieJar;
 use minijinja::context;
 use serde::Deserialize;
 
+/// Where to go after signing in; `local=1` shows the password form where the tenant hides it.
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
@@ -36,6 +37,7 @@ async fn sign_in_options(ctx: &Ctx, local: bool) -> (minijinja::Value, bool) {
     )
 }
 
+/// A one-time token from a mail link.
 #[derive(Deserialize, Default)]
 pub struct TokenQuery {
     #[serde(default)]
@@ -57,6 +59,7 @@ pub async fn signup_form(ctx: Ctx) -> PageResult {
     ))
 }
 
+/// The sign-up form.
 #[derive(Deserialize)]
 pub struct SignupBody {
     #[serde(default)]
@@ -99,6 +102,7 @@ pub async fn verify_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
     Ok(ctx.page("verify.html", context! { token => q.token }))
 }
 
+/// A one-time token from a mail.
 #[derive(Deserialize)]
 pub struct TokenBody {
     #[serde(default)]
@@ -125,6 +129,7 @@ pub async fn signin_form(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
     ))
 }
 
+/// The sign-in form.
 #[derive(Deserialize)]
 pub struct SigninBody {
     #[serde(default)]
@@ -252,6 +257,7 @@ pub async fn forgot_form(ctx: Ctx) -> PageResult {
     ))
 }
 
+/// The forgotten-password form.
 #[derive(Deserialize)]
 pub struct ForgotBody {
     #[serde(default)]
@@ -296,6 +302,7 @@ pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
     ))
 }
 
+/// The new password with the token from the mail.
 #[derive(Deserialize)]
 pub struct ResetBody {
     #[serde(default)]
@@ -339,6 +346,7 @@ pub async fn setup_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
     ))
 }
 
+/// The first administrator's account, with the setup token.
 #[derive(Deserialize)]
 pub struct SetupBody {
     #[serde(default)]
@@ -388,6 +396,7 @@ pub async fn mfa_form(ctx: Ctx, jar: CookieJar, Query(q): Query<NextQuery>) -> P
     ))
 }
 
+/// The second-factor code at sign-in, and where to go next.
 #[derive(Deserialize)]
 pub struct MfaBody {
     #[serde(default)]

@@ -63,6 +63,7 @@ pub async fn download(Authed(ctx, su): Authed, Ids(cid): Ids<Uuid>) -> PageResul
 // ---------------------------------------------------------------------------------------------
 // Public verification
 
+/// A verification code typed in the form.
 #[derive(Deserialize, Default)]
 pub struct VerifyQuery {
     code: Option<String>,
@@ -104,6 +105,7 @@ pub async fn verify_page(ctx: Ctx, Path(code): Path<String>) -> PageResult {
 // ---------------------------------------------------------------------------------------------
 // The course team
 
+/// Status filter and paging of the certificates list.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     status: Option<String>,
@@ -171,6 +173,7 @@ pub async fn save_settings(
     ))
 }
 
+/// Why a certificate is revoked.
 #[derive(Deserialize)]
 pub struct RevokeBody {
     #[serde(default)]

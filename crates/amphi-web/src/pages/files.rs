@@ -4,10 +4,10 @@
 use super::PageResultExt;
 use crate::ctx::{csrf_anchor, Authed, Ctx};
 use crate::error::PageResult;
-use crate::forms::{check_csrf, datetime_local, CsrfForm};
+use crate::forms::{check_csrf, CsrfForm};
 use crate::path::Ids;
+use crate::templates::no_values;
 use crate::WebState;
-use amphi_app::courses::authoring;
 use amphi_app::files::{self, ByteRange, NewUpload};
 use amphi_app::users::User;
 use amphi_core::error::FieldError;
@@ -21,7 +21,7 @@ use axum::response::IntoResponse;
 use axum_extra::extract::cookie::CookieJar;
 use futures::stream::{self, StreamExt};
 use http_body_util::Limited;
-use minijinja::{context, Value};
+use minijinja::Value;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -43,55 +43,16 @@ impl FromRequestParts<WebState> for Anchor {
     }
 }
 
-/// The item editor with its files listed (the same template as the editor itself, which loads
-/// the `#item-files` part of this page with htmx).
+/// The item editor with its files (the same template as the editor itself, which loads the
+/// `#item-files` part of this page with htmx).
 async fn item_form_page(
     ctx: &Ctx,
     user: &User,
-    rid: Uuid,
-    iid: Uuid,
+    ids: (Uuid, Uuid),
     status: StatusCode,
     errors: Value,
 ) -> PageResult {
-    let app = &ctx.state.app;
-    let o = authoring::outline(app, user, ctx.tenant.id, rid)
-        .await
-        .or_page(ctx)?;
-    let Some(it) = o.items.iter().find(|i| i.id == iid) else {
-        return Err(ctx.fail(&Error::NotFound));
-    };
-    let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
-    let media = files::item_media(app, ctx.tenant.id, rid, &it.kind, &settings)
-        .await
-        .or_page(ctx)?;
-    let values = context! {
-        title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
-        published => it.published, available_from => datetime_local(it.available_from, &user.time_zone),
-        requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
-    };
-    let others: Vec<Value> = o
-        .items
-        .iter()
-        .filter(|i| i.id != iid)
-        .map(|i| context! { id => i.id.to_string(), title => i.title })
-        .collect();
-    let preview = amphi_app::courses::content::markdown_to_html(&it.body);
-    let max_mb = app.storage.max_upload_bytes().div_ceil(1024 * 1024);
-    Ok(ctx.render(
-        status,
-        "teach/item_form.html",
-        context! {
-            run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course),
-            item => context! { id => it.id.to_string(), kind => it.kind },
-            values, errors, others, preview,
-            files => context! {
-                file => Value::from_serialize(media.as_ref().and_then(|m| m.file.as_ref())),
-                subtitles => Value::from_serialize(media.as_ref().map(|m| &m.subtitles)),
-                video_file => media.as_ref().is_some_and(|m| m.video_file),
-                max_mb,
-            },
-        },
-    ))
+    super::teach::outline::item_form_with(ctx, user, ids, status, None, errors, true).await
 }
 
 /// GET /teach/runs/{run}/items/{item}/files — the item editor with its files.
@@ -99,7 +60,7 @@ pub async fn item_files(
     Authed(ctx, su): Authed,
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
 ) -> PageResult {
-    item_form_page(&ctx, &su.user, rid.0, iid.0, StatusCode::OK, context! {}).await
+    item_form_page(&ctx, &su.user, (rid.0, iid.0), StatusCode::OK, no_values()).await
 }
 
 fn multipart_error(e: &MultipartError) -> Error {
@@ -162,8 +123,7 @@ pub async fn upload(
                 return item_form_page(
                     &ctx,
                     &su.user,
-                    rid,
-                    iid,
+                    (rid, iid),
                     StatusCode::PAYLOAD_TOO_LARGE,
                     errors,
                 )
@@ -176,8 +136,7 @@ pub async fn upload(
             return item_form_page(
                 &ctx,
                 &su.user,
-                rid,
-                iid,
+                (rid, iid),
                 StatusCode::PAYLOAD_TOO_LARGE,
                 errors,
             )
@@ -250,7 +209,7 @@ pub async fn upload(
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             let errors = ctx.field_errors(&Error::Validation(fields));
-            item_form_page(&ctx, &su.user, rid, iid, status, errors).await
+            item_form_page(&ctx, &su.user, (rid, iid), status, errors).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }

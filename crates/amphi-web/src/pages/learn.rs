@@ -40,6 +40,7 @@ pub async fn about(ctx: Ctx, Path(code): Path<String>) -> PageResult {
     ))
 }
 
+/// An enrolment: the code (for runs that ask one) and the page to go back to.
 #[derive(Deserialize)]
 pub struct EnrolBody {
     code: Option<String>,
@@ -86,6 +87,7 @@ pub async fn unenrol_post(
     Ok(ctx.redirect_with("/", "flash-unenrolled"))
 }
 
+/// `preview` shows the course home as a learner sees it.
 #[derive(Deserialize, Default)]
 pub struct HomeQuery {
     preview: Option<String>,

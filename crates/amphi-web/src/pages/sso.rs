@@ -105,6 +105,7 @@ async fn landed(ctx: &Ctx, jar: CookieJar, outcome: Outcome, next: &str) -> Page
     }
 }
 
+/// Where to go after signing in through the provider.
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
@@ -155,6 +156,7 @@ pub async fn oidc_callback(
     }
 }
 
+/// Directory username and password from the sign-in page.
 #[derive(Deserialize)]
 pub struct LdapBody {
     #[serde(default)]
@@ -287,6 +289,7 @@ pub async fn saml_acs(
     }
 }
 
+/// The partner hand-off: the signed token and where to go next.
 #[derive(Deserialize, Default)]
 pub struct HandOffQuery {
     token: Option<String>,
@@ -338,6 +341,7 @@ pub async fn link_form(ctx: Ctx, jar: CookieJar, Query(q): Query<NextQuery>) -> 
     }
 }
 
+/// The local password that proves the account before linking a provider identity.
 #[derive(Deserialize)]
 pub struct LinkBody {
     #[serde(default)]
