@@ -74,6 +74,16 @@ impl IntoResponse for PageError {
 /// What a page handler returns.
 pub type PageResult = Result<Response, PageError>;
 
+/// The language of an API client: Accept-Language, else English (the API has no session to
+/// take a preference from).
+pub fn client_locale(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::negotiate)
+        .unwrap_or_default()
+}
+
 /// Marks the requests of the JSON API (an extension the API router adds), so extractors shared
 /// with the pages answer their refusals in JSON there.
 #[derive(Clone, Copy, Debug)]
@@ -101,17 +111,11 @@ impl From<Error> for ApiError {
 }
 
 impl ApiError {
-    /// An error in the language the client asked for (Accept-Language, else English): the API
-    /// has no session to take a preference from.
+    /// An error in the language the client asked for.
     pub fn for_client(error: Error, headers: &HeaderMap) -> Self {
-        let locale = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Locale::negotiate)
-            .unwrap_or_default();
         ApiError {
             error,
-            locale,
+            locale: client_locale(headers),
             detail: None,
         }
     }

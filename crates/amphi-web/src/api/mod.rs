@@ -162,12 +162,17 @@ impl FromRequestParts<WebState> for ApiVisitor {
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
-        let locale = ApiError::for_client(Error::NotFound, &parts.headers).locale;
+        let locale = crate::error::client_locale(&parts.headers);
         let (tenant, host) = match tenant_of(state, parts).await {
             Ok(t) => t,
             // An unknown site is a JSON 404 here; a failure to look it up stays a 503.
             Err(r) if r.status() == StatusCode::NOT_FOUND => {
-                return Err(ApiError::for_client(Error::NotFound, &parts.headers).into_response())
+                return Err(ApiError {
+                    error: Error::NotFound,
+                    locale,
+                    detail: None,
+                }
+                .into_response())
             }
             Err(r) => return Err(r),
         };
