@@ -7,10 +7,13 @@ use crate::WebState;
 use amphi_auth::signed;
 use amphi_core::Error;
 use axum::body::Bytes;
+use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
+use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 
 /// A urlencoded form whose `csrf` field matched the request's anchor cookie. Anything else is
@@ -78,6 +81,61 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
 /// The same token `Ctx` puts in pages (exposed for tests).
 pub fn token_for(state: &WebState, anchor: &str) -> String {
     csrf_token(state, anchor)
+}
+
+/// The value CSRF tokens of this request are bound to (see [`CsrfForm`]), for handlers that read
+/// the multipart body themselves.
+pub struct Anchor(pub Option<String>);
+
+impl FromRequestParts<WebState> for Anchor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        Ok(Anchor(csrf_anchor(parts, &jar)))
+    }
+}
+
+/// What a failed multipart read means: a body over its limit is too large a `file`, anything
+/// else a malformed form.
+pub fn multipart_error(e: &MultipartError) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::field("file", "file_too_large")
+    } else {
+        Error::BadRequest("form_malformed")
+    }
+}
+
+/// A small text field, at most `cap` bytes.
+pub async fn read_text(field: &mut Field<'_>, cap: usize) -> Result<String, Error> {
+    let mut out = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
+        if out.len() + chunk.len() > cap {
+            return Err(Error::BadRequest("form_malformed"));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    String::from_utf8(out).map_err(|_| Error::BadRequest("form_malformed"))
+}
+
+/// Reads what is left of a field, so that the browser, still sending, gets the answer.
+pub async fn drain(field: &mut Field<'_>) {
+    while let Ok(Some(_)) = field.chunk().await {}
+}
+
+/// A multipart field's bytes as a stream (for storage), read errors as [`multipart_error`].
+pub fn field_chunks<'a>(field: &'a mut Field<'_>) -> BoxStream<'a, Result<Bytes, Error>> {
+    stream::unfold(field, |f| async move {
+        match f.chunk().await {
+            Ok(Some(b)) => Some((Ok(b), f)),
+            Ok(None) => None,
+            Err(e) => Some((Err(multipart_error(&e)), f)),
+        }
+    })
+    .boxed()
 }
 
 /// A JSON body; malformed JSON or wrong fields give a 400 in the API error format.

@@ -5,7 +5,7 @@
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
 use crate::error::PageResult;
-use crate::forms::{datetime_local, CsrfForm, Empty};
+use crate::forms::{datetime_local, drain, field_chunks, CsrfForm, Empty};
 use crate::path::Ids;
 use amphi_app::courses::assignments::{
     self, AssignmentSettingsForm, GradeForm, SubmitForm, ASSIGNMENT, PEER,
@@ -614,7 +614,6 @@ pub async fn file_upload(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
 ) -> PageResult {
-    use futures::stream::{self, StreamExt};
     let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
     let result = loop {
@@ -624,23 +623,16 @@ pub async fn file_upload(
             Err(_) => break Err(Error::BadRequest("form_malformed")),
         };
         if field.name() != Some("file") {
-            while let Ok(Some(_)) = field.chunk().await {}
+            drain(&mut field).await;
             continue;
         }
         let filename = field.file_name().unwrap_or("").to_owned();
         let content_type = field.content_type().map(str::to_owned);
         if filename.is_empty() {
-            while let Ok(Some(_)) = field.chunk().await {}
+            drain(&mut field).await;
             break Err(Error::field("file", "required"));
         }
-        let chunks = stream::unfold(&mut field, |f| async move {
-            match f.chunk().await {
-                Ok(Some(b)) => Some((Ok::<axum::body::Bytes, Error>(b), f)),
-                Ok(None) => None,
-                Err(_) => Some((Err(Error::BadRequest("form_malformed")), f)),
-            }
-        })
-        .boxed();
+        let chunks = field_chunks(&mut field);
         let r = assignments::upload_file(
             app,
             &su.user,
@@ -652,7 +644,7 @@ pub async fn file_upload(
         )
         .await;
         if r.is_err() {
-            while let Ok(Some(_)) = field.chunk().await {}
+            drain(&mut field).await;
         }
         break r;
     };

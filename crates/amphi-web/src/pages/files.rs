@@ -2,24 +2,19 @@
 //! item editor with its files, downloads (ranges, ETag, caching) and video watch progress.
 
 use super::PageResultExt;
-use crate::ctx::{csrf_anchor, Authed, Ctx};
+use crate::ctx::{Authed, Ctx};
 use crate::error::PageResult;
-use crate::forms::{check_csrf, CsrfForm};
+use crate::forms::{check_csrf, drain, field_chunks, multipart_error, read_text, Anchor, CsrfForm};
 use crate::path::Ids;
 use crate::templates::no_values;
-use crate::WebState;
 use amphi_app::files::{self, ByteRange, NewUpload};
 use amphi_app::users::User;
 use amphi_core::error::FieldError;
 use amphi_core::{Error, ItemId, RunId};
-use axum::body::{Body, Bytes};
-use axum::extract::multipart::{Field, MultipartError};
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
-use axum::http::request::Parts;
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum_extra::extract::cookie::CookieJar;
-use futures::stream::{self, StreamExt};
 use http_body_util::Limited;
 use minijinja::Value;
 use serde::Deserialize;
@@ -27,21 +22,6 @@ use uuid::Uuid;
 
 /// Room for the other fields of the upload form and the multipart framing.
 const FORM_OVERHEAD: u64 = 64 * 1024;
-
-/// The value CSRF tokens of this request are bound to (see [`crate::forms::CsrfForm`]).
-pub struct Anchor(Option<String>);
-
-impl FromRequestParts<WebState> for Anchor {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &WebState,
-    ) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        Ok(Anchor(csrf_anchor(parts, &jar)))
-    }
-}
 
 /// The item editor with its files (the same template as the editor itself, which loads the
 /// `#item-files` part of this page with htmx).
@@ -61,31 +41,6 @@ pub async fn item_files(
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
 ) -> PageResult {
     item_form_page(&ctx, &su.user, (rid.0, iid.0), StatusCode::OK, no_values()).await
-}
-
-fn multipart_error(e: &MultipartError) -> Error {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::field("file", "file_too_large")
-    } else {
-        Error::BadRequest("form_malformed")
-    }
-}
-
-/// A small text field, at most `cap` bytes.
-async fn read_text(field: &mut Field<'_>, cap: usize) -> Result<String, Error> {
-    let mut out = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
-        if out.len() + chunk.len() > cap {
-            return Err(Error::BadRequest("form_malformed"));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    String::from_utf8(out).map_err(|_| Error::BadRequest("form_malformed"))
-}
-
-/// Reads what is left of a field, so that the browser, still sending, gets the answer.
-async fn drain(field: &mut Field<'_>) {
-    while let Ok(Some(_)) = field.chunk().await {}
 }
 
 /// POST /teach/runs/{run}/items/{item}/upload — multipart: `csrf` (first, checked before
@@ -169,14 +124,7 @@ pub async fn upload(
                     drain(&mut field).await;
                     break Err(Error::field("file", "required"));
                 }
-                let chunks = stream::unfold(&mut field, |f| async move {
-                    match f.chunk().await {
-                        Ok(Some(b)) => Some((Ok::<Bytes, Error>(b), f)),
-                        Ok(None) => None,
-                        Err(e) => Some((Err(multipart_error(&e)), f)),
-                    }
-                })
-                .boxed();
+                let chunks = field_chunks(&mut field);
                 let r = files::upload(app, &su.user, ctx.tenant.id, rid, iid, meta.clone(), chunks)
                     .await;
                 if r.is_err() {
