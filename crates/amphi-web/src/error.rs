@@ -102,22 +102,23 @@ pub struct ApiError {
 
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
-        ApiError {
-            error,
-            locale: Locale::En,
-            detail: None,
-        }
+        ApiError::in_locale(error, Locale::En)
     }
 }
 
 impl ApiError {
-    /// An error in the language the client asked for.
-    pub fn for_client(error: Error, headers: &HeaderMap) -> Self {
+    /// An error with its message in a language.
+    pub fn in_locale(error: Error, locale: Locale) -> Self {
         ApiError {
             error,
-            locale: client_locale(headers),
+            locale,
             detail: None,
         }
+    }
+
+    /// An error in the language the client asked for.
+    pub fn for_client(error: Error, headers: &HeaderMap) -> Self {
+        ApiError::in_locale(error, client_locale(headers))
     }
 
     /// Adds what exactly was wrong.

@@ -147,11 +147,7 @@ pub struct ApiVisitor {
 impl ApiVisitor {
     /// An error in the visitor's language.
     pub fn err(&self, e: Error) -> ApiError {
-        ApiError {
-            error: e,
-            locale: self.locale,
-            detail: None,
-        }
+        ApiError::in_locale(e, self.locale)
     }
 }
 
@@ -167,12 +163,7 @@ impl FromRequestParts<WebState> for ApiVisitor {
             Ok(t) => t,
             // An unknown site is a JSON 404 here; a failure to look it up stays a 503.
             Err(r) if r.status() == StatusCode::NOT_FOUND => {
-                return Err(ApiError {
-                    error: Error::NotFound,
-                    locale,
-                    detail: None,
-                }
-                .into_response())
+                return Err(ApiError::in_locale(Error::NotFound, locale).into_response())
             }
             Err(r) => return Err(r),
         };
@@ -198,11 +189,7 @@ pub struct Api {
 
 impl Api {
     fn err(&self, e: Error) -> ApiError {
-        ApiError {
-            error: e,
-            locale: self.locale,
-            detail: None,
-        }
+        ApiError::in_locale(e, self.locale)
     }
 
     fn need(&self, s: Scope) -> Result<(), ApiError> {
