@@ -324,6 +324,11 @@ impl Ctx {
         self.render(StatusCode::OK, name, extra)
     }
 
+    /// A page, or for htmx (which swaps a part of the page in place) only that part.
+    pub fn page_or_part(&self, page: &str, part: &str, extra: Value) -> Response {
+        self.page(if self.htmx { part } else { page }, extra)
+    }
+
     /// The error page for a domain error (sign-in redirect for Unauthenticated).
     pub fn error_page(&self, e: &Error) -> Response {
         if matches!(e, Error::Unauthenticated) && self.user.is_none() {

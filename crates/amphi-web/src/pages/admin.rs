@@ -56,12 +56,7 @@ pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> PageR
         q => q.q.clone().unwrap_or_default(),
         me => su.user.id.to_string(),
     };
-    let tpl = if ctx.htmx {
-        "admin/_user_rows.html"
-    } else {
-        "admin/users.html"
-    };
-    Ok(ctx.page(tpl, v))
+    Ok(ctx.page_or_part("admin/users.html", "admin/_user_rows.html", v))
 }
 
 /// A change to a user from the administration list (and the search to go back to).
@@ -348,14 +343,7 @@ pub async fn audit(
         query,
         kinds => ["sign_in", "identity_provider", "identity", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
     };
-    Ok(ctx.page(
-        if ctx.htmx {
-            "admin/_audit_rows.html"
-        } else {
-            "admin/audit.html"
-        },
-        v,
-    ))
+    Ok(ctx.page_or_part("admin/audit.html", "admin/_audit_rows.html", v))
 }
 
 /// GET /admin/audit.csv — the filtered trail, streamed.

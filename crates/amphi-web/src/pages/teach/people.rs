@@ -35,14 +35,7 @@ pub async fn learners_page(
         query => serde_urlencoded::to_string([("q", f.q.clone().unwrap_or_default()), ("role", f.role.clone().unwrap_or_default()), ("status", f.status.clone().unwrap_or_default()), ("progress", f.progress.clone().unwrap_or_default())]).unwrap_or_default(),
         can_manage => rights::may_manage_roles(&su.user, ctx.tenant.id, o.2),
     };
-    Ok(ctx.page(
-        if ctx.htmx {
-            "teach/_learner_rows.html"
-        } else {
-            "teach/learners.html"
-        },
-        v,
-    ))
+    Ok(ctx.page_or_part("teach/learners.html", "teach/_learner_rows.html", v))
 }
 
 /// GET /teach/runs/{id}/learners.csv — streamed a thousand rows at a time, never the whole run
@@ -238,14 +231,7 @@ pub async fn import_status(
     };
     let v =
         context! { s => Value::from_serialize(&s), run_id => rid.to_string(), running, percent };
-    Ok(ctx.page(
-        if ctx.htmx {
-            "teach/_import_progress.html"
-        } else {
-            "teach/import.html"
-        },
-        v,
-    ))
+    Ok(ctx.page_or_part("teach/import.html", "teach/_import_progress.html", v))
 }
 
 /// POST /teach/runs/{run}/imports/{job}/apply — apply the valid rows of a file with errors.
