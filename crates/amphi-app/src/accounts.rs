@@ -226,12 +226,14 @@ fn login_buckets(app: &App, tenant: TenantId, email: &str, ip: Option<&str>) -> 
     v
 }
 
-/// Checks the password and opens a new session (a fresh id: any earlier cookie is not reused).
-/// Unknown email and wrong password give the same error, in the same time.
+/// Checks the password and opens a new session (a fresh id: any earlier cookie is not reused,
+/// and the session of the browser's `previous` cookie ends). Unknown email and wrong password
+/// give the same error, in the same time.
 pub async fn sign_in(
     app: &App,
     tenant: &Tenant,
     form: SignInForm,
+    previous: Option<&str>,
     locale: Locale,
     meta: &RequestMeta,
 ) -> Result<SignIn> {
@@ -302,6 +304,13 @@ pub async fn sign_in(
     }
     rate_limit::clear(app, &buckets[0].key).await?;
     let (cookie, user) = open_session(app, tenant, u, "password", None, meta).await?;
+    // A cookie planted before sign-in cannot ride along: its session ends. Failing to end it
+    // leaves a session nobody holds the new cookie of, so the sign-in still stands.
+    if let Some(old) = previous {
+        if let Err(e) = sessions::end(app, &token::hash(old)).await {
+            tracing::warn!(error = %e, "earlier session not ended at sign-in");
+        }
+    }
     Ok(SignIn::Done(cookie, user))
 }
 

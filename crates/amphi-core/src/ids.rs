@@ -45,3 +45,27 @@ id_type!(
     /// Identifies a user account; accounts belong to exactly one tenant.
     UserId
 );
+id_type!(
+    /// Identifies a course (its catalogue entry; runs are its editions).
+    CourseId
+);
+id_type!(
+    /// Identifies a run of a course (one edition with its own dates, learners and outline).
+    RunId
+);
+id_type!(
+    /// Identifies a module of a run's outline.
+    ModuleId
+);
+id_type!(
+    /// Identifies an item of a module (page, video, quiz, assignment, …).
+    ItemId
+);
+id_type!(
+    /// Identifies a learner's submission to an assignment item.
+    SubmissionId
+);
+id_type!(
+    /// Identifies one attempt at a quiz.
+    AttemptId
+);

@@ -15,4 +15,4 @@ pub mod validate;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, FieldError, Result};
-pub use ids::{TenantId, UserId};
+pub use ids::{AttemptId, CourseId, ItemId, ModuleId, RunId, SubmissionId, TenantId, UserId};

@@ -1,7 +1,7 @@
 //! Static files embedded in the binary (our stylesheet and the pinned htmx), and each tenant's
 //! theme stylesheet with its brand colours.
 
-use crate::ctx::tenant_of;
+use crate::site::tenant_of;
 use crate::WebState;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -78,26 +78,23 @@ async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
-async fn theme(State(state): State<WebState>, req: Request) -> Response {
+async fn theme(State(state): State<WebState>, req: Request) -> Result<Response, Response> {
     let (parts, _) = req.into_parts();
-    let (tenant, _) = match tenant_of(&state, &parts).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+    let (tenant, _) = tenant_of(&state, &parts).await?;
     // The colour is validated as #rrggbb when saved, so it is safe inside CSS.
     let css = format!(
         ":root {{ --brand: {c}; --brand-contrast: {fg}; }}\n",
         c = tenant.primary_colour,
         fg = contrast_text(&tenant.primary_colour)
     );
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         css,
     )
-        .into_response()
+        .into_response())
 }
 
 /// Black or white, whichever reads better on the brand colour (WCAG relative luminance).

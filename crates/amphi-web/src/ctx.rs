@@ -1,10 +1,11 @@
 //! Request context for HTML pages: the tenant from the Host header, the signed-in user from the
 //! session cookie, the language, the CSRF token and facts for audit and links.
 
-use crate::error;
+use crate::error::{self, PageError};
+use crate::site::tenant_of;
 use crate::WebState;
 use amphi_app::sessions::{self, SessionUser};
-use amphi_app::tenants::{self, Tenant};
+use amphi_app::tenants::Tenant;
 use amphi_app::RequestMeta;
 use amphi_auth::signed;
 use amphi_core::validate::Locale;
@@ -35,16 +36,6 @@ fn request_id(h: &HeaderMap) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned()
-}
-
-/// The host the client asked for.
-pub fn host_of(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
 }
 
 /// Client address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy.
@@ -111,29 +102,6 @@ pub fn csrf_anchor(parts: &Parts, jar: &CookieJar) -> Option<String> {
 /// The CSRF token for an anchor.
 pub fn csrf_token(state: &WebState, anchor: &str) -> String {
     signed::sign(state.app.secret(), "csrf", anchor)
-}
-
-/// Resolves the tenant or answers a plain 404 page (there is no branding to show yet).
-pub async fn tenant_of(state: &WebState, parts: &Parts) -> Result<(Tenant, String), Response> {
-    let Some(host) = host_of(parts) else {
-        return Err(unknown_site());
-    };
-    match tenants::resolve_host(&state.app, &host).await {
-        Ok(Some(t)) => Ok((t, host)),
-        Ok(None) => Err(unknown_site()),
-        Err(e) => {
-            error::log_if_internal(&e);
-            Err((StatusCode::SERVICE_UNAVAILABLE, "Service unavailable").into_response())
-        }
-    }
-}
-
-fn unknown_site() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Html("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Unknown site</title><main><h1>Unknown site</h1><p>No site is configured for this address. / Aucun site n'est configuré à cette adresse.</p></main></html>"),
-    )
-        .into_response()
 }
 
 /// Everything a page handler needs about the request.
@@ -356,6 +324,11 @@ impl Ctx {
         self.render(StatusCode::OK, name, extra)
     }
 
+    /// A page, or for htmx (which swaps a part of the page in place) only that part.
+    pub fn page_or_part(&self, page: &str, part: &str, extra: Value) -> Response {
+        self.page(if self.htmx { part } else { page }, extra)
+    }
+
     /// The error page for a domain error (sign-in redirect for Unauthenticated).
     pub fn error_page(&self, e: &Error) -> Response {
         if matches!(e, Error::Unauthenticated) && self.user.is_none() {
@@ -374,6 +347,30 @@ impl Ctx {
             }
         }
         resp
+    }
+
+    /// The error page for a domain error, as a page handler's early answer.
+    pub fn fail(&self, e: &Error) -> PageError {
+        self.error_page(e).into()
+    }
+
+    /// The error page; for a refused form that sits on a list page (no form page to show it
+    /// again), every field's message in one line.
+    pub fn refused(&self, e: &Error) -> PageError {
+        let Error::Validation(fs) = e else {
+            return self.fail(e);
+        };
+        let message = fs
+            .iter()
+            .map(|f| amphi_app::i18n::t(self.locale, &format!("err-{}", f.code)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error.html",
+            context! { message },
+        )
+        .into()
     }
 
     /// Field errors translated, as a map for templates.

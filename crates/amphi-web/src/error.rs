@@ -5,7 +5,7 @@
 use amphi_app::i18n::t;
 use amphi_core::validate::Locale;
 use amphi_core::Error;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -53,6 +53,42 @@ pub fn log_if_internal(e: &Error) -> bool {
     }
 }
 
+/// Why a page handler answered early: the response already made for this request (the error
+/// page in its language, a sign-in redirect, a form shown again with its errors). Handlers
+/// return [`PageResult`], so every early answer is a `?` or an `Err`.
+#[derive(Debug)]
+pub struct PageError(Response);
+
+impl From<Response> for PageError {
+    fn from(r: Response) -> Self {
+        PageError(r)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+/// What a page handler returns.
+pub type PageResult = Result<Response, PageError>;
+
+/// The language of an API client: Accept-Language, else English (the API has no session to
+/// take a preference from).
+pub fn client_locale(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::negotiate)
+        .unwrap_or_default()
+}
+
+/// Marks the requests of the JSON API (an extension the API router adds), so extractors shared
+/// with the pages answer their refusals in JSON there.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonErrors;
+
 /// An error for the JSON API.
 #[derive(Debug)]
 pub struct ApiError {
@@ -66,15 +102,25 @@ pub struct ApiError {
 
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
-        ApiError {
-            error,
-            locale: Locale::En,
-            detail: None,
-        }
+        ApiError::in_locale(error, Locale::En)
     }
 }
 
 impl ApiError {
+    /// An error with its message in a language.
+    pub fn in_locale(error: Error, locale: Locale) -> Self {
+        ApiError {
+            error,
+            locale,
+            detail: None,
+        }
+    }
+
+    /// An error in the language the client asked for.
+    pub fn for_client(error: Error, headers: &HeaderMap) -> Self {
+        ApiError::in_locale(error, client_locale(headers))
+    }
+
     /// Adds what exactly was wrong.
     pub fn with_detail(mut self, d: impl Into<String>) -> Self {
         self.detail = Some(d.into());

@@ -7,10 +7,13 @@ use crate::WebState;
 use amphi_auth::signed;
 use amphi_core::Error;
 use axum::body::Bytes;
+use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
+use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 
 /// A urlencoded form whose `csrf` field matched the request's anchor cookie. Anything else is
@@ -19,6 +22,24 @@ pub struct CsrfForm<T>(pub T);
 
 fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// The one CSRF check: the token sent must be the signature of this request's anchor (session
+/// cookie, else the anonymous anchor). A failure is logged and answers 403 with the error page.
+pub fn check_csrf(ctx: &Ctx, anchor: Option<&str>, sent: Option<&str>) -> Result<(), Response> {
+    let ok = match (anchor, sent) {
+        (Some(a), Some(t)) => signed::verify(ctx.state.app.secret(), "csrf", a, t),
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    tracing::warn!(path = %ctx.path, "CSRF check failed");
+    Err(ctx.render(
+        StatusCode::FORBIDDEN,
+        "error.html",
+        minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
+    ))
 }
 
 impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
@@ -45,17 +66,8 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
         let sent = fields
             .iter()
             .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
-        let ok = anchor.is_some_and(|a| signed::verify(state.app.secret(), "csrf", &a, sent));
-        if !ok {
-            tracing::warn!(path = %ctx.path, "CSRF check failed");
-            return Err(ctx.render(
-                axum::http::StatusCode::FORBIDDEN,
-                "error.html",
-                minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
-            ));
-        }
+            .map(|(_, v)| v.as_str());
+        check_csrf(&ctx, anchor.as_deref(), sent)?;
         let without_csrf: Vec<(String, String)> =
             fields.into_iter().filter(|(k, _)| k != "csrf").collect();
         let encoded = serde_urlencoded::to_string(&without_csrf).unwrap_or_default();
@@ -69,6 +81,61 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
 /// The same token `Ctx` puts in pages (exposed for tests).
 pub fn token_for(state: &WebState, anchor: &str) -> String {
     csrf_token(state, anchor)
+}
+
+/// The value CSRF tokens of this request are bound to (see [`CsrfForm`]), for handlers that read
+/// the multipart body themselves.
+pub struct Anchor(pub Option<String>);
+
+impl FromRequestParts<WebState> for Anchor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        Ok(Anchor(csrf_anchor(parts, &jar)))
+    }
+}
+
+/// What a failed multipart read means: a body over its limit is too large a `file`, anything
+/// else a malformed form.
+pub fn multipart_error(e: &MultipartError) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::field("file", "file_too_large")
+    } else {
+        Error::BadRequest("form_malformed")
+    }
+}
+
+/// A small text field, at most `cap` bytes.
+pub async fn read_text(field: &mut Field<'_>, cap: usize) -> Result<String, Error> {
+    let mut out = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
+        if out.len() + chunk.len() > cap {
+            return Err(Error::BadRequest("form_malformed"));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    String::from_utf8(out).map_err(|_| Error::BadRequest("form_malformed"))
+}
+
+/// Reads what is left of a field, so that the browser, still sending, gets the answer.
+pub async fn drain(field: &mut Field<'_>) {
+    while let Ok(Some(_)) = field.chunk().await {}
+}
+
+/// A multipart field's bytes as a stream (for storage), read errors as [`multipart_error`].
+pub fn field_chunks<'a>(field: &'a mut Field<'_>) -> BoxStream<'a, Result<Bytes, Error>> {
+    stream::unfold(field, |f| async move {
+        match f.chunk().await {
+            Ok(Some(b)) => Some((Ok(b), f)),
+            Ok(None) => None,
+            Err(e) => Some((Err(multipart_error(&e)), f)),
+        }
+    })
+    .boxed()
 }
 
 /// A JSON body; malformed JSON or wrong fields give a 400 in the API error format.
@@ -109,13 +176,6 @@ impl FromRequest<WebState> for CsrfMultipart {
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let anchor = csrf_anchor(&parts, &jar);
-        let forbidden = |ctx: &Ctx| {
-            ctx.render(
-                axum::http::StatusCode::FORBIDDEN,
-                "error.html",
-                minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
-            )
-        };
         let mut mp =
             match axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
                 .await
@@ -124,13 +184,22 @@ impl FromRequest<WebState> for CsrfMultipart {
                 Err(_) => return Err(ctx.error_page(&Error::BadRequest("form_expected"))),
             };
         let token = match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
-            _ => return Err(forbidden(&ctx)),
+            Ok(Some(f)) if f.name() == Some("csrf") => Some(f.text().await.unwrap_or_default()),
+            _ => None,
         };
-        if !anchor.is_some_and(|a| signed::verify(state.app.secret(), "csrf", &a, &token)) {
-            tracing::warn!(path = %ctx.path, "CSRF check failed (multipart)");
-            return Err(forbidden(&ctx));
-        }
+        check_csrf(&ctx, anchor.as_deref(), token.as_deref())?;
         Ok(CsrfMultipart(mp))
     }
 }
+
+/// A time as the value of an `<input type="datetime-local">` in the person's time zone (UTC
+/// when the zone is unknown); empty for none.
+pub fn datetime_local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A form that sends nothing but its CSRF token (a button: delete, revoke, sign out).
+#[derive(serde::Deserialize)]
+pub struct Empty {}

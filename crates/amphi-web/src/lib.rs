@@ -12,6 +12,8 @@ pub mod forms;
 pub mod middleware;
 pub mod ops;
 pub mod pages;
+pub mod path;
+pub mod site;
 pub mod templates;
 
 use amphi_app::App;

@@ -157,3 +157,8 @@ impl Templates {
         v
     }
 }
+
+/// An empty map for templates: no values, no errors.
+pub fn no_values() -> minijinja::Value {
+    minijinja::context! {}
+}

@@ -9,6 +9,7 @@ pub mod enrol;
 pub mod import;
 pub mod learn;
 pub mod learners;
+pub mod rights;
 
 use crate::App;
 use amphi_core::course::{

@@ -5,25 +5,30 @@
 //! Token scopes: `read` for GET, `write` for what concerns the caller, `admin` for the course
 //! team's actions. The permission policy lives in the use cases.
 
-use super::{parse_id, Api, ErrorBody};
+use super::{Api, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
+use crate::path::Ids;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
 use amphi_app::assessment::assignments::{
     self, AssignmentSettings, AssignmentSettingsForm, AssignmentView, GradeForm,
 };
-use amphi_app::assessment::grading_queue::{self, GradingView, QueueEntry};
+use amphi_app::assessment::grading_queue::GradingView;
+use amphi_app::assessment::grading_queue::QueueEntry;
 use amphi_app::assessment::peer::{
     self, learner::PeerView, learner::ReceivedReview, learner::ReviewTask, reviews::GivenReview,
     reviews::ReviewForm, reviews::ReviewPage, settings::PeerSettings, settings::PeerSettingsForm,
     staff::FlagDecision, staff::FlagEntry, staff::OverrideForm,
 };
-use amphi_app::assessment::submissions::{self, SubmissionView, SubmitForm, PEER};
-use amphi_app::assessment::{assignment_files, submission_files};
+use amphi_app::assessment::submissions::SubmissionView;
+use amphi_app::assessment::submissions::SubmitForm;
+use amphi_app::assessment::submissions::PEER;
+use amphi_app::assessment::{assignment_files, grading_queue, submission_files, submissions};
 use amphi_core::Error;
+use amphi_core::{ItemId, RunId, SubmissionId};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -83,7 +88,6 @@ pub fn routes() -> Router<WebState> {
         get_assignment,
         get_peer,
         submit,
-        upload_file,
         my_reviews,
         review_page,
         submit_review,
@@ -125,25 +129,17 @@ pub fn routes() -> Router<WebState> {
 )]
 pub struct AssignmentsDoc;
 
-fn ids(api: &Api, run: &str, item: &str) -> Result<(Uuid, Uuid), ApiError> {
-    Ok((parse_id(api, run)?, parse_id(api, item)?))
-}
-
-fn ids3(api: &Api, run: &str, item: &str, c: &str) -> Result<(Uuid, Uuid, Uuid), ApiError> {
-    Ok((parse_id(api, run)?, parse_id(api, item)?, parse_id(api, c)?))
-}
-
 #[utoipa::path(patch, path = "/api/v1/runs/{id}/items/{item}/assignment-settings", tag = "assessment", request_body = AssignmentSettingsForm,
     params(("id" = Uuid, Path, description = "Run id"), ("item" = Uuid, Path, description = "Assignment item id")),
     responses((status = 200, body = AssignmentSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_assignment_settings(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<AssignmentSettingsForm>,
 ) -> Result<Json<AssignmentSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     assignments::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map(Json)
@@ -156,11 +152,11 @@ async fn patch_assignment_settings(
 async fn patch_peer_settings(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<PeerSettingsForm>,
 ) -> Result<Json<PeerSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     peer::settings::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map(Json)
@@ -173,10 +169,10 @@ async fn patch_peer_settings(
 async fn get_assignment(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<AssignmentView>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     assignments::view(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
@@ -189,10 +185,10 @@ async fn get_assignment(
 async fn get_peer(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<PeerView>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     peer::learner::view(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
@@ -205,11 +201,11 @@ async fn get_peer(
 async fn submit(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<SubmitForm>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let kind = submissions::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
@@ -227,10 +223,10 @@ async fn submit(
 async fn my_reviews(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<Vec<ReviewTask>>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     peer::reviews::my_reviews(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
@@ -243,10 +239,10 @@ async fn my_reviews(
 async fn review_page(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> Result<Json<ReviewPage>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
+    let (run, item, sub) = (run.0, item.0, sub.0);
     peer::reviews::review_page(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
         .await
         .map(Json)
@@ -259,11 +255,11 @@ async fn review_page(
 async fn submit_review(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     ApiJson(body): ApiJson<ReviewForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
+    let (run, item, sub) = (run.0, item.0, sub.0);
     let r = peer::reviews::submit_review(
         &s.app,
         &api.caller.user,
@@ -284,11 +280,11 @@ async fn submit_review(
 async fn self_assess(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<ReviewForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let r = peer::reviews::self_assess(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -316,11 +312,11 @@ pub struct VolunteerResult {
 async fn volunteer(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<VolunteerBody>,
 ) -> Result<Json<VolunteerResult>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     peer::learner::volunteer(
         &s.app,
         &api.caller.user,
@@ -350,11 +346,11 @@ pub struct FlagBody {
 async fn flag(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<FlagBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     peer::reviews::flag_review(
         &s.app,
         &api.caller.user,
@@ -375,10 +371,10 @@ async fn flag(
 async fn list_flags(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<Vec<FlagEntry>>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     peer::staff::open_flags(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map(Json)
@@ -391,11 +387,11 @@ async fn list_flags(
 async fn decide_flag(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item, flag)): Path<(String, String, String)>,
+    Ids((run, item, flag)): Ids<(RunId, ItemId, Uuid)>,
     ApiJson(body): ApiJson<FlagDecision>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, flag) = ids3(&api, &run, &item, &flag)?;
+    let (run, item) = (run.0, item.0);
     peer::staff::resolve_flag(
         &s.app,
         &api.caller.user,
@@ -435,11 +431,11 @@ pub struct QueuePage {
 async fn grading_queue(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     q: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Json<QueuePage>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let Query(q) = q.map_err(|e| {
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
@@ -464,10 +460,10 @@ async fn grading_queue(
 async fn grading_view(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> Result<Json<GradingView>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
+    let (run, item, sub) = (run.0, item.0, sub.0);
     grading_queue::grading_view(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
         .await
         .map(Json)
@@ -480,11 +476,11 @@ async fn grading_view(
 async fn grade(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     ApiJson(body): ApiJson<GradeForm>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
+    let (run, item, sub) = (run.0, item.0, sub.0);
     assignments::grade(
         &s.app,
         &api.caller.user,
@@ -505,11 +501,11 @@ async fn grade(
 async fn override_grade(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item, sub)): Path<(String, String, String)>,
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     ApiJson(body): ApiJson<OverrideForm>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, sub) = ids3(&api, &run, &item, &sub)?;
+    let (run, item, sub) = (run.0, item.0, sub.0);
     peer::staff::override_grade(
         &s.app,
         &api.caller.user,
@@ -538,14 +534,14 @@ pub struct FileParams {
 async fn upload_file(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     q: Result<Query<FileParams>, QueryRejection>,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     use futures::stream::{StreamExt, TryStreamExt};
     api.need(Scope::Write)?;
-    let (run, item) = ids(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let Query(q) = q.map_err(|e| {
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())

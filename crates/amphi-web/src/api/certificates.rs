@@ -4,19 +4,18 @@
 //! Token scopes: `read` for GET, `admin` for course-team changes. Verification needs none and
 //! is rate-limited per address on failed lookups.
 
-use super::{parse_id, Api, ErrorBody};
-use crate::ctx::{meta, tenant_of};
+use super::{Api, ApiVisitor, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
+use crate::path::Ids;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
 use amphi_app::certificates::{self as certs, Certificate, RunSettings, Verification};
-use amphi_core::validate::Locale;
 use amphi_core::Error;
+use amphi_core::RunId;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -79,11 +78,11 @@ pub struct CertificatePage {
 async fn list_for_run(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     q: Result<Query<CertificateParams>, QueryRejection>,
 ) -> Result<Json<CertificatePage>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let p = q.map(|Query(v)| v).map_err(|e| {
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
@@ -111,10 +110,10 @@ async fn list_for_run(
 async fn get_settings(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
 ) -> Result<Json<RunSettings>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     certs::run_settings(&s.app, &api.caller.user, api.tenant.id, id)
         .await
         .map(Json)
@@ -127,11 +126,11 @@ async fn get_settings(
 async fn put_settings(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     ApiJson(body): ApiJson<RunSettings>,
 ) -> Result<Json<RunSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     certs::save_run_settings(
         &s.app,
         &api.caller.user,
@@ -160,11 +159,10 @@ pub struct RevokeBody {
 async fn revoke(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<Uuid>,
     ApiJson(body): ApiJson<RevokeBody>,
 ) -> Result<Json<Certificate>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
     certs::revoke(
         &s.app,
         &api.caller.user,
@@ -185,10 +183,9 @@ async fn revoke(
 async fn reissue(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<Uuid>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
     let c = certs::reissue(&s.app, &api.caller.user, api.tenant.id, id, &api.meta)
         .await
         .map_err(|e| api.err(e))?;
@@ -209,29 +206,13 @@ async fn mine(State(s): State<WebState>, api: Api) -> Result<Json<Vec<Certificat
     params(("code" = String, Path, description = "Verification code as printed (dashes optional)")),
     responses((status = 200, body = Verification), (status = 404, body = ErrorBody, description = "No certificate of this site has this code"),
         (status = 429, body = ErrorBody, description = "Too many failed lookups from this address")))]
-async fn verify(State(s): State<WebState>, parts: Parts, Path(code): Path<String>) -> Response {
-    let locale = parts
-        .headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Locale::negotiate)
-        .unwrap_or_default();
-    let fail = |e: Error| {
-        ApiError {
-            error: e,
-            locale,
-            detail: None,
-        }
-        .into_response()
-    };
-    let (tenant, host) = match tenant_of(&s, &parts).await {
-        Ok(t) => t,
-        Err(r) if r.status() == StatusCode::NOT_FOUND => return fail(Error::NotFound),
-        Err(r) => return r,
-    };
-    let m = meta(&s, &parts, &host);
-    match certs::verify(&s.app, tenant.id, &code, &m).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => fail(e),
-    }
+async fn verify(
+    State(s): State<WebState>,
+    v: ApiVisitor,
+    Path(code): Path<String>,
+) -> Result<Json<Verification>, ApiError> {
+    certs::verify(&s.app, v.tenant.id, &code, &v.meta)
+        .await
+        .map(Json)
+        .map_err(|e| v.err(e))
 }

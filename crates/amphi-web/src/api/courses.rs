@@ -6,10 +6,10 @@
 //! `read` for GET, `write` for what concerns the caller (enrol, leave, complete), `admin` for
 //! authoring and course-team actions.
 
-use super::{parse_id, Api, ErrorBody};
-use crate::ctx::{meta, tenant_of};
+use super::{Api, ApiVisitor, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
+use crate::path::Ids;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
@@ -18,12 +18,11 @@ use amphi_app::courses::enrol::{self, EnrolStatus, ShopOrder, WebhookOutcome};
 use amphi_app::courses::learn::{self, CourseHome, DashboardEntry, ItemPage};
 use amphi_app::courses::learners::{self, Learner, LearnerFilters};
 use amphi_app::courses::{Course, Run};
-use amphi_core::validate::Locale;
 use amphi_core::Error;
+use amphi_core::{CourseId, ItemId, ModuleId, RunId};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -176,11 +175,11 @@ async fn create_course(
 async fn patch_course(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<CourseId>,
     ApiJson(body): ApiJson<CourseForm>,
 ) -> Result<Json<Course>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let c = authoring::update_course(&s.app, &api.caller.user, api.tenant.id, id, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -196,11 +195,11 @@ async fn patch_course(
 async fn create_run(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<CourseId>,
     ApiJson(body): ApiJson<RunForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let r = authoring::create_run(&s.app, &api.caller.user, api.tenant.id, id, body, &api.meta)
         .await
         .map_err(|e| api.err(e))?;
@@ -213,11 +212,11 @@ async fn create_run(
 async fn patch_run(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     ApiJson(body): ApiJson<RunForm>,
 ) -> Result<Json<Run>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let r = authoring::update_run(&s.app, &api.caller.user, api.tenant.id, id, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -240,11 +239,11 @@ pub struct EditionBody {
 async fn new_edition(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     ApiJson(body): ApiJson<EditionBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let r = authoring::new_edition(
         &s.app,
         &api.caller.user,
@@ -351,20 +350,16 @@ pub struct OutlineView {
     items: Vec<OutlineItem>,
 }
 
-pub(super) fn run_and_child(api: &Api, run: &str, child: &str) -> Result<(Uuid, Uuid), ApiError> {
-    Ok((parse_id(api, run)?, parse_id(api, child)?))
-}
-
 #[utoipa::path(get, path = "/api/v1/runs/{id}/outline", tag = "outline",
     params(("id" = Uuid, Path, description = "Run id")),
     responses((status = 200, body = OutlineView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_outline(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
 ) -> Result<Json<OutlineView>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let o = authoring::outline(&s.app, &api.caller.user, api.tenant.id, id)
         .await
         .map_err(|e| api.err(e))?;
@@ -383,11 +378,11 @@ async fn get_outline(
 async fn add_module(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     ApiJson(body): ApiJson<ModuleForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let m = authoring::add_module(&s.app, &api.caller.user, api.tenant.id, id, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -400,11 +395,11 @@ async fn add_module(
 async fn patch_module(
     State(s): State<WebState>,
     api: Api,
-    Path((run, module)): Path<(String, String)>,
+    Ids((run, module)): Ids<(RunId, ModuleId)>,
     ApiJson(body): ApiJson<ModuleForm>,
 ) -> Result<Json<OutlineModule>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = run_and_child(&api, &run, &module)?;
+    let (run, module) = (run.0, module.0);
     let m = authoring::update_module(&s.app, &api.caller.user, api.tenant.id, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -417,10 +412,10 @@ async fn patch_module(
 async fn delete_module(
     State(s): State<WebState>,
     api: Api,
-    Path((run, module)): Path<(String, String)>,
+    Ids((run, module)): Ids<(RunId, ModuleId)>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = run_and_child(&api, &run, &module)?;
+    let (run, module) = (run.0, module.0);
     authoring::delete_module(&s.app, &api.caller.user, api.tenant.id, run, module)
         .await
         .map_err(|e| api.err(e))?;
@@ -433,11 +428,11 @@ async fn delete_module(
 async fn move_module(
     State(s): State<WebState>,
     api: Api,
-    Path((run, module)): Path<(String, String)>,
+    Ids((run, module)): Ids<(RunId, ModuleId)>,
     ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = run_and_child(&api, &run, &module)?;
+    let (run, module) = (run.0, module.0);
     authoring::move_module(&s.app, &api.caller.user, api.tenant.id, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -450,11 +445,11 @@ async fn move_module(
 async fn add_item(
     State(s): State<WebState>,
     api: Api,
-    Path((run, module)): Path<(String, String)>,
+    Ids((run, module)): Ids<(RunId, ModuleId)>,
     ApiJson(body): ApiJson<ItemForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = run_and_child(&api, &run, &module)?;
+    let (run, module) = (run.0, module.0);
     let i = authoring::add_item(&s.app, &api.caller.user, api.tenant.id, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -467,11 +462,11 @@ async fn add_item(
 async fn patch_item(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<ItemForm>,
 ) -> Result<Json<OutlineItem>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let i = authoring::update_item(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -484,10 +479,10 @@ async fn patch_item(
 async fn delete_item(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     authoring::delete_item(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
@@ -500,11 +495,11 @@ async fn delete_item(
 async fn move_item(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     authoring::move_item(&s.app, &api.caller.user, api.tenant.id, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
@@ -530,11 +525,11 @@ pub struct MemberBody {
 async fn add_member(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     ApiJson(body): ApiJson<MemberBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     authoring::add_member(
         &s.app,
         &api.caller.user,
@@ -571,12 +566,12 @@ pub struct EnrolResult {
 async fn enrol(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<EnrolResult>, ApiError> {
     api.need(Scope::Write)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let body = body.map_err(|_| api.err(Error::BadRequest("body_too_large")))?;
     let b: EnrolBody = optional_json(&api, &headers, &body)?;
     let status = enrol::enrol(
@@ -598,10 +593,10 @@ async fn enrol(
 async fn unenrol(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     enrol::unenrol(&s.app, &api.caller.user, api.tenant.id, id, &api.meta)
         .await
         .map_err(|e| api.err(e))?;
@@ -629,11 +624,11 @@ pub struct InviteResult {
 async fn invite(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     ApiJson(body): ApiJson<InviteBody>,
 ) -> Result<Json<InviteResult>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let invited = enrol::invite(
         &s.app,
         &api.caller.user,
@@ -668,11 +663,11 @@ pub struct VoucherCodes {
 async fn vouchers(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     ApiJson(body): ApiJson<VoucherBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let codes = enrol::generate_vouchers(
         &s.app,
         &api.caller.user,
@@ -702,53 +697,31 @@ pub struct WebhookResult {
         (status = 401, body = ErrorBody, description = "Bad signature"), (status = 422, body = ErrorBody)))]
 async fn shop_webhook(
     State(s): State<WebState>,
-    parts: Parts,
+    v: ApiVisitor,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let locale = parts
-        .headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Locale::negotiate)
-        .unwrap_or_default();
-    let fail = |e: Error| {
-        ApiError {
-            error: e,
-            locale,
-            detail: None,
-        }
-        .into_response()
-    };
-    let (tenant, host) = match tenant_of(&s, &parts).await {
-        Ok(t) => t,
-        Err(r) if r.status() == StatusCode::NOT_FOUND => return fail(Error::NotFound),
-        Err(r) => return r,
-    };
+) -> Result<Json<WebhookResult>, ApiError> {
     let Ok(body) = body else {
-        return fail(Error::BadRequest("body_too_large"));
+        return Err(v.err(Error::BadRequest("body_too_large")));
     };
     let h = |name: &str| {
-        parts
-            .headers
+        headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned()
     };
-    let m = meta(&s, &parts, &host);
-    match enrol::shop_webhook(
+    let outcome = enrol::shop_webhook(
         &s.app,
-        tenant.id,
+        v.tenant.id,
         &body,
         &h("x-amphi-timestamp"),
         &h("x-amphi-signature"),
-        &m,
+        &v.meta,
     )
     .await
-    {
-        Ok(outcome) => Json(WebhookResult { outcome }).into_response(),
-        Err(e) => fail(e),
-    }
+    .map_err(|e| v.err(e))?;
+    Ok(Json(WebhookResult { outcome }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -760,10 +733,10 @@ async fn shop_webhook(
 async fn home(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
 ) -> Result<Json<CourseHome>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let h = learn::home(&s.app, &api.caller.user, api.tenant.id, id, false)
         .await
         .map_err(|e| api.err(e))?;
@@ -776,10 +749,10 @@ async fn home(
 async fn open_item(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<ItemPage>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let p = learn::open_item(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
@@ -799,10 +772,10 @@ pub struct CompleteResult {
 async fn complete_item(
     State(s): State<WebState>,
     api: Api,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<CompleteResult>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = run_and_child(&api, &run, &item)?;
+    let (run, item) = (run.0, item.0);
     let percent = learn::complete_item(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
@@ -856,11 +829,11 @@ pub struct LearnerPage {
 async fn list_learners(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<RunId>,
     q: Result<Query<LearnerParams>, QueryRejection>,
 ) -> Result<Json<LearnerPage>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let p = query(&api, q)?;
     let f = LearnerFilters {
         q: p.q,
@@ -907,11 +880,11 @@ pub struct BankParams {
 async fn list_questions(
     State(s): State<WebState>,
     api: Api,
-    Path(course): Path<String>,
+    Ids(course): Ids<CourseId>,
     Query(p): Query<BankParams>,
 ) -> Result<Json<QuestionPage>, ApiError> {
     api.need(Scope::Admin)?;
-    let course = parse_id(&api, &course)?;
+    let course = course.0;
     let (page, _) = amphi_app::assessment::bank::list(
         &s.app,
         &api.caller.user,
@@ -934,11 +907,11 @@ async fn list_questions(
 async fn import_gift(
     State(s): State<WebState>,
     api: Api,
-    Path(course): Path<String>,
+    Ids(course): Ids<CourseId>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let course = parse_id(&api, &course)?;
+    let course = course.0;
     let text =
         std::str::from_utf8(&body).map_err(|_| api.err(Error::field("file", "csv_not_utf8")))?;
     let out = amphi_app::assessment::bank::import_gift(

@@ -1,9 +1,11 @@
 //! `/api/v1`: JSON over the same use cases as the pages, authenticated by personal access tokens
 //! (`Authorization: Bearer amphi_pat_…`), documented by an OpenAPI document built from the code.
 
-use crate::ctx::{meta, tenant_of};
-use crate::error::ApiError;
+use crate::ctx::meta;
+use crate::error::{ApiError, JsonErrors};
 use crate::forms::ApiJson;
+use crate::path::Ids;
+use crate::site::tenant_of;
 use crate::WebState;
 use amphi_app::accounts::ProfileForm;
 use amphi_app::api_tokens::{self, Scope, TokenUser};
@@ -12,7 +14,7 @@ use amphi_app::users::{self, User, UserPatch};
 use amphi_app::RequestMeta;
 use amphi_core::validate::Locale;
 use amphi_core::{Error, TenantId, UserId};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,10 +25,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
-pub mod assess;
 pub mod assignments;
 pub mod certificates;
 pub mod courses;
+pub mod gradebook;
+pub mod quiz;
 pub mod sso;
 
 /// The API routes.
@@ -40,11 +43,13 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
-        .merge(assess::routes())
+        .merge(quiz::routes())
+        .merge(gradebook::routes())
         .merge(certificates::routes())
         .merge(sso::routes())
         .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
+        .layer(axum::Extension(JsonErrors))
 }
 
 #[derive(OpenApi)]
@@ -57,8 +62,8 @@ pub fn routes() -> Router<WebState> {
         courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
         courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
         courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners,
-        assess::get_quiz, assess::put_quiz_settings, assess::start_attempt, assess::get_attempt, assess::save_answers, assess::submit_attempt, assess::grade_attempt,
-        assess::my_grades, assess::get_gradebook, assess::put_scheme, assess::get_learner, assess::put_override, assess::put_total_override, assess::grade_events),
+        quiz::get_quiz, quiz::put_quiz_settings, quiz::start_attempt, quiz::get_attempt, quiz::save_answers, quiz::submit_attempt, quiz::grade_attempt,
+        gradebook::my_grades, gradebook::get_gradebook, gradebook::put_scheme, gradebook::get_learner, gradebook::put_override, gradebook::put_total_override, gradebook::grade_events),
     components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, courses::QuestionPage, amphi_app::assessment::bank::BankQuestion, amphi_app::assessment::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
@@ -69,7 +74,7 @@ pub fn routes() -> Router<WebState> {
         courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, amphi_app::courses::authoring::Move,
         courses::MemberBody, courses::EnrolBody, courses::EnrolResult, courses::InviteBody, courses::InviteResult, courses::VoucherBody, courses::VoucherCodes,
         courses::WebhookResult, courses::CompleteResult, courses::LearnerPage,
-        assess::Started, assess::AnswersBody, assess::GradeBody, assess::GradeAfter,
+        quiz::Started, quiz::AnswersBody, quiz::GradeBody, gradebook::GradeAfter,
         amphi_app::assessment::quiz::attempts::QuizIntro, amphi_app::assessment::quiz::settings::QuizSettings, amphi_app::assessment::quiz::settings::Slot, amphi_app::assessment::quiz::settings::Keep, amphi_app::assessment::quiz::settings::Reveal,
         amphi_app::assessment::quiz::attempts::AttemptSummary, amphi_app::assessment::quiz::view::AttemptView, amphi_app::assessment::quiz::view::ShownQuestion, amphi_app::assessment::quiz::view::Choice, amphi_app::assessment::quiz::answers::Saved,
         amphi_app::assessment::gradebook::views::LearnerGrades, amphi_app::assessment::gradebook::views::Column, amphi_app::assessment::gradebook::views::Cell, amphi_app::assessment::gradebook::views::CategoryResult,
@@ -127,6 +132,49 @@ pub struct ErrorDetail {
     fields: serde_json::Value,
 }
 
+/// An API request before any token: the tenant of the Host header, the language of
+/// Accept-Language and the request facts. Routes open to anyone (verification, the shop's
+/// webhook) take this; the others take [`Api`]. Refusals are JSON.
+pub struct ApiVisitor {
+    /// The tenant of the Host header.
+    pub tenant: Tenant,
+    /// Language for messages.
+    pub locale: Locale,
+    /// Request facts.
+    pub meta: RequestMeta,
+}
+
+impl ApiVisitor {
+    /// An error in the visitor's language.
+    pub fn err(&self, e: Error) -> ApiError {
+        ApiError::in_locale(e, self.locale)
+    }
+}
+
+impl FromRequestParts<WebState> for ApiVisitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let locale = crate::error::client_locale(&parts.headers);
+        let (tenant, host) = match tenant_of(state, parts).await {
+            Ok(t) => t,
+            // An unknown site is a JSON 404 here; a failure to look it up stays a 503.
+            Err(r) if r.status() == StatusCode::NOT_FOUND => {
+                return Err(ApiError::in_locale(Error::NotFound, locale).into_response())
+            }
+            Err(r) => return Err(r),
+        };
+        Ok(ApiVisitor {
+            meta: meta(state, parts, &host),
+            tenant,
+            locale,
+        })
+    }
+}
+
 /// The caller of an API route: a valid token of this tenant.
 pub struct Api {
     /// The token's owner and scopes.
@@ -141,11 +189,7 @@ pub struct Api {
 
 impl Api {
     fn err(&self, e: Error) -> ApiError {
-        ApiError {
-            error: e,
-            locale: self.locale,
-            detail: None,
-        }
+        ApiError::in_locale(e, self.locale)
     }
 
     fn need(&self, s: Scope) -> Result<(), ApiError> {
@@ -160,24 +204,8 @@ impl FromRequestParts<WebState> for Api {
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
-        let locale = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Locale::negotiate)
-            .unwrap_or_default();
-        let fail = |e: Error| {
-            ApiError {
-                error: e,
-                locale,
-                detail: None,
-            }
-            .into_response()
-        };
-        let (tenant, host) = match tenant_of(state, parts).await {
-            Ok(t) => t,
-            Err(_) => return Err(fail(Error::NotFound)),
-        };
+        let visitor = ApiVisitor::from_request_parts(parts, state).await?;
+        let fail = |e: Error| visitor.err(e).into_response();
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -185,7 +213,7 @@ impl FromRequestParts<WebState> for Api {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let caller = match bearer {
-            Some(b) => api_tokens::authenticate(&state.app, &tenant, b)
+            Some(b) => api_tokens::authenticate(&state.app, &visitor.tenant, b)
                 .await
                 .map_err(fail)?,
             None => None,
@@ -199,10 +227,10 @@ impl FromRequestParts<WebState> for Api {
             return Err(r);
         };
         Ok(Api {
-            meta: meta(state, parts, &host),
             caller,
-            tenant,
-            locale,
+            tenant: visitor.tenant,
+            locale: visitor.locale,
+            meta: visitor.meta,
         })
     }
 }
@@ -279,19 +307,15 @@ async fn list_users(
     }))
 }
 
-fn parse_id(api: &Api, raw: &str) -> Result<Uuid, ApiError> {
-    raw.parse().map_err(|_| api.err(Error::NotFound))
-}
-
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path, description = "User id")),
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
 async fn get_user(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<UserId>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let u = users::get(&s.app, &api.caller.actor(), api.tenant.id, UserId(id))
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
@@ -312,11 +336,11 @@ fn hide_forbidden(e: Error) -> Error {
 async fn patch_user(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<UserId>,
     ApiJson(body): ApiJson<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let u = users::patch(
         &s.app,
         &api.caller.actor(),
@@ -415,10 +439,10 @@ async fn create_tenant(
 async fn get_tenant(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<TenantId>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Read)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let d = tenants::get(&s.app, &api.caller.actor(), TenantId(id))
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
@@ -431,11 +455,11 @@ async fn get_tenant(
 async fn patch_tenant(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<TenantId>,
     ApiJson(body): ApiJson<TenantBody>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = parse_id(&api, &id)?;
+    let id = id.0;
     let d = tenants::update(
         &s.app,
         &api.caller.actor(),

@@ -3,10 +3,10 @@
 use super::{Api, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
+use crate::path::Ids;
 use crate::WebState;
 use amphi_app::sso::{self, Provider, ProviderForm};
-use amphi_core::Error;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -34,10 +34,6 @@ pub fn routes() -> Router<WebState> {
 #[derive(Serialize, ToSchema)]
 pub struct ProviderList {
     items: Vec<Provider>,
-}
-
-fn id_of(api: &Api, raw: &str) -> Result<Uuid, ApiError> {
-    raw.parse().map_err(|_| api.err(Error::NotFound))
 }
 
 #[utoipa::path(get, path = "/api/v1/identity-providers", tag = "identity-providers",
@@ -73,10 +69,9 @@ pub(super) async fn create_provider(
 pub(super) async fn get_provider(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<Uuid>,
 ) -> Result<Json<Provider>, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    let id = id_of(&api, &id)?;
     sso::providers::get(&s.app, &api.caller.user, api.tenant.id, id)
         .await
         .map(Json)
@@ -89,11 +84,10 @@ pub(super) async fn get_provider(
 pub(super) async fn patch_provider(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<Uuid>,
     ApiJson(body): ApiJson<ProviderForm>,
 ) -> Result<Json<Provider>, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    let id = id_of(&api, &id)?;
     sso::providers::update(&s.app, &api.caller.user, api.tenant.id, id, body, &api.meta)
         .await
         .map(Json)
@@ -106,10 +100,9 @@ pub(super) async fn patch_provider(
 pub(super) async fn delete_provider(
     State(s): State<WebState>,
     api: Api,
-    Path(id): Path<String>,
+    Ids(id): Ids<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    let id = id_of(&api, &id)?;
     sso::providers::delete(&s.app, &api.caller.user, api.tenant.id, id, &api.meta)
         .await
         .map_err(|e| api.err(e))?;

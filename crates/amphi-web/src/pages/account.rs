@@ -2,25 +2,30 @@
 
 use super::PageResultExt;
 use crate::ctx::{clear_session_cookie, safe_next, Authed, Ctx, LANG_COOKIE};
-use crate::forms::CsrfForm;
+use crate::error::PageResult;
+use crate::forms::{CsrfForm, Empty};
+use crate::path::Ids;
+use crate::templates::no_values;
 use amphi_app::{accounts, api_tokens, sessions};
 use amphi_core::validate::{Locale, TimeZone};
 use amphi_core::Error;
-use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-/// An empty map for templates (no errors, no values).
-fn empty() -> Value {
-    context! {}
-}
-
 /// GET /account
-pub async fn show(Authed(ctx, su): Authed) -> Response {
-    render_account(&ctx, &su, StatusCode::OK, empty(), empty(), empty()).await
+pub async fn show(Authed(ctx, su): Authed) -> PageResult {
+    render_account(
+        &ctx,
+        &su,
+        StatusCode::OK,
+        no_values(),
+        no_values(),
+        no_values(),
+    )
+    .await
 }
 
 async fn render_account(
@@ -30,13 +35,10 @@ async fn render_account(
     profile_errors: Value,
     password_errors: Value,
     values: Value,
-) -> Response {
-    let list = match sessions::list(&ctx.state.app, su).await {
-        Ok(l) => l,
-        Err(e) => return ctx.error_page(&e),
-    };
+) -> PageResult {
+    let list = sessions::list(&ctx.state.app, su).await.or_page(ctx)?;
     let zones: Vec<&str> = TimeZone::all_names().collect();
-    ctx.render(
+    Ok(ctx.render(
         status,
         "account.html",
         context! {
@@ -47,9 +49,10 @@ async fn render_account(
             password_errors,
             values,
         },
-    )
+    ))
 }
 
+/// The profile form.
 #[derive(Deserialize)]
 pub struct ProfileBody {
     name: Option<String>,
@@ -61,14 +64,14 @@ pub struct ProfileBody {
 pub async fn update_profile(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<ProfileBody>,
-) -> Response {
+) -> PageResult {
     let form = accounts::ProfileForm {
         name: f.name.clone(),
         locale: f.locale.clone(),
         time_zone: f.time_zone.clone(),
     };
     match accounts::update_profile(&ctx.state.app, &su.user, form).await {
-        Ok(_) => ctx.redirect_with("/account", "flash-profile-saved"),
+        Ok(_) => Ok(ctx.redirect_with("/account", "flash-profile-saved")),
         Err(e @ Error::Validation(_)) => {
             let values = context! { name => f.name, locale => f.locale, time_zone => f.time_zone };
             render_account(
@@ -76,15 +79,16 @@ pub async fn update_profile(
                 &su,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ctx.field_errors(&e),
-                empty(),
+                no_values(),
                 values,
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
+/// The password change form.
 #[derive(Deserialize)]
 pub struct PasswordBody {
     #[serde(default)]
@@ -97,7 +101,7 @@ pub struct PasswordBody {
 pub async fn change_password(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<PasswordBody>,
-) -> Response {
+) -> PageResult {
     match accounts::change_password(
         &ctx.state.app,
         &su,
@@ -107,44 +111,41 @@ pub async fn change_password(
     )
     .await
     {
-        Ok(()) => ctx.redirect_with("/account", "flash-password-changed"),
+        Ok(()) => Ok(ctx.redirect_with("/account", "flash-password-changed")),
         Err(e @ Error::Validation(_)) => {
             render_account(
                 &ctx,
                 &su,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                empty(),
+                no_values(),
                 ctx.field_errors(&e),
-                empty(),
+                no_values(),
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 /// POST /account/sessions/end-all — signs out every browser, this one too.
 pub async fn end_all_sessions(
     Authed(ctx, su): Authed,
     jar: CookieJar,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    match sessions::end_everywhere(&ctx.state.app, &su, &ctx.meta).await {
-        Ok(_) => (
-            jar.add(clear_session_cookie(&ctx.state)),
-            ctx.redirect_with("/signin", "flash-signed-out-everywhere"),
-        )
-            .into_response(),
-        Err(e) => ctx.error_page(&e),
-    }
+) -> PageResult {
+    sessions::end_everywhere(&ctx.state.app, &su, &ctx.meta)
+        .await
+        .or_page(&ctx)?;
+    Ok((
+        jar.add(clear_session_cookie(&ctx.state)),
+        ctx.redirect_with("/signin", "flash-signed-out-everywhere"),
+    )
+        .into_response())
 }
 
 /// GET /account/tokens
-pub async fn tokens(Authed(ctx, su): Authed) -> Response {
-    tokens_page(&ctx, &su, StatusCode::OK, None, empty()).await
+pub async fn tokens(Authed(ctx, su): Authed) -> PageResult {
+    tokens_page(&ctx, &su, StatusCode::OK, None, no_values()).await
 }
 
 async fn tokens_page(
@@ -153,22 +154,22 @@ async fn tokens_page(
     status: StatusCode,
     created: Option<String>,
     errors: Value,
-) -> Response {
-    match api_tokens::list(&ctx.state.app, &su.user).await.or_page(ctx) {
-        Ok(list) => ctx.render(
-            status,
-            "tokens.html",
-            context! { tokens => Value::from_serialize(&list), created, errors, can_admin => ctx.is_admin() },
-        ),
-        Err(r) => r,
-    }
+) -> PageResult {
+    let list = api_tokens::list(&ctx.state.app, &su.user)
+        .await
+        .or_page(ctx)?;
+    Ok(ctx.render(
+        status,
+        "tokens.html",
+        context! { tokens => Value::from_serialize(&list), created, errors, can_admin => ctx.is_admin() },
+    ))
 }
 
 /// POST /account/tokens — the secret is shown once, on this response only.
 pub async fn create_token(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let name = f
         .iter()
         .find(|(k, _)| k == "name")
@@ -197,7 +198,9 @@ pub async fn create_token(
         expires_in_days: expires,
     };
     match api_tokens::create(&ctx.state.app, &su.user, form, &ctx.meta).await {
-        Ok((secret, _)) => tokens_page(&ctx, &su, StatusCode::CREATED, Some(secret), empty()).await,
+        Ok((secret, _)) => {
+            tokens_page(&ctx, &su, StatusCode::CREATED, Some(secret), no_values()).await
+        }
         Err(e @ Error::Validation(_)) => {
             tokens_page(
                 &ctx,
@@ -208,25 +211,23 @@ pub async fn create_token(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /account/tokens/{id}/revoke
 pub async fn revoke_token(
     Authed(ctx, su): Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<uuid::Uuid>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let Ok(id) = id.parse::<uuid::Uuid>() else {
-        return ctx.error_page(&Error::NotFound);
-    };
-    match api_tokens::revoke(&ctx.state.app, &su.user, id, &ctx.meta).await {
-        Ok(()) => ctx.redirect_with("/account/tokens", "flash-token-revoked"),
-        Err(e) => ctx.error_page(&e),
-    }
+) -> PageResult {
+    api_tokens::revoke(&ctx.state.app, &su.user, id, &ctx.meta)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with("/account/tokens", "flash-token-revoked"))
 }
 
+/// The language switcher: the chosen language and the page to go back to.
 #[derive(Deserialize)]
 pub struct LangBody {
     #[serde(default)]
@@ -235,14 +236,14 @@ pub struct LangBody {
 }
 
 /// POST /lang — the language switcher: saved on the account when signed in, in a cookie always.
-pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBody>) -> Response {
+pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBody>) -> PageResult {
     let Some(locale) = Locale::from_tag(&f.locale) else {
-        return ctx.error_page(&Error::BadRequest("locale_invalid"));
+        return Err(ctx.fail(&Error::BadRequest("locale_invalid")));
     };
     if let Some(su) = &ctx.user {
-        if let Err(e) = accounts::set_locale(&ctx.state.app, &su.user, locale).await {
-            return ctx.error_page(&e);
-        }
+        accounts::set_locale(&ctx.state.app, &su.user, locale)
+            .await
+            .or_page(&ctx)?;
     }
     let c = Cookie::build((LANG_COOKIE, locale.tag()))
         .path("/")
@@ -251,34 +252,36 @@ pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBo
         .secure(ctx.state.app.config.https())
         .max_age(cookie::time::Duration::days(365))
         .build();
-    (jar.add(c), Redirect::to(&safe_next(f.next.as_deref()))).into_response()
+    Ok((jar.add(c), Redirect::to(&safe_next(f.next.as_deref()))).into_response())
 }
 
 /// GET /account/mfa
-pub async fn mfa_page(Authed(ctx, su): Authed) -> Response {
+pub async fn mfa_page(Authed(ctx, su): Authed) -> PageResult {
     let left = if su.user.mfa_enabled {
-        match amphi_app::mfa::recovery_left(&ctx.state.app, &su.user).await {
-            Ok(n) => Some(n),
-            Err(e) => return ctx.error_page(&e),
-        }
+        Some(
+            amphi_app::mfa::recovery_left(&ctx.state.app, &su.user)
+                .await
+                .or_page(&ctx)?,
+        )
     } else {
         None
     };
     let required = amphi_app::mfa::required_but_missing(&ctx.tenant, &su.user);
-    ctx.page("mfa.html", context! { enabled => su.user.mfa_enabled, recovery_left => left, required, errors => empty() })
+    Ok(ctx.page("mfa.html", context! { enabled => su.user.mfa_enabled, recovery_left => left, required, errors => no_values() }))
 }
 
 /// POST /account/mfa/start — shows the QR code and asks for a first code.
-pub async fn mfa_start(Authed(ctx, su): Authed, CsrfForm(_): CsrfForm<Empty>) -> Response {
-    match amphi_app::mfa::start(&ctx.state.app, &su.user, &ctx.tenant).await {
-        Ok(e) => ctx.page(
-            "mfa_enrol.html",
-            context! { secret => e.secret, qr_svg => e.qr_svg, errors => empty() },
-        ),
-        Err(e) => ctx.error_page(&e),
-    }
+pub async fn mfa_start(Authed(ctx, su): Authed, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+    let e = amphi_app::mfa::start(&ctx.state.app, &su.user, &ctx.tenant)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.page(
+        "mfa_enrol.html",
+        context! { secret => e.secret, qr_svg => e.qr_svg, errors => no_values() },
+    ))
 }
 
+/// The first code from the authenticator app.
 #[derive(Deserialize)]
 pub struct CodeBody {
     #[serde(default)]
@@ -286,18 +289,19 @@ pub struct CodeBody {
 }
 
 /// POST /account/mfa/confirm — turns it on and shows the recovery codes once.
-pub async fn mfa_confirm(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CodeBody>) -> Response {
+pub async fn mfa_confirm(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CodeBody>) -> PageResult {
     match amphi_app::mfa::confirm(&ctx.state.app, &su.user, &f.code, &ctx.meta).await {
-        Ok(codes) => ctx.page("mfa_codes.html", context! { codes }),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        Ok(codes) => Ok(ctx.page("mfa_codes.html", context! { codes })),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "mfa_enrol.html",
             context! { errors => ctx.field_errors(&e), retry => true },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
+/// Turning the second factor off: the password and a current code.
 #[derive(Deserialize)]
 pub struct DisableBody {
     #[serde(default)]
@@ -307,14 +311,17 @@ pub struct DisableBody {
 }
 
 /// POST /account/mfa/disable
-pub async fn mfa_disable(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<DisableBody>) -> Response {
+pub async fn mfa_disable(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<DisableBody>,
+) -> PageResult {
     match amphi_app::mfa::disable(&ctx.state.app, &su.user, &f.current_password, &f.code, &ctx.meta).await {
-        Ok(()) => ctx.redirect_with("/account/mfa", "flash-mfa-disabled"),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        Ok(()) => Ok(ctx.redirect_with("/account/mfa", "flash-mfa-disabled")),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "mfa.html",
             context! { enabled => true, recovery_left => None::<u64>, required => false, errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }

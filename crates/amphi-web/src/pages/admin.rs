@@ -3,33 +3,33 @@
 
 use super::{cursor, PageResultExt};
 use crate::ctx::{Authed, Ctx};
+use crate::error::{PageError, PageResult};
 use crate::forms::CsrfForm;
+use crate::path::Ids;
 use amphi_app::tenants::{self, TenantForm};
 use amphi_app::users::{self, UserPatch};
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::{Error, TenantId, UserId};
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-fn require_admin(ctx: &Ctx) -> Result<(), Response> {
+fn require_admin(ctx: &Ctx) -> Result<(), PageError> {
     if ctx.is_admin() {
         Ok(())
     } else {
-        Err(ctx.error_page(&Error::Forbidden))
+        Err(ctx.fail(&Error::Forbidden))
     }
 }
 
 /// GET /admin
-pub async fn index(Authed(ctx, _su): Authed) -> Response {
-    if let Err(r) = require_admin(&ctx) {
-        return r;
-    }
-    ctx.page("admin/index.html", context! {})
+pub async fn index(Authed(ctx, _su): Authed) -> PageResult {
+    require_admin(&ctx)?;
+    Ok(ctx.page("admin/index.html", context! {}))
 }
 
+/// Search and paging of a list.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     q: Option<String>,
@@ -37,13 +37,10 @@ pub struct ListQuery {
 }
 
 /// GET /admin/users?q=…&after=… (htmx asks for the rows only)
-pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> Response {
-    let after = match cursor(q.after.as_deref()).or_page(&ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> PageResult {
+    let after = cursor(q.after.as_deref()).or_page(&ctx)?;
     let actor = su.user.actor();
-    match users::list(
+    let page = users::list(
         &ctx.state.app,
         &actor,
         ctx.tenant.id,
@@ -52,26 +49,17 @@ pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> Respo
         50,
     )
     .await
-    .or_page(&ctx)
-    {
-        Ok(page) => {
-            let v = context! {
-                users => Value::from_serialize(&page.items),
-                next => page.next.map(|n| n.to_string()),
-                q => q.q.clone().unwrap_or_default(),
-                me => su.user.id.to_string(),
-            };
-            let tpl = if ctx.htmx {
-                "admin/_user_rows.html"
-            } else {
-                "admin/users.html"
-            };
-            ctx.page(tpl, v)
-        }
-        Err(r) => r,
-    }
+    .or_page(&ctx)?;
+    let v = context! {
+        users => Value::from_serialize(&page.items),
+        next => page.next.map(|n| n.to_string()),
+        q => q.q.clone().unwrap_or_default(),
+        me => su.user.id.to_string(),
+    };
+    Ok(ctx.page_or_part("admin/users.html", "admin/_user_rows.html", v))
 }
 
+/// A change to a user from the administration list (and the search to go back to).
 #[derive(Deserialize)]
 pub struct UserAction {
     active: Option<String>,
@@ -91,41 +79,28 @@ fn flag(v: Option<&str>) -> Result<Option<bool>, Error> {
 /// POST /admin/users/{id}
 pub async fn update_user(
     Authed(ctx, su): Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<UserId>,
     CsrfForm(f): CsrfForm<UserAction>,
-) -> Response {
-    let Ok(id) = id.parse::<uuid::Uuid>() else {
-        return ctx.error_page(&Error::NotFound);
+) -> PageResult {
+    let patch = UserPatch {
+        active: flag(f.active.as_deref()).or_page(&ctx)?,
+        is_tenant_admin: flag(f.is_tenant_admin.as_deref()).or_page(&ctx)?,
     };
-    let patch = match (
-        flag(f.active.as_deref()),
-        flag(f.is_tenant_admin.as_deref()),
-    ) {
-        (Ok(active), Ok(is_tenant_admin)) => UserPatch {
-            active,
-            is_tenant_admin,
-        },
-        (Err(e), _) | (_, Err(e)) => return ctx.error_page(&e),
-    };
-    match users::patch(
+    users::patch(
         &ctx.state.app,
         &su.user.actor(),
         ctx.tenant.id,
-        UserId(id),
+        id,
         patch,
         &ctx.meta,
     )
     .await
-    {
-        Ok(_) => {
-            let back = match f.q.filter(|q| !q.is_empty()) {
-                Some(q) => format!("/admin/users?q={}", crate::ctx::urlencode(&q)),
-                None => "/admin/users".to_owned(),
-            };
-            ctx.redirect_with(&back, "flash-user-updated")
-        }
-        Err(e) => ctx.error_page(&e),
-    }
+    .or_page(&ctx)?;
+    let back = match f.q.filter(|q| !q.is_empty()) {
+        Some(q) => format!("/admin/users?q={}", crate::ctx::urlencode(&q)),
+        None => "/admin/users".to_owned(),
+    };
+    Ok(ctx.redirect_with(&back, "flash-user-updated"))
 }
 
 fn tenant_values(d: &tenants::TenantDetail) -> Value {
@@ -179,36 +154,26 @@ pub struct TenantFormBody {
 }
 
 /// GET /admin/site — the tenant administrator's own site settings.
-pub async fn site_form(Authed(ctx, su): Authed) -> Response {
-    match tenants::get(&ctx.state.app, &su.user.actor(), ctx.tenant.id)
+pub async fn site_form(Authed(ctx, su): Authed) -> PageResult {
+    let d = tenants::get(&ctx.state.app, &su.user.actor(), ctx.tenant.id)
         .await
-        .or_page(&ctx)
-    {
-        Ok(d) => {
-            let shop_secret = match amphi_app::courses::enrol::shop_secret(
-                &ctx.state.app,
-                &su.user,
-                ctx.tenant.id,
-            )
+        .or_page(&ctx)?;
+    let shop_secret = Some(
+        amphi_app::courses::enrol::shop_secret(&ctx.state.app, &su.user, ctx.tenant.id)
             .await
-            {
-                Ok(s) => Some(s),
-                Err(e) => return ctx.error_page(&e),
-            };
-            ctx.page(
-                "admin/tenant_form.html",
-                context! { mode => "site", values => tenant_values(&d), errors => context!{}, shop_secret },
-            )
-        }
-        Err(r) => r,
-    }
+            .or_page(&ctx)?,
+    );
+    Ok(ctx.page(
+        "admin/tenant_form.html",
+        context! { mode => "site", values => tenant_values(&d), errors => context!{}, shop_secret },
+    ))
 }
 
 /// POST /admin/site
 pub async fn site_update(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<TenantFormBody>,
-) -> Response {
+) -> PageResult {
     let form = TenantForm {
         name: f.name.clone(),
         default_locale: f.default_locale.clone(),
@@ -230,40 +195,37 @@ pub async fn site_update(
     )
     .await
     {
-        Ok(_) => ctx.redirect_with("/admin/site", "flash-site-saved"),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        Ok(_) => Ok(ctx.redirect_with("/admin/site", "flash-site-saved")),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "admin/tenant_form.html",
             context! { mode => "site", values => form_values(&f), errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /admin/tenants
-pub async fn tenants(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> Response {
-    let after = match cursor(q.after.as_deref()).or_page(&ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match tenants::list(&ctx.state.app, &su.user.actor(), after, 50).await.or_page(&ctx) {
-        Ok(page) => ctx.page(
-            "admin/tenants.html",
-            context! { tenants => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()) },
-        ),
-        Err(r) => r,
-    }
+pub async fn tenants(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> PageResult {
+    let after = cursor(q.after.as_deref()).or_page(&ctx)?;
+    let page = tenants::list(&ctx.state.app, &su.user.actor(), after, 50)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.page(
+        "admin/tenants.html",
+        context! { tenants => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()) },
+    ))
 }
 
 /// GET /admin/tenants/new
-pub async fn tenant_new_form(Authed(ctx, su): Authed) -> Response {
+pub async fn tenant_new_form(Authed(ctx, su): Authed) -> PageResult {
     if !su.user.is_platform_admin {
-        return ctx.error_page(&Error::Forbidden);
+        return Err(ctx.fail(&Error::Forbidden));
     }
-    ctx.page(
+    Ok(ctx.page(
         "admin/tenant_form.html",
         context! { mode => "new", values => context! { default_locale => "en", signup_policy => "open", primary_colour => "#1d4ed8", active => true }, errors => context!{} },
-    )
+    ))
 }
 
 fn to_form(f: &TenantFormBody, with_platform_fields: bool) -> TenantForm {
@@ -295,63 +257,46 @@ fn to_form(f: &TenantFormBody, with_platform_fields: bool) -> TenantForm {
 pub async fn tenant_create(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<TenantFormBody>,
-) -> Response {
+) -> PageResult {
     let mut form = to_form(&f, true);
     form.slug = f.slug.clone();
     form.active = None;
     match tenants::create(&ctx.state.app, &su.user.actor(), form, &ctx.meta).await {
-        Ok(d) => ctx.redirect_with(
+        Ok(d) => Ok(ctx.redirect_with(
             &format!("/admin/tenants/{}", d.tenant.id),
             "flash-tenant-created",
-        ),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        )),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "admin/tenant_form.html",
             context! { mode => "new", values => form_values(&f), errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
-}
-
-fn tenant_id(ctx: &Ctx, raw: &str) -> Result<TenantId, Response> {
-    raw.parse::<uuid::Uuid>()
-        .map(TenantId)
-        .map_err(|_| ctx.error_page(&Error::NotFound))
 }
 
 /// GET /admin/tenants/{id}
-pub async fn tenant_edit_form(Authed(ctx, su): Authed, Path(id): Path<String>) -> Response {
-    let id = match tenant_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub async fn tenant_edit_form(Authed(ctx, su): Authed, Ids(id): Ids<TenantId>) -> PageResult {
     if !su.user.is_platform_admin {
-        return ctx.error_page(&Error::Forbidden);
+        return Err(ctx.fail(&Error::Forbidden));
     }
-    match tenants::get(&ctx.state.app, &su.user.actor(), id)
+    let d = tenants::get(&ctx.state.app, &su.user.actor(), id)
         .await
-        .or_page(&ctx)
-    {
-        Ok(d) => ctx.page(
-            "admin/tenant_form.html",
-            context! { mode => "edit", values => tenant_values(&d), errors => context!{} },
-        ),
-        Err(r) => r,
-    }
+        .or_page(&ctx)?;
+    Ok(ctx.page(
+        "admin/tenant_form.html",
+        context! { mode => "edit", values => tenant_values(&d), errors => context!{} },
+    ))
 }
 
 /// POST /admin/tenants/{id}
 pub async fn tenant_update(
     Authed(ctx, su): Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<TenantId>,
     CsrfForm(f): CsrfForm<TenantFormBody>,
-) -> Response {
-    let id = match tenant_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+) -> PageResult {
     if !su.user.is_platform_admin {
-        return ctx.error_page(&Error::Forbidden);
+        return Err(ctx.fail(&Error::Forbidden));
     }
     match tenants::update(
         &ctx.state.app,
@@ -362,17 +307,17 @@ pub async fn tenant_update(
     )
     .await
     {
-        Ok(_) => ctx.redirect_with(&format!("/admin/tenants/{id}"), "flash-tenant-saved"),
+        Ok(_) => Ok(ctx.redirect_with(&format!("/admin/tenants/{id}"), "flash-tenant-saved")),
         Err(e @ Error::Validation(_)) => {
             let mut values = form_values(&f);
             values = context! { id => id.to_string(), ..values };
-            ctx.render(
+            Ok(ctx.render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "admin/tenant_form.html",
                 context! { mode => "edit", values, errors => ctx.field_errors(&e) },
-            )
+            ))
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -380,55 +325,39 @@ pub async fn tenant_update(
 pub async fn audit(
     Authed(ctx, su): Authed,
     Query(f): Query<amphi_app::audit::AuditFilters>,
-) -> Response {
-    match amphi_app::audit::list(&ctx.state.app, &su.user, ctx.tenant.id, &f, 100)
+) -> PageResult {
+    let page = amphi_app::audit::list(&ctx.state.app, &su.user, ctx.tenant.id, &f, 100)
         .await
-        .or_page(&ctx)
-    {
-        Ok(page) => {
-            let query = serde_urlencoded::to_string([
-                ("q", f.q.clone().unwrap_or_default()),
-                ("action", f.action.clone().unwrap_or_default()),
-                ("from", f.from.clone().unwrap_or_default()),
-                ("to", f.to.clone().unwrap_or_default()),
-            ])
-            .unwrap_or_default();
-            let v = context! {
-                events => Value::from_serialize(&page.items),
-                next => page.next.map(|n| n.to_string()),
-                f => context! { q => f.q, action => f.action, from => f.from, to => f.to },
-                query,
-                kinds => ["sign_in", "identity_provider", "identity", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
-            };
-            ctx.page(
-                if ctx.htmx {
-                    "admin/_audit_rows.html"
-                } else {
-                    "admin/audit.html"
-                },
-                v,
-            )
-        }
-        Err(r) => r,
-    }
+        .or_page(&ctx)?;
+    let query = serde_urlencoded::to_string([
+        ("q", f.q.clone().unwrap_or_default()),
+        ("action", f.action.clone().unwrap_or_default()),
+        ("from", f.from.clone().unwrap_or_default()),
+        ("to", f.to.clone().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    let v = context! {
+        events => Value::from_serialize(&page.items),
+        next => page.next.map(|n| n.to_string()),
+        f => context! { q => f.q, action => f.action, from => f.from, to => f.to },
+        query,
+        kinds => ["sign_in", "identity_provider", "identity", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
+    };
+    Ok(ctx.page_or_part("admin/audit.html", "admin/_audit_rows.html", v))
 }
 
 /// GET /admin/audit.csv — the filtered trail, streamed.
 pub async fn audit_csv(
     Authed(ctx, su): Authed,
     Query(f): Query<amphi_app::audit::AuditFilters>,
-) -> Response {
-    let first = match amphi_app::audit::export_page(&ctx.state.app, &su.user, ctx.tenant.id, &f)
+) -> PageResult {
+    let first = amphi_app::audit::export_page(&ctx.state.app, &su.user, ctx.tenant.id, &f)
         .await
-        .or_page(&ctx)
-    {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+        .or_page(&ctx)?;
     let app = ctx.state.app.clone();
     let user = su.user.clone();
     let tenant = ctx.tenant.id;
-    super::csv_download(
+    Ok(super::csv_download(
         format!("audit-{}.csv", ctx.tenant.slug),
         amphi_app::audit::CSV_HEADER,
         first,
@@ -438,5 +367,5 @@ pub async fn audit_csv(
             page_f.before = Some(before);
             async move { amphi_app::audit::export_page(&app, &user, tenant, &page_f).await }
         },
-    )
+    ))
 }

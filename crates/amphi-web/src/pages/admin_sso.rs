@@ -3,19 +3,16 @@
 
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
-use crate::forms::CsrfForm;
+use crate::error::PageResult;
+use crate::forms::{CsrfForm, Empty};
+use crate::path::Ids;
 use amphi_app::sso::{self, config, ProviderForm};
 use amphi_core::identity::ProviderKind;
 use amphi_core::Error;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::{context, Value};
 use serde::Deserialize;
-
-fn id_of(ctx: &Ctx, raw: &str) -> Result<uuid::Uuid, Response> {
-    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
-}
 
 /// The addresses a provider needs to know about us.
 fn urls(ctx: &Ctx, kind: &str, slug: &str) -> Value {
@@ -39,23 +36,21 @@ fn urls(ctx: &Ctx, kind: &str, slug: &str) -> Value {
 }
 
 /// GET /admin/identity-providers
-pub async fn list(Authed(ctx, su): Authed) -> Response {
-    match sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
+pub async fn list(Authed(ctx, su): Authed) -> PageResult {
+    let ps = sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
         .await
-        .or_page(&ctx)
-    {
-        Ok(ps) => ctx.page(
-            "admin/identity_providers.html",
-            context! {
-                providers => Value::from_serialize(&ps),
-                kinds => ProviderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-                hide_local_passwords => ctx.tenant.hide_local_passwords,
-            },
-        ),
-        Err(r) => r,
-    }
+        .or_page(&ctx)?;
+    Ok(ctx.page(
+        "admin/identity_providers.html",
+        context! {
+            providers => Value::from_serialize(&ps),
+            kinds => ProviderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            hide_local_passwords => ctx.tenant.hide_local_passwords,
+        },
+    ))
 }
 
+/// The kind of provider the new-provider form is for.
 #[derive(Deserialize, Default)]
 pub struct KindQuery {
     kind: Option<String>,
@@ -66,17 +61,15 @@ fn pretty(v: &serde_json::Value) -> String {
 }
 
 /// GET /admin/identity-providers/new?kind=oidc
-pub async fn new_form(Authed(ctx, su): Authed, Query(q): Query<KindQuery>) -> Response {
-    if let Err(r) = sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
+pub async fn new_form(Authed(ctx, su): Authed, Query(q): Query<KindQuery>) -> PageResult {
+    // Listing is what checks that the user may administer providers here.
+    sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
         .await
-        .or_page(&ctx)
-    {
-        return r;
-    }
+        .or_page(&ctx)?;
     let kind = ProviderKind::parse("kind", q.kind.as_deref().unwrap_or("oidc"))
         .unwrap_or(ProviderKind::Oidc);
     let m = kind.default_mapping();
-    ctx.page(
+    Ok(ctx.page(
         "admin/identity_provider_form.html",
         context! {
             mode => "new",
@@ -89,7 +82,7 @@ pub async fn new_form(Authed(ctx, su): Authed, Query(q): Query<KindQuery>) -> Re
             },
             errors => context! {},
         },
-    )
+    ))
 }
 
 /// The provider form as posted (checkboxes arrive only when ticked).
@@ -197,7 +190,7 @@ fn errors_of(ctx: &Ctx, e: &Error) -> Value {
 }
 
 /// POST /admin/identity-providers/new
-pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>) -> Response {
+pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>) -> PageResult {
     let result = match to_form(&b) {
         Ok(form) => {
             sso::providers::create(&ctx.state.app, &su.user, ctx.tenant.id, form, &ctx.meta).await
@@ -205,11 +198,11 @@ pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>
         Err(e) => Err(e),
     };
     match result {
-        Ok(p) => ctx.redirect_with(
+        Ok(p) => Ok(ctx.redirect_with(
             &format!("/admin/identity-providers/{}", p.id),
             "flash-provider-saved",
-        ),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        )),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "admin/identity_provider_form.html",
             context! {
@@ -218,56 +211,43 @@ pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>
                 values => form_values(&b),
                 errors => errors_of(&ctx, &e),
             },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /admin/identity-providers/{id}
-pub async fn edit_form(Authed(ctx, su): Authed, Path(id): Path<String>) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match sso::providers::get(&ctx.state.app, &su.user, ctx.tenant.id, id)
+pub async fn edit_form(Authed(ctx, su): Authed, Ids(id): Ids<uuid::Uuid>) -> PageResult {
+    let p = sso::providers::get(&ctx.state.app, &su.user, ctx.tenant.id, id)
         .await
-        .or_page(&ctx)
-    {
-        Ok(p) => {
-            let cfg = serde_json::Value::Object(p.config.clone());
-            ctx.page(
-                "admin/identity_provider_form.html",
-                context! {
-                    mode => "edit",
-                    id => p.id.to_string(),
-                    urls => urls(&ctx, &p.kind, &p.slug),
-                    values => context! {
-                        kind => p.kind, slug => p.slug, display_name => p.display_name,
-                        position => p.position, enabled => p.enabled, jit => p.jit,
-                        config => pretty(&cfg),
-                        map_email => p.attribute_mapping.email, map_name => p.attribute_mapping.name,
-                        map_external_id => p.attribute_mapping.external_id,
-                        map_groups => p.attribute_mapping.groups,
-                        group_rules => pretty(&serde_json::to_value(&p.group_rules).unwrap_or_default()),
-                    },
-                    errors => context! {},
-                },
-            )
-        }
-        Err(r) => r,
-    }
+        .or_page(&ctx)?;
+    let cfg = serde_json::Value::Object(p.config.clone());
+    Ok(ctx.page(
+        "admin/identity_provider_form.html",
+        context! {
+            mode => "edit",
+            id => p.id.to_string(),
+            urls => urls(&ctx, &p.kind, &p.slug),
+            values => context! {
+                kind => p.kind, slug => p.slug, display_name => p.display_name,
+                position => p.position, enabled => p.enabled, jit => p.jit,
+                config => pretty(&cfg),
+                map_email => p.attribute_mapping.email, map_name => p.attribute_mapping.name,
+                map_external_id => p.attribute_mapping.external_id,
+                map_groups => p.attribute_mapping.groups,
+                group_rules => pretty(&serde_json::to_value(&p.group_rules).unwrap_or_default()),
+            },
+            errors => context! {},
+        },
+    ))
 }
 
 /// POST /admin/identity-providers/{id}
 pub async fn update(
     Authed(ctx, su): Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<uuid::Uuid>,
     CsrfForm(b): CsrfForm<ProviderBody>,
-) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+) -> PageResult {
     let result = match to_form(&b) {
         Ok(mut form) => {
             // Kind and slug are fixed; the edit form does not send them.
@@ -279,11 +259,11 @@ pub async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(p) => ctx.redirect_with(
+        Ok(p) => Ok(ctx.redirect_with(
             &format!("/admin/identity-providers/{}", p.id),
             "flash-provider-saved",
-        ),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        )),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "admin/identity_provider_form.html",
             context! {
@@ -293,11 +273,12 @@ pub async fn update(
                 values => form_values(&b),
                 errors => errors_of(&ctx, &e),
             },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
+/// Turning a provider on or off.
 #[derive(Deserialize)]
 pub struct EnabledBody {
     enabled: Option<String>,
@@ -306,44 +287,32 @@ pub struct EnabledBody {
 /// POST /admin/identity-providers/{id}/enabled
 pub async fn set_enabled(
     Authed(ctx, su): Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<uuid::Uuid>,
     CsrfForm(b): CsrfForm<EnabledBody>,
-) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+) -> PageResult {
     let enabled = match b.enabled.as_deref() {
         Some("true") => true,
         Some("false") => false,
-        _ => return ctx.error_page(&Error::BadRequest("form_malformed")),
+        _ => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
     };
     let form = ProviderForm {
         enabled: Some(enabled),
         ..Default::default()
     };
-    match sso::providers::update(&ctx.state.app, &su.user, ctx.tenant.id, id, form, &ctx.meta).await
-    {
-        Ok(_) => ctx.redirect_with("/admin/identity-providers", "flash-provider-saved"),
-        Err(e) => ctx.error_page(&e),
-    }
+    sso::providers::update(&ctx.state.app, &su.user, ctx.tenant.id, id, form, &ctx.meta)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with("/admin/identity-providers", "flash-provider-saved"))
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 /// POST /admin/identity-providers/{id}/delete
 pub async fn delete(
     Authed(ctx, su): Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<uuid::Uuid>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match sso::providers::delete(&ctx.state.app, &su.user, ctx.tenant.id, id, &ctx.meta).await {
-        Ok(()) => ctx.redirect_with("/admin/identity-providers", "flash-provider-deleted"),
-        Err(e) => ctx.error_page(&e),
-    }
+) -> PageResult {
+    sso::providers::delete(&ctx.state.app, &su.user, ctx.tenant.id, id, &ctx.meta)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with("/admin/identity-providers", "flash-provider-deleted"))
 }

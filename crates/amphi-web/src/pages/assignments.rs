@@ -4,41 +4,28 @@
 
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
-use crate::forms::CsrfForm;
+use crate::error::PageResult;
+use crate::forms::{datetime_local, drain, field_chunks, CsrfForm, Empty};
+use crate::path::Ids;
 use amphi_app::assessment::assignments::{self, AssignmentSettingsForm, GradeForm};
 use amphi_app::assessment::peer::{
     self, reviews::ReviewForm, settings::PeerSettingsForm, staff::FlagDecision, staff::OverrideForm,
 };
-use amphi_app::assessment::submissions::{self, SubmitForm, ASSIGNMENT, PEER};
-use amphi_app::assessment::{assignment_files, grading_queue, rubrics, submission_files};
+use amphi_app::assessment::submissions::SubmitForm;
+use amphi_app::assessment::submissions::ASSIGNMENT;
+use amphi_app::assessment::submissions::PEER;
+use amphi_app::assessment::{
+    assignment_files, grading_queue, rubrics, submission_files, submissions,
+};
 use amphi_app::courses::learn::ItemPage;
 use amphi_app::sessions::SessionUser;
-use amphi_core::Error;
-use axum::extract::{Path, Query};
+use amphi_core::{Error, ItemId, RunId, SubmissionId};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::{context, Value};
 use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
-    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
-}
-
-fn ids2(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
-    Ok((id(ctx, a)?, id(ctx, b)?))
-}
-
-fn ids3(ctx: &Ctx, a: &str, b: &str, c: &str) -> Result<(Uuid, Uuid, Uuid), Response> {
-    Ok((id(ctx, a)?, id(ctx, b)?, id(ctx, c)?))
-}
-
-fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
-    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
-    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
-}
 
 /// Rubric choices typed as `c0`, `c1`… (radio buttons), in criterion order.
 fn choices_of(f: &HashMap<String, String>, criteria: usize) -> Vec<Option<usize>> {
@@ -64,25 +51,25 @@ pub async fn learner_item(
     status: StatusCode,
     values: Option<Value>,
     errors: Value,
-) -> Response {
+) -> PageResult {
     let app = &ctx.state.app;
     let item = page.entry.id;
     let (template, view) = if page.entry.kind == ASSIGNMENT {
-        match assignments::view(app, &su.user, ctx.tenant.id, run, item).await {
-            Ok(v) => ("assess/assignment.html", Value::from_serialize(&v)),
-            Err(e) => return ctx.error_page(&e),
-        }
+        let v = assignments::view(app, &su.user, ctx.tenant.id, run, item)
+            .await
+            .or_page(ctx)?;
+        ("assignments/assignment.html", Value::from_serialize(&v))
     } else {
-        match peer::learner::view(app, &su.user, ctx.tenant.id, run, item).await {
-            Ok(v) => ("assess/peer.html", Value::from_serialize(&v)),
-            Err(e) => return ctx.error_page(&e),
-        }
+        let v = peer::learner::view(app, &su.user, ctx.tenant.id, run, item)
+            .await
+            .or_page(ctx)?;
+        ("assignments/peer.html", Value::from_serialize(&v))
     };
-    ctx.render(
+    Ok(ctx.render(
         status,
         template,
         context! { item => Value::from_serialize(&page), run_id => run.to_string(), a => view, values => values.unwrap_or_else(|| context! {}), errors },
-    )
+    ))
 }
 
 async fn back_to_item(
@@ -92,38 +79,27 @@ async fn back_to_item(
     item: Uuid,
     e: Error,
     values: Value,
-) -> Response {
-    match e {
-        e @ Error::Validation(_) => {
-            match amphi_app::courses::learn::open_item(
-                &ctx.state.app,
-                &su.user,
-                ctx.tenant.id,
-                run,
-                item,
-            )
-            .await
-            .or_page(ctx)
-            {
-                Ok(page) => {
-                    learner_item(
-                        ctx,
-                        su,
-                        run,
-                        page,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Some(values),
-                        ctx.field_errors(&e),
-                    )
-                    .await
-                }
-                Err(r) => r,
-            }
-        }
-        e => ctx.error_page(&e),
+) -> PageResult {
+    if !matches!(e, Error::Validation(_)) {
+        return Err(ctx.fail(&e));
     }
+    let page =
+        amphi_app::courses::learn::open_item(&ctx.state.app, &su.user, ctx.tenant.id, run, item)
+            .await
+            .or_page(ctx)?;
+    learner_item(
+        ctx,
+        su,
+        run,
+        page,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(values),
+        ctx.field_errors(&e),
+    )
+    .await
 }
 
+/// A hand-in or a draft.
 #[derive(Deserialize, serde::Serialize)]
 pub struct SubmitBody {
     text: Option<String>,
@@ -133,41 +109,38 @@ pub struct SubmitBody {
 /// POST /learn/{run}/items/{item}/submission — save a draft or hand in.
 pub async fn submit(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<SubmitBody>,
-) -> Response {
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
     let draft = f.action.as_deref() == Some("draft");
     let form = SubmitForm {
         text: f.text.clone(),
         draft: Some(draft),
     };
-    let kind = match submissions::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
-        Ok(k) => k,
-        Err(e) => return ctx.error_page(&e),
-    };
+    let kind = submissions::kind_of(app, &su.user, ctx.tenant.id, run, item)
+        .await
+        .or_page(&ctx)?;
     let r = if kind == PEER {
         peer::learner::submit(app, &su.user, ctx.tenant.id, run, item, form).await
     } else {
         assignments::submit(app, &su.user, ctx.tenant.id, run, item, form).await
     };
     match r {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &item_url(run, item),
             if draft {
                 "flash-draft-saved"
             } else {
                 "flash-work-submitted"
             },
-        ),
+        )),
         Err(e) => back_to_item(&ctx, &su, run, item, e, Value::from_serialize(&f)).await,
     }
 }
 
+/// How many extra reviews a learner offers.
 #[derive(Deserialize)]
 pub struct VolunteerBody {
     extra: Option<String>,
@@ -176,13 +149,10 @@ pub struct VolunteerBody {
 /// POST /learn/{run}/items/{item}/volunteer — offer extra reviews.
 pub async fn volunteer(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<VolunteerBody>,
-) -> Response {
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     let Ok(extra) = f.extra.as_deref().unwrap_or("0").trim().parse::<u32>() else {
         return back_to_item(
             &ctx,
@@ -196,7 +166,7 @@ pub async fn volunteer(
     };
     match peer::learner::volunteer(&ctx.state.app, &su.user, ctx.tenant.id, run, item, extra).await
     {
-        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-volunteer-saved"),
+        Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-volunteer-saved")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, context! {}).await,
     }
 }
@@ -208,26 +178,23 @@ async fn review_page_with(
     status: StatusCode,
     values: Value,
     errors: Value,
-) -> Response {
+) -> PageResult {
     match peer::reviews::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
-        Ok(p) => ctx.render(
+        Ok(p) => Ok(ctx.render(
             status,
-            "assess/review.html",
+            "assignments/review.html",
             context! { p => Value::from_serialize(&p), run_id => run.to_string(), item_id => item.to_string(), values, errors },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /learn/{run}/items/{item}/reviews/{sub} — a submission to review (anonymous).
 pub async fn review_form(
     Authed(ctx, su): Authed,
-    Path((run, item, sub)): Path<(String, String, String)>,
-) -> Response {
-    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
+) -> PageResult {
+    let (run, item, sub) = (run.0, item.0, sub.0);
     review_page_with(
         &ctx,
         &su,
@@ -242,24 +209,22 @@ pub async fn review_form(
 /// POST /learn/{run}/items/{item}/reviews/{sub} — give the review.
 pub async fn review_submit(
     Authed(ctx, su): Authed,
-    Path((run, item, sub)): Path<(String, String, String)>,
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
-) -> Response {
-    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item, sub) = (run.0, item.0, sub.0);
     let n = f
         .keys()
         .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
         .count();
     let criteria =
-        match peer::reviews::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub)
+        peer::reviews::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub)
             .await
-        {
-            Ok(p) => p.rubric.criteria.len().max(n),
-            Err(e) => return ctx.error_page(&e),
-        };
+            .or_page(&ctx)?
+            .rubric
+            .criteria
+            .len()
+            .max(n);
     let form = ReviewForm {
         choices: Some(choices_of(&f, criteria)),
         comment: f.get("comment").cloned(),
@@ -275,7 +240,7 @@ pub async fn review_submit(
     )
     .await
     {
-        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-review-saved"),
+        Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-review-saved")),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
             review_page_with(
@@ -288,20 +253,17 @@ pub async fn review_submit(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /learn/{run}/items/{item}/self-assessment
 pub async fn self_assess(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
-) -> Response {
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     let n = f
         .keys()
         .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
@@ -312,11 +274,12 @@ pub async fn self_assess(
     };
     match peer::reviews::self_assess(&ctx.state.app, &su.user, ctx.tenant.id, run, item, form).await
     {
-        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-review-saved"),
+        Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-review-saved")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, Value::from_serialize(&f)).await,
     }
 }
 
+/// A learner flagging a review of their work as unfair.
 #[derive(Deserialize)]
 pub struct FlagBody {
     review_id: Option<String>,
@@ -326,17 +289,17 @@ pub struct FlagBody {
 /// POST /learn/{run}/items/{item}/flags — flag a review of one's work as unfair.
 pub async fn flag(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<FlagBody>,
-) -> Response {
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let review = match id(&ctx, f.review_id.as_deref().unwrap_or("")) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
+    // The review id comes from a hidden field: one that does not parse names no review.
+    let review: Uuid = f
+        .review_id
+        .as_deref()
+        .unwrap_or("")
+        .parse()
+        .map_err(|_| ctx.fail(&Error::NotFound))?;
     let reason = f.reason.clone().unwrap_or_default();
     match peer::reviews::flag_review(
         &ctx.state.app,
@@ -349,7 +312,7 @@ pub async fn flag(
     )
     .await
     {
-        Ok(()) => ctx.redirect_with(&item_url(run, item), "flash-flag-sent"),
+        Ok(()) => Ok(ctx.redirect_with(&item_url(run, item), "flash-flag-sent")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, context! { reason }).await,
     }
 }
@@ -365,28 +328,24 @@ async fn settings_page(
     status: StatusCode,
     values: Option<Value>,
     errors: Value,
-) -> Response {
+) -> PageResult {
     let app = &ctx.state.app;
-    let o = match amphi_app::courses::authoring::outline(app, &su.user, ctx.tenant.id, run)
+    let o = amphi_app::courses::authoring::outline(app, &su.user, ctx.tenant.id, run)
         .await
-        .or_page(ctx)
-    {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
+        .or_page(ctx)?;
     let Some(it) = o
         .items
         .iter()
         .find(|i| i.id == item && (i.kind == ASSIGNMENT || i.kind == PEER))
     else {
-        return ctx.error_page(&Error::NotFound);
+        return Err(ctx.fail(&Error::NotFound));
     };
     let tz = su.user.time_zone.as_str();
     let values = values.unwrap_or_else(|| {
         if it.kind == ASSIGNMENT {
             let s = assignments::AssignmentSettings::of(it);
             context! {
-                due_at => local(s.due_at, tz), hard_deadline => local(s.hard_deadline, tz),
+                due_at => datetime_local(s.due_at, tz), hard_deadline => datetime_local(s.hard_deadline, tz),
                 late_policy => if s.late_policy == assignments::LatePolicy::Refuse { "refuse" } else { "penalty" },
                 late_penalty_percent => s.late_penalty_percent.to_string(), max_points => s.max_points.to_string(),
                 rubric => rubrics::rubric_to_text(s.rubric.as_ref()),
@@ -395,8 +354,8 @@ async fn settings_page(
         } else {
             let s = peer::settings::PeerSettings::of(it);
             context! {
-                submission_until => local(s.submission_until, tz), review_from => local(s.review_from, tz),
-                review_until => local(s.review_until, tz), results_from => local(s.results_from, tz),
+                submission_until => datetime_local(s.submission_until, tz), review_from => datetime_local(s.review_from, tz),
+                review_until => datetime_local(s.review_until, tz), results_from => datetime_local(s.results_from, tz),
                 reviews_per_submission => s.reviews_per_submission.to_string(), reviews_per_reviewer => s.reviews_per_reviewer.to_string(),
                 max_extra => s.max_extra.to_string(), rubric => rubrics::rubric_to_text(Some(&s.rubric)),
                 self_assessment => s.self_assessment, self_weight => s.self_weight.to_string(),
@@ -405,41 +364,34 @@ async fn settings_page(
             }
         }
     });
-    ctx.render(
+    Ok(ctx.render(
         status,
-        "assess/settings.html",
+        "assignments/settings.html",
         context! { run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), item => context! { id => it.id.to_string(), kind => it.kind, title => it.title }, values, errors },
-    )
+    ))
 }
 
 /// GET /teach/runs/{run}/items/{item}/assessment — settings of an assignment or peer assessment.
 pub async fn settings_form(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
-) -> Response {
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    Ids((run, item)): Ids<(RunId, ItemId)>,
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     settings_page(&ctx, &su, run, item, StatusCode::OK, None, context! {}).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/assessment
 pub async fn settings_update(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
-) -> Response {
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
     let g = |k: &str| f.get(k).cloned();
-    let kind = match submissions::kind_of(app, &su.user, ctx.tenant.id, run, item).await {
-        Ok(k) => k,
-        Err(e) => return ctx.error_page(&e),
-    };
+    let kind = submissions::kind_of(app, &su.user, ctx.tenant.id, run, item)
+        .await
+        .or_page(&ctx)?;
     let r = if kind == ASSIGNMENT {
         let form = AssignmentSettingsForm {
             due_at: g("due_at"),
@@ -478,10 +430,10 @@ pub async fn settings_update(
         Err(Error::NotFound)
     };
     match r {
-        Ok(()) => ctx.redirect_with(
+        Ok(()) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{run}/items/{item}/assessment"),
             "flash-settings-saved",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
             settings_page(
@@ -495,10 +447,11 @@ pub async fn settings_update(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
+/// Filter and paging of the grading queue.
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
     filter: Option<String>,
@@ -508,47 +461,38 @@ pub struct QueueQuery {
 /// GET /teach/runs/{run}/items/{item}/submissions — the grading queue (keyset pages).
 pub async fn queue(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     Query(q): Query<QueueQuery>,
-) -> Response {
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let after = match super::cursor(q.after.as_deref()) {
-        Ok(a) => a,
-        Err(e) => return ctx.error_page(&e),
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
+    let after = super::cursor(q.after.as_deref()).or_page(&ctx)?;
     let app = &ctx.state.app;
     let query = grading_queue::QueueQuery {
         filter: q.filter.clone(),
         after,
         limit: 50,
     };
-    let page = match grading_queue::queue(app, &su.user, ctx.tenant.id, run, item, &query).await {
-        Ok(p) => p,
-        Err(e) => return ctx.error_page(&e),
-    };
-    let it = match submissions::item_summary(app, &su.user, ctx.tenant.id, run, item).await {
-        Ok(i) => i,
-        Err(e) => return ctx.error_page(&e),
-    };
+    let page = grading_queue::queue(app, &su.user, ctx.tenant.id, run, item, &query)
+        .await
+        .or_page(&ctx)?;
+    let it = submissions::item_summary(app, &su.user, ctx.tenant.id, run, item)
+        .await
+        .or_page(&ctx)?;
     let flags = if it.kind == PEER {
-        match peer::staff::open_flags(app, &su.user, ctx.tenant.id, run, item).await {
-            Ok(f) => f,
-            Err(e) => return ctx.error_page(&e),
-        }
+        peer::staff::open_flags(app, &su.user, ctx.tenant.id, run, item)
+            .await
+            .or_page(&ctx)?
     } else {
         vec![]
     };
-    ctx.page(
-        "assess/queue.html",
+    Ok(ctx.page(
+        "assignments/queue.html",
         context! {
             run_id => run.to_string(), item => Value::from_serialize(&it),
             rows => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()),
             filter => q.filter.unwrap_or_else(|| "ungraded".into()), flags => Value::from_serialize(&flags),
         },
-    )
+    ))
 }
 
 async fn grade_page(
@@ -558,26 +502,23 @@ async fn grade_page(
     status: StatusCode,
     values: Value,
     errors: Value,
-) -> Response {
+) -> PageResult {
     match grading_queue::grading_view(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
-        Ok(g) => ctx.render(
+        Ok(g) => Ok(ctx.render(
             status,
-            "assess/grade.html",
+            "assignments/grade.html",
             context! { g => Value::from_serialize(&g), run_id => run.to_string(), item_id => item.to_string(), values, errors },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /teach/runs/{run}/items/{item}/submissions/{sub} — grading form.
 pub async fn grade_form(
     Authed(ctx, su): Authed,
-    Path((run, item, sub)): Path<(String, String, String)>,
-) -> Response {
-    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
+) -> PageResult {
+    let (run, item, sub) = (run.0, item.0, sub.0);
     grade_page(
         &ctx,
         &su,
@@ -593,18 +534,14 @@ pub async fn grade_form(
 /// (peer assessment).
 pub async fn grade_submit(
     Authed(ctx, su): Authed,
-    Path((run, item, sub)): Path<(String, String, String)>,
+    Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
-) -> Response {
-    let (run, item, sub) = match ids3(&ctx, &run, &item, &sub) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item, sub) = (run.0, item.0, sub.0);
     let app = &ctx.state.app;
-    let g = match grading_queue::grading_view(app, &su.user, ctx.tenant.id, run, item, sub).await {
-        Ok(g) => g,
-        Err(e) => return ctx.error_page(&e),
-    };
+    let g = grading_queue::grading_view(app, &su.user, ctx.tenant.id, run, item, sub)
+        .await
+        .or_page(&ctx)?;
     let points = match f.get("points").map(|p| p.trim()).filter(|p| !p.is_empty()) {
         None => None,
         Some(p) => match p.replace(',', ".").parse::<f64>() {
@@ -640,10 +577,10 @@ pub async fn grade_submit(
         peer::staff::override_grade(app, &su.user, ctx.tenant.id, run, item, sub, form).await
     };
     match r {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{run}/items/{item}/submissions"),
             "flash-grade-saved",
-        ),
+        )),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
             grade_page(
@@ -656,29 +593,24 @@ pub async fn grade_submit(
             )
             .await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// POST /teach/runs/{run}/items/{item}/flags/{flag} — uphold or dismiss a flag.
 pub async fn flag_decide(
     Authed(ctx, su): Authed,
-    Path((run, item, flag)): Path<(String, String, String)>,
+    Ids((run, item, flag)): Ids<(RunId, ItemId, Uuid)>,
     CsrfForm(f): CsrfForm<FlagDecision>,
-) -> Response {
-    let (run, item, flag) = match ids3(&ctx, &run, &item, &flag) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match peer::staff::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f)
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
+    peer::staff::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f)
         .await
-    {
-        Ok(()) => ctx.redirect_with(
-            &format!("/teach/runs/{run}/items/{item}/submissions?filter=staff"),
-            "flash-flag-resolved",
-        ),
-        Err(e) => ctx.error_page(&e),
-    }
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{run}/items/{item}/submissions?filter=staff"),
+        "flash-flag-resolved",
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -688,14 +620,10 @@ pub async fn flag_decide(
 /// else is read), then `file`, streamed to storage.
 pub async fn file_upload(
     Authed(ctx, su): Authed,
-    Path((run, item)): Path<(String, String)>,
+    Ids((run, item)): Ids<(RunId, ItemId)>,
     crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
-) -> Response {
-    use futures::stream::{self, StreamExt};
-    let (run, item) = match ids2(&ctx, &run, &item) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
     let result = loop {
         let mut field = match mp.next_field().await {
@@ -704,23 +632,16 @@ pub async fn file_upload(
             Err(_) => break Err(Error::BadRequest("form_malformed")),
         };
         if field.name() != Some("file") {
-            while let Ok(Some(_)) = field.chunk().await {}
+            drain(&mut field).await;
             continue;
         }
         let filename = field.file_name().unwrap_or("").to_owned();
         let content_type = field.content_type().map(str::to_owned);
         if filename.is_empty() {
-            while let Ok(Some(_)) = field.chunk().await {}
+            drain(&mut field).await;
             break Err(Error::field("file", "required"));
         }
-        let chunks = stream::unfold(&mut field, |f| async move {
-            match f.chunk().await {
-                Ok(Some(b)) => Some((Ok::<axum::body::Bytes, Error>(b), f)),
-                Ok(None) => None,
-                Err(_) => Some((Err(Error::BadRequest("form_malformed")), f)),
-            }
-        })
-        .boxed();
+        let chunks = field_chunks(&mut field);
         let r = assignment_files::upload_file(
             app,
             &su.user,
@@ -732,57 +653,42 @@ pub async fn file_upload(
         )
         .await;
         if r.is_err() {
-            while let Ok(Some(_)) = field.chunk().await {}
+            drain(&mut field).await;
         }
         break r;
     };
     match result {
-        Ok(_) => ctx.redirect_with(&item_url(run, item), "flash-file-uploaded"),
+        Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-file-uploaded")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, context! {}).await,
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 /// POST /learn/{run}/items/{item}/files/{file}/delete
 pub async fn file_delete(
     Authed(ctx, su): Authed,
-    Path((run, item, file)): Path<(String, String, String)>,
+    Ids((run, item, file)): Ids<(RunId, ItemId, Uuid)>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let (run, item, file) = match ids3(&ctx, &run, &item, &file) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match assignment_files::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+) -> PageResult {
+    let (run, item) = (run.0, item.0);
+    assignment_files::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
         .await
-    {
-        Ok(()) => ctx.redirect_with(&item_url(run, item), "flash-file-removed"),
-        Err(e) => ctx.error_page(&e),
-    }
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(&item_url(run, item), "flash-file-removed"))
 }
 
 /// GET /learn/{run}/items/{item}/files/{file} — a submission's file, as a download.
 pub async fn file_download(
     Authed(ctx, su): Authed,
-    Path((run, item, file)): Path<(String, String, String)>,
-) -> Response {
+    Ids((run, item, file)): Ids<(RunId, ItemId, Uuid)>,
+) -> PageResult {
     use axum::http::{header, HeaderValue};
     use axum::response::IntoResponse;
-    let (run, item, file) = match ids3(&ctx, &run, &item, &file) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let dl =
-        match submission_files::open_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
-            .await
-        {
-            Ok(d) => d,
-            Err(e) => return ctx.error_page(&e),
-        };
+    let (run, item) = (run.0, item.0);
+    let dl = submission_files::open_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+        .await
+        .or_page(&ctx)?;
     let amphi_app::files::Body::Full(bytes) = dl.body else {
-        return ctx.error_page(&Error::NotFound);
+        return Err(ctx.fail(&Error::NotFound));
     };
     let safe: String = dl
         .meta
@@ -813,5 +719,5 @@ pub async fn file_download(
             h.insert(k, v);
         }
     }
-    resp
+    Ok(resp)
 }

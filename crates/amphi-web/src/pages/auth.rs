@@ -2,17 +2,19 @@
 
 use super::PageResultExt;
 use crate::ctx::{clear_session_cookie, safe_next, session_cookie, Ctx};
-use crate::forms::CsrfForm;
+use crate::error::PageResult;
+use crate::forms::{CsrfForm, Empty};
 use amphi_app::{accounts, sessions, setup};
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::Error;
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::cookie::CookieJar;
 use minijinja::context;
 use serde::Deserialize;
 
+/// Where to go after signing in; `local=1` shows the password form where the tenant hides it.
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
@@ -35,6 +37,7 @@ async fn sign_in_options(ctx: &Ctx, local: bool) -> (minijinja::Value, bool) {
     )
 }
 
+/// A one-time token from a mail link.
 #[derive(Deserialize, Default)]
 pub struct TokenQuery {
     #[serde(default)]
@@ -46,16 +49,17 @@ fn signup_open(ctx: &Ctx) -> bool {
 }
 
 /// GET /signup
-pub async fn signup_form(ctx: Ctx) -> Response {
+pub async fn signup_form(ctx: Ctx) -> PageResult {
     if ctx.user.is_some() {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
-    ctx.page(
+    Ok(ctx.page(
         "signup.html",
         context! { open => signup_open(&ctx), values => context!{}, errors => context!{} },
-    )
+    ))
 }
 
+/// The sign-up form.
 #[derive(Deserialize)]
 pub struct SignupBody {
     #[serde(default)]
@@ -67,7 +71,7 @@ pub struct SignupBody {
 }
 
 /// POST /signup
-pub async fn signup(ctx: Ctx, CsrfForm(f): CsrfForm<SignupBody>) -> Response {
+pub async fn signup(ctx: Ctx, CsrfForm(f): CsrfForm<SignupBody>) -> PageResult {
     let values = context! { email => f.email, name => f.name };
     let form = accounts::SignupForm {
         email: f.email.clone(),
@@ -75,29 +79,30 @@ pub async fn signup(ctx: Ctx, CsrfForm(f): CsrfForm<SignupBody>) -> Response {
         password: f.password,
     };
     match accounts::sign_up(&ctx.state.app, &ctx.tenant, form, ctx.locale, &ctx.meta).await {
-        Ok(()) => Redirect::to("/signup/sent").into_response(),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        Ok(()) => Ok(Redirect::to("/signup/sent").into_response()),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "signup.html",
             context! { open => true, values, errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /signup/sent
-pub async fn signup_sent(ctx: Ctx) -> Response {
-    ctx.page(
+pub async fn signup_sent(ctx: Ctx) -> PageResult {
+    Ok(ctx.page(
         "message.html",
         context! { title_key => "signup-sent-title", body_key => "signup-sent-body" },
-    )
+    ))
 }
 
 /// GET /verify-email?token=… shows a button: mail scanners that fetch links must not use up the token.
-pub async fn verify_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
-    ctx.page("verify.html", context! { token => q.token })
+pub async fn verify_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
+    Ok(ctx.page("verify.html", context! { token => q.token }))
 }
 
+/// A one-time token from a mail.
 #[derive(Deserialize)]
 pub struct TokenBody {
     #[serde(default)]
@@ -105,25 +110,26 @@ pub struct TokenBody {
 }
 
 /// POST /verify-email
-pub async fn verify(ctx: Ctx, CsrfForm(f): CsrfForm<TokenBody>) -> Response {
-    match accounts::verify_email(&ctx.state.app, &ctx.tenant, &f.token, &ctx.meta).await {
-        Ok(_) => ctx.redirect_with("/signin", "flash-email-verified"),
-        Err(e) => ctx.error_page(&e),
-    }
+pub async fn verify(ctx: Ctx, CsrfForm(f): CsrfForm<TokenBody>) -> PageResult {
+    accounts::verify_email(&ctx.state.app, &ctx.tenant, &f.token, &ctx.meta)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with("/signin", "flash-email-verified"))
 }
 
 /// GET /signin
-pub async fn signin_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+pub async fn signin_form(ctx: Ctx, Query(q): Query<NextQuery>) -> PageResult {
     if ctx.user.is_some() {
-        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
     let (providers, show_local) = sign_in_options(&ctx, q.local.as_deref() == Some("1")).await;
-    ctx.page(
+    Ok(ctx.page(
         "signin.html",
         context! { next => safe_next(q.next.as_deref()), values => context!{}, error => None::<String>, signup_open => signup_open(&ctx) && show_local, providers, show_local },
-    )
+    ))
 }
 
+/// The sign-in form.
 #[derive(Deserialize)]
 pub struct SigninBody {
     #[serde(default)]
@@ -134,24 +140,29 @@ pub struct SigninBody {
 }
 
 /// POST /signin
-pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>) -> Response {
+pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>) -> PageResult {
     let next = safe_next(f.next.as_deref());
     let form = accounts::SignInForm {
         email: f.email.clone(),
         password: f.password,
     };
-    match accounts::sign_in(&ctx.state.app, &ctx.tenant, form, ctx.locale, &ctx.meta).await {
-        Ok(accounts::SignIn::Done(cookie, _user)) => {
-            // A fresh session id on every sign-in: a cookie planted before cannot ride along.
-            if let Some(old) = jar.get(sessions::COOKIE) {
-                let _ = sessions::end(&ctx.state.app, &amphi_auth::token::hash(old.value())).await;
-            }
-            (
-                jar.add(session_cookie(&ctx.state, cookie)),
-                Redirect::to(&next),
-            )
-                .into_response()
-        }
+    let previous = jar.get(sessions::COOKIE).map(|c| c.value().to_owned());
+    let app = &ctx.state.app;
+    match accounts::sign_in(
+        app,
+        &ctx.tenant,
+        form,
+        previous.as_deref(),
+        ctx.locale,
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(accounts::SignIn::Done(cookie, _user)) => Ok((
+            jar.add(session_cookie(&ctx.state, cookie)),
+            Redirect::to(&next),
+        )
+            .into_response()),
         Ok(accounts::SignIn::SecondFactor(pending)) => {
             let c = axum_extra::extract::cookie::Cookie::build((MFA_COOKIE, pending))
                 .path("/signin/mfa")
@@ -160,18 +171,18 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
                 .secure(ctx.state.app.config.https())
                 .max_age(cookie::time::Duration::minutes(5))
                 .build();
-            (
+            Ok((
                 jar.add(c),
                 Redirect::to(&format!(
                     "/signin/mfa?next={}",
                     crate::ctx::urlencode(&next)
                 )),
             )
-                .into_response()
+                .into_response())
         }
         Err(e) => {
             if matches!(e, Error::Internal(_)) {
-                return ctx.error_page(&e);
+                return Err(ctx.fail(&e));
             }
             let status = crate::error::status(&e);
             let message = if matches!(e, Error::Unauthenticated) {
@@ -199,24 +210,18 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
                         .insert(axum::http::header::RETRY_AFTER, v);
                 }
             }
-            resp
+            Ok(resp)
         }
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 /// POST /signout — ends the session here; when a SAML sign-in opened it, goes on to the
 /// identity provider's single logout (which sends the browser back to our SLO URL).
-pub async fn signout(ctx: Ctx, jar: CookieJar, CsrfForm(_): CsrfForm<Empty>) -> Response {
+pub async fn signout(ctx: Ctx, jar: CookieJar, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
     let mut idp = None;
     if let Some(su) = &ctx.user {
         let app = &ctx.state.app;
-        let ended = match sessions::end(app, &su.session_id).await {
-            Ok(e) => e,
-            Err(e) => return ctx.error_page(&e),
-        };
+        let ended = sessions::end(app, &su.session_id).await.or_page(&ctx)?;
         if let Some(s) = ended {
             match amphi_app::sso::saml::sign_out_redirect(app, &ctx.tenant, &s, &ctx.meta).await {
                 Ok(url) => idp = url,
@@ -225,7 +230,7 @@ pub async fn signout(ctx: Ctx, jar: CookieJar, CsrfForm(_): CsrfForm<Empty>) -> 
         }
     }
     let jar = jar.add(clear_session_cookie(&ctx.state));
-    match idp {
+    Ok(match idp {
         // A page that goes on to the IdP by itself (a meta refresh, with a link): a redirect
         // answering this form would be refused by our CSP's `form-action 'self'`.
         Some((url, provider)) => {
@@ -241,17 +246,18 @@ pub async fn signout(ctx: Ctx, jar: CookieJar, CsrfForm(_): CsrfForm<Empty>) -> 
                 .into_response()
         }
         None => (jar, ctx.redirect_with("/", "flash-signed-out")).into_response(),
-    }
+    })
 }
 
 /// GET /password/forgot
-pub async fn forgot_form(ctx: Ctx) -> Response {
-    ctx.page(
+pub async fn forgot_form(ctx: Ctx) -> PageResult {
+    Ok(ctx.page(
         "forgot.html",
         context! { values => context!{}, errors => context!{} },
-    )
+    ))
 }
 
+/// The forgotten-password form.
 #[derive(Deserialize)]
 pub struct ForgotBody {
     #[serde(default)]
@@ -259,7 +265,7 @@ pub struct ForgotBody {
 }
 
 /// POST /password/forgot — the same answer whether or not the account exists.
-pub async fn forgot(ctx: Ctx, CsrfForm(f): CsrfForm<ForgotBody>) -> Response {
+pub async fn forgot(ctx: Ctx, CsrfForm(f): CsrfForm<ForgotBody>) -> PageResult {
     match accounts::request_password_reset(
         &ctx.state.app,
         &ctx.tenant,
@@ -269,31 +275,34 @@ pub async fn forgot(ctx: Ctx, CsrfForm(f): CsrfForm<ForgotBody>) -> Response {
     )
     .await
     {
-        Ok(()) => ctx.page(
+        Ok(()) => Ok(ctx.page(
             "message.html",
             context! { title_key => "forgot-sent-title", body_key => "forgot-sent-body" },
-        ),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        )),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "forgot.html",
             context! { values => context! { email => f.email }, errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /password/reset?token=…
-pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
-    match accounts::reset_token_valid(&ctx.state.app, &ctx.tenant, &q.token).await {
-        Ok(true) => ctx.page(
-            "reset.html",
-            context! { token => q.token, errors => context!{} },
-        ),
-        Ok(false) => ctx.error_page(&Error::BadRequest("token_invalid")),
-        Err(e) => ctx.error_page(&e),
+pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
+    let valid = accounts::reset_token_valid(&ctx.state.app, &ctx.tenant, &q.token)
+        .await
+        .or_page(&ctx)?;
+    if !valid {
+        return Err(ctx.fail(&Error::BadRequest("token_invalid")));
     }
+    Ok(ctx.page(
+        "reset.html",
+        context! { token => q.token, errors => context!{} },
+    ))
 }
 
+/// The new password with the token from the mail.
 #[derive(Deserialize)]
 pub struct ResetBody {
     #[serde(default)]
@@ -303,7 +312,7 @@ pub struct ResetBody {
 }
 
 /// POST /password/reset
-pub async fn reset(ctx: Ctx, CsrfForm(f): CsrfForm<ResetBody>) -> Response {
+pub async fn reset(ctx: Ctx, CsrfForm(f): CsrfForm<ResetBody>) -> PageResult {
     match accounts::reset_password(
         &ctx.state.app,
         &ctx.tenant,
@@ -313,31 +322,31 @@ pub async fn reset(ctx: Ctx, CsrfForm(f): CsrfForm<ResetBody>) -> Response {
     )
     .await
     {
-        Ok(()) => ctx.redirect_with("/signin", "flash-password-reset"),
-        Err(e @ Error::Validation(_)) => ctx.render(
+        Ok(()) => Ok(ctx.redirect_with("/signin", "flash-password-reset")),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "reset.html",
             context! { token => f.token, errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// GET /setup?token=…
-pub async fn setup_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
-    match setup::setup_token_valid(&ctx.state.app, &ctx.tenant, &q.token)
+pub async fn setup_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
+    let valid = setup::setup_token_valid(&ctx.state.app, &ctx.tenant, &q.token)
         .await
-        .or_page(&ctx)
-    {
-        Ok(true) => ctx.page(
-            "setup.html",
-            context! { token => q.token, values => context!{}, errors => context!{} },
-        ),
-        Ok(false) => ctx.error_page(&Error::BadRequest("token_invalid")),
-        Err(r) => r,
+        .or_page(&ctx)?;
+    if !valid {
+        return Err(ctx.fail(&Error::BadRequest("token_invalid")));
     }
+    Ok(ctx.page(
+        "setup.html",
+        context! { token => q.token, values => context!{}, errors => context!{} },
+    ))
 }
 
+/// The first administrator's account, with the setup token.
 #[derive(Deserialize)]
 pub struct SetupBody {
     #[serde(default)]
@@ -351,7 +360,7 @@ pub struct SetupBody {
 }
 
 /// POST /setup
-pub async fn setup(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SetupBody>) -> Response {
+pub async fn setup(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SetupBody>) -> PageResult {
     let values = context! { email => f.email, name => f.name };
     let form = setup::SetupForm {
         email: f.email.clone(),
@@ -359,17 +368,17 @@ pub async fn setup(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SetupBody>) -
         password: f.password,
     };
     match setup::complete(&ctx.state.app, &ctx.tenant, &f.token, form, &ctx.meta).await {
-        Ok((cookie, _)) => (
+        Ok((cookie, _)) => Ok((
             jar.add(session_cookie(&ctx.state, cookie)),
             ctx.redirect_with("/admin", "flash-setup-done"),
         )
-            .into_response(),
-        Err(e @ Error::Validation(_)) => ctx.render(
+            .into_response()),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "setup.html",
             context! { token => f.token, values, errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -377,16 +386,17 @@ pub async fn setup(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SetupBody>) -
 pub const MFA_COOKIE: &str = "amphi_mfa";
 
 /// GET /signin/mfa
-pub async fn mfa_form(ctx: Ctx, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
+pub async fn mfa_form(ctx: Ctx, jar: CookieJar, Query(q): Query<NextQuery>) -> PageResult {
     if jar.get(MFA_COOKIE).is_none() {
-        return Redirect::to("/signin").into_response();
+        return Ok(Redirect::to("/signin").into_response());
     }
-    ctx.page(
+    Ok(ctx.page(
         "mfa_signin.html",
         context! { next => safe_next(q.next.as_deref()), errors => context!{} },
-    )
+    ))
 }
 
+/// The second-factor code at sign-in, and where to go next.
 #[derive(Deserialize)]
 pub struct MfaBody {
     #[serde(default)]
@@ -395,10 +405,10 @@ pub struct MfaBody {
 }
 
 /// POST /signin/mfa
-pub async fn mfa_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<MfaBody>) -> Response {
+pub async fn mfa_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<MfaBody>) -> PageResult {
     let next = safe_next(f.next.as_deref());
     let Some(pending) = jar.get(MFA_COOKIE).map(|c| c.value().to_owned()) else {
-        return ctx.error_page(&Error::BadRequest("mfa_pending_invalid"));
+        return Err(ctx.fail(&Error::BadRequest("mfa_pending_invalid")));
     };
     match accounts::sign_in_second_factor(&ctx.state.app, &ctx.tenant, &pending, &f.code, &ctx.meta)
         .await
@@ -408,17 +418,17 @@ pub async fn mfa_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<MfaBody>
                 .path("/signin/mfa")
                 .build();
             gone.make_removal();
-            (
+            Ok((
                 jar.add(gone).add(session_cookie(&ctx.state, cookie)),
                 Redirect::to(&next),
             )
-                .into_response()
+                .into_response())
         }
-        Err(e @ Error::Validation(_)) => ctx.render(
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNAUTHORIZED,
             "mfa_signin.html",
             context! { next, errors => ctx.field_errors(&e) },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }

@@ -4,20 +4,18 @@
 
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
-use crate::forms::{CsrfForm, CsrfMultipart};
+use crate::error::{PageError, PageResult};
+use crate::forms::{CsrfForm, CsrfMultipart, Empty};
+use crate::path::Ids;
 use amphi_app::certificates::{self as certs, TemplateForm, TemplateImage};
-use amphi_core::policy::{can, Action, Resource};
 use amphi_core::Error;
+use amphi_core::RunId;
 use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{context, Value};
 use serde::Deserialize;
 use uuid::Uuid;
-
-fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
-    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
-}
 
 fn pdf_response(filename: &str, bytes: impl Into<axum::body::Body>) -> Response {
     let mut resp = (StatusCode::OK, bytes.into()).into_response();
@@ -44,70 +42,70 @@ fn pdf_response(filename: &str, bytes: impl Into<axum::body::Body>) -> Response 
 // Learners
 
 /// GET /certificates — the person's own certificates.
-pub async fn mine(Authed(ctx, su): Authed) -> Response {
-    match certs::mine(&ctx.state.app, &su.user, ctx.tenant.id).await {
-        Ok(list) => ctx.page(
-            "certificates/mine.html",
-            context! { certificates => Value::from_serialize(&list) },
-        ),
-        Err(e) => ctx.error_page(&e),
-    }
+pub async fn mine(Authed(ctx, su): Authed) -> PageResult {
+    let list = certs::mine(&ctx.state.app, &su.user, ctx.tenant.id)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.page(
+        "certificates/mine.html",
+        context! { certificates => Value::from_serialize(&list) },
+    ))
 }
 
 /// GET /certificates/{id}/pdf — the PDF, for its owner (while issued) and the course team.
-pub async fn download(Authed(ctx, su): Authed, Path(cid): Path<String>) -> Response {
-    let cid = match id(&ctx, &cid) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match certs::pdf(&ctx.state.app, &su.user, ctx.tenant.id, cid).await {
-        Ok((name, bytes)) => pdf_response(&name, bytes),
-        Err(e) => ctx.error_page(&e),
-    }
+pub async fn download(Authed(ctx, su): Authed, Ids(cid): Ids<Uuid>) -> PageResult {
+    let (name, bytes) = certs::pdf(&ctx.state.app, &su.user, ctx.tenant.id, cid)
+        .await
+        .or_page(&ctx)?;
+    Ok(pdf_response(&name, bytes))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Public verification
 
+/// A verification code typed in the form.
 #[derive(Deserialize, Default)]
 pub struct VerifyQuery {
     code: Option<String>,
 }
 
 /// GET /verify — the form; with `?code=` it goes to that code's page.
-pub async fn verify_form(ctx: Ctx, Query(q): Query<VerifyQuery>) -> Response {
-    match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => {
-            let path = match certs::normalize_code(code) {
-                Some(c) => certs::display_code(&c),
-                // Still goes to the page, which says it is unknown (and counts the attempt).
-                None => crate::ctx::urlencode(code),
-            };
-            Redirect::to(&format!("/verify/{path}")).into_response()
-        }
-        None => ctx.page("certificates/verify_form.html", context! {}),
-    }
+pub async fn verify_form(ctx: Ctx, Query(q): Query<VerifyQuery>) -> PageResult {
+    Ok(
+        match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => {
+                let path = match certs::normalize_code(code) {
+                    Some(c) => certs::display_code(&c),
+                    // Still goes to the page, which says it is unknown (and counts the attempt).
+                    None => crate::ctx::urlencode(code),
+                };
+                Redirect::to(&format!("/verify/{path}")).into_response()
+            }
+            None => ctx.page("certificates/verify_form.html", context! {}),
+        },
+    )
 }
 
 /// GET /verify/{code} — valid, revoked, or a 404 page that says nothing more.
-pub async fn verify_page(ctx: Ctx, Path(code): Path<String>) -> Response {
+pub async fn verify_page(ctx: Ctx, Path(code): Path<String>) -> PageResult {
     match certs::verify(&ctx.state.app, ctx.tenant.id, &code, &ctx.meta).await {
-        Ok(v) => ctx.page(
+        Ok(v) => Ok(ctx.page(
             "certificates/verify.html",
             context! { v => Value::from_serialize(&v) },
-        ),
-        Err(Error::NotFound) => ctx.render(
+        )),
+        Err(Error::NotFound) => Ok(ctx.render(
             StatusCode::NOT_FOUND,
             "certificates/verify_form.html",
             context! { unknown => true },
-        ),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The course team
 
+/// Status filter and paging of the certificates list.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     status: Option<String>,
@@ -117,27 +115,17 @@ pub struct ListQuery {
 /// GET /teach/runs/{run}/certificates
 pub async fn run_page(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     let app = &ctx.state.app;
-    let before = match super::cursor(q.before.as_deref()).or_page(&ctx) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+    let before = super::cursor(q.before.as_deref()).or_page(&ctx)?;
     let (run, course, role) =
-        match amphi_app::courses::catalog::run_summary(app, &su.user, ctx.tenant.id, rid)
+        amphi_app::courses::catalog::run_summary(app, &su.user, ctx.tenant.id, rid)
             .await
-            .or_page(&ctx)
-        {
-            Ok(o) => o,
-            Err(r) => return r,
-        };
-    let page = match certs::list_for_run(
+            .or_page(&ctx)?;
+    let page = certs::list_for_run(
         app,
         &su.user,
         ctx.tenant.id,
@@ -147,27 +135,12 @@ pub async fn run_page(
         50,
     )
     .await
-    .or_page(&ctx)
-    {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let settings = match certs::run_settings(app, &su.user, ctx.tenant.id, rid)
+    .or_page(&ctx)?;
+    let settings = certs::run_settings(app, &su.user, ctx.tenant.id, rid)
         .await
-        .or_page(&ctx)
-    {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let can_manage = can(
-        &su.user.actor(),
-        Action::Update,
-        Resource::Run {
-            tenant_id: ctx.tenant.id,
-            role,
-        },
-    );
-    ctx.page(
+        .or_page(&ctx)?;
+    let can_manage = amphi_app::courses::rights::may_edit_run(&su.user, ctx.tenant.id, role);
+    Ok(ctx.page(
         "certificates/run.html",
         context! {
             run => Value::from_serialize(&run),
@@ -178,52 +151,29 @@ pub async fn run_page(
             settings => Value::from_serialize(&settings),
             can_manage,
         },
-    )
+    ))
 }
 
 /// POST /teach/runs/{run}/certificates/settings
 pub async fn save_settings(
     Authed(ctx, su): Authed,
-    Path(rid): Path<String>,
+    Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<certs::RunSettingsForm>,
-) -> Response {
-    let rid = match id(&ctx, &rid) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let rid = rid.0;
     let app = &ctx.state.app;
     let result = match f.parse() {
         Ok(s) => certs::save_run_settings(app, &su.user, ctx.tenant.id, rid, &s, &ctx.meta).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => ctx.redirect_with(
-            &format!("/teach/runs/{rid}/certificates"),
-            "flash-certificate-settings-saved",
-        ),
-        Err(e @ Error::Validation(_)) => {
-            let msg = validation_message(&ctx, &e);
-            ctx.render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "error.html",
-                context! { message => msg },
-            )
-        }
-        Err(e) => ctx.error_page(&e),
-    }
+    result.map_err(|e| ctx.refused(&e))?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{rid}/certificates"),
+        "flash-certificate-settings-saved",
+    ))
 }
 
-fn validation_message(ctx: &Ctx, e: &Error) -> String {
-    match e {
-        Error::Validation(fs) => fs
-            .iter()
-            .map(|f| amphi_app::i18n::t(ctx.locale, &format!("err-{}", f.code)))
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => crate::error::message(other, ctx.locale),
-    }
-}
-
+/// Why a certificate is revoked.
 #[derive(Deserialize)]
 pub struct RevokeBody {
     #[serde(default)]
@@ -233,67 +183,48 @@ pub struct RevokeBody {
 /// POST /teach/runs/{run}/certificates/{id}/revoke
 pub async fn revoke(
     Authed(ctx, su): Authed,
-    Path((rid, cid)): Path<(String, String)>,
+    Ids((rid, cid)): Ids<(RunId, Uuid)>,
     CsrfForm(f): CsrfForm<RevokeBody>,
-) -> Response {
-    let (rid, cid) = match (id(&ctx, &rid), id(&ctx, &cid)) {
-        (Ok(r), Ok(c)) => (r, c),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    let app = &ctx.state.app;
-    match certificate_in_run(&ctx, rid, cid).await {
-        Ok(()) => {}
-        Err(r) => return r,
-    }
-    match certs::revoke(app, &su.user, ctx.tenant.id, cid, &f.reason, &ctx.meta).await {
-        Ok(_) => ctx.redirect_with(
-            &format!("/teach/runs/{rid}/certificates"),
-            "flash-certificate-revoked",
-        ),
-        Err(e @ Error::Validation(_)) => {
-            let msg = validation_message(&ctx, &e);
-            ctx.render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "error.html",
-                context! { message => msg },
-            )
-        }
-        Err(e) => ctx.error_page(&e),
-    }
+) -> PageResult {
+    certificate_in_run(&ctx, rid, cid).await?;
+    certs::revoke(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        cid,
+        &f.reason,
+        &ctx.meta,
+    )
+    .await
+    .map_err(|e| ctx.refused(&e))?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{rid}/certificates"),
+        "flash-certificate-revoked",
+    ))
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 /// POST /teach/runs/{run}/certificates/{id}/reissue
 pub async fn reissue(
     Authed(ctx, su): Authed,
-    Path((rid, cid)): Path<(String, String)>,
+    Ids((rid, cid)): Ids<(RunId, Uuid)>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    let (rid, cid) = match (id(&ctx, &rid), id(&ctx, &cid)) {
-        (Ok(r), Ok(c)) => (r, c),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match certificate_in_run(&ctx, rid, cid).await {
-        Ok(()) => {}
-        Err(r) => return r,
-    }
-    match certs::reissue(&ctx.state.app, &su.user, ctx.tenant.id, cid, &ctx.meta).await {
-        Ok(_) => ctx.redirect_with(
-            &format!("/teach/runs/{rid}/certificates"),
-            "flash-certificate-reissued",
-        ),
-        Err(e) => ctx.error_page(&e),
-    }
+) -> PageResult {
+    certificate_in_run(&ctx, rid, cid).await?;
+    certs::reissue(&ctx.state.app, &su.user, ctx.tenant.id, cid, &ctx.meta)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{rid}/certificates"),
+        "flash-certificate-reissued",
+    ))
 }
 
 /// The certificate must belong to the run of the URL (else 404, as for any other unknown id).
-async fn certificate_in_run(ctx: &Ctx, rid: Uuid, cid: Uuid) -> Result<(), Response> {
+async fn certificate_in_run(ctx: &Ctx, rid: RunId, cid: Uuid) -> Result<(), PageError> {
     match certs::run_of(&ctx.state.app, ctx.tenant.id, cid).await {
-        Ok(Some(r)) if r == rid => Ok(()),
-        Ok(_) => Err(ctx.error_page(&Error::NotFound)),
-        Err(e) => Err(ctx.error_page(&e)),
+        Ok(Some(r)) if r == rid.0 => Ok(()),
+        Ok(_) => Err(ctx.fail(&Error::NotFound)),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -312,34 +243,39 @@ fn template_page(ctx: &Ctx, t: &certs::Template, status: StatusCode, errors: Val
     )
 }
 
-/// GET /admin/certificates
-pub async fn template(Authed(ctx, su): Authed) -> Response {
-    match certs::template(&ctx.state.app, &su.user, ctx.tenant.id).await {
-        Ok(t) => template_page(&ctx, &t, StatusCode::OK, context! {}),
-        Err(e) => ctx.error_page(&e),
+/// The template page again with the errors of a refused change (else the error page).
+async fn template_refused(
+    ctx: &Ctx,
+    user: &amphi_app::users::User,
+    status: StatusCode,
+    e: Error,
+) -> PageResult {
+    if !matches!(e, Error::Validation(_)) {
+        return Err(ctx.fail(&e));
     }
+    let t = certs::template(&ctx.state.app, user, ctx.tenant.id)
+        .await
+        .or_page(ctx)?;
+    Ok(template_page(ctx, &t, status, ctx.field_errors(&e)))
+}
+
+/// GET /admin/certificates
+pub async fn template(Authed(ctx, su): Authed) -> PageResult {
+    let t = certs::template(&ctx.state.app, &su.user, ctx.tenant.id)
+        .await
+        .or_page(&ctx)?;
+    Ok(template_page(&ctx, &t, StatusCode::OK, context! {}))
 }
 
 /// POST /admin/certificates
 pub async fn save_template(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<TemplateForm>,
-) -> Response {
+) -> PageResult {
     let app = &ctx.state.app;
     match certs::save_template(app, &su.user, ctx.tenant.id, &f, &ctx.meta).await {
-        Ok(_) => ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved"),
-        Err(e @ Error::Validation(_)) => {
-            match certs::template(app, &su.user, ctx.tenant.id).await {
-                Ok(t) => template_page(
-                    &ctx,
-                    &t,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ctx.field_errors(&e),
-                ),
-                Err(e) => ctx.error_page(&e),
-            }
-        }
-        Err(e) => ctx.error_page(&e),
+        Ok(_) => Ok(ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved")),
+        Err(e) => template_refused(&ctx, &su.user, StatusCode::UNPROCESSABLE_ENTITY, e).await,
     }
 }
 
@@ -348,7 +284,7 @@ pub async fn save_template(
 pub async fn upload_image(
     Authed(ctx, su): Authed,
     CsrfMultipart(mut mp): CsrfMultipart,
-) -> Response {
+) -> PageResult {
     let app = &ctx.state.app;
     let mut which: Option<TemplateImage> = None;
     let mut remove = false;
@@ -357,7 +293,7 @@ pub async fn upload_image(
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(_) => return ctx.error_page(&Error::BadRequest("form_malformed")),
+            Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
         };
         match field.name().unwrap_or("") {
             "which" => {
@@ -377,13 +313,19 @@ pub async fn upload_image(
                     match field.chunk().await {
                         Ok(Some(c)) => {
                             if buf.len() + c.len() > certs::MAX_IMAGE_BYTES {
-                                let f = image_field(which);
-                                return image_error(&ctx, &su.user, &f).await;
+                                let e = Error::field(&image_field(which), "image_too_large");
+                                return template_refused(
+                                    &ctx,
+                                    &su.user,
+                                    StatusCode::PAYLOAD_TOO_LARGE,
+                                    e,
+                                )
+                                .await;
                             }
                             buf.extend_from_slice(&c);
                         }
                         Ok(None) => break,
-                        Err(_) => return ctx.error_page(&Error::BadRequest("body_too_large")),
+                        Err(_) => return Err(ctx.fail(&Error::BadRequest("body_too_large"))),
                     }
                 }
                 bytes = Some(buf);
@@ -392,7 +334,7 @@ pub async fn upload_image(
         }
     }
     let Some(which) = which else {
-        return ctx.error_page(&Error::BadRequest("form_malformed"));
+        return Err(ctx.fail(&Error::BadRequest("form_malformed")));
     };
     let data = if remove {
         None
@@ -400,19 +342,8 @@ pub async fn upload_image(
         Some(bytes.unwrap_or_default())
     };
     match certs::set_template_image(app, &su.user, ctx.tenant.id, which, data, &ctx.meta).await {
-        Ok(_) => ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved"),
-        Err(e @ Error::Validation(_)) => {
-            match certs::template(app, &su.user, ctx.tenant.id).await {
-                Ok(t) => template_page(
-                    &ctx,
-                    &t,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ctx.field_errors(&e),
-                ),
-                Err(e) => ctx.error_page(&e),
-            }
-        }
-        Err(e) => ctx.error_page(&e),
+        Ok(_) => Ok(ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved")),
+        Err(e) => template_refused(&ctx, &su.user, StatusCode::UNPROCESSABLE_ENTITY, e).await,
     }
 }
 
@@ -423,17 +354,9 @@ fn image_field(which: Option<TemplateImage>) -> String {
     }
 }
 
-async fn image_error(ctx: &Ctx, user: &amphi_app::users::User, field: &str) -> Response {
-    let e = Error::field(field, "image_too_large");
-    match certs::template(&ctx.state.app, user, ctx.tenant.id).await {
-        Ok(t) => template_page(ctx, &t, StatusCode::PAYLOAD_TOO_LARGE, ctx.field_errors(&e)),
-        Err(e) => ctx.error_page(&e),
-    }
-}
-
 /// GET /admin/certificates/preview — a sample certificate in the page's language.
-pub async fn preview(Authed(ctx, su): Authed) -> Response {
-    match certs::preview(
+pub async fn preview(Authed(ctx, su): Authed) -> PageResult {
+    let pdf = certs::preview(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
@@ -441,8 +364,6 @@ pub async fn preview(Authed(ctx, su): Authed) -> Response {
         &ctx.meta.base_url,
     )
     .await
-    {
-        Ok(pdf) => pdf_response("certificate-preview.pdf", pdf),
-        Err(e) => ctx.error_page(&e),
-    }
+    .or_page(&ctx)?;
+    Ok(pdf_response("certificate-preview.pdf", pdf))
 }

@@ -2,154 +2,45 @@
 //! item editor with its files, downloads (ranges, ETag, caching) and video watch progress.
 
 use super::PageResultExt;
-use crate::ctx::{csrf_anchor, Authed, Ctx};
-use crate::forms::CsrfForm;
-use crate::WebState;
-use amphi_app::courses::authoring;
+use crate::ctx::{Authed, Ctx};
+use crate::error::PageResult;
+use crate::forms::{check_csrf, drain, field_chunks, multipart_error, read_text, Anchor, CsrfForm};
+use crate::path::Ids;
+use crate::templates::no_values;
 use amphi_app::files::{self, ByteRange, NewUpload};
 use amphi_app::users::User;
-use amphi_auth::signed;
 use amphi_core::error::FieldError;
-use amphi_core::Error;
-use axum::body::{Body, Bytes};
-use axum::extract::multipart::{Field, MultipartError};
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request};
-use axum::http::request::Parts;
+use amphi_core::{Error, ItemId, RunId};
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::CookieJar;
-use futures::stream::{self, StreamExt};
+use axum::response::IntoResponse;
 use http_body_util::Limited;
-use minijinja::{context, Value};
+use minijinja::Value;
 use serde::Deserialize;
 use uuid::Uuid;
 
 /// Room for the other fields of the upload form and the multipart framing.
 const FORM_OVERHEAD: u64 = 64 * 1024;
 
-fn id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
-    raw.parse().map_err(|_| ctx.error_page(&Error::NotFound))
-}
-
-fn ids(ctx: &Ctx, a: &str, b: &str) -> Result<(Uuid, Uuid), Response> {
-    Ok((id(ctx, a)?, id(ctx, b)?))
-}
-
-/// The value CSRF tokens of this request are bound to (see [`crate::forms::CsrfForm`]).
-pub struct Anchor(Option<String>);
-
-impl FromRequestParts<WebState> for Anchor {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &WebState,
-    ) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        Ok(Anchor(csrf_anchor(parts, &jar)))
-    }
-}
-
-fn local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {
-    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
-    dt.map(|d| d.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
-}
-
-/// The item editor with its files listed (the same template as the editor itself, which loads
-/// the `#item-files` part of this page with htmx).
+/// The item editor with its files (the same template as the editor itself, which loads the
+/// `#item-files` part of this page with htmx).
 async fn item_form_page(
     ctx: &Ctx,
     user: &User,
-    rid: Uuid,
-    iid: Uuid,
+    ids: (Uuid, Uuid),
     status: StatusCode,
     errors: Value,
-) -> Response {
-    let app = &ctx.state.app;
-    let o = match authoring::outline(app, user, ctx.tenant.id, rid)
-        .await
-        .or_page(ctx)
-    {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
-    let Some(it) = o.items.iter().find(|i| i.id == iid) else {
-        return ctx.error_page(&Error::NotFound);
-    };
-    let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
-    let media = match files::item_media(app, ctx.tenant.id, rid, &it.kind, &settings)
-        .await
-        .or_page(ctx)
-    {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let values = context! {
-        title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
-        published => it.published, available_from => local(it.available_from, &user.time_zone),
-        requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
-    };
-    let others: Vec<Value> = o
-        .items
-        .iter()
-        .filter(|i| i.id != iid)
-        .map(|i| context! { id => i.id.to_string(), title => i.title })
-        .collect();
-    let preview = amphi_app::courses::content::markdown_to_html(&it.body);
-    let max_mb = app.storage.max_upload_bytes().div_ceil(1024 * 1024);
-    ctx.render(
-        status,
-        "teach/item_form.html",
-        context! {
-            run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course),
-            item => context! { id => it.id.to_string(), kind => it.kind },
-            values, errors, others, preview,
-            files => context! {
-                file => Value::from_serialize(media.as_ref().and_then(|m| m.file.as_ref())),
-                subtitles => Value::from_serialize(media.as_ref().map(|m| &m.subtitles)),
-                video_file => media.as_ref().is_some_and(|m| m.video_file),
-                max_mb,
-            },
-        },
-    )
+) -> PageResult {
+    super::teach::outline::item_form_with(ctx, user, ids, status, None, errors, true).await
 }
 
 /// GET /teach/runs/{run}/items/{item}/files — the item editor with its files.
 pub async fn item_files(
     Authed(ctx, su): Authed,
-    Path((rid, iid)): Path<(String, String)>,
-) -> Response {
-    let (rid, iid) = match ids(&ctx, &rid, &iid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    item_form_page(&ctx, &su.user, rid, iid, StatusCode::OK, context! {}).await
-}
-
-fn multipart_error(e: &MultipartError) -> Error {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::field("file", "file_too_large")
-    } else {
-        Error::BadRequest("form_malformed")
-    }
-}
-
-/// A small text field, at most `cap` bytes.
-async fn read_text(field: &mut Field<'_>, cap: usize) -> Result<String, Error> {
-    let mut out = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
-        if out.len() + chunk.len() > cap {
-            return Err(Error::BadRequest("form_malformed"));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    String::from_utf8(out).map_err(|_| Error::BadRequest("form_malformed"))
-}
-
-/// Reads what is left of a field, so that the browser, still sending, gets the answer.
-async fn drain(field: &mut Field<'_>) {
-    while let Ok(Some(_)) = field.chunk().await {}
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
+) -> PageResult {
+    item_form_page(&ctx, &su.user, (rid.0, iid.0), StatusCode::OK, no_values()).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/upload — multipart: `csrf` (first, checked before
@@ -158,14 +49,11 @@ async fn drain(field: &mut Field<'_>) {
 /// `storage.max_upload_bytes` plus 64 KiB for the form around the file.
 pub async fn upload(
     Authed(ctx, su): Authed,
-    Path((rid, iid)): Path<(String, String)>,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
     Anchor(anchor): Anchor,
     req: Request,
-) -> Response {
-    let (rid, iid) = match ids(&ctx, &rid, &iid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
     let app = &ctx.state.app;
     let limit = app.storage.max_upload_bytes().saturating_add(FORM_OVERHEAD);
     let (parts, body) = req.into_parts();
@@ -175,7 +63,7 @@ pub async fn upload(
     ));
     let mut mp = match Multipart::from_request(Request::from_parts(parts, body), &()).await {
         Ok(m) => m,
-        Err(_) => return ctx.error_page(&Error::BadRequest("form_expected")),
+        Err(_) => return Err(ctx.fail(&Error::BadRequest("form_expected"))),
     };
 
     // The token comes first: nothing else is read before it is checked.
@@ -190,8 +78,7 @@ pub async fn upload(
                 return item_form_page(
                     &ctx,
                     &su.user,
-                    rid,
-                    iid,
+                    (rid, iid),
                     StatusCode::PAYLOAD_TOO_LARGE,
                     errors,
                 )
@@ -204,8 +91,7 @@ pub async fn upload(
             return item_form_page(
                 &ctx,
                 &su.user,
-                rid,
-                iid,
+                (rid, iid),
                 StatusCode::PAYLOAD_TOO_LARGE,
                 errors,
             )
@@ -213,18 +99,7 @@ pub async fn upload(
         }
         _ => None,
     };
-    let ok = match (anchor, sent) {
-        (Some(a), Some(t)) => signed::verify(app.secret(), "csrf", &a, &t),
-        _ => false,
-    };
-    if !ok {
-        tracing::warn!(path = %ctx.path, "CSRF check failed (upload)");
-        return ctx.render(
-            StatusCode::FORBIDDEN,
-            "error.html",
-            context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
-        );
-    }
+    check_csrf(&ctx, anchor.as_deref(), sent.as_deref())?;
 
     let mut meta = NewUpload::default();
     let result = loop {
@@ -249,14 +124,7 @@ pub async fn upload(
                     drain(&mut field).await;
                     break Err(Error::field("file", "required"));
                 }
-                let chunks = stream::unfold(&mut field, |f| async move {
-                    match f.chunk().await {
-                        Ok(Some(b)) => Some((Ok::<Bytes, Error>(b), f)),
-                        Ok(None) => None,
-                        Err(e) => Some((Err(multipart_error(&e)), f)),
-                    }
-                })
-                .boxed();
+                let chunks = field_chunks(&mut field);
                 let r = files::upload(app, &su.user, ctx.tenant.id, rid, iid, meta.clone(), chunks)
                     .await;
                 if r.is_err() {
@@ -268,10 +136,10 @@ pub async fn upload(
         }
     };
     match result {
-        Ok(_) => ctx.redirect_with(
+        Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/items/{iid}/files#item-files"),
             "flash-file-uploaded",
-        ),
+        )),
         Err(Error::Validation(fields)) => {
             let too_large = fields.iter().any(|f| f.code == "file_too_large");
             // The subtitle form has its own file input.
@@ -289,9 +157,9 @@ pub async fn upload(
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             let errors = ctx.field_errors(&Error::Validation(fields));
-            item_form_page(&ctx, &su.user, rid, iid, status, errors).await
+            item_form_page(&ctx, &su.user, (rid, iid), status, errors).await
         }
-        Err(e) => ctx.error_page(&e),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
@@ -364,18 +232,13 @@ fn set(h: &mut HeaderMap, name: header::HeaderName, value: &str) {
 /// who can open an item using it; anyone else gets 404. Ranges (one), ETag and caching.
 pub async fn download(
     Authed(ctx, su): Authed,
-    Path((rid, fid)): Path<(String, String)>,
+    Ids((rid, fid)): Ids<(RunId, Uuid)>,
     headers: HeaderMap,
-) -> Response {
-    let (rid, fid) = match ids(&ctx, &rid, &fid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
     let app = &ctx.state.app;
-    let meta = match files::authorize(app, &su.user, ctx.tenant.id, rid, fid).await {
-        Ok(m) => m,
-        Err(e) => return ctx.error_page(&e),
-    };
+    let meta = files::authorize(app, &su.user, ctx.tenant.id, rid.0, fid)
+        .await
+        .or_page(&ctx)?;
     let etag = meta.etag();
     let mut h = HeaderMap::new();
     set(&mut h, header::ETAG, &etag);
@@ -387,7 +250,7 @@ pub async fn download(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| etag_matches(v, &etag))
     {
-        return (StatusCode::NOT_MODIFIED, h).into_response();
+        return Ok((StatusCode::NOT_MODIFIED, h).into_response());
     }
     let if_range_ok = headers
         .get(header::IF_RANGE)
@@ -406,11 +269,8 @@ pub async fn download(
         header::CONTENT_DISPOSITION,
         &disposition(inline, &meta.row.filename),
     );
-    let dl = match files::open(app, meta, range).await {
-        Ok(d) => d,
-        Err(e) => return ctx.error_page(&e),
-    };
-    match dl.body {
+    let dl = files::open(app, meta, range).await.or_page(&ctx)?;
+    Ok(match dl.body {
         files::Body::Full(bytes) => {
             set(&mut h, header::CONTENT_LENGTH, &size.to_string());
             (StatusCode::OK, h, Body::from_stream(bytes)).into_response()
@@ -434,7 +294,7 @@ pub async fn download(
             set(&mut h, header::CONTENT_RANGE, &format!("bytes */{size}"));
             (StatusCode::RANGE_NOT_SATISFIABLE, h).into_response()
         }
-    }
+    })
 }
 
 /// The watch-progress report of the video player script.
@@ -450,36 +310,28 @@ pub struct ProgressBody {
 /// (seconds, decimals allowed); 204 when recorded, 422 for numbers out of range.
 pub async fn progress(
     Authed(ctx, su): Authed,
-    Path((rid, iid)): Path<(String, String)>,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<ProgressBody>,
-) -> Response {
-    let (rid, iid) = match ids(&ctx, &rid, &iid) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
     let num = |field: &str, raw: &str| {
         raw.trim()
             .parse::<f64>()
             .map_err(|_| Error::field(field, "out_of_range"))
     };
-    let (watched, duration) = match (num("watched", &f.watched), num("duration", &f.duration)) {
-        (Ok(w), Ok(d)) => (w, d),
-        (Err(e), _) | (_, Err(e)) => return ctx.error_page(&e),
-    };
-    match files::video_progress(
+    let watched = num("watched", &f.watched).or_page(&ctx)?;
+    let duration = num("duration", &f.duration).or_page(&ctx)?;
+    files::video_progress(
         &ctx.state.app,
         &su.user,
         ctx.tenant.id,
-        rid,
-        iid,
+        rid.0,
+        iid.0,
         watched,
         duration,
     )
     .await
-    {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => ctx.error_page(&e),
-    }
+    .or_page(&ctx)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[cfg(test)]

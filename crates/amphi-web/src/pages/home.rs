@@ -1,20 +1,20 @@
 //! The home page: a welcome for visitors, the "my courses" dashboard for learners.
 
+use super::PageResultExt;
 use crate::ctx::Ctx;
-use axum::response::Response;
+use crate::error::PageResult;
 use minijinja::context;
 
 /// GET /
-pub async fn home(ctx: Ctx) -> Response {
-    if let Some(su) = &ctx.user {
-        match amphi_app::courses::learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id).await {
-            Ok(entries) => ctx.page(
-                "dashboard.html",
-                context! { courses => minijinja::Value::from_serialize(&entries) },
-            ),
-            Err(e) => ctx.error_page(&e),
-        }
-    } else {
-        ctx.page("welcome.html", context! {})
-    }
+pub async fn home(ctx: Ctx) -> PageResult {
+    let Some(su) = &ctx.user else {
+        return Ok(ctx.page("welcome.html", context! {}));
+    };
+    let entries = amphi_app::courses::learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.page(
+        "dashboard.html",
+        context! { courses => minijinja::Value::from_serialize(&entries) },
+    ))
 }

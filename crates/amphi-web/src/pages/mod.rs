@@ -3,17 +3,20 @@
 mod account;
 mod admin;
 mod admin_sso;
-mod assess;
 mod assignments;
 mod auth;
+mod bank;
 mod certificates;
 mod files;
+mod gradebook;
 mod home;
 mod learn;
+mod quiz;
 mod sso;
 mod teach;
 
 use crate::ctx::Ctx;
+use crate::error::PageError;
 use crate::WebState;
 use amphi_core::Error;
 use axum::http::StatusCode;
@@ -101,117 +104,126 @@ pub fn routes() -> Router<WebState> {
         .route("/learn/{run}", get(learn::home))
         .route("/learn/{run}/items/{item}", get(learn::item))
         .route("/learn/{run}/items/{item}/complete", post(learn::complete))
-        .route("/learn/{run}/items/{item}/attempts", post(assess::start))
-        .route("/learn/{run}/attempts/{attempt}", get(assess::attempt))
-        .route("/learn/{run}/attempts/{attempt}/save", post(assess::save))
-        .route(
-            "/learn/{run}/attempts/{attempt}/submit",
-            post(assess::submit),
-        )
-        .route("/learn/{run}/grades", get(assess::my_grades))
+        .route("/learn/{run}/items/{item}/attempts", post(quiz::start))
+        .route("/learn/{run}/attempts/{attempt}", get(quiz::attempt))
+        .route("/learn/{run}/attempts/{attempt}/save", post(quiz::save))
+        .route("/learn/{run}/attempts/{attempt}/submit", post(quiz::submit))
+        .route("/learn/{run}/grades", get(gradebook::my_grades))
         .route(
             "/teach/runs/{run}/items/{item}/quiz",
-            get(assess::quiz_settings).post(assess::quiz_settings_save),
+            get(quiz::quiz_settings).post(quiz::quiz_settings_save),
         )
-        .route(
-            "/teach/runs/{run}/items/{item}/grading",
-            get(assess::grading),
-        )
+        .route("/teach/runs/{run}/items/{item}/grading", get(quiz::grading))
         .route(
             "/teach/runs/{run}/attempts/{attempt}/grade",
-            post(assess::grade_attempt),
+            post(quiz::grade_attempt),
         )
-        .route("/teach/runs/{run}/gradebook", get(assess::book))
-        .route("/teach/runs/{run}/gradebook.csv", get(assess::book_csv))
+        .route("/teach/runs/{run}/gradebook", get(gradebook::book))
+        .route("/teach/runs/{run}/gradebook.csv", get(gradebook::book_csv))
         .route(
             "/teach/runs/{run}/gradebook/scheme",
-            post(assess::scheme_save),
+            post(gradebook::scheme_save),
         )
         .route(
             "/teach/runs/{run}/gradebook/learners/{user}",
-            get(assess::learner),
+            get(gradebook::learner),
         )
         .route(
             "/teach/runs/{run}/gradebook/learners/{user}/items/{grade_item}",
-            post(assess::override_item),
+            post(gradebook::override_item),
         )
         .route(
             "/teach/runs/{run}/gradebook/learners/{user}/total",
-            post(assess::override_total),
+            post(gradebook::override_total),
         )
-        .route("/teach", get(teach::index))
+        .route("/teach", get(teach::courses::index))
         .route(
             "/teach/courses/new",
-            get(teach::course_new_form).post(teach::course_create),
+            get(teach::courses::course_new_form).post(teach::courses::course_create),
         )
         .route(
             "/teach/courses/{id}",
-            get(teach::course_page).post(teach::course_update),
+            get(teach::courses::course_page).post(teach::courses::course_update),
         )
-        .route("/teach/courses/{id}/runs", post(teach::run_create))
-        .route("/teach/courses/{id}/questions", get(teach::bank))
+        .route("/teach/courses/{id}/runs", post(teach::courses::run_create))
+        .route("/teach/courses/{id}/questions", get(bank::list))
         .route(
             "/teach/courses/{id}/questions/import",
-            post(teach::bank_import).layer(axum::extract::DefaultBodyLimit::max(
+            post(bank::import).layer(axum::extract::DefaultBodyLimit::max(
                 amphi_app::assessment::bank::MAX_GIFT_BYTES + 64 * 1024,
             )),
         )
-        .route(
-            "/teach/courses/{id}/questions.gift",
-            get(teach::bank_export),
-        )
+        .route("/teach/courses/{id}/questions.gift", get(bank::export))
         .route(
             "/teach/courses/{id}/questions/{question}/delete",
-            post(teach::bank_delete),
+            post(bank::delete),
         )
-        .route("/teach/runs/{run}", post(teach::run_update))
-        .route("/teach/runs/{run}/outline", get(teach::outline))
-        .route("/teach/runs/{run}/modules", post(teach::module_add))
+        .route("/teach/runs/{run}", post(teach::outline::run_update))
+        .route("/teach/runs/{run}/outline", get(teach::outline::outline))
+        .route(
+            "/teach/runs/{run}/modules",
+            post(teach::outline::module_add),
+        )
         .route(
             "/teach/runs/{run}/modules/{module}",
-            post(teach::module_update),
+            post(teach::outline::module_update),
         )
         .route(
             "/teach/runs/{run}/modules/{module}/move",
-            post(teach::module_move),
+            post(teach::outline::module_move),
         )
         .route(
             "/teach/runs/{run}/modules/{module}/delete",
-            post(teach::module_delete),
+            post(teach::outline::module_delete),
         )
         .route(
             "/teach/runs/{run}/modules/{module}/items",
-            post(teach::item_add),
+            post(teach::outline::item_add),
         )
         .route(
             "/teach/runs/{run}/items/{item}",
-            get(teach::item_form).post(teach::item_update),
+            get(teach::outline::item_form).post(teach::outline::item_update),
         )
         .route(
             "/teach/runs/{run}/items/{item}/move",
-            post(teach::item_move),
+            post(teach::outline::item_move),
         )
         .route(
             "/teach/runs/{run}/items/{item}/delete",
-            post(teach::item_delete),
+            post(teach::outline::item_delete),
         )
-        .route("/teach/runs/{run}/learners", get(teach::learners_page))
-        .route("/teach/runs/{run}/learners.csv", get(teach::learners_csv))
-        .route("/teach/runs/{run}/members", post(teach::member_add))
-        .route("/teach/runs/{run}/invitations", post(teach::invite))
-        .route("/teach/runs/{run}/vouchers", post(teach::vouchers))
-        .route("/teach/runs/{run}/editions", post(teach::new_edition))
+        .route(
+            "/teach/runs/{run}/learners",
+            get(teach::people::learners_page),
+        )
+        .route(
+            "/teach/runs/{run}/learners.csv",
+            get(teach::people::learners_csv),
+        )
+        .route("/teach/runs/{run}/members", post(teach::people::member_add))
+        .route("/teach/runs/{run}/invitations", post(teach::people::invite))
+        .route("/teach/runs/{run}/vouchers", post(teach::people::vouchers))
+        .route(
+            "/teach/runs/{run}/editions",
+            post(teach::outline::new_edition),
+        )
         .route(
             "/teach/runs/{run}/imports",
-            post(teach::import_start).layer(axum::extract::DefaultBodyLimit::max(
+            post(teach::people::import_start).layer(axum::extract::DefaultBodyLimit::max(
                 amphi_app::courses::import::MAX_BYTES + 1024 * 1024,
             )),
         )
-        .route("/teach/runs/{run}/imports/{job}", get(teach::import_status))
-        .route("/teach/runs/{run}/announcements", post(teach::announce))
+        .route(
+            "/teach/runs/{run}/imports/{job}",
+            get(teach::people::import_status),
+        )
+        .route(
+            "/teach/runs/{run}/announcements",
+            post(teach::people::announce),
+        )
         .route(
             "/teach/runs/{run}/imports/{job}/apply",
-            post(teach::import_apply),
+            post(teach::people::import_apply),
         )
         .route(
             "/teach/runs/{run}/items/{item}/upload",
@@ -224,11 +236,11 @@ pub fn routes() -> Router<WebState> {
         .route("/files/{run}/{file}", get(files::download))
         .merge(certificate_routes())
         .route("/learn/{run}/items/{item}/progress", post(files::progress))
-        .merge(assess_routes())
+        .merge(assignment_routes())
 }
 
 /// Assignments and peer assessment (pages/assignments.rs).
-fn assess_routes() -> Router<WebState> {
+fn assignment_routes() -> Router<WebState> {
     Router::new()
         .route(
             "/learn/{run}/items/{item}/submission",
@@ -325,12 +337,12 @@ pub async fn not_found(ctx: Ctx) -> Response {
 /// Turns a use-case error into the error page of this request.
 pub(crate) trait PageResultExt<T> {
     /// Maps the error to a rendered page.
-    fn or_page(self, ctx: &Ctx) -> Result<T, Response>;
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError>;
 }
 
 impl<T> PageResultExt<T> for Result<T, Error> {
-    fn or_page(self, ctx: &Ctx) -> Result<T, Response> {
-        self.map_err(|e| ctx.error_page(&e))
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError> {
+        self.map_err(|e| ctx.fail(&e))
     }
 }
 

@@ -2,13 +2,15 @@
 //! a provider identity to an existing local account. A refused sign-in shows the sign-in error
 //! page and sets no session cookie.
 
+use super::PageResultExt;
 use crate::ctx::{session_cookie, Ctx};
+use crate::error::{PageError, PageResult};
 use crate::forms::CsrfForm;
 use amphi_app::sessions;
 use amphi_app::sso::{self, Failure, Outcome};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::context;
 use serde::Deserialize;
@@ -41,9 +43,9 @@ fn gone(name: &'static str, path: &'static str) -> Cookie<'static> {
 
 /// The sign-in error page: the reason in the visitor's language, 401 (502 when the provider
 /// could not be reached), no session.
-fn failure_page(ctx: &Ctx, f: &Failure) -> Response {
+fn failure_page(ctx: &Ctx, f: &Failure) -> PageError {
     if let Failure::Internal(e) = f {
-        return ctx.error_page(e);
+        return ctx.fail(e);
     }
     let reason = f.reason();
     let status = match reason {
@@ -61,24 +63,25 @@ fn failure_page(ctx: &Ctx, f: &Failure) -> Response {
         text
     };
     ctx.render(status, "sso_error.html", context! { message, reason })
+        .into()
 }
 
 /// Turns an outcome into cookies and a redirect.
-async fn landed(ctx: &Ctx, jar: CookieJar, outcome: Outcome, next: &str) -> Response {
+async fn landed(ctx: &Ctx, jar: CookieJar, outcome: Outcome, next: &str) -> PageResult {
     let jar = jar.add(gone(STATE_COOKIE, "/sso/"));
     match outcome {
         Outcome::SignedIn(cookie, _) => {
             // A fresh session id on every sign-in: a cookie planted before cannot ride along.
             if let Some(su) = &ctx.user {
-                if let Err(e) = sessions::end(&ctx.state.app, &su.session_id).await {
-                    return ctx.error_page(&e);
-                }
+                sessions::end(&ctx.state.app, &su.session_id)
+                    .await
+                    .or_page(ctx)?;
             }
-            (
+            Ok((
                 jar.add(session_cookie(&ctx.state, cookie)),
                 Redirect::to(next),
             )
-                .into_response()
+                .into_response())
         }
         Outcome::SecondFactor(pending) => {
             let c = Cookie::build((super::auth::MFA_COOKIE, pending))
@@ -88,20 +91,21 @@ async fn landed(ctx: &Ctx, jar: CookieJar, outcome: Outcome, next: &str) -> Resp
                 .secure(ctx.state.app.config.https())
                 .max_age(cookie::time::Duration::minutes(5))
                 .build();
-            (
+            Ok((
                 jar.add(c),
                 Redirect::to(&format!("/signin/mfa?next={}", crate::ctx::urlencode(next))),
             )
-                .into_response()
+                .into_response())
         }
-        Outcome::NeedsLink(token) => (
+        Outcome::NeedsLink(token) => Ok((
             jar.add(short_cookie(ctx, LINK_COOKIE, token, "/sso/link")),
             Redirect::to(&format!("/sso/link?next={}", crate::ctx::urlencode(next))),
         )
-            .into_response(),
+            .into_response()),
     }
 }
 
+/// Where to go after signing in through the provider.
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
@@ -113,16 +117,16 @@ pub async fn oidc_login(
     jar: CookieJar,
     Path(slug): Path<String>,
     Query(q): Query<NextQuery>,
-) -> Response {
+) -> PageResult {
     let next = sso::same_site_path(q.next.as_deref()).unwrap_or_else(|| "/".into());
-    match sso::oidc::begin(&ctx.state.app, &ctx.tenant, &slug, &next, &ctx.meta).await {
-        Ok((url, state)) => (
-            jar.add(short_cookie(&ctx, STATE_COOKIE, state, "/sso/")),
-            Redirect::to(&url),
-        )
-            .into_response(),
-        Err(f) => failure_page(&ctx, &f),
-    }
+    let (url, state) = sso::oidc::begin(&ctx.state.app, &ctx.tenant, &slug, &next, &ctx.meta)
+        .await
+        .map_err(|f| failure_page(&ctx, &f))?;
+    Ok((
+        jar.add(short_cookie(&ctx, STATE_COOKIE, state, "/sso/")),
+        Redirect::to(&url),
+    )
+        .into_response())
 }
 
 /// GET /sso/oidc/{provider}/callback?state=…&code=…
@@ -131,7 +135,7 @@ pub async fn oidc_callback(
     jar: CookieJar,
     Path(slug): Path<String>,
     Query(cb): Query<sso::oidc::Callback>,
-) -> Response {
+) -> PageResult {
     let cookie_state = jar.get(STATE_COOKIE).map(|c| c.value().to_owned());
     let current = ctx.user.as_ref().map(|u| u.user.clone());
     match sso::oidc::finish(
@@ -148,10 +152,11 @@ pub async fn oidc_callback(
         Ok((outcome, next)) => landed(&ctx, jar, outcome, &next).await,
         // The state cookie stays: a forged callback must not spoil the real one (each state is
         // used once on our side anyway).
-        Err(f) => failure_page(&ctx, &f),
+        Err(f) => Err(failure_page(&ctx, &f)),
     }
 }
 
+/// Directory username and password from the sign-in page.
 #[derive(Deserialize)]
 pub struct LdapBody {
     #[serde(default)]
@@ -167,7 +172,7 @@ pub async fn ldap(
     jar: CookieJar,
     Path(slug): Path<String>,
     CsrfForm(f): CsrfForm<LdapBody>,
-) -> Response {
+) -> PageResult {
     let next = sso::same_site_path(f.next.as_deref()).unwrap_or_else(|| "/".into());
     let current = ctx.user.as_ref().map(|u| u.user.clone());
     match sso::ldap::sign_in(
@@ -182,23 +187,23 @@ pub async fn ldap(
     .await
     {
         Ok(outcome) => landed(&ctx, jar, outcome, &next).await,
-        Err(f) => failure_page(&ctx, &f),
+        Err(f) => Err(failure_page(&ctx, &f)),
     }
 }
 
 /// GET /sso/saml/{provider}/metadata — our service-provider metadata.
-pub async fn saml_metadata(ctx: Ctx, Path(slug): Path<String>) -> Response {
-    match sso::saml::metadata(&ctx.state.app, ctx.tenant.id, &slug, &ctx.meta).await {
-        Ok(xml) => (
-            [(
-                axum::http::header::CONTENT_TYPE,
-                "application/samlmetadata+xml; charset=utf-8",
-            )],
-            xml,
-        )
-            .into_response(),
-        Err(e) => ctx.error_page(&e),
-    }
+pub async fn saml_metadata(ctx: Ctx, Path(slug): Path<String>) -> PageResult {
+    let xml = sso::saml::metadata(&ctx.state.app, ctx.tenant.id, &slug, &ctx.meta)
+        .await
+        .or_page(&ctx)?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/samlmetadata+xml; charset=utf-8",
+        )],
+        xml,
+    )
+        .into_response())
 }
 
 /// GET /sso/saml/{provider}/login?next=…
@@ -206,12 +211,12 @@ pub async fn saml_login(
     ctx: Ctx,
     Path(slug): Path<String>,
     Query(q): Query<NextQuery>,
-) -> Response {
+) -> PageResult {
     let next = sso::same_site_path(q.next.as_deref()).unwrap_or_else(|| "/".into());
-    match sso::saml::begin(&ctx.state.app, &ctx.tenant, &slug, &next, &ctx.meta).await {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(f) => failure_page(&ctx, &f),
-    }
+    let url = sso::saml::begin(&ctx.state.app, &ctx.tenant, &slug, &next, &ctx.meta)
+        .await
+        .map_err(|f| failure_page(&ctx, &f))?;
+    Ok(Redirect::to(&url).into_response())
 }
 
 /// GET /sso/saml/{provider}/slo — the IdP's single logout request (ends this site's sessions of
@@ -221,29 +226,31 @@ pub async fn saml_slo(
     jar: CookieJar,
     Path(slug): Path<String>,
     uri: axum::http::Uri,
-) -> Response {
+) -> PageResult {
     let query = uri.query().unwrap_or("");
     if !query.contains("SAMLRequest=") {
         if !query.contains("SAMLResponse=") {
-            return Redirect::to("/").into_response();
+            return Ok(Redirect::to("/").into_response());
         }
         // The IdP's answer to our sign-out: this site's session ended before the browser
         // left; say whether the IdP confirmed its own.
         let app = &ctx.state.app;
         return match sso::saml::sign_out_finished(app, &ctx.tenant, &slug, query, &ctx.meta).await {
-            Ok(()) => ctx.redirect_with("/", "flash-signed-out"),
-            Err(Failure::Refused(_)) => ctx.redirect_with("/", "flash-signed-out-idp-unconfirmed"),
-            Err(f) => failure_page(&ctx, &f),
+            Ok(()) => Ok(ctx.redirect_with("/", "flash-signed-out")),
+            Err(Failure::Refused(_)) => {
+                Ok(ctx.redirect_with("/", "flash-signed-out-idp-unconfirmed"))
+            }
+            Err(f) => Err(failure_page(&ctx, &f)),
         };
     }
-    match sso::saml::idp_logout(&ctx.state.app, &ctx.tenant, &slug, query, &ctx.meta).await {
-        Ok(url) => (
-            jar.add(crate::ctx::clear_session_cookie(&ctx.state)),
-            Redirect::to(&url),
-        )
-            .into_response(),
-        Err(f) => failure_page(&ctx, &f),
-    }
+    let url = sso::saml::idp_logout(&ctx.state.app, &ctx.tenant, &slug, query, &ctx.meta)
+        .await
+        .map_err(|f| failure_page(&ctx, &f))?;
+    Ok((
+        jar.add(crate::ctx::clear_session_cookie(&ctx.state)),
+        Redirect::to(&url),
+    )
+        .into_response())
 }
 
 /// What the IdP posts to the ACS.
@@ -263,7 +270,7 @@ pub async fn saml_acs(
     jar: CookieJar,
     Path(slug): Path<String>,
     axum::extract::Form(f): axum::extract::Form<AcsBody>,
-) -> Response {
+) -> PageResult {
     // The post is cross-site, so it cannot be bound to this browser by a cookie: never link it
     // to whoever is signed in here (see `partner`).
     match sso::saml::acs(
@@ -278,10 +285,11 @@ pub async fn saml_acs(
     .await
     {
         Ok((outcome, next)) => landed(&ctx, jar, outcome, &next).await,
-        Err(f) => failure_page(&ctx, &f),
+        Err(f) => Err(failure_page(&ctx, &f)),
     }
 }
 
+/// The partner hand-off: the signed token and where to go next.
 #[derive(Deserialize, Default)]
 pub struct HandOffQuery {
     token: Option<String>,
@@ -294,7 +302,7 @@ pub async fn partner(
     jar: CookieJar,
     Path(slug): Path<String>,
     Query(q): Query<HandOffQuery>,
-) -> Response {
+) -> PageResult {
     // Never linked to whoever is signed in on this browser: the link could have been planted
     // by someone else (a token for their own partner account), so a first hand-off matches or
     // creates by the token alone, and an existing local account is linked only with its password.
@@ -310,29 +318,30 @@ pub async fn partner(
     .await
     {
         Ok((outcome, next)) => landed(&ctx, jar, outcome, &next).await,
-        Err(f) => failure_page(&ctx, &f),
+        Err(f) => Err(failure_page(&ctx, &f)),
     }
 }
 
 /// GET /sso/link — asks for the local password before linking a provider identity.
-pub async fn link_form(ctx: Ctx, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
+pub async fn link_form(ctx: Ctx, jar: CookieJar, Query(q): Query<NextQuery>) -> PageResult {
     let Some(tok) = jar.get(LINK_COOKIE).map(|c| c.value().to_owned()) else {
-        return failure_page(&ctx, &Failure::Refused("link_expired"));
+        return Err(failure_page(&ctx, &Failure::Refused("link_expired")));
     };
     match sso::signin::pending_link(&ctx.state.app, &ctx.tenant, &tok).await {
-        Ok(Some((provider, email))) => ctx.page(
+        Ok(Some((provider, email))) => Ok(ctx.page(
             "sso_link.html",
             context! {
                 provider, email,
                 next => sso::same_site_path(q.next.as_deref()).unwrap_or_else(|| "/".into()),
                 errors => context!{},
             },
-        ),
-        Ok(None) => failure_page(&ctx, &Failure::Refused("link_expired")),
-        Err(e) => ctx.error_page(&e),
+        )),
+        Ok(None) => Err(failure_page(&ctx, &Failure::Refused("link_expired"))),
+        Err(e) => Err(ctx.fail(&e)),
     }
 }
 
+/// The local password that proves the account before linking a provider identity.
 #[derive(Deserialize)]
 pub struct LinkBody {
     #[serde(default)]
@@ -341,10 +350,10 @@ pub struct LinkBody {
 }
 
 /// POST /sso/link
-pub async fn link_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LinkBody>) -> Response {
+pub async fn link_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LinkBody>) -> PageResult {
     let next = sso::same_site_path(f.next.as_deref()).unwrap_or_else(|| "/".into());
     let Some(tok) = jar.get(LINK_COOKIE).map(|c| c.value().to_owned()) else {
-        return failure_page(&ctx, &Failure::Refused("link_expired"));
+        return Err(failure_page(&ctx, &Failure::Refused("link_expired")));
     };
     match sso::signin::confirm_link(&ctx.state.app, &ctx.tenant, &tok, &f.password, &ctx.meta).await
     {
@@ -363,16 +372,15 @@ pub async fn link_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LinkBod
                 .ok()
                 .flatten()
                 .unwrap_or_default();
-            ctx.render(
+            Ok(ctx.render(
                 StatusCode::UNAUTHORIZED,
                 "sso_link.html",
                 context! {
                     provider, email, next,
                     errors => context! { password => amphi_app::i18n::t(ctx.locale, "err-invalid_credentials") },
                 },
-            )
+            ))
         }
-        Err(Failure::Internal(e)) => ctx.error_page(&e),
-        Err(f) => failure_page(&ctx, &f),
+        Err(f) => Err(failure_page(&ctx, &f)),
     }
 }

@@ -1,0 +1,238 @@
+//! Courses: the course team's list, a new course, a course's page with its runs, a new run.
+
+use crate::ctx::{Authed, Ctx};
+use crate::error::PageResult;
+use crate::forms::CsrfForm;
+use crate::pages::PageResultExt;
+use crate::path::Ids;
+use crate::templates::no_values;
+use amphi_app::courses::authoring::{self, CourseForm, RunForm};
+use amphi_app::courses::{learn, rights};
+use amphi_app::users::User;
+use amphi_core::{CourseId, Error};
+use axum::http::StatusCode;
+use minijinja::{context, Value};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// GET /teach — courses the person builds or teaches.
+pub async fn index(Authed(ctx, su): Authed) -> PageResult {
+    let is_admin = rights::may_create_courses(&su.user, ctx.tenant.id);
+    let teaching: Vec<_> = learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id)
+        .await
+        .or_page(&ctx)?
+        .into_iter()
+        .filter(|e| e.role != "learner")
+        .collect();
+    let all = if is_admin {
+        amphi_app::courses::catalog::all_courses(&ctx.state.app, &su.user, ctx.tenant.id)
+            .await
+            .or_page(&ctx)?
+    } else {
+        vec![]
+    };
+    if !is_admin && teaching.is_empty() {
+        return Err(ctx.fail(&Error::Forbidden));
+    }
+    Ok(ctx.page("teach/index.html", context! { teaching => Value::from_serialize(&teaching), courses => Value::from_serialize(&all), is_admin }))
+}
+
+/// GET /teach/courses/new
+pub async fn course_new_form(Authed(ctx, su): Authed) -> PageResult {
+    if !rights::may_create_courses(&su.user, ctx.tenant.id) {
+        return Err(ctx.fail(&Error::Forbidden));
+    }
+    Ok(ctx.page("teach/course_form.html", context! { mode => "new", values => context! { format => "mooc", visibility => "listed", language => ctx.locale.tag() }, errors => no_values() }))
+}
+
+/// The course form as posted.
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct CourseBody {
+    code: Option<String>,
+    title: Option<String>,
+    summary: Option<String>,
+    language: Option<String>,
+    cover_url: Option<String>,
+    format: Option<String>,
+    visibility: Option<String>,
+}
+
+impl From<CourseBody> for CourseForm {
+    fn from(b: CourseBody) -> Self {
+        CourseForm {
+            code: b.code,
+            title: b.title,
+            summary: b.summary,
+            language: b.language,
+            cover_url: b.cover_url,
+            format: b.format,
+            visibility: b.visibility,
+        }
+    }
+}
+
+/// POST /teach/courses/new
+pub async fn course_create(
+    Authed(ctx, su): Authed,
+    CsrfForm(f): CsrfForm<CourseBody>,
+) -> PageResult {
+    match authoring::create_course(&ctx.state.app, &su.user, ctx.tenant.id, f.clone().into(), &ctx.meta).await {
+        Ok(c) => Ok(ctx.redirect_with(&format!("/teach/courses/{}", c.id), "flash-course-created")),
+        Err(e @ Error::Validation(_)) => Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, "teach/course_form.html", context! { mode => "new", values => Value::from_serialize(&f), errors => ctx.field_errors(&e) })),
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// GET /teach/courses/{id}
+pub async fn course_page(Authed(ctx, su): Authed, Ids(cid): Ids<CourseId>) -> PageResult {
+    let cid = cid.0;
+    course_page_with(
+        &ctx,
+        &su.user,
+        cid,
+        StatusCode::OK,
+        no_values(),
+        None,
+        no_values(),
+        None,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn course_page_with(
+    ctx: &Ctx,
+    user: &User,
+    cid: Uuid,
+    status: StatusCode,
+    course_errors: Value,
+    course_values: Option<Value>,
+    run_errors: Value,
+    run_values: Option<Value>,
+) -> PageResult {
+    let (course, runs) =
+        amphi_app::courses::catalog::course_for_team(&ctx.state.app, user, ctx.tenant.id, cid)
+            .await
+            .or_page(ctx)?;
+    let values = course_values.unwrap_or_else(|| Value::from_serialize(&course));
+    Ok(ctx.render(
+        status,
+        "teach/course.html",
+        context! {
+            course => Value::from_serialize(&course),
+            runs => Value::from_serialize(&runs),
+            values,
+            errors => course_errors,
+            run_values => run_values.unwrap_or_else(|| context! { policy => course.format.default_policy().as_str() }),
+            run_errors,
+            policies => ["open", "invitation", "code", "paid", "restricted"],
+        },
+    ))
+}
+
+/// POST /teach/courses/{id}
+pub async fn course_update(
+    Authed(ctx, su): Authed,
+    Ids(cid): Ids<CourseId>,
+    CsrfForm(f): CsrfForm<CourseBody>,
+) -> PageResult {
+    let cid = cid.0;
+    let mut form: CourseForm = f.clone().into();
+    form.code = None;
+    match authoring::update_course(&ctx.state.app, &su.user, ctx.tenant.id, cid, form).await {
+        Ok(_) => Ok(ctx.redirect_with(&format!("/teach/courses/{cid}"), "flash-course-saved")),
+        Err(e @ Error::Validation(_)) => {
+            course_page_with(
+                &ctx,
+                &su.user,
+                cid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ctx.field_errors(&e),
+                Some(Value::from_serialize(&f)),
+                no_values(),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// The run settings form as posted.
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct RunBody {
+    name: Option<String>,
+    enrol_opens_at: Option<String>,
+    enrol_closes_at: Option<String>,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    policy: Option<String>,
+    enrolment_code: Option<String>,
+    capacity: Option<String>,
+    waiting_list: Option<String>,
+    restrict_domains: Option<String>,
+    restrict_provider: Option<String>,
+    restrict_group: Option<String>,
+    published: Option<String>,
+    sequential: Option<String>,
+}
+
+impl RunBody {
+    /// Checkboxes arrive only when ticked: a settings form always sends its booleans.
+    pub(super) fn into_form(self) -> RunForm {
+        RunForm {
+            name: self.name,
+            enrol_opens_at: Some(self.enrol_opens_at.unwrap_or_default()),
+            enrol_closes_at: Some(self.enrol_closes_at.unwrap_or_default()),
+            starts_at: Some(self.starts_at.unwrap_or_default()),
+            ends_at: Some(self.ends_at.unwrap_or_default()),
+            policy: self.policy,
+            enrolment_code: self.enrolment_code,
+            capacity: Some(self.capacity.unwrap_or_default()),
+            waiting_list: Some(self.waiting_list.as_deref() == Some("true")),
+            restrict_domains: Some(self.restrict_domains.unwrap_or_default()),
+            restrict_provider: Some(self.restrict_provider.unwrap_or_default()),
+            restrict_group: Some(self.restrict_group.unwrap_or_default()),
+            published: Some(self.published.as_deref() == Some("true")),
+            sequential: Some(self.sequential.as_deref() == Some("true")),
+        }
+    }
+}
+
+/// POST /teach/courses/{id}/runs
+pub async fn run_create(
+    Authed(ctx, su): Authed,
+    Ids(cid): Ids<CourseId>,
+    CsrfForm(f): CsrfForm<RunBody>,
+) -> PageResult {
+    let cid = cid.0;
+    match authoring::create_run(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        cid,
+        f.clone().into_form(),
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(r) => Ok(ctx.redirect_with(
+            &format!("/teach/runs/{}/outline", r.id),
+            "flash-run-created",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            course_page_with(
+                &ctx,
+                &su.user,
+                cid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                no_values(),
+                None,
+                ctx.field_errors(&e),
+                Some(Value::from_serialize(&f)),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}

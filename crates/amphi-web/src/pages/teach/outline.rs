@@ -1,0 +1,439 @@
+//! A run's outline editor: run settings, modules, items (the item editor, with its files on
+//! request), new editions.
+
+use super::courses::RunBody;
+use crate::ctx::{Authed, Ctx};
+use crate::error::PageResult;
+use crate::forms::{datetime_local, CsrfForm, Empty};
+use crate::pages::PageResultExt;
+use crate::path::Ids;
+use crate::templates::no_values;
+use amphi_app::courses::authoring::{self, ItemForm, ModuleForm};
+use amphi_app::files;
+use amphi_app::users::User;
+use amphi_core::{Error, ItemId, ModuleId, RunId};
+use axum::http::StatusCode;
+use minijinja::{context, Value};
+use serde::Deserialize;
+use uuid::Uuid;
+
+fn run_values(o: &authoring::Outline, tz: &str) -> Value {
+    let r = &o.run;
+    context! {
+        name => r.name, enrol_opens_at => datetime_local(r.enrol_opens_at, tz), enrol_closes_at => datetime_local(r.enrol_closes_at, tz),
+        starts_at => datetime_local(r.starts_at, tz), ends_at => datetime_local(r.ends_at, tz), policy => r.policy.as_str(),
+        enrolment_code => o.enrolment_code, capacity => r.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        waiting_list => r.waiting_list, restrict_domains => r.restriction.email_domains.join(", "),
+        restrict_provider => r.restriction.identity_provider, restrict_group => r.restriction.group,
+        published => r.published, sequential => r.sequential,
+    }
+}
+
+/// GET /teach/runs/{id}/outline — the structure editor and the run settings.
+pub async fn outline(Authed(ctx, su): Authed, Ids(rid): Ids<RunId>) -> PageResult {
+    let rid = rid.0;
+    outline_with(
+        &ctx,
+        &su.user,
+        rid,
+        StatusCode::OK,
+        no_values(),
+        None,
+        no_values(),
+    )
+    .await
+}
+
+async fn outline_with(
+    ctx: &Ctx,
+    user: &User,
+    rid: Uuid,
+    status: StatusCode,
+    run_errors: Value,
+    run_vals: Option<Value>,
+    module_errors: Value,
+) -> PageResult {
+    let o = authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
+        .await
+        .or_page(ctx)?;
+    let modules: Vec<Value> = o
+        .modules
+        .iter()
+        .map(|m| {
+            let items: Vec<Value> = o
+                .items
+                .iter()
+                .filter(|i| i.module_id == m.id)
+                .map(|i| context! { id => i.id.to_string(), title => i.title, kind => i.kind, published => i.published })
+                .collect();
+            context! { id => m.id.to_string(), title => m.title, published => m.published, available_from => datetime_local(m.available_from, &user.time_zone), items }
+        })
+        .collect();
+    let values = run_vals.unwrap_or_else(|| run_values(&o, &user.time_zone));
+    Ok(ctx.render(
+        status,
+        "teach/outline.html",
+        context! {
+            run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), modules,
+            values, run_errors, module_errors, policies => ["open", "invitation", "code", "paid", "restricted"],
+            kinds => authoring::ITEM_KINDS,
+        },
+    ))
+}
+
+/// POST /teach/runs/{id} — run settings.
+pub async fn run_update(
+    Authed(ctx, su): Authed,
+    Ids(rid): Ids<RunId>,
+    CsrfForm(f): CsrfForm<RunBody>,
+) -> PageResult {
+    let rid = rid.0;
+    match authoring::update_run(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        f.clone().into_form(),
+    )
+    .await
+    {
+        Ok(_) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-run-saved")),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ctx.field_errors(&e),
+                Some(Value::from_serialize(&f)),
+                no_values(),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// The module form as posted.
+#[derive(Deserialize)]
+pub struct ModuleBody {
+    title: Option<String>,
+    available_from: Option<String>,
+    published: Option<String>,
+}
+
+/// POST /teach/runs/{id}/modules
+pub async fn module_add(
+    Authed(ctx, su): Authed,
+    Ids(rid): Ids<RunId>,
+    CsrfForm(f): CsrfForm<ModuleBody>,
+) -> PageResult {
+    let rid = rid.0;
+    let form = ModuleForm {
+        title: f.title,
+        available_from: f.available_from,
+        published: Some(f.published.as_deref() == Some("true")),
+    };
+    match authoring::add_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, form).await {
+        Ok(m) => Ok(ctx.redirect_with(
+            &format!("/teach/runs/{rid}/outline#module-{}", m.id),
+            "flash-module-added",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                no_values(),
+                None,
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// POST /teach/runs/{run}/modules/{module}
+pub async fn module_update(
+    Authed(ctx, su): Authed,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
+    CsrfForm(f): CsrfForm<ModuleBody>,
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
+    let form = ModuleForm {
+        title: f.title,
+        available_from: Some(f.available_from.unwrap_or_default()),
+        published: Some(f.published.as_deref() == Some("true")),
+    };
+    match authoring::update_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
+        Ok(_) => Ok(ctx.redirect_with(
+            &format!("/teach/runs/{rid}/outline#module-{mid}"),
+            "flash-module-saved",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                no_values(),
+                None,
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// POST /teach/runs/{run}/modules/{module}/move
+pub async fn module_move(
+    Authed(ctx, su): Authed,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
+    CsrfForm(f): CsrfForm<authoring::Move>,
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
+    authoring::move_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, f)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{rid}/outline#module-{mid}"),
+        "flash-moved",
+    ))
+}
+
+/// POST /teach/runs/{run}/modules/{module}/delete
+pub async fn module_delete(
+    Authed(ctx, su): Authed,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
+    authoring::delete_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"))
+}
+
+/// The item form as posted (new items send only kind, title and URL).
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct ItemBody {
+    kind: Option<String>,
+    title: Option<String>,
+    body: Option<String>,
+    url: Option<String>,
+    published: Option<String>,
+    available_from: Option<String>,
+    requires_item_id: Option<String>,
+}
+
+/// POST /teach/runs/{run}/modules/{module}/items
+pub async fn item_add(
+    Authed(ctx, su): Authed,
+    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
+    CsrfForm(f): CsrfForm<ItemBody>,
+) -> PageResult {
+    let (rid, mid) = (rid.0, mid.0);
+    let form = ItemForm {
+        kind: f.kind,
+        title: f.title,
+        body: f.body,
+        url: f.url,
+        published: Some(false),
+        available_from: None,
+        requires_item_id: None,
+    };
+    match authoring::add_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
+        Ok(it) => Ok(ctx.redirect_with(
+            &format!("/teach/runs/{rid}/items/{}", it.id),
+            "flash-item-added",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            outline_with(
+                &ctx,
+                &su.user,
+                rid,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                no_values(),
+                None,
+                ctx.field_errors(&e),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// GET /teach/runs/{run}/items/{item}
+pub async fn item_form(
+    Authed(ctx, su): Authed,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
+    item_form_with(
+        &ctx,
+        &su.user,
+        (rid, iid),
+        StatusCode::OK,
+        None,
+        no_values(),
+        false,
+    )
+    .await
+}
+
+/// The item editor. With `files`, the item's files too (the part of the page the editor
+/// otherwise loads from `/files` with htmx, so the editor alone costs no storage lookup).
+pub(crate) async fn item_form_with(
+    ctx: &Ctx,
+    user: &User,
+    (rid, iid): (Uuid, Uuid),
+    status: StatusCode,
+    vals: Option<Value>,
+    errors: Value,
+    with_files: bool,
+) -> PageResult {
+    let app = &ctx.state.app;
+    let o = authoring::outline(app, user, ctx.tenant.id, rid)
+        .await
+        .or_page(ctx)?;
+    let Some(it) = o.items.iter().find(|i| i.id == iid) else {
+        return Err(ctx.fail(&Error::NotFound));
+    };
+    let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
+    let values = vals.unwrap_or_else(|| {
+        context! {
+            title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
+            published => it.published, available_from => datetime_local(it.available_from, &user.time_zone),
+            requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
+        }
+    });
+    let others: Vec<Value> = o
+        .items
+        .iter()
+        .filter(|i| i.id != iid)
+        .map(|i| context! { id => i.id.to_string(), title => i.title })
+        .collect();
+    let preview = amphi_app::courses::content::markdown_to_html(&it.body);
+    let page = context! {
+        run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course),
+        item => context! { id => it.id.to_string(), kind => it.kind },
+        values, errors, others, preview,
+    };
+    if !with_files {
+        return Ok(ctx.render(status, "teach/item_form.html", page));
+    }
+    let media = files::item_media(app, ctx.tenant.id, rid, &it.kind, &settings)
+        .await
+        .or_page(ctx)?;
+    let max_mb = app.storage.max_upload_bytes().div_ceil(1024 * 1024);
+    let files = context! {
+        file => Value::from_serialize(media.as_ref().and_then(|m| m.file.as_ref())),
+        subtitles => Value::from_serialize(media.as_ref().map(|m| &m.subtitles)),
+        video_file => media.as_ref().is_some_and(|m| m.video_file),
+        max_mb,
+    };
+    Ok(ctx.render(status, "teach/item_form.html", context! { files, ..page }))
+}
+
+/// POST /teach/runs/{run}/items/{item}
+pub async fn item_update(
+    Authed(ctx, su): Authed,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
+    CsrfForm(f): CsrfForm<ItemBody>,
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
+    let form = ItemForm {
+        kind: None,
+        title: f.title.clone(),
+        body: f.body.clone(),
+        url: f.url.clone(),
+        published: Some(f.published.as_deref() == Some("true")),
+        available_from: Some(f.available_from.clone().unwrap_or_default()),
+        requires_item_id: Some(f.requires_item_id.clone().unwrap_or_default()),
+    };
+    match authoring::update_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, form).await {
+        Ok(_) => Ok(ctx.redirect_with(
+            &format!("/teach/runs/{rid}/items/{iid}"),
+            "flash-item-saved",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            item_form_with(
+                &ctx,
+                &su.user,
+                (rid, iid),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(Value::from_serialize(&f)),
+                ctx.field_errors(&e),
+                false,
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// POST /teach/runs/{run}/items/{item}/move
+pub async fn item_move(
+    Authed(ctx, su): Authed,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
+    CsrfForm(f): CsrfForm<authoring::Move>,
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
+    authoring::move_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, f)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{rid}/outline#item-{iid}"),
+        "flash-moved",
+    ))
+}
+
+/// POST /teach/runs/{run}/items/{item}/delete
+pub async fn item_delete(
+    Authed(ctx, su): Authed,
+    Ids((rid, iid)): Ids<(RunId, ItemId)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let (rid, iid) = (rid.0, iid.0);
+    authoring::delete_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"))
+}
+
+/// A new edition of a run: its name and start.
+#[derive(Deserialize)]
+pub struct EditionBody {
+    #[serde(default)]
+    name: String,
+    starts_at: Option<String>,
+}
+
+/// POST /teach/runs/{id}/editions
+pub async fn new_edition(
+    Authed(ctx, su): Authed,
+    Ids(rid): Ids<RunId>,
+    CsrfForm(f): CsrfForm<EditionBody>,
+) -> PageResult {
+    let rid = rid.0;
+    match authoring::new_edition(
+        &ctx.state.app,
+        &su.user,
+        ctx.tenant.id,
+        rid,
+        &f.name,
+        f.starts_at.as_deref(),
+        &ctx.meta,
+    )
+    .await
+    {
+        Ok(r) => Ok(ctx.redirect_with(
+            &format!("/teach/runs/{}/outline", r.id),
+            "flash-edition-created",
+        )),
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
