@@ -26,8 +26,6 @@ use amphi_core::{Clock, Error, Result};
 use amphi_db::Db;
 use std::sync::Arc;
 
-pub use amphi_core;
-pub use amphi_db;
 pub use config::Config;
 
 /// Everything a use case needs: the database, configuration, the clock and the platform secret.

@@ -71,7 +71,7 @@ pub async fn enrol(
     let restriction = restriction_of(&run);
     // Restricted runs may admit people by the provider they signed in through or a group it
     // gave them.
-    let (providers, groups) = crate::sso::memberships(app, tenant, user.id).await?;
+    let (providers, groups) = crate::sso::memberships::of_user(app, tenant, user.id).await?;
     let decision = decide_enrolment(
         &EnrolRequest {
             policy,

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod ldap;
+pub mod memberships;
 pub mod oidc;
 pub mod partner;
 pub mod providers;
@@ -18,26 +19,6 @@ pub use signin::{Failure, Outcome};
 use crate::App;
 use amphi_core::{Result, TenantId, UserId};
 use amphi_db::repo::identity as repo;
-
-/// The providers a person has signed in through (slugs and ids) and the groups they brought,
-/// for COOC enrolment restrictions.
-pub async fn memberships(
-    app: &App,
-    tenant: TenantId,
-    user: UserId,
-) -> Result<(Vec<String>, Vec<String>)> {
-    let links = repo::identities_of_user(app.db.reader(), tenant, user).await?;
-    let mut providers = Vec::new();
-    let mut groups: Vec<String> = Vec::new();
-    for (link, p) in links {
-        providers.push(p.slug.clone());
-        providers.push(p.id.to_string());
-        groups.extend(serde_json::from_str::<Vec<String>>(&link.groups).unwrap_or_default());
-    }
-    groups.sort();
-    groups.dedup();
-    Ok((providers, groups))
-}
 
 /// A same-site path to land on after a sign-in: `/…`, never `//…`, no scheme, no backslash,
 /// no control characters. Empty means the home page.

@@ -88,6 +88,7 @@ pub fn routes() -> Router<WebState> {
         get_assignment,
         get_peer,
         submit,
+        upload_file,
         my_reviews,
         review_page,
         submit_review,

@@ -5,8 +5,8 @@
 
 use crate::fixtures::*;
 use crate::support::*;
-use amphi_db::sea_orm::{EntityTrait, PaginatorTrait};
 use axum::http::{header, Method, StatusCode};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 const PDF: &[u8] = b"%PDF-1.4\n% Amphi test handout\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const VTT: &[u8] = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nBonjour à tous\n".as_bytes();

@@ -142,7 +142,7 @@ async fn sent_mail_payloads_are_redacted() {
     let mail = t.mails().pop().unwrap();
     assert!(mail.contains("To: ada@example.test"));
     // The one-time link left the queue table with the message.
-    use amphi_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let rows = amphi_db::entities::job::Entity::find()
         .filter(amphi_db::entities::job::Column::Kind.eq("mail.send"))
         .all(t.app.db.reader())

@@ -976,9 +976,7 @@ async fn assessment_pages_for_learners_and_the_course_team() {
 #[tokio::test]
 #[ignore = "a measurement: 100,000 learners, run by hand on PostgreSQL in release"]
 async fn peer_allocation_of_100000_submissions() {
-    use amphi_app::amphi_db::entities::{
-        course, course_item, course_module, course_run, submission, user,
-    };
+    use amphi_db::entities::{course, course_item, course_module, course_run, submission, user};
     use sea_orm_migration::sea_orm::{ConnectionTrait, EntityTrait};
     use std::time::Instant;
 

@@ -404,8 +404,8 @@ async fn templates_can_be_overridden_per_platform_and_per_tenant() {
 #[tokio::test]
 async fn migrations_go_down_and_up_again_and_newer_schemas_are_refused() {
     use amphi_db::migration::Migrator;
-    use amphi_db::sea_orm::{ConnectionTrait, Statement};
     use amphi_db::SchemaStatus;
+    use sea_orm::{ConnectionTrait, Statement};
     use sea_orm_migration::MigratorTrait;
     let tdb = amphi_db::testing::TestDb::new().await;
     let db = &tdb.db;
@@ -573,7 +573,7 @@ fn every_template_key_is_translated_in_both_languages() {
 
 /// A probe table for the write-path tests (same SQL on both databases).
 async fn probe_table(db: &amphi_db::Db) {
-    use amphi_db::sea_orm::{ConnectionTrait, Statement};
+    use sea_orm::{ConnectionTrait, Statement};
     db.writer()
         .execute(Statement::from_string(
             db.backend(),
@@ -589,7 +589,7 @@ async fn probe_rows(db: &amphi_db::Db) -> i64 {
 
 #[tokio::test]
 async fn a_write_whose_caller_goes_away_is_done_whole_or_not_at_all() {
-    use amphi_db::sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
     let tdb = amphi_db::testing::TestDb::new().await;
     let db = tdb.db.clone();
     probe_table(&db).await;
@@ -620,7 +620,7 @@ async fn a_write_whose_caller_goes_away_is_done_whole_or_not_at_all() {
     let n = probe_rows(&db).await;
     match db.backend() {
         // SQLite runs writes on its write thread: the write goes on to its commit.
-        amphi_db::sea_orm::DbBackend::Sqlite => assert_eq!(n, 2, "the write was finished"),
+        sea_orm::DbBackend::Sqlite => assert_eq!(n, 2, "the write was finished"),
         // PostgreSQL runs them in place: dropped with the request, rolled back.
         _ => assert_eq!(n, 0, "the write was rolled back"),
     }
@@ -643,9 +643,9 @@ async fn a_write_whose_caller_goes_away_is_done_whole_or_not_at_all() {
 
 #[tokio::test]
 async fn sqlite_commits_reach_the_database_file_without_the_writer_copying_them() {
-    use amphi_db::sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
     let tdb = amphi_db::testing::TestDb::new().await;
-    if tdb.db.backend() != amphi_db::sea_orm::DbBackend::Sqlite {
+    if tdb.db.backend() != sea_orm::DbBackend::Sqlite {
         return; // PostgreSQL has no write-ahead log of ours to checkpoint.
     }
     let path = tdb
@@ -698,8 +698,8 @@ async fn sqlite_commits_reach_the_database_file_without_the_writer_copying_them(
 }
 
 /// One number read through `db.reader()`, or the database's error.
-async fn read_n(db: &amphi_db::Db, sql: &str) -> Result<i64, amphi_db::sea_orm::DbErr> {
-    use amphi_db::sea_orm::{ConnectionTrait, Statement};
+async fn read_n(db: &amphi_db::Db, sql: &str) -> Result<i64, sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, Statement};
     let row = db
         .reader()
         .query_one(Statement::from_string(db.backend(), sql))
@@ -716,9 +716,7 @@ async fn a_read_whose_caller_goes_away_leaves_its_connection_sound() {
     opts.max_connections = 1;
     let db = amphi_db::Db::connect(&opts).await.unwrap();
     let slow = match db.backend() {
-        amphi_db::sea_orm::DbBackend::Postgres => {
-            "SELECT 41::bigint AS n FROM (SELECT pg_sleep(0.4)) AS s"
-        }
+        sea_orm::DbBackend::Postgres => "SELECT 41::bigint AS n FROM (SELECT pg_sleep(0.4)) AS s",
         _ => {
             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) \
              SELECT 41 + 0 * COUNT(*) AS n FROM c"
@@ -737,7 +735,7 @@ async fn a_read_whose_caller_goes_away_leaves_its_connection_sound() {
         read_n(&db, "SELECT CAST(43 AS BIGINT) AS n").await.unwrap(),
         43
     );
-    if db.backend() == amphi_db::sea_orm::DbBackend::Postgres {
+    if db.backend() == sea_orm::DbBackend::Postgres {
         // A connection the server ends fails one read at most, then is replaced.
         let pid = read_n(&db, "SELECT pg_backend_pid()::bigint AS n")
             .await

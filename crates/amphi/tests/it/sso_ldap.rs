@@ -82,7 +82,7 @@ async fn ldap_sign_in_through_a_real_directory_and_its_failures() {
     assert!(c.cookies.contains_key("amphi_session"));
     let u = user_by_email(&t, ALICE.mail).await;
     assert!(u.is_tenant_admin, "teachers -> admin");
-    let (providers, groups) = amphi_app::sso::memberships(
+    let (providers, groups) = amphi_app::sso::memberships::of_user(
         &t.app,
         amphi_core::TenantId(u.tenant_id),
         amphi_core::UserId(u.id),

@@ -107,7 +107,7 @@ fn urlenc(s: &str) -> String {
 
 pub async fn audit_reasons(t: &TestApp, action: &str) -> Vec<serde_json::Value> {
     use amphi_db::entities::audit_event;
-    use amphi_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq(action))
         .order_by_asc(audit_event::Column::Id)
@@ -167,7 +167,7 @@ async fn oidc_sign_in_creates_links_and_signs_in_again() {
 
     // The groups came along (used by COOC restrictions).
     let u = user_by_email(&t, "alice@example.test").await;
-    let (providers, groups) = amphi_app::sso::memberships(
+    let (providers, groups) = amphi_app::sso::memberships::of_user(
         &t.app,
         amphi_core::TenantId(u.tenant_id),
         amphi_core::UserId(u.id),
@@ -300,7 +300,7 @@ async fn oidc_wrong_state_replayed_callback_and_used_code_are_refused() {
 
 pub async fn user_by_email(t: &TestApp, email: &str) -> amphi_db::entities::user::Model {
     use amphi_db::entities::user;
-    use amphi_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(t.app.db.reader())

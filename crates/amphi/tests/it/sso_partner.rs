@@ -110,7 +110,7 @@ pub async fn run_for(admin: &mut Client, token: &str, code: &str, extra: Value) 
 
 pub async fn enrolled(t: &TestApp, email: &str, run: &str) -> bool {
     use amphi_db::entities::enrolment;
-    use amphi_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let u = user_by_email(t, email).await;
     enrolment::Entity::find()
         .filter(enrolment::Column::UserId.eq(u.id))
@@ -154,7 +154,7 @@ async fn partner_rs256_hand_off_creates_enrols_and_lands_on_next() {
     let r = victim.get(&hand_off(&planted, "/")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let v = user_by_email(&t, "victim@example.test").await;
-    let (links, _) = amphi_app::sso::memberships(
+    let (links, _) = amphi_app::sso::memberships::of_user(
         &t.app,
         amphi_core::TenantId(v.tenant_id),
         amphi_core::UserId(v.id),
@@ -283,7 +283,7 @@ async fn partner_es256_hand_off_and_every_bad_token_is_refused() {
     // The refused people got no account.
     for who in ["p-201", "p-202", "p-203", "p-204", "p-206", "p-207"] {
         use amphi_db::entities::user;
-        use amphi_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let n = user::Entity::find()
             .filter(user::Column::Email.eq(format!("{who}@partner.example")))
             .one(t.app.db.reader())
@@ -424,7 +424,7 @@ async fn group_rules_take_back_only_what_they_gave_when_the_group_is_lost() {
     assert!(!user_by_email(&t, ann).await.is_tenant_admin);
     {
         use amphi_db::entities::enrolment;
-        use amphi_db::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         let rows = enrolment::Entity::find()
             .filter(enrolment::Column::UserId.eq(user_by_email(&t, ann).await.id))
             .filter(enrolment::Column::RunId.eq(by_rule.parse::<uuid::Uuid>().unwrap()))
@@ -486,7 +486,7 @@ async fn provider_admin_api_validates_masks_secrets_and_audits() {
     let id = created["id"].as_str().unwrap();
     // Not stored in clear either.
     use amphi_db::entities::identity_provider;
-    use amphi_db::sea_orm::EntityTrait;
+    use sea_orm::EntityTrait;
     let row = identity_provider::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
         .one(t.app.db.reader())
         .await

@@ -92,7 +92,7 @@ async fn start(c: &mut Client, next: &str) -> String {
 
 async fn request_id(t: &TestApp, relay: &str) -> String {
     use amphi_db::entities::sso_login_state;
-    use amphi_db::sea_orm::EntityTrait;
+    use sea_orm::EntityTrait;
     let row = sso_login_state::Entity::find_by_id(amphi_auth::token::hash(relay))
         .one(t.app.db.reader())
         .await
@@ -150,7 +150,7 @@ async fn signed_in(t: &TestApp, idp: &SamlIdp, who: &str, pw: &str) -> Client {
 /// The SAML session index this browser's session keeps.
 async fn session_index(t: &TestApp, c: &Client) -> String {
     use amphi_db::entities::session;
-    use amphi_db::sea_orm::EntityTrait;
+    use sea_orm::EntityTrait;
     let id = amphi_auth::token::hash(&c.cookies["amphi_session"]);
     let s = session::Entity::find_by_id(id)
         .one(t.app.db.reader())
@@ -287,7 +287,7 @@ async fn saml_sign_in_through_a_real_idp_and_broken_responses() {
     assert!(c.cookies.contains_key("amphi_session"));
     let u = user_by_email(&t, "alice@example.test").await;
     assert_eq!(u.name, "Alice Martin");
-    let (_, groups) = amphi_app::sso::memberships(
+    let (_, groups) = amphi_app::sso::memberships::of_user(
         &t.app,
         amphi_core::TenantId(u.tenant_id),
         amphi_core::UserId(u.id),
@@ -386,7 +386,7 @@ async fn saml_sign_in_through_a_real_idp_and_broken_responses() {
     assert!(fails.iter().all(|d| d["provider"] == "school"));
     // Bob never got in.
     use amphi_db::entities::user;
-    use amphi_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     assert!(user::Entity::find()
         .filter(user::Column::Email.eq("bob@example.test"))
         .one(t.app.db.reader())

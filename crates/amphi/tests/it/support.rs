@@ -377,8 +377,8 @@ impl Client {
 }
 
 /// The single count a `SELECT COUNT(*) AS n …` query returns.
-pub async fn count_of(db: &impl amphi_db::sea_orm::ConnectionTrait, sql: &str) -> i64 {
-    db.query_one(amphi_db::sea_orm::Statement::from_string(
+pub async fn count_of(db: &impl sea_orm::ConnectionTrait, sql: &str) -> i64 {
+    db.query_one(sea_orm::Statement::from_string(
         db.get_database_backend(),
         sql,
     ))
