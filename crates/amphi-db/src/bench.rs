@@ -105,7 +105,7 @@ pub struct Chunk {
     pub submissions: Vec<crate::rows::Submission>,
 }
 
-/// Writes a chunk in one transaction, table by table, [`ROWS_PER_INSERT`] rows per INSERT.
+/// Writes a chunk in one transaction, table by table, `ROWS_PER_INSERT` rows per INSERT.
 pub async fn insert_chunk(db: &Db, chunk: Chunk) -> Result<()> {
     let txn = db.writer().begin().await.db()?;
     insert_chunked::<user::Entity, _>(&txn, models(chunk.users)).await?;

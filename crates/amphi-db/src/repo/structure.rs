@@ -124,14 +124,6 @@ pub async fn save_item(
         .db()
 }
 
-/// Saves a changed item.
-pub async fn update_item(
-    c: &impl ConnectionTrait,
-    m: course_item::ActiveModel,
-) -> Result<course_item::Model> {
-    m.update(c).await.db()
-}
-
 /// Deletes an item (its progress rows go with it).
 pub async fn delete_item(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid) -> Result<()> {
     course_item::Entity::delete_many()
