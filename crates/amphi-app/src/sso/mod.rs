@@ -17,7 +17,7 @@ pub use providers::{Provider, ProviderForm, SignInOption};
 pub use signin::{Failure, Outcome};
 
 use crate::App;
-use amphi_core::{Result, TenantId, UserId};
+use amphi_core::Result;
 use amphi_db::repo::identity as repo;
 
 /// A same-site path to land on after a sign-in: `/…`, never `//…`, no scheme, no backslash,
