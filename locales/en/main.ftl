@@ -586,6 +586,15 @@ err-gift_question_empty = A question has no text.
 err-gift_title_unclosed = A title ::… is never closed with ::.
 err-gift_too_few = Too few answers for this type of question.
 err-gift_weight_invalid = A weight %…% is not a percentage between -100 and 100.
+err-gift_file_too_large = The file is too large to import; split it into several files.
+err-gift_required = A question or answer text is empty; write it.
+err-gift_too_long = A text of this question is too long; shorten it.
+err-gift_too_many = This question has too many answers; remove some.
+err-gift_out_of_range = A number of this question (weight, tolerance or points) is out of range; correct it.
+err-gift_invalid_characters = This question contains control characters; remove them.
+err-gift_weights_sum_invalid = The weights of the correct answers (%50% …) must add up to 100 %.
+err-gift_ids_duplicate = Two answers of this question are the same; write each answer once.
+err-gift_blanks_mismatch = The blanks of this question do not match its answers; write one answer per blank.
 
 ## Quizzes and gradebook
 kind-quiz = Quiz

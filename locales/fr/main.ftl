@@ -586,6 +586,15 @@ err-gift_question_empty = Une question n'a pas de texte.
 err-gift_title_unclosed = Un titre ::… n'est jamais fermé par ::.
 err-gift_too_few = Trop peu de réponses pour ce type de question.
 err-gift_weight_invalid = Un poids %…% n'est pas un pourcentage entre -100 et 100.
+err-gift_file_too_large = Le fichier est trop volumineux pour être importé ; découpez-le en plusieurs fichiers.
+err-gift_required = Le texte d'une question ou d'une réponse est vide ; écrivez-le.
+err-gift_too_long = Un texte de cette question est trop long ; raccourcissez-le.
+err-gift_too_many = Cette question a trop de réponses ; retirez-en.
+err-gift_out_of_range = Un nombre de cette question (poids, tolérance ou points) est hors limites ; corrigez-le.
+err-gift_invalid_characters = Cette question contient des caractères de contrôle ; retirez-les.
+err-gift_weights_sum_invalid = Les poids des bonnes réponses (%50% …) doivent totaliser 100 %.
+err-gift_ids_duplicate = Deux réponses de cette question sont identiques ; écrivez chaque réponse une fois.
+err-gift_blanks_mismatch = Les blancs de cette question ne correspondent pas à ses réponses ; écrivez une réponse par blanc.
 
 ## Quiz et carnet de notes
 kind-quiz = Quiz

@@ -226,6 +226,24 @@ pub const GIFT_TITLE_UNCLOSED: &str = "gift_title_unclosed";
 pub const GIFT_TOO_FEW: &str = "gift_too_few";
 /// A weight %…% is not a percentage between -100 and 100.
 pub const GIFT_WEIGHT_INVALID: &str = "gift_weight_invalid";
+/// The file is too large to import; split it into several files.
+pub const GIFT_FILE_TOO_LARGE: &str = "gift_file_too_large";
+/// A question or answer text is empty; write it.
+pub const GIFT_REQUIRED: &str = "gift_required";
+/// A text of this question is too long; shorten it.
+pub const GIFT_TOO_LONG: &str = "gift_too_long";
+/// This question has too many answers; remove some.
+pub const GIFT_TOO_MANY: &str = "gift_too_many";
+/// A number of this question (weight, tolerance or points) is out of range; correct it.
+pub const GIFT_OUT_OF_RANGE: &str = "gift_out_of_range";
+/// This question contains control characters; remove them.
+pub const GIFT_INVALID_CHARACTERS: &str = "gift_invalid_characters";
+/// The weights of the correct answers (%50% …) must add up to 100 %.
+pub const GIFT_WEIGHTS_SUM_INVALID: &str = "gift_weights_sum_invalid";
+/// Two answers of this question are the same; write each answer once.
+pub const GIFT_IDS_DUPLICATE: &str = "gift_ids_duplicate";
+/// The blanks of this question do not match its answers; write one answer per blank.
+pub const GIFT_BLANKS_MISMATCH: &str = "gift_blanks_mismatch";
 
 // Quizzes and gradebook
 /// Only enrolled learners take quizzes. Use "preview as a learner" to see the questions.
@@ -431,7 +449,8 @@ pub const GENERIC: &[&str] = &[
 
 /// Every precise code: those of `Conflict`, `BadRequest` and field errors, and the few the
 /// web layer shows itself (`csrf`, `invalid_credentials`). The `gift_` codes are built by
-/// prefixing the GIFT parser's own codes (see `amphi-app` `assessment::bank`).
+/// prefixing the GIFT parser's own codes and the question validation codes (see `amphi-app`
+/// `assessment::bank` and `amphi-interop` `gift::parser`).
 pub const ALL: &[&str] = &[
     INVALID_CREDENTIALS,
     CSRF,
@@ -528,6 +547,15 @@ pub const ALL: &[&str] = &[
     GIFT_TITLE_UNCLOSED,
     GIFT_TOO_FEW,
     GIFT_WEIGHT_INVALID,
+    GIFT_FILE_TOO_LARGE,
+    GIFT_REQUIRED,
+    GIFT_TOO_LONG,
+    GIFT_TOO_MANY,
+    GIFT_OUT_OF_RANGE,
+    GIFT_INVALID_CHARACTERS,
+    GIFT_WEIGHTS_SUM_INVALID,
+    GIFT_IDS_DUPLICATE,
+    GIFT_BLANKS_MISMATCH,
     QUIZ_NOT_LEARNER,
     QUIZ_EMPTY,
     QUIZ_NOT_OPEN,
