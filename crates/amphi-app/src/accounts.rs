@@ -9,6 +9,7 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{blocking, App, RequestMeta};
 use amphi_auth::{password, token};
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::validate::{DisplayName, Email, Locale, NewPassword, TimeZone};
@@ -84,7 +85,7 @@ pub async fn sign_up(
     let pw = f.check(NewPassword::parse("password", &form.password));
     if let Some(e) = &email {
         if !tenant.signup_policy.allows(e) {
-            f.push("email", "signup_domain_not_allowed");
+            f.push("email", codes::SIGNUP_DOMAIN_NOT_ALLOWED);
         }
     }
     f.finish()?;
@@ -95,7 +96,7 @@ pub async fn sign_up(
         .await?
         .is_some()
     {
-        return Err(Error::field("email", "email_taken"));
+        return Err(Error::field("email", codes::EMAIL_TAKEN));
     }
     let hash = blocking(move || password::hash(pw.expose()))
         .await?
@@ -119,7 +120,7 @@ pub async fn sign_up(
     )
     .await
     .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("email", "email_taken"),
+        Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
         e => e,
     })?;
     send_verification(&txn, app, tenant, &u, locale, meta).await?;
@@ -173,9 +174,9 @@ pub async fn verify_email(
     let now = app.now();
     let txn = app.db.begin().await?;
     let Some(tok) = consume_token(&txn, tenant.id, token_plain, VERIFY, now).await? else {
-        return Err(Error::BadRequest("token_invalid"));
+        return Err(Error::BadRequest(codes::TOKEN_INVALID));
     };
-    let uid = UserId(tok.user_id.ok_or(Error::BadRequest("token_invalid"))?);
+    let uid = UserId(tok.user_id.ok_or(Error::BadRequest(codes::TOKEN_INVALID))?);
     repo_u::set(
         &txn,
         tenant.id,
@@ -189,7 +190,7 @@ pub async fn verify_email(
     .await?;
     let u = repo_u::by_id(&txn, tenant.id, uid)
         .await?
-        .ok_or(Error::BadRequest("token_invalid"))?;
+        .ok_or(Error::BadRequest(codes::TOKEN_INVALID))?;
     audit::Event::new("account.email_verified", tenant.id)
         .actor(uid)
         .target(u.email.clone())
@@ -241,10 +242,10 @@ pub async fn sign_in(
     if email_raw.is_empty() || form.password.is_empty() {
         let mut f = Fields::new();
         if email_raw.is_empty() {
-            f.push("email", "required");
+            f.push("email", codes::REQUIRED);
         }
         if form.password.is_empty() {
-            f.push("password", "required");
+            f.push("password", codes::REQUIRED);
         }
         f.finish()?;
     }
@@ -274,7 +275,7 @@ pub async fn sign_in(
     // platform administrators only (the break-glass way in).
     if tenant.hide_local_passwords && !u.is_platform_admin {
         record_failure(app, tenant, &email_raw, "local_passwords_hidden", meta).await?;
-        return Err(Error::Conflict("local_passwords_hidden"));
+        return Err(Error::Conflict(codes::LOCAL_PASSWORDS_HIDDEN));
     }
     if u.email_verified_at.is_none() {
         let txn = app.db.begin().await?;
@@ -291,7 +292,7 @@ pub async fn sign_in(
         )
         .await?;
         txn.commit().await.map_err(Error::internal)?;
-        return Err(Error::Conflict("email_not_verified"));
+        return Err(Error::Conflict(codes::EMAIL_NOT_VERIFIED));
     }
     if u.mfa_enabled_at.is_some() {
         // The password was right; the session waits for the second factor.
@@ -360,10 +361,10 @@ pub async fn sign_in_second_factor(
 ) -> Result<(String, User)> {
     let mut parts = pending.rsplitn(2, '.');
     let (Some(sig), Some(value)) = (parts.next(), parts.next()) else {
-        return Err(Error::BadRequest("mfa_pending_invalid"));
+        return Err(Error::BadRequest(codes::MFA_PENDING_INVALID));
     };
     if !amphi_auth::signed::verify(app.secret(), "mfa-pending", value, sig) {
-        return Err(Error::BadRequest("mfa_pending_invalid"));
+        return Err(Error::BadRequest(codes::MFA_PENDING_INVALID));
     }
     let fields: Vec<&str> = value.split('.').collect();
     let (user, t, exp, sso) = match fields.as_slice() {
@@ -374,25 +375,25 @@ pub async fn sign_in_second_factor(
                 .decode(sso)
                 .ok()
                 .and_then(|j| serde_json::from_slice(&j).ok())
-                .ok_or(Error::BadRequest("mfa_pending_invalid"))?;
+                .ok_or(Error::BadRequest(codes::MFA_PENDING_INVALID))?;
             (user, t, exp, Some(origin))
         }
-        _ => return Err(Error::BadRequest("mfa_pending_invalid")),
+        _ => return Err(Error::BadRequest(codes::MFA_PENDING_INVALID)),
     };
     let exp: i64 = exp
         .parse()
-        .map_err(|_| Error::BadRequest("mfa_pending_invalid"))?;
+        .map_err(|_| Error::BadRequest(codes::MFA_PENDING_INVALID))?;
     if *t != tenant.id.to_string() || exp < app.now().timestamp() {
-        return Err(Error::BadRequest("mfa_pending_invalid"));
+        return Err(Error::BadRequest(codes::MFA_PENDING_INVALID));
     }
     let uid = UserId(
         user.parse()
-            .map_err(|_| Error::BadRequest("mfa_pending_invalid"))?,
+            .map_err(|_| Error::BadRequest(codes::MFA_PENDING_INVALID))?,
     );
     let u = repo_u::by_id(app.db.reader(), tenant.id, uid)
         .await?
         .filter(|u| u.active)
-        .ok_or(Error::BadRequest("mfa_pending_invalid"))?;
+        .ok_or(Error::BadRequest(codes::MFA_PENDING_INVALID))?;
     let buckets = login_buckets(app, tenant.id, &u.email, meta.ip.as_deref());
     rate_limit::check(app, &buckets).await?;
     let txn = app.db.begin().await?;
@@ -401,7 +402,7 @@ pub async fn sign_in_second_factor(
     let Some(kind) = kind else {
         rate_limit::hit(app, &buckets).await?;
         record_failure(app, tenant, &u.email, "mfa_invalid", meta).await?;
-        return Err(Error::field("code", "mfa_code_wrong"));
+        return Err(Error::field("code", codes::MFA_CODE_WRONG));
     };
     rate_limit::clear(app, &buckets[0].key).await?;
     open_session(
@@ -557,7 +558,7 @@ pub async fn reset_password(
 ) -> Result<()> {
     let pw = NewPassword::parse("password", new_password)?;
     if !reset_token_valid(app, tenant, token_plain).await? {
-        return Err(Error::BadRequest("token_invalid"));
+        return Err(Error::BadRequest(codes::TOKEN_INVALID));
     }
     let hash = blocking(move || password::hash(pw.expose()))
         .await?
@@ -565,9 +566,9 @@ pub async fn reset_password(
     let now = app.now();
     let txn = app.db.begin().await?;
     let Some(tok) = consume_token(&txn, tenant.id, token_plain, RESET, now).await? else {
-        return Err(Error::BadRequest("token_invalid"));
+        return Err(Error::BadRequest(codes::TOKEN_INVALID));
     };
-    let uid = UserId(tok.user_id.ok_or(Error::BadRequest("token_invalid"))?);
+    let uid = UserId(tok.user_id.ok_or(Error::BadRequest(codes::TOKEN_INVALID))?);
     // The link came to the mailbox, so the address is proven too.
     let verified = repo_u::by_id(&txn, tenant.id, uid)
         .await?
@@ -613,7 +614,7 @@ pub async fn change_password(
         None => false,
     };
     if !ok {
-        return Err(Error::field("current_password", "password_wrong"));
+        return Err(Error::field("current_password", codes::PASSWORD_WRONG));
     }
     let hash = blocking(move || password::hash(pw.expose()))
         .await?

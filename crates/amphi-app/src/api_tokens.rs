@@ -5,6 +5,7 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::token;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Actor;
 use amphi_core::{validate, Error, Result};
@@ -112,17 +113,17 @@ pub async fn create(
         match Scope::parse(s) {
             Some(sc) if !scopes.contains(&sc) => scopes.push(sc),
             Some(_) => {}
-            None => f.push("scopes", "choice_invalid"),
+            None => f.push("scopes", codes::CHOICE_INVALID),
         }
     }
     if scopes.is_empty() {
-        f.push("scopes", "required");
+        f.push("scopes", codes::REQUIRED);
     }
     let expires = match form.expires_in_days {
         None | Some(0) => None,
         Some(d) if (1..=365).contains(&d) => Some(d),
         Some(_) => {
-            f.push("expires_in_days", "out_of_range");
+            f.push("expires_in_days", codes::OUT_OF_RANGE);
             None
         }
     };

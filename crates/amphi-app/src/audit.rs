@@ -3,6 +3,7 @@
 
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{audit, Page};
@@ -50,7 +51,7 @@ fn day(field: &str, raw: Option<&str>, end: bool) -> Result<Option<DateTime<Utc>
         return Ok(None);
     };
     let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Error::field(field, "date_invalid"))?;
+        .map_err(|_| Error::field(field, codes::DATE_INVALID))?;
     let d = if end { d.succ_opt().unwrap_or(d) } else { d };
     Ok(d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()))
 }

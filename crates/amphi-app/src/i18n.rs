@@ -67,3 +67,59 @@ pub fn has(locale: Locale, key: &str) -> bool {
         Err(e) => format!("{e:?}").starts_with("FluentError"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amphi_core::codes;
+
+    /// The Fluent source of one locale, as embedded.
+    fn source(l: Locale) -> &'static str {
+        match l {
+            Locale::Fr => include_str!("../../../locales/fr/main.ftl"),
+            _ => include_str!("../../../locales/en/main.ftl"),
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_a_message_in_every_locale() {
+        let mut missing = Vec::new();
+        for code in codes::GENERIC.iter().chain(codes::ALL) {
+            for l in Locale::ALL {
+                if !has(l, &format!("err-{code}")) {
+                    missing.push(format!("err-{code} in {}", l.tag()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing messages: {missing:?}");
+    }
+
+    #[test]
+    fn every_error_message_has_a_declared_code() {
+        let mut orphans = Vec::new();
+        for l in Locale::ALL {
+            for line in source(l).lines() {
+                let Some(rest) = line.strip_prefix("err-") else {
+                    continue;
+                };
+                let code = rest.split([' ', '=']).next().unwrap_or_default();
+                if !codes::ALL.contains(&code) && !codes::GENERIC.contains(&code) {
+                    orphans.push(format!("err-{code} in {}", l.tag()));
+                }
+            }
+        }
+        assert!(
+            orphans.is_empty(),
+            "messages without a code in amphi_core::codes: {orphans:?}"
+        );
+    }
+
+    #[test]
+    fn codes_are_declared_once() {
+        let mut all: Vec<&str> = codes::GENERIC.iter().chain(codes::ALL).copied().collect();
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n, "a code is listed twice");
+    }
+}

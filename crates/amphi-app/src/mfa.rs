@@ -6,6 +6,7 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{blocking, App, RequestMeta};
 use amphi_auth::{password, token, totp};
+use amphi_core::codes;
 use amphi_core::{Error, Result, TenantId, UserId};
 use amphi_db::repo::users::UserChanges;
 use amphi_db::repo::{audit, mfa as repo_mfa, users as repo_u};
@@ -23,7 +24,7 @@ pub struct Enrolment {
 /// Starts enrolment: a new secret, kept sealed on the account but not active until confirmed.
 pub async fn start(app: &App, user: &User, tenant: &Tenant) -> Result<Enrolment> {
     if user.mfa_enabled {
-        return Err(Error::Conflict("mfa_already_enabled"));
+        return Err(Error::Conflict(codes::MFA_ALREADY_ENABLED));
     }
     let secret = totp::new_secret();
     let sealed = totp::seal(app.secret(), &secret)
@@ -51,7 +52,7 @@ fn secret_of(app: &App, u: &rows::User) -> Result<Vec<u8>> {
     let sealed = u
         .mfa_secret
         .as_deref()
-        .ok_or(Error::Conflict("mfa_not_started"))?;
+        .ok_or(Error::Conflict(codes::MFA_NOT_STARTED))?;
     totp::open(app.secret(), sealed)
         .ok_or_else(|| Error::Internal("the MFA secret cannot be opened".into()))
 }
@@ -67,7 +68,7 @@ pub async fn confirm(
         .await?
         .ok_or(Error::NotFound)?;
     if u.mfa_enabled_at.is_some() {
-        return Err(Error::Conflict("mfa_already_enabled"));
+        return Err(Error::Conflict(codes::MFA_ALREADY_ENABLED));
     }
     let secret = secret_of(app, &u)?;
     let now = app.now();
@@ -77,7 +78,7 @@ pub async fn confirm(
         now.timestamp().max(0) as u64,
         u.mfa_last_step,
     )
-    .ok_or(Error::field("code", "mfa_code_wrong"))?;
+    .ok_or(Error::field("code", codes::MFA_CODE_WRONG))?;
     let codes: Vec<String> = (0..10).map(|_| recovery_code()).collect();
     let txn = app.db.begin().await?;
     repo_u::set(
@@ -155,7 +156,7 @@ pub async fn disable(
         .await?
         .ok_or(Error::NotFound)?;
     if u.mfa_enabled_at.is_none() {
-        return Err(Error::Conflict("mfa_not_enabled"));
+        return Err(Error::Conflict(codes::MFA_NOT_ENABLED));
     }
     let pw = current_password.to_owned();
     let ok = match u.password_hash.clone() {
@@ -163,12 +164,12 @@ pub async fn disable(
         None => false,
     };
     if !ok {
-        return Err(Error::field("current_password", "password_wrong"));
+        return Err(Error::field("current_password", codes::PASSWORD_WRONG));
     }
     let now = app.now();
     let txn = app.db.begin().await?;
     if check(&txn, app, &u, code).await?.is_none() {
-        return Err(Error::field("code", "mfa_code_wrong"));
+        return Err(Error::field("code", codes::MFA_CODE_WRONG));
     }
     repo_u::set(
         &txn,

@@ -7,6 +7,7 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{blocking, App, RequestMeta};
 use amphi_auth::{password, token};
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::validate::{DisplayName, Email, NewPassword};
 use amphi_core::{Error, Result, UserId};
@@ -74,7 +75,7 @@ pub async fn complete(
     meta: &RequestMeta,
 ) -> Result<(String, User)> {
     if !setup_token_valid(app, tenant, token_plain).await? {
-        return Err(Error::BadRequest("token_invalid"));
+        return Err(Error::BadRequest(codes::TOKEN_INVALID));
     }
     let mut f = Fields::new();
     let email = f.check(Email::parse("email", &form.email));
@@ -93,7 +94,7 @@ pub async fn complete(
         .await?
         .is_none()
     {
-        return Err(Error::BadRequest("token_invalid"));
+        return Err(Error::BadRequest(codes::TOKEN_INVALID));
     }
     let u = repo_u::insert(
         &txn,
@@ -112,7 +113,7 @@ pub async fn complete(
     )
     .await
     .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("email", "email_taken"),
+        Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
         e => e,
     })?;
     let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), None, meta).await?;
@@ -151,11 +152,11 @@ pub async fn create_user_cli(app: &App, req: CliUser) -> Result<(User, Option<St
         Some(s) => repo_t::by_slug(app.db.reader(), s).await?,
         None => repo_t::default_tenant(app.db.reader()).await?,
     }
-    .ok_or(Error::BadRequest("tenant_not_found"))?;
+    .ok_or(Error::BadRequest(codes::TENANT_NOT_FOUND))?;
     let tenant: Tenant = tenant.into();
     if req.platform_admin && !tenant.is_default {
         return Err(Error::BadRequest(
-            "platform_admin_must_be_in_default_tenant",
+            codes::PLATFORM_ADMIN_MUST_BE_IN_DEFAULT_TENANT,
         ));
     }
     let mut f = Fields::new();
@@ -196,7 +197,7 @@ pub async fn create_user_cli(app: &App, req: CliUser) -> Result<(User, Option<St
     )
     .await
     .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("email", "email_taken"),
+        Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
         e => e,
     })?;
     let link = if hash.is_none() {

@@ -2,6 +2,7 @@
 //! (branding, sign-up policy) by their own administrators.
 
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::validate::{self, Colour, HostName, Locale, Slug};
@@ -262,12 +263,12 @@ fn parse_form(f: &TenantForm) -> Result<Parsed> {
                 }
             }
             if ok.is_empty() {
-                fields.push("signup_domains", "required");
+                fields.push("signup_domains", codes::REQUIRED);
             }
             Some(SignupPolicy::Domains(ok))
         }
         Some(_) => {
-            fields.push("signup_policy", "choice_invalid");
+            fields.push("signup_policy", codes::CHOICE_INVALID);
             None
         }
     };
@@ -330,7 +331,7 @@ pub async fn create(
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let Some(name) = parsed.name.clone() else {
-        return Err(Error::field("name", "required"));
+        return Err(Error::field("name", codes::REQUIRED));
     };
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -358,7 +359,7 @@ pub async fn create(
     )
     .await
     .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("slug", "slug_taken"),
+        Error::Conflict(_) => Error::field("slug", codes::SLUG_TAKEN),
         e => e,
     })?;
     let id = TenantId(created.id);
@@ -374,7 +375,7 @@ pub async fn create(
     repo_t::set_hosts(&txn, id, &hosts, now)
         .await
         .map_err(|e| match e {
-            Error::Conflict(_) => Error::field("hosts", "host_taken"),
+            Error::Conflict(_) => Error::field("hosts", codes::HOST_TAKEN),
             e => e,
         })?;
     audit::Event::new("tenant.created", id)
@@ -414,7 +415,9 @@ pub async fn update(
         return Err(Error::NotFound);
     };
     if current.is_default && form.active == Some(false) {
-        return Err(Error::BadRequest("default_tenant_cannot_be_deactivated"));
+        return Err(Error::BadRequest(
+            codes::DEFAULT_TENANT_CANNOT_BE_DEACTIVATED,
+        ));
     }
     let mut t = current.clone();
     if let Some(n) = parsed.name {
@@ -455,7 +458,7 @@ pub async fn update(
         repo_t::set_hosts(&txn, id, h, now)
             .await
             .map_err(|e| match e {
-                Error::Conflict(_) => Error::field("hosts", "host_taken"),
+                Error::Conflict(_) => Error::field("hosts", codes::HOST_TAKEN),
                 e => e,
             })?;
     }

@@ -1,6 +1,7 @@
 //! Accounts as administrators see and manage them.
 
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::{Error, Result, TenantId, UserId};
 use amphi_db::repo::users::UserChanges;
@@ -136,13 +137,13 @@ pub async fn patch(
     if p.active.is_some() {
         require(actor, Action::Update, res)?;
         if id == actor.user_id {
-            return Err(Error::BadRequest("cannot_deactivate_self"));
+            return Err(Error::BadRequest(codes::CANNOT_DEACTIVATE_SELF));
         }
         // Deactivating someone is an administrator's act, not a self-service one.
         require(actor, Action::ManageRoles, res)?;
     }
     if p.active.is_none() && p.is_tenant_admin.is_none() {
-        return Err(Error::BadRequest("nothing_to_change"));
+        return Err(Error::BadRequest(codes::NOTHING_TO_CHANGE));
     }
     let now = app.now();
     let txn = app.db.begin().await?;

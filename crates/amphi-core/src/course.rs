@@ -1,6 +1,7 @@
 //! Course rules: formats, visibility, run windows, enrolment policies and decisions, course
 //! roles. Pure functions, so every rule is tested without a database.
 
+use crate::codes;
 use crate::error::{Error, Fields, Result};
 use crate::validate::Email;
 use chrono::{DateTime, Utc};
@@ -26,7 +27,7 @@ macro_rules! str_enum {
             pub fn parse(field: &str, raw: &str) -> Result<Self> {
                 match raw.trim() {
                     $($s => Ok($name::$v),)+
-                    _ => Err(Error::field(field, "choice_invalid")),
+                    _ => Err(Error::field(field, codes::CHOICE_INVALID)),
                 }
             }
         }
@@ -124,17 +125,17 @@ impl RunDates {
         let mut f = Fields::new();
         if let (Some(o), Some(c)) = (self.enrol_opens_at, self.enrol_closes_at) {
             if c <= o {
-                f.push("enrol_closes_at", "date_before_opening");
+                f.push("enrol_closes_at", codes::DATE_BEFORE_OPENING);
             }
         }
         if let (Some(s), Some(e)) = (self.starts_at, self.ends_at) {
             if e <= s {
-                f.push("ends_at", "date_before_start");
+                f.push("ends_at", codes::DATE_BEFORE_START);
             }
         }
         if let (Some(o), Some(e)) = (self.enrol_opens_at, self.ends_at) {
             if e <= o {
-                f.push("ends_at", "date_before_enrolment");
+                f.push("ends_at", codes::DATE_BEFORE_ENROLMENT);
             }
         }
         f.finish()
@@ -251,10 +252,10 @@ pub struct EnrolRequest<'a> {
 /// Decides a self-enrolment: enrol, waiting list, or a refusal with a reason code.
 pub fn decide_enrolment(r: &EnrolRequest<'_>, now: DateTime<Utc>) -> Result<EnrolDecision> {
     if r.dates.archived(now) {
-        return Err(Error::Conflict("run_archived"));
+        return Err(Error::Conflict(codes::RUN_ARCHIVED));
     }
     if !r.dates.enrolment_open(now) {
-        return Err(Error::Conflict("enrolment_closed"));
+        return Err(Error::Conflict(codes::ENROLMENT_CLOSED));
     }
     match r.policy {
         EnrolmentPolicy::Open => {}
@@ -269,12 +270,12 @@ pub fn decide_enrolment(r: &EnrolRequest<'_>, now: DateTime<Utc>) -> Result<Enro
                 _ => false,
             };
             if !ok && !r.entitled {
-                return Err(Error::field("code", "enrolment_code_wrong"));
+                return Err(Error::field("code", codes::ENROLMENT_CODE_WRONG));
             }
         }
         EnrolmentPolicy::Restricted => {
             if !r.restriction.admits(&r.applicant) && !r.entitled {
-                return Err(Error::Conflict("enrolment_restricted"));
+                return Err(Error::Conflict(codes::ENROLMENT_RESTRICTED));
             }
         }
     }
@@ -283,7 +284,7 @@ pub fn decide_enrolment(r: &EnrolRequest<'_>, now: DateTime<Utc>) -> Result<Enro
             if r.waiting_list {
                 Ok(EnrolDecision::WaitingList)
             } else {
-                Err(Error::Conflict("run_full"))
+                Err(Error::Conflict(codes::RUN_FULL))
             }
         }
         _ => Ok(EnrolDecision::Enrol),

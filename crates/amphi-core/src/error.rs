@@ -1,6 +1,7 @@
 //! The one error type of the domain. Each variant has a stable snake_case code that the API
 //! returns and the UI translates; messages for people are looked up from the code.
 
+use crate::codes;
 use serde::Serialize;
 
 /// Result with the domain error.
@@ -37,13 +38,14 @@ pub enum Error {
     /// The caller must sign in (or present a valid token) first.
     #[error("unauthenticated")]
     Unauthenticated,
-    /// The request conflicts with the current state; the code names how.
+    /// The request conflicts with the current state; the code (one of [`codes::ALL`]) names how.
     #[error("conflict: {0}")]
     Conflict(&'static str),
     /// Input failed validation; one entry per bad field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    /// The request itself is malformed or refers to something invalid; the code names how.
+    /// The request itself is malformed or refers to something invalid; the code (one of
+    /// [`codes::ALL`]) names how.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
     /// Too many attempts; retry after the given number of seconds.
@@ -61,14 +63,14 @@ impl Error {
     /// Stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::NotFound => "not_found",
-            Error::Forbidden => "forbidden",
-            Error::Unauthenticated => "unauthenticated",
-            Error::Conflict(_) => "conflict",
-            Error::Validation(_) => "validation",
-            Error::BadRequest(_) => "bad_request",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::Internal(_) => "internal",
+            Error::NotFound => codes::NOT_FOUND,
+            Error::Forbidden => codes::FORBIDDEN,
+            Error::Unauthenticated => codes::UNAUTHENTICATED,
+            Error::Conflict(_) => codes::CONFLICT,
+            Error::Validation(_) => codes::VALIDATION,
+            Error::BadRequest(_) => codes::BAD_REQUEST,
+            Error::RateLimited { .. } => codes::RATE_LIMITED,
+            Error::Internal(_) => codes::INTERNAL,
         }
     }
 

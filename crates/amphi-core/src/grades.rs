@@ -19,6 +19,7 @@
 //! 5. A course-total override replaces the result; rounding to 2 decimals comes last, and the
 //!    pass mark is compared with the rounded percent the learner sees.
 
+use crate::codes;
 use crate::error::{Fields, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -124,36 +125,39 @@ impl Gradebook {
         let mut cats = HashSet::new();
         for (i, c) in self.categories.iter().enumerate() {
             if c.id.trim().is_empty() {
-                f.push(&format!("categories.{i}.id"), "required");
+                f.push(&format!("categories.{i}.id"), codes::REQUIRED);
             } else if !cats.insert(c.id.as_str()) {
-                f.push(&format!("categories.{i}.id"), "grade_id_duplicate");
+                f.push(&format!("categories.{i}.id"), codes::GRADE_ID_DUPLICATE);
             }
             if !(c.weight.is_finite() && c.weight >= 0.0) {
-                f.push(&format!("categories.{i}.weight"), "out_of_range");
+                f.push(&format!("categories.{i}.weight"), codes::OUT_OF_RANGE);
             }
         }
         if !self.categories.is_empty() && self.categories.iter().all(|c| c.weight <= 0.0) {
-            f.push("categories", "grade_weights_zero");
+            f.push("categories", codes::GRADE_WEIGHTS_ZERO);
         }
         let mut items = HashSet::new();
         for (i, it) in self.items.iter().enumerate() {
             if it.id.trim().is_empty() {
-                f.push(&format!("items.{i}.id"), "required");
+                f.push(&format!("items.{i}.id"), codes::REQUIRED);
             } else if !items.insert(it.id.as_str()) {
-                f.push(&format!("items.{i}.id"), "grade_id_duplicate");
+                f.push(&format!("items.{i}.id"), codes::GRADE_ID_DUPLICATE);
             }
             if !cats.contains(it.category.as_str()) {
-                f.push(&format!("items.{i}.category"), "grade_category_unknown");
+                f.push(
+                    &format!("items.{i}.category"),
+                    codes::GRADE_CATEGORY_UNKNOWN,
+                );
             }
             if !(it.max_points.is_finite() && it.max_points > 0.0) {
-                f.push(&format!("items.{i}.max_points"), "out_of_range");
+                f.push(&format!("items.{i}.max_points"), codes::OUT_OF_RANGE);
             }
             if !(it.weight.is_finite() && it.weight > 0.0) {
-                f.push(&format!("items.{i}.weight"), "out_of_range");
+                f.push(&format!("items.{i}.weight"), codes::OUT_OF_RANGE);
             }
         }
         if !(0.0..=100.0).contains(&self.pass_percent) {
-            f.push("pass_percent", "out_of_range");
+            f.push("pass_percent", codes::OUT_OF_RANGE);
         }
         f.finish()
     }

@@ -5,6 +5,7 @@
 //!
 //! Accounts are linked by `(provider, subject)`, never by a mutable email alone.
 
+use crate::codes;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -98,7 +99,7 @@ impl ProviderKind {
             "saml" => Ok(ProviderKind::Saml),
             "oidc" => Ok(ProviderKind::Oidc),
             "partner" => Ok(ProviderKind::Partner),
-            _ => Err(crate::Error::field(field, "choice_invalid")),
+            _ => Err(crate::Error::field(field, codes::CHOICE_INVALID)),
         }
     }
 

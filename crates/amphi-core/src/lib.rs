@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod clock;
+pub mod codes;
 pub mod course;
 pub mod error;
 pub mod grades;

@@ -25,6 +25,7 @@
 //! min-heap of reviewers keyed by (tier, load, random rank), O(n·k·log n). The same input and
 //! seed always give the same output.
 
+use crate::codes;
 use crate::error::{Error, Fields, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
@@ -67,18 +68,21 @@ impl Rubric {
     pub fn validate(&self) -> Result<()> {
         let mut f = Fields::new();
         if self.criteria.is_empty() {
-            f.push("criteria", "rubric_empty");
+            f.push("criteria", codes::RUBRIC_EMPTY);
         }
         for (i, c) in self.criteria.iter().enumerate() {
             if c.levels.len() < 2 {
-                f.push(&format!("criteria.{i}.levels"), "rubric_levels_too_few");
+                f.push(
+                    &format!("criteria.{i}.levels"),
+                    codes::RUBRIC_LEVELS_TOO_FEW,
+                );
             }
             for (j, l) in c.levels.iter().enumerate() {
                 let field = format!("criteria.{i}.levels.{j}.points");
                 if !l.points.is_finite() || l.points < 0.0 {
-                    f.push(&field, "rubric_points_invalid");
+                    f.push(&field, codes::RUBRIC_POINTS_INVALID);
                 } else if c.levels[..j].iter().any(|o| o.points == l.points) {
-                    f.push(&field, "rubric_points_duplicate");
+                    f.push(&field, codes::RUBRIC_POINTS_DUPLICATE);
                 }
             }
         }
@@ -107,21 +111,21 @@ impl Rubric {
 pub fn score_review(rubric: &Rubric, chosen: &[Option<usize>]) -> Result<f64> {
     let mut f = Fields::new();
     if rubric.criteria.is_empty() {
-        f.push("criteria", "rubric_empty");
+        f.push("criteria", codes::RUBRIC_EMPTY);
     }
     let mut total = 0.0;
     for (i, c) in rubric.criteria.iter().enumerate() {
         match chosen.get(i).copied().flatten() {
-            None => f.push(&format!("criteria.{i}"), "rubric_incomplete"),
+            None => f.push(&format!("criteria.{i}"), codes::RUBRIC_INCOMPLETE),
             Some(j) => match c.levels.get(j) {
                 Some(l) if l.points.is_finite() && l.points >= 0.0 => total += l.points,
-                _ => f.push(&format!("criteria.{i}"), "rubric_level_invalid"),
+                _ => f.push(&format!("criteria.{i}"), codes::RUBRIC_LEVEL_INVALID),
             },
         }
     }
     for (i, c) in chosen.iter().enumerate().skip(rubric.criteria.len()) {
         if c.is_some() {
-            f.push(&format!("criteria.{i}"), "rubric_level_invalid");
+            f.push(&format!("criteria.{i}"), codes::RUBRIC_LEVEL_INVALID);
         }
     }
     f.finish()?;
@@ -206,10 +210,10 @@ impl AllocationSettings {
     pub fn validate(&self) -> Result<()> {
         let mut f = Fields::new();
         if !(1..=20).contains(&self.reviews_per_submission) {
-            f.push("reviews_per_submission", "out_of_range");
+            f.push("reviews_per_submission", codes::OUT_OF_RANGE);
         }
         if self.reviews_per_reviewer > 100 {
-            f.push("reviews_per_reviewer", "out_of_range");
+            f.push("reviews_per_reviewer", codes::OUT_OF_RANGE);
         }
         f.finish()
     }
@@ -339,7 +343,7 @@ where
     let mut slots: Vec<Slot> = Vec::with_capacity(req.reviewers.len());
     for (i, r) in req.reviewers.iter().enumerate() {
         if rix.insert(r.id, i as u32).is_some() {
-            return Err(Error::BadRequest("reviewer_duplicate"));
+            return Err(Error::BadRequest(codes::REVIEWER_DUPLICATE));
         }
         let (tier, cap) = match r.kind {
             ReviewerKind::Peer => (0, m),
@@ -361,7 +365,7 @@ where
     let mut authored = vec![0u32; slots.len()];
     for (i, s) in req.submissions.iter().enumerate() {
         if six.insert(s.id, i as u32).is_some() {
-            return Err(Error::BadRequest("submission_duplicate"));
+            return Err(Error::BadRequest(codes::SUBMISSION_DUPLICATE));
         }
         let a = rix.get(&s.author).copied();
         if let Some(a) = a {
@@ -607,10 +611,10 @@ impl GradePolicy {
     pub fn validate(&self) -> Result<()> {
         let mut f = Fields::new();
         if !(0.0..=1.0).contains(&self.self_weight) {
-            f.push("self_weight", "out_of_range");
+            f.push("self_weight", codes::OUT_OF_RANGE);
         }
         if !(0.0..=100.0).contains(&self.missing_review_penalty) {
-            f.push("missing_review_penalty", "out_of_range");
+            f.push("missing_review_penalty", codes::OUT_OF_RANGE);
         }
         f.finish()
     }

@@ -1,5 +1,6 @@
 //! Parse, don't validate: values that reach a use case are already valid.
 
+use crate::codes;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -17,10 +18,10 @@ impl Email {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let s = raw.trim().to_lowercase();
         if s.is_empty() {
-            return Err(Error::field(field, "required"));
+            return Err(Error::field(field, codes::REQUIRED));
         }
         if s.len() > Self::MAX_LEN {
-            return Err(Error::field(field, "too_long"));
+            return Err(Error::field(field, codes::TOO_LONG));
         }
         // email_address accepts forms (quoted locals, IP literals) no mail relay takes; we also
         // insist on a dotted domain.
@@ -29,7 +30,7 @@ impl Email {
             && s.rsplit_once('@')
                 .is_some_and(|(_, d)| d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
         if !ok {
-            return Err(Error::field(field, "email_invalid"));
+            return Err(Error::field(field, codes::EMAIL_INVALID));
         }
         Ok(Self(s))
     }
@@ -58,13 +59,13 @@ impl DisplayName {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(Error::field(field, "required"));
+            return Err(Error::field(field, codes::REQUIRED));
         }
         if s.chars().count() > Self::MAX_CHARS {
-            return Err(Error::field(field, "too_long"));
+            return Err(Error::field(field, codes::TOO_LONG));
         }
         if s.chars().any(char::is_control) {
-            return Err(Error::field(field, "invalid_characters"));
+            return Err(Error::field(field, codes::INVALID_CHARACTERS));
         }
         Ok(Self(s.to_owned()))
     }
@@ -95,13 +96,13 @@ impl NewPassword {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let n = raw.chars().count();
         if n == 0 {
-            return Err(Error::field(field, "required"));
+            return Err(Error::field(field, codes::REQUIRED));
         }
         if n < Self::MIN_CHARS {
-            return Err(Error::field(field, "password_too_short"));
+            return Err(Error::field(field, codes::PASSWORD_TOO_SHORT));
         }
         if n > Self::MAX_CHARS {
-            return Err(Error::field(field, "too_long"));
+            return Err(Error::field(field, codes::TOO_LONG));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -122,10 +123,10 @@ impl Slug {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let s = raw.trim().to_lowercase();
         if s.is_empty() {
-            return Err(Error::field(field, "required"));
+            return Err(Error::field(field, codes::REQUIRED));
         }
         if s.len() > 63 {
-            return Err(Error::field(field, "too_long"));
+            return Err(Error::field(field, codes::TOO_LONG));
         }
         let ok = s
             .chars()
@@ -133,7 +134,7 @@ impl Slug {
             && !s.starts_with('-')
             && !s.ends_with('-');
         if !ok {
-            return Err(Error::field(field, "slug_invalid"));
+            return Err(Error::field(field, codes::SLUG_INVALID));
         }
         Ok(Self(s))
     }
@@ -154,10 +155,10 @@ impl HostName {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let s = raw.trim().trim_end_matches('.').to_lowercase();
         if s.is_empty() {
-            return Err(Error::field(field, "required"));
+            return Err(Error::field(field, codes::REQUIRED));
         }
         if s.len() > 253 {
-            return Err(Error::field(field, "too_long"));
+            return Err(Error::field(field, codes::TOO_LONG));
         }
         let (name, port) = match s.rsplit_once(':') {
             Some((n, p)) if !n.contains(':') => (n, Some(p)),
@@ -173,7 +174,7 @@ impl HostName {
             });
         let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
         if !name_ok || !port_ok {
-            return Err(Error::field(field, "host_invalid"));
+            return Err(Error::field(field, codes::HOST_INVALID));
         }
         Ok(Self(s))
     }
@@ -227,7 +228,7 @@ impl Locale {
 
     /// Parses a form field.
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
-        Self::from_tag(raw).ok_or_else(|| Error::field(field, "locale_invalid"))
+        Self::from_tag(raw).ok_or_else(|| Error::field(field, codes::LOCALE_INVALID))
     }
 
     /// Picks the best supported locale from an Accept-Language header, honouring q-values.
@@ -261,7 +262,7 @@ impl TimeZone {
         let s = raw.trim();
         s.parse::<chrono_tz::Tz>()
             .map(|tz| Self(tz.name().to_owned()))
-            .map_err(|_| Error::field(field, "time_zone_invalid"))
+            .map_err(|_| Error::field(field, codes::TIME_ZONE_INVALID))
     }
 
     /// The zone name.
@@ -287,7 +288,7 @@ impl Colour {
         let ok =
             s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !ok {
-            return Err(Error::field(field, "colour_invalid"));
+            return Err(Error::field(field, codes::COLOUR_INVALID));
         }
         Ok(Self(s))
     }
@@ -302,13 +303,13 @@ impl Colour {
 pub fn short_text(field: &str, raw: &str, max_chars: usize) -> Result<String> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(Error::field(field, "required"));
+        return Err(Error::field(field, codes::REQUIRED));
     }
     if s.chars().count() > max_chars {
-        return Err(Error::field(field, "too_long"));
+        return Err(Error::field(field, codes::TOO_LONG));
     }
     if s.chars().any(char::is_control) {
-        return Err(Error::field(field, "invalid_characters"));
+        return Err(Error::field(field, codes::INVALID_CHARACTERS));
     }
     Ok(s.to_owned())
 }
@@ -322,7 +323,7 @@ pub fn http_url(field: &str, raw: &str) -> Result<String> {
             .chars()
             .any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '\'');
     if !ok {
-        return Err(Error::field(field, "url_invalid"));
+        return Err(Error::field(field, codes::URL_INVALID));
     }
     Ok(s.to_owned())
 }

@@ -19,6 +19,7 @@ pub mod shape;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use amphi_core::codes;
 use amphi_core::{Error, Result};
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{
@@ -462,9 +463,11 @@ fn newer_schema_error(names: &[String]) -> Error {
 /// Maps a database error to the domain error: unique violations become conflicts.
 pub fn db_err(e: DbErr) -> Error {
     match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::Conflict("already_exists"),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            Error::Conflict(codes::ALREADY_EXISTS)
+        }
         Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-            Error::BadRequest("reference_invalid")
+            Error::BadRequest(codes::REFERENCE_INVALID)
         }
         _ => Error::Internal(e.to_string()),
     }

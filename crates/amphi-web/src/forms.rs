@@ -5,6 +5,7 @@ use crate::ctx::{csrf_anchor, csrf_token, Ctx};
 use crate::error::ApiError;
 use crate::WebState;
 use amphi_auth::signed;
+use amphi_core::codes;
 use amphi_core::Error;
 use axum::body::Bytes;
 use axum::extract::multipart::{Field, MultipartError};
@@ -38,7 +39,7 @@ pub fn check_csrf(ctx: &Ctx, anchor: Option<&str>, sent: Option<&str>) -> Result
     Err(ctx.render(
         StatusCode::FORBIDDEN,
         "error.html",
-        minijinja::context! { message => amphi_app::i18n::t(ctx.locale, "err-csrf") },
+        minijinja::context! { message => amphi_app::i18n::t(ctx.locale, &format!("err-{}", codes::CSRF)) },
     ))
 }
 
@@ -54,7 +55,7 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(ctx.error_page(&Error::BadRequest("form_expected")));
+            return Err(ctx.error_page(&Error::BadRequest(codes::FORM_EXPECTED)));
         }
         let jar = CookieJar::from_headers(&parts.headers);
         let anchor = csrf_anchor(&parts, &jar);
@@ -73,7 +74,7 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
         let encoded = serde_urlencoded::to_string(&without_csrf).unwrap_or_default();
         match serde_urlencoded::from_str::<T>(&encoded) {
             Ok(v) => Ok(CsrfForm(v)),
-            Err(_) => Err(ctx.error_page(&Error::BadRequest("form_malformed"))),
+            Err(_) => Err(ctx.error_page(&Error::BadRequest(codes::FORM_MALFORMED))),
         }
     }
 }
@@ -103,9 +104,9 @@ impl FromRequestParts<WebState> for Anchor {
 /// else a malformed form.
 pub fn multipart_error(e: &MultipartError) -> Error {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::field("file", "file_too_large")
+        Error::field("file", codes::FILE_TOO_LARGE)
     } else {
-        Error::BadRequest("form_malformed")
+        Error::BadRequest(codes::FORM_MALFORMED)
     }
 }
 
@@ -114,11 +115,11 @@ pub async fn read_text(field: &mut Field<'_>, cap: usize) -> Result<String, Erro
     let mut out = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
         if out.len() + chunk.len() > cap {
-            return Err(Error::BadRequest("form_malformed"));
+            return Err(Error::BadRequest(codes::FORM_MALFORMED));
         }
         out.extend_from_slice(&chunk);
     }
-    String::from_utf8(out).map_err(|_| Error::BadRequest("form_malformed"))
+    String::from_utf8(out).map_err(|_| Error::BadRequest(codes::FORM_MALFORMED))
 }
 
 /// Reads what is left of a field, so that the browser, still sending, gets the answer.
@@ -151,15 +152,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/json"));
         if !is_json {
-            return Err(Error::BadRequest("json_expected").into());
+            return Err(Error::BadRequest(codes::JSON_EXPECTED).into());
         }
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|_| ApiError::from(Error::BadRequest("body_too_large")))?;
+            .map_err(|_| ApiError::from(Error::BadRequest(codes::BODY_TOO_LARGE)))?;
         serde_json::from_slice::<T>(&bytes)
             .map(ApiJson)
             .map_err(|e| {
-                ApiError::from(Error::BadRequest("json_malformed")).with_detail(e.to_string())
+                ApiError::from(Error::BadRequest(codes::JSON_MALFORMED)).with_detail(e.to_string())
             })
     }
 }
@@ -181,7 +182,7 @@ impl FromRequest<WebState> for CsrfMultipart {
                 .await
             {
                 Ok(m) => m,
-                Err(_) => return Err(ctx.error_page(&Error::BadRequest("form_expected"))),
+                Err(_) => return Err(ctx.error_page(&Error::BadRequest(codes::FORM_EXPECTED))),
             };
         let token = match mp.next_field().await {
             Ok(Some(f)) if f.name() == Some("csrf") => Some(f.text().await.unwrap_or_default()),

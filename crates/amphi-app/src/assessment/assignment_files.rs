@@ -7,6 +7,7 @@ use super::submission_files::SubmissionFile;
 use super::submissions::{first_draft, for_learner, ASSIGNMENT};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::submissions as repo_s;
 use uuid::Uuid;
@@ -29,7 +30,7 @@ where
     let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
     let s = AssignmentSettings::of(&o.item);
     if !s.accept_files {
-        return Err(Error::Conflict("files_not_accepted"));
+        return Err(Error::Conflict(codes::FILES_NOT_ACCEPTED));
     }
     let now = app.now();
     if let Some(why) = s.closed(now) {
@@ -37,18 +38,18 @@ where
     }
     let existing = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
     if existing.as_ref().is_some_and(|m| m.graded_at.is_some()) {
-        return Err(Error::Conflict("already_graded"));
+        return Err(Error::Conflict(codes::ALREADY_GRADED));
     }
     let count = match &existing {
         Some(m) => repo_s::files_of(app.db.reader(), tenant, m.id).await?.len(),
         None => 0,
     };
     if count >= s.max_files as usize {
-        return Err(Error::field("file", "too_many_files"));
+        return Err(Error::field("file", codes::TOO_MANY_FILES));
     }
     let name = crate::files::clean_filename(filename);
     if name.is_empty() {
-        return Err(Error::field("file", "required"));
+        return Err(Error::field("file", codes::REQUIRED));
     }
     let max = (u64::from(s.max_file_mb) * 1024 * 1024).min(app.storage.max_upload_bytes());
     let (row, path) = crate::files::store_stream(
@@ -107,7 +108,7 @@ pub async fn remove_file(
         .filter(|m| m.user_id == user.id.0)
         .ok_or(Error::NotFound)?;
     if m.graded_at.is_some() {
-        return Err(Error::Conflict("already_graded"));
+        return Err(Error::Conflict(codes::ALREADY_GRADED));
     }
     crate::files::delete_files(app, tenant, run, &[file]).await;
     Ok(())

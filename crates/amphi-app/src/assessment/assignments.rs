@@ -11,6 +11,7 @@ use super::submissions::{
 use crate::courses::{authoring, content};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
@@ -89,10 +90,10 @@ impl AssignmentSettings {
     /// Why nothing can be handed in at `now`, if so.
     pub fn closed(&self, now: DateTime<Utc>) -> Option<&'static str> {
         if self.hard_deadline.is_some_and(|d| now > d) {
-            return Some("deadline_passed");
+            return Some(codes::DEADLINE_PASSED);
         }
         if self.late_policy == LatePolicy::Refuse && self.due_at.is_some_and(|d| now > d) {
-            return Some("deadline_passed");
+            return Some(codes::DEADLINE_PASSED);
         }
         None
     }
@@ -167,7 +168,7 @@ pub async fn update_settings(
         match v.trim() {
             "refuse" => s.late_policy = LatePolicy::Refuse,
             "penalty" => s.late_policy = LatePolicy::Penalty,
-            _ => fields.push("late_policy", "choice_invalid"),
+            _ => fields.push("late_policy", codes::CHOICE_INVALID),
         }
     }
     if let Some(v) = &f.late_penalty_percent {
@@ -189,7 +190,7 @@ pub async fn update_settings(
         match v.trim() {
             "true" | "on" | "1" => s.accept_files = true,
             "false" | "off" | "0" | "" => s.accept_files = false,
-            _ => fields.push("accept_files", "choice_invalid"),
+            _ => fields.push("accept_files", codes::CHOICE_INVALID),
         }
     }
     if let Some(v) = &f.max_files {
@@ -204,7 +205,7 @@ pub async fn update_settings(
     }
     if let (Some(d), Some(h)) = (s.due_at, s.hard_deadline) {
         if h < d {
-            fields.push("hard_deadline", "deadline_before_due");
+            fields.push("hard_deadline", codes::DEADLINE_BEFORE_DUE);
         }
     }
     fields.finish()?;
@@ -242,7 +243,7 @@ pub async fn view(
     let now = app.now();
     let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
     let closed = if mine.as_ref().is_some_and(|m| m.graded_at.is_some()) {
-        Some("already_graded".to_owned())
+        Some(codes::ALREADY_GRADED.to_owned())
     } else {
         s.closed(now).map(str::to_owned)
     };
@@ -320,14 +321,14 @@ pub async fn grade(
         .await?
         .ok_or(Error::NotFound)?;
     if m.status != repo_s::SUBMITTED {
-        return Err(Error::Conflict("not_submitted"));
+        return Err(Error::Conflict(codes::NOT_SUBMITTED));
     }
     let feedback = f.feedback.as_deref().unwrap_or("").trim().to_owned();
     if feedback.chars().count() > 20_000 {
-        return Err(Error::field("feedback", "too_long"));
+        return Err(Error::field("feedback", codes::TOO_LONG));
     }
     if content::has_unsafe_html(&feedback) {
-        return Err(Error::field("feedback", "unsafe_html"));
+        return Err(Error::field("feedback", codes::UNSAFE_HTML));
     }
     let raw = match &s.rubric {
         Some(r) => {
@@ -337,9 +338,11 @@ pub async fn grade(
             score
         }
         None => {
-            let p = f.points.ok_or_else(|| Error::field("points", "required"))?;
+            let p = f
+                .points
+                .ok_or_else(|| Error::field("points", codes::REQUIRED))?;
             if !p.is_finite() || p < 0.0 || p > s.max() {
-                return Err(Error::field("points", "out_of_range"));
+                return Err(Error::field("points", codes::OUT_OF_RANGE));
             }
             m.rubric_choices = None;
             p

@@ -6,6 +6,7 @@ use crate::courses::authoring::require_course_editor;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::assessment::Question;
+use amphi_core::codes;
 use amphi_core::{Error, FieldError, Result, TenantId};
 use amphi_db::repo::{audit, courses as repo_c, questions as repo_q, Page};
 use amphi_db::rows;
@@ -68,7 +69,7 @@ pub async fn import_gift(
         .ok_or(Error::NotFound)?;
     require_course_editor(app, user, tenant, &course).await?;
     if text.len() > MAX_GIFT_BYTES {
-        return Err(Error::field("file", "file_too_large"));
+        return Err(Error::field("file", codes::FILE_TOO_LARGE));
     }
     let items = gift::parse(text).map_err(|errs| {
         Error::Validation(
@@ -83,7 +84,7 @@ pub async fn import_gift(
         )
     })?;
     if items.is_empty() {
-        return Err(Error::field("file", "gift_empty"));
+        return Err(Error::field("file", codes::GIFT_EMPTY));
     }
     let now = app.now();
     let mut categories = Vec::new();

@@ -7,6 +7,7 @@ use super::submission_files::{files_view, SubmissionFile};
 use super::submissions::{is_grader, item_of_kinds, SubmissionView, ASSIGNMENT, PEER};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::peer::Rubric;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{submissions as repo_s, Page};
@@ -59,7 +60,7 @@ pub fn parse_filter(raw: Option<&str>) -> Result<repo_s::QueueFilter> {
         "late" => Q::Late,
         "staff" => Q::Staff,
         "all" => Q::All,
-        _ => return Err(Error::field("filter", "choice_invalid")),
+        _ => return Err(Error::field("filter", codes::CHOICE_INVALID)),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Rubrics as text: one criterion per line, `Title: level = points; level = points`, as the
 //! settings forms of assignments and peer assessments show and read them.
 
+use amphi_core::codes;
 use amphi_core::peer::{Criterion, Level, Rubric};
 use amphi_core::{Error, Result};
 
@@ -9,21 +10,21 @@ pub fn rubric_from_text(field: &str, raw: &str) -> Result<Option<Rubric>> {
     let mut criteria = Vec::new();
     for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let Some((title, levels)) = line.split_once(':') else {
-            return Err(Error::field(field, "rubric_format"));
+            return Err(Error::field(field, codes::RUBRIC_FORMAT));
         };
         let mut out = Vec::new();
         for part in levels.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((label, points)) = part.rsplit_once('=') else {
-                return Err(Error::field(field, "rubric_format"));
+                return Err(Error::field(field, codes::RUBRIC_FORMAT));
             };
             let points: f64 = points
                 .trim()
                 .replace(',', ".")
                 .parse()
-                .map_err(|_| Error::field(field, "rubric_format"))?;
+                .map_err(|_| Error::field(field, codes::RUBRIC_FORMAT))?;
             let label = label.trim();
             if label.is_empty() || label.chars().count() > 300 {
-                return Err(Error::field(field, "rubric_format"));
+                return Err(Error::field(field, codes::RUBRIC_FORMAT));
             }
             out.push(Level {
                 label: label.to_owned(),
@@ -32,7 +33,7 @@ pub fn rubric_from_text(field: &str, raw: &str) -> Result<Option<Rubric>> {
         }
         let title = title.trim();
         if title.is_empty() || title.chars().count() > 300 {
-            return Err(Error::field(field, "rubric_format"));
+            return Err(Error::field(field, codes::RUBRIC_FORMAT));
         }
         criteria.push(Criterion {
             title: title.to_owned(),
@@ -43,13 +44,13 @@ pub fn rubric_from_text(field: &str, raw: &str) -> Result<Option<Rubric>> {
         return Ok(None);
     }
     if criteria.len() > 50 {
-        return Err(Error::field(field, "too_long"));
+        return Err(Error::field(field, codes::TOO_LONG));
     }
     let r = Rubric { criteria };
     r.validate().map_err(|e| match e {
         Error::Validation(v) => Error::field(
             field,
-            v.first().map_or("rubric_format", |f| f.code.as_str()),
+            v.first().map_or(codes::RUBRIC_FORMAT, |f| f.code.as_str()),
         ),
         e => e,
     })?;

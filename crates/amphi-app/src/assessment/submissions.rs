@@ -8,6 +8,7 @@ use super::gradebook;
 use crate::courses::{self, access, authoring, content, learn, RunAccess};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
@@ -30,9 +31,9 @@ pub(crate) fn parse_number(field: &str, raw: &str, lo: f64, hi: f64) -> Result<f
         .trim()
         .replace(',', ".")
         .parse()
-        .map_err(|_| Error::field(field, "number_invalid"))?;
+        .map_err(|_| Error::field(field, codes::NUMBER_INVALID))?;
     if !x.is_finite() || x < lo || x > hi {
-        return Err(Error::field(field, "out_of_range"));
+        return Err(Error::field(field, codes::OUT_OF_RANGE));
     }
     Ok(x)
 }
@@ -286,10 +287,10 @@ pub struct SubmitForm {
 
 fn parse_text(raw: &str) -> Result<String> {
     if raw.chars().count() > MAX_TEXT {
-        return Err(Error::field("text", "too_long"));
+        return Err(Error::field("text", codes::TOO_LONG));
     }
     if content::has_unsafe_html(raw) {
-        return Err(Error::field("text", "unsafe_html"));
+        return Err(Error::field("text", codes::UNSAFE_HTML));
     }
     Ok(raw.to_owned())
 }
@@ -323,13 +324,13 @@ pub(crate) async fn save_work(
     let text = parse_text(f.text.as_deref().unwrap_or(""))?;
     let draft_only = f.draft.unwrap_or(false);
     if !draft_only && text.trim().is_empty() && !has_files {
-        return Err(Error::field("text", "required"));
+        return Err(Error::field("text", codes::REQUIRED));
     }
     let now = app.now();
     let txn = app.db.begin().await?;
     let existing = repo_s::submission_of(&txn, tenant, o.item.id, user.id.0).await?;
     if existing.as_ref().is_some_and(|s| s.graded_at.is_some()) && !draft_only {
-        return Err(Error::Conflict("already_graded"));
+        return Err(Error::Conflict(codes::ALREADY_GRADED));
     }
     let saved = match existing {
         Some(mut s) => {

@@ -8,6 +8,7 @@ use super::ISSUE_JOB;
 use crate::mail::{self, OutgoingMail};
 use crate::App;
 use amphi_cert::{Branding, CertificateInput, ImageFormat, Language, Signature};
+use amphi_core::codes;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::validate::Locale;
 use amphi_core::{Error, Result, TenantId, UserId};
@@ -152,7 +153,7 @@ pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result
     let id: Uuid = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
         .and_then(|v| v.get("certificate")?.as_str()?.parse().ok())
-        .ok_or(Error::BadRequest("certificate_payload_invalid"))?;
+        .ok_or(Error::BadRequest(codes::CERTIFICATE_PAYLOAD_INVALID))?;
     let Some(cert) = repo::by_id(app.db.reader(), tenant, id).await? else {
         return Ok(());
     };
@@ -265,7 +266,7 @@ pub async fn run_backfill_job(app: &App, tenant: TenantId, payload: &str) -> Res
     let run: Uuid = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
         .and_then(|v| v.get("run")?.as_str()?.parse().ok())
-        .ok_or(Error::BadRequest("certificate_payload_invalid"))?;
+        .ok_or(Error::BadRequest(codes::CERTIFICATE_PAYLOAD_INVALID))?;
     let mut after = None;
     loop {
         let page = repo::passing_learners(app.db.reader(), tenant, run, after, 500).await?;

@@ -8,6 +8,7 @@ use super::BACKFILL_JOB;
 use crate::courses;
 use crate::users::User;
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::jobs::{self, NewJob};
@@ -41,7 +42,7 @@ pub async fn list_for_run(
     let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s @ ("pending" | "issued" | "revoked")) => Some(s),
-        Some(_) => return Err(Error::field("status", "choice_invalid")),
+        Some(_) => return Err(Error::field("status", codes::CHOICE_INVALID)),
     };
     let page = repo::list_for_run(
         app.db.reader(),
@@ -104,7 +105,7 @@ pub async fn revoke(
     )
     .await?;
     if !done {
-        return Err(Error::Conflict("certificate_not_valid"));
+        return Err(Error::Conflict(codes::CERTIFICATE_NOT_VALID));
     }
     audit::Event::new("certificate.revoked", tenant)
         .actor(user.id)
@@ -148,7 +149,7 @@ pub async fn reissue(
         )
         .await?;
     } else if old.replaced_by.is_some() {
-        return Err(Error::Conflict("certificate_already_replaced"));
+        return Err(Error::Conflict(codes::CERTIFICATE_ALREADY_REPLACED));
     }
     let inserted = repo::insert(
         &txn,
@@ -170,7 +171,7 @@ pub async fn reissue(
     .await;
     match inserted {
         Ok(()) => {}
-        Err(Error::Conflict(_)) => return Err(Error::Conflict("certificate_valid_exists")),
+        Err(Error::Conflict(_)) => return Err(Error::Conflict(codes::CERTIFICATE_VALID_EXISTS)),
         Err(e) => return Err(e),
     }
     if old.status == repo::REVOKED {
@@ -219,7 +220,10 @@ pub async fn save_run_settings(
     meta: &RequestMeta,
 ) -> Result<RunSettings> {
     if !(0..=100).contains(&s.min_completion_percent) {
-        return Err(Error::field("min_completion_percent", "percent_invalid"));
+        return Err(Error::field(
+            "min_completion_percent",
+            codes::PERCENT_INVALID,
+        ));
     }
     staff_run(app, user, tenant, run, Action::Update).await?;
     let now = app.now();

@@ -6,6 +6,7 @@ use super::MAX_IMAGE_BYTES;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_cert::{Branding, CertificateInput, ImageFormat, Language, Signature};
+use amphi_core::codes;
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::validate::{Colour, Locale};
 use amphi_core::{error::Fields, Error, Result, TenantId};
@@ -76,7 +77,7 @@ pub async fn save_template(
         c => match Colour::parse("colour", c) {
             Ok(c) => Some(c.as_str().to_owned()),
             Err(_) => {
-                f.push("colour", "colour_invalid");
+                f.push("colour", codes::COLOUR_INVALID);
                 None
             }
         },
@@ -193,17 +194,17 @@ pub async fn set_template_image(
     }
     let image = match bytes {
         None => None,
-        Some(b) if b.is_empty() => return Err(Error::field(&field, "file_required")),
+        Some(b) if b.is_empty() => return Err(Error::field(&field, codes::FILE_REQUIRED)),
         Some(b) if b.len() > MAX_IMAGE_BYTES => {
-            return Err(Error::field(&field, "image_too_large"))
+            return Err(Error::field(&field, codes::IMAGE_TOO_LARGE))
         }
         Some(b) => {
-            let format =
-                ImageFormat::sniff(&b).ok_or_else(|| Error::field(&field, "image_type_invalid"))?;
+            let format = ImageFormat::sniff(&b)
+                .ok_or_else(|| Error::field(&field, codes::IMAGE_TYPE_INVALID))?;
             let img = amphi_cert::Image { bytes: b, format };
             check_image(&t, img.clone(), which, app.now().date_naive())
                 .await
-                .map_err(|_| Error::field(&field, "image_invalid"))?;
+                .map_err(|_| Error::field(&field, codes::IMAGE_INVALID))?;
             Some(img)
         }
     };
@@ -214,7 +215,7 @@ pub async fn set_template_image(
     let mut sigs = stored_signatures(Some(&row));
     if let TemplateImage::Signature(n) = which {
         if sigs.get(n - 1).is_none_or(|s| s.name.is_empty()) {
-            return Err(Error::field(&field, "signature_name_first"));
+            return Err(Error::field(&field, codes::SIGNATURE_NAME_FIRST));
         }
     }
     let new_key = match &image {

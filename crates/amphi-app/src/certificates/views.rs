@@ -2,6 +2,7 @@
 //! that change them.
 
 use super::codes::display_code;
+use amphi_core::codes;
 use amphi_core::{error::Fields, Result};
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
@@ -184,7 +185,7 @@ impl RunSettingsForm {
             match min.parse::<i32>() {
                 Ok(n) if (0..=100).contains(&n) => n,
                 _ => {
-                    f.push("min_completion_percent", "percent_invalid");
+                    f.push("min_completion_percent", codes::PERCENT_INVALID);
                     0
                 }
             }
@@ -194,7 +195,7 @@ impl RunSettingsForm {
             "yes" => Some(true),
             "no" => Some(false),
             _ => {
-                f.push("show_grade", "choice_invalid");
+                f.push("show_grade", codes::CHOICE_INVALID);
                 None
             }
         };

@@ -8,6 +8,7 @@ use crate::i18n::t_args;
 use crate::mail::{OutgoingMail, MAIL_JOB};
 use crate::users::User;
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Locale};
@@ -66,11 +67,11 @@ pub async fn post(
     let mut f = Fields::new();
     let title = f.check(validate::short_text("title", title, 200));
     if body.trim().is_empty() {
-        f.push("body", "required");
+        f.push("body", codes::REQUIRED);
     } else if body.chars().count() > 20_000 {
-        f.push("body", "too_long");
+        f.push("body", codes::TOO_LONG);
     } else if content::has_unsafe_html(body) {
-        f.push("body", "unsafe_html");
+        f.push("body", codes::UNSAFE_HTML);
     }
     f.finish()?;
     let Some(title) = title else {
@@ -135,13 +136,13 @@ pub(crate) async fn latest_of_run(
 
 /// The fan-out job: resumes after the last recipient it saved.
 pub async fn run_fanout(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -> Result<()> {
-    let p: serde_json::Value =
-        serde_json::from_str(payload).map_err(|_| Error::BadRequest("fanout_payload_invalid"))?;
+    let p: serde_json::Value = serde_json::from_str(payload)
+        .map_err(|_| Error::BadRequest(codes::FANOUT_PAYLOAD_INVALID))?;
     let id: Uuid = p
         .get("announcement")
         .and_then(|v| v.as_str())
         .and_then(|s| s.parse().ok())
-        .ok_or(Error::BadRequest("fanout_payload_invalid"))?;
+        .ok_or(Error::BadRequest(codes::FANOUT_PAYLOAD_INVALID))?;
     let base_url = p
         .get("base_url")
         .and_then(|v| v.as_str())

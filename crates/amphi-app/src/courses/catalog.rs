@@ -4,6 +4,7 @@ use super::{Course, Run};
 use crate::tenants::Tenant;
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::course::{CourseFormat, EnrolmentPolicy, Visibility};
 use amphi_core::policy::{can, Action, Resource};
 use amphi_core::validate::Locale;
@@ -52,7 +53,7 @@ pub async fn catalog(app: &App, tenant: &Tenant, f: &CatalogFilters) -> Result<P
         None => (false, None),
         Some("open") => (true, None),
         Some("soon") => (false, Some(now + Duration::days(30))),
-        Some(_) => return Err(Error::field("when", "choice_invalid")),
+        Some(_) => return Err(Error::field("when", codes::CHOICE_INVALID)),
     };
     let q = repo_c::CatalogQuery {
         words: f.q.clone(),
@@ -159,21 +160,21 @@ pub async fn about(app: &App, tenant: &Tenant, code: &str, viewer: Option<&User>
             (Some(e), _) if e.status == repo_e::WAITING => RunAction::Waiting,
             (_, None) => {
                 if view.archived {
-                    RunAction::Unavailable("run_archived".into())
+                    RunAction::Unavailable(codes::RUN_ARCHIVED.into())
                 } else {
                     RunAction::SignIn
                 }
             }
             (_, Some(_)) => {
                 if view.archived {
-                    RunAction::Unavailable("run_archived".into())
+                    RunAction::Unavailable(codes::RUN_ARCHIVED.into())
                 } else if !view.enrolment_open {
-                    RunAction::Unavailable("enrolment_closed".into())
+                    RunAction::Unavailable(codes::ENROLMENT_CLOSED.into())
                 } else {
                     let full = view.capacity.is_some_and(|cap| view.enrolled_count >= cap);
                     match view.policy {
                         _ if full && view.waiting_list => RunAction::JoinWaitingList,
-                        _ if full => RunAction::Unavailable("run_full".into()),
+                        _ if full => RunAction::Unavailable(codes::RUN_FULL.into()),
                         EnrolmentPolicy::Code => RunAction::EnrolWithCode,
                         EnrolmentPolicy::Paid => RunAction::EnrolWithVoucher,
                         _ => RunAction::Enrol,

@@ -8,6 +8,7 @@ use crate::mail::{self, OutgoingMail};
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::{signed, token};
+use amphi_core::codes;
 use amphi_core::course::{
     decide_enrolment, Applicant, CourseRole, EnrolDecision, EnrolRequest, EnrolmentPolicy,
 };
@@ -99,7 +100,7 @@ pub async fn enrol(
             return Err(Error::Forbidden);
         };
         if !repo_e::redeem_voucher(&txn, tenant, run.id, h, user.id.0, now).await? {
-            return Err(Error::field("code", "voucher_invalid"));
+            return Err(Error::field("code", codes::VOUCHER_INVALID));
         }
     }
     // The seat is taken by a guarded increment, so two people cannot get the last seat.
@@ -109,7 +110,7 @@ pub async fn enrol(
         repo_c::bump_counts(&txn, run.id, 0, 1).await?;
         EnrolStatus::Waiting
     } else {
-        return Err(Error::Conflict("run_full"));
+        return Err(Error::Conflict(codes::RUN_FULL));
     };
     let db_status = if status == EnrolStatus::Enrolled {
         repo_e::ACTIVE
@@ -306,14 +307,14 @@ pub async fn invite(
         match Email::parse("emails", raw) {
             Ok(e) if !list.contains(&e) => list.push(e),
             Ok(_) => {}
-            Err(_) => fields.push("emails", "email_invalid"),
+            Err(_) => fields.push("emails", codes::EMAIL_INVALID),
         }
     }
     if list.is_empty() {
-        fields.push("emails", "required");
+        fields.push("emails", codes::REQUIRED);
     }
     if list.len() > 1000 {
-        fields.push("emails", "too_many_addresses");
+        fields.push("emails", codes::TOO_MANY_ADDRESSES);
     }
     fields.finish()?;
     let course = super::course_of(app, tenant, &a.run).await?;
@@ -390,7 +391,7 @@ pub async fn generate_vouchers(
     )
     .await?;
     if !(1..=10_000).contains(&count) {
-        return Err(Error::field("count", "out_of_range"));
+        return Err(Error::field("count", codes::OUT_OF_RANGE));
     }
     let now = app.now();
     let batch = Uuid::now_v7();
@@ -497,9 +498,9 @@ pub async fn shop_webhook(
     let ts: i64 = timestamp
         .trim()
         .parse()
-        .map_err(|_| Error::BadRequest("webhook_timestamp_invalid"))?;
+        .map_err(|_| Error::BadRequest(codes::WEBHOOK_TIMESTAMP_INVALID))?;
     if (now.timestamp() - ts).abs() > WEBHOOK_WINDOW_SECS {
-        return Err(Error::BadRequest("webhook_timestamp_stale"));
+        return Err(Error::BadRequest(codes::WEBHOOK_TIMESTAMP_STALE));
     }
     let secret = shop_secret_of(app, tenant).await?;
     let mut signed_payload = timestamp.trim().as_bytes().to_vec();
@@ -514,16 +515,16 @@ pub async fn shop_webhook(
         return Err(Error::Unauthenticated);
     }
     let order: ShopOrder =
-        serde_json::from_slice(body).map_err(|_| Error::BadRequest("json_malformed"))?;
+        serde_json::from_slice(body).map_err(|_| Error::BadRequest(codes::JSON_MALFORMED))?;
     let email = Email::parse("email", &order.email)?;
     if order.order_id.trim().is_empty() || order.order_id.len() > 100 {
-        return Err(Error::field("order_id", "required"));
+        return Err(Error::field("order_id", codes::REQUIRED));
     }
     let run = repo_c::run(app.db.reader(), tenant, order.run_id)
         .await?
         .ok_or(Error::field("run_id", "not_found"))?;
     if run.policy != EnrolmentPolicy::Paid.as_str() {
-        return Err(Error::field("run_id", "run_not_paid"));
+        return Err(Error::field("run_id", codes::RUN_NOT_PAID));
     }
     let buyer = repo_u::by_email(app.db.reader(), tenant, email.as_str()).await?;
     let txn = app.db.begin().await?;

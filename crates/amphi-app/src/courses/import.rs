@@ -6,6 +6,7 @@
 use super::access;
 use crate::users::User;
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::policy::Action;
 use amphi_core::validate::{DisplayName, Email};
@@ -74,20 +75,20 @@ fn parse(bytes: &[u8]) -> (Report, Vec<Row>) {
     let headers = match rdr.headers() {
         Ok(h) => h.iter().map(|x| x.to_ascii_lowercase()).collect::<Vec<_>>(),
         Err(_) => {
-            report.file_error = Some("csv_unreadable".into());
+            report.file_error = Some(codes::CSV_UNREADABLE.into());
             return (report, rows);
         }
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(ci_email), ci_name, ci_role) = (col("email"), col("name"), col("role")) else {
-        report.file_error = Some("csv_header_invalid".into());
+        report.file_error = Some(codes::CSV_HEADER_INVALID.into());
         return (report, rows);
     };
     if headers
         .iter()
         .any(|h| !["email", "name", "role"].contains(&h.as_str()))
     {
-        report.file_error = Some("csv_header_invalid".into());
+        report.file_error = Some(codes::CSV_HEADER_INVALID.into());
         return (report, rows);
     }
     let mut seen = HashSet::new();
@@ -107,7 +108,7 @@ fn parse(bytes: &[u8]) -> (Report, Vec<Row>) {
         let rec = match rec {
             Ok(r) => r,
             Err(_) => {
-                push_err(&mut report, line, "csv_row_unreadable", "");
+                push_err(&mut report, line, codes::CSV_ROW_UNREADABLE, "");
                 continue;
             }
         };
@@ -119,7 +120,7 @@ fn parse(bytes: &[u8]) -> (Report, Vec<Row>) {
         let email = match Email::parse("email", email_raw) {
             Ok(e) => e,
             Err(_) => {
-                push_err(&mut report, line, "email_invalid", email_raw);
+                push_err(&mut report, line, codes::EMAIL_INVALID, email_raw);
                 continue;
             }
         };
@@ -129,7 +130,7 @@ fn parse(bytes: &[u8]) -> (Report, Vec<Row>) {
             .trim()
             .to_owned();
         if !name.is_empty() && DisplayName::parse("name", &name).is_err() {
-            push_err(&mut report, line, "name_invalid", &name);
+            push_err(&mut report, line, codes::NAME_INVALID, &name);
             continue;
         }
         let role_raw = ci_role
@@ -143,19 +144,19 @@ fn parse(bytes: &[u8]) -> (Report, Vec<Row>) {
             match CourseRole::parse("role", &role_raw) {
                 Ok(r) => r,
                 Err(_) => {
-                    push_err(&mut report, line, "role_invalid", &role_raw);
+                    push_err(&mut report, line, codes::ROLE_INVALID, &role_raw);
                     continue;
                 }
             }
         };
         if !seen.insert(email.as_str().to_owned()) {
-            push_err(&mut report, line, "duplicate_row", email.as_str());
+            push_err(&mut report, line, codes::DUPLICATE_ROW, email.as_str());
             continue;
         }
         rows.push(Row { email, name, role });
     }
     if report.rows == 0 && report.file_error.is_none() {
-        report.file_error = Some("csv_empty".into());
+        report.file_error = Some(codes::CSV_EMPTY.into());
     }
     report.valid = rows.len() as u64;
     (report, rows)
@@ -217,9 +218,9 @@ pub async fn start(
     )
     .await?;
     if bytes.len() > MAX_BYTES {
-        return Err(Error::field("file", "file_too_large"));
+        return Err(Error::field("file", codes::FILE_TOO_LARGE));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::field("file", "csv_not_utf8"))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::field("file", codes::CSV_NOT_UTF8))?;
     let (report, _) = parse(text.as_bytes());
     if let Some(fe) = &report.file_error {
         return Err(Error::Validation(vec![amphi_core::FieldError::new(
@@ -332,12 +333,12 @@ pub async fn apply_valid(
     .await?;
     let j = load(app, tenant, run_id, id).await?;
     if j.status != jobs::HELD {
-        return Err(Error::Conflict("import_not_held"));
+        return Err(Error::Conflict(codes::IMPORT_NOT_HELD));
     }
     let payload: serde_json::Value = serde_json::from_str(&j.payload).map_err(Error::internal)?;
     let now = app.now();
     if !jobs::release(app.db.writer(), id, payload, now).await? {
-        return Err(Error::Conflict("import_not_held"));
+        return Err(Error::Conflict(codes::IMPORT_NOT_HELD));
     }
     audit::Event::new("enrolment.import_applied_valid", tenant)
         .actor(user.id)
@@ -351,8 +352,8 @@ pub async fn apply_valid(
 /// The job: applies the valid rows a chunk at a time (accounts, then enrolments, each chunk one
 /// transaction of multi-row statements), recording progress after each chunk.
 pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -> Result<()> {
-    let p: Payload =
-        serde_json::from_str(payload).map_err(|_| Error::BadRequest("import_payload_invalid"))?;
+    let p: Payload = serde_json::from_str(payload)
+        .map_err(|_| Error::BadRequest(codes::IMPORT_PAYLOAD_INVALID))?;
     let (_, rows) = parse(p.csv.as_bytes());
     let total = rows.len() as i64;
     jobs::progress(app.db.writer(), job_id, 0, Some(total)).await?;

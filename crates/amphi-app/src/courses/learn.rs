@@ -4,6 +4,7 @@
 use super::{content, dates_of, Course, Run, RunAccess};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
@@ -363,7 +364,7 @@ pub async fn open_item(
         .ok_or(Error::NotFound)?;
     let (module, entry) = entries[idx];
     if entry.locked.is_some() {
-        return Err(Error::Conflict("item_locked"));
+        return Err(Error::Conflict(codes::ITEM_LOCKED));
     }
     let it = st
         .items

@@ -4,6 +4,7 @@
 use super::access;
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -59,13 +60,13 @@ fn query(f: &LearnerFilters) -> Result<repo_e::LearnerQuery> {
     };
     let status = match f.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s @ ("active" | "waiting")) => Some(s.to_owned()),
-        Some(_) => return Err(Error::field("status", "choice_invalid")),
+        Some(_) => return Err(Error::field("status", codes::CHOICE_INVALID)),
         None => None,
     };
     let completed = match f.progress.as_deref().filter(|s| !s.is_empty()) {
         Some("done") => Some(true),
         Some("not_done") => Some(false),
-        Some(_) => return Err(Error::field("progress", "choice_invalid")),
+        Some(_) => return Err(Error::field("progress", codes::CHOICE_INVALID)),
         None => None,
     };
     Ok(repo_e::LearnerQuery {

@@ -12,6 +12,7 @@ pub mod learners;
 pub mod rights;
 
 use crate::App;
+use amphi_core::codes;
 use amphi_core::course::{
     CourseFormat, CourseRole, EnrolmentPolicy, Restriction, RunDates, Visibility,
 };
@@ -289,7 +290,7 @@ pub async fn course_of(app: &App, tenant: TenantId, run: &rows::CourseRun) -> Re
 /// Refuses changes to an archived run.
 pub fn writable(run: &rows::CourseRun, now: DateTime<Utc>) -> Result<()> {
     if dates_of(run).archived(now) {
-        Err(Error::Conflict("run_archived"))
+        Err(Error::Conflict(codes::RUN_ARCHIVED))
     } else {
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! allow-list of each purpose, sniffing, the text check, cleaned file names and subtitle
 //! languages.
 
+use amphi_core::codes;
 use amphi_core::{Error, Result};
 
 /// A type of file the platform accepts.
@@ -191,7 +192,7 @@ impl Purpose {
             "file" => Ok(Purpose::File),
             "video" => Ok(Purpose::Video),
             "subtitles" => Ok(Purpose::Subtitles),
-            _ => Err(Error::field("purpose", "choice_invalid")),
+            _ => Err(Error::field("purpose", codes::CHOICE_INVALID)),
         }
     }
 
@@ -238,7 +239,7 @@ pub(super) fn classify(
     declared: Option<&str>,
     head: &[u8],
 ) -> Result<Kind> {
-    let refused = || Error::field("file", "file_type_not_allowed");
+    let refused = || Error::field("file", codes::FILE_TYPE_NOT_ALLOWED);
     let ext = filename
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -367,7 +368,7 @@ pub const SUBTITLE_LANGUAGES: [(&str, &str); 12] = [
 pub(super) fn parse_lang(raw: Option<&str>) -> Result<(String, String)> {
     let raw = raw.map(str::trim).unwrap_or("");
     if raw.is_empty() {
-        return Err(Error::field("lang", "required"));
+        return Err(Error::field("lang", codes::REQUIRED));
     }
     let (primary, region) = match raw.split_once('-') {
         Some((p, r)) => (p, Some(r)),
@@ -378,7 +379,7 @@ pub(super) fn parse_lang(raw: Option<&str>) -> Result<(String, String)> {
     let ok_region = region
         .is_none_or(|r| (2..=8).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric()));
     if !ok_primary || !ok_region {
-        return Err(Error::field("lang", "choice_invalid"));
+        return Err(Error::field("lang", codes::CHOICE_INVALID));
     }
     let tag = match region {
         Some(r) => format!(

@@ -7,6 +7,7 @@ use super::{delete_files, storage_key};
 use crate::courses::{self, authoring};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{files as repo_f, structure};
@@ -95,7 +96,7 @@ impl Sink {
 }
 
 fn too_large() -> Error {
-    Error::field("file", "file_too_large")
+    Error::field("file", codes::FILE_TOO_LARGE)
 }
 
 /// Uploads a file for an item (the course team of a run that has not ended): sniffs it,
@@ -124,7 +125,7 @@ where
         .ok_or(Error::NotFound)?;
     let purpose = Purpose::parse(&meta.purpose)?;
     if purpose.item_kind() != item.kind {
-        return Err(Error::field("purpose", "choice_invalid"));
+        return Err(Error::field("purpose", codes::CHOICE_INVALID));
     }
     let lang = match purpose {
         Purpose::Subtitles => Some(parse_lang(meta.lang.as_deref())?),
@@ -202,7 +203,7 @@ where
         }
     }
     if head.is_empty() {
-        return Err(Error::field("file", "file_empty"));
+        return Err(Error::field("file", codes::FILE_EMPTY));
     }
     let kind = classify(purpose, &filename, content_type, &head)?;
 
@@ -234,13 +235,13 @@ where
             if let Some(t) = text.as_mut() {
                 t.feed(&chunk);
                 if t.failed() {
-                    return Err(Error::field("file", "file_type_not_allowed"));
+                    return Err(Error::field("file", codes::FILE_TYPE_NOT_ALLOWED));
                 }
             }
             sink.write(store.as_ref(), &path, chunk).await?;
         }
         if text.as_ref().is_some_and(|t| !t.ok()) {
-            return Err(Error::field("file", "file_type_not_allowed"));
+            return Err(Error::field("file", codes::FILE_TYPE_NOT_ALLOWED));
         }
         Ok(())
     }
@@ -318,7 +319,7 @@ async fn record(
             subs.push(json!({ "lang": tag, "label": label, "file_id": id }));
             s["subtitles"] = Value::Array(subs);
         }
-        Purpose::Submission => return Err(Error::field("purpose", "choice_invalid")),
+        Purpose::Submission => return Err(Error::field("purpose", codes::CHOICE_INVALID)),
     }
     let new = rows::CourseItem {
         settings: s.to_string(),

@@ -5,6 +5,7 @@ use super::media::DEFAULT_COMPLETE_AT;
 use crate::courses::learn;
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::progress;
 use serde::Serialize;
@@ -35,17 +36,17 @@ pub async fn video_progress(
 ) -> Result<VideoProgress> {
     let mut fields = amphi_core::error::Fields::new();
     if !watched_seconds.is_finite() || watched_seconds < 0.0 {
-        fields.push("watched", "out_of_range");
+        fields.push("watched", codes::OUT_OF_RANGE);
     }
     if !duration_seconds.is_finite() || duration_seconds <= 0.0 || duration_seconds > 172_800.0 {
-        fields.push("duration", "out_of_range");
+        fields.push("duration", codes::OUT_OF_RANGE);
     } else if watched_seconds > duration_seconds + 5.0 {
-        fields.push("watched", "out_of_range");
+        fields.push("watched", codes::OUT_OF_RANGE);
     }
     fields.finish()?;
     let page = learn::open_item(app, user, tenant, run_id, item_id).await?;
     if page.entry.kind != "video" {
-        return Err(Error::BadRequest("not_a_video"));
+        return Err(Error::BadRequest(codes::NOT_A_VIDEO));
     }
     if !page.can_complete {
         return Err(Error::Forbidden);

@@ -3,6 +3,7 @@
 //! message per field (`config.issuer`, `config.public_key_pem`, …).
 
 use amphi_auth::totp;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::identity::ProviderKind;
 use amphi_core::{Error, Result};
@@ -118,14 +119,14 @@ fn check(key: &Key, v: &Value, f: &mut Fields) -> Option<Value> {
         Ty::Bool => match v {
             Value::Bool(_) => Some(v.clone()),
             _ => {
-                f.push(&field, "boolean_expected");
+                f.push(&field, codes::BOOLEAN_EXPECTED);
                 None
             }
         },
         Ty::Int(lo, hi) => match v.as_i64() {
             Some(n) if (lo..=hi).contains(&n) => Some(v.clone()),
             _ => {
-                f.push(&field, "number_out_of_range");
+                f.push(&field, codes::NUMBER_OUT_OF_RANGE);
                 None
             }
         },
@@ -143,7 +144,7 @@ fn check(key: &Key, v: &Value, f: &mut Fields) -> Option<Value> {
                     .filter(|w| !w.is_empty())
                     .collect(),
                 _ => {
-                    f.push(&field, "words_expected");
+                    f.push(&field, codes::WORDS_EXPECTED);
                     return None;
                 }
             };
@@ -151,14 +152,14 @@ fn check(key: &Key, v: &Value, f: &mut Fields) -> Option<Value> {
                 .iter()
                 .any(|w| w.len() > 100 || w.chars().any(char::is_control))
             {
-                f.push(&field, "words_expected");
+                f.push(&field, codes::WORDS_EXPECTED);
                 return None;
             }
             Some(Value::from(words))
         }
         Ty::Text(_) | Ty::Url(_) | Ty::Choice(_) => {
             let Some(s) = v.as_str().map(str::trim) else {
-                f.push(&field, "text_expected");
+                f.push(&field, codes::TEXT_EXPECTED);
                 return None;
             };
             if s.is_empty() {
@@ -166,7 +167,7 @@ fn check(key: &Key, v: &Value, f: &mut Fields) -> Option<Value> {
             }
             match key.ty {
                 Ty::Text(max) if s.chars().count() > max => {
-                    f.push(&field, "too_long");
+                    f.push(&field, codes::TOO_LONG);
                     None
                 }
                 Ty::Url(schemes) => match url::Url::parse(s) {
@@ -174,12 +175,12 @@ fn check(key: &Key, v: &Value, f: &mut Fields) -> Option<Value> {
                         Some(Value::from(s))
                     }
                     _ => {
-                        f.push(&field, "url_invalid");
+                        f.push(&field, codes::URL_INVALID);
                         None
                     }
                 },
                 Ty::Choice(list) if !list.contains(&s) => {
-                    f.push(&field, "choice_invalid");
+                    f.push(&field, codes::CHOICE_INVALID);
                     None
                 }
                 _ => Some(Value::from(s)),
@@ -198,12 +199,12 @@ pub fn validate(
 ) -> Result<Map<String, Value>> {
     let mut f = Fields::new();
     let Some(obj) = input.as_object() else {
-        return Err(Error::field("config", "json_object_expected"));
+        return Err(Error::field("config", codes::JSON_OBJECT_EXPECTED));
     };
     let spec = keys(kind);
     for name in obj.keys() {
         if !spec.iter().any(|k| k.name == name) {
-            f.push(&format!("config.{name}"), "config_key_unknown");
+            f.push(&format!("config.{name}"), codes::CONFIG_KEY_UNKNOWN);
         }
     }
     let mut out = Map::new();
@@ -232,7 +233,7 @@ pub fn validate(
                 out.insert(key.name.to_owned(), v);
             }
             None if key.required && given.is_none_or(|v| v.as_str() == Some("")) => {
-                f.push(&format!("config.{}", key.name), "required");
+                f.push(&format!("config.{}", key.name), codes::REQUIRED);
             }
             None => {}
         }
@@ -247,7 +248,7 @@ fn cross_checks(kind: ProviderKind, c: &Map<String, Value>, f: &mut Fields) {
     match kind {
         ProviderKind::Partner => {
             if !has("public_key_pem") && !has("jwks_url") {
-                f.push("config.public_key_pem", "partner_key_required");
+                f.push("config.public_key_pem", codes::PARTNER_KEY_REQUIRED);
             }
             if let (Some(pem), Some(alg)) = (
                 c.get("public_key_pem").and_then(Value::as_str),
@@ -256,13 +257,13 @@ fn cross_checks(kind: ProviderKind, c: &Map<String, Value>, f: &mut Fields) {
                     .and_then(amphi_auth::partner::algorithm),
             ) {
                 if amphi_auth::partner::key_from_pem(alg, pem).is_err() {
-                    f.push("config.public_key_pem", "pem_invalid");
+                    f.push("config.public_key_pem", codes::PEM_INVALID);
                 }
             }
         }
         ProviderKind::Ldap => {
             if has("bind_dn") != has("bind_password") {
-                f.push("config.bind_password", "ldap_bind_pair");
+                f.push("config.bind_password", codes::LDAP_BIND_PAIR);
             }
             // The directory client's own checks (URL and TLS, CA, filters, timeout), named as
             // configuration fields.
@@ -276,7 +277,7 @@ fn cross_checks(kind: ProviderKind, c: &Map<String, Value>, f: &mut Fields) {
         }
         ProviderKind::Saml => {
             if !has("idp_metadata_url") && !has("idp_metadata_xml") {
-                f.push("config.idp_metadata_url", "saml_metadata_required");
+                f.push("config.idp_metadata_url", codes::SAML_METADATA_REQUIRED);
             }
         }
         ProviderKind::Oidc => {}

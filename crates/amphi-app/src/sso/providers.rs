@@ -5,6 +5,7 @@ use super::config;
 use super::stored::{stored_config, stored_mapping, stored_rules};
 use crate::users::User;
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::error::Fields;
 use amphi_core::identity::{AttributeMapping, GroupRule, ProviderKind};
@@ -122,12 +123,12 @@ pub async fn get(app: &App, user: &User, tenant: TenantId, id: Uuid) -> Result<P
 
 fn check_mapping(v: &Value, f: &mut Fields) -> Option<AttributeMapping> {
     let Ok(m) = serde_json::from_value::<AttributeMapping>(v.clone()) else {
-        f.push("attribute_mapping", "mapping_invalid");
+        f.push("attribute_mapping", codes::MAPPING_INVALID);
         return None;
     };
     let ok = |s: &str| !s.trim().is_empty() && s.len() <= 100;
     if !ok(&m.email) || !ok(&m.name) {
-        f.push("attribute_mapping", "mapping_invalid");
+        f.push("attribute_mapping", codes::MAPPING_INVALID);
         return None;
     }
     let clean = |o: Option<String>| o.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -147,21 +148,21 @@ async fn check_rules(
     f: &mut Fields,
 ) -> Result<Option<Vec<GroupRule>>> {
     let Ok(rules) = serde_json::from_value::<Vec<GroupRule>>(v.clone()) else {
-        f.push("group_rules", "group_rules_invalid");
+        f.push("group_rules", codes::GROUP_RULES_INVALID);
         return Ok(None);
     };
     if rules.len() > 200 {
-        f.push("group_rules", "group_rules_invalid");
+        f.push("group_rules", codes::GROUP_RULES_INVALID);
         return Ok(None);
     }
     for r in &rules {
         if r.group.trim().is_empty() || r.tenant_role.is_some() == r.run.is_some() {
-            f.push("group_rules", "group_rules_invalid");
+            f.push("group_rules", codes::GROUP_RULES_INVALID);
             return Ok(None);
         }
         if let Some(role) = &r.tenant_role {
             if role != "admin" {
-                f.push("group_rules", "group_rule_role_invalid");
+                f.push("group_rules", codes::GROUP_RULE_ROLE_INVALID);
                 return Ok(None);
             }
         }
@@ -171,12 +172,12 @@ async fn check_rules(
                 Err(_) => false,
             };
             if !found {
-                f.push("group_rules", "group_rule_run_unknown");
+                f.push("group_rules", codes::GROUP_RULE_RUN_UNKNOWN);
                 return Ok(None);
             }
             if let Some(cr) = &r.course_role {
                 if CourseRole::parse("group_rules", cr).is_err() {
-                    f.push("group_rules", "group_rule_role_invalid");
+                    f.push("group_rules", codes::GROUP_RULE_ROLE_INVALID);
                     return Ok(None);
                 }
             }
@@ -188,10 +189,10 @@ async fn check_rules(
 fn check_name(raw: Option<&str>, f: &mut Fields) -> Option<String> {
     let n = raw.map(str::trim).unwrap_or("");
     if n.is_empty() {
-        f.push("display_name", "required");
+        f.push("display_name", codes::REQUIRED);
         None
     } else if n.chars().count() > 200 {
-        f.push("display_name", "too_long");
+        f.push("display_name", codes::TOO_LONG);
         None
     } else {
         Some(n.to_owned())
@@ -217,7 +218,7 @@ pub async fn create(
     let cfg = match (kind, &form.config) {
         (Some(k), Some(c)) => f.check(config::validate(app.secret(), k, c, None)),
         (_, None) => {
-            f.push("config", "required");
+            f.push("config", codes::REQUIRED);
             None
         }
         _ => None,
@@ -262,7 +263,7 @@ pub async fn create(
     )
     .await
     .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("slug", "provider_slug_taken"),
+        Error::Conflict(_) => Error::field("slug", codes::PROVIDER_SLUG_TAKEN),
         e => e,
     })?;
     audit::Event::new("identity_provider.created", tenant)
@@ -293,10 +294,10 @@ pub async fn update(
         .map_err(|_| Error::Internal("bad stored provider kind".into()))?;
     let mut f = Fields::new();
     if form.kind.as_deref().is_some_and(|k| k != old.kind) {
-        f.push("kind", "provider_kind_fixed");
+        f.push("kind", codes::PROVIDER_KIND_FIXED);
     }
     if form.slug.as_deref().is_some_and(|s| s.trim() != old.slug) {
-        f.push("slug", "provider_slug_fixed");
+        f.push("slug", codes::PROVIDER_SLUG_FIXED);
     }
     let name = match &form.display_name {
         Some(n) => check_name(Some(n), &mut f),

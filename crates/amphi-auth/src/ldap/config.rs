@@ -4,6 +4,7 @@ use super::syntax::{
     fill, parse_url, valid_attribute, valid_dn, DN_PLACEHOLDER, USERNAME_PLACEHOLDER,
 };
 use super::tls::parse_ca;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -140,31 +141,31 @@ impl LdapConfig {
         match parse_url(&self.url) {
             Ok(url) => {
                 if self.starttls && url.scheme() == "ldaps" {
-                    f.push("starttls", "starttls_needs_ldap_url");
+                    f.push("starttls", codes::STARTTLS_NEEDS_LDAP_URL);
                 }
             }
-            Err(_) if self.url.trim().is_empty() => f.push("url", "required"),
-            Err(_) => f.push("url", "ldap_url_invalid"),
+            Err(_) if self.url.trim().is_empty() => f.push("url", codes::REQUIRED),
+            Err(_) => f.push("url", codes::LDAP_URL_INVALID),
         }
         if let Some(pem) = &self.ca_pem {
             if !pem.trim().is_empty() && parse_ca(pem).is_err() {
-                f.push("ca_pem", "pem_invalid");
+                f.push("ca_pem", codes::PEM_INVALID);
             }
         }
         check_dn(&mut f, "bind_dn", &self.bind_dn);
         if self.bind_password.is_empty() {
-            f.push("bind_password", "required");
+            f.push("bind_password", codes::REQUIRED);
         }
         check_dn(&mut f, "base_dn", &self.base_dn);
         if self.user_filter.trim().is_empty() {
-            f.push("user_filter", "required");
+            f.push("user_filter", codes::REQUIRED);
         } else if !self.user_filter.contains(USERNAME_PLACEHOLDER) {
-            f.push("user_filter", "filter_needs_username");
+            f.push("user_filter", codes::FILTER_NEEDS_USERNAME);
         } else if !filter_parses(&self.user_filter) {
-            f.push("user_filter", "filter_invalid");
+            f.push("user_filter", codes::FILTER_INVALID);
         }
         if self.attributes.iter().any(|a| !valid_attribute(a)) {
-            f.push("attributes", "attribute_invalid");
+            f.push("attributes", codes::ATTRIBUTE_INVALID);
         }
         let group_base = self
             .group_base_dn
@@ -176,17 +177,17 @@ impl LdapConfig {
             .filter(|s| !s.trim().is_empty());
         match (group_base, group_filter) {
             (None, None) => {}
-            (Some(_), None) => f.push("group_filter", "required"),
-            (None, Some(_)) => f.push("group_base_dn", "required"),
+            (Some(_), None) => f.push("group_filter", codes::REQUIRED),
+            (None, Some(_)) => f.push("group_base_dn", codes::REQUIRED),
             (Some(base), Some(filter)) => {
                 check_dn(&mut f, "group_base_dn", base);
                 if !filter.contains(DN_PLACEHOLDER) && !filter.contains(USERNAME_PLACEHOLDER) {
-                    f.push("group_filter", "filter_needs_placeholder");
+                    f.push("group_filter", codes::FILTER_NEEDS_PLACEHOLDER);
                 } else if !filter_parses(filter) {
-                    f.push("group_filter", "filter_invalid");
+                    f.push("group_filter", codes::FILTER_INVALID);
                 }
                 if !valid_attribute(&self.group_name_attribute) {
-                    f.push("group_name_attribute", "attribute_invalid");
+                    f.push("group_name_attribute", codes::ATTRIBUTE_INVALID);
                 }
             }
         }
@@ -196,11 +197,11 @@ impl LdapConfig {
             .filter(|s| !s.trim().is_empty())
         {
             if !valid_attribute(a) {
-                f.push("member_of_attribute", "attribute_invalid");
+                f.push("member_of_attribute", codes::ATTRIBUTE_INVALID);
             }
         }
         if self.timeout < MIN_TIMEOUT || self.timeout > MAX_TIMEOUT {
-            f.push("timeout", "out_of_range");
+            f.push("timeout", codes::OUT_OF_RANGE);
         }
         f.finish()
     }
@@ -226,9 +227,9 @@ impl LdapConfig {
 
 fn check_dn(f: &mut Fields, field: &str, dn: &str) {
     if dn.trim().is_empty() {
-        f.push(field, "required");
+        f.push(field, codes::REQUIRED);
     } else if !valid_dn(dn) {
-        f.push(field, "dn_invalid");
+        f.push(field, codes::DN_INVALID);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Questions as authored: the model shared by the editor, the API, imports and scoring, and the
 //! rules a question must satisfy before learners see it.
 
+use crate::codes;
 use crate::error::{Fields, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -392,18 +393,18 @@ fn is_full(x: f64) -> bool {
 
 fn check_text(f: &mut Fields, field: &str, text: &str) {
     if text.trim().is_empty() {
-        f.push(field, "required");
+        f.push(field, codes::REQUIRED);
     } else if text.chars().count() > MAX_TEXT_CHARS {
-        f.push(field, "too_long");
+        f.push(field, codes::TOO_LONG);
     }
 }
 
 fn check_count(f: &mut Fields, field: &str, n: usize, min: usize) -> bool {
     if n < min {
-        f.push(field, "too_few");
+        f.push(field, codes::TOO_FEW);
         false
     } else if n > MAX_PARTS {
-        f.push(field, "too_many");
+        f.push(field, codes::TOO_MANY);
         false
     } else {
         true
@@ -413,7 +414,7 @@ fn check_count(f: &mut Fields, field: &str, n: usize, min: usize) -> bool {
 fn check_ids(f: &mut Fields, field: &str, ids: impl IntoIterator<Item = OptionId>) {
     let mut seen = HashSet::new();
     if !ids.into_iter().all(|id| seen.insert(id)) {
-        f.push(field, "ids_duplicate");
+        f.push(field, codes::IDS_DUPLICATE);
     }
 }
 
@@ -424,7 +425,7 @@ fn check_text_answers(f: &mut Fields, field: &str, answers: &[TextAnswer], min: 
     for (i, a) in answers.iter().enumerate() {
         check_text(f, &format!("{field}.{i}.text"), &a.text);
         if !is_fraction(a.credit) {
-            f.push(&format!("{field}.{i}.credit"), "out_of_range");
+            f.push(&format!("{field}.{i}.credit"), codes::OUT_OF_RANGE);
         }
         if a.mode == TextMatch::Pattern
             && a.text.chars().all(|c| c == '*' || c.is_whitespace())
@@ -435,7 +436,7 @@ fn check_text_answers(f: &mut Fields, field: &str, answers: &[TextAnswer], min: 
         }
     }
     if !answers.iter().any(|a| is_full(a.credit)) {
-        f.push(field, "correct_answer_required");
+        f.push(field, codes::CORRECT_ANSWER_REQUIRED);
     }
 }
 
@@ -445,18 +446,18 @@ impl Question {
         let mut f = Fields::new();
         let title = self.title.trim();
         if title.is_empty() {
-            f.push("title", "required");
+            f.push("title", codes::REQUIRED);
         } else if title.chars().count() > MAX_TITLE_CHARS {
-            f.push("title", "too_long");
+            f.push("title", codes::TOO_LONG);
         } else if title.chars().any(char::is_control) {
-            f.push("title", "invalid_characters");
+            f.push("title", codes::INVALID_CHARACTERS);
         }
         check_text(&mut f, "prompt", &self.prompt);
         if !(self.points.is_finite() && self.points > 0.0 && self.points <= MAX_POINTS) {
-            f.push("points", "out_of_range");
+            f.push("points", codes::OUT_OF_RANGE);
         }
         if self.general_feedback.chars().count() > MAX_TEXT_CHARS {
-            f.push("general_feedback", "too_long");
+            f.push("general_feedback", codes::TOO_LONG);
         }
         match &self.kind {
             QuestionKind::SingleChoice(q) => {
@@ -465,13 +466,13 @@ impl Question {
                     for (i, o) in q.options.iter().enumerate() {
                         check_text(&mut f, &format!("options.{i}.text"), &o.text);
                         if !is_fraction(o.credit) {
-                            f.push(&format!("options.{i}.credit"), "out_of_range");
+                            f.push(&format!("options.{i}.credit"), codes::OUT_OF_RANGE);
                         }
                     }
                     match q.options.iter().filter(|o| is_full(o.credit)).count() {
-                        0 => f.push("options", "correct_answer_required"),
+                        0 => f.push("options", codes::CORRECT_ANSWER_REQUIRED),
                         1 => {}
-                        _ => f.push("options", "correct_answer_not_unique"),
+                        _ => f.push("options", codes::CORRECT_ANSWER_NOT_UNIQUE),
                     }
                 }
             }
@@ -481,11 +482,11 @@ impl Question {
                     for (i, o) in q.options.iter().enumerate() {
                         check_text(&mut f, &format!("options.{i}.text"), &o.text);
                         if !(o.credit.is_finite() && (-1.0..=1.0).contains(&o.credit)) {
-                            f.push(&format!("options.{i}.credit"), "out_of_range");
+                            f.push(&format!("options.{i}.credit"), codes::OUT_OF_RANGE);
                         }
                     }
                     if !q.options.iter().any(ChoiceOption::is_correct) {
-                        f.push("options", "correct_answer_required");
+                        f.push("options", codes::CORRECT_ANSWER_REQUIRED);
                     } else if q.credit_rule == CreditRule::Weighted {
                         let sum: f64 = q
                             .options
@@ -494,7 +495,7 @@ impl Question {
                             .map(|o| o.credit)
                             .sum();
                         if (sum - 1.0).abs() > 0.01 {
-                            f.push("options", "weights_sum_invalid");
+                            f.push("options", codes::WEIGHTS_SUM_INVALID);
                         }
                     }
                 }
@@ -504,29 +505,29 @@ impl Question {
                 if check_count(&mut f, "answers", q.answers.len(), 1) {
                     for (i, a) in q.answers.iter().enumerate() {
                         if !a.value.is_finite() {
-                            f.push(&format!("answers.{i}.value"), "out_of_range");
+                            f.push(&format!("answers.{i}.value"), codes::OUT_OF_RANGE);
                         }
                         if !(a.tolerance.is_finite() && a.tolerance >= 0.0) {
-                            f.push(&format!("answers.{i}.tolerance"), "out_of_range");
+                            f.push(&format!("answers.{i}.tolerance"), codes::OUT_OF_RANGE);
                         }
                         if !is_fraction(a.credit) {
-                            f.push(&format!("answers.{i}.credit"), "out_of_range");
+                            f.push(&format!("answers.{i}.credit"), codes::OUT_OF_RANGE);
                         }
                         match &a.unit {
                             Some(u) if u.trim().is_empty() => {
-                                f.push(&format!("answers.{i}.unit"), "required")
+                                f.push(&format!("answers.{i}.unit"), codes::REQUIRED)
                             }
                             Some(u) if u.chars().count() > 50 => {
-                                f.push(&format!("answers.{i}.unit"), "too_long")
+                                f.push(&format!("answers.{i}.unit"), codes::TOO_LONG)
                             }
                             None if q.units == UnitRule::Required => {
-                                f.push(&format!("answers.{i}.unit"), "required")
+                                f.push(&format!("answers.{i}.unit"), codes::REQUIRED)
                             }
                             _ => {}
                         }
                     }
                     if !q.answers.iter().any(|a| is_full(a.credit)) {
-                        f.push("answers", "correct_answer_required");
+                        f.push("answers", codes::CORRECT_ANSWER_REQUIRED);
                     }
                 }
             }
@@ -550,7 +551,7 @@ impl Question {
                         }
                     }
                     if q.distractors.len() > MAX_PARTS {
-                        f.push("distractors", "too_many");
+                        f.push("distractors", codes::TOO_MANY);
                     }
                     for (i, d) in q.distractors.iter().enumerate() {
                         check_text(&mut f, &format!("distractors.{i}.text"), &d.text);
@@ -575,7 +576,7 @@ impl Question {
                     found.sort_unstable();
                     let expected: Vec<usize> = (1..=q.blanks.len()).collect();
                     if found != expected {
-                        f.push("prompt", "blanks_mismatch");
+                        f.push("prompt", codes::BLANKS_MISMATCH);
                     }
                     for (i, b) in q.blanks.iter().enumerate() {
                         let field = format!("blanks.{i}.answers");

@@ -8,6 +8,7 @@ use super::question::{
     NumericAnswer, OptionId, OrderCredit, Ordering, Question, QuestionKind, SingleChoice,
     TextAnswer, TextMatch, UnitRule,
 };
+use crate::codes;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -122,7 +123,7 @@ fn too_long(s: &str) -> bool {
 }
 
 fn invalid() -> Error {
-    Error::BadRequest("answer_invalid")
+    Error::BadRequest(codes::ANSWER_INVALID)
 }
 
 /// A finite fraction in [0, 1] (anything else becomes 0).

@@ -18,6 +18,7 @@ use amphi_app::courses::enrol::{self, EnrolStatus, ShopOrder, WebhookOutcome};
 use amphi_app::courses::learn::{self, CourseHome, DashboardEntry, ItemPage};
 use amphi_app::courses::learners::{self, Learner, LearnerFilters};
 use amphi_app::courses::{Course, Run};
+use amphi_core::codes;
 use amphi_core::Error;
 use amphi_core::{CourseId, ItemId, ModuleId, RunId};
 use axum::body::Bytes;
@@ -95,10 +96,10 @@ pub(super) fn optional_json<T: DeserializeOwned + Default>(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/json"));
     if !is_json {
-        return Err(api.err(Error::BadRequest("json_expected")));
+        return Err(api.err(Error::BadRequest(codes::JSON_EXPECTED)));
     }
     serde_json::from_slice(body).map_err(|e| {
-        api.err(Error::BadRequest("json_malformed"))
+        api.err(Error::BadRequest(codes::JSON_MALFORMED))
             .with_detail(e.to_string())
     })
 }
@@ -572,7 +573,7 @@ async fn enrol(
 ) -> Result<Json<EnrolResult>, ApiError> {
     api.need(Scope::Write)?;
     let id = id.0;
-    let body = body.map_err(|_| api.err(Error::BadRequest("body_too_large")))?;
+    let body = body.map_err(|_| api.err(Error::BadRequest(codes::BODY_TOO_LARGE)))?;
     let b: EnrolBody = optional_json(&api, &headers, &body)?;
     let status = enrol::enrol(
         &s.app,
@@ -702,7 +703,7 @@ async fn shop_webhook(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<WebhookResult>, ApiError> {
     let Ok(body) = body else {
-        return Err(v.err(Error::BadRequest("body_too_large")));
+        return Err(v.err(Error::BadRequest(codes::BODY_TOO_LARGE)));
     };
     let h = |name: &str| {
         headers
@@ -912,8 +913,8 @@ async fn import_gift(
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
     let course = course.0;
-    let text =
-        std::str::from_utf8(&body).map_err(|_| api.err(Error::field("file", "csv_not_utf8")))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| api.err(Error::field("file", codes::CSV_NOT_UTF8)))?;
     let out = amphi_app::assessment::bank::import_gift(
         &s.app,
         &api.caller.user,

@@ -7,6 +7,7 @@ use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::{accounts, api_tokens, sessions};
+use amphi_core::codes;
 use amphi_core::validate::{Locale, TimeZone};
 use amphi_core::Error;
 use axum::http::StatusCode;
@@ -238,7 +239,7 @@ pub struct LangBody {
 /// POST /lang — the language switcher: saved on the account when signed in, in a cookie always.
 pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBody>) -> PageResult {
     let Some(locale) = Locale::from_tag(&f.locale) else {
-        return Err(ctx.fail(&Error::BadRequest("locale_invalid")));
+        return Err(ctx.fail(&Error::BadRequest(codes::LOCALE_INVALID)));
     };
     if let Some(su) = &ctx.user {
         accounts::set_locale(&ctx.state.app, &su.user, locale)

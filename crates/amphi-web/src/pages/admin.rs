@@ -8,6 +8,7 @@ use crate::forms::CsrfForm;
 use crate::path::Ids;
 use amphi_app::tenants::{self, TenantForm};
 use amphi_app::users::{self, UserPatch};
+use amphi_core::codes;
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::{Error, TenantId, UserId};
 use axum::extract::Query;
@@ -72,7 +73,7 @@ fn flag(v: Option<&str>) -> Result<Option<bool>, Error> {
         None => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
-        Some(_) => Err(Error::BadRequest("form_malformed")),
+        Some(_) => Err(Error::BadRequest(codes::FORM_MALFORMED)),
     }
 }
 

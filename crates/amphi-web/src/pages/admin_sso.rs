@@ -7,6 +7,7 @@ use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
 use amphi_app::sso::{self, config, ProviderForm};
+use amphi_core::codes;
 use amphi_core::identity::ProviderKind;
 use amphi_core::Error;
 use axum::extract::Query;
@@ -112,7 +113,7 @@ fn to_form(b: &ProviderBody) -> Result<ProviderForm, Error> {
         match serde_json::from_str::<serde_json::Value>(raw) {
             Ok(v) => Some(v),
             Err(_) => {
-                f.push(field, "json_invalid");
+                f.push(field, codes::JSON_INVALID);
                 None
             }
         }
@@ -130,7 +131,7 @@ fn to_form(b: &ProviderBody) -> Result<ProviderForm, Error> {
         Some(p) => match p.parse::<i32>() {
             Ok(n) if (-1000..=1000).contains(&n) => Some(n),
             _ => {
-                f.push("position", "number_out_of_range");
+                f.push("position", codes::NUMBER_OUT_OF_RANGE);
                 None
             }
         },
@@ -293,7 +294,7 @@ pub async fn set_enabled(
     let enabled = match b.enabled.as_deref() {
         Some("true") => true,
         Some("false") => false,
-        _ => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
+        _ => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
     };
     let form = ProviderForm {
         enabled: Some(enabled),

@@ -19,6 +19,7 @@ use amphi_app::assessment::{
 };
 use amphi_app::courses::learn::ItemPage;
 use amphi_app::sessions::SessionUser;
+use amphi_core::codes;
 use amphi_core::{Error, ItemId, RunId, SubmissionId};
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -159,7 +160,7 @@ pub async fn volunteer(
             &su,
             run,
             item,
-            Error::field("extra", "number_invalid"),
+            Error::field("extra", codes::NUMBER_INVALID),
             context! {},
         )
         .await;
@@ -547,7 +548,7 @@ pub async fn grade_submit(
         Some(p) => match p.replace(',', ".").parse::<f64>() {
             Ok(x) => Some(x),
             Err(_) => {
-                let e = Error::field("points", "number_invalid");
+                let e = Error::field("points", codes::NUMBER_INVALID);
                 let errors = ctx.field_errors(&e);
                 return grade_page(
                     &ctx,
@@ -628,8 +629,8 @@ pub async fn file_upload(
     let result = loop {
         let mut field = match mp.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => break Err(Error::field("file", "required")),
-            Err(_) => break Err(Error::BadRequest("form_malformed")),
+            Ok(None) => break Err(Error::field("file", codes::REQUIRED)),
+            Err(_) => break Err(Error::BadRequest(codes::FORM_MALFORMED)),
         };
         if field.name() != Some("file") {
             drain(&mut field).await;
@@ -639,7 +640,7 @@ pub async fn file_upload(
         let content_type = field.content_type().map(str::to_owned);
         if filename.is_empty() {
             drain(&mut field).await;
-            break Err(Error::field("file", "required"));
+            break Err(Error::field("file", codes::REQUIRED));
         }
         let chunks = field_chunks(&mut field);
         let r = assignment_files::upload_file(

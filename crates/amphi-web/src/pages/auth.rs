@@ -5,6 +5,7 @@ use crate::ctx::{clear_session_cookie, safe_next, session_cookie, Ctx};
 use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
 use amphi_app::{accounts, sessions, setup};
+use amphi_core::codes;
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::Error;
 use axum::extract::Query;
@@ -186,7 +187,7 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
             }
             let status = crate::error::status(&e);
             let message = if matches!(e, Error::Unauthenticated) {
-                amphi_app::i18n::t(ctx.locale, "err-invalid_credentials")
+                amphi_app::i18n::t(ctx.locale, &format!("err-{}", codes::INVALID_CREDENTIALS))
             } else {
                 crate::error::message(&e, ctx.locale)
             };
@@ -294,7 +295,7 @@ pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
         .await
         .or_page(&ctx)?;
     if !valid {
-        return Err(ctx.fail(&Error::BadRequest("token_invalid")));
+        return Err(ctx.fail(&Error::BadRequest(codes::TOKEN_INVALID)));
     }
     Ok(ctx.page(
         "reset.html",
@@ -338,7 +339,7 @@ pub async fn setup_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
         .await
         .or_page(&ctx)?;
     if !valid {
-        return Err(ctx.fail(&Error::BadRequest("token_invalid")));
+        return Err(ctx.fail(&Error::BadRequest(codes::TOKEN_INVALID)));
     }
     Ok(ctx.page(
         "setup.html",
@@ -408,7 +409,7 @@ pub struct MfaBody {
 pub async fn mfa_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<MfaBody>) -> PageResult {
     let next = safe_next(f.next.as_deref());
     let Some(pending) = jar.get(MFA_COOKIE).map(|c| c.value().to_owned()) else {
-        return Err(ctx.fail(&Error::BadRequest("mfa_pending_invalid")));
+        return Err(ctx.fail(&Error::BadRequest(codes::MFA_PENDING_INVALID)));
     };
     match accounts::sign_in_second_factor(&ctx.state.app, &ctx.tenant, &pending, &f.code, &ctx.meta)
         .await

@@ -6,6 +6,7 @@ use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
 use amphi_app::users::User;
+use amphi_core::codes;
 use amphi_core::{CourseId, Error};
 use axum::extract::Query;
 use axum::http::{header, StatusCode};
@@ -83,20 +84,20 @@ pub async fn import(
             {
                 Ok(b) if !b.is_empty() => {
                     if b.len() > amphi_app::assessment::bank::MAX_GIFT_BYTES {
-                        return Err(ctx.fail(&Error::field("file", "file_too_large")));
+                        return Err(ctx.fail(&Error::field("file", codes::FILE_TOO_LARGE)));
                     }
                     match String::from_utf8(b.to_vec()) {
                         Ok(t) if text.trim().is_empty() => text = t,
                         Ok(_) => {}
-                        Err(_) => return Err(ctx.fail(&Error::field("file", "csv_not_utf8"))),
+                        Err(_) => return Err(ctx.fail(&Error::field("file", codes::CSV_NOT_UTF8))),
                     }
                 }
                 Ok(_) => {}
-                Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
+                Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
+            Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
         }
     }
     match amphi_app::assessment::bank::import_gift(

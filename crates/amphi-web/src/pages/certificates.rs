@@ -8,6 +8,7 @@ use crate::error::{PageError, PageResult};
 use crate::forms::{CsrfForm, CsrfMultipart, Empty};
 use crate::path::Ids;
 use amphi_app::certificates::{self as certs, TemplateForm, TemplateImage};
+use amphi_core::codes;
 use amphi_core::Error;
 use amphi_core::RunId;
 use axum::extract::{Path, Query};
@@ -293,7 +294,7 @@ pub async fn upload_image(
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
+            Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
         };
         match field.name().unwrap_or("") {
             "which" => {
@@ -313,7 +314,7 @@ pub async fn upload_image(
                     match field.chunk().await {
                         Ok(Some(c)) => {
                             if buf.len() + c.len() > certs::MAX_IMAGE_BYTES {
-                                let e = Error::field(&image_field(which), "image_too_large");
+                                let e = Error::field(&image_field(which), codes::IMAGE_TOO_LARGE);
                                 return template_refused(
                                     &ctx,
                                     &su.user,
@@ -325,7 +326,7 @@ pub async fn upload_image(
                             buf.extend_from_slice(&c);
                         }
                         Ok(None) => break,
-                        Err(_) => return Err(ctx.fail(&Error::BadRequest("body_too_large"))),
+                        Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::BODY_TOO_LARGE))),
                     }
                 }
                 bytes = Some(buf);
@@ -334,7 +335,7 @@ pub async fn upload_image(
         }
     }
     let Some(which) = which else {
-        return Err(ctx.fail(&Error::BadRequest("form_malformed")));
+        return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED)));
     };
     let data = if remove {
         None

@@ -9,6 +9,7 @@ use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::files::{self, ByteRange, NewUpload};
 use amphi_app::users::User;
+use amphi_core::codes;
 use amphi_core::error::FieldError;
 use amphi_core::{Error, ItemId, RunId};
 use axum::body::Body;
@@ -63,13 +64,13 @@ pub async fn upload(
     ));
     let mut mp = match Multipart::from_request(Request::from_parts(parts, body), &()).await {
         Ok(m) => m,
-        Err(_) => return Err(ctx.fail(&Error::BadRequest("form_expected"))),
+        Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_EXPECTED))),
     };
 
     // The token comes first: nothing else is read before it is checked.
     // A body over the limit can fail before the token is even read (one large frame): say
     // so, rather than blame the token; nothing was stored.
-    let too_large = |ctx: &Ctx| ctx.field_errors(&Error::field("file", "file_too_large"));
+    let too_large = |ctx: &Ctx| ctx.field_errors(&Error::field("file", codes::FILE_TOO_LARGE));
     let sent = match mp.next_field().await {
         Ok(Some(mut f)) if f.name() == Some("csrf") => match read_text(&mut f, 512).await {
             Ok(t) => Some(t),
@@ -105,7 +106,7 @@ pub async fn upload(
     let result = loop {
         let mut field = match mp.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => break Err(Error::field("file", "required")),
+            Ok(None) => break Err(Error::field("file", codes::REQUIRED)),
             Err(e) => break Err(multipart_error(&e)),
         };
         match field.name().unwrap_or("") {
@@ -122,7 +123,7 @@ pub async fn upload(
                 meta.content_type = field.content_type().map(str::to_owned);
                 if meta.filename.is_empty() {
                     drain(&mut field).await;
-                    break Err(Error::field("file", "required"));
+                    break Err(Error::field("file", codes::REQUIRED));
                 }
                 let chunks = field_chunks(&mut field);
                 let r = files::upload(app, &su.user, ctx.tenant.id, rid, iid, meta.clone(), chunks)
@@ -141,7 +142,7 @@ pub async fn upload(
             "flash-file-uploaded",
         )),
         Err(Error::Validation(fields)) => {
-            let too_large = fields.iter().any(|f| f.code == "file_too_large");
+            let too_large = fields.iter().any(|f| f.code == codes::FILE_TOO_LARGE);
             // The subtitle form has its own file input.
             let subtitles = meta.purpose.trim() == "subtitles";
             let fields: Vec<FieldError> = fields
@@ -316,7 +317,7 @@ pub async fn progress(
     let num = |field: &str, raw: &str| {
         raw.trim()
             .parse::<f64>()
-            .map_err(|_| Error::field(field, "out_of_range"))
+            .map_err(|_| Error::field(field, codes::OUT_OF_RANGE))
     };
     let watched = num("watched", &f.watched).or_page(&ctx)?;
     let duration = num("duration", &f.duration).or_page(&ctx)?;

@@ -9,6 +9,7 @@ use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::assessment::gradebook;
 use amphi_app::courses::catalog;
+use amphi_core::codes;
 use amphi_core::{Error, RunId, UserId};
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -116,7 +117,7 @@ pub async fn scheme_save(
 ) -> PageResult {
     let run = run.0;
     let parsed: Result<gradebook::changes::SchemeForm, Error> =
-        serde_json::from_str(&b.scheme).map_err(|_| Error::field("scheme", "json_invalid"));
+        serde_json::from_str(&b.scheme).map_err(|_| Error::field("scheme", codes::JSON_INVALID));
     let result = match parsed {
         Ok(s) => {
             gradebook::changes::update_scheme(

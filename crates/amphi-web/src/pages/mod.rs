@@ -18,6 +18,7 @@ mod teach;
 use crate::ctx::Ctx;
 use crate::error::PageError;
 use crate::WebState;
+use amphi_core::codes;
 use amphi_core::Error;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -353,7 +354,7 @@ pub(crate) fn cursor(after: Option<&str>) -> Result<Option<uuid::Uuid>, Error> {
         Some(s) => s
             .parse()
             .map(Some)
-            .map_err(|_| Error::BadRequest("cursor_invalid")),
+            .map_err(|_| Error::BadRequest(codes::CURSOR_INVALID)),
     }
 }
 

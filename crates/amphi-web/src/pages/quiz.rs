@@ -9,6 +9,7 @@ use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::assessment::quiz::{self, authoring::QuizForm};
 use amphi_app::courses::catalog;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::{AttemptId, Error, ItemId, RunId};
 use axum::extract::Query;
@@ -293,7 +294,7 @@ pub async fn grade_attempt(
                 (Ok(q), Ok(p)) => {
                     points.insert(q, p);
                 }
-                _ => fields.push(k, "number_invalid"),
+                _ => fields.push(k, codes::NUMBER_INVALID),
             }
         }
     }

@@ -8,6 +8,7 @@ use crate::error::{PageError, PageResult};
 use crate::forms::CsrfForm;
 use amphi_app::sessions;
 use amphi_app::sso::{self, Failure, Outcome};
+use amphi_core::codes;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
@@ -377,7 +378,7 @@ pub async fn link_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LinkBod
                 "sso_link.html",
                 context! {
                     provider, email, next,
-                    errors => context! { password => amphi_app::i18n::t(ctx.locale, "err-invalid_credentials") },
+                    errors => context! { password => amphi_app::i18n::t(ctx.locale, &format!("err-{}", codes::INVALID_CREDENTIALS)) },
                 },
             ))
         }

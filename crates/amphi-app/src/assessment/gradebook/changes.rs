@@ -6,6 +6,7 @@ use super::updates::{after_course_change, queue_recompute, recompute_learner, Co
 use crate::courses::access;
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -34,9 +35,9 @@ fn parse_points(field: &str, raw: Option<&str>, max: f64) -> Result<Option<f64>>
     let v: f64 = raw
         .replace(',', ".")
         .parse()
-        .map_err(|_| Error::field(field, "number_invalid"))?;
+        .map_err(|_| Error::field(field, codes::NUMBER_INVALID))?;
     if !v.is_finite() || v < 0.0 || v > max {
-        return Err(Error::field(field, "out_of_range"));
+        return Err(Error::field(field, codes::OUT_OF_RANGE));
     }
     Ok(Some(v))
 }
@@ -235,7 +236,7 @@ pub async fn update_scheme(
     let current = scheme(app.db.reader(), tenant, run_id).await?;
     let mut fields = Fields::new();
     if f.categories.is_empty() || f.categories.len() > 50 {
-        fields.push("categories", "required");
+        fields.push("categories", codes::REQUIRED);
     }
     for (i, c) in f.categories.iter().enumerate() {
         if c.id.is_empty()
@@ -245,29 +246,29 @@ pub async fn update_scheme(
                 .chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
         {
-            fields.push(&format!("categories[{i}].id"), "slug_invalid");
+            fields.push(&format!("categories[{i}].id"), codes::SLUG_INVALID);
         }
         if c.name.chars().count() > 200 {
-            fields.push(&format!("categories[{i}].name"), "too_long");
+            fields.push(&format!("categories[{i}].name"), codes::TOO_LONG);
         }
         if !c.weight.is_finite() || c.weight < 0.0 || c.weight > 1000.0 {
-            fields.push(&format!("categories[{i}].weight"), "out_of_range");
+            fields.push(&format!("categories[{i}].weight"), codes::OUT_OF_RANGE);
         }
         if c.drop_lowest > 100 {
-            fields.push(&format!("categories[{i}].drop_lowest"), "out_of_range");
+            fields.push(&format!("categories[{i}].drop_lowest"), codes::OUT_OF_RANGE);
         }
     }
     let mut columns = Vec::new();
     for (i, c) in f.columns.iter().enumerate() {
         let Some(gi) = current.items.iter().find(|g| g.id == c.id) else {
-            fields.push(&format!("columns[{i}].id"), "choice_invalid");
+            fields.push(&format!("columns[{i}].id"), codes::CHOICE_INVALID);
             continue;
         };
         if !f.categories.iter().any(|k| k.id == c.category) {
-            fields.push(&format!("columns[{i}].category"), "choice_invalid");
+            fields.push(&format!("columns[{i}].category"), codes::CHOICE_INVALID);
         }
         if !c.weight.is_finite() || c.weight <= 0.0 || c.weight > 1000.0 {
-            fields.push(&format!("columns[{i}].weight"), "out_of_range");
+            fields.push(&format!("columns[{i}].weight"), codes::OUT_OF_RANGE);
         }
         columns.push((gi.clone(), c));
     }
@@ -276,11 +277,11 @@ pub async fn update_scheme(
         if !f.columns.iter().any(|c| c.id == gi.id)
             && !f.categories.iter().any(|k| k.id == gi.category)
         {
-            fields.push("columns", "category_in_use");
+            fields.push("columns", codes::CATEGORY_IN_USE);
         }
     }
     if !f.pass_percent.is_finite() || !(0.0..=100.0).contains(&f.pass_percent) {
-        fields.push("pass_percent", "out_of_range");
+        fields.push("pass_percent", codes::OUT_OF_RANGE);
     }
     fields.finish()?;
     let book = Scheme {

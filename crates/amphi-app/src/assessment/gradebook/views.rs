@@ -5,6 +5,7 @@ use super::scheme::{learner_scores, scheme_at, CategorySetting};
 use crate::courses::{access, learners, RunAccess};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::grades as core_grades;
 use amphi_core::policy::Action;
@@ -240,7 +241,7 @@ fn book_query(f: &BookFilters) -> Result<repo_e::LearnerQuery> {
         Some("passed") => Some(repo_e::GradeFilter::Passed),
         Some("failed") => Some(repo_e::GradeFilter::Failed),
         Some("ungraded") => Some(repo_e::GradeFilter::Ungraded),
-        Some(_) => return Err(Error::field("grade", "choice_invalid")),
+        Some(_) => return Err(Error::field("grade", codes::CHOICE_INVALID)),
         None => None,
     };
     Ok(repo_e::LearnerQuery {

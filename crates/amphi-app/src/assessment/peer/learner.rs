@@ -8,6 +8,7 @@ use crate::assessment::submissions::{
 use crate::courses::content;
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use chrono::{DateTime, Utc};
@@ -165,7 +166,7 @@ pub async fn submit(
         && !f.draft.unwrap_or(false)
     {
         // Reviewers may be reading it: it no longer changes.
-        return Err(Error::Conflict("submission_locked"));
+        return Err(Error::Conflict(codes::SUBMISSION_LOCKED));
     }
     let h = HandIn {
         max_points: s.rubric.max_points(),
@@ -192,15 +193,15 @@ pub async fn volunteer(
     let s = PeerSettings::of(&o.item);
     let now = app.now();
     if extra > s.max_extra {
-        return Err(Error::field("extra", "out_of_range"));
+        return Err(Error::field("extra", codes::OUT_OF_RANGE));
     }
     if matches!(s.phase(now), Phase::Closed | Phase::Results) {
-        return Err(Error::Conflict("review_closed"));
+        return Err(Error::Conflict(codes::REVIEW_CLOSED));
     }
     let mut m = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0)
         .await?
         .filter(|m| m.status == repo_s::SUBMITTED)
-        .ok_or(Error::Conflict("submit_first"))?;
+        .ok_or(Error::Conflict(codes::SUBMIT_FIRST))?;
     m.extra_reviews = extra as i32;
     m.updated_at = now;
     repo_s::save_submission(app.db.writer(), m).await?;

@@ -7,6 +7,7 @@ use crate::assessment::submissions::{for_learner, PEER};
 use crate::courses::content;
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
@@ -56,10 +57,10 @@ fn given(r: &rows::PeerReview) -> GivenReview {
 fn parse_comment(raw: Option<&str>) -> Result<String> {
     let c = raw.unwrap_or("").trim().to_owned();
     if c.chars().count() > 10_000 {
-        return Err(Error::field("comment", "too_long"));
+        return Err(Error::field("comment", codes::TOO_LONG));
     }
     if content::has_unsafe_html(&c) {
-        return Err(Error::field("comment", "unsafe_html"));
+        return Err(Error::field("comment", codes::UNSAFE_HTML));
     }
     Ok(c)
 }
@@ -93,7 +94,7 @@ fn review_row(
 /// index).
 async fn store_review(c: &impl Conn, r: rows::PeerReview) -> Result<GivenReview> {
     let r = repo_p::insert_review(c, r).await.map_err(|e| match e {
-        Error::Conflict(_) => Error::Conflict("review_already_submitted"),
+        Error::Conflict(_) => Error::Conflict(codes::REVIEW_ALREADY_SUBMITTED),
         e => e,
     })?;
     Ok(given(&r))
@@ -128,12 +129,12 @@ pub async fn submit_review(
         return Err(Error::Conflict(why));
     }
     if a.completed_at.is_some() {
-        return Err(Error::Conflict("review_already_submitted"));
+        return Err(Error::Conflict(codes::REVIEW_ALREADY_SUBMITTED));
     }
     let r = review_row(&s, &f, (tenant, item, sub, user.id.0), false, now)?;
     let txn = app.db.begin().await?;
     if !repo_p::complete_assignment(&txn, tenant, a.id, now).await? {
-        return Err(Error::Conflict("review_already_submitted"));
+        return Err(Error::Conflict(codes::REVIEW_ALREADY_SUBMITTED));
     }
     let r = store_review(&txn, r).await?;
     txn.commit().await.map_err(Error::internal)?;
@@ -152,7 +153,7 @@ pub async fn self_assess(
     let o = for_learner(app, user, tenant, run, item, PEER).await?;
     let s = PeerSettings::of(&o.item);
     if !s.self_assessment {
-        return Err(Error::Conflict("self_assessment_off"));
+        return Err(Error::Conflict(codes::SELF_ASSESSMENT_OFF));
     }
     let now = app.now();
     if let Some(why) = s.review_closed(now) {
@@ -161,7 +162,7 @@ pub async fn self_assess(
     let m = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0)
         .await?
         .filter(|m| m.status == repo_s::SUBMITTED)
-        .ok_or(Error::Conflict("submit_first"))?;
+        .ok_or(Error::Conflict(codes::SUBMIT_FIRST))?;
     let r = review_row(&s, &f, (tenant, item, m.id, user.id.0), true, now)?;
     store_review(app.db.writer(), r).await
 }
@@ -242,7 +243,7 @@ pub async fn flag_review(
     let s = PeerSettings::of(&o.item);
     let now = app.now();
     if s.phase(now) != Phase::Results {
-        return Err(Error::Conflict("results_not_out"));
+        return Err(Error::Conflict(codes::RESULTS_NOT_OUT));
     }
     let r = repo_p::review(app.db.reader(), tenant, item, review)
         .await?
@@ -255,10 +256,10 @@ pub async fn flag_review(
     }
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::field("reason", "required"));
+        return Err(Error::field("reason", codes::REQUIRED));
     }
     if reason.chars().count() > 2000 {
-        return Err(Error::field("reason", "too_long"));
+        return Err(Error::field("reason", codes::TOO_LONG));
     }
     repo_p::insert_flag(
         app.db.writer(),
@@ -278,7 +279,7 @@ pub async fn flag_review(
     )
     .await
     .map_err(|e| match e {
-        Error::Conflict(_) => Error::Conflict("already_flagged"),
+        Error::Conflict(_) => Error::Conflict(codes::ALREADY_FLAGGED),
         e => e,
     })?;
     Ok(())

@@ -7,6 +7,7 @@ use crate::assessment::submissions::{editable_item, parse_number, save_settings,
 use crate::courses::authoring;
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::peer::{Aggregate, Criterion, GradePolicy, Level, Rubric, ShortfallRule};
 use amphi_core::{Error, Result, TenantId};
@@ -129,7 +130,7 @@ impl PeerSettings {
         if self.submission_until.is_some_and(|d| now > d)
             || matches!(self.phase(now), Phase::Closed | Phase::Results)
         {
-            Some("deadline_passed")
+            Some(codes::DEADLINE_PASSED)
         } else {
             None
         }
@@ -139,8 +140,8 @@ impl PeerSettings {
     pub fn review_closed(&self, now: DateTime<Utc>) -> Option<&'static str> {
         match self.phase(now) {
             Phase::Review => None,
-            Phase::Submission => Some("review_not_open"),
-            Phase::Closed | Phase::Results => Some("review_closed"),
+            Phase::Submission => Some(codes::REVIEW_NOT_OPEN),
+            Phase::Closed | Phase::Results => Some(codes::REVIEW_CLOSED),
         }
     }
 
@@ -193,8 +194,8 @@ pub struct PeerSettingsForm {
 fn parse_count(field: &str, raw: &str, hi: u32) -> Result<u32> {
     match raw.trim().parse::<u32>() {
         Ok(n) if n <= hi => Ok(n),
-        Ok(_) => Err(Error::field(field, "out_of_range")),
-        Err(_) => Err(Error::field(field, "number_invalid")),
+        Ok(_) => Err(Error::field(field, codes::OUT_OF_RANGE)),
+        Err(_) => Err(Error::field(field, codes::NUMBER_INVALID)),
     }
 }
 
@@ -246,7 +247,7 @@ pub async fn update_settings(
     );
     if let Some(v) = &f.reviews_per_submission {
         match fields.check(parse_count("reviews_per_submission", v, 20)) {
-            Some(0) => fields.push("reviews_per_submission", "out_of_range"),
+            Some(0) => fields.push("reviews_per_submission", codes::OUT_OF_RANGE),
             Some(n) => s.reviews_per_submission = n,
             None => {}
         }
@@ -264,7 +265,7 @@ pub async fn update_settings(
     if let Some(v) = &f.rubric {
         match fields.check(rubric_from_text("rubric", v)) {
             Some(Some(r)) => s.rubric = r,
-            Some(None) => fields.push("rubric", "required"),
+            Some(None) => fields.push("rubric", codes::REQUIRED),
             None => {}
         }
     }
@@ -272,7 +273,7 @@ pub async fn update_settings(
         match v.trim() {
             "true" | "on" | "1" => s.self_assessment = true,
             "false" | "off" | "0" | "" => s.self_assessment = false,
-            _ => fields.push("self_assessment", "choice_invalid"),
+            _ => fields.push("self_assessment", codes::CHOICE_INVALID),
         }
     }
     if let Some(v) = &f.self_weight {
@@ -284,7 +285,7 @@ pub async fn update_settings(
         match v.trim() {
             "median" => s.aggregate = Aggregate::Median,
             "mean" => s.aggregate = Aggregate::Mean,
-            _ => fields.push("aggregate", "choice_invalid"),
+            _ => fields.push("aggregate", codes::CHOICE_INVALID),
         }
     }
     if let Some(v) = &f.missing_review_penalty {
@@ -296,17 +297,17 @@ pub async fn update_settings(
         match v.trim() {
             "staff_queue" => s.shortfall = ShortfallRule::StaffQueue,
             "grade_from_available" => s.shortfall = ShortfallRule::GradeFromAvailable,
-            _ => fields.push("shortfall", "choice_invalid"),
+            _ => fields.push("shortfall", codes::CHOICE_INVALID),
         }
     }
     if let (Some(a), Some(b)) = (s.review_from, s.review_until) {
         if b < a {
-            fields.push("review_until", "dates_out_of_order");
+            fields.push("review_until", codes::DATES_OUT_OF_ORDER);
         }
     }
     if let (Some(a), Some(b)) = (s.review_until.or(s.review_from), s.results_from) {
         if b < a {
-            fields.push("results_from", "dates_out_of_order");
+            fields.push("results_from", codes::DATES_OUT_OF_ORDER);
         }
     }
     fields.finish()?;

@@ -6,6 +6,7 @@ use super::settings::PeerSettings;
 use crate::assessment::submissions::{for_grader, report_grade, SubmissionView, PEER};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
@@ -83,11 +84,11 @@ pub async fn resolve_flag(
     let uphold = match d.decision.as_deref().map(str::trim) {
         Some("uphold") => true,
         Some("dismiss") => false,
-        _ => return Err(Error::field("decision", "choice_invalid")),
+        _ => return Err(Error::field("decision", codes::CHOICE_INVALID)),
     };
     let note = d.resolution.unwrap_or_default().trim().to_owned();
     if note.chars().count() > 2000 {
-        return Err(Error::field("resolution", "too_long"));
+        return Err(Error::field("resolution", codes::TOO_LONG));
     }
     let f = repo_p::flag(app.db.reader(), tenant, item, flag)
         .await?
@@ -99,7 +100,7 @@ pub async fn resolve_flag(
     let txn = app.db.begin().await?;
     let status = if uphold { "upheld" } else { "dismissed" };
     if !repo_p::resolve_flag(&txn, tenant, flag, status, &note, user.id.0, now).await? {
-        return Err(Error::Conflict("flag_resolved"));
+        return Err(Error::Conflict(codes::FLAG_RESOLVED));
     }
     if uphold {
         repo_p::exclude_review(&txn, tenant, r.id, true).await?;
@@ -135,16 +136,18 @@ pub async fn override_grade(
     let o = for_grader(app, user, tenant, run, item, PEER).await?;
     let s = PeerSettings::of(&o.item);
     let max = s.rubric.max_points();
-    let points = f.points.ok_or_else(|| Error::field("points", "required"))?;
+    let points = f
+        .points
+        .ok_or_else(|| Error::field("points", codes::REQUIRED))?;
     if !points.is_finite() || points < 0.0 || points > max {
-        return Err(Error::field("points", "out_of_range"));
+        return Err(Error::field("points", codes::OUT_OF_RANGE));
     }
     let reason = f.reason.unwrap_or_default().trim().to_owned();
     if reason.is_empty() {
-        return Err(Error::field("reason", "required"));
+        return Err(Error::field("reason", codes::REQUIRED));
     }
     if reason.chars().count() > 2000 {
-        return Err(Error::field("reason", "too_long"));
+        return Err(Error::field("reason", codes::TOO_LONG));
     }
     let mut m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?

@@ -7,6 +7,7 @@ use super::stored::{parse_questions, parse_responses, AttemptQuestion, OPEN};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::{score, QuestionKind, Response};
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::quiz as repo;
@@ -42,13 +43,13 @@ fn check_answers(qs: &[AttemptQuestion], answers: &Answers) -> Result<()> {
     for (id, r) in answers {
         let field = format!("answers.{id}");
         let Some(q) = qs.iter().find(|q| q.question.id.0 == *id) else {
-            fields.push(&field, "question_unknown");
+            fields.push(&field, codes::QUESTION_UNKNOWN);
             continue;
         };
         if let Err(e) = score(&q.question, r) {
             let code = match e {
                 Error::BadRequest(c) => c,
-                _ => "answer_invalid",
+                _ => codes::ANSWER_INVALID,
             };
             fields.push(&field, code);
         }
@@ -100,7 +101,7 @@ async fn open_with(
     }
     if expired(&at, now) {
         finish_loaded(app, at, &l, now).await?;
-        return Err(Error::Conflict("attempt_expired"));
+        return Err(Error::Conflict(codes::ATTEMPT_EXPIRED));
     }
     check_answers(&qs, &answers)?;
     Ok((l, at, answers, now))
@@ -118,7 +119,7 @@ pub async fn save(
     sent: Sent<'_>,
 ) -> Result<Saved> {
     let a = (tenant, run_id, attempt_id);
-    let (_, at, answers, now) = open_with(app, user, a, sent, "attempt_closed").await?;
+    let (_, at, answers, now) = open_with(app, user, a, sent, codes::ATTEMPT_CLOSED).await?;
     let mut responses = parse_responses(&at);
     responses.extend(answers);
     let json = serde_json::to_string(&responses).map_err(Error::internal)?;
@@ -129,7 +130,7 @@ pub async fn save(
         })
         .await?;
     if !stored {
-        return Err(Error::Conflict("attempt_closed"));
+        return Err(Error::Conflict(codes::ATTEMPT_CLOSED));
     }
     Ok(Saved {
         saved_at: now,
@@ -149,7 +150,7 @@ pub async fn submit(
     sent: Sent<'_>,
 ) -> Result<Uuid> {
     let a = (tenant, run_id, attempt_id);
-    let closed = "attempt_already_submitted";
+    let closed = codes::ATTEMPT_ALREADY_SUBMITTED;
     let (l, mut at, answers, now) = open_with(app, user, a, sent, closed).await?;
     if !answers.is_empty() {
         let mut responses = parse_responses(&at);
@@ -157,7 +158,7 @@ pub async fn submit(
         at.responses = serde_json::to_string(&responses).map_err(Error::internal)?;
     }
     if !finish_loaded(app, at, &l, now).await? {
-        return Err(Error::Conflict("attempt_already_submitted"));
+        return Err(Error::Conflict(codes::ATTEMPT_ALREADY_SUBMITTED));
     }
     Ok(attempt_id)
 }
@@ -180,7 +181,7 @@ pub fn answers_from_form(
         if let Some(rest) = k.strip_prefix("q.") {
             let id = rest.split('.').next().unwrap_or("");
             if !id.parse::<Uuid>().is_ok_and(|id| known.contains(&id)) {
-                return Err(Error::field("answers", "question_unknown"));
+                return Err(Error::field("answers", codes::QUESTION_UNKNOWN));
             }
         }
     }
@@ -213,7 +214,7 @@ pub fn answers_from_form(
                 Some(v) => match opt_id(v) {
                     Some(o) => Response::SingleChoice { chosen: Some(o) },
                     None => {
-                        fields.push(&field, "answer_invalid");
+                        fields.push(&field, codes::ANSWER_INVALID);
                         continue;
                     }
                 },
@@ -233,7 +234,7 @@ pub fn answers_from_form(
                     }
                 }
                 if bad {
-                    fields.push(&field, "answer_invalid");
+                    fields.push(&field, codes::ANSWER_INVALID);
                     continue;
                 }
                 Response::MultipleChoice { chosen }
@@ -244,7 +245,7 @@ pub fn answers_from_form(
                     Some("false") => Some(false),
                     None | Some("") => None,
                     Some(_) => {
-                        fields.push(&field, "answer_invalid");
+                        fields.push(&field, codes::ANSWER_INVALID);
                         continue;
                     }
                 },
@@ -257,7 +258,7 @@ pub fn answers_from_form(
                     match raw.parse::<f64>() {
                         Ok(v) if v.is_finite() => Some(v),
                         _ => {
-                            fields.push(&field, "number_invalid");
+                            fields.push(&field, codes::NUMBER_INVALID);
                             continue;
                         }
                     }
@@ -283,7 +284,7 @@ pub fn answers_from_form(
                                 left: p.id,
                                 right: r,
                             }),
-                            None => fields.push(&field, "answer_invalid"),
+                            None => fields.push(&field, codes::ANSWER_INVALID),
                         }
                     }
                 }
@@ -305,7 +306,7 @@ pub fn answers_from_form(
                 }
                 ranked.sort_by_key(|(p, _)| *p);
                 if bad || ranked.windows(2).any(|w| w[0].0 == w[1].0) {
-                    fields.push(&field, "order_invalid");
+                    fields.push(&field, codes::ORDER_INVALID);
                     continue;
                 }
                 Response::Ordering {

@@ -9,6 +9,7 @@ use crate::courses::{self, learn};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::{Question, SplitMix64};
+use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{questions as repo_q, quiz as repo};
@@ -83,25 +84,25 @@ fn why_not(
     now: DateTime<Utc>,
 ) -> Result<(), String> {
     if !learner {
-        return Err("quiz_not_learner".into());
+        return Err(codes::QUIZ_NOT_LEARNER.into());
     }
     if archived {
-        return Err("run_archived".into());
+        return Err(codes::RUN_ARCHIVED.into());
     }
     if attempts.iter().any(|a| a.status == OPEN) {
         return Ok(());
     }
     if question_count(s) == 0 {
-        return Err("quiz_empty".into());
+        return Err(codes::QUIZ_EMPTY.into());
     }
     if s.opens_at.is_some_and(|o| now < o) {
-        return Err("quiz_not_open".into());
+        return Err(codes::QUIZ_NOT_OPEN.into());
     }
     if s.closes_at.is_some_and(|c| now >= c) {
-        return Err("quiz_closed".into());
+        return Err(codes::QUIZ_CLOSED.into());
     }
     if s.attempts > 0 && attempts.len() as u32 >= s.attempts {
-        return Err("quiz_no_attempts_left".into());
+        return Err(codes::QUIZ_NO_ATTEMPTS_LEFT.into());
     }
     Ok(())
 }
@@ -170,7 +171,7 @@ pub async fn start(
         .find(|i| i.id == item_id)
         .ok_or(Error::NotFound)?;
     if entry.locked.is_some() {
-        return Err(Error::Conflict("item_locked"));
+        return Err(Error::Conflict(codes::ITEM_LOCKED));
     }
     let now = app.now();
     let mut attempts = repo::of_learner(app.db.reader(), tenant, item_id, user.id.0).await?;
@@ -184,12 +185,12 @@ pub async fn start(
     let archived = courses::dates_of(&l.a.run).archived(now);
     why_not(&l.settings, &attempts, learner, archived, now).map_err(|code| {
         match code.as_str() {
-            "quiz_not_learner" => Error::Forbidden,
-            "quiz_empty" => Error::Conflict("quiz_empty"),
-            "quiz_not_open" => Error::Conflict("quiz_not_open"),
-            "quiz_closed" => Error::Conflict("quiz_closed"),
-            "run_archived" => Error::Conflict("run_archived"),
-            _ => Error::Conflict("quiz_no_attempts_left"),
+            codes::QUIZ_NOT_LEARNER => Error::Forbidden,
+            codes::QUIZ_EMPTY => Error::Conflict(codes::QUIZ_EMPTY),
+            codes::QUIZ_NOT_OPEN => Error::Conflict(codes::QUIZ_NOT_OPEN),
+            codes::QUIZ_CLOSED => Error::Conflict(codes::QUIZ_CLOSED),
+            codes::RUN_ARCHIVED => Error::Conflict(codes::RUN_ARCHIVED),
+            _ => Error::Conflict(codes::QUIZ_NO_ATTEMPTS_LEFT),
         }
     })?;
     let seed = rand::random::<u64>() >> 1;
@@ -233,7 +234,7 @@ pub async fn start(
                     .into_iter()
                     .find(|a| a.status == OPEN)
                     .map(|a| a.id)
-                    .ok_or(Error::Conflict("attempt_started_twice"))
+                    .ok_or(Error::Conflict(codes::ATTEMPT_STARTED_TWICE))
             }
             Err(e) => Err(e),
         }
@@ -266,7 +267,7 @@ async fn draw(
                     repo_q::ids_in_category(app.db.reader(), tenant, course, category).await?;
                 ids.retain(|id| !picks.iter().any(|(p, _)| p == id));
                 if ids.len() < *count as usize {
-                    return Err(Error::Conflict("quiz_unavailable"));
+                    return Err(Error::Conflict(codes::QUIZ_UNAVAILABLE));
                 }
                 // Partial Fisher–Yates: the first `count` of a random permutation.
                 for i in 0..*count as usize {
@@ -284,7 +285,7 @@ async fn draw(
         let row = rows
             .iter()
             .find(|r| r.id == id)
-            .ok_or(Error::Conflict("quiz_unavailable"))?;
+            .ok_or(Error::Conflict(codes::QUIZ_UNAVAILABLE))?;
         let question: Question = serde_json::from_str(&row.data).map_err(Error::internal)?;
         out.push(AttemptQuestion {
             points: points.unwrap_or(question.points),

@@ -7,6 +7,7 @@ use crate::courses::{access, authoring};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::Question;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -44,18 +45,18 @@ pub async fn check_settings(
                 points,
             } => {
                 let Some(q) = found.iter().find(|q| q.id == *question_id) else {
-                    fields.push(&field, "question_unknown");
+                    fields.push(&field, codes::QUESTION_UNKNOWN);
                     continue;
                 };
                 if !seen.insert(*question_id) {
-                    fields.push(&field, "question_twice");
+                    fields.push(&field, codes::QUESTION_TWICE);
                 }
                 let own = serde_json::from_str::<Question>(&q.data)
                     .map(|q| q.points)
                     .unwrap_or(1.0);
                 let p = points.unwrap_or(own);
                 if !valid_points(p) {
-                    fields.push(&format!("{field}.points"), "out_of_range");
+                    fields.push(&format!("{field}.points"), codes::OUT_OF_RANGE);
                 }
                 max += p;
                 count += 1;
@@ -67,20 +68,20 @@ pub async fn check_settings(
             } => {
                 let ids = repo_q::ids_in_category(c, tenant, course, category).await?;
                 if *n == 0 {
-                    fields.push(&format!("{field}.count"), "out_of_range");
+                    fields.push(&format!("{field}.count"), codes::OUT_OF_RANGE);
                 } else if (ids.len() as u64) < u64::from(*n) {
-                    fields.push(&format!("{field}.count"), "not_enough_questions");
+                    fields.push(&format!("{field}.count"), codes::NOT_ENOUGH_QUESTIONS);
                 }
                 match points {
                     Some(p) if !valid_points(*p) => {
-                        fields.push(&format!("{field}.points"), "out_of_range")
+                        fields.push(&format!("{field}.points"), codes::OUT_OF_RANGE)
                     }
                     Some(p) => max += p * f64::from(*n),
                     None => {
                         // Each drawn question brings its own points: the maximum is the mean
                         // of the category times the count, which varies per attempt; a
                         // gradebook needs one maximum, so draws must set their points.
-                        fields.push(&format!("{field}.points"), "required");
+                        fields.push(&format!("{field}.points"), codes::REQUIRED);
                     }
                 }
                 count = count.saturating_add(*n);
@@ -88,17 +89,17 @@ pub async fn check_settings(
         }
     }
     if count > MAX_QUESTIONS {
-        fields.push("slots", "too_many");
+        fields.push("slots", codes::TOO_MANY);
     }
     if s.time_limit_minutes.is_some_and(|m| m == 0 || m > 24 * 60) {
-        fields.push("time_limit_minutes", "out_of_range");
+        fields.push("time_limit_minutes", codes::OUT_OF_RANGE);
     }
     if s.attempts > 100 {
-        fields.push("attempts", "out_of_range");
+        fields.push("attempts", codes::OUT_OF_RANGE);
     }
     if let (Some(o), Some(c)) = (s.opens_at, s.closes_at) {
         if c <= o {
-            fields.push("closes_at", "before_start");
+            fields.push("closes_at", codes::BEFORE_START);
         }
     }
     fields.finish()?;
@@ -175,7 +176,7 @@ fn parse_slots(raw: &str, fields: &mut Fields) -> Vec<Slot> {
                     count,
                     points: Some(points),
                 }),
-                _ => fields.push(&field, "slot_invalid"),
+                _ => fields.push(&field, codes::SLOT_INVALID),
             }
             continue;
         }
@@ -184,13 +185,13 @@ fn parse_slots(raw: &str, fields: &mut Fields) -> Vec<Slot> {
             None => (line, None),
         };
         let Ok(id) = id.trim().parse::<Uuid>() else {
-            fields.push(&field, "slot_invalid");
+            fields.push(&field, codes::SLOT_INVALID);
             continue;
         };
         let points = match points.map(|p| p.trim().replace(',', ".").parse::<f64>()) {
             Some(Ok(p)) => Some(p),
             Some(Err(_)) => {
-                fields.push(&field, "slot_invalid");
+                fields.push(&field, codes::SLOT_INVALID);
                 continue;
             }
             None => None,
@@ -210,7 +211,7 @@ fn reveal(field: &str, raw: Option<&str>, current: Reveal, fields: &mut Fields) 
         Some("after_close") => Reveal::AfterClose,
         Some("never") => Reveal::Never,
         Some(_) => {
-            fields.push(field, "choice_invalid");
+            fields.push(field, codes::CHOICE_INVALID);
             current
         }
     }
@@ -233,7 +234,7 @@ pub fn settings_from_form(
     if let Some(a) = f.attempts.as_deref().map(str::trim) {
         match a.parse::<u32>() {
             Ok(n) => s.attempts = n,
-            Err(_) => fields.push("attempts", "number_invalid"),
+            Err(_) => fields.push("attempts", codes::NUMBER_INVALID),
         }
     }
     if let Some(t) = f.time_limit_minutes.as_deref().map(str::trim) {
@@ -242,7 +243,7 @@ pub fn settings_from_form(
         } else {
             match t.parse::<u32>() {
                 Ok(n) => s.time_limit_minutes = Some(n),
-                Err(_) => fields.push("time_limit_minutes", "number_invalid"),
+                Err(_) => fields.push("time_limit_minutes", codes::NUMBER_INVALID),
             }
         }
     }
@@ -266,7 +267,7 @@ pub fn settings_from_form(
         Some("highest") => s.keep = Keep::Highest,
         Some("last") => s.keep = Keep::Last,
         Some("average") => s.keep = Keep::Average,
-        Some(_) => fields.push("keep", "choice_invalid"),
+        Some(_) => fields.push("keep", codes::CHOICE_INVALID),
     }
     s.feedback = reveal("feedback", f.feedback.as_deref(), s.feedback, fields);
     s.answers = reveal("answers", f.answers.as_deref(), s.answers, fields);

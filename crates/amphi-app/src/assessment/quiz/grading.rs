@@ -9,6 +9,7 @@ use crate::courses::access;
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::{Response, Scored};
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -106,7 +107,7 @@ pub async fn grade(
         .filter(|a| a.run_id == run_id)
         .ok_or(Error::NotFound)?;
     if at.status != SUBMITTED || !at.pending {
-        return Err(Error::Conflict("attempt_not_pending"));
+        return Err(Error::Conflict(codes::ATTEMPT_NOT_PENDING));
     }
     let qs = parse_questions(&at)?;
     let mut results = parse_results(&at);
@@ -116,15 +117,15 @@ pub async fn grade(
         match qs.iter().find(|q| q.question.id.0 == *id) {
             Some(q) if matches!(results.get(id), Some(Scored::NeedsGrading)) => {
                 if !p.is_finite() || *p < 0.0 || *p > q.points {
-                    fields.push(&field, "out_of_range");
+                    fields.push(&field, codes::OUT_OF_RANGE);
                 }
             }
-            _ => fields.push(&field, "question_unknown"),
+            _ => fields.push(&field, codes::QUESTION_UNKNOWN),
         }
     }
     for (id, r) in &results {
         if matches!(r, Scored::NeedsGrading) && !points.contains_key(id) {
-            fields.push(&format!("points.{id}"), "required");
+            fields.push(&format!("points.{id}"), codes::REQUIRED);
         }
     }
     fields.finish()?;
@@ -159,7 +160,7 @@ pub async fn grade(
     )
     .await?;
     if !updated {
-        return Err(Error::Conflict("attempt_not_pending"));
+        return Err(Error::Conflict(codes::ATTEMPT_NOT_PENDING));
     }
     let item = structure::item(app.db.reader(), tenant, run_id, at.item_id)
         .await?

@@ -3,6 +3,7 @@
 use crate::courses::{content, Course};
 use crate::users::User;
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::course::{CourseFormat, CourseRole, Visibility};
 use amphi_core::error::Fields;
 use amphi_core::policy::{require, Action, Resource};
@@ -36,24 +37,24 @@ pub struct CourseForm {
 fn parse_code(raw: &str) -> Result<String> {
     let s = raw.trim().to_uppercase();
     if s.is_empty() {
-        return Err(Error::field("code", "required"));
+        return Err(Error::field("code", codes::REQUIRED));
     }
     if s.len() > 40
         || !s
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(Error::field("code", "course_code_invalid"));
+        return Err(Error::field("code", codes::COURSE_CODE_INVALID));
     }
     Ok(s)
 }
 
 fn parse_summary(raw: &str) -> Result<String> {
     if raw.chars().count() > 20_000 {
-        return Err(Error::field("summary", "too_long"));
+        return Err(Error::field("summary", codes::TOO_LONG));
     }
     if content::has_unsafe_html(raw) {
-        return Err(Error::field("summary", "unsafe_html"));
+        return Err(Error::field("summary", codes::UNSAFE_HTML));
     }
     Ok(raw.trim().to_owned())
 }
@@ -124,7 +125,7 @@ pub async fn create_course(
     )
     .await
     .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("code", "course_code_taken"),
+        Error::Conflict(_) => Error::field("code", codes::COURSE_CODE_TAKEN),
         e => e,
     })?;
     audit::Event::new("course.created", tenant)
@@ -215,7 +216,7 @@ pub async fn update_course(
     let m = repo_c::update(&txn, tenant, &current, &new)
         .await
         .map_err(|e| match e {
-            Error::Conflict(_) => Error::field("code", "course_code_taken"),
+            Error::Conflict(_) => Error::field("code", codes::COURSE_CODE_TAKEN),
             e => e,
         })?;
     repo_c::touch_course_runs(&txn, m.id, app.now()).await?;

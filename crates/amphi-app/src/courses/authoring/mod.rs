@@ -13,6 +13,7 @@ pub use outline::{
 pub use runs::{add_member, create_run, new_edition, update_run, RunForm};
 
 use crate::App;
+use amphi_core::codes;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e, structure};
@@ -38,12 +39,12 @@ pub fn parse_when(field: &str, raw: Option<&str>, tz: &str) -> Result<Option<Dat
             chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
         })
-        .map_err(|_| Error::field(field, "date_invalid"))?;
+        .map_err(|_| Error::field(field, codes::DATE_INVALID))?;
     let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
     zone.from_local_datetime(&naive)
         .earliest()
         .map(|d| Some(d.with_timezone(&Utc)))
-        .ok_or_else(|| Error::field(field, "date_invalid"))
+        .ok_or_else(|| Error::field(field, codes::DATE_INVALID))
 }
 
 /// After any structure change: the run's published item count is updated and its

@@ -4,6 +4,7 @@ use super::{parse_when, structure_changed};
 use crate::courses::{access, content, writable, Course, Run, RunAccess};
 use crate::users::User;
 use crate::App;
+use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate;
@@ -176,7 +177,7 @@ fn item_settings(
                 }
             }
             if s.get("url").is_none() {
-                fields.push("url", "required");
+                fields.push("url", codes::REQUIRED);
             }
         }
         "video" => {
@@ -187,7 +188,7 @@ fn item_settings(
                         s["embed_src"] = serde_json::Value::String(e.src);
                         s["embed_origin"] = serde_json::Value::String(e.origin);
                     }
-                    None => fields.push("url", "video_host_not_allowed"),
+                    None => fields.push("url", codes::VIDEO_HOST_NOT_ALLOWED),
                 }
             }
         }
@@ -212,7 +213,7 @@ pub async fn add_item(
     let mut fields = Fields::new();
     let kind = f.kind.clone().unwrap_or_default();
     if !ITEM_KINDS.contains(&kind.as_str()) {
-        fields.push("kind", "choice_invalid");
+        fields.push("kind", codes::CHOICE_INVALID);
     }
     let title = fields.check(validate::short_text(
         "title",
@@ -286,10 +287,10 @@ pub async fn add_item(
 
 fn parse_body(raw: &str) -> Result<String> {
     if raw.chars().count() > 200_000 {
-        return Err(Error::field("body", "too_long"));
+        return Err(Error::field("body", codes::TOO_LONG));
     }
     if content::has_unsafe_html(raw) {
-        return Err(Error::field("body", "unsafe_html"));
+        return Err(Error::field("body", codes::UNSAFE_HTML));
     }
     Ok(raw.to_owned())
 }
@@ -310,7 +311,7 @@ async fn parse_requires(
         return Ok(Some(None));
     }
     let Ok(id) = raw.parse::<Uuid>() else {
-        fields.push("requires_item_id", "choice_invalid");
+        fields.push("requires_item_id", codes::CHOICE_INVALID);
         return Ok(None);
     };
     if Some(id) == this
@@ -318,7 +319,7 @@ async fn parse_requires(
             .await?
             .is_none()
     {
-        fields.push("requires_item_id", "choice_invalid");
+        fields.push("requires_item_id", codes::CHOICE_INVALID);
         return Ok(None);
     }
     Ok(Some(Some(id)))
@@ -339,7 +340,7 @@ pub async fn update_item(
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     if f.kind.as_deref().is_some_and(|k| k != it.kind) {
-        fields.push("kind", "kind_fixed");
+        fields.push("kind", codes::KIND_FIXED);
     }
     let current: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
     let settings = item_settings(app, &it.kind, f.url.as_deref(), &current, &mut fields);

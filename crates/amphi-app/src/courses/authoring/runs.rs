@@ -5,6 +5,7 @@ use super::parse_when;
 use crate::courses::{access, dates_of, Run};
 use crate::users::User;
 use crate::{App, RequestMeta};
+use amphi_core::codes;
 use amphi_core::course::{CourseFormat, CourseRole, EnrolmentPolicy, RunDates};
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
@@ -107,7 +108,7 @@ fn parse_run(f: &RunForm, base: &RunDates, tz: &str) -> Result<ParsedRun> {
             || c.len() > 64
             || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
         {
-            fields.push("enrolment_code", "enrolment_code_invalid");
+            fields.push("enrolment_code", codes::ENROLMENT_CODE_INVALID);
             None
         } else {
             Some(c.to_uppercase())
@@ -121,7 +122,7 @@ fn parse_run(f: &RunForm, base: &RunDates, tz: &str) -> Result<ParsedRun> {
             match c.parse::<i64>() {
                 Ok(n) if (1..=10_000_000).contains(&n) => Some(n),
                 _ => {
-                    fields.push("capacity", "out_of_range");
+                    fields.push("capacity", codes::OUT_OF_RANGE);
                     None
                 }
             }
@@ -169,13 +170,13 @@ pub async fn create_run(
     require_course_editor(app, user, tenant, &course).await?;
     let p = parse_run(&f, &RunDates::default(), &user.time_zone)?;
     let Some(name) = p.name else {
-        return Err(Error::field("name", "required"));
+        return Err(Error::field("name", codes::REQUIRED));
     };
     let format = CourseFormat::parse("format", &course.format).unwrap_or(CourseFormat::Mooc);
     let policy = p.policy.unwrap_or(format.default_policy());
     let code = p.code.flatten();
     if policy == EnrolmentPolicy::Code && code.is_none() {
-        return Err(Error::field("enrolment_code", "required"));
+        return Err(Error::field("enrolment_code", codes::REQUIRED));
     }
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -296,7 +297,7 @@ pub async fn update_run(
         None => a.run.enrolment_code.clone(),
     };
     if policy == EnrolmentPolicy::Code && code.is_none() {
-        return Err(Error::field("enrolment_code", "required"));
+        return Err(Error::field("enrolment_code", codes::REQUIRED));
     }
     new.enrolment_code = code;
     if let Some(c) = p.capacity {
@@ -340,7 +341,7 @@ pub async fn new_edition(
     let a = access(app, Some(&user.actor()), tenant, from_run, Action::Update).await?;
     let name = validate::short_text("name", name, 200)?;
     let start = parse_when("starts_at", starts_at, &user.time_zone)?
-        .ok_or(Error::field("starts_at", "required"))?;
+        .ok_or(Error::field("starts_at", codes::REQUIRED))?;
     let old = dates_of(&a.run);
     let shift = match old.starts_at.or(old.enrol_opens_at) {
         Some(s) => start - s,
@@ -462,7 +463,7 @@ pub async fn add_member(
     };
     let member = repo_u::by_email(app.db.reader(), tenant, email.as_str())
         .await?
-        .ok_or(Error::field("email", "no_such_account"))?;
+        .ok_or(Error::field("email", codes::NO_SUCH_ACCOUNT))?;
     let now = app.now();
     let txn = app.db.begin().await?;
     join_staff(&txn, tenant, a.run.id, member.id, role, now).await?;

@@ -7,6 +7,7 @@ use crate::forms::{CsrfForm, Empty};
 use crate::pages::PageResultExt;
 use crate::path::Ids;
 use amphi_app::courses::{authoring, enrol, learners, rights};
+use amphi_core::codes;
 use amphi_core::{Error, RunId};
 use axum::extract::Query;
 use axum::http::header;
@@ -179,17 +180,17 @@ pub async fn import_start(
                 match f.chunk().await {
                     Ok(Some(c)) => {
                         if data.len() + c.len() > amphi_app::courses::import::MAX_BYTES {
-                            return Err(ctx.fail(&Error::field("file", "file_too_large")));
+                            return Err(ctx.fail(&Error::field("file", codes::FILE_TOO_LARGE)));
                         }
                         data.extend_from_slice(&c);
                     }
                     Ok(None) => break,
-                    Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
+                    Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
                 }
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return Err(ctx.fail(&Error::BadRequest("form_malformed"))),
+            Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
         }
     }
     let s = amphi_app::courses::import::start(
