@@ -595,6 +595,7 @@ err-gift_invalid_characters = This question contains control characters; remove 
 err-gift_weights_sum_invalid = The weights of the correct answers (%50% …) must add up to 100 %.
 err-gift_ids_duplicate = Two answers of this question are the same; write each answer once.
 err-gift_blanks_mismatch = The blanks of this question do not match its answers; write one answer per blank.
+err-gift_question_invalid = This question is not valid.
 
 ## Quizzes and gradebook
 kind-quiz = Quiz

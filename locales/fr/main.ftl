@@ -595,6 +595,7 @@ err-gift_invalid_characters = Cette question contient des caractères de contrô
 err-gift_weights_sum_invalid = Les poids des bonnes réponses (%50% …) doivent totaliser 100 %.
 err-gift_ids_duplicate = Deux réponses de cette question sont identiques ; écrivez chaque réponse une fois.
 err-gift_blanks_mismatch = Les blancs de cette question ne correspondent pas à ses réponses ; écrivez une réponse par blanc.
+err-gift_question_invalid = Cette question n'est pas valide.
 
 ## Quiz et carnet de notes
 kind-quiz = Quiz

@@ -244,6 +244,8 @@ pub const GIFT_WEIGHTS_SUM_INVALID: &str = "gift_weights_sum_invalid";
 pub const GIFT_IDS_DUPLICATE: &str = "gift_ids_duplicate";
 /// The blanks of this question do not match its answers; write one answer per blank.
 pub const GIFT_BLANKS_MISMATCH: &str = "gift_blanks_mismatch";
+/// This question is not valid.
+pub const GIFT_QUESTION_INVALID: &str = "gift_question_invalid";
 
 // Quizzes and gradebook
 /// Only enrolled learners take quizzes. Use "preview as a learner" to see the questions.
@@ -448,9 +450,9 @@ pub const GENERIC: &[&str] = &[
 ];
 
 /// Every precise code: those of `Conflict`, `BadRequest` and field errors, and the few the
-/// web layer shows itself (`csrf`, `invalid_credentials`). The `gift_` codes are built by
-/// prefixing the GIFT parser's own codes and the question validation codes (see `amphi-app`
-/// `assessment::bank` and `amphi-interop` `gift::parser`).
+/// web layer shows itself (`csrf`, `invalid_credentials`). The `gift_` codes are the GIFT
+/// parser's, question validation codes included in their GIFT form (`amphi-interop`
+/// `gift::parser`).
 pub const ALL: &[&str] = &[
     INVALID_CREDENTIALS,
     CSRF,
@@ -556,6 +558,7 @@ pub const ALL: &[&str] = &[
     GIFT_WEIGHTS_SUM_INVALID,
     GIFT_IDS_DUPLICATE,
     GIFT_BLANKS_MISMATCH,
+    GIFT_QUESTION_INVALID,
     QUIZ_NOT_LEARNER,
     QUIZ_EMPTY,
     QUIZ_NOT_OPEN,

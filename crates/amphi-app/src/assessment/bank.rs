@@ -74,12 +74,7 @@ pub async fn import_gift(
     let items = gift::parse(text).map_err(|errs| {
         Error::Validation(
             errs.into_iter()
-                .map(|e| {
-                    FieldError::new(
-                        &format!("line {}", e.line),
-                        &format!("gift_{}", e.message_code),
-                    )
-                })
+                .map(|e| FieldError::new(&format!("line {}", e.line), e.message_code))
                 .collect(),
         )
     })?;

@@ -60,13 +60,13 @@ pub struct GiftItem {
 }
 
 /// One problem in a GIFT file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GiftError {
     /// 1-based line of the problem, or of the start of its question.
     pub line: usize,
-    /// Stable code (`brace_unclosed`, `escape_unknown`, `numeric_invalid`, or a validation code
-    /// such as `correct_answer_required`).
-    pub message_code: String,
+    /// Stable code from [`amphi_core::codes`] (`gift_brace_unclosed`, `gift_numeric_invalid`,
+    /// or a question validation code in its GIFT form, such as `gift_correct_answer_required`).
+    pub message_code: &'static str,
     /// For validation codes, the question field at fault (`options`, `answers.1.tolerance`).
     pub field: Option<String>,
     /// The line in question, trimmed and shortened.

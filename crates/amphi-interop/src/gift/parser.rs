@@ -10,7 +10,7 @@ use amphi_core::assessment::question::{
     Matching, MultipleChoice, Numeric, NumericAnswer, OptionId, Question, QuestionId, QuestionKind,
     ShortText, SingleChoice, TextAnswer, TextMatch, TrueFalse, UnitRule,
 };
-use amphi_core::Error;
+use amphi_core::{codes, Error};
 
 /// Parses a GIFT file. Either every question is valid and they are all returned, in file
 /// order, or nothing is and every problem found is returned, sorted by line.
@@ -18,7 +18,7 @@ pub fn parse(src: &str) -> Result<Vec<GiftItem>, Vec<GiftError>> {
     if src.len() > MAX_SOURCE_BYTES {
         return Err(vec![GiftError {
             line: 1,
-            message_code: "file_too_large".into(),
+            message_code: codes::GIFT_FILE_TOO_LARGE,
             field: None,
             excerpt: String::new(),
         }]);
@@ -184,17 +184,17 @@ fn parse_block(b: &Block, category: &[String]) -> Result<GiftItem, Vec<GiftError
 }
 
 impl Parser<'_> {
-    fn err_at(&mut self, off: usize, code: &str) {
+    fn err_at(&mut self, off: usize, code: &'static str) {
         self.errors.push(GiftError {
             line: self.b.line_at(off),
-            message_code: code.to_owned(),
+            message_code: code,
             field: None,
             excerpt: self.b.excerpt_at(off),
         });
     }
 
     /// An error reported on the question's first line.
-    fn err(&mut self, code: &str) {
+    fn err(&mut self, code: &'static str) {
         self.err_at(0, code);
     }
 
@@ -224,7 +224,7 @@ impl Parser<'_> {
                     });
                 }
                 _ => {
-                    self.err_at(off, "escape_unknown");
+                    self.err_at(off, codes::GIFT_ESCAPE_UNKNOWN);
                     out.push(Ch {
                         c: '\\',
                         esc: true,
@@ -256,7 +256,7 @@ impl Parser<'_> {
                     after.get(j + 2..).unwrap_or(&[]),
                 ),
                 None => {
-                    self.err("title_unclosed");
+                    self.err(codes::GIFT_TITLE_UNCLOSED);
                     return None;
                 }
             }
@@ -268,13 +268,16 @@ impl Parser<'_> {
         let open = find_ch(rest, '{');
         let before_end = open.unwrap_or(rest.len());
         if let Some(k) = find_ch(rest.get(..before_end).unwrap_or(&[]), '}') {
-            self.err_at(rest.get(k).map_or(0, |c| c.off), "brace_unexpected");
+            self.err_at(
+                rest.get(k).map_or(0, |c| c.off),
+                codes::GIFT_BRACE_UNEXPECTED,
+            );
         }
         let Some(open) = open else {
             if trim(rest).is_empty() {
-                self.err("question_empty");
+                self.err(codes::GIFT_QUESTION_EMPTY);
             } else {
-                self.err("answer_block_missing");
+                self.err(codes::GIFT_ANSWER_BLOCK_MISSING);
             }
             return None;
         };
@@ -284,16 +287,22 @@ impl Parser<'_> {
             (Some(c), None) => c,
             (Some(c), Some(n)) if c < n => c,
             _ => {
-                self.err_at(open_off, "brace_unclosed");
+                self.err_at(open_off, codes::GIFT_BRACE_UNCLOSED);
                 return None;
             }
         };
         let answers = inside.get(..close).unwrap_or(&[]);
         let tail = inside.get(close + 1..).unwrap_or(&[]);
         if let Some(k) = find_ch(tail, '{') {
-            self.err_at(tail.get(k).map_or(0, |c| c.off), "answer_block_repeated");
+            self.err_at(
+                tail.get(k).map_or(0, |c| c.off),
+                codes::GIFT_ANSWER_BLOCK_REPEATED,
+            );
         } else if let Some(k) = find_ch(tail, '}') {
-            self.err_at(tail.get(k).map_or(0, |c| c.off), "brace_unexpected");
+            self.err_at(
+                tail.get(k).map_or(0, |c| c.off),
+                codes::GIFT_BRACE_UNEXPECTED,
+            );
         }
         let (format, before) = strip_format(rest.get(..open).unwrap_or(&[]));
         let tail = trim_end(tail);
@@ -319,7 +328,7 @@ impl Parser<'_> {
         } else {
             self.err_at(
                 a.first().map_or(open_off, |c| c.off),
-                "answer_syntax_invalid",
+                codes::GIFT_ANSWER_SYNTAX_INVALID,
             );
             None
         };
@@ -332,13 +341,13 @@ impl Parser<'_> {
             text(trim(before))
         };
         if prompt.is_empty() {
-            self.err("question_empty");
+            self.err(codes::GIFT_QUESTION_EMPTY);
             return None;
         }
         if format == Some(TextFormat::Html) || self.saw_html {
             let chars: Vec<char> = all.iter().map(|c| c.c).collect();
             if let Some(i) = unsafe_html_at(&chars) {
-                self.err_at(all.get(i).map_or(0, |c| c.off), "html_unsafe");
+                self.err_at(all.get(i).map_or(0, |c| c.off), codes::GIFT_HTML_UNSAFE);
             }
         }
         let kind = match (parsed?, missing_word) {
@@ -347,7 +356,7 @@ impl Parser<'_> {
             (_, true) => {
                 self.err_at(
                     trim(tail).first().map_or(0, |c| c.off),
-                    "missing_word_unsupported",
+                    codes::GIFT_MISSING_WORD_UNSUPPORTED,
                 );
                 return None;
             }
@@ -378,13 +387,13 @@ impl Parser<'_> {
                 for f in fields {
                     self.errors.push(GiftError {
                         line: self.b.line_at(0),
-                        message_code: f.code,
+                        message_code: validation_code(&f.code),
                         field: Some(f.field),
                         excerpt: self.b.excerpt_at(0),
                     });
                 }
             }
-            Err(other) => self.err(other.code()),
+            Err(_) => self.err(codes::GIFT_QUESTION_INVALID),
         }
         Some(GiftItem {
             category: category.to_vec(),
@@ -416,7 +425,10 @@ impl Parser<'_> {
                 Some((Some(w / 100.0), after.get(k + 1..).unwrap_or(&[])))
             }
             _ => {
-                self.err_at(body.first().map_or(0, |c| c.off), "weight_invalid");
+                self.err_at(
+                    body.first().map_or(0, |c| c.off),
+                    codes::GIFT_WEIGHT_INVALID,
+                );
                 None
             }
         }
@@ -434,7 +446,7 @@ impl Parser<'_> {
         };
         let text = self.clean(t);
         if text.is_empty() {
-            self.err_at(off, "answer_empty");
+            self.err_at(off, codes::GIFT_ANSWER_EMPTY);
             return None;
         }
         Some(Item {
@@ -494,7 +506,7 @@ impl Parser<'_> {
                     .iter()
                     .find(|(_, body, _)| find_seq(body, &['-', '>']).is_none())
                     .map_or(0, |(_, _, o)| *o);
-                self.err_at(off, "matching_syntax_invalid");
+                self.err_at(off, codes::GIFT_MATCHING_SYNTAX_INVALID);
                 return None;
             }
             return self.matching(&raw).map(Parsed::Matching);
@@ -519,7 +531,7 @@ impl Parser<'_> {
             let left = self.clean(body.get(..k).unwrap_or(&[]));
             let right = self.clean(body.get(k + 2..).unwrap_or(&[]));
             if right.is_empty() {
-                self.err_at(off, "answer_empty");
+                self.err_at(off, codes::GIFT_ANSWER_EMPTY);
                 ok = false;
             } else if left.is_empty() {
                 extra.push(right);
@@ -558,7 +570,7 @@ impl Parser<'_> {
         let raw: Vec<(char, &[Ch], usize)> = if starts_with_ch(a, '=') || starts_with_ch(a, '~') {
             split_items(a)
         } else if a.is_empty() {
-            self.err("numeric_invalid");
+            self.err(codes::GIFT_NUMERIC_INVALID);
             return None;
         } else {
             vec![('=', a, first_off)]
@@ -579,7 +591,7 @@ impl Parser<'_> {
                     feedback: item.feedback,
                 }),
                 None => {
-                    self.err_at(item.off, "numeric_invalid");
+                    self.err_at(item.off, codes::GIFT_NUMERIC_INVALID);
                     ok = false;
                 }
             }
@@ -684,4 +696,23 @@ fn blank(items: Vec<Item>) -> QuestionKind {
 /// A title from the prompt, for questions without `::title::`.
 fn derive_title(prompt: &str) -> String {
     shorten(&normalize_text(&prompt.replace("[[1]]", "…")))
+}
+
+/// The GIFT code of a question validation code, shown with the line of the question at fault.
+/// A code with no GIFT counterpart reads as an invalid question.
+fn validation_code(code: &str) -> &'static str {
+    match code {
+        codes::REQUIRED => codes::GIFT_REQUIRED,
+        codes::TOO_LONG => codes::GIFT_TOO_LONG,
+        codes::TOO_MANY => codes::GIFT_TOO_MANY,
+        codes::TOO_FEW => codes::GIFT_TOO_FEW,
+        codes::OUT_OF_RANGE => codes::GIFT_OUT_OF_RANGE,
+        codes::INVALID_CHARACTERS => codes::GIFT_INVALID_CHARACTERS,
+        codes::WEIGHTS_SUM_INVALID => codes::GIFT_WEIGHTS_SUM_INVALID,
+        codes::IDS_DUPLICATE => codes::GIFT_IDS_DUPLICATE,
+        codes::BLANKS_MISMATCH => codes::GIFT_BLANKS_MISMATCH,
+        codes::CORRECT_ANSWER_NOT_UNIQUE => codes::GIFT_CORRECT_ANSWER_NOT_UNIQUE,
+        codes::CORRECT_ANSWER_REQUIRED => codes::GIFT_CORRECT_ANSWER_REQUIRED,
+        _ => codes::GIFT_QUESTION_INVALID,
+    }
 }

@@ -14,7 +14,10 @@ fn one(src: &str) -> GiftItem {
 fn errors(src: &str) -> Vec<(usize, String)> {
     match parse(src) {
         Ok(v) => panic!("parsed: {v:?}"),
-        Err(e) => e.into_iter().map(|e| (e.line, e.message_code)).collect(),
+        Err(e) => e
+            .into_iter()
+            .map(|e| (e.line, e.message_code.to_owned()))
+            .collect(),
     }
 }
 
@@ -173,7 +176,7 @@ fn unsafe_html_is_refused() {
         "Ok? {=[html]<b onclick\\=\"x\">a</b> ~b}",
     ] {
         let e = errors(bad);
-        assert!(has(&e, 1, "html_unsafe"), "{bad}: {e:?}");
+        assert!(has(&e, 1, "gift_html_unsafe"), "{bad}: {e:?}");
     }
     // Words, and Markdown or plain text, are not HTML.
     assert!(parse("[html]<p>Click on = the button, once more</p> {T}").is_ok());
@@ -184,19 +187,23 @@ fn unsafe_html_is_refused() {
 fn error_unclosed_brace_reports_its_line() {
     let src = "::Q1:: Fine {=a ~b}\n\n::Q2:: Broken\n{=a\n~b\n\n::Q3:: Fine {T}\n";
     let e = errors(src);
-    assert_eq!(e, vec![(4, "brace_unclosed".to_owned())]);
+    assert_eq!(e, vec![(4, "gift_brace_unclosed".to_owned())]);
     let e = errors("Q {=a ~b\nQ2 {=c ~d}");
-    assert!(has(&e, 1, "brace_unclosed"), "{e:?}");
-    assert!(has(&errors("Q =a} {T}"), 1, "brace_unexpected"));
-    assert!(has(&errors("Q {T}\nthen {F}"), 2, "answer_block_repeated"));
+    assert!(has(&e, 1, "gift_brace_unclosed"), "{e:?}");
+    assert!(has(&errors("Q =a} {T}"), 1, "gift_brace_unexpected"));
+    assert!(has(
+        &errors("Q {T}\nthen {F}"),
+        2,
+        "gift_answer_block_repeated"
+    ));
 }
 
 #[test]
 fn error_no_correct_answer() {
     let src = "A {T}\n\n\n::No right:: Pick {\n~a\n~b\n}\n\nSingle {=%50%a ~b}";
     let e = errors(src);
-    assert!(has(&e, 4, "correct_answer_required"), "{e:?}");
-    assert!(has(&e, 9, "correct_answer_required"), "{e:?}");
+    assert!(has(&e, 4, "gift_correct_answer_required"), "{e:?}");
+    assert!(has(&e, 9, "gift_correct_answer_required"), "{e:?}");
     let errs = parse(src).unwrap_err();
     assert_eq!(errs[0].field.as_deref(), Some("options"));
     assert_eq!(errs[0].excerpt, "::No right:: Pick {");
@@ -209,55 +216,79 @@ fn error_unknown_escape() {
     assert_eq!(
         e,
         vec![
-            (3, "escape_unknown".to_owned()),
-            (5, "escape_unknown".to_owned())
+            (3, "gift_escape_unknown".to_owned()),
+            (5, "gift_escape_unknown".to_owned())
         ]
     );
     let errs = parse(src).unwrap_err();
     assert_eq!(errs[1].excerpt, "~b \\q");
-    assert!(has(&errors("Trailing {T} \\"), 1, "escape_unknown"));
+    assert!(has(&errors("Trailing {T} \\"), 1, "gift_escape_unknown"));
 }
 
 #[test]
 fn error_empty_question() {
     assert_eq!(
         errors("::Empty::{=a ~b}"),
-        vec![(1, "question_empty".into())]
+        vec![(1, "gift_question_empty".into())]
     );
     assert_eq!(
         errors("{T}\n\n::Only a title::"),
-        vec![(1, "question_empty".into()), (3, "question_empty".into())]
+        vec![
+            (1, "gift_question_empty".into()),
+            (3, "gift_question_empty".into())
+        ]
     );
     assert_eq!(
         errors("Just text, no answers"),
-        vec![(1, "answer_block_missing".into())]
+        vec![(1, "gift_answer_block_missing".into())]
     );
 }
 
 #[test]
 fn error_bad_numeric() {
-    assert_eq!(errors("N {#abc}"), vec![(1, "numeric_invalid".into())]);
-    assert_eq!(errors("N {#5..1}"), vec![(1, "numeric_invalid".into())]);
-    assert_eq!(errors("N {#3:-1}"), vec![(1, "numeric_invalid".into())]);
-    assert_eq!(errors("N {#}"), vec![(1, "numeric_invalid".into())]);
-    assert_eq!(errors("N {#inf}"), vec![(1, "numeric_invalid".into())]);
+    assert_eq!(errors("N {#abc}"), vec![(1, "gift_numeric_invalid".into())]);
+    assert_eq!(
+        errors("N {#5..1}"),
+        vec![(1, "gift_numeric_invalid".into())]
+    );
+    assert_eq!(
+        errors("N {#3:-1}"),
+        vec![(1, "gift_numeric_invalid".into())]
+    );
+    assert_eq!(errors("N {#}"), vec![(1, "gift_numeric_invalid".into())]);
+    assert_eq!(errors("N {#inf}"), vec![(1, "gift_numeric_invalid".into())]);
     let e = errors("A {T}\n\nN {#\n=1:0\n=%50%two:1\n~3..x\n}");
     assert_eq!(
         e,
-        vec![(5, "numeric_invalid".into()), (6, "numeric_invalid".into())]
+        vec![
+            (5, "gift_numeric_invalid".into()),
+            (6, "gift_numeric_invalid".into())
+        ]
     );
 }
 
 #[test]
 fn other_errors() {
-    assert!(has(&errors("::T No end {T}"), 1, "title_unclosed"));
-    assert!(has(&errors("Q {~%500%a =b}"), 1, "weight_invalid"));
-    assert!(has(&errors("Q {maybe}"), 1, "answer_syntax_invalid"));
-    assert!(has(&errors("Q {T} more"), 1, "missing_word_unsupported"));
-    assert!(has(&errors("Q {=a -> b =c}"), 1, "matching_syntax_invalid"));
-    assert!(has(&errors("Q {=a -> b}"), 1, "too_few"));
-    assert!(has(&errors("Q {=a ~}"), 1, "answer_empty"));
-    assert!(has(&errors("Q {=a =b ~c}"), 1, "correct_answer_not_unique"));
+    assert!(has(&errors("::T No end {T}"), 1, "gift_title_unclosed"));
+    assert!(has(&errors("Q {~%500%a =b}"), 1, "gift_weight_invalid"));
+    assert!(has(&errors("Q {maybe}"), 1, "gift_answer_syntax_invalid"));
+    assert!(has(
+        &errors("Q {T} more"),
+        1,
+        "gift_missing_word_unsupported"
+    ));
+    assert!(has(
+        &errors("Q {=a -> b =c}"),
+        1,
+        "gift_matching_syntax_invalid"
+    ));
+    assert!(has(&errors("Q {=a -> b}"), 1, "gift_too_few"));
+    assert!(has(&errors("Q {=a ~}"), 1, "gift_answer_empty"));
+    assert!(has(
+        &errors("Q {=a =b ~c}"),
+        1,
+        "gift_correct_answer_not_unique"
+    ));
 }
 
 #[test]
@@ -267,8 +298,8 @@ fn every_error_is_reported_and_nothing_is_imported() {
     assert_eq!(
         e,
         vec![
-            (3, "correct_answer_required".into()),
-            (7, "numeric_invalid".into())
+            (3, "gift_correct_answer_required".into()),
+            (7, "gift_numeric_invalid".into())
         ]
     );
 }
@@ -320,4 +351,35 @@ fn export_skips_what_gift_cannot_say() {
     assert!(out.text.contains("// Skipped multi-blank fill-in question"));
     let back = parse(&out.text).unwrap();
     assert_eq!(back.len(), 1);
+}
+
+#[test]
+fn every_error_code_is_declared_with_a_message() {
+    let bad = [
+        "[html]<script>alert(1)</script> Ok? {T}",
+        "Q {=a -> b}",
+        "Q {=a",
+        "Q =a} {T}",
+        "Q {T}\nthen {F}",
+        "Q {~a ~b}",
+        "Esc \\q {T}",
+        "{T}",
+        "No answers here",
+        "N {#abc}",
+        "::T No end {T}",
+        "Q {~%500%a =b}",
+        "Q {maybe}",
+        "Q {T} more",
+        "Q {=a -> b =c}",
+        "Q {=a ~}",
+        "Q {=a =b ~c}",
+    ];
+    for src in bad {
+        for (_, code) in errors(src) {
+            assert!(
+                amphi_core::codes::ALL.contains(&code.as_str()) && code.starts_with("gift_"),
+                "{src}: {code} is not a declared gift_ code"
+            );
+        }
+    }
 }
