@@ -172,7 +172,10 @@ err-invalid_credentials = The email address or the password is incorrect.
 err-conflict = This conflicts with the current state; reload and try again.
 err-validation = Some fields are not valid.
 err-bad_request = The request is not valid.
-err-rate_limited = Too many attempts. Please wait { $minutes } minute(s) and try again.
+err-rate_limited = Too many attempts. Please wait { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+} and try again.
 err-internal = An unexpected error happened on our side. It has been logged.
 err-csrf = This form has expired or did not come from this site. Go back, reload the page and try again.
 err-already_exists = This already exists.
@@ -214,6 +217,8 @@ err-password_wrong = The current password is incorrect.
 nav-catalog = Catalog
 nav-teach = Teaching
 any = Any
+# After a label, before its value (French puts a no-break space before the colon).
+colon = {":"}
 none = None
 delete = Delete
 preview = Preview
@@ -260,7 +265,10 @@ status-active = active
 course-completed = Completed
 resume = Resume
 progress-label = Progress
-progress-of = { $percent } % ({ $done } of { $total } items)
+progress-of = { $percent } % ({ $done } of { $total ->
+    [one] { $total } item
+   *[other] { $total } items
+})
 progress-of-person = Progress of { $name }
 module-progress = Progress in { $title }
 progress-done = Completed
@@ -350,7 +358,10 @@ field-requires = Available after completing
 edition-new = New edition from this one
 edition-create = Create the new edition
 edition-help = Dates, modules and items are copied and shifted; learners and their work are not.
-learners-counts = { $enrolled } enrolled, { $waiting } waiting, { $items } items.
+learners-counts = { $enrolled } enrolled, { $waiting } waiting, { $items ->
+    [one] { $items } item
+   *[other] { $items } items
+}.
 export-csv = Export as CSV
 enrolled-at = Enrolled
 members-add = Add a team member or learner
@@ -424,18 +435,30 @@ import-title = Enrol from a CSV file
 field-csv-file = CSV file
 import-help = Columns: email, name, role (learner, instructor, teaching_assistant, observer; empty means learner). Nothing is applied until you have seen the report.
 import-submit = Check the file
-import-summary = { $rows } rows: { $valid } can be applied, { $errors } cannot.
+import-summary = { $rows ->
+    [one] { $rows } row
+   *[other] { $rows } rows
+}: { $valid } can be applied, { $errors } cannot.
 import-errors = Rows that cannot be applied
 line = Line
 problem = Problem
 value = Value
 import-more-errors = … and { $count } more.
 import-held = Nothing has been applied. Fix the file and send it again, or apply only the valid rows.
-import-apply-valid = Apply the { $count } valid rows
+import-apply-valid = { $count ->
+    [one] Apply the valid row
+   *[other] Apply the { $count } valid rows
+}
 import-fix-and-retry = Fix the file and send it again
 import-progress = Progress of the import
-import-rows-done = { $done } of { $total } rows
-import-done = Done: { $enrolled } enrolled, { $created } accounts created, { $unchanged } already there.
+import-rows-done = { $done } of { $total ->
+    [one] { $total } row
+   *[other] { $total } rows
+}
+import-done = Done: { $enrolled } enrolled, { $created ->
+    [one] { $created } account created
+   *[other] { $created } accounts created
+}, { $unchanged } already there.
 import-failed = The import failed; the team has been notified in the logs. Try again later.
 import-reload = Reload this page to see the progress.
 flash-import-started = The valid rows are being applied.
@@ -553,7 +576,10 @@ field-gift-text = Or paste GIFT text
 gift-help = All or nothing: if any question has a problem, nothing is imported and each problem is listed with its line.
 bank-import-submit = Import
 bank-export = Export the bank as GIFT
-bank-imported = { $count } questions imported.
+bank-imported = { $count ->
+    [one] { $count } question imported.
+   *[other] { $count } questions imported.
+}
 bank-import-refused = Nothing was imported. Fix these lines and import again:
 bank-categories = Categories
 bank-category = Category
@@ -618,7 +644,10 @@ quiz-keep-last = Last attempt
 quiz-keep-average = Average of attempts
 quiz-your-grade = Your grade
 quiz-resume = Resume your attempt
-quiz-timer-warning = Once started, you have { $n } minutes. The timer keeps running if you leave the page; answers given after the time limit do not count.
+quiz-timer-warning = Once started, you have { $n ->
+    [one] 1 minute
+   *[other] { $n } minutes
+}. The timer keeps running if you leave the page; answers given after the time limit do not count.
 quiz-start = Start the quiz
 quiz-start-again = Start a new attempt
 quiz-your-attempts = Your attempts
@@ -644,7 +673,10 @@ quiz-unit = Unit
 quiz-choose = Choose…
 quiz-order-help = Give each item its position, from 1 to { $n }.
 quiz-blank-n = Blank { $n }
-quiz-earned = { $got } of { $max } points
+quiz-earned = { $got } of { $max ->
+    [one] { $max } point
+   *[other] { $max } points
+}
 quiz-correct-answer = Correct answer:
 quiz-save = Save answers
 quiz-submit = Submit the attempt
@@ -963,12 +995,21 @@ as-levels = Levels
 as-chosen = chosen
 as-your-grade = Your grade
 as-points-of = { $points } out of { $max }
-as-penalty = { $points } points off
+as-penalty = { $points ->
+    [one] { $points } point off
+   *[other] { $points } points off
+}
 as-feedback = Feedback
 as-your-work = Your work
 as-submitted-at = Handed in on { $date } (version { $version })
-as-late-days = { $days } day(s) late
-as-late-now = If you hand in now, your work is { $days } day(s) late.
+as-late-days = { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+}
+as-late-now = If you hand in now, your work is { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+}.
 as-resubmit = Hand in a new version
 as-hand-in = Hand in your work
 as-text = Your answer
@@ -1083,7 +1124,10 @@ as-files = Attached files
 as-remove-file = Remove
 as-attach-file = Attach a file
 as-file = File
-as-file-help = Up to { $files } files of { $mb } MB each: PDF, images, office documents, text, zip.
+as-file-help = Up to { $files ->
+    [one] 1 file
+   *[other] { $files } files
+} of { $mb } MB each: PDF, images, office documents, text, zip.
 flash-file-removed = The file is removed.
 err-files_not_accepted = This assignment does not take files.
 err-too_many_files = You have attached as many files as allowed; remove one first.

@@ -172,7 +172,10 @@ err-invalid_credentials = L'adresse e-mail ou le mot de passe est incorrect.
 err-conflict = Cela entre en conflit avec l'état actuel ; rechargez et réessayez.
 err-validation = Certains champs ne sont pas valides.
 err-bad_request = La requête n'est pas valide.
-err-rate_limited = Trop de tentatives. Patientez { $minutes } minute(s) puis réessayez.
+err-rate_limited = Trop de tentatives. Patientez { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+} puis réessayez.
 err-internal = Une erreur inattendue s'est produite de notre côté. Elle a été enregistrée.
 err-csrf = Ce formulaire a expiré ou ne provient pas de ce site. Revenez en arrière, rechargez la page et réessayez.
 err-already_exists = Cet élément existe déjà.
@@ -214,6 +217,8 @@ err-password_wrong = Le mot de passe actuel est incorrect.
 nav-catalog = Catalogue
 nav-teach = Enseignement
 any = Tous
+# After a label, before its value (French puts a no-break space before the colon).
+colon = {"\u00A0:"}
 none = Aucun
 delete = Supprimer
 preview = Aperçu
@@ -260,7 +265,10 @@ status-active = actif
 course-completed = Terminé
 resume = Reprendre
 progress-label = Progression
-progress-of = { $percent } % ({ $done } éléments sur { $total })
+progress-of = { $percent } % ({ $done } sur { $total ->
+    [one] { $total } élément
+   *[other] { $total } éléments
+})
 progress-of-person = Progression de { $name }
 module-progress = Progression dans { $title }
 progress-done = Terminé
@@ -350,7 +358,13 @@ field-requires = Disponible après avoir terminé
 edition-new = Nouvelle session à partir de celle-ci
 edition-create = Créer la nouvelle session
 edition-help = Les dates, modules et éléments sont copiés et décalés ; les apprenants et leurs travaux ne le sont pas.
-learners-counts = { $enrolled } inscrits, { $waiting } en attente, { $items } éléments.
+learners-counts = { $enrolled ->
+    [one] { $enrolled } inscrit
+   *[other] { $enrolled } inscrits
+}, { $waiting } en attente, { $items ->
+    [one] { $items } élément
+   *[other] { $items } éléments
+}.
 export-csv = Exporter en CSV
 enrolled-at = Inscription
 members-add = Ajouter un membre de l'équipe ou un apprenant
@@ -424,18 +438,42 @@ import-title = Inscrire à partir d'un fichier CSV
 field-csv-file = Fichier CSV
 import-help = Colonnes : email, name, role (learner, instructor, teaching_assistant, observer ; vide signifie apprenant). Rien n'est appliqué avant que vous ayez vu le rapport.
 import-submit = Vérifier le fichier
-import-summary = { $rows } lignes : { $valid } peuvent être appliquées, { $errors } ne le peuvent pas.
+import-summary = { $rows ->
+    [one] { $rows } ligne
+   *[other] { $rows } lignes
+} : { $valid ->
+    [one] { $valid } peut être appliquée
+   *[other] { $valid } peuvent être appliquées
+}, { $errors ->
+    [one] { $errors } ne le peut pas
+   *[other] { $errors } ne le peuvent pas
+}.
 import-errors = Lignes qui ne peuvent pas être appliquées
 line = Ligne
 problem = Problème
 value = Valeur
 import-more-errors = … et { $count } autres.
 import-held = Rien n'a été appliqué. Corrigez le fichier et renvoyez-le, ou appliquez seulement les lignes valides.
-import-apply-valid = Appliquer les { $count } lignes valides
+import-apply-valid = { $count ->
+    [one] Appliquer la ligne valide
+   *[other] Appliquer les { $count } lignes valides
+}
 import-fix-and-retry = Corriger le fichier et le renvoyer
 import-progress = Progression de l'import
-import-rows-done = { $done } lignes sur { $total }
-import-done = Terminé : { $enrolled } inscrits, { $created } comptes créés, { $unchanged } déjà présents.
+import-rows-done = { $done } sur { $total ->
+    [one] { $total } ligne
+   *[other] { $total } lignes
+}
+import-done = Terminé : { $enrolled ->
+    [one] { $enrolled } inscrit
+   *[other] { $enrolled } inscrits
+}, { $created ->
+    [one] { $created } compte créé
+   *[other] { $created } comptes créés
+}, { $unchanged ->
+    [one] { $unchanged } déjà présent
+   *[other] { $unchanged } déjà présents
+}.
 import-failed = L'import a échoué ; l'erreur est consignée dans les journaux. Réessayez plus tard.
 import-reload = Rechargez cette page pour voir la progression.
 flash-import-started = Les lignes valides sont en cours d'application.
@@ -553,7 +591,10 @@ field-gift-text = Ou collez du texte GIFT
 gift-help = Tout ou rien : si une question pose problème, rien n'est importé et chaque problème est indiqué avec sa ligne.
 bank-import-submit = Importer
 bank-export = Exporter la banque en GIFT
-bank-imported = { $count } questions importées.
+bank-imported = { $count ->
+    [one] { $count } question importée.
+   *[other] { $count } questions importées.
+}
 bank-import-refused = Rien n'a été importé. Corrigez ces lignes et importez à nouveau :
 bank-categories = Catégories
 bank-category = Catégorie
@@ -618,7 +659,10 @@ quiz-keep-last = Dernière tentative
 quiz-keep-average = Moyenne des tentatives
 quiz-your-grade = Votre note
 quiz-resume = Reprendre votre tentative
-quiz-timer-warning = Une fois commencé, vous disposez de { $n } minutes. Le minuteur continue si vous quittez la page ; les réponses données après la limite ne comptent pas.
+quiz-timer-warning = Une fois commencé, vous disposez de { $n ->
+    [one] { $n } minute
+   *[other] { $n } minutes
+}. Le minuteur continue si vous quittez la page ; les réponses données après la limite ne comptent pas.
 quiz-start = Commencer le quiz
 quiz-start-again = Commencer une nouvelle tentative
 quiz-your-attempts = Vos tentatives
@@ -644,12 +688,18 @@ quiz-unit = Unité
 quiz-choose = Choisir…
 quiz-order-help = Donnez à chaque élément sa position, de 1 à { $n }.
 quiz-blank-n = Trou { $n }
-quiz-earned = { $got } point(s) sur { $max }
+quiz-earned = { $got } sur { $max ->
+    [one] { $max } point
+   *[other] { $max } points
+}
 quiz-correct-answer = Bonne réponse :
 quiz-save = Enregistrer les réponses
 quiz-submit = Envoyer la tentative
 quiz-submit-confirm = Envoyer votre tentative ? Vous ne pourrez plus modifier vos réponses.
-quiz-saved-at = Enregistré ({ $n } répondue(s)) à
+quiz-saved-at = Enregistré ({ $n ->
+    [one] { $n } réponse
+   *[other] { $n } réponses
+}) à
 quiz-settings = Réglages du quiz
 quiz-slots = Questions
 quiz-slots-help = Une par ligne : l'identifiant d'une question de la banque ci-dessous (suivi éventuellement de « :points »), ou « draw:NOMBRE:POINTS:CATÉGORIE » pour tirer au hasard NOMBRE questions d'une catégorie à chaque tentative.
@@ -963,12 +1013,21 @@ as-levels = Niveaux
 as-chosen = choisi
 as-your-grade = Votre note
 as-points-of = { $points } sur { $max }
-as-penalty = { $points } points retirés
+as-penalty = { $points ->
+    [one] { $points } point retiré
+   *[other] { $points } points retirés
+}
 as-feedback = Commentaires
 as-your-work = Votre travail
 as-submitted-at = Rendu le { $date } (version { $version })
-as-late-days = { $days } jour(s) de retard
-as-late-now = Si vous rendez maintenant, votre travail aura { $days } jour(s) de retard.
+as-late-days = { $days ->
+    [one] { $days } jour de retard
+   *[other] { $days } jours de retard
+}
+as-late-now = Si vous rendez maintenant, votre travail aura { $days ->
+    [one] { $days } jour de retard
+   *[other] { $days } jours de retard
+}.
 as-resubmit = Rendre une nouvelle version
 as-hand-in = Rendre votre travail
 as-text = Votre réponse
@@ -1083,7 +1142,10 @@ as-files = Fichiers joints
 as-remove-file = Retirer
 as-attach-file = Joindre un fichier
 as-file = Fichier
-as-file-help = Jusqu'à { $files } fichiers de { $mb } Mo chacun : PDF, images, documents bureautiques, texte, zip.
+as-file-help = Jusqu'à { $files ->
+    [one] 1 fichier
+   *[other] { $files } fichiers
+} de { $mb } Mo chacun : PDF, images, documents bureautiques, texte, zip.
 flash-file-removed = Le fichier est retiré.
 err-files_not_accepted = Ce devoir n'accepte pas de fichiers.
 err-too_many_files = Vous avez joint autant de fichiers que permis ; retirez-en un d'abord.

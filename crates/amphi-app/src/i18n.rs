@@ -47,11 +47,59 @@ pub fn t(locale: Locale, key: &str) -> String {
 /// Plain messages already looked up, per locale (English, French).
 static MEMO: LazyLock<[Memo; 2]> = LazyLock::new(|| [Memo::new(20_000), Memo::new(20_000)]);
 
-/// The message `key` with named arguments.
+/// A message argument: text, or a number, which also chooses the message's plural form
+/// (`{ $count -> [one] … *[other] … }`, by the language's plural rules).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Shown as is.
+    Text(String),
+    /// Shown as written by Fluent (`3`, `2.5`), and selects plural forms.
+    Number(f64),
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(v)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(v.to_owned())
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),+) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Self {
+                Arg::Number(v as f64)
+            }
+        }
+    )+};
+}
+number_arg!(i32, i64, u32, u64, usize, f64);
+
+/// The message `key` with named text arguments.
 pub fn t_args(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+    let args: Vec<(&str, Arg)> = args
+        .iter()
+        .map(|(k, v)| (*k, Arg::Text(v.clone())))
+        .collect();
+    t_with(locale, key, &args)
+}
+
+/// The message `key` with named arguments, numbers among them.
+pub fn t_with(locale: Locale, key: &str, args: &[(&str, Arg)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
         .iter()
-        .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+        .map(|(k, v)| {
+            let v = match v {
+                Arg::Text(s) => FluentValue::from(s.clone()),
+                Arg::Number(n) => FluentValue::from(*n),
+            };
+            (Cow::Owned((*k).to_owned()), v)
+        })
         .collect();
     LOCALES
         .try_lookup_with_args(lang(locale), key, &map)
@@ -111,6 +159,68 @@ mod tests {
         assert!(
             orphans.is_empty(),
             "messages without a code in amphi_core::codes: {orphans:?}"
+        );
+    }
+
+    #[test]
+    fn numbers_choose_plural_forms_in_each_language() {
+        let bank = |l, n: usize| t_with(l, "bank-imported", &[("count", n.into())]);
+        assert_eq!(bank(Locale::En, 1), "1 question imported.");
+        assert_eq!(bank(Locale::En, 0), "0 questions imported.");
+        assert_eq!(bank(Locale::En, 12), "12 questions imported.");
+        // French counts 0 and 1 as singular.
+        assert_eq!(bank(Locale::Fr, 0), "0 question importée.");
+        assert_eq!(bank(Locale::Fr, 1), "1 question importée.");
+        assert_eq!(bank(Locale::Fr, 2), "2 questions importées.");
+        let wait = |l, n: u64| t_with(l, "err-rate_limited", &[("minutes", n.into())]);
+        assert_eq!(
+            wait(Locale::En, 1),
+            "Too many attempts. Please wait 1 minute and try again."
+        );
+        assert_eq!(
+            wait(Locale::En, 15),
+            "Too many attempts. Please wait 15 minutes and try again."
+        );
+        assert_eq!(
+            wait(Locale::Fr, 1),
+            "Trop de tentatives. Patientez 1 minute puis réessayez."
+        );
+        assert_eq!(
+            wait(Locale::Fr, 15),
+            "Trop de tentatives. Patientez 15 minutes puis réessayez."
+        );
+        let counts = |l, e: i64| {
+            t_with(
+                l,
+                "learners-counts",
+                &[
+                    ("enrolled", e.into()),
+                    ("waiting", 0.into()),
+                    ("items", 1.into()),
+                ],
+            )
+        };
+        assert_eq!(counts(Locale::Fr, 1), "1 inscrit, 0 en attente, 1 élément.");
+        assert_eq!(
+            counts(Locale::Fr, 3),
+            "3 inscrits, 0 en attente, 1 élément."
+        );
+        assert_eq!(counts(Locale::En, 3), "3 enrolled, 0 waiting, 1 item.");
+    }
+
+    #[test]
+    fn no_message_leaves_the_plural_to_the_reader() {
+        let mut found = Vec::new();
+        for l in Locale::ALL {
+            for line in source(l).lines() {
+                if line.contains("(s)") {
+                    found.push(format!("{}: {line}", l.tag()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "write plural forms instead of (s): {found:?}"
         );
     }
 

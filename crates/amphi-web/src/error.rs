@@ -34,10 +34,10 @@ pub fn message_key(e: &Error) -> String {
 /// The human message for an error in a locale.
 pub fn message(e: &Error, locale: Locale) -> String {
     match e {
-        Error::RateLimited { retry_after_secs } => amphi_app::i18n::t_args(
+        Error::RateLimited { retry_after_secs } => amphi_app::i18n::t_with(
             locale,
             "err-rate_limited",
-            &[("minutes", retry_after_secs.div_ceil(60).to_string())],
+            &[("minutes", retry_after_secs.div_ceil(60).into())],
         ),
         _ => t(locale, &message_key(e)),
     }

@@ -6,6 +6,7 @@ use amphi_app::i18n;
 use amphi_core::validate::Locale;
 use include_dir::{include_dir, Dir};
 use minijinja::value::Kwargs;
+use minijinja::value::ValueKind;
 use minijinja::{Environment, State, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -53,15 +54,20 @@ fn make_env(dirs: Vec<PathBuf>) -> Environment<'static> {
 }
 
 /// A number as people write it: at most two decimals, no trailing zeros (`3`, `2.5`, `66.67`).
-fn num(v: Value) -> String {
+/// It stays a number, so that a message given it chooses its plural form.
+fn num(v: Value) -> Value {
     let Ok(x) = f64::try_from(v.clone()) else {
-        return v.to_string();
+        return Value::from(v.to_string());
     };
     if !x.is_finite() {
-        return String::new();
+        return Value::from("");
     }
-    let s = format!("{:.2}", (x * 100.0).round() / 100.0);
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    let r = (x * 100.0).round() / 100.0;
+    if r.fract() == 0.0 && r.abs() < 9.0e15 {
+        Value::from(r as i64)
+    } else {
+        Value::from(r)
+    }
 }
 
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
@@ -69,16 +75,20 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijin
         .lookup("locale")
         .and_then(|v| v.as_str().and_then(Locale::from_tag))
         .unwrap_or_default();
-    let mut args: Vec<(String, String)> = Vec::new();
+    let mut args: Vec<(&str, i18n::Arg)> = Vec::new();
     for k in kwargs.args() {
         let v: Value = kwargs.get(k)?;
-        args.push((k.to_owned(), v.to_string()));
+        // Numbers stay numbers, so that they choose the message's plural form.
+        let arg = match f64::try_from(v.clone()) {
+            Ok(n) if v.kind() == ValueKind::Number => i18n::Arg::Number(n),
+            _ => i18n::Arg::Text(v.to_string()),
+        };
+        args.push((k, arg));
     }
     if args.is_empty() {
         Ok(i18n::t(locale, key))
     } else {
-        let refs: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-        Ok(i18n::t_args(locale, key, &refs))
+        Ok(i18n::t_with(locale, key, &args))
     }
 }
 

@@ -254,7 +254,7 @@ async fn bulk_enrolment_from_csv() {
     let page = root.get(&status_page).await;
     assert!(
         page.text
-            .contains("Done: 2 enrolled, 1 accounts created, 0 already there."),
+            .contains("Done: 2 enrolled, 1 account created, 0 already there."),
         "{}",
         page.text
     );
