@@ -129,8 +129,9 @@ for db in $DBS; do
 import json, sys
 r = [json.loads(l) for l in open(sys.argv[1])][-1]
 db, pair, side = r["label"].split("/")
-step = r["steps"][{"home": "course_home", "submit": "quiz_submit", "cycle": "quiz_submit"}.get(r["path"], r["path"])]
-print(f"| {db} | {pair} | {side} | {r['path']} | {r['per_s']:.0f} | {step['p50']:.2f} | {step['p95']:.2f} | {step['p99']:.2f} | {r['errors']} |")
+step = r["steps"].get({"home": "course_home", "submit": "quiz_submit", "cycle": "quiz_submit"}.get(r["path"], r["path"]))
+q = " | ".join(f"{step[k]:.2f}" if step else "–" for k in ("p50", "p95", "p99"))
+print(f"| {db} | {pair} | {side} | {r['path']} | {r['per_s']:.0f} | {q} | {r['errors']} |")
 EOF
       done
       stop
@@ -151,11 +152,14 @@ acc = defaultdict(list)
 for l in open(sys.argv[1]):
     r = json.loads(l)
     db, _, side = r["label"].split("/")
-    step = r["steps"][{"home": "course_home", "submit": "quiz_submit", "cycle": "quiz_submit"}.get(r["path"], r["path"])]
-    acc[(db, r["path"], side)].append((r["per_s"], step["p50"], step["p99"]))
+    step = r["steps"].get({"home": "course_home", "submit": "quiz_submit", "cycle": "quiz_submit"}.get(r["path"], r["path"]))
+    if step:
+        acc[(db, r["path"], side)].append((r["per_s"], step["p50"], step["p99"]))
 print("| database | path | A per s | B per s | B/A | A p50 | B p50 | A p99 | B p99 |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for db, path in sorted({(k[0], k[1]) for k in acc}):
+    if not acc[(db, path, "A")] or not acc[(db, path, "B")]:
+        continue
     m = {s: [sum(x[i] for x in acc[(db, path, s)]) / len(acc[(db, path, s)]) for i in range(3)] for s in "AB"}
     print(f"| {db} | {path} | {m['A'][0]:.0f} | {m['B'][0]:.0f} | {m['B'][0] / m['A'][0]:.3f} | {m['A'][1]:.2f} | {m['B'][1]:.2f} | {m['A'][2]:.2f} | {m['B'][2]:.2f} |")
 EOF
