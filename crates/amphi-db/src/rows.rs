@@ -44,24 +44,18 @@ pub use crate::entities::tenant_host::Model as TenantHost;
 pub use crate::entities::user::Model as User;
 pub use crate::entities::voucher::Model as Voucher;
 
+use crate::stored::stored;
 use amphi_core::assessment::{AttemptStatus, FlagStatus, QuestionType, SubmissionStatus};
 use amphi_core::certificate::CertificateStatus;
 use amphi_core::course::{EnrolmentStatus, ItemKind, ProgressState};
 use amphi_core::grades::GradeEventKind;
 use amphi_core::identity::{GrantKind, LoginStateKind, ProviderKind, ReplayKind};
-use amphi_core::str_enum::StoredName;
-use amphi_core::{Error, Result};
+use amphi_core::Result;
 
-/// Reads a stored name as its enum. Kinds and statuses are columns of text (no migration ties
-/// them to the enum), so a row may carry a name this build does not know: one written by a newer
-/// version, or edited by hand. That is an internal error naming the column and the value (the
-/// request fails, the log says which row to look at), never a panic and never a guess.
-pub(crate) fn stored<T: StoredName>(column: &str, raw: &str) -> Result<T> {
-    T::from_stored(raw).ok_or_else(|| Error::internal(format!("unknown {column} {raw:?}")))
-}
-
-/// Accessors that read a row's kind or status column as its enum (see [`stored`] for an unknown
-/// stored name). Code outside this crate compares these, never the column's text.
+/// Accessors that read a row's kind or status column as its enum. A name this build does not
+/// know (a row written by a newer version, or edited by hand) is an internal error naming the
+/// column and the value, never a panic. Code outside this crate compares these, never the
+/// column's text.
 macro_rules! named_columns {
     ($($row:ty { $($(#[$doc:meta])* $accessor:ident: $enum:ty = $field:ident @ $column:literal;)+ })+) => {
         $(impl $row {
@@ -80,10 +74,6 @@ named_columns! {
     }
     Enrolment {
         /// Where the enrolment stands.
-        status: EnrolmentStatus = status @ "enrolments.status";
-    }
-    crate::repo::enrolments::LearnerRow {
-        /// Where the enrolment stands (active or waiting).
         status: EnrolmentStatus = status @ "enrolments.status";
     }
     ItemProgress {
@@ -129,24 +119,5 @@ named_columns! {
     SsoReplay {
         /// What the remembered value is.
         kind: ReplayKind = kind @ "sso_replay.kind";
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_unknown_stored_name_is_an_internal_error_naming_the_column() {
-        assert_eq!(
-            stored::<ItemKind>("course_items.kind", "quiz").unwrap(),
-            ItemKind::Quiz
-        );
-        let e = stored::<ItemKind>("course_items.kind", "lti").unwrap_err();
-        assert!(
-            matches!(&e, Error::Internal(m) if m.contains("course_items.kind") && m.contains("lti"))
-        );
-        // Stored names are exact: what a form may pad is not a stored name.
-        assert!(stored::<ItemKind>("course_items.kind", " quiz").is_err());
     }
 }

@@ -4,7 +4,7 @@
 use super::assignments::AssignmentSettings;
 use super::peer::settings::PeerSettings;
 use super::submission_files::{files_view, SubmissionFile};
-use super::submissions::{is_grader, item_of_kinds, SubmissionView};
+use super::submissions::{is_grader, item_of_kinds, SubmissionView, WORK_KINDS};
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
@@ -76,15 +76,7 @@ pub async fn queue(
     q: &QueueQuery,
 ) -> Result<Page<QueueEntry>> {
     let (filter, after, limit) = (q.filter.as_deref(), q.after, q.limit);
-    let o = item_of_kinds(
-        app,
-        user,
-        tenant,
-        run,
-        item,
-        &[ItemKind::Assignment, ItemKind::Peer],
-    )
-    .await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     if !is_grader(user, tenant, &o.access) {
         return Err(Error::Forbidden);
     }
@@ -143,15 +135,7 @@ pub async fn grading_view(
     item: Uuid,
     sub: Uuid,
 ) -> Result<GradingView> {
-    let o = item_of_kinds(
-        app,
-        user,
-        tenant,
-        run,
-        item,
-        &[ItemKind::Assignment, ItemKind::Peer],
-    )
-    .await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     if !is_grader(user, tenant, &o.access) {
         return Err(Error::Forbidden);
     }

@@ -1,10 +1,9 @@
 //! Files attached to a submission: listed with their addresses, and opened by the work's
 //! author, its graders or (peer assessment) a reviewer it was assigned to.
 
-use super::submissions::{is_grader, item_of_kinds};
+use super::submissions::{is_grader, item_of_kinds, WORK_KINDS};
 use crate::users::User;
 use crate::App;
-use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
@@ -64,16 +63,9 @@ pub async fn open_file(
     item: Uuid,
     file: Uuid,
 ) -> Result<crate::files::Download> {
-    let o = item_of_kinds(
-        app,
-        user,
-        tenant,
-        run,
-        item,
-        &[ItemKind::Assignment, ItemKind::Peer],
-    )
-    .await
-    .map_err(|_| Error::NotFound)?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS)
+        .await
+        .map_err(|_| Error::NotFound)?;
     let m = repo_s::submission_of_file(app.db.reader(), tenant, item, file)
         .await?
         .ok_or(Error::NotFound)?;

@@ -20,6 +20,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The kinds of item learners hand work in to.
+pub(crate) const WORK_KINDS: [ItemKind; 2] = [ItemKind::Assignment, ItemKind::Peer];
 /// Longest text a learner may hand in (characters).
 pub const MAX_TEXT: usize = 100_000;
 
@@ -105,15 +107,7 @@ pub async fn item_summary(
     run: Uuid,
     item: Uuid,
 ) -> Result<ItemSummary> {
-    let o = item_of_kinds(
-        app,
-        user,
-        tenant,
-        run,
-        item,
-        &[ItemKind::Assignment, ItemKind::Peer],
-    )
-    .await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     Ok(ItemSummary {
         id: o.item.id,
         kind: o.item.kind()?,

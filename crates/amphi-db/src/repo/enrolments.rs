@@ -196,7 +196,7 @@ fn unpack_progress(packed: &str) -> Result<Vec<(Uuid, ProgressState)>> {
                 .ok_or_else(|| amphi_core::Error::Internal(format!("progress row {pair:?}")))?;
             let item = Uuid::parse_str(item)
                 .map_err(|e| amphi_core::Error::Internal(format!("progress item {item:?}: {e}")))?;
-            Ok((item, crate::rows::stored("item_progress.state", state)?))
+            Ok((item, crate::stored::stored("item_progress.state", state)?))
         })
         .collect()
 }
@@ -351,6 +351,14 @@ pub struct LearnerRow {
     pub grade_percent: Option<f64>,
     /// Whether the course grade reaches the pass mark.
     pub grade_passed: bool,
+}
+
+impl LearnerRow {
+    /// Where the enrolment stands (active or waiting); an unknown stored name is an internal
+    /// error.
+    pub fn status(&self) -> Result<EnrolmentStatus> {
+        crate::stored::stored("enrolments.status", &self.status)
+    }
 }
 
 /// Filters of the learner list.
