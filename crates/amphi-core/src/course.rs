@@ -3,36 +3,10 @@
 
 use crate::codes;
 use crate::error::{Error, Fields, Result};
+use crate::str_enum::str_enum;
 use crate::validate::Email;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-macro_rules! str_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vdoc])* $v),+ }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-
-            /// Stored and submitted name.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s),+ }
-            }
-
-            /// Parses a stored or submitted name.
-            pub fn parse(field: &str, raw: &str) -> Result<Self> {
-                match raw.trim() {
-                    $($s => Ok($name::$v),)+
-                    _ => Err(Error::field(field, codes::CHOICE_INVALID)),
-                }
-            }
-        }
-    };
-}
 
 str_enum!(
     /// The kind of course, which sets sensible defaults.
@@ -85,6 +59,57 @@ str_enum!(
         Learner = "learner",
         /// Reads everything, changes nothing.
         Observer = "observer",
+    }
+);
+
+str_enum!(
+    /// What an item of a course outline is (`course_items.kind`).
+    ItemKind {
+        /// A page of text (Markdown).
+        Page = "page",
+        /// A video, uploaded or embedded.
+        Video = "video",
+        /// A file to download.
+        File = "file",
+        /// A link to elsewhere.
+        Link = "link",
+        /// A quiz, graded automatically (essays by the course team).
+        Quiz = "quiz",
+        /// Work handed in and graded by the course team.
+        Assignment = "assignment",
+        /// Work handed in and assessed by other learners.
+        Peer = "peer",
+    }
+);
+
+impl ItemKind {
+    /// Whether learners hand in work for this item (an assignment or peer-assessed work).
+    pub fn takes_submissions(self) -> bool {
+        matches!(self, ItemKind::Assignment | ItemKind::Peer)
+    }
+}
+
+str_enum!(
+    /// Where a person's enrolment in a run stands (`enrolments.status`).
+    EnrolmentStatus {
+        /// Enrolled: follows the course (or teaches it).
+        Active = "active",
+        /// On the waiting list of a full run.
+        Waiting = "waiting",
+        /// Removed from the run (kept for the record).
+        Removed = "removed",
+    }
+);
+
+str_enum!(
+    /// How far a learner got with one item (`item_progress.state`).
+    ProgressState {
+        /// No progress yet: never stored (there is no row), shown to the learner.
+        NotStarted = "not_started",
+        /// Opened at least once.
+        Viewed = "viewed",
+        /// Done: counts towards the run's completion.
+        Completed = "completed",
     }
 );
 
@@ -320,8 +345,30 @@ pub fn percent(completed: i64, total: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::str_enum::tests::round_trips;
     use chrono::Duration;
     use proptest::prelude::*;
+
+    #[test]
+    fn stored_names_round_trip_and_fit_their_columns() {
+        // Column widths from the migrations (m0002 for the course tables).
+        round_trips::<CourseFormat>(8);
+        round_trips::<Visibility>(10);
+        round_trips::<EnrolmentPolicy>(16);
+        round_trips::<CourseRole>(24);
+        round_trips::<ItemKind>(16);
+        round_trips::<EnrolmentStatus>(16);
+        round_trips::<ProgressState>(12);
+    }
+
+    #[test]
+    fn parse_trims_and_names_the_field() {
+        assert_eq!(ItemKind::parse("kind", " quiz ").unwrap(), ItemKind::Quiz);
+        let Err(Error::Validation(f)) = ItemKind::parse("kind", "lesson") else {
+            panic!("an unknown kind parsed");
+        };
+        assert_eq!(f, [crate::FieldError::new("kind", codes::CHOICE_INVALID)]);
+    }
 
     fn at(h: i64) -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_800_000_000 + h * 3600, 0).unwrap()

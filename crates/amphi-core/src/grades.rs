@@ -21,6 +21,7 @@
 
 use crate::codes;
 use crate::error::{Fields, Result};
+use crate::str_enum::str_enum;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -370,10 +371,27 @@ fn best_kept(items: &[(f64, f64)], keep: usize, extra: f64) -> (f64, Vec<bool>) 
     (q, kept)
 }
 
+str_enum!(
+    /// What changed a learner's grade (`grade_events.kind`, read by API clients as the outbox).
+    GradeEventKind {
+        /// A graded piece of work set an item grade.
+        Item = "item",
+        /// The course team overrode (or excused, or cleared) an item grade.
+        Override = "override",
+        /// The course grade changed.
+        Course = "course",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn event_kinds_round_trip_and_fit_their_column() {
+        crate::str_enum::tests::round_trips::<GradeEventKind>(32);
+    }
 
     fn cat(id: &str, weight: f64, drop_lowest: u32, only_graded: bool) -> Category {
         Category {

@@ -5,7 +5,7 @@
 //!
 //! Accounts are linked by `(provider, subject)`, never by a mutable email alone.
 
-use crate::codes;
+use crate::str_enum::str_enum;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -59,48 +59,25 @@ pub struct ExternalIdentity {
     pub groups: Vec<String>,
 }
 
-/// The kinds of identity provider a tenant can configure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProviderKind {
-    /// An LDAP directory (search then bind).
-    Ldap,
-    /// A SAML 2.0 identity provider.
-    Saml,
-    /// An OpenID Connect provider.
-    Oidc,
-    /// A partner platform handing people over with a signed JWT.
-    Partner,
-}
+str_enum!(
+    /// The kinds of identity provider a tenant can configure (`identity_providers.kind`).
+    ProviderKind {
+        /// An LDAP directory (search then bind).
+        Ldap = "ldap",
+        /// A SAML 2.0 identity provider.
+        Saml = "saml",
+        /// An OpenID Connect provider.
+        Oidc = "oidc",
+        /// A partner platform handing people over with a signed JWT.
+        Partner = "partner",
+    }
+);
 
 impl ProviderKind {
-    /// Every kind.
-    pub const ALL: &'static [ProviderKind] = &[
-        ProviderKind::Ldap,
-        ProviderKind::Saml,
-        ProviderKind::Oidc,
-        ProviderKind::Partner,
-    ];
-
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderKind::Ldap => "ldap",
-            ProviderKind::Saml => "saml",
-            ProviderKind::Oidc => "oidc",
-            ProviderKind::Partner => "partner",
-        }
-    }
-
-    /// Parses a stored or typed name.
-    pub fn parse(field: &str, raw: &str) -> crate::Result<Self> {
-        match raw.trim() {
-            "ldap" => Ok(ProviderKind::Ldap),
-            "saml" => Ok(ProviderKind::Saml),
-            "oidc" => Ok(ProviderKind::Oidc),
-            "partner" => Ok(ProviderKind::Partner),
-            _ => Err(crate::Error::field(field, codes::CHOICE_INVALID)),
-        }
+    /// Whether people start a sign-in from this kind of provider on the sign-in page
+    /// (partners hand people over instead).
+    pub fn signs_in(self) -> bool {
+        !matches!(self, ProviderKind::Partner)
     }
 
     /// The attribute names each protocol usually uses.
@@ -118,6 +95,41 @@ impl ProviderKind {
         }
     }
 }
+
+str_enum!(
+    /// What a group rule of a provider granted a person (`sso_grants.kind`), so the grant can
+    /// be taken back when the group goes.
+    GrantKind {
+        /// The tenant administrator role.
+        TenantAdmin = "tenant_admin",
+        /// An enrolment in a run.
+        Enrolment = "enrolment",
+    }
+);
+
+str_enum!(
+    /// What a sign-in in progress is waiting for (`sso_login_states.kind`).
+    LoginStateKind {
+        /// The answer of an OpenID Connect provider (state, nonce, PKCE verifier).
+        Oidc = "oidc",
+        /// The SAML response to an AuthnRequest (the request id).
+        Saml = "saml",
+        /// The SAML answer to a single logout request.
+        SamlLogout = "saml-logout",
+        /// The person proving the local account an external identity is to be linked to.
+        Link = "link",
+    }
+);
+
+str_enum!(
+    /// What a one-time value remembered until it expires is (`sso_replay.kind`).
+    ReplayKind {
+        /// A partner JWT's `jti`.
+        Jti = "jti",
+        /// A SAML assertion's id.
+        Assertion = "assertion",
+    }
+);
 
 /// Whether the email a provider gives is taken as proven.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,6 +222,35 @@ pub struct GroupRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::str_enum::tests::round_trips;
+
+    #[test]
+    fn stored_names_round_trip_and_fit_their_columns() {
+        // Column widths from the migrations (m0007 providers, replay and login states, m0009
+        // grants).
+        round_trips::<ProviderKind>(16);
+        round_trips::<GrantKind>(16);
+        round_trips::<LoginStateKind>(16);
+        round_trips::<ReplayKind>(16);
+        assert_eq!(LoginStateKind::SamlLogout.as_str(), "saml-logout");
+        assert_eq!(
+            serde_json::to_string(&LoginStateKind::SamlLogout).unwrap(),
+            "\"saml-logout\""
+        );
+    }
+
+    #[test]
+    fn partners_hand_people_over_instead_of_signing_them_in() {
+        let signs_in: Vec<_> = ProviderKind::ALL.iter().filter(|k| k.signs_in()).collect();
+        assert_eq!(
+            signs_in,
+            [
+                &ProviderKind::Ldap,
+                &ProviderKind::Saml,
+                &ProviderKind::Oidc
+            ]
+        );
+    }
 
     fn raw() -> RawIdentity {
         let mut attributes = BTreeMap::new();

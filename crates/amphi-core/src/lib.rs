@@ -2,6 +2,7 @@
 //! so the rules can be tested exhaustively and shared by the UI, the API, the CLI and jobs.
 
 pub mod assessment;
+pub mod certificate;
 pub mod clock;
 pub mod codes;
 pub mod course;
@@ -11,6 +12,7 @@ pub mod identity;
 pub mod ids;
 pub mod peer;
 pub mod policy;
+pub mod str_enum;
 pub mod tenant;
 pub mod validate;
 

@@ -16,6 +16,7 @@ pub mod reads;
 pub mod repo;
 pub mod rows;
 pub mod shape;
+mod stored;
 #[cfg(feature = "testing")]
 pub mod testing;
 

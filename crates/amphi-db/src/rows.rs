@@ -43,3 +43,81 @@ pub use crate::entities::tenant::Model as Tenant;
 pub use crate::entities::tenant_host::Model as TenantHost;
 pub use crate::entities::user::Model as User;
 pub use crate::entities::voucher::Model as Voucher;
+
+use crate::stored::stored;
+use amphi_core::assessment::{AttemptStatus, FlagStatus, QuestionType, SubmissionStatus};
+use amphi_core::certificate::CertificateStatus;
+use amphi_core::course::{EnrolmentStatus, ItemKind, ProgressState};
+use amphi_core::grades::GradeEventKind;
+use amphi_core::identity::{GrantKind, LoginStateKind, ProviderKind, ReplayKind};
+use amphi_core::Result;
+
+/// Accessors that read a row's kind or status column as its enum. A name this build does not
+/// know (a row written by a newer version, or edited by hand) is an internal error naming the
+/// column and the value, never a panic. Code outside this crate compares these, never the
+/// column's text.
+macro_rules! named_columns {
+    ($($row:ty { $($(#[$doc:meta])* $accessor:ident: $enum:ty = $field:ident @ $column:literal;)+ })+) => {
+        $(impl $row {
+            $($(#[$doc])*
+            pub fn $accessor(&self) -> Result<$enum> {
+                stored($column, &self.$field)
+            })+
+        })+
+    };
+}
+
+named_columns! {
+    CourseItem {
+        /// What the item is.
+        kind: ItemKind = kind @ "course_items.kind";
+    }
+    Enrolment {
+        /// Where the enrolment stands.
+        status: EnrolmentStatus = status @ "enrolments.status";
+    }
+    ItemProgress {
+        /// How far the learner got with the item.
+        state: ProgressState = state @ "item_progress.state";
+    }
+    Question {
+        /// The type of the question.
+        kind: QuestionType = kind @ "questions.kind";
+    }
+    Submission {
+        /// Whether the work is a draft or handed in.
+        status: SubmissionStatus = status @ "submissions.status";
+    }
+    QuizAttempt {
+        /// Whether the attempt is open or submitted.
+        status: AttemptStatus = status @ "quiz_attempts.status";
+    }
+    ReviewFlag {
+        /// Where the flag stands.
+        status: FlagStatus = status @ "review_flags.status";
+    }
+    Certificate {
+        /// Where the certificate stands.
+        status: CertificateStatus = status @ "certificates.status";
+    }
+    GradeEvent {
+        /// What changed the grade.
+        kind: GradeEventKind = kind @ "grade_events.kind";
+    }
+    IdentityProvider {
+        /// The provider's protocol.
+        kind: ProviderKind = kind @ "identity_providers.kind";
+    }
+    SsoGrant {
+        /// What the group rule granted.
+        kind: GrantKind = kind @ "sso_grants.kind";
+    }
+    SsoLoginState {
+        /// What the sign-in in progress waits for.
+        kind: LoginStateKind = kind @ "sso_login_states.kind";
+    }
+    SsoReplay {
+        /// What the remembered value is.
+        kind: ReplayKind = kind @ "sso_replay.kind";
+    }
+}

@@ -6,6 +6,7 @@ use amphi_app::courses::{announce, enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
 use amphi_app::users::User;
 use amphi_app::{App, RequestMeta};
+use amphi_core::course::ItemKind;
 use amphi_core::TenantId;
 use anyhow::{anyhow, Context};
 
@@ -46,7 +47,7 @@ async fn account(
 }
 
 struct Page<'a> {
-    kind: &'a str,
+    kind: ItemKind,
     title: &'a str,
     body: &'a str,
     url: Option<&'a str>,
@@ -75,11 +76,11 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
         ("ACME-SEC", "Security Awareness for Acme", "The habits that keep Acme and its customers safe: phishing, passwords, incidents. Reserved for Acme people.", "cooc", "en", "restricted"),
     ];
     let pages: [Page; 5] = [
-        Page { kind: "page", title: "Welcome", body: "# Welcome\n\nThis course is organised in **weekly modules**. Read each page, watch the videos and mark them complete to follow your progress.", url: None },
-        Page { kind: "video", title: "Why this matters", body: "Transcript: in this short video we look at why the topic matters and what you will be able to do at the end.", url: Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ") },
-        Page { kind: "page", title: "Key ideas", body: "## Three key ideas\n\n1. Start from the goal.\n2. Make the work visible.\n3. Review often.\n\n| Idea | Practice |\n|---|---|\n| Goal | One sentence |\n| Visibility | A shared board |", url: None },
-        Page { kind: "link", title: "Further reading", body: "An open reference to go further.", url: Some("https://en.wikipedia.org/wiki/Project_management") },
-        Page { kind: "page", title: "Wrap-up", body: "Well done! Take a minute to note **one thing** you will apply next week.", url: None },
+        Page { kind: ItemKind::Page, title: "Welcome", body: "# Welcome\n\nThis course is organised in **weekly modules**. Read each page, watch the videos and mark them complete to follow your progress.", url: None },
+        Page { kind: ItemKind::Video, title: "Why this matters", body: "Transcript: in this short video we look at why the topic matters and what you will be able to do at the end.", url: Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ") },
+        Page { kind: ItemKind::Page, title: "Key ideas", body: "## Three key ideas\n\n1. Start from the goal.\n2. Make the work visible.\n3. Review often.\n\n| Idea | Practice |\n|---|---|\n| Goal | One sentence |\n| Visibility | A shared board |", url: None },
+        Page { kind: ItemKind::Link, title: "Further reading", body: "An open reference to go further.", url: Some("https://en.wikipedia.org/wiki/Project_management") },
+        Page { kind: ItemKind::Page, title: "Wrap-up", body: "Well done! Take a minute to note **one thing** you will apply next week.", url: None },
     ];
     let mut first_run = None;
     for (code, title, summary, format, lang, policy) in courses {
@@ -157,7 +158,7 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
                     run.id,
                     m.id,
                     ItemForm {
-                        kind: Some(p.kind.into()),
+                        kind: Some(p.kind.as_str().into()),
                         title: Some(p.title.into()),
                         body: Some(p.body.into()),
                         url: p.url.map(Into::into),

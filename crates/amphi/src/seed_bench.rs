@@ -35,9 +35,13 @@ use amphi_app::users::User;
 use amphi_app::{App, RequestMeta};
 use amphi_core::assessment::question::OptionId;
 use amphi_core::assessment::scoring::Response;
+use amphi_core::assessment::QuestionType;
+use amphi_core::assessment::SubmissionStatus;
+use amphi_core::course::EnrolmentStatus;
+use amphi_core::course::ItemKind;
 use amphi_core::TenantId;
 use amphi_db::bench::{self as bulk, Chunk};
-use amphi_db::repo::{enrolments as repo_e, tenants as repo_t};
+use amphi_db::repo::tenants as repo_t;
 use amphi_db::rows;
 use anyhow::{anyhow, bail, Context};
 use chrono::{DateTime, Utc};
@@ -131,7 +135,7 @@ fn essay(
         user_id: user,
         body: format!("Essay of learner {i}: what this course changed for me."),
         draft: None,
-        status: "submitted".into(),
+        status: SubmissionStatus::Submitted.as_str().into(),
         version: 1,
         submitted_at: Some(
             now - chrono::Duration::hours(2) + chrono::Duration::milliseconds(i as i64),
@@ -222,8 +226,8 @@ async fn answer_all(
     let view = quiz::view::attempt(app, u, t, run, at).await.map_err(e)?;
     let mut answers = Answers::new();
     for q in &view.questions {
-        let r = match q.kind.as_str() {
-            "single_choice" => {
+        let r = match q.kind {
+            QuestionType::SingleChoice => {
                 let c = q
                     .choices
                     .get(pick.min(q.choices.len().saturating_sub(1)))
@@ -232,7 +236,7 @@ async fn answer_all(
                     chosen: Some(OptionId(c.id)),
                 }
             }
-            "true_false" => Response::TrueFalse { answer: Some(true) },
+            QuestionType::TrueFalse => Response::TrueFalse { answer: Some(true) },
             other => bail!("unexpected question type {other} in the benchmark bank"),
         };
         answers.insert(q.id, r);
@@ -371,7 +375,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                 run.id,
                 m.id,
                 ItemForm {
-                    kind: Some("page".into()),
+                    kind: Some(ItemKind::Page.as_str().into()),
                     title: Some(format!("Week {w}, part {p}")),
                     body: Some(format!(
                         "# Week {w}, part {p}\n\nThis page explains **topic {p}** of week {w}.\n\n\
@@ -395,7 +399,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             run.id,
             m.id,
             ItemForm {
-                kind: Some("quiz".into()),
+                kind: Some(ItemKind::Quiz.as_str().into()),
                 title: Some(format!("Quiz {w}")),
                 body: Some("Ten questions on this week.".into()),
                 url: None,
@@ -444,7 +448,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         run.id,
         last_module.context("no module")?,
         ItemForm {
-            kind: Some("peer".into()),
+            kind: Some(ItemKind::Peer.as_str().into()),
             title: Some("Final essay".into()),
             body: Some("Write 300 words on what this course changed for you.".into()),
             url: None,
@@ -594,7 +598,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                 run_id: run.id,
                 user_id: uid,
                 role: "learner".into(),
-                status: repo_e::ACTIVE.into(),
+                status: EnrolmentStatus::Active.as_str().into(),
                 completed_count: 0,
                 last_item_id: None,
                 completed_at: None,

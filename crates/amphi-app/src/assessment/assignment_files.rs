@@ -4,10 +4,11 @@
 
 use super::assignments::AssignmentSettings;
 use super::submission_files::SubmissionFile;
-use super::submissions::{first_draft, for_learner, ASSIGNMENT};
+use super::submissions::{first_draft, for_learner};
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::submissions as repo_s;
 use uuid::Uuid;
@@ -27,7 +28,7 @@ pub async fn upload_file<S>(
 where
     S: futures::Stream<Item = Result<bytes::Bytes>> + Unpin + Send,
 {
-    let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     if !s.accept_files {
         return Err(Error::Conflict(codes::FILES_NOT_ACCEPTED));
@@ -98,7 +99,7 @@ pub async fn remove_file(
     item: Uuid,
     file: Uuid,
 ) -> Result<()> {
-    let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     if let Some(why) = s.closed(app.now()) {
         return Err(Error::Conflict(why));

@@ -6,12 +6,14 @@ use super::rubrics::rubric_from_text;
 use super::submission_files::{files_view, SubmissionFile};
 use super::submissions::{
     editable_item, for_grader, for_learner, item_of_kind, parse_number, report_grade,
-    save_settings, save_work, HandIn, SubmissionView, SubmitForm, ASSIGNMENT,
+    save_settings, save_work, HandIn, SubmissionView, SubmitForm,
 };
 use crate::courses::{authoring, content};
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::SubmissionStatus;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
@@ -150,7 +152,7 @@ pub async fn update_settings(
     item: Uuid,
     f: AssignmentSettingsForm,
 ) -> Result<AssignmentSettings> {
-    let o = editable_item(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let o = editable_item(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let mut s = AssignmentSettings::of(&o.item);
     let tz = user.time_zone.clone();
     let mut fields = Fields::new();
@@ -238,7 +240,7 @@ pub async fn view(
     run: Uuid,
     item: Uuid,
 ) -> Result<AssignmentView> {
-    let o = item_of_kind(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let o = item_of_kind(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     let now = app.now();
     let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
@@ -271,7 +273,7 @@ pub async fn submit(
     item: Uuid,
     f: SubmitForm,
 ) -> Result<SubmissionView> {
-    let o = for_learner(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     let now = app.now();
     if let Some(why) = s.closed(now) {
@@ -315,12 +317,12 @@ pub async fn grade(
     sub: Uuid,
     f: GradeForm,
 ) -> Result<SubmissionView> {
-    let o = for_grader(app, user, tenant, run, item, ASSIGNMENT).await?;
+    let o = for_grader(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     let mut m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
         .ok_or(Error::NotFound)?;
-    if m.status != repo_s::SUBMITTED {
+    if m.status()? != SubmissionStatus::Submitted {
         return Err(Error::Conflict(codes::NOT_SUBMITTED));
     }
     let feedback = f.feedback.as_deref().unwrap_or("").trim().to_owned();

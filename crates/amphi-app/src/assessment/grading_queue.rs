@@ -4,10 +4,11 @@
 use super::assignments::AssignmentSettings;
 use super::peer::settings::PeerSettings;
 use super::submission_files::{files_view, SubmissionFile};
-use super::submissions::{is_grader, item_of_kinds, SubmissionView, ASSIGNMENT, PEER};
+use super::submissions::{is_grader, item_of_kinds, SubmissionView, WORK_KINDS};
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::peer::Rubric;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{submissions as repo_s, Page};
@@ -75,7 +76,7 @@ pub async fn queue(
     q: &QueueQuery,
 ) -> Result<Page<QueueEntry>> {
     let (filter, after, limit) = (q.filter.as_deref(), q.after, q.limit);
-    let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER]).await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     if !is_grader(user, tenant, &o.access) {
         return Err(Error::Forbidden);
     }
@@ -116,7 +117,8 @@ pub struct GradingView {
     /// Author's name.
     pub name: String,
     /// The item's kind.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: ItemKind,
     /// The rubric to grade with, if any.
     #[schema(value_type = Object)]
     pub rubric: Option<Rubric>,
@@ -133,7 +135,7 @@ pub async fn grading_view(
     item: Uuid,
     sub: Uuid,
 ) -> Result<GradingView> {
-    let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER]).await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     if !is_grader(user, tenant, &o.access) {
         return Err(Error::Forbidden);
     }
@@ -142,7 +144,8 @@ pub async fn grading_view(
         .await?
         .ok_or(Error::NotFound)?;
     let people = repo_s::people(app.db.reader(), tenant, &[s.user_id]).await?;
-    let rubric = if it.kind == ASSIGNMENT {
+    let kind = it.kind()?;
+    let rubric = if kind == ItemKind::Assignment {
         AssignmentSettings::of(&it).rubric
     } else {
         Some(PeerSettings::of(&it).rubric)
@@ -151,7 +154,7 @@ pub async fn grading_view(
         files: files_view(app, tenant, run, item, s.id).await?,
         submission: SubmissionView::of(&s, true),
         name: people.first().map(|u| u.name.clone()).unwrap_or_default(),
-        kind: it.kind,
+        kind,
         rubric,
     })
 }

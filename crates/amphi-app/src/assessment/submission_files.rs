@@ -1,7 +1,7 @@
 //! Files attached to a submission: listed with their addresses, and opened by the work's
 //! author, its graders or (peer assessment) a reviewer it was assigned to.
 
-use super::submissions::{is_grader, item_of_kinds, ASSIGNMENT, PEER};
+use super::submissions::{is_grader, item_of_kinds, WORK_KINDS};
 use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
@@ -63,7 +63,7 @@ pub async fn open_file(
     item: Uuid,
     file: Uuid,
 ) -> Result<crate::files::Download> {
-    let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER])
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS)
         .await
         .map_err(|_| Error::NotFound)?;
     let m = repo_s::submission_of_file(app.db.reader(), tenant, item, file)

@@ -8,8 +8,10 @@ use super::gradebook;
 use crate::courses::{self, access, authoring, content, learn, RunAccess};
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::SubmissionStatus;
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
+use amphi_core::course::ItemKind;
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{structure, submissions as repo_s};
@@ -18,10 +20,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Item kind of an assignment.
-pub const ASSIGNMENT: &str = "assignment";
-/// Item kind of a peer assessment.
-pub const PEER: &str = "peer";
+/// The kinds of item learners hand work in to.
+pub(crate) const WORK_KINDS: [ItemKind; 2] = [ItemKind::Assignment, ItemKind::Peer];
 /// Longest text a learner may hand in (characters).
 pub const MAX_TEXT: usize = 100_000;
 
@@ -51,7 +51,7 @@ pub(crate) async fn item_of_kind(
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-    kind: &str,
+    kind: ItemKind,
 ) -> Result<Opened> {
     item_of_kinds(app, user, tenant, run, item, &[kind]).await
 }
@@ -63,12 +63,12 @@ pub(crate) async fn item_of_kinds(
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-    kinds: &[&str],
+    kinds: &[ItemKind],
 ) -> Result<Opened> {
     let a = access(app, Some(&user.actor()), tenant, run, Action::View).await?;
     let it = structure::item(app.db.reader(), tenant, run, item)
         .await?
-        .filter(|i| kinds.contains(&i.kind.as_str()))
+        .filter(|i| i.kind().is_ok_and(|k| kinds.contains(&k)))
         .ok_or(Error::NotFound)?;
     Ok(Opened {
         access: a,
@@ -82,7 +82,8 @@ pub struct ItemSummary {
     /// Id.
     pub id: Uuid,
     /// `assignment` or `peer`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: ItemKind,
     /// Title.
     pub title: String,
 }
@@ -94,7 +95,7 @@ pub async fn kind_of(
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-) -> Result<String> {
+) -> Result<ItemKind> {
     Ok(item_summary(app, user, tenant, run, item).await?.kind)
 }
 
@@ -106,10 +107,10 @@ pub async fn item_summary(
     run: Uuid,
     item: Uuid,
 ) -> Result<ItemSummary> {
-    let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER]).await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     Ok(ItemSummary {
         id: o.item.id,
-        kind: o.item.kind,
+        kind: o.item.kind()?,
         title: o.item.title,
     })
 }
@@ -127,7 +128,7 @@ pub(crate) async fn for_grader(
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-    kind: &str,
+    kind: ItemKind,
 ) -> Result<Opened> {
     let o = item_of_kind(app, user, tenant, run, item, kind).await?;
     if !is_grader(user, tenant, &o.access) {
@@ -143,7 +144,7 @@ pub(crate) async fn for_learner(
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-    kind: &str,
+    kind: ItemKind,
 ) -> Result<Opened> {
     let o = item_of_kind(app, user, tenant, run, item, kind).await?;
     let page = learn::open_item(app, user, tenant, run, item).await?;
@@ -160,7 +161,7 @@ pub(crate) async fn editable_item(
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-    kind: &str,
+    kind: ItemKind,
 ) -> Result<Opened> {
     let o = item_of_kind(app, user, tenant, run, item, kind).await?;
     if !can(&user.actor(), Action::Update, o.access.resource(tenant)) {
@@ -339,7 +340,7 @@ pub(crate) async fn save_work(
             } else {
                 s.body = text;
                 s.draft = None;
-                s.status = repo_s::SUBMITTED.into();
+                s.status = SubmissionStatus::Submitted.as_str().into();
                 s.version += 1;
                 s.submitted_at = Some(now);
                 s.late_days = late_days;
@@ -359,7 +360,7 @@ pub(crate) async fn save_work(
             } else {
                 rows::Submission {
                     body: text,
-                    status: repo_s::SUBMITTED.into(),
+                    status: SubmissionStatus::Submitted.as_str().into(),
                     version: 1,
                     submitted_at: Some(now),
                     late_days,
@@ -387,7 +388,7 @@ pub(crate) fn first_draft(
         user_id: user,
         body: String::new(),
         draft: None,
-        status: repo_s::DRAFT.into(),
+        status: SubmissionStatus::Draft.as_str().into(),
         version: 0,
         submitted_at: None,
         late_days: 0,

@@ -8,7 +8,9 @@ use super::ISSUE_JOB;
 use crate::mail::{self, OutgoingMail};
 use crate::App;
 use amphi_cert::{Branding, CertificateInput, ImageFormat, Language, Signature};
+use amphi_core::certificate::CertificateStatus;
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::validate::Locale;
 use amphi_core::{Error, Result, TenantId, UserId};
@@ -51,7 +53,10 @@ pub async fn on_course_result(
     }
     // Most calls after a pass come from learners who already hold one: check that first.
     let existing = repo::of_learner(app.db.reader(), tenant, run_id, user_id).await?;
-    if let Some(p) = existing.iter().find(|c| c.status == repo::PENDING) {
+    if let Some(p) = existing
+        .iter()
+        .find(|c| matches!(c.status(), Ok(CertificateStatus::Pending)))
+    {
         if p.grade_percent != grade {
             repo::set_pending_grade(app.db.writer(), p.id, grade, app.now()).await?;
         }
@@ -66,7 +71,9 @@ pub async fn on_course_result(
     else {
         return Ok(());
     };
-    if enrolment.status != repo_e::ACTIVE || enrolment.role != CourseRole::Learner.as_str() {
+    if enrolment.status()? != EnrolmentStatus::Active
+        || enrolment.role != CourseRole::Learner.as_str()
+    {
         return Ok(());
     }
     if percent(enrolment.completed_count, run.item_count)
@@ -101,7 +108,7 @@ async fn create_pending(
             run_id,
             user_id,
             code: new_code(),
-            status: repo::PENDING.into(),
+            status: CertificateStatus::Pending.as_str().into(),
             grade_percent: grade,
             show_grade: false,
             language: Locale::En.tag().into(),
@@ -157,7 +164,7 @@ pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result
     let Some(cert) = repo::by_id(app.db.reader(), tenant, id).await? else {
         return Ok(());
     };
-    if cert.status != repo::PENDING {
+    if cert.status()? != CertificateStatus::Pending {
         return Ok(());
     }
     let t = repo_t::by_id(app.db.reader(), tenant)

@@ -5,6 +5,7 @@ use super::team::staff_run;
 use super::views::Certificate;
 use crate::users::User;
 use crate::App;
+use amphi_core::certificate::CertificateStatus;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::certificates as repo;
@@ -32,7 +33,7 @@ pub async fn mine_in_run(
     Ok(repo::of_learner(app.db.reader(), tenant, run, user.id.0)
         .await?
         .into_iter()
-        .find(|c| c.status != repo::REVOKED)
+        .find(|c| !matches!(c.status(), Ok(CertificateStatus::Revoked)))
         .map(Certificate::from))
 }
 
@@ -42,7 +43,7 @@ pub async fn pdf(app: &App, user: &User, tenant: TenantId, id: Uuid) -> Result<(
     let cert = repo::by_id(app.db.reader(), tenant, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let owner = cert.user_id == user.id.0 && cert.status == repo::ISSUED;
+    let owner = cert.user_id == user.id.0 && cert.status()? == CertificateStatus::Issued;
     if !owner {
         staff_run(app, user, tenant, cert.run_id, Action::List)
             .await

@@ -8,6 +8,7 @@ use super::BACKFILL_JOB;
 use crate::courses;
 use crate::users::User;
 use crate::{App, RequestMeta};
+use amphi_core::certificate::CertificateStatus;
 use amphi_core::codes;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -41,8 +42,7 @@ pub async fn list_for_run(
     staff_run(app, user, tenant, run, Action::List).await?;
     let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s @ ("pending" | "issued" | "revoked")) => Some(s),
-        Some(_) => return Err(Error::field("status", codes::CHOICE_INVALID)),
+        Some(s) => Some(CertificateStatus::parse("status", s)?),
     };
     let page = repo::list_for_run(
         app.db.reader(),
@@ -135,7 +135,7 @@ pub async fn reissue(
     let now = app.now();
     let new_id = Uuid::now_v7();
     let txn = app.db.begin().await?;
-    if old.status != repo::REVOKED {
+    if old.status()? != CertificateStatus::Revoked {
         repo::revoke(
             &txn,
             tenant,
@@ -156,7 +156,7 @@ pub async fn reissue(
         rows::Certificate {
             id: new_id,
             code: new_code(),
-            status: repo::PENDING.into(),
+            status: CertificateStatus::Pending.as_str().into(),
             pdf_key: None,
             issued_at: None,
             revoked_at: None,
@@ -174,7 +174,7 @@ pub async fn reissue(
         Err(Error::Conflict(_)) => return Err(Error::Conflict(codes::CERTIFICATE_VALID_EXISTS)),
         Err(e) => return Err(e),
     }
-    if old.status == repo::REVOKED {
+    if old.status()? == CertificateStatus::Revoked {
         repo::set_replaced_by(&txn, tenant, old.id, new_id).await?;
     }
     enqueue_issue(&txn, tenant, new_id, now).await?;

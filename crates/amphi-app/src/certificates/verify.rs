@@ -5,6 +5,7 @@ use super::codes::normalize_code;
 use super::views::Verification;
 use super::VERIFY_FAILURES_PER_IP;
 use crate::{App, RequestMeta};
+use amphi_core::certificate::CertificateStatus;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::certificates as repo;
 
@@ -24,7 +25,7 @@ pub async fn verify(
     let found = match normalize_code(raw_code) {
         Some(code) => repo::by_code(app.db.reader(), tenant, &code)
             .await?
-            .filter(|c| c.status != repo::PENDING),
+            .filter(|c| !matches!(c.status(), Ok(CertificateStatus::Pending))),
         None => None,
     };
     let Some(c) = found else {
@@ -32,7 +33,7 @@ pub async fn verify(
         return Err(Error::NotFound);
     };
     Ok(Verification {
-        status: if c.status == repo::ISSUED {
+        status: if c.status()? == CertificateStatus::Issued {
             "valid".into()
         } else {
             "revoked".into()

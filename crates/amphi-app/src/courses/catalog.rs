@@ -5,6 +5,7 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{CourseFormat, EnrolmentPolicy, Visibility};
 use amphi_core::policy::{can, Action, Resource};
 use amphi_core::validate::Locale;
@@ -143,21 +144,23 @@ pub async fn about(app: &App, tenant: &Tenant, code: &str, viewer: Option<&User>
             Some(u) => repo_e::of(app.db.reader(), tenant.id, r.id, u.id.0).await?,
             None => None,
         };
-        if e.as_ref().is_some_and(|e| e.status != repo_e::REMOVED) {
+        if e.as_ref()
+            .is_some_and(|e| !matches!(e.status(), Ok(EnrolmentStatus::Removed)))
+        {
             member = true;
         }
         if !r.published
             && !is_admin
-            && !e
-                .as_ref()
-                .is_some_and(|e| e.status == repo_e::ACTIVE && e.role != "learner")
+            && !e.as_ref().is_some_and(|e| {
+                matches!(e.status(), Ok(EnrolmentStatus::Active)) && e.role != "learner"
+            })
         {
             continue;
         }
         let view = Run::from_model(&r, now)?;
         let action = match (&e, viewer) {
-            (Some(e), _) if e.status == repo_e::ACTIVE => RunAction::Enter,
-            (Some(e), _) if e.status == repo_e::WAITING => RunAction::Waiting,
+            (Some(e), _) if e.status()? == EnrolmentStatus::Active => RunAction::Enter,
+            (Some(e), _) if e.status()? == EnrolmentStatus::Waiting => RunAction::Waiting,
             (_, None) => {
                 if view.archived {
                     RunAction::Unavailable(codes::RUN_ARCHIVED.into())
@@ -234,7 +237,7 @@ pub async fn course_for_team(
     if !allowed {
         for r in &runs {
             if let Some(e) = repo_e::of(app.db.reader(), tenant, r.id, user.id.0).await? {
-                if e.status == repo_e::ACTIVE && e.role == "instructor" {
+                if e.status()? == EnrolmentStatus::Active && e.role == "instructor" {
                     allowed = true;
                 }
             }

@@ -9,6 +9,7 @@ use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::{signed, token};
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{
     decide_enrolment, Applicant, CourseRole, EnrolDecision, EnrolRequest, EnrolmentPolicy,
 };
@@ -49,9 +50,9 @@ pub async fn enrol(
         return Err(Error::NotFound);
     }
     if let Some(e) = &existing {
-        match e.status.as_str() {
-            repo_e::ACTIVE => return Ok(EnrolStatus::Enrolled),
-            repo_e::WAITING => return Ok(EnrolStatus::Waiting),
+        match e.status()? {
+            EnrolmentStatus::Active => return Ok(EnrolStatus::Enrolled),
+            EnrolmentStatus::Waiting => return Ok(EnrolStatus::Waiting),
             _ => {}
         }
     }
@@ -113,9 +114,9 @@ pub async fn enrol(
         return Err(Error::Conflict(codes::RUN_FULL));
     };
     let db_status = if status == EnrolStatus::Enrolled {
-        repo_e::ACTIVE
+        EnrolmentStatus::Active
     } else {
-        repo_e::WAITING
+        EnrolmentStatus::Waiting
     };
     match existing {
         Some(e) => {
@@ -164,7 +165,7 @@ pub fn new_enrolment(
     run: Uuid,
     user: Uuid,
     role: CourseRole,
-    status: &str,
+    status: EnrolmentStatus,
     now: DateTime<Utc>,
 ) -> rows::Enrolment {
     rows::Enrolment {
@@ -173,7 +174,7 @@ pub fn new_enrolment(
         run_id: run,
         user_id: user,
         role: role.as_str().into(),
-        status: status.into(),
+        status: status.as_str().into(),
         completed_count: 0,
         last_item_id: None,
         completed_at: None,
@@ -221,13 +222,14 @@ pub(crate) async fn remove_enrolment(
     e: rows::Enrolment,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    if e.status == repo_e::REMOVED {
+    if e.status()? == EnrolmentStatus::Removed {
         return Ok(false);
     }
     let run_id = e.run_id;
-    let was_active_learner = e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
-    let was_waiting = e.status == repo_e::WAITING;
-    repo_e::set_status(c, tenant, e.id, repo_e::REMOVED, None, now).await?;
+    let was_active_learner =
+        e.status()? == EnrolmentStatus::Active && e.role == CourseRole::Learner.as_str();
+    let was_waiting = e.status()? == EnrolmentStatus::Waiting;
+    repo_e::set_status(c, tenant, e.id, EnrolmentStatus::Removed, None, now).await?;
     repo_c::bump_counts(
         c,
         run_id,
@@ -253,7 +255,7 @@ async fn promote_waiting(
             break;
         }
         let user_id = w.user_id;
-        repo_e::set_status(c, tenant, w.id, repo_e::ACTIVE, None, now).await?;
+        repo_e::set_status(c, tenant, w.id, EnrolmentStatus::Active, None, now).await?;
         repo_c::bump_counts(c, run, 0, -1).await?;
         if let Some(u) = repo_u::by_id(c, tenant, amphi_core::UserId(user_id)).await? {
             let run_m = repo_c::run(c, tenant, run).await?.ok_or(Error::NotFound)?;
@@ -546,15 +548,15 @@ pub async fn shop_webhook(
     let outcome = match &buyer {
         Some(u) => {
             match repo_e::of(&txn, tenant, run.id, u.id).await? {
-                Some(e) if e.status == repo_e::ACTIVE => {}
+                Some(e) if e.status()? == EnrolmentStatus::Active => {}
                 Some(e) => {
                     // A buyer on the waiting list leaves it: a paid seat does not wait.
-                    let was_waiting = e.status == repo_e::WAITING;
+                    let was_waiting = e.status()? == EnrolmentStatus::Waiting;
                     repo_e::set_status(
                         &txn,
                         tenant,
                         e.id,
-                        repo_e::ACTIVE,
+                        EnrolmentStatus::Active,
                         Some(CourseRole::Learner),
                         now,
                     )
@@ -569,7 +571,7 @@ pub async fn shop_webhook(
                             run.id,
                             u.id,
                             CourseRole::Learner,
-                            repo_e::ACTIVE,
+                            EnrolmentStatus::Active,
                             now,
                         ),
                     )

@@ -8,6 +8,7 @@ use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::policy::Action;
 use amphi_core::validate::{DisplayName, Email};
 use amphi_core::{Error, Result, TenantId, UserId};
@@ -395,14 +396,21 @@ pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -
                 continue;
             };
             match already.get(&uid) {
-                Some(e) if e.status == repo_e::ACTIVE && e.role == r.role.as_str() => {
+                Some(e) if e.status()? == EnrolmentStatus::Active && e.role == r.role.as_str() => {
                     outcome.unchanged += 1
                 }
                 Some(e) => {
-                    let was_learner =
-                        e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
-                    repo_e::set_status(&txn, tenant, e.id, repo_e::ACTIVE, Some(r.role), now)
-                        .await?;
+                    let was_learner = e.status()? == EnrolmentStatus::Active
+                        && e.role == CourseRole::Learner.as_str();
+                    repo_e::set_status(
+                        &txn,
+                        tenant,
+                        e.id,
+                        EnrolmentStatus::Active,
+                        Some(r.role),
+                        now,
+                    )
+                    .await?;
                     learners_added +=
                         i64::from(r.role == CourseRole::Learner) - i64::from(was_learner);
                     outcome.enrolled += 1;
@@ -413,7 +421,7 @@ pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -
                         p.run,
                         uid,
                         r.role,
-                        repo_e::ACTIVE,
+                        EnrolmentStatus::Active,
                         now,
                     ));
                     if r.role == CourseRole::Learner {

@@ -5,6 +5,8 @@ use super::{content, dates_of, Course, Run, RunAccess};
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
+use amphi_core::course::ProgressState;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
@@ -82,11 +84,13 @@ pub struct ItemEntry {
     /// Id.
     pub id: Uuid,
     /// `page`, `video`, `file` or `link`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: ItemKind,
     /// Title.
     pub title: String,
     /// `not_started`, `viewed` or `completed`.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: ProgressState,
     /// Why it cannot be opened yet (`available_from`, `requires`), if locked.
     pub locked: Option<String>,
     /// When it opens, for `available_from`.
@@ -172,7 +176,7 @@ pub(crate) async fn home_with(
     tenant: TenantId,
     a: &RunAccess,
     preview: bool,
-    states: HashMap<Uuid, String>,
+    states: HashMap<Uuid, ProgressState>,
 ) -> Result<(CourseHome, Arc<Structure>)> {
     let now = app.now();
     let staff_view = staff(user, tenant, a) && !preview;
@@ -191,7 +195,7 @@ pub(crate) async fn home_with(
         .collect();
     let completed_ids: HashSet<Uuid> = states
         .iter()
-        .filter(|(_, st)| st.as_str() == progress::COMPLETED)
+        .filter(|(_, st)| **st == ProgressState::Completed)
         .map(|(id, _)| *id)
         .collect();
     let titles: HashMap<Uuid, &str> = s.items.iter().map(|i| (i.id, i.title.as_str())).collect();
@@ -210,12 +214,12 @@ pub(crate) async fn home_with(
         {
             let state = states
                 .get(&it.id)
-                .cloned()
-                .unwrap_or_else(|| "not_started".into());
+                .copied()
+                .unwrap_or(ProgressState::NotStarted);
             let counts = it.published && published_modules.contains(&m.id);
             if counts {
                 m_total += 1;
-                if state == progress::COMPLETED {
+                if state == ProgressState::Completed {
                     m_done += 1;
                     completed += 1;
                 }
@@ -229,11 +233,11 @@ pub(crate) async fn home_with(
                 now,
             );
             if counts {
-                previous_done = state == progress::COMPLETED;
+                previous_done = state == ProgressState::Completed;
             }
             items.push(ItemEntry {
                 id: it.id,
-                kind: it.kind.clone(),
+                kind: it.kind()?,
                 title: it.title.clone(),
                 locked: if staff_view {
                     None
@@ -266,7 +270,7 @@ pub(crate) async fn home_with(
             modules
                 .iter()
                 .flat_map(|m| &m.items)
-                .find(|i| i.state != progress::COMPLETED && i.locked.is_none())
+                .find(|i| i.state != ProgressState::Completed && i.locked.is_none())
                 .map(|i| i.id)
         });
     let home = CourseHome {
@@ -377,7 +381,7 @@ pub async fn open_item(
     let archived = h.run.archived;
     if learner && !archived {
         // Written only when something changes: reading a page again costs no write.
-        let viewed = entry.state == "not_started";
+        let viewed = entry.state == ProgressState::NotStarted;
         let last = a
             .enrolment
             .as_ref()
@@ -399,19 +403,19 @@ pub async fn open_item(
         }
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    let media = crate::files::media::item_media(app, tenant, run_id, &it.kind, &settings).await?;
+    let media = crate::files::media::item_media(app, tenant, run_id, entry.kind, &settings).await?;
     Ok(ItemPage {
         entry: ItemEntry {
-            state: if entry.state == "not_started" && learner && !archived {
-                progress::VIEWED.into()
+            state: if entry.state == ProgressState::NotStarted && learner && !archived {
+                ProgressState::Viewed
             } else {
-                entry.state.clone()
+                entry.state
             },
             ..entry.clone()
         },
         module_title: module.title.clone(),
         html: st.html_of(it),
-        url: s("url").filter(|_| it.kind == "link"),
+        url: s("url").filter(|_| entry.kind == ItemKind::Link),
         embed_src: s("embed_src"),
         embed_origin: s("embed_origin"),
         prev: idx.checked_sub(1).map(|i| entries[i].1.id),

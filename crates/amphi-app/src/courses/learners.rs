@@ -5,6 +5,7 @@ use super::access;
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -42,7 +43,8 @@ pub struct Learner {
     /// Role.
     pub role: String,
     /// `active` or `waiting`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: EnrolmentStatus,
     /// Items completed.
     pub completed: i64,
     /// Progress, 0–100.
@@ -59,8 +61,10 @@ fn query(f: &LearnerFilters) -> Result<repo_e::LearnerQuery> {
         None => None,
     };
     let status = match f.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s @ ("active" | "waiting")) => Some(s.to_owned()),
-        Some(_) => return Err(Error::field("status", codes::CHOICE_INVALID)),
+        Some(s) => match s.parse() {
+            Ok(s @ (EnrolmentStatus::Active | EnrolmentStatus::Waiting)) => Some(s),
+            _ => return Err(Error::field("status", codes::CHOICE_INVALID)),
+        },
         None => None,
     };
     let completed = match f.progress.as_deref().filter(|s| !s.is_empty()) {
@@ -102,19 +106,21 @@ pub async fn list(
         items: page
             .items
             .into_iter()
-            .map(|r| Learner {
-                percent: percent(r.completed_count, a.run.item_count),
-                id: r.id,
-                user_id: r.user_id,
-                name: r.name,
-                email: r.email,
-                role: r.role,
-                status: r.status,
-                completed: r.completed_count,
-                enrolled_at: r.created_at,
-                completed_at: r.completed_at,
+            .map(|r| {
+                Ok(Learner {
+                    status: r.status()?,
+                    percent: percent(r.completed_count, a.run.item_count),
+                    id: r.id,
+                    user_id: r.user_id,
+                    name: r.name,
+                    email: r.email,
+                    role: r.role,
+                    completed: r.completed_count,
+                    enrolled_at: r.created_at,
+                    completed_at: r.completed_at,
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
         next: page.next,
     })
 }
@@ -140,7 +146,7 @@ pub async fn export_page(
             csv_safe(&l.name),
             csv_safe(&l.email),
             l.role.clone(),
-            l.status.clone(),
+            l.status.to_string(),
             l.completed.to_string(),
             l.percent.to_string(),
             l.enrolled_at.to_rfc3339(),

@@ -13,6 +13,8 @@ pub mod rights;
 
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
+use amphi_core::course::ProgressState;
 use amphi_core::course::{
     CourseFormat, CourseRole, EnrolmentPolicy, Restriction, RunDates, Visibility,
 };
@@ -176,7 +178,7 @@ impl RunAccess {
     pub fn role(&self) -> Option<CourseRole> {
         self.enrolment
             .as_ref()
-            .filter(|e| e.status == repo_e::ACTIVE)
+            .filter(|e| matches!(e.status(), Ok(EnrolmentStatus::Active)))
             .and_then(|e| CourseRole::parse("role", &e.role).ok())
     }
 
@@ -212,7 +214,7 @@ pub async fn access_with_progress(
     actor: &Actor,
     tenant: TenantId,
     run: Uuid,
-) -> Result<(RunAccess, HashMap<Uuid, String>)> {
+) -> Result<(RunAccess, HashMap<Uuid, ProgressState>)> {
     let (run, enrolment, progress) =
         repo_e::run_with_enrolment_and_progress(app.db.reader(), tenant, run, actor.user_id.0)
             .await?

@@ -3,6 +3,7 @@
 //! languages.
 
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result};
 
 /// A type of file the platform accepts.
@@ -196,11 +197,11 @@ impl Purpose {
         }
     }
 
-    pub(super) fn item_kind(self) -> &'static str {
+    pub(super) fn item_kind(self) -> Option<ItemKind> {
         match self {
-            Purpose::File => "file",
-            Purpose::Video | Purpose::Subtitles => "video",
-            Purpose::Submission => "",
+            Purpose::File => Some(ItemKind::File),
+            Purpose::Video | Purpose::Subtitles => Some(ItemKind::Video),
+            Purpose::Submission => None,
         }
     }
 

@@ -4,6 +4,7 @@
 use crate::courses;
 use crate::users::User;
 use crate::App;
+use amphi_core::course::ItemKind;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{files as repo_f, structure};
@@ -118,10 +119,10 @@ pub async fn item_media(
     app: &App,
     tenant: TenantId,
     run_id: Uuid,
-    kind: &str,
+    kind: ItemKind,
     settings: &Value,
 ) -> Result<Option<ItemMedia>> {
-    if kind != "file" && kind != "video" {
+    if kind != ItemKind::File && kind != ItemKind::Video {
         return Ok(None);
     }
     let ids = file_ids_of(settings);
@@ -158,7 +159,7 @@ pub async fn item_media(
         })
         .unwrap_or_default();
     Ok(Some(ItemMedia {
-        video_file: kind == "video"
+        video_file: kind == ItemKind::Video
             && file.is_some()
             && settings.get("source").and_then(Value::as_str) == Some("file"),
         file,
@@ -188,5 +189,5 @@ pub async fn item_files(
         .await?
         .ok_or(Error::NotFound)?;
     let settings: Value = serde_json::from_str(&it.settings).unwrap_or_default();
-    item_media(app, tenant, run_id, &it.kind, &settings).await
+    item_media(app, tenant, run_id, it.kind()?, &settings).await
 }

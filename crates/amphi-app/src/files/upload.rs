@@ -124,7 +124,7 @@ where
         .await?
         .ok_or(Error::NotFound)?;
     let purpose = Purpose::parse(&meta.purpose)?;
-    if purpose.item_kind() != item.kind {
+    if purpose.item_kind() != Some(item.kind()?) {
         return Err(Error::field("purpose", codes::CHOICE_INVALID));
     }
     let lang = match purpose {

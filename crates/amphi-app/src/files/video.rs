@@ -6,6 +6,8 @@ use crate::courses::learn;
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
+use amphi_core::course::ProgressState;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::progress;
 use serde::Serialize;
@@ -45,7 +47,7 @@ pub async fn video_progress(
     }
     fields.finish()?;
     let page = learn::open_item(app, user, tenant, run_id, item_id).await?;
-    if page.entry.kind != "video" {
+    if page.entry.kind != ItemKind::Video {
         return Err(Error::BadRequest(codes::NOT_A_VIDEO));
     }
     if !page.can_complete {
@@ -67,7 +69,7 @@ pub async fn video_progress(
         .as_ref()
         .map_or(DEFAULT_COMPLETE_AT, |m| m.complete_at);
     let best = watched_seconds.min(duration_seconds).max(stored as f64);
-    let already = page.entry.state == progress::COMPLETED;
+    let already = page.entry.state == ProgressState::Completed;
     let mut percent = None;
     if !already && best / duration_seconds >= threshold {
         percent = Some(learn::complete_opened(app, user, tenant, run_id, item_id, &page).await?);

@@ -9,6 +9,7 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::ldap::{self as dir, LdapError};
+use amphi_core::identity::ProviderKind;
 use amphi_core::Error;
 
 fn reason(e: &LdapError) -> &'static str {
@@ -29,7 +30,7 @@ pub async fn sign_in(
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> Result<Outcome, Failure> {
-    let owned = super::signin::provider(app, tenant.id, slug, "ldap", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Ldap, meta).await?;
     let p = &owned;
     let username = username.trim();
     let s = &app.config.security;

@@ -8,6 +8,8 @@ use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::oidc::{self as rp, OidcConfig, OidcError};
 use amphi_auth::{token, totp};
+use amphi_core::identity::LoginStateKind;
+use amphi_core::identity::ProviderKind;
 use amphi_core::Error;
 use amphi_db::repo::identity as repo;
 use amphi_db::rows;
@@ -84,7 +86,7 @@ pub async fn begin(
     next: &str,
     meta: &RequestMeta,
 ) -> Result<(String, String), Failure> {
-    let owned = provider(app, tenant.id, slug, "oidc", meta).await?;
+    let owned = provider(app, tenant.id, slug, ProviderKind::Oidc, meta).await?;
     let p = &owned;
     let cfg = config_of(app, p)?;
     // (A macro, not a closure returning a future: handlers' futures must stay Send.)
@@ -123,7 +125,7 @@ pub async fn begin(
             id_hash: token::hash(&start.state),
             tenant_id: tenant.id.0,
             provider_id: p.id,
-            kind: "oidc".into(),
+            kind: LoginStateKind::Oidc.as_str().into(),
             data: serde_json::to_string(&data).map_err(Error::internal)?,
             expires_at: now + Duration::minutes(STATE_MINUTES),
             created_at: now,
@@ -154,7 +156,7 @@ pub async fn finish(
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
-    let owned = provider(app, tenant.id, slug, "oidc", meta).await?;
+    let owned = provider(app, tenant.id, slug, ProviderKind::Oidc, meta).await?;
     let p = &owned;
     macro_rules! refused {
         ($r:expr) => {
@@ -175,7 +177,7 @@ pub async fn finish(
         app.db.writer(),
         tenant.id,
         &token::hash(state),
-        "oidc",
+        LoginStateKind::Oidc,
         app.now(),
     )
     .await?

@@ -10,6 +10,8 @@ use crate::{App, RequestMeta};
 use amphi_auth::partner::{self as hand, PartnerConfig, PartnerError};
 use amphi_auth::token;
 use amphi_core::course::CourseRole;
+use amphi_core::identity::ProviderKind;
+use amphi_core::identity::ReplayKind;
 use amphi_core::{Error, UserId};
 use amphi_db::repo::{identity as repo, users as repo_u};
 use amphi_db::rows;
@@ -81,7 +83,7 @@ pub async fn hand_off(
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
     let owned: rows::IdentityProvider =
-        super::signin::provider(app, tenant.id, slug, "partner", meta).await?;
+        super::signin::provider(app, tenant.id, slug, ProviderKind::Partner, meta).await?;
     let p = &owned;
     macro_rules! refused {
         ($r:expr) => {
@@ -117,7 +119,7 @@ pub async fn hand_off(
     if !repo::remember_once(
         app.db.writer(),
         p.id,
-        "jti",
+        ReplayKind::Jti,
         &token::hash(&h.jti),
         h.expires_at + chrono::Duration::seconds(hand::LEEWAY_SECS),
     )

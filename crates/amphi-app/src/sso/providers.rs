@@ -290,10 +290,9 @@ pub async fn update(
     let old = repo::provider_by_id(app.db.reader(), tenant, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let kind = ProviderKind::parse("kind", &old.kind)
-        .map_err(|_| Error::Internal("bad stored provider kind".into()))?;
+    let kind = old.kind()?;
     let mut f = Fields::new();
-    if form.kind.as_deref().is_some_and(|k| k != old.kind) {
+    if form.kind.as_deref().is_some_and(|k| k != kind.as_str()) {
         f.push("kind", codes::PROVIDER_KIND_FIXED);
     }
     if form.slug.as_deref().is_some_and(|s| s.trim() != old.slug) {
@@ -415,16 +414,12 @@ pub struct SignInOption {
     pub display_name: String,
 }
 
-/// Kinds whose sign-in starts on our sign-in page and is wired in this build (partners hand
-/// people over instead).
-pub const SIGN_IN_KINDS: &[&str] = &["oidc", "saml", "ldap"];
-
 /// The enabled providers people start a sign-in from (partners hand people over instead).
 pub async fn sign_in_options(app: &App, tenant: TenantId) -> Result<Vec<SignInOption>> {
     Ok(repo::providers(app.db.reader(), tenant, true)
         .await?
         .into_iter()
-        .filter(|p| SIGN_IN_KINDS.contains(&p.kind.as_str()))
+        .filter(|p| p.kind().is_ok_and(ProviderKind::signs_in))
         .map(|p| SignInOption {
             kind: p.kind,
             slug: p.slug,

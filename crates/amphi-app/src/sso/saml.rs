@@ -10,6 +10,9 @@ use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::token;
+use amphi_core::identity::LoginStateKind;
+use amphi_core::identity::ProviderKind;
+use amphi_core::identity::ReplayKind;
 use amphi_core::{Error, TenantId};
 use amphi_db::repo::identity as repo;
 use amphi_db::rows;
@@ -116,7 +119,7 @@ pub async fn metadata(
 ) -> Result<String, Error> {
     let p = repo::provider_by_slug(app.db.reader(), tenant, slug)
         .await?
-        .filter(|p| p.kind == "saml")
+        .filter(|p| matches!(p.kind(), Ok(ProviderKind::Saml)))
         .ok_or(Error::NotFound)?;
     let (sp, _) = sp_config(app, &p, meta).map_err(|f| match f {
         Failure::Internal(e) => e,
@@ -139,7 +142,7 @@ pub async fn begin(
     next: &str,
     meta: &RequestMeta,
 ) -> Result<String, Failure> {
-    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
     let p = &owned;
     let (sp, c) = sp_config(app, p, meta)?;
     let idp = match idp_config(&c).await {
@@ -154,7 +157,7 @@ pub async fn begin(
         request_id: redirect.request_id,
         next: next.to_owned(),
     };
-    keep_state(app, tenant.id, p.id, &relay, "saml", &data).await?;
+    keep_state(app, tenant.id, p.id, &relay, LoginStateKind::Saml, &data).await?;
     Ok(redirect.url)
 }
 
@@ -165,7 +168,7 @@ async fn keep_state<T: Serialize>(
     tenant: TenantId,
     provider: uuid::Uuid,
     relay: &str,
-    kind: &str,
+    kind: LoginStateKind,
     data: &T,
 ) -> amphi_core::Result<()> {
     let now = app.now();
@@ -175,7 +178,7 @@ async fn keep_state<T: Serialize>(
             id_hash: token::hash(relay),
             tenant_id: tenant.0,
             provider_id: provider,
-            kind: kind.into(),
+            kind: kind.as_str().into(),
             data: serde_json::to_string(data).map_err(Error::internal)?,
             expires_at: now + Duration::minutes(STATE_MINUTES),
             created_at: now,
@@ -213,7 +216,7 @@ pub async fn acs(
     current: Option<&User>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
-    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
     let p = &owned;
     macro_rules! refused {
         ($r:expr) => {
@@ -230,7 +233,7 @@ pub async fn acs(
             app.db.writer(),
             tenant.id,
             &token::hash(r),
-            "saml",
+            LoginStateKind::Saml,
             app.now(),
         )
         .await?
@@ -268,7 +271,7 @@ pub async fn acs(
     if !repo::remember_once(
         app.db.writer(),
         p.id,
-        "assertion",
+        ReplayKind::Assertion,
         &token::hash(&login.assertion_id),
         login.replay_until,
     )
@@ -296,7 +299,7 @@ pub async fn idp_logout(
     raw_query: &str,
     meta: &RequestMeta,
 ) -> Result<String, Failure> {
-    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
     let p = &owned;
     let (sp, c) = sp_config(app, p, meta)?;
     let idp = match idp_config(&c).await {
@@ -372,7 +375,7 @@ pub async fn sign_out_redirect(
     };
     let Some(p) = repo::provider_by_id(app.db.reader(), tenant.id, provider)
         .await?
-        .filter(|p| p.enabled && p.kind == "saml")
+        .filter(|p| p.enabled && matches!(p.kind(), Ok(ProviderKind::Saml)))
     else {
         return Ok(None);
     };
@@ -408,7 +411,15 @@ pub async fn sign_out_redirect(
     let data = LogoutState {
         request_id: out.request_id,
     };
-    keep_state(app, tenant.id, p.id, &relay, "saml-logout", &data).await?;
+    keep_state(
+        app,
+        tenant.id,
+        p.id,
+        &relay,
+        LoginStateKind::SamlLogout,
+        &data,
+    )
+    .await?;
     Ok(Some((out.url, p.display_name)))
 }
 
@@ -422,7 +433,7 @@ pub async fn sign_out_finished(
     raw_query: &str,
     meta: &RequestMeta,
 ) -> Result<(), Failure> {
-    let owned = super::signin::provider(app, tenant.id, slug, "saml", meta).await?;
+    let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
     let p = &owned;
     let now = app.now();
     let relay = url::form_urlencoded::parse(raw_query.as_bytes())
@@ -434,7 +445,7 @@ pub async fn sign_out_finished(
             app.db.writer(),
             tenant.id,
             &token::hash(&r),
-            "saml-logout",
+            LoginStateKind::SamlLogout,
             now,
         )
         .await?

@@ -9,6 +9,9 @@ use crate::users::User;
 use crate::{blocking, App, RequestMeta};
 use amphi_auth::{password, token};
 use amphi_core::course::CourseRole;
+use amphi_core::course::EnrolmentStatus;
+use amphi_core::identity::GrantKind;
+use amphi_core::identity::LoginStateKind;
 use amphi_core::identity::{EmailTrust, ExternalIdentity, ProviderKind, RawIdentity};
 use amphi_core::validate::{DisplayName, Email};
 use amphi_core::{Error, Result, TenantId, UserId};
@@ -20,9 +23,6 @@ use amphi_db::{rows, Conn};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// The kind of the sign-in state kept while a person proves the local account to link.
-const LINK: &str = "link";
 
 /// A refused sign-in: a stable reason (shown translated, recorded in the audit trail).
 #[derive(Debug)]
@@ -134,8 +134,7 @@ pub async fn complete_sign_in(
     if !provider.enabled || provider.tenant_id != tenant.id.0 {
         return Err(fail!("provider_unknown", None));
     }
-    let kind = ProviderKind::parse("kind", &provider.kind)
-        .map_err(|_| Failure::Internal(Error::Internal("bad stored provider kind".into())))?;
+    let kind = provider.kind()?;
     let ext = match stored_mapping(provider).apply(&raw, &trust(provider, kind)) {
         Ok(e) => e,
         Err(reason) => return Err(fail!(reason, Some(raw.subject.clone()))),
@@ -174,7 +173,7 @@ pub async fn complete_sign_in(
                     id_hash: tok.hash,
                     tenant_id: tenant.id.0,
                     provider_id: provider.id,
-                    kind: LINK.into(),
+                    kind: LoginStateKind::Link.as_str().into(),
                     data: serde_json::to_string(&LinkState {
                         ext: ext.clone(),
                         origin,
@@ -345,7 +344,7 @@ pub(crate) async fn enrol_directly(
     };
     let removed = match &existing {
         None => None,
-        Some(e) if reactivate && e.status == repo_e::REMOVED => Some(e.clone()),
+        Some(e) if reactivate && e.status()? == EnrolmentStatus::Removed => Some(e.clone()),
         Some(_) => return Ok(false),
     };
     let now = app.now();
@@ -362,12 +361,19 @@ pub(crate) async fn enrol_directly(
     match removed {
         // Back in the run with the progress and grades it kept.
         Some(e) => {
-            repo_e::set_status(c, tenant, e.id, repo_e::ACTIVE, Some(role), now).await?;
+            repo_e::set_status(c, tenant, e.id, EnrolmentStatus::Active, Some(role), now).await?;
         }
         None => {
             repo_e::insert(
                 c,
-                crate::courses::enrol::new_enrolment(tenant, r.id, u.id, role, repo_e::ACTIVE, now),
+                crate::courses::enrol::new_enrolment(
+                    tenant,
+                    r.id,
+                    u.id,
+                    role,
+                    EnrolmentStatus::Active,
+                    now,
+                ),
             )
             .await?;
         }
@@ -381,9 +387,6 @@ pub(crate) async fn enrol_directly(
         .await?;
     Ok(true)
 }
-
-const GRANT_ADMIN: &str = "tenant_admin";
-const GRANT_ENROLMENT: &str = "enrolment";
 
 /// Group rules at each sign-in: members of a rule's group become administrators of the tenant
 /// or get a place in a run; what a rule gave is recorded, and taken back when the person is no
@@ -400,29 +403,32 @@ async fn apply_group_rules(
 ) -> Result<()> {
     let now = app.now();
     let held = repo::grants_of(c, provider.id, u.id).await?;
-    let prior =
-        |kind: &str, target: &str| held.iter().find(|g| g.kind == kind && g.target == target);
-    let grant = |kind: &str, target: String, group: &str| rows::SsoGrant {
+    let prior = |kind: GrantKind, target: &str| {
+        held.iter()
+            .find(|g| g.kind().is_ok_and(|k| k == kind) && g.target == target)
+    };
+    let grant = |kind: GrantKind, target: String, group: &str| rows::SsoGrant {
         provider_id: provider.id,
         user_id: u.id,
-        kind: kind.into(),
+        kind: kind.as_str().into(),
         target,
         tenant_id: tenant.0,
         rule_group: group.to_owned(),
         created_at: now,
         revoked_at: None,
     };
-    let mut wanted: Vec<(&str, String)> = Vec::new();
+    let mut wanted: Vec<(GrantKind, String)> = Vec::new();
     for rule in stored_rules(provider)
         .iter()
         .filter(|r| groups.contains(&r.group))
     {
         if rule.tenant_role.as_deref() == Some("admin") {
-            wanted.push((GRANT_ADMIN, String::new()));
+            wanted.push((GrantKind::TenantAdmin, String::new()));
             if !u.is_tenant_admin {
                 let why = serde_json::json!({ "provider": provider.slug, "group": rule.group });
                 set_tenant_admin(c, tenant, u, true, why, meta, now).await?;
-                repo::hold_grant(c, grant(GRANT_ADMIN, String::new(), &rule.group)).await?;
+                repo::hold_grant(c, grant(GrantKind::TenantAdmin, String::new(), &rule.group))
+                    .await?;
             }
         }
         if let Some(run) = rule.run.as_deref().and_then(|r| r.parse::<Uuid>().ok()) {
@@ -432,16 +438,19 @@ async fn apply_group_rules(
                 .and_then(|r| CourseRole::parse("course_role", r).ok())
                 .unwrap_or(CourseRole::Learner);
             let target = run.to_string();
-            let reactivate = prior(GRANT_ENROLMENT, &target).is_some();
-            wanted.push((GRANT_ENROLMENT, target.clone()));
+            let reactivate = prior(GrantKind::Enrolment, &target).is_some();
+            wanted.push((GrantKind::Enrolment, target.clone()));
             let slug = &provider.slug;
             if enrol_directly(c, app, tenant, run, u, role, slug, reactivate, meta).await? {
-                repo::hold_grant(c, grant(GRANT_ENROLMENT, target, &rule.group)).await?;
+                repo::hold_grant(c, grant(GrantKind::Enrolment, target, &rule.group)).await?;
             }
         }
     }
     for g in held.iter().filter(|g| {
-        g.revoked_at.is_none() && !wanted.iter().any(|(k, t)| *k == g.kind && *t == g.target)
+        g.revoked_at.is_none()
+            && !wanted
+                .iter()
+                .any(|(k, t)| g.kind().is_ok_and(|gk| gk == *k) && *t == g.target)
     }) {
         revoke(c, tenant, provider, u, g, meta, now).await?;
     }
@@ -500,12 +509,14 @@ async fn revoke(
         v["reason"] = "group_lost".into();
         v
     };
-    match g.kind.as_str() {
-        GRANT_ADMIN if u.is_tenant_admin => {
+    // A grant of a kind this build does not know was recorded and is taken back, with no
+    // other effect (as before kinds were typed).
+    match g.kind() {
+        Ok(GrantKind::TenantAdmin) if u.is_tenant_admin => {
             let why = detail(serde_json::json!({}));
             set_tenant_admin(c, tenant, u, false, why, meta, now).await?;
         }
-        GRANT_ENROLMENT => {
+        Ok(GrantKind::Enrolment) => {
             let Ok(run) = g.target.parse::<Uuid>() else {
                 return Ok(());
             };
@@ -532,11 +543,11 @@ pub(crate) async fn provider(
     app: &App,
     tenant: TenantId,
     slug: &str,
-    kind: &str,
+    kind: ProviderKind,
     meta: &RequestMeta,
 ) -> Result<rows::IdentityProvider, Failure> {
     match repo::provider_by_slug(app.db.reader(), tenant, slug).await? {
-        Some(p) if p.enabled && p.kind == kind => Ok(p),
+        Some(p) if p.enabled && p.kind().is_ok_and(|k| k == kind) => Ok(p),
         other => Err(refuse(
             app,
             tenant,
@@ -557,7 +568,14 @@ pub async fn pending_link(
     link_token: &str,
 ) -> Result<Option<(String, String)>> {
     let hash = token::hash(link_token);
-    let Some(s) = repo::peek_state(app.db.reader(), tenant.id, &hash, LINK, app.now()).await?
+    let Some(s) = repo::peek_state(
+        app.db.reader(),
+        tenant.id,
+        &hash,
+        LoginStateKind::Link,
+        app.now(),
+    )
+    .await?
     else {
         return Ok(None);
     };
@@ -576,7 +594,9 @@ pub async fn confirm_link(
 ) -> std::result::Result<Outcome, Failure> {
     let hash = token::hash(link_token);
     let c = app.db.reader();
-    let Some(state) = repo::peek_state(c, tenant.id, &hash, LINK, app.now()).await? else {
+    let Some(state) =
+        repo::peek_state(c, tenant.id, &hash, LoginStateKind::Link, app.now()).await?
+    else {
         return Err(Failure::Refused("link_expired"));
     };
     let LinkState { ext, origin } = serde_json::from_str(&state.data).map_err(Error::internal)?;
@@ -615,9 +635,15 @@ pub async fn confirm_link(
         .await);
     };
     // Used up only now: a mistyped password may be tried again.
-    if repo::take_state(app.db.writer(), tenant.id, &hash, LINK, app.now())
-        .await?
-        .is_none()
+    if repo::take_state(
+        app.db.writer(),
+        tenant.id,
+        &hash,
+        LoginStateKind::Link,
+        app.now(),
+    )
+    .await?
+    .is_none()
     {
         return Err(Failure::Refused("link_expired"));
     }

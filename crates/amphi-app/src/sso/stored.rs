@@ -13,7 +13,7 @@ pub(crate) fn stored_config(m: &rows::IdentityProvider) -> Map<String, Value> {
 /// Which attributes carry what; the kind's default when the column cannot be read.
 pub(crate) fn stored_mapping(m: &rows::IdentityProvider) -> AttributeMapping {
     serde_json::from_str(&m.attribute_mapping).unwrap_or_else(|_| {
-        ProviderKind::parse("kind", &m.kind)
+        m.kind()
             .map(ProviderKind::default_mapping)
             .unwrap_or_else(|_| ProviderKind::Oidc.default_mapping())
     })

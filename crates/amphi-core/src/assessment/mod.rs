@@ -4,13 +4,16 @@
 
 pub mod question;
 pub mod scoring;
+pub mod status;
 
 pub use question::{
     Blank, ChoiceOption, CreditRule, Distractor, Essay, FillBlanks, MatchPair, Matching,
     MultipleChoice, Numeric, NumericAnswer, OptionId, OrderCredit, OrderItem, Ordering, Question,
-    QuestionId, QuestionKind, ShortText, SingleChoice, TextAnswer, TextMatch, TrueFalse, UnitRule,
+    QuestionId, QuestionKind, QuestionType, ShortText, SingleChoice, TextAnswer, TextMatch,
+    TrueFalse, UnitRule,
 };
 pub use scoring::{score, MatchAnswer, Response, Scored};
+pub use status::{AttemptStatus, FlagStatus, SubmissionStatus};
 
 /// SplitMix64, a small, fast, well-mixed pseudo-random generator. Not for secrets: only for
 /// reproducible display orders.

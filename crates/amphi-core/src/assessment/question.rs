@@ -3,6 +3,7 @@
 
 use crate::codes;
 use crate::error::{Fields, Result};
+use crate::str_enum::str_enum;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -106,20 +107,50 @@ pub enum QuestionKind {
     Essay(Essay),
 }
 
+str_enum!(
+    /// The type of a question without its content: the serde tag of [`QuestionKind`], stored
+    /// in `questions.kind`.
+    QuestionType {
+        /// [`QuestionKind::SingleChoice`].
+        SingleChoice = "single_choice",
+        /// [`QuestionKind::MultipleChoice`].
+        MultipleChoice = "multiple_choice",
+        /// [`QuestionKind::TrueFalse`].
+        TrueFalse = "true_false",
+        /// [`QuestionKind::Numeric`].
+        Numeric = "numeric",
+        /// [`QuestionKind::ShortText`].
+        ShortText = "short_text",
+        /// [`QuestionKind::Matching`].
+        Matching = "matching",
+        /// [`QuestionKind::Ordering`].
+        Ordering = "ordering",
+        /// [`QuestionKind::FillBlanks`].
+        FillBlanks = "fill_blanks",
+        /// [`QuestionKind::Essay`].
+        Essay = "essay",
+    }
+);
+
 impl QuestionKind {
+    /// The type of the question.
+    pub fn question_type(&self) -> QuestionType {
+        match self {
+            QuestionKind::SingleChoice(_) => QuestionType::SingleChoice,
+            QuestionKind::MultipleChoice(_) => QuestionType::MultipleChoice,
+            QuestionKind::TrueFalse(_) => QuestionType::TrueFalse,
+            QuestionKind::Numeric(_) => QuestionType::Numeric,
+            QuestionKind::ShortText(_) => QuestionType::ShortText,
+            QuestionKind::Matching(_) => QuestionType::Matching,
+            QuestionKind::Ordering(_) => QuestionType::Ordering,
+            QuestionKind::FillBlanks(_) => QuestionType::FillBlanks,
+            QuestionKind::Essay(_) => QuestionType::Essay,
+        }
+    }
+
     /// Stable name of the type (the serde tag).
     pub fn type_name(&self) -> &'static str {
-        match self {
-            QuestionKind::SingleChoice(_) => "single_choice",
-            QuestionKind::MultipleChoice(_) => "multiple_choice",
-            QuestionKind::TrueFalse(_) => "true_false",
-            QuestionKind::Numeric(_) => "numeric",
-            QuestionKind::ShortText(_) => "short_text",
-            QuestionKind::Matching(_) => "matching",
-            QuestionKind::Ordering(_) => "ordering",
-            QuestionKind::FillBlanks(_) => "fill_blanks",
-            QuestionKind::Essay(_) => "essay",
-        }
+        self.question_type().as_str()
     }
 }
 

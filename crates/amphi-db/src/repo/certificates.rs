@@ -4,6 +4,7 @@ use crate::entities::{certificate, certificate_run_setting, certificate_template
 use crate::repo::Page;
 use crate::shape::Shape;
 use crate::DbResultExt;
+use amphi_core::certificate::CertificateStatus;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -12,13 +13,6 @@ use sea_orm::{
     QuerySelect,
 };
 use uuid::Uuid;
-
-/// The PDF is being made.
-pub const PENDING: &str = "pending";
-/// Issued and valid.
-pub const ISSUED: &str = "issued";
-/// Revoked by the course team (or replaced by a re-issue).
-pub const REVOKED: &str = "revoked";
 
 /// The tenant's certificate template, if it has one.
 pub async fn template(
@@ -156,7 +150,7 @@ pub async fn of_user(
     certificate::Entity::find()
         .filter(certificate::Column::UserId.eq(user))
         .filter(certificate::Column::TenantId.eq(tenant.0))
-        .filter(certificate::Column::Status.ne(PENDING))
+        .filter(certificate::Column::Status.ne(CertificateStatus::Pending.as_str()))
         .order_by_desc(certificate::Column::Id)
         .limit(500)
         .all(c)
@@ -169,7 +163,7 @@ pub async fn list_for_run(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     run: Uuid,
-    status: Option<&str>,
+    status: Option<CertificateStatus>,
     before: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<certificate::Model>> {
@@ -178,7 +172,7 @@ pub async fn list_for_run(
         .filter(certificate::Column::TenantId.eq(tenant.0))
         .order_by_desc(certificate::Column::Id);
     if let Some(s) = status {
-        sel = sel.filter(certificate::Column::Status.eq(s));
+        sel = sel.filter(certificate::Column::Status.eq(s.as_str()));
     }
     if let Some(b) = before {
         sel = sel.filter(certificate::Column::Id.lt(b));
@@ -204,7 +198,7 @@ pub async fn set_pending_grade(
         .col_expr(certificate::Column::GradePercent, Expr::value(grade))
         .col_expr(certificate::Column::UpdatedAt, Expr::value(now))
         .filter(certificate::Column::Id.eq(id))
-        .filter(certificate::Column::Status.eq(PENDING))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Pending.as_str()))
         .exec(c)
         .await
         .db()?;
@@ -237,7 +231,10 @@ pub async fn mark_issued(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let r = certificate::Entity::update_many()
-        .col_expr(certificate::Column::Status, Expr::value(ISSUED))
+        .col_expr(
+            certificate::Column::Status,
+            Expr::value(CertificateStatus::Issued.as_str()),
+        )
         .col_expr(certificate::Column::PdfKey, Expr::value(p.pdf_key))
         .col_expr(
             certificate::Column::LearnerName,
@@ -253,7 +250,7 @@ pub async fn mark_issued(
         .col_expr(certificate::Column::IssuedAt, Expr::value(now))
         .col_expr(certificate::Column::UpdatedAt, Expr::value(now))
         .filter(certificate::Column::Id.eq(id))
-        .filter(certificate::Column::Status.eq(PENDING))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Pending.as_str()))
         .exec(c)
         .await
         .db()?;
@@ -280,7 +277,10 @@ pub async fn revoke(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let res = certificate::Entity::update_many()
-        .col_expr(certificate::Column::Status, Expr::value(REVOKED))
+        .col_expr(
+            certificate::Column::Status,
+            Expr::value(CertificateStatus::Revoked.as_str()),
+        )
         .col_expr(certificate::Column::RevokedAt, Expr::value(now))
         .col_expr(certificate::Column::RevokedBy, Expr::value(r.by))
         .col_expr(certificate::Column::RevokeReason, Expr::value(r.reason))
@@ -288,7 +288,10 @@ pub async fn revoke(
         .col_expr(certificate::Column::UpdatedAt, Expr::value(now))
         .filter(certificate::Column::Id.eq(id))
         .filter(certificate::Column::TenantId.eq(tenant.0))
-        .filter(certificate::Column::Status.is_in([PENDING, ISSUED]))
+        .filter(certificate::Column::Status.is_in([
+            CertificateStatus::Pending.as_str(),
+            CertificateStatus::Issued.as_str(),
+        ]))
         .exec(c)
         .await
         .db()?;
@@ -327,7 +330,7 @@ pub async fn passing_learners(
         .filter(enrolment::Column::RunId.eq(run))
         .filter(enrolment::Column::GradePassed.eq(true))
         .filter(enrolment::Column::Role.eq("learner"))
-        .filter(enrolment::Column::Status.eq(crate::repo::enrolments::ACTIVE))
+        .filter(enrolment::Column::Status.eq(amphi_core::course::EnrolmentStatus::Active.as_str()))
         .order_by_asc(enrolment::Column::Id);
     if let Some(a) = after {
         sel = sel.filter(enrolment::Column::Id.gt(a));

@@ -6,7 +6,7 @@ use crate::entities::{
 use crate::repo::Page;
 use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
-use amphi_core::course::CourseRole;
+use amphi_core::course::{CourseRole, EnrolmentStatus, ProgressState};
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
@@ -17,13 +17,6 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Active: in the course. Waiting: on the waiting list. Removed: unenrolled (kept for history).
-pub const ACTIVE: &str = "active";
-/// On the waiting list of a full run.
-pub const WAITING: &str = "waiting";
-/// Unenrolled.
-pub const REMOVED: &str = "removed";
 
 /// Inserts an enrolment.
 pub async fn insert(c: &impl ConnectionTrait, m: enrolment::Model) -> Result<enrolment::Model> {
@@ -155,7 +148,7 @@ pub type RunEnrolmentAttempt = (
 pub type RunEnrolmentProgress = (
     course_run::Model,
     Option<enrolment::Model>,
-    Vec<(Uuid, String)>,
+    Vec<(Uuid, ProgressState)>,
 );
 
 const PROGRESS: &str = "amphi_progress";
@@ -193,7 +186,7 @@ fn packed_progress(backend: DbBackend, user: sea_orm::Value) -> SimpleExpr {
     SimpleExpr::SubQuery(None, Box::new(sub.into_sub_query_statement()))
 }
 
-fn unpack_progress(packed: &str) -> Result<Vec<(Uuid, String)>> {
+fn unpack_progress(packed: &str) -> Result<Vec<(Uuid, ProgressState)>> {
     packed
         .split(',')
         .filter(|s| !s.is_empty())
@@ -203,7 +196,7 @@ fn unpack_progress(packed: &str) -> Result<Vec<(Uuid, String)>> {
                 .ok_or_else(|| amphi_core::Error::Internal(format!("progress row {pair:?}")))?;
             let item = Uuid::parse_str(item)
                 .map_err(|e| amphi_core::Error::Internal(format!("progress item {item:?}: {e}")))?;
-            Ok((item, state.to_owned()))
+            Ok((item, crate::stored::stored("item_progress.state", state)?))
         })
         .collect()
 }
@@ -283,12 +276,12 @@ pub async fn set_status(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     id: Uuid,
-    status: &str,
+    status: EnrolmentStatus,
     role: Option<CourseRole>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let mut q = enrolment::Entity::update_many()
-        .col_expr(enrolment::Column::Status, Expr::value(status))
+        .col_expr(enrolment::Column::Status, Expr::value(status.as_str()))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::Id.eq(id));
@@ -306,7 +299,7 @@ pub async fn first_waiting(
 ) -> Result<Option<enrolment::Model>> {
     enrolment::Entity::find()
         .filter(enrolment::Column::RunId.eq(run))
-        .filter(enrolment::Column::Status.eq(WAITING))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waiting.as_str()))
         .order_by_asc(enrolment::Column::CreatedAt)
         .order_by_asc(enrolment::Column::Id)
         .one(c)
@@ -323,7 +316,10 @@ pub async fn for_user(
     enrolment::Entity::find()
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::UserId.eq(user))
-        .filter(enrolment::Column::Status.is_in([ACTIVE, WAITING]))
+        .filter(enrolment::Column::Status.is_in([
+            EnrolmentStatus::Active.as_str(),
+            EnrolmentStatus::Waiting.as_str(),
+        ]))
         .order_by_desc(enrolment::Column::UpdatedAt)
         .all(c)
         .await
@@ -357,6 +353,14 @@ pub struct LearnerRow {
     pub grade_passed: bool,
 }
 
+impl LearnerRow {
+    /// Where the enrolment stands (active or waiting); an unknown stored name is an internal
+    /// error.
+    pub fn status(&self) -> Result<EnrolmentStatus> {
+        crate::stored::stored("enrolments.status", &self.status)
+    }
+}
+
 /// Filters of the learner list.
 #[derive(Debug, Clone, Default)]
 pub struct LearnerQuery {
@@ -365,7 +369,7 @@ pub struct LearnerQuery {
     /// Only this role.
     pub role: Option<String>,
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<EnrolmentStatus>,
     /// Only those who completed everything (true) or not (false).
     pub completed: Option<bool>,
     /// Only those whose course grade passes, fails, or is not there yet.
@@ -415,7 +419,7 @@ pub async fn learners(
         )
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::RunId.eq(run))
-        .filter(enrolment::Column::Status.ne(REMOVED))
+        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Removed.as_str()))
         .order_by_asc(enrolment::Column::Id);
     if let Some(r) = &q.role {
         sel = sel.filter(enrolment::Column::Role.eq(r.as_str()));
@@ -608,9 +612,13 @@ pub async fn recount(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
            SELECT COUNT(*) FROM item_progress p JOIN course_items i ON i.id = p.item_id \
              JOIN course_modules m ON m.id = i.module_id \
            WHERE p.user_id = enrolments.user_id AND p.run_id = enrolments.run_id \
-             AND p.state = 'completed' AND i.published = $2 AND m.published = $2) \
+             AND p.state = $3 AND i.published = $2 AND m.published = $2) \
          WHERE run_id = $1",
-        [run.into(), true.into()],
+        [
+            run.into(),
+            true.into(),
+            ProgressState::Completed.as_str().into(),
+        ],
     );
     c.execute(stmt).await.db()?;
     Ok(())
@@ -769,7 +777,7 @@ pub async fn recipients(
                 .into(),
         )
         .filter(enrolment::Column::RunId.eq(run))
-        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Active.as_str()))
         .filter(Expr::col((user::Entity, user::Column::Active)).eq(true))
         .order_by_asc(enrolment::Column::Id);
     if let Some(a) = after {
@@ -789,7 +797,7 @@ pub async fn page_of_run(
     let mut q = enrolment::Entity::find()
         .filter(enrolment::Column::RunId.eq(run))
         .filter(enrolment::Column::TenantId.eq(tenant.0))
-        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Active.as_str()))
         .filter(enrolment::Column::Role.eq("learner"))
         .order_by_asc(enrolment::Column::Id);
     if let Some(a) = after {
@@ -801,6 +809,7 @@ pub async fn page_of_run(
 #[cfg(test)]
 mod tests {
     use super::unpack_progress;
+    use amphi_core::course::ProgressState;
     use uuid::Uuid;
 
     #[test]
@@ -816,7 +825,7 @@ mod tests {
         );
         assert_eq!(
             unpack_progress(&packed).unwrap(),
-            vec![(a, "completed".to_owned()), (b, "viewed".to_owned())]
+            vec![(a, ProgressState::Completed), (b, ProgressState::Viewed)]
         );
     }
 
@@ -824,5 +833,7 @@ mod tests {
     fn packed_progress_refuses_what_it_cannot_read() {
         assert!(unpack_progress("not-a-uuid:viewed").is_err());
         assert!(unpack_progress("0b6f3f3e8a0c4c8e9f512d7e1c9a4b10").is_err());
+        // A state this build does not know is an internal error, not a guess.
+        assert!(unpack_progress("0b6f3f3e8a0c4c8e9f512d7e1c9a4b10:skipped").is_err());
     }
 }

@@ -4,6 +4,7 @@
 use crate::entities::{enrolment, grade, grade_event, grade_item, gradebook_setting};
 use crate::shape::Shape;
 use crate::DbResultExt;
+use amphi_core::grades::GradeEventKind;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, OnConflict};
@@ -333,8 +334,8 @@ pub struct NewEvent {
     pub user: Uuid,
     /// The grade item, for item events.
     pub grade_item: Option<Uuid>,
-    /// `item`, `override` or `course`.
-    pub kind: &'static str,
+    /// What changed the grade.
+    pub kind: GradeEventKind,
     /// Value before (points or percent).
     pub before: Option<f64>,
     /// Value after.
@@ -360,7 +361,7 @@ pub async fn log_events(
         run_id: Set(e.run),
         user_id: Set(e.user),
         grade_item_id: Set(e.grade_item),
-        kind: Set(e.kind.to_owned()),
+        kind: Set(e.kind.as_str().to_owned()),
         before: Set(e.before),
         after: Set(e.after),
         passed: Set(e.passed),

@@ -6,6 +6,7 @@ use crate::entities::{
 };
 use crate::repo::changes;
 use crate::DbResultExt;
+use amphi_core::identity::{LoginStateKind, ReplayKind};
 use amphi_core::{Result, TenantId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -173,13 +174,13 @@ pub async fn identities_of_user(
 pub async fn remember_once(
     c: &impl ConnectionTrait,
     provider: Uuid,
-    kind: &str,
+    kind: ReplayKind,
     value_hash: &str,
     expires_at: DateTime<Utc>,
 ) -> Result<bool> {
     let r = sso_replay::Entity::insert(sso_replay::ActiveModel {
         provider_id: Set(provider),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
         value: Set(value_hash.to_owned()),
         expires_at: Set(expires_at),
     })
@@ -209,7 +210,7 @@ pub async fn peek_state(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     id_hash: &str,
-    kind: &str,
+    kind: LoginStateKind,
     now: DateTime<Utc>,
 ) -> Result<Option<sso_login_state::Model>> {
     Ok(state(c, tenant, id_hash, kind)
@@ -222,11 +223,11 @@ async fn state(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     id_hash: &str,
-    kind: &str,
+    kind: LoginStateKind,
 ) -> Result<Option<sso_login_state::Model>> {
     sso_login_state::Entity::find_by_id(id_hash.to_owned())
         .filter(sso_login_state::Column::TenantId.eq(tenant.0))
-        .filter(sso_login_state::Column::Kind.eq(kind))
+        .filter(sso_login_state::Column::Kind.eq(kind.as_str()))
         .one(c)
         .await
         .db()
@@ -237,7 +238,7 @@ pub async fn take_state(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     id_hash: &str,
-    kind: &str,
+    kind: LoginStateKind,
     now: DateTime<Utc>,
 ) -> Result<Option<sso_login_state::Model>> {
     let Some(s) = state(c, tenant, id_hash, kind).await? else {

@@ -1,9 +1,9 @@
 //! Peer assessment: allocation keys, review assignments, reviews, flags, grade overrides and
 //! the grades computed from reviews. Every function takes the tenant scope.
 
-use super::submissions::SUBMITTED;
 use crate::entities::{grade_override, peer_assignment, peer_review, review_flag, submission};
 use crate::DbResultExt;
+use amphi_core::assessment::{FlagStatus, SubmissionStatus};
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -32,7 +32,7 @@ pub async fn submission_keys(
         .column(submission::Column::SubmittedAt)
         .column(submission::Column::ExtraReviews)
         .filter(submission::Column::ItemId.eq(item))
-        .filter(submission::Column::Status.eq(SUBMITTED))
+        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
         .filter(submission::Column::TenantId.eq(tenant.0))
         .into_tuple()
         .all(c)
@@ -275,7 +275,7 @@ pub async fn open_flags(
 ) -> Result<Vec<review_flag::Model>> {
     review_flag::Entity::find()
         .filter(review_flag::Column::ItemId.eq(item))
-        .filter(review_flag::Column::Status.eq("open"))
+        .filter(review_flag::Column::Status.eq(FlagStatus::Open.as_str()))
         .filter(review_flag::Column::TenantId.eq(tenant.0))
         .order_by_asc(review_flag::Column::Id)
         .limit(limit)
@@ -320,19 +320,19 @@ pub async fn resolve_flag(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     id: Uuid,
-    status: &str,
+    status: FlagStatus,
     resolution: &str,
     by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let r = review_flag::Entity::update_many()
-        .col_expr(review_flag::Column::Status, Expr::value(status))
+        .col_expr(review_flag::Column::Status, Expr::value(status.as_str()))
         .col_expr(review_flag::Column::Resolution, Expr::value(resolution))
         .col_expr(review_flag::Column::ResolvedBy, Expr::value(by))
         .col_expr(review_flag::Column::ResolvedAt, Expr::value(now))
         .filter(review_flag::Column::Id.eq(id))
         .filter(review_flag::Column::TenantId.eq(tenant.0))
-        .filter(review_flag::Column::Status.eq("open"))
+        .filter(review_flag::Column::Status.eq(FlagStatus::Open.as_str()))
         .exec(c)
         .await
         .db()?;

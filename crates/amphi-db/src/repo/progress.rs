@@ -2,16 +2,12 @@
 
 use crate::entities::item_progress;
 use crate::DbResultExt;
+use amphi_core::course::ProgressState;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
-
-/// Viewed: opened at least once.
-pub const VIEWED: &str = "viewed";
-/// Completed: counts towards progress.
-pub const COMPLETED: &str = "completed";
 
 /// A learner's progress on one item.
 pub async fn one(
@@ -31,7 +27,7 @@ fn new_row(
     run: Uuid,
     item: Uuid,
     user: Uuid,
-    state: &str,
+    state: ProgressState,
     now: DateTime<Utc>,
 ) -> item_progress::ActiveModel {
     item_progress::ActiveModel {
@@ -39,7 +35,7 @@ fn new_row(
         user_id: Set(user),
         tenant_id: Set(tenant.0),
         run_id: Set(run),
-        state: Set(state.into()),
+        state: Set(state.as_str().into()),
         watched_seconds: Set(0),
         updated_at: Set(now),
     }
@@ -54,7 +50,7 @@ pub async fn mark_viewed(
     user: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    item_progress::Entity::insert(new_row(tenant, run, item, user, VIEWED, now))
+    item_progress::Entity::insert(new_row(tenant, run, item, user, ProgressState::Viewed, now))
         .on_conflict(
             OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
                 .do_nothing()
@@ -77,21 +73,29 @@ pub async fn mark_completed(
     user: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let n = item_progress::Entity::insert(new_row(tenant, run, item, user, COMPLETED, now))
-        .on_conflict(
-            OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
-                .update_columns([
-                    item_progress::Column::State,
-                    item_progress::Column::UpdatedAt,
-                ])
-                .action_and_where(
-                    Expr::col((item_progress::Entity, item_progress::Column::State)).ne(COMPLETED),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await
-        .db()?;
+    let n = item_progress::Entity::insert(new_row(
+        tenant,
+        run,
+        item,
+        user,
+        ProgressState::Completed,
+        now,
+    ))
+    .on_conflict(
+        OnConflict::columns([item_progress::Column::ItemId, item_progress::Column::UserId])
+            .update_columns([
+                item_progress::Column::State,
+                item_progress::Column::UpdatedAt,
+            ])
+            .action_and_where(
+                Expr::col((item_progress::Entity, item_progress::Column::State))
+                    .ne(ProgressState::Completed.as_str()),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await
+    .db()?;
     Ok(n == 1)
 }
 

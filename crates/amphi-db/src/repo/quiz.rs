@@ -4,16 +4,12 @@
 use crate::entities::quiz_attempt;
 use crate::shape::Shape;
 use crate::DbResultExt;
+use amphi_core::assessment::AttemptStatus;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
-
-/// Open: the learner is answering.
-pub const OPEN: &str = "open";
-/// Submitted and graded.
-pub const SUBMITTED: &str = "submitted";
 
 /// A learner's attempts at one quiz, oldest first (unique index on item, user, number).
 pub async fn of_learner(
@@ -76,7 +72,7 @@ pub async fn save_responses(
         .col_expr(quiz_attempt::Column::SavedAt, Expr::value(now))
         .filter(quiz_attempt::Column::Id.eq(id))
         .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .filter(quiz_attempt::Column::Status.eq(OPEN))
+        .filter(quiz_attempt::Column::Status.eq(AttemptStatus::Open.as_str()))
         .exec(c)
         .await
         .db()?;
@@ -94,7 +90,10 @@ pub async fn close(
     at: DateTime<Utc>,
 ) -> Result<bool> {
     let r = quiz_attempt::Entity::update_many()
-        .col_expr(quiz_attempt::Column::Status, Expr::value(SUBMITTED))
+        .col_expr(
+            quiz_attempt::Column::Status,
+            Expr::value(AttemptStatus::Submitted.as_str()),
+        )
         .col_expr(quiz_attempt::Column::Responses, Expr::value(responses))
         .col_expr(quiz_attempt::Column::Results, Expr::value(results))
         .col_expr(quiz_attempt::Column::Score, Expr::value(score))
@@ -102,7 +101,7 @@ pub async fn close(
         .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(at))
         .filter(quiz_attempt::Column::Id.eq(id))
         .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .filter(quiz_attempt::Column::Status.eq(OPEN))
+        .filter(quiz_attempt::Column::Status.eq(AttemptStatus::Open.as_str()))
         .exec(c)
         .await
         .db()?;
@@ -124,7 +123,7 @@ pub async fn regrade(
         .col_expr(quiz_attempt::Column::Pending, Expr::value(false))
         .filter(quiz_attempt::Column::Id.eq(id))
         .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .filter(quiz_attempt::Column::Status.eq(SUBMITTED))
+        .filter(quiz_attempt::Column::Status.eq(AttemptStatus::Submitted.as_str()))
         .filter(quiz_attempt::Column::Pending.eq(true))
         .exec(c)
         .await
@@ -139,7 +138,7 @@ pub async fn expired_open(
     limit: u64,
 ) -> Result<Vec<quiz_attempt::Model>> {
     quiz_attempt::Entity::find()
-        .filter(quiz_attempt::Column::Status.eq(OPEN))
+        .filter(quiz_attempt::Column::Status.eq(AttemptStatus::Open.as_str()))
         .filter(quiz_attempt::Column::DeadlineAt.lt(before))
         .order_by_asc(quiz_attempt::Column::DeadlineAt)
         .limit(limit)

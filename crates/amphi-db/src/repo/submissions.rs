@@ -5,17 +5,13 @@
 use crate::entities::{stored_file, submission, submission_file, user};
 use crate::repo::Page;
 use crate::DbResultExt;
+use amphi_core::assessment::SubmissionStatus;
 use amphi_core::{Result, TenantId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
-
-/// Only a draft so far.
-pub const DRAFT: &str = "draft";
-/// Handed in (at least once).
-pub const SUBMITTED: &str = "submitted";
 
 /// A learner's submission to an item.
 pub async fn submission_of(
@@ -91,7 +87,7 @@ pub async fn queue(
 ) -> Result<Page<submission::Model>> {
     let mut q = submission::Entity::find()
         .filter(submission::Column::ItemId.eq(item))
-        .filter(submission::Column::Status.eq(SUBMITTED))
+        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
         .filter(submission::Column::TenantId.eq(tenant.0));
     q = match filter {
         QueueFilter::Ungraded => q.filter(submission::Column::GradedAt.is_null()),
@@ -126,7 +122,7 @@ pub async fn submissions_of_item(
 ) -> Result<Vec<submission::Model>> {
     submission::Entity::find()
         .filter(submission::Column::ItemId.eq(item))
-        .filter(submission::Column::Status.eq(SUBMITTED))
+        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
         .filter(submission::Column::TenantId.eq(tenant.0))
         .all(c)
         .await

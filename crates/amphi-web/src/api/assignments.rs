@@ -23,8 +23,8 @@ use amphi_app::assessment::peer::{
 };
 use amphi_app::assessment::submissions::SubmissionView;
 use amphi_app::assessment::submissions::SubmitForm;
-use amphi_app::assessment::submissions::PEER;
 use amphi_app::assessment::{assignment_files, grading_queue, submission_files, submissions};
+use amphi_core::course::ItemKind;
 use amphi_core::Error;
 use amphi_core::{ItemId, RunId, SubmissionId};
 use axum::extract::rejection::QueryRejection;
@@ -210,7 +210,7 @@ async fn submit(
     let kind = submissions::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
         .await
         .map_err(|e| api.err(e))?;
-    let r = if kind == PEER {
+    let r = if kind == ItemKind::Peer {
         peer::learner::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
     } else {
         assignments::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await

@@ -12,14 +12,13 @@ use amphi_app::assessment::peer::{
     self, reviews::ReviewForm, settings::PeerSettingsForm, staff::FlagDecision, staff::OverrideForm,
 };
 use amphi_app::assessment::submissions::SubmitForm;
-use amphi_app::assessment::submissions::ASSIGNMENT;
-use amphi_app::assessment::submissions::PEER;
 use amphi_app::assessment::{
     assignment_files, grading_queue, rubrics, submission_files, submissions,
 };
 use amphi_app::courses::learn::ItemPage;
 use amphi_app::sessions::SessionUser;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::{Error, ItemId, RunId, SubmissionId};
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -55,7 +54,7 @@ pub async fn learner_item(
 ) -> PageResult {
     let app = &ctx.state.app;
     let item = page.entry.id;
-    let (template, view) = if page.entry.kind == ASSIGNMENT {
+    let (template, view) = if page.entry.kind == ItemKind::Assignment {
         let v = assignments::view(app, &su.user, ctx.tenant.id, run, item)
             .await
             .or_page(ctx)?;
@@ -123,7 +122,7 @@ pub async fn submit(
     let kind = submissions::kind_of(app, &su.user, ctx.tenant.id, run, item)
         .await
         .or_page(&ctx)?;
-    let r = if kind == PEER {
+    let r = if kind == ItemKind::Peer {
         peer::learner::submit(app, &su.user, ctx.tenant.id, run, item, form).await
     } else {
         assignments::submit(app, &su.user, ctx.tenant.id, run, item, form).await
@@ -337,13 +336,13 @@ async fn settings_page(
     let Some(it) = o
         .items
         .iter()
-        .find(|i| i.id == item && (i.kind == ASSIGNMENT || i.kind == PEER))
+        .find(|i| i.id == item && i.kind().is_ok_and(ItemKind::takes_submissions))
     else {
         return Err(ctx.fail(&Error::NotFound));
     };
     let tz = su.user.time_zone.as_str();
     let values = values.unwrap_or_else(|| {
-        if it.kind == ASSIGNMENT {
+        if matches!(it.kind(), Ok(ItemKind::Assignment)) {
             let s = assignments::AssignmentSettings::of(it);
             context! {
                 due_at => datetime_local(s.due_at, tz), hard_deadline => datetime_local(s.hard_deadline, tz),
@@ -393,7 +392,7 @@ pub async fn settings_update(
     let kind = submissions::kind_of(app, &su.user, ctx.tenant.id, run, item)
         .await
         .or_page(&ctx)?;
-    let r = if kind == ASSIGNMENT {
+    let r = if kind == ItemKind::Assignment {
         let form = AssignmentSettingsForm {
             due_at: g("due_at"),
             hard_deadline: g("hard_deadline"),
@@ -408,7 +407,7 @@ pub async fn settings_update(
         assignments::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
             .await
             .map(|_| ())
-    } else if kind == PEER {
+    } else if kind == ItemKind::Peer {
         let form = PeerSettingsForm {
             submission_until: g("submission_until"),
             review_from: g("review_from"),
@@ -479,7 +478,7 @@ pub async fn queue(
     let it = submissions::item_summary(app, &su.user, ctx.tenant.id, run, item)
         .await
         .or_page(&ctx)?;
-    let flags = if it.kind == PEER {
+    let flags = if it.kind == ItemKind::Peer {
         peer::staff::open_flags(app, &su.user, ctx.tenant.id, run, item)
             .await
             .or_page(&ctx)?
@@ -562,7 +561,7 @@ pub async fn grade_submit(
             }
         },
     };
-    let r = if g.kind == ASSIGNMENT {
+    let r = if g.kind == ItemKind::Assignment {
         let criteria = g.rubric.as_ref().map_or(0, |r| r.criteria.len());
         let form = GradeForm {
             choices: (criteria > 0).then(|| choices_of(&f, criteria)),

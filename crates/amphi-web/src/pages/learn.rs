@@ -6,6 +6,7 @@ use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
 use amphi_app::courses::{catalog, enrol, learn};
+use amphi_core::course::ItemKind;
 use amphi_core::{ItemId, RunId};
 use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue};
@@ -122,7 +123,7 @@ pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)
     let page = learn::open_item(&ctx.state.app, &su.user, ctx.tenant.id, run.0, item.0)
         .await
         .or_page(&ctx)?;
-    if page.entry.kind == "assignment" || page.entry.kind == "peer" {
+    if page.entry.kind.takes_submissions() {
         return super::assignments::learner_item(
             &ctx,
             &su,
@@ -135,7 +136,7 @@ pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)
         .await;
     }
     let origin = page.embed_origin.clone();
-    let quiz = if page.entry.kind == "quiz" {
+    let quiz = if page.entry.kind == ItemKind::Quiz {
         Some(
             amphi_app::assessment::quiz::attempts::intro(
                 &ctx.state.app,

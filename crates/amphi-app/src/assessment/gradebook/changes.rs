@@ -7,7 +7,9 @@ use crate::courses::access;
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::error::Fields;
+use amphi_core::grades::GradeEventKind;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{enrolments as repo_e, grades as repo};
@@ -66,7 +68,7 @@ pub async fn set_override(
         .ok_or(Error::NotFound)?;
     repo_e::of(app.db.reader(), tenant, run_id, learner)
         .await?
-        .filter(|e| e.status == repo_e::ACTIVE)
+        .filter(|e| matches!(e.status(), Ok(EnrolmentStatus::Active)))
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     let points = fields
@@ -102,7 +104,7 @@ pub async fn set_override(
         run: run_id,
         user: learner,
         grade_item: Some(gi.id),
-        kind: "override",
+        kind: GradeEventKind::Override,
         before: before.as_ref().and_then(|g| g.override_points.or(g.points)),
         after: points.or(before.as_ref().and_then(|g| g.points)),
         passed: None,
@@ -153,7 +155,7 @@ pub async fn set_total_override(
     crate::courses::writable(&a.run, app.now())?;
     let e = repo_e::of(app.db.reader(), tenant, run_id, learner)
         .await?
-        .filter(|e| e.status == repo_e::ACTIVE)
+        .filter(|e| matches!(e.status(), Ok(EnrolmentStatus::Active)))
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     let percent = fields
@@ -174,7 +176,7 @@ pub async fn set_total_override(
         run: run_id,
         user: learner,
         grade_item: None,
-        kind: "override",
+        kind: GradeEventKind::Override,
         before: e.grade_override,
         after: percent,
         passed: None,

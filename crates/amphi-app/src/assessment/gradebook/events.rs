@@ -3,6 +3,7 @@
 use crate::courses::access;
 use crate::users::User;
 use crate::App;
+use amphi_core::grades::GradeEventKind;
 use amphi_core::policy::Action;
 use amphi_core::{Result, TenantId};
 use amphi_db::repo::grades as repo;
@@ -22,7 +23,8 @@ pub struct GradeEvent {
     /// Column, for item and override events.
     pub grade_item_id: Option<Uuid>,
     /// `item`, `override` or `course`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: GradeEventKind,
     /// Before.
     pub before: Option<f64>,
     /// After.
@@ -43,7 +45,7 @@ pub async fn events(
     limit: u64,
 ) -> Result<Vec<GradeEvent>> {
     access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
-    Ok(repo::events_after(
+    repo::events_after(
         app.db.reader(),
         tenant,
         Some(run_id),
@@ -52,16 +54,18 @@ pub async fn events(
     )
     .await?
     .into_iter()
-    .map(|e| GradeEvent {
-        id: e.id,
-        run_id: e.run_id,
-        user_id: e.user_id,
-        grade_item_id: e.grade_item_id,
-        kind: e.kind,
-        before: e.before,
-        after: e.after,
-        passed: e.passed,
-        at: e.at,
+    .map(|e| {
+        Ok(GradeEvent {
+            kind: e.kind()?,
+            id: e.id,
+            run_id: e.run_id,
+            user_id: e.user_id,
+            grade_item_id: e.grade_item_id,
+            before: e.before,
+            after: e.after,
+            passed: e.passed,
+            at: e.at,
+        })
     })
-    .collect())
+    .collect()
 }

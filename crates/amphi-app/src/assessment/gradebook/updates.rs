@@ -5,6 +5,7 @@
 use super::scheme::{learner_scores, scheme, scheme_at, Scheme, DEFAULT_CATEGORY};
 use crate::App;
 use amphi_core::grades as core_grades;
+use amphi_core::grades::GradeEventKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{enrolments as repo_e, grades as repo, structure};
@@ -117,7 +118,7 @@ pub(crate) async fn record_for(
             run: r.run_id,
             user: r.user_id,
             grade_item: Some(gi.id),
-            kind: "item",
+            kind: GradeEventKind::Item,
             before: before_points,
             after: points,
             passed: None,
@@ -312,7 +313,7 @@ fn course_change(
         run: e.run_id,
         user: e.user_id,
         grade_item: None,
-        kind: "course",
+        kind: GradeEventKind::Course,
         before: e.grade_percent,
         after: o.percent,
         passed: Some(o.passed),

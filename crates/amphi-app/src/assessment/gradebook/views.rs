@@ -7,6 +7,7 @@ use crate::users::User;
 use crate::App;
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::grades as core_grades;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -171,7 +172,7 @@ pub async fn my_grades(
     let e = a
         .enrolment
         .clone()
-        .filter(|e| e.status == repo_e::ACTIVE)
+        .filter(|e| matches!(e.status(), Ok(EnrolmentStatus::Active)))
         .ok_or(Error::Forbidden)?;
     grades_of(app, tenant, &a, &e).await
 }
@@ -247,7 +248,7 @@ fn book_query(f: &BookFilters) -> Result<repo_e::LearnerQuery> {
     Ok(repo_e::LearnerQuery {
         search: f.q.clone(),
         role: Some(CourseRole::Learner.as_str().to_owned()),
-        status: Some(repo_e::ACTIVE.to_owned()),
+        status: Some(EnrolmentStatus::Active),
         completed: None,
         graded,
     })

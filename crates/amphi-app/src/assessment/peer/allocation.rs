@@ -2,8 +2,8 @@
 //! `amphi_core::peer::allocate`; only the new pairs are stored.
 
 use super::settings::{PeerSettings, Phase};
-use crate::assessment::submissions::PEER;
 use crate::App;
+use amphi_core::course::ItemKind;
 use amphi_core::peer::{
     allocate, eligible_reviewers, AllocationRequest, AllocationSettings, Assignment, Submission,
 };
@@ -47,7 +47,7 @@ pub async fn allocate_reviews(
     repo_p::lock_item(&txn, tenant, item).await?;
     let Some(it) = structure::item(&txn, tenant, run, item)
         .await?
-        .filter(|i| i.kind == PEER)
+        .filter(|i| matches!(i.kind(), Ok(ItemKind::Peer)))
     else {
         return Ok(AllocationReport::default());
     };

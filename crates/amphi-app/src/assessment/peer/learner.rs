@@ -3,12 +3,14 @@
 
 use super::settings::{schedule, PeerSettings, Phase, ALLOCATE_JOB};
 use crate::assessment::submissions::{
-    for_learner, item_of_kind, save_work, HandIn, SubmissionView, SubmitForm, PEER,
+    for_learner, item_of_kind, save_work, HandIn, SubmissionView, SubmitForm,
 };
 use crate::courses::content;
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::SubmissionStatus;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use chrono::{DateTime, Utc};
@@ -81,7 +83,7 @@ pub async fn view(
     run: Uuid,
     item: Uuid,
 ) -> Result<PeerView> {
-    let o = item_of_kind(app, user, tenant, run, item, PEER).await?;
+    let o = item_of_kind(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();
     let phase = s.phase(now);
@@ -118,7 +120,9 @@ pub async fn view(
                 .collect();
         }
     }
-    let submitted = mine.as_ref().is_some_and(|m| m.status == repo_s::SUBMITTED);
+    let submitted = mine
+        .as_ref()
+        .is_some_and(|m| matches!(m.status(), Ok(SubmissionStatus::Submitted)));
     Ok(PeerView {
         max_points: s.rubric.max_points(),
         phase,
@@ -151,7 +155,7 @@ pub async fn submit(
     item: Uuid,
     f: SubmitForm,
 ) -> Result<SubmissionView> {
-    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();
     if let Some(why) = s.submission_closed(now) {
@@ -162,7 +166,7 @@ pub async fn submit(
     if phase != Phase::Submission
         && before
             .as_ref()
-            .is_some_and(|b| b.status == repo_s::SUBMITTED)
+            .is_some_and(|b| matches!(b.status(), Ok(SubmissionStatus::Submitted)))
         && !f.draft.unwrap_or(false)
     {
         // Reviewers may be reading it: it no longer changes.
@@ -174,7 +178,7 @@ pub async fn submit(
         has_files: false,
     };
     let m = save_work(app, user, tenant, &o, &f, h).await?;
-    if phase == Phase::Review && m.status == repo_s::SUBMITTED {
+    if phase == Phase::Review && m.status()? == SubmissionStatus::Submitted {
         schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
     }
     Ok(SubmissionView::of(&m, false))
@@ -189,7 +193,7 @@ pub async fn volunteer(
     item: Uuid,
     extra: u32,
 ) -> Result<i32> {
-    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();
     if extra > s.max_extra {
@@ -200,7 +204,7 @@ pub async fn volunteer(
     }
     let mut m = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0)
         .await?
-        .filter(|m| m.status == repo_s::SUBMITTED)
+        .filter(|m| matches!(m.status(), Ok(SubmissionStatus::Submitted)))
         .ok_or(Error::Conflict(codes::SUBMIT_FIRST))?;
     m.extra_reviews = extra as i32;
     m.updated_at = now;

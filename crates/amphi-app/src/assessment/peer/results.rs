@@ -2,8 +2,9 @@
 //! `peer.results` job), and one submission regraded after a review was set aside.
 
 use super::settings::{PeerSettings, Phase};
-use crate::assessment::submissions::{report_grade, PEER};
+use crate::assessment::submissions::report_grade;
 use crate::App;
+use amphi_core::course::ItemKind;
 use amphi_core::peer::{after_review_phase, grade_submission, ReviewOutcome, SubmissionReviews};
 use amphi_core::{Result, TenantId};
 use amphi_db::repo::{peer as repo_p, structure, submissions as repo_s};
@@ -89,7 +90,7 @@ pub async fn compute_results(
 ) -> Result<ResultsReport> {
     let Some(it) = structure::item(app.db.writer(), tenant, run, item)
         .await?
-        .filter(|i| i.kind == PEER)
+        .filter(|i| matches!(i.kind(), Ok(ItemKind::Peer)))
     else {
         return Ok(ResultsReport::default());
     };

@@ -3,11 +3,14 @@
 
 use super::learner::{view, ReviewTask};
 use super::settings::{PeerSettings, Phase};
-use crate::assessment::submissions::{for_learner, PEER};
+use crate::assessment::submissions::for_learner;
 use crate::courses::content;
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::FlagStatus;
+use amphi_core::assessment::SubmissionStatus;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
@@ -112,10 +115,10 @@ pub async fn submit_review(
     sub: Uuid,
     f: ReviewForm,
 ) -> Result<GivenReview> {
-    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
-        .filter(|m| m.status == repo_s::SUBMITTED)
+        .filter(|m| matches!(m.status(), Ok(SubmissionStatus::Submitted)))
         .ok_or(Error::NotFound)?;
     if m.user_id == user.id.0 {
         return Err(Error::Forbidden);
@@ -150,7 +153,7 @@ pub async fn self_assess(
     item: Uuid,
     f: ReviewForm,
 ) -> Result<GivenReview> {
-    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     if !s.self_assessment {
         return Err(Error::Conflict(codes::SELF_ASSESSMENT_OFF));
@@ -161,7 +164,7 @@ pub async fn self_assess(
     }
     let m = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0)
         .await?
-        .filter(|m| m.status == repo_s::SUBMITTED)
+        .filter(|m| matches!(m.status(), Ok(SubmissionStatus::Submitted)))
         .ok_or(Error::Conflict(codes::SUBMIT_FIRST))?;
     let r = review_row(&s, &f, (tenant, item, m.id, user.id.0), true, now)?;
     store_review(app.db.writer(), r).await
@@ -205,7 +208,7 @@ pub async fn review_page(
     item: Uuid,
     sub: Uuid,
 ) -> Result<ReviewPage> {
-    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let mine = repo_p::my_assignments(app.db.reader(), tenant, item, user.id.0).await?;
     let Some(number) = mine.iter().position(|a| a.submission_id == sub) else {
         return Err(Error::Forbidden);
@@ -239,7 +242,7 @@ pub async fn flag_review(
     review: Uuid,
     reason: &str,
 ) -> Result<()> {
-    let o = for_learner(app, user, tenant, run, item, PEER).await?;
+    let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();
     if s.phase(now) != Phase::Results {
@@ -270,7 +273,7 @@ pub async fn flag_review(
             review_id: review,
             flagged_by: user.id.0,
             reason: reason.to_owned(),
-            status: "open".into(),
+            status: FlagStatus::Open.as_str().into(),
             resolution: None,
             resolved_by: None,
             resolved_at: None,

@@ -3,11 +3,12 @@
 //! jobs.
 
 use crate::assessment::rubrics::rubric_from_text;
-use crate::assessment::submissions::{editable_item, parse_number, save_settings, PEER};
+use crate::assessment::submissions::{editable_item, parse_number, save_settings};
 use crate::courses::authoring;
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::peer::{Aggregate, Criterion, GradePolicy, Level, Rubric, ShortfallRule};
 use amphi_core::{Error, Result, TenantId};
@@ -209,7 +210,7 @@ pub async fn update_settings(
     item: Uuid,
     f: PeerSettingsForm,
 ) -> Result<PeerSettings> {
-    let o = editable_item(app, user, tenant, run, item, PEER).await?;
+    let o = editable_item(app, user, tenant, run, item, ItemKind::Peer).await?;
     let mut s = PeerSettings::of(&o.item);
     let tz = user.time_zone.clone();
     let mut fields = Fields::new();

@@ -3,10 +3,13 @@
 
 use super::results::regrade_one;
 use super::settings::PeerSettings;
-use crate::assessment::submissions::{for_grader, report_grade, SubmissionView, PEER};
+use crate::assessment::submissions::{for_grader, report_grade, SubmissionView};
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::FlagStatus;
+use amphi_core::assessment::SubmissionStatus;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
@@ -41,7 +44,7 @@ pub async fn open_flags(
     run: Uuid,
     item: Uuid,
 ) -> Result<Vec<FlagEntry>> {
-    for_grader(app, user, tenant, run, item, PEER).await?;
+    for_grader(app, user, tenant, run, item, ItemKind::Peer).await?;
     let flags = repo_p::open_flags(app.db.reader(), tenant, item, 200).await?;
     let mut out = Vec::with_capacity(flags.len());
     for f in flags {
@@ -80,7 +83,7 @@ pub async fn resolve_flag(
     flag: Uuid,
     d: FlagDecision,
 ) -> Result<()> {
-    let o = for_grader(app, user, tenant, run, item, PEER).await?;
+    let o = for_grader(app, user, tenant, run, item, ItemKind::Peer).await?;
     let uphold = match d.decision.as_deref().map(str::trim) {
         Some("uphold") => true,
         Some("dismiss") => false,
@@ -98,7 +101,11 @@ pub async fn resolve_flag(
         .ok_or(Error::NotFound)?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    let status = if uphold { "upheld" } else { "dismissed" };
+    let status = if uphold {
+        FlagStatus::Upheld
+    } else {
+        FlagStatus::Dismissed
+    };
     if !repo_p::resolve_flag(&txn, tenant, flag, status, &note, user.id.0, now).await? {
         return Err(Error::Conflict(codes::FLAG_RESOLVED));
     }
@@ -133,7 +140,7 @@ pub async fn override_grade(
     sub: Uuid,
     f: OverrideForm,
 ) -> Result<SubmissionView> {
-    let o = for_grader(app, user, tenant, run, item, PEER).await?;
+    let o = for_grader(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let max = s.rubric.max_points();
     let points = f
@@ -151,7 +158,7 @@ pub async fn override_grade(
     }
     let mut m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
-        .filter(|m| m.status == repo_s::SUBMITTED)
+        .filter(|m| matches!(m.status(), Ok(SubmissionStatus::Submitted)))
         .ok_or(Error::NotFound)?;
     let now = app.now();
     let txn = app.db.begin().await?;

@@ -4,6 +4,7 @@ use super::settings::QuizSettings;
 use crate::courses::{access, access_with_attempt, learn, RunAccess};
 use crate::users::User;
 use crate::App;
+use amphi_core::course::ItemKind;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::rows;
@@ -39,7 +40,7 @@ pub(super) async fn loaded(
     let item = learn::cached_item(app, tenant, &a.run, item_id)
         .await?
         .ok_or(Error::NotFound)?;
-    if item.kind != "quiz" {
+    if item.kind()? != ItemKind::Quiz {
         return Err(Error::NotFound);
     }
     let staff = amphi_core::policy::can(&user.actor(), Action::Update, a.resource(tenant));

@@ -3,9 +3,10 @@
 
 use super::access::{own_attempt, Loaded};
 use super::closing::{expired, finish_loaded};
-use super::stored::{parse_questions, parse_responses, AttemptQuestion, OPEN};
+use super::stored::{parse_questions, parse_responses, AttemptQuestion};
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::AttemptStatus;
 use amphi_core::assessment::{score, QuestionKind, Response};
 use amphi_core::codes;
 use amphi_core::error::Fields;
@@ -96,7 +97,7 @@ async fn open_with(
     let qs = parse_questions(&at)?;
     let answers = sent.read(&qs)?;
     let now = app.now();
-    if at.status != OPEN {
+    if at.status()? != AttemptStatus::Open {
         return Err(Error::Conflict(closed));
     }
     if expired(&at, now) {

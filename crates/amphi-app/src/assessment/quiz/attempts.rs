@@ -4,10 +4,11 @@
 use super::access::{load, loaded};
 use super::closing::{close_expired_of, kept};
 use super::settings::{max_points_of, QuizSettings, Slot};
-use super::stored::{AttemptQuestion, OPEN, SUBMITTED};
+use super::stored::AttemptQuestion;
 use crate::courses::{self, learn};
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::AttemptStatus;
 use amphi_core::assessment::{Question, SplitMix64};
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
@@ -89,7 +90,10 @@ fn why_not(
     if archived {
         return Err(codes::RUN_ARCHIVED.into());
     }
-    if attempts.iter().any(|a| a.status == OPEN) {
+    if attempts
+        .iter()
+        .any(|a| matches!(a.status(), Ok(AttemptStatus::Open)))
+    {
         return Ok(());
     }
     if question_count(s) == 0 {
@@ -132,7 +136,10 @@ pub async fn intro(
         question_count: question_count(&l.settings),
         kept: kept(l.settings.keep, &attempts).filter(|_| show_score),
         blocked: why_not(&l.settings, &attempts, learner, archived, now).err(),
-        open_attempt: attempts.iter().find(|a| a.status == OPEN).map(|a| a.id),
+        open_attempt: attempts
+            .iter()
+            .find(|a| matches!(a.status(), Ok(AttemptStatus::Open)))
+            .map(|a| a.id),
         attempts: attempts
             .iter()
             .rev()
@@ -142,7 +149,9 @@ pub async fn intro(
                 status: a.status.clone(),
                 started_at: a.started_at,
                 submitted_at: a.submitted_at,
-                score: a.score.filter(|_| show_score && a.status == SUBMITTED),
+                score: a
+                    .score
+                    .filter(|_| show_score && matches!(a.status(), Ok(AttemptStatus::Submitted))),
                 max_score: a.max_score,
                 pending: a.pending,
             })
@@ -178,7 +187,10 @@ pub async fn start(
     if close_expired_of(app, &l, &mut attempts, now).await? {
         attempts = repo::of_learner(app.db.reader(), tenant, item_id, user.id.0).await?;
     }
-    if let Some(open) = attempts.iter().find(|a| a.status == OPEN) {
+    if let Some(open) = attempts
+        .iter()
+        .find(|a| matches!(a.status(), Ok(AttemptStatus::Open)))
+    {
         return Ok(open.id);
     }
     let learner = l.a.role() == Some(CourseRole::Learner);
@@ -211,7 +223,7 @@ pub async fn start(
         user_id: user.id.0,
         number,
         seed: seed as i64,
-        status: OPEN.into(),
+        status: AttemptStatus::Open.as_str().into(),
         started_at: now,
         deadline_at: deadline,
         submitted_at: None,
@@ -232,7 +244,7 @@ pub async fn start(
                 repo::of_learner(app.db.writer(), tenant, item_id, learner_id)
                     .await?
                     .into_iter()
-                    .find(|a| a.status == OPEN)
+                    .find(|a| matches!(a.status(), Ok(AttemptStatus::Open)))
                     .map(|a| a.id)
                     .ok_or(Error::Conflict(codes::ATTEMPT_STARTED_TWICE))
             }
@@ -337,7 +349,7 @@ mod tests {
     #[test]
     fn a_learner_starts_while_the_quiz_is_open_and_attempts_are_left() {
         let s = quiz(2);
-        let one = [test_attempt(1, SUBMITTED, Some(1.0))];
+        let one = [test_attempt(1, AttemptStatus::Submitted, Some(1.0))];
         assert_eq!(why_not(&s, &one, true, false, at(5)), Ok(()));
         let why = |attempts: &[rows::QuizAttempt], learner, archived, day| {
             why_not(&s, attempts, learner, archived, at(day)).err()
@@ -349,7 +361,10 @@ mod tests {
         assert_eq!(why(&one, true, true, 5).as_deref(), Some("run_archived"));
         assert_eq!(why(&one, true, false, 1).as_deref(), Some("quiz_not_open"));
         assert_eq!(why(&one, true, false, 10).as_deref(), Some("quiz_closed"));
-        let two = [one[0].clone(), test_attempt(2, SUBMITTED, Some(2.0))];
+        let two = [
+            one[0].clone(),
+            test_attempt(2, AttemptStatus::Submitted, Some(2.0)),
+        ];
         assert_eq!(
             why(&two, true, false, 5).as_deref(),
             Some("quiz_no_attempts_left")
@@ -363,7 +378,7 @@ mod tests {
 
     #[test]
     fn an_open_attempt_can_always_be_resumed() {
-        let open = [test_attempt(1, OPEN, None)];
+        let open = [test_attempt(1, AttemptStatus::Open, None)];
         assert_eq!(why_not(&quiz(1), &open, true, false, at(11)), Ok(()));
         assert_eq!(why_not(&quiz(0), &open, true, false, at(5)), Ok(()));
     }

@@ -8,6 +8,7 @@ use crate::users::User;
 use crate::App;
 use amphi_core::assessment::Question;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
@@ -288,7 +289,7 @@ pub async fn configure(
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?
         .ok_or(Error::NotFound)?;
-    if it.kind != "quiz" {
+    if it.kind()? != ItemKind::Quiz {
         return Err(Error::NotFound);
     }
     let max = check_settings(app.db.reader(), tenant, a.run.course_id, &s).await?;
@@ -320,7 +321,7 @@ pub async fn for_editing(
     access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?
-        .filter(|i| i.kind == "quiz")
+        .filter(|i| matches!(i.kind(), Ok(ItemKind::Quiz)))
         .ok_or(Error::NotFound)?;
     Ok((it.title.clone(), QuizSettings::of(&it)))
 }

@@ -4,9 +4,10 @@
 
 use super::access::Loaded;
 use super::settings::{max_points_of, Keep, QuizSettings};
-use super::stored::{parse_questions, parse_responses, GRACE_SECONDS, OPEN, SUBMITTED};
+use super::stored::{parse_questions, parse_responses, GRACE_SECONDS};
 use crate::assessment::gradebook;
 use crate::App;
+use amphi_core::assessment::AttemptStatus;
 use amphi_core::assessment::{score, Response, Scored};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 pub(super) fn kept(keep: Keep, attempts: &[rows::QuizAttempt]) -> Option<f64> {
     let done: Vec<&rows::QuizAttempt> = attempts
         .iter()
-        .filter(|a| a.status == SUBMITTED && a.score.is_some())
+        .filter(|a| matches!(a.status(), Ok(AttemptStatus::Submitted)) && a.score.is_some())
         .collect();
     if done.is_empty() {
         return None;
@@ -49,7 +50,7 @@ pub(super) async fn close_expired_of(
 ) -> Result<bool> {
     let mut any = false;
     for a in attempts.iter() {
-        if a.status == OPEN && expired(a, now) {
+        if a.status()? == AttemptStatus::Open && expired(a, now) {
             finish_loaded(app, a.clone(), l, now).await?;
             any = true;
         }
@@ -143,7 +144,7 @@ async fn finish(
             // one is open.
             let all = if at.number == 1 {
                 vec![rows::QuizAttempt {
-                    status: SUBMITTED.into(),
+                    status: AttemptStatus::Submitted.as_str().into(),
                     score: Some(total),
                     pending,
                     submitted_at: Some(submitted_at),
@@ -244,12 +245,12 @@ mod tests {
     #[test]
     fn the_grade_kept_follows_the_rule_over_submitted_attempts_only() {
         let all = [
-            attempt(1, SUBMITTED, Some(4.0)),
-            attempt(2, SUBMITTED, Some(8.0)),
-            attempt(3, SUBMITTED, Some(6.0)),
+            attempt(1, AttemptStatus::Submitted, Some(4.0)),
+            attempt(2, AttemptStatus::Submitted, Some(8.0)),
+            attempt(3, AttemptStatus::Submitted, Some(6.0)),
             // Neither an open attempt nor one without a score counts.
-            attempt(4, OPEN, Some(10.0)),
-            attempt(5, SUBMITTED, None),
+            attempt(4, AttemptStatus::Open, Some(10.0)),
+            attempt(5, AttemptStatus::Submitted, None),
         ];
         assert_eq!(kept(Keep::Highest, &all), Some(8.0));
         assert_eq!(kept(Keep::Last, &all), Some(6.0));
@@ -258,14 +259,14 @@ mod tests {
 
     #[test]
     fn nothing_is_kept_before_a_submission() {
-        let open = [attempt(1, OPEN, None)];
+        let open = [attempt(1, AttemptStatus::Open, None)];
         assert_eq!(kept(Keep::Highest, &open), None);
         assert_eq!(kept(Keep::Average, &[]), None);
     }
 
     #[test]
     fn an_attempt_expires_after_its_deadline_and_the_grace() {
-        let mut a = attempt(1, OPEN, None);
+        let mut a = attempt(1, AttemptStatus::Open, None);
         assert!(!expired(&a, at(23, 0, 0)), "untimed attempts never expire");
         a.deadline_at = Some(at(10, 0, 0));
         assert!(!expired(&a, at(10, 0, GRACE_SECONDS as u32)));

@@ -2,12 +2,13 @@
 
 use super::closing::kept;
 use super::settings::QuizSettings;
-use super::stored::{parse_questions, parse_responses, parse_results, SUBMITTED};
+use super::stored::{parse_questions, parse_responses, parse_results};
 use super::view::md;
 use crate::assessment::gradebook;
 use crate::courses::access;
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::AttemptStatus;
 use amphi_core::assessment::{Response, Scored};
 use amphi_core::codes;
 use amphi_core::error::Fields;
@@ -106,7 +107,7 @@ pub async fn grade(
         .await?
         .filter(|a| a.run_id == run_id)
         .ok_or(Error::NotFound)?;
-    if at.status != SUBMITTED || !at.pending {
+    if at.status()? != AttemptStatus::Submitted || !at.pending {
         return Err(Error::Conflict(codes::ATTEMPT_NOT_PENDING));
     }
     let qs = parse_questions(&at)?;

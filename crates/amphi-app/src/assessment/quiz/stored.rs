@@ -10,11 +10,6 @@ use uuid::Uuid;
 /// Seconds of network grace after a deadline during which answers still count.
 pub const GRACE_SECONDS: i64 = 5;
 
-/// Attempt states.
-pub const OPEN: &str = "open";
-/// Submitted by the learner (or closed at its deadline) and graded.
-pub const SUBMITTED: &str = "submitted";
-
 /// A question as one attempt shows it: the question (snapshot) and its points in the quiz.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttemptQuestion {
@@ -44,7 +39,11 @@ pub(super) fn parse_results(a: &rows::QuizAttempt) -> BTreeMap<Uuid, Scored> {
 
 /// An attempt of a quiz with no questions, for the tests of the parts that read attempts.
 #[cfg(test)]
-pub(super) fn test_attempt(number: i32, status: &str, score: Option<f64>) -> rows::QuizAttempt {
+pub(super) fn test_attempt(
+    number: i32,
+    status: amphi_core::assessment::AttemptStatus,
+    score: Option<f64>,
+) -> rows::QuizAttempt {
     use chrono::TimeZone;
     rows::QuizAttempt {
         id: Uuid::now_v7(),
@@ -54,7 +53,7 @@ pub(super) fn test_attempt(number: i32, status: &str, score: Option<f64>) -> row
         user_id: Uuid::now_v7(),
         number,
         seed: 7,
-        status: status.into(),
+        status: status.as_str().into(),
         started_at: chrono::Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap(),
         deadline_at: None,
         submitted_at: None,

@@ -3,12 +3,12 @@
 
 use super::access::own_attempt;
 use super::closing::{expired, finish_loaded};
-use super::stored::{
-    parse_questions, parse_responses, parse_results, AttemptQuestion, OPEN, SUBMITTED,
-};
+use super::stored::{parse_questions, parse_responses, parse_results, AttemptQuestion};
 use crate::courses::content;
 use crate::users::User;
 use crate::App;
+use amphi_core::assessment::AttemptStatus;
+use amphi_core::assessment::QuestionType;
 use amphi_core::assessment::{
     seed_for, MultipleChoice, Question, QuestionKind, Response, Scored, SingleChoice,
 };
@@ -35,7 +35,8 @@ pub struct ShownQuestion {
     /// 1-based position.
     pub number: usize,
     /// Type name (`single_choice`, …).
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: QuestionType,
     /// Prompt (HTML, sanitised). For fill-in-the-blanks, split around the blanks.
     pub prompt_html: String,
     /// Fill-in-the-blanks: the prompt's pieces between blanks (HTML).
@@ -291,7 +292,7 @@ fn shown(q: &AttemptQuestion, n: usize, seed: u64, shuffle: bool) -> ShownQuesti
     ShownQuestion {
         id: question.id.0,
         number: n,
-        kind: question.kind.type_name().into(),
+        kind: question.kind.question_type(),
         prompt_html: if pieces.is_empty() {
             md(&question.prompt)
         } else {
@@ -320,7 +321,7 @@ pub async fn attempt(
 ) -> Result<AttemptView> {
     let (l, mut at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
     let now = app.now();
-    if at.status == OPEN && expired(&at, now) {
+    if at.status()? == AttemptStatus::Open && expired(&at, now) {
         finish_loaded(app, at.clone(), &l, now).await?;
         at = repo::by_id(app.db.reader(), tenant, attempt_id)
             .await?
@@ -329,7 +330,7 @@ pub async fn attempt(
     let qs = parse_questions(&at)?;
     let responses = parse_responses(&at);
     let results = parse_results(&at);
-    let submitted = at.status == SUBMITTED;
+    let submitted = at.status()? == AttemptStatus::Submitted;
     let show_feedback = submitted && l.settings.revealed(l.settings.feedback, now);
     let show_answers = submitted && l.settings.revealed(l.settings.answers, now);
     let questions = qs

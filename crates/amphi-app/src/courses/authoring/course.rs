@@ -4,6 +4,7 @@ use crate::courses::{content, Course};
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{CourseFormat, CourseRole, Visibility};
 use amphi_core::error::Fields;
 use amphi_core::policy::{require, Action, Resource};
@@ -151,7 +152,7 @@ pub(crate) async fn require_course_editor(
     }
     for r in repo_c::runs_of(app.db.reader(), tenant, course.id).await? {
         if let Some(e) = repo_e::of(app.db.reader(), tenant, r.id, user.id.0).await? {
-            if e.status == repo_e::ACTIVE && e.role == CourseRole::Instructor.as_str() {
+            if e.status()? == EnrolmentStatus::Active && e.role == CourseRole::Instructor.as_str() {
                 return Ok(());
             }
         }

@@ -8,7 +8,7 @@ pub(crate) use course::require_course_editor;
 pub use course::{create_course, update_course, CourseForm};
 pub use outline::{
     add_item, add_module, delete_item, delete_module, move_item, move_module, outline, update_item,
-    update_module, Direction, ItemForm, ModuleForm, Move, Outline, ITEM_KINDS,
+    update_module, Direction, ItemForm, ModuleForm, Move, Outline,
 };
 pub use runs::{add_member, create_run, new_edition, update_run, RunForm};
 

@@ -5,6 +5,7 @@ use crate::courses::{access, content, writable, Course, Run, RunAccess};
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
+use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate;
@@ -150,27 +151,16 @@ pub struct ItemForm {
     pub requires_item_id: Option<String>,
 }
 
-/// Item kinds; external tools add more.
-pub const ITEM_KINDS: [&str; 7] = [
-    "page",
-    "video",
-    "file",
-    "link",
-    "quiz",
-    "assignment",
-    "peer",
-];
-
 fn item_settings(
     app: &App,
-    kind: &str,
+    kind: Option<ItemKind>,
     url: Option<&str>,
     current: &serde_json::Value,
     fields: &mut Fields,
 ) -> serde_json::Value {
     let mut s = current.clone();
     match kind {
-        "link" => {
+        Some(ItemKind::Link) => {
             if let Some(u) = url {
                 if let Some(u) = fields.check(validate::http_url("url", u)) {
                     s["url"] = serde_json::Value::String(u);
@@ -180,7 +170,7 @@ fn item_settings(
                 fields.push("url", codes::REQUIRED);
             }
         }
-        "video" => {
+        Some(ItemKind::Video) => {
             if let Some(u) = url.map(str::trim).filter(|u| !u.is_empty()) {
                 match content::video_embed(u, &app.config.content.peertube_hosts) {
                     Some(e) => {
@@ -211,8 +201,13 @@ pub async fn add_item(
         .await?
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
-    let kind = f.kind.clone().unwrap_or_default();
-    if !ITEM_KINDS.contains(&kind.as_str()) {
+    let kind = f
+        .kind
+        .as_deref()
+        .unwrap_or_default()
+        .parse::<ItemKind>()
+        .ok();
+    if kind.is_none() {
         fields.push("kind", codes::CHOICE_INVALID);
     }
     let title = fields.check(validate::short_text(
@@ -225,7 +220,7 @@ pub async fn add_item(
         .unwrap_or_default();
     let settings = item_settings(
         app,
-        &kind,
+        kind,
         f.url.as_deref(),
         &serde_json::json!({}),
         &mut fields,
@@ -247,7 +242,7 @@ pub async fn add_item(
     )
     .await?;
     fields.finish()?;
-    let Some(title) = title else {
+    let (Some(title), Some(kind)) = (title, kind) else {
         return Err(Error::Internal("validated fields missing".into()));
     };
     let now = app.now();
@@ -268,7 +263,7 @@ pub async fn add_item(
             run_id,
             module_id,
             position,
-            kind,
+            kind: kind.as_str().into(),
             title,
             body,
             settings: settings.to_string(),
@@ -339,11 +334,12 @@ pub async fn update_item(
         .await?
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
-    if f.kind.as_deref().is_some_and(|k| k != it.kind) {
+    let kind = it.kind()?;
+    if f.kind.as_deref().is_some_and(|k| k != kind.as_str()) {
         fields.push("kind", codes::KIND_FIXED);
     }
     let current: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
-    let settings = item_settings(app, &it.kind, f.url.as_deref(), &current, &mut fields);
+    let settings = item_settings(app, Some(kind), f.url.as_deref(), &current, &mut fields);
     let requires = parse_requires(
         app,
         tenant,

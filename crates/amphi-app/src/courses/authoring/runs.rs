@@ -6,6 +6,7 @@ use crate::courses::{access, dates_of, Run};
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::codes;
+use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{CourseFormat, CourseRole, EnrolmentPolicy, RunDates};
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
@@ -231,9 +232,10 @@ async fn join_staff(
 ) -> Result<()> {
     match repo_e::of(c, tenant, run, user).await? {
         Some(e) => {
-            let was_learner = e.status == repo_e::ACTIVE && e.role == CourseRole::Learner.as_str();
-            let was_waiting = e.status == repo_e::WAITING;
-            repo_e::set_status(c, tenant, e.id, repo_e::ACTIVE, Some(role), now).await?;
+            let was_learner =
+                e.status()? == EnrolmentStatus::Active && e.role == CourseRole::Learner.as_str();
+            let was_waiting = e.status()? == EnrolmentStatus::Waiting;
+            repo_e::set_status(c, tenant, e.id, EnrolmentStatus::Active, Some(role), now).await?;
             let learner_delta = match (was_learner, role == CourseRole::Learner) {
                 (true, false) => -1,
                 (false, true) => 1,
@@ -250,7 +252,7 @@ async fn join_staff(
                     run_id: run,
                     user_id: user,
                     role: role.as_str().into(),
-                    status: repo_e::ACTIVE.into(),
+                    status: EnrolmentStatus::Active.as_str().into(),
                     completed_count: 0,
                     last_item_id: None,
                     completed_at: None,

@@ -311,3 +311,22 @@ fn display_order_is_stable_and_complete() {
         assert_eq!(o.display_order(s), vec![OptionId(2), OptionId(1)]);
     }
 }
+
+#[test]
+fn question_types_round_trip_and_name_the_serde_tag() {
+    // `questions.kind` is 24 characters wide (m0004).
+    crate::str_enum::tests::round_trips::<QuestionType>(24);
+    let kinds = [
+        QuestionKind::TrueFalse(TrueFalse {
+            correct: true,
+            feedback_true: String::new(),
+            feedback_false: String::new(),
+        }),
+        QuestionKind::Essay(Essay {}),
+    ];
+    for kind in kinds {
+        let json = serde_json::to_value(q("p", kind.clone())).unwrap();
+        assert_eq!(json["type"], kind.question_type().as_str());
+        assert_eq!(kind.type_name(), kind.question_type().as_str());
+    }
+}

@@ -11,6 +11,7 @@ use crate::templates::no_values;
 use amphi_app::courses::authoring::{self, ItemForm, ModuleForm};
 use amphi_app::files;
 use amphi_app::users::User;
+use amphi_core::course::ItemKind;
 use amphi_core::{Error, ItemId, ModuleId, RunId};
 use axum::http::StatusCode;
 use minijinja::{context, Value};
@@ -76,7 +77,7 @@ async fn outline_with(
         context! {
             run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), modules,
             values, run_errors, module_errors, policies => ["open", "invitation", "code", "paid", "restricted"],
-            kinds => authoring::ITEM_KINDS,
+            kinds => ItemKind::ALL,
         },
     ))
 }
@@ -325,7 +326,7 @@ pub(crate) async fn item_form_with(
     if !with_files {
         return Ok(ctx.render(status, "teach/item_form.html", page));
     }
-    let media = files::item_media(app, ctx.tenant.id, rid, &it.kind, &settings)
+    let media = files::item_media(app, ctx.tenant.id, rid, it.kind().or_page(ctx)?, &settings)
         .await
         .or_page(ctx)?;
     let max_mb = app.storage.max_upload_bytes().div_ceil(1024 * 1024);
