@@ -4,11 +4,13 @@
 pub mod assessment;
 pub mod clock;
 pub mod codes;
+#[macro_use]
 pub mod course;
 pub mod error;
 pub mod grades;
 pub mod identity;
 pub mod ids;
+pub mod jobs;
 pub mod peer;
 pub mod policy;
 pub mod tenant;
