@@ -6,18 +6,9 @@ use amphi_core::{Result, TenantId};
 use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::Conn;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 /// A plain-text message ready to send; the payload of a `mail.send` job.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct OutgoingMail {
-    /// Recipient address.
-    pub to: String,
-    /// Subject line.
-    pub subject: String,
-    /// Body (plain text).
-    pub text: String,
-}
+pub use crate::mailer::OutgoingMail;
 
 impl JobPayload for OutgoingMail {
     const KIND: JobKind = JobKind::MailSend;

@@ -2,11 +2,22 @@
 //! message in the outbox folder (and a log line), so a single node needs no mail server.
 
 use crate::config::MailConfig;
-use crate::mail::OutgoingMail;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+/// A plain-text message ready to send (queued as a `mail.send` job, see `crate::mail`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Body (plain text).
+    pub text: String,
+}
 
 /// Where messages go.
 pub enum Mailer {
