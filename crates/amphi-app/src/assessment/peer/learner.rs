@@ -1,7 +1,7 @@
 //! The learner's side of a peer assessment: the item page (phase, their work, reviews to do,
 //! reviews received), handing in work, and volunteering for extra reviews.
 
-use super::settings::{schedule, AllocateReviews, PeerSettings, Phase};
+use super::settings::{allocate_again, PeerSettings, Phase};
 use crate::assessment::submissions::{
     for_learner, item_of_kind, save_work, HandIn, SubmissionView, SubmitForm, PEER,
 };
@@ -175,16 +175,7 @@ pub async fn submit(
     };
     let m = save_work(app, user, tenant, &o, &f, h).await?;
     if phase == Phase::Review && m.status == repo_s::SUBMITTED {
-        schedule(
-            app.db.writer(),
-            tenant,
-            run,
-            item,
-            AllocateReviews,
-            None,
-            now,
-        )
-        .await?;
+        allocate_again(app.db.writer(), tenant, run, item, now).await?;
     }
     Ok(SubmissionView::of(&m, false))
 }
@@ -215,16 +206,7 @@ pub async fn volunteer(
     m.updated_at = now;
     repo_s::save_submission(app.db.writer(), m).await?;
     if s.phase(now) == Phase::Review && extra > 0 {
-        schedule(
-            app.db.writer(),
-            tenant,
-            run,
-            item,
-            AllocateReviews,
-            None,
-            now,
-        )
-        .await?;
+        allocate_again(app.db.writer(), tenant, run, item, now).await?;
     }
     Ok(extra as i32)
 }

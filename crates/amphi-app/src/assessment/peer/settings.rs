@@ -339,7 +339,7 @@ pub async fn update_settings(
 
 /// Enqueues one of this item's jobs (`job` makes its payload: [`AllocateReviews`] or
 /// [`ComputeResults`]) unless the same one already waits.
-pub(super) async fn schedule<J: JobPayload>(
+async fn schedule<J: JobPayload>(
     c: &impl Conn,
     tenant: TenantId,
     run: Uuid,
@@ -356,6 +356,18 @@ pub(super) async fn schedule<J: JobPayload>(
     let job = NewJob::new(Some(tenant), &job(target))?.at(at.filter(|a| *a > now));
     jobs::enqueue_unique(c, job, now).await?;
     Ok(())
+}
+
+/// Allocates this item's reviews again as soon as a worker can (late work or a volunteer
+/// arrived in the review phase).
+pub(super) async fn allocate_again(
+    c: &impl Conn,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    schedule(c, tenant, run, item, AllocateReviews, None, now).await
 }
 
 /// The peer assessment a job works on.
