@@ -3,6 +3,7 @@
 
 use crate::load::Vu;
 use crate::{append_json, html, read_seed, Target};
+use amphi_core::jobs::{JobKind, JobStatus};
 use amphi_db::entities::job;
 use anyhow::{bail, Context};
 use reqwest::StatusCode;
@@ -21,9 +22,9 @@ async fn wait_done(db: &DatabaseConnection, id: Uuid, timeout: u64) -> anyhow::R
             .one(db)
             .await?
             .with_context(|| format!("job {id} not found"))?;
-        match j.status.as_str() {
-            amphi_db::jobs::DONE => return Ok(j),
-            amphi_db::jobs::DEAD | amphi_db::jobs::HELD => {
+        match j.status() {
+            Ok(JobStatus::Done) => return Ok(j),
+            Ok(JobStatus::Dead | JobStatus::Held) => {
                 bail!("job {id} ended {}: {:?}", j.status, j.last_error)
             }
             _ => {}
@@ -72,14 +73,14 @@ fn report(
 /// The job of this kind touched since `since` (the one an action just queued), once it shows.
 async fn job_since(
     db: &DatabaseConnection,
-    kind: &str,
+    kind: JobKind,
     since: chrono::DateTime<chrono::Utc>,
     timeout: u64,
 ) -> anyhow::Result<job::Model> {
     let t0 = Instant::now();
     loop {
         let j = job::Entity::find()
-            .filter(job::Column::Kind.eq(kind))
+            .filter(job::Column::Kind.eq(kind.as_str()))
             .filter(job::Column::UpdatedAt.gte(since))
             .one(db)
             .await?;
@@ -87,7 +88,7 @@ async fn job_since(
             return Ok(j);
         }
         if t0.elapsed().as_secs() > timeout {
-            bail!("no {kind} job");
+            bail!("no {} job", kind.as_str());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -192,13 +193,7 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
             StatusCode::SEE_OTHER,
         )
         .await?;
-        let alloc = job_since(
-            &db,
-            amphi_app::assessment::peer::settings::ALLOCATE_JOB,
-            since,
-            timeout,
-        )
-        .await?;
+        let alloc = job_since(&db, JobKind::PeerAllocate, since, timeout).await?;
         wait_done(&db, alloc.id, timeout).await?;
         let secs = t0.elapsed().as_secs_f64();
         let reviews = amphi_db::entities::peer_assignment::Entity::find()
@@ -232,17 +227,11 @@ pub async fn run(t: &Target, database_url: &str, enrol: u64, timeout: u64) -> an
     )
     .await?;
     let post = t0.elapsed().as_secs_f64();
-    let fanout = job_since(
-        &db,
-        amphi_app::courses::announce::FANOUT_JOB,
-        since,
-        timeout,
-    )
-    .await?;
+    let fanout = job_since(&db, JobKind::AnnouncementFanout, since, timeout).await?;
     wait_done(&db, fanout.id, timeout).await?;
     let secs = t0.elapsed().as_secs_f64();
     let mails = job::Entity::find()
-        .filter(job::Column::Kind.eq(amphi_app::mail::MAIL_JOB))
+        .filter(job::Column::Kind.eq(JobKind::MailSend.as_str()))
         .filter(job::Column::CreatedAt.gte(since))
         .count(&db)
         .await?;

@@ -185,7 +185,6 @@ err-token_invalid = This link is invalid, has expired or has already been used. 
 err-default_tenant_cannot_be_deactivated = The default site cannot be deactivated.
 err-cannot_deactivate_self = You cannot deactivate your own account.
 err-nothing_to_change = Nothing to change.
-err-fanout_payload_invalid = The announcement could not be sent to the learners; send it again.
 err-form_expected = A form submission was expected.
 err-form_malformed = The form is malformed.
 err-json_expected = The body must be JSON (Content-Type: application/json).
@@ -472,7 +471,6 @@ err-role_invalid = Unknown role: use learner, instructor, teaching_assistant or 
 err-duplicate_row = This address already appears earlier in the file.
 err-file_too_large = The file is too large.
 err-import_not_held = This import is not waiting for a decision.
-err-import_payload_invalid = The enrolment import could not be read; upload the file again.
 
 # Announcements
 announcements = Announcements
@@ -841,7 +839,6 @@ err-signature_name_first = Give this signature a name (and save) before its imag
 err-certificate_not_valid = This certificate is not valid any more.
 err-certificate_already_replaced = A new certificate has already been issued in place of this one.
 err-certificate_valid_exists = This learner already holds a valid certificate for this edition.
-err-certificate_payload_invalid = The certificate job is malformed.
 mail-certificate-subject = Your certificate: { $course }
 mail-certificate-body =
     Hello { $name },

@@ -185,7 +185,6 @@ err-token_invalid = Ce lien est invalide, a expiré ou a déjà été utilisé. 
 err-default_tenant_cannot_be_deactivated = Le site par défaut ne peut pas être désactivé.
 err-cannot_deactivate_self = Vous ne pouvez pas désactiver votre propre compte.
 err-nothing_to_change = Rien à modifier.
-err-fanout_payload_invalid = L'annonce n'a pas pu être envoyée aux apprenants ; envoyez-la à nouveau.
 err-form_expected = Un envoi de formulaire était attendu.
 err-form_malformed = Le formulaire est mal formé.
 err-json_expected = Le corps doit être du JSON (Content-Type: application/json).
@@ -487,7 +486,6 @@ err-role_invalid = Rôle inconnu : utilisez learner, instructor, teaching_assist
 err-duplicate_row = Cette adresse apparaît déjà plus haut dans le fichier.
 err-file_too_large = Le fichier est trop volumineux.
 err-import_not_held = Cet import n'attend pas de décision.
-err-import_payload_invalid = L'inscription en masse n'a pas pu être lue ; déposez le fichier à nouveau.
 
 # Annonces
 announcements = Annonces
@@ -859,7 +857,6 @@ err-signature_name_first = Donnez un nom à cette signature (et enregistrez) ava
 err-certificate_not_valid = Ce certificat n'est plus valide.
 err-certificate_already_replaced = Un nouveau certificat a déjà été délivré à la place de celui-ci.
 err-certificate_valid_exists = Cet apprenant détient déjà un certificat valide pour cette session.
-err-certificate_payload_invalid = La tâche de certificat est mal formée.
 mail-certificate-subject = Votre certificat : { $course }
 mail-certificate-body =
     Bonjour { $name },

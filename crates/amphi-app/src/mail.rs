@@ -1,23 +1,26 @@
 //! Outgoing mail is a job: use cases enqueue it in their transaction, the worker sends it.
 
+use crate::jobs::{Job, JobContext, JobError};
+use amphi_core::jobs::JobKind;
 use amphi_core::{Result, TenantId};
-use amphi_db::jobs::{self, NewJob};
+use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::Conn;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
-/// Job kind of a mail.
-pub const MAIL_JOB: &str = amphi_db::jobs::MAIL_KIND;
+/// A plain-text message ready to send; the payload of a `mail.send` job.
+pub use crate::mailer::OutgoingMail;
 
-/// A plain-text message ready to send.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct OutgoingMail {
-    /// Recipient address.
-    pub to: String,
-    /// Subject line.
-    pub subject: String,
-    /// Body (plain text).
-    pub text: String,
+impl JobPayload for OutgoingMail {
+    const KIND: JobKind = JobKind::MailSend;
+    const MAX_ATTEMPTS: i32 = 8;
+    // The body carries one-time links.
+    const REDACT_WHEN_DONE: bool = true;
+}
+
+impl Job for OutgoingMail {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        cx.mailer.send(&self).await.map_err(JobError::new)
+    }
 }
 
 /// Queues a message; it is sent after the surrounding transaction commits.
@@ -27,16 +30,5 @@ pub async fn enqueue(
     m: OutgoingMail,
     now: DateTime<Utc>,
 ) -> Result<uuid::Uuid> {
-    jobs::enqueue(
-        c,
-        NewJob {
-            tenant: Some(tenant),
-            kind: MAIL_JOB.into(),
-            payload: serde_json::to_value(&m).map_err(amphi_core::Error::internal)?,
-            max_attempts: 8,
-            run_at: None,
-        },
-        now,
-    )
-    .await
+    jobs::enqueue(c, NewJob::new(Some(tenant), &m)?, now).await
 }

@@ -1,6 +1,7 @@
 //! Facts for operators: readiness and queue depth.
 
 use crate::App;
+use amphi_core::jobs::JobStatus;
 use amphi_core::Result;
 
 /// Whether this node can serve: the database answers and its schema is the one we expect.
@@ -29,8 +30,11 @@ pub async fn readiness(app: &App) -> Readiness {
     }
 }
 
+/// The statuses [`job_depth`] counts: queued, running, dead.
+pub use amphi_db::jobs::DEPTH_STATUSES;
+
 /// Jobs per status (queued, running, dead).
-pub async fn job_depth(app: &App) -> Result<Vec<(String, i64)>> {
+pub async fn job_depth(app: &App) -> Result<Vec<(JobStatus, i64)>> {
     amphi_db::jobs::depth(app.db.reader()).await
 }
 

@@ -43,8 +43,6 @@ pub const DEFAULT_TENANT_CANNOT_BE_DEACTIVATED: &str = "default_tenant_cannot_be
 pub const CANNOT_DEACTIVATE_SELF: &str = "cannot_deactivate_self";
 /// Nothing to change.
 pub const NOTHING_TO_CHANGE: &str = "nothing_to_change";
-/// The announcement could not be sent to the learners; send it again.
-pub const FANOUT_PAYLOAD_INVALID: &str = "fanout_payload_invalid";
 /// A form submission was expected.
 pub const FORM_EXPECTED: &str = "form_expected";
 /// The form is malformed.
@@ -166,8 +164,6 @@ pub const DUPLICATE_ROW: &str = "duplicate_row";
 pub const FILE_TOO_LARGE: &str = "file_too_large";
 /// This import is not waiting for a decision.
 pub const IMPORT_NOT_HELD: &str = "import_not_held";
-/// The enrolment import could not be read; upload the file again.
-pub const IMPORT_PAYLOAD_INVALID: &str = "import_payload_invalid";
 
 // Course files and videos
 /// This type of file is not accepted here, or its content does not match its name.
@@ -330,8 +326,6 @@ pub const CERTIFICATE_NOT_VALID: &str = "certificate_not_valid";
 pub const CERTIFICATE_ALREADY_REPLACED: &str = "certificate_already_replaced";
 /// This learner already holds a valid certificate for this edition.
 pub const CERTIFICATE_VALID_EXISTS: &str = "certificate_valid_exists";
-/// The certificate job is malformed.
-pub const CERTIFICATE_PAYLOAD_INVALID: &str = "certificate_payload_invalid";
 
 // Single sign-on
 /// This site signs people in through its identity providers only.
@@ -463,7 +457,6 @@ pub const ALL: &[&str] = &[
     DEFAULT_TENANT_CANNOT_BE_DEACTIVATED,
     CANNOT_DEACTIVATE_SELF,
     NOTHING_TO_CHANGE,
-    FANOUT_PAYLOAD_INVALID,
     FORM_EXPECTED,
     FORM_MALFORMED,
     JSON_EXPECTED,
@@ -522,7 +515,6 @@ pub const ALL: &[&str] = &[
     DUPLICATE_ROW,
     FILE_TOO_LARGE,
     IMPORT_NOT_HELD,
-    IMPORT_PAYLOAD_INVALID,
     FILE_TYPE_NOT_ALLOWED,
     FILE_EMPTY,
     NOT_A_VIDEO,
@@ -599,7 +591,6 @@ pub const ALL: &[&str] = &[
     CERTIFICATE_NOT_VALID,
     CERTIFICATE_ALREADY_REPLACED,
     CERTIFICATE_VALID_EXISTS,
-    CERTIFICATE_PAYLOAD_INVALID,
     LOCAL_PASSWORDS_HIDDEN,
     PROVIDER_SLUG_TAKEN,
     PROVIDER_KIND_FIXED,

@@ -5,11 +5,13 @@ pub mod assessment;
 pub mod certificate;
 pub mod clock;
 pub mod codes;
+#[macro_use]
 pub mod course;
 pub mod error;
 pub mod grades;
 pub mod identity;
 pub mod ids;
+pub mod jobs;
 pub mod peer;
 pub mod policy;
 pub mod str_enum;

@@ -1,77 +1,105 @@
 //! The durable job queue. Producers insert rows (inside their own transaction, so a job exists
 //! exactly when the change that wants it commits); workers claim due rows with a lease, run them,
 //! and mark them done, or failed with exponential backoff, or dead after the last attempt.
+//! Kinds and statuses are stored by their names ([`JobKind::as_str`], [`JobStatus::as_str`]);
+//! a job is made from a typed payload ([`JobPayload`]), so none is queued under another's kind.
 
 use crate::entities::job;
 use crate::{dialect, Db, DbResultExt};
-use amphi_core::{Result, TenantId};
+use amphi_core::jobs::{JobKind, JobStatus};
+use amphi_core::{Error, Result, TenantId};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
     Statement, Value,
 };
+use serde::Serialize;
 use uuid::Uuid;
 
-/// Waiting to run (at `run_at`).
-pub const QUEUED: &str = "queued";
-/// Claimed by a worker until `locked_until`.
-pub const RUNNING: &str = "running";
-/// Finished successfully.
-pub const DONE: &str = "done";
-/// Failed on every attempt; kept for inspection.
-pub const DEAD: &str = "dead";
-/// Waiting for a person's decision (an import with errors); never claimed.
-pub const HELD: &str = "held";
+/// What a job carries. Each payload type names its kind, so a payload cannot be queued under
+/// another kind; the worker reads it back as the same type.
+pub trait JobPayload: Serialize {
+    /// The kind stored with it.
+    const KIND: JobKind;
+    /// How many tries before the job is dead.
+    const MAX_ATTEMPTS: i32;
+    /// Whether the payload is blanked once the job is done (mail carries one-time links,
+    /// imports carry people's data).
+    const REDACT_WHEN_DONE: bool = false;
+}
 
-/// A job to enqueue.
+/// A job to enqueue, made from a typed payload by [`NewJob::new`].
 #[derive(Debug, Clone)]
 pub struct NewJob {
-    /// Tenant the job works for, if any.
-    pub tenant: Option<TenantId>,
-    /// Handler name (`mail.send`, …).
-    pub kind: String,
-    /// Handler input as JSON.
-    pub payload: serde_json::Value,
-    /// How many tries before the job is dead.
-    pub max_attempts: i32,
-    /// Earliest start.
-    pub run_at: Option<DateTime<Utc>>,
+    tenant: Option<TenantId>,
+    kind: JobKind,
+    payload: serde_json::Value,
+    max_attempts: i32,
+    run_at: Option<DateTime<Utc>>,
+}
+
+impl NewJob {
+    /// A job carrying `payload`, for `tenant` if it works for one, due at once.
+    pub fn new<P: JobPayload>(tenant: Option<TenantId>, payload: &P) -> Result<Self> {
+        Ok(Self {
+            tenant,
+            kind: P::KIND,
+            payload: serde_json::to_value(payload).map_err(Error::internal)?,
+            max_attempts: P::MAX_ATTEMPTS,
+            run_at: None,
+        })
+    }
+
+    /// The same job, not started before `at` (at once if `None`).
+    pub fn at(self, at: Option<DateTime<Utc>>) -> Self {
+        Self { run_at: at, ..self }
+    }
+
+    fn row(self, id: Uuid, now: DateTime<Utc>) -> job::ActiveModel {
+        job::ActiveModel {
+            id: Set(id),
+            tenant_id: Set(self.tenant.map(|t| t.0)),
+            kind: Set(self.kind.as_str().to_owned()),
+            payload: Set(self.payload.to_string()),
+            status: Set(JobStatus::Queued.as_str().to_owned()),
+            attempts: Set(0),
+            max_attempts: Set(self.max_attempts.max(1)),
+            run_at: Set(self.run_at.unwrap_or(now)),
+            locked_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            finished_at: Set(None),
+            progress_done: Set(0),
+            progress_total: Set(None),
+            result: Set(None),
+        }
+    }
+}
+
+impl job::Model {
+    /// The stored kind read back; an error for a name this build does not know.
+    pub fn kind(&self) -> Result<JobKind> {
+        JobKind::parse("kind", &self.kind)
+    }
+
+    /// The stored status read back; an error for a name this build does not know.
+    pub fn status(&self) -> Result<JobStatus> {
+        JobStatus::parse("status", &self.status)
+    }
 }
 
 /// Inserts a job; returns its id.
 pub async fn enqueue(c: &impl ConnectionTrait, j: NewJob, now: DateTime<Utc>) -> Result<Uuid> {
     let id = Uuid::now_v7();
-    job::ActiveModel {
-        id: Set(id),
-        tenant_id: Set(j.tenant.map(|t| t.0)),
-        kind: Set(j.kind),
-        payload: Set(j.payload.to_string()),
-        status: Set(QUEUED.to_owned()),
-        attempts: Set(0),
-        max_attempts: Set(j.max_attempts.max(1)),
-        run_at: Set(j.run_at.unwrap_or(now)),
-        locked_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        finished_at: Set(None),
-        progress_done: Set(0),
-        progress_total: Set(None),
-        result: Set(None),
-    }
-    .insert(c)
-    .await
-    .db()?;
+    j.row(id, now).insert(c).await.db()?;
     Ok(id)
 }
 
-/// The kind of job that comes in large backlogs (one per mail): claimed after every other due
-/// job (migration `m0010_job_lanes` indexes the others).
-pub const MAIL_KIND: &str = "mail.send";
-
 /// Claims up to `limit` due jobs (and jobs whose worker died: lease expired) for `lease`: the
-/// other jobs first, then mail, each lane oldest first. On PostgreSQL concurrent workers skip
+/// other jobs first, then mail (the kind that comes in large backlogs, one job per mail;
+/// migration `m0010_job_lanes` indexes the others), each lane oldest first. On PostgreSQL concurrent workers skip
 /// each other's rows; on SQLite the single writer makes the claim exclusive.
 pub async fn claim(
     db: &Db,
@@ -95,11 +123,13 @@ async fn claim_lane(
 ) -> Result<Vec<job::Model>> {
     let backend = db.backend();
     let lane = if mail { "=" } else { "<>" };
+    let (queued, running) = (JobStatus::Queued.as_str(), JobStatus::Running.as_str());
+    let mail_kind = JobKind::MailSend.as_str();
     let sql = format!(
-        "UPDATE jobs SET status = '{RUNNING}', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
+        "UPDATE jobs SET status = '{running}', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
          WHERE id IN (SELECT id FROM jobs \
-           WHERE ((status = '{QUEUED}' AND run_at <= $2) OR (status = '{RUNNING}' AND locked_until < $2)) \
-             AND kind {lane} '{MAIL_KIND}' \
+           WHERE ((status = '{queued}' AND run_at <= $2) OR (status = '{running}' AND locked_until < $2)) \
+             AND kind {lane} '{mail_kind}' \
            ORDER BY run_at LIMIT $3 {}) \
          RETURNING *",
         dialect::skip_locked(backend)
@@ -127,7 +157,7 @@ pub async fn complete(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let mut q = job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(DONE))
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Done.as_str()))
         .col_expr(job::Column::FinishedAt, Expr::value(now))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .col_expr(
@@ -154,11 +184,15 @@ pub async fn fail(
     j: &job::Model,
     error: &str,
     now: DateTime<Utc>,
-) -> Result<&'static str> {
+) -> Result<JobStatus> {
     let dead = j.attempts >= j.max_attempts;
-    let status = if dead { DEAD } else { QUEUED };
+    let status = if dead {
+        JobStatus::Dead
+    } else {
+        JobStatus::Queued
+    };
     let mut q = job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(status))
+        .col_expr(job::Column::Status, Expr::value(status.as_str()))
         .col_expr(job::Column::LastError, Expr::value(truncate(error, 2000)))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .col_expr(
@@ -179,23 +213,31 @@ fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-/// Number of jobs per status, for metrics and the admin page.
-pub async fn depth(c: &impl ConnectionTrait) -> Result<Vec<(String, i64)>> {
+/// The statuses [`depth`] counts.
+pub const DEPTH_STATUSES: [JobStatus; 3] = [JobStatus::Queued, JobStatus::Running, JobStatus::Dead];
+
+/// Number of jobs per status (queued, running, dead), for metrics and the admin page.
+pub async fn depth(c: &impl ConnectionTrait) -> Result<Vec<(JobStatus, i64)>> {
     #[derive(FromQueryResult)]
     struct Row {
         status: String,
         n: i64,
     }
+    let listed = DEPTH_STATUSES
+        .map(|s| format!("'{}'", s.as_str()))
+        .join(", ");
     let stmt = Statement::from_string(
         c.get_database_backend(),
-        "SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running', 'dead') GROUP BY status",
+        format!(
+            "SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ({listed}) GROUP BY status"
+        ),
     );
     Ok(Row::find_by_statement(stmt)
         .all(c)
         .await
         .db()?
         .into_iter()
-        .map(|r| (r.status, r.n))
+        .filter_map(|r| Some((JobStatus::parse("status", &r.status).ok()?, r.n)))
         .collect())
 }
 
@@ -207,7 +249,7 @@ pub async fn by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<job::Mod
 /// Deletes finished jobs older than `before` (housekeeping).
 pub async fn prune_done(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
     Ok(job::Entity::delete_many()
-        .filter(job::Column::Status.eq(DONE))
+        .filter(job::Column::Status.eq(JobStatus::Done.as_str()))
         .filter(job::Column::FinishedAt.lt(before))
         .exec(c)
         .await
@@ -224,7 +266,7 @@ pub async fn hold(
 ) -> Result<Uuid> {
     let id = enqueue(c, j, now).await?;
     job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(HELD))
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Held.as_str()))
         .col_expr(job::Column::Result, Expr::value(result.to_string()))
         .filter(job::Column::Id.eq(id))
         .exec(c)
@@ -233,20 +275,14 @@ pub async fn hold(
     Ok(id)
 }
 
-/// Queues a held job with a new payload; false if it was not held.
-pub async fn release(
-    c: &impl ConnectionTrait,
-    id: Uuid,
-    payload: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<bool> {
+/// Queues a held job (with the payload it was held with); false if it was not held.
+pub async fn release(c: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
     let r = job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(QUEUED))
-        .col_expr(job::Column::Payload, Expr::value(payload.to_string()))
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Queued.as_str()))
         .col_expr(job::Column::RunAt, Expr::value(now))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .filter(job::Column::Id.eq(id))
-        .filter(job::Column::Status.eq(HELD))
+        .filter(job::Column::Status.eq(JobStatus::Held.as_str()))
         .exec(c)
         .await
         .db()?;
@@ -288,7 +324,7 @@ pub async fn set_result(
 /// Deletes held jobs nobody decided on (housekeeping).
 pub async fn prune_held(c: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
     Ok(job::Entity::delete_many()
-        .filter(job::Column::Status.eq(HELD))
+        .filter(job::Column::Status.eq(JobStatus::Held.as_str()))
         .filter(job::Column::CreatedAt.lt(before))
         .exec(c)
         .await
@@ -305,24 +341,7 @@ pub async fn enqueue_many(
     let n = list.len();
     let models: Vec<job::ActiveModel> = list
         .into_iter()
-        .map(|j| job::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            tenant_id: Set(j.tenant.map(|t| t.0)),
-            kind: Set(j.kind),
-            payload: Set(j.payload.to_string()),
-            status: Set(QUEUED.to_owned()),
-            attempts: Set(0),
-            max_attempts: Set(j.max_attempts.max(1)),
-            run_at: Set(j.run_at.unwrap_or(now)),
-            locked_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            finished_at: Set(None),
-            progress_done: Set(0),
-            progress_total: Set(None),
-            result: Set(None),
-        })
+        .map(|j| j.row(Uuid::now_v7(), now))
         .collect();
     for chunk in models.chunks(500) {
         job::Entity::insert_many(chunk.to_vec())
@@ -341,7 +360,7 @@ pub async fn enqueue_unique(
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>> {
     let waiting = job::Entity::find()
-        .filter(job::Column::Status.eq(QUEUED))
+        .filter(job::Column::Status.eq(JobStatus::Queued.as_str()))
         .filter(job::Column::Kind.eq(j.kind.as_str()))
         .filter(job::Column::Payload.eq(j.payload.to_string()))
         .one(c)

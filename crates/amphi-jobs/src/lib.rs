@@ -1,20 +1,29 @@
-//! The background worker: claims due jobs from the queue table and runs their handlers. Runs in
+//! The background worker: claims due jobs from the queue table and runs them. Runs in
 //! `amphi serve` (in-process) and as separate `amphi worker` processes; any number may run at once.
+//! It only dispatches: a job's kind names its payload type (declared in `amphi-app` next to
+//! its use case), whose `run` does the work.
 
-pub mod mailer;
-
+use amphi_app::assessment::gradebook::updates::RecomputeGrades;
+use amphi_app::assessment::peer::settings::{AllocateReviews, ComputeResults};
+use amphi_app::certificates::{BackfillCertificates, IssueCertificate};
+use amphi_app::courses::announce::AnnouncementFanout;
+use amphi_app::courses::authoring::RecountRun;
+use amphi_app::courses::import::ApplyImport;
+use amphi_app::housekeeping::Housekeeping;
+use amphi_app::jobs::{Job, JobContext, JobError};
+use amphi_app::mail::OutgoingMail;
+use amphi_app::mailer::Mailer;
 use amphi_app::App;
+use amphi_core::jobs::JobKind;
+use amphi_core::TenantId;
 use amphi_db::jobs;
 use amphi_db::rows;
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::sync::watch;
 
-/// Sends the messages of `mail.send` jobs.
-pub use mailer::Mailer;
-
-/// What a handler reports.
-pub type JobResult = Result<(), String>;
+/// Whether a job's payload is blanked once it is done.
+type Redact = bool;
 
 /// The worker: the app, the mailer and the polling settings.
 #[derive(Clone)]
@@ -29,7 +38,7 @@ const LEASE: i64 = 300;
 impl Worker {
     /// A worker over the app; the mailer follows the mail configuration.
     pub fn new(app: App) -> anyhow::Result<Self> {
-        let mailer = Mailer::from_config(&app.config.mail)?;
+        let mailer = Mailer::from_config(&app.config.mail).map_err(|e| anyhow::anyhow!(e))?;
         Ok(Self {
             app,
             mailer: Arc::new(mailer),
@@ -78,11 +87,7 @@ impl Worker {
         let now = self.app.now();
         let kind = j.kind.clone();
         match outcome {
-            Ok(()) => {
-                // Mail carries one-time links and imports carry people's data: once done,
-                // the payload goes.
-                let redact = j.kind == amphi_app::mail::MAIL_JOB
-                    || j.kind == amphi_app::courses::import::IMPORT_JOB;
+            Ok(redact) => {
                 if let Err(e) = jobs::complete(self.app.db.writer(), j.id, redact, now).await {
                     tracing::error!(job = %j.id, error = %e, "could not mark job done");
                 }
@@ -90,7 +95,8 @@ impl Worker {
                     .increment(1);
                 tracing::info!(job = %j.id, kind = %kind, ms = started.elapsed().as_millis() as u64, "job done");
             }
-            Err(msg) => {
+            Err(e) => {
+                let msg = e.to_string();
                 let status = jobs::fail(self.app.db.writer(), &j, &msg, now).await;
                 metrics::counter!("amphi_jobs_total", "kind" => kind.clone(), "outcome" => "failed").increment(1);
                 tracing::warn!(job = %j.id, kind = %kind, attempt = j.attempts, error = %msg, status = ?status, "job failed");
@@ -98,136 +104,31 @@ impl Worker {
         }
     }
 
-    async fn dispatch(&self, j: &rows::Job) -> JobResult {
-        match j.kind.as_str() {
-            amphi_app::mail::MAIL_JOB => {
-                let m: amphi_app::mail::OutgoingMail = serde_json::from_str(&j.payload)
-                    .map_err(|e| format!("bad mail payload: {e}"))?;
-                self.mailer.send(&m).await
-            }
-            "housekeeping" => self.housekeeping().await,
-            amphi_app::courses::announce::FANOUT_JOB => {
-                let tenant = j
-                    .tenant_id
-                    .map(amphi_core::TenantId)
-                    .ok_or_else(|| "fan-out without tenant".to_owned())?;
-                amphi_app::courses::announce::run_fanout(&self.app, j.id, tenant, &j.payload)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            amphi_app::courses::import::IMPORT_JOB => {
-                let tenant = j
-                    .tenant_id
-                    .map(amphi_core::TenantId)
-                    .ok_or_else(|| "import without tenant".to_owned())?;
-                amphi_app::courses::import::run_job(&self.app, j.id, tenant, &j.payload)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            amphi_app::courses::authoring::RECOUNT_JOB => {
-                let run = serde_json::from_str::<serde_json::Value>(&j.payload)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("run")
-                            .and_then(|r| r.as_str())
-                            .and_then(|r| r.parse::<uuid::Uuid>().ok())
-                    })
-                    .ok_or_else(|| "bad recount payload".to_owned())?;
-                amphi_app::courses::authoring::recount(&self.app, run)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            amphi_app::assessment::gradebook::updates::RECOMPUTE_JOB => {
-                let tenant = j
-                    .tenant_id
-                    .map(amphi_core::TenantId)
-                    .ok_or_else(|| "recompute without tenant".to_owned())?;
-                let run = serde_json::from_str::<serde_json::Value>(&j.payload)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("run")
-                            .and_then(|r| r.as_str())
-                            .and_then(|r| r.parse::<uuid::Uuid>().ok())
-                    })
-                    .ok_or_else(|| "bad recompute payload".to_owned())?;
-                amphi_app::assessment::gradebook::updates::recompute_run(&self.app, tenant, run)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            }
-            amphi_app::certificates::ISSUE_JOB => {
-                let tenant = j
-                    .tenant_id
-                    .map(amphi_core::TenantId)
-                    .ok_or_else(|| "certificate without tenant".to_owned())?;
-                amphi_app::certificates::run_issue_job(&self.app, tenant, &j.payload)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            amphi_app::certificates::BACKFILL_JOB => {
-                let tenant = j
-                    .tenant_id
-                    .map(amphi_core::TenantId)
-                    .ok_or_else(|| "certificate backfill without tenant".to_owned())?;
-                amphi_app::certificates::run_backfill_job(&self.app, tenant, &j.payload)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            amphi_app::assessment::peer::settings::ALLOCATE_JOB
-            | amphi_app::assessment::peer::settings::RESULTS_JOB => self.peer_job(j).await,
-            other => Err(format!("no handler for job kind `{other}`")),
+    /// Runs a claimed job as the payload type its kind names. A kind this build does not know
+    /// and a payload that does not read as its kind's type fail the attempt like any error.
+    async fn dispatch(&self, j: &rows::Job) -> Result<Redact, JobError> {
+        let kind = j
+            .kind()
+            .map_err(|_| JobError::new(format!("no handler for job kind `{}`", j.kind)))?;
+        let cx = JobContext {
+            app: &self.app,
+            mailer: &self.mailer,
+            id: j.id,
+            tenant: j.tenant_id.map(TenantId),
+        };
+        let payload = j.payload.as_str();
+        match kind {
+            JobKind::MailSend => run::<OutgoingMail>(&cx, payload).await,
+            JobKind::Housekeeping => run::<Housekeeping>(&cx, payload).await,
+            JobKind::RunRecount => run::<RecountRun>(&cx, payload).await,
+            JobKind::EnrolmentImport => run::<ApplyImport>(&cx, payload).await,
+            JobKind::AnnouncementFanout => run::<AnnouncementFanout>(&cx, payload).await,
+            JobKind::GradebookRecompute => run::<RecomputeGrades>(&cx, payload).await,
+            JobKind::CertificateIssue => run::<IssueCertificate>(&cx, payload).await,
+            JobKind::CertificateBackfill => run::<BackfillCertificates>(&cx, payload).await,
+            JobKind::PeerAllocate => run::<AllocateReviews>(&cx, payload).await,
+            JobKind::PeerResults => run::<ComputeResults>(&cx, payload).await,
         }
-    }
-
-    /// `peer.allocate` and `peer.results`: one peer assessment's allocation or results.
-    async fn peer_job(&self, j: &rows::Job) -> JobResult {
-        use amphi_app::assessment::peer;
-        let tenant = j
-            .tenant_id
-            .map(amphi_core::TenantId)
-            .ok_or_else(|| "peer job without tenant".to_owned())?;
-        let (run, item) = peer::settings::job_target(&j.payload).map_err(|e| e.to_string())?;
-        let result = if j.kind == peer::settings::ALLOCATE_JOB {
-            peer::allocation::allocate_reviews(&self.app, tenant, run, item)
-                .await
-                .and_then(|r| serde_json::to_value(r).map_err(amphi_core::Error::internal))
-        } else {
-            peer::results::compute_results(&self.app, tenant, run, item)
-                .await
-                .and_then(|r| serde_json::to_value(r).map_err(amphi_core::Error::internal))
-        }
-        .map_err(|e| e.to_string())?;
-        jobs::set_result(self.app.db.writer(), j.id, &result)
-            .await
-            .map_err(|e| e.to_string())
-    }
-
-    async fn housekeeping(&self) -> JobResult {
-        let now = self.app.now();
-        // Quiz attempts abandoned past their deadline are graded with what was saved.
-        while amphi_app::assessment::quiz::closing::close_expired(&self.app, 500)
-            .await
-            .map_err(|e| e.to_string())?
-            == 500
-        {}
-        amphi_app::sessions::prune(&self.app)
-            .await
-            .map_err(|e| e.to_string())?;
-        // Expired single sign-on states and one-time values (partner jti, assertion ids).
-        amphi_app::sso::prune(&self.app)
-            .await
-            .map_err(|e| e.to_string())?;
-        let window = self.app.config.security.login_window_minutes * 60;
-        amphi_db::repo::rate_limits::prune(self.app.db.writer(), now.timestamp() - 2 * window)
-            .await
-            .map_err(|e| e.to_string())?;
-        jobs::prune_done(self.app.db.writer(), now - Duration::days(7))
-            .await
-            .map_err(|e| e.to_string())?;
-        jobs::prune_held(self.app.db.writer(), now - Duration::days(2))
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(())
     }
 
     /// Polls until `shutdown` turns true, finishing the jobs in hand first. Also schedules
@@ -253,7 +154,7 @@ impl Worker {
             if last_housekeeping.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600))
             {
                 last_housekeeping = Some(std::time::Instant::now());
-                let _ = self.housekeeping().await;
+                let _ = amphi_app::housekeeping::run(&self.app).await;
             }
             // One batch at a time, so a shutdown is seen between batches even when the queue
             // holds a 100,000-mail fan-out.
@@ -269,6 +170,14 @@ impl Worker {
         }
         tracing::info!("worker stopped");
     }
+}
+
+/// Reads the payload as `J` and runs it; says whether the payload goes once done.
+async fn run<J: Job>(cx: &JobContext<'_>, payload: &str) -> Result<Redact, JobError> {
+    let job: J = serde_json::from_str(payload)
+        .map_err(|e| JobError::new(format!("bad `{}` payload: {e}", J::KIND.as_str())))?;
+    job.run(cx).await?;
+    Ok(J::REDACT_WHEN_DONE)
 }
 
 async fn futures_join<T>(

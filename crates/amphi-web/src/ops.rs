@@ -67,12 +67,12 @@ async fn metrics_page(State(s): State<WebState>, headers: axum::http::HeaderMap)
     metrics::gauge!("amphi_db_pool_connections").set(size as f64);
     metrics::gauge!("amphi_db_pool_idle_connections").set(idle as f64);
     if let Ok(depth) = app_ops::job_depth(&s.app).await {
-        for status in ["queued", "running", "dead"] {
+        for status in amphi_app::ops::DEPTH_STATUSES {
             let n = depth
                 .iter()
-                .find(|(st, _)| st == status)
+                .find(|(st, _)| *st == status)
                 .map_or(0, |(_, n)| *n);
-            metrics::gauge!("amphi_jobs_queue_depth", "status" => status).set(n as f64);
+            metrics::gauge!("amphi_jobs_queue_depth", "status" => status.as_str()).set(n as f64);
         }
     }
     (

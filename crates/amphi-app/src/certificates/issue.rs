@@ -4,7 +4,7 @@
 use super::codes::display_code;
 use super::codes::new_code;
 use super::views::StoredSignature;
-use super::ISSUE_JOB;
+use crate::jobs::{Job, JobContext, JobError};
 use crate::mail::{self, OutgoingMail};
 use crate::App;
 use amphi_cert::{Branding, CertificateInput, ImageFormat, Language, Signature};
@@ -12,9 +12,10 @@ use amphi_core::certificate::CertificateStatus;
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{percent, CourseRole};
+use amphi_core::jobs::JobKind;
 use amphi_core::validate::Locale;
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::jobs::{self, NewJob};
+use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::{
     audit, certificates as repo, courses as repo_c, enrolments as repo_e, tenants as repo_t,
     users as repo_u,
@@ -23,6 +24,7 @@ use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, PutPayload};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Called by the gradebook whenever a learner's course result changes, after its transaction
@@ -138,29 +140,51 @@ pub(super) async fn enqueue_issue(
     certificate: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    jobs::enqueue_unique(
-        c,
-        NewJob {
-            tenant: Some(tenant),
-            kind: ISSUE_JOB.into(),
-            payload: serde_json::json!({ "certificate": certificate }),
-            max_attempts: 5,
-            run_at: None,
-        },
-        now,
-    )
-    .await?;
+    let job = NewJob::new(Some(tenant), &IssueCertificate { certificate })?;
+    jobs::enqueue_unique(c, job, now).await?;
     Ok(())
+}
+
+/// The payload of a `certificate.issue` job: the pending certificate to print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueCertificate {
+    /// The certificate.
+    pub certificate: Uuid,
+}
+
+impl JobPayload for IssueCertificate {
+    const KIND: JobKind = JobKind::CertificateIssue;
+    const MAX_ATTEMPTS: i32 = 5;
+}
+
+impl Job for IssueCertificate {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        Ok(issue(cx.app, cx.tenant()?, self.certificate).await?)
+    }
+}
+
+/// The payload of a `certificate.backfill` job: the run that starts giving certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackfillCertificates {
+    /// The run.
+    pub run: Uuid,
+}
+
+impl JobPayload for BackfillCertificates {
+    const KIND: JobKind = JobKind::CertificateBackfill;
+    const MAX_ATTEMPTS: i32 = 5;
+}
+
+impl Job for BackfillCertificates {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        Ok(backfill(cx.app, cx.tenant()?, self.run).await?)
+    }
 }
 
 /// The `certificate.issue` job: renders the PDF of a pending certificate, stores it, marks
 /// the certificate issued and mails the learner. A certificate that is no longer pending
 /// (revoked meanwhile, or issued by an earlier run of the job) is left alone.
-pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result<()> {
-    let id: Uuid = serde_json::from_str::<serde_json::Value>(payload)
-        .ok()
-        .and_then(|v| v.get("certificate")?.as_str()?.parse().ok())
-        .ok_or(Error::BadRequest(codes::CERTIFICATE_PAYLOAD_INVALID))?;
+async fn issue(app: &App, tenant: TenantId, id: Uuid) -> Result<()> {
     let Some(cert) = repo::by_id(app.db.reader(), tenant, id).await? else {
         return Ok(());
     };
@@ -269,11 +293,7 @@ pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result
 
 /// The `certificate.backfill` job: applies [`on_course_result`] to every active learner of the
 /// run who passes, 500 enrolments a page (each one cheap, and deduplicated as always).
-pub async fn run_backfill_job(app: &App, tenant: TenantId, payload: &str) -> Result<()> {
-    let run: Uuid = serde_json::from_str::<serde_json::Value>(payload)
-        .ok()
-        .and_then(|v| v.get("run")?.as_str()?.parse().ok())
-        .ok_or(Error::BadRequest(codes::CERTIFICATE_PAYLOAD_INVALID))?;
+async fn backfill(app: &App, tenant: TenantId, run: Uuid) -> Result<()> {
     let mut after = None;
     loop {
         let page = repo::passing_learners(app.db.reader(), tenant, run, after, 500).await?;

@@ -18,7 +18,7 @@ mod verify;
 mod views;
 
 pub use codes::{display_code, new_code, normalize_code};
-pub use issue::{on_course_result, run_backfill_job, run_issue_job};
+pub use issue::{on_course_result, BackfillCertificates, IssueCertificate};
 pub use learners::{mine, mine_in_run, pdf};
 pub use team::{list_for_run, reissue, revoke, run_settings, save_run_settings};
 pub use template::{preview, save_template, set_template_image, template, TemplateImage};
@@ -32,10 +32,6 @@ use amphi_core::{Result, TenantId};
 use amphi_db::repo::certificates as repo;
 use uuid::Uuid;
 
-/// Job kind that renders and issues one certificate.
-pub const ISSUE_JOB: &str = "certificate.issue";
-/// Job kind that gives certificates to the learners of a run who passed before it gave them.
-pub const BACKFILL_JOB: &str = "certificate.backfill";
 /// The verification code's alphabet: no 0/O, 1/I/L to confuse.
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters in a verification code (31^12, about 59 bits).

@@ -2,9 +2,8 @@
 //! certificate settings.
 
 use super::codes::new_code;
-use super::issue::enqueue_issue;
+use super::issue::{enqueue_issue, BackfillCertificates};
 use super::views::{Certificate, RunSettings};
-use super::BACKFILL_JOB;
 use crate::courses;
 use crate::users::User;
 use crate::{App, RequestMeta};
@@ -245,18 +244,8 @@ pub async fn save_run_settings(
     repo_c::touch_run(&txn, run, None, now).await?;
     if s.enabled {
         // Learners who passed already get theirs too (a deduplicated job over the run).
-        jobs::enqueue_unique(
-            &txn,
-            NewJob {
-                tenant: Some(tenant),
-                kind: BACKFILL_JOB.into(),
-                payload: serde_json::json!({ "run": run }),
-                max_attempts: 5,
-                run_at: None,
-            },
-            now,
-        )
-        .await?;
+        let backfill = NewJob::new(Some(tenant), &BackfillCertificates { run })?;
+        jobs::enqueue_unique(&txn, backfill, now).await?;
     }
     audit::Event::new("certificate.run_settings", tenant)
         .actor(user.id)

@@ -5,23 +5,22 @@
 
 use super::{access, content, writable};
 use crate::i18n::t_args;
-use crate::mail::{OutgoingMail, MAIL_JOB};
+use crate::jobs::{Job, JobContext, JobError};
+use crate::mail::OutgoingMail;
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::codes;
 use amphi_core::error::Fields;
+use amphi_core::jobs::JobKind;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Locale};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::jobs::{self, NewJob};
+use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::{announcements as repo_a, audit, courses as repo_c, enrolments as repo_e};
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// Job kind of the fan-out.
-pub const FANOUT_JOB: &str = "announcement.fanout";
 
 /// Recipients per transaction. Large: on SQLite every transaction waits for the single writer,
 /// which the worker sending the first mails keeps taking meanwhile (1,000 made a 200,000-mail
@@ -92,18 +91,11 @@ pub async fn post(
         },
     )
     .await?;
-    let job = jobs::enqueue(
-        &txn,
-        NewJob {
-            tenant: Some(tenant),
-            kind: FANOUT_JOB.into(),
-            payload: serde_json::json!({ "announcement": m.id, "base_url": meta.base_url }),
-            max_attempts: 10,
-            run_at: None,
-        },
-        now,
-    )
-    .await?;
+    let fanout = AnnouncementFanout {
+        announcement: m.id,
+        base_url: meta.base_url.clone(),
+    };
+    let job = jobs::enqueue(&txn, NewJob::new(Some(tenant), &fanout)?, now).await?;
     jobs::progress(&txn, job, 0, Some(a.run.enrolled_count)).await?;
     // The course home caches announcements with the structure: bump the run.
     repo_c::touch_run(&txn, run_id, None, now).await?;
@@ -134,20 +126,36 @@ pub(crate) async fn latest_of_run(
     )
 }
 
+/// The payload of an `announcement.fanout` job: the announcement to mail, and where the links
+/// in the mails point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementFanout {
+    /// The announcement.
+    pub announcement: Uuid,
+    /// `scheme://host` of the tenant's pages.
+    #[serde(default)]
+    pub base_url: String,
+}
+
+impl JobPayload for AnnouncementFanout {
+    const KIND: JobKind = JobKind::AnnouncementFanout;
+    const MAX_ATTEMPTS: i32 = 10;
+}
+
+impl Job for AnnouncementFanout {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        Ok(run_fanout(cx.app, cx.id, cx.tenant()?, self).await?)
+    }
+}
+
 /// The fan-out job: resumes after the last recipient it saved.
-pub async fn run_fanout(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -> Result<()> {
-    let p: serde_json::Value = serde_json::from_str(payload)
-        .map_err(|_| Error::BadRequest(codes::FANOUT_PAYLOAD_INVALID))?;
-    let id: Uuid = p
-        .get("announcement")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse().ok())
-        .ok_or(Error::BadRequest(codes::FANOUT_PAYLOAD_INVALID))?;
-    let base_url = p
-        .get("base_url")
-        .and_then(|v| v.as_str())
-        .unwrap_or("")
-        .to_owned();
+async fn run_fanout(
+    app: &App,
+    job_id: Uuid,
+    tenant: TenantId,
+    p: AnnouncementFanout,
+) -> Result<()> {
+    let (id, base_url) = (p.announcement, p.base_url);
     let a = repo_a::by_id(app.db.reader(), tenant, id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -197,15 +205,9 @@ pub async fn run_fanout(app: &App, job_id: Uuid, tenant: TenantId, payload: &str
                     subject: t_args(locale, "mail-announcement-subject", &args),
                     text: t_args(locale, "mail-announcement-body", &args),
                 };
-                NewJob {
-                    tenant: Some(tenant),
-                    kind: MAIL_JOB.into(),
-                    payload: serde_json::to_value(&m).unwrap_or_default(),
-                    max_attempts: 8,
-                    run_at: None,
-                }
+                NewJob::new(Some(tenant), &m)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let txn = app.db.begin().await?;
         jobs::enqueue_many(&txn, mails, now).await?;
         done += batch.len() as i64;

@@ -4,24 +4,23 @@
 //! time, with visible progress.
 
 use super::access;
+use crate::jobs::{Job, JobContext, JobError};
 use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::course::EnrolmentStatus;
+use amphi_core::jobs::{JobKind, JobStatus};
 use amphi_core::policy::Action;
 use amphi_core::validate::{DisplayName, Email};
 use amphi_core::{Error, Result, TenantId, UserId};
-use amphi_db::jobs::{self, NewJob};
+use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::users::NewUser;
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, users as repo_u};
 use amphi_db::rows;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use uuid::Uuid;
-
-/// Job kind of an import.
-pub const IMPORT_JOB: &str = "enrolment.import";
 
 /// Largest file accepted (about a million rows).
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -193,11 +192,28 @@ pub struct Outcome {
     pub unchanged: u64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Payload {
-    run: Uuid,
-    actor: Uuid,
-    csv: String,
+/// The payload of an `enrolment.import` job: the file, its run and who sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyImport {
+    /// The run people are enrolled in.
+    pub run: Uuid,
+    /// Who started the import.
+    pub actor: Uuid,
+    /// The file (validated before it was queued).
+    pub csv: String,
+}
+
+impl JobPayload for ApplyImport {
+    const KIND: JobKind = JobKind::EnrolmentImport;
+    const MAX_ATTEMPTS: i32 = 3;
+    // People's names and addresses.
+    const REDACT_WHEN_DONE: bool = true;
+}
+
+impl Job for ApplyImport {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        Ok(run_job(cx.app, cx.id, cx.tenant()?, self).await?)
+    }
 }
 
 /// Validates a file and, if every row is good, starts applying it; otherwise holds it until
@@ -229,19 +245,14 @@ pub async fn start(
         )]));
     }
     let now = app.now();
-    let payload = serde_json::to_value(Payload {
-        run: run_id,
-        actor: user.id.0,
-        csv: text.to_owned(),
-    })
-    .map_err(Error::internal)?;
-    let job = NewJob {
-        tenant: Some(tenant),
-        kind: IMPORT_JOB.into(),
-        payload,
-        max_attempts: 3,
-        run_at: None,
-    };
+    let job = NewJob::new(
+        Some(tenant),
+        &ApplyImport {
+            run: run_id,
+            actor: user.id.0,
+            csv: text.to_owned(),
+        },
+    )?;
     let report_json = serde_json::to_value(&report).map_err(Error::internal)?;
     let txn = app.db.begin().await?;
     let id = if report.error_count == 0 {
@@ -267,7 +278,7 @@ async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<row
         .await?
         .ok_or(Error::NotFound)?;
     let payload: serde_json::Value = serde_json::from_str(&j.payload).unwrap_or_default();
-    let ok = j.kind == IMPORT_JOB
+    let ok = matches!(j.kind(), Ok(JobKind::EnrolmentImport))
         && j.tenant_id == Some(tenant.0)
         && (payload.get("run").and_then(|r| r.as_str()) == Some(&run_id.to_string())
             || payload == serde_json::json!({}));
@@ -333,12 +344,11 @@ pub async fn apply_valid(
     )
     .await?;
     let j = load(app, tenant, run_id, id).await?;
-    if j.status != jobs::HELD {
+    if !matches!(j.status(), Ok(JobStatus::Held)) {
         return Err(Error::Conflict(codes::IMPORT_NOT_HELD));
     }
-    let payload: serde_json::Value = serde_json::from_str(&j.payload).map_err(Error::internal)?;
     let now = app.now();
-    if !jobs::release(app.db.writer(), id, payload, now).await? {
+    if !jobs::release(app.db.writer(), id, now).await? {
         return Err(Error::Conflict(codes::IMPORT_NOT_HELD));
     }
     audit::Event::new("enrolment.import_applied_valid", tenant)
@@ -352,9 +362,7 @@ pub async fn apply_valid(
 
 /// The job: applies the valid rows a chunk at a time (accounts, then enrolments, each chunk one
 /// transaction of multi-row statements), recording progress after each chunk.
-pub async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, payload: &str) -> Result<()> {
-    let p: Payload = serde_json::from_str(payload)
-        .map_err(|_| Error::BadRequest(codes::IMPORT_PAYLOAD_INVALID))?;
+async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, p: ApplyImport) -> Result<()> {
     let (_, rows) = parse(p.csv.as_bytes());
     let total = rows.len() as i64;
     jobs::progress(app.db.writer(), job_id, 0, Some(total)).await?;

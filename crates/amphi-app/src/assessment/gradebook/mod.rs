@@ -6,7 +6,7 @@
 //! a learner's score changes) updates one grade and recomputes that one learner's course grade
 //! from their own rows (an indexed read of a handful of rows), so a gradebook of 100,000
 //! learners is never recomputed as a whole on a grade change. Only a change of the scheme
-//! itself (weights, pass mark, an item's maximum) queues [`RECOMPUTE_JOB`](updates::RECOMPUTE_JOB), which walks the
+//! itself (weights, pass mark, an item's maximum) queues the [`RecomputeGrades`](updates::RecomputeGrades) job, which walks the
 //! run's enrolments in keyset pages.
 //!
 //! Every change of a grade or a course grade appends a row to `grade_events` (an outbox that

@@ -3,19 +3,19 @@
 //! maximum, and the recompute job that walks a run after its scheme changed.
 
 use super::scheme::{learner_scores, scheme, scheme_at, Scheme, DEFAULT_CATEGORY};
+use crate::jobs::{Job, JobContext, JobError};
 use crate::App;
 use amphi_core::grades as core_grades;
 use amphi_core::grades::GradeEventKind;
+use amphi_core::jobs::JobKind;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::jobs::{self, NewJob};
+use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::{enrolments as repo_e, grades as repo, structure};
 use amphi_db::{rows, Conn};
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Job recomputing every course grade of a run after its scheme changed.
-pub const RECOMPUTE_JOB: &str = "gradebook.recompute";
 
 /// One learner's score on a course item, as a grading component reports it.
 #[derive(Debug, Clone)]
@@ -249,18 +249,7 @@ pub(super) async fn queue_recompute(
     run: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    jobs::enqueue_unique(
-        c,
-        NewJob {
-            tenant: Some(tenant),
-            kind: RECOMPUTE_JOB.into(),
-            payload: serde_json::json!({ "run": run }),
-            max_attempts: 5,
-            run_at: None,
-        },
-        now,
-    )
-    .await?;
+    jobs::enqueue_unique(c, NewJob::new(Some(tenant), &RecomputeGrades { run })?, now).await?;
     Ok(())
 }
 
@@ -359,6 +348,26 @@ async fn settle_learner(
         store_outcome(c, e, o, actor, now, events).await?;
     }
     Ok(o)
+}
+
+/// The payload of a `gradebook.recompute` job: the run whose course grades are recomputed after
+/// its scheme changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecomputeGrades {
+    /// The run.
+    pub run: Uuid,
+}
+
+impl JobPayload for RecomputeGrades {
+    const KIND: JobKind = JobKind::GradebookRecompute;
+    const MAX_ATTEMPTS: i32 = 5;
+}
+
+impl Job for RecomputeGrades {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        recompute_run(cx.app, cx.tenant()?, self.run).await?;
+        Ok(())
+    }
 }
 
 /// The recompute job: every enrolment of the run, 500 at a time. Returns how many course

@@ -1,7 +1,8 @@
 //! Allocating reviews: every handed-in submission and every assignment so far go to
 //! `amphi_core::peer::allocate`; only the new pairs are stored.
 
-use super::settings::{PeerSettings, Phase};
+use super::settings::{AllocateReviews, PeerSettings, Phase};
+use crate::jobs::{Job, JobContext, JobError};
 use crate::App;
 use amphi_core::course::ItemKind;
 use amphi_core::peer::{
@@ -21,6 +22,13 @@ pub struct AllocationReport {
     pub new_assignments: usize,
     /// Submissions still below `k` reviews.
     pub short: usize,
+}
+
+impl Job for AllocateReviews {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        let report = allocate_reviews(cx.app, cx.tenant()?, self.0.run, self.0.item).await?;
+        cx.keep_result(&report).await
+    }
 }
 
 fn seed_of(item: Uuid) -> u64 {

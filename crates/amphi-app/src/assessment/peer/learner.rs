@@ -1,7 +1,7 @@
 //! The learner's side of a peer assessment: the item page (phase, their work, reviews to do,
 //! reviews received), handing in work, and volunteering for extra reviews.
 
-use super::settings::{schedule, PeerSettings, Phase, ALLOCATE_JOB};
+use super::settings::{allocate_again, PeerSettings, Phase};
 use crate::assessment::submissions::{
     for_learner, item_of_kind, save_work, HandIn, SubmissionView, SubmitForm,
 };
@@ -179,7 +179,7 @@ pub async fn submit(
     };
     let m = save_work(app, user, tenant, &o, &f, h).await?;
     if phase == Phase::Review && m.status()? == SubmissionStatus::Submitted {
-        schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
+        allocate_again(app.db.writer(), tenant, run, item, now).await?;
     }
     Ok(SubmissionView::of(&m, false))
 }
@@ -210,7 +210,7 @@ pub async fn volunteer(
     m.updated_at = now;
     repo_s::save_submission(app.db.writer(), m).await?;
     if s.phase(now) == Phase::Review && extra > 0 {
-        schedule(app.db.writer(), tenant, run, item, ALLOCATE_JOB, None, now).await?;
+        allocate_again(app.db.writer(), tenant, run, item, now).await?;
     }
     Ok(extra as i32)
 }

@@ -1,8 +1,9 @@
 //! Results: every handed-in submission graded from its reviews once results are due (the
 //! `peer.results` job), and one submission regraded after a review was set aside.
 
-use super::settings::{PeerSettings, Phase};
+use super::settings::{ComputeResults, PeerSettings, Phase};
 use crate::assessment::submissions::report_grade;
+use crate::jobs::{Job, JobContext, JobError};
 use crate::App;
 use amphi_core::course::ItemKind;
 use amphi_core::peer::{after_review_phase, grade_submission, ReviewOutcome, SubmissionReviews};
@@ -25,6 +26,13 @@ pub struct ResultsReport {
     pub staff_queue: usize,
     /// Submissions whose grade the course team set (left as they are).
     pub overridden: usize,
+}
+
+impl Job for ComputeResults {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        let report = compute_results(cx.app, cx.tenant()?, self.0.run, self.0.item).await?;
+        cx.keep_result(&report).await
+    }
 }
 
 /// The reviewing record of everyone in one item: (assigned, completed) per reviewer.

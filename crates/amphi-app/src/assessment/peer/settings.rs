@@ -10,18 +10,14 @@ use crate::App;
 use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
+use amphi_core::jobs::JobKind;
 use amphi_core::peer::{Aggregate, Criterion, GradePolicy, Level, Rubric, ShortfallRule};
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::jobs::{self, NewJob};
+use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::{rows, Conn};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// Job that allocates reviews of one peer assessment.
-pub const ALLOCATE_JOB: &str = "peer.allocate";
-/// Job that grades every submission of one peer assessment from its reviews.
-pub const RESULTS_JOB: &str = "peer.results";
 
 /// The settings of a peer-assessment item (`course_items.settings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -315,54 +311,97 @@ pub async fn update_settings(
     let run_id = o.access.run.id;
     save_settings(app, tenant, run, o.item, &s).await?;
     let now = app.now();
-    for (kind, at) in [(ALLOCATE_JOB, s.review_from), (RESULTS_JOB, s.results_from)] {
-        if let Some(at) = at {
-            schedule(app.db.writer(), tenant, run_id, item, kind, Some(at), now).await?;
-        }
+    if let Some(at) = s.review_from {
+        schedule(
+            app.db.writer(),
+            tenant,
+            run_id,
+            item,
+            AllocateReviews,
+            Some(at),
+            now,
+        )
+        .await?;
+    }
+    if let Some(at) = s.results_from {
+        schedule(
+            app.db.writer(),
+            tenant,
+            run_id,
+            item,
+            ComputeResults,
+            Some(at),
+            now,
+        )
+        .await?;
     }
     Ok(s)
 }
 
-/// Enqueues one of this item's jobs unless the same one already waits.
-pub(super) async fn schedule(
+/// Enqueues one of this item's jobs (`job` makes its payload: [`AllocateReviews`] or
+/// [`ComputeResults`]) unless the same one already waits.
+async fn schedule<J: JobPayload>(
     c: &impl Conn,
     tenant: TenantId,
     run: Uuid,
     item: Uuid,
-    kind: &str,
+    job: fn(PeerTarget) -> J,
     at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut payload = serde_json::json!({ "run": run, "item": item });
-    if let Some(at) = at {
-        payload["at"] = serde_json::json!(at.timestamp());
-    }
-    jobs::enqueue_unique(
-        c,
-        NewJob {
-            tenant: Some(tenant),
-            kind: kind.into(),
-            payload,
-            max_attempts: 5,
-            run_at: at.filter(|a| *a > now),
-        },
-        now,
-    )
-    .await?;
+    let target = PeerTarget {
+        run,
+        item,
+        at: at.map(|a| a.timestamp()),
+    };
+    let job = NewJob::new(Some(tenant), &job(target))?.at(at.filter(|a| *a > now));
+    jobs::enqueue_unique(c, job, now).await?;
     Ok(())
 }
 
-/// The (run, item) of a job's payload.
-pub fn job_target(payload: &str) -> Result<(Uuid, Uuid)> {
-    let v: serde_json::Value =
-        serde_json::from_str(payload).map_err(|_| Error::Internal("bad peer payload".into()))?;
-    let id = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .and_then(|x| x.parse::<Uuid>().ok())
-            .ok_or_else(|| Error::Internal("bad peer payload".into()))
-    };
-    Ok((id("run")?, id("item")?))
+/// Allocates this item's reviews again as soon as a worker can (late work or a volunteer
+/// arrived in the review phase).
+pub(super) async fn allocate_again(
+    c: &impl Conn,
+    tenant: TenantId,
+    run: Uuid,
+    item: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    schedule(c, tenant, run, item, AllocateReviews, None, now).await
+}
+
+/// The peer assessment a job works on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerTarget {
+    /// The run.
+    pub run: Uuid,
+    /// The peer-assessment item.
+    pub item: Uuid,
+    /// When a scheduled job was due (seconds since the epoch), so that a job scheduled for
+    /// another date is not taken for a duplicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<i64>,
+}
+
+/// The payload of a `peer.allocate` job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AllocateReviews(pub PeerTarget);
+
+impl JobPayload for AllocateReviews {
+    const KIND: JobKind = JobKind::PeerAllocate;
+    const MAX_ATTEMPTS: i32 = 5;
+}
+
+/// The payload of a `peer.results` job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ComputeResults(pub PeerTarget);
+
+impl JobPayload for ComputeResults {
+    const KIND: JobKind = JobKind::PeerResults;
+    const MAX_ATTEMPTS: i32 = 5;
 }
 
 #[cfg(test)]
@@ -436,8 +475,14 @@ mod tests {
     #[test]
     fn a_job_payload_names_its_run_and_item() {
         let (run, item) = (Uuid::now_v7(), Uuid::now_v7());
-        let payload = serde_json::json!({ "run": run, "item": item, "at": 1 }).to_string();
-        assert_eq!(job_target(&payload).unwrap(), (run, item));
-        assert!(job_target("{}").is_err());
+        let stored = serde_json::json!({ "run": run, "item": item, "at": 1 }).to_string();
+        let AllocateReviews(t) = serde_json::from_str(&stored).unwrap();
+        assert_eq!((t.run, t.item, t.at), (run, item, Some(1)));
+        let unscheduled = PeerTarget { at: None, ..t };
+        assert_eq!(
+            serde_json::to_value(ComputeResults(unscheduled)).unwrap(),
+            serde_json::json!({ "run": run, "item": item })
+        );
+        assert!(serde_json::from_str::<AllocateReviews>("{}").is_err());
     }
 }

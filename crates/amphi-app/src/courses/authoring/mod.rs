@@ -12,17 +12,17 @@ pub use outline::{
 };
 pub use runs::{add_member, create_run, new_edition, update_run, RunForm};
 
+use crate::jobs::{Job, JobContext, JobError};
 use crate::App;
 use amphi_core::codes;
+use amphi_core::jobs::JobKind;
 use amphi_core::{Error, Result, TenantId};
-use amphi_db::jobs::{self, NewJob};
+use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e, structure};
 use amphi_db::Conn;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// Job that recounts a run's progress after its structure changed.
-pub const RECOUNT_JOB: &str = "run.recount";
 
 /// A date typed in a form (`2027-03-01T09:00`, in the person's time zone) or sent by the API
 /// (RFC 3339). Empty means none.
@@ -59,23 +59,30 @@ pub(crate) async fn structure_changed(
     let now = app.now();
     let n = structure::countable_items(c, run).await?;
     repo_c::touch_run(c, run, Some(n), now).await?;
-    jobs::enqueue_unique(
-        c,
-        NewJob {
-            tenant: Some(tenant),
-            kind: RECOUNT_JOB.into(),
-            payload: serde_json::json!({ "run": run }),
-            max_attempts: 5,
-            run_at: None,
-        },
-        now,
-    )
-    .await?;
+    jobs::enqueue_unique(c, NewJob::new(Some(tenant), &RecountRun { run })?, now).await?;
     Ok(())
 }
 
+/// The payload of a `run.recount` job: the run whose learners' progress is recounted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecountRun {
+    /// The run.
+    pub run: Uuid,
+}
+
+impl JobPayload for RecountRun {
+    const KIND: JobKind = JobKind::RunRecount;
+    const MAX_ATTEMPTS: i32 = 5;
+}
+
+impl Job for RecountRun {
+    async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
+        Ok(recount(cx.app, self.run).await?)
+    }
+}
+
 /// The recount job: completed counts from progress rows, then completion dates.
-pub async fn recount(app: &App, run: Uuid) -> Result<()> {
+async fn recount(app: &App, run: Uuid) -> Result<()> {
     let txn = app.db.begin().await?;
     let n = structure::countable_items(&txn, run).await?;
     repo_e::recount(&txn, run).await?;

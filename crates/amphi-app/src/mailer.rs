@@ -1,12 +1,23 @@
 //! Mail delivery: SMTP through lettre when `mail.smtp_url` is set, otherwise one `.eml` file per
 //! message in the outbox folder (and a log line), so a single node needs no mail server.
 
-use amphi_app::config::MailConfig;
-use amphi_app::mail::OutgoingMail;
+use crate::config::MailConfig;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+/// A plain-text message ready to send (queued as a `mail.send` job, see `crate::mail`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Body (plain text).
+    pub text: String,
+}
 
 /// Where messages go.
 pub enum Mailer {
@@ -27,16 +38,16 @@ pub enum Mailer {
 }
 
 impl Mailer {
-    /// Builds the mailer from configuration.
-    pub fn from_config(c: &MailConfig) -> anyhow::Result<Self> {
+    /// Builds the mailer from configuration; the error says which setting is wrong.
+    pub fn from_config(c: &MailConfig) -> Result<Self, String> {
         let from: Mailbox = c
             .from
             .parse()
-            .map_err(|e| anyhow::anyhow!("mail.from: `{}` is not an address ({e})", c.from))?;
+            .map_err(|e| format!("mail.from: `{}` is not an address ({e})", c.from))?;
         match &c.smtp_url {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?
+                    .map_err(|e| format!("mail.smtp_url: {e}"))?
                     .build();
                 Ok(Mailer::Smtp { from, transport })
             }
