@@ -31,11 +31,10 @@ use amphi_app::assessment::quiz::{
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::{enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
-use amphi_app::users::User;
-use amphi_app::{App, RequestMeta};
+use amphi_app::{App, Caller};
 use amphi_core::assessment::question::OptionId;
 use amphi_core::assessment::scoring::Response;
-use amphi_core::TenantId;
+use amphi_core::{AttemptId, CourseId, ItemId, ModuleId, RunId, TenantId};
 use amphi_db::bench::{self as bulk, Chunk};
 use amphi_db::repo::{enrolments as repo_e, tenants as repo_t};
 use amphi_db::rows;
@@ -192,7 +191,7 @@ async fn account(
     email: &str,
     name: &str,
     admin: bool,
-) -> anyhow::Result<User> {
+) -> anyhow::Result<Caller> {
     let (u, _) = create_user_cli(
         app,
         CliUser {
@@ -206,20 +205,19 @@ async fn account(
     )
     .await
     .map_err(e)?;
-    Ok(u)
+    Ok(Caller::cli(u, &app.config.server.public_url))
 }
 
 /// Answers every question of an open attempt: option `pick` (or the last one) of single-choice
 /// questions, "true" for true/false.
 async fn answer_all(
     app: &App,
-    u: &User,
-    t: TenantId,
-    run: Uuid,
-    at: Uuid,
+    u: &Caller,
+    run: RunId,
+    at: AttemptId,
     pick: usize,
 ) -> anyhow::Result<Answers> {
-    let view = quiz::view::attempt(app, u, t, run, at).await.map_err(e)?;
+    let view = quiz::view::attempt(app, u, run, at).await.map_err(e)?;
     let mut answers = Answers::new();
     for q in &view.questions {
         let r = match q.kind.as_str() {
@@ -259,7 +257,6 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         );
     }
     let now: DateTime<Utc> = app.now();
-    let meta = RequestMeta::cli(&app.config.server.public_url);
     // The tenant, on its own host.
     let txn = app.db.begin().await.map_err(e)?;
     let tenant = repo_t::insert(
@@ -292,7 +289,6 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     let course = authoring::create_course(
         app,
         &admin,
-        t,
         CourseForm {
             code: Some("SCALE101".into()),
             title: Some("Learning at scale".into()),
@@ -304,15 +300,13 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             format: Some("mooc".into()),
             visibility: Some("listed".into()),
         },
-        &meta,
     )
     .await
     .map_err(e)?;
     let run = authoring::create_run(
         app,
         &admin,
-        t,
-        course.id,
+        CourseId(course.id),
         RunForm {
             name: Some("Benchmark session".into()),
             enrol_opens_at: Some(fmt(now - chrono::Duration::days(7))),
@@ -325,22 +319,13 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             waiting_list: Some(false),
             ..Default::default()
         },
-        &meta,
     )
     .await
     .map_err(e)?;
-    authoring::add_member(
-        app,
-        &admin,
-        t,
-        run.id,
-        &instructor_email,
-        "instructor",
-        &meta,
-    )
-    .await
-    .map_err(e)?;
-    let imported = bank::import_gift(app, &admin, t, course.id, &gift_bank(), &meta)
+    authoring::add_member(app, &admin, RunId(run.id), &instructor_email, "instructor")
+        .await
+        .map_err(e)?;
+    let imported = bank::import_gift(app, &admin, CourseId(course.id), &gift_bank())
         .await
         .map_err(e)?;
     if imported.imported != MODULES * QUESTIONS_PER_QUIZ {
@@ -353,8 +338,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         let m = authoring::add_module(
             app,
             &admin,
-            t,
-            run.id,
+            RunId(run.id),
             ModuleForm {
                 title: Some(format!("Week {w}")),
                 available_from: None,
@@ -367,9 +351,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             let it = authoring::add_item(
                 app,
                 &admin,
-                t,
-                run.id,
-                m.id,
+                RunId(run.id),
+                ModuleId(m.id),
                 ItemForm {
                     kind: Some("page".into()),
                     title: Some(format!("Week {w}, part {p}")),
@@ -391,9 +374,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         let qi = authoring::add_item(
             app,
             &admin,
-            t,
-            run.id,
-            m.id,
+            RunId(run.id),
+            ModuleId(m.id),
             ItemForm {
                 kind: Some("quiz".into()),
                 title: Some(format!("Quiz {w}")),
@@ -429,7 +411,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             answers: Reveal::Immediately,
             ..QuizSettings::default()
         };
-        quiz::authoring::configure(app, &admin, t, run.id, qi.id, settings)
+        quiz::authoring::configure(app, &admin, RunId(run.id), ItemId(qi.id), settings)
             .await
             .map_err(e)?;
         quizzes.push(qi.id);
@@ -440,9 +422,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     let peer_item = authoring::add_item(
         app,
         &admin,
-        t,
-        run.id,
-        last_module.context("no module")?,
+        RunId(run.id),
+        ModuleId(last_module.context("no module")?),
         ItemForm {
             kind: Some("peer".into()),
             title: Some("Final essay".into()),
@@ -459,9 +440,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     peer::settings::update_settings(
         app,
         &admin,
-        t,
-        run.id,
-        peer_item.id,
+        RunId(run.id),
+        ItemId(peer_item.id),
         PeerSettingsForm {
             review_from: Some(review_from),
             reviews_per_submission: Some("3".into()),
@@ -493,31 +473,31 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             false,
         )
         .await?;
-        enrol::enrol(app, &u, t, run.id, None, &meta)
+        enrol::enrol(app, &u, RunId(run.id), None)
             .await
             .map_err(e)?;
         for item in all_items.iter().take((6 * k) as usize) {
             if quizzes.contains(item) {
-                let at = quiz::attempts::start(app, &u, t, run.id, *item)
+                let at = quiz::attempts::start(app, &u, RunId(run.id), ItemId(*item))
                     .await
                     .map_err(e)?;
-                let answers = answer_all(app, &u, t, run.id, at, (k - 1) as usize).await?;
+                let answers =
+                    answer_all(app, &u, RunId(run.id), AttemptId(at), (k - 1) as usize).await?;
                 quiz::answers::submit(
                     app,
                     &u,
-                    t,
-                    run.id,
-                    at,
+                    RunId(run.id),
+                    AttemptId(at),
                     quiz::answers::Sent::Answers(answers),
                 )
                 .await
                 .map_err(e)?;
             }
-            learn::complete_item(app, &u, t, run.id, *item)
+            learn::complete_item(app, &u, RunId(run.id), ItemId(*item))
                 .await
                 .map_err(e)?;
         }
-        templates.push(u.id.0);
+        templates.push(u.user.id.0);
     }
     // And one learner without history, whose course grade the others without history share.
     let blank = account(
@@ -528,7 +508,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         false,
     )
     .await?;
-    enrol::enrol(app, &blank, t, run.id, None, &meta)
+    enrol::enrol(app, &blank, RunId(run.id), None)
         .await
         .map_err(e)?;
     // Gradebook recomputes queued by the quiz set-up, and anything else due.
@@ -541,7 +521,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                 .map_err(e)?,
         );
     }
-    let blank: rows::Enrolment = bulk::history_of(app.db.reader(), t, run.id, blank.id.0)
+    let blank: rows::Enrolment = bulk::history_of(app.db.reader(), t, run.id, blank.user.id.0)
         .await
         .map_err(e)?
         .enrolment;

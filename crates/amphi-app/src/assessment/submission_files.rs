@@ -2,9 +2,9 @@
 //! author, its graders or (peer assessment) a reviewer it was assigned to.
 
 use super::submissions::{is_grader, item_of_kinds, ASSIGNMENT, PEER};
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
 use serde::Serialize;
@@ -57,12 +57,13 @@ pub(super) async fn files_view(
 /// was assigned to; anyone else is told it does not exist.
 pub async fn open_file(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     file: Uuid,
 ) -> Result<crate::files::Download> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = item_of_kinds(app, user, tenant, run, item, &[ASSIGNMENT, PEER])
         .await
         .map_err(|_| Error::NotFound)?;

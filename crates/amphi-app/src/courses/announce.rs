@@ -6,12 +6,12 @@
 use super::{access, content, writable};
 use crate::i18n::t_args;
 use crate::mail::{OutgoingMail, MAIL_JOB};
-use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Locale};
+use amphi_core::RunId;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{announcements as repo_a, audit, courses as repo_c, enrolments as repo_e};
@@ -55,13 +55,13 @@ impl From<rows::Announcement> for Announcement {
 /// Posts an announcement and starts mailing it.
 pub async fn post(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     title: &str,
     body: &str,
-    meta: &RequestMeta,
 ) -> Result<Announcement> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     let mut f = Fields::new();

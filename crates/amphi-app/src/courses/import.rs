@@ -4,12 +4,12 @@
 //! time, with visible progress.
 
 use super::access;
-use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::policy::Action;
 use amphi_core::validate::{DisplayName, Email};
+use amphi_core::RunId;
 use amphi_core::{Error, Result, TenantId, UserId};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::users::NewUser;
@@ -203,12 +203,12 @@ struct Payload {
 /// the operator decides. Files that are not CSV at all are refused outright.
 pub async fn start(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     bytes: &[u8],
-    meta: &RequestMeta,
 ) -> Result<ImportStatus> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     access(
         app,
         Some(&user.actor()),
@@ -258,7 +258,7 @@ pub async fn start(
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;
-    status(app, user, tenant, run_id, id).await
+    status(app, caller, RunId(run_id), id).await
 }
 
 async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<rows::Job> {
@@ -277,13 +277,9 @@ async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<row
 }
 
 /// The state of an import.
-pub async fn status(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    id: Uuid,
-) -> Result<ImportStatus> {
+pub async fn status(app: &App, caller: &Caller, run_id: RunId, id: Uuid) -> Result<ImportStatus> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     access(
         app,
         Some(&user.actor()),
@@ -317,12 +313,12 @@ pub async fn status(
 /// The operator's decision on a held import: apply the valid rows.
 pub async fn apply_valid(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     id: Uuid,
-    meta: &RequestMeta,
 ) -> Result<ImportStatus> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     access(
         app,
         Some(&user.actor()),
@@ -346,7 +342,7 @@ pub async fn apply_valid(
         .detail(serde_json::json!({ "job": id }))
         .record(app.db.writer(), now)
         .await?;
-    status(app, user, tenant, run_id, id).await
+    status(app, caller, RunId(run_id), id).await
 }
 
 /// The job: applies the valid rows a chunk at a time (accounts, then enrolments, each chunk one

@@ -164,7 +164,7 @@ async fn create_course(
     ApiJson(body): ApiJson<CourseForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let c = authoring::create_course(&s.app, &api.caller.user, api.tenant.id, body, &api.meta)
+    let c = authoring::create_course(&s.app, &api.caller, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(c))
@@ -180,8 +180,7 @@ async fn patch_course(
     ApiJson(body): ApiJson<CourseForm>,
 ) -> Result<Json<Course>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let c = authoring::update_course(&s.app, &api.caller.user, api.tenant.id, id, body)
+    let c = authoring::update_course(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(c))
@@ -200,8 +199,7 @@ async fn create_run(
     ApiJson(body): ApiJson<RunForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let r = authoring::create_run(&s.app, &api.caller.user, api.tenant.id, id, body, &api.meta)
+    let r = authoring::create_run(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(r))
@@ -217,8 +215,7 @@ async fn patch_run(
     ApiJson(body): ApiJson<RunForm>,
 ) -> Result<Json<Run>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let r = authoring::update_run(&s.app, &api.caller.user, api.tenant.id, id, body)
+    let r = authoring::update_run(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(r))
@@ -244,15 +241,12 @@ async fn new_edition(
     ApiJson(body): ApiJson<EditionBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
     let r = authoring::new_edition(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         id,
         &body.name,
         body.starts_at.as_deref(),
-        &api.meta,
     )
     .await
     .map_err(|e| api.err(e))?;
@@ -360,8 +354,7 @@ async fn get_outline(
     Ids(id): Ids<RunId>,
 ) -> Result<Json<OutlineView>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let o = authoring::outline(&s.app, &api.caller.user, api.tenant.id, id)
+    let o = authoring::outline(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(OutlineView {
@@ -383,8 +376,7 @@ async fn add_module(
     ApiJson(body): ApiJson<ModuleForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let m = authoring::add_module(&s.app, &api.caller.user, api.tenant.id, id, body)
+    let m = authoring::add_module(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(outline_module!(m)))
@@ -400,8 +392,7 @@ async fn patch_module(
     ApiJson(body): ApiJson<ModuleForm>,
 ) -> Result<Json<OutlineModule>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    let m = authoring::update_module(&s.app, &api.caller.user, api.tenant.id, run, module, body)
+    let m = authoring::update_module(&s.app, &api.caller, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(outline_module!(m)))
@@ -416,8 +407,7 @@ async fn delete_module(
     Ids((run, module)): Ids<(RunId, ModuleId)>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    authoring::delete_module(&s.app, &api.caller.user, api.tenant.id, run, module)
+    authoring::delete_module(&s.app, &api.caller, run, module)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -433,8 +423,7 @@ async fn move_module(
     ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    authoring::move_module(&s.app, &api.caller.user, api.tenant.id, run, module, body)
+    authoring::move_module(&s.app, &api.caller, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -450,8 +439,7 @@ async fn add_item(
     ApiJson(body): ApiJson<ItemForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    let i = authoring::add_item(&s.app, &api.caller.user, api.tenant.id, run, module, body)
+    let i = authoring::add_item(&s.app, &api.caller, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(outline_item!(i)))
@@ -467,8 +455,7 @@ async fn patch_item(
     ApiJson(body): ApiJson<ItemForm>,
 ) -> Result<Json<OutlineItem>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    let i = authoring::update_item(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    let i = authoring::update_item(&s.app, &api.caller, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(outline_item!(i)))
@@ -483,8 +470,7 @@ async fn delete_item(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    authoring::delete_item(&s.app, &api.caller.user, api.tenant.id, run, item)
+    authoring::delete_item(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -500,8 +486,7 @@ async fn move_item(
     ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    authoring::move_item(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    authoring::move_item(&s.app, &api.caller, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -530,18 +515,9 @@ async fn add_member(
     ApiJson(body): ApiJson<MemberBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    authoring::add_member(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &body.email,
-        &body.role,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    authoring::add_member(&s.app, &api.caller, id, &body.email, &body.role)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(no_content())
 }
 
@@ -572,19 +548,11 @@ async fn enrol(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<EnrolResult>, ApiError> {
     api.need(Scope::Write)?;
-    let id = id.0;
     let body = body.map_err(|_| api.err(Error::BadRequest(codes::BODY_TOO_LARGE)))?;
     let b: EnrolBody = optional_json(&api, &headers, &body)?;
-    let status = enrol::enrol(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        b.code.as_deref(),
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let status = enrol::enrol(&s.app, &api.caller, id, b.code.as_deref())
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(EnrolResult { status }))
 }
 
@@ -597,8 +565,7 @@ async fn unenrol(
     Ids(id): Ids<RunId>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let id = id.0;
-    enrol::unenrol(&s.app, &api.caller.user, api.tenant.id, id, &api.meta)
+    enrol::unenrol(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -629,17 +596,9 @@ async fn invite(
     ApiJson(body): ApiJson<InviteBody>,
 ) -> Result<Json<InviteResult>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let invited = enrol::invite(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &body.emails.join("\n"),
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let invited = enrol::invite(&s.app, &api.caller, id, &body.emails.join("\n"))
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(InviteResult { invited }))
 }
 
@@ -668,17 +627,9 @@ async fn vouchers(
     ApiJson(body): ApiJson<VoucherBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let codes = enrol::generate_vouchers(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        body.count,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let codes = enrol::generate_vouchers(&s.app, &api.caller, id, body.count)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(created(VoucherCodes { codes }))
 }
 
@@ -737,8 +688,7 @@ async fn home(
     Ids(id): Ids<RunId>,
 ) -> Result<Json<CourseHome>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let h = learn::home(&s.app, &api.caller.user, api.tenant.id, id, false)
+    let h = learn::home(&s.app, &api.caller, id, false)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(h))
@@ -753,8 +703,7 @@ async fn open_item(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<ItemPage>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = (run.0, item.0);
-    let p = learn::open_item(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let p = learn::open_item(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(p))
@@ -776,8 +725,7 @@ async fn complete_item(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<CompleteResult>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
-    let percent = learn::complete_item(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let percent = learn::complete_item(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(CompleteResult { percent }))
@@ -790,7 +738,7 @@ async fn my_courses(
     api: Api,
 ) -> Result<Json<Vec<DashboardEntry>>, ApiError> {
     api.need(Scope::Read)?;
-    let d = learn::dashboard(&s.app, &api.caller.user, api.tenant.id)
+    let d = learn::dashboard(&s.app, &api.caller)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(d))
@@ -834,7 +782,6 @@ async fn list_learners(
     q: Result<Query<LearnerParams>, QueryRejection>,
 ) -> Result<Json<LearnerPage>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
     let p = query(&api, q)?;
     let f = LearnerFilters {
         q: p.q,
@@ -843,16 +790,9 @@ async fn list_learners(
         progress: p.progress,
         after: p.after,
     };
-    let page = learners::list(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &f,
-        p.limit.unwrap_or(50),
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let page = learners::list(&s.app, &api.caller, id, &f, p.limit.unwrap_or(50))
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(LearnerPage {
         items: page.items,
         next: page.next,
@@ -885,11 +825,9 @@ async fn list_questions(
     Query(p): Query<BankParams>,
 ) -> Result<Json<QuestionPage>, ApiError> {
     api.need(Scope::Admin)?;
-    let course = course.0;
     let (page, _) = amphi_app::assessment::bank::list(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         course,
         p.category.as_deref(),
         p.after,
@@ -912,18 +850,10 @@ async fn import_gift(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let course = course.0;
     let text = std::str::from_utf8(&body)
         .map_err(|_| api.err(Error::field("file", codes::CSV_NOT_UTF8)))?;
-    let out = amphi_app::assessment::bank::import_gift(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        course,
-        text,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let out = amphi_app::assessment::bank::import_gift(&s.app, &api.caller, course, text)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }

@@ -11,7 +11,7 @@ use amphi_app::accounts::ProfileForm;
 use amphi_app::api_tokens::{self, Scope, TokenUser};
 use amphi_app::tenants::{self, Tenant, TenantDetail, TenantForm};
 use amphi_app::users::{self, User, UserPatch};
-use amphi_app::RequestMeta;
+use amphi_app::{Caller, RequestMeta};
 use amphi_core::validate::Locale;
 use amphi_core::{Error, TenantId, UserId};
 use axum::extract::{FromRequestParts, Query, State};
@@ -177,14 +177,14 @@ impl FromRequestParts<WebState> for ApiVisitor {
 
 /// The caller of an API route: a valid token of this tenant.
 pub struct Api {
-    /// The token's owner and scopes.
-    pub caller: TokenUser,
+    /// The token's owner, who the use cases run for (with the request facts).
+    pub caller: Caller,
+    /// What the token allows.
+    pub scopes: Vec<Scope>,
     /// The tenant of the Host header.
     pub tenant: Tenant,
     /// Language for messages.
     pub locale: Locale,
-    /// Request facts.
-    pub meta: RequestMeta,
 }
 
 impl Api {
@@ -193,7 +193,7 @@ impl Api {
     }
 
     fn need(&self, s: Scope) -> Result<(), ApiError> {
-        self.caller.require(s).map_err(|e| self.err(e))
+        api_tokens::require_scope(&self.scopes, s).map_err(|e| self.err(e))
     }
 }
 
@@ -226,11 +226,12 @@ impl FromRequestParts<WebState> for Api {
             );
             return Err(r);
         };
+        let TokenUser { user, scopes } = caller;
         Ok(Api {
-            caller,
+            caller: Caller::new(user, visitor.tenant.id, visitor.meta),
+            scopes,
             tenant: visitor.tenant,
             locale: visitor.locale,
-            meta: visitor.meta,
         })
     }
 }
@@ -277,7 +278,7 @@ async fn patch_self(
     ApiJson(body): ApiJson<ProfileForm>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Write)?;
-    amphi_app::accounts::update_profile(&s.app, &api.caller.user, body)
+    amphi_app::accounts::update_profile(&s.app, &api.caller, body)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -293,8 +294,7 @@ async fn list_users(
     api.need(Scope::Admin)?;
     let page = users::list(
         &s.app,
-        &api.caller.actor(),
-        api.tenant.id,
+        &api.caller,
         p.q.as_deref(),
         p.after,
         p.limit.unwrap_or(50),
@@ -315,8 +315,7 @@ async fn get_user(
     Ids(id): Ids<UserId>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let u = users::get(&s.app, &api.caller.actor(), api.tenant.id, UserId(id))
+    let u = users::get(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
     Ok(Json(u))
@@ -340,17 +339,9 @@ async fn patch_user(
     ApiJson(body): ApiJson<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let u = users::patch(
-        &s.app,
-        &api.caller.actor(),
-        api.tenant.id,
-        UserId(id),
-        body,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let u = users::patch(&s.app, &api.caller, id, body)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(u))
 }
 
@@ -411,7 +402,7 @@ async fn list_tenants(
     Query(p): Query<ListParams>,
 ) -> Result<Json<TenantPage>, ApiError> {
     api.need(Scope::Admin)?;
-    let page = tenants::list(&s.app, &api.caller.actor(), p.after, p.limit.unwrap_or(50))
+    let page = tenants::list(&s.app, &api.caller, p.after, p.limit.unwrap_or(50))
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(TenantPage {
@@ -428,7 +419,7 @@ async fn create_tenant(
     ApiJson(body): ApiJson<TenantBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let d = tenants::create(&s.app, &api.caller.actor(), body.into(), &api.meta)
+    let d = tenants::create(&s.app, &api.caller, body.into())
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(d)).into_response())
@@ -442,8 +433,7 @@ async fn get_tenant(
     Ids(id): Ids<TenantId>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let d = tenants::get(&s.app, &api.caller.actor(), TenantId(id))
+    let d = tenants::get(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
     Ok(Json(d))
@@ -459,16 +449,9 @@ async fn patch_tenant(
     ApiJson(body): ApiJson<TenantBody>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let d = tenants::update(
-        &s.app,
-        &api.caller.actor(),
-        TenantId(id),
-        body.into(),
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let d = tenants::update(&s.app, &api.caller, id, body.into())
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(d))
 }
 
@@ -488,7 +471,7 @@ async fn list_audit(
     Query(f): Query<amphi_app::audit::AuditFilters>,
 ) -> Result<Json<AuditPage>, ApiError> {
     api.need(Scope::Admin)?;
-    let page = amphi_app::audit::list(&s.app, &api.caller.user, api.tenant.id, &f, 100)
+    let page = amphi_app::audit::list(&s.app, &api.caller, &f, 100)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(AuditPage {
