@@ -1,12 +1,12 @@
-//! `/api/v1` for courses: the catalog, authoring (courses, runs, editions, modules, items, the
-//! course team), enrolment (self-enrolment, invitations, vouchers, the shop webhook), learning
-//! (course home, items, completion, dashboard) and the course team's list of learners.
+//! `/api/v1` for courses: the catalog, authoring (courses, runs, editions, modules, items),
+//! learning (course home, items, completion, dashboard) and the course team's list of learners.
+//! The course team's members and enrolment are in `enrol`, the question bank in `bank`.
 //!
 //! Every handler calls one amphi-app use case; the permission policy lives there. Token scopes:
 //! `read` for GET, `write` for what concerns the caller (enrol, leave, complete), `admin` for
 //! authoring and course-team actions.
 
-use super::{Api, ApiVisitor, ErrorBody};
+use super::{Api, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
 use crate::path::Ids;
@@ -14,15 +14,13 @@ use crate::WebState;
 use amphi_app::api_tokens::Scope;
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::catalog::{self, About, CatalogCard, CatalogFilters};
-use amphi_app::courses::enrol::{self, EnrolStatus, ShopOrder, WebhookOutcome};
 use amphi_app::courses::learn::{self, CourseHome, DashboardEntry, ItemPage};
 use amphi_app::courses::learners::{self, Learner, LearnerFilters};
 use amphi_app::courses::{Course, Run};
 use amphi_core::codes;
 use amphi_core::Error;
 use amphi_core::{CourseId, ItemId, ModuleId, RunId};
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -41,13 +39,6 @@ pub fn routes() -> Router<WebState> {
         .route("/courses", post(create_course))
         .route("/courses/{course}", get(get_course).patch(patch_course))
         .route("/courses/{course}/runs", post(create_run))
-        .route("/courses/{course}/questions", get(list_questions))
-        .route(
-            "/courses/{course}/questions/gift",
-            post(import_gift).layer(axum::extract::DefaultBodyLimit::max(
-                amphi_app::assessment::bank::MAX_GIFT_BYTES + 64 * 1024,
-            )),
-        )
         .route("/runs/{id}", patch(patch_run))
         .route("/runs/{id}/editions", post(new_edition))
         .route("/runs/{id}/outline", get(get_outline))
@@ -64,14 +55,9 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/runs/{id}/items/{item}/move", post(move_item))
         .route("/runs/{id}/items/{item}/complete", post(complete_item))
-        .route("/runs/{id}/members", post(add_member))
-        .route("/runs/{id}/enrolment", post(enrol).delete(unenrol))
-        .route("/runs/{id}/invitations", post(invite))
-        .route("/runs/{id}/vouchers", post(vouchers))
         .route("/runs/{id}/home", get(home))
         .route("/runs/{id}/learners", get(list_learners))
         .route("/me/courses", get(my_courses))
-        .route("/shop/webhook", post(shop_webhook))
 }
 
 /// Query strings whose errors come back in the API's error format.
@@ -104,11 +90,11 @@ pub(super) fn optional_json<T: DeserializeOwned + Default>(
     })
 }
 
-fn created<T: Serialize>(v: T) -> Response {
+pub(super) fn created<T: Serialize>(v: T) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
 
-fn no_content() -> Response {
+pub(super) fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -493,190 +479,6 @@ async fn move_item(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The course team and enrolment
-
-/// Someone with an account joining the run in a role.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MemberBody {
-    /// Email of an existing account of this tenant.
-    email: String,
-    /// `learner`, `instructor`, `teaching_assistant` or `observer`.
-    role: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/members", tag = "enrolment", request_body = MemberBody,
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 204, description = "Member added or role changed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn add_member(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    ApiJson(body): ApiJson<MemberBody>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Admin)?;
-    authoring::add_member(&s.app, &api.caller, id, &body.email, &body.role)
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok(no_content())
-}
-
-/// Asking to enrol.
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct EnrolBody {
-    /// The run's enrolment code (`code` policy) or a voucher code (`paid` policy).
-    code: Option<String>,
-}
-
-/// Where the caller stands after asking to enrol.
-#[derive(Serialize, ToSchema)]
-pub struct EnrolResult {
-    /// `enrolled` or `waiting`.
-    status: EnrolStatus,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/enrolment", tag = "enrolment", request_body(content = Option<EnrolBody>, description = "May be omitted when no code is needed"),
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 200, body = EnrolResult), (status = 403, body = ErrorBody, description = "Invitation or purchase needed"),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Full, closed or archived"), (status = 422, body = ErrorBody)))]
-async fn enrol(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<EnrolResult>, ApiError> {
-    api.need(Scope::Write)?;
-    let body = body.map_err(|_| api.err(Error::BadRequest(codes::BODY_TOO_LARGE)))?;
-    let b: EnrolBody = optional_json(&api, &headers, &body)?;
-    let status = enrol::enrol(&s.app, &api.caller, id, b.code.as_deref())
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok(Json(EnrolResult { status }))
-}
-
-#[utoipa::path(delete, path = "/api/v1/runs/{id}/enrolment", tag = "enrolment",
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 204, description = "Left the run or its waiting list"), (status = 404, body = ErrorBody)))]
-async fn unenrol(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Write)?;
-    enrol::unenrol(&s.app, &api.caller, id)
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok(no_content())
-}
-
-/// Addresses to invite.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InviteBody {
-    /// Email addresses (up to 1000).
-    emails: Vec<String>,
-}
-
-/// How many were invited.
-#[derive(Serialize, ToSchema)]
-pub struct InviteResult {
-    /// Distinct addresses invited (each gets a mail).
-    invited: usize,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/invitations", tag = "enrolment", request_body = InviteBody,
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 200, body = InviteResult), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn invite(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    ApiJson(body): ApiJson<InviteBody>,
-) -> Result<Json<InviteResult>, ApiError> {
-    api.need(Scope::Admin)?;
-    let invited = enrol::invite(&s.app, &api.caller, id, &body.emails.join("\n"))
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok(Json(InviteResult { invited }))
-}
-
-/// How many vouchers to make.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VoucherBody {
-    /// 1 to 10 000.
-    count: usize,
-}
-
-/// New voucher codes, shown once.
-#[derive(Serialize, ToSchema)]
-pub struct VoucherCodes {
-    /// Single-use codes.
-    codes: Vec<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/vouchers", tag = "enrolment", request_body = VoucherBody,
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 201, body = VoucherCodes), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn vouchers(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    ApiJson(body): ApiJson<VoucherBody>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Admin)?;
-    let codes = enrol::generate_vouchers(&s.app, &api.caller, id, body.count)
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok(created(VoucherCodes { codes }))
-}
-
-/// How a shop notification ended.
-#[derive(Serialize, ToSchema)]
-pub struct WebhookResult {
-    /// `enrolled`, `recorded` or `duplicate`.
-    outcome: WebhookOutcome,
-}
-
-/// The shop's purchase notification. No bearer token: the shop signs the body with the
-/// tenant's shop secret (`X-Amphi-Signature`: hex HMAC-SHA256 of `timestamp + "." + body`).
-#[utoipa::path(post, path = "/api/v1/shop/webhook", tag = "enrolment", request_body = ShopOrder, security(()),
-    params(("X-Amphi-Timestamp" = String, Header, description = "Unix seconds, within five minutes"),
-        ("X-Amphi-Signature" = String, Header, description = "Hex HMAC-SHA256 of timestamp, '.', body")),
-    responses((status = 200, body = WebhookResult), (status = 400, body = ErrorBody, description = "Stale timestamp or bad body"),
-        (status = 401, body = ErrorBody, description = "Bad signature"), (status = 422, body = ErrorBody)))]
-async fn shop_webhook(
-    State(s): State<WebState>,
-    v: ApiVisitor,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<WebhookResult>, ApiError> {
-    let Ok(body) = body else {
-        return Err(v.err(Error::BadRequest(codes::BODY_TOO_LARGE)));
-    };
-    let h = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let outcome = enrol::shop_webhook(
-        &s.app,
-        v.tenant.id,
-        &body,
-        &h("x-amphi-timestamp"),
-        &h("x-amphi-signature"),
-        &v.meta,
-    )
-    .await
-    .map_err(|e| v.err(e))?;
-    Ok(Json(WebhookResult { outcome }))
-}
-
-// ---------------------------------------------------------------------------------------------
 // Learning
 
 #[utoipa::path(get, path = "/api/v1/runs/{id}/home", tag = "learning",
@@ -797,63 +599,4 @@ async fn list_learners(
         items: page.items,
         next: page.next,
     }))
-}
-
-/// A page of the question bank.
-#[derive(Serialize, ToSchema)]
-pub struct QuestionPage {
-    items: Vec<amphi_app::assessment::bank::BankQuestion>,
-    /// Cursor for the next page (`after`), null on the last page.
-    next: Option<Uuid>,
-}
-
-/// Bank filters.
-#[derive(Deserialize, IntoParams)]
-pub struct BankParams {
-    /// Only this category.
-    category: Option<String>,
-    /// Cursor from the previous page.
-    after: Option<Uuid>,
-}
-
-#[utoipa::path(get, path = "/api/v1/courses/{course}/questions", tag = "question bank", params(("course" = Uuid, Path, description = "Course id"), BankParams),
-    responses((status = 200, body = QuestionPage), (status = 404, body = ErrorBody)))]
-async fn list_questions(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(course): Ids<CourseId>,
-    Query(p): Query<BankParams>,
-) -> Result<Json<QuestionPage>, ApiError> {
-    api.need(Scope::Admin)?;
-    let (page, _) = amphi_app::assessment::bank::list(
-        &s.app,
-        &api.caller,
-        course,
-        p.category.as_deref(),
-        p.after,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(Json(QuestionPage {
-        items: page.items,
-        next: page.next,
-    }))
-}
-
-#[utoipa::path(post, path = "/api/v1/courses/{course}/questions/gift", tag = "question bank", params(("course" = Uuid, Path, description = "Course id")),
-    request_body(content = String, content_type = "text/plain", description = "A Moodle GIFT file"),
-    responses((status = 201, body = amphi_app::assessment::bank::ImportOutcome), (status = 422, body = ErrorBody, description = "Nothing imported; `fields` names each bad line (`line N`)")))]
-async fn import_gift(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(course): Ids<CourseId>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Admin)?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| api.err(Error::field("file", codes::CSV_NOT_UTF8)))?;
-    let out = amphi_app::assessment::bank::import_gift(&s.app, &api.caller, course, text)
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok((StatusCode::CREATED, Json(out)).into_response())
 }

@@ -26,8 +26,10 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
 pub mod assignments;
+pub mod bank;
 pub mod certificates;
 pub mod courses;
+pub mod enrol;
 pub mod gradebook;
 pub mod quiz;
 pub mod sso;
@@ -43,6 +45,8 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
+        .merge(enrol::routes())
+        .merge(bank::routes())
         .merge(quiz::routes())
         .merge(gradebook::routes())
         .merge(certificates::routes())
@@ -55,16 +59,16 @@ pub fn routes() -> Router<WebState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Amphi API", version = "1", description = "The Amphi learning platform's JSON API. Authenticate with a personal access token created on your account page."),
-    paths(sso::list_providers, sso::create_provider, sso::get_provider, sso::patch_provider, sso::delete_provider, list_audit, courses::list_questions, courses::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
+    paths(sso::list_providers, sso::create_provider, sso::get_provider, sso::patch_provider, sso::delete_provider, list_audit, bank::list_questions, bank::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
         courses::get_catalog, courses::get_course, courses::create_course, courses::patch_course,
         courses::create_run, courses::patch_run, courses::new_edition,
         courses::get_outline, courses::add_module, courses::patch_module, courses::delete_module, courses::move_module,
         courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
-        courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
+        enrol::add_member, enrol::enrol, enrol::unenrol, enrol::invite, enrol::vouchers, enrol::shop_webhook,
         courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners,
         quiz::get_quiz, quiz::put_quiz_settings, quiz::start_attempt, quiz::get_attempt, quiz::save_answers, quiz::submit_attempt, quiz::grade_attempt,
         gradebook::my_grades, gradebook::get_gradebook, gradebook::put_scheme, gradebook::get_learner, gradebook::put_override, gradebook::put_total_override, gradebook::grade_events),
-    components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, courses::QuestionPage, amphi_app::assessment::bank::BankQuestion, amphi_app::assessment::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
+    components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, bank::QuestionPage, amphi_app::assessment::bank::BankQuestion, amphi_app::assessment::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
         amphi_app::courses::learn::CourseHome, amphi_app::courses::learn::ModuleEntry, amphi_app::courses::learn::ItemEntry, amphi_app::courses::learn::ItemPage, amphi_app::courses::learn::DashboardEntry,
@@ -72,8 +76,8 @@ pub fn routes() -> Router<WebState> {
         amphi_app::courses::enrol::EnrolStatus, amphi_app::courses::enrol::WebhookOutcome, amphi_app::courses::enrol::ShopOrder,
         amphi_app::courses::authoring::CourseForm, amphi_app::courses::authoring::RunForm, amphi_app::courses::authoring::ModuleForm, amphi_app::courses::authoring::ItemForm, amphi_app::courses::authoring::Direction,
         courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, amphi_app::courses::authoring::Move,
-        courses::MemberBody, courses::EnrolBody, courses::EnrolResult, courses::InviteBody, courses::InviteResult, courses::VoucherBody, courses::VoucherCodes,
-        courses::WebhookResult, courses::CompleteResult, courses::LearnerPage,
+        enrol::MemberBody, enrol::EnrolBody, enrol::EnrolResult, enrol::InviteBody, enrol::InviteResult, enrol::VoucherBody, enrol::VoucherCodes,
+        enrol::WebhookResult, courses::CompleteResult, courses::LearnerPage,
         quiz::Started, quiz::AnswersBody, quiz::GradeBody, gradebook::GradeAfter,
         amphi_app::assessment::quiz::attempts::QuizIntro, amphi_app::assessment::quiz::settings::QuizSettings, amphi_app::assessment::quiz::settings::Slot, amphi_app::assessment::quiz::settings::Keep, amphi_app::assessment::quiz::settings::Reveal,
         amphi_app::assessment::quiz::attempts::AttemptSummary, amphi_app::assessment::quiz::view::AttemptView, amphi_app::assessment::quiz::view::ShownQuestion, amphi_app::assessment::quiz::view::Choice, amphi_app::assessment::quiz::answers::Saved,
