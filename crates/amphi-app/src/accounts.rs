@@ -4,10 +4,10 @@
 use crate::i18n::t_args;
 use crate::mail::{self, OutgoingMail};
 use crate::rate_limit::{self, Bucket};
-use crate::sessions::{self, SessionUser};
+use crate::sessions;
 use crate::tenants::Tenant;
 use crate::users::User;
-use crate::{blocking, App, RequestMeta};
+use crate::{blocking, App, Caller, RequestMeta};
 use amphi_auth::{password, token};
 use amphi_core::codes;
 use amphi_core::error::Fields;
@@ -599,13 +599,13 @@ pub async fn reset_password(
 /// Changes the password after checking the current one; other sessions end.
 pub async fn change_password(
     app: &App,
-    su: &SessionUser,
+    caller: &Caller,
     current: &str,
     new_password: &str,
-    meta: &RequestMeta,
 ) -> Result<()> {
+    let (user, meta) = (&caller.user, &caller.meta);
     let pw = NewPassword::parse("new_password", new_password)?;
-    let u = repo_u::by_id(app.db.reader(), su.user.tenant_id, su.user.id)
+    let u = repo_u::by_id(app.db.reader(), user.tenant_id, user.id)
         .await?
         .ok_or(Error::NotFound)?;
     let cur = current.to_owned();
@@ -623,8 +623,8 @@ pub async fn change_password(
     let txn = app.db.begin().await?;
     repo_u::set(
         &txn,
-        su.user.tenant_id,
-        su.user.id,
+        user.tenant_id,
+        user.id,
         UserChanges {
             password_hash: Some(hash),
             ..UserChanges::default()
@@ -632,9 +632,9 @@ pub async fn change_password(
         now,
     )
     .await?;
-    repo_s::delete_for_user(&txn, su.user.tenant_id, su.user.id, Some(&su.session_id)).await?;
-    audit::Event::new("password.changed", su.user.tenant_id)
-        .actor(su.user.id)
+    repo_s::delete_for_user(&txn, user.tenant_id, user.id, caller.session_id.as_deref()).await?;
+    audit::Event::new("password.changed", user.tenant_id)
+        .actor(user.id)
         .ip(meta.ip.clone())
         .record(&txn, now)
         .await?;
@@ -655,7 +655,8 @@ pub struct ProfileForm {
 }
 
 /// Updates one's own name, language and time zone.
-pub async fn update_profile(app: &App, user: &User, form: ProfileForm) -> Result<User> {
+pub async fn update_profile(app: &App, caller: &Caller, form: ProfileForm) -> Result<User> {
+    let user = &caller.user;
     let mut f = Fields::new();
     let mut changes = UserChanges::default();
     if let Some(n) = &form.name {
@@ -687,7 +688,8 @@ pub async fn update_profile(app: &App, user: &User, form: ProfileForm) -> Result
 }
 
 /// Sets only the preferred language (the language switcher of a signed-in user).
-pub async fn set_locale(app: &App, user: &User, locale: Locale) -> Result<()> {
+pub async fn set_locale(app: &App, caller: &Caller, locale: Locale) -> Result<()> {
+    let user = &caller.user;
     repo_u::set(
         app.db.writer(),
         user.tenant_id,

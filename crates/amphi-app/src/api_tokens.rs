@@ -3,7 +3,7 @@
 
 use crate::tenants::Tenant;
 use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_auth::token;
 use amphi_core::codes;
 use amphi_core::error::Fields;
@@ -100,12 +100,8 @@ pub struct NewTokenForm {
 }
 
 /// Creates a token for the actor; returns the secret (shown once) and the token.
-pub async fn create(
-    app: &App,
-    user: &User,
-    form: NewTokenForm,
-    meta: &RequestMeta,
-) -> Result<(String, ApiToken)> {
+pub async fn create(app: &App, caller: &Caller, form: NewTokenForm) -> Result<(String, ApiToken)> {
+    let (user, meta) = (&caller.user, &caller.meta);
     let mut f = Fields::new();
     let name = f.check(validate::short_text("name", &form.name, 100));
     let mut scopes: Vec<Scope> = Vec::new();
@@ -166,7 +162,8 @@ pub async fn create(
 }
 
 /// The actor's tokens.
-pub async fn list(app: &App, user: &User) -> Result<Vec<ApiToken>> {
+pub async fn list(app: &App, caller: &Caller) -> Result<Vec<ApiToken>> {
+    let user = &caller.user;
     Ok(repo_a::for_user(app.db.reader(), user.tenant_id, user.id)
         .await?
         .into_iter()
@@ -175,7 +172,8 @@ pub async fn list(app: &App, user: &User) -> Result<Vec<ApiToken>> {
 }
 
 /// Revokes one of the actor's tokens.
-pub async fn revoke(app: &App, user: &User, id: Uuid, meta: &RequestMeta) -> Result<()> {
+pub async fn revoke(app: &App, caller: &Caller, id: Uuid) -> Result<()> {
+    let (user, meta) = (&caller.user, &caller.meta);
     let now = app.now();
     let txn = app.db.begin().await?;
     if !repo_a::revoke(&txn, user.tenant_id, user.id, id, now).await? {
@@ -205,14 +203,14 @@ impl TokenUser {
     pub fn actor(&self) -> Actor {
         self.user.actor()
     }
+}
 
-    /// Refuses if the token lacks `scope`.
-    pub fn require(&self, scope: Scope) -> Result<()> {
-        if self.scopes.contains(&scope) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
+/// Refuses if `scopes` (a token's) lack `scope`.
+pub fn require_scope(scopes: &[Scope], scope: Scope) -> Result<()> {
+    if scopes.contains(&scope) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
     }
 }
 

@@ -1,11 +1,10 @@
 //! The audit trail as tenant administrators read it: searchable, filterable, exportable.
 //! Nobody can change or delete an event: there is no use case for it.
 
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::policy::{require, Action, Resource};
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{Error, Result};
 use amphi_db::repo::{audit, Page};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -59,11 +58,11 @@ fn day(field: &str, raw: Option<&str>, end: bool) -> Result<Option<DateTime<Utc>
 /// A page of the tenant's audit trail (tenant administrators).
 pub async fn list(
     app: &App,
-    user: &User,
-    tenant: TenantId,
+    caller: &Caller,
     f: &AuditFilters,
     limit: u64,
 ) -> Result<Page<AuditEntry>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     require(&user.actor(), Action::Update, Resource::Tenant(tenant))?;
     let q = audit::Query {
         search: f.q.clone(),
@@ -96,11 +95,10 @@ pub const CSV_HEADER: &str = "at,action,actor,target,ip,detail\n";
 /// One page of the export as CSV lines and the cursor of the next.
 pub async fn export_page(
     app: &App,
-    user: &User,
-    tenant: TenantId,
+    caller: &Caller,
     f: &AuditFilters,
 ) -> Result<(String, Option<Uuid>)> {
-    let page = list(app, user, tenant, f, 1000).await?;
+    let page = list(app, caller, f, 1000).await?;
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());

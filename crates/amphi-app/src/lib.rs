@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod assessment;
 pub mod audit;
+mod caller;
 pub mod certificates;
 pub mod config;
 pub mod courses;
@@ -29,6 +30,7 @@ use amphi_core::{Clock, Error, Result};
 use amphi_db::Db;
 use std::sync::Arc;
 
+pub use caller::Caller;
 pub use config::Config;
 
 /// Everything a use case needs: the database, configuration, the clock and the platform secret.

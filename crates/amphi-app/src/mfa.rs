@@ -4,7 +4,7 @@
 
 use crate::tenants::Tenant;
 use crate::users::User;
-use crate::{blocking, App, RequestMeta};
+use crate::{blocking, App, Caller};
 use amphi_auth::{password, token, totp};
 use amphi_core::codes;
 use amphi_core::{Error, Result, TenantId, UserId};
@@ -22,7 +22,8 @@ pub struct Enrolment {
 }
 
 /// Starts enrolment: a new secret, kept sealed on the account but not active until confirmed.
-pub async fn start(app: &App, user: &User, tenant: &Tenant) -> Result<Enrolment> {
+pub async fn start(app: &App, caller: &Caller, tenant: &Tenant) -> Result<Enrolment> {
+    let user = &caller.user;
     if user.mfa_enabled {
         return Err(Error::Conflict(codes::MFA_ALREADY_ENABLED));
     }
@@ -58,12 +59,8 @@ fn secret_of(app: &App, u: &rows::User) -> Result<Vec<u8>> {
 }
 
 /// Confirms enrolment with a first code; returns the ten recovery codes (shown once).
-pub async fn confirm(
-    app: &App,
-    user: &User,
-    code: &str,
-    meta: &RequestMeta,
-) -> Result<Vec<String>> {
+pub async fn confirm(app: &App, caller: &Caller, code: &str) -> Result<Vec<String>> {
+    let (user, meta) = (&caller.user, &caller.meta);
     let u = repo_u::by_id(app.db.reader(), user.tenant_id, user.id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -145,13 +142,8 @@ pub(crate) async fn check(
 }
 
 /// Turns the second factor off: the password and a current code (or recovery code) are needed.
-pub async fn disable(
-    app: &App,
-    user: &User,
-    current_password: &str,
-    code: &str,
-    meta: &RequestMeta,
-) -> Result<()> {
+pub async fn disable(app: &App, caller: &Caller, current_password: &str, code: &str) -> Result<()> {
+    let (user, meta) = (&caller.user, &caller.meta);
     let u = repo_u::by_id(app.db.reader(), user.tenant_id, user.id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -195,7 +187,8 @@ pub async fn disable(
 }
 
 /// Recovery codes left.
-pub async fn recovery_left(app: &App, user: &User) -> Result<u64> {
+pub async fn recovery_left(app: &App, caller: &Caller) -> Result<u64> {
+    let user = &caller.user;
     repo_mfa::recovery_codes_left(app.db.reader(), user.id).await
 }
 

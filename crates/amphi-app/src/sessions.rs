@@ -3,7 +3,7 @@
 
 use crate::tenants::Tenant;
 use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller, RequestMeta};
 use amphi_auth::token;
 use amphi_core::{Error, Result, TenantId, UserId};
 use amphi_db::repo::sessions as repo_s;
@@ -120,12 +120,13 @@ pub async fn end(app: &App, session_id: &str) -> Result<Option<rows::Session>> {
 }
 
 /// Ends every session of the user, this one included.
-pub async fn end_everywhere(app: &App, su: &SessionUser, meta: &RequestMeta) -> Result<u64> {
+pub async fn end_everywhere(app: &App, caller: &Caller) -> Result<u64> {
+    let (user, meta) = (&caller.user, &caller.meta);
     let txn = app.db.begin().await?;
-    let n = repo_s::delete_for_user(&txn, su.user.tenant_id, su.user.id, None).await?;
-    amphi_db::repo::audit::Event::new("session.signed_out_everywhere", su.user.tenant_id)
-        .actor(su.user.id)
-        .target(su.user.email.clone())
+    let n = repo_s::delete_for_user(&txn, user.tenant_id, user.id, None).await?;
+    amphi_db::repo::audit::Event::new("session.signed_out_everywhere", user.tenant_id)
+        .actor(user.id)
+        .target(user.email.clone())
         .ip(meta.ip.clone())
         .detail(serde_json::json!({ "sessions": n }))
         .record(&txn, app.now())
@@ -150,20 +151,19 @@ pub struct SessionInfo {
 }
 
 /// The user's open sessions.
-pub async fn list(app: &App, su: &SessionUser) -> Result<Vec<SessionInfo>> {
-    Ok(
-        repo_s::for_user(app.db.reader(), su.user.tenant_id, su.user.id)
-            .await?
-            .into_iter()
-            .map(|s| SessionInfo {
-                current: s.id == su.session_id,
-                ip: s.ip,
-                user_agent: s.user_agent,
-                created_at: s.created_at,
-                last_seen_at: s.last_seen_at,
-            })
-            .collect(),
-    )
+pub async fn list(app: &App, caller: &Caller) -> Result<Vec<SessionInfo>> {
+    let user = &caller.user;
+    Ok(repo_s::for_user(app.db.reader(), user.tenant_id, user.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: caller.session_id.as_ref() == Some(&s.id),
+            ip: s.ip,
+            user_agent: s.user_agent,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+        })
+        .collect())
 }
 
 /// Deletes expired sessions (housekeeping job).

@@ -1,9 +1,9 @@
 //! Tenants: resolved from the Host header, managed by platform administrators, partly edited
 //! (branding, sign-up policy) by their own administrators.
 
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::codes;
-use amphi_core::policy::{require, Action, Actor, Resource};
+use amphi_core::policy::{require, Action, Resource};
 use amphi_core::tenant::SignupPolicy;
 use amphi_core::validate::{self, Colour, HostName, Locale, Slug};
 use amphi_core::{error::Fields, Error, Result, TenantId};
@@ -313,12 +313,8 @@ pub struct TenantDetail {
 }
 
 /// Creates a tenant (platform administrators).
-pub async fn create(
-    app: &App,
-    actor: &Actor,
-    form: TenantForm,
-    meta: &RequestMeta,
-) -> Result<TenantDetail> {
+pub async fn create(app: &App, caller: &Caller, form: TenantForm) -> Result<TenantDetail> {
+    let (actor, meta) = (&caller.actor(), &caller.meta);
     require(actor, Action::Create, Resource::Platform)?;
     let slug = Slug::parse("slug", form.slug.as_deref().unwrap_or(""));
     let parsed = parse_form(&form);
@@ -397,11 +393,11 @@ pub async fn create(
 /// tenant; hosts and activation are for platform administrators.
 pub async fn update(
     app: &App,
-    actor: &Actor,
+    caller: &Caller,
     id: TenantId,
     form: TenantForm,
-    meta: &RequestMeta,
 ) -> Result<TenantDetail> {
+    let (actor, meta) = (&caller.actor(), &caller.meta);
     require(actor, Action::Update, Resource::Tenant(id))?;
     if !actor.is_platform_admin
         && (form.hosts.is_some() || form.active.is_some() || form.slug.is_some())
@@ -500,7 +496,8 @@ fn changed_fields(f: &TenantForm) -> Vec<&'static str> {
 }
 
 /// One tenant with its hosts.
-pub async fn get(app: &App, actor: &Actor, id: TenantId) -> Result<TenantDetail> {
+pub async fn get(app: &App, caller: &Caller, id: TenantId) -> Result<TenantDetail> {
+    let actor = &caller.actor();
     require(actor, Action::View, Resource::Tenant(id))?;
     let c = app.db.reader();
     let t = repo_t::by_id(c, id).await?.ok_or(Error::NotFound)?;
@@ -514,10 +511,11 @@ pub async fn get(app: &App, actor: &Actor, id: TenantId) -> Result<TenantDetail>
 /// All tenants, a page at a time (platform administrators).
 pub async fn list(
     app: &App,
-    actor: &Actor,
+    caller: &Caller,
     after: Option<uuid::Uuid>,
     limit: u64,
 ) -> Result<Page<Tenant>> {
+    let actor = &caller.actor();
     require(actor, Action::List, Resource::Platform)?;
     let p = repo_t::list(app.db.reader(), after, limit.clamp(1, 200)).await?;
     Ok(Page {

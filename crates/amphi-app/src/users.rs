@@ -1,6 +1,6 @@
 //! Accounts as administrators see and manage them.
 
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::policy::{require, Action, Actor, Resource};
 use amphi_core::{Error, Result, TenantId, UserId};
@@ -78,12 +78,12 @@ impl User {
 /// Accounts of a tenant, searchable, a page at a time.
 pub async fn list(
     app: &App,
-    actor: &Actor,
-    tenant: TenantId,
+    caller: &Caller,
     search: Option<&str>,
     after: Option<uuid::Uuid>,
     limit: u64,
 ) -> Result<Page<User>> {
+    let (actor, tenant) = (&caller.actor(), caller.tenant);
     require(actor, Action::List, Resource::TenantUsers(tenant))?;
     let p = repo_u::list(app.db.reader(), tenant, search, after, limit.clamp(1, 200)).await?;
     Ok(Page {
@@ -93,7 +93,8 @@ pub async fn list(
 }
 
 /// One account.
-pub async fn get(app: &App, actor: &Actor, tenant: TenantId, id: UserId) -> Result<User> {
+pub async fn get(app: &App, caller: &Caller, id: UserId) -> Result<User> {
+    let (actor, tenant) = (&caller.actor(), caller.tenant);
     require(
         actor,
         Action::View,
@@ -119,14 +120,8 @@ pub struct UserPatch {
 }
 
 /// Applies an administrator's change to an account.
-pub async fn patch(
-    app: &App,
-    actor: &Actor,
-    tenant: TenantId,
-    id: UserId,
-    p: UserPatch,
-    meta: &RequestMeta,
-) -> Result<User> {
+pub async fn patch(app: &App, caller: &Caller, id: UserId, p: UserPatch) -> Result<User> {
+    let (actor, tenant, meta) = (&caller.actor(), caller.tenant, &caller.meta);
     let res = Resource::User {
         tenant_id: tenant,
         user_id: id,

@@ -6,7 +6,7 @@ use crate::site::tenant_of;
 use crate::WebState;
 use amphi_app::sessions::{self, SessionUser};
 use amphi_app::tenants::Tenant;
-use amphi_app::RequestMeta;
+use amphi_app::{Caller, RequestMeta};
 use amphi_auth::signed;
 use amphi_core::validate::Locale;
 use amphi_core::Error;
@@ -211,7 +211,8 @@ impl FromRequestParts<WebState> for Ctx {
 }
 
 /// A page that needs a signed-in user; anonymous visitors are sent to sign in and come back.
-pub struct Authed(pub Ctx, pub SessionUser);
+/// The second field is who the use cases run for.
+pub struct Authed(pub Ctx, pub Caller);
 
 impl FromRequestParts<WebState> for Authed {
     type Rejection = Response;
@@ -230,7 +231,10 @@ impl FromRequestParts<WebState> for Authed {
             {
                 Err(ctx.redirect_with("/account/mfa", "flash-mfa-required"))
             }
-            Some(u) => Ok(Authed(ctx, u)),
+            Some(u) => {
+                let caller = ctx.caller_of(u);
+                Ok(Authed(ctx, caller))
+            }
             None => {
                 Err(Redirect::to(&format!("/signin?next={}", urlencode(&ctx.path))).into_response())
             }
@@ -259,6 +263,20 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 impl Ctx {
+    /// Who a use case runs for when the visitor is signed in.
+    pub fn caller(&self) -> Option<Caller> {
+        self.user.clone().map(|u| self.caller_of(u))
+    }
+
+    fn caller_of(&self, su: SessionUser) -> Caller {
+        Caller {
+            user: su.user,
+            tenant: self.tenant.id,
+            meta: self.meta.clone(),
+            session_id: Some(su.session_id),
+        }
+    }
+
     /// Base values every template gets.
     fn base(&self) -> Value {
         let site = context! {

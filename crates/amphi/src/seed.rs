@@ -4,6 +4,8 @@
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::{announce, enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
+use amphi_app::{App, Caller};
+use amphi_core::{CourseId, ItemId, ModuleId, RunId, TenantId};
 use amphi_app::users::User;
 use amphi_app::{App, RequestMeta};
 use amphi_core::course::ItemKind;
@@ -23,12 +25,12 @@ async fn account(
     email: &str,
     name: &str,
     admin: bool,
-) -> anyhow::Result<User> {
+) -> anyhow::Result<Caller> {
     let existing = amphi_db::repo::users::by_email(app.db.reader(), tenant, email)
         .await
         .map_err(e)?;
     if let Some(u) = existing {
-        return Ok(u.into());
+        return Ok(Caller::cli(u.into(), &app.config.server.public_url));
     }
     let (u, _) = create_user_cli(
         app,
@@ -43,7 +45,7 @@ async fn account(
     )
     .await
     .map_err(e)?;
-    Ok(u)
+    Ok(Caller::cli(u, &app.config.server.public_url))
 }
 
 struct Page<'a> {
@@ -57,7 +59,6 @@ struct Page<'a> {
 pub async fn demo(app: &App) -> anyhow::Result<String> {
     let tenant = amphi_app::tenants::ensure_default(app).await.map_err(e)?;
     let t = tenant.id;
-    let meta = RequestMeta::cli(&app.config.server.public_url);
     if amphi_db::repo::courses::by_code(app.db.reader(), t, "PM101")
         .await
         .map_err(e)?
@@ -87,7 +88,6 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
         let c = authoring::create_course(
             app,
             &admin,
-            t,
             CourseForm {
                 code: Some(code.into()),
                 title: Some(title.into()),
@@ -97,15 +97,13 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
                 format: Some(format.into()),
                 visibility: Some("listed".into()),
             },
-            &meta,
         )
         .await
         .map_err(e)?;
         let run = authoring::create_run(
             app,
             &admin,
-            t,
-            c.id,
+            CourseId(c.id),
             RunForm {
                 name: Some("2027 session".into()),
                 enrol_opens_at: Some(fmt(now - chrono::Duration::days(7))),
@@ -121,18 +119,15 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
                 sequential: Some(false),
                 ..Default::default()
             },
-            &meta,
         )
         .await
         .map_err(e)?;
         authoring::add_member(
             app,
             &admin,
-            t,
-            run.id,
+            RunId(run.id),
             "teacher@demo.example",
             "instructor",
-            &meta,
         )
         .await
         .map_err(e)?;
@@ -140,8 +135,7 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
             let m = authoring::add_module(
                 app,
                 &teacher,
-                t,
-                run.id,
+                RunId(run.id),
                 ModuleForm {
                     title: Some(format!("Week {week}")),
                     available_from: None,
@@ -154,9 +148,8 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
                 authoring::add_item(
                     app,
                     &teacher,
-                    t,
-                    run.id,
-                    m.id,
+                    RunId(run.id),
+                    ModuleId(m.id),
                     ItemForm {
                         kind: Some(p.kind.as_str().into()),
                         title: Some(p.title.into()),
@@ -172,7 +165,7 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
             }
         }
         if first_run.is_none() {
-            first_run = Some(run.id);
+            first_run = Some(RunId(run.id));
         }
     }
     let run = first_run.context("no run created")?;
@@ -186,22 +179,20 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
             false,
         )
         .await?;
-        enrol::enrol(app, &u, t, run, None, &meta)
-            .await
-            .map_err(e)?;
-        let home = learn::home(app, &u, t, run, false).await.map_err(e)?;
+        enrol::enrol(app, &u, run, None).await.map_err(e)?;
+        let home = learn::home(app, &u, run, false).await.map_err(e)?;
         let items: Vec<_> = home
             .modules
             .iter()
             .flat_map(|m| m.items.iter().map(|i| i.id))
             .collect();
         for item in items.iter().take((i * 10 / 24) as usize) {
-            learn::complete_item(app, &u, t, run, *item)
+            learn::complete_item(app, &u, run, ItemId(*item))
                 .await
                 .map_err(e)?;
         }
     }
-    announce::post(app, &teacher, t, run, "Welcome to the 2027 session!", "The first two weeks are open. Start with the **Welcome** page, and say hello in the forum.", &meta).await.map_err(e)?;
+    announce::post(app, &teacher, run, "Welcome to the 2027 session!", "The first two weeks are open. Start with the **Welcome** page, and say hello in the forum.").await.map_err(e)?;
     Ok(format!(
         "Demo ready: 3 courses (PM101 open MOOC, DATA-FR SPOC with code DEMO-2027, ACME-SEC for @acme.example), 24 learners.\n\
          Sign in at {}/signin as admin@demo.example (administrator), teacher@demo.example (instructor) or learner01@demo.example, password: {DEMO_PASSWORD}",

@@ -31,10 +31,10 @@ use amphi_app::assessment::quiz::{
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::{enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
-use amphi_app::users::User;
-use amphi_app::{App, RequestMeta};
+use amphi_app::{App, Caller};
 use amphi_core::assessment::question::OptionId;
 use amphi_core::assessment::scoring::Response;
+use amphi_core::{AttemptId, CourseId, ItemId, ModuleId, RunId, TenantId};
 use amphi_core::assessment::QuestionType;
 use amphi_core::assessment::SubmissionStatus;
 use amphi_core::course::EnrolmentStatus;
@@ -196,7 +196,7 @@ async fn account(
     email: &str,
     name: &str,
     admin: bool,
-) -> anyhow::Result<User> {
+) -> anyhow::Result<Caller> {
     let (u, _) = create_user_cli(
         app,
         CliUser {
@@ -210,20 +210,19 @@ async fn account(
     )
     .await
     .map_err(e)?;
-    Ok(u)
+    Ok(Caller::cli(u, &app.config.server.public_url))
 }
 
 /// Answers every question of an open attempt: option `pick` (or the last one) of single-choice
 /// questions, "true" for true/false.
 async fn answer_all(
     app: &App,
-    u: &User,
-    t: TenantId,
-    run: Uuid,
-    at: Uuid,
+    u: &Caller,
+    run: RunId,
+    at: AttemptId,
     pick: usize,
 ) -> anyhow::Result<Answers> {
-    let view = quiz::view::attempt(app, u, t, run, at).await.map_err(e)?;
+    let view = quiz::view::attempt(app, u, run, at).await.map_err(e)?;
     let mut answers = Answers::new();
     for q in &view.questions {
         let r = match q.kind {
@@ -263,7 +262,6 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         );
     }
     let now: DateTime<Utc> = app.now();
-    let meta = RequestMeta::cli(&app.config.server.public_url);
     // The tenant, on its own host.
     let txn = app.db.begin().await.map_err(e)?;
     let tenant = repo_t::insert(
@@ -296,7 +294,6 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     let course = authoring::create_course(
         app,
         &admin,
-        t,
         CourseForm {
             code: Some("SCALE101".into()),
             title: Some("Learning at scale".into()),
@@ -308,15 +305,13 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             format: Some("mooc".into()),
             visibility: Some("listed".into()),
         },
-        &meta,
     )
     .await
     .map_err(e)?;
     let run = authoring::create_run(
         app,
         &admin,
-        t,
-        course.id,
+        CourseId(course.id),
         RunForm {
             name: Some("Benchmark session".into()),
             enrol_opens_at: Some(fmt(now - chrono::Duration::days(7))),
@@ -329,22 +324,13 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             waiting_list: Some(false),
             ..Default::default()
         },
-        &meta,
     )
     .await
     .map_err(e)?;
-    authoring::add_member(
-        app,
-        &admin,
-        t,
-        run.id,
-        &instructor_email,
-        "instructor",
-        &meta,
-    )
-    .await
-    .map_err(e)?;
-    let imported = bank::import_gift(app, &admin, t, course.id, &gift_bank(), &meta)
+    authoring::add_member(app, &admin, RunId(run.id), &instructor_email, "instructor")
+        .await
+        .map_err(e)?;
+    let imported = bank::import_gift(app, &admin, CourseId(course.id), &gift_bank())
         .await
         .map_err(e)?;
     if imported.imported != MODULES * QUESTIONS_PER_QUIZ {
@@ -357,8 +343,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         let m = authoring::add_module(
             app,
             &admin,
-            t,
-            run.id,
+            RunId(run.id),
             ModuleForm {
                 title: Some(format!("Week {w}")),
                 available_from: None,
@@ -371,9 +356,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             let it = authoring::add_item(
                 app,
                 &admin,
-                t,
-                run.id,
-                m.id,
+                RunId(run.id),
+                ModuleId(m.id),
                 ItemForm {
                     kind: Some(ItemKind::Page.as_str().into()),
                     title: Some(format!("Week {w}, part {p}")),
@@ -395,9 +379,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         let qi = authoring::add_item(
             app,
             &admin,
-            t,
-            run.id,
-            m.id,
+            RunId(run.id),
+            ModuleId(m.id),
             ItemForm {
                 kind: Some(ItemKind::Quiz.as_str().into()),
                 title: Some(format!("Quiz {w}")),
@@ -433,7 +416,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             answers: Reveal::Immediately,
             ..QuizSettings::default()
         };
-        quiz::authoring::configure(app, &admin, t, run.id, qi.id, settings)
+        quiz::authoring::configure(app, &admin, RunId(run.id), ItemId(qi.id), settings)
             .await
             .map_err(e)?;
         quizzes.push(qi.id);
@@ -444,9 +427,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     let peer_item = authoring::add_item(
         app,
         &admin,
-        t,
-        run.id,
-        last_module.context("no module")?,
+        RunId(run.id),
+        ModuleId(last_module.context("no module")?),
         ItemForm {
             kind: Some(ItemKind::Peer.as_str().into()),
             title: Some("Final essay".into()),
@@ -463,9 +445,8 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     peer::settings::update_settings(
         app,
         &admin,
-        t,
-        run.id,
-        peer_item.id,
+        RunId(run.id),
+        ItemId(peer_item.id),
         PeerSettingsForm {
             review_from: Some(review_from),
             reviews_per_submission: Some("3".into()),
@@ -497,31 +478,31 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             false,
         )
         .await?;
-        enrol::enrol(app, &u, t, run.id, None, &meta)
+        enrol::enrol(app, &u, RunId(run.id), None)
             .await
             .map_err(e)?;
         for item in all_items.iter().take((6 * k) as usize) {
             if quizzes.contains(item) {
-                let at = quiz::attempts::start(app, &u, t, run.id, *item)
+                let at = quiz::attempts::start(app, &u, RunId(run.id), ItemId(*item))
                     .await
                     .map_err(e)?;
-                let answers = answer_all(app, &u, t, run.id, at, (k - 1) as usize).await?;
+                let answers =
+                    answer_all(app, &u, RunId(run.id), AttemptId(at), (k - 1) as usize).await?;
                 quiz::answers::submit(
                     app,
                     &u,
-                    t,
-                    run.id,
-                    at,
+                    RunId(run.id),
+                    AttemptId(at),
                     quiz::answers::Sent::Answers(answers),
                 )
                 .await
                 .map_err(e)?;
             }
-            learn::complete_item(app, &u, t, run.id, *item)
+            learn::complete_item(app, &u, RunId(run.id), ItemId(*item))
                 .await
                 .map_err(e)?;
         }
-        templates.push(u.id.0);
+        templates.push(u.user.id.0);
     }
     // And one learner without history, whose course grade the others without history share.
     let blank = account(
@@ -532,7 +513,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         false,
     )
     .await?;
-    enrol::enrol(app, &blank, t, run.id, None, &meta)
+    enrol::enrol(app, &blank, RunId(run.id), None)
         .await
         .map_err(e)?;
     // Gradebook recomputes queued by the quiz set-up, and anything else due.
@@ -545,7 +526,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                 .map_err(e)?,
         );
     }
-    let blank: rows::Enrolment = bulk::history_of(app.db.reader(), t, run.id, blank.id.0)
+    let blank: rows::Enrolment = bulk::history_of(app.db.reader(), t, run.id, blank.user.id.0)
         .await
         .map_err(e)?
         .enrolment;

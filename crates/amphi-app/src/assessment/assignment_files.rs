@@ -5,9 +5,13 @@
 use super::assignments::AssignmentSettings;
 use super::submission_files::SubmissionFile;
 use super::submissions::{first_draft, for_learner};
+use crate::{App, Caller};
+use amphi_core::codes;
+use amphi_core::{Error, Result};
+use amphi_core::{ItemId, RunId};
+use super::submissions::{first_draft, for_learner};
 use crate::users::User;
 use crate::App;
-use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::submissions as repo_s;
@@ -18,16 +22,17 @@ use uuid::Uuid;
 /// `max_file_mb` each, before the deadline. Nothing is kept when it is refused.
 pub async fn upload_file<S>(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     (filename, content_type): (&str, Option<&str>),
     body: S,
 ) -> Result<SubmissionFile>
 where
     S: futures::Stream<Item = Result<bytes::Bytes>> + Unpin + Send,
 {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     if !s.accept_files {
@@ -93,12 +98,13 @@ where
 /// Removes a file from the learner's own submission (before the deadline, not once graded).
 pub async fn remove_file(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     file: Uuid,
 ) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     if let Some(why) = s.closed(app.now()) {

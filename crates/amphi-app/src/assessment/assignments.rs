@@ -9,6 +9,7 @@ use super::submissions::{
     save_settings, save_work, HandIn, SubmissionView, SubmitForm,
 };
 use crate::courses::{authoring, content};
+use crate::{App, Caller};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::SubmissionStatus;
@@ -16,12 +17,12 @@ use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::peer::{score_review, Rubric};
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{Error, Result};
+use amphi_core::{ItemId, RunId, SubmissionId};
 use amphi_db::repo::submissions as repo_s;
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// What happens to work handed in after the due date.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,12 +147,13 @@ pub struct AssignmentSettingsForm {
 /// Changes an assignment's settings (the run's editors).
 pub async fn update_settings(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     f: AssignmentSettingsForm,
 ) -> Result<AssignmentSettings> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = editable_item(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let mut s = AssignmentSettings::of(&o.item);
     let tz = user.time_zone.clone();
@@ -233,13 +235,9 @@ pub struct AssignmentView {
 }
 
 /// The learner's view of an assignment.
-pub async fn view(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-) -> Result<AssignmentView> {
+pub async fn view(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Result<AssignmentView> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = item_of_kind(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     let now = app.now();
@@ -267,12 +265,13 @@ pub async fn view(
 /// After the deadline nothing is stored, not even a draft.
 pub async fn submit(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     f: SubmitForm,
 ) -> Result<SubmissionView> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     let now = app.now();
@@ -310,13 +309,14 @@ pub struct GradeForm {
 /// the late penalty; the grade goes to the gradebook.
 pub async fn grade(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-    sub: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
+    sub: SubmissionId,
     f: GradeForm,
 ) -> Result<SubmissionView> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item, sub) = (run.0, item.0, sub.0);
     let o = for_grader(app, user, tenant, run, item, ItemKind::Assignment).await?;
     let s = AssignmentSettings::of(&o.item);
     let mut m = repo_s::submission(app.db.reader(), tenant, item, sub)

@@ -3,11 +3,11 @@
 //! back to GIFT, browse by category, delete.
 
 use crate::courses::authoring::require_course_editor;
-use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::assessment::Question;
 use amphi_core::codes;
-use amphi_core::{Error, FieldError, Result, TenantId};
+use amphi_core::CourseId;
+use amphi_core::{Error, FieldError, Result};
 use amphi_db::repo::{audit, courses as repo_c, questions as repo_q, Page};
 use amphi_db::rows;
 use amphi_interop::gift;
@@ -58,12 +58,12 @@ pub struct ImportOutcome {
 /// comes back as a field error named `line N` with its message code.
 pub async fn import_gift(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    course_id: Uuid,
+    caller: &Caller,
+    course_id: CourseId,
     text: &str,
-    meta: &RequestMeta,
 ) -> Result<ImportOutcome> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let course_id = course_id.0;
     let course = repo_c::by_id(app.db.reader(), tenant, course_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -120,12 +120,13 @@ pub async fn import_gift(
 /// The bank, a page at a time, optionally one category.
 pub async fn list(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    course_id: Uuid,
+    caller: &Caller,
+    course_id: CourseId,
     category: Option<&str>,
     after: Option<Uuid>,
 ) -> Result<(Page<BankQuestion>, Vec<(String, i64)>)> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let course_id = course_id.0;
     let course = repo_c::by_id(app.db.reader(), tenant, course_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -144,10 +145,11 @@ pub async fn list(
 /// The whole bank as GIFT, with how many questions GIFT could not express.
 pub async fn export_gift(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    course_id: Uuid,
+    caller: &Caller,
+    course_id: CourseId,
 ) -> Result<gift::GiftExport> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let course_id = course_id.0;
     let course = repo_c::by_id(app.db.reader(), tenant, course_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -171,13 +173,9 @@ pub async fn export_gift(
 }
 
 /// Removes a question from the bank.
-pub async fn delete(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    course_id: Uuid,
-    id: Uuid,
-) -> Result<()> {
+pub async fn delete(app: &App, caller: &Caller, course_id: CourseId, id: Uuid) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let course_id = course_id.0;
     let course = repo_c::by_id(app.db.reader(), tenant, course_id)
         .await?
         .ok_or(Error::NotFound)?;

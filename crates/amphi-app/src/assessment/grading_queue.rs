@@ -4,13 +4,16 @@
 use super::assignments::AssignmentSettings;
 use super::peer::settings::PeerSettings;
 use super::submission_files::{files_view, SubmissionFile};
+use super::submissions::{is_grader, item_of_kinds, SubmissionView};
+use crate::{App, Caller};
 use super::submissions::{is_grader, item_of_kinds, SubmissionView, WORK_KINDS};
 use crate::users::User;
 use crate::App;
 use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::peer::Rubric;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{Error, Result};
+use amphi_core::{ItemId, RunId, SubmissionId};
 use amphi_db::repo::{submissions as repo_s, Page};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -69,12 +72,13 @@ pub fn parse_filter(raw: Option<&str>) -> Result<repo_s::QueueFilter> {
 /// order, by keyset: one indexed query for the page, one for the authors' names.
 pub async fn queue(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     q: &QueueQuery,
 ) -> Result<Page<QueueEntry>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let (filter, after, limit) = (q.filter.as_deref(), q.after, q.limit);
     let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     if !is_grader(user, tenant, &o.access) {
@@ -129,13 +133,14 @@ pub struct GradingView {
 /// Loads a submission for grading.
 pub async fn grading_view(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-    sub: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
+    sub: SubmissionId,
 ) -> Result<GradingView> {
-    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item, sub) = (run.0, item.0, sub.0);
+    let o = item_of_kinds(app, user, tenant, run, item, &[ItemKind::Assignment, ItemKind::Peer]).await?;
     if !is_grader(user, tenant, &o.access) {
         return Err(Error::Forbidden);
     }

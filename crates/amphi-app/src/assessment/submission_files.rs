@@ -1,10 +1,13 @@
 //! Files attached to a submission: listed with their addresses, and opened by the work's
 //! author, its graders or (peer assessment) a reviewer it was assigned to.
 
+use super::submissions::{is_grader, item_of_kinds};
+use crate::{App, Caller};
 use super::submissions::{is_grader, item_of_kinds, WORK_KINDS};
 use crate::users::User;
 use crate::App;
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
 use serde::Serialize;
@@ -57,13 +60,14 @@ pub(super) async fn files_view(
 /// was assigned to; anyone else is told it does not exist.
 pub async fn open_file(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     file: Uuid,
 ) -> Result<crate::files::Download> {
-    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS)
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
+    let o = item_of_kinds(app, user, tenant, run, item, &[ItemKind::Assignment, ItemKind::Peer])
         .await
         .map_err(|_| Error::NotFound)?;
     let m = repo_s::submission_of_file(app.db.reader(), tenant, item, file)

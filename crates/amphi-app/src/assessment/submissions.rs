@@ -7,6 +7,7 @@
 use super::gradebook;
 use crate::courses::{self, access, authoring, content, learn, RunAccess};
 use crate::users::User;
+use crate::{App, Caller};
 use crate::App;
 use amphi_core::assessment::SubmissionStatus;
 use amphi_core::codes;
@@ -14,6 +15,7 @@ use amphi_core::course::CourseRole;
 use amphi_core::course::ItemKind;
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{structure, submissions as repo_s};
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
@@ -89,25 +91,20 @@ pub struct ItemSummary {
 }
 
 /// The kind of an assessment item of a run the person may see (`assignment` or `peer`).
-pub async fn kind_of(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-) -> Result<ItemKind> {
-    Ok(item_summary(app, user, tenant, run, item).await?.kind)
+pub async fn kind_of(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Result<String> {
+    Ok(item_summary(app, caller, run, item).await?.kind)
 }
 
 /// An assessment item of a run the person may see.
 pub async fn item_summary(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
 ) -> Result<ItemSummary> {
-    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
+    let o = item_of_kinds(app, user, tenant, run, item, &[ItemKind::Assignment, ItemKind::Peer]).await?;
     Ok(ItemSummary {
         id: o.item.id,
         kind: o.item.kind()?,
@@ -147,7 +144,7 @@ pub(crate) async fn for_learner(
     kind: ItemKind,
 ) -> Result<Opened> {
     let o = item_of_kind(app, user, tenant, run, item, kind).await?;
-    let page = learn::open_item(app, user, tenant, run, item).await?;
+    let page = learn::open_item_as(app, user, tenant, run, item).await?;
     if !page.can_complete {
         return Err(Error::Forbidden);
     }

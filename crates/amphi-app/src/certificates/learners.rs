@@ -3,11 +3,13 @@
 use super::codes::display_code;
 use super::team::staff_run;
 use super::views::Certificate;
+use crate::{App, Caller};
 use crate::users::User;
 use crate::App;
 use amphi_core::certificate::CertificateStatus;
 use amphi_core::policy::Action;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::RunId;
+use amphi_core::{Error, Result};
 use amphi_db::repo::certificates as repo;
 use bytes::Bytes;
 use object_store::path::Path as ObjectPath;
@@ -15,7 +17,8 @@ use object_store::ObjectStoreExt;
 use uuid::Uuid;
 
 /// The person's own certificates (issued and revoked), newest first.
-pub async fn mine(app: &App, user: &User, tenant: TenantId) -> Result<Vec<Certificate>> {
+pub async fn mine(app: &App, caller: &Caller) -> Result<Vec<Certificate>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     Ok(repo::of_user(app.db.reader(), tenant, user.id.0)
         .await?
         .into_iter()
@@ -24,12 +27,9 @@ pub async fn mine(app: &App, user: &User, tenant: TenantId) -> Result<Vec<Certif
 }
 
 /// The person's valid certificate in a run, issued or being made (for the course home).
-pub async fn mine_in_run(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-) -> Result<Option<Certificate>> {
+pub async fn mine_in_run(app: &App, caller: &Caller, run: RunId) -> Result<Option<Certificate>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run = run.0;
     Ok(repo::of_learner(app.db.reader(), tenant, run, user.id.0)
         .await?
         .into_iter()
@@ -39,7 +39,8 @@ pub async fn mine_in_run(
 
 /// A certificate's PDF: for its owner while it is issued, and for the run's course team.
 /// Anyone else is told it does not exist.
-pub async fn pdf(app: &App, user: &User, tenant: TenantId, id: Uuid) -> Result<(String, Bytes)> {
+pub async fn pdf(app: &App, caller: &Caller, id: Uuid) -> Result<(String, Bytes)> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     let cert = repo::by_id(app.db.reader(), tenant, id)
         .await?
         .ok_or(Error::NotFound)?;

@@ -4,12 +4,16 @@
 use super::codes::new_code;
 use super::issue::{enqueue_issue, BackfillCertificates};
 use super::views::{Certificate, RunSettings};
-use crate::courses;
+use super::BACKFILL_JOB;
 use crate::users::User;
+use crate::App;
+use crate::{courses, Caller};
+use crate::courses;
 use crate::{App, RequestMeta};
 use amphi_core::certificate::CertificateStatus;
 use amphi_core::codes;
 use amphi_core::policy::Action;
+use amphi_core::RunId;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{audit, certificates as repo, courses as repo_c, Page};
@@ -31,13 +35,14 @@ pub(super) async fn staff_run(
 /// A page of a run's certificates, newest first (course team).
 pub async fn list_for_run(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
+    caller: &Caller,
+    run: RunId,
     status: Option<&str>,
     before: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Certificate>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run = run.0;
     staff_run(app, user, tenant, run, Action::List).await?;
     let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -79,14 +84,8 @@ fn reason_of(raw: &str) -> Result<String> {
 
 /// Revokes a certificate with a reason (instructors, tenant administrators). The
 /// verification page then says it was revoked, and when.
-pub async fn revoke(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    id: Uuid,
-    reason: &str,
-    meta: &RequestMeta,
-) -> Result<Certificate> {
+pub async fn revoke(app: &App, caller: &Caller, id: Uuid, reason: &str) -> Result<Certificate> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let reason = reason_of(reason)?;
     let cert = for_staff(app, user, tenant, id, Action::Update).await?;
     let now = app.now();
@@ -123,13 +122,8 @@ pub async fn revoke(
 /// Issues a new certificate (new code) in place of this one, which verifies as revoked from
 /// now on (instructors, tenant administrators). Works on a revoked certificate too, as long
 /// as the learner holds no other valid one. Returns the new, pending certificate.
-pub async fn reissue(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    id: Uuid,
-    meta: &RequestMeta,
-) -> Result<Certificate> {
+pub async fn reissue(app: &App, caller: &Caller, id: Uuid) -> Result<Certificate> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let old = for_staff(app, user, tenant, id, Action::Update).await?;
     let now = app.now();
     let new_id = Uuid::now_v7();
@@ -192,12 +186,9 @@ pub async fn reissue(
 }
 
 /// A run's certificate settings (course team).
-pub async fn run_settings(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-) -> Result<RunSettings> {
+pub async fn run_settings(app: &App, caller: &Caller, run: RunId) -> Result<RunSettings> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run = run.0;
     staff_run(app, user, tenant, run, Action::List).await?;
     Ok(repo::run_settings(app.db.reader(), tenant, run)
         .await?
@@ -212,12 +203,12 @@ pub async fn run_settings(
 /// Changes a run's certificate settings (instructors, tenant administrators).
 pub async fn save_run_settings(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
+    caller: &Caller,
+    run: RunId,
     s: &RunSettings,
-    meta: &RequestMeta,
 ) -> Result<RunSettings> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run = run.0;
     if !(0..=100).contains(&s.min_completion_percent) {
         return Err(Error::field(
             "min_completion_percent",

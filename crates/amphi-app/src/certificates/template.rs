@@ -4,7 +4,7 @@ use super::issue::{branding, language_of, render, signatures, stored_signatures}
 use super::views::{SignatureView, StoredSignature, Template, TemplateForm};
 use super::MAX_IMAGE_BYTES;
 use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_cert::{Branding, CertificateInput, ImageFormat, Language, Signature};
 use amphi_core::codes;
 use amphi_core::policy::{require, Action, Resource};
@@ -55,7 +55,8 @@ fn empty_template(tenant: TenantId, now: DateTime<Utc>) -> rows::CertificateTemp
 }
 
 /// The tenant's certificate template (tenant administrators).
-pub async fn template(app: &App, user: &User, tenant: TenantId) -> Result<Template> {
+pub async fn template(app: &App, caller: &Caller) -> Result<Template> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     let t = admin_tenant(app, user, tenant).await?;
     let row = repo::template(app.db.reader(), tenant).await?;
     Ok(template_view(&t, row.as_ref()))
@@ -63,13 +64,8 @@ pub async fn template(app: &App, user: &User, tenant: TenantId) -> Result<Templa
 
 /// Saves colour, grade and signature names (tenant administrators). Signature images stay
 /// with their line; clearing a name removes that signature and its image.
-pub async fn save_template(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    form: &TemplateForm,
-    meta: &RequestMeta,
-) -> Result<Template> {
+pub async fn save_template(app: &App, caller: &Caller, form: &TemplateForm) -> Result<Template> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let t = admin_tenant(app, user, tenant).await?;
     let mut f = Fields::default();
     let colour = match form.colour.trim() {
@@ -176,12 +172,11 @@ fn format_name(f: ImageFormat) -> &'static str {
 /// draw: it is tried on a sample certificate before it is kept.
 pub async fn set_template_image(
     app: &App,
-    user: &User,
-    tenant: TenantId,
+    caller: &Caller,
     which: TemplateImage,
     bytes: Option<Vec<u8>>,
-    meta: &RequestMeta,
 ) -> Result<Template> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let t = admin_tenant(app, user, tenant).await?;
     let field = match which {
         TemplateImage::Logo => "logo".to_owned(),
@@ -328,13 +323,8 @@ fn sample_input(
 }
 
 /// A sample certificate with the template as saved, in a language (tenant administrators).
-pub async fn preview(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    locale: Locale,
-    base_url: &str,
-) -> Result<Vec<u8>> {
+pub async fn preview(app: &App, caller: &Caller, locale: Locale) -> Result<Vec<u8>> {
+    let (user, tenant, base_url) = (&caller.user, caller.tenant, caller.meta.base_url.as_str());
     let t = admin_tenant(app, user, tenant).await?;
     let row = repo::template(app.db.reader(), tenant).await?;
     let mut input = sample_input(

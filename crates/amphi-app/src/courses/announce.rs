@@ -5,6 +5,8 @@
 
 use super::{access, content, writable};
 use crate::i18n::t_args;
+use crate::mail::{OutgoingMail, MAIL_JOB};
+use crate::{App, Caller};
 use crate::jobs::{Job, JobContext, JobError};
 use crate::mail::OutgoingMail;
 use crate::users::User;
@@ -14,6 +16,7 @@ use amphi_core::error::Fields;
 use amphi_core::jobs::JobKind;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Locale};
+use amphi_core::RunId;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::{announcements as repo_a, audit, courses as repo_c, enrolments as repo_e};
@@ -54,13 +57,13 @@ impl From<rows::Announcement> for Announcement {
 /// Posts an announcement and starts mailing it.
 pub async fn post(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     title: &str,
     body: &str,
-    meta: &RequestMeta,
 ) -> Result<Announcement> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     let mut f = Fields::new();

@@ -3,12 +3,13 @@
 use super::{Course, Run};
 use crate::tenants::Tenant;
 use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{CourseFormat, EnrolmentPolicy, Visibility};
 use amphi_core::policy::{can, Action, Resource};
 use amphi_core::validate::Locale;
+use amphi_core::{CourseId, RunId};
 use amphi_core::{Error, Result};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e, Page};
 use chrono::Duration;
@@ -200,11 +201,8 @@ pub async fn about(app: &App, tenant: &Tenant, code: &str, viewer: Option<&User>
 }
 
 /// Every course of the tenant, newest first (tenant administrators' list).
-pub async fn all_courses(
-    app: &App,
-    user: &User,
-    tenant: amphi_core::TenantId,
-) -> Result<Vec<Course>> {
+pub async fn all_courses(app: &App, caller: &Caller) -> Result<Vec<Course>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     amphi_core::policy::require(&user.actor(), Action::List, Resource::Courses(tenant))?;
     let mut out = Vec::new();
     let mut after = None;
@@ -225,10 +223,11 @@ pub async fn all_courses(
 /// of its runs).
 pub async fn course_for_team(
     app: &App,
-    user: &User,
-    tenant: amphi_core::TenantId,
-    course_id: Uuid,
+    caller: &Caller,
+    course_id: CourseId,
 ) -> Result<(Course, Vec<Run>)> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let course_id = course_id.0;
     let c = repo_c::by_id(app.db.reader(), tenant, course_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -257,10 +256,11 @@ pub async fn course_for_team(
 /// A run, its course and the viewer's role, for pages of the course team.
 pub async fn run_summary(
     app: &App,
-    user: &User,
-    tenant: amphi_core::TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
 ) -> Result<(Run, Course, Option<amphi_core::course::CourseRole>)> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let a = super::access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
     let c = super::course_of(app, tenant, &a.run).await?;
     Ok((Run::from_model(&a.run, app.now())?, c.try_into()?, a.role()))

@@ -5,8 +5,7 @@
 use super::{dates_of, restriction_of};
 use crate::i18n::t_args;
 use crate::mail::{self, OutgoingMail};
-use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller, RequestMeta};
 use amphi_auth::{signed, token};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
@@ -16,6 +15,7 @@ use amphi_core::course::{
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{Email, Locale};
+use amphi_core::RunId;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, settings, users as repo_u};
 use amphi_db::{rows, Conn};
@@ -36,12 +36,12 @@ pub enum EnrolStatus {
 /// Self-enrolment. `code` is the run's enrolment code or a voucher code when the policy asks.
 pub async fn enrol(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     code: Option<&str>,
-    meta: &RequestMeta,
 ) -> Result<EnrolStatus> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     let (run, existing) =
         repo_e::run_with_enrolment(app.db.reader(), tenant, run_id, Some(user.id.0))
             .await?
@@ -187,13 +187,9 @@ pub fn new_enrolment(
 }
 
 /// Leaves a run (or its waiting list). A freed seat goes to the first person waiting.
-pub async fn unenrol(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    meta: &RequestMeta,
-) -> Result<()> {
+pub async fn unenrol(app: &App, caller: &Caller, run_id: RunId) -> Result<()> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     let now = app.now();
     let txn = app.db.begin().await?;
     let e = repo_e::of(&txn, tenant, run_id, user.id.0)
@@ -283,14 +279,9 @@ async fn promote_waiting(
 
 /// Invites addresses to a run (instructors). Each gets a mail with the course link; the
 /// invitation lets them enrol even when the policy is invitation-only.
-pub async fn invite(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    emails: &str,
-    meta: &RequestMeta,
-) -> Result<usize> {
+pub async fn invite(app: &App, caller: &Caller, run_id: RunId, emails: &str) -> Result<usize> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     let a = super::access(
         app,
         Some(&user.actor()),
@@ -378,12 +369,12 @@ fn voucher_hash(tenant: TenantId, code: &str) -> String {
 /// their hashes are kept).
 pub async fn generate_vouchers(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     count: usize,
-    meta: &RequestMeta,
 ) -> Result<Vec<String>> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     super::access(
         app,
         Some(&user.actor()),
@@ -439,7 +430,8 @@ fn readable_code(n: usize) -> String {
 }
 
 /// The tenant's shop secret for signing webhooks (made on first use; shown to administrators).
-pub async fn shop_secret(app: &App, user: &User, tenant: TenantId) -> Result<String> {
+pub async fn shop_secret(app: &App, caller: &Caller) -> Result<String> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     amphi_core::policy::require(
         &user.actor(),
         Action::Update,

@@ -4,6 +4,7 @@
 //! time, with visible progress.
 
 use super::access;
+use crate::{App, Caller};
 use crate::jobs::{Job, JobContext, JobError};
 use crate::users::User;
 use crate::{App, RequestMeta};
@@ -13,6 +14,7 @@ use amphi_core::course::EnrolmentStatus;
 use amphi_core::jobs::{JobKind, JobStatus};
 use amphi_core::policy::Action;
 use amphi_core::validate::{DisplayName, Email};
+use amphi_core::RunId;
 use amphi_core::{Error, Result, TenantId, UserId};
 use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::users::NewUser;
@@ -220,12 +222,12 @@ impl Job for ApplyImport {
 /// the operator decides. Files that are not CSV at all are refused outright.
 pub async fn start(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     bytes: &[u8],
-    meta: &RequestMeta,
 ) -> Result<ImportStatus> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     access(
         app,
         Some(&user.actor()),
@@ -270,7 +272,7 @@ pub async fn start(
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;
-    status(app, user, tenant, run_id, id).await
+    status(app, caller, RunId(run_id), id).await
 }
 
 async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<rows::Job> {
@@ -289,13 +291,9 @@ async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<row
 }
 
 /// The state of an import.
-pub async fn status(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    id: Uuid,
-) -> Result<ImportStatus> {
+pub async fn status(app: &App, caller: &Caller, run_id: RunId, id: Uuid) -> Result<ImportStatus> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     access(
         app,
         Some(&user.actor()),
@@ -329,12 +327,12 @@ pub async fn status(
 /// The operator's decision on a held import: apply the valid rows.
 pub async fn apply_valid(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     id: Uuid,
-    meta: &RequestMeta,
 ) -> Result<ImportStatus> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     access(
         app,
         Some(&user.actor()),
@@ -357,7 +355,7 @@ pub async fn apply_valid(
         .detail(serde_json::json!({ "job": id }))
         .record(app.db.writer(), now)
         .await?;
-    status(app, user, tenant, run_id, id).await
+    status(app, caller, RunId(run_id), id).await
 }
 
 /// The job: applies the valid rows a chunk at a time (accounts, then enrolments, each chunk one

@@ -3,13 +3,14 @@
 
 use super::{content, dates_of, Course, Run, RunAccess};
 use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::course::ProgressState;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::{can, Action};
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{courses as repo_c, enrolments as repo_e, progress, structure};
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
@@ -157,13 +158,9 @@ fn staff(user: &User, tenant: TenantId, a: &RunAccess) -> bool {
 
 /// The course home. Cost: one query for the run with the viewer's enrolment and progress;
 /// the structure comes from the cache.
-pub async fn home(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    preview: bool,
-) -> Result<CourseHome> {
+pub async fn home(app: &App, caller: &Caller, run_id: RunId, preview: bool) -> Result<CourseHome> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let (a, states) = super::access_with_progress(app, &user.actor(), tenant, run_id).await?;
     Ok(home_with(app, user, tenant, &a, preview, states).await?.0)
 }
@@ -350,6 +347,16 @@ pub struct ItemPage {
 /// Opens an item: checks release rules, records the view and where to resume.
 pub async fn open_item(
     app: &App,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
+) -> Result<ItemPage> {
+    open_item_as(app, &caller.user, caller.tenant, run_id.0, item_id.0).await
+}
+
+/// [`open_item`] for the use cases built on it, which hold the user and tenant apart.
+pub(crate) async fn open_item_as(
+    app: &App,
     user: &User,
     tenant: TenantId,
     run_id: Uuid,
@@ -428,12 +435,13 @@ pub async fn open_item(
 /// Marks an item complete for the learner; progress counters move once.
 pub async fn complete_item(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
 ) -> Result<i64> {
-    let page = open_item(app, user, tenant, run_id, item_id).await?;
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
+    let page = open_item_as(app, user, tenant, run_id, item_id).await?;
     complete_opened(app, user, tenant, run_id, item_id, &page).await
 }
 
@@ -511,7 +519,8 @@ pub struct DashboardEntry {
 }
 
 /// The runs a person is in, with progress (three queries whatever the number of runs).
-pub async fn dashboard(app: &App, user: &User, tenant: TenantId) -> Result<Vec<DashboardEntry>> {
+pub async fn dashboard(app: &App, caller: &Caller) -> Result<Vec<DashboardEntry>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     let ens = repo_e::for_user(app.db.reader(), tenant, user.id.0).await?;
     let run_ids: Vec<Uuid> = ens.iter().map(|e| e.run_id).collect();
     let runs = repo_c::runs_by_ids(app.db.reader(), tenant, &run_ids).await?;

@@ -2,13 +2,13 @@
 //! CSV export streamed page by page.
 
 use super::access;
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::policy::Action;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::RunId;
+use amphi_core::{Error, Result};
 use amphi_db::repo::{enrolments as repo_e, Page};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -85,12 +85,13 @@ fn query(f: &LearnerFilters) -> Result<repo_e::LearnerQuery> {
 /// A page of the run's people with progress (one indexed query).
 pub async fn list(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     f: &LearnerFilters,
     limit: u64,
 ) -> Result<Page<Learner>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
     let q = query(f)?;
     let page = repo_e::learners(
@@ -132,12 +133,11 @@ pub const CSV_HEADER: &str =
 /// One page of the export as CSV lines, and the cursor of the next page.
 pub async fn export_page(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     f: &LearnerFilters,
 ) -> Result<(String, Option<Uuid>)> {
-    let page = list(app, user, tenant, run_id, f, 1000).await?;
+    let page = list(app, caller, run_id, f, 1000).await?;
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());

@@ -3,9 +3,10 @@
 use super::media::file_ids_of;
 use crate::courses::{self, learn};
 use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::course::CourseRole;
 use amphi_core::policy::{can, Action};
+use amphi_core::RunId;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{files as repo_f, structure};
 use amphi_db::rows;
@@ -141,11 +142,12 @@ fn staff(user: &User, tenant: TenantId, a: &courses::RunAccess) -> bool {
 /// does not exist.
 pub async fn authorize(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     file_id: Uuid,
 ) -> Result<FileMeta> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let hide = |e: Error| match e {
         Error::Internal(_) => e,
         _ => Error::NotFound,
@@ -162,7 +164,7 @@ pub async fn authorize(
     if a.role().is_none() {
         return Err(Error::NotFound);
     }
-    let home = learn::home(app, user, tenant, run_id, false)
+    let home = learn::home(app, caller, RunId(run_id), false)
         .await
         .map_err(hide)?;
     let open: std::collections::HashSet<Uuid> = home
@@ -225,13 +227,12 @@ pub async fn open(app: &App, meta: FileMeta, range: Option<ByteRange>) -> Result
 /// [`authorize`] then [`open`].
 pub async fn download(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     file_id: Uuid,
     range: Option<ByteRange>,
 ) -> Result<Download> {
-    let meta = authorize(app, user, tenant, run_id, file_id).await?;
+    let meta = authorize(app, caller, run_id, file_id).await?;
     open(app, meta, range).await
 }
 

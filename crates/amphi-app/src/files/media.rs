@@ -1,12 +1,12 @@
 //! What an item shows: the stored files its settings refer to (one query), their views, and
 //! their copies into a new edition.
 
-use crate::courses;
-use crate::users::User;
 use crate::App;
+use crate::{courses, Caller};
 use amphi_core::course::ItemKind;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{files as repo_f, structure};
 use amphi_db::{rows, Conn};
 use serde::Serialize;
@@ -179,11 +179,12 @@ fn complete_at(settings: &Value) -> f64 {
 /// The files of an item, for its course team's editor.
 pub async fn item_files(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
 ) -> Result<Option<ItemMedia>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     courses::access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?

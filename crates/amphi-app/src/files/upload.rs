@@ -5,11 +5,11 @@ use super::kinds::{classify, clean_filename, parse_lang, Purpose, TextCheck};
 use super::media::{uuid_at, FileInfo, DEFAULT_COMPLETE_AT};
 use super::{delete_files, storage_key};
 use crate::courses::{self, authoring};
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{files as repo_f, structure};
 use amphi_db::rows;
 use bytes::Bytes;
@@ -108,16 +108,17 @@ fn too_large() -> Error {
 /// stops the upload and nothing is kept.
 pub async fn upload<S>(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
     meta: NewUpload,
     body: S,
 ) -> Result<FileInfo>
 where
     S: Stream<Item = Result<Bytes>> + Unpin + Send,
 {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     let a = courses::access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     courses::writable(&a.run, app.now())?;
     let item = structure::item(app.db.reader(), tenant, run_id, item_id)

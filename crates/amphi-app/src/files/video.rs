@@ -3,15 +3,15 @@
 
 use super::media::DEFAULT_COMPLETE_AT;
 use crate::courses::learn;
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
+use amphi_core::{Error, Result};
+use amphi_core::{ItemId, RunId};
 use amphi_core::course::ItemKind;
 use amphi_core::course::ProgressState;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::progress;
 use serde::Serialize;
-use uuid::Uuid;
 
 /// Where a learner is in a video.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -29,13 +29,14 @@ pub struct VideoProgress {
 /// exactly as with the "mark as complete" button.
 pub async fn video_progress(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
     watched_seconds: f64,
     duration_seconds: f64,
 ) -> Result<VideoProgress> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     let mut fields = amphi_core::error::Fields::new();
     if !watched_seconds.is_finite() || watched_seconds < 0.0 {
         fields.push("watched", codes::OUT_OF_RANGE);
@@ -46,7 +47,7 @@ pub async fn video_progress(
         fields.push("watched", codes::OUT_OF_RANGE);
     }
     fields.finish()?;
-    let page = learn::open_item(app, user, tenant, run_id, item_id).await?;
+    let page = learn::open_item_as(app, user, tenant, run_id, item_id).await?;
     if page.entry.kind != ItemKind::Video {
         return Err(Error::BadRequest(codes::NOT_A_VIDEO));
     }

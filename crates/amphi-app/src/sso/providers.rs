@@ -4,7 +4,7 @@
 use super::config;
 use super::stored::{stored_config, stored_mapping, stored_rules};
 use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::error::Fields;
@@ -103,7 +103,8 @@ fn guard(user: &User, tenant: TenantId) -> Result<()> {
 }
 
 /// The tenant's providers (administrators).
-pub async fn list(app: &App, user: &User, tenant: TenantId) -> Result<Vec<Provider>> {
+pub async fn list(app: &App, caller: &Caller) -> Result<Vec<Provider>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     guard(user, tenant)?;
     Ok(repo::providers(app.db.reader(), tenant, false)
         .await?
@@ -113,7 +114,8 @@ pub async fn list(app: &App, user: &User, tenant: TenantId) -> Result<Vec<Provid
 }
 
 /// One provider (administrators).
-pub async fn get(app: &App, user: &User, tenant: TenantId, id: Uuid) -> Result<Provider> {
+pub async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Provider> {
+    let (user, tenant) = (&caller.user, caller.tenant);
     guard(user, tenant)?;
     repo::provider_by_id(app.db.reader(), tenant, id)
         .await?
@@ -200,13 +202,8 @@ fn check_name(raw: Option<&str>, f: &mut Fields) -> Option<String> {
 }
 
 /// Adds a provider.
-pub async fn create(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    form: ProviderForm,
-    meta: &RequestMeta,
-) -> Result<Provider> {
+pub async fn create(app: &App, caller: &Caller, form: ProviderForm) -> Result<Provider> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     guard(user, tenant)?;
     let mut f = Fields::new();
     let kind = f.check(ProviderKind::parse(
@@ -278,14 +275,8 @@ pub async fn create(
 }
 
 /// Changes a provider (only the fields given).
-pub async fn update(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    id: Uuid,
-    form: ProviderForm,
-    meta: &RequestMeta,
-) -> Result<Provider> {
+pub async fn update(app: &App, caller: &Caller, id: Uuid, form: ProviderForm) -> Result<Provider> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     guard(user, tenant)?;
     let old = repo::provider_by_id(app.db.reader(), tenant, id)
         .await?
@@ -376,13 +367,8 @@ pub async fn update(
 }
 
 /// Removes a provider; the accounts stay, their links to it go.
-pub async fn delete(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    id: Uuid,
-    meta: &RequestMeta,
-) -> Result<()> {
+pub async fn delete(app: &App, caller: &Caller, id: Uuid) -> Result<()> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     guard(user, tenant)?;
     let old = repo::provider_by_id(app.db.reader(), tenant, id)
         .await?

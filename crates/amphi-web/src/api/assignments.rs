@@ -140,8 +140,7 @@ async fn patch_assignment_settings(
     ApiJson(body): ApiJson<AssignmentSettingsForm>,
 ) -> Result<Json<AssignmentSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    assignments::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    assignments::update_settings(&s.app, &api.caller, run, item, body)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -157,8 +156,7 @@ async fn patch_peer_settings(
     ApiJson(body): ApiJson<PeerSettingsForm>,
 ) -> Result<Json<PeerSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    peer::settings::update_settings(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    peer::settings::update_settings(&s.app, &api.caller, run, item, body)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -173,8 +171,7 @@ async fn get_assignment(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<AssignmentView>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = (run.0, item.0);
-    assignments::view(&s.app, &api.caller.user, api.tenant.id, run, item)
+    assignments::view(&s.app, &api.caller, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -189,8 +186,7 @@ async fn get_peer(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<PeerView>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = (run.0, item.0);
-    peer::learner::view(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::learner::view(&s.app, &api.caller, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -206,14 +202,13 @@ async fn submit(
     ApiJson(body): ApiJson<SubmitForm>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
-    let kind = submissions::kind_of(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let kind = submissions::kind_of(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     let r = if kind == ItemKind::Peer {
-        peer::learner::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
+        peer::learner::submit(&s.app, &api.caller, run, item, body).await
     } else {
-        assignments::submit(&s.app, &api.caller.user, api.tenant.id, run, item, body).await
+        assignments::submit(&s.app, &api.caller, run, item, body).await
     };
     r.map(Json).map_err(|e| api.err(e))
 }
@@ -227,8 +222,7 @@ async fn my_reviews(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<Vec<ReviewTask>>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = (run.0, item.0);
-    peer::reviews::my_reviews(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::reviews::my_reviews(&s.app, &api.caller, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -243,8 +237,7 @@ async fn review_page(
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> Result<Json<ReviewPage>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item, sub) = (run.0, item.0, sub.0);
-    peer::reviews::review_page(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
+    peer::reviews::review_page(&s.app, &api.caller, run, item, sub)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -260,18 +253,9 @@ async fn submit_review(
     ApiJson(body): ApiJson<ReviewForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item, sub) = (run.0, item.0, sub.0);
-    let r = peer::reviews::submit_review(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        sub,
-        body,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let r = peer::reviews::submit_review(&s.app, &api.caller, run, item, sub, body)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
@@ -285,8 +269,7 @@ async fn self_assess(
     ApiJson(body): ApiJson<ReviewForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
-    let r = peer::reviews::self_assess(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    let r = peer::reviews::self_assess(&s.app, &api.caller, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
@@ -317,18 +300,10 @@ async fn volunteer(
     ApiJson(body): ApiJson<VolunteerBody>,
 ) -> Result<Json<VolunteerResult>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
-    peer::learner::volunteer(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        body.extra,
-    )
-    .await
-    .map(|extra| Json(VolunteerResult { extra }))
-    .map_err(|e| api.err(e))
+    peer::learner::volunteer(&s.app, &api.caller, run, item, body.extra)
+        .await
+        .map(|extra| Json(VolunteerResult { extra }))
+        .map_err(|e| api.err(e))
 }
 
 /// A flag on a review of one's work.
@@ -351,18 +326,9 @@ async fn flag(
     ApiJson(body): ApiJson<FlagBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
-    peer::reviews::flag_review(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        body.review_id,
-        &body.reason,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    peer::reviews::flag_review(&s.app, &api.caller, run, item, body.review_id, &body.reason)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -375,8 +341,7 @@ async fn list_flags(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<Vec<FlagEntry>>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    peer::staff::open_flags(&s.app, &api.caller.user, api.tenant.id, run, item)
+    peer::staff::open_flags(&s.app, &api.caller, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -392,18 +357,9 @@ async fn decide_flag(
     ApiJson(body): ApiJson<FlagDecision>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    peer::staff::resolve_flag(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        flag,
-        body,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    peer::staff::resolve_flag(&s.app, &api.caller, run, item, flag, body)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -436,7 +392,6 @@ async fn grading_queue(
     q: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Json<QueuePage>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
     let Query(q) = q.map_err(|e| {
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
@@ -446,7 +401,7 @@ async fn grading_queue(
         after: q.after,
         limit: q.limit.unwrap_or(50),
     };
-    let page = grading_queue::queue(&s.app, &api.caller.user, api.tenant.id, run, item, &query)
+    let page = grading_queue::queue(&s.app, &api.caller, run, item, &query)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(QueuePage {
@@ -464,8 +419,7 @@ async fn grading_view(
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> Result<Json<GradingView>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, sub) = (run.0, item.0, sub.0);
-    grading_queue::grading_view(&s.app, &api.caller.user, api.tenant.id, run, item, sub)
+    grading_queue::grading_view(&s.app, &api.caller, run, item, sub)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -481,19 +435,10 @@ async fn grade(
     ApiJson(body): ApiJson<GradeForm>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, sub) = (run.0, item.0, sub.0);
-    assignments::grade(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        sub,
-        body,
-    )
-    .await
-    .map(Json)
-    .map_err(|e| api.err(e))
+    assignments::grade(&s.app, &api.caller, run, item, sub, body)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 #[utoipa::path(post, path = "/api/v1/runs/{id}/items/{item}/submissions/{sub}/override", tag = "assessment", request_body = OverrideForm,
@@ -506,19 +451,10 @@ async fn override_grade(
     ApiJson(body): ApiJson<OverrideForm>,
 ) -> Result<Json<SubmissionView>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item, sub) = (run.0, item.0, sub.0);
-    peer::staff::override_grade(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        item,
-        sub,
-        body,
-    )
-    .await
-    .map(Json)
-    .map_err(|e| api.err(e))
+    peer::staff::override_grade(&s.app, &api.caller, run, item, sub, body)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 /// The name of an uploaded file.
@@ -542,7 +478,6 @@ async fn upload_file(
 ) -> Result<Response, ApiError> {
     use futures::stream::{StreamExt, TryStreamExt};
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
     let Query(q) = q.map_err(|e| {
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
@@ -557,8 +492,7 @@ async fn upload_file(
         .boxed();
     let f = assignment_files::upload_file(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         run,
         item,
         (&q.filename, ct.as_deref()),

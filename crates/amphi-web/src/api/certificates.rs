@@ -82,15 +82,13 @@ async fn list_for_run(
     q: Result<Query<CertificateParams>, QueryRejection>,
 ) -> Result<Json<CertificatePage>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
     let p = q.map(|Query(v)| v).map_err(|e| {
         api.err(Error::BadRequest("bad_request"))
             .with_detail(e.body_text())
     })?;
     let page = certs::list_for_run(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         id,
         p.status.as_deref(),
         p.before,
@@ -113,8 +111,7 @@ async fn get_settings(
     Ids(id): Ids<RunId>,
 ) -> Result<Json<RunSettings>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    certs::run_settings(&s.app, &api.caller.user, api.tenant.id, id)
+    certs::run_settings(&s.app, &api.caller, id)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -130,18 +127,10 @@ async fn put_settings(
     ApiJson(body): ApiJson<RunSettings>,
 ) -> Result<Json<RunSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    certs::save_run_settings(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &body,
-        &api.meta,
-    )
-    .await
-    .map(Json)
-    .map_err(|e| api.err(e))
+    certs::save_run_settings(&s.app, &api.caller, id, &body)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 /// Why a certificate is revoked.
@@ -163,17 +152,10 @@ async fn revoke(
     ApiJson(body): ApiJson<RevokeBody>,
 ) -> Result<Json<Certificate>, ApiError> {
     api.need(Scope::Admin)?;
-    certs::revoke(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &body.reason,
-        &api.meta,
-    )
-    .await
-    .map(Json)
-    .map_err(|e| api.err(e))
+    certs::revoke(&s.app, &api.caller, id, &body.reason)
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 #[utoipa::path(post, path = "/api/v1/certificates/{id}/reissue", tag = "certificates",
@@ -186,7 +168,7 @@ async fn reissue(
     Ids(id): Ids<Uuid>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let c = certs::reissue(&s.app, &api.caller.user, api.tenant.id, id, &api.meta)
+    let c = certs::reissue(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(c)).into_response())
@@ -196,7 +178,7 @@ async fn reissue(
     responses((status = 200, body = [Certificate])))]
 async fn mine(State(s): State<WebState>, api: Api) -> Result<Json<Vec<Certificate>>, ApiError> {
     api.need(Scope::Read)?;
-    certs::mine(&s.app, &api.caller.user, api.tenant.id)
+    certs::mine(&s.app, &api.caller)
         .await
         .map(Json)
         .map_err(|e| api.err(e))

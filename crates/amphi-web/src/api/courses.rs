@@ -1,12 +1,12 @@
-//! `/api/v1` for courses: the catalog, authoring (courses, runs, editions, modules, items, the
-//! course team), enrolment (self-enrolment, invitations, vouchers, the shop webhook), learning
-//! (course home, items, completion, dashboard) and the course team's list of learners.
+//! `/api/v1` for courses: the catalog, authoring (courses, runs, editions, modules, items),
+//! learning (course home, items, completion, dashboard) and the course team's list of learners.
+//! The course team's members and enrolment are in `enrol`, the question bank in `bank`.
 //!
 //! Every handler calls one amphi-app use case; the permission policy lives there. Token scopes:
 //! `read` for GET, `write` for what concerns the caller (enrol, leave, complete), `admin` for
 //! authoring and course-team actions.
 
-use super::{Api, ApiVisitor, ErrorBody};
+use super::{Api, ErrorBody};
 use crate::error::ApiError;
 use crate::forms::ApiJson;
 use crate::path::Ids;
@@ -14,15 +14,13 @@ use crate::WebState;
 use amphi_app::api_tokens::Scope;
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::catalog::{self, About, CatalogCard, CatalogFilters};
-use amphi_app::courses::enrol::{self, EnrolStatus, ShopOrder, WebhookOutcome};
 use amphi_app::courses::learn::{self, CourseHome, DashboardEntry, ItemPage};
 use amphi_app::courses::learners::{self, Learner, LearnerFilters};
 use amphi_app::courses::{Course, Run};
 use amphi_core::codes;
 use amphi_core::Error;
 use amphi_core::{CourseId, ItemId, ModuleId, RunId};
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -41,13 +39,6 @@ pub fn routes() -> Router<WebState> {
         .route("/courses", post(create_course))
         .route("/courses/{course}", get(get_course).patch(patch_course))
         .route("/courses/{course}/runs", post(create_run))
-        .route("/courses/{course}/questions", get(list_questions))
-        .route(
-            "/courses/{course}/questions/gift",
-            post(import_gift).layer(axum::extract::DefaultBodyLimit::max(
-                amphi_app::assessment::bank::MAX_GIFT_BYTES + 64 * 1024,
-            )),
-        )
         .route("/runs/{id}", patch(patch_run))
         .route("/runs/{id}/editions", post(new_edition))
         .route("/runs/{id}/outline", get(get_outline))
@@ -64,14 +55,9 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/runs/{id}/items/{item}/move", post(move_item))
         .route("/runs/{id}/items/{item}/complete", post(complete_item))
-        .route("/runs/{id}/members", post(add_member))
-        .route("/runs/{id}/enrolment", post(enrol).delete(unenrol))
-        .route("/runs/{id}/invitations", post(invite))
-        .route("/runs/{id}/vouchers", post(vouchers))
         .route("/runs/{id}/home", get(home))
         .route("/runs/{id}/learners", get(list_learners))
         .route("/me/courses", get(my_courses))
-        .route("/shop/webhook", post(shop_webhook))
 }
 
 /// Query strings whose errors come back in the API's error format.
@@ -104,11 +90,11 @@ pub(super) fn optional_json<T: DeserializeOwned + Default>(
     })
 }
 
-fn created<T: Serialize>(v: T) -> Response {
+pub(super) fn created<T: Serialize>(v: T) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
 
-fn no_content() -> Response {
+pub(super) fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -164,7 +150,7 @@ async fn create_course(
     ApiJson(body): ApiJson<CourseForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let c = authoring::create_course(&s.app, &api.caller.user, api.tenant.id, body, &api.meta)
+    let c = authoring::create_course(&s.app, &api.caller, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(c))
@@ -180,8 +166,7 @@ async fn patch_course(
     ApiJson(body): ApiJson<CourseForm>,
 ) -> Result<Json<Course>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let c = authoring::update_course(&s.app, &api.caller.user, api.tenant.id, id, body)
+    let c = authoring::update_course(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(c))
@@ -200,8 +185,7 @@ async fn create_run(
     ApiJson(body): ApiJson<RunForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let r = authoring::create_run(&s.app, &api.caller.user, api.tenant.id, id, body, &api.meta)
+    let r = authoring::create_run(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(r))
@@ -217,8 +201,7 @@ async fn patch_run(
     ApiJson(body): ApiJson<RunForm>,
 ) -> Result<Json<Run>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let r = authoring::update_run(&s.app, &api.caller.user, api.tenant.id, id, body)
+    let r = authoring::update_run(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(r))
@@ -244,15 +227,12 @@ async fn new_edition(
     ApiJson(body): ApiJson<EditionBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
     let r = authoring::new_edition(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         id,
         &body.name,
         body.starts_at.as_deref(),
-        &api.meta,
     )
     .await
     .map_err(|e| api.err(e))?;
@@ -360,8 +340,7 @@ async fn get_outline(
     Ids(id): Ids<RunId>,
 ) -> Result<Json<OutlineView>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let o = authoring::outline(&s.app, &api.caller.user, api.tenant.id, id)
+    let o = authoring::outline(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(OutlineView {
@@ -383,8 +362,7 @@ async fn add_module(
     ApiJson(body): ApiJson<ModuleForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let m = authoring::add_module(&s.app, &api.caller.user, api.tenant.id, id, body)
+    let m = authoring::add_module(&s.app, &api.caller, id, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(outline_module!(m)))
@@ -400,8 +378,7 @@ async fn patch_module(
     ApiJson(body): ApiJson<ModuleForm>,
 ) -> Result<Json<OutlineModule>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    let m = authoring::update_module(&s.app, &api.caller.user, api.tenant.id, run, module, body)
+    let m = authoring::update_module(&s.app, &api.caller, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(outline_module!(m)))
@@ -416,8 +393,7 @@ async fn delete_module(
     Ids((run, module)): Ids<(RunId, ModuleId)>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    authoring::delete_module(&s.app, &api.caller.user, api.tenant.id, run, module)
+    authoring::delete_module(&s.app, &api.caller, run, module)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -433,8 +409,7 @@ async fn move_module(
     ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    authoring::move_module(&s.app, &api.caller.user, api.tenant.id, run, module, body)
+    authoring::move_module(&s.app, &api.caller, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -450,8 +425,7 @@ async fn add_item(
     ApiJson(body): ApiJson<ItemForm>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, module) = (run.0, module.0);
-    let i = authoring::add_item(&s.app, &api.caller.user, api.tenant.id, run, module, body)
+    let i = authoring::add_item(&s.app, &api.caller, run, module, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(created(outline_item!(i)))
@@ -467,8 +441,7 @@ async fn patch_item(
     ApiJson(body): ApiJson<ItemForm>,
 ) -> Result<Json<OutlineItem>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    let i = authoring::update_item(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    let i = authoring::update_item(&s.app, &api.caller, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(outline_item!(i)))
@@ -483,8 +456,7 @@ async fn delete_item(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    authoring::delete_item(&s.app, &api.caller.user, api.tenant.id, run, item)
+    authoring::delete_item(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
@@ -500,229 +472,10 @@ async fn move_item(
     ApiJson(body): ApiJson<authoring::Move>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    authoring::move_item(&s.app, &api.caller.user, api.tenant.id, run, item, body)
+    authoring::move_item(&s.app, &api.caller, run, item, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok(no_content())
-}
-
-// ---------------------------------------------------------------------------------------------
-// The course team and enrolment
-
-/// Someone with an account joining the run in a role.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MemberBody {
-    /// Email of an existing account of this tenant.
-    email: String,
-    /// `learner`, `instructor`, `teaching_assistant` or `observer`.
-    role: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/members", tag = "enrolment", request_body = MemberBody,
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 204, description = "Member added or role changed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn add_member(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    ApiJson(body): ApiJson<MemberBody>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Admin)?;
-    let id = id.0;
-    authoring::add_member(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &body.email,
-        &body.role,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(no_content())
-}
-
-/// Asking to enrol.
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct EnrolBody {
-    /// The run's enrolment code (`code` policy) or a voucher code (`paid` policy).
-    code: Option<String>,
-}
-
-/// Where the caller stands after asking to enrol.
-#[derive(Serialize, ToSchema)]
-pub struct EnrolResult {
-    /// `enrolled` or `waiting`.
-    status: EnrolStatus,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/enrolment", tag = "enrolment", request_body(content = Option<EnrolBody>, description = "May be omitted when no code is needed"),
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 200, body = EnrolResult), (status = 403, body = ErrorBody, description = "Invitation or purchase needed"),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Full, closed or archived"), (status = 422, body = ErrorBody)))]
-async fn enrol(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<EnrolResult>, ApiError> {
-    api.need(Scope::Write)?;
-    let id = id.0;
-    let body = body.map_err(|_| api.err(Error::BadRequest(codes::BODY_TOO_LARGE)))?;
-    let b: EnrolBody = optional_json(&api, &headers, &body)?;
-    let status = enrol::enrol(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        b.code.as_deref(),
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(Json(EnrolResult { status }))
-}
-
-#[utoipa::path(delete, path = "/api/v1/runs/{id}/enrolment", tag = "enrolment",
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 204, description = "Left the run or its waiting list"), (status = 404, body = ErrorBody)))]
-async fn unenrol(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Write)?;
-    let id = id.0;
-    enrol::unenrol(&s.app, &api.caller.user, api.tenant.id, id, &api.meta)
-        .await
-        .map_err(|e| api.err(e))?;
-    Ok(no_content())
-}
-
-/// Addresses to invite.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InviteBody {
-    /// Email addresses (up to 1000).
-    emails: Vec<String>,
-}
-
-/// How many were invited.
-#[derive(Serialize, ToSchema)]
-pub struct InviteResult {
-    /// Distinct addresses invited (each gets a mail).
-    invited: usize,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/invitations", tag = "enrolment", request_body = InviteBody,
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 200, body = InviteResult), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn invite(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    ApiJson(body): ApiJson<InviteBody>,
-) -> Result<Json<InviteResult>, ApiError> {
-    api.need(Scope::Admin)?;
-    let id = id.0;
-    let invited = enrol::invite(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &body.emails.join("\n"),
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(Json(InviteResult { invited }))
-}
-
-/// How many vouchers to make.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VoucherBody {
-    /// 1 to 10 000.
-    count: usize,
-}
-
-/// New voucher codes, shown once.
-#[derive(Serialize, ToSchema)]
-pub struct VoucherCodes {
-    /// Single-use codes.
-    codes: Vec<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/runs/{id}/vouchers", tag = "enrolment", request_body = VoucherBody,
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses((status = 201, body = VoucherCodes), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn vouchers(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(id): Ids<RunId>,
-    ApiJson(body): ApiJson<VoucherBody>,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Admin)?;
-    let id = id.0;
-    let codes = enrol::generate_vouchers(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        body.count,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(created(VoucherCodes { codes }))
-}
-
-/// How a shop notification ended.
-#[derive(Serialize, ToSchema)]
-pub struct WebhookResult {
-    /// `enrolled`, `recorded` or `duplicate`.
-    outcome: WebhookOutcome,
-}
-
-/// The shop's purchase notification. No bearer token: the shop signs the body with the
-/// tenant's shop secret (`X-Amphi-Signature`: hex HMAC-SHA256 of `timestamp + "." + body`).
-#[utoipa::path(post, path = "/api/v1/shop/webhook", tag = "enrolment", request_body = ShopOrder, security(()),
-    params(("X-Amphi-Timestamp" = String, Header, description = "Unix seconds, within five minutes"),
-        ("X-Amphi-Signature" = String, Header, description = "Hex HMAC-SHA256 of timestamp, '.', body")),
-    responses((status = 200, body = WebhookResult), (status = 400, body = ErrorBody, description = "Stale timestamp or bad body"),
-        (status = 401, body = ErrorBody, description = "Bad signature"), (status = 422, body = ErrorBody)))]
-async fn shop_webhook(
-    State(s): State<WebState>,
-    v: ApiVisitor,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<WebhookResult>, ApiError> {
-    let Ok(body) = body else {
-        return Err(v.err(Error::BadRequest(codes::BODY_TOO_LARGE)));
-    };
-    let h = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let outcome = enrol::shop_webhook(
-        &s.app,
-        v.tenant.id,
-        &body,
-        &h("x-amphi-timestamp"),
-        &h("x-amphi-signature"),
-        &v.meta,
-    )
-    .await
-    .map_err(|e| v.err(e))?;
-    Ok(Json(WebhookResult { outcome }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -737,8 +490,7 @@ async fn home(
     Ids(id): Ids<RunId>,
 ) -> Result<Json<CourseHome>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let h = learn::home(&s.app, &api.caller.user, api.tenant.id, id, false)
+    let h = learn::home(&s.app, &api.caller, id, false)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(h))
@@ -753,8 +505,7 @@ async fn open_item(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<ItemPage>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = (run.0, item.0);
-    let p = learn::open_item(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let p = learn::open_item(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(p))
@@ -776,8 +527,7 @@ async fn complete_item(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<CompleteResult>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
-    let percent = learn::complete_item(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let percent = learn::complete_item(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(CompleteResult { percent }))
@@ -790,7 +540,7 @@ async fn my_courses(
     api: Api,
 ) -> Result<Json<Vec<DashboardEntry>>, ApiError> {
     api.need(Scope::Read)?;
-    let d = learn::dashboard(&s.app, &api.caller.user, api.tenant.id)
+    let d = learn::dashboard(&s.app, &api.caller)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(d))
@@ -834,7 +584,6 @@ async fn list_learners(
     q: Result<Query<LearnerParams>, QueryRejection>,
 ) -> Result<Json<LearnerPage>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
     let p = query(&api, q)?;
     let f = LearnerFilters {
         q: p.q,
@@ -843,87 +592,11 @@ async fn list_learners(
         progress: p.progress,
         after: p.after,
     };
-    let page = learners::list(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        id,
-        &f,
-        p.limit.unwrap_or(50),
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let page = learners::list(&s.app, &api.caller, id, &f, p.limit.unwrap_or(50))
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(LearnerPage {
         items: page.items,
         next: page.next,
     }))
-}
-
-/// A page of the question bank.
-#[derive(Serialize, ToSchema)]
-pub struct QuestionPage {
-    items: Vec<amphi_app::assessment::bank::BankQuestion>,
-    /// Cursor for the next page (`after`), null on the last page.
-    next: Option<Uuid>,
-}
-
-/// Bank filters.
-#[derive(Deserialize, IntoParams)]
-pub struct BankParams {
-    /// Only this category.
-    category: Option<String>,
-    /// Cursor from the previous page.
-    after: Option<Uuid>,
-}
-
-#[utoipa::path(get, path = "/api/v1/courses/{course}/questions", tag = "question bank", params(("course" = Uuid, Path, description = "Course id"), BankParams),
-    responses((status = 200, body = QuestionPage), (status = 404, body = ErrorBody)))]
-async fn list_questions(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(course): Ids<CourseId>,
-    Query(p): Query<BankParams>,
-) -> Result<Json<QuestionPage>, ApiError> {
-    api.need(Scope::Admin)?;
-    let course = course.0;
-    let (page, _) = amphi_app::assessment::bank::list(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        course,
-        p.category.as_deref(),
-        p.after,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok(Json(QuestionPage {
-        items: page.items,
-        next: page.next,
-    }))
-}
-
-#[utoipa::path(post, path = "/api/v1/courses/{course}/questions/gift", tag = "question bank", params(("course" = Uuid, Path, description = "Course id")),
-    request_body(content = String, content_type = "text/plain", description = "A Moodle GIFT file"),
-    responses((status = 201, body = amphi_app::assessment::bank::ImportOutcome), (status = 422, body = ErrorBody, description = "Nothing imported; `fields` names each bad line (`line N`)")))]
-async fn import_gift(
-    State(s): State<WebState>,
-    api: Api,
-    Ids(course): Ids<CourseId>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    api.need(Scope::Admin)?;
-    let course = course.0;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| api.err(Error::field("file", codes::CSV_NOT_UTF8)))?;
-    let out = amphi_app::assessment::bank::import_gift(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        course,
-        text,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
-    Ok((StatusCode::CREATED, Json(out)).into_response())
 }

@@ -51,8 +51,7 @@ async fn my_grades(
     Ids(run): Ids<RunId>,
 ) -> Result<Json<LearnerGrades>, ApiError> {
     api.need(Scope::Read)?;
-    let run = run.0;
-    gradebook::views::my_grades(&s.app, &api.caller.user, api.tenant.id, run)
+    gradebook::views::my_grades(&s.app, &api.caller, run)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -81,24 +80,16 @@ async fn get_gradebook(
     q: Result<Query<BookParams>, QueryRejection>,
 ) -> Result<Json<BookPage>, ApiError> {
     api.need(Scope::Read)?;
-    let run = run.0;
     let p = query(&api, q)?;
     let f = BookFilters {
         q: p.q,
         grade: p.grade,
         after: p.after,
     };
-    gradebook::views::book(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        &f,
-        p.limit.unwrap_or(50),
-    )
-    .await
-    .map(Json)
-    .map_err(|e| api.err(e))
+    gradebook::views::book(&s.app, &api.caller, run, &f, p.limit.unwrap_or(50))
+        .await
+        .map(Json)
+        .map_err(|e| api.err(e))
 }
 
 #[utoipa::path(put, path = "/api/v1/runs/{id}/gradebook/scheme", tag = "gradebook",
@@ -112,8 +103,7 @@ async fn put_scheme(
     ApiJson(f): ApiJson<SchemeForm>,
 ) -> Result<StatusCode, ApiError> {
     api.need(Scope::Admin)?;
-    let run = run.0;
-    gradebook::changes::update_scheme(&s.app, &api.caller.user, api.tenant.id, run, &f, None)
+    gradebook::changes::update_scheme(&s.app, &api.caller, run, &f)
         .await
         .map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT)
@@ -128,8 +118,7 @@ async fn get_learner(
     Ids((run, user)): Ids<(RunId, UserId)>,
 ) -> Result<Json<LearnerGrades>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, user) = (run.0, user.0);
-    gradebook::views::learner_grades(&s.app, &api.caller.user, api.tenant.id, run, user)
+    gradebook::views::learner_grades(&s.app, &api.caller, run, user)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -155,19 +144,9 @@ async fn put_override(
     ApiJson(f): ApiJson<OverrideForm>,
 ) -> Result<Json<GradeAfter>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, user) = (run.0, user.0);
-    let o = gradebook::changes::set_override(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        gi,
-        user,
-        &f,
-        None,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let o = gradebook::changes::set_override(&s.app, &api.caller, run, gi, user, &f)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(GradeAfter {
         percent: o.and_then(|o| o.percent),
         passed: o.is_some_and(|o| o.passed),
@@ -185,18 +164,9 @@ async fn put_total_override(
     ApiJson(f): ApiJson<TotalOverrideForm>,
 ) -> Result<Json<GradeAfter>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, user) = (run.0, user.0);
-    let o = gradebook::changes::set_total_override(
-        &s.app,
-        &api.caller.user,
-        api.tenant.id,
-        run,
-        user,
-        &f,
-        None,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let o = gradebook::changes::set_total_override(&s.app, &api.caller, run, user, &f)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(GradeAfter {
         percent: o.and_then(|o| o.percent),
         passed: o.is_some_and(|o| o.passed),
@@ -222,12 +192,10 @@ async fn grade_events(
     q: Result<Query<EventParams>, QueryRejection>,
 ) -> Result<Json<Vec<GradeEvent>>, ApiError> {
     api.need(Scope::Read)?;
-    let run = run.0;
     let p = query(&api, q)?;
     gradebook::events::events(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         run,
         p.after.unwrap_or(0),
         p.limit.unwrap_or(100),

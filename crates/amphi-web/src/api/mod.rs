@@ -11,7 +11,7 @@ use amphi_app::accounts::ProfileForm;
 use amphi_app::api_tokens::{self, Scope, TokenUser};
 use amphi_app::tenants::{self, Tenant, TenantDetail, TenantForm};
 use amphi_app::users::{self, User, UserPatch};
-use amphi_app::RequestMeta;
+use amphi_app::{Caller, RequestMeta};
 use amphi_core::validate::Locale;
 use amphi_core::{Error, TenantId, UserId};
 use axum::extract::{FromRequestParts, Query, State};
@@ -26,8 +26,10 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use uuid::Uuid;
 
 pub mod assignments;
+pub mod bank;
 pub mod certificates;
 pub mod courses;
+pub mod enrol;
 pub mod gradebook;
 pub mod quiz;
 pub mod sso;
@@ -43,6 +45,8 @@ pub fn routes() -> Router<WebState> {
         .route("/tenants", get(list_tenants).post(create_tenant))
         .route("/tenants/{id}", get(get_tenant).patch(patch_tenant))
         .merge(courses::routes())
+        .merge(enrol::routes())
+        .merge(bank::routes())
         .merge(quiz::routes())
         .merge(gradebook::routes())
         .merge(certificates::routes())
@@ -55,16 +59,16 @@ pub fn routes() -> Router<WebState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Amphi API", version = "1", description = "The Amphi learning platform's JSON API. Authenticate with a personal access token created on your account page."),
-    paths(sso::list_providers, sso::create_provider, sso::get_provider, sso::patch_provider, sso::delete_provider, list_audit, courses::list_questions, courses::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
+    paths(sso::list_providers, sso::create_provider, sso::get_provider, sso::patch_provider, sso::delete_provider, list_audit, bank::list_questions, bank::import_gift, get_self, patch_self, list_users, get_user, patch_user, list_tenants, create_tenant, get_tenant, patch_tenant,
         courses::get_catalog, courses::get_course, courses::create_course, courses::patch_course,
         courses::create_run, courses::patch_run, courses::new_edition,
         courses::get_outline, courses::add_module, courses::patch_module, courses::delete_module, courses::move_module,
         courses::add_item, courses::patch_item, courses::delete_item, courses::move_item,
-        courses::add_member, courses::enrol, courses::unenrol, courses::invite, courses::vouchers, courses::shop_webhook,
+        enrol::add_member, enrol::enrol, enrol::unenrol, enrol::invite, enrol::vouchers, enrol::shop_webhook,
         courses::home, courses::open_item, courses::complete_item, courses::my_courses, courses::list_learners,
         quiz::get_quiz, quiz::put_quiz_settings, quiz::start_attempt, quiz::get_attempt, quiz::save_answers, quiz::submit_attempt, quiz::grade_attempt,
         gradebook::my_grades, gradebook::get_gradebook, gradebook::put_scheme, gradebook::get_learner, gradebook::put_override, gradebook::put_total_override, gradebook::grade_events),
-    components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, courses::QuestionPage, amphi_app::assessment::bank::BankQuestion, amphi_app::assessment::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
+    components(schemas(sso::ProviderList, amphi_app::sso::Provider, amphi_app::sso::ProviderForm, bank::QuestionPage, amphi_app::assessment::bank::BankQuestion, amphi_app::assessment::bank::ImportOutcome, AuditPage, amphi_app::audit::AuditEntry, User, UserPatch, ProfileForm, Tenant, TenantDetail, TenantBody, UserPage, TenantPage, ErrorBody, ErrorDetail, Scope,
         amphi_app::courses::Course, amphi_app::courses::Run,
         amphi_app::courses::catalog::CatalogCard, amphi_app::courses::catalog::About, amphi_app::courses::catalog::AboutRun, amphi_app::courses::catalog::RunAction,
         amphi_app::courses::learn::CourseHome, amphi_app::courses::learn::ModuleEntry, amphi_app::courses::learn::ItemEntry, amphi_app::courses::learn::ItemPage, amphi_app::courses::learn::DashboardEntry,
@@ -72,8 +76,8 @@ pub fn routes() -> Router<WebState> {
         amphi_app::courses::enrol::EnrolStatus, amphi_app::courses::enrol::WebhookOutcome, amphi_app::courses::enrol::ShopOrder,
         amphi_app::courses::authoring::CourseForm, amphi_app::courses::authoring::RunForm, amphi_app::courses::authoring::ModuleForm, amphi_app::courses::authoring::ItemForm, amphi_app::courses::authoring::Direction,
         courses::CatalogPage, courses::OutlineView, courses::OutlineModule, courses::OutlineItem, courses::EditionBody, amphi_app::courses::authoring::Move,
-        courses::MemberBody, courses::EnrolBody, courses::EnrolResult, courses::InviteBody, courses::InviteResult, courses::VoucherBody, courses::VoucherCodes,
-        courses::WebhookResult, courses::CompleteResult, courses::LearnerPage,
+        enrol::MemberBody, enrol::EnrolBody, enrol::EnrolResult, enrol::InviteBody, enrol::InviteResult, enrol::VoucherBody, enrol::VoucherCodes,
+        enrol::WebhookResult, courses::CompleteResult, courses::LearnerPage,
         quiz::Started, quiz::AnswersBody, quiz::GradeBody, gradebook::GradeAfter,
         amphi_app::assessment::quiz::attempts::QuizIntro, amphi_app::assessment::quiz::settings::QuizSettings, amphi_app::assessment::quiz::settings::Slot, amphi_app::assessment::quiz::settings::Keep, amphi_app::assessment::quiz::settings::Reveal,
         amphi_app::assessment::quiz::attempts::AttemptSummary, amphi_app::assessment::quiz::view::AttemptView, amphi_app::assessment::quiz::view::ShownQuestion, amphi_app::assessment::quiz::view::Choice, amphi_app::assessment::quiz::answers::Saved,
@@ -177,14 +181,14 @@ impl FromRequestParts<WebState> for ApiVisitor {
 
 /// The caller of an API route: a valid token of this tenant.
 pub struct Api {
-    /// The token's owner and scopes.
-    pub caller: TokenUser,
+    /// The token's owner, who the use cases run for (with the request facts).
+    pub caller: Caller,
+    /// What the token allows.
+    pub scopes: Vec<Scope>,
     /// The tenant of the Host header.
     pub tenant: Tenant,
     /// Language for messages.
     pub locale: Locale,
-    /// Request facts.
-    pub meta: RequestMeta,
 }
 
 impl Api {
@@ -193,7 +197,7 @@ impl Api {
     }
 
     fn need(&self, s: Scope) -> Result<(), ApiError> {
-        self.caller.require(s).map_err(|e| self.err(e))
+        api_tokens::require_scope(&self.scopes, s).map_err(|e| self.err(e))
     }
 }
 
@@ -226,11 +230,12 @@ impl FromRequestParts<WebState> for Api {
             );
             return Err(r);
         };
+        let TokenUser { user, scopes } = caller;
         Ok(Api {
-            caller,
+            caller: Caller::new(user, visitor.tenant.id, visitor.meta),
+            scopes,
             tenant: visitor.tenant,
             locale: visitor.locale,
-            meta: visitor.meta,
         })
     }
 }
@@ -277,7 +282,7 @@ async fn patch_self(
     ApiJson(body): ApiJson<ProfileForm>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Write)?;
-    amphi_app::accounts::update_profile(&s.app, &api.caller.user, body)
+    amphi_app::accounts::update_profile(&s.app, &api.caller, body)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -293,8 +298,7 @@ async fn list_users(
     api.need(Scope::Admin)?;
     let page = users::list(
         &s.app,
-        &api.caller.actor(),
-        api.tenant.id,
+        &api.caller,
         p.q.as_deref(),
         p.after,
         p.limit.unwrap_or(50),
@@ -315,8 +319,7 @@ async fn get_user(
     Ids(id): Ids<UserId>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let u = users::get(&s.app, &api.caller.actor(), api.tenant.id, UserId(id))
+    let u = users::get(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
     Ok(Json(u))
@@ -340,17 +343,9 @@ async fn patch_user(
     ApiJson(body): ApiJson<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let u = users::patch(
-        &s.app,
-        &api.caller.actor(),
-        api.tenant.id,
-        UserId(id),
-        body,
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let u = users::patch(&s.app, &api.caller, id, body)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(u))
 }
 
@@ -411,7 +406,7 @@ async fn list_tenants(
     Query(p): Query<ListParams>,
 ) -> Result<Json<TenantPage>, ApiError> {
     api.need(Scope::Admin)?;
-    let page = tenants::list(&s.app, &api.caller.actor(), p.after, p.limit.unwrap_or(50))
+    let page = tenants::list(&s.app, &api.caller, p.after, p.limit.unwrap_or(50))
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(TenantPage {
@@ -428,7 +423,7 @@ async fn create_tenant(
     ApiJson(body): ApiJson<TenantBody>,
 ) -> Result<Response, ApiError> {
     api.need(Scope::Admin)?;
-    let d = tenants::create(&s.app, &api.caller.actor(), body.into(), &api.meta)
+    let d = tenants::create(&s.app, &api.caller, body.into())
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(d)).into_response())
@@ -442,8 +437,7 @@ async fn get_tenant(
     Ids(id): Ids<TenantId>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Read)?;
-    let id = id.0;
-    let d = tenants::get(&s.app, &api.caller.actor(), TenantId(id))
+    let d = tenants::get(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(hide_forbidden(e)))?;
     Ok(Json(d))
@@ -459,16 +453,9 @@ async fn patch_tenant(
     ApiJson(body): ApiJson<TenantBody>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     api.need(Scope::Admin)?;
-    let id = id.0;
-    let d = tenants::update(
-        &s.app,
-        &api.caller.actor(),
-        TenantId(id),
-        body.into(),
-        &api.meta,
-    )
-    .await
-    .map_err(|e| api.err(e))?;
+    let d = tenants::update(&s.app, &api.caller, id, body.into())
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(d))
 }
 
@@ -488,7 +475,7 @@ async fn list_audit(
     Query(f): Query<amphi_app::audit::AuditFilters>,
 ) -> Result<Json<AuditPage>, ApiError> {
     api.need(Scope::Admin)?;
-    let page = amphi_app::audit::list(&s.app, &api.caller.user, api.tenant.id, &f, 100)
+    let page = amphi_app::audit::list(&s.app, &api.caller, &f, 100)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(AuditPage {

@@ -46,8 +46,7 @@ async fn get_quiz(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<Json<QuizIntro>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, item) = (run.0, item.0);
-    quiz::attempts::intro(&s.app, &api.caller.user, api.tenant.id, run, item)
+    quiz::attempts::intro(&s.app, &api.caller, run, item)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -64,11 +63,9 @@ async fn put_quiz_settings(
     ApiJson(settings): ApiJson<QuizSettings>,
 ) -> Result<Json<QuizSettings>, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, item) = (run.0, item.0);
-    let it =
-        quiz::authoring::configure(&s.app, &api.caller.user, api.tenant.id, run, item, settings)
-            .await
-            .map_err(|e| api.err(e))?;
+    let it = quiz::authoring::configure(&s.app, &api.caller, run, item, settings)
+        .await
+        .map_err(|e| api.err(e))?;
     Ok(Json(QuizSettings::of(&it)))
 }
 
@@ -89,8 +86,7 @@ async fn start_attempt(
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
     api.need(Scope::Write)?;
-    let (run, item) = (run.0, item.0);
-    let id = quiz::attempts::start(&s.app, &api.caller.user, api.tenant.id, run, item)
+    let id = quiz::attempts::start(&s.app, &api.caller, run, item)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(Started { id })))
@@ -105,8 +101,7 @@ async fn get_attempt(
     Ids((run, at)): Ids<(RunId, AttemptId)>,
 ) -> Result<Json<AttemptView>, ApiError> {
     api.need(Scope::Read)?;
-    let (run, at) = (run.0, at.0);
-    quiz::view::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
+    quiz::view::attempt(&s.app, &api.caller, run, at)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -133,11 +128,9 @@ async fn save_answers(
     ApiJson(b): ApiJson<AnswersBody>,
 ) -> Result<Json<Saved>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, at) = (run.0, at.0);
     quiz::answers::save(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         run,
         at,
         quiz::answers::Sent::Answers(b.answers),
@@ -161,19 +154,17 @@ async fn submit_attempt(
     body: axum::body::Bytes,
 ) -> Result<Json<AttemptView>, ApiError> {
     api.need(Scope::Write)?;
-    let (run, at) = (run.0, at.0);
     let answers = optional_json::<AnswersBody>(&api, &headers, &body)?.answers;
     quiz::answers::submit(
         &s.app,
-        &api.caller.user,
-        api.tenant.id,
+        &api.caller,
         run,
         at,
         quiz::answers::Sent::Answers(answers),
     )
     .await
     .map_err(|e| api.err(e))?;
-    quiz::view::attempt(&s.app, &api.caller.user, api.tenant.id, run, at)
+    quiz::view::attempt(&s.app, &api.caller, run, at)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -197,8 +188,7 @@ async fn grade_attempt(
     ApiJson(b): ApiJson<GradeBody>,
 ) -> Result<StatusCode, ApiError> {
     api.need(Scope::Admin)?;
-    let (run, at) = (run.0, at.0);
-    quiz::grading::grade(&s.app, &api.caller.user, api.tenant.id, run, at, &b.points)
+    quiz::grading::grade(&s.app, &api.caller, run, at, &b.points)
         .await
         .map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT)

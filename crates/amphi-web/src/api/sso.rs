@@ -43,7 +43,7 @@ pub(super) async fn list_providers(
     api: Api,
 ) -> Result<Json<ProviderList>, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    let items = sso::providers::list(&s.app, &api.caller.user, api.tenant.id)
+    let items = sso::providers::list(&s.app, &api.caller)
         .await
         .map_err(|e| api.err(e))?;
     Ok(Json(ProviderList { items }))
@@ -57,7 +57,7 @@ pub(super) async fn create_provider(
     ApiJson(body): ApiJson<ProviderForm>,
 ) -> Result<Response, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    let p = sso::providers::create(&s.app, &api.caller.user, api.tenant.id, body, &api.meta)
+    let p = sso::providers::create(&s.app, &api.caller, body)
         .await
         .map_err(|e| api.err(e))?;
     Ok((StatusCode::CREATED, Json(p)).into_response())
@@ -72,7 +72,7 @@ pub(super) async fn get_provider(
     Ids(id): Ids<Uuid>,
 ) -> Result<Json<Provider>, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    sso::providers::get(&s.app, &api.caller.user, api.tenant.id, id)
+    sso::providers::get(&s.app, &api.caller, id)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -88,7 +88,7 @@ pub(super) async fn patch_provider(
     ApiJson(body): ApiJson<ProviderForm>,
 ) -> Result<Json<Provider>, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    sso::providers::update(&s.app, &api.caller.user, api.tenant.id, id, body, &api.meta)
+    sso::providers::update(&s.app, &api.caller, id, body)
         .await
         .map(Json)
         .map_err(|e| api.err(e))
@@ -103,7 +103,7 @@ pub(super) async fn delete_provider(
     Ids(id): Ids<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     api.need(amphi_app::api_tokens::Scope::Admin)?;
-    sso::providers::delete(&s.app, &api.caller.user, api.tenant.id, id, &api.meta)
+    sso::providers::delete(&s.app, &api.caller, id)
         .await
         .map_err(|e| api.err(e))?;
     Ok(StatusCode::NO_CONTENT)

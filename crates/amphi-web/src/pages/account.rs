@@ -6,7 +6,7 @@ use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
 use crate::templates::no_values;
-use amphi_app::{accounts, api_tokens, sessions};
+use amphi_app::{accounts, api_tokens, sessions, Caller};
 use amphi_core::codes;
 use amphi_core::validate::{Locale, TimeZone};
 use amphi_core::Error;
@@ -31,7 +31,7 @@ pub async fn show(Authed(ctx, su): Authed) -> PageResult {
 
 async fn render_account(
     ctx: &Ctx,
-    su: &sessions::SessionUser,
+    su: &Caller,
     status: StatusCode,
     profile_errors: Value,
     password_errors: Value,
@@ -71,7 +71,7 @@ pub async fn update_profile(
         locale: f.locale.clone(),
         time_zone: f.time_zone.clone(),
     };
-    match accounts::update_profile(&ctx.state.app, &su.user, form).await {
+    match accounts::update_profile(&ctx.state.app, &su, form).await {
         Ok(_) => Ok(ctx.redirect_with("/account", "flash-profile-saved")),
         Err(e @ Error::Validation(_)) => {
             let values = context! { name => f.name, locale => f.locale, time_zone => f.time_zone };
@@ -103,14 +103,7 @@ pub async fn change_password(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<PasswordBody>,
 ) -> PageResult {
-    match accounts::change_password(
-        &ctx.state.app,
-        &su,
-        &f.current_password,
-        &f.new_password,
-        &ctx.meta,
-    )
-    .await
+    match accounts::change_password(&ctx.state.app, &su, &f.current_password, &f.new_password).await
     {
         Ok(()) => Ok(ctx.redirect_with("/account", "flash-password-changed")),
         Err(e @ Error::Validation(_)) => {
@@ -134,7 +127,7 @@ pub async fn end_all_sessions(
     jar: CookieJar,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    sessions::end_everywhere(&ctx.state.app, &su, &ctx.meta)
+    sessions::end_everywhere(&ctx.state.app, &su)
         .await
         .or_page(&ctx)?;
     Ok((
@@ -151,14 +144,12 @@ pub async fn tokens(Authed(ctx, su): Authed) -> PageResult {
 
 async fn tokens_page(
     ctx: &Ctx,
-    su: &sessions::SessionUser,
+    su: &Caller,
     status: StatusCode,
     created: Option<String>,
     errors: Value,
 ) -> PageResult {
-    let list = api_tokens::list(&ctx.state.app, &su.user)
-        .await
-        .or_page(ctx)?;
+    let list = api_tokens::list(&ctx.state.app, su).await.or_page(ctx)?;
     Ok(ctx.render(
         status,
         "tokens.html",
@@ -198,7 +189,7 @@ pub async fn create_token(
         scopes,
         expires_in_days: expires,
     };
-    match api_tokens::create(&ctx.state.app, &su.user, form, &ctx.meta).await {
+    match api_tokens::create(&ctx.state.app, &su, form).await {
         Ok((secret, _)) => {
             tokens_page(&ctx, &su, StatusCode::CREATED, Some(secret), no_values()).await
         }
@@ -222,7 +213,7 @@ pub async fn revoke_token(
     Ids(id): Ids<uuid::Uuid>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    api_tokens::revoke(&ctx.state.app, &su.user, id, &ctx.meta)
+    api_tokens::revoke(&ctx.state.app, &su, id)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with("/account/tokens", "flash-token-revoked"))
@@ -241,8 +232,8 @@ pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBo
     let Some(locale) = Locale::from_tag(&f.locale) else {
         return Err(ctx.fail(&Error::BadRequest(codes::LOCALE_INVALID)));
     };
-    if let Some(su) = &ctx.user {
-        accounts::set_locale(&ctx.state.app, &su.user, locale)
+    if let Some(su) = ctx.caller() {
+        accounts::set_locale(&ctx.state.app, &su, locale)
             .await
             .or_page(&ctx)?;
     }
@@ -260,7 +251,7 @@ pub async fn set_language(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<LangBo
 pub async fn mfa_page(Authed(ctx, su): Authed) -> PageResult {
     let left = if su.user.mfa_enabled {
         Some(
-            amphi_app::mfa::recovery_left(&ctx.state.app, &su.user)
+            amphi_app::mfa::recovery_left(&ctx.state.app, &su)
                 .await
                 .or_page(&ctx)?,
         )
@@ -273,7 +264,7 @@ pub async fn mfa_page(Authed(ctx, su): Authed) -> PageResult {
 
 /// POST /account/mfa/start — shows the QR code and asks for a first code.
 pub async fn mfa_start(Authed(ctx, su): Authed, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
-    let e = amphi_app::mfa::start(&ctx.state.app, &su.user, &ctx.tenant)
+    let e = amphi_app::mfa::start(&ctx.state.app, &su, &ctx.tenant)
         .await
         .or_page(&ctx)?;
     Ok(ctx.page(
@@ -291,7 +282,7 @@ pub struct CodeBody {
 
 /// POST /account/mfa/confirm — turns it on and shows the recovery codes once.
 pub async fn mfa_confirm(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CodeBody>) -> PageResult {
-    match amphi_app::mfa::confirm(&ctx.state.app, &su.user, &f.code, &ctx.meta).await {
+    match amphi_app::mfa::confirm(&ctx.state.app, &su, &f.code).await {
         Ok(codes) => Ok(ctx.page("mfa_codes.html", context! { codes })),
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -316,7 +307,7 @@ pub async fn mfa_disable(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<DisableBody>,
 ) -> PageResult {
-    match amphi_app::mfa::disable(&ctx.state.app, &su.user, &f.current_password, &f.code, &ctx.meta).await {
+    match amphi_app::mfa::disable(&ctx.state.app, &su, &f.current_password, &f.code).await {
         Ok(()) => Ok(ctx.redirect_with("/account/mfa", "flash-mfa-disabled")),
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,

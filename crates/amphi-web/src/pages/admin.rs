@@ -40,17 +40,9 @@ pub struct ListQuery {
 /// GET /admin/users?q=…&after=… (htmx asks for the rows only)
 pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> PageResult {
     let after = cursor(q.after.as_deref()).or_page(&ctx)?;
-    let actor = su.user.actor();
-    let page = users::list(
-        &ctx.state.app,
-        &actor,
-        ctx.tenant.id,
-        q.q.as_deref(),
-        after,
-        50,
-    )
-    .await
-    .or_page(&ctx)?;
+    let page = users::list(&ctx.state.app, &su, q.q.as_deref(), after, 50)
+        .await
+        .or_page(&ctx)?;
     let v = context! {
         users => Value::from_serialize(&page.items),
         next => page.next.map(|n| n.to_string()),
@@ -87,16 +79,9 @@ pub async fn update_user(
         active: flag(f.active.as_deref()).or_page(&ctx)?,
         is_tenant_admin: flag(f.is_tenant_admin.as_deref()).or_page(&ctx)?,
     };
-    users::patch(
-        &ctx.state.app,
-        &su.user.actor(),
-        ctx.tenant.id,
-        id,
-        patch,
-        &ctx.meta,
-    )
-    .await
-    .or_page(&ctx)?;
+    users::patch(&ctx.state.app, &su, id, patch)
+        .await
+        .or_page(&ctx)?;
     let back = match f.q.filter(|q| !q.is_empty()) {
         Some(q) => format!("/admin/users?q={}", crate::ctx::urlencode(&q)),
         None => "/admin/users".to_owned(),
@@ -156,11 +141,11 @@ pub struct TenantFormBody {
 
 /// GET /admin/site — the tenant administrator's own site settings.
 pub async fn site_form(Authed(ctx, su): Authed) -> PageResult {
-    let d = tenants::get(&ctx.state.app, &su.user.actor(), ctx.tenant.id)
+    let d = tenants::get(&ctx.state.app, &su, ctx.tenant.id)
         .await
         .or_page(&ctx)?;
     let shop_secret = Some(
-        amphi_app::courses::enrol::shop_secret(&ctx.state.app, &su.user, ctx.tenant.id)
+        amphi_app::courses::enrol::shop_secret(&ctx.state.app, &su)
             .await
             .or_page(&ctx)?,
     );
@@ -187,15 +172,7 @@ pub async fn site_update(
         hide_local_passwords: Some(f.hide_local_passwords.as_deref() == Some("true")),
         ..Default::default()
     };
-    match tenants::update(
-        &ctx.state.app,
-        &su.user.actor(),
-        ctx.tenant.id,
-        form,
-        &ctx.meta,
-    )
-    .await
-    {
+    match tenants::update(&ctx.state.app, &su, ctx.tenant.id, form).await {
         Ok(_) => Ok(ctx.redirect_with("/admin/site", "flash-site-saved")),
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -209,7 +186,7 @@ pub async fn site_update(
 /// GET /admin/tenants
 pub async fn tenants(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> PageResult {
     let after = cursor(q.after.as_deref()).or_page(&ctx)?;
-    let page = tenants::list(&ctx.state.app, &su.user.actor(), after, 50)
+    let page = tenants::list(&ctx.state.app, &su, after, 50)
         .await
         .or_page(&ctx)?;
     Ok(ctx.page(
@@ -262,7 +239,7 @@ pub async fn tenant_create(
     let mut form = to_form(&f, true);
     form.slug = f.slug.clone();
     form.active = None;
-    match tenants::create(&ctx.state.app, &su.user.actor(), form, &ctx.meta).await {
+    match tenants::create(&ctx.state.app, &su, form).await {
         Ok(d) => Ok(ctx.redirect_with(
             &format!("/admin/tenants/{}", d.tenant.id),
             "flash-tenant-created",
@@ -281,9 +258,7 @@ pub async fn tenant_edit_form(Authed(ctx, su): Authed, Ids(id): Ids<TenantId>) -
     if !su.user.is_platform_admin {
         return Err(ctx.fail(&Error::Forbidden));
     }
-    let d = tenants::get(&ctx.state.app, &su.user.actor(), id)
-        .await
-        .or_page(&ctx)?;
+    let d = tenants::get(&ctx.state.app, &su, id).await.or_page(&ctx)?;
     Ok(ctx.page(
         "admin/tenant_form.html",
         context! { mode => "edit", values => tenant_values(&d), errors => context!{} },
@@ -299,15 +274,7 @@ pub async fn tenant_update(
     if !su.user.is_platform_admin {
         return Err(ctx.fail(&Error::Forbidden));
     }
-    match tenants::update(
-        &ctx.state.app,
-        &su.user.actor(),
-        id,
-        to_form(&f, true),
-        &ctx.meta,
-    )
-    .await
-    {
+    match tenants::update(&ctx.state.app, &su, id, to_form(&f, true)).await {
         Ok(_) => Ok(ctx.redirect_with(&format!("/admin/tenants/{id}"), "flash-tenant-saved")),
         Err(e @ Error::Validation(_)) => {
             let mut values = form_values(&f);
@@ -327,7 +294,7 @@ pub async fn audit(
     Authed(ctx, su): Authed,
     Query(f): Query<amphi_app::audit::AuditFilters>,
 ) -> PageResult {
-    let page = amphi_app::audit::list(&ctx.state.app, &su.user, ctx.tenant.id, &f, 100)
+    let page = amphi_app::audit::list(&ctx.state.app, &su, &f, 100)
         .await
         .or_page(&ctx)?;
     let query = serde_urlencoded::to_string([
@@ -352,21 +319,19 @@ pub async fn audit_csv(
     Authed(ctx, su): Authed,
     Query(f): Query<amphi_app::audit::AuditFilters>,
 ) -> PageResult {
-    let first = amphi_app::audit::export_page(&ctx.state.app, &su.user, ctx.tenant.id, &f)
+    let first = amphi_app::audit::export_page(&ctx.state.app, &su, &f)
         .await
         .or_page(&ctx)?;
     let app = ctx.state.app.clone();
-    let user = su.user.clone();
-    let tenant = ctx.tenant.id;
     Ok(super::csv_download(
         format!("audit-{}.csv", ctx.tenant.slug),
         amphi_app::audit::CSV_HEADER,
         first,
         move |before| {
-            let (app, user) = (app.clone(), user.clone());
+            let (app, su) = (app.clone(), su.clone());
             let mut page_f = f.clone();
             page_f.before = Some(before);
-            async move { amphi_app::audit::export_page(&app, &user, tenant, &page_f).await }
+            async move { amphi_app::audit::export_page(&app, &su, &page_f).await }
         },
     ))
 }

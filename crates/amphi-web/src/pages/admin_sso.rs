@@ -38,7 +38,7 @@ fn urls(ctx: &Ctx, kind: &str, slug: &str) -> Value {
 
 /// GET /admin/identity-providers
 pub async fn list(Authed(ctx, su): Authed) -> PageResult {
-    let ps = sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
+    let ps = sso::providers::list(&ctx.state.app, &su)
         .await
         .or_page(&ctx)?;
     Ok(ctx.page(
@@ -64,7 +64,7 @@ fn pretty(v: &serde_json::Value) -> String {
 /// GET /admin/identity-providers/new?kind=oidc
 pub async fn new_form(Authed(ctx, su): Authed, Query(q): Query<KindQuery>) -> PageResult {
     // Listing is what checks that the user may administer providers here.
-    sso::providers::list(&ctx.state.app, &su.user, ctx.tenant.id)
+    sso::providers::list(&ctx.state.app, &su)
         .await
         .or_page(&ctx)?;
     let kind = ProviderKind::parse("kind", q.kind.as_deref().unwrap_or("oidc"))
@@ -193,9 +193,7 @@ fn errors_of(ctx: &Ctx, e: &Error) -> Value {
 /// POST /admin/identity-providers/new
 pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>) -> PageResult {
     let result = match to_form(&b) {
-        Ok(form) => {
-            sso::providers::create(&ctx.state.app, &su.user, ctx.tenant.id, form, &ctx.meta).await
-        }
+        Ok(form) => sso::providers::create(&ctx.state.app, &su, form).await,
         Err(e) => Err(e),
     };
     match result {
@@ -219,7 +217,7 @@ pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>
 
 /// GET /admin/identity-providers/{id}
 pub async fn edit_form(Authed(ctx, su): Authed, Ids(id): Ids<uuid::Uuid>) -> PageResult {
-    let p = sso::providers::get(&ctx.state.app, &su.user, ctx.tenant.id, id)
+    let p = sso::providers::get(&ctx.state.app, &su, id)
         .await
         .or_page(&ctx)?;
     let cfg = serde_json::Value::Object(p.config.clone());
@@ -254,8 +252,7 @@ pub async fn update(
             // Kind and slug are fixed; the edit form does not send them.
             form.kind = None;
             form.slug = None;
-            sso::providers::update(&ctx.state.app, &su.user, ctx.tenant.id, id, form, &ctx.meta)
-                .await
+            sso::providers::update(&ctx.state.app, &su, id, form).await
         }
         Err(e) => Err(e),
     };
@@ -300,7 +297,7 @@ pub async fn set_enabled(
         enabled: Some(enabled),
         ..Default::default()
     };
-    sso::providers::update(&ctx.state.app, &su.user, ctx.tenant.id, id, form, &ctx.meta)
+    sso::providers::update(&ctx.state.app, &su, id, form)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with("/admin/identity-providers", "flash-provider-saved"))
@@ -312,7 +309,7 @@ pub async fn delete(
     Ids(id): Ids<uuid::Uuid>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    sso::providers::delete(&ctx.state.app, &su.user, ctx.tenant.id, id, &ctx.meta)
+    sso::providers::delete(&ctx.state.app, &su, id)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with("/admin/identity-providers", "flash-provider-deleted"))

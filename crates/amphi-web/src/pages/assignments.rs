@@ -16,7 +16,7 @@ use amphi_app::assessment::{
     assignment_files, grading_queue, rubrics, submission_files, submissions,
 };
 use amphi_app::courses::learn::ItemPage;
-use amphi_app::sessions::SessionUser;
+use amphi_app::Caller;
 use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::{Error, ItemId, RunId, SubmissionId};
@@ -34,7 +34,7 @@ fn choices_of(f: &HashMap<String, String>, criteria: usize) -> Vec<Option<usize>
         .collect()
 }
 
-fn item_url(run: Uuid, item: Uuid) -> String {
+fn item_url(run: RunId, item: ItemId) -> String {
     format!("/learn/{run}/items/{item}")
 }
 
@@ -45,24 +45,20 @@ fn item_url(run: Uuid, item: Uuid) -> String {
 /// kinds, after the item was opened and its release rules checked).
 pub async fn learner_item(
     ctx: &Ctx,
-    su: &SessionUser,
-    run: Uuid,
+    su: &Caller,
+    run: RunId,
     page: ItemPage,
     status: StatusCode,
     values: Option<Value>,
     errors: Value,
 ) -> PageResult {
     let app = &ctx.state.app;
-    let item = page.entry.id;
+    let item = ItemId(page.entry.id);
     let (template, view) = if page.entry.kind == ItemKind::Assignment {
-        let v = assignments::view(app, &su.user, ctx.tenant.id, run, item)
-            .await
-            .or_page(ctx)?;
+        let v = assignments::view(app, su, run, item).await.or_page(ctx)?;
         ("assignments/assignment.html", Value::from_serialize(&v))
     } else {
-        let v = peer::learner::view(app, &su.user, ctx.tenant.id, run, item)
-            .await
-            .or_page(ctx)?;
+        let v = peer::learner::view(app, su, run, item).await.or_page(ctx)?;
         ("assignments/peer.html", Value::from_serialize(&v))
     };
     Ok(ctx.render(
@@ -74,19 +70,18 @@ pub async fn learner_item(
 
 async fn back_to_item(
     ctx: &Ctx,
-    su: &SessionUser,
-    run: Uuid,
-    item: Uuid,
+    su: &Caller,
+    run: RunId,
+    item: ItemId,
     e: Error,
     values: Value,
 ) -> PageResult {
     if !matches!(e, Error::Validation(_)) {
         return Err(ctx.fail(&e));
     }
-    let page =
-        amphi_app::courses::learn::open_item(&ctx.state.app, &su.user, ctx.tenant.id, run, item)
-            .await
-            .or_page(ctx)?;
+    let page = amphi_app::courses::learn::open_item(&ctx.state.app, su, run, item)
+        .await
+        .or_page(ctx)?;
     learner_item(
         ctx,
         su,
@@ -112,20 +107,19 @@ pub async fn submit(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<SubmitBody>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
     let draft = f.action.as_deref() == Some("draft");
     let form = SubmitForm {
         text: f.text.clone(),
         draft: Some(draft),
     };
-    let kind = submissions::kind_of(app, &su.user, ctx.tenant.id, run, item)
+    let kind = submissions::kind_of(app, &su, run, item)
         .await
         .or_page(&ctx)?;
     let r = if kind == ItemKind::Peer {
-        peer::learner::submit(app, &su.user, ctx.tenant.id, run, item, form).await
+        peer::learner::submit(app, &su, run, item, form).await
     } else {
-        assignments::submit(app, &su.user, ctx.tenant.id, run, item, form).await
+        assignments::submit(app, &su, run, item, form).await
     };
     match r {
         Ok(_) => Ok(ctx.redirect_with(
@@ -152,7 +146,6 @@ pub async fn volunteer(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<VolunteerBody>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let Ok(extra) = f.extra.as_deref().unwrap_or("0").trim().parse::<u32>() else {
         return back_to_item(
             &ctx,
@@ -164,8 +157,7 @@ pub async fn volunteer(
         )
         .await;
     };
-    match peer::learner::volunteer(&ctx.state.app, &su.user, ctx.tenant.id, run, item, extra).await
-    {
+    match peer::learner::volunteer(&ctx.state.app, &su, run, item, extra).await {
         Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-volunteer-saved")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, context! {}).await,
     }
@@ -173,13 +165,13 @@ pub async fn volunteer(
 
 async fn review_page_with(
     ctx: &Ctx,
-    su: &SessionUser,
-    (run, item, sub): (Uuid, Uuid, Uuid),
+    su: &Caller,
+    (run, item, sub): (RunId, ItemId, SubmissionId),
     status: StatusCode,
     values: Value,
     errors: Value,
 ) -> PageResult {
-    match peer::reviews::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+    match peer::reviews::review_page(&ctx.state.app, su, run, item, sub).await {
         Ok(p) => Ok(ctx.render(
             status,
             "assignments/review.html",
@@ -194,7 +186,6 @@ pub async fn review_form(
     Authed(ctx, su): Authed,
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> PageResult {
-    let (run, item, sub) = (run.0, item.0, sub.0);
     review_page_with(
         &ctx,
         &su,
@@ -212,34 +203,22 @@ pub async fn review_submit(
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let (run, item, sub) = (run.0, item.0, sub.0);
     let n = f
         .keys()
         .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
         .count();
-    let criteria =
-        peer::reviews::review_page(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub)
-            .await
-            .or_page(&ctx)?
-            .rubric
-            .criteria
-            .len()
-            .max(n);
+    let criteria = peer::reviews::review_page(&ctx.state.app, &su, run, item, sub)
+        .await
+        .or_page(&ctx)?
+        .rubric
+        .criteria
+        .len()
+        .max(n);
     let form = ReviewForm {
         choices: Some(choices_of(&f, criteria)),
         comment: f.get("comment").cloned(),
     };
-    match peer::reviews::submit_review(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        run,
-        item,
-        sub,
-        form,
-    )
-    .await
-    {
+    match peer::reviews::submit_review(&ctx.state.app, &su, run, item, sub, form).await {
         Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-review-saved")),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
@@ -263,7 +242,6 @@ pub async fn self_assess(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let n = f
         .keys()
         .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
@@ -272,8 +250,7 @@ pub async fn self_assess(
         choices: Some(choices_of(&f, n)),
         comment: f.get("comment").cloned(),
     };
-    match peer::reviews::self_assess(&ctx.state.app, &su.user, ctx.tenant.id, run, item, form).await
-    {
+    match peer::reviews::self_assess(&ctx.state.app, &su, run, item, form).await {
         Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-review-saved")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, Value::from_serialize(&f)).await,
     }
@@ -292,7 +269,6 @@ pub async fn flag(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<FlagBody>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     // The review id comes from a hidden field: one that does not parse names no review.
     let review: Uuid = f
         .review_id
@@ -301,17 +277,7 @@ pub async fn flag(
         .parse()
         .map_err(|_| ctx.fail(&Error::NotFound))?;
     let reason = f.reason.clone().unwrap_or_default();
-    match peer::reviews::flag_review(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        run,
-        item,
-        review,
-        &reason,
-    )
-    .await
-    {
+    match peer::reviews::flag_review(&ctx.state.app, &su, run, item, review, &reason).await {
         Ok(()) => Ok(ctx.redirect_with(&item_url(run, item), "flash-flag-sent")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, context! { reason }).await,
     }
@@ -322,21 +288,21 @@ pub async fn flag(
 
 async fn settings_page(
     ctx: &Ctx,
-    su: &SessionUser,
-    run: Uuid,
-    item: Uuid,
+    su: &Caller,
+    run: RunId,
+    item: ItemId,
     status: StatusCode,
     values: Option<Value>,
     errors: Value,
 ) -> PageResult {
     let app = &ctx.state.app;
-    let o = amphi_app::courses::authoring::outline(app, &su.user, ctx.tenant.id, run)
+    let o = amphi_app::courses::authoring::outline(app, su, run)
         .await
         .or_page(ctx)?;
     let Some(it) = o
         .items
         .iter()
-        .find(|i| i.id == item && i.kind().is_ok_and(ItemKind::takes_submissions))
+        .find(|i| i.id == item.0 && i.kind().is_ok_and(ItemKind::takes_submissions))
     else {
         return Err(ctx.fail(&Error::NotFound));
     };
@@ -376,7 +342,6 @@ pub async fn settings_form(
     Authed(ctx, su): Authed,
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     settings_page(&ctx, &su, run, item, StatusCode::OK, None, context! {}).await
 }
 
@@ -386,10 +351,9 @@ pub async fn settings_update(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
     let g = |k: &str| f.get(k).cloned();
-    let kind = submissions::kind_of(app, &su.user, ctx.tenant.id, run, item)
+    let kind = submissions::kind_of(app, &su, run, item)
         .await
         .or_page(&ctx)?;
     let r = if kind == ItemKind::Assignment {
@@ -404,7 +368,7 @@ pub async fn settings_update(
             max_files: g("max_files"),
             max_file_mb: g("max_file_mb"),
         };
-        assignments::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
+        assignments::update_settings(app, &su, run, item, form)
             .await
             .map(|_| ())
     } else if kind == ItemKind::Peer {
@@ -423,7 +387,7 @@ pub async fn settings_update(
             missing_review_penalty: g("missing_review_penalty"),
             shortfall: g("shortfall"),
         };
-        peer::settings::update_settings(app, &su.user, ctx.tenant.id, run, item, form)
+        peer::settings::update_settings(app, &su, run, item, form)
             .await
             .map(|_| ())
     } else {
@@ -464,7 +428,6 @@ pub async fn queue(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     Query(q): Query<QueueQuery>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let after = super::cursor(q.after.as_deref()).or_page(&ctx)?;
     let app = &ctx.state.app;
     let query = grading_queue::QueueQuery {
@@ -472,14 +435,14 @@ pub async fn queue(
         after,
         limit: 50,
     };
-    let page = grading_queue::queue(app, &su.user, ctx.tenant.id, run, item, &query)
+    let page = grading_queue::queue(app, &su, run, item, &query)
         .await
         .or_page(&ctx)?;
-    let it = submissions::item_summary(app, &su.user, ctx.tenant.id, run, item)
+    let it = submissions::item_summary(app, &su, run, item)
         .await
         .or_page(&ctx)?;
     let flags = if it.kind == ItemKind::Peer {
-        peer::staff::open_flags(app, &su.user, ctx.tenant.id, run, item)
+        peer::staff::open_flags(app, &su, run, item)
             .await
             .or_page(&ctx)?
     } else {
@@ -497,13 +460,13 @@ pub async fn queue(
 
 async fn grade_page(
     ctx: &Ctx,
-    su: &SessionUser,
-    (run, item, sub): (Uuid, Uuid, Uuid),
+    su: &Caller,
+    (run, item, sub): (RunId, ItemId, SubmissionId),
     status: StatusCode,
     values: Value,
     errors: Value,
 ) -> PageResult {
-    match grading_queue::grading_view(&ctx.state.app, &su.user, ctx.tenant.id, run, item, sub).await {
+    match grading_queue::grading_view(&ctx.state.app, su, run, item, sub).await {
         Ok(g) => Ok(ctx.render(
             status,
             "assignments/grade.html",
@@ -518,7 +481,6 @@ pub async fn grade_form(
     Authed(ctx, su): Authed,
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> PageResult {
-    let (run, item, sub) = (run.0, item.0, sub.0);
     grade_page(
         &ctx,
         &su,
@@ -537,9 +499,8 @@ pub async fn grade_submit(
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let (run, item, sub) = (run.0, item.0, sub.0);
     let app = &ctx.state.app;
-    let g = grading_queue::grading_view(app, &su.user, ctx.tenant.id, run, item, sub)
+    let g = grading_queue::grading_view(app, &su, run, item, sub)
         .await
         .or_page(&ctx)?;
     let points = match f.get("points").map(|p| p.trim()).filter(|p| !p.is_empty()) {
@@ -568,13 +529,13 @@ pub async fn grade_submit(
             points,
             feedback: f.get("feedback").cloned(),
         };
-        assignments::grade(app, &su.user, ctx.tenant.id, run, item, sub, form).await
+        assignments::grade(app, &su, run, item, sub, form).await
     } else {
         let form = OverrideForm {
             points,
             reason: f.get("reason").cloned(),
         };
-        peer::staff::override_grade(app, &su.user, ctx.tenant.id, run, item, sub, form).await
+        peer::staff::override_grade(app, &su, run, item, sub, form).await
     };
     match r {
         Ok(_) => Ok(ctx.redirect_with(
@@ -603,8 +564,7 @@ pub async fn flag_decide(
     Ids((run, item, flag)): Ids<(RunId, ItemId, Uuid)>,
     CsrfForm(f): CsrfForm<FlagDecision>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
-    peer::staff::resolve_flag(&ctx.state.app, &su.user, ctx.tenant.id, run, item, flag, f)
+    peer::staff::resolve_flag(&ctx.state.app, &su, run, item, flag, f)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with(
@@ -623,7 +583,6 @@ pub async fn file_upload(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
     let result = loop {
         let mut field = match mp.next_field().await {
@@ -644,8 +603,7 @@ pub async fn file_upload(
         let chunks = field_chunks(&mut field);
         let r = assignment_files::upload_file(
             app,
-            &su.user,
-            ctx.tenant.id,
+            &su,
             run,
             item,
             (&filename, content_type.as_deref()),
@@ -669,8 +627,7 @@ pub async fn file_delete(
     Ids((run, item, file)): Ids<(RunId, ItemId, Uuid)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
-    assignment_files::remove_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+    assignment_files::remove_file(&ctx.state.app, &su, run, item, file)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with(&item_url(run, item), "flash-file-removed"))
@@ -683,8 +640,7 @@ pub async fn file_download(
 ) -> PageResult {
     use axum::http::{header, HeaderValue};
     use axum::response::IntoResponse;
-    let (run, item) = (run.0, item.0);
-    let dl = submission_files::open_file(&ctx.state.app, &su.user, ctx.tenant.id, run, item, file)
+    let dl = submission_files::open_file(&ctx.state.app, &su, run, item, file)
         .await
         .or_page(&ctx)?;
     let amphi_app::files::Body::Full(bytes) = dl.body else {

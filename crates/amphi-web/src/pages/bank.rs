@@ -5,7 +5,7 @@ use crate::ctx::{Authed, Ctx};
 use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
-use amphi_app::users::User;
+use amphi_app::Caller;
 use amphi_core::codes;
 use amphi_core::{CourseId, Error};
 use axum::extract::Query;
@@ -28,29 +28,22 @@ pub async fn list(
     Ids(cid): Ids<CourseId>,
     Query(q): Query<BankQuery>,
 ) -> PageResult {
-    let cid = cid.0;
-    bank_page(&ctx, &su.user, cid, &q, StatusCode::OK, Vec::new(), None).await
+    bank_page(&ctx, &su, cid, &q, StatusCode::OK, Vec::new(), None).await
 }
 
 async fn bank_page(
     ctx: &Ctx,
-    user: &User,
-    cid: Uuid,
+    su: &Caller,
+    cid: CourseId,
     q: &BankQuery,
     status: StatusCode,
     problems: Vec<(String, String)>,
     imported: Option<usize>,
 ) -> PageResult {
-    let (page, cats) = amphi_app::assessment::bank::list(
-        &ctx.state.app,
-        user,
-        ctx.tenant.id,
-        cid,
-        q.category.as_deref(),
-        q.after,
-    )
-    .await
-    .or_page(ctx)?;
+    let (page, cats) =
+        amphi_app::assessment::bank::list(&ctx.state.app, su, cid, q.category.as_deref(), q.after)
+            .await
+            .or_page(ctx)?;
     let problems: Vec<Value> = problems
         .into_iter()
         .map(|(line, msg)| context! { line, msg })
@@ -76,7 +69,6 @@ pub async fn import(
     Ids(cid): Ids<CourseId>,
     crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
 ) -> PageResult {
-    let cid = cid.0;
     let mut text = String::new();
     loop {
         match mp.next_field().await {
@@ -100,20 +92,11 @@ pub async fn import(
             Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
         }
     }
-    match amphi_app::assessment::bank::import_gift(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        cid,
-        &text,
-        &ctx.meta,
-    )
-    .await
-    {
+    match amphi_app::assessment::bank::import_gift(&ctx.state.app, &su, cid, &text).await {
         Ok(o) => {
             bank_page(
                 &ctx,
-                &su.user,
+                &su,
                 cid,
                 &BankQuery::default(),
                 StatusCode::CREATED,
@@ -137,7 +120,7 @@ pub async fn import(
                 .collect();
             bank_page(
                 &ctx,
-                &su.user,
+                &su,
                 cid,
                 &BankQuery::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -152,8 +135,7 @@ pub async fn import(
 
 /// GET /teach/courses/{id}/questions.gift
 pub async fn export(Authed(ctx, su): Authed, Ids(cid): Ids<CourseId>) -> PageResult {
-    let cid = cid.0;
-    let x = amphi_app::assessment::bank::export_gift(&ctx.state.app, &su.user, ctx.tenant.id, cid)
+    let x = amphi_app::assessment::bank::export_gift(&ctx.state.app, &su, cid)
         .await
         .or_page(&ctx)?;
     Ok((
@@ -175,10 +157,7 @@ pub async fn delete(
     Ids((cid, qid)): Ids<(CourseId, Uuid)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    let cid = cid.0;
-    match amphi_app::assessment::bank::delete(&ctx.state.app, &su.user, ctx.tenant.id, cid, qid)
-        .await
-    {
+    match amphi_app::assessment::bank::delete(&ctx.state.app, &su, cid, qid).await {
         Ok(()) => {
             Ok(ctx.redirect_with(&format!("/teach/courses/{cid}/questions"), "flash-deleted"))
         }

@@ -8,6 +8,7 @@ use crate::error::{PageError, PageResult};
 use crate::forms::{CsrfForm, CsrfMultipart, Empty};
 use crate::path::Ids;
 use amphi_app::certificates::{self as certs, TemplateForm, TemplateImage};
+use amphi_app::Caller;
 use amphi_core::codes;
 use amphi_core::Error;
 use amphi_core::RunId;
@@ -44,9 +45,7 @@ fn pdf_response(filename: &str, bytes: impl Into<axum::body::Body>) -> Response 
 
 /// GET /certificates — the person's own certificates.
 pub async fn mine(Authed(ctx, su): Authed) -> PageResult {
-    let list = certs::mine(&ctx.state.app, &su.user, ctx.tenant.id)
-        .await
-        .or_page(&ctx)?;
+    let list = certs::mine(&ctx.state.app, &su).await.or_page(&ctx)?;
     Ok(ctx.page(
         "certificates/mine.html",
         context! { certificates => Value::from_serialize(&list) },
@@ -55,9 +54,7 @@ pub async fn mine(Authed(ctx, su): Authed) -> PageResult {
 
 /// GET /certificates/{id}/pdf — the PDF, for its owner (while issued) and the course team.
 pub async fn download(Authed(ctx, su): Authed, Ids(cid): Ids<Uuid>) -> PageResult {
-    let (name, bytes) = certs::pdf(&ctx.state.app, &su.user, ctx.tenant.id, cid)
-        .await
-        .or_page(&ctx)?;
+    let (name, bytes) = certs::pdf(&ctx.state.app, &su, cid).await.or_page(&ctx)?;
     Ok(pdf_response(&name, bytes))
 }
 
@@ -119,28 +116,16 @@ pub async fn run_page(
     Ids(rid): Ids<RunId>,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let rid = rid.0;
     let app = &ctx.state.app;
     let before = super::cursor(q.before.as_deref()).or_page(&ctx)?;
-    let (run, course, role) =
-        amphi_app::courses::catalog::run_summary(app, &su.user, ctx.tenant.id, rid)
-            .await
-            .or_page(&ctx)?;
-    let page = certs::list_for_run(
-        app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        q.status.as_deref(),
-        before,
-        50,
-    )
-    .await
-    .or_page(&ctx)?;
-    let settings = certs::run_settings(app, &su.user, ctx.tenant.id, rid)
+    let (run, course, role) = amphi_app::courses::catalog::run_summary(app, &su, rid)
         .await
         .or_page(&ctx)?;
-    let can_manage = amphi_app::courses::rights::may_edit_run(&su.user, ctx.tenant.id, role);
+    let page = certs::list_for_run(app, &su, rid, q.status.as_deref(), before, 50)
+        .await
+        .or_page(&ctx)?;
+    let settings = certs::run_settings(app, &su, rid).await.or_page(&ctx)?;
+    let can_manage = amphi_app::courses::rights::may_edit_run(&su, role);
     Ok(ctx.page(
         "certificates/run.html",
         context! {
@@ -161,10 +146,9 @@ pub async fn save_settings(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<certs::RunSettingsForm>,
 ) -> PageResult {
-    let rid = rid.0;
     let app = &ctx.state.app;
     let result = match f.parse() {
-        Ok(s) => certs::save_run_settings(app, &su.user, ctx.tenant.id, rid, &s, &ctx.meta).await,
+        Ok(s) => certs::save_run_settings(app, &su, rid, &s).await,
         Err(e) => Err(e),
     };
     result.map_err(|e| ctx.refused(&e))?;
@@ -188,16 +172,9 @@ pub async fn revoke(
     CsrfForm(f): CsrfForm<RevokeBody>,
 ) -> PageResult {
     certificate_in_run(&ctx, rid, cid).await?;
-    certs::revoke(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        cid,
-        &f.reason,
-        &ctx.meta,
-    )
-    .await
-    .map_err(|e| ctx.refused(&e))?;
+    certs::revoke(&ctx.state.app, &su, cid, &f.reason)
+        .await
+        .map_err(|e| ctx.refused(&e))?;
     Ok(ctx.redirect_with(
         &format!("/teach/runs/{rid}/certificates"),
         "flash-certificate-revoked",
@@ -211,7 +188,7 @@ pub async fn reissue(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     certificate_in_run(&ctx, rid, cid).await?;
-    certs::reissue(&ctx.state.app, &su.user, ctx.tenant.id, cid, &ctx.meta)
+    certs::reissue(&ctx.state.app, &su, cid)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with(
@@ -245,26 +222,17 @@ fn template_page(ctx: &Ctx, t: &certs::Template, status: StatusCode, errors: Val
 }
 
 /// The template page again with the errors of a refused change (else the error page).
-async fn template_refused(
-    ctx: &Ctx,
-    user: &amphi_app::users::User,
-    status: StatusCode,
-    e: Error,
-) -> PageResult {
+async fn template_refused(ctx: &Ctx, su: &Caller, status: StatusCode, e: Error) -> PageResult {
     if !matches!(e, Error::Validation(_)) {
         return Err(ctx.fail(&e));
     }
-    let t = certs::template(&ctx.state.app, user, ctx.tenant.id)
-        .await
-        .or_page(ctx)?;
+    let t = certs::template(&ctx.state.app, su).await.or_page(ctx)?;
     Ok(template_page(ctx, &t, status, ctx.field_errors(&e)))
 }
 
 /// GET /admin/certificates
 pub async fn template(Authed(ctx, su): Authed) -> PageResult {
-    let t = certs::template(&ctx.state.app, &su.user, ctx.tenant.id)
-        .await
-        .or_page(&ctx)?;
+    let t = certs::template(&ctx.state.app, &su).await.or_page(&ctx)?;
     Ok(template_page(&ctx, &t, StatusCode::OK, context! {}))
 }
 
@@ -274,9 +242,9 @@ pub async fn save_template(
     CsrfForm(f): CsrfForm<TemplateForm>,
 ) -> PageResult {
     let app = &ctx.state.app;
-    match certs::save_template(app, &su.user, ctx.tenant.id, &f, &ctx.meta).await {
+    match certs::save_template(app, &su, &f).await {
         Ok(_) => Ok(ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved")),
-        Err(e) => template_refused(&ctx, &su.user, StatusCode::UNPROCESSABLE_ENTITY, e).await,
+        Err(e) => template_refused(&ctx, &su, StatusCode::UNPROCESSABLE_ENTITY, e).await,
     }
 }
 
@@ -317,7 +285,7 @@ pub async fn upload_image(
                                 let e = Error::field(&image_field(which), codes::IMAGE_TOO_LARGE);
                                 return template_refused(
                                     &ctx,
-                                    &su.user,
+                                    &su,
                                     StatusCode::PAYLOAD_TOO_LARGE,
                                     e,
                                 )
@@ -342,9 +310,9 @@ pub async fn upload_image(
     } else {
         Some(bytes.unwrap_or_default())
     };
-    match certs::set_template_image(app, &su.user, ctx.tenant.id, which, data, &ctx.meta).await {
+    match certs::set_template_image(app, &su, which, data).await {
         Ok(_) => Ok(ctx.redirect_with("/admin/certificates", "flash-certificate-template-saved")),
-        Err(e) => template_refused(&ctx, &su.user, StatusCode::UNPROCESSABLE_ENTITY, e).await,
+        Err(e) => template_refused(&ctx, &su, StatusCode::UNPROCESSABLE_ENTITY, e).await,
     }
 }
 
@@ -357,14 +325,8 @@ fn image_field(which: Option<TemplateImage>) -> String {
 
 /// GET /admin/certificates/preview — a sample certificate in the page's language.
 pub async fn preview(Authed(ctx, su): Authed) -> PageResult {
-    let pdf = certs::preview(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        ctx.locale,
-        &ctx.meta.base_url,
-    )
-    .await
-    .or_page(&ctx)?;
+    let pdf = certs::preview(&ctx.state.app, &su, ctx.locale)
+        .await
+        .or_page(&ctx)?;
     Ok(pdf_response("certificate-preview.pdf", pdf))
 }

@@ -8,7 +8,7 @@ use crate::forms::{check_csrf, drain, field_chunks, multipart_error, read_text, 
 use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::files::{self, ByteRange, NewUpload};
-use amphi_app::users::User;
+use amphi_app::Caller;
 use amphi_core::codes;
 use amphi_core::error::FieldError;
 use amphi_core::{Error, ItemId, RunId};
@@ -28,12 +28,12 @@ const FORM_OVERHEAD: u64 = 64 * 1024;
 /// `#item-files` part of this page with htmx).
 async fn item_form_page(
     ctx: &Ctx,
-    user: &User,
-    ids: (Uuid, Uuid),
+    su: &Caller,
+    ids: (RunId, ItemId),
     status: StatusCode,
     errors: Value,
 ) -> PageResult {
-    super::teach::outline::item_form_with(ctx, user, ids, status, None, errors, true).await
+    super::teach::outline::item_form_with(ctx, su, ids, status, None, errors, true).await
 }
 
 /// GET /teach/runs/{run}/items/{item}/files — the item editor with its files.
@@ -41,7 +41,7 @@ pub async fn item_files(
     Authed(ctx, su): Authed,
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
 ) -> PageResult {
-    item_form_page(&ctx, &su.user, (rid.0, iid.0), StatusCode::OK, no_values()).await
+    item_form_page(&ctx, &su, (rid, iid), StatusCode::OK, no_values()).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/upload — multipart: `csrf` (first, checked before
@@ -54,7 +54,6 @@ pub async fn upload(
     Anchor(anchor): Anchor,
     req: Request,
 ) -> PageResult {
-    let (rid, iid) = (rid.0, iid.0);
     let app = &ctx.state.app;
     let limit = app.storage.max_upload_bytes().saturating_add(FORM_OVERHEAD);
     let (parts, body) = req.into_parts();
@@ -78,7 +77,7 @@ pub async fn upload(
                 let errors = too_large(&ctx);
                 return item_form_page(
                     &ctx,
-                    &su.user,
+                    &su,
                     (rid, iid),
                     StatusCode::PAYLOAD_TOO_LARGE,
                     errors,
@@ -89,14 +88,8 @@ pub async fn upload(
         },
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             let errors = too_large(&ctx);
-            return item_form_page(
-                &ctx,
-                &su.user,
-                (rid, iid),
-                StatusCode::PAYLOAD_TOO_LARGE,
-                errors,
-            )
-            .await;
+            return item_form_page(&ctx, &su, (rid, iid), StatusCode::PAYLOAD_TOO_LARGE, errors)
+                .await;
         }
         _ => None,
     };
@@ -126,8 +119,7 @@ pub async fn upload(
                     break Err(Error::field("file", codes::REQUIRED));
                 }
                 let chunks = field_chunks(&mut field);
-                let r = files::upload(app, &su.user, ctx.tenant.id, rid, iid, meta.clone(), chunks)
-                    .await;
+                let r = files::upload(app, &su, rid, iid, meta.clone(), chunks).await;
                 if r.is_err() {
                     drain(&mut field).await;
                 }
@@ -158,7 +150,7 @@ pub async fn upload(
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             let errors = ctx.field_errors(&Error::Validation(fields));
-            item_form_page(&ctx, &su.user, (rid, iid), status, errors).await
+            item_form_page(&ctx, &su, (rid, iid), status, errors).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -237,9 +229,7 @@ pub async fn download(
     headers: HeaderMap,
 ) -> PageResult {
     let app = &ctx.state.app;
-    let meta = files::authorize(app, &su.user, ctx.tenant.id, rid.0, fid)
-        .await
-        .or_page(&ctx)?;
+    let meta = files::authorize(app, &su, rid, fid).await.or_page(&ctx)?;
     let etag = meta.etag();
     let mut h = HeaderMap::new();
     set(&mut h, header::ETAG, &etag);
@@ -321,17 +311,9 @@ pub async fn progress(
     };
     let watched = num("watched", &f.watched).or_page(&ctx)?;
     let duration = num("duration", &f.duration).or_page(&ctx)?;
-    files::video_progress(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid.0,
-        iid.0,
-        watched,
-        duration,
-    )
-    .await
-    .or_page(&ctx)?;
+    files::video_progress(&ctx.state.app, &su, rid, iid, watched, duration)
+        .await
+        .or_page(&ctx)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -9,6 +9,7 @@ use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::assessment::gradebook;
 use amphi_app::courses::catalog;
+use amphi_app::Caller;
 use amphi_core::codes;
 use amphi_core::{Error, RunId, UserId};
 use axum::extract::Query;
@@ -20,7 +21,7 @@ use uuid::Uuid;
 
 /// GET /learn/{run}/grades — the learner's own grades.
 pub async fn my_grades(Authed(ctx, su): Authed, Ids(run): Ids<RunId>) -> PageResult {
-    let g = gradebook::views::my_grades(&ctx.state.app, &su.user, ctx.tenant.id, run.0)
+    let g = gradebook::views::my_grades(&ctx.state.app, &su, run)
         .await
         .or_page(&ctx)?;
     Ok(ctx.page(
@@ -35,16 +36,13 @@ pub async fn book(
     Ids(run): Ids<RunId>,
     Query(raw): Query<BTreeMap<String, String>>,
 ) -> PageResult {
-    let run = run.0;
     let f = filters(&raw).or_page(&ctx)?;
     let app = &ctx.state.app;
-    let (r, c, role) = catalog::run_summary(app, &su.user, ctx.tenant.id, run)
+    let (r, c, role) = catalog::run_summary(app, &su, run).await.or_page(&ctx)?;
+    let page = gradebook::views::book(app, &su, run, &f, 50)
         .await
         .or_page(&ctx)?;
-    let page = gradebook::views::book(app, &su.user, ctx.tenant.id, run, &f, 50)
-        .await
-        .or_page(&ctx)?;
-    let can_edit = amphi_app::courses::rights::may_edit_run(&su.user, ctx.tenant.id, role);
+    let can_edit = amphi_app::courses::rights::may_edit_run(&su, role);
     Ok(ctx.page(
         "teach/gradebook.html",
         context! {
@@ -76,26 +74,22 @@ pub async fn book_csv(
     Ids(run): Ids<RunId>,
     Query(raw): Query<BTreeMap<String, String>>,
 ) -> PageResult {
-    let run = run.0;
     let f = filters(&raw).or_page(&ctx)?;
-    let (columns, first, next) =
-        gradebook::views::export_page(&ctx.state.app, &su.user, ctx.tenant.id, run, &f)
-            .await
-            .or_page(&ctx)?;
+    let (columns, first, next) = gradebook::views::export_page(&ctx.state.app, &su, run, &f)
+        .await
+        .or_page(&ctx)?;
     let header = gradebook::views::csv_header(&columns).or_page(&ctx)?;
     let app = ctx.state.app.clone();
-    let user = su.user.clone();
-    let tenant = ctx.tenant.id;
     Ok(super::csv_download(
         format!("gradebook-{run}.csv"),
         header,
         (first, next),
         move |after| {
-            let (app, user) = (app.clone(), user.clone());
+            let (app, su) = (app.clone(), su.clone());
             let mut page_f = f.clone();
             page_f.after = Some(after);
             async move {
-                gradebook::views::export_page(&app, &user, tenant, run, &page_f)
+                gradebook::views::export_page(&app, &su, run, &page_f)
                     .await
                     .map(|(_, csv, next)| (csv, next))
             }
@@ -115,21 +109,10 @@ pub async fn scheme_save(
     Ids(run): Ids<RunId>,
     CsrfForm(b): CsrfForm<SchemeBody>,
 ) -> PageResult {
-    let run = run.0;
     let parsed: Result<gradebook::changes::SchemeForm, Error> =
         serde_json::from_str(&b.scheme).map_err(|_| Error::field("scheme", codes::JSON_INVALID));
     let result = match parsed {
-        Ok(s) => {
-            gradebook::changes::update_scheme(
-                &ctx.state.app,
-                &su.user,
-                ctx.tenant.id,
-                run,
-                &s,
-                ctx.meta.ip.as_deref(),
-            )
-            .await
-        }
+        Ok(s) => gradebook::changes::update_scheme(&ctx.state.app, &su, run, &s).await,
         Err(e) => Err(e),
     };
     result.or_page(&ctx)?;
@@ -144,20 +127,19 @@ pub async fn learner(
     Authed(ctx, su): Authed,
     Ids((run, learner)): Ids<(RunId, UserId)>,
 ) -> PageResult {
-    let (run, learner) = (run.0, learner.0);
-    learner_page(&ctx, &su.user, run, learner, StatusCode::OK, no_values()).await
+    learner_page(&ctx, &su, run, learner, StatusCode::OK, no_values()).await
 }
 
 async fn learner_page(
     ctx: &Ctx,
-    user: &amphi_app::users::User,
-    run: Uuid,
-    learner: Uuid,
+    su: &Caller,
+    run: RunId,
+    learner: UserId,
     status: StatusCode,
     errors: Value,
 ) -> PageResult {
     let app = &ctx.state.app;
-    let g = gradebook::views::learner_grades(app, user, ctx.tenant.id, run, learner)
+    let g = gradebook::views::learner_grades(app, su, run, learner)
         .await
         .or_page(ctx)?;
     Ok(ctx.render(
@@ -176,28 +158,17 @@ pub async fn override_item(
     Ids((run, learner, gi)): Ids<(RunId, UserId, Uuid)>,
     CsrfForm(f): CsrfForm<gradebook::changes::OverrideForm>,
 ) -> PageResult {
-    let (run, learner) = (run.0, learner.0);
-    let result = gradebook::changes::set_override(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        run,
-        gi,
-        learner,
-        &f,
-        ctx.meta.ip.as_deref(),
-    )
-    .await;
-    after_override(&ctx, &su.user, run, learner, result).await
+    let result = gradebook::changes::set_override(&ctx.state.app, &su, run, gi, learner, &f).await;
+    after_override(&ctx, &su, run, learner, result).await
 }
 
 /// Where an override form leads: back to the learner's grades, or the same page with the
 /// field errors.
 async fn after_override<T>(
     ctx: &Ctx,
-    user: &amphi_app::users::User,
-    run: Uuid,
-    learner: Uuid,
+    su: &Caller,
+    run: RunId,
+    learner: UserId,
     result: Result<T, Error>,
 ) -> PageResult {
     match result {
@@ -209,7 +180,7 @@ async fn after_override<T>(
             let errors = ctx.field_errors(&e);
             learner_page(
                 ctx,
-                user,
+                su,
                 run,
                 learner,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -227,16 +198,7 @@ pub async fn override_total(
     Ids((run, learner)): Ids<(RunId, UserId)>,
     CsrfForm(f): CsrfForm<gradebook::changes::TotalOverrideForm>,
 ) -> PageResult {
-    let (run, learner) = (run.0, learner.0);
-    let result = gradebook::changes::set_total_override(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        run,
-        learner,
-        &f,
-        ctx.meta.ip.as_deref(),
-    )
-    .await;
-    after_override(&ctx, &su.user, run, learner, result).await
+    let result =
+        gradebook::changes::set_total_override(&ctx.state.app, &su, run, learner, &f).await;
+    after_override(&ctx, &su, run, learner, result).await
 }

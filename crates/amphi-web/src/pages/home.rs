@@ -7,10 +7,10 @@ use minijinja::context;
 
 /// GET /
 pub async fn home(ctx: Ctx) -> PageResult {
-    let Some(su) = &ctx.user else {
+    let Some(su) = ctx.caller() else {
         return Ok(ctx.page("welcome.html", context! {}));
     };
-    let entries = amphi_app::courses::learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id)
+    let entries = amphi_app::courses::learn::dashboard(&ctx.state.app, &su)
         .await
         .or_page(&ctx)?;
     Ok(ctx.page(

@@ -55,16 +55,9 @@ pub async fn enrol_post(
     CsrfForm(f): CsrfForm<EnrolBody>,
 ) -> PageResult {
     let code = f.code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    let status = enrol::enrol(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        run.0,
-        code,
-        &ctx.meta,
-    )
-    .await
-    .or_page(&ctx)?;
+    let status = enrol::enrol(&ctx.state.app, &su, run, code)
+        .await
+        .or_page(&ctx)?;
     Ok(match status {
         enrol::EnrolStatus::Enrolled => {
             ctx.redirect_with(&format!("/learn/{run}"), "flash-enrolled")
@@ -82,7 +75,7 @@ pub async fn unenrol_post(
     Ids(run): Ids<RunId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    enrol::unenrol(&ctx.state.app, &su.user, ctx.tenant.id, run.0, &ctx.meta)
+    enrol::unenrol(&ctx.state.app, &su, run)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with("/", "flash-unenrolled"))
@@ -101,12 +94,12 @@ pub async fn home(
     Query(q): Query<HomeQuery>,
 ) -> PageResult {
     let preview = q.preview.is_some();
-    let h = learn::home(&ctx.state.app, &su.user, ctx.tenant.id, run.0, preview)
+    let h = learn::home(&ctx.state.app, &su, run, preview)
         .await
         .or_page(&ctx)?;
     let certificate = match h.role.as_deref() {
         Some("learner") if h.certificates => {
-            amphi_app::certificates::mine_in_run(&ctx.state.app, &su.user, ctx.tenant.id, run.0)
+            amphi_app::certificates::mine_in_run(&ctx.state.app, &su, run)
                 .await
                 .unwrap_or_default()
         }
@@ -120,14 +113,14 @@ pub async fn home(
 
 /// GET /learn/{run}/items/{item}
 pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)>) -> PageResult {
-    let page = learn::open_item(&ctx.state.app, &su.user, ctx.tenant.id, run.0, item.0)
+    let page = learn::open_item(&ctx.state.app, &su, run, item)
         .await
         .or_page(&ctx)?;
     if page.entry.kind.takes_submissions() {
         return super::assignments::learner_item(
             &ctx,
             &su,
-            run.0,
+            run,
             page,
             axum::http::StatusCode::OK,
             None,
@@ -138,15 +131,9 @@ pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)
     let origin = page.embed_origin.clone();
     let quiz = if page.entry.kind == ItemKind::Quiz {
         Some(
-            amphi_app::assessment::quiz::attempts::intro(
-                &ctx.state.app,
-                &su.user,
-                ctx.tenant.id,
-                run.0,
-                item.0,
-            )
-            .await
-            .or_page(&ctx)?,
+            amphi_app::assessment::quiz::attempts::intro(&ctx.state.app, &su, run, item)
+                .await
+                .or_page(&ctx)?,
         )
     } else {
         None
@@ -175,10 +162,10 @@ pub async fn complete(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    learn::complete_item(&ctx.state.app, &su.user, ctx.tenant.id, run.0, item.0)
+    learn::complete_item(&ctx.state.app, &su, run, item)
         .await
         .or_page(&ctx)?;
-    let next = learn::open_item(&ctx.state.app, &su.user, ctx.tenant.id, run.0, item.0)
+    let next = learn::open_item(&ctx.state.app, &su, run, item)
         .await
         .ok()
         .and_then(|p| p.next);

@@ -9,9 +9,10 @@ use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::assessment::quiz::{self, authoring::QuizForm};
 use amphi_app::courses::catalog;
+use amphi_app::Caller;
 use amphi_core::codes;
 use amphi_core::error::Fields;
-use amphi_core::{AttemptId, Error, ItemId, RunId};
+use amphi_core::{AttemptId, CourseId, Error, ItemId, RunId};
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
@@ -30,8 +31,7 @@ pub async fn start(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
-    let a = quiz::attempts::start(&ctx.state.app, &su.user, ctx.tenant.id, run, item)
+    let a = quiz::attempts::start(&ctx.state.app, &su, run, item)
         .await
         .or_page(&ctx)?;
     Ok(Redirect::to(&format!("/learn/{run}/attempts/{a}")).into_response())
@@ -42,19 +42,18 @@ pub async fn attempt(
     Authed(ctx, su): Authed,
     Ids((run, at)): Ids<(RunId, AttemptId)>,
 ) -> PageResult {
-    let (run, at) = (run.0, at.0);
-    attempt_page(&ctx, &su.user, run, at, StatusCode::OK, no_values()).await
+    attempt_page(&ctx, &su, run, at, StatusCode::OK, no_values()).await
 }
 
 async fn attempt_page(
     ctx: &Ctx,
-    user: &amphi_app::users::User,
-    run: Uuid,
-    at: Uuid,
+    su: &Caller,
+    run: RunId,
+    at: AttemptId,
     status: StatusCode,
     errors: Value,
 ) -> PageResult {
-    let v = quiz::view::attempt(&ctx.state.app, user, ctx.tenant.id, run, at)
+    let v = quiz::view::attempt(&ctx.state.app, su, run, at)
         .await
         .or_page(ctx)?;
     Ok(ctx.render(
@@ -71,9 +70,8 @@ pub async fn save(
     Ids((run, at)): Ids<(RunId, AttemptId)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (run, at) = (run.0, at.0);
     let sent = quiz::answers::Sent::Form(&form);
-    let result = quiz::answers::save(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
+    let result = quiz::answers::save(&ctx.state.app, &su, run, at, sent).await;
     match (result, ctx.htmx) {
         (Ok(s), true) => Ok(ctx.render(
             StatusCode::OK,
@@ -94,15 +92,7 @@ pub async fn save(
             .into()),
         (Err(e @ Error::Validation(_)), false) => {
             let errors = ctx.field_errors(&e);
-            attempt_page(
-                &ctx,
-                &su.user,
-                run,
-                at,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-            )
-            .await
+            attempt_page(&ctx, &su, run, at, StatusCode::UNPROCESSABLE_ENTITY, errors).await
         }
         (Err(e), false) => Err(ctx.fail(&e)),
     }
@@ -114,10 +104,8 @@ pub async fn submit(
     Ids((run, at)): Ids<(RunId, AttemptId)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (run, at) = (run.0, at.0);
     let sent = quiz::answers::Sent::Form(&form);
-    let result =
-        quiz::answers::submit(&ctx.state.app, &su.user, ctx.tenant.id, run, at, sent).await;
+    let result = quiz::answers::submit(&ctx.state.app, &su, run, at, sent).await;
     match result {
         Ok(_) => Ok(ctx.redirect_with(
             &format!("/learn/{run}/attempts/{at}"),
@@ -125,15 +113,7 @@ pub async fn submit(
         )),
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
-            attempt_page(
-                &ctx,
-                &su.user,
-                run,
-                at,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-            )
-            .await
+            attempt_page(&ctx, &su, run, at, StatusCode::UNPROCESSABLE_ENTITY, errors).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -145,26 +125,23 @@ pub async fn submit(
 
 async fn quiz_settings_page(
     ctx: &Ctx,
-    user: &amphi_app::users::User,
-    run: Uuid,
-    item: Uuid,
+    su: &Caller,
+    run: RunId,
+    item: ItemId,
     status: StatusCode,
     values: Option<Value>,
     errors: Value,
 ) -> PageResult {
     let app = &ctx.state.app;
-    let (r, c, _) = catalog::run_summary(app, user, ctx.tenant.id, run)
+    let (r, c, _) = catalog::run_summary(app, su, run).await.or_page(ctx)?;
+    let (title, s) = quiz::authoring::for_editing(app, su, run, item)
         .await
         .or_page(ctx)?;
-    let (title, s) = quiz::authoring::for_editing(app, user, ctx.tenant.id, run, item)
+    let (bank, categories) = amphi_app::assessment::bank::list(app, su, CourseId(c.id), None, None)
         .await
         .or_page(ctx)?;
-    let (bank, categories) =
-        amphi_app::assessment::bank::list(app, user, ctx.tenant.id, c.id, None, None)
-            .await
-            .or_page(ctx)?;
     let values = values.unwrap_or_else(|| {
-        let local = |d| crate::forms::datetime_local(d, &user.time_zone);
+        let local = |d| crate::forms::datetime_local(d, &su.user.time_zone);
         Value::from_serialize(serde_json::json!({
             "slots": quiz::authoring::slots_text(&s.slots),
             "shuffle_questions": s.shuffle_questions,
@@ -195,8 +172,7 @@ pub async fn quiz_settings(
     Authed(ctx, su): Authed,
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
-    quiz_settings_page(&ctx, &su.user, run, item, StatusCode::OK, None, no_values()).await
+    quiz_settings_page(&ctx, &su, run, item, StatusCode::OK, None, no_values()).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/quiz
@@ -205,15 +181,14 @@ pub async fn quiz_settings_save(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<QuizForm>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let app = &ctx.state.app;
-    let (_, current) = quiz::authoring::for_editing(app, &su.user, ctx.tenant.id, run, item)
+    let (_, current) = quiz::authoring::for_editing(app, &su, run, item)
         .await
         .or_page(&ctx)?;
     let mut fields = Fields::new();
     let s = quiz::authoring::settings_from_form(&f, &current, &su.user.time_zone, &mut fields);
     let result = match fields.finish() {
-        Ok(()) => quiz::authoring::configure(app, &su.user, ctx.tenant.id, run, item, s).await,
+        Ok(()) => quiz::authoring::configure(app, &su, run, item, s).await,
         Err(e) => Err(e),
     };
     match result {
@@ -232,7 +207,7 @@ pub async fn quiz_settings_save(
             }));
             quiz_settings_page(
                 &ctx,
-                &su.user,
+                &su,
                 run,
                 item,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -257,12 +232,10 @@ pub async fn grading(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     Query(q): Query<AfterQuery>,
 ) -> PageResult {
-    let (run, item) = (run.0, item.0);
     let after = super::cursor(q.after.as_deref()).or_page(&ctx)?;
-    let (rows, next) =
-        quiz::grading::queue(&ctx.state.app, &su.user, ctx.tenant.id, run, item, after)
-            .await
-            .or_page(&ctx)?;
+    let (rows, next) = quiz::grading::queue(&ctx.state.app, &su, run, item, after)
+        .await
+        .or_page(&ctx)?;
     Ok(ctx.page(
         "teach/grading.html",
         context! {
@@ -278,7 +251,6 @@ pub async fn grade_attempt(
     Ids((run, at)): Ids<(RunId, AttemptId)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (run, at) = (run.0, at.0);
     let mut points = BTreeMap::new();
     let mut fields = Fields::new();
     let mut item = None;
@@ -299,9 +271,7 @@ pub async fn grade_attempt(
         }
     }
     let result = match fields.finish() {
-        Ok(()) => {
-            quiz::grading::grade(&ctx.state.app, &su.user, ctx.tenant.id, run, at, &points).await
-        }
+        Ok(()) => quiz::grading::grade(&ctx.state.app, &su, run, at, &points).await,
         Err(e) => Err(e),
     };
     result.or_page(&ctx)?;

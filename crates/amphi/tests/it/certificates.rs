@@ -385,17 +385,19 @@ async fn forged_codes_get_a_plain_404_and_are_rate_limited() {
     assert!(r.headers.contains_key("retry-after"));
     let list = amphi_app::certificates::mine(
         &s.t.app,
-        &amphi_app::users::User::from(
-            amphi_db::repo::users::by_email(
-                s.t.app.db.reader(),
-                TenantId(s.tenant),
-                "ada@example.test",
-            )
-            .await
-            .unwrap()
-            .unwrap(),
+        &amphi_app::Caller::cli(
+            amphi_app::users::User::from(
+                amphi_db::repo::users::by_email(
+                    s.t.app.db.reader(),
+                    TenantId(s.tenant),
+                    "ada@example.test",
+                )
+                .await
+                .unwrap()
+                .unwrap(),
+            ),
+            "http://localhost",
         ),
-        TenantId(s.tenant),
     )
     .await
     .unwrap();

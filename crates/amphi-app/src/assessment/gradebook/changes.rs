@@ -4,14 +4,14 @@
 use super::scheme::{scheme, CategorySetting, Scheme};
 use super::updates::{after_course_change, queue_recompute, recompute_learner, CourseOutcome};
 use crate::courses::access;
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::error::Fields;
 use amphi_core::grades::GradeEventKind;
 use amphi_core::policy::Action;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{Error, Result};
+use amphi_core::{RunId, UserId};
 use amphi_db::repo::{enrolments as repo_e, grades as repo};
 use amphi_db::rows;
 use serde::Deserialize;
@@ -50,17 +50,16 @@ fn checked(raw: Option<&str>) -> bool {
 
 /// Sets or removes a staff override of one learner's points on one column (or excuses it),
 /// with a reason, audited.
-#[allow(clippy::too_many_arguments)]
 pub async fn set_override(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     grade_item_id: Uuid,
-    learner: Uuid,
+    learner: UserId,
     f: &OverrideForm,
-    ip: Option<&str>,
 ) -> Result<Option<CourseOutcome>> {
+    let (user, tenant, ip) = (&caller.user, caller.tenant, caller.meta.ip.as_deref());
+    let (run_id, learner) = (run_id.0, learner.0);
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
     crate::courses::writable(&a.run, app.now())?;
     let gi = repo::item(app.db.reader(), tenant, run_id, grade_item_id)
@@ -144,13 +143,13 @@ pub struct TotalOverrideForm {
 /// Sets or removes the course-total override of one learner, audited.
 pub async fn set_total_override(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    learner: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    learner: UserId,
     f: &TotalOverrideForm,
-    ip: Option<&str>,
 ) -> Result<Option<CourseOutcome>> {
+    let (user, tenant, ip) = (&caller.user, caller.tenant, caller.meta.ip.as_deref());
+    let (run_id, learner) = (run_id.0, learner.0);
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
     crate::courses::writable(&a.run, app.now())?;
     let e = repo_e::of(app.db.reader(), tenant, run_id, learner)
@@ -227,12 +226,12 @@ pub struct SchemeForm {
 /// recomputed by a job.
 pub async fn update_scheme(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     f: &SchemeForm,
-    ip: Option<&str>,
 ) -> Result<()> {
+    let (user, tenant, ip) = (&caller.user, caller.tenant, caller.meta.ip.as_deref());
+    let run_id = run_id.0;
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     crate::courses::writable(&a.run, app.now())?;
     let current = scheme(app.db.reader(), tenant, run_id).await?;

@@ -1,11 +1,13 @@
 //! Grade events: the outbox of grade changes that integrations read with a cursor.
 
 use crate::courses::access;
+use crate::{App, Caller};
 use crate::users::User;
 use crate::App;
 use amphi_core::grades::GradeEventKind;
 use amphi_core::policy::Action;
-use amphi_core::{Result, TenantId};
+use amphi_core::Result;
+use amphi_core::RunId;
 use amphi_db::repo::grades as repo;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -38,12 +40,13 @@ pub struct GradeEvent {
 /// Grade events of a run after a cursor, oldest first (course team; for integrations).
 pub async fn events(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     after: i64,
     limit: u64,
 ) -> Result<Vec<GradeEvent>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
     repo::events_after(
         app.db.reader(),

@@ -3,14 +3,14 @@
 
 use super::scheme::{learner_scores, scheme_at, CategorySetting};
 use crate::courses::{access, learners, RunAccess};
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::grades as core_grades;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{RunId, UserId};
 use amphi_db::repo::{enrolments as repo_e, grades as repo};
 use amphi_db::rows;
 use serde::{Deserialize, Serialize};
@@ -162,12 +162,9 @@ async fn grades_of(
 }
 
 /// The signed-in learner's own grades in a run.
-pub async fn my_grades(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-) -> Result<LearnerGrades> {
+pub async fn my_grades(app: &App, caller: &Caller, run_id: RunId) -> Result<LearnerGrades> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::View).await?;
     let e = a
         .enrolment
@@ -180,11 +177,12 @@ pub async fn my_grades(
 /// One learner's grades, for the course team.
 pub async fn learner_grades(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    learner: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    learner: UserId,
 ) -> Result<LearnerGrades> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, learner) = (run_id.0, learner.0);
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
     let e = repo_e::of(app.db.reader(), tenant, run_id, learner)
         .await?
@@ -258,12 +256,13 @@ fn book_query(f: &BookFilters) -> Result<repo_e::LearnerQuery> {
 /// queries whatever the size of the run: the page of enrolments, then their grades.
 pub async fn book(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     f: &BookFilters,
     limit: u64,
 ) -> Result<BookPage> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::List).await?;
     let q = book_query(f)?;
     let s = scheme_at(app.db.writer(), app, tenant, run_id, a.run.version).await?;
@@ -326,12 +325,11 @@ pub fn csv_header(columns: &[Column]) -> Result<String> {
 /// header) and the cursor of the next page.
 pub async fn export_page(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     f: &BookFilters,
 ) -> Result<(Vec<Column>, String, Option<Uuid>)> {
-    let page = book(app, user, tenant, run_id, f, 1000).await?;
+    let page = book(app, caller, run_id, f, 1000).await?;
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());

@@ -6,10 +6,13 @@ use crate::assessment::submissions::{
     for_learner, item_of_kind, save_work, HandIn, SubmissionView, SubmitForm,
 };
 use crate::courses::content;
+use crate::{App, Caller};
+use amphi_core::codes;
+use amphi_core::{Error, Result};
+use amphi_core::{ItemId, RunId};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::SubmissionStatus;
-use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
@@ -76,13 +79,9 @@ pub struct PeerView {
 }
 
 /// The learner's view of a peer assessment.
-pub async fn view(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-) -> Result<PeerView> {
+pub async fn view(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Result<PeerView> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = item_of_kind(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();
@@ -149,12 +148,13 @@ pub async fn view(
 /// `submission_until`). Work handed in during the review phase is allocated at once (a job).
 pub async fn submit(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     f: SubmitForm,
 ) -> Result<SubmissionView> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();
@@ -187,12 +187,13 @@ pub async fn submit(
 /// Offers to review `extra` more submissions (0 withdraws the offer), up to the item's limit.
 pub async fn volunteer(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     extra: u32,
 ) -> Result<i32> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();

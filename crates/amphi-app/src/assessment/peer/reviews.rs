@@ -5,6 +5,7 @@ use super::learner::{view, ReviewTask};
 use super::settings::{PeerSettings, Phase};
 use crate::assessment::submissions::for_learner;
 use crate::courses::content;
+use crate::{App, Caller};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::FlagStatus;
@@ -13,6 +14,7 @@ use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::peer::{score_review, Rubric};
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId, SubmissionId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::{rows, Conn};
 use chrono::{DateTime, Utc};
@@ -108,13 +110,14 @@ async fn store_review(c: &impl Conn, r: rows::PeerReview) -> Result<GivenReview>
 /// work (409); nothing is stored then.
 pub async fn submit_review(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-    sub: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
+    sub: SubmissionId,
     f: ReviewForm,
 ) -> Result<GivenReview> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item, sub) = (run.0, item.0, sub.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let m = repo_s::submission(app.db.reader(), tenant, item, sub)
         .await?
@@ -147,12 +150,13 @@ pub async fn submit_review(
 /// Assesses one's own handed-in work (when the item asks for it, review phase).
 pub async fn self_assess(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     f: ReviewForm,
 ) -> Result<GivenReview> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     if !s.self_assessment {
@@ -173,12 +177,11 @@ pub async fn self_assess(
 /// The reviews a learner has to do in a peer assessment.
 pub async fn my_reviews(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
 ) -> Result<Vec<ReviewTask>> {
-    Ok(view(app, user, tenant, run, item).await?.tasks)
+    Ok(view(app, caller, run, item).await?.tasks)
 }
 
 /// A submission to review, as its reviewer sees it (no author).
@@ -202,12 +205,13 @@ pub struct ReviewPage {
 /// Opens a submission one was assigned to review.
 pub async fn review_page(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-    sub: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
+    sub: SubmissionId,
 ) -> Result<ReviewPage> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item, sub) = (run.0, item.0, sub.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let mine = repo_p::my_assignments(app.db.reader(), tenant, item, user.id.0).await?;
     let Some(number) = mine.iter().position(|a| a.submission_id == sub) else {
@@ -235,13 +239,14 @@ pub async fn review_page(
 /// Flags a review of one's work as unfair (results phase); the course team decides.
 pub async fn flag_review(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     review: Uuid,
     reason: &str,
 ) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let now = app.now();

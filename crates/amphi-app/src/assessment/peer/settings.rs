@@ -5,14 +5,15 @@
 use crate::assessment::rubrics::rubric_from_text;
 use crate::assessment::submissions::{editable_item, parse_number, save_settings};
 use crate::courses::authoring;
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::jobs::JobKind;
 use amphi_core::peer::{Aggregate, Criterion, GradePolicy, Level, Rubric, ShortfallRule};
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
+use amphi_db::jobs::{self, NewJob};
 use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::{rows, Conn};
 use chrono::{DateTime, Utc};
@@ -200,12 +201,13 @@ fn parse_count(field: &str, raw: &str, hi: u32) -> Result<u32> {
 /// allocation when the review phase opens, the results when they are due.
 pub async fn update_settings(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     f: PeerSettingsForm,
 ) -> Result<PeerSettings> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = editable_item(app, user, tenant, run, item, ItemKind::Peer).await?;
     let mut s = PeerSettings::of(&o.item);
     let tz = user.time_zone.clone();

@@ -4,11 +4,15 @@
 use super::results::regrade_one;
 use super::settings::PeerSettings;
 use crate::assessment::submissions::{for_grader, report_grade, SubmissionView};
+use crate::{App, Caller};
+use amphi_core::codes;
+use amphi_core::{Error, Result};
+use amphi_core::{ItemId, RunId, SubmissionId};
+use crate::assessment::submissions::{for_grader, report_grade, SubmissionView};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::FlagStatus;
 use amphi_core::assessment::SubmissionStatus;
-use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
@@ -39,11 +43,12 @@ pub struct FlagEntry {
 /// The open flags of a peer assessment (graders), oldest first, at most 200.
 pub async fn open_flags(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
 ) -> Result<Vec<FlagEntry>> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     for_grader(app, user, tenant, run, item, ItemKind::Peer).await?;
     let flags = repo_p::open_flags(app.db.reader(), tenant, item, 200).await?;
     let mut out = Vec::with_capacity(flags.len());
@@ -76,13 +81,14 @@ pub struct FlagDecision {
 /// Resolves an open flag (graders). Upholding it sets the review aside and regrades the work.
 pub async fn resolve_flag(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
     flag: Uuid,
     d: FlagDecision,
 ) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item) = (run.0, item.0);
     let o = for_grader(app, user, tenant, run, item, ItemKind::Peer).await?;
     let uphold = match d.decision.as_deref().map(str::trim) {
         Some("uphold") => true,
@@ -133,13 +139,14 @@ pub struct OverrideForm {
 /// trail; the staff queue no longer holds the submission.
 pub async fn override_grade(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run: Uuid,
-    item: Uuid,
-    sub: Uuid,
+    caller: &Caller,
+    run: RunId,
+    item: ItemId,
+    sub: SubmissionId,
     f: OverrideForm,
 ) -> Result<SubmissionView> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run, item, sub) = (run.0, item.0, sub.0);
     let o = for_grader(app, user, tenant, run, item, ItemKind::Peer).await?;
     let s = PeerSettings::of(&o.item);
     let max = s.rubric.max_points();

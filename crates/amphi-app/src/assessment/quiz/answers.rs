@@ -5,11 +5,13 @@ use super::access::{own_attempt, Loaded};
 use super::closing::{expired, finish_loaded};
 use super::stored::{parse_questions, parse_responses, AttemptQuestion};
 use crate::users::User;
+use crate::{App, Caller};
 use crate::App;
 use amphi_core::assessment::AttemptStatus;
 use amphi_core::assessment::{score, QuestionKind, Response};
 use amphi_core::codes;
 use amphi_core::error::Fields;
+use amphi_core::{AttemptId, RunId};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::quiz as repo;
 use amphi_db::rows;
@@ -113,12 +115,13 @@ async fn open_with(
 /// that does not fit its question.
 pub async fn save(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    attempt_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    attempt_id: AttemptId,
     sent: Sent<'_>,
 ) -> Result<Saved> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, attempt_id) = (run_id.0, attempt_id.0);
     let a = (tenant, run_id, attempt_id);
     let (_, at, answers, now) = open_with(app, user, a, sent, codes::ATTEMPT_CLOSED).await?;
     let mut responses = parse_responses(&at);
@@ -144,12 +147,13 @@ pub async fn save(
 /// one after the deadline, is refused (the attempt is then graded with what was saved in time).
 pub async fn submit(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    attempt_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    attempt_id: AttemptId,
     sent: Sent<'_>,
 ) -> Result<Uuid> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, attempt_id) = (run_id.0, attempt_id.0);
     let a = (tenant, run_id, attempt_id);
     let closed = codes::ATTEMPT_ALREADY_SUBMITTED;
     let (l, mut at, answers, now) = open_with(app, user, a, sent, closed).await?;

@@ -6,6 +6,7 @@ use super::closing::{close_expired_of, kept};
 use super::settings::{max_points_of, QuizSettings, Slot};
 use super::stored::AttemptQuestion;
 use crate::courses::{self, learn};
+use crate::{App, Caller};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::AttemptStatus;
@@ -13,6 +14,7 @@ use amphi_core::assessment::{Question, SplitMix64};
 use amphi_core::codes;
 use amphi_core::course::CourseRole;
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{questions as repo_q, quiz as repo};
 use amphi_db::rows;
 use chrono::{DateTime, Duration, Utc};
@@ -115,11 +117,12 @@ fn why_not(
 /// Attempts left open past their deadline are graded first.
 pub async fn intro(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
 ) -> Result<QuizIntro> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     let l = load(app, user, tenant, run_id, item_id).await?;
     let now = app.now();
     let mut attempts = repo::of_learner(app.db.reader(), tenant, item_id, user.id.0).await?;
@@ -162,13 +165,9 @@ pub async fn intro(
 
 /// Starts an attempt (or returns the one in progress). Checks the release rules of the item,
 /// the quiz's dates and the attempts left.
-pub async fn start(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
-) -> Result<Uuid> {
+pub async fn start(app: &App, caller: &Caller, run_id: RunId, item_id: ItemId) -> Result<Uuid> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     let (a, states) = courses::access_with_progress(app, &user.actor(), tenant, run_id).await?;
     let l = loaded(app, user, tenant, a, item_id).await?;
     // Release rules (dates, prerequisites, sequential mode) as on every item.

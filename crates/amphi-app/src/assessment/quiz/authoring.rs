@@ -4,14 +4,14 @@
 use super::settings::{Keep, QuizSettings, Reveal, Slot, MAX_QUESTIONS};
 use crate::assessment::gradebook;
 use crate::courses::{access, authoring};
-use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::assessment::Question;
 use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, RunId};
 use amphi_db::repo::{questions as repo_q, structure};
 use amphi_db::{rows, Conn};
 use serde::Deserialize;
@@ -278,12 +278,13 @@ pub fn settings_from_form(
 /// Saves a quiz's settings (course team); registers its gradebook column.
 pub async fn configure(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
     s: QuizSettings,
 ) -> Result<rows::CourseItem> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     crate::courses::writable(&a.run, app.now())?;
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
@@ -313,11 +314,12 @@ pub async fn configure(
 /// A quiz's title and settings, for its course team's settings page.
 pub async fn for_editing(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
 ) -> Result<(String, QuizSettings)> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?

@@ -6,6 +6,7 @@ use super::stored::{parse_questions, parse_responses, parse_results};
 use super::view::md;
 use crate::assessment::gradebook;
 use crate::courses::access;
+use crate::{App, Caller};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::AttemptStatus;
@@ -13,7 +14,8 @@ use amphi_core::assessment::{Response, Scored};
 use amphi_core::codes;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{AttemptId, ItemId, RunId};
+use amphi_core::{Error, Result};
 use amphi_db::repo::{quiz as repo, structure};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -51,12 +53,13 @@ pub struct PendingEssay {
 /// Attempts of a quiz whose essays wait for a grader, keyset-paginated.
 pub async fn queue(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
     after: Option<Uuid>,
 ) -> Result<(Vec<PendingAttempt>, Option<Uuid>)> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
     let rows = repo::pending(app.db.reader(), tenant, item_id, after, 51).await?;
     let next = (rows.len() > 50).then(|| rows[49].id);
@@ -96,12 +99,13 @@ pub async fn queue(
 /// must be graded at once, within its points.
 pub async fn grade(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    attempt_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    attempt_id: AttemptId,
     points: &BTreeMap<Uuid, f64>,
 ) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, attempt_id) = (run_id.0, attempt_id.0);
     access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
     let at = repo::by_id(app.db.reader(), tenant, attempt_id)
         .await?

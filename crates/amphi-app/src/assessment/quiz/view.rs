@@ -5,6 +5,7 @@ use super::access::own_attempt;
 use super::closing::{expired, finish_loaded};
 use super::stored::{parse_questions, parse_responses, parse_results, AttemptQuestion};
 use crate::courses::content;
+use crate::{App, Caller};
 use crate::users::User;
 use crate::App;
 use amphi_core::assessment::AttemptStatus;
@@ -12,7 +13,8 @@ use amphi_core::assessment::QuestionType;
 use amphi_core::assessment::{
     seed_for, MultipleChoice, Question, QuestionKind, Response, Scored, SingleChoice,
 };
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{AttemptId, RunId};
+use amphi_core::{Error, Result};
 use amphi_db::repo::quiz as repo;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -314,11 +316,12 @@ fn shown(q: &AttemptQuestion, n: usize, seed: u64, shuffle: bool) -> ShownQuesti
 /// submission, the score, feedback and correct answers as the quiz's rules allow.
 pub async fn attempt(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    attempt_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    attempt_id: AttemptId,
 ) -> Result<AttemptView> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, attempt_id) = (run_id.0, attempt_id.0);
     let (l, mut at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
     let now = app.now();
     if at.status()? == AttemptStatus::Open && expired(&at, now) {

@@ -2,13 +2,14 @@
 
 use crate::courses::{content, Course};
 use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{CourseFormat, CourseRole, Visibility};
 use amphi_core::error::Fields;
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::validate::{self, Locale};
+use amphi_core::CourseId;
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e};
 use amphi_db::rows;
@@ -61,13 +62,8 @@ fn parse_summary(raw: &str) -> Result<String> {
 }
 
 /// Creates a course (tenant administrators).
-pub async fn create_course(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    f: CourseForm,
-    meta: &RequestMeta,
-) -> Result<Course> {
+pub async fn create_course(app: &App, caller: &Caller, f: CourseForm) -> Result<Course> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     require(&user.actor(), Action::Create, Resource::Courses(tenant))?;
     let mut fields = Fields::new();
     let code = fields.check(parse_code(f.code.as_deref().unwrap_or("")));
@@ -163,11 +159,12 @@ pub(crate) async fn require_course_editor(
 /// Edits a course (tenant administrators and the course's instructors).
 pub async fn update_course(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    id: Uuid,
+    caller: &Caller,
+    id: CourseId,
     f: CourseForm,
 ) -> Result<Course> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let id = id.0;
     let current = repo_c::by_id(app.db.reader(), tenant, id)
         .await?
         .ok_or(Error::NotFound)?;

@@ -3,13 +3,14 @@
 use super::{parse_when, structure_changed};
 use crate::courses::{access, content, writable, Course, Run, RunAccess};
 use crate::users::User;
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate;
 use amphi_core::{Error, Result, TenantId};
+use amphi_core::{ItemId, ModuleId, RunId};
 use amphi_db::repo::structure;
 use amphi_db::rows;
 use serde::Deserialize;
@@ -37,11 +38,12 @@ pub struct ModuleForm {
 /// Adds a module at the end of the run.
 pub async fn add_module(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     f: ModuleForm,
 ) -> Result<rows::CourseModule> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     editable(app, user, tenant, run_id).await?;
     let mut fields = Fields::new();
     let title = fields.check(validate::short_text(
@@ -92,12 +94,13 @@ pub async fn add_module(
 /// Edits a module.
 pub async fn update_module(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    module_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    module_id: ModuleId,
     f: ModuleForm,
 ) -> Result<rows::CourseModule> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, module_id) = (run_id.0, module_id.0);
     editable(app, user, tenant, run_id).await?;
     let m = structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
@@ -190,12 +193,13 @@ fn item_settings(
 /// Adds an item at the end of a module.
 pub async fn add_item(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    module_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    module_id: ModuleId,
     f: ItemForm,
 ) -> Result<rows::CourseItem> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, module_id) = (run_id.0, module_id.0);
     editable(app, user, tenant, run_id).await?;
     structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
@@ -323,12 +327,13 @@ async fn parse_requires(
 /// Edits an item.
 pub async fn update_item(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
     f: ItemForm,
 ) -> Result<rows::CourseItem> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     editable(app, user, tenant, run_id).await?;
     let it = structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?
@@ -426,12 +431,13 @@ fn moved<T>(mut list: Vec<T>, is_it: impl Fn(&T) -> bool, mv: Move) -> Result<Op
 /// Moves a module one place up or down.
 pub async fn move_module(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    module_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    module_id: ModuleId,
     mv: Move,
 ) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, module_id) = (run_id.0, module_id.0);
     editable(app, user, tenant, run_id).await?;
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -455,12 +461,13 @@ pub async fn move_module(
 /// Moves an item one place up or down within its module.
 pub async fn move_item(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
     mv: Move,
 ) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     editable(app, user, tenant, run_id).await?;
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -488,13 +495,9 @@ pub async fn move_item(
 }
 
 /// Deletes an item and the learners' progress on it.
-pub async fn delete_item(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    item_id: Uuid,
-) -> Result<()> {
+pub async fn delete_item(app: &App, caller: &Caller, run_id: RunId, item_id: ItemId) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, item_id) = (run_id.0, item_id.0);
     editable(app, user, tenant, run_id).await?;
     structure::item(app.db.reader(), tenant, run_id, item_id)
         .await?
@@ -509,11 +512,12 @@ pub async fn delete_item(
 /// Deletes a module with its items.
 pub async fn delete_module(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    module_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
+    module_id: ModuleId,
 ) -> Result<()> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let (run_id, module_id) = (run_id.0, module_id.0);
     editable(app, user, tenant, run_id).await?;
     structure::module(app.db.reader(), tenant, run_id, module_id)
         .await?
@@ -540,7 +544,9 @@ pub struct Outline {
 }
 
 /// Loads the outline for editing.
-pub async fn outline(app: &App, user: &User, tenant: TenantId, run_id: Uuid) -> Result<Outline> {
+pub async fn outline(app: &App, caller: &Caller, run_id: RunId) -> Result<Outline> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let a: RunAccess = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     let course = crate::courses::course_of(app, tenant, &a.run).await?;
     Ok(Outline {

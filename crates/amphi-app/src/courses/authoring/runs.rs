@@ -3,14 +3,14 @@
 use super::course::require_course_editor;
 use super::parse_when;
 use crate::courses::{access, dates_of, Run};
-use crate::users::User;
-use crate::{App, RequestMeta};
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{CourseFormat, CourseRole, EnrolmentPolicy, RunDates};
 use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Email};
+use amphi_core::{CourseId, RunId};
 use amphi_core::{Error, Result, TenantId};
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, structure, users as repo_u};
 use amphi_db::{rows, Conn};
@@ -159,12 +159,12 @@ fn parse_run(f: &RunForm, base: &RunDates, tz: &str) -> Result<ParsedRun> {
 /// Creates a run of a course. The creator joins it as instructor.
 pub async fn create_run(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    course_id: Uuid,
+    caller: &Caller,
+    course_id: CourseId,
     f: RunForm,
-    meta: &RequestMeta,
 ) -> Result<Run> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let course_id = course_id.0;
     let course = repo_c::by_id(app.db.reader(), tenant, course_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -273,13 +273,9 @@ async fn join_staff(
 }
 
 /// Edits a run (its instructors and tenant administrators).
-pub async fn update_run(
-    app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
-    f: RunForm,
-) -> Result<Run> {
+pub async fn update_run(app: &App, caller: &Caller, run_id: RunId, f: RunForm) -> Result<Run> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     let p = parse_run(&f, &dates_of(&a.run), &user.time_zone)?;
     let mut new = a.run.clone();
@@ -333,13 +329,13 @@ pub async fn update_run(
 /// unpublished), dates shifted so the new run starts at `starts_at`; no learners, no work.
 pub async fn new_edition(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    from_run: Uuid,
+    caller: &Caller,
+    from_run: RunId,
     name: &str,
     starts_at: Option<&str>,
-    meta: &RequestMeta,
 ) -> Result<Run> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let from_run = from_run.0;
     let a = access(app, Some(&user.actor()), tenant, from_run, Action::Update).await?;
     let name = validate::short_text("name", name, 200)?;
     let start = parse_when("starts_at", starts_at, &user.time_zone)?
@@ -441,13 +437,13 @@ pub async fn new_edition(
 /// Adds someone who already has an account to the course team (or as learner/observer).
 pub async fn add_member(
     app: &App,
-    user: &User,
-    tenant: TenantId,
-    run_id: Uuid,
+    caller: &Caller,
+    run_id: RunId,
     email: &str,
     role: &str,
-    meta: &RequestMeta,
 ) -> Result<()> {
+    let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
+    let run_id = run_id.0;
     let a = access(
         app,
         Some(&user.actor()),

@@ -8,24 +8,23 @@ use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::courses::authoring::{self, CourseForm, RunForm};
 use amphi_app::courses::{learn, rights};
-use amphi_app::users::User;
+use amphi_app::Caller;
 use amphi_core::{CourseId, Error};
 use axum::http::StatusCode;
 use minijinja::{context, Value};
 use serde::Deserialize;
-use uuid::Uuid;
 
 /// GET /teach — courses the person builds or teaches.
 pub async fn index(Authed(ctx, su): Authed) -> PageResult {
-    let is_admin = rights::may_create_courses(&su.user, ctx.tenant.id);
-    let teaching: Vec<_> = learn::dashboard(&ctx.state.app, &su.user, ctx.tenant.id)
+    let is_admin = rights::may_create_courses(&su);
+    let teaching: Vec<_> = learn::dashboard(&ctx.state.app, &su)
         .await
         .or_page(&ctx)?
         .into_iter()
         .filter(|e| e.role != "learner")
         .collect();
     let all = if is_admin {
-        amphi_app::courses::catalog::all_courses(&ctx.state.app, &su.user, ctx.tenant.id)
+        amphi_app::courses::catalog::all_courses(&ctx.state.app, &su)
             .await
             .or_page(&ctx)?
     } else {
@@ -39,7 +38,7 @@ pub async fn index(Authed(ctx, su): Authed) -> PageResult {
 
 /// GET /teach/courses/new
 pub async fn course_new_form(Authed(ctx, su): Authed) -> PageResult {
-    if !rights::may_create_courses(&su.user, ctx.tenant.id) {
+    if !rights::may_create_courses(&su) {
         return Err(ctx.fail(&Error::Forbidden));
     }
     Ok(ctx.page("teach/course_form.html", context! { mode => "new", values => context! { format => "mooc", visibility => "listed", language => ctx.locale.tag() }, errors => no_values() }))
@@ -76,7 +75,7 @@ pub async fn course_create(
     Authed(ctx, su): Authed,
     CsrfForm(f): CsrfForm<CourseBody>,
 ) -> PageResult {
-    match authoring::create_course(&ctx.state.app, &su.user, ctx.tenant.id, f.clone().into(), &ctx.meta).await {
+    match authoring::create_course(&ctx.state.app, &su, f.clone().into()).await {
         Ok(c) => Ok(ctx.redirect_with(&format!("/teach/courses/{}", c.id), "flash-course-created")),
         Err(e @ Error::Validation(_)) => Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, "teach/course_form.html", context! { mode => "new", values => Value::from_serialize(&f), errors => ctx.field_errors(&e) })),
         Err(e) => Err(ctx.fail(&e)),
@@ -85,10 +84,9 @@ pub async fn course_create(
 
 /// GET /teach/courses/{id}
 pub async fn course_page(Authed(ctx, su): Authed, Ids(cid): Ids<CourseId>) -> PageResult {
-    let cid = cid.0;
     course_page_with(
         &ctx,
-        &su.user,
+        &su,
         cid,
         StatusCode::OK,
         no_values(),
@@ -102,18 +100,17 @@ pub async fn course_page(Authed(ctx, su): Authed, Ids(cid): Ids<CourseId>) -> Pa
 #[allow(clippy::too_many_arguments)]
 async fn course_page_with(
     ctx: &Ctx,
-    user: &User,
-    cid: Uuid,
+    su: &Caller,
+    cid: CourseId,
     status: StatusCode,
     course_errors: Value,
     course_values: Option<Value>,
     run_errors: Value,
     run_values: Option<Value>,
 ) -> PageResult {
-    let (course, runs) =
-        amphi_app::courses::catalog::course_for_team(&ctx.state.app, user, ctx.tenant.id, cid)
-            .await
-            .or_page(ctx)?;
+    let (course, runs) = amphi_app::courses::catalog::course_for_team(&ctx.state.app, su, cid)
+        .await
+        .or_page(ctx)?;
     let values = course_values.unwrap_or_else(|| Value::from_serialize(&course));
     Ok(ctx.render(
         status,
@@ -136,15 +133,14 @@ pub async fn course_update(
     Ids(cid): Ids<CourseId>,
     CsrfForm(f): CsrfForm<CourseBody>,
 ) -> PageResult {
-    let cid = cid.0;
     let mut form: CourseForm = f.clone().into();
     form.code = None;
-    match authoring::update_course(&ctx.state.app, &su.user, ctx.tenant.id, cid, form).await {
+    match authoring::update_course(&ctx.state.app, &su, cid, form).await {
         Ok(_) => Ok(ctx.redirect_with(&format!("/teach/courses/{cid}"), "flash-course-saved")),
         Err(e @ Error::Validation(_)) => {
             course_page_with(
                 &ctx,
-                &su.user,
+                &su,
                 cid,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ctx.field_errors(&e),
@@ -205,17 +201,7 @@ pub async fn run_create(
     Ids(cid): Ids<CourseId>,
     CsrfForm(f): CsrfForm<RunBody>,
 ) -> PageResult {
-    let cid = cid.0;
-    match authoring::create_run(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        cid,
-        f.clone().into_form(),
-        &ctx.meta,
-    )
-    .await
-    {
+    match authoring::create_run(&ctx.state.app, &su, cid, f.clone().into_form()).await {
         Ok(r) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{}/outline", r.id),
             "flash-run-created",
@@ -223,7 +209,7 @@ pub async fn run_create(
         Err(e @ Error::Validation(_)) => {
             course_page_with(
                 &ctx,
-                &su.user,
+                &su,
                 cid,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 no_values(),

@@ -10,13 +10,13 @@ use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::courses::authoring::{self, ItemForm, ModuleForm};
 use amphi_app::files;
+use amphi_app::Caller;
 use amphi_app::users::User;
 use amphi_core::course::ItemKind;
 use amphi_core::{Error, ItemId, ModuleId, RunId};
 use axum::http::StatusCode;
 use minijinja::{context, Value};
 use serde::Deserialize;
-use uuid::Uuid;
 
 fn run_values(o: &authoring::Outline, tz: &str) -> Value {
     let r = &o.run;
@@ -32,10 +32,9 @@ fn run_values(o: &authoring::Outline, tz: &str) -> Value {
 
 /// GET /teach/runs/{id}/outline — the structure editor and the run settings.
 pub async fn outline(Authed(ctx, su): Authed, Ids(rid): Ids<RunId>) -> PageResult {
-    let rid = rid.0;
     outline_with(
         &ctx,
-        &su.user,
+        &su,
         rid,
         StatusCode::OK,
         no_values(),
@@ -47,14 +46,14 @@ pub async fn outline(Authed(ctx, su): Authed, Ids(rid): Ids<RunId>) -> PageResul
 
 async fn outline_with(
     ctx: &Ctx,
-    user: &User,
-    rid: Uuid,
+    su: &Caller,
+    rid: RunId,
     status: StatusCode,
     run_errors: Value,
     run_vals: Option<Value>,
     module_errors: Value,
 ) -> PageResult {
-    let o = authoring::outline(&ctx.state.app, user, ctx.tenant.id, rid)
+    let o = authoring::outline(&ctx.state.app, su, rid)
         .await
         .or_page(ctx)?;
     let modules: Vec<Value> = o
@@ -67,10 +66,10 @@ async fn outline_with(
                 .filter(|i| i.module_id == m.id)
                 .map(|i| context! { id => i.id.to_string(), title => i.title, kind => i.kind, published => i.published })
                 .collect();
-            context! { id => m.id.to_string(), title => m.title, published => m.published, available_from => datetime_local(m.available_from, &user.time_zone), items }
+            context! { id => m.id.to_string(), title => m.title, published => m.published, available_from => datetime_local(m.available_from, &su.user.time_zone), items }
         })
         .collect();
-    let values = run_vals.unwrap_or_else(|| run_values(&o, &user.time_zone));
+    let values = run_vals.unwrap_or_else(|| run_values(&o, &su.user.time_zone));
     Ok(ctx.render(
         status,
         "teach/outline.html",
@@ -88,21 +87,12 @@ pub async fn run_update(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<RunBody>,
 ) -> PageResult {
-    let rid = rid.0;
-    match authoring::update_run(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        f.clone().into_form(),
-    )
-    .await
-    {
+    match authoring::update_run(&ctx.state.app, &su, rid, f.clone().into_form()).await {
         Ok(_) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-run-saved")),
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
-                &su.user,
+                &su,
                 rid,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ctx.field_errors(&e),
@@ -129,13 +119,12 @@ pub async fn module_add(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<ModuleBody>,
 ) -> PageResult {
-    let rid = rid.0;
     let form = ModuleForm {
         title: f.title,
         available_from: f.available_from,
         published: Some(f.published.as_deref() == Some("true")),
     };
-    match authoring::add_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, form).await {
+    match authoring::add_module(&ctx.state.app, &su, rid, form).await {
         Ok(m) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#module-{}", m.id),
             "flash-module-added",
@@ -143,7 +132,7 @@ pub async fn module_add(
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
-                &su.user,
+                &su,
                 rid,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 no_values(),
@@ -162,13 +151,12 @@ pub async fn module_update(
     Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(f): CsrfForm<ModuleBody>,
 ) -> PageResult {
-    let (rid, mid) = (rid.0, mid.0);
     let form = ModuleForm {
         title: f.title,
         available_from: Some(f.available_from.unwrap_or_default()),
         published: Some(f.published.as_deref() == Some("true")),
     };
-    match authoring::update_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
+    match authoring::update_module(&ctx.state.app, &su, rid, mid, form).await {
         Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/outline#module-{mid}"),
             "flash-module-saved",
@@ -176,7 +164,7 @@ pub async fn module_update(
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
-                &su.user,
+                &su,
                 rid,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 no_values(),
@@ -195,8 +183,7 @@ pub async fn module_move(
     Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(f): CsrfForm<authoring::Move>,
 ) -> PageResult {
-    let (rid, mid) = (rid.0, mid.0);
-    authoring::move_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, f)
+    authoring::move_module(&ctx.state.app, &su, rid, mid, f)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with(
@@ -211,8 +198,7 @@ pub async fn module_delete(
     Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    let (rid, mid) = (rid.0, mid.0);
-    authoring::delete_module(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid)
+    authoring::delete_module(&ctx.state.app, &su, rid, mid)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"))
@@ -236,7 +222,6 @@ pub async fn item_add(
     Ids((rid, mid)): Ids<(RunId, ModuleId)>,
     CsrfForm(f): CsrfForm<ItemBody>,
 ) -> PageResult {
-    let (rid, mid) = (rid.0, mid.0);
     let form = ItemForm {
         kind: f.kind,
         title: f.title,
@@ -246,7 +231,7 @@ pub async fn item_add(
         available_from: None,
         requires_item_id: None,
     };
-    match authoring::add_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, mid, form).await {
+    match authoring::add_item(&ctx.state.app, &su, rid, mid, form).await {
         Ok(it) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/items/{}", it.id),
             "flash-item-added",
@@ -254,7 +239,7 @@ pub async fn item_add(
         Err(e @ Error::Validation(_)) => {
             outline_with(
                 &ctx,
-                &su.user,
+                &su,
                 rid,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 no_values(),
@@ -272,10 +257,9 @@ pub async fn item_form(
     Authed(ctx, su): Authed,
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
 ) -> PageResult {
-    let (rid, iid) = (rid.0, iid.0);
     item_form_with(
         &ctx,
-        &su.user,
+        &su,
         (rid, iid),
         StatusCode::OK,
         None,
@@ -289,32 +273,30 @@ pub async fn item_form(
 /// otherwise loads from `/files` with htmx, so the editor alone costs no storage lookup).
 pub(crate) async fn item_form_with(
     ctx: &Ctx,
-    user: &User,
-    (rid, iid): (Uuid, Uuid),
+    su: &Caller,
+    (rid, iid): (RunId, ItemId),
     status: StatusCode,
     vals: Option<Value>,
     errors: Value,
     with_files: bool,
 ) -> PageResult {
     let app = &ctx.state.app;
-    let o = authoring::outline(app, user, ctx.tenant.id, rid)
-        .await
-        .or_page(ctx)?;
-    let Some(it) = o.items.iter().find(|i| i.id == iid) else {
+    let o = authoring::outline(app, su, rid).await.or_page(ctx)?;
+    let Some(it) = o.items.iter().find(|i| i.id == iid.0) else {
         return Err(ctx.fail(&Error::NotFound));
     };
     let settings: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
     let values = vals.unwrap_or_else(|| {
         context! {
             title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
-            published => it.published, available_from => datetime_local(it.available_from, &user.time_zone),
+            published => it.published, available_from => datetime_local(it.available_from, &su.user.time_zone),
             requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
         }
     });
     let others: Vec<Value> = o
         .items
         .iter()
-        .filter(|i| i.id != iid)
+        .filter(|i| i.id != iid.0)
         .map(|i| context! { id => i.id.to_string(), title => i.title })
         .collect();
     let preview = amphi_app::courses::content::markdown_to_html(&it.body);
@@ -326,7 +308,7 @@ pub(crate) async fn item_form_with(
     if !with_files {
         return Ok(ctx.render(status, "teach/item_form.html", page));
     }
-    let media = files::item_media(app, ctx.tenant.id, rid, it.kind().or_page(ctx)?, &settings)
+    let media = files::item_media(app, ctx.tenant.id, rid.0, &it.kind, &settings)
         .await
         .or_page(ctx)?;
     let max_mb = app.storage.max_upload_bytes().div_ceil(1024 * 1024);
@@ -345,7 +327,6 @@ pub async fn item_update(
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<ItemBody>,
 ) -> PageResult {
-    let (rid, iid) = (rid.0, iid.0);
     let form = ItemForm {
         kind: None,
         title: f.title.clone(),
@@ -355,7 +336,7 @@ pub async fn item_update(
         available_from: Some(f.available_from.clone().unwrap_or_default()),
         requires_item_id: Some(f.requires_item_id.clone().unwrap_or_default()),
     };
-    match authoring::update_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, form).await {
+    match authoring::update_item(&ctx.state.app, &su, rid, iid, form).await {
         Ok(_) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{rid}/items/{iid}"),
             "flash-item-saved",
@@ -363,7 +344,7 @@ pub async fn item_update(
         Err(e @ Error::Validation(_)) => {
             item_form_with(
                 &ctx,
-                &su.user,
+                &su,
                 (rid, iid),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(Value::from_serialize(&f)),
@@ -382,8 +363,7 @@ pub async fn item_move(
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<authoring::Move>,
 ) -> PageResult {
-    let (rid, iid) = (rid.0, iid.0);
-    authoring::move_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid, f)
+    authoring::move_item(&ctx.state.app, &su, rid, iid, f)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with(
@@ -398,8 +378,7 @@ pub async fn item_delete(
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    let (rid, iid) = (rid.0, iid.0);
-    authoring::delete_item(&ctx.state.app, &su.user, ctx.tenant.id, rid, iid)
+    authoring::delete_item(&ctx.state.app, &su, rid, iid)
         .await
         .or_page(&ctx)?;
     Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"))
@@ -419,18 +398,7 @@ pub async fn new_edition(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<EditionBody>,
 ) -> PageResult {
-    let rid = rid.0;
-    match authoring::new_edition(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        &f.name,
-        f.starts_at.as_deref(),
-        &ctx.meta,
-    )
-    .await
-    {
+    match authoring::new_edition(&ctx.state.app, &su, rid, &f.name, f.starts_at.as_deref()).await {
         Ok(r) => Ok(ctx.redirect_with(
             &format!("/teach/runs/{}/outline", r.id),
             "flash-edition-created",

@@ -22,11 +22,10 @@ pub async fn learners_page(
     Ids(rid): Ids<RunId>,
     Query(f): Query<learners::LearnerFilters>,
 ) -> PageResult {
-    let rid = rid.0;
-    let page = learners::list(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f, 50)
+    let page = learners::list(&ctx.state.app, &su, rid, &f, 50)
         .await
         .or_page(&ctx)?;
-    let o = amphi_app::courses::catalog::run_summary(&ctx.state.app, &su.user, ctx.tenant.id, rid)
+    let o = amphi_app::courses::catalog::run_summary(&ctx.state.app, &su, rid)
         .await
         .or_page(&ctx)?;
     let v = context! {
@@ -34,7 +33,7 @@ pub async fn learners_page(
         learners => Value::from_serialize(&page.items), next => page.next.map(|n| n.to_string()),
         f => context! { q => f.q, role => f.role, status => f.status, progress => f.progress },
         query => serde_urlencoded::to_string([("q", f.q.clone().unwrap_or_default()), ("role", f.role.clone().unwrap_or_default()), ("status", f.status.clone().unwrap_or_default()), ("progress", f.progress.clone().unwrap_or_default())]).unwrap_or_default(),
-        can_manage => rights::may_manage_roles(&su.user, ctx.tenant.id, o.2),
+        can_manage => rights::may_manage_roles(&su, o.2),
     };
     Ok(ctx.page_or_part("teach/learners.html", "teach/_learner_rows.html", v))
 }
@@ -46,23 +45,20 @@ pub async fn learners_csv(
     Ids(rid): Ids<RunId>,
     Query(f): Query<learners::LearnerFilters>,
 ) -> PageResult {
-    let rid = rid.0;
     // Check access (and surface errors as pages) before the stream starts.
-    let first = learners::export_page(&ctx.state.app, &su.user, ctx.tenant.id, rid, &f)
+    let first = learners::export_page(&ctx.state.app, &su, rid, &f)
         .await
         .or_page(&ctx)?;
     let app = ctx.state.app.clone();
-    let user = su.user.clone();
-    let tenant = ctx.tenant.id;
     Ok(crate::pages::csv_download(
         format!("learners-{rid}.csv"),
         learners::CSV_HEADER,
         first,
         move |after| {
-            let (app, user) = (app.clone(), user.clone());
+            let (app, su) = (app.clone(), su.clone());
             let mut page_f = f.clone();
             page_f.after = Some(after);
-            async move { learners::export_page(&app, &user, tenant, rid, &page_f).await }
+            async move { learners::export_page(&app, &su, rid, &page_f).await }
         },
     ))
 }
@@ -82,18 +78,7 @@ pub async fn member_add(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<MemberBody>,
 ) -> PageResult {
-    let rid = rid.0;
-    match authoring::add_member(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        &f.email,
-        &f.role,
-        &ctx.meta,
-    )
-    .await
-    {
+    match authoring::add_member(&ctx.state.app, &su, rid, &f.email, &f.role).await {
         Ok(()) => {
             Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-member-added"))
         }
@@ -114,17 +99,9 @@ pub async fn invite(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<InviteBody>,
 ) -> PageResult {
-    let rid = rid.0;
-    enrol::invite(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        &f.emails,
-        &ctx.meta,
-    )
-    .await
-    .or_page(&ctx)?;
+    enrol::invite(&ctx.state.app, &su, rid, &f.emails)
+        .await
+        .or_page(&ctx)?;
     Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/learners"), "flash-invited"))
 }
 
@@ -141,18 +118,10 @@ pub async fn vouchers(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<VoucherBody>,
 ) -> PageResult {
-    let rid = rid.0;
     let count = f.count.trim().parse::<usize>().unwrap_or(0);
-    let codes = enrol::generate_vouchers(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        count,
-        &ctx.meta,
-    )
-    .await
-    .or_page(&ctx)?;
+    let codes = enrol::generate_vouchers(&ctx.state.app, &su, rid, count)
+        .await
+        .or_page(&ctx)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -172,7 +141,6 @@ pub async fn import_start(
     Ids(rid): Ids<RunId>,
     crate::forms::CsrfMultipart(mut mp): crate::forms::CsrfMultipart,
 ) -> PageResult {
-    let rid = rid.0;
     let mut data = Vec::new();
     loop {
         match mp.next_field().await {
@@ -193,16 +161,9 @@ pub async fn import_start(
             Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
         }
     }
-    let s = amphi_app::courses::import::start(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        &data,
-        &ctx.meta,
-    )
-    .await
-    .map_err(|e| ctx.refused(&e))?;
+    let s = amphi_app::courses::import::start(&ctx.state.app, &su, rid, &data)
+        .await
+        .map_err(|e| ctx.refused(&e))?;
     Ok(
         axum::response::Redirect::to(&format!("/teach/runs/{rid}/imports/{}", s.id))
             .into_response(),
@@ -215,8 +176,7 @@ pub async fn import_status(
     Authed(ctx, su): Authed,
     Ids((rid, jid)): Ids<(RunId, Uuid)>,
 ) -> PageResult {
-    let rid = rid.0;
-    let s = amphi_app::courses::import::status(&ctx.state.app, &su.user, ctx.tenant.id, rid, jid)
+    let s = amphi_app::courses::import::status(&ctx.state.app, &su, rid, jid)
         .await
         .or_page(&ctx)?;
     let running = matches!(s.status.as_str(), "queued" | "running");
@@ -241,17 +201,9 @@ pub async fn import_apply(
     Ids((rid, jid)): Ids<(RunId, Uuid)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    let rid = rid.0;
-    amphi_app::courses::import::apply_valid(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        jid,
-        &ctx.meta,
-    )
-    .await
-    .or_page(&ctx)?;
+    amphi_app::courses::import::apply_valid(&ctx.state.app, &su, rid, jid)
+        .await
+        .or_page(&ctx)?;
     Ok(ctx.redirect_with(
         &format!("/teach/runs/{rid}/imports/{jid}"),
         "flash-import-started",
@@ -273,17 +225,8 @@ pub async fn announce(
     Ids(rid): Ids<RunId>,
     CsrfForm(f): CsrfForm<AnnouncementBody>,
 ) -> PageResult {
-    let rid = rid.0;
-    amphi_app::courses::announce::post(
-        &ctx.state.app,
-        &su.user,
-        ctx.tenant.id,
-        rid,
-        &f.title,
-        &f.body,
-        &ctx.meta,
-    )
-    .await
-    .or_page(&ctx)?;
+    amphi_app::courses::announce::post(&ctx.state.app, &su, rid, &f.title, &f.body)
+        .await
+        .or_page(&ctx)?;
     Ok(ctx.redirect_with(&format!("/learn/{rid}"), "flash-announced"))
 }
