@@ -94,7 +94,7 @@ pub async fn confirm(
     )
     .await?;
     let hashes = codes.iter().map(|c| recovery_hash(user.id, c)).collect();
-    repo_mfa::replace_recovery_codes(&txn, user.id, hashes, now).await?;
+    repo_mfa::replace_recovery_codes(&txn, user.tenant_id, user.id, hashes, now).await?;
     audit::Event::new("mfa.enabled", user.tenant_id)
         .actor(user.id)
         .target(user.email.clone())
@@ -140,7 +140,8 @@ pub(crate) async fn check(
         return Ok(moved.then_some("totp"));
     }
     let hash = recovery_hash(UserId(u.id), code);
-    let used = repo_mfa::use_recovery_code(c, UserId(u.id), &hash, now).await?;
+    let used =
+        repo_mfa::use_recovery_code(c, TenantId(u.tenant_id), UserId(u.id), &hash, now).await?;
     Ok(used.then_some("recovery_code"))
 }
 
@@ -183,7 +184,7 @@ pub async fn disable(
         now,
     )
     .await?;
-    repo_mfa::delete_recovery_codes(&txn, user.id).await?;
+    repo_mfa::delete_recovery_codes(&txn, user.tenant_id, user.id).await?;
     audit::Event::new("mfa.disabled", user.tenant_id)
         .actor(user.id)
         .target(user.email.clone())
@@ -196,7 +197,7 @@ pub async fn disable(
 
 /// Recovery codes left.
 pub async fn recovery_left(app: &App, user: &User) -> Result<u64> {
-    repo_mfa::recovery_codes_left(app.db.reader(), user.id).await
+    repo_mfa::recovery_codes_left(app.db.reader(), user.tenant_id, user.id).await
 }
 
 /// Whether the tenant asks this person for a second factor they have not set up yet.

@@ -1,6 +1,8 @@
 //! The durable job queue. Producers insert rows (inside their own transaction, so a job exists
 //! exactly when the change that wants it commits); workers claim due rows with a lease, run them,
 //! and mark them done, or failed with exponential backoff, or dead after the last attempt.
+//! The queue is platform-wide: a job names its tenant in its row (`NewJob::tenant`), and the
+//! worker that claims it passes that tenant on to the use case, so these functions take none.
 
 use crate::entities::job;
 use crate::{dialect, Db, DbResultExt};

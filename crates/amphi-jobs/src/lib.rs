@@ -125,6 +125,10 @@ impl Worker {
                     .map_err(|e| e.to_string())
             }
             amphi_app::courses::authoring::RECOUNT_JOB => {
+                let tenant = j
+                    .tenant_id
+                    .map(amphi_core::TenantId)
+                    .ok_or_else(|| "recount without tenant".to_owned())?;
                 let run = serde_json::from_str::<serde_json::Value>(&j.payload)
                     .ok()
                     .and_then(|v| {
@@ -133,7 +137,7 @@ impl Worker {
                             .and_then(|r| r.parse::<uuid::Uuid>().ok())
                     })
                     .ok_or_else(|| "bad recount payload".to_owned())?;
-                amphi_app::courses::authoring::recount(&self.app, run)
+                amphi_app::courses::authoring::recount(&self.app, tenant, run)
                     .await
                     .map_err(|e| e.to_string())
             }

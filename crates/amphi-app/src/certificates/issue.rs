@@ -53,7 +53,8 @@ pub async fn on_course_result(
     let existing = repo::of_learner(app.db.reader(), tenant, run_id, user_id).await?;
     if let Some(p) = existing.iter().find(|c| c.status == repo::PENDING) {
         if p.grade_percent != grade {
-            repo::set_pending_grade(app.db.writer(), p.id, grade, app.now()).await?;
+            repo::set_pending_grade(app.db.writer(), TenantId(tenant_id), p.id, grade, app.now())
+                .await?;
         }
         return Ok(());
     }
@@ -95,6 +96,7 @@ async fn create_pending(
     let txn = app.db.begin().await?;
     repo::insert(
         &txn,
+        tenant,
         rows::Certificate {
             id,
             tenant_id: tenant.0,
@@ -219,6 +221,7 @@ pub async fn run_issue_job(app: &App, tenant: TenantId, payload: &str) -> Result
     let txn = app.db.begin().await?;
     let issued = repo::mark_issued(
         &txn,
+        tenant,
         cert.id,
         repo::Printed {
             pdf_key: key,

@@ -153,6 +153,7 @@ pub async fn reissue(
     }
     let inserted = repo::insert(
         &txn,
+        tenant,
         rows::Certificate {
             id: new_id,
             code: new_code(),
@@ -230,6 +231,7 @@ pub async fn save_run_settings(
     let txn = app.db.begin().await?;
     repo::save_run_settings(
         &txn,
+        tenant,
         rows::CertificateRunSetting {
             run_id: run,
             tenant_id: tenant.0,
@@ -242,7 +244,7 @@ pub async fn save_run_settings(
     .await?;
     // Course homes look for a learner's certificate only in runs with settings: the cached
     // structure, which knows, is made again.
-    repo_c::touch_run(&txn, run, None, now).await?;
+    repo_c::touch_run(&txn, tenant, run, None, now).await?;
     if s.enabled {
         // Learners who passed already get theirs too (a deduplicated job over the run).
         jobs::enqueue_unique(

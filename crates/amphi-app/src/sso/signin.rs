@@ -170,6 +170,7 @@ pub async fn complete_sign_in(
             let now = app.now();
             repo::insert_state(
                 app.db.writer(),
+                tenant.id,
                 rows::SsoLoginState {
                     id_hash: tok.hash,
                     tenant_id: tenant.id.0,
@@ -257,10 +258,13 @@ async fn finish(
     let groups = serde_json::to_string(&ext.groups).map_err(Error::internal)?;
     let txn = app.db.begin().await?;
     match link {
-        Some(id) => repo::touch_identity(&txn, id, ext.email.clone(), groups, now).await?,
+        Some(id) => {
+            repo::touch_identity(&txn, tenant.id, id, ext.email.clone(), groups, now).await?
+        }
         None => {
             repo::insert_identity(
                 &txn,
+                tenant.id,
                 rows::ExternalIdentity {
                     id: Uuid::now_v7(),
                     tenant_id: tenant.id.0,
@@ -349,7 +353,7 @@ pub(crate) async fn enrol_directly(
         Some(_) => return Ok(false),
     };
     let now = app.now();
-    if role == CourseRole::Learner && !repo_c::take_seat(c, r.id).await? {
+    if role == CourseRole::Learner && !repo_c::take_seat(c, tenant, r.id).await? {
         audit::Event::new("enrolment.refused", tenant)
             .actor(UserId(u.id))
             .target(u.email.clone())
@@ -367,6 +371,7 @@ pub(crate) async fn enrol_directly(
         None => {
             repo_e::insert(
                 c,
+                tenant,
                 crate::courses::enrol::new_enrolment(tenant, r.id, u.id, role, repo_e::ACTIVE, now),
             )
             .await?;
@@ -399,7 +404,7 @@ async fn apply_group_rules(
     meta: &RequestMeta,
 ) -> Result<()> {
     let now = app.now();
-    let held = repo::grants_of(c, provider.id, u.id).await?;
+    let held = repo::grants_of(c, tenant, provider.id, u.id).await?;
     let prior =
         |kind: &str, target: &str| held.iter().find(|g| g.kind == kind && g.target == target);
     let grant = |kind: &str, target: String, group: &str| rows::SsoGrant {
@@ -422,7 +427,7 @@ async fn apply_group_rules(
             if !u.is_tenant_admin {
                 let why = serde_json::json!({ "provider": provider.slug, "group": rule.group });
                 set_tenant_admin(c, tenant, u, true, why, meta, now).await?;
-                repo::hold_grant(c, grant(GRANT_ADMIN, String::new(), &rule.group)).await?;
+                repo::hold_grant(c, tenant, grant(GRANT_ADMIN, String::new(), &rule.group)).await?;
             }
         }
         if let Some(run) = rule.run.as_deref().and_then(|r| r.parse::<Uuid>().ok()) {
@@ -436,7 +441,7 @@ async fn apply_group_rules(
             wanted.push((GRANT_ENROLMENT, target.clone()));
             let slug = &provider.slug;
             if enrol_directly(c, app, tenant, run, u, role, slug, reactivate, meta).await? {
-                repo::hold_grant(c, grant(GRANT_ENROLMENT, target, &rule.group)).await?;
+                repo::hold_grant(c, tenant, grant(GRANT_ENROLMENT, target, &rule.group)).await?;
             }
         }
     }
@@ -490,8 +495,8 @@ async fn revoke(
     meta: &RequestMeta,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    repo::revoke_grant(c, g, now).await?;
-    if repo::held_elsewhere(c, g).await? {
+    repo::revoke_grant(c, tenant, g, now).await?;
+    if repo::held_elsewhere(c, tenant, g).await? {
         return Ok(());
     }
     let detail = |mut v: serde_json::Value| {

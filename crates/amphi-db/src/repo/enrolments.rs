@@ -26,7 +26,12 @@ pub const WAITING: &str = "waiting";
 pub const REMOVED: &str = "removed";
 
 /// Inserts an enrolment.
-pub async fn insert(c: &impl ConnectionTrait, m: enrolment::Model) -> Result<enrolment::Model> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: enrolment::Model,
+) -> Result<enrolment::Model> {
+    m.tenant_id = tenant.0;
     let am: enrolment::ActiveModel = m.into();
     am.insert(c).await.db()
 }
@@ -247,14 +252,21 @@ impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
 }
 
 /// Inserts enrolments in one statement.
-pub async fn insert_many(c: &impl ConnectionTrait, rows: Vec<enrolment::Model>) -> Result<()> {
+pub async fn insert_many(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    rows: Vec<enrolment::Model>,
+) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    enrolment::Entity::insert_many(rows.into_iter().map(enrolment::ActiveModel::from))
-        .exec(c)
-        .await
-        .db()?;
+    enrolment::Entity::insert_many(rows.into_iter().map(|mut m| {
+        m.tenant_id = tenant.0;
+        enrolment::ActiveModel::from(m)
+    }))
+    .exec(c)
+    .await
+    .db()?;
     Ok(())
 }
 
@@ -302,10 +314,12 @@ pub async fn set_status(
 /// The oldest waiting enrolment of a run (promoted when a seat frees).
 pub async fn first_waiting(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     run: Uuid,
 ) -> Result<Option<enrolment::Model>> {
     enrolment::Entity::find()
         .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::Status.eq(WAITING))
         .order_by_asc(enrolment::Column::CreatedAt)
         .order_by_asc(enrolment::Column::Id)
@@ -485,6 +499,7 @@ pub struct Change {
 /// run's item count.
 pub async fn apply(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     enrolment: Uuid,
     u: Change,
     now: DateTime<Utc>,
@@ -522,6 +537,7 @@ pub async fn apply(
     }
     q.col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
         .filter(enrolment::Column::Id.eq(enrolment))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -531,6 +547,7 @@ pub async fn apply(
 /// Counts one more completed item on an enrolment (see `apply`).
 pub async fn add_completed(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     enrolment: Uuid,
     item: Uuid,
     item_count: i64,
@@ -539,6 +556,7 @@ pub async fn add_completed(
     let completed = Some((item, item_count));
     apply(
         c,
+        tenant,
         enrolment,
         Change {
             completed,
@@ -552,6 +570,7 @@ pub async fn add_completed(
 /// Records where the learner is (resume), without changing counts.
 pub async fn set_last_item(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     enrolment: Uuid,
     item: Uuid,
     now: DateTime<Utc>,
@@ -560,6 +579,7 @@ pub async fn set_last_item(
         .col_expr(enrolment::Column::LastItemId, Expr::value(item))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
         .filter(enrolment::Column::Id.eq(enrolment))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -570,6 +590,7 @@ pub async fn set_last_item(
 /// (one statement, after the structure changed).
 pub async fn settle_completion(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     run: Uuid,
     item_count: i64,
     now: DateTime<Utc>,
@@ -578,6 +599,7 @@ pub async fn settle_completion(
         enrolment::Entity::update_many()
             .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
             .filter(enrolment::Column::RunId.eq(run))
+            .filter(enrolment::Column::TenantId.eq(tenant.0))
             .filter(enrolment::Column::CompletedAt.is_null())
             .filter(enrolment::Column::CompletedCount.gte(item_count))
             .exec(c)
@@ -590,6 +612,7 @@ pub async fn settle_completion(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::CompletedAt.is_not_null());
     if item_count > 0 {
         undo = undo.filter(enrolment::Column::CompletedCount.lt(item_count));
@@ -601,7 +624,7 @@ pub async fn settle_completion(
 /// Recounts every enrolment's completed items of a run from the progress rows, counting only
 /// published items of published modules, as `structure::countable_items` does (one statement;
 /// run after items or modules are published or unpublished).
-pub async fn recount(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
+pub async fn recount(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<()> {
     let stmt = sea_orm::Statement::from_sql_and_values(
         c.get_database_backend(),
         "UPDATE enrolments SET completed_count = (\
@@ -609,16 +632,22 @@ pub async fn recount(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
              JOIN course_modules m ON m.id = i.module_id \
            WHERE p.user_id = enrolments.user_id AND p.run_id = enrolments.run_id \
              AND p.state = 'completed' AND i.published = $2 AND m.published = $2) \
-         WHERE run_id = $1",
-        [run.into(), true.into()],
+         WHERE run_id = $1 AND tenant_id = $3",
+        [run.into(), true.into(), tenant.0.into()],
     );
     c.execute(stmt).await.db()?;
     Ok(())
 }
 
 /// Inserts an invitation (or returns the existing one for this address).
-pub async fn invite(c: &impl ConnectionTrait, m: invitation::Model) -> Result<invitation::Model> {
+pub async fn invite(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: invitation::Model,
+) -> Result<invitation::Model> {
+    m.tenant_id = tenant.0;
     if let Some(existing) = invitation::Entity::find()
+        .filter(invitation::Column::TenantId.eq(tenant.0))
         .filter(invitation::Column::RunId.eq(m.run_id))
         .filter(invitation::Column::Email.eq(m.email.as_str()))
         .one(c)
@@ -650,12 +679,14 @@ pub async fn invitation_for(
 /// Marks an invitation used.
 pub async fn accept_invitation(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
     invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
         .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -663,9 +694,20 @@ pub async fn accept_invitation(
 }
 
 /// Inserts a batch of voucher hashes in chunked multi-row statements.
-pub async fn insert_vouchers(c: &impl ConnectionTrait, rows: Vec<voucher::Model>) -> Result<()> {
+pub async fn insert_vouchers(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    rows: Vec<voucher::Model>,
+) -> Result<()> {
     for chunk in rows.chunks(500) {
-        let models: Vec<voucher::ActiveModel> = chunk.iter().cloned().map(Into::into).collect();
+        let models: Vec<voucher::ActiveModel> = chunk
+            .iter()
+            .cloned()
+            .map(|mut m| {
+                m.tenant_id = tenant.0;
+                m.into()
+            })
+            .collect();
         voucher::Entity::insert_many(models).exec(c).await.db()?;
     }
     Ok(())
@@ -694,9 +736,13 @@ pub async fn redeem_voucher(
 }
 
 /// Records a shop order once: false if the order id was already seen (idempotency).
-pub async fn record_order(c: &impl ConnectionTrait, m: shop_order::Model) -> Result<bool> {
+pub async fn record_order(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    m: shop_order::Model,
+) -> Result<bool> {
     let res = shop_order::Entity::insert(shop_order::ActiveModel {
-        tenant_id: Set(m.tenant_id),
+        tenant_id: Set(tenant.0),
         order_id: Set(m.order_id),
         run_id: Set(m.run_id),
         email: Set(m.email),
@@ -751,6 +797,7 @@ pub struct Recipient {
 /// Active members of a run with their address, a page at a time in enrolment order.
 pub async fn recipients(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     run: Uuid,
     after: Option<Uuid>,
     limit: u64,
@@ -769,6 +816,7 @@ pub async fn recipients(
                 .into(),
         )
         .filter(enrolment::Column::RunId.eq(run))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::Status.eq(ACTIVE))
         .filter(Expr::col((user::Entity, user::Column::Active)).eq(true))
         .order_by_asc(enrolment::Column::Id);

@@ -30,7 +30,12 @@ pub async fn settings(
 // it), in the caller's transaction.
 
 /// Saves a run's gradebook settings.
-pub async fn save_settings(c: &impl ConnectionTrait, m: gradebook_setting::Model) -> Result<()> {
+pub async fn save_settings(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: gradebook_setting::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     let run = m.run_id;
     gradebook_setting::Entity::insert(gradebook_setting::ActiveModel::from(m))
         .on_conflict(
@@ -40,12 +45,19 @@ pub async fn save_settings(c: &impl ConnectionTrait, m: gradebook_setting::Model
                     gradebook_setting::Column::PassPercent,
                     gradebook_setting::Column::UpdatedAt,
                 ])
+                .action_and_where(
+                    Expr::col((
+                        gradebook_setting::Entity,
+                        gradebook_setting::Column::TenantId,
+                    ))
+                    .eq(tenant.0),
+                )
                 .to_owned(),
         )
         .exec(c)
         .await
         .db()?;
-    super::courses::bump_version(c, run).await
+    super::courses::bump_version(c, tenant, run).await
 }
 
 /// The grade items of a run, in order.
@@ -97,13 +109,18 @@ pub async fn item(
 }
 
 /// Inserts a grade item.
-pub async fn insert_item(c: &impl ConnectionTrait, m: grade_item::Model) -> Result<()> {
+pub async fn insert_item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: grade_item::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     let run = m.run_id;
     grade_item::Entity::insert(grade_item::ActiveModel::from(m))
         .exec(c)
         .await
         .db()?;
-    super::courses::bump_version(c, run).await
+    super::courses::bump_version(c, tenant, run).await
 }
 
 /// Gives a grade item a new maximum (its graded course item's changed); the run's scheme
@@ -149,7 +166,7 @@ async fn update_item(
         .exec(c)
         .await
         .db()?;
-    super::courses::bump_version(c, m.run_id).await
+    super::courses::bump_version(c, tenant, m.run_id).await
 }
 
 /// One learner's grades in a run (index `grades_learner`).
@@ -237,15 +254,17 @@ pub async fn of_users(
 /// One grade.
 pub async fn one(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     grade_item: Uuid,
     user: Uuid,
 ) -> Result<Option<grade::Model>> {
     static SHAPE: Shape = Shape::new();
     SHAPE
-        .one(c, &[grade_item.into(), user.into()], |p| {
+        .one(c, &[grade_item.into(), user.into(), tenant.0.into()], |p| {
             grade::Entity::find()
                 .filter(grade::Column::GradeItemId.eq(p[0].clone()))
                 .filter(grade::Column::UserId.eq(p[1].clone()))
+                .filter(grade::Column::TenantId.eq(p[2].clone()))
                 .limit(1)
         })
         .await
@@ -253,7 +272,12 @@ pub async fn one(
 }
 
 /// Inserts or replaces a grade's points and excused flag (the override is kept).
-pub async fn upsert_points(c: &impl ConnectionTrait, m: grade::Model) -> Result<()> {
+pub async fn upsert_points(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: grade::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     grade::Entity::insert(grade::ActiveModel::from(m))
         .on_conflict(
             OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
@@ -262,6 +286,7 @@ pub async fn upsert_points(c: &impl ConnectionTrait, m: grade::Model) -> Result<
                     grade::Column::Excused,
                     grade::Column::UpdatedAt,
                 ])
+                .action_and_where(Expr::col((grade::Entity, grade::Column::TenantId)).eq(tenant.0))
                 .to_owned(),
         )
         .exec(c)
@@ -271,7 +296,12 @@ pub async fn upsert_points(c: &impl ConnectionTrait, m: grade::Model) -> Result<
 }
 
 /// Inserts or replaces a grade's override (points kept).
-pub async fn upsert_override(c: &impl ConnectionTrait, m: grade::Model) -> Result<()> {
+pub async fn upsert_override(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: grade::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     grade::Entity::insert(grade::ActiveModel::from(m))
         .on_conflict(
             OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
@@ -280,6 +310,7 @@ pub async fn upsert_override(c: &impl ConnectionTrait, m: grade::Model) -> Resul
                     grade::Column::Excused,
                     grade::Column::UpdatedAt,
                 ])
+                .action_and_where(Expr::col((grade::Entity, grade::Column::TenantId)).eq(tenant.0))
                 .to_owned(),
         )
         .exec(c)
@@ -291,6 +322,7 @@ pub async fn upsert_override(c: &impl ConnectionTrait, m: grade::Model) -> Resul
 /// Stores a learner's course grade on their enrolment.
 pub async fn set_course_grade(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     enrolment_id: Uuid,
     percent: Option<f64>,
     passed: bool,
@@ -301,12 +333,13 @@ pub async fn set_course_grade(
         completed: None,
         grade,
     };
-    super::enrolments::apply(c, enrolment_id, u, now).await
+    super::enrolments::apply(c, tenant, enrolment_id, u, now).await
 }
 
 /// Stores (or clears) the course-total override on an enrolment.
 pub async fn set_total_override(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     enrolment_id: Uuid,
     percent: Option<f64>,
 ) -> Result<()> {
@@ -316,6 +349,7 @@ pub async fn set_total_override(
             sea_orm::sea_query::Expr::value(percent),
         )
         .filter(enrolment::Column::Id.eq(enrolment_id))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;

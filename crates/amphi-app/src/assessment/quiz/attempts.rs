@@ -225,7 +225,7 @@ pub async fn start(
     };
     let learner_id = user.id.0;
     app.write(move |app| async move {
-        match repo::insert(app.db.writer(), row).await {
+        match repo::insert(app.db.writer(), tenant, row).await {
             Ok(()) => Ok(id),
             // Two starts at once (double click, two tabs): the other one won; use its attempt.
             Err(Error::Conflict(_)) => {

@@ -70,6 +70,7 @@ pub async fn add_module(
         + 1;
     let m = structure::insert_module(
         &txn,
+        tenant,
         rows::CourseModule {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
@@ -262,6 +263,7 @@ pub async fn add_item(
         + 1;
     let m = structure::insert_item(
         &txn,
+        tenant,
         rows::CourseItem {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
