@@ -1,0 +1,25 @@
+//! Enrolments (a person's role in a run), invitations, vouchers and shop orders.
+//!
+//! One file per responsibility: `membership` (the rows), `access` (a run with the viewer's
+//! enrolment in one query), `lists` (the course team's view, message recipients), `completion`
+//! (what a learner's work changes) and `admission` (invitations, vouchers, shop orders). Every
+//! public item is re-exported here, so callers name `repo::enrolments::…` as before.
+
+mod access;
+mod admission;
+mod completion;
+mod lists;
+mod membership;
+
+pub use access::*;
+pub use admission::*;
+pub use completion::*;
+pub use lists::*;
+pub use membership::*;
+
+/// Active: in the course. Waiting: on the waiting list. Removed: unenrolled (kept for history).
+pub const ACTIVE: &str = "active";
+/// On the waiting list of a full run.
+pub const WAITING: &str = "waiting";
+/// Unenrolled.
+pub const REMOVED: &str = "removed";
