@@ -37,6 +37,7 @@ pub(crate) async fn issue_token(
     let tok = token::generate("");
     email_tokens::insert(
         c,
+        tenant,
         email_tokens::new_row(tenant, user, tok.hash, purpose, now, now + ttl),
     )
     .await?;

@@ -132,6 +132,7 @@ pub async fn create(app: &App, caller: &Caller, form: NewTokenForm) -> Result<(S
     let txn = app.db.begin().await?;
     let m = repo_a::insert(
         &txn,
+        user.tenant_id,
         rows::ApiToken {
             id: Uuid::now_v7(),
             tenant_id: user.tenant_id.0,
@@ -219,7 +220,8 @@ pub async fn authenticate(app: &App, tenant: &Tenant, bearer: &str) -> Result<Op
     if !bearer.starts_with(PREFIX) || bearer.len() > 200 {
         return Ok(None);
     }
-    let Some((t, u)) = repo_a::with_user(app.db.reader(), &token::hash(bearer)).await? else {
+    let Some((t, u)) = repo_a::with_user(app.db.reader(), tenant.id, &token::hash(bearer)).await?
+    else {
         return Ok(None);
     };
     let now = app.now();
@@ -230,7 +232,7 @@ pub async fn authenticate(app: &App, tenant: &Tenant, bearer: &str) -> Result<Op
     if t.last_used_at
         .is_none_or(|l| now - l > Duration::seconds(60))
     {
-        repo_a::touch(app.db.writer(), t.id, now).await?;
+        repo_a::touch(app.db.writer(), tenant.id, t.id, now).await?;
     }
     Ok(Some(TokenUser {
         scopes: scopes_of(&t.scopes),

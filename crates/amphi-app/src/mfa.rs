@@ -91,7 +91,7 @@ pub async fn confirm(app: &App, caller: &Caller, code: &str) -> Result<Vec<Strin
     )
     .await?;
     let hashes = codes.iter().map(|c| recovery_hash(user.id, c)).collect();
-    repo_mfa::replace_recovery_codes(&txn, user.id, hashes, now).await?;
+    repo_mfa::replace_recovery_codes(&txn, user.tenant_id, user.id, hashes, now).await?;
     audit::Event::new("mfa.enabled", user.tenant_id)
         .actor(user.id)
         .target(user.email.clone())
@@ -137,7 +137,8 @@ pub(crate) async fn check(
         return Ok(moved.then_some("totp"));
     }
     let hash = recovery_hash(UserId(u.id), code);
-    let used = repo_mfa::use_recovery_code(c, UserId(u.id), &hash, now).await?;
+    let used =
+        repo_mfa::use_recovery_code(c, TenantId(u.tenant_id), UserId(u.id), &hash, now).await?;
     Ok(used.then_some("recovery_code"))
 }
 
@@ -175,7 +176,7 @@ pub async fn disable(app: &App, caller: &Caller, current_password: &str, code: &
         now,
     )
     .await?;
-    repo_mfa::delete_recovery_codes(&txn, user.id).await?;
+    repo_mfa::delete_recovery_codes(&txn, user.tenant_id, user.id).await?;
     audit::Event::new("mfa.disabled", user.tenant_id)
         .actor(user.id)
         .target(user.email.clone())
@@ -189,7 +190,7 @@ pub async fn disable(app: &App, caller: &Caller, current_password: &str, code: &
 /// Recovery codes left.
 pub async fn recovery_left(app: &App, caller: &Caller) -> Result<u64> {
     let user = &caller.user;
-    repo_mfa::recovery_codes_left(app.db.reader(), user.id).await
+    repo_mfa::recovery_codes_left(app.db.reader(), user.tenant_id, user.id).await
 }
 
 /// Whether the tenant asks this person for a second factor they have not set up yet.

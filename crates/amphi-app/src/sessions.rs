@@ -59,6 +59,7 @@ pub async fn start(
     let now = app.now();
     repo_s::insert(
         c,
+        tenant,
         rows::Session {
             id: t.hash,
             tenant_id: tenant.0,
@@ -88,7 +89,7 @@ pub async fn authenticate(app: &App, tenant: &Tenant, cookie: &str) -> Result<Op
         return Ok(None);
     }
     let id = token::hash(cookie);
-    let Some((s, u)) = repo_s::with_user(app.db.reader(), &id).await? else {
+    let Some((s, u)) = repo_s::with_user(app.db.reader(), tenant.id, &id).await? else {
         return Ok(None);
     };
     let now = app.now();
@@ -102,8 +103,8 @@ pub async fn authenticate(app: &App, tenant: &Tenant, cookie: &str) -> Result<Op
         return Ok(None);
     }
     if now - s.last_seen_at > Duration::seconds(60) {
-        let id = id.clone();
-        app.write(move |app| async move { repo_s::touch(app.db.writer(), &id, now).await })
+        let (id, tenant) = (id.clone(), tenant.id);
+        app.write(move |app| async move { repo_s::touch(app.db.writer(), tenant, &id, now).await })
             .await?;
     }
     Ok(Some(SessionUser {

@@ -3,6 +3,9 @@
 //! and mark them done, or failed with exponential backoff, or dead after the last attempt.
 //! Kinds and statuses are stored by their names ([`JobKind::as_str`], [`JobStatus::as_str`]);
 //! a job is made from a typed payload ([`JobPayload`]), so none is queued under another's kind.
+//!
+//! The queue is platform-wide: a job names its tenant in its row (`NewJob::tenant`), and the
+//! worker that claims it passes that tenant on to the use case, so these functions take none.
 
 use crate::entities::job;
 use crate::{dialect, Db, DbResultExt};

@@ -670,7 +670,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     }
     // The run's enrolment counter, as enrolling one by one would have left it.
     let bulk = (o.learners - TEMPLATES - 1) as i64;
-    amphi_db::repo::courses::bump_counts(app.db.writer(), run.id, bulk, 0)
+    amphi_db::repo::courses::bump_counts(app.db.writer(), t, run.id, bulk, 0)
         .await
         .map_err(e)?;
     bulk::analyze(&app.db).await.map_err(e)?;

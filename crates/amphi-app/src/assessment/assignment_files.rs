@@ -76,7 +76,7 @@ where
             Some(m) => m,
             None => {
                 let draft = first_draft((tenant, run, item, user.id.0), s.max(), now);
-                repo_s::insert_submission(&txn, draft).await?
+                repo_s::insert_submission(&txn, tenant, draft).await?
             }
         };
         repo_s::attach_file(&txn, tenant, row.clone(), sub.id, count as i32 + 1).await?;

@@ -361,7 +361,7 @@ pub async fn grade(
     m.graded_at = Some(now);
     m.updated_at = now;
     let txn = app.db.begin().await?;
-    let m = repo_s::save_submission(&txn, m).await?;
+    let m = repo_s::save_submission(&txn, tenant, m).await?;
     txn.commit().await.map_err(Error::internal)?;
     report_grade(app, tenant, &m).await?;
     Ok(SubmissionView::of(&m, true))

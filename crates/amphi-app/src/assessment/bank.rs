@@ -102,7 +102,7 @@ pub async fn import_gift(
         });
     }
     let txn = app.db.begin().await?;
-    repo_q::insert_many(&txn, new).await?;
+    repo_q::insert_many(&txn, tenant, new).await?;
     audit::Event::new("question_bank.imported", tenant)
         .actor(user.id)
         .target(course.code.clone())

@@ -344,7 +344,7 @@ pub(crate) async fn save_work(
                 s.max_points = max_points;
             }
             s.updated_at = now;
-            repo_s::save_submission(&txn, s).await?
+            repo_s::save_submission(&txn, tenant, s).await?
         }
         None => {
             let first = (tenant, o.access.run.id, o.item.id, user.id.0);
@@ -364,7 +364,7 @@ pub(crate) async fn save_work(
                     ..draft
                 }
             };
-            repo_s::insert_submission(&txn, row).await?
+            repo_s::insert_submission(&txn, tenant, row).await?
         }
     };
     txn.commit().await.map_err(Error::internal)?;

@@ -60,7 +60,8 @@ pub async fn on_course_result(
         .find(|c| matches!(c.status(), Ok(CertificateStatus::Pending)))
     {
         if p.grade_percent != grade {
-            repo::set_pending_grade(app.db.writer(), p.id, grade, app.now()).await?;
+            repo::set_pending_grade(app.db.writer(), TenantId(tenant_id), p.id, grade, app.now())
+                .await?;
         }
         return Ok(());
     }
@@ -104,6 +105,7 @@ async fn create_pending(
     let txn = app.db.begin().await?;
     repo::insert(
         &txn,
+        tenant,
         rows::Certificate {
             id,
             tenant_id: tenant.0,
@@ -250,6 +252,7 @@ async fn issue(app: &App, tenant: TenantId, id: Uuid) -> Result<()> {
     let txn = app.db.begin().await?;
     let issued = repo::mark_issued(
         &txn,
+        tenant,
         cert.id,
         repo::Printed {
             pdf_key: key,

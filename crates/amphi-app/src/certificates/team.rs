@@ -146,6 +146,7 @@ pub async fn reissue(app: &App, caller: &Caller, id: Uuid) -> Result<Certificate
     }
     let inserted = repo::insert(
         &txn,
+        tenant,
         rows::Certificate {
             id: new_id,
             code: new_code(),
@@ -220,6 +221,7 @@ pub async fn save_run_settings(
     let txn = app.db.begin().await?;
     repo::save_run_settings(
         &txn,
+        tenant,
         rows::CertificateRunSetting {
             run_id: run,
             tenant_id: tenant.0,
@@ -232,7 +234,7 @@ pub async fn save_run_settings(
     .await?;
     // Course homes look for a learner's certificate only in runs with settings: the cached
     // structure, which knows, is made again.
-    repo_c::touch_run(&txn, run, None, now).await?;
+    repo_c::touch_run(&txn, tenant, run, None, now).await?;
     if s.enabled {
         // Learners who passed already get theirs too (a deduplicated job over the run).
         let backfill = NewJob::new(Some(tenant), &BackfillCertificates { run })?;

@@ -139,7 +139,7 @@ pub async fn save_template(app: &App, caller: &Caller, form: &TemplateForm) -> R
     row.show_grade = form.show_grade.is_some();
     row.signatures = serde_json::to_string(&sigs).map_err(Error::internal)?;
     row.updated_at = now;
-    repo::save_template(&txn, row.clone()).await?;
+    repo::save_template(&txn, tenant, row.clone()).await?;
     audit::Event::new("certificate.template_changed", tenant)
         .actor(user.id)
         .ip(meta.ip.clone())
@@ -256,7 +256,7 @@ pub async fn set_template_image(
     row.signatures = serde_json::to_string(&sigs).map_err(Error::internal)?;
     row.updated_at = now;
     let txn = app.db.begin().await?;
-    repo::save_template(&txn, row.clone()).await?;
+    repo::save_template(&txn, tenant, row.clone()).await?;
     audit::Event::new("certificate.template_changed", tenant)
         .actor(user.id)
         .ip(meta.ip.clone())

@@ -83,6 +83,7 @@ pub async fn post(
     let txn = app.db.begin().await?;
     let m = repo_a::insert(
         &txn,
+        tenant,
         rows::Announcement {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
@@ -101,7 +102,7 @@ pub async fn post(
     let job = jobs::enqueue(&txn, NewJob::new(Some(tenant), &fanout)?, now).await?;
     jobs::progress(&txn, job, 0, Some(a.run.enrolled_count)).await?;
     // The course home caches announcements with the structure: bump the run.
-    repo_c::touch_run(&txn, run_id, None, now).await?;
+    repo_c::touch_run(&txn, tenant, run_id, None, now).await?;
     audit::Event::new("announcement.posted", tenant)
         .actor(user.id)
         .target(m.title.clone())
@@ -183,7 +184,7 @@ async fn run_fanout(
     let mut done = job.progress_done;
     let link = format!("{base_url}/learn/{}", run.id);
     loop {
-        let batch = repo_e::recipients(app.db.reader(), run.id, cursor, BATCH).await?;
+        let batch = repo_e::recipients(app.db.reader(), tenant, run.id, cursor, BATCH).await?;
         let Some(last) = batch.last().map(|r| r.id) else {
             break;
         };

@@ -105,14 +105,15 @@ pub async fn enrol(
         }
     }
     // The seat is taken by a guarded increment, so two people cannot get the last seat.
-    let status = if decision == EnrolDecision::Enrol && repo_c::take_seat(&txn, run.id).await? {
-        EnrolStatus::Enrolled
-    } else if run.waiting_list {
-        repo_c::bump_counts(&txn, run.id, 0, 1).await?;
-        EnrolStatus::Waiting
-    } else {
-        return Err(Error::Conflict(codes::RUN_FULL));
-    };
+    let status =
+        if decision == EnrolDecision::Enrol && repo_c::take_seat(&txn, tenant, run.id).await? {
+            EnrolStatus::Enrolled
+        } else if run.waiting_list {
+            repo_c::bump_counts(&txn, tenant, run.id, 0, 1).await?;
+            EnrolStatus::Waiting
+        } else {
+            return Err(Error::Conflict(codes::RUN_FULL));
+        };
     let db_status = if status == EnrolStatus::Enrolled {
         EnrolmentStatus::Active
     } else {
@@ -133,6 +134,7 @@ pub async fn enrol(
         None => {
             repo_e::insert(
                 &txn,
+                tenant,
                 new_enrolment(
                     tenant,
                     run.id,
@@ -146,7 +148,7 @@ pub async fn enrol(
         }
     }
     if let Some(inv) = invitation {
-        repo_e::accept_invitation(&txn, inv.id, now).await?;
+        repo_e::accept_invitation(&txn, tenant, inv.id, now).await?;
     }
     audit::Event::new("enrolment.created", tenant)
         .actor(user.id)
@@ -228,6 +230,7 @@ pub(crate) async fn remove_enrolment(
     repo_e::set_status(c, tenant, e.id, EnrolmentStatus::Removed, None, now).await?;
     repo_c::bump_counts(
         c,
+        tenant,
         run_id,
         if was_active_learner { -1 } else { 0 },
         if was_waiting { -1 } else { 0 },
@@ -246,13 +249,13 @@ async fn promote_waiting(
     run: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    while let Some(w) = repo_e::first_waiting(c, run).await? {
-        if !repo_c::take_seat(c, run).await? {
+    while let Some(w) = repo_e::first_waiting(c, tenant, run).await? {
+        if !repo_c::take_seat(c, tenant, run).await? {
             break;
         }
         let user_id = w.user_id;
         repo_e::set_status(c, tenant, w.id, EnrolmentStatus::Active, None, now).await?;
-        repo_c::bump_counts(c, run, 0, -1).await?;
+        repo_c::bump_counts(c, tenant, run, 0, -1).await?;
         if let Some(u) = repo_u::by_id(c, tenant, amphi_core::UserId(user_id)).await? {
             let run_m = repo_c::run(c, tenant, run).await?.ok_or(Error::NotFound)?;
             let locale = u
@@ -316,6 +319,7 @@ pub async fn invite(app: &App, caller: &Caller, run_id: RunId, emails: &str) -> 
     for e in &list {
         repo_e::invite(
             &txn,
+            tenant,
             rows::Invitation {
                 id: Uuid::now_v7(),
                 tenant_id: tenant.0,
@@ -405,7 +409,7 @@ pub async fn generate_vouchers(
         codes.push(code);
     }
     let txn = app.db.begin().await?;
-    repo_e::insert_vouchers(&txn, rows).await?;
+    repo_e::insert_vouchers(&txn, tenant, rows).await?;
     audit::Event::new("voucher.batch_created", tenant)
         .actor(user.id)
         .ip(meta.ip.clone())
@@ -524,6 +528,7 @@ pub async fn shop_webhook(
     let txn = app.db.begin().await?;
     let fresh = repo_e::record_order(
         &txn,
+        tenant,
         rows::ShopOrder {
             tenant_id: tenant.0,
             order_id: order.order_id.trim().into(),
@@ -553,11 +558,13 @@ pub async fn shop_webhook(
                         now,
                     )
                     .await?;
-                    repo_c::bump_counts(&txn, run.id, 1, if was_waiting { -1 } else { 0 }).await?;
+                    repo_c::bump_counts(&txn, tenant, run.id, 1, if was_waiting { -1 } else { 0 })
+                        .await?;
                 }
                 None => {
                     repo_e::insert(
                         &txn,
+                        tenant,
                         new_enrolment(
                             tenant,
                             run.id,
@@ -568,7 +575,7 @@ pub async fn shop_webhook(
                         ),
                     )
                     .await?;
-                    repo_c::bump_counts(&txn, run.id, 1, 0).await?;
+                    repo_c::bump_counts(&txn, tenant, run.id, 1, 0).await?;
                 }
             }
             WebhookOutcome::Enrolled

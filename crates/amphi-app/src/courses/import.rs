@@ -437,8 +437,8 @@ async fn run_job(app: &App, job_id: Uuid, tenant: TenantId, p: ApplyImport) -> R
                 }
             }
         }
-        repo_e::insert_many(&txn, fresh).await?;
-        repo_c::bump_counts(&txn, p.run, learners_added, 0).await?;
+        repo_e::insert_many(&txn, tenant, fresh).await?;
+        repo_c::bump_counts(&txn, tenant, p.run, learners_added, 0).await?;
         done += chunk.len() as i64;
         jobs::progress(&txn, job_id, done, None).await?;
         txn.commit().await.map_err(Error::internal)?;

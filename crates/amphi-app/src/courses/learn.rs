@@ -402,7 +402,7 @@ pub(crate) async fn open_item_as(
                     progress::mark_viewed(w, tenant, run_id, item_id, uid, now).await?;
                 }
                 if let Some(e) = last {
-                    repo_e::set_last_item(w, e, item_id, now).await?;
+                    repo_e::set_last_item(w, tenant, e, item_id, now).await?;
                 }
                 Ok(())
             })
@@ -469,7 +469,7 @@ pub(crate) async fn complete_opened(
     if progress::mark_completed(&txn, tenant, run_id, item_id, user.id.0, now).await?
         && !page.entry.draft
     {
-        repo_e::add_completed(&txn, e.id, item_id, run.item_count, now).await?;
+        repo_e::add_completed(&txn, tenant, e.id, item_id, run.item_count, now).await?;
     }
     txn.commit().await.map_err(Error::internal)?;
     let e = repo_e::of(app.db.reader(), tenant, run_id, user.id.0)

@@ -85,7 +85,7 @@ pub(crate) async fn copy_to_run(
             created_at: now,
             ..r
         };
-        repo_f::insert(c, copy).await?;
+        repo_f::insert(c, tenant, copy).await?;
     }
     Ok(out)
 }

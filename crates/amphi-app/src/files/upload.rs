@@ -281,7 +281,7 @@ async fn record(
     row: &rows::StoredFile,
 ) -> Result<Vec<Uuid>> {
     let txn = app.db.begin().await?;
-    repo_f::insert(&txn, row.clone()).await?;
+    repo_f::insert(&txn, tenant, row.clone()).await?;
     let it = structure::item(&txn, tenant, run_id, item_id)
         .await?
         .ok_or(Error::NotFound)?;

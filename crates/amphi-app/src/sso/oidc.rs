@@ -121,6 +121,7 @@ pub async fn begin(
     let now = app.now();
     repo::insert_state(
         app.db.writer(),
+        tenant.id,
         rows::SsoLoginState {
             id_hash: token::hash(&start.state),
             tenant_id: tenant.id.0,

@@ -242,6 +242,7 @@ pub async fn create(app: &App, caller: &Caller, form: ProviderForm) -> Result<Pr
     let txn = app.db.begin().await?;
     let m = repo::insert_provider(
         &txn,
+        tenant,
         rows::IdentityProvider {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,

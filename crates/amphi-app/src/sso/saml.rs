@@ -174,6 +174,7 @@ async fn keep_state<T: Serialize>(
     let now = app.now();
     repo::insert_state(
         app.db.writer(),
+        tenant,
         rows::SsoLoginState {
             id_hash: token::hash(relay),
             tenant_id: tenant.0,

@@ -169,6 +169,7 @@ pub async fn complete_sign_in(
             let now = app.now();
             repo::insert_state(
                 app.db.writer(),
+                tenant.id,
                 rows::SsoLoginState {
                     id_hash: tok.hash,
                     tenant_id: tenant.id.0,
@@ -256,10 +257,13 @@ async fn finish(
     let groups = serde_json::to_string(&ext.groups).map_err(Error::internal)?;
     let txn = app.db.begin().await?;
     match link {
-        Some(id) => repo::touch_identity(&txn, id, ext.email.clone(), groups, now).await?,
+        Some(id) => {
+            repo::touch_identity(&txn, tenant.id, id, ext.email.clone(), groups, now).await?
+        }
         None => {
             repo::insert_identity(
                 &txn,
+                tenant.id,
                 rows::ExternalIdentity {
                     id: Uuid::now_v7(),
                     tenant_id: tenant.id.0,
@@ -348,7 +352,7 @@ pub(crate) async fn enrol_directly(
         Some(_) => return Ok(false),
     };
     let now = app.now();
-    if role == CourseRole::Learner && !repo_c::take_seat(c, r.id).await? {
+    if role == CourseRole::Learner && !repo_c::take_seat(c, tenant, r.id).await? {
         audit::Event::new("enrolment.refused", tenant)
             .actor(UserId(u.id))
             .target(u.email.clone())
@@ -366,6 +370,7 @@ pub(crate) async fn enrol_directly(
         None => {
             repo_e::insert(
                 c,
+                tenant,
                 crate::courses::enrol::new_enrolment(
                     tenant,
                     r.id,
@@ -402,7 +407,7 @@ async fn apply_group_rules(
     meta: &RequestMeta,
 ) -> Result<()> {
     let now = app.now();
-    let held = repo::grants_of(c, provider.id, u.id).await?;
+    let held = repo::grants_of(c, tenant, provider.id, u.id).await?;
     let prior = |kind: GrantKind, target: &str| {
         held.iter()
             .find(|g| g.kind().is_ok_and(|k| k == kind) && g.target == target)
@@ -427,7 +432,7 @@ async fn apply_group_rules(
             if !u.is_tenant_admin {
                 let why = serde_json::json!({ "provider": provider.slug, "group": rule.group });
                 set_tenant_admin(c, tenant, u, true, why, meta, now).await?;
-                repo::hold_grant(c, grant(GrantKind::TenantAdmin, String::new(), &rule.group))
+                repo::hold_grant(c, tenant, grant(GrantKind::TenantAdmin, String::new(), &rule.group))
                     .await?;
             }
         }
@@ -442,7 +447,7 @@ async fn apply_group_rules(
             wanted.push((GrantKind::Enrolment, target.clone()));
             let slug = &provider.slug;
             if enrol_directly(c, app, tenant, run, u, role, slug, reactivate, meta).await? {
-                repo::hold_grant(c, grant(GrantKind::Enrolment, target, &rule.group)).await?;
+                repo::hold_grant(c, tenant, grant(GrantKind::Enrolment, target, &rule.group)).await?;
             }
         }
     }
@@ -499,8 +504,8 @@ async fn revoke(
     meta: &RequestMeta,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    repo::revoke_grant(c, g, now).await?;
-    if repo::held_elsewhere(c, g).await? {
+    repo::revoke_grant(c, tenant, g, now).await?;
+    if repo::held_elsewhere(c, tenant, g).await? {
         return Ok(());
     }
     let detail = |mut v: serde_json::Value| {

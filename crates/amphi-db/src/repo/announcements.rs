@@ -12,8 +12,10 @@ use uuid::Uuid;
 /// Inserts an announcement.
 pub async fn insert(
     c: &impl ConnectionTrait,
-    m: announcement::Model,
+    tenant: TenantId,
+    mut m: announcement::Model,
 ) -> Result<announcement::Model> {
+    m.tenant_id = tenant.0;
     m.into_active_model().insert(c).await.db()
 }
 

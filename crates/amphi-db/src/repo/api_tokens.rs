@@ -11,7 +11,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 /// Inserts a token.
-pub async fn insert(c: &impl ConnectionTrait, t: api_token::Model) -> Result<api_token::Model> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut t: api_token::Model,
+) -> Result<api_token::Model> {
+    t.tenant_id = tenant.0;
     let am: api_token::ActiveModel = t.into();
     am.insert(c).await.db()
 }
@@ -19,10 +24,12 @@ pub async fn insert(c: &impl ConnectionTrait, t: api_token::Model) -> Result<api
 /// A token and its owner by hash, in one query.
 pub async fn with_user(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     hash: &str,
 ) -> Result<Option<(api_token::Model, user::Model)>> {
     let row = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash))
+        .filter(api_token::Column::TenantId.eq(tenant.0))
         .find_also_related(user::Entity)
         .one(c)
         .await
@@ -66,10 +73,16 @@ pub async fn revoke(
 }
 
 /// Records use (throttled by the caller).
-pub async fn touch(c: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+pub async fn touch(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
     api_token::Entity::update_many()
         .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
         .filter(api_token::Column::Id.eq(id))
+        .filter(api_token::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;

@@ -25,11 +25,13 @@ pub async fn template(
         .db()
 }
 
-/// Creates or replaces the tenant's template (the row's `tenant_id` is the scope).
+/// Creates or replaces the tenant's template.
 pub async fn save_template(
     c: &impl ConnectionTrait,
-    row: certificate_template::Model,
+    tenant: TenantId,
+    mut row: certificate_template::Model,
 ) -> Result<()> {
+    row.tenant_id = tenant.0;
     let am: certificate_template::ActiveModel = row.into();
     certificate_template::Entity::insert(am)
         .on_conflict(
@@ -63,11 +65,14 @@ pub async fn run_settings(
         .db()
 }
 
-/// Creates or replaces a run's settings (the caller has checked the run is the tenant's).
+/// Creates or replaces the settings of a run of the tenant (the settings of another tenant's run
+/// are left alone).
 pub async fn save_run_settings(
     c: &impl ConnectionTrait,
-    row: certificate_run_setting::Model,
+    tenant: TenantId,
+    mut row: certificate_run_setting::Model,
 ) -> Result<()> {
+    row.tenant_id = tenant.0;
     let am: certificate_run_setting::ActiveModel = row.into();
     certificate_run_setting::Entity::insert(am)
         .on_conflict(
@@ -78,6 +83,13 @@ pub async fn save_run_settings(
                     certificate_run_setting::Column::ShowGrade,
                     certificate_run_setting::Column::UpdatedAt,
                 ])
+                .action_and_where(
+                    Expr::col((
+                        certificate_run_setting::Entity,
+                        certificate_run_setting::Column::TenantId,
+                    ))
+                    .eq(tenant.0),
+                )
                 .to_owned(),
         )
         .exec(c)
@@ -87,7 +99,12 @@ pub async fn save_run_settings(
 }
 
 /// Inserts a certificate. A second valid one for the same learner and run is a conflict.
-pub async fn insert(c: &impl ConnectionTrait, row: certificate::Model) -> Result<()> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut row: certificate::Model,
+) -> Result<()> {
+    row.tenant_id = tenant.0;
     let am: certificate::ActiveModel = row.into();
     am.insert(c).await.db()?;
     Ok(())
@@ -190,6 +207,7 @@ pub async fn list_for_run(
 /// Records a newer grade on a certificate still being made.
 pub async fn set_pending_grade(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     grade: Option<f64>,
     now: DateTime<Utc>,
@@ -198,6 +216,7 @@ pub async fn set_pending_grade(
         .col_expr(certificate::Column::GradePercent, Expr::value(grade))
         .col_expr(certificate::Column::UpdatedAt, Expr::value(now))
         .filter(certificate::Column::Id.eq(id))
+        .filter(certificate::Column::TenantId.eq(tenant.0))
         .filter(certificate::Column::Status.eq(CertificateStatus::Pending.as_str()))
         .exec(c)
         .await
@@ -226,6 +245,7 @@ pub struct Printed {
 /// (revoked meanwhile, or issued by another worker).
 pub async fn mark_issued(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     p: Printed,
     now: DateTime<Utc>,
@@ -250,6 +270,7 @@ pub async fn mark_issued(
         .col_expr(certificate::Column::IssuedAt, Expr::value(now))
         .col_expr(certificate::Column::UpdatedAt, Expr::value(now))
         .filter(certificate::Column::Id.eq(id))
+        .filter(certificate::Column::TenantId.eq(tenant.0))
         .filter(certificate::Column::Status.eq(CertificateStatus::Pending.as_str()))
         .exec(c)
         .await

@@ -15,7 +15,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 /// Inserts a course.
-pub async fn insert(c: &impl ConnectionTrait, m: course::Model) -> Result<course::Model> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: course::Model,
+) -> Result<course::Model> {
+    m.tenant_id = tenant.0;
     let am: course::ActiveModel = m.into();
     am.insert(c).await.db()
 }
@@ -67,8 +72,10 @@ pub async fn update(
 /// Inserts a run.
 pub async fn insert_run(
     c: &impl ConnectionTrait,
-    m: course_run::Model,
+    tenant: TenantId,
+    mut m: course_run::Model,
 ) -> Result<course_run::Model> {
+    m.tenant_id = tenant.0;
     let am: course_run::ActiveModel = m.into();
     am.insert(c).await.db()
 }
@@ -127,6 +134,7 @@ pub async fn runs_of(
 /// sets its published item count.
 pub async fn touch_run(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     run: Uuid,
     item_count: Option<i64>,
     now: DateTime<Utc>,
@@ -137,7 +145,8 @@ pub async fn touch_run(
             course_run::Column::Version,
             Expr::col(course_run::Column::Version).add(1),
         )
-        .filter(course_run::Column::Id.eq(run));
+        .filter(course_run::Column::Id.eq(run))
+        .filter(course_run::Column::TenantId.eq(tenant.0));
     if let Some(n) = item_count {
         q = q.col_expr(course_run::Column::ItemCount, Expr::value(n));
     }
@@ -147,13 +156,14 @@ pub async fn touch_run(
 
 /// Bumps the run's version alone: its gradebook scheme changed (`repo::grades`), which the
 /// scheme cache keys on, as the structure cache does.
-pub async fn bump_version(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
+pub async fn bump_version(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<()> {
     course_run::Entity::update_many()
         .col_expr(
             course_run::Column::Version,
             Expr::col(course_run::Column::Version).add(1),
         )
         .filter(course_run::Column::Id.eq(run))
+        .filter(course_run::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -163,6 +173,7 @@ pub async fn bump_version(c: &impl ConnectionTrait, run: Uuid) -> Result<()> {
 /// Bumps the version of every run of a course (course pages are cached with the run).
 pub async fn touch_course_runs(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     course: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -173,6 +184,7 @@ pub async fn touch_course_runs(
             Expr::col(course_run::Column::Version).add(1),
         )
         .filter(course_run::Column::CourseId.eq(course))
+        .filter(course_run::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -182,6 +194,7 @@ pub async fn touch_course_runs(
 /// Adds `delta` to the run's enrolled and waiting counters.
 pub async fn bump_counts(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     run: Uuid,
     enrolled: i64,
     waiting: i64,
@@ -196,6 +209,7 @@ pub async fn bump_counts(
             Expr::col(course_run::Column::WaitingCount).add(waiting),
         )
         .filter(course_run::Column::Id.eq(run))
+        .filter(course_run::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -204,13 +218,14 @@ pub async fn bump_counts(
 
 /// Takes one seat if the run has room: true when taken. The check and the increment are one
 /// statement, so concurrent enrolments cannot overfill a run.
-pub async fn take_seat(c: &impl ConnectionTrait, run: Uuid) -> Result<bool> {
+pub async fn take_seat(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<bool> {
     let r = course_run::Entity::update_many()
         .col_expr(
             course_run::Column::EnrolledCount,
             Expr::col(course_run::Column::EnrolledCount).add(1),
         )
         .filter(course_run::Column::Id.eq(run))
+        .filter(course_run::Column::TenantId.eq(tenant.0))
         .filter(
             Condition::any()
                 .add(course_run::Column::Capacity.is_null())

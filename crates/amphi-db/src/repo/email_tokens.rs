@@ -8,7 +8,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// Inserts a token (its hash).
-pub async fn insert(c: &impl ConnectionTrait, t: email_token::Model) -> Result<()> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut t: email_token::Model,
+) -> Result<()> {
+    t.tenant_id = tenant.0;
     let am: email_token::ActiveModel = t.into();
     am.insert(c).await.db()?;
     Ok(())

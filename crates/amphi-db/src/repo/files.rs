@@ -8,7 +8,12 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 /// Records a stored file.
-pub async fn insert(c: &impl ConnectionTrait, m: stored_file::Model) -> Result<()> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: stored_file::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     stored_file::ActiveModel::from(m).insert(c).await.db()?;
     Ok(())
 }

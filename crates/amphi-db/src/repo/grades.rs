@@ -31,7 +31,12 @@ pub async fn settings(
 // it), in the caller's transaction.
 
 /// Saves a run's gradebook settings.
-pub async fn save_settings(c: &impl ConnectionTrait, m: gradebook_setting::Model) -> Result<()> {
+pub async fn save_settings(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: gradebook_setting::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     let run = m.run_id;
     gradebook_setting::Entity::insert(gradebook_setting::ActiveModel::from(m))
         .on_conflict(
@@ -41,12 +46,19 @@ pub async fn save_settings(c: &impl ConnectionTrait, m: gradebook_setting::Model
                     gradebook_setting::Column::PassPercent,
                     gradebook_setting::Column::UpdatedAt,
                 ])
+                .action_and_where(
+                    Expr::col((
+                        gradebook_setting::Entity,
+                        gradebook_setting::Column::TenantId,
+                    ))
+                    .eq(tenant.0),
+                )
                 .to_owned(),
         )
         .exec(c)
         .await
         .db()?;
-    super::courses::bump_version(c, run).await
+    super::courses::bump_version(c, tenant, run).await
 }
 
 /// The grade items of a run, in order.
@@ -98,13 +110,18 @@ pub async fn item(
 }
 
 /// Inserts a grade item.
-pub async fn insert_item(c: &impl ConnectionTrait, m: grade_item::Model) -> Result<()> {
+pub async fn insert_item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: grade_item::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     let run = m.run_id;
     grade_item::Entity::insert(grade_item::ActiveModel::from(m))
         .exec(c)
         .await
         .db()?;
-    super::courses::bump_version(c, run).await
+    super::courses::bump_version(c, tenant, run).await
 }
 
 /// Gives a grade item a new maximum (its graded course item's changed); the run's scheme
@@ -150,7 +167,7 @@ async fn update_item(
         .exec(c)
         .await
         .db()?;
-    super::courses::bump_version(c, m.run_id).await
+    super::courses::bump_version(c, tenant, m.run_id).await
 }
 
 /// One learner's grades in a run (index `grades_learner`).
@@ -238,15 +255,17 @@ pub async fn of_users(
 /// One grade.
 pub async fn one(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     grade_item: Uuid,
     user: Uuid,
 ) -> Result<Option<grade::Model>> {
     static SHAPE: Shape = Shape::new();
     SHAPE
-        .one(c, &[grade_item.into(), user.into()], |p| {
+        .one(c, &[grade_item.into(), user.into(), tenant.0.into()], |p| {
             grade::Entity::find()
                 .filter(grade::Column::GradeItemId.eq(p[0].clone()))
                 .filter(grade::Column::UserId.eq(p[1].clone()))
+                .filter(grade::Column::TenantId.eq(p[2].clone()))
                 .limit(1)
         })
         .await
@@ -254,7 +273,12 @@ pub async fn one(
 }
 
 /// Inserts or replaces a grade's points and excused flag (the override is kept).
-pub async fn upsert_points(c: &impl ConnectionTrait, m: grade::Model) -> Result<()> {
+pub async fn upsert_points(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: grade::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     grade::Entity::insert(grade::ActiveModel::from(m))
         .on_conflict(
             OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
@@ -263,6 +287,7 @@ pub async fn upsert_points(c: &impl ConnectionTrait, m: grade::Model) -> Result<
                     grade::Column::Excused,
                     grade::Column::UpdatedAt,
                 ])
+                .action_and_where(Expr::col((grade::Entity, grade::Column::TenantId)).eq(tenant.0))
                 .to_owned(),
         )
         .exec(c)
@@ -272,7 +297,12 @@ pub async fn upsert_points(c: &impl ConnectionTrait, m: grade::Model) -> Result<
 }
 
 /// Inserts or replaces a grade's override (points kept).
-pub async fn upsert_override(c: &impl ConnectionTrait, m: grade::Model) -> Result<()> {
+pub async fn upsert_override(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: grade::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     grade::Entity::insert(grade::ActiveModel::from(m))
         .on_conflict(
             OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
@@ -281,6 +311,7 @@ pub async fn upsert_override(c: &impl ConnectionTrait, m: grade::Model) -> Resul
                     grade::Column::Excused,
                     grade::Column::UpdatedAt,
                 ])
+                .action_and_where(Expr::col((grade::Entity, grade::Column::TenantId)).eq(tenant.0))
                 .to_owned(),
         )
         .exec(c)
@@ -292,6 +323,7 @@ pub async fn upsert_override(c: &impl ConnectionTrait, m: grade::Model) -> Resul
 /// Stores a learner's course grade on their enrolment.
 pub async fn set_course_grade(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     enrolment_id: Uuid,
     percent: Option<f64>,
     passed: bool,
@@ -302,12 +334,13 @@ pub async fn set_course_grade(
         completed: None,
         grade,
     };
-    super::enrolments::apply(c, enrolment_id, u, now).await
+    super::enrolments::apply(c, tenant, enrolment_id, u, now).await
 }
 
 /// Stores (or clears) the course-total override on an enrolment.
 pub async fn set_total_override(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     enrolment_id: Uuid,
     percent: Option<f64>,
 ) -> Result<()> {
@@ -317,6 +350,7 @@ pub async fn set_total_override(
             sea_orm::sea_query::Expr::value(percent),
         )
         .filter(enrolment::Column::Id.eq(enrolment_id))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;

@@ -1,5 +1,10 @@
 //! Single sign-on storage: identity providers of a tenant, external identities linked to
 //! accounts, one-time values remembered until they expire, and sign-ins in progress.
+//!
+//! Every function on the tenant's rows takes the tenant. Two do not: `remember_once` (the
+//! `sso_replay` table has no tenant column; a value is scoped by its provider, whose id the
+//! caller took from the tenant's providers) and `prune`, the platform-wide housekeeping of
+//! expired values and states.
 
 use crate::entities::{
     external_identity, identity_provider, sso_grant, sso_login_state, sso_replay,
@@ -19,8 +24,10 @@ use uuid::Uuid;
 /// Inserts a provider; a slug taken in the tenant is a conflict.
 pub async fn insert_provider(
     c: &impl ConnectionTrait,
-    m: identity_provider::Model,
+    tenant: TenantId,
+    mut m: identity_provider::Model,
 ) -> Result<identity_provider::Model> {
+    m.tenant_id = tenant.0;
     m.into_active_model().insert(c).await.db()
 }
 
@@ -115,14 +122,17 @@ pub async fn identity_by_subject(
 /// Links an account to a provider's subject; an existing link is a conflict.
 pub async fn insert_identity(
     c: &impl ConnectionTrait,
-    m: external_identity::Model,
+    tenant: TenantId,
+    mut m: external_identity::Model,
 ) -> Result<external_identity::Model> {
+    m.tenant_id = tenant.0;
     m.into_active_model().insert(c).await.db()
 }
 
 /// Records a sign-in through a link: the email and groups the provider gave this time.
 pub async fn touch_identity(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id: Uuid,
     email: Option<String>,
     groups_json: String,
@@ -133,6 +143,7 @@ pub async fn touch_identity(
         .col_expr(external_identity::Column::Groups, Expr::value(groups_json))
         .col_expr(external_identity::Column::LastSignInAt, Expr::value(now))
         .filter(external_identity::Column::Id.eq(id))
+        .filter(external_identity::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -200,7 +211,12 @@ pub async fn remember_once(
 }
 
 /// Stores a sign-in in progress.
-pub async fn insert_state(c: &impl ConnectionTrait, m: sso_login_state::Model) -> Result<()> {
+pub async fn insert_state(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: sso_login_state::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     m.into_active_model().insert(c).await.db()?;
     Ok(())
 }
@@ -274,19 +290,26 @@ pub async fn prune(c: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> 
 /// What a provider's group rules gave a person, taken back ones included.
 pub async fn grants_of(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     provider: Uuid,
     user: Uuid,
 ) -> Result<Vec<sso_grant::Model>> {
     sso_grant::Entity::find()
         .filter(sso_grant::Column::ProviderId.eq(provider))
         .filter(sso_grant::Column::UserId.eq(user))
+        .filter(sso_grant::Column::TenantId.eq(tenant.0))
         .all(c)
         .await
         .db()
 }
 
 /// Records a grant made by a group rule (again in force if it had been taken back).
-pub async fn hold_grant(c: &impl ConnectionTrait, g: sso_grant::Model) -> Result<()> {
+pub async fn hold_grant(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut g: sso_grant::Model,
+) -> Result<()> {
+    g.tenant_id = tenant.0;
     let am: sso_grant::ActiveModel = g.into();
     sso_grant::Entity::insert(am)
         .on_conflict(
@@ -297,6 +320,9 @@ pub async fn hold_grant(c: &impl ConnectionTrait, g: sso_grant::Model) -> Result
                 sso_grant::Column::Target,
             ])
             .update_columns([sso_grant::Column::RuleGroup, sso_grant::Column::RevokedAt])
+            .action_and_where(
+                Expr::col((sso_grant::Entity, sso_grant::Column::TenantId)).eq(tenant.0),
+            )
             .to_owned(),
         )
         .exec_without_returning(c)
@@ -308,6 +334,7 @@ pub async fn hold_grant(c: &impl ConnectionTrait, g: sso_grant::Model) -> Result
 /// Marks a grant as taken back.
 pub async fn revoke_grant(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     g: &sso_grant::Model,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -317,6 +344,7 @@ pub async fn revoke_grant(
         .filter(sso_grant::Column::UserId.eq(g.user_id))
         .filter(sso_grant::Column::Kind.eq(g.kind.as_str()))
         .filter(sso_grant::Column::Target.eq(g.target.as_str()))
+        .filter(sso_grant::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;
@@ -324,13 +352,18 @@ pub async fn revoke_grant(
 }
 
 /// Whether another provider's group rule still holds this grant for the person.
-pub async fn held_elsewhere(c: &impl ConnectionTrait, g: &sso_grant::Model) -> Result<bool> {
+pub async fn held_elsewhere(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    g: &sso_grant::Model,
+) -> Result<bool> {
     Ok(sso_grant::Entity::find()
         .filter(sso_grant::Column::UserId.eq(g.user_id))
         .filter(sso_grant::Column::Kind.eq(g.kind.as_str()))
         .filter(sso_grant::Column::Target.eq(g.target.as_str()))
         .filter(sso_grant::Column::ProviderId.ne(g.provider_id))
         .filter(sso_grant::Column::RevokedAt.is_null())
+        .filter(sso_grant::Column::TenantId.eq(tenant.0))
         .one(c)
         .await
         .db()?

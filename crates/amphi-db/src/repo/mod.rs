@@ -52,3 +52,12 @@ pub struct Page<T> {
     /// Pass as `after` to get the next page; None on the last page.
     pub next: Option<uuid::Uuid>,
 }
+
+/// Like [`crate::db_err`], except that an update which matched no row (the row is not the
+/// tenant's, or is gone) is `NotFound`.
+pub(crate) fn unwritten_is_not_found(e: sea_orm::DbErr) -> amphi_core::Error {
+    match e {
+        sea_orm::DbErr::RecordNotUpdated => amphi_core::Error::NotFound,
+        e => crate::db_err(e),
+    }
+}

@@ -180,8 +180,10 @@ pub async fn complete_assignment(
 /// Inserts a review (unique per submission and reviewer: a second one is a conflict).
 pub async fn insert_review(
     c: &impl ConnectionTrait,
-    m: peer_review::Model,
+    tenant: TenantId,
+    mut m: peer_review::Model,
 ) -> Result<peer_review::Model> {
+    m.tenant_id = tenant.0;
     let am: peer_review::ActiveModel = m.into();
     am.insert(c).await.db()
 }
@@ -260,8 +262,10 @@ pub async fn exclude_review(
 /// Inserts a flag (unique per review and person).
 pub async fn insert_flag(
     c: &impl ConnectionTrait,
-    m: review_flag::Model,
+    tenant: TenantId,
+    mut m: review_flag::Model,
 ) -> Result<review_flag::Model> {
+    m.tenant_id = tenant.0;
     let am: review_flag::ActiveModel = m.into();
     am.insert(c).await.db()
 }
@@ -342,8 +346,10 @@ pub async fn resolve_flag(
 /// Records a grade override.
 pub async fn insert_override(
     c: &impl ConnectionTrait,
-    m: grade_override::Model,
+    tenant: TenantId,
+    mut m: grade_override::Model,
 ) -> Result<grade_override::Model> {
+    m.tenant_id = tenant.0;
     let am: grade_override::ActiveModel = m.into();
     am.insert(c).await.db()
 }

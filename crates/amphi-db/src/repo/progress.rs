@@ -12,10 +12,12 @@ use uuid::Uuid;
 /// A learner's progress on one item.
 pub async fn one(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     item: Uuid,
     user: Uuid,
 ) -> Result<Option<item_progress::Model>> {
     item_progress::Entity::find_by_id((item, user))
+        .filter(item_progress::Column::TenantId.eq(tenant.0))
         .one(c)
         .await
         .db()
@@ -115,9 +117,12 @@ pub async fn watched(
         .col_expr(item_progress::Column::UpdatedAt, Expr::value(now))
         .filter(item_progress::Column::ItemId.eq(item))
         .filter(item_progress::Column::UserId.eq(user))
+        .filter(item_progress::Column::TenantId.eq(tenant.0))
         .filter(item_progress::Column::WatchedSeconds.lt(seconds))
         .exec(c)
         .await
         .db()?;
-    Ok(one(c, item, user).await?.map_or(0, |p| p.watched_seconds))
+    Ok(one(c, tenant, item, user)
+        .await?
+        .map_or(0, |p| p.watched_seconds))
 }

@@ -8,9 +8,20 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 /// Inserts questions in multi-row statements (one import is one transaction).
-pub async fn insert_many(c: &impl ConnectionTrait, rows: Vec<question::Model>) -> Result<()> {
+pub async fn insert_many(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    rows: Vec<question::Model>,
+) -> Result<()> {
     for chunk in rows.chunks(200) {
-        let models: Vec<question::ActiveModel> = chunk.iter().cloned().map(Into::into).collect();
+        let models: Vec<question::ActiveModel> = chunk
+            .iter()
+            .cloned()
+            .map(|mut m| {
+                m.tenant_id = tenant.0;
+                m.into()
+            })
+            .collect();
         question::Entity::insert_many(models).exec(c).await.db()?;
     }
     Ok(())

@@ -51,7 +51,12 @@ pub async fn by_id(
 
 /// Inserts an attempt; `Conflict` if the learner's attempt number is taken (a concurrent
 /// start).
-pub async fn insert(c: &impl ConnectionTrait, m: quiz_attempt::Model) -> Result<()> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut m: quiz_attempt::Model,
+) -> Result<()> {
+    m.tenant_id = tenant.0;
     quiz_attempt::Entity::insert(quiz_attempt::ActiveModel::from(m))
         .exec_without_returning(c)
         .await
@@ -131,7 +136,8 @@ pub async fn regrade(
     Ok(r.rows_affected == 1)
 }
 
-/// Open attempts whose deadline passed before `before` (index on status, deadline).
+/// Open attempts whose deadline passed before `before` (index on status, deadline), in every
+/// tenant: the worker's deadline sweep, which closes each in its own row's tenant.
 pub async fn expired_open(
     c: &impl ConnectionTrait,
     before: DateTime<Utc>,

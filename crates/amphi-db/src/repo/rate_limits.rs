@@ -1,4 +1,5 @@
 //! Fixed-window counters shared by every node (login attempts per account and per address).
+//! Platform-wide: the table has no tenant column (a bucket's key names its tenant when it has one).
 
 use crate::DbResultExt;
 use amphi_core::Result;

@@ -1,4 +1,7 @@
 //! Server-side sessions. The cookie holds a random secret; the table holds its SHA-256.
+//! `delete` and `take` find a session by that hash alone: it is a 256-bit secret only the
+//! browser holding the cookie knows, so it names one session of one tenant already.
+//! `delete_expired` is the platform-wide housekeeping.
 
 use crate::entities::{session, user};
 use crate::shape::Shape;
@@ -12,7 +15,12 @@ use sea_orm::{
 };
 
 /// Inserts a session.
-pub async fn insert(c: &impl ConnectionTrait, s: session::Model) -> Result<()> {
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    mut s: session::Model,
+) -> Result<()> {
+    s.tenant_id = tenant.0;
     let am: session::ActiveModel = s.into();
     am.insert(c).await.db()?;
     Ok(())
@@ -21,14 +29,16 @@ pub async fn insert(c: &impl ConnectionTrait, s: session::Model) -> Result<()> {
 /// A session and its user in one query (the per-request cost).
 pub async fn with_user(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     id_hash: &str,
 ) -> Result<Option<(session::Model, user::Model)>> {
     // Every signed-in request runs this: its SQL is rendered once.
     static SHAPE: Shape = Shape::new();
     let row = SHAPE
-        .one_two::<session::Model, user::Model, _>(c, &[id_hash.into()], |p| {
+        .one_two::<session::Model, user::Model, _>(c, &[id_hash.into(), tenant.0.into()], |p| {
             session::Entity::find()
                 .filter(session::Column::Id.eq(p[0].clone()))
+                .filter(session::Column::TenantId.eq(p[1].clone()))
                 .find_also_related(user::Entity)
                 .limit(1)
         })
@@ -38,10 +48,16 @@ pub async fn with_user(
 }
 
 /// Records activity (the caller throttles this to once a minute per session).
-pub async fn touch(c: &impl ConnectionTrait, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn touch(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, Expr::value(now))
         .filter(session::Column::Id.eq(id_hash))
+        .filter(session::Column::TenantId.eq(tenant.0))
         .exec(c)
         .await
         .db()?;

@@ -1,4 +1,5 @@
-//! Platform-wide settings kept in the database so that every node shares them.
+//! Platform-wide settings kept in the database so that every node shares them. No tenant data,
+//! so no tenant argument.
 
 use crate::entities::setting;
 use crate::DbResultExt;

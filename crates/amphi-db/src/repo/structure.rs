@@ -75,8 +75,10 @@ pub async fn item(
 /// Inserts a module.
 pub async fn insert_module(
     c: &impl ConnectionTrait,
-    m: course_module::Model,
+    tenant: TenantId,
+    mut m: course_module::Model,
 ) -> Result<course_module::Model> {
+    m.tenant_id = tenant.0;
     let am: course_module::ActiveModel = m.into();
     am.insert(c).await.db()
 }
@@ -84,8 +86,10 @@ pub async fn insert_module(
 /// Inserts an item.
 pub async fn insert_item(
     c: &impl ConnectionTrait,
-    m: course_item::Model,
+    tenant: TenantId,
+    mut m: course_item::Model,
 ) -> Result<course_item::Model> {
+    m.tenant_id = tenant.0;
     let am: course_item::ActiveModel = m.into();
     am.insert(c).await.db()
 }
@@ -147,9 +151,10 @@ pub async fn delete_module(c: &impl ConnectionTrait, tenant: TenantId, id: Uuid)
 }
 
 /// How many items of the run count towards progress: published items in published modules.
-pub async fn countable_items(c: &impl ConnectionTrait, run: Uuid) -> Result<i64> {
+pub async fn countable_items(c: &impl ConnectionTrait, tenant: TenantId, run: Uuid) -> Result<i64> {
     let published_modules: Vec<Uuid> = course_module::Entity::find()
         .filter(course_module::Column::RunId.eq(run))
+        .filter(course_module::Column::TenantId.eq(tenant.0))
         .filter(course_module::Column::Published.eq(true))
         .all(c)
         .await
@@ -162,6 +167,7 @@ pub async fn countable_items(c: &impl ConnectionTrait, run: Uuid) -> Result<i64>
     }
     let n = course_item::Entity::find()
         .filter(course_item::Column::RunId.eq(run))
+        .filter(course_item::Column::TenantId.eq(tenant.0))
         .filter(course_item::Column::Published.eq(true))
         .filter(course_item::Column::ModuleId.is_in(published_modules))
         .count(c)

@@ -47,18 +47,25 @@ pub async fn submission(
 /// Inserts a submission.
 pub async fn insert_submission(
     c: &impl ConnectionTrait,
-    m: submission::Model,
+    tenant: TenantId,
+    mut m: submission::Model,
 ) -> Result<submission::Model> {
+    m.tenant_id = tenant.0;
     let am: submission::ActiveModel = m.into();
     am.insert(c).await.db()
 }
 
-/// Saves a changed submission.
+/// Saves a changed submission of the tenant (another tenant's is not found).
 pub async fn save_submission(
     c: &impl ConnectionTrait,
+    tenant: TenantId,
     m: submission::Model,
 ) -> Result<submission::Model> {
-    m.into_active_model().reset_all().update(c).await.db()
+    submission::Entity::update(m.into_active_model().reset_all())
+        .filter(submission::Column::TenantId.eq(tenant.0))
+        .exec(c)
+        .await
+        .map_err(super::unwritten_is_not_found)
 }
 
 /// Which submissions the grading queue shows.

@@ -1,4 +1,5 @@
-//! Tenants and the hosts they answer on.
+//! Tenants and the hosts they answer on: the platform's list of tenants, so its functions take
+//! no tenant scope (the id they are given is the tenant itself).
 
 use crate::entities::{tenant, tenant_host};
 use crate::repo::changes;

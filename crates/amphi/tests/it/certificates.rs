@@ -669,18 +669,28 @@ async fn the_database_holds_one_valid_certificate_per_learner_and_run() {
         ..rows[0].clone()
     };
     // A second valid one is refused by the unique index, on either backend…
-    let r =
-        amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin("BBBBCCCCDDDD", "issued"))
-            .await;
+    let r = amphi_db::repo::certificates::insert(
+        s.t.app.db.writer(),
+        tenant,
+        twin("BBBBCCCCDDDD", "issued"),
+    )
+    .await;
     assert!(matches!(r, Err(amphi_core::Error::Conflict(_))), "{r:?}");
     // …and so is a reused code, while a revoked one beside the valid one is fine.
-    let r =
-        amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin(&rows[0].code, "revoked"))
-            .await;
+    let r = amphi_db::repo::certificates::insert(
+        s.t.app.db.writer(),
+        tenant,
+        twin(&rows[0].code, "revoked"),
+    )
+    .await;
     assert!(matches!(r, Err(amphi_core::Error::Conflict(_))), "{r:?}");
-    amphi_db::repo::certificates::insert(s.t.app.db.writer(), twin("EEEEFFFFGGGG", "revoked"))
-        .await
-        .unwrap();
+    amphi_db::repo::certificates::insert(
+        s.t.app.db.writer(),
+        tenant,
+        twin("EEEEFFFFGGGG", "revoked"),
+    )
+    .await
+    .unwrap();
     // The job ran once for the pending one, however often the result came in.
     s.result("ada@example.test", true, Some(81.0)).await;
     s.result("ada@example.test", true, Some(82.0)).await;
@@ -719,6 +729,7 @@ async fn graded(s: &Setup, email: &str, percent: f64, passed: bool) {
             .unwrap();
     amphi_db::repo::grades::set_course_grade(
         s.t.app.db.writer(),
+        TenantId(s.tenant),
         e.id,
         Some(percent),
         passed,

@@ -82,9 +82,10 @@ pub async fn set_override(
     fields.finish()?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    let before = repo::one(&txn, gi.id, learner).await?;
+    let before = repo::one(&txn, tenant, gi.id, learner).await?;
     repo::upsert_override(
         &txn,
+        tenant,
         rows::Grade {
             grade_item_id: gi.id,
             user_id: learner,
@@ -168,7 +169,7 @@ pub async fn set_total_override(
     fields.finish()?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    repo::set_total_override(&txn, e.id, percent).await?;
+    repo::set_total_override(&txn, tenant, e.id, percent).await?;
     let s = scheme(&txn, tenant, run_id).await?;
     let event = repo::NewEvent {
         tenant,
@@ -308,6 +309,7 @@ pub async fn update_scheme(
     let txn = app.db.begin().await?;
     repo::save_settings(
         &txn,
+        tenant,
         rows::GradebookSetting {
             run_id,
             tenant_id: tenant.0,

@@ -112,7 +112,7 @@ pub(crate) async fn record_for(
             override_points: before.and_then(|i| rows[i].override_points),
             updated_at: now,
         };
-        repo::upsert_points(txn, row.clone()).await?;
+        repo::upsert_points(txn, tenant, row.clone()).await?;
         events.push(repo::NewEvent {
             tenant,
             run: r.run_id,
@@ -139,7 +139,7 @@ pub(crate) async fn record_for(
         Some(e) => {
             let o = outcome_of(&s, rows.as_slice(), e);
             let grade = course_change(e, o, None, &mut events);
-            repo_e::apply(txn, e.id, repo_e::Change { completed, grade }, now).await?;
+            repo_e::apply(txn, tenant, e.id, repo_e::Change { completed, grade }, now).await?;
             Some(o)
         }
         None => None,
@@ -217,7 +217,7 @@ async fn ensure_in_scheme(
         created_at: now,
         updated_at: now,
     };
-    repo::insert_item(c, gi.clone()).await?;
+    repo::insert_item(c, tenant, gi.clone()).await?;
     s.items.push(gi.clone());
     // A new column changes everyone's course grade (a missing item counts as 0): recompute
     // the run in the background.
@@ -277,6 +277,7 @@ async fn store_outcome(
     let grade = course_change(e, o, actor, events);
     repo_e::apply(
         c,
+        TenantId(e.tenant_id),
         e.id,
         repo_e::Change {
             completed: None,

@@ -209,7 +209,7 @@ pub async fn volunteer(
         .ok_or(Error::Conflict(codes::SUBMIT_FIRST))?;
     m.extra_reviews = extra as i32;
     m.updated_at = now;
-    repo_s::save_submission(app.db.writer(), m).await?;
+    repo_s::save_submission(app.db.writer(), tenant, m).await?;
     if s.phase(now) == Phase::Review && extra > 0 {
         allocate_again(app.db.writer(), tenant, run, item, now).await?;
     }

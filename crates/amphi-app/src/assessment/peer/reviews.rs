@@ -98,10 +98,12 @@ fn review_row(
 /// Stores a review; a second one of the same work by the same reviewer is refused (the unique
 /// index).
 async fn store_review(c: &impl Conn, r: rows::PeerReview) -> Result<GivenReview> {
-    let r = repo_p::insert_review(c, r).await.map_err(|e| match e {
-        Error::Conflict(_) => Error::Conflict(codes::REVIEW_ALREADY_SUBMITTED),
-        e => e,
-    })?;
+    let r = repo_p::insert_review(c, TenantId(r.tenant_id), r)
+        .await
+        .map_err(|e| match e {
+            Error::Conflict(_) => Error::Conflict(codes::REVIEW_ALREADY_SUBMITTED),
+            e => e,
+        })?;
     Ok(given(&r))
 }
 
@@ -271,6 +273,7 @@ pub async fn flag_review(
     }
     repo_p::insert_flag(
         app.db.writer(),
+        tenant,
         rows::ReviewFlag {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,

@@ -171,6 +171,7 @@ pub async fn override_grade(
     let txn = app.db.begin().await?;
     repo_p::insert_override(
         &txn,
+        tenant,
         rows::GradeOverride {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
@@ -191,7 +192,7 @@ pub async fn override_grade(
     m.graded_by = Some(user.id.0);
     m.graded_at = Some(now);
     m.updated_at = now;
-    let m = repo_s::save_submission(&txn, m).await?;
+    let m = repo_s::save_submission(&txn, tenant, m).await?;
     txn.commit().await.map_err(Error::internal)?;
     report_grade(app, tenant, &m).await?;
     Ok(SubmissionView::of(&m, true))

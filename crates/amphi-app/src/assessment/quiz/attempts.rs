@@ -236,7 +236,7 @@ pub async fn start(app: &App, caller: &Caller, run_id: RunId, item_id: ItemId) -
     };
     let learner_id = user.id.0;
     app.write(move |app| async move {
-        match repo::insert(app.db.writer(), row).await {
+        match repo::insert(app.db.writer(), tenant, row).await {
             Ok(()) => Ok(id),
             // Two starts at once (double click, two tabs): the other one won; use its attempt.
             Err(Error::Conflict(_)) => {

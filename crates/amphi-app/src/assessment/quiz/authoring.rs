@@ -303,7 +303,7 @@ pub async fn configure(
     let now = app.now();
     let txn = app.db.begin().await?;
     let m = structure::set_item_settings(&txn, tenant, item_id, &v.to_string(), now).await?;
-    amphi_db::repo::courses::touch_run(&txn, run_id, None, now).await?;
+    amphi_db::repo::courses::touch_run(&txn, tenant, run_id, None, now).await?;
     if max > 0.0 {
         gradebook::updates::register_item(&txn, tenant, run_id, item_id, max, now).await?;
     }

@@ -188,7 +188,7 @@ async fn finish(
                 )
             } else {
                 if let (Some(e), Some((item, count))) = (&e, completed) {
-                    repo_e::add_completed(&txn, e.id, item, count, now).await?;
+                    repo_e::add_completed(&txn, tenant, e.id, item, count, now).await?;
                 }
                 None
             };

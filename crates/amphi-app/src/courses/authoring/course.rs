@@ -106,6 +106,7 @@ pub async fn create_course(app: &App, caller: &Caller, f: CourseForm) -> Result<
     let txn = app.db.begin().await?;
     let m = repo_c::insert(
         &txn,
+        tenant,
         rows::Course {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
@@ -217,7 +218,7 @@ pub async fn update_course(
             Error::Conflict(_) => Error::field("code", codes::COURSE_CODE_TAKEN),
             e => e,
         })?;
-    repo_c::touch_course_runs(&txn, m.id, app.now()).await?;
+    repo_c::touch_course_runs(&txn, tenant, m.id, app.now()).await?;
     txn.commit().await.map_err(Error::internal)?;
     m.try_into()
 }

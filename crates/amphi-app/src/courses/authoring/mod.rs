@@ -57,8 +57,8 @@ pub(crate) async fn structure_changed(
     run: Uuid,
 ) -> Result<()> {
     let now = app.now();
-    let n = structure::countable_items(c, run).await?;
-    repo_c::touch_run(c, run, Some(n), now).await?;
+    let n = structure::countable_items(c, tenant, run).await?;
+    repo_c::touch_run(c, tenant, run, Some(n), now).await?;
     jobs::enqueue_unique(c, NewJob::new(Some(tenant), &RecountRun { run })?, now).await?;
     Ok(())
 }
@@ -77,16 +77,19 @@ impl JobPayload for RecountRun {
 
 impl Job for RecountRun {
     async fn run(self, cx: &JobContext<'_>) -> std::result::Result<(), JobError> {
-        Ok(recount(cx.app, self.run).await?)
+        let tenant = cx
+            .tenant
+            .ok_or_else(|| JobError::new("run.recount job without a tenant"))?;
+        Ok(recount(cx.app, tenant, self.run).await?)
     }
 }
 
 /// The recount job: completed counts from progress rows, then completion dates.
-async fn recount(app: &App, run: Uuid) -> Result<()> {
+async fn recount(app: &App, tenant: TenantId, run: Uuid) -> Result<()> {
     let txn = app.db.begin().await?;
-    let n = structure::countable_items(&txn, run).await?;
-    repo_e::recount(&txn, run).await?;
-    repo_e::settle_completion(&txn, run, n, app.now()).await?;
+    let n = structure::countable_items(&txn, tenant, run).await?;
+    repo_e::recount(&txn, tenant, run).await?;
+    repo_e::settle_completion(&txn, tenant, run, n, app.now()).await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(())
 }

@@ -73,6 +73,7 @@ pub async fn add_module(
         + 1;
     let m = structure::insert_module(
         &txn,
+        tenant,
         rows::CourseModule {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
@@ -261,6 +262,7 @@ pub async fn add_item(
         + 1;
     let m = structure::insert_item(
         &txn,
+        tenant,
         rows::CourseItem {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,

@@ -183,6 +183,7 @@ pub async fn create_run(
     let txn = app.db.begin().await?;
     let run = repo_c::insert_run(
         &txn,
+        tenant,
         rows::CourseRun {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
@@ -241,11 +242,19 @@ async fn join_staff(
                 (false, true) => 1,
                 _ => 0,
             };
-            repo_c::bump_counts(c, run, learner_delta, if was_waiting { -1 } else { 0 }).await?;
+            repo_c::bump_counts(
+                c,
+                tenant,
+                run,
+                learner_delta,
+                if was_waiting { -1 } else { 0 },
+            )
+            .await?;
         }
         None => {
             repo_e::insert(
                 c,
+                tenant,
                 rows::Enrolment {
                     id: Uuid::now_v7(),
                     tenant_id: tenant.0,
@@ -265,7 +274,7 @@ async fn join_staff(
             )
             .await?;
             if role == CourseRole::Learner {
-                repo_c::bump_counts(c, run, 1, 0).await?;
+                repo_c::bump_counts(c, tenant, run, 1, 0).await?;
             }
         }
     }
@@ -364,7 +373,7 @@ pub async fn new_edition(
     new_run.waiting_count = 0;
     new_run.created_at = now;
     new_run.updated_at = now;
-    let new_run = repo_c::insert_run(&txn, new_run).await?;
+    let new_run = repo_c::insert_run(&txn, tenant, new_run).await?;
     let modules = structure::modules(&txn, tenant, a.run.id).await?;
     let items = structure::items(&txn, tenant, a.run.id).await?;
     let mut item_ids = std::collections::HashMap::new();
@@ -375,6 +384,7 @@ pub async fn new_edition(
         let new_module = Uuid::now_v7();
         structure::insert_module(
             &txn,
+            tenant,
             rows::CourseModule {
                 id: new_module,
                 run_id: new_run.id,
@@ -399,6 +409,7 @@ pub async fn new_edition(
             .await?;
             structure::insert_item(
                 &txn,
+                tenant,
                 rows::CourseItem {
                     id: item_ids.get(&it.id).copied().unwrap_or_else(Uuid::now_v7),
                     run_id: new_run.id,
