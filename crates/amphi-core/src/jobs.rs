@@ -2,9 +2,7 @@
 //! each stored under its name, so that every kind and status is declared once and matched
 //! exhaustively.
 
-use crate::codes;
-use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use crate::str_enum::str_enum;
 
 str_enum!(
     /// What a job does; stored in `jobs.kind`, and the `kind` label of the job metrics.

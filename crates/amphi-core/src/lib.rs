@@ -5,7 +5,6 @@ pub mod assessment;
 pub mod certificate;
 pub mod clock;
 pub mod codes;
-#[macro_use]
 pub mod course;
 pub mod error;
 pub mod grades;

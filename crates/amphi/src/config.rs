@@ -12,9 +12,13 @@ const SECTIONS: [&str; 9] = [
     "server", "database", "mail", "security", "web", "worker", "log", "content", "storage",
 ];
 
-/// Reads and validates the configuration.
+/// Reads and validates the configuration. When `server.public_url` is not set, it is derived
+/// from `server.listen` (`http://127.0.0.1:9000` for `127.0.0.1:9000`; a wildcard address such
+/// as `0.0.0.0` reads as `127.0.0.1`), so that links printed and mailed point where Amphi
+/// listens.
 pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
-    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    // What the operator wrote (file, environment), without the defaults.
+    let mut fig = Figment::new();
     match path {
         Some(p) => {
             if !p.is_file() {
@@ -48,16 +52,35 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
     if let Ok(url) = std::env::var("DATABASE_URL") {
         fig = fig.merge(Serialized::default("database.url", url));
     }
-    let cfg: Config = fig.extract().map_err(|e| {
+    let public_url_set = fig.find_value("server.public_url").is_ok();
+    let fig = Figment::from(Serialized::defaults(Config::default())).merge(fig);
+    let mut cfg: Config = fig.extract().map_err(|e| {
         let mut msg = String::from("invalid configuration:");
         for err in e {
             msg.push_str(&format!("\n  {err}"));
         }
         anyhow::anyhow!(msg)
     })?;
+    if !public_url_set {
+        if let Some(url) = url_of_listen(&cfg.server.listen) {
+            cfg.server.public_url = url;
+        }
+    }
     cfg.validate()
         .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     Ok(cfg)
+}
+
+/// `http://host:port` for a listen address (`None` when it is not an address, which
+/// validation then reports).
+fn url_of_listen(listen: &str) -> Option<String> {
+    let addr: std::net::SocketAddr = listen.parse().ok()?;
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    Some(format!("http://{host}:{}", addr.port()))
 }
 
 /// The configuration as TOML with passwords in URLs hidden.

@@ -5,11 +5,8 @@ use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunF
 use amphi_app::courses::{announce, enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
 use amphi_app::{App, Caller};
-use amphi_core::{CourseId, ItemId, ModuleId, RunId, TenantId};
-use amphi_app::users::User;
-use amphi_app::{App, RequestMeta};
 use amphi_core::course::ItemKind;
-use amphi_core::TenantId;
+use amphi_core::{CourseId, ItemId, ModuleId, RunId, TenantId};
 use anyhow::{anyhow, Context};
 
 /// The password of every demo account (shown by the command).

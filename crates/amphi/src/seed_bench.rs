@@ -24,22 +24,20 @@
 //! salt; sharing one changes nothing for sign-in cost, which is what the benchmark measures).
 
 use amphi_app::assessment::bank;
-use amphi_app::assessment::peer::{self, settings::PeerSettingsForm};
-use amphi_app::assessment::quiz::{
-    self, answers::Answers, settings::QuizSettings, settings::Reveal, settings::Slot,
-};
+use amphi_app::assessment::peer;
+use amphi_app::assessment::peer::settings::PeerSettingsForm;
+use amphi_app::assessment::quiz;
+use amphi_app::assessment::quiz::answers::Answers;
+use amphi_app::assessment::quiz::settings::{QuizSettings, Reveal, Slot};
 use amphi_app::courses::authoring::{self, CourseForm, ItemForm, ModuleForm, RunForm};
 use amphi_app::courses::{enrol, learn};
 use amphi_app::setup::{create_user_cli, CliUser};
 use amphi_app::{App, Caller};
 use amphi_core::assessment::question::OptionId;
 use amphi_core::assessment::scoring::Response;
+use amphi_core::assessment::{QuestionType, SubmissionStatus};
+use amphi_core::course::{EnrolmentStatus, ItemKind};
 use amphi_core::{AttemptId, CourseId, ItemId, ModuleId, RunId, TenantId};
-use amphi_core::assessment::QuestionType;
-use amphi_core::assessment::SubmissionStatus;
-use amphi_core::course::EnrolmentStatus;
-use amphi_core::course::ItemKind;
-use amphi_core::TenantId;
 use amphi_db::bench::{self as bulk, Chunk};
 use amphi_db::repo::tenants as repo_t;
 use amphi_db::rows;

@@ -6,14 +6,8 @@ use super::assignments::AssignmentSettings;
 use super::submission_files::SubmissionFile;
 use super::submissions::{first_draft, for_learner};
 use crate::{App, Caller};
-use amphi_core::codes;
-use amphi_core::{Error, Result};
-use amphi_core::{ItemId, RunId};
-use super::submissions::{first_draft, for_learner};
-use crate::users::User;
-use crate::App;
 use amphi_core::course::ItemKind;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{codes, Error, ItemId, Result, RunId};
 use amphi_db::repo::submissions as repo_s;
 use uuid::Uuid;
 

@@ -10,15 +10,11 @@ use super::submissions::{
 };
 use crate::courses::{authoring, content};
 use crate::{App, Caller};
-use crate::users::User;
-use crate::App;
 use amphi_core::assessment::SubmissionStatus;
-use amphi_core::codes;
 use amphi_core::course::ItemKind;
 use amphi_core::error::Fields;
 use amphi_core::peer::{score_review, Rubric};
-use amphi_core::{Error, Result};
-use amphi_core::{ItemId, RunId, SubmissionId};
+use amphi_core::{codes, Error, ItemId, Result, RunId, SubmissionId};
 use amphi_db::repo::submissions as repo_s;
 use amphi_db::rows;
 use chrono::{DateTime, Utc};

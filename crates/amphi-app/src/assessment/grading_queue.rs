@@ -4,16 +4,11 @@
 use super::assignments::AssignmentSettings;
 use super::peer::settings::PeerSettings;
 use super::submission_files::{files_view, SubmissionFile};
-use super::submissions::{is_grader, item_of_kinds, SubmissionView};
-use crate::{App, Caller};
 use super::submissions::{is_grader, item_of_kinds, SubmissionView, WORK_KINDS};
-use crate::users::User;
-use crate::App;
-use amphi_core::codes;
+use crate::{App, Caller};
 use amphi_core::course::ItemKind;
 use amphi_core::peer::Rubric;
-use amphi_core::{Error, Result};
-use amphi_core::{ItemId, RunId, SubmissionId};
+use amphi_core::{codes, Error, ItemId, Result, RunId, SubmissionId};
 use amphi_db::repo::{submissions as repo_s, Page};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -140,7 +135,7 @@ pub async fn grading_view(
 ) -> Result<GradingView> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let (run, item, sub) = (run.0, item.0, sub.0);
-    let o = item_of_kinds(app, user, tenant, run, item, &[ItemKind::Assignment, ItemKind::Peer]).await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     if !is_grader(user, tenant, &o.access) {
         return Err(Error::Forbidden);
     }

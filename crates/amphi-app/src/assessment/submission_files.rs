@@ -1,13 +1,9 @@
 //! Files attached to a submission: listed with their addresses, and opened by the work's
 //! author, its graders or (peer assessment) a reviewer it was assigned to.
 
-use super::submissions::{is_grader, item_of_kinds};
-use crate::{App, Caller};
 use super::submissions::{is_grader, item_of_kinds, WORK_KINDS};
-use crate::users::User;
-use crate::App;
-use amphi_core::{Error, Result, TenantId};
-use amphi_core::{ItemId, RunId};
+use crate::{App, Caller};
+use amphi_core::{Error, ItemId, Result, RunId, TenantId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use amphi_db::rows;
 use serde::Serialize;
@@ -67,7 +63,7 @@ pub async fn open_file(
 ) -> Result<crate::files::Download> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let (run, item) = (run.0, item.0);
-    let o = item_of_kinds(app, user, tenant, run, item, &[ItemKind::Assignment, ItemKind::Peer])
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS)
         .await
         .map_err(|_| Error::NotFound)?;
     let m = repo_s::submission_of_file(app.db.reader(), tenant, item, file)

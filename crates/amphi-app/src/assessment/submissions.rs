@@ -8,14 +8,10 @@ use super::gradebook;
 use crate::courses::{self, access, authoring, content, learn, RunAccess};
 use crate::users::User;
 use crate::{App, Caller};
-use crate::App;
 use amphi_core::assessment::SubmissionStatus;
-use amphi_core::codes;
-use amphi_core::course::CourseRole;
-use amphi_core::course::ItemKind;
+use amphi_core::course::{CourseRole, ItemKind};
 use amphi_core::policy::{can, Action};
-use amphi_core::{Error, Result, TenantId};
-use amphi_core::{ItemId, RunId};
+use amphi_core::{codes, Error, ItemId, Result, RunId, TenantId};
 use amphi_db::repo::{structure, submissions as repo_s};
 use amphi_db::rows;
 use chrono::{DateTime, Utc};
@@ -91,7 +87,7 @@ pub struct ItemSummary {
 }
 
 /// The kind of an assessment item of a run the person may see (`assignment` or `peer`).
-pub async fn kind_of(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Result<String> {
+pub async fn kind_of(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Result<ItemKind> {
     Ok(item_summary(app, caller, run, item).await?.kind)
 }
 
@@ -104,7 +100,7 @@ pub async fn item_summary(
 ) -> Result<ItemSummary> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let (run, item) = (run.0, item.0);
-    let o = item_of_kinds(app, user, tenant, run, item, &[ItemKind::Assignment, ItemKind::Peer]).await?;
+    let o = item_of_kinds(app, user, tenant, run, item, &WORK_KINDS).await?;
     Ok(ItemSummary {
         id: o.item.id,
         kind: o.item.kind()?,

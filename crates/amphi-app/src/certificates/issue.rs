@@ -9,7 +9,6 @@ use crate::mail::{self, OutgoingMail};
 use crate::App;
 use amphi_cert::{Branding, CertificateInput, ImageFormat, Language, Signature};
 use amphi_core::certificate::CertificateStatus;
-use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::{percent, CourseRole};
 use amphi_core::jobs::JobKind;

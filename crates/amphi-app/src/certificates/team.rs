@@ -4,17 +4,12 @@
 use super::codes::new_code;
 use super::issue::{enqueue_issue, BackfillCertificates};
 use super::views::{Certificate, RunSettings};
-use super::BACKFILL_JOB;
+
 use crate::users::User;
-use crate::App;
-use crate::{courses, Caller};
-use crate::courses;
-use crate::{App, RequestMeta};
+use crate::{courses, App, Caller};
 use amphi_core::certificate::CertificateStatus;
-use amphi_core::codes;
 use amphi_core::policy::Action;
-use amphi_core::RunId;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{codes, Error, Result, RunId, TenantId};
 use amphi_db::jobs::{self, NewJob};
 use amphi_db::repo::{audit, certificates as repo, courses as repo_c, Page};
 use amphi_db::rows;

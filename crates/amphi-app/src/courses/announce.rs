@@ -5,19 +5,14 @@
 
 use super::{access, content, writable};
 use crate::i18n::t_args;
-use crate::mail::{OutgoingMail, MAIL_JOB};
-use crate::{App, Caller};
 use crate::jobs::{Job, JobContext, JobError};
 use crate::mail::OutgoingMail;
-use crate::users::User;
-use crate::{App, RequestMeta};
-use amphi_core::codes;
+use crate::{App, Caller};
 use amphi_core::error::Fields;
 use amphi_core::jobs::JobKind;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Locale};
-use amphi_core::RunId;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{codes, Error, Result, RunId, TenantId};
 use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::{announcements as repo_a, audit, courses as repo_c, enrolments as repo_e};
 use amphi_db::rows;

@@ -4,18 +4,13 @@
 //! time, with visible progress.
 
 use super::access;
-use crate::{App, Caller};
 use crate::jobs::{Job, JobContext, JobError};
-use crate::users::User;
-use crate::{App, RequestMeta};
-use amphi_core::codes;
-use amphi_core::course::CourseRole;
-use amphi_core::course::EnrolmentStatus;
+use crate::{App, Caller};
+use amphi_core::course::{CourseRole, EnrolmentStatus};
 use amphi_core::jobs::{JobKind, JobStatus};
 use amphi_core::policy::Action;
 use amphi_core::validate::{DisplayName, Email};
-use amphi_core::RunId;
-use amphi_core::{Error, Result, TenantId, UserId};
+use amphi_core::{codes, Error, Result, RunId, TenantId, UserId};
 use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::users::NewUser;
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, users as repo_u};

@@ -1,12 +1,10 @@
 //! What an item shows: the stored files its settings refer to (one query), their views, and
 //! their copies into a new edition.
 
-use crate::App;
-use crate::{courses, Caller};
+use crate::{courses, App, Caller};
 use amphi_core::course::ItemKind;
 use amphi_core::policy::Action;
-use amphi_core::{Error, Result, TenantId};
-use amphi_core::{ItemId, RunId};
+use amphi_core::{Error, ItemId, Result, RunId, TenantId};
 use amphi_db::repo::{files as repo_f, structure};
 use amphi_db::{rows, Conn};
 use serde::Serialize;

@@ -4,12 +4,8 @@
 use super::media::DEFAULT_COMPLETE_AT;
 use crate::courses::learn;
 use crate::{App, Caller};
-use amphi_core::codes;
-use amphi_core::{Error, Result};
-use amphi_core::{ItemId, RunId};
-use amphi_core::course::ItemKind;
-use amphi_core::course::ProgressState;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::course::{ItemKind, ProgressState};
+use amphi_core::{codes, Error, ItemId, Result, RunId};
 use amphi_db::repo::progress;
 use serde::Serialize;
 

@@ -432,8 +432,12 @@ async fn apply_group_rules(
             if !u.is_tenant_admin {
                 let why = serde_json::json!({ "provider": provider.slug, "group": rule.group });
                 set_tenant_admin(c, tenant, u, true, why, meta, now).await?;
-                repo::hold_grant(c, tenant, grant(GrantKind::TenantAdmin, String::new(), &rule.group))
-                    .await?;
+                repo::hold_grant(
+                    c,
+                    tenant,
+                    grant(GrantKind::TenantAdmin, String::new(), &rule.group),
+                )
+                .await?;
             }
         }
         if let Some(run) = rule.run.as_deref().and_then(|r| r.parse::<Uuid>().ok()) {
@@ -447,7 +451,8 @@ async fn apply_group_rules(
             wanted.push((GrantKind::Enrolment, target.clone()));
             let slug = &provider.slug;
             if enrol_directly(c, app, tenant, run, u, role, slug, reactivate, meta).await? {
-                repo::hold_grant(c, tenant, grant(GrantKind::Enrolment, target, &rule.group)).await?;
+                repo::hold_grant(c, tenant, grant(GrantKind::Enrolment, target, &rule.group))
+                    .await?;
             }
         }
     }

@@ -14,19 +14,16 @@ use amphi_app::api_tokens::Scope;
 use amphi_app::assessment::assignments::{
     self, AssignmentSettings, AssignmentSettingsForm, AssignmentView, GradeForm,
 };
-use amphi_app::assessment::grading_queue::GradingView;
-use amphi_app::assessment::grading_queue::QueueEntry;
-use amphi_app::assessment::peer::{
-    self, learner::PeerView, learner::ReceivedReview, learner::ReviewTask, reviews::GivenReview,
-    reviews::ReviewForm, reviews::ReviewPage, settings::PeerSettings, settings::PeerSettingsForm,
-    staff::FlagDecision, staff::FlagEntry, staff::OverrideForm,
-};
-use amphi_app::assessment::submissions::SubmissionView;
-use amphi_app::assessment::submissions::SubmitForm;
+use amphi_app::assessment::grading_queue::{GradingView, QueueEntry};
+use amphi_app::assessment::peer;
+use amphi_app::assessment::peer::learner::{PeerView, ReceivedReview, ReviewTask};
+use amphi_app::assessment::peer::reviews::{GivenReview, ReviewForm, ReviewPage};
+use amphi_app::assessment::peer::settings::{PeerSettings, PeerSettingsForm};
+use amphi_app::assessment::peer::staff::{FlagDecision, FlagEntry, OverrideForm};
+use amphi_app::assessment::submissions::{SubmissionView, SubmitForm};
 use amphi_app::assessment::{assignment_files, grading_queue, submission_files, submissions};
 use amphi_core::course::ItemKind;
-use amphi_core::Error;
-use amphi_core::{ItemId, RunId, SubmissionId};
+use amphi_core::{Error, ItemId, RunId, SubmissionId};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -8,18 +8,18 @@ use crate::error::PageResult;
 use crate::forms::{datetime_local, drain, field_chunks, CsrfForm, Empty};
 use crate::path::Ids;
 use amphi_app::assessment::assignments::{self, AssignmentSettingsForm, GradeForm};
-use amphi_app::assessment::peer::{
-    self, reviews::ReviewForm, settings::PeerSettingsForm, staff::FlagDecision, staff::OverrideForm,
-};
+use amphi_app::assessment::peer;
+use amphi_app::assessment::peer::reviews::ReviewForm;
+use amphi_app::assessment::peer::settings::PeerSettingsForm;
+use amphi_app::assessment::peer::staff::{FlagDecision, OverrideForm};
 use amphi_app::assessment::submissions::SubmitForm;
 use amphi_app::assessment::{
     assignment_files, grading_queue, rubrics, submission_files, submissions,
 };
 use amphi_app::courses::learn::ItemPage;
 use amphi_app::Caller;
-use amphi_core::codes;
 use amphi_core::course::ItemKind;
-use amphi_core::{Error, ItemId, RunId, SubmissionId};
+use amphi_core::{codes, Error, ItemId, RunId, SubmissionId};
 use axum::extract::Query;
 use axum::http::StatusCode;
 use minijinja::{context, Value};

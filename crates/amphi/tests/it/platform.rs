@@ -459,8 +459,25 @@ fn configuration_refuses_unknown_keys_and_names_bad_values() {
     let cfg = amphi::config::load(Some(&p)).unwrap();
     assert_eq!(cfg.server.listen, "127.0.0.1:9000");
     assert_eq!(
+        cfg.server.public_url, "http://127.0.0.1:9000",
+        "links follow the listen address when no public URL is set"
+    );
+    assert_eq!(
         cfg.database.url, "sqlite://amphi-data/amphi.db?mode=rwc",
         "defaults fill the rest"
+    );
+    std::fs::write(&p, "[server]\nlisten = \"0.0.0.0:9001\"\n").unwrap();
+    let cfg = amphi::config::load(Some(&p)).unwrap();
+    assert_eq!(cfg.server.public_url, "http://127.0.0.1:9001");
+    std::fs::write(
+        &p,
+        "[server]\nlisten = \"0.0.0.0:9001\"\npublic_url = \"https://learn.example.com\"\n",
+    )
+    .unwrap();
+    let cfg = amphi::config::load(Some(&p)).unwrap();
+    assert_eq!(
+        cfg.server.public_url, "https://learn.example.com",
+        "a set URL is kept"
     );
     let missing = dir.path().join("nope.toml");
     assert!(amphi::config::load(Some(&missing)).is_err());

@@ -2,12 +2,9 @@
 
 use crate::courses::access;
 use crate::{App, Caller};
-use crate::users::User;
-use crate::App;
 use amphi_core::grades::GradeEventKind;
 use amphi_core::policy::Action;
-use amphi_core::Result;
-use amphi_core::RunId;
+use amphi_core::{Result, RunId};
 use amphi_db::repo::grades as repo;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

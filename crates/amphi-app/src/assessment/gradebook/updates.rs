@@ -5,10 +5,9 @@
 use super::scheme::{learner_scores, scheme, scheme_at, Scheme, DEFAULT_CATEGORY};
 use crate::jobs::{Job, JobContext, JobError};
 use crate::App;
-use amphi_core::grades as core_grades;
 use amphi_core::grades::GradeEventKind;
 use amphi_core::jobs::JobKind;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{grades as core_grades, Error, Result, TenantId};
 use amphi_db::jobs::{self, JobPayload, NewJob};
 use amphi_db::repo::{enrolments as repo_e, grades as repo, structure};
 use amphi_db::{rows, Conn};

@@ -7,14 +7,9 @@ use crate::assessment::submissions::{
 };
 use crate::courses::content;
 use crate::{App, Caller};
-use amphi_core::codes;
-use amphi_core::{Error, Result};
-use amphi_core::{ItemId, RunId};
-use crate::users::User;
-use crate::App;
 use amphi_core::assessment::SubmissionStatus;
 use amphi_core::course::ItemKind;
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{codes, Error, ItemId, Result, RunId};
 use amphi_db::repo::{peer as repo_p, submissions as repo_s};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -6,15 +6,11 @@ use super::closing::{expired, finish_loaded};
 use super::stored::{parse_questions, parse_responses, parse_results, AttemptQuestion};
 use crate::courses::content;
 use crate::{App, Caller};
-use crate::users::User;
-use crate::App;
-use amphi_core::assessment::AttemptStatus;
-use amphi_core::assessment::QuestionType;
 use amphi_core::assessment::{
-    seed_for, MultipleChoice, Question, QuestionKind, Response, Scored, SingleChoice,
+    seed_for, AttemptStatus, MultipleChoice, Question, QuestionKind, QuestionType, Response,
+    Scored, SingleChoice,
 };
-use amphi_core::{AttemptId, RunId};
-use amphi_core::{Error, Result};
+use amphi_core::{AttemptId, Error, Result, RunId};
 use amphi_db::repo::quiz as repo;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

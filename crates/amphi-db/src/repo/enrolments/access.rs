@@ -211,6 +211,7 @@ impl AlsoEnrolment for sea_orm::Select<course_run::Entity> {
 #[cfg(test)]
 mod tests {
     use super::unpack_progress;
+    use amphi_core::course::ProgressState;
     use uuid::Uuid;
 
     #[test]

@@ -9,9 +9,7 @@ use crate::pages::PageResultExt;
 use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::courses::authoring::{self, ItemForm, ModuleForm};
-use amphi_app::files;
-use amphi_app::Caller;
-use amphi_app::users::User;
+use amphi_app::{files, Caller};
 use amphi_core::course::ItemKind;
 use amphi_core::{Error, ItemId, ModuleId, RunId};
 use axum::http::StatusCode;
@@ -308,9 +306,15 @@ pub(crate) async fn item_form_with(
     if !with_files {
         return Ok(ctx.render(status, "teach/item_form.html", page));
     }
-    let media = files::item_media(app, ctx.tenant.id, rid.0, &it.kind, &settings)
-        .await
-        .or_page(ctx)?;
+    let media = files::item_media(
+        app,
+        ctx.tenant.id,
+        rid.0,
+        it.kind().or_page(ctx)?,
+        &settings,
+    )
+    .await
+    .or_page(ctx)?;
     let max_mb = app.storage.max_upload_bytes().div_ceil(1024 * 1024);
     let files = context! {
         file => Value::from_serialize(media.as_ref().and_then(|m| m.file.as_ref())),
