@@ -19,6 +19,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/server.sh
 if (($# != 2)); then
   echo "usage: bash bench/ab.sh A_AMPHI B_AMPHI" >&2
   exit 2
@@ -82,27 +83,7 @@ fresh_copy() { # fresh_copy DB SIDE: the run's database, a copy of the side's te
 }
 
 serve() { # serve DB SIDE
-  local db=$1 side=$2
-  (cd "$WORK/$db-$side" && exec env AMPHI_DATABASE__URL="$(url_of "$db" run)" \
-    AMPHI_SERVER__LISTEN=127.0.0.1:$PORT RUST_LOG=warn "${BIN[$side]}" serve >serve.log 2>&1) &
-  SERVER_PID=$!
-  for _ in $(seq 1 200); do
-    if grep -q "listening" "$WORK/$db-$side/serve.log" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  cat "$WORK/$db-$side/serve.log" >&2
-  return 1
-}
-
-stop() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -9 "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
+  start_amphi "$WORK/$1-$2" "$(url_of "$1" run)" "${BIN[$2]}" 200
 }
 
 echo "A/B $(date -u '+%Y-%m-%d %H:%M UTC'): A = ${BIN[A]}, B = ${BIN[B]}; $LEARNERS learners, $CONC clients, ${WARMUP} s warm-up, ${DURATION} s measured, $PAIRS pairs alternated; load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -134,7 +115,7 @@ q = " | ".join(f"{step[k]:.2f}" if step else "–" for k in ("p50", "p95", "p99"
 print(f"| {db} | {pair} | {side} | {r['path']} | {r['per_s']:.0f} | {q} | {r['errors']} |")
 EOF
       done
-      stop
+      stop_server
     done
   done
   if [[ $db == postgres ]]; then

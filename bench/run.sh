@@ -24,6 +24,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
+source bench/server.sh
 
 SMOKE=0
 if [[ ${1:-} == "--smoke" ]]; then
@@ -147,29 +148,7 @@ seed() { # seed DB N -> seed file path
 }
 
 start_server() { # start_server DB N
-  local db=$1 n=$2
-  (cd "$WORK/$db-$n" && exec env AMPHI_DATABASE__URL="$(url_of "$db" "$n")" AMPHI_SERVER__LISTEN=127.0.0.1:$PORT \
-    RUST_LOG=warn "$AMPHI" serve >"$WORK/$db-$n/serve.log" 2>&1) &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    if grep -q "listening" "$WORK/$db-$n/serve.log" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  cat "$WORK/$db-$n/serve.log" >&2
-  return 1
-}
-
-# SIGTERM, then SIGKILL after 10 s: after the announcement the in-process worker is sending the
-# mail backlog, and `amphi serve` only stops once its worker has emptied the queue.
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -9 "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
+  start_amphi "$WORK/$1-$2" "$(url_of "$1" "$2")" "$AMPHI"
 }
 
 # run_bench ARGS...: amphi-bench with its tables appended to the results; a failure (errors
