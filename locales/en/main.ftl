@@ -130,6 +130,15 @@ signup-policy-closed = Nobody (administrators create accounts)
 signup-policy-domains = Only addresses at the allowed domains
 
 error-title = Something went wrong
+error-title-forbidden = You do not have access to this page
+error-title-not-found = Page not found
+error-title-other = Something went wrong
+error-forbidden-who = You are signed in as { $email }.
+error-forbidden-what-to-do = This page is for a course's team or for the administrators of this site. If you should have access, ask them to add you; if you have another account, sign in with it.
+error-not-found-what-to-do = Check the address, or find the course from the catalog.
+error-to-dashboard = Go to your dashboard
+error-to-catalog = Browse the catalog
+error-other-account = Sign in with another account
 error-request-id = If this persists, give this reference to support: { $id }
 
 flash-email-verified = Your email address is confirmed. You can now sign in.

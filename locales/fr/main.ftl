@@ -130,6 +130,15 @@ signup-policy-closed = Personne (les administrateurs créent les comptes)
 signup-policy-domains = Seulement les adresses des domaines autorisés
 
 error-title = Un problème est survenu
+error-title-forbidden = Vous n'avez pas accès à cette page
+error-title-not-found = Page introuvable
+error-title-other = Un problème est survenu
+error-forbidden-who = Vous êtes connecté·e en tant que { $email }.
+error-forbidden-what-to-do = Cette page est réservée à l'équipe d'un cours ou aux administrateurs de ce site. Si vous devriez y avoir accès, demandez-leur de vous ajouter ; si vous avez un autre compte, connectez-vous avec celui-ci.
+error-not-found-what-to-do = Vérifiez l'adresse, ou retrouvez le cours depuis le catalogue.
+error-to-dashboard = Aller à votre tableau de bord
+error-to-catalog = Parcourir le catalogue
+error-other-account = Se connecter avec un autre compte
 error-request-id = Si le problème persiste, communiquez cette référence au support : { $id }
 
 flash-email-verified = Votre adresse e-mail est confirmée. Vous pouvez maintenant vous connecter.

@@ -10,6 +10,7 @@ pub mod import;
 pub mod learn;
 pub mod learners;
 pub mod rights;
+pub mod teaching;
 
 use crate::App;
 use amphi_core::codes;

@@ -14,6 +14,7 @@ mod courses_pages;
 mod files;
 mod fixtures;
 mod jobs;
+mod menus;
 mod openapi;
 mod page_snapshots;
 mod peer_assess;
