@@ -8,11 +8,20 @@ use include_dir::{include_dir, Dir};
 use minijinja::value::Kwargs;
 use minijinja::value::ValueKind;
 use minijinja::{Environment, State, Value};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../templates");
+
+/// The icon sprite's address with a hash of its content (static files are cached for a year),
+/// a global so the `icon` macro of macros.html can use it wherever it is imported.
+static ICONS_URL: LazyLock<String> = LazyLock::new(|| {
+    let sprite = include_bytes!("../../../static/icons.svg");
+    let hash = hex::encode(Sha256::digest(sprite));
+    format!("/static/icons.svg?v={}", &hash[..12])
+});
 
 /// The template environments: one shared, and one per tenant that has its own overrides.
 pub struct Templates {
@@ -48,6 +57,7 @@ fn make_env(dirs: Vec<PathBuf>) -> Environment<'static> {
             .map(str::to_owned))
     });
     env.add_function("t", translate);
+    env.add_global("icons_url", ICONS_URL.as_str());
     env.add_filter("datetime", datetime);
     env.add_filter("num", num);
     env
