@@ -34,9 +34,10 @@ if cargo build -p amphi; then
       node "tests/browser/$scenario.mjs"
     if [[ -n $pg ]]; then
       run "browser $scenario on PostgreSQL" env AMPHI_BIN="$target_dir/debug/amphi" \
-        AMPHI_TEST_DATABASE_URL="$pg" node "tests/browser/$scenario.mjs"
+        AMPHI_TEST_DATABASE_URL="$pg" SCREENSHOTS_DIR=off node "tests/browser/$scenario.mjs"
     fi
   done
+  echo "screenshots of the main pages: target/screenshots/ (from the SQLite runs)"
 else
   failed+=("cargo build -p amphi (browser scenarios not run)")
 fi

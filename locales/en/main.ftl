@@ -8,6 +8,7 @@ nav-account = My account
 nav-signin = Sign in
 nav-signup = Create an account
 nav-signout = Sign out
+nav-menu = Menu
 footer-powered = Powered by Amphi
 back-home = Back to the home page
 save = Save

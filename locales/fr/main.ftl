@@ -8,6 +8,7 @@ nav-account = Mon compte
 nav-signin = Se connecter
 nav-signup = Créer un compte
 nav-signout = Se déconnecter
+nav-menu = Menu
 footer-powered = Propulsé par Amphi
 back-home = Retour à l'accueil
 save = Enregistrer

@@ -31,6 +31,7 @@ import {
   expectVisible,
   heading,
   runScenario,
+  screenshot,
 } from './lib.mjs';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -411,6 +412,35 @@ function scenario(s) {
         const text = await row.innerText();
         assert(/100 %/.test(text), `the row does not say "100 %": ${JSON.stringify(text)}`);
         await checkAccessibility(page, 'the learners page');
+      },
+    ],
+    [
+      'screenshots of the main pages (both languages, desktop and 375 px, axe on each)',
+      async () => {
+        const learner = as('learner');
+        const shots = [
+          ['catalog', '/catalog'],
+          ['course-about', `/courses/${COURSE.code}`],
+          ['course-home', `/learn/${s.runId}`],
+          ['item-page', `/learn/${s.runId}/items/${s.itemIds[PAGE_ITEM.title]}`],
+          ['item-video', `/learn/${s.runId}/items/${s.itemIds[VIDEO_ITEM.title]}`],
+          ['dashboard', '/'],
+        ];
+        for (const [name, p] of shots) {
+          await go(learner, p);
+          await screenshot(learner, name);
+        }
+        const teacher = as('teacher');
+        for (const [name, p] of [
+          ['teach', '/teach'],
+          ['teacher-outline', `/teach/runs/${s.runId}/outline`],
+          ['teacher-learners', `/teach/runs/${s.runId}/learners`],
+          ['admin', '/admin'],
+          ['admin-users', '/admin/users'],
+        ]) {
+          await go(teacher, p);
+          await screenshot(teacher, name);
+        }
       },
     ],
   ];

@@ -1,7 +1,8 @@
 //! Static files embedded in the binary (our stylesheet and the pinned htmx), and each tenant's
-//! theme stylesheet with its brand colours.
+//! theme stylesheet with its brand colours (derived in `theme`).
 
 use crate::site::tenant_of;
+use crate::theme::Palette;
 use crate::WebState;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -82,11 +83,7 @@ async fn theme(State(state): State<WebState>, req: Request) -> Result<Response, 
     let (parts, _) = req.into_parts();
     let (tenant, _) = tenant_of(&state, &parts).await?;
     // The colour is validated as #rrggbb when saved, so it is safe inside CSS.
-    let css = format!(
-        ":root {{ --brand: {c}; --brand-contrast: {fg}; }}\n",
-        c = tenant.primary_colour,
-        fg = contrast_text(&tenant.primary_colour)
-    );
+    let css = Palette::of(&tenant.primary_colour).css();
     Ok((
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -95,33 +92,4 @@ async fn theme(State(state): State<WebState>, req: Request) -> Result<Response, 
         css,
     )
         .into_response())
-}
-
-/// Black or white, whichever reads better on the brand colour (WCAG relative luminance).
-pub fn contrast_text(hex_colour: &str) -> &'static str {
-    let c = hex_colour.trim_start_matches('#');
-    let channel = |i: usize| -> f64 {
-        let v = u8::from_str_radix(c.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0;
-        if v <= 0.03928 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    let l = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
-    // Contrast with white is (1.05)/(l+0.05); with black (l+0.05)/0.05.
-    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
-        "#ffffff"
-    } else {
-        "#000000"
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn contrast() {
-        assert_eq!(super::contrast_text("#1d4ed8"), "#ffffff");
-        assert_eq!(super::contrast_text("#fde047"), "#000000");
-    }
 }

@@ -15,6 +15,7 @@ pub mod pages;
 pub mod path;
 pub mod site;
 pub mod templates;
+pub mod theme;
 
 use amphi_app::App;
 use axum::Router;

@@ -8,11 +8,19 @@ use include_dir::{include_dir, Dir};
 use minijinja::value::Kwargs;
 use minijinja::value::ValueKind;
 use minijinja::{Environment, State, Value};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../templates");
+
+/// The icon sprite's address with a hash of its content (static files are cached for a year).
+static ICONS_URL: LazyLock<String> = LazyLock::new(|| {
+    let sprite = include_bytes!("../../../static/icons.svg");
+    let hash = hex::encode(Sha256::digest(sprite));
+    format!("/static/icons.svg?v={}", &hash[..12])
+});
 
 /// The template environments: one shared, and one per tenant that has its own overrides.
 pub struct Templates {
@@ -49,6 +57,7 @@ fn make_env(dirs: Vec<PathBuf>) -> Environment<'static> {
     });
     env.add_function("t", translate);
     env.add_function("csrf_field", csrf_field);
+    env.add_function("icon", icon);
     env.add_filter("datetime", datetime);
     env.add_filter("num", num);
     env
@@ -103,6 +112,22 @@ fn csrf_field(token: &str) -> Value {
     Value::from_safe_string(format!(
         r#"<input type="hidden" name="csrf" value="{escaped}">"#
     ))
+}
+
+/// An icon of `static/icons.svg`, hidden from assistive technology: a text always goes beside
+/// it. A function for the same reason as [`csrf_field`] (the header draws a dozen).
+fn icon(name: &str, class: Option<&str>) -> Value {
+    let mut out = String::from(r#"<svg class="icon"#);
+    if let Some(c) = class.filter(|c| !c.is_empty()) {
+        out.push(' ');
+        out.push_str(&minijinja::HtmlEscape(c).to_string());
+    }
+    out.push_str(r#"" aria-hidden="true" focusable="false"><use href=""#);
+    out.push_str(&ICONS_URL);
+    out.push('#');
+    out.push_str(&minijinja::HtmlEscape(name).to_string());
+    out.push_str(r#""></use></svg>"#);
+    Value::from_safe_string(out)
 }
 
 /// `2026-11-28T18:02:10Z` -> `2026-11-28 18:02 UTC`.
@@ -191,6 +216,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn icon_renders_the_sprite_symbol_hidden_from_assistive_technology() {
+        let env = make_env(Vec::new());
+        let out = env
+            .render_str(
+                r#"{{ icon("menu") }}{{ icon("x", "big") }}"#,
+                minijinja::context! {},
+            )
+            .unwrap();
+        let url = ICONS_URL.as_str();
+        assert_eq!(
+            out,
+            format!(
+                r##"<svg class="icon" aria-hidden="true" focusable="false"><use href="{url}#menu"></use></svg><svg class="icon big" aria-hidden="true" focusable="false"><use href="{url}#x"></use></svg>"##
+            )
+        );
+    }
+
+    #[test]
     fn csrf_field_renders_the_escaped_token() {
         let env = make_env(Vec::new());
         let out = env
@@ -205,10 +248,10 @@ mod tests {
         );
     }
 
-    /// `csrf_field` is a global function: an import of it from macros.html would shadow it with
-    /// nothing and fail at render time.
+    /// `csrf_field` and `icon` are global functions: an import of them from macros.html would
+    /// shadow them with nothing and fail at render time.
     #[test]
-    fn no_template_imports_csrf_field() {
+    fn no_template_imports_csrf_field_or_icon() {
         let offenders: Vec<String> = Templates::builtin_names()
             .into_iter()
             .filter(|n| {
@@ -217,14 +260,15 @@ mod tests {
                     .and_then(|f| f.contents_utf8())
                     .is_some_and(|s| {
                         s.lines().any(|l| {
-                            l.contains("from \"macros.html\" import") && l.contains("csrf_field")
+                            l.contains("from \"macros.html\" import")
+                                && (l.contains("csrf_field") || l.contains("icon"))
                         })
                     })
             })
             .collect();
         assert!(
             offenders.is_empty(),
-            "templates importing csrf_field: {offenders:?}"
+            "templates importing csrf_field or icon: {offenders:?}"
         );
     }
 }
