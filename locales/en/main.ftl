@@ -19,6 +19,14 @@ form-has-errors = Please correct the following:
 
 welcome-title = Welcome to { $site }
 welcome-lead = Online courses for everyone: learn at your pace, with others.
+welcome-features = What you will find here
+welcome-pace-title = At your own pace
+welcome-pace-text = Videos, readings and quizzes you can take whenever suits you, on a computer or a phone.
+welcome-together-title = With others
+welcome-together-text = Announcements from your teachers, feedback from your peers and a clear view of what comes next.
+welcome-certificate-title = A certificate to show
+welcome-certificate-text = Pass a course and receive a certificate that anyone can check online.
+welcome-browse = Browse the catalog
 dashboard-title = My courses
 dashboard-hello = Hello, { $name }
 dashboard-my-courses = My courses

@@ -19,6 +19,14 @@ form-has-errors = Veuillez corriger les points suivants :
 
 welcome-title = Bienvenue sur { $site }
 welcome-lead = Des cours en ligne pour tous : apprenez à votre rythme, avec les autres.
+welcome-features = Ce que vous trouverez ici
+welcome-pace-title = À votre rythme
+welcome-pace-text = Des vidéos, des lectures et des quiz à suivre quand cela vous convient, sur ordinateur ou sur téléphone.
+welcome-together-title = Avec les autres
+welcome-together-text = Les annonces de vos enseignants, les retours de vos pairs et une vue claire de la suite.
+welcome-certificate-title = Un certificat à montrer
+welcome-certificate-text = Réussissez un cours et recevez un certificat que chacun peut vérifier en ligne.
+welcome-browse = Parcourir le catalogue
 dashboard-title = Mes cours
 dashboard-hello = Bonjour, { $name }
 dashboard-my-courses = Mes cours

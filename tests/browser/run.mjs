@@ -12,13 +12,14 @@
 //
 // Prints one line per step and ends with `N passed, M failed`; exits 1 on any failure.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Failure,
   assert,
+  SCREENSHOTS_DIR,
   checkAccessibility,
+  screenshot,
   expectVisible as expectVisibleOn,
   heading as headingOn,
   readOutbox,
@@ -157,7 +158,7 @@ function scenario(s) {
       },
     ],
     [
-      'accessibility (axe: wcag2a, wcag2aa) of sign-up, dashboard and account',
+      'accessibility (axe: wcag2a, wcag2aa, best practices) of sign-up, dashboard and account',
       async () => {
         // The sign-up page as a visitor sees it: a separate, signed-out context.
         const visitor = await s.browser.newContext({ locale: 'en-US' });
@@ -177,15 +178,64 @@ function scenario(s) {
       },
     ],
     [
-      'screenshot of the dashboard',
+      'at 375 px the menu folds behind a Menu button, with the language switch inside',
       async () => {
+        const { page } = s;
+        await page.setViewportSize({ width: 375, height: 812 });
+        try {
+          await page.goto(`${s.base}/`);
+          // The <summary> of <details class="menu">: browsers expose it as a button that says
+          // whether it is expanded (Playwright's role queries do not map <summary>).
+          const menu = page.locator('header summary', { hasText: 'Menu' });
+          const catalog = page.getByRole('link', { name: 'Catalog', exact: true });
+          const french = page.getByRole('button', { name: 'Français', exact: true });
+          await expectVisible(menu, 'the Menu button');
+          assert(!(await catalog.isVisible()), 'the menu entries show at 375 px before opening the menu');
+          const header = await page.locator('header').boundingBox();
+          assert(header.height <= 100, `the folded header is ${header.height} px high`);
+          // Keyboard: Tab to the button, Enter opens it.
+          await menu.focus();
+          await page.keyboard.press('Enter');
+          await expectVisible(catalog, 'the Catalog entry in the open menu');
+          await expectVisible(french, 'the language switch in the open menu');
+          assert(await page.locator('details.menu').evaluate((d) => d.open), 'the menu is not open');
+          await checkAccessibility(page, 'the open menu at 375 px');
+          if (SCREENSHOTS_DIR && SCREENSHOTS_DIR !== 'off') {
+            await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'menu-open.en.375.png') });
+          }
+          await page.keyboard.press('Enter');
+          assert(!(await catalog.isVisible()), 'Enter on the Menu button does not close the menu');
+        } finally {
+          await page.setViewportSize({ width: 1280, height: 720 });
+        }
+        // Wider, the same entries show in the header without the button.
+        await page.goto(`${s.base}/`);
+        assert(!(await page.locator('header summary').isVisible()), 'a Menu button on a desktop');
+        await expectVisible(page.getByRole('link', { name: 'Catalog', exact: true }), 'the Catalog entry on a desktop');
+      },
+    ],
+    [
+      'screenshots: home, sign-in and sign-up as a visitor, the empty dashboard (axe on each)',
+      async () => {
+        const visitor = await s.browser.newContext({ locale: 'en-US' });
+        try {
+          const vp = await visitor.newPage();
+          for (const [name, p] of [
+            ['home', '/'],
+            ['signin', '/signin'],
+            ['signup', '/signup'],
+          ]) {
+            const resp = await vp.goto(`${s.base}${p}`);
+            assert(resp && resp.status() === 200, `GET ${p} answered ${resp && resp.status()}`);
+            await screenshot(vp, name);
+          }
+        } finally {
+          await visitor.close();
+        }
         const { page } = s;
         await page.goto(`${s.base}/`);
         await expectVisible(heading(`Hello, ${USER.name}`), `the heading "Hello, ${USER.name}"`);
-        const file = path.join(s.tmp, 'dashboard.png');
-        await page.screenshot({ path: file, fullPage: true });
-        assert(fs.statSync(file).size > 0, 'the screenshot is empty');
-        console.log(`    screenshot: ${file}`);
+        await screenshot(page, 'dashboard-empty');
       },
     ],
   ];
