@@ -321,6 +321,14 @@ role-observer = Observateur
 teach-title = Enseignement
 teach-my-runs = Mes sessions
 teach-all-courses = Tous les cours de ce site
+teach-empty-title = Construire votre premier cours
+teach-empty-lead = Ce site n'a encore aucun cours. Un cours se construit en quatre étapes :
+teach-step-course = Créez le cours : un code, un titre et un court résumé.
+teach-step-edition = Ajoutez une session : ses dates et qui peut s'inscrire.
+teach-step-content = Ajoutez des modules, puis des pages, vidéos, quiz et devoirs dans ces modules.
+teach-step-publish = Publiez la session et son contenu quand ils sont prêts.
+teach-empty-start = Créer le premier cours
+outline-empty-next = Commencez par un premier module.
 course-new = Nouveau cours
 course-create = Créer le cours
 course-settings = Paramètres du cours
@@ -361,6 +369,47 @@ enrolled = Inscrits
 module-new = Nouveau module
 module-add = Ajouter le module
 module-settings = Paramètres du module
+module-delete = Supprimer ce module…
+item-delete = Supprimer cet élément…
+item-move-module = Déplacer vers un autre module
+field-module = Module
+item-move-submit = Déplacer l'élément
+delete-module-heading = Supprimer le module « { $title } » ?
+delete-item-heading = Supprimer l'élément « { $title } » ?
+delete-module-items = { $count ->
+    [0] Il n'a aucun élément.
+    [one] Son seul élément est supprimé avec lui :
+   *[other] Ses { $count } éléments sont supprimés avec lui :
+}
+delete-attempts = { $count ->
+    [one] une tentative d'apprenant au quiz
+   *[other] { $count } tentatives d'apprenants au quiz
+}
+delete-submissions = { $count ->
+    [one] une remise d'apprenant
+   *[other] { $count } remises d'apprenants
+}
+delete-lost = { $count ->
+    [0] Cette action est définitive.
+    [one] La progression des apprenants sur cet élément est supprimée avec lui. Cette action est définitive.
+   *[other] La progression des apprenants sur ces éléments est supprimée avec eux. Cette action est définitive.
+}
+delete-refused-heading = Suppression impossible
+delete-refused = { $count ->
+    [one] Des apprenants ont du travail sur cet élément (ci-dessous) : le supprimer supprimerait leur travail et leurs notes. Dépubliez-le plutôt : les apprenants ne le verront plus et leur travail est conservé.
+   *[other] Des apprenants ont du travail sur certains de ses éléments (ci-dessous) : les supprimer supprimerait leur travail et leurs notes. Dépubliez plutôt : les apprenants ne les verront plus et leur travail est conservé.
+}
+delete-back = Retour
+delete-keep = Non, le garder
+delete-module-confirm = Oui, supprimer le module et ses éléments
+delete-item-confirm = Oui, supprimer l'élément
+delete-question-heading = Supprimer la question « { $title } » ?
+delete-question-used = { $count ->
+    [one] Un quiz utilise cette question. Retirez-la d'abord de ce quiz :
+   *[other] { $count } quiz utilisent cette question. Retirez-la d'abord de ces quiz :
+}
+delete-question-lost = Les quiz qui tirent au hasard dans sa catégorie auront une question de moins. Les tentatives passées gardent leur copie. Cette action est définitive.
+delete-question-confirm = Oui, supprimer la question
 field-available-from = Disponible à partir du
 move-up = Monter
 move-down = Descendre
@@ -406,6 +455,10 @@ flash-module-added = Le module a été ajouté.
 flash-module-saved = Le module a été enregistré.
 flash-moved = Déplacé.
 flash-deleted = Supprimé.
+flash-module-deleted = Le module et ses éléments ont été supprimés.
+flash-item-deleted = L'élément a été supprimé.
+flash-item-moved-module = L'élément a été déplacé à la fin du module choisi.
+flash-question-deleted = La question a été supprimée.
 flash-item-added = L'élément a été ajouté. Rédigez son contenu puis publiez-le.
 flash-item-saved = L'élément a été enregistré.
 flash-member-added = La personne a été ajoutée.
@@ -612,6 +665,11 @@ bank-imported = { $count ->
    *[other] { $count } questions importées.
 }
 bank-import-refused = Rien n'a été importé. Corrigez ces lignes et importez à nouveau :
+bank-line = Ligne { $line }
+bank-import-lines-refused = { $count ->
+    [one] Une ligne pose problème (voir ci-dessus). Corrigez-la ici et importez à nouveau.
+   *[other] { $count } lignes posent problème (voir ci-dessus). Corrigez-les ici et importez à nouveau.
+}
 bank-categories = Catégories
 bank-category = Catégorie
 bank-points = Points
@@ -717,8 +775,50 @@ quiz-saved-at = Enregistré ({ $n ->
    *[other] { $n } réponses
 }) à
 quiz-settings = Réglages du quiz
-quiz-slots = Questions
-quiz-slots-help = Une par ligne : l'identifiant d'une question de la banque ci-dessous (suivi éventuellement de « :points »), ou « draw:NOMBRE:POINTS:CATÉGORIE » pour tirer au hasard NOMBRE questions d'une catégorie à chaque tentative.
+quiz-question-col = Question
+quiz-points-col = Points
+quiz-points-of = Points pour { $title }
+quiz-points-own = Vide : ses propres { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
+quiz-points-each = Points pour chaque question tirée
+quiz-draw-row = { $count ->
+    [one] Une question au hasard de « { $category } »
+   *[other] { $count } questions au hasard de « { $category } »
+}
+quiz-draw-kind = Au hasard
+quiz-draw-holds = { $count ->
+    [0] La catégorie ne contient aucune question.
+    [one] La catégorie contient une question.
+   *[other] La catégorie contient { $count } questions.
+}
+quiz-missing-row = Une question qui n'est plus dans la banque
+quiz-row = Question { $n } ({ $title })
+quiz-remove = Retirer
+quiz-slots-help2 = Déplacez une question avec ses flèches, ou retirez-la ; les changements sont enregistrés avec les paramètres.
+quiz-no-question = Ce quiz n'a pas encore de question.
+quiz-pick-link = Choisissez des questions dans la banque ci-dessous.
+quiz-rules = Règles
+quiz-save-settings = Enregistrer le quiz
+quiz-pick-title = Ajouter des questions de la banque
+quiz-pick-search = Chercher dans la banque de questions
+quiz-pick-words = Mots du titre
+quiz-pick-filter = Afficher
+quiz-pick-tick = Ajouter
+quiz-pick-in = Dans le quiz
+quiz-pick-add = Ajouter les questions cochées
+quiz-pick-none = Aucune question ne correspond à cette recherche.
+quiz-pick-more = Seules les 200 premières questions trouvées sont listées : affinez la recherche pour voir les autres.
+quiz-draw-title = Ajouter des questions au hasard d'une catégorie
+quiz-draw-help = Chaque apprenant reçoit des questions différentes, tirées au hasard dans la catégorie à chaque tentative.
+quiz-draw-option = { $category } ({ $count ->
+    [one] une question
+   *[other] { $count } questions
+})
+quiz-draw-count = Nombre de questions à tirer
+quiz-draw-points = Points pour chaque question
+quiz-draw-add = Ajouter les questions au hasard
 quiz-shuffle-questions = Présenter les questions dans un ordre différent à chaque apprenant
 quiz-shuffle-answers = Présenter les options dans un ordre différent à chaque apprenant
 quiz-feedback-when = Afficher le score et les commentaires
@@ -726,10 +826,6 @@ quiz-answers-when = Afficher les bonnes réponses
 reveal-immediately = Dès l'envoi de la tentative
 reveal-after_close = Après la fermeture du quiz
 reveal-never = Jamais
-quiz-bank = Banque de questions du cours
-quiz-bank-categories = Catégories :
-quiz-question-id = Identifiant
-quiz-bank-more = Seules les 100 premières questions sont listées ; voir la banque de questions pour les autres.
 quiz-bank-empty = La banque de questions est vide. Importez d'abord des questions (GIFT) depuis la page du cours.
 quiz-grading-queue = Rédactions à corriger
 quiz-grading-empty = Aucune rédaction n'attend de note.
@@ -768,6 +864,8 @@ grades-percent = Note du cours (% ; vide pour retirer)
 flash-answers-saved = Vos réponses sont enregistrées.
 flash-attempt-submitted = Votre tentative est envoyée.
 flash-quiz-saved = Les réglages du quiz sont enregistrés.
+flash-quiz-questions-added = Les questions cochées ont été ajoutées à la fin du quiz.
+flash-quiz-draw-added = Les questions au hasard ont été ajoutées à la fin du quiz.
 flash-graded = Les notes sont enregistrées.
 flash-scheme-saved = Le barème est enregistré ; les notes du cours sont en cours de recalcul.
 flash-grade-saved = La note est enregistrée.
@@ -786,6 +884,9 @@ err-question_unknown = Cette question ne fait pas partie de cette tentative ou d
 err-question_twice = Cette question figure deux fois dans le quiz.
 err-not_enough_questions = La catégorie ne contient pas autant de questions.
 err-slot_invalid = Cette ligne n'est ni un identifiant de question ni « draw:NOMBRE:POINTS:CATÉGORIE ».
+err-category_unknown = La banque de questions n'a pas cette catégorie.
+err-item_has_work = Des apprenants ont des tentatives ou des remises sur cet élément : le supprimer supprimerait leur travail. Dépubliez-le plutôt pour le cacher aux apprenants.
+err-question_in_quiz = Un quiz utilise cette question : retirez-la d'abord du quiz.
 err-too_many = Il y en a trop.
 err-too_few = Trop peu d'éléments ici ; ajoutez-en.
 err-ids_duplicate = Deux éléments ont le même identifiant ; donnez à chacun le sien.

@@ -153,9 +153,19 @@ function scenario(s) {
       'the instructor publishes an edition',
       async () => {
         const page = as('teacher');
-        // A <details> panel: its summary (a heading inside) opens it.
-        await page.getByRole('heading', { name: 'New edition', exact: true }).click();
-        await page.getByRole('textbox', { name: 'Edition name' }).fill(RUN_NAME);
+        // A course without an edition opens its "New edition" panel: the next step.
+        const name = page.getByRole('textbox', { name: 'Edition name' });
+        await expectVisible(page, name, 'the open "New edition" panel');
+        // Only the fields of the chosen policy show: no enrolment code for an open edition.
+        const code = page.getByRole('textbox', { name: 'Enrolment code' });
+        assert(!(await code.isVisible()), 'the enrolment code shows for an open edition');
+        await page.getByRole('radio', { name: 'People with the enrolment code' }).check();
+        await expectVisible(page, code, 'the enrolment code once the code policy is chosen');
+        const domains = page.getByRole('textbox', { name: 'Allowed email domains' });
+        assert(!(await domains.isVisible()), 'the email domains show for a code policy');
+        await page.getByRole('radio', { name: 'Anyone signed in' }).check();
+        assert(!(await code.isVisible()), 'the enrolment code still shows after going back to open');
+        await name.fill(RUN_NAME);
         const open = page.getByRole('radio', { name: 'Anyone signed in' });
         assert(await open.isChecked(), 'a MOOC edition is not open to anyone signed in by default');
         await page.getByRole('checkbox', { name: 'Published (visible to learners)' }).check();
@@ -230,6 +240,49 @@ function scenario(s) {
           assert(!/\bdraft\b/i.test(text), `"${it.title}" is still a draft: ${JSON.stringify(text)}`);
         }
         await checkAccessibility(page, 'the outline editor');
+      },
+    ],
+    [
+      'the outline keeps a refused link, shows its error at its address, asks before deleting (axe)',
+      async () => {
+        const page = as('teacher');
+        await go(page, `/teach/runs/${s.runId}/outline`);
+        const m = region(page, PAGE_ITEM.module);
+        const address = m.getByRole('textbox', { name: 'Address (link or video page)' });
+        assert(!(await address.isVisible()), 'a page asks for an address');
+        await m.getByRole('combobox', { name: 'Kind' }).selectOption('link');
+        await expectVisible(page, address, 'the address field of a link');
+        await m.getByRole('textbox', { name: 'Title of the item' }).fill('The Rust book');
+        await address.fill('not an address');
+        await m.getByRole('button', { name: 'Add the item' }).click();
+        const again = region(page, PAGE_ITEM.module);
+        const kept = again.getByRole('textbox', { name: 'Address (link or video page)' });
+        await expectVisible(page, kept, 'the address field, shown again');
+        assert((await kept.inputValue()) === 'not an address', 'the typed address was lost');
+        const title = again.getByRole('textbox', { name: 'Title of the item' });
+        assert((await title.inputValue()) === 'The Rust book', 'the typed title was lost');
+        const kind = again.getByRole('combobox', { name: 'Kind' });
+        assert((await kind.inputValue()) === 'link', 'the chosen kind was lost');
+        assert((await kept.getAttribute('aria-invalid')) === 'true', 'the address is not marked invalid');
+        const newModule = region(page, 'New module').getByRole('textbox', { name: 'Title', exact: true });
+        assert((await newModule.getAttribute('aria-invalid')) !== 'true', 'the error went to the new module field');
+        await checkAccessibility(page, 'the outline with a refused item');
+
+        // Deleting a module asks first, on a page of its own, saying what goes with it.
+        await addModule(page, 'Week 3');
+        const w3 = region(page, 'Week 3');
+        await w3.getByText('Module settings').click();
+        await w3.getByRole('link', { name: 'Delete this module… Week 3' }).click();
+        await expectVisible(page, heading(page, 'Delete the module “Week 3”?'), 'the confirmation');
+        await checkAccessibility(page, 'the confirmation of a deletion');
+        await page.getByRole('link', { name: 'No, keep it' }).click();
+        await expectVisible(page, region(page, 'Week 3'), 'Week 3, kept');
+        await go(page, `/teach/runs/${s.runId}/outline`);
+        await region(page, 'Week 3').getByText('Module settings').click();
+        await region(page, 'Week 3').getByRole('link', { name: 'Delete this module… Week 3' }).click();
+        await page.getByRole('button', { name: 'Yes, delete the module and its items' }).click();
+        await expectFlash(page, 'The module and its items have been deleted.');
+        assert((await region(page, 'Week 3').count()) === 0, 'Week 3 is still there');
       },
     ],
     [

@@ -25,3 +25,4 @@ mod sso_oidc;
 mod sso_partner;
 mod sso_saml;
 mod support;
+mod teach_pages;
