@@ -31,6 +31,13 @@ dashboard-title = My courses
 dashboard-hello = Hello, { $name }
 dashboard-my-courses = My courses
 dashboard-no-courses = You are not enrolled in any course yet.
+dashboard-due-soon = Due soon
+dashboard-announcements = Latest announcements
+deadline-quiz = Quiz closes
+deadline-assignment = Due
+deadline-peer_submission = Work due
+deadline-peer_review = Reviews due
+view = View
 
 field-name = Full name
 field-email = Email address
@@ -314,6 +321,25 @@ kind-link = Link
 transcript = Transcript
 open-link = Open the resource
 mark-complete = Mark as complete
+item-position = Item { $n } of { $total } · { $module }
+item-next = Next: { $title }
+outline-title = Course outline
+outline-locked = locked
+module-end-title = End of { $module }
+module-end-next = Next up: { $module } ({ $n ->
+    [one] { $n } item
+   *[other] { $n } items
+}).
+module-end-start = Start { $module }
+module-end-opens = It opens on { $date }.
+module-end-locked = It opens once you have completed what comes before.
+course-end-title = You have reached the end of the course
+course-end-progress = You have completed { $done } of { $total ->
+    [one] { $total } item
+   *[other] { $total } items
+} ({ $percent } %).
+course-end-missing = The course outline shows what is left to complete.
+start = Start
 role-learner = Learner
 role-instructor = Instructor
 role-teaching_assistant = Teaching assistant
@@ -443,7 +469,7 @@ vouchers-submit = Generate and download
 flash-enrolled = You are enrolled. Welcome!
 flash-waiting-list = The course is full: you are on the waiting list. We will mail you when a seat frees up.
 flash-unenrolled = You have left the course.
-flash-item-completed = Item completed.
+flash-item-completed = Marked as complete. Well done!
 flash-course-created = The course has been created. Now add an edition.
 flash-course-saved = The course has been saved.
 flash-run-created = The edition has been created. Add modules and items.
@@ -708,6 +734,8 @@ quiz-attempts-help = 0 means unlimited.
 quiz-unlimited = Unlimited
 quiz-time-limit = Time limit
 quiz-time-limit-field = Time limit (minutes, empty for none)
+quiz-pass-percent = Pass mark (%)
+quiz-pass-percent-help = The share of the points needed to pass this quiz. Leave empty for none.
 quiz-minutes = { $n } min
 quiz-untimed = None
 quiz-opens = Opens
@@ -735,10 +763,25 @@ quiz-attempt-n = Attempt { $n }
 quiz-time-left = Time left:
 quiz-autosave-help = Your answers are saved as you go. Submit when you are done: a submitted attempt is final.
 quiz-result = Result
+quiz-percent = { $percent } %
+quiz-passed = Passed
+quiz-not-passed = Not passed
+quiz-pass-mark = Pass mark: { $percent } %
+quiz-not-answered = Not answered
+quiz-unanswered-title = { $n ->
+    [one] One question is not answered
+   *[other] { $n } questions are not answered
+}
+quiz-unanswered-help = Your answers are saved. Answer the questions below, or submit as it is: a submitted attempt is final and unanswered questions earn no points.
+quiz-submit-anyway = Submit anyway
+quiz-unanswered-confirm = Not answered yet:
 quiz-submitted-no-score = Your attempt is submitted. The score will be shown according to the quiz's rules.
 quiz-back = Back to the quiz
 quiz-question-n = Question { $n }
-quiz-points = { $n } pt
+quiz-points = { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
 quiz-choose-all = Choose all that apply.
 answer-true = True
 answer-false = False

@@ -31,6 +31,13 @@ dashboard-title = Mes cours
 dashboard-hello = Bonjour, { $name }
 dashboard-my-courses = Mes cours
 dashboard-no-courses = Vous n'êtes inscrit à aucun cours pour le moment.
+dashboard-due-soon = À rendre bientôt
+dashboard-announcements = Dernières annonces
+deadline-quiz = Le quiz ferme le
+deadline-assignment = À rendre le
+deadline-peer_submission = Travail à rendre le
+deadline-peer_review = Évaluations à rendre le
+view = Voir
 
 field-name = Nom complet
 field-email = Adresse e-mail
@@ -314,6 +321,25 @@ kind-link = Lien
 transcript = Transcription
 open-link = Ouvrir la ressource
 mark-complete = Marquer comme terminé
+item-position = Élément { $n } sur { $total } · { $module }
+item-next = Suivant : { $title }
+outline-title = Plan du cours
+outline-locked = verrouillé
+module-end-title = Fin de { $module }
+module-end-next = Ensuite : { $module } ({ $n ->
+    [one] { $n } élément
+   *[other] { $n } éléments
+}).
+module-end-start = Commencer { $module }
+module-end-opens = Ce module ouvre le { $date }.
+module-end-locked = Ce module s'ouvre une fois terminé ce qui le précède.
+course-end-title = Vous êtes arrivé à la fin du cours
+course-end-progress = Vous avez terminé { $done } { $total ->
+    [one] élément sur { $total }
+   *[other] éléments sur { $total }
+} ({ $percent } %).
+course-end-missing = Le plan du cours indique ce qu'il reste à terminer.
+start = Commencer
 role-learner = Apprenant
 role-instructor = Enseignant
 role-teaching_assistant = Tuteur
@@ -446,7 +472,7 @@ vouchers-submit = Générer et télécharger
 flash-enrolled = Vous êtes inscrit. Bienvenue !
 flash-waiting-list = Le cours est complet : vous êtes sur la liste d'attente. Nous vous écrirons quand une place se libérera.
 flash-unenrolled = Vous avez quitté le cours.
-flash-item-completed = Élément terminé.
+flash-item-completed = Marqué comme terminé. Bravo !
 flash-course-created = Le cours a été créé. Ajoutez maintenant une session.
 flash-course-saved = Le cours a été enregistré.
 flash-run-created = La session a été créée. Ajoutez des modules et des éléments.
@@ -723,6 +749,8 @@ quiz-attempts-help = 0 signifie illimité.
 quiz-unlimited = Illimitées
 quiz-time-limit = Durée limite
 quiz-time-limit-field = Durée limite (minutes, vide pour aucune)
+quiz-pass-percent = Seuil de réussite (%)
+quiz-pass-percent-help = La part des points nécessaire pour réussir ce quiz. Laissez vide s'il n'y en a pas.
 quiz-minutes = { $n } min
 quiz-untimed = Aucune
 quiz-opens = Ouverture
@@ -750,10 +778,25 @@ quiz-attempt-n = Tentative { $n }
 quiz-time-left = Temps restant :
 quiz-autosave-help = Vos réponses sont enregistrées au fur et à mesure. Envoyez quand vous avez terminé : une tentative envoyée est définitive.
 quiz-result = Résultat
+quiz-percent = { $percent } %
+quiz-passed = Réussi
+quiz-not-passed = Non réussi
+quiz-pass-mark = Seuil de réussite : { $percent } %
+quiz-not-answered = Sans réponse
+quiz-unanswered-title = { $n ->
+    [one] Une question est sans réponse
+   *[other] { $n } questions sont sans réponse
+}
+quiz-unanswered-help = Vos réponses sont enregistrées. Répondez aux questions ci-dessous, ou envoyez la tentative telle quelle : une tentative envoyée est définitive et les questions sans réponse ne rapportent aucun point.
+quiz-submit-anyway = Envoyer quand même
+quiz-unanswered-confirm = Questions sans réponse :
 quiz-submitted-no-score = Votre tentative est envoyée. Le score sera affiché selon les règles du quiz.
 quiz-back = Retour au quiz
 quiz-question-n = Question { $n }
-quiz-points = { $n } pt
+quiz-points = { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
 quiz-choose-all = Cochez toutes les bonnes réponses.
 answer-true = Vrai
 answer-false = Faux

@@ -1,8 +1,10 @@
 // End-to-end test of a course's life in headless Chromium: an instructor creates a MOOC with two
 // modules (a page, a video with subtitles) and publishes an edition; a learner finds it in the
-// catalog, enrols, watches the video, completes the page and sees the progress on the
-// dashboard; the instructor sees the learner's progress. axe-core checks the outline editor,
-// the catalog, the course home, the video page and the learners page.
+// catalog, enrols, watches the video, completes the page (the item page places it in the
+// course outline, confirms and leads on to the next module, then to the end of the course) and
+// sees the progress on the dashboard; the instructor sees the learner's progress. axe-core
+// checks the outline editor, the catalog, the course home, the video page, an item page with
+// its outline, the dashboard and the learners page.
 //
 // Starts `amphi serve` in a fresh temporary folder (embedded SQLite, or a fresh PostgreSQL
 // database when AMPHI_TEST_DATABASE_URL is set); both accounts are made beforehand with
@@ -327,6 +329,12 @@ function scenario(s) {
         const bar = page.getByRole('progressbar', { name: 'Progress', exact: true });
         const value = await progressValue(bar, 'the course progress');
         assert(value === '0', `the course progress is ${value} right after enrolling, expected 0`);
+        // Nothing done yet: "Start", not "Resume".
+        await expectVisible(page, page.getByRole('link', { name: 'Start', exact: true }), 'the button "Start"');
+        assert(
+          (await page.getByRole('link', { name: 'Resume', exact: true }).count()) === 0,
+          'the course home says "Resume" at 0 %',
+        );
         await checkAccessibility(page, 'the course home');
       },
     ],
@@ -416,17 +424,44 @@ function scenario(s) {
       },
     ],
     [
-      'the learner completes the page',
+      'the learner completes the page: the outline, a confirmation, on to Week 2 (axe)',
       async () => {
         const page = as('learner');
         await go(page, `/learn/${s.runId}`);
         await page.getByRole('link', { name: PAGE_ITEM.title, exact: true }).click();
         await expectVisible(page, heading(page, PAGE_ITEM.title), `the heading "${PAGE_ITEM.title}"`);
         await expectVisible(page, page.getByText(PAGE_ITEM.rendered), 'the text of the page');
-        await page.getByRole('button', { name: 'Mark as complete' }).click();
-        // On to the next item (the video), or back home when it was the last.
+        const position = `Item 1 of 1 · ${PAGE_ITEM.module}`;
+        await expectVisible(page, page.getByText(position), `the position "${position}"`);
+        // The course outline, collapsed: opened, it marks this item and checks the watched video.
+        const nav = page.getByRole('navigation', { name: 'Course outline' });
+        assert(!(await nav.isVisible()), 'the course outline is open before being asked');
+        await page.locator('details.course-outline > summary').click();
+        await expectVisible(page, nav, 'the course outline');
+        const current = nav.locator('a[aria-current="page"]');
+        const currentText = await current.innerText();
+        assert(currentText === PAGE_ITEM.title, `the outline marks "${currentText}" as the current item`);
+        const video = nav.locator('li.outline-item').filter({ hasText: VIDEO_ITEM.title });
+        const videoText = await video.textContent();
+        assert(/✓/.test(videoText) && /\(completed\)/.test(videoText), `the watched video is not checked: ${JSON.stringify(videoText)}`);
+        await checkAccessibility(page, 'an item page with its outline open');
+
         const pagePath = `/learn/${s.runId}/items/${s.itemIds[PAGE_ITEM.title]}`;
-        await landOn(page, (u) => u.pathname !== pagePath, 'the next page');
+        await page.getByRole('button', { name: 'Mark as complete' }).click();
+        await expectFlash(page, 'Marked as complete. Well done!');
+        assert(new URL(page.url()).pathname === pagePath, `completing the page left it for ${page.url()}`);
+        // The last item of Week 1 leads on to Week 2.
+        const next = region(page, `End of ${PAGE_ITEM.module}`);
+        const start = next.getByRole('link', { name: `Start ${VIDEO_ITEM.module}` });
+        await expectVisible(page, start, `the link "Start ${VIDEO_ITEM.module}"`);
+        await checkAccessibility(page, 'an item page once completed');
+        await start.click();
+        const videoPath = `/learn/${s.runId}/items/${s.itemIds[VIDEO_ITEM.title]}`;
+        await landOn(page, (u) => u.pathname === videoPath, 'the first item of Week 2');
+        // The last item of the course leads to the grades.
+        const end = region(page, 'You have reached the end of the course');
+        await expectVisible(page, end.getByRole('link', { name: 'My grades' }), 'the link to the grades at the end');
+
         await go(page, `/learn/${s.runId}`);
         const bar = page.getByRole('progressbar', { name: 'Progress', exact: true });
         const value = await progressValue(bar, 'the course progress');
@@ -449,6 +484,10 @@ function scenario(s) {
         const text = await card.innerText();
         assert(/100 %/.test(text), `the card does not say "100 %": ${JSON.stringify(text)}`);
         assert(/Completed/.test(text), `the card does not say "Completed": ${JSON.stringify(text)}`);
+        // Every card has a button; a finished course is to view again.
+        const view = card.getByRole('link', { name: `View ${COURSE.title}` });
+        await expectVisible(page, view, `the button "View" on the card`);
+        await checkAccessibility(page, 'the dashboard');
       },
     ],
     [

@@ -5,6 +5,7 @@ pub mod announce;
 pub mod authoring;
 pub mod catalog;
 pub mod content;
+pub mod dashboard;
 pub mod enrol;
 pub mod import;
 pub mod learn;

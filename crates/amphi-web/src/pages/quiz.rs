@@ -7,6 +7,7 @@ use crate::error::PageResult;
 use crate::forms::CsrfForm;
 use crate::path::Ids;
 use crate::templates::no_values;
+use amphi_app::assessment::quiz::answers::Submitted;
 use amphi_app::assessment::quiz::{self, authoring::QuizForm};
 use amphi_app::courses::catalog;
 use amphi_app::i18n::Arg;
@@ -43,9 +44,10 @@ pub async fn attempt(
     Authed(ctx, su): Authed,
     Ids((run, at)): Ids<(RunId, AttemptId)>,
 ) -> PageResult {
-    attempt_page(&ctx, &su, run, at, StatusCode::OK, no_values()).await
+    attempt_page(&ctx, &su, run, at, StatusCode::OK, no_values(), &[]).await
 }
 
+/// The attempt page; `unanswered` (question numbers) asks the learner to confirm a submit.
 async fn attempt_page(
     ctx: &Ctx,
     su: &Caller,
@@ -53,6 +55,7 @@ async fn attempt_page(
     at: AttemptId,
     status: StatusCode,
     errors: Value,
+    unanswered: &[usize],
 ) -> PageResult {
     let v = quiz::view::attempt(&ctx.state.app, su, run, at)
         .await
@@ -60,7 +63,10 @@ async fn attempt_page(
     Ok(ctx.render(
         status,
         "learn/attempt.html",
-        context! { a => Value::from_serialize(&v), run_id => run.to_string(), errors },
+        context! {
+            a => Value::from_serialize(&v), run_id => run.to_string(), errors,
+            confirm => unanswered,
+        },
     ))
 }
 
@@ -93,28 +99,35 @@ pub async fn save(
             .into()),
         (Err(e @ Error::Validation(_)), false) => {
             let errors = ctx.field_errors(&e);
-            attempt_page(&ctx, &su, run, at, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            attempt_page(&ctx, &su, run, at, status, errors, &[]).await
         }
         (Err(e), false) => Err(ctx.fail(&e)),
     }
 }
 
-/// POST /learn/{run}/attempts/{attempt}/submit
+/// POST /learn/{run}/attempts/{attempt}/submit — with questions left unanswered, saves the
+/// answers and asks to confirm (the page again, naming them) unless `confirmed=1` is sent.
 pub async fn submit(
     Authed(ctx, su): Authed,
     Ids((run, at)): Ids<(RunId, AttemptId)>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
+    let confirmed = form.iter().any(|(k, v)| k == "confirmed" && v == "1");
     let sent = quiz::answers::Sent::Form(&form);
-    let result = quiz::answers::submit(&ctx.state.app, &su, run, at, sent).await;
+    let result = quiz::answers::submit_checked(&ctx.state.app, &su, run, at, sent, confirmed).await;
     match result {
-        Ok(_) => Ok(ctx.redirect_with(
+        Ok(Submitted::Done) => Ok(ctx.redirect_with(
             &format!("/learn/{run}/attempts/{at}"),
             "flash-attempt-submitted",
         )),
+        Ok(Submitted::Unanswered(left)) => {
+            attempt_page(&ctx, &su, run, at, StatusCode::OK, no_values(), &left).await
+        }
         Err(e @ Error::Validation(_)) => {
             let errors = ctx.field_errors(&e);
-            attempt_page(&ctx, &su, run, at, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            attempt_page(&ctx, &su, run, at, status, errors, &[]).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -154,6 +167,7 @@ fn settings_values(s: &quiz::settings::QuizSettings, tz: &str) -> Value {
         "keep": s.keep,
         "feedback": s.feedback,
         "answers": s.answers,
+        "pass_percent": s.pass_percent,
     }))
 }
 
@@ -368,7 +382,7 @@ pub async fn quiz_settings_save(
                 "shuffle_answers": f.shuffle_answers.is_some(), "attempts": f.attempts,
                 "time_limit_minutes": f.time_limit_minutes, "opens_at": f.opens_at,
                 "closes_at": f.closes_at, "keep": f.keep, "feedback": f.feedback,
-                "answers": f.answers,
+                "answers": f.answers, "pass_percent": f.pass_percent,
             }));
             let refused = Refused {
                 form: "settings",

@@ -136,6 +136,8 @@ pub struct QuizForm {
     pub feedback: Option<String>,
     /// `immediately`, `after_close` or `never`.
     pub answers: Option<String>,
+    /// Pass mark in percent (empty: none).
+    pub pass_percent: Option<String>,
 }
 
 /// The slots as the settings form shows them, one per line.
@@ -347,6 +349,17 @@ pub fn settings_from_form(
     }
     s.feedback = reveal("feedback", f.feedback.as_deref(), s.feedback, fields);
     s.answers = reveal("answers", f.answers.as_deref(), s.answers, fields);
+    if let Some(p) = f.pass_percent.as_deref().map(str::trim) {
+        if p.is_empty() {
+            s.pass_percent = None;
+        } else {
+            match p.replace(',', ".").parse::<f64>() {
+                Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => s.pass_percent = Some(v),
+                Ok(_) => fields.push("pass_percent", codes::OUT_OF_RANGE),
+                Err(_) => fields.push("pass_percent", codes::NUMBER_INVALID),
+            }
+        }
+    }
     s
 }
 
@@ -367,6 +380,11 @@ pub async fn configure(
         .ok_or(Error::NotFound)?;
     if it.kind()? != ItemKind::Quiz {
         return Err(Error::NotFound);
+    }
+    if s.pass_percent
+        .is_some_and(|p| !p.is_finite() || !(0.0..=100.0).contains(&p))
+    {
+        return Err(Error::field("pass_percent", codes::OUT_OF_RANGE));
     }
     let max = check_settings(app.db.reader(), tenant, a.run.course_id, &s).await?;
     let mut v: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
