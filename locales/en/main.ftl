@@ -57,8 +57,26 @@ field-signup-policy = Who may create an account
 field-signup-domains = Allowed email domains
 field-colour = Brand colour
 field-logo-url = Logo address (URL)
+field-logo-url-help = Or upload the logo below: it is then kept and served by this site.
+field-logo-file = Logo (file)
+site-logo = Upload a logo
+site-logo-current = Current logo
+site-logo-help = PNG, JPEG or SVG, at most { $kib } KB. It replaces the logo address above.
+site-logo-upload = Upload the logo
 field-footer = Footer text
 password-help = At least 10 characters. A phrase of several words is easy to remember and hard to guess.
+chars-max = { $count ->
+    [one] 1 character at most.
+   *[other] { $count } characters at most.
+}
+chars-left = { $count ->
+    [one] { $n } character left.
+   *[other] { $n } characters left.
+}
+chars-over = { $count ->
+    [one] { $n } character too many.
+   *[other] { $n } characters too many.
+}
 expires-help = Between 1 and 365 days; 0 for a token that does not expire.
 slug-help = Lower-case letters, digits and dashes; used in addresses such as slug.example.com.
 hosts-help = One host name per line, for example learn.example.com.
@@ -77,6 +95,15 @@ verify-submit = Confirm my address
 signin-title = Sign in
 signin-submit = Sign in
 signin-forgot = Forgot your password?
+signin-tries-left = { $count ->
+    [one] You have 1 try left before sign-in to this account is paused for up to { $minutes } minutes.
+   *[other] You have { $count } tries left before sign-in to this account is paused for up to { $minutes } minutes.
+}
+signin-locked = Sign-in to this account is paused for { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+} after too many tries.
+signin-locked-reset = Forgotten your password? Reset it by email
 signin-no-account = New here?
 forgot-title = Reset your password
 forgot-lead = Enter the email address of your account and we will send you a link to choose a new password.
@@ -118,6 +145,26 @@ scope-write = Write (change your data)
 scope-admin = Administration (within your role)
 
 admin-title = Administration
+checklist-title = Getting your site ready
+checklist-all-done = Your site is ready
+checklist-progress = { $done ->
+    [one] 1 of { $total } steps done.
+   *[other] { $done } of { $total } steps done.
+}
+checklist-done = done
+checklist-todo = to do
+checklist-branding = Brand your site
+checklist-branding-todo = Add your logo and brand colour so that people recognise your organisation.
+checklist-branding-done = Your logo or brand colour is set. You can change them in the site settings.
+checklist-sign_in = Choose how people sign in
+checklist-sign_in-todo = Connect your organisation's sign-in (OIDC, SAML, LDAP), or choose who may create an account in the site settings.
+checklist-sign_in-done = Sign-in is set up: a sign-in provider is on, or sign-up is limited by the site settings.
+checklist-course = Create the first course
+checklist-course-todo = A course with an edition, modules and items is what learners enrol in.
+checklist-course-done = Your site has at least one course.
+checklist-mail = Connect a mail server
+checklist-mail-todo = Mails (confirmations, password resets, invitations) are written to the outbox folder until mail.smtp_url is set in the configuration file by whoever runs the server.
+checklist-mail-done = Mails are sent through the configured mail server.
 admin-users = Users
 admin-users-lead = Find people, deactivate accounts, choose administrators.
 admin-site = Site settings
@@ -135,6 +182,21 @@ user-deactivate = Deactivate
 user-reactivate = Reactivate
 user-make-admin = Make administrator
 user-remove-admin = Remove administrator
+user-add = Add a user
+user-add-lead = Creates the account now. The person receives an email with a link to choose a password (valid for 7 days).
+user-add-submit = Add user
+user-invite = Invite by email
+user-invite-lead = Each address receives an invitation with a link to choose a password (valid for 7 days). Addresses that already have an account are left as they are.
+user-invite-help = One address per line, or separated by commas.
+user-invite-submit = Send invitations
+users-invited-result = { $count ->
+    [one] 1 invitation sent.
+   *[other] { $count } invitations sent.
+}
+users-invited-existing = { $count ->
+    [one] 1 address already had an account and was left as it is.
+   *[other] { $count } addresses already had an account and were left as they are.
+}
 role-platform-admin = Platform administrator
 role-tenant-admin = Administrator
 role-member = Member
@@ -170,6 +232,9 @@ flash-tenant-created = The site has been created.
 flash-tenant-saved = The site has been saved.
 flash-token-revoked = The token has been revoked.
 flash-user-updated = The account has been updated.
+flash-logo-saved = The logo has been uploaded and is now shown on every page.
+flash-user-added = The account has been created and the person has been emailed a link to choose a password.
+flash-users-invited = The invitations are on their way.
 
 mail-verify-subject = Confirm your email address for { $site }
 mail-verify-body =
@@ -189,6 +254,24 @@ mail-reset-body =
     { $link }
 
     The link is valid for one hour and works once. If you did not ask for it, ignore this message: your password stays as it is.
+mail-added-subject = Your account on { $site }
+mail-added-body =
+    Hello { $name },
+
+    { $by } created an account for you on { $site }. To choose your password and sign in, open this link:
+
+    { $link }
+
+    The link is valid for { $days } days and works once. If you did not expect this account, ignore this message.
+mail-invited-subject = You are invited to { $site }
+mail-invited-body =
+    Hello,
+
+    { $by } invites you to join { $site }. To choose your password and sign in, open this link:
+
+    { $link }
+
+    The link is valid for { $days } days and works once. You can change your name on your account page. If you do not want to join, ignore this message.
 
 err-not_found = This page or item does not exist, or you may not see it.
 err-forbidden = You are not allowed to do this.
@@ -221,6 +304,10 @@ err-platform_admin_must_be_in_default_tenant = Platform administrators belong to
 err-locale_invalid = This language is not available.
 err-required = This field is required.
 err-too_long = This is too long.
+too-long-limit = { $count ->
+    [one] { $max } character at most, you typed { $got }.
+   *[other] { $max } characters at most, you typed { $got }.
+}
 err-email_invalid = Enter an email address such as name@example.com.
 err-invalid_characters = This contains characters that are not allowed.
 err-password_too_short = The password must have at least 10 characters.
@@ -241,6 +328,7 @@ err-password_wrong = The current password is incorrect.
 nav-catalog = Catalog
 nav-teach = Teaching
 any = Any
+any-feminine = Any
 # After a label, before its value (French puts a no-break space before the colon).
 colon = {":"}
 none = None
@@ -633,6 +721,78 @@ audit-what = What
 audit-target = About
 audit-detail = Details
 audit-none = No event matches.
+audit-action-account-created_by_sso = Account created by single sign-on
+audit-action-account-email_verified = Email address confirmed
+audit-action-account-signed_up = Account created (sign-up)
+audit-action-announcement-posted = Announcement posted
+audit-action-api_token-created = API token created
+audit-action-api_token-revoked = API token revoked
+audit-action-certificate-issued = Certificate issued
+audit-action-certificate-reissued = Certificate issued again
+audit-action-certificate-revoked = Certificate revoked
+audit-action-certificate-run_settings = Certificate settings of an edition changed
+audit-action-certificate-template_changed = Certificate template changed
+audit-action-course-created = Course created
+audit-action-course_run-created = Edition created
+audit-action-course_run-new_edition = New edition from an earlier one
+audit-action-enrolment-created = Enrolled
+audit-action-enrolment-import_applied_valid = Enrolment import applied (valid rows)
+audit-action-enrolment-import_done = Enrolment import finished
+audit-action-enrolment-import_started = Enrolment import started
+audit-action-enrolment-invited = Invited to an edition
+audit-action-enrolment-refused = Enrolment refused
+audit-action-enrolment-removed = Enrolment removed
+audit-action-enrolment-role_set = Course role changed
+audit-action-grade-override = Grade changed by the course team
+audit-action-grade-override_total = Course grade changed by the course team
+audit-action-gradebook-scheme = Grading scheme changed
+audit-action-identity-linked = Sign-in provider linked to an account
+audit-action-identity_provider-created = Sign-in provider added
+audit-action-identity_provider-deleted = Sign-in provider deleted
+audit-action-identity_provider-disabled = Sign-in provider turned off
+audit-action-identity_provider-enabled = Sign-in provider turned on
+audit-action-identity_provider-updated = Sign-in provider changed
+audit-action-mfa-disabled = Two-step sign-in turned off
+audit-action-mfa-enabled = Two-step sign-in turned on
+audit-action-password-changed = Password changed
+audit-action-password-reset = Password reset
+audit-action-password-reset_requested = Password reset asked for
+audit-action-platform-admin_created = Platform administrator created
+audit-action-question_bank-imported = Questions imported
+audit-action-session-logout_refused = Sign-out from the provider refused
+audit-action-session-signed_out_by_idp = Signed out by the sign-in provider
+audit-action-session-signed_out_everywhere = Signed out everywhere
+audit-action-shop-order = Shop order
+audit-action-shop-webhook_refused = Shop notification refused
+audit-action-sign_in-failure = Sign-in failed
+audit-action-sign_in-success = Signed in
+audit-action-tenant-created = Site created
+audit-action-tenant-updated = Site settings changed
+audit-action-user-created = Account created by an administrator
+audit-action-user-deactivated = Account deactivated
+audit-action-user-invited = Invited to create an account
+audit-action-user-reactivated = Account reactivated
+audit-action-user-role_changed = Administrator role changed
+audit-action-voucher-batch_created = Voucher codes created
+audit-kind-sign_in = Sign-ins
+audit-kind-identity_provider = Sign-in providers
+audit-kind-identity = Linked identities
+audit-kind-session = Sessions
+audit-kind-password = Passwords
+audit-kind-account = Accounts
+audit-kind-user = Users
+audit-kind-api_token = API tokens
+audit-kind-enrolment = Enrolments
+audit-kind-tenant = Site
+audit-kind-course = Courses
+audit-kind-shop = Shop
+audit-kind-announcement = Announcements
+audit-kind-platform = Platform
+audit-kind-certificate = Certificates
+audit-kind-grade = Grades
+audit-kind-question_bank = Question bank
+audit-kind-mfa = Two-step sign-in
+audit-kind-voucher = Voucher codes
 
 # Second factor
 mfa-title = Two-step sign-in
@@ -1046,8 +1206,63 @@ sso-field-slug-help = Lowercase letters, digits and dashes; it appears in this p
 sso-field-position = Position on the sign-in page
 sso-field-enabled = Enabled
 sso-field-jit = Create accounts on first sign-in
-sso-field-config = Configuration (JSON)
-sso-field-config-help = Secrets (client secret, bind password, private key) are stored encrypted and shown as ********; leave them so to keep them.
+sso-field-config = Connection settings
+sso-field-config-help = Secrets (client secret, service account password) are stored encrypted and never shown again.
+sso-cfg-issuer = Issuer or discovery URL
+sso-cfg-issuer-help = OIDC: the provider's issuer; its discovery document is read from /.well-known/openid-configuration under it. Partner: the iss of its tokens.
+sso-cfg-client_id = Client id
+sso-cfg-client_secret = Client secret
+sso-cfg-scopes = Scopes
+sso-cfg-scopes-help = Besides openid, separated by spaces (for example: email profile groups).
+sso-cfg-userinfo = Ask the userinfo endpoint for more claims
+sso-cfg-audience = Audience (aud of the tokens)
+sso-cfg-algorithm = Signing algorithm
+sso-cfg-public_key_pem = Public key (PEM)
+sso-cfg-jwks_url = Key set (JWKS) URL
+sso-cfg-jwks_url-help = Give the public key or the key set URL.
+sso-cfg-max_lifetime_secs = Longest token lifetime (seconds)
+sso-cfg-run_claim = Claim naming the course edition
+sso-cfg-url = Directory URL
+sso-cfg-url-help = ldaps://host or ldap://host (with StartTLS).
+sso-cfg-starttls = Use StartTLS on ldap://
+sso-cfg-ca_pem = Certificate authority (PEM)
+sso-cfg-ca_pem-help = Only when the directory's certificate comes from a private authority.
+sso-cfg-bind_dn = Service account DN
+sso-cfg-bind_password = Service account password
+sso-cfg-base_dn = Where people are searched (base DN)
+sso-cfg-user_filter = Filter that finds a person
+sso-cfg-user_filter-help = {"{"}username{"}"} stands for what the person types.
+sso-cfg-attributes = Attributes read
+sso-cfg-attributes-help = Separated by spaces.
+sso-cfg-group_base_dn = Where groups are searched (base DN)
+sso-cfg-group_filter = Filter that finds a person's groups
+sso-cfg-group_filter-help = {"{"}dn{"}"} stands for the person's entry, {"{"}username{"}"} for what they typed.
+sso-cfg-group_name_attribute = Attribute with the group name
+sso-cfg-member_of_attribute = Attribute listing the person's groups (memberOf)
+sso-cfg-timeout_ms = Time allowed per request (milliseconds)
+sso-cfg-trust_email = Trust the email address the provider gives (link existing accounts without asking for their password)
+sso-cfg-idp_metadata_url = Identity provider metadata URL
+sso-cfg-idp_metadata_xml = Or its metadata (XML)
+sso-cfg-idp_metadata_xml-help = Give the metadata URL, or paste the metadata.
+sso-cfg-sp_entity_id = Our entity id (if the provider expects another one)
+sso-cfg-want_assertions_signed = Require signed assertions
+sso-cfg-want_response_signed = Require a signed response
+sso-cfg-allow_idp_initiated = Accept sign-ins started at the identity provider
+sso-cfg-clock_skew_secs = Clock difference allowed (seconds)
+sso-secret-keep = A secret is saved. Leave this empty to keep it, or type a new one to replace it.
+sso-copy = Copy
+sso-copied = Copied.
+sso-urls-lead = Register these addresses at the identity provider.
+sso-test = Test the connection
+sso-test-lead = Checks the saved configuration from this server; nobody is signed in.
+sso-test-ok = The connection works.
+sso-test-failed = The connection does not work yet.
+sso-test-discovery = Discovery document read; sign-in starts at
+sso-test-keys = Signing keys found
+sso-test-ldap = Service account bound; base DN read
+sso-test-metadata-fetch = Metadata fetched from
+sso-test-metadata = Metadata read (entity id · sign-in URL · signing certificates)
+sso-test-problem = Problem
 sso-mapping = Attribute mapping
 sso-map-email = Attribute with the email
 sso-map-name = Attribute with the name

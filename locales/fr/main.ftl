@@ -57,8 +57,26 @@ field-signup-policy = Qui peut créer un compte
 field-signup-domains = Domaines e-mail autorisés
 field-colour = Couleur de la marque
 field-logo-url = Adresse du logo (URL)
+field-logo-url-help = Ou envoyez le logo ci-dessous : il est alors conservé et servi par ce site.
+field-logo-file = Logo (fichier)
+site-logo = Envoyer un logo
+site-logo-current = Logo actuel
+site-logo-help = PNG, JPEG ou SVG, { $kib } Ko au maximum. Il remplace l'adresse du logo ci-dessus.
+site-logo-upload = Envoyer le logo
 field-footer = Texte du pied de page
 password-help = Au moins 10 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.
+chars-max = { $count ->
+    [one] { $count } caractère au maximum.
+   *[other] { $count } caractères au maximum.
+}
+chars-left = { $count ->
+    [one] { $n } caractère restant.
+   *[other] { $n } caractères restants.
+}
+chars-over = { $count ->
+    [one] { $n } caractère en trop.
+   *[other] { $n } caractères en trop.
+}
 expires-help = Entre 1 et 365 jours ; 0 pour un jeton qui n'expire pas.
 slug-help = Lettres minuscules, chiffres et tirets ; utilisé dans des adresses comme nom.exemple.fr.
 hosts-help = Un nom d'hôte par ligne, par exemple formation.exemple.fr.
@@ -77,6 +95,15 @@ verify-submit = Confirmer mon adresse
 signin-title = Connexion
 signin-submit = Se connecter
 signin-forgot = Mot de passe oublié ?
+signin-tries-left = { $count ->
+    [one] Il vous reste 1 essai avant que la connexion à ce compte soit suspendue jusqu'à { $minutes } minutes.
+   *[other] Il vous reste { $count } essais avant que la connexion à ce compte soit suspendue jusqu'à { $minutes } minutes.
+}
+signin-locked = La connexion à ce compte est suspendue pendant { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+} après trop d'essais.
+signin-locked-reset = Mot de passe oublié ? Réinitialisez-le par e-mail
 signin-no-account = Nouveau ici ?
 forgot-title = Réinitialiser votre mot de passe
 forgot-lead = Saisissez l'adresse e-mail de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.
@@ -118,6 +145,26 @@ scope-write = Écriture (modifier vos données)
 scope-admin = Administration (dans la limite de votre rôle)
 
 admin-title = Administration
+checklist-title = Préparer votre site
+checklist-all-done = Votre site est prêt
+checklist-progress = { $done ->
+    [one] { $done } étape terminée sur { $total }.
+   *[other] { $done } étapes terminées sur { $total }.
+}
+checklist-done = fait
+checklist-todo = à faire
+checklist-branding = Personnaliser votre site
+checklist-branding-todo = Ajoutez votre logo et votre couleur pour que chacun reconnaisse votre organisation.
+checklist-branding-done = Votre logo ou votre couleur est défini. Vous pouvez les changer dans les réglages du site.
+checklist-sign_in = Choisir comment se connecter
+checklist-sign_in-todo = Reliez la connexion de votre organisation (OIDC, SAML, LDAP), ou choisissez qui peut créer un compte dans les réglages du site.
+checklist-sign_in-done = La connexion est prête : un fournisseur d'identité est actif, ou l'inscription est limitée par les réglages du site.
+checklist-course = Créer le premier cours
+checklist-course-todo = Un cours avec une session, des modules et des éléments, c'est ce à quoi les apprenants s'inscrivent.
+checklist-course-done = Votre site a au moins un cours.
+checklist-mail = Relier un serveur de messagerie
+checklist-mail-todo = Les e-mails (confirmations, réinitialisations, invitations) sont écrits dans le dossier outbox tant que mail.smtp_url n'est pas défini dans le fichier de configuration par la personne qui gère le serveur.
+checklist-mail-done = Les e-mails partent par le serveur de messagerie configuré.
 admin-users = Utilisateurs
 admin-users-lead = Trouver des personnes, désactiver des comptes, choisir les administrateurs.
 admin-site = Paramètres du site
@@ -135,6 +182,21 @@ user-deactivate = Désactiver
 user-reactivate = Réactiver
 user-make-admin = Nommer administrateur
 user-remove-admin = Retirer l'administration
+user-add = Ajouter un utilisateur
+user-add-lead = Le compte est créé tout de suite. La personne reçoit un e-mail avec un lien pour choisir son mot de passe (valable 7 jours).
+user-add-submit = Ajouter l'utilisateur
+user-invite = Inviter par e-mail
+user-invite-lead = Chaque adresse reçoit une invitation avec un lien pour choisir un mot de passe (valable 7 jours). Les adresses qui ont déjà un compte restent inchangées.
+user-invite-help = Une adresse par ligne, ou séparées par des virgules.
+user-invite-submit = Envoyer les invitations
+users-invited-result = { $count ->
+    [one] { $count } invitation envoyée.
+   *[other] { $count } invitations envoyées.
+}
+users-invited-existing = { $count ->
+    [one] { $count } adresse avait déjà un compte et reste inchangée.
+   *[other] { $count } adresses avaient déjà un compte et restent inchangées.
+}
 role-platform-admin = Administrateur de la plateforme
 role-tenant-admin = Administrateur
 role-member = Membre
@@ -170,6 +232,9 @@ flash-tenant-created = Le site a été créé.
 flash-tenant-saved = Le site a été enregistré.
 flash-token-revoked = Le jeton a été révoqué.
 flash-user-updated = Le compte a été mis à jour.
+flash-logo-saved = Le logo a été envoyé et s'affiche désormais sur chaque page.
+flash-user-added = Le compte a été créé et la personne a reçu par e-mail un lien pour choisir son mot de passe.
+flash-users-invited = Les invitations sont en route.
 
 mail-verify-subject = Confirmez votre adresse e-mail pour { $site }
 mail-verify-body =
@@ -189,6 +254,24 @@ mail-reset-body =
     { $link }
 
     Le lien est valable une heure et ne fonctionne qu'une fois. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.
+mail-added-subject = Votre compte sur { $site }
+mail-added-body =
+    Bonjour { $name },
+
+    { $by } a créé un compte pour vous sur { $site }. Pour choisir votre mot de passe et vous connecter, ouvrez ce lien :
+
+    { $link }
+
+    Le lien est valable { $days } jours et ne fonctionne qu'une fois. Si vous n'attendiez pas ce compte, ignorez ce message.
+mail-invited-subject = Vous êtes invité à rejoindre { $site }
+mail-invited-body =
+    Bonjour,
+
+    { $by } vous invite à rejoindre { $site }. Pour choisir votre mot de passe et vous connecter, ouvrez ce lien :
+
+    { $link }
+
+    Le lien est valable { $days } jours et ne fonctionne qu'une fois. Vous pourrez changer votre nom sur la page de votre compte. Si vous ne souhaitez pas nous rejoindre, ignorez ce message.
 
 err-not_found = Cette page ou cet élément n'existe pas, ou vous ne pouvez pas le voir.
 err-forbidden = Vous n'êtes pas autorisé à faire cela.
@@ -221,6 +304,10 @@ err-platform_admin_must_be_in_default_tenant = Les administrateurs de la platefo
 err-locale_invalid = Cette langue n'est pas disponible.
 err-required = Ce champ est obligatoire.
 err-too_long = C'est trop long.
+too-long-limit = { $count ->
+    [one] { $max } caractère au maximum, vous en avez saisi { $got }.
+   *[other] { $max } caractères au maximum, vous en avez saisi { $got }.
+}
 err-email_invalid = Saisissez une adresse e-mail comme nom@exemple.fr.
 err-invalid_characters = Cela contient des caractères non autorisés.
 err-password_too_short = Le mot de passe doit comporter au moins 10 caractères.
@@ -241,6 +328,7 @@ err-password_wrong = Le mot de passe actuel est incorrect.
 nav-catalog = Catalogue
 nav-teach = Enseignement
 any = Tous
+any-feminine = Toutes
 # After a label, before its value (French puts a no-break space before the colon).
 colon = {"\u00A0:"}
 none = Aucun
@@ -648,6 +736,78 @@ audit-what = Quoi
 audit-target = Concerne
 audit-detail = Détails
 audit-none = Aucun événement ne correspond.
+audit-action-account-created_by_sso = Compte créé par authentification unique
+audit-action-account-email_verified = Adresse e-mail confirmée
+audit-action-account-signed_up = Compte créé (inscription)
+audit-action-announcement-posted = Annonce publiée
+audit-action-api_token-created = Jeton d'API créé
+audit-action-api_token-revoked = Jeton d'API révoqué
+audit-action-certificate-issued = Certificat délivré
+audit-action-certificate-reissued = Certificat délivré à nouveau
+audit-action-certificate-revoked = Certificat révoqué
+audit-action-certificate-run_settings = Réglages des certificats d'une session modifiés
+audit-action-certificate-template_changed = Modèle de certificat modifié
+audit-action-course-created = Cours créé
+audit-action-course_run-created = Session créée
+audit-action-course_run-new_edition = Nouvelle session à partir d'une précédente
+audit-action-enrolment-created = Inscription
+audit-action-enrolment-import_applied_valid = Import d'inscriptions appliqué (lignes valides)
+audit-action-enrolment-import_done = Import d'inscriptions terminé
+audit-action-enrolment-import_started = Import d'inscriptions lancé
+audit-action-enrolment-invited = Invitation à une session
+audit-action-enrolment-refused = Inscription refusée
+audit-action-enrolment-removed = Inscription retirée
+audit-action-enrolment-role_set = Rôle dans le cours modifié
+audit-action-grade-override = Note modifiée par l'équipe pédagogique
+audit-action-grade-override_total = Note du cours modifiée par l'équipe pédagogique
+audit-action-gradebook-scheme = Barème modifié
+audit-action-identity-linked = Fournisseur d'identité lié à un compte
+audit-action-identity_provider-created = Fournisseur d'identité ajouté
+audit-action-identity_provider-deleted = Fournisseur d'identité supprimé
+audit-action-identity_provider-disabled = Fournisseur d'identité désactivé
+audit-action-identity_provider-enabled = Fournisseur d'identité activé
+audit-action-identity_provider-updated = Fournisseur d'identité modifié
+audit-action-mfa-disabled = Connexion en deux étapes désactivée
+audit-action-mfa-enabled = Connexion en deux étapes activée
+audit-action-password-changed = Mot de passe modifié
+audit-action-password-reset = Mot de passe réinitialisé
+audit-action-password-reset_requested = Réinitialisation du mot de passe demandée
+audit-action-platform-admin_created = Administrateur de la plateforme créé
+audit-action-question_bank-imported = Questions importées
+audit-action-session-logout_refused = Déconnexion par le fournisseur refusée
+audit-action-session-signed_out_by_idp = Déconnexion par le fournisseur d'identité
+audit-action-session-signed_out_everywhere = Déconnexion de partout
+audit-action-shop-order = Commande de la boutique
+audit-action-shop-webhook_refused = Notification de la boutique refusée
+audit-action-sign_in-failure = Échec de connexion
+audit-action-sign_in-success = Connexion
+audit-action-tenant-created = Site créé
+audit-action-tenant-updated = Réglages du site modifiés
+audit-action-user-created = Compte créé par un administrateur
+audit-action-user-deactivated = Compte désactivé
+audit-action-user-invited = Invitation à créer un compte
+audit-action-user-reactivated = Compte réactivé
+audit-action-user-role_changed = Rôle d'administrateur modifié
+audit-action-voucher-batch_created = Codes d'accès créés
+audit-kind-sign_in = Connexions
+audit-kind-identity_provider = Fournisseurs d'identité
+audit-kind-identity = Identités liées
+audit-kind-session = Sessions
+audit-kind-password = Mots de passe
+audit-kind-account = Comptes
+audit-kind-user = Utilisateurs
+audit-kind-api_token = Jetons d'API
+audit-kind-enrolment = Inscriptions
+audit-kind-tenant = Site
+audit-kind-course = Cours
+audit-kind-shop = Boutique
+audit-kind-announcement = Annonces
+audit-kind-platform = Plateforme
+audit-kind-certificate = Certificats
+audit-kind-grade = Notes
+audit-kind-question_bank = Banque de questions
+audit-kind-mfa = Connexion en deux étapes
+audit-kind-voucher = Codes d'accès
 
 # Second facteur
 mfa-title = Connexion en deux étapes
@@ -1064,8 +1224,63 @@ sso-field-slug-help = Minuscules, chiffres et tirets ; il figure dans les adress
 sso-field-position = Position sur la page de connexion
 sso-field-enabled = Activé
 sso-field-jit = Créer les comptes à la première connexion
-sso-field-config = Configuration (JSON)
-sso-field-config-help = Les secrets (secret client, mot de passe de liaison, clé privée) sont chiffrés et affichés ******** ; laissez-les ainsi pour les garder.
+sso-field-config = Réglages de connexion
+sso-field-config-help = Les secrets (secret client, mot de passe du compte de service) sont chiffrés et ne sont plus jamais affichés.
+sso-cfg-issuer = Émetteur ou URL de découverte
+sso-cfg-issuer-help = OIDC : l'émetteur du fournisseur ; son document de découverte est lu sous /.well-known/openid-configuration. Partenaire : l'iss de ses jetons.
+sso-cfg-client_id = Identifiant client
+sso-cfg-client_secret = Secret client
+sso-cfg-scopes = Portées (scopes)
+sso-cfg-scopes-help = En plus d'openid, séparées par des espaces (par exemple : email profile groups).
+sso-cfg-userinfo = Demander plus d'informations au point userinfo
+sso-cfg-audience = Audience (aud des jetons)
+sso-cfg-algorithm = Algorithme de signature
+sso-cfg-public_key_pem = Clé publique (PEM)
+sso-cfg-jwks_url = URL du jeu de clés (JWKS)
+sso-cfg-jwks_url-help = Donnez la clé publique ou l'URL du jeu de clés.
+sso-cfg-max_lifetime_secs = Durée de vie maximale d'un jeton (secondes)
+sso-cfg-run_claim = Attribut qui nomme la session du cours
+sso-cfg-url = URL de l'annuaire
+sso-cfg-url-help = ldaps://hôte ou ldap://hôte (avec StartTLS).
+sso-cfg-starttls = Utiliser StartTLS sur ldap://
+sso-cfg-ca_pem = Autorité de certification (PEM)
+sso-cfg-ca_pem-help = Seulement si le certificat de l'annuaire vient d'une autorité privée.
+sso-cfg-bind_dn = DN du compte de service
+sso-cfg-bind_password = Mot de passe du compte de service
+sso-cfg-base_dn = Où chercher les personnes (DN de base)
+sso-cfg-user_filter = Filtre qui trouve une personne
+sso-cfg-user_filter-help = {"{"}username{"}"} représente ce que la personne saisit.
+sso-cfg-attributes = Attributs lus
+sso-cfg-attributes-help = Séparés par des espaces.
+sso-cfg-group_base_dn = Où chercher les groupes (DN de base)
+sso-cfg-group_filter = Filtre qui trouve les groupes d'une personne
+sso-cfg-group_filter-help = {"{"}dn{"}"} représente l'entrée de la personne, {"{"}username{"}"} ce qu'elle a saisi.
+sso-cfg-group_name_attribute = Attribut du nom de groupe
+sso-cfg-member_of_attribute = Attribut qui liste les groupes de la personne (memberOf)
+sso-cfg-timeout_ms = Temps accordé par requête (millisecondes)
+sso-cfg-trust_email = Faire confiance à l'adresse e-mail donnée par le fournisseur (lier les comptes existants sans demander leur mot de passe)
+sso-cfg-idp_metadata_url = URL des métadonnées du fournisseur d'identité
+sso-cfg-idp_metadata_xml = Ou ses métadonnées (XML)
+sso-cfg-idp_metadata_xml-help = Donnez l'URL des métadonnées, ou collez-les.
+sso-cfg-sp_entity_id = Notre identifiant d'entité (si le fournisseur en attend un autre)
+sso-cfg-want_assertions_signed = Exiger des assertions signées
+sso-cfg-want_response_signed = Exiger une réponse signée
+sso-cfg-allow_idp_initiated = Accepter les connexions lancées depuis le fournisseur d'identité
+sso-cfg-clock_skew_secs = Décalage d'horloge toléré (secondes)
+sso-secret-keep = Un secret est enregistré. Laissez ce champ vide pour le garder, ou saisissez-en un nouveau pour le remplacer.
+sso-copy = Copier
+sso-copied = Copié.
+sso-urls-lead = Enregistrez ces adresses chez le fournisseur d'identité.
+sso-test = Tester la connexion
+sso-test-lead = Vérifie la configuration enregistrée depuis ce serveur ; personne n'est connecté.
+sso-test-ok = La connexion fonctionne.
+sso-test-failed = La connexion ne fonctionne pas encore.
+sso-test-discovery = Document de découverte lu ; la connexion commence à
+sso-test-keys = Clés de signature trouvées
+sso-test-ldap = Compte de service connecté ; DN de base lu
+sso-test-metadata-fetch = Métadonnées récupérées depuis
+sso-test-metadata = Métadonnées lues (identifiant d'entité · URL de connexion · certificats de signature)
+sso-test-problem = Problème
 sso-mapping = Correspondance des attributs
 sso-map-email = Attribut de l'adresse électronique
 sso-map-name = Attribut du nom

@@ -301,7 +301,8 @@ export function amphiCli(server, args, input = '') {
  *   tmp, outbox          the server's folder and its mail outbox
  *   base, port, server   the running server (see startServer, amphiCli)
  *   browser, context, page   Chromium, a first context (locale en-US) and its page
- *   newPage()            another context (its own cookies) and its page, both watched like
+ *   newPage(options)     another context (its own cookies; Playwright context options such as
+ *                        timezoneId) and its page, both watched like
  *                        the first for page errors
  * `setup(s)`, when given, runs once the server answers and before the browser starts (a
  * failure there fails every step). When a step fails, the later ones are not run, `s.page` is
@@ -378,8 +379,8 @@ export async function runScenario({ scenario, setup = null }) {
           '--disable-sync',
         ],
       });
-      const newPage = async () => {
-        const context = await browser.newContext({ locale: 'en-US' });
+      const newPage = async (options = {}) => {
+        const context = await browser.newContext({ locale: 'en-US', ...options });
         context.setDefaultTimeout(15_000);
         const page = watch(await context.newPage());
         return { context, page };

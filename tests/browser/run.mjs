@@ -3,7 +3,9 @@
 // Starts `amphi serve` in a fresh temporary folder on a free loopback port (embedded SQLite, or
 // a fresh PostgreSQL database when AMPHI_TEST_DATABASE_URL is set), then drives one person
 // through sign-up, email confirmation, sign-in, the language switcher, an API token and the
-// API, with axe-core accessibility checks on the way.
+// API, with axe-core accessibility checks on the way; then an administrator's first day: the
+// first-run checklist, adding and inviting people, the uploaded logo, a provider form in plain
+// fields, the audit trail in French, dates in the browser's time zone.
 //
 //   cd tests/browser && npm ci && node run.mjs
 //
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Failure,
+  amphiCli,
   assert,
   SCREENSHOTS_DIR,
   checkAccessibility,
@@ -31,6 +34,13 @@ const USER = {
   email: 'ada@example.test',
   password: 'correct horse battery staple',
 };
+const ADMIN = { name: 'Root Admin', email: 'root@example.test', password: 'correct horse battery staple' };
+// The smallest PNG (1×1, transparent).
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082',
+  'hex',
+);
 
 // ---------------------------------------------------------------------------------------------
 // The scenario
@@ -54,7 +64,10 @@ function scenario(s) {
         const { page } = s;
         const resp = await page.goto(`${s.base}/signup`);
         assert(resp && resp.status() === 200, `GET /signup answered ${resp && resp.status()}`);
+        // The counter under a limited field says the limit, then what is left as one types.
+        await expectVisible(page.locator('#f-name-count').filter({ hasText: '120 characters at most.' }), 'the counter');
         await page.getByLabel('Full name').fill(USER.name);
+        await expectVisible(page.locator('#f-name-count').filter({ hasText: '108 characters left.' }), 'the counter after typing');
         await page.getByLabel('Email address').fill(USER.email);
         await page.getByLabel('Password').fill(USER.password);
         await page.getByRole('button', { name: 'Create my account' }).click();
@@ -91,6 +104,20 @@ function scenario(s) {
           hasText: 'Your email address is confirmed. You can now sign in.',
         });
         await expectVisible(notice, 'the notice "Your email address is confirmed…"');
+      },
+    ],
+    [
+      'a wrong password warns before sign-in pauses, with the way to reset it',
+      async () => {
+        const { page } = s;
+        for (const n of [1, 2]) {
+          await page.getByLabel('Email address').fill(USER.email);
+          await page.getByLabel('Password').fill(`wrong ${n}`);
+          await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        }
+        await expectVisible(page.getByText('You have 3 tries left'), 'the warning before the pause');
+        await expectVisible(page.getByRole('link', { name: 'Forgotten your password? Reset it by email' }), 'the reset link');
+        await checkAccessibility(page, 'the sign-in page with its warning');
       },
     ],
     [
@@ -178,6 +205,108 @@ function scenario(s) {
       },
     ],
     [
+      'dates are shown in the browser\'s time zone when the profile has none',
+      async () => {
+        const { page } = await s.newPage({ timezoneId: 'Asia/Tokyo' });
+        await page.goto(`${s.base}/signin`);
+        await page.getByLabel('Email address').fill(USER.email);
+        await page.getByLabel('Password').fill(USER.password);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await expectVisibleOn(page, headingOn(page, `Hello, ${USER.name}`), 'the dashboard');
+        await page.goto(`${s.base}/account`);
+        await expectVisibleOn(page, page.getByRole('cell', { name: / JST$/ }).first(), 'a session time in JST');
+      },
+    ],
+    [
+      'the administrator meets a first-run checklist',
+      async () => {
+        const { page } = await s.newPage();
+        s.admin = page;
+        await page.goto(`${s.base}/signin`);
+        await page.getByLabel('Email address').fill(ADMIN.email);
+        await page.getByLabel('Password').fill(ADMIN.password);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.goto(`${s.base}/admin`);
+        await expectVisibleOn(page, headingOn(page, 'Getting your site ready'), 'the checklist');
+        await expectVisibleOn(page, page.getByText('0 of 4 steps done.'), 'the progress');
+        await checkAccessibility(page, '/admin (checklist)');
+        await page.getByRole('link', { name: 'Brand your site' }).click();
+        await page.waitForURL((u) => u.pathname === '/admin/site');
+      },
+    ],
+    [
+      'the administrator uploads the site logo',
+      async () => {
+        const page = s.admin;
+        await page.getByLabel('Logo (file)').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+        await page.getByRole('button', { name: 'Upload the logo' }).click();
+        await expectVisibleOn(page, page.getByRole('status').filter({ hasText: 'The logo has been uploaded' }), 'the notice');
+        const src = await page.locator('.brand img').getAttribute('src');
+        assert(src && src.startsWith('/site/logo/'), `the header logo is ${src}`);
+        await checkAccessibility(page, '/admin/site');
+        await page.goto(`${s.base}/admin`);
+        await expectVisibleOn(page, page.getByText('1 of 4 steps done.'), 'branding ticked');
+      },
+    ],
+    [
+      'the administrator adds a user and invites two people',
+      async () => {
+        const page = s.admin;
+        await page.goto(`${s.base}/admin/users`);
+        await page.getByText('Add a user').click();
+        await page.getByRole('button', { name: 'Add user' }).click();
+        await expectVisibleOn(page, page.getByRole('link', { name: 'Full name: This field is required.' }), 'the named error');
+        await page.getByLabel('Full name').fill('Grace Hopper');
+        await page.getByLabel('Email address').fill('grace@example.test');
+        await page.getByRole('button', { name: 'Add user' }).click();
+        await expectVisibleOn(page, page.getByRole('status').filter({ hasText: 'The account has been created' }), 'the notice');
+        await page.getByText('Invite by email').click();
+        await page.getByLabel('Email addresses').fill('bob@example.test, cleo@example.test');
+        await page.getByRole('button', { name: 'Send invitations' }).click();
+        await expectVisibleOn(page, page.getByText('2 invitations sent.'), 'the invitations');
+        await checkAccessibility(page, '/admin/users');
+        let found = [];
+        const deadline = Date.now() + 10_000;
+        while (found.length < 3 && Date.now() < deadline) {
+          found = readOutbox(s.outbox).filter((m) =>
+            ['grace@', 'bob@', 'cleo@'].some((w) => (m.headers.to || '').includes(w)) && m.body.includes('/password/reset?token='),
+          );
+          if (found.length < 3) await sleep(200);
+        }
+        assert(found.length === 3, `expected 3 mails with a link to choose a password, got ${found.length}`);
+      },
+    ],
+    [
+      'the administrator finds a provider form in plain fields with the address to register',
+      async () => {
+        const page = s.admin;
+        await page.goto(`${s.base}/admin/identity-providers/new?kind=oidc`);
+        await page.getByLabel('Short name').fill('corp');
+        await page.getByLabel('Name on the sign-in button').fill('Corp ID');
+        await page.getByLabel('Issuer or discovery URL').fill('http://127.0.0.1:9');
+        await page.getByLabel('Client id').fill('amphi');
+        await page.getByLabel('Client secret').fill('s3cret');
+        await page.getByRole('button', { name: 'Save' }).click();
+        await expectVisibleOn(page, page.getByText(`${s.base}/sso/oidc/corp/callback`), 'the redirect URI');
+        await expectVisibleOn(page, page.getByRole('button', { name: 'Copy' }).first(), 'the copy button');
+        await page.getByRole('button', { name: 'Test the connection' }).click();
+        await expectVisibleOn(page, page.getByText('The connection does not work yet.'), 'the test report');
+        await checkAccessibility(page, 'the provider page with a test report');
+      },
+    ],
+    [
+      'the audit trail names its actions, in French too',
+      async () => {
+        const page = s.admin;
+        await page.goto(`${s.base}/admin/audit`);
+        await expectVisibleOn(page, page.getByRole('cell', { name: 'Sign-in failed' }).first(), 'a named action');
+        await page.getByRole('button', { name: 'Français', exact: true }).click();
+        await expectVisibleOn(page, page.getByRole('cell', { name: 'Échec de connexion' }).first(), 'the French name');
+        await checkAccessibility(page, '/admin/audit (fr)');
+        await page.getByRole('button', { name: 'English', exact: true }).click();
+      },
+    ],
+    [
       'at 375 px the menu folds behind a Menu button, with the language switch inside',
       async () => {
         const { page } = s;
@@ -244,4 +373,13 @@ function scenario(s) {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-await runScenario({ scenario });
+async function setup(s) {
+  const out = amphiCli(
+    s.server,
+    ['admin', 'create-user', '--email', ADMIN.email, '--name', ADMIN.name, '--admin', '--password-stdin'],
+    `${ADMIN.password}\n`,
+  );
+  console.log(`    amphi admin create-user ${ADMIN.email} --admin: ${out.trim()}`);
+}
+
+await runScenario({ scenario, setup });

@@ -114,13 +114,19 @@ function scenario(s) {
         await checkAccessibility(page, 'the provider form');
         await page.getByLabel('Short name').fill('corp');
         await page.getByLabel('Name on the sign-in button').fill('Corp ID');
-        await page.getByLabel('Configuration (JSON)').fill(
-          JSON.stringify({ issuer: s.issuer, client_id: 'amphi', client_secret: 'amphi-secret', scopes: ['email', 'profile', 'groups'] }),
-        );
+        // Plain fields, no JSON.
+        await page.getByLabel('Issuer or discovery URL').fill(s.issuer);
+        await page.getByLabel('Client id').fill('amphi');
+        await page.getByLabel('Client secret').fill('amphi-secret');
+        await page.getByLabel('Scopes').fill('email profile groups');
         await page.getByRole('button', { name: 'Save' }).click();
         await expectVisible(page, heading(page, 'Corp ID'), 'the saved provider');
         await expectVisible(page, page.getByText(`${s.base}/sso/oidc/corp/callback`), 'the callback URL');
         if ((await page.content()).includes('amphi-secret')) throw new Failure('the client secret is shown back');
+        // The test button checks discovery and keys against the real provider.
+        await page.getByRole('button', { name: 'Test the connection' }).click();
+        await expectVisible(page, page.getByText('The connection works.'), 'the connection test');
+        await checkAccessibility(page, 'the provider page with its test report');
       },
     ],
     [
@@ -158,7 +164,7 @@ function scenario(s) {
         await page.getByLabel('Short name').fill('school');
         await page.getByLabel('Name on the sign-in button').fill('School SAML');
         // The IdP needs our metadata first: saved with a placeholder, then pointed at the IdP.
-        await page.getByLabel('Configuration (JSON)').fill(JSON.stringify({ idp_metadata_url: 'http://127.0.0.1:9/metadata' }));
+        await page.getByLabel('Identity provider metadata URL').fill('http://127.0.0.1:9/metadata');
         await page.getByRole('button', { name: 'Save' }).click();
         await expectVisible(page, heading(page, 'School SAML'), 'the saved provider');
         await expectVisible(page, page.getByText(`${s.base}/sso/saml/school/metadata`), 'the metadata URL');
@@ -167,9 +173,11 @@ function scenario(s) {
         const spMetadata = await md.text();
         s.samlBase = await startSamlIdp(spMetadata);
         console.log(`    pysaml2 IdP at ${s.samlBase}`);
-        await page.getByLabel('Configuration (JSON)').fill(JSON.stringify({ idp_metadata_url: `${s.samlBase}/metadata` }));
+        await page.getByLabel('Identity provider metadata URL').fill(`${s.samlBase}/metadata`);
         await page.getByRole('button', { name: 'Save' }).click();
         await expectVisible(page, page.getByRole('status').filter({ hasText: 'The identity provider was saved.' }), 'the saved notice');
+        await page.getByRole('button', { name: 'Test the connection' }).click();
+        await expectVisible(page, page.getByText('The connection works.'), 'the SAML metadata test');
         // The SP keys survived the edit: the IdP still trusts the same metadata.
         const md2 = await (await fetch(`${s.base}/sso/saml/school/metadata`)).text();
         if (md2 !== spMetadata) throw new Failure('the SP metadata changed when the provider was edited');

@@ -270,7 +270,12 @@ pub async fn sign_in(
     let Some(u) = found.filter(|u| ok && u.active) else {
         rate_limit::hit(app, &buckets).await?;
         record_failure(app, tenant, &email_raw, "invalid_credentials", meta).await?;
-        return Err(Error::Unauthenticated);
+        // Counted for unknown addresses too, so it tells nothing about who has an account.
+        let tries_left = rate_limit::left(app, &buckets[0]).await?;
+        return Ok(SignIn::Refused {
+            tries_left,
+            window_minutes: app.config.security.login_window_minutes.max(1),
+        });
     };
     // A tenant that signs its people in through its providers keeps local passwords for
     // platform administrators only (the break-glass way in).
@@ -320,6 +325,14 @@ pub enum SignIn {
     Done(String, User),
     /// A second factor is needed: a short-lived token to carry to the code page.
     SecondFactor(String),
+    /// The email address or the password is wrong (the same answer for both), and how many
+    /// more tries the account takes before sign-in to it pauses for the rest of the window.
+    Refused {
+        /// Tries left in this window (0: the next one is refused until the window ends).
+        tries_left: i64,
+        /// Length of the counting window, in minutes.
+        window_minutes: i64,
+    },
 }
 
 /// How long the second-factor step may take.

@@ -4,6 +4,7 @@
 use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::policy::{require, Action, Resource};
+use amphi_core::validate::Locale;
 use amphi_core::{Error, Result};
 use amphi_db::repo::{audit, Page};
 use chrono::{DateTime, Utc};
@@ -89,14 +90,108 @@ pub async fn list(
     })
 }
 
-/// The CSV header of the export.
-pub const CSV_HEADER: &str = "at,action,actor,target,ip,detail\n";
+/// Every action the trail records, each with a name in both languages
+/// (`audit-action-<action with dashes>`; a test holds the code to this list).
+pub const ACTIONS: &[&str] = &[
+    "account.created_by_sso",
+    "account.email_verified",
+    "account.signed_up",
+    "announcement.posted",
+    "api_token.created",
+    "api_token.revoked",
+    "certificate.issued",
+    "certificate.reissued",
+    "certificate.revoked",
+    "certificate.run_settings",
+    "certificate.template_changed",
+    "course.created",
+    "course_run.created",
+    "course_run.new_edition",
+    "enrolment.created",
+    "enrolment.import_applied_valid",
+    "enrolment.import_done",
+    "enrolment.import_started",
+    "enrolment.invited",
+    "enrolment.refused",
+    "enrolment.removed",
+    "enrolment.role_set",
+    "grade.override",
+    "grade.override_total",
+    "gradebook.scheme",
+    "identity.linked",
+    "identity_provider.created",
+    "identity_provider.deleted",
+    "identity_provider.disabled",
+    "identity_provider.enabled",
+    "identity_provider.updated",
+    "mfa.disabled",
+    "mfa.enabled",
+    "password.changed",
+    "password.reset",
+    "password.reset_requested",
+    "platform.admin_created",
+    "question_bank.imported",
+    "session.logout_refused",
+    "session.signed_out_by_idp",
+    "session.signed_out_everywhere",
+    "shop.order",
+    "shop.webhook_refused",
+    "sign_in.failure",
+    "sign_in.success",
+    "tenant.created",
+    "tenant.updated",
+    "user.created",
+    "user.deactivated",
+    "user.invited",
+    "user.reactivated",
+    "user.role_changed",
+    "voucher.batch_created",
+];
+/// The kinds of action the audit page filters by (action prefixes), each named in both
+/// languages (`audit-kind-<kind>`).
+pub const KINDS: &[&str] = &[
+    "sign_in",
+    "identity_provider",
+    "identity",
+    "session",
+    "password",
+    "account",
+    "user",
+    "api_token",
+    "enrolment",
+    "tenant",
+    "course",
+    "shop",
+    "announcement",
+    "platform",
+    "certificate",
+    "grade",
+    "question_bank",
+    "mfa",
+    "voucher",
+];
+
+/// An action as a person reads it, in their language ("Sign-in failed" for
+/// `sign_in.failure`); an action without a name shows its code.
+pub fn action_name(locale: Locale, action: &str) -> String {
+    let key = format!("audit-action-{}", action.replace('.', "-"));
+    if ACTIONS.contains(&action) {
+        crate::i18n::t(locale, &key)
+    } else {
+        action.to_owned()
+    }
+}
+
+/// The CSV header of the export: the action's name in the reader's language, then its
+/// stable code for scripts.
+pub const CSV_HEADER: &str = "at,action,action_code,actor,target,ip,detail\n";
 
 /// One page of the export as CSV lines and the cursor of the next.
 pub async fn export_page(
     app: &App,
     caller: &Caller,
     f: &AuditFilters,
+    locale: Locale,
 ) -> Result<(String, Option<Uuid>)> {
     let page = list(app, caller, f, 1000).await?;
     let mut w = csv::WriterBuilder::new()
@@ -105,6 +200,7 @@ pub async fn export_page(
     for e in &page.items {
         w.write_record([
             e.at.to_rfc3339(),
+            action_name(locale, &e.action),
             e.action.clone(),
             e.actor.map(|a| a.to_string()).unwrap_or_default(),
             crate::courses::learners::csv_safe(e.target.as_deref().unwrap_or("")),
@@ -115,4 +211,85 @@ pub async fn export_page(
     }
     let bytes = w.into_inner().map_err(Error::internal)?;
     Ok((String::from_utf8_lossy(&bytes).into_owned(), page.next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `Event::new("…")` of the code, and the actions chosen at run time.
+    fn recorded_actions() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs")
+                    // This file names the pattern it looks for.
+                    && !p.ends_with("audit.rs")
+                {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    for part in text.split("Event::new(").skip(1) {
+                        let part = part.trim_start();
+                        if let Some(rest) = part.strip_prefix('"') {
+                            out.extend(rest.split('"').next().map(str::to_owned));
+                        }
+                    }
+                    // Actions picked before the event (`let action = if … { "user.reactivated" }`):
+                    // every "<kind>.<word>" literal of a file that records events.
+                    if text.contains("Event::new(") {
+                        for lit in text.split('"').skip(1).step_by(2) {
+                            let action_like = lit.split_once('.').is_some_and(|(k, w)| {
+                                KINDS.contains(&k)
+                                    && !w.is_empty()
+                                    && w.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                            });
+                            if action_like {
+                                out.push(lit.to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut out,
+        );
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn every_recorded_action_has_a_name_in_both_languages() {
+        let mut unnamed = Vec::new();
+        for a in recorded_actions() {
+            if !ACTIONS.contains(&a.as_str()) {
+                unnamed.push(a);
+            }
+        }
+        assert!(
+            unnamed.is_empty(),
+            "actions missing from ACTIONS: {unnamed:?}"
+        );
+        for a in ACTIONS {
+            for l in Locale::ALL {
+                let key = format!("audit-action-{}", a.replace('.', "-"));
+                assert!(crate::i18n::has(l, &key), "{key} in {}", l.tag());
+            }
+        }
+        for k in KINDS {
+            for l in Locale::ALL {
+                assert!(crate::i18n::has(l, &format!("audit-kind-{k}")), "{k}");
+            }
+        }
+        assert_eq!(action_name(Locale::En, "sign_in.failure"), "Sign-in failed");
+        assert_eq!(
+            action_name(Locale::Fr, "sign_in.failure"),
+            "Échec de connexion"
+        );
+        assert_eq!(action_name(Locale::Fr, "something.new"), "something.new");
+    }
 }

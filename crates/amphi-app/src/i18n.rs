@@ -106,6 +106,30 @@ pub fn t_with(locale: Locale, key: &str, args: &[(&str, Arg)]) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// The message of one refused field, with its limit when the error carries one ("200
+/// characters at most, you typed 2,400.").
+pub fn field_message(locale: Locale, f: &amphi_core::FieldError) -> String {
+    use crate::localise::number;
+    match (f.code.as_str(), f.max, f.got) {
+        (amphi_core::codes::TOO_LONG, Some(max), Some(got)) => t_with(
+            locale,
+            "too-long-limit",
+            &[
+                ("count", Arg::Number(max as f64)),
+                ("max", Arg::Text(number(locale, max))),
+                ("got", Arg::Text(number(locale, got))),
+            ],
+        ),
+        _ => t(locale, &format!("err-{}", f.code)),
+    }
+}
+
+/// A message that names its field: "Title: 200 characters at most, you typed 2,400." (with
+/// the no-break space French puts before a colon).
+pub fn labelled(locale: Locale, label: &str, message: &str) -> String {
+    format!("{label}{} {message}", t(locale, "colon"))
+}
+
 /// Whether `key` exists in `locale` itself (used by the test that both files are complete).
 pub fn has(locale: Locale, key: &str) -> bool {
     // A message with variables, looked up without them, reports formatting errors rather than
@@ -222,6 +246,26 @@ mod tests {
             found.is_empty(),
             "write plural forms instead of (s): {found:?}"
         );
+    }
+
+    #[test]
+    fn a_too_long_field_says_the_limit_and_what_was_typed() {
+        let f = amphi_core::FieldError::too_long("title", 200, 2400);
+        let en = labelled(Locale::En, "Title", &field_message(Locale::En, &f));
+        assert_eq!(en, "Title: 200 characters at most, you typed 2,400.");
+        let fr = labelled(Locale::Fr, "Titre", &field_message(Locale::Fr, &f));
+        assert_eq!(
+            fr,
+            "Titre\u{a0}: 200 caractères au maximum, vous en avez saisi 2\u{202f}400."
+        );
+        let one = amphi_core::FieldError::too_long("x", 1, 3);
+        assert_eq!(
+            field_message(Locale::En, &one),
+            "1 character at most, you typed 3."
+        );
+        // Without a known limit, the plain message.
+        let plain = amphi_core::FieldError::new("x", amphi_core::codes::TOO_LONG);
+        assert_eq!(field_message(Locale::En, &plain), "This is too long.");
     }
 
     #[test]

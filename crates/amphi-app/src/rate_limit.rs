@@ -46,6 +46,13 @@ pub async fn hit(app: &App, buckets: &[Bucket]) -> Result<()> {
     .await
 }
 
+/// How many more hits a bucket takes in the current window before it refuses.
+pub async fn left(app: &App, bucket: &Bucket) -> Result<i64> {
+    let (start, _) = window(app);
+    let hits = rate_limits::hits(app.db.writer(), &bucket.key, start).await?;
+    Ok((bucket.max - hits).max(0))
+}
+
 /// Forgets a bucket.
 pub async fn clear(app: &App, key: &str) -> Result<()> {
     let key = key.to_owned();

@@ -14,6 +14,12 @@ pub struct FieldError {
     pub field: String,
     /// Stable message code, translated by the web layer (`email_invalid`, …).
     pub code: String,
+    /// The limit the value passed (`too_long`: the most characters allowed), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+    /// What was typed, measured like the limit (`too_long`: the characters typed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub got: Option<u64>,
 }
 
 impl FieldError {
@@ -22,6 +28,18 @@ impl FieldError {
         Self {
             field: field.to_owned(),
             code: code.to_owned(),
+            max: None,
+            got: None,
+        }
+    }
+
+    /// Text longer than allowed: the limit and what was typed, both in characters, so the
+    /// message can say "200 characters at most, you typed 2,400".
+    pub fn too_long(field: &str, max: usize, got: usize) -> Self {
+        Self {
+            max: Some(max as u64),
+            got: Some(got as u64),
+            ..Self::new(field, codes::TOO_LONG)
         }
     }
 }
@@ -79,6 +97,11 @@ impl Error {
         Error::Validation(vec![FieldError::new(field, code)])
     }
 
+    /// Text longer than allowed on one field, with the limit and the length typed.
+    pub fn too_long(field: &str, max: usize, got: usize) -> Self {
+        Error::Validation(vec![FieldError::too_long(field, max, got)])
+    }
+
     /// Wraps an infrastructure error; its text is logged, not shown.
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Error::Internal(e.to_string())
@@ -113,6 +136,11 @@ impl Fields {
     /// Adds one error.
     pub fn push(&mut self, field: &str, code: &str) {
         self.0.push(FieldError::new(field, code));
+    }
+
+    /// Adds a text-too-long error with its limit and the length typed.
+    pub fn too_long(&mut self, field: &str, max: usize, got: usize) {
+        self.0.push(FieldError::too_long(field, max, got));
     }
 
     /// Ok if no field failed.

@@ -21,7 +21,7 @@ impl Email {
             return Err(Error::field(field, codes::REQUIRED));
         }
         if s.len() > Self::MAX_LEN {
-            return Err(Error::field(field, codes::TOO_LONG));
+            return Err(Error::too_long(field, Self::MAX_LEN, s.chars().count()));
         }
         // email_address accepts forms (quoted locals, IP literals) no mail relay takes; we also
         // insist on a dotted domain.
@@ -61,8 +61,9 @@ impl DisplayName {
         if s.is_empty() {
             return Err(Error::field(field, codes::REQUIRED));
         }
-        if s.chars().count() > Self::MAX_CHARS {
-            return Err(Error::field(field, codes::TOO_LONG));
+        let n = s.chars().count();
+        if n > Self::MAX_CHARS {
+            return Err(Error::too_long(field, Self::MAX_CHARS, n));
         }
         if s.chars().any(char::is_control) {
             return Err(Error::field(field, codes::INVALID_CHARACTERS));
@@ -102,7 +103,7 @@ impl NewPassword {
             return Err(Error::field(field, codes::PASSWORD_TOO_SHORT));
         }
         if n > Self::MAX_CHARS {
-            return Err(Error::field(field, codes::TOO_LONG));
+            return Err(Error::too_long(field, Self::MAX_CHARS, n));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -126,7 +127,7 @@ impl Slug {
             return Err(Error::field(field, codes::REQUIRED));
         }
         if s.len() > 63 {
-            return Err(Error::field(field, codes::TOO_LONG));
+            return Err(Error::too_long(field, 63, s.chars().count()));
         }
         let ok = s
             .chars()
@@ -158,7 +159,7 @@ impl HostName {
             return Err(Error::field(field, codes::REQUIRED));
         }
         if s.len() > 253 {
-            return Err(Error::field(field, codes::TOO_LONG));
+            return Err(Error::too_long(field, 253, s.chars().count()));
         }
         let (name, port) = match s.rsplit_once(':') {
             Some((n, p)) if !n.contains(':') => (n, Some(p)),
@@ -305,8 +306,9 @@ pub fn short_text(field: &str, raw: &str, max_chars: usize) -> Result<String> {
     if s.is_empty() {
         return Err(Error::field(field, codes::REQUIRED));
     }
-    if s.chars().count() > max_chars {
-        return Err(Error::field(field, codes::TOO_LONG));
+    let n = s.chars().count();
+    if n > max_chars {
+        return Err(Error::too_long(field, max_chars, n));
     }
     if s.chars().any(char::is_control) {
         return Err(Error::field(field, codes::INVALID_CHARACTERS));

@@ -33,6 +33,7 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/static/{*path}", get(static_file))
         .route("/theme.css", get(theme))
+        .route("/site/logo/{name}", get(logo))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
@@ -92,4 +93,34 @@ async fn theme(State(state): State<WebState>, req: Request) -> Result<Response, 
         css,
     )
         .into_response())
+}
+
+/// An uploaded logo of the site of the Host header. Its name is new at each upload, so it is
+/// cached for a year; an SVG runs nothing (a sandboxing policy of its own).
+async fn logo(
+    State(state): State<WebState>,
+    Path(name): Path<String>,
+    req: Request,
+) -> Result<Response, Response> {
+    let (parts, _) = req.into_parts();
+    let (tenant, _) = tenant_of(&state, &parts).await?;
+    match amphi_app::branding::logo(&state.app, tenant.id, &name).await {
+        Ok((bytes, ct)) => Ok((
+            [
+                (header::CONTENT_TYPE, ct),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                ),
+            ],
+            bytes,
+        )
+            .into_response()),
+        Err(amphi_core::Error::NotFound) => Err(StatusCode::NOT_FOUND.into_response()),
+        Err(e) => {
+            crate::error::log_if_internal(&e);
+            Err(StatusCode::SERVICE_UNAVAILABLE.into_response())
+        }
+    }
 }

@@ -24,6 +24,9 @@ use std::net::SocketAddr;
 pub const LANG_COOKIE: &str = "amphi_lang";
 /// Cookie that anchors CSRF tokens before sign-in.
 pub const ANON_COOKIE: &str = "amphi_csrf";
+/// Cookie with the browser's time zone (set by static/forms.js), for people whose profile
+/// names none.
+pub const TZ_COOKIE: &str = "amphi_tz";
 /// Cookie carrying a one-shot notice key to show after a redirect.
 pub const FLASH_COOKIE: &str = "amphi_flash";
 
@@ -118,6 +121,8 @@ pub struct Ctx {
     pub menu: Menu,
     /// Interface language.
     pub locale: Locale,
+    /// The time zone dates are shown in: the profile's, else the browser's, else UTC.
+    pub zone: chrono_tz::Tz,
     /// CSRF token for forms on this page.
     pub csrf: String,
     /// Request facts.
@@ -188,6 +193,10 @@ impl FromRequestParts<WebState> for Ctx {
             None => Menu::default(),
         };
         let locale = negotiate_locale(user.as_ref(), &jar, &parts.headers, &tenant);
+        let zone = amphi_app::localise::zone(
+            user.as_ref().map(|u| u.user.time_zone.as_str()),
+            jar.get(TZ_COOKIE).map(|c| c.value()),
+        );
         let csrf = csrf_anchor(parts, &jar)
             .map(|a| csrf_token(state, &a))
             .unwrap_or_default();
@@ -206,6 +215,7 @@ impl FromRequestParts<WebState> for Ctx {
             user,
             menu,
             locale,
+            zone,
             csrf,
             path: parts
                 .uri
@@ -311,6 +321,7 @@ impl Ctx {
             user,
             menu => Value::from_serialize(self.menu),
             locale => self.locale.tag(),
+            time_zone => self.zone.name(),
             locales,
             csrf => self.csrf,
             path => self.path,
@@ -396,7 +407,7 @@ impl Ctx {
         };
         let message = fs
             .iter()
-            .map(|f| amphi_app::i18n::t(self.locale, &format!("err-{}", f.code)))
+            .map(|f| amphi_app::i18n::field_message(self.locale, f))
             .collect::<Vec<_>>()
             .join(" ");
         self.render(
@@ -409,11 +420,27 @@ impl Ctx {
 
     /// Field errors translated, as a map for templates.
     pub fn field_errors(&self, e: &Error) -> Value {
+        self.labelled_errors(e, &[])
+    }
+
+    /// Field errors translated, each named by its field's label where `labels` gives one
+    /// (field name, message key of the label): "Full name: This field is required." reads
+    /// right in the error summary at the top of a form as well as next to the field.
+    pub fn labelled_errors(&self, e: &Error, labels: &[(&str, &str)]) -> Value {
         let mut map = std::collections::BTreeMap::new();
         if let Error::Validation(fs) = e {
             for f in fs {
-                map.entry(f.field.clone())
-                    .or_insert_with(|| amphi_app::i18n::t(self.locale, &format!("err-{}", f.code)));
+                map.entry(f.field.clone()).or_insert_with(|| {
+                    let msg = amphi_app::i18n::field_message(self.locale, f);
+                    match labels.iter().find(|(name, _)| *name == f.field) {
+                        Some((_, key)) => amphi_app::i18n::labelled(
+                            self.locale,
+                            &amphi_app::i18n::t(self.locale, key),
+                            &msg,
+                        ),
+                        None => msg,
+                    }
+                });
             }
         }
         Value::from_serialize(&map)

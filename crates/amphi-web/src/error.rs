@@ -142,7 +142,7 @@ impl IntoResponse for ApiError {
                 .map(|f| {
                     (
                         f.field.clone(),
-                        json!({ "code": f.code, "message": t(self.locale, &format!("err-{}", f.code)) }),
+                        json!({ "code": f.code, "message": amphi_app::i18n::field_message(self.locale, f) }),
                     )
                 })
                 .collect(),

@@ -59,6 +59,7 @@ fn make_env(dirs: Vec<PathBuf>) -> Environment<'static> {
     env.add_function("csrf_field", csrf_field);
     env.add_function("icon", icon);
     env.add_filter("datetime", datetime);
+    env.add_filter("date", date);
     env.add_filter("num", num);
     env
 }
@@ -130,15 +131,41 @@ fn icon(name: &str, class: Option<&str>) -> Value {
     Value::from_safe_string(out)
 }
 
-/// `2026-11-28T18:02:10Z` -> `2026-11-28 18:02 UTC`.
-fn datetime(v: Value) -> String {
-    let s = v.to_string();
-    match chrono::DateTime::parse_from_rfc3339(&s) {
-        Ok(d) => d
-            .with_timezone(&chrono::Utc)
-            .format("%Y-%m-%d %H:%M UTC")
-            .to_string(),
-        Err(_) => s,
+/// The page's language and the reader's time zone (`time_zone`, from the request context).
+fn reader(state: &State) -> (Locale, chrono_tz::Tz) {
+    let locale = state
+        .lookup("locale")
+        .and_then(|v| v.as_str().and_then(Locale::from_tag))
+        .unwrap_or_default();
+    let zone = state
+        .lookup("time_zone")
+        .and_then(|v| v.as_str().and_then(|z| z.parse::<chrono_tz::Tz>().ok()))
+        .unwrap_or(chrono_tz::Tz::UTC);
+    (locale, zone)
+}
+
+fn instant(v: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(&v.to_string())
+        .ok()
+        .map(|d| d.with_timezone(&chrono::Utc))
+}
+
+/// `2026-11-28T18:02:10Z` -> `28 Nov 2026, 19:02 CET` / `28 nov. 2026 à 19:02 CET`, in the
+/// reader's language and time zone.
+fn datetime(state: &State, v: Value) -> String {
+    let (locale, zone) = reader(state);
+    match instant(&v) {
+        Some(d) => amphi_app::localise::datetime(locale, zone, d),
+        None => v.to_string(),
+    }
+}
+
+/// The day only: `28 Nov 2026` / `28 nov. 2026`.
+fn date(state: &State, v: Value) -> String {
+    let (locale, zone) = reader(state);
+    match instant(&v) {
+        Some(d) => amphi_app::localise::date(locale, zone, d),
+        None => v.to_string(),
     }
 }
 
@@ -206,13 +233,45 @@ impl Templates {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn render(src: &str, ctx: Value) -> String {
+        let env = make_env(vec![]);
+        env.render_str(src, ctx).unwrap()
+    }
+
+    #[test]
+    fn dates_follow_the_readers_language_and_zone() {
+        let at = "2026-12-07T13:05:00Z";
+        let en = render(
+            "{{ at|datetime }} · {{ at|date }}",
+            context! { at, locale => "en", time_zone => "Europe/Paris" },
+        );
+        assert_eq!(en, "7 Dec 2026, 14:05 CET · 7 Dec 2026");
+        let fr = render(
+            "{{ at|datetime }}",
+            context! { at, locale => "fr", time_zone => "America/Montreal" },
+        );
+        assert_eq!(fr, "7 déc. 2026 à 08:05 EST");
+        // No zone known: UTC, said so.
+        let utc = render("{{ at|datetime }}", context! { at, locale => "en" });
+        assert_eq!(utc, "7 Dec 2026, 13:05 UTC");
+        // Not a date: shown as is.
+        assert_eq!(render("{{ x|datetime }}", context! { x => "soon" }), "soon");
+    }
+}
+
 /// An empty map for templates: no values, no errors.
 pub fn no_values() -> minijinja::Value {
     minijinja::context! {}
 }
 
+/// The global functions that stand in for macros.
 #[cfg(test)]
-mod tests {
+mod global_functions {
     use super::*;
 
     #[test]

@@ -331,6 +331,118 @@ pub fn masked(stored: &Map<String, Value>) -> Map<String, Value> {
     out
 }
 
+/// How one configuration key is typed on the administration form (plain fields, no JSON).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FormField {
+    /// The configuration key (the form field is `cfg_<name>`).
+    pub name: &'static str,
+    /// `url`, `text`, `textarea`, `password` (a secret, never shown back), `secret_textarea`,
+    /// `checkbox`, `number`, `select`, `words` (a list typed with spaces or commas).
+    pub input: &'static str,
+    /// The configuration needs it.
+    pub required: bool,
+    /// The choices of a `select`.
+    pub options: &'static [&'static str],
+    /// Characters at most, for text.
+    pub maxlength: Option<usize>,
+    /// An example value, shown as the field's placeholder.
+    pub example: String,
+}
+
+/// Keys the form does not show: the SP key pair is made and kept by Amphi.
+const GENERATED: &[&str] = &["sp_certificate_pem", "sp_private_key_pem"];
+
+/// The fields of a kind's configuration form, in the order of the configuration.
+pub fn form_fields(kind: ProviderKind) -> Vec<FormField> {
+    let ex = example(kind);
+    keys(kind)
+        .iter()
+        .filter(|k| !GENERATED.contains(&k.name))
+        .map(|k| {
+            let (input, options, maxlength) = match k.ty {
+                Ty::Url(_) => ("url", &[][..], Some(2000)),
+                Ty::Text(max) if k.secret && max >= 2000 => ("secret_textarea", &[][..], None),
+                Ty::Text(_) if k.secret => ("password", &[][..], None),
+                Ty::Text(max) if max >= 2000 => ("textarea", &[][..], Some(max)),
+                Ty::Text(max) => ("text", &[][..], Some(max)),
+                Ty::Bool => ("checkbox", &[][..], None),
+                Ty::Int(_, _) => ("number", &[][..], None),
+                Ty::Choice(list) => ("select", list, None),
+                Ty::Words => ("words", &[][..], None),
+            };
+            let example = match ex.get(k.name) {
+                Some(Value::String(s)) if !k.secret => s.clone(),
+                Some(Value::Array(a)) => words_text(a),
+                _ => String::new(),
+            };
+            FormField {
+                name: k.name,
+                input,
+                required: k.required,
+                options,
+                maxlength,
+                example,
+            }
+        })
+        .collect()
+}
+
+fn words_text(a: &[Value]) -> String {
+    a.iter()
+        .filter_map(Value::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The configuration the form's plain fields describe, for [`validate`]: `field(name)` gives
+/// what was typed in `cfg_<name>` (a ticked checkbox sends `true`). Empty text is left out, so
+/// an empty secret keeps the stored one; a number that does not read is passed on as text, so
+/// that `validate` names it.
+pub fn from_form(kind: ProviderKind, field: impl Fn(&str) -> Option<String>) -> Value {
+    let mut out = Map::new();
+    for k in keys(kind).iter().filter(|k| !GENERATED.contains(&k.name)) {
+        let raw = field(k.name).unwrap_or_default();
+        let raw = raw.trim();
+        let v = match k.ty {
+            Ty::Bool => Value::Bool(raw == "true"),
+            _ if raw.is_empty() => continue,
+            Ty::Int(_, _) => raw
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::from(raw)),
+            _ => Value::from(raw),
+        };
+        out.insert(k.name.to_owned(), v);
+    }
+    Value::Object(out)
+}
+
+/// A stored (masked) configuration, or the example of a new one, as the form's values: text
+/// as typed, lists joined with spaces, checkboxes as booleans; secrets are never sent back.
+pub fn form_values(kind: ProviderKind, cfg: Option<&Map<String, Value>>) -> Map<String, Value> {
+    let ex = example(kind);
+    let mut out = Map::new();
+    for k in keys(kind).iter().filter(|k| !GENERATED.contains(&k.name)) {
+        let v = match cfg {
+            Some(c) => c.get(k.name).cloned(),
+            // A new form starts with the example's switches and numbers; text stays empty
+            // (the example is only a placeholder).
+            None => ex
+                .get(k.name)
+                .filter(|v| v.is_boolean() || v.is_number() || v.is_array())
+                .cloned(),
+        };
+        let v = match (k.secret, v) {
+            (true, _) | (_, None) => continue,
+            (_, Some(Value::Array(a))) => Value::from(words_text(&a)),
+            (_, Some(Value::Number(n))) => Value::from(n.to_string()),
+            (_, Some(v)) => v,
+        };
+        out.insert(k.name.to_owned(), v);
+    }
+    out
+}
+
 /// An example configuration per kind, shown in the empty form.
 pub fn example(kind: ProviderKind) -> Value {
     match kind {
@@ -406,6 +518,47 @@ pub fn ensure_sp_keys(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_plain_form_reads_back_into_a_configuration() {
+        let fields = form_fields(ProviderKind::Oidc);
+        let names: Vec<_> = fields.iter().map(|f| (f.name, f.input)).collect();
+        assert_eq!(
+            names,
+            [
+                ("issuer", "url"),
+                ("client_id", "text"),
+                ("client_secret", "password"),
+                ("scopes", "words"),
+                ("userinfo", "checkbox")
+            ]
+        );
+        let typed = |k: &str| match k {
+            "issuer" => Some("https://id.example.com ".to_owned()),
+            "client_id" => Some("amphi".to_owned()),
+            "client_secret" => Some(String::new()),
+            "scopes" => Some("email, profile".to_owned()),
+            _ => None,
+        };
+        let v = from_form(ProviderKind::Oidc, typed);
+        assert_eq!(
+            v,
+            json!({"issuer": "https://id.example.com", "client_id": "amphi", "scopes": "email, profile", "userinfo": false})
+        );
+        // A new form: switches and numbers of the example, no text.
+        let ldap = form_values(ProviderKind::Ldap, None);
+        assert_eq!(ldap.get("timeout_ms"), Some(&json!("5000")));
+        assert_eq!(ldap.get("url"), None);
+        // SAML keys are Amphi's own: not on the form.
+        assert!(form_fields(ProviderKind::Saml)
+            .iter()
+            .all(|f| !f.name.starts_with("sp_") || f.name == "sp_entity_id"));
+        // A number that does not read is passed on for validate to name.
+        let bad = from_form(ProviderKind::Ldap, |k| {
+            (k == "timeout_ms").then(|| "soon".to_owned())
+        });
+        assert_eq!(bad.get("timeout_ms"), Some(&json!("soon")));
+    }
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 

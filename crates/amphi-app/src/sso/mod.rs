@@ -3,6 +3,7 @@
 //! [`RawIdentity`](amphi_core::identity::RawIdentity); [`signin::complete_sign_in`] maps, links
 //! or creates the account, applies group rules and opens the session.
 
+pub mod check;
 pub mod config;
 pub mod ldap;
 pub mod memberships;

@@ -194,7 +194,7 @@ fn check_name(raw: Option<&str>, f: &mut Fields) -> Option<String> {
         f.push("display_name", codes::REQUIRED);
         None
     } else if n.chars().count() > 200 {
-        f.push("display_name", codes::TOO_LONG);
+        f.too_long("display_name", 200, n.chars().count());
         None
     } else {
         Some(n.to_owned())

@@ -79,7 +79,7 @@ pub async fn update_profile(
                 &ctx,
                 &su,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                ctx.field_errors(&e),
+                ctx.labelled_errors(&e, super::labels::ACCOUNT),
                 no_values(),
                 values,
             )
@@ -112,7 +112,7 @@ pub async fn change_password(
                 &su,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 no_values(),
-                ctx.field_errors(&e),
+                ctx.labelled_errors(&e, super::labels::ACCOUNT),
                 no_values(),
             )
             .await
@@ -199,7 +199,7 @@ pub async fn create_token(
                 &su,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
-                ctx.field_errors(&e),
+                ctx.labelled_errors(&e, super::labels::TOKEN),
             )
             .await
         }
@@ -287,7 +287,7 @@ pub async fn mfa_confirm(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<CodeBody
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "mfa_enrol.html",
-            context! { errors => ctx.field_errors(&e), retry => true },
+            context! { errors => ctx.labelled_errors(&e, super::labels::ACCOUNT), retry => true },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -312,7 +312,7 @@ pub async fn mfa_disable(
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "mfa.html",
-            context! { enabled => true, recovery_left => None::<u64>, required => false, errors => ctx.field_errors(&e) },
+            context! { enabled => true, recovery_left => None::<u64>, required => false, errors => ctx.labelled_errors(&e, super::labels::ACCOUNT) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }

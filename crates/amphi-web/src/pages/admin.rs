@@ -2,9 +2,9 @@
 //! settings, and every tenant (platform administrators).
 
 use super::{cursor, PageResultExt};
-use crate::ctx::Authed;
+use crate::ctx::{Authed, Ctx};
 use crate::error::PageResult;
-use crate::forms::CsrfForm;
+use crate::forms::{CsrfForm, CsrfMultipart};
 use crate::path::Ids;
 use amphi_app::rights;
 use amphi_app::tenants::{self, TenantForm};
@@ -17,32 +17,135 @@ use axum::http::StatusCode;
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-/// GET /admin
+/// GET /admin — the first-run checklist, then the administration pages.
 pub async fn index(Authed(ctx, su): Authed) -> PageResult {
     rights::require_site_admin(&su).or_page(&ctx)?;
-    Ok(ctx.page("admin/index.html", context! {}))
+    let steps = amphi_app::first_run::checklist(&ctx.state.app, &su)
+        .await
+        .or_page(&ctx)?;
+    let done = steps.iter().filter(|s| s.done).count();
+    Ok(ctx.page(
+        "admin/index.html",
+        context! { steps => Value::from_serialize(&steps), done, total => steps.len() },
+    ))
 }
 
-/// Search and paging of a list.
+/// Search and paging of a list (and, on the users page, what an invitation just did).
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     q: Option<String>,
     after: Option<String>,
+    invited: Option<u32>,
+    existing: Option<u32>,
 }
 
 /// GET /admin/users?q=…&after=… (htmx asks for the rows only)
 pub async fn users(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> PageResult {
-    let after = cursor(q.after.as_deref()).or_page(&ctx)?;
-    let page = users::list(&ctx.state.app, &su, q.q.as_deref(), after, 50)
+    users_page(&ctx, &su, &q, StatusCode::OK, context! {}).await
+}
+
+/// The users page, with the "Add user" and "Invite" forms in the state `forms` gives
+/// (`add`/`invite`: values, errors, open).
+async fn users_page(
+    ctx: &Ctx,
+    su: &amphi_app::Caller,
+    q: &ListQuery,
+    status: StatusCode,
+    forms: Value,
+) -> PageResult {
+    let after = cursor(q.after.as_deref()).or_page(ctx)?;
+    let page = users::list(&ctx.state.app, su, q.q.as_deref(), after, 50)
         .await
-        .or_page(&ctx)?;
+        .or_page(ctx)?;
     let v = context! {
         users => Value::from_serialize(&page.items),
         next => page.next.map(|n| n.to_string()),
         q => q.q.clone().unwrap_or_default(),
         me => su.user.id.to_string(),
+        invited => q.invited,
+        existing => q.existing,
+        ..forms
     };
-    Ok(ctx.page_or_part("admin/users.html", "admin/_user_rows.html", v))
+    if ctx.htmx {
+        return Ok(ctx.render(status, "admin/_user_rows.html", v));
+    }
+    Ok(ctx.render(status, "admin/users.html", v))
+}
+
+/// The "Add user" form.
+#[derive(Deserialize)]
+pub struct AddUserBody {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// POST /admin/users/new — an account with a name and a role; the person gets a mail with a
+/// link to choose a password.
+pub async fn add_user(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<AddUserBody>) -> PageResult {
+    let form = amphi_app::onboarding::NewAccount {
+        name: f.name.clone(),
+        email: f.email.clone(),
+        role: f.role.clone(),
+    };
+    match amphi_app::onboarding::add(&ctx.state.app, &su, form).await {
+        Ok(u) => Ok(ctx.redirect_with(
+            &format!("/admin/users?q={}", crate::ctx::urlencode(&u.email)),
+            "flash-user-added",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            let forms = context! {
+                add => context! {
+                    open => true,
+                    values => context! { name => f.name, email => f.email, role => f.role },
+                    errors => ctx.labelled_errors(&e, super::labels::PERSON),
+                },
+            };
+            let q = ListQuery::default();
+            users_page(&ctx, &su, &q, StatusCode::UNPROCESSABLE_ENTITY, forms).await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
+/// The "Invite" form.
+#[derive(Deserialize)]
+pub struct InviteBody {
+    #[serde(default)]
+    emails: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// POST /admin/users/invite — invitations by email (one address per line or separated by
+/// commas); each person gets a mail with a link to choose a password.
+pub async fn invite(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<InviteBody>) -> PageResult {
+    match amphi_app::onboarding::invite(&ctx.state.app, &su, &f.emails, &f.role).await {
+        // Redirected, so that a reload never invites again; the counts say what was done.
+        Ok(done) => Ok(ctx.redirect_with(
+            &format!(
+                "/admin/users?invited={}&existing={}",
+                done.invited.len(),
+                done.existing.len()
+            ),
+            "flash-users-invited",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            let forms = context! {
+                invite => context! {
+                    open => true,
+                    values => context! { emails => f.emails, role => f.role },
+                    errors => ctx.labelled_errors(&e, super::labels::INVITE),
+                },
+            };
+            let q = ListQuery::default();
+            users_page(&ctx, &su, &q, StatusCode::UNPROCESSABLE_ENTITY, forms).await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
 }
 
 /// A change to a user from the administration list (and the search to go back to).
@@ -134,18 +237,70 @@ pub struct TenantFormBody {
 
 /// GET /admin/site — the tenant administrator's own site settings.
 pub async fn site_form(Authed(ctx, su): Authed) -> PageResult {
-    let d = tenants::get(&ctx.state.app, &su, ctx.tenant.id)
+    site_page(&ctx, &su, StatusCode::OK, context! {}).await
+}
+
+async fn site_page(
+    ctx: &Ctx,
+    su: &amphi_app::Caller,
+    status: StatusCode,
+    errors: Value,
+) -> PageResult {
+    let d = tenants::get(&ctx.state.app, su, ctx.tenant.id)
         .await
-        .or_page(&ctx)?;
+        .or_page(ctx)?;
     let shop_secret = Some(
-        amphi_app::courses::enrol::shop_secret(&ctx.state.app, &su)
+        amphi_app::courses::enrol::shop_secret(&ctx.state.app, su)
             .await
-            .or_page(&ctx)?,
+            .or_page(ctx)?,
     );
-    Ok(ctx.page(
+    Ok(ctx.render(
+        status,
         "admin/tenant_form.html",
-        context! { mode => "site", values => tenant_values(&d), errors => context!{}, shop_secret },
+        context! {
+            mode => "site", values => tenant_values(&d), errors, shop_secret,
+            max_logo_kib => amphi_app::certificates::MAX_IMAGE_BYTES / 1024,
+        },
     ))
+}
+
+/// POST /admin/site/logo — multipart: `csrf` first, then `logo` (the image file).
+pub async fn upload_logo(
+    Authed(ctx, su): Authed,
+    CsrfMultipart(mut mp): CsrfMultipart,
+) -> PageResult {
+    let max = amphi_app::certificates::MAX_IMAGE_BYTES;
+    let mut bytes = Vec::new();
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
+        };
+        if !matches!(field.name(), Some("logo" | "file")) {
+            continue;
+        }
+        loop {
+            match field.chunk().await {
+                Ok(Some(c)) if bytes.len() + c.len() > max => {
+                    let e = Error::field("logo", codes::IMAGE_TOO_LARGE);
+                    let errors = ctx.labelled_errors(&e, super::labels::TENANT);
+                    return site_page(&ctx, &su, StatusCode::PAYLOAD_TOO_LARGE, errors).await;
+                }
+                Ok(Some(c)) => bytes.extend_from_slice(&c),
+                Ok(None) => break,
+                Err(_) => return Err(ctx.fail(&Error::BadRequest(codes::BODY_TOO_LARGE))),
+            }
+        }
+    }
+    match amphi_app::branding::upload_logo(&ctx.state.app, &su, bytes).await {
+        Ok(_) => Ok(ctx.redirect_with("/admin/site", "flash-logo-saved")),
+        Err(e @ Error::Validation(_)) => {
+            let errors = ctx.labelled_errors(&e, super::labels::TENANT);
+            site_page(&ctx, &su, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
 }
 
 /// POST /admin/site
@@ -170,7 +325,7 @@ pub async fn site_update(
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "admin/tenant_form.html",
-            context! { mode => "site", values => form_values(&f), errors => ctx.field_errors(&e) },
+            context! { mode => "site", values => form_values(&f), errors => ctx.labelled_errors(&e, super::labels::TENANT) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -238,7 +393,7 @@ pub async fn tenant_create(
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "admin/tenant_form.html",
-            context! { mode => "new", values => form_values(&f), errors => ctx.field_errors(&e) },
+            context! { mode => "new", values => form_values(&f), errors => ctx.labelled_errors(&e, super::labels::TENANT) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -269,7 +424,7 @@ pub async fn tenant_update(
             Ok(ctx.render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "admin/tenant_form.html",
-                context! { mode => "edit", values, errors => ctx.field_errors(&e) },
+                context! { mode => "edit", values, errors => ctx.labelled_errors(&e, super::labels::TENANT) },
             ))
         }
         Err(e) => Err(ctx.fail(&e)),
@@ -291,12 +446,20 @@ pub async fn audit(
         ("to", f.to.clone().unwrap_or_default()),
     ])
     .unwrap_or_default();
+    let events: Vec<Value> = page
+        .items
+        .iter()
+        .map(|e| {
+            let name = amphi_app::audit::action_name(ctx.locale, &e.action);
+            context! { name, ..Value::from_serialize(e) }
+        })
+        .collect();
     let v = context! {
-        events => Value::from_serialize(&page.items),
+        events,
         next => page.next.map(|n| n.to_string()),
         f => context! { q => f.q, action => f.action, from => f.from, to => f.to },
         query,
-        kinds => ["sign_in", "identity_provider", "identity", "session", "password", "account", "user", "api_token", "enrolment", "tenant", "course", "shop", "announcement", "platform"],
+        kinds => amphi_app::audit::KINDS,
     };
     Ok(ctx.page_or_part("admin/audit.html", "admin/_audit_rows.html", v))
 }
@@ -306,7 +469,8 @@ pub async fn audit_csv(
     Authed(ctx, su): Authed,
     Query(f): Query<amphi_app::audit::AuditFilters>,
 ) -> PageResult {
-    let first = amphi_app::audit::export_page(&ctx.state.app, &su, &f)
+    let locale = ctx.locale;
+    let first = amphi_app::audit::export_page(&ctx.state.app, &su, &f, locale)
         .await
         .or_page(&ctx)?;
     let app = ctx.state.app.clone();
@@ -318,7 +482,7 @@ pub async fn audit_csv(
             let (app, su) = (app.clone(), su.clone());
             let mut page_f = f.clone();
             page_f.before = Some(before);
-            async move { amphi_app::audit::export_page(&app, &su, &page_f).await }
+            async move { amphi_app::audit::export_page(&app, &su, &page_f, locale).await }
         },
     ))
 }

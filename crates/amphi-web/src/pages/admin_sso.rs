@@ -1,5 +1,6 @@
 //! Identity-provider administration pages (tenant administrators): list, add, edit, enable or
-//! disable, delete. The configuration is typed as JSON; each bad key is named in the errors.
+//! disable, delete, test the connection. The configuration is typed in plain fields, one per
+//! key of the kind (`cfg_<key>`); each refused key is named next to its field.
 
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
@@ -61,6 +62,16 @@ fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
+fn kinds() -> Vec<&'static str> {
+    ProviderKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+/// The configuration fields of a kind, for the form.
+fn fields_of(kind: &str) -> Value {
+    let kind = ProviderKind::parse("kind", kind).unwrap_or(ProviderKind::Oidc);
+    Value::from_serialize(config::form_fields(kind))
+}
+
 /// GET /admin/identity-providers/new?kind=oidc
 pub async fn new_form(Authed(ctx, su): Authed, Query(q): Query<KindQuery>) -> PageResult {
     // Listing is what checks that the user may administer providers here.
@@ -74,10 +85,11 @@ pub async fn new_form(Authed(ctx, su): Authed, Query(q): Query<KindQuery>) -> Pa
         "admin/identity_provider_form.html",
         context! {
             mode => "new",
-            kinds => ProviderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            kinds => kinds(),
+            fields => fields_of(kind.as_str()),
             values => context! {
                 kind => kind.as_str(), enabled => true, jit => true, position => 0,
-                config => pretty(&config::example(kind)),
+                cfg => Value::from_serialize(config::form_values(kind, None)),
                 map_email => m.email, map_name => m.name, map_groups => m.groups,
                 group_rules => "[]",
             },
@@ -95,12 +107,25 @@ pub struct ProviderBody {
     position: Option<String>,
     enabled: Option<String>,
     jit: Option<String>,
-    config: Option<String>,
     map_email: Option<String>,
     map_name: Option<String>,
     map_external_id: Option<String>,
     map_groups: Option<String>,
     group_rules: Option<String>,
+    /// The configuration fields, `cfg_<key>`.
+    #[serde(flatten)]
+    cfg: std::collections::HashMap<String, String>,
+}
+
+impl ProviderBody {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::parse("kind", self.kind.as_deref().unwrap_or(""))
+            .unwrap_or(ProviderKind::Oidc)
+    }
+
+    fn cfg(&self, key: &str) -> Option<String> {
+        self.cfg.get(&format!("cfg_{key}")).cloned()
+    }
 }
 
 fn to_form(b: &ProviderBody) -> Result<ProviderForm, Error> {
@@ -118,7 +143,7 @@ fn to_form(b: &ProviderBody) -> Result<ProviderForm, Error> {
             }
         }
     };
-    let config = json("config", b.config.as_deref(), &mut f);
+    let config = Some(config::from_form(b.kind(), |k| b.cfg(k)));
     let group_rules = json("group_rules", b.group_rules.as_deref(), &mut f)
         .or_else(|| Some(serde_json::json!([])));
     let position = match b
@@ -160,34 +185,49 @@ fn form_values(b: &ProviderBody) -> Value {
     context! {
         kind => b.kind, slug => b.slug, display_name => b.display_name, position => b.position,
         enabled => b.enabled.as_deref() == Some("true"), jit => b.jit.as_deref() == Some("true"),
-        config => b.config, map_email => b.map_email, map_name => b.map_name,
+        cfg => Value::from_serialize(
+            config::form_fields(b.kind()).iter()
+                .filter(|f| f.input != "password" && f.input != "secret_textarea")
+                .map(|f| {
+                    let v = b.cfg(f.name).unwrap_or_default();
+                    let v = if f.input == "checkbox" { serde_json::Value::Bool(v == "true") } else { serde_json::Value::from(v) };
+                    (f.name, v)
+                })
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
+        map_email => b.map_email, map_name => b.map_name,
         map_external_id => b.map_external_id, map_groups => b.map_groups, group_rules => b.group_rules,
     }
 }
 
-/// Field errors with `config.issuer`-style names shown next to the JSON box.
+/// Field errors, each named by its field's label; `config.issuer` is the field `cfg_issuer`.
 fn errors_of(ctx: &Ctx, e: &Error) -> Value {
     let mut map = std::collections::BTreeMap::new();
     if let Error::Validation(fs) = e {
         for f in fs {
-            let msg = amphi_app::i18n::t(ctx.locale, &format!("err-{}", f.code));
-            match f.field.strip_prefix("config.") {
-                Some(key) => {
-                    let line = format!("{key}: {msg}");
-                    map.entry("config".to_owned())
-                        .and_modify(|v: &mut String| {
-                            v.push_str(" · ");
-                            v.push_str(&line)
-                        })
-                        .or_insert(line);
-                }
-                None => {
-                    map.entry(f.field.clone()).or_insert(msg);
-                }
-            }
+            let msg = amphi_app::i18n::field_message(ctx.locale, f);
+            let (field, label) = match f.field.strip_prefix("config.") {
+                Some(key) => (format!("cfg_{key}"), format!("sso-cfg-{key}")),
+                None => (f.field.clone(), label_of(&f.field).to_owned()),
+            };
+            let label = amphi_app::i18n::t(ctx.locale, &label);
+            map.entry(field)
+                .or_insert_with(|| amphi_app::i18n::labelled(ctx.locale, &label, &msg));
         }
     }
     Value::from_serialize(&map)
+}
+
+/// The label of a provider form field outside the configuration.
+fn label_of(field: &str) -> &'static str {
+    match field {
+        "slug" => "sso-field-slug",
+        "display_name" => "sso-field-display-name",
+        "position" => "sso-field-position",
+        "group_rules" => "sso-field-group-rules",
+        "attribute_mapping" => "sso-mapping",
+        _ => "sso-field-config",
+    }
 }
 
 /// POST /admin/identity-providers/new
@@ -206,7 +246,8 @@ pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>
             "admin/identity_provider_form.html",
             context! {
                 mode => "new",
-                kinds => ProviderKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                kinds => kinds(),
+                fields => fields_of(b.kind().as_str()),
                 values => form_values(&b),
                 errors => errors_of(&ctx, &e),
             },
@@ -220,24 +261,51 @@ pub async fn edit_form(Authed(ctx, su): Authed, Ids(id): Ids<uuid::Uuid>) -> Pag
     let p = sso::providers::get(&ctx.state.app, &su, id)
         .await
         .or_page(&ctx)?;
-    let cfg = serde_json::Value::Object(p.config.clone());
     Ok(ctx.page(
         "admin/identity_provider_form.html",
-        context! {
-            mode => "edit",
-            id => p.id.to_string(),
-            urls => urls(&ctx, &p.kind, &p.slug),
-            values => context! {
-                kind => p.kind, slug => p.slug, display_name => p.display_name,
-                position => p.position, enabled => p.enabled, jit => p.jit,
-                config => pretty(&cfg),
-                map_email => p.attribute_mapping.email, map_name => p.attribute_mapping.name,
-                map_external_id => p.attribute_mapping.external_id,
-                map_groups => p.attribute_mapping.groups,
-                group_rules => pretty(&serde_json::to_value(&p.group_rules).unwrap_or_default()),
-            },
-            errors => context! {},
+        edit_values(&ctx, &p, None),
+    ))
+}
+
+/// The edit page of a saved provider (with a connection test's report, after one).
+fn edit_values(ctx: &Ctx, p: &sso::Provider, test: Option<Value>) -> Value {
+    let kind = ProviderKind::parse("kind", &p.kind).unwrap_or(ProviderKind::Oidc);
+    context! {
+        mode => "edit",
+        id => p.id.to_string(),
+        urls => urls(ctx, &p.kind, &p.slug),
+        fields => fields_of(&p.kind),
+        test,
+        values => context! {
+            kind => p.kind, slug => p.slug, display_name => p.display_name,
+            position => p.position, enabled => p.enabled, jit => p.jit,
+            cfg => Value::from_serialize(config::form_values(kind, Some(&p.config))),
+            map_email => p.attribute_mapping.email, map_name => p.attribute_mapping.name,
+            map_external_id => p.attribute_mapping.external_id,
+            map_groups => p.attribute_mapping.groups,
+            group_rules => pretty(&serde_json::to_value(&p.group_rules).unwrap_or_default()),
         },
+        errors => context! {},
+    }
+}
+
+/// POST /admin/identity-providers/{id}/test — checks the saved configuration against the
+/// provider and shows what was found on the provider's page. Nothing is changed.
+pub async fn test(
+    Authed(ctx, su): Authed,
+    Ids(id): Ids<uuid::Uuid>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let report = sso::check::connection(&ctx.state.app, &su, id)
+        .await
+        .or_page(&ctx)?;
+    let p = sso::providers::get(&ctx.state.app, &su, id)
+        .await
+        .or_page(&ctx)?;
+    let test = Value::from_serialize(&report);
+    Ok(ctx.page(
+        "admin/identity_provider_form.html",
+        edit_values(&ctx, &p, Some(test)),
     ))
 }
 
@@ -268,6 +336,7 @@ pub async fn update(
                 mode => "edit",
                 id => id.to_string(),
                 urls => urls(&ctx, b.kind.as_deref().unwrap_or(""), b.slug.as_deref().unwrap_or("")),
+                fields => fields_of(b.kind().as_str()),
                 values => form_values(&b),
                 errors => errors_of(&ctx, &e),
             },

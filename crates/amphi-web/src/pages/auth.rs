@@ -10,7 +10,7 @@ use amphi_core::tenant::SignupPolicy;
 use amphi_core::Error;
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use minijinja::context;
 use serde::Deserialize;
@@ -84,7 +84,7 @@ pub async fn signup(ctx: Ctx, CsrfForm(f): CsrfForm<SignupBody>) -> PageResult {
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "signup.html",
-            context! { open => true, values, errors => ctx.field_errors(&e) },
+            context! { open => true, values, errors => ctx.labelled_errors(&e, super::labels::PERSON) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -181,30 +181,71 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
             )
                 .into_response())
         }
+        Ok(accounts::SignIn::Refused {
+            tries_left,
+            window_minutes,
+        }) => {
+            let mut message =
+                amphi_app::i18n::t(ctx.locale, &format!("err-{}", codes::INVALID_CREDENTIALS));
+            // Warn while there is still time to stop and reset the password instead.
+            let warning = (tries_left <= 3).then(|| {
+                amphi_app::i18n::t_with(
+                    ctx.locale,
+                    "signin-tries-left",
+                    &[
+                        ("count", tries_left.into()),
+                        ("minutes", window_minutes.into()),
+                    ],
+                )
+            });
+            if tries_left == 0 {
+                message = amphi_app::i18n::t_with(
+                    ctx.locale,
+                    "signin-locked",
+                    &[("minutes", window_minutes.into())],
+                );
+            }
+            let status = StatusCode::UNAUTHORIZED;
+            Ok(signin_refused(
+                &ctx,
+                status,
+                next,
+                &f.email,
+                message,
+                warning,
+                tries_left == 0,
+                None,
+            )
+            .await)
+        }
         Err(e) => {
             if matches!(e, Error::Internal(_)) {
                 return Err(ctx.fail(&e));
             }
             let status = crate::error::status(&e);
-            let message = if matches!(e, Error::Unauthenticated) {
-                amphi_app::i18n::t(ctx.locale, &format!("err-{}", codes::INVALID_CREDENTIALS))
-            } else {
-                crate::error::message(&e, ctx.locale)
+            let locked = matches!(e, Error::RateLimited { .. });
+            let message = match &e {
+                Error::Unauthenticated => {
+                    amphi_app::i18n::t(ctx.locale, &format!("err-{}", codes::INVALID_CREDENTIALS))
+                }
+                Error::RateLimited { retry_after_secs } => amphi_app::i18n::t_with(
+                    ctx.locale,
+                    "signin-locked",
+                    &[("minutes", retry_after_secs.div_ceil(60).into())],
+                ),
+                _ => crate::error::message(&e, ctx.locale),
             };
-            let (providers, _) = sign_in_options(&ctx, true).await;
-            let mut resp = ctx.render(
+            let mut resp = signin_refused(
+                &ctx,
                 status,
-                "signin.html",
-                context! {
-                    next,
-                    values => context! { email => f.email },
-                    error => message,
-                    errors => ctx.field_errors(&e),
-                    signup_open => signup_open(&ctx) && !ctx.tenant.hide_local_passwords,
-                    providers,
-                    show_local => true,
-                },
-            );
+                next,
+                &f.email,
+                message,
+                None,
+                locked,
+                Some(ctx.labelled_errors(&e, super::labels::SIGN_IN)),
+            )
+            .await;
             if let Error::RateLimited { retry_after_secs } = e {
                 if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
                     resp.headers_mut()
@@ -214,6 +255,37 @@ pub async fn signin(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SigninBody>)
             Ok(resp)
         }
     }
+}
+
+/// The sign-in form again after a refusal: what went wrong, a warning before the account's
+/// sign-in pauses, and when it has paused, the way to reset the password.
+#[allow(clippy::too_many_arguments)]
+async fn signin_refused(
+    ctx: &Ctx,
+    status: StatusCode,
+    next: String,
+    email: &str,
+    message: String,
+    warning: Option<String>,
+    locked: bool,
+    errors: Option<minijinja::Value>,
+) -> Response {
+    let (providers, _) = sign_in_options(ctx, true).await;
+    ctx.render(
+        status,
+        "signin.html",
+        context! {
+            next,
+            values => context! { email },
+            error => message,
+            warning,
+            locked,
+            errors,
+            signup_open => signup_open(ctx) && !ctx.tenant.hide_local_passwords,
+            providers,
+            show_local => true,
+        },
+    )
 }
 
 /// POST /signout — ends the session here; when a SAML sign-in opened it, goes on to the
@@ -283,7 +355,7 @@ pub async fn forgot(ctx: Ctx, CsrfForm(f): CsrfForm<ForgotBody>) -> PageResult {
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "forgot.html",
-            context! { values => context! { email => f.email }, errors => ctx.field_errors(&e) },
+            context! { values => context! { email => f.email }, errors => ctx.labelled_errors(&e, super::labels::SIGN_IN) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -327,7 +399,7 @@ pub async fn reset(ctx: Ctx, CsrfForm(f): CsrfForm<ResetBody>) -> PageResult {
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "reset.html",
-            context! { token => f.token, errors => ctx.field_errors(&e) },
+            context! { token => f.token, errors => ctx.labelled_errors(&e, super::labels::RESET) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -377,7 +449,7 @@ pub async fn setup(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<SetupBody>) -
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "setup.html",
-            context! { token => f.token, values, errors => ctx.field_errors(&e) },
+            context! { token => f.token, values, errors => ctx.labelled_errors(&e, super::labels::PERSON) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -428,7 +500,7 @@ pub async fn mfa_submit(ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<MfaBody>
         Err(e @ Error::Validation(_)) => Ok(ctx.render(
             StatusCode::UNAUTHORIZED,
             "mfa_signin.html",
-            context! { next, errors => ctx.field_errors(&e) },
+            context! { next, errors => ctx.labelled_errors(&e, super::labels::ACCOUNT) },
         )),
         Err(e) => Err(ctx.fail(&e)),
     }

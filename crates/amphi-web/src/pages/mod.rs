@@ -10,6 +10,7 @@ mod certificates;
 mod files;
 mod gradebook;
 mod home;
+mod labels;
 mod learn;
 mod quiz;
 mod sso;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<WebState> {
             "/admin/identity-providers/{id}/delete",
             post(admin_sso::delete),
         )
+        .route("/admin/identity-providers/{id}/test", post(admin_sso::test))
         .route(
             "/password/forgot",
             get(auth::forgot_form).post(auth::forgot),
@@ -82,11 +84,14 @@ pub fn routes() -> Router<WebState> {
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users))
+        .route("/admin/users/new", post(admin::add_user))
+        .route("/admin/users/invite", post(admin::invite))
         .route("/admin/users/{id}", post(admin::update_user))
         .route(
             "/admin/site",
             get(admin::site_form).post(admin::site_update),
         )
+        .route("/admin/site/logo", post(admin::upload_logo))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .route("/admin/tenants", get(admin::tenants))

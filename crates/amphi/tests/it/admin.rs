@@ -307,7 +307,9 @@ async fn audit_trail_is_searchable_and_exportable_by_tenant_admins_only() {
     );
     let csv = root.get("/admin/audit.csv?action=sign_in").await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert!(csv.text.starts_with("at,action,actor,target,ip,detail\n"));
+    assert!(csv
+        .text
+        .starts_with("at,action,action_code,actor,target,ip,detail\n"));
     assert!(csv.text.contains("sign_in.failure") && csv.text.contains("invalid_credentials"));
     // Members cannot read it.
     let mut ada = t.client();

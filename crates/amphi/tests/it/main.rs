@@ -12,6 +12,8 @@ mod certificates;
 mod courses_api;
 mod courses_pages;
 mod files;
+mod first_day_account;
+mod first_day_admin;
 mod fixtures;
 mod jobs;
 mod learn_pages;
