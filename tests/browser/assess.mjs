@@ -81,7 +81,7 @@ function scenario(s) {
         const page = as('teacher');
         await signIn(page, TEACHER);
         await go(page, '/teach');
-        await page.getByRole('link', { name: 'New course', exact: true }).click();
+        await page.getByRole('link', { name: 'Create the first course', exact: true }).click();
         await page.getByRole('textbox', { name: 'Course code' }).fill(COURSE.code);
         await page.getByRole('textbox', { name: 'Title', exact: true }).fill(COURSE.title);
         await page.getByRole('textbox', { name: 'Summary' }).fill(COURSE.summary);
