@@ -9,11 +9,15 @@
       if (!el.dataset.moveUrl) return;
       el.setAttribute("draggable", "true");
       el.addEventListener("dragstart", function (e) {
+        // An item's drag is not its module's.
+        e.stopPropagation();
         dragged = el;
         el.classList.add("dragging");
         e.dataTransfer.effectAllowed = "move";
       });
-      el.addEventListener("dragend", function () {
+      el.addEventListener("dragend", function (e) {
+        e.stopPropagation();
+        dragged = null;
         el.classList.remove("dragging");
       });
       el.addEventListener("dragover", function (e) {
@@ -35,9 +39,37 @@
       });
     });
   }
+  // An item dropped on another module goes to the end of it (the item editor's "Move to
+  // another module" form does the same from the keyboard).
+  function acrossModules(outline) {
+    let dragged = null;
+    outline.querySelectorAll("ol.items > li[data-module-url]").forEach(function (li) {
+      li.addEventListener("dragstart", function () { dragged = li; });
+      li.addEventListener("dragend", function () { dragged = null; });
+    });
+    outline.querySelectorAll("section.module[data-module-id]").forEach(function (section) {
+      const other = function () {
+        return dragged && !section.contains(dragged);
+      };
+      section.addEventListener("dragover", function (e) {
+        if (other()) e.preventDefault();
+      });
+      section.addEventListener("drop", function (e) {
+        if (!other()) return;
+        e.preventDefault();
+        e.stopPropagation();
+        const body = new URLSearchParams();
+        body.set("csrf", document.querySelector('input[name="csrf"]').value);
+        body.set("module_id", section.dataset.moduleId);
+        fetch(dragged.dataset.moduleUrl, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+          .then(function () { window.location.reload(); });
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     const modules = document.querySelector("[data-outline]");
     if (modules) setup(modules, "section.module");
     document.querySelectorAll("ol.items").forEach(function (ol) { setup(ol, "li"); });
+    if (modules) acrossModules(modules);
   });
 })();

@@ -707,7 +707,7 @@ err-not_a_video = This item is not a video.
 shop-webhook = Shop webhook (paid courses)
 shop-webhook-help = Your shop calls this address on this site after a sale, with the headers X-Amphi-Timestamp (unix seconds) and X-Amphi-Signature (hex HMAC-SHA256 of timestamp, a dot and the body, keyed with the secret below). Keep the secret private.
 shop-secret = Secret
-reorder-help = Reorder with the arrow buttons, or drag a module or an item to its new place.
+reorder-help = Reorder with the arrow buttons, or drag a module or an item to its new place. To put an item in another module, drag it onto that module, or use “Move to another module” in its editor.
 
 # Audit
 audit-title = Audit trail

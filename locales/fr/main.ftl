@@ -722,7 +722,7 @@ err-not_a_video = Cet élément n'est pas une vidéo.
 shop-webhook = Webhook de la boutique (cours payants)
 shop-webhook-help = Votre boutique appelle cette adresse sur ce site après une vente, avec les en-têtes X-Amphi-Timestamp (secondes Unix) et X-Amphi-Signature (HMAC-SHA256 en hexadécimal de l'horodatage, d'un point et du corps, avec le secret ci-dessous). Gardez ce secret confidentiel.
 shop-secret = Secret
-reorder-help = Réordonnez avec les boutons fléchés, ou faites glisser un module ou un élément à sa nouvelle place.
+reorder-help = Réordonnez avec les boutons fléchés, ou faites glisser un module ou un élément à sa nouvelle place. Pour mettre un élément dans un autre module, faites-le glisser sur ce module, ou utilisez « Déplacer vers un autre module » dans son éditeur.
 
 # Journal d'audit
 audit-title = Journal d'audit

@@ -81,7 +81,7 @@ function scenario(s) {
         const page = as('teacher');
         await signIn(page, TEACHER);
         await go(page, '/teach');
-        await page.getByRole('link', { name: 'New course', exact: true }).click();
+        await page.getByRole('link', { name: 'Create the first course', exact: true }).click();
         await page.getByRole('textbox', { name: 'Course code' }).fill(COURSE.code);
         await page.getByRole('textbox', { name: 'Title', exact: true }).fill(COURSE.title);
         await page.getByRole('textbox', { name: 'Summary' }).fill(COURSE.summary);
@@ -89,7 +89,7 @@ function scenario(s) {
         await page.getByRole('button', { name: 'Create the course' }).click();
         await landOn(page, (u) => /^\/teach\/courses\/[0-9a-f-]{36}$/.test(u.pathname), 'the course page');
         s.courseId = new URL(page.url()).pathname.split('/')[3];
-        await page.getByRole('heading', { name: 'New edition', exact: true }).click();
+        // The "New edition" panel of a course without one is open.
         await page.getByRole('textbox', { name: 'Edition name' }).fill(RUN_NAME);
         await page.getByRole('checkbox', { name: 'Published (visible to learners)' }).check();
         await page.getByRole('button', { name: 'Create the edition' }).click();
@@ -129,11 +129,33 @@ function scenario(s) {
         await expectFlash(page, 'The item has been saved.');
         await page.getByRole('link', { name: 'Quiz settings', exact: true }).click();
         await expectVisible(page, heading(page, `Quiz settings: ${QUIZ}`), 'the quiz settings page');
-        await page.getByRole('textbox', { name: 'Questions', exact: true }).fill('draw:3:1:Basics');
+        // The picker finds questions by words and names their types.
+        const picker = region(page, 'Add questions from the bank');
+        await picker.getByRole('searchbox', { name: 'Words of the title' }).fill('sky');
+        await picker.getByRole('button', { name: 'Show', exact: true }).click();
+        await expectVisible(page, picker.getByRole('checkbox', { name: 'Sky' }), 'Sky in the picker');
+        assert((await picker.getByRole('checkbox', { name: 'Capital' }).count()) === 0, 'the search did not filter');
+        assert(/True\/false/.test(await picker.innerText()), 'the type is not shown by its name');
+        // Random questions: the category says what it holds; asking for more is refused there.
+        const draw = region(page, 'Add random questions from a category');
+        await draw.getByRole('combobox', { name: 'Category' }).selectOption('Basics');
+        await expectVisible(page, draw.getByText('The category holds 3 questions.'), 'the live count');
+        await draw.getByRole('spinbutton', { name: 'How many questions to draw' }).fill('9');
+        await draw.getByRole('textbox', { name: 'Points for each question' }).fill('1');
+        await draw.getByRole('button', { name: 'Add the random questions' }).click();
+        const again = region(page, 'Add random questions from a category');
+        await expectVisible(page, again.getByText('The category does not have that many questions.').first(), 'the refusal at the count');
+        await again.getByRole('spinbutton', { name: 'How many questions to draw' }).fill('3');
+        await again.getByRole('button', { name: 'Add the random questions' }).click();
+        await expectFlash(page, 'The random questions have been added at the end of the quiz.');
+        const list = page.locator('table.quiz-slots');
+        await expectVisible(page, list, 'the question list');
+        const listText = (await list.innerText()).replace(/[\u2068\u2069]/g, '');
+        assert(listText.includes('3 random questions from “Basics”'), `the draw is not listed: ${listText}`);
         await page.getByRole('spinbutton', { name: 'Time limit (minutes, empty for none)' }).fill('5');
         await page.getByRole('spinbutton', { name: 'Attempts allowed' }).fill('2');
         await page.getByRole('combobox', { name: 'Show the correct answers' }).selectOption('immediately');
-        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await page.getByRole('button', { name: 'Save the quiz', exact: true }).click();
         await expectFlash(page, 'The quiz settings are saved.');
         await checkAccessibility(page, 'the quiz settings page');
       },

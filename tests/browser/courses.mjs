@@ -137,7 +137,10 @@ function scenario(s) {
       async () => {
         const page = as('teacher');
         await go(page, '/teach');
-        await page.getByRole('link', { name: 'New course', exact: true }).click();
+        // A site without a course says how a course is built and where to start.
+        await expectVisible(page, page.getByRole('heading', { name: 'Build your first course' }), 'the first-course guide');
+        await checkAccessibility(page, 'the empty Teaching page');
+        await page.getByRole('link', { name: 'Create the first course', exact: true }).click();
         await expectVisible(page, heading(page, 'New course'), 'the heading "New course"');
         await page.getByRole('textbox', { name: 'Course code' }).fill(COURSE.code);
         await page.getByRole('textbox', { name: 'Title', exact: true }).fill(COURSE.title);
