@@ -18,6 +18,7 @@ import {
   amphiCli,
   assert,
   checkAccessibility,
+  screenshot,
   expectOk,
   expectVisible,
   heading,
@@ -183,6 +184,7 @@ function scenario(s) {
         await page.waitForResponse((r) => r.url().endsWith('/save'), { timeout: 10_000 });
         await page.reload();
         assert(await question('The capital of France?').getByLabel('Paris').isChecked(), 'Paris is not kept after a reload');
+        await screenshot(page, 'quiz');
       },
     ],
     [
@@ -195,6 +197,7 @@ function scenario(s) {
         await expectVisible(page, region(page, 'Result').getByText('3 / 3'), 'the score 3 / 3');
         const correct = page.getByText('Correct answer:').first();
         await expectVisible(page, correct, 'the correct answers');
+        await screenshot(page, 'quiz-result');
       },
     ],
     [
@@ -206,6 +209,7 @@ function scenario(s) {
         await expectVisible(page, page.getByText('100 %').first(), 'the course grade 100 %');
         await expectVisible(page, page.getByText('Passed', { exact: true }).first(), 'the badge "Passed"');
         await checkAccessibility(page, 'the grades page');
+        await screenshot(page, 'grades');
       },
     ],
     [
@@ -219,6 +223,7 @@ function scenario(s) {
         const text = await row.innerText();
         assert(/100 %/.test(text) && /\b3\b/.test(text), `the gradebook row says ${JSON.stringify(text)}`);
         await checkAccessibility(page, 'the gradebook');
+        await screenshot(page, 'gradebook');
         const csv = await page.request.get(`${s.base}/teach/runs/${s.runId}/gradebook.csv`);
         const body = await csv.text();
         assert(csv.status() === 200 && body.includes(`${LEARNER.email},3,100,yes`), `gradebook.csv: ${body}`);
