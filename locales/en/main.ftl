@@ -31,6 +31,13 @@ dashboard-title = My courses
 dashboard-hello = Hello, { $name }
 dashboard-my-courses = My courses
 dashboard-no-courses = You are not enrolled in any course yet.
+dashboard-due-soon = Due soon
+dashboard-announcements = Latest announcements
+deadline-quiz = Quiz closes
+deadline-assignment = Due
+deadline-peer_submission = Work due
+deadline-peer_review = Reviews due
+view = View
 
 field-name = Full name
 field-email = Email address
@@ -139,6 +146,15 @@ signup-policy-closed = Nobody (administrators create accounts)
 signup-policy-domains = Only addresses at the allowed domains
 
 error-title = Something went wrong
+error-title-forbidden = You do not have access to this page
+error-title-not-found = Page not found
+error-title-other = Something went wrong
+error-forbidden-who = You are signed in as { $email }.
+error-forbidden-what-to-do = This page is for a course's team or for the administrators of this site. If you should have access, ask them to add you; if you have another account, sign in with it.
+error-not-found-what-to-do = Check the address, or find the course from the catalog.
+error-to-dashboard = Go to your dashboard
+error-to-catalog = Browse the catalog
+error-other-account = Sign in with another account
 error-request-id = If this persists, give this reference to support: { $id }
 
 flash-email-verified = Your email address is confirmed. You can now sign in.
@@ -305,6 +321,25 @@ kind-link = Link
 transcript = Transcript
 open-link = Open the resource
 mark-complete = Mark as complete
+item-position = Item { $n } of { $total } · { $module }
+item-next = Next: { $title }
+outline-title = Course outline
+outline-locked = locked
+module-end-title = End of { $module }
+module-end-next = Next up: { $module } ({ $n ->
+    [one] { $n } item
+   *[other] { $n } items
+}).
+module-end-start = Start { $module }
+module-end-opens = It opens on { $date }.
+module-end-locked = It opens once you have completed what comes before.
+course-end-title = You have reached the end of the course
+course-end-progress = You have completed { $done } of { $total ->
+    [one] { $total } item
+   *[other] { $total } items
+} ({ $percent } %).
+course-end-missing = The course outline shows what is left to complete.
+start = Start
 role-learner = Learner
 role-instructor = Instructor
 role-teaching_assistant = Teaching assistant
@@ -312,6 +347,14 @@ role-observer = Observer
 teach-title = Teaching
 teach-my-runs = Editions I teach
 teach-all-courses = All courses of this site
+teach-empty-title = Build your first course
+teach-empty-lead = There is no course on this site yet. A course takes four steps:
+teach-step-course = Create the course: a code, a title and a short summary.
+teach-step-edition = Add an edition: its dates and who may enrol.
+teach-step-content = Add modules, then pages, videos, quizzes and assignments in them.
+teach-step-publish = Publish the edition and its content when they are ready.
+teach-empty-start = Create the first course
+outline-empty-next = Start with a first module.
 course-new = New course
 course-create = Create the course
 course-settings = Course settings
@@ -352,6 +395,47 @@ enrolled = Enrolled
 module-new = New module
 module-add = Add the module
 module-settings = Module settings
+module-delete = Delete this module…
+item-delete = Delete this item…
+item-move-module = Move to another module
+field-module = Module
+item-move-submit = Move the item
+delete-module-heading = Delete the module “{ $title }”?
+delete-item-heading = Delete the item “{ $title }”?
+delete-module-items = { $count ->
+    [0] It has no item.
+    [one] Its only item is deleted with it:
+   *[other] Its { $count } items are deleted with it:
+}
+delete-attempts = { $count ->
+    [one] one learner's quiz attempt
+   *[other] { $count } learners' quiz attempts
+}
+delete-submissions = { $count ->
+    [one] one learner's submission
+   *[other] { $count } learners' submissions
+}
+delete-lost = { $count ->
+    [0] This cannot be undone.
+    [one] The learners' progress on this item goes with it. This cannot be undone.
+   *[other] The learners' progress on these items goes with them. This cannot be undone.
+}
+delete-refused-heading = This cannot be deleted
+delete-refused = { $count ->
+    [one] Learners have work on it (below): deleting it would delete their work and grades. Unpublish it instead, so learners no longer see it while their work stays.
+   *[other] Learners have work on some of its items (below): deleting them would delete their work and grades. Unpublish instead, so learners no longer see them while their work stays.
+}
+delete-back = Back
+delete-keep = No, keep it
+delete-module-confirm = Yes, delete the module and its items
+delete-item-confirm = Yes, delete the item
+delete-question-heading = Delete the question “{ $title }”?
+delete-question-used = { $count ->
+    [one] A quiz uses this question. Remove it from that quiz first:
+   *[other] { $count } quizzes use this question. Remove it from them first:
+}
+delete-question-lost = Quizzes drawing at random from its category will have one question fewer to draw from. Past attempts keep their copy. This cannot be undone.
+delete-question-confirm = Yes, delete the question
 field-available-from = Available from
 move-up = Move up
 move-down = Move down
@@ -385,7 +469,7 @@ vouchers-submit = Generate and download
 flash-enrolled = You are enrolled. Welcome!
 flash-waiting-list = The course is full: you are on the waiting list. We will mail you when a seat frees up.
 flash-unenrolled = You have left the course.
-flash-item-completed = Item completed.
+flash-item-completed = Marked as complete. Well done!
 flash-course-created = The course has been created. Now add an edition.
 flash-course-saved = The course has been saved.
 flash-run-created = The edition has been created. Add modules and items.
@@ -394,6 +478,10 @@ flash-module-added = The module has been added.
 flash-module-saved = The module has been saved.
 flash-moved = Moved.
 flash-deleted = Deleted.
+flash-module-deleted = The module and its items have been deleted.
+flash-item-deleted = The item has been deleted.
+flash-item-moved-module = The item has been moved to the end of the chosen module.
+flash-question-deleted = The question has been deleted.
 flash-item-added = The item has been added. Write its content, then publish it.
 flash-item-saved = The item has been saved.
 flash-member-added = The person has been added.
@@ -588,6 +676,11 @@ bank-imported = { $count ->
    *[other] { $count } questions imported.
 }
 bank-import-refused = Nothing was imported. Fix these lines and import again:
+bank-line = Line { $line }
+bank-import-lines-refused = { $count ->
+    [one] One line has a problem, listed above; correct it here and import again.
+   *[other] { $count } lines have a problem, listed above; correct them here and import again.
+}
 bank-categories = Categories
 bank-category = Category
 bank-points = Points
@@ -641,6 +734,8 @@ quiz-attempts-help = 0 means unlimited.
 quiz-unlimited = Unlimited
 quiz-time-limit = Time limit
 quiz-time-limit-field = Time limit (minutes, empty for none)
+quiz-pass-percent = Pass mark (%)
+quiz-pass-percent-help = The share of the points needed to pass this quiz. Leave empty for none.
 quiz-minutes = { $n } min
 quiz-untimed = None
 quiz-opens = Opens
@@ -668,10 +763,25 @@ quiz-attempt-n = Attempt { $n }
 quiz-time-left = Time left:
 quiz-autosave-help = Your answers are saved as you go. Submit when you are done: a submitted attempt is final.
 quiz-result = Result
+quiz-percent = { $percent } %
+quiz-passed = Passed
+quiz-not-passed = Not passed
+quiz-pass-mark = Pass mark: { $percent } %
+quiz-not-answered = Not answered
+quiz-unanswered-title = { $n ->
+    [one] One question is not answered
+   *[other] { $n } questions are not answered
+}
+quiz-unanswered-help = Your answers are saved. Answer the questions below, or submit as it is: a submitted attempt is final and unanswered questions earn no points.
+quiz-submit-anyway = Submit anyway
+quiz-unanswered-confirm = Not answered yet:
 quiz-submitted-no-score = Your attempt is submitted. The score will be shown according to the quiz's rules.
 quiz-back = Back to the quiz
 quiz-question-n = Question { $n }
-quiz-points = { $n } pt
+quiz-points = { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
 quiz-choose-all = Choose all that apply.
 answer-true = True
 answer-false = False
@@ -690,8 +800,50 @@ quiz-submit = Submit the attempt
 quiz-submit-confirm = Submit your attempt? You cannot change your answers afterwards.
 quiz-saved-at = Saved ({ $n } answered) at
 quiz-settings = Quiz settings
-quiz-slots = Questions
-quiz-slots-help = One per line: a question id from the bank below (optionally followed by ":points"), or "draw:COUNT:POINTS:CATEGORY" to draw COUNT questions at random from a category for each attempt.
+quiz-question-col = Question
+quiz-points-col = Points
+quiz-points-of = Points for { $title }
+quiz-points-own = Empty: its own { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
+quiz-points-each = Points for each question drawn
+quiz-draw-row = { $count ->
+    [one] One random question from “{ $category }”
+   *[other] { $count } random questions from “{ $category }”
+}
+quiz-draw-kind = Random
+quiz-draw-holds = { $count ->
+    [0] The category holds no question.
+    [one] The category holds one question.
+   *[other] The category holds { $count } questions.
+}
+quiz-missing-row = A question no longer in the bank
+quiz-row = Question { $n } ({ $title })
+quiz-remove = Remove
+quiz-slots-help2 = Move a question with its arrows, or remove it; the changes are saved with the settings.
+quiz-no-question = This quiz has no question yet.
+quiz-pick-link = Pick questions from the bank below.
+quiz-rules = Rules
+quiz-save-settings = Save the quiz
+quiz-pick-title = Add questions from the bank
+quiz-pick-search = Search the question bank
+quiz-pick-words = Words of the title
+quiz-pick-filter = Show
+quiz-pick-tick = Add
+quiz-pick-in = In the quiz
+quiz-pick-add = Add the ticked questions
+quiz-pick-none = No question matches this search.
+quiz-pick-more = Only the first 200 questions found are listed: narrow the search to see the others.
+quiz-draw-title = Add random questions from a category
+quiz-draw-help = Each learner gets different questions, drawn at random from the category for each attempt.
+quiz-draw-option = { $category } ({ $count ->
+    [one] one question
+   *[other] { $count } questions
+})
+quiz-draw-count = How many questions to draw
+quiz-draw-points = Points for each question
+quiz-draw-add = Add the random questions
 quiz-shuffle-questions = Show the questions in a different order to each learner
 quiz-shuffle-answers = Show the options in a different order to each learner
 quiz-feedback-when = Show the score and feedback
@@ -699,10 +851,6 @@ quiz-answers-when = Show the correct answers
 reveal-immediately = As soon as the attempt is submitted
 reveal-after_close = After the quiz closes
 reveal-never = Never
-quiz-bank = Question bank of the course
-quiz-bank-categories = Categories:
-quiz-question-id = Id
-quiz-bank-more = Only the first 100 questions are listed; see the question bank for the others.
 quiz-bank-empty = The question bank is empty. Import questions (GIFT) from the course page first.
 quiz-grading-queue = Essays to grade
 quiz-grading-empty = No essay is waiting for a grade.
@@ -741,6 +889,8 @@ grades-percent = Course grade (%; empty removes the override)
 flash-answers-saved = Your answers are saved.
 flash-attempt-submitted = Your attempt is submitted.
 flash-quiz-saved = The quiz settings are saved.
+flash-quiz-questions-added = The ticked questions have been added at the end of the quiz.
+flash-quiz-draw-added = The random questions have been added at the end of the quiz.
 flash-graded = The grades are saved.
 flash-scheme-saved = The grading scheme is saved; course grades are being recomputed.
 flash-grade-saved = The grade is saved.
@@ -759,6 +909,9 @@ err-question_unknown = This question is not part of this attempt or quiz.
 err-question_twice = This question is in the quiz twice.
 err-not_enough_questions = The category does not have that many questions.
 err-slot_invalid = This line is neither a question id nor "draw:COUNT:POINTS:CATEGORY".
+err-category_unknown = The question bank has no such category.
+err-item_has_work = Learners have attempts or submissions on this item: deleting it would delete their work. Unpublish it instead to hide it from learners.
+err-question_in_quiz = A quiz uses this question: remove it from the quiz first.
 err-too_many = There are too many.
 err-too_few = Too few entries here; add more.
 err-ids_duplicate = Two entries have the same identifier; give each one its own.

@@ -31,6 +31,13 @@ dashboard-title = Mes cours
 dashboard-hello = Bonjour, { $name }
 dashboard-my-courses = Mes cours
 dashboard-no-courses = Vous n'êtes inscrit à aucun cours pour le moment.
+dashboard-due-soon = À rendre bientôt
+dashboard-announcements = Dernières annonces
+deadline-quiz = Le quiz ferme le
+deadline-assignment = À rendre le
+deadline-peer_submission = Travail à rendre le
+deadline-peer_review = Évaluations à rendre le
+view = Voir
 
 field-name = Nom complet
 field-email = Adresse e-mail
@@ -139,6 +146,15 @@ signup-policy-closed = Personne (les administrateurs créent les comptes)
 signup-policy-domains = Seulement les adresses des domaines autorisés
 
 error-title = Un problème est survenu
+error-title-forbidden = Vous n'avez pas accès à cette page
+error-title-not-found = Page introuvable
+error-title-other = Un problème est survenu
+error-forbidden-who = Vous êtes connecté·e en tant que { $email }.
+error-forbidden-what-to-do = Cette page est réservée à l'équipe d'un cours ou aux administrateurs de ce site. Si vous devriez y avoir accès, demandez-leur de vous ajouter ; si vous avez un autre compte, connectez-vous avec celui-ci.
+error-not-found-what-to-do = Vérifiez l'adresse, ou retrouvez le cours depuis le catalogue.
+error-to-dashboard = Aller à votre tableau de bord
+error-to-catalog = Parcourir le catalogue
+error-other-account = Se connecter avec un autre compte
 error-request-id = Si le problème persiste, communiquez cette référence au support : { $id }
 
 flash-email-verified = Votre adresse e-mail est confirmée. Vous pouvez maintenant vous connecter.
@@ -305,6 +321,25 @@ kind-link = Lien
 transcript = Transcription
 open-link = Ouvrir la ressource
 mark-complete = Marquer comme terminé
+item-position = Élément { $n } sur { $total } · { $module }
+item-next = Suivant : { $title }
+outline-title = Plan du cours
+outline-locked = verrouillé
+module-end-title = Fin de { $module }
+module-end-next = Ensuite : { $module } ({ $n ->
+    [one] { $n } élément
+   *[other] { $n } éléments
+}).
+module-end-start = Commencer { $module }
+module-end-opens = Ce module ouvre le { $date }.
+module-end-locked = Ce module s'ouvre une fois terminé ce qui le précède.
+course-end-title = Vous êtes arrivé à la fin du cours
+course-end-progress = Vous avez terminé { $done } { $total ->
+    [one] élément sur { $total }
+   *[other] éléments sur { $total }
+} ({ $percent } %).
+course-end-missing = Le plan du cours indique ce qu'il reste à terminer.
+start = Commencer
 role-learner = Apprenant
 role-instructor = Enseignant
 role-teaching_assistant = Tuteur
@@ -312,6 +347,14 @@ role-observer = Observateur
 teach-title = Enseignement
 teach-my-runs = Mes sessions
 teach-all-courses = Tous les cours de ce site
+teach-empty-title = Construire votre premier cours
+teach-empty-lead = Ce site n'a encore aucun cours. Un cours se construit en quatre étapes :
+teach-step-course = Créez le cours : un code, un titre et un court résumé.
+teach-step-edition = Ajoutez une session : ses dates et qui peut s'inscrire.
+teach-step-content = Ajoutez des modules, puis des pages, vidéos, quiz et devoirs dans ces modules.
+teach-step-publish = Publiez la session et son contenu quand ils sont prêts.
+teach-empty-start = Créer le premier cours
+outline-empty-next = Commencez par un premier module.
 course-new = Nouveau cours
 course-create = Créer le cours
 course-settings = Paramètres du cours
@@ -352,6 +395,47 @@ enrolled = Inscrits
 module-new = Nouveau module
 module-add = Ajouter le module
 module-settings = Paramètres du module
+module-delete = Supprimer ce module…
+item-delete = Supprimer cet élément…
+item-move-module = Déplacer vers un autre module
+field-module = Module
+item-move-submit = Déplacer l'élément
+delete-module-heading = Supprimer le module « { $title } » ?
+delete-item-heading = Supprimer l'élément « { $title } » ?
+delete-module-items = { $count ->
+    [0] Il n'a aucun élément.
+    [one] Son seul élément est supprimé avec lui :
+   *[other] Ses { $count } éléments sont supprimés avec lui :
+}
+delete-attempts = { $count ->
+    [one] une tentative d'apprenant au quiz
+   *[other] { $count } tentatives d'apprenants au quiz
+}
+delete-submissions = { $count ->
+    [one] une remise d'apprenant
+   *[other] { $count } remises d'apprenants
+}
+delete-lost = { $count ->
+    [0] Cette action est définitive.
+    [one] La progression des apprenants sur cet élément est supprimée avec lui. Cette action est définitive.
+   *[other] La progression des apprenants sur ces éléments est supprimée avec eux. Cette action est définitive.
+}
+delete-refused-heading = Suppression impossible
+delete-refused = { $count ->
+    [one] Des apprenants ont du travail sur cet élément (ci-dessous) : le supprimer supprimerait leur travail et leurs notes. Dépubliez-le plutôt : les apprenants ne le verront plus et leur travail est conservé.
+   *[other] Des apprenants ont du travail sur certains de ses éléments (ci-dessous) : les supprimer supprimerait leur travail et leurs notes. Dépubliez plutôt : les apprenants ne les verront plus et leur travail est conservé.
+}
+delete-back = Retour
+delete-keep = Non, le garder
+delete-module-confirm = Oui, supprimer le module et ses éléments
+delete-item-confirm = Oui, supprimer l'élément
+delete-question-heading = Supprimer la question « { $title } » ?
+delete-question-used = { $count ->
+    [one] Un quiz utilise cette question. Retirez-la d'abord de ce quiz :
+   *[other] { $count } quiz utilisent cette question. Retirez-la d'abord de ces quiz :
+}
+delete-question-lost = Les quiz qui tirent au hasard dans sa catégorie auront une question de moins. Les tentatives passées gardent leur copie. Cette action est définitive.
+delete-question-confirm = Oui, supprimer la question
 field-available-from = Disponible à partir du
 move-up = Monter
 move-down = Descendre
@@ -388,7 +472,7 @@ vouchers-submit = Générer et télécharger
 flash-enrolled = Vous êtes inscrit. Bienvenue !
 flash-waiting-list = Le cours est complet : vous êtes sur la liste d'attente. Nous vous écrirons quand une place se libérera.
 flash-unenrolled = Vous avez quitté le cours.
-flash-item-completed = Élément terminé.
+flash-item-completed = Marqué comme terminé. Bravo !
 flash-course-created = Le cours a été créé. Ajoutez maintenant une session.
 flash-course-saved = Le cours a été enregistré.
 flash-run-created = La session a été créée. Ajoutez des modules et des éléments.
@@ -397,6 +481,10 @@ flash-module-added = Le module a été ajouté.
 flash-module-saved = Le module a été enregistré.
 flash-moved = Déplacé.
 flash-deleted = Supprimé.
+flash-module-deleted = Le module et ses éléments ont été supprimés.
+flash-item-deleted = L'élément a été supprimé.
+flash-item-moved-module = L'élément a été déplacé à la fin du module choisi.
+flash-question-deleted = La question a été supprimée.
 flash-item-added = L'élément a été ajouté. Rédigez son contenu puis publiez-le.
 flash-item-saved = L'élément a été enregistré.
 flash-member-added = La personne a été ajoutée.
@@ -603,6 +691,11 @@ bank-imported = { $count ->
    *[other] { $count } questions importées.
 }
 bank-import-refused = Rien n'a été importé. Corrigez ces lignes et importez à nouveau :
+bank-line = Ligne { $line }
+bank-import-lines-refused = { $count ->
+    [one] Une ligne pose problème (voir ci-dessus). Corrigez-la ici et importez à nouveau.
+   *[other] { $count } lignes posent problème (voir ci-dessus). Corrigez-les ici et importez à nouveau.
+}
 bank-categories = Catégories
 bank-category = Catégorie
 bank-points = Points
@@ -656,6 +749,8 @@ quiz-attempts-help = 0 signifie illimité.
 quiz-unlimited = Illimitées
 quiz-time-limit = Durée limite
 quiz-time-limit-field = Durée limite (minutes, vide pour aucune)
+quiz-pass-percent = Seuil de réussite (%)
+quiz-pass-percent-help = La part des points nécessaire pour réussir ce quiz. Laissez vide s'il n'y en a pas.
 quiz-minutes = { $n } min
 quiz-untimed = Aucune
 quiz-opens = Ouverture
@@ -683,10 +778,25 @@ quiz-attempt-n = Tentative { $n }
 quiz-time-left = Temps restant :
 quiz-autosave-help = Vos réponses sont enregistrées au fur et à mesure. Envoyez quand vous avez terminé : une tentative envoyée est définitive.
 quiz-result = Résultat
+quiz-percent = { $percent } %
+quiz-passed = Réussi
+quiz-not-passed = Non réussi
+quiz-pass-mark = Seuil de réussite : { $percent } %
+quiz-not-answered = Sans réponse
+quiz-unanswered-title = { $n ->
+    [one] Une question est sans réponse
+   *[other] { $n } questions sont sans réponse
+}
+quiz-unanswered-help = Vos réponses sont enregistrées. Répondez aux questions ci-dessous, ou envoyez la tentative telle quelle : une tentative envoyée est définitive et les questions sans réponse ne rapportent aucun point.
+quiz-submit-anyway = Envoyer quand même
+quiz-unanswered-confirm = Questions sans réponse :
 quiz-submitted-no-score = Votre tentative est envoyée. Le score sera affiché selon les règles du quiz.
 quiz-back = Retour au quiz
 quiz-question-n = Question { $n }
-quiz-points = { $n } pt
+quiz-points = { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
 quiz-choose-all = Cochez toutes les bonnes réponses.
 answer-true = Vrai
 answer-false = Faux
@@ -708,8 +818,50 @@ quiz-saved-at = Enregistré ({ $n ->
    *[other] { $n } réponses
 }) à
 quiz-settings = Réglages du quiz
-quiz-slots = Questions
-quiz-slots-help = Une par ligne : l'identifiant d'une question de la banque ci-dessous (suivi éventuellement de « :points »), ou « draw:NOMBRE:POINTS:CATÉGORIE » pour tirer au hasard NOMBRE questions d'une catégorie à chaque tentative.
+quiz-question-col = Question
+quiz-points-col = Points
+quiz-points-of = Points pour { $title }
+quiz-points-own = Vide : ses propres { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}
+quiz-points-each = Points pour chaque question tirée
+quiz-draw-row = { $count ->
+    [one] Une question au hasard de « { $category } »
+   *[other] { $count } questions au hasard de « { $category } »
+}
+quiz-draw-kind = Au hasard
+quiz-draw-holds = { $count ->
+    [0] La catégorie ne contient aucune question.
+    [one] La catégorie contient une question.
+   *[other] La catégorie contient { $count } questions.
+}
+quiz-missing-row = Une question qui n'est plus dans la banque
+quiz-row = Question { $n } ({ $title })
+quiz-remove = Retirer
+quiz-slots-help2 = Déplacez une question avec ses flèches, ou retirez-la ; les changements sont enregistrés avec les paramètres.
+quiz-no-question = Ce quiz n'a pas encore de question.
+quiz-pick-link = Choisissez des questions dans la banque ci-dessous.
+quiz-rules = Règles
+quiz-save-settings = Enregistrer le quiz
+quiz-pick-title = Ajouter des questions de la banque
+quiz-pick-search = Chercher dans la banque de questions
+quiz-pick-words = Mots du titre
+quiz-pick-filter = Afficher
+quiz-pick-tick = Ajouter
+quiz-pick-in = Dans le quiz
+quiz-pick-add = Ajouter les questions cochées
+quiz-pick-none = Aucune question ne correspond à cette recherche.
+quiz-pick-more = Seules les 200 premières questions trouvées sont listées : affinez la recherche pour voir les autres.
+quiz-draw-title = Ajouter des questions au hasard d'une catégorie
+quiz-draw-help = Chaque apprenant reçoit des questions différentes, tirées au hasard dans la catégorie à chaque tentative.
+quiz-draw-option = { $category } ({ $count ->
+    [one] une question
+   *[other] { $count } questions
+})
+quiz-draw-count = Nombre de questions à tirer
+quiz-draw-points = Points pour chaque question
+quiz-draw-add = Ajouter les questions au hasard
 quiz-shuffle-questions = Présenter les questions dans un ordre différent à chaque apprenant
 quiz-shuffle-answers = Présenter les options dans un ordre différent à chaque apprenant
 quiz-feedback-when = Afficher le score et les commentaires
@@ -717,10 +869,6 @@ quiz-answers-when = Afficher les bonnes réponses
 reveal-immediately = Dès l'envoi de la tentative
 reveal-after_close = Après la fermeture du quiz
 reveal-never = Jamais
-quiz-bank = Banque de questions du cours
-quiz-bank-categories = Catégories :
-quiz-question-id = Identifiant
-quiz-bank-more = Seules les 100 premières questions sont listées ; voir la banque de questions pour les autres.
 quiz-bank-empty = La banque de questions est vide. Importez d'abord des questions (GIFT) depuis la page du cours.
 quiz-grading-queue = Rédactions à corriger
 quiz-grading-empty = Aucune rédaction n'attend de note.
@@ -759,6 +907,8 @@ grades-percent = Note du cours (% ; vide pour retirer)
 flash-answers-saved = Vos réponses sont enregistrées.
 flash-attempt-submitted = Votre tentative est envoyée.
 flash-quiz-saved = Les réglages du quiz sont enregistrés.
+flash-quiz-questions-added = Les questions cochées ont été ajoutées à la fin du quiz.
+flash-quiz-draw-added = Les questions au hasard ont été ajoutées à la fin du quiz.
 flash-graded = Les notes sont enregistrées.
 flash-scheme-saved = Le barème est enregistré ; les notes du cours sont en cours de recalcul.
 flash-grade-saved = La note est enregistrée.
@@ -777,6 +927,9 @@ err-question_unknown = Cette question ne fait pas partie de cette tentative ou d
 err-question_twice = Cette question figure deux fois dans le quiz.
 err-not_enough_questions = La catégorie ne contient pas autant de questions.
 err-slot_invalid = Cette ligne n'est ni un identifiant de question ni « draw:NOMBRE:POINTS:CATÉGORIE ».
+err-category_unknown = La banque de questions n'a pas cette catégorie.
+err-item_has_work = Des apprenants ont des tentatives ou des remises sur cet élément : le supprimer supprimerait leur travail. Dépubliez-le plutôt pour le cacher aux apprenants.
+err-question_in_quiz = Un quiz utilise cette question : retirez-la d'abord du quiz.
 err-too_many = Il y en a trop.
 err-too_few = Trop peu d'éléments ici ; ajoutez-en.
 err-ids_duplicate = Deux éléments ont le même identifiant ; donnez à chacun le sien.

@@ -159,6 +159,32 @@ function scenario(s) {
         await page.waitForTimeout(1500);
         const t2 = await timer.innerText();
         assert(/[0-4]:[0-5]\d/.test(t2) && t1 !== t2, `the countdown does not run: "${t1}" then "${t2}"`);
+        // The sticky countdown never covers a question's text: at the top of the page, and
+        // when a link leads to the first question (the page has scrolled under the timer).
+        for (const where of ['the top of the page', '#question-1']) {
+          if (where !== 'the top of the page') {
+            await page.evaluate((h) => { window.location.hash = h; }, where);
+            await page.waitForTimeout(200);
+          }
+          const overlap = await page.evaluate(() => {
+            const t = document.getElementById('quiz-timer').getBoundingClientRect();
+            const q = document.querySelector('#question-1 .prose, #question-1 legend').getBoundingClientRect();
+            return { timerBottom: t.bottom, textTop: q.top };
+          });
+          assert(
+            overlap.timerBottom <= overlap.textTop + 1,
+            `at ${where}, the timer (bottom ${overlap.timerBottom}) covers the first question (top ${overlap.textTop})`,
+          );
+        }
+        // A number asked without units has no "Unit" box, and its field starts at the left.
+        const half = page.getByRole('group').filter({ hasText: 'One half as a decimal?' });
+        assert((await half.getByRole('textbox', { name: 'Unit' }).count()) === 0, 'a "Unit" box nobody asked for');
+        const placed = await half.evaluate((fs) => {
+          const input = fs.querySelector('input[inputmode="decimal"]').getBoundingClientRect();
+          const legend = fs.querySelector('legend').getBoundingClientRect();
+          return { input: input.left, legend: legend.left };
+        });
+        assert(placed.input - placed.legend < 40, `the numeric field is not at the left: ${JSON.stringify(placed)}`);
         await checkAccessibility(page, 'the quiz attempt');
       },
     ],
@@ -177,6 +203,18 @@ function scenario(s) {
         });
         assert(resp.status() === 200, `autosave answered ${resp.status()}`);
         await expectVisible(page, page.getByRole('status').filter({ hasText: 'Saved (1 answered)' }), 'the saved notice');
+        // Submitting now warns about the two questions left, naming them; the learner stays.
+        let warned = '';
+        page.once('dialog', (d) => {
+          warned = d.message();
+          d.dismiss();
+        });
+        await page.getByRole('button', { name: 'Submit the attempt' }).click();
+        assert(
+          /Not answered yet: Question \d, Question \d\./.test(warned),
+          `the confirmation does not name the unanswered questions: ${JSON.stringify(warned)}`,
+        );
+        assert(/\/attempts\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname), 'the attempt was left');
         await question('The sky is blue.').getByLabel('True').check();
         await question('One half as a decimal?').getByRole('textbox', { name: 'Your answer' }).fill('0.5');
         // A reload keeps what was saved (the numeric answer is saved after its change event).
@@ -191,12 +229,23 @@ function scenario(s) {
       'the learner submits and sees the score and feedback',
       async () => {
         const page = as('learner');
-        page.once('dialog', (d) => d.accept());
+        let asked = '';
+        page.once('dialog', (d) => {
+          asked = d.message();
+          d.accept();
+        });
         await page.getByRole('button', { name: 'Submit the attempt' }).click();
         await expectFlash(page, 'Your attempt is submitted.');
-        await expectVisible(page, region(page, 'Result').getByText('3 / 3'), 'the score 3 / 3');
+        assert(!/Not answered/.test(asked), `all answered, yet the confirmation says: ${JSON.stringify(asked)}`);
+        const result = region(page, 'Result');
+        await expectVisible(page, result.getByText('3 / 3 points'), 'the score "3 / 3 points"');
+        await expectVisible(page, result.getByText('100 %'), 'the percentage "100 %"');
         const correct = page.getByText('Correct answer:').first();
         await expectVisible(page, correct, 'the correct answers');
+        const sky = page.getByRole('group').filter({ hasText: 'The sky is blue.' });
+        const skyText = await sky.innerText();
+        assert(/Correct answer: True/.test(skyText), `the true/false answer is not said as "True": ${JSON.stringify(skyText)}`);
+        assert(/1 of 1 point\b/.test(skyText) && !/points/.test(skyText), `points without plural rules: ${JSON.stringify(skyText)}`);
         await screenshot(page, 'quiz-result');
       },
     ],

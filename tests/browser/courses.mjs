@@ -1,8 +1,10 @@
 // End-to-end test of a course's life in headless Chromium: an instructor creates a MOOC with two
 // modules (a page, a video with subtitles) and publishes an edition; a learner finds it in the
-// catalog, enrols, watches the video, completes the page and sees the progress on the
-// dashboard; the instructor sees the learner's progress. axe-core checks the outline editor,
-// the catalog, the course home, the video page and the learners page.
+// catalog, enrols, watches the video, completes the page (the item page places it in the
+// course outline, confirms and leads on to the next module, then to the end of the course) and
+// sees the progress on the dashboard; the instructor sees the learner's progress. axe-core
+// checks the outline editor, the catalog, the course home, the video page, an item page with
+// its outline, the dashboard and the learners page.
 //
 // Starts `amphi serve` in a fresh temporary folder (embedded SQLite, or a fresh PostgreSQL
 // database when AMPHI_TEST_DATABASE_URL is set); both accounts are made beforehand with
@@ -153,9 +155,19 @@ function scenario(s) {
       'the instructor publishes an edition',
       async () => {
         const page = as('teacher');
-        // A <details> panel: its summary (a heading inside) opens it.
-        await page.getByRole('heading', { name: 'New edition', exact: true }).click();
-        await page.getByRole('textbox', { name: 'Edition name' }).fill(RUN_NAME);
+        // A course without an edition opens its "New edition" panel: the next step.
+        const name = page.getByRole('textbox', { name: 'Edition name' });
+        await expectVisible(page, name, 'the open "New edition" panel');
+        // Only the fields of the chosen policy show: no enrolment code for an open edition.
+        const code = page.getByRole('textbox', { name: 'Enrolment code' });
+        assert(!(await code.isVisible()), 'the enrolment code shows for an open edition');
+        await page.getByRole('radio', { name: 'People with the enrolment code' }).check();
+        await expectVisible(page, code, 'the enrolment code once the code policy is chosen');
+        const domains = page.getByRole('textbox', { name: 'Allowed email domains' });
+        assert(!(await domains.isVisible()), 'the email domains show for a code policy');
+        await page.getByRole('radio', { name: 'Anyone signed in' }).check();
+        assert(!(await code.isVisible()), 'the enrolment code still shows after going back to open');
+        await name.fill(RUN_NAME);
         const open = page.getByRole('radio', { name: 'Anyone signed in' });
         assert(await open.isChecked(), 'a MOOC edition is not open to anyone signed in by default');
         await page.getByRole('checkbox', { name: 'Published (visible to learners)' }).check();
@@ -233,6 +245,49 @@ function scenario(s) {
       },
     ],
     [
+      'the outline keeps a refused link, shows its error at its address, asks before deleting (axe)',
+      async () => {
+        const page = as('teacher');
+        await go(page, `/teach/runs/${s.runId}/outline`);
+        const m = region(page, PAGE_ITEM.module);
+        const address = m.getByRole('textbox', { name: 'Address (link or video page)' });
+        assert(!(await address.isVisible()), 'a page asks for an address');
+        await m.getByRole('combobox', { name: 'Kind' }).selectOption('link');
+        await expectVisible(page, address, 'the address field of a link');
+        await m.getByRole('textbox', { name: 'Title of the item' }).fill('The Rust book');
+        await address.fill('not an address');
+        await m.getByRole('button', { name: 'Add the item' }).click();
+        const again = region(page, PAGE_ITEM.module);
+        const kept = again.getByRole('textbox', { name: 'Address (link or video page)' });
+        await expectVisible(page, kept, 'the address field, shown again');
+        assert((await kept.inputValue()) === 'not an address', 'the typed address was lost');
+        const title = again.getByRole('textbox', { name: 'Title of the item' });
+        assert((await title.inputValue()) === 'The Rust book', 'the typed title was lost');
+        const kind = again.getByRole('combobox', { name: 'Kind' });
+        assert((await kind.inputValue()) === 'link', 'the chosen kind was lost');
+        assert((await kept.getAttribute('aria-invalid')) === 'true', 'the address is not marked invalid');
+        const newModule = region(page, 'New module').getByRole('textbox', { name: 'Title', exact: true });
+        assert((await newModule.getAttribute('aria-invalid')) !== 'true', 'the error went to the new module field');
+        await checkAccessibility(page, 'the outline with a refused item');
+
+        // Deleting a module asks first, on a page of its own, saying what goes with it.
+        await addModule(page, 'Week 3');
+        const w3 = region(page, 'Week 3');
+        await w3.getByText('Module settings').click();
+        await w3.getByRole('link', { name: 'Delete this module… Week 3' }).click();
+        await expectVisible(page, heading(page, 'Delete the module “Week 3”?'), 'the confirmation');
+        await checkAccessibility(page, 'the confirmation of a deletion');
+        await page.getByRole('link', { name: 'No, keep it' }).click();
+        await expectVisible(page, region(page, 'Week 3'), 'Week 3, kept');
+        await go(page, `/teach/runs/${s.runId}/outline`);
+        await region(page, 'Week 3').getByText('Module settings').click();
+        await region(page, 'Week 3').getByRole('link', { name: 'Delete this module… Week 3' }).click();
+        await page.getByRole('button', { name: 'Yes, delete the module and its items' }).click();
+        await expectFlash(page, 'The module and its items have been deleted.');
+        assert((await region(page, 'Week 3').count()) === 0, 'Week 3 is still there');
+      },
+    ],
+    [
       'the learner signs in',
       async () => {
         s.learner = await s.newPage();
@@ -274,6 +329,12 @@ function scenario(s) {
         const bar = page.getByRole('progressbar', { name: 'Progress', exact: true });
         const value = await progressValue(bar, 'the course progress');
         assert(value === '0', `the course progress is ${value} right after enrolling, expected 0`);
+        // Nothing done yet: "Start", not "Resume".
+        await expectVisible(page, page.getByRole('link', { name: 'Start', exact: true }), 'the button "Start"');
+        assert(
+          (await page.getByRole('link', { name: 'Resume', exact: true }).count()) === 0,
+          'the course home says "Resume" at 0 %',
+        );
         await checkAccessibility(page, 'the course home');
       },
     ],
@@ -363,17 +424,44 @@ function scenario(s) {
       },
     ],
     [
-      'the learner completes the page',
+      'the learner completes the page: the outline, a confirmation, on to Week 2 (axe)',
       async () => {
         const page = as('learner');
         await go(page, `/learn/${s.runId}`);
         await page.getByRole('link', { name: PAGE_ITEM.title, exact: true }).click();
         await expectVisible(page, heading(page, PAGE_ITEM.title), `the heading "${PAGE_ITEM.title}"`);
         await expectVisible(page, page.getByText(PAGE_ITEM.rendered), 'the text of the page');
-        await page.getByRole('button', { name: 'Mark as complete' }).click();
-        // On to the next item (the video), or back home when it was the last.
+        const position = `Item 1 of 1 · ${PAGE_ITEM.module}`;
+        await expectVisible(page, page.getByText(position), `the position "${position}"`);
+        // The course outline, collapsed: opened, it marks this item and checks the watched video.
+        const nav = page.getByRole('navigation', { name: 'Course outline' });
+        assert(!(await nav.isVisible()), 'the course outline is open before being asked');
+        await page.locator('details.course-outline > summary').click();
+        await expectVisible(page, nav, 'the course outline');
+        const current = nav.locator('a[aria-current="page"]');
+        const currentText = await current.innerText();
+        assert(currentText === PAGE_ITEM.title, `the outline marks "${currentText}" as the current item`);
+        const video = nav.locator('li.outline-item').filter({ hasText: VIDEO_ITEM.title });
+        const videoText = await video.textContent();
+        assert(/✓/.test(videoText) && /\(completed\)/.test(videoText), `the watched video is not checked: ${JSON.stringify(videoText)}`);
+        await checkAccessibility(page, 'an item page with its outline open');
+
         const pagePath = `/learn/${s.runId}/items/${s.itemIds[PAGE_ITEM.title]}`;
-        await landOn(page, (u) => u.pathname !== pagePath, 'the next page');
+        await page.getByRole('button', { name: 'Mark as complete' }).click();
+        await expectFlash(page, 'Marked as complete. Well done!');
+        assert(new URL(page.url()).pathname === pagePath, `completing the page left it for ${page.url()}`);
+        // The last item of Week 1 leads on to Week 2.
+        const next = region(page, `End of ${PAGE_ITEM.module}`);
+        const start = next.getByRole('link', { name: `Start ${VIDEO_ITEM.module}` });
+        await expectVisible(page, start, `the link "Start ${VIDEO_ITEM.module}"`);
+        await checkAccessibility(page, 'an item page once completed');
+        await start.click();
+        const videoPath = `/learn/${s.runId}/items/${s.itemIds[VIDEO_ITEM.title]}`;
+        await landOn(page, (u) => u.pathname === videoPath, 'the first item of Week 2');
+        // The last item of the course leads to the grades.
+        const end = region(page, 'You have reached the end of the course');
+        await expectVisible(page, end.getByRole('link', { name: 'My grades' }), 'the link to the grades at the end');
+
         await go(page, `/learn/${s.runId}`);
         const bar = page.getByRole('progressbar', { name: 'Progress', exact: true });
         const value = await progressValue(bar, 'the course progress');
@@ -396,6 +484,10 @@ function scenario(s) {
         const text = await card.innerText();
         assert(/100 %/.test(text), `the card does not say "100 %": ${JSON.stringify(text)}`);
         assert(/Completed/.test(text), `the card does not say "Completed": ${JSON.stringify(text)}`);
+        // Every card has a button; a finished course is to view again.
+        const view = card.getByRole('link', { name: `View ${COURSE.title}` });
+        await expectVisible(page, view, `the button "View" on the card`);
+        await checkAccessibility(page, 'the dashboard');
       },
     ],
     [

@@ -306,12 +306,9 @@ pub async fn sign_in(
     }
     rate_limit::clear(app, &buckets[0].key).await?;
     let (cookie, user) = open_session(app, tenant, u, "password", None, meta).await?;
-    // A cookie planted before sign-in cannot ride along: its session ends. Failing to end it
-    // leaves a session nobody holds the new cookie of, so the sign-in still stands.
+    // A cookie planted before sign-in cannot ride along: its session ends.
     if let Some(old) = previous {
-        if let Err(e) = sessions::end(app, &token::hash(old)).await {
-            tracing::warn!(error = %e, "earlier session not ended at sign-in");
-        }
+        sessions::end_replaced(app, &token::hash(old)).await;
     }
     Ok(SignIn::Done(cookie, user))
 }

@@ -20,6 +20,7 @@ mod memo;
 pub mod mfa;
 pub mod ops;
 pub mod rate_limit;
+pub mod rights;
 pub mod sessions;
 pub mod setup;
 pub mod sso;
@@ -67,6 +68,8 @@ pub struct AppParts {
     pub scheme_cache: Arc<assessment::gradebook::scheme::SchemeCache>,
     /// Where uploaded files live (built from `[storage]` on first use).
     pub storage: Arc<files::Storage>,
+    /// Who is on a course team, as this node last read it (the menu's "Teaching").
+    pub team_cache: Arc<rights::TeamCache>,
 }
 
 impl App {
@@ -88,6 +91,7 @@ impl App {
             structure_cache: Arc::new(courses::learn::StructureCache::default()),
             scheme_cache: Arc::new(assessment::gradebook::scheme::SchemeCache::default()),
             storage,
+            team_cache: Arc::default(),
         })))
     }
 

@@ -120,6 +120,53 @@ pub async fn end(app: &App, session_id: &str) -> Result<Option<rows::Session>> {
         .await
 }
 
+/// The browser a sign-in through a provider happens in: the session it already holds, if any,
+/// and whether that session's person may prove the account for a first link. A cross-site post
+/// (SAML) or a hand-off link could have been started by someone else, so it never links to
+/// whoever is signed in; the session it replaces ends all the same.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Browser<'a> {
+    session: Option<&'a SessionUser>,
+    may_link: bool,
+}
+
+impl<'a> Browser<'a> {
+    /// A sign-in this browser started itself (OIDC callback with its state cookie, the LDAP form).
+    pub fn same_site(session: Option<&'a SessionUser>) -> Self {
+        Self {
+            session,
+            may_link: true,
+        }
+    }
+
+    /// A sign-in that reaches this browser from elsewhere (SAML post, partner hand-off).
+    pub fn cross_site(session: Option<&'a SessionUser>) -> Self {
+        Self {
+            session,
+            may_link: false,
+        }
+    }
+
+    /// The person whose session proves the account for a first link, if any.
+    pub fn linking_user(&self) -> Option<&'a User> {
+        self.session.filter(|_| self.may_link).map(|s| &s.user)
+    }
+
+    /// The session to end once the new one is open.
+    pub fn replaced_session(&self) -> Option<&'a str> {
+        self.session.map(|s| s.session_id.as_str())
+    }
+}
+
+/// Ends the session a browser held before it signed in again (password or single sign-on).
+/// Failing to end it leaves a session nobody holds the new cookie of, so the sign-in still
+/// stands: the failure is logged, not returned.
+pub async fn end_replaced(app: &App, session_id: &str) {
+    if let Err(e) = end(app, session_id).await {
+        tracing::warn!(error = %e, "earlier session not ended at sign-in");
+    }
+}
+
 /// Ends every session of the user, this one included.
 pub async fn end_everywhere(app: &App, caller: &Caller) -> Result<u64> {
     let (user, meta) = (&caller.user, &caller.meta);

@@ -274,6 +274,12 @@ pub const QUESTION_TWICE: &str = "question_twice";
 pub const NOT_ENOUGH_QUESTIONS: &str = "not_enough_questions";
 /// This line is neither a question id nor "draw:COUNT:POINTS:CATEGORY".
 pub const SLOT_INVALID: &str = "slot_invalid";
+/// The question bank has no such category.
+pub const CATEGORY_UNKNOWN: &str = "category_unknown";
+/// Learners have attempts or submissions on this item: deleting it would delete their work.
+pub const ITEM_HAS_WORK: &str = "item_has_work";
+/// A quiz uses this question: remove it from the quiz first.
+pub const QUESTION_IN_QUIZ: &str = "question_in_quiz";
 /// There are too many.
 pub const TOO_MANY: &str = "too_many";
 /// Too few entries here; add more.
@@ -566,6 +572,9 @@ pub const ALL: &[&str] = &[
     QUESTION_TWICE,
     NOT_ENOUGH_QUESTIONS,
     SLOT_INVALID,
+    CATEGORY_UNKNOWN,
+    ITEM_HAS_WORK,
+    QUESTION_IN_QUIZ,
     TOO_MANY,
     TOO_FEW,
     IDS_DUPLICATE,

@@ -4,6 +4,7 @@
 use crate::error::{self, PageError};
 use crate::site::tenant_of;
 use crate::WebState;
+use amphi_app::rights::{self, Menu};
 use amphi_app::sessions::{self, SessionUser};
 use amphi_app::tenants::Tenant;
 use amphi_app::{Caller, RequestMeta};
@@ -113,6 +114,8 @@ pub struct Ctx {
     pub tenant: Tenant,
     /// The signed-in user, if any.
     pub user: Option<SessionUser>,
+    /// The menu entries the user may use (none for a visitor).
+    pub menu: Menu,
     /// Interface language.
     pub locale: Locale,
     /// CSRF token for forms on this page.
@@ -177,6 +180,13 @@ impl FromRequestParts<WebState> for Ctx {
             },
             None => None,
         };
+        let menu = match &user {
+            Some(su) => rights::menu(&state.app, tenant.id, su).await.map_err(|e| {
+                error::log_if_internal(&e);
+                (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable").into_response()
+            })?,
+            None => Menu::default(),
+        };
         let locale = negotiate_locale(user.as_ref(), &jar, &parts.headers, &tenant);
         let csrf = csrf_anchor(parts, &jar)
             .map(|a| csrf_token(state, &a))
@@ -194,6 +204,7 @@ impl FromRequestParts<WebState> for Ctx {
             state: state.clone(),
             tenant,
             user,
+            menu,
             locale,
             csrf,
             path: parts
@@ -289,8 +300,6 @@ impl Ctx {
             context! {
                 name => u.user.name,
                 email => u.user.email,
-                is_platform_admin => u.user.is_platform_admin,
-                is_tenant_admin => u.user.is_tenant_admin || u.user.is_platform_admin,
             }
         });
         let locales: Vec<Value> = Locale::ALL
@@ -300,6 +309,7 @@ impl Ctx {
         context! {
             site,
             user,
+            menu => Value::from_serialize(self.menu),
             locale => self.locale.tag(),
             locales,
             csrf => self.csrf,
@@ -354,10 +364,16 @@ impl Ctx {
                 .into_response();
         }
         let internal = error::log_if_internal(e);
+        // What happened, in the title; what to do, under the message.
+        let kind = match e {
+            Error::Forbidden => "forbidden",
+            Error::NotFound => "not-found",
+            _ => "other",
+        };
         let mut resp = self.render(
             error::status(e),
             "error.html",
-            context! { message => error::message(e, self.locale), internal },
+            context! { message => error::message(e, self.locale), internal, kind },
         );
         if let Error::RateLimited { retry_after_secs } = e {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
@@ -416,13 +432,6 @@ impl Ctx {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
         resp
-    }
-
-    /// Whether the user administers this tenant.
-    pub fn is_admin(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| u.user.is_tenant_admin || u.user.is_platform_admin)
     }
 }
 

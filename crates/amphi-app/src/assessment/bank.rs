@@ -32,7 +32,8 @@ pub struct BankQuestion {
     pub points: f64,
 }
 
-fn view(m: &rows::Question) -> BankQuestion {
+/// A stored question as the bank lists it.
+pub fn view_question(m: &rows::Question) -> BankQuestion {
     let points = serde_json::from_str::<Question>(&m.data)
         .map(|q| q.points)
         .unwrap_or(0.0);
@@ -135,7 +136,7 @@ pub async fn list(
     let cats = repo_q::categories(app.db.reader(), tenant, course_id).await?;
     Ok((
         Page {
-            items: page.items.iter().map(view).collect(),
+            items: page.items.iter().map(view_question).collect(),
             next: page.next,
         },
         cats,
@@ -172,7 +173,73 @@ pub async fn export_gift(
     Ok(gift::export(&items))
 }
 
-/// Removes a question from the bank.
+/// A quiz that uses a question (a question a quiz names cannot be deleted).
+#[derive(Debug, Clone, Serialize)]
+pub struct QuizUse {
+    /// The run's id.
+    pub run_id: Uuid,
+    /// The run's name.
+    pub run_name: String,
+    /// The quiz item's id.
+    pub item_id: Uuid,
+    /// The quiz's title.
+    pub item_title: String,
+}
+
+/// The quizzes of every run of the course that name question `id` in their slots.
+async fn quizzes_using(
+    app: &App,
+    tenant: amphi_core::TenantId,
+    course_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<QuizUse>> {
+    use crate::assessment::quiz::settings::{QuizSettings, Slot};
+    let c = app.db.reader();
+    let mut out = Vec::new();
+    for run in repo_c::runs_of(c, tenant, course_id).await? {
+        for it in amphi_db::repo::structure::items(c, tenant, run.id).await? {
+            if it.kind != amphi_core::course::ItemKind::Quiz.as_str() {
+                continue;
+            }
+            let uses = QuizSettings::of(&it)
+                .slots
+                .iter()
+                .any(|s| matches!(s, Slot::Question { question_id, .. } if *question_id == id));
+            if uses {
+                out.push(QuizUse {
+                    run_id: run.id,
+                    run_name: run.name.clone(),
+                    item_id: it.id,
+                    item_title: it.title.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A question and the quizzes that use it, for the confirmation before deleting it.
+pub async fn deletion(
+    app: &App,
+    caller: &Caller,
+    course_id: CourseId,
+    id: Uuid,
+) -> Result<(BankQuestion, Vec<QuizUse>)> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let course = repo_c::by_id(app.db.reader(), tenant, course_id.0)
+        .await?
+        .ok_or(Error::NotFound)?;
+    require_course_editor(app, user, tenant, &course).await?;
+    let q = repo_q::by_ids(app.db.reader(), tenant, course.id, &[id])
+        .await?
+        .first()
+        .map(view_question)
+        .ok_or(Error::NotFound)?;
+    Ok((q, quizzes_using(app, tenant, course.id, id).await?))
+}
+
+/// Removes a question from the bank; refused while a quiz names it (attempts keep their own
+/// copy of the questions they showed, so past attempts are not touched).
 pub async fn delete(app: &App, caller: &Caller, course_id: CourseId, id: Uuid) -> Result<()> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let course_id = course_id.0;
@@ -180,6 +247,9 @@ pub async fn delete(app: &App, caller: &Caller, course_id: CourseId, id: Uuid) -
         .await?
         .ok_or(Error::NotFound)?;
     require_course_editor(app, user, tenant, &course).await?;
+    if !quizzes_using(app, tenant, course_id, id).await?.is_empty() {
+        return Err(Error::Conflict(codes::QUESTION_IN_QUIZ));
+    }
     if !repo_q::delete(app.db.writer(), tenant, course_id, id).await? {
         return Err(Error::NotFound);
     }

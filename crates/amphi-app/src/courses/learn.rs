@@ -51,7 +51,7 @@ impl Structure {
 pub type StructureCache = crate::memo::RunCache<Structure>;
 
 /// The run's structure, from the cache when it holds the run's version, else read and kept.
-async fn structure_of(
+pub(crate) async fn structure_of(
     app: &App,
     tenant: TenantId,
     run: &rows::CourseRun,
@@ -344,6 +344,96 @@ pub struct ItemPage {
     pub media: Option<crate::files::media::ItemMedia>,
 }
 
+/// The module that follows the one an item ends, as the item's page offers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextModule {
+    /// Title.
+    pub title: String,
+    /// Its items the viewer sees.
+    pub item_count: usize,
+    /// Its first item.
+    pub first_item: Uuid,
+    /// The first item cannot be opened yet.
+    pub locked: bool,
+    /// When it opens, if it is locked by a date.
+    pub available_from: Option<DateTime<Utc>>,
+}
+
+/// An item of the outline by id and title (the next one, on the item's page).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemLink {
+    /// Id.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+}
+
+/// Where an item stands in its course, for its page: the outline with the viewer's progress,
+/// its position ("Item 2 of 3 · Week 1") and what follows it. Made from the course home the
+/// item's opening reads anyway (cached structure, the viewer's progress): no query of its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct Around {
+    /// Modules and their items, with the viewer's progress and locks.
+    pub outline: Vec<ModuleEntry>,
+    /// 1-based position of the item in its module.
+    pub position: usize,
+    /// Items of its module.
+    pub of: usize,
+    /// The module's title.
+    pub module_title: String,
+    /// The next item in the same module.
+    pub next_in_module: Option<ItemLink>,
+    /// The item ends its module and another follows: that one.
+    pub next_module: Option<NextModule>,
+    /// The item is the last of the course.
+    pub last_of_course: bool,
+    /// Completed share of the run, 0–100.
+    pub percent: i64,
+    /// Items completed.
+    pub completed: i64,
+    /// Items of the run that count.
+    pub item_count: i64,
+    /// The run gives certificates.
+    pub certificates: bool,
+}
+
+impl Around {
+    fn of(h: &CourseHome, module_id: Uuid, item_id: Uuid, certificates: bool) -> Option<Around> {
+        let mi = h.modules.iter().position(|m| m.id == module_id)?;
+        let m = &h.modules[mi];
+        let ii = m.items.iter().position(|i| i.id == item_id)?;
+        let later = h.modules[mi + 1..]
+            .iter()
+            .find(|n| !n.items.is_empty())
+            .and_then(|n| Some((n, n.items.first()?)));
+        let last_in_module = ii + 1 == m.items.len();
+        Some(Around {
+            outline: h.modules.clone(),
+            position: ii + 1,
+            of: m.items.len(),
+            module_title: m.title.clone(),
+            next_in_module: m.items.get(ii + 1).map(|i| ItemLink {
+                id: i.id,
+                title: i.title.clone(),
+            }),
+            next_module: later
+                .filter(|_| last_in_module)
+                .map(|(n, first)| NextModule {
+                    title: n.title.clone(),
+                    item_count: n.items.len(),
+                    first_item: first.id,
+                    locked: first.locked.is_some(),
+                    available_from: first.available_from,
+                }),
+            last_of_course: last_in_module && later.is_none(),
+            percent: h.percent,
+            completed: h.completed,
+            item_count: h.run.item_count,
+            certificates,
+        })
+    }
+}
+
 /// Opens an item: checks release rules, records the view and where to resume.
 pub async fn open_item(
     app: &App,
@@ -354,6 +444,18 @@ pub async fn open_item(
     open_item_as(app, &caller.user, caller.tenant, run_id.0, item_id.0).await
 }
 
+/// [`open_item`] with where the item stands in the course (outline, position, what follows),
+/// for the item's page.
+pub async fn open_item_around(
+    app: &App,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
+) -> Result<(ItemPage, Around)> {
+    let (page, around) = open(app, &caller.user, caller.tenant, run_id.0, item_id.0, true).await?;
+    Ok((page, around.ok_or(Error::NotFound)?))
+}
+
 /// [`open_item`] for the use cases built on it, which hold the user and tenant apart.
 pub(crate) async fn open_item_as(
     app: &App,
@@ -362,6 +464,17 @@ pub(crate) async fn open_item_as(
     run_id: Uuid,
     item_id: Uuid,
 ) -> Result<ItemPage> {
+    Ok(open(app, user, tenant, run_id, item_id, false).await?.0)
+}
+
+async fn open(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    run_id: Uuid,
+    item_id: Uuid,
+    with_around: bool,
+) -> Result<(ItemPage, Option<Around>)> {
     let (a, states) = super::access_with_progress(app, &user.actor(), tenant, run_id).await?;
     let (h, st) = home_with(app, user, tenant, &a, false, states).await?;
     let entries: Vec<(&ModuleEntry, &ItemEntry)> = h
@@ -411,7 +524,12 @@ pub(crate) async fn open_item_as(
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     let media = crate::files::media::item_media(app, tenant, run_id, entry.kind, &settings).await?;
-    Ok(ItemPage {
+    let around = if with_around {
+        Around::of(&h, module.id, item_id, st.certificates)
+    } else {
+        None
+    };
+    let page = ItemPage {
         entry: ItemEntry {
             state: if entry.state == ProgressState::NotStarted && learner && !archived {
                 ProgressState::Viewed
@@ -429,7 +547,8 @@ pub(crate) async fn open_item_as(
         next: entries.get(idx + 1).map(|(_, i)| i.id),
         can_complete: learner && !archived,
         media,
-    })
+    };
+    Ok((page, around))
 }
 
 /// Marks an item complete for the learner; progress counters move once.
@@ -520,6 +639,18 @@ pub struct DashboardEntry {
 
 /// The runs a person is in, with progress (three queries whatever the number of runs).
 pub async fn dashboard(app: &App, caller: &Caller) -> Result<Vec<DashboardEntry>> {
+    Ok(dashboard_rows(app, caller)
+        .await?
+        .into_iter()
+        .map(|(d, _, _)| d)
+        .collect())
+}
+
+/// [`dashboard`] with each entry's run and the person's completed items in it.
+pub(crate) async fn dashboard_rows(
+    app: &App,
+    caller: &Caller,
+) -> Result<Vec<(DashboardEntry, rows::CourseRun, i64)>> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let ens = repo_e::for_user(app.db.reader(), tenant, user.id.0).await?;
     let run_ids: Vec<Uuid> = ens.iter().map(|e| e.run_id).collect();
@@ -538,7 +669,7 @@ pub async fn dashboard(app: &App, caller: &Caller) -> Result<Vec<DashboardEntry>
         if !r.published && e.role == CourseRole::Learner.as_str() {
             continue;
         }
-        out.push(DashboardEntry {
+        let entry = DashboardEntry {
             run_id: r.id,
             run_name: r.name.clone(),
             course_code: c.code.clone(),
@@ -550,7 +681,8 @@ pub async fn dashboard(app: &App, caller: &Caller) -> Result<Vec<DashboardEntry>
             resume_item: e.last_item_id,
             starts_at: r.starts_at,
             archived: dates_of(r).archived(now),
-        });
+        };
+        out.push((entry, r.clone(), e.completed_count));
     }
     Ok(out)
 }

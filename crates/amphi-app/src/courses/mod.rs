@@ -5,11 +5,13 @@ pub mod announce;
 pub mod authoring;
 pub mod catalog;
 pub mod content;
+pub mod dashboard;
 pub mod enrol;
 pub mod import;
 pub mod learn;
 pub mod learners;
 pub mod rights;
+pub mod teaching;
 
 use crate::App;
 use amphi_core::codes;

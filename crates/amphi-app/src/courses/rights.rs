@@ -15,6 +15,15 @@ pub fn may_create_courses(caller: &Caller) -> bool {
     )
 }
 
+/// Refuses unless the person may create courses in the tenant (the new-course form).
+pub fn require_create_courses(caller: &Caller) -> amphi_core::Result<()> {
+    amphi_core::policy::require(
+        &caller.actor(),
+        Action::Create,
+        Resource::Courses(caller.tenant),
+    )
+}
+
 /// Whether the person, with this role in a run (if any), may change the run: its settings,
 /// certificates and gradebook.
 pub fn may_edit_run(caller: &Caller, role: Option<CourseRole>) -> bool {

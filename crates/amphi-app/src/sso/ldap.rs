@@ -5,8 +5,8 @@
 
 use super::signin::{complete_sign_in, refuse, Failure, Outcome};
 use crate::rate_limit::{self, Bucket};
+use crate::sessions::Browser;
 use crate::tenants::Tenant;
-use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::ldap::{self as dir, LdapError};
 use amphi_core::identity::ProviderKind;
@@ -27,7 +27,7 @@ pub async fn sign_in(
     slug: &str,
     username: &str,
     password: &str,
-    current: Option<&User>,
+    browser: Browser<'_>,
     meta: &RequestMeta,
 ) -> Result<Outcome, Failure> {
     let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Ldap, meta).await?;
@@ -86,5 +86,5 @@ pub async fn sign_in(
         }
     };
     rate_limit::clear(app, &buckets[0].key).await?;
-    complete_sign_in(app, tenant, p, raw, Default::default(), current, meta).await
+    complete_sign_in(app, tenant, p, raw, Default::default(), browser, meta).await
 }

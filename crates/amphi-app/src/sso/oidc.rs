@@ -3,8 +3,8 @@
 //! against the browser's cookie and used up, code exchanged, ID token verified).
 
 use super::signin::{complete_sign_in, provider, refuse, Failure, Outcome};
+use crate::sessions::Browser;
 use crate::tenants::Tenant;
-use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::oidc::{self as rp, OidcConfig, OidcError};
 use amphi_auth::{token, totp};
@@ -154,7 +154,7 @@ pub async fn finish(
     slug: &str,
     cb: Callback,
     cookie_state: Option<&str>,
-    current: Option<&User>,
+    browser: Browser<'_>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
     let owned = provider(app, tenant.id, slug, ProviderKind::Oidc, meta).await?;
@@ -235,7 +235,7 @@ pub async fn finish(
         p,
         finished.identity,
         Default::default(),
-        current,
+        browser,
         meta,
     )
     .await?;

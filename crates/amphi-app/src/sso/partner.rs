@@ -4,8 +4,8 @@
 //! token names, and sent to `next` when it is a path of this site.
 
 use super::signin::{complete_sign_in, enrol_directly, refuse, Failure, Outcome};
+use crate::sessions::Browser;
 use crate::tenants::Tenant;
-use crate::users::User;
 use crate::{App, RequestMeta};
 use amphi_auth::partner::{self as hand, PartnerConfig, PartnerError};
 use amphi_auth::token;
@@ -79,7 +79,7 @@ pub async fn hand_off(
     slug: &str,
     token_raw: Option<&str>,
     next: Option<&str>,
-    current: Option<&User>,
+    browser: Browser<'_>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
     let owned: rows::IdentityProvider =
@@ -133,7 +133,7 @@ pub async fn hand_off(
         p,
         h.identity,
         Default::default(),
-        current,
+        browser,
         meta,
     )
     .await?;

@@ -5,9 +5,9 @@
 //! expires (no replay), then the common sign-in.
 
 use super::signin::{complete_sign_in, refuse, Failure, Outcome};
-use crate::sessions::SsoOrigin;
+use crate::sessions::{Browser, SsoOrigin};
 use crate::tenants::Tenant;
-use crate::users::User;
+
 use crate::{App, RequestMeta};
 use amphi_auth::token;
 use amphi_core::identity::LoginStateKind;
@@ -214,7 +214,7 @@ pub async fn acs(
     slug: &str,
     saml_response: Option<&str>,
     relay_state: Option<&str>,
-    current: Option<&User>,
+    browser: Browser<'_>,
     meta: &RequestMeta,
 ) -> Result<(Outcome, String), Failure> {
     let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
@@ -286,7 +286,7 @@ pub async fn acs(
         name_id_format: login.name_id_format.clone(),
         session_index: login.session_index.clone(),
     };
-    let outcome = complete_sign_in(app, tenant, p, login.identity, origin, current, meta).await?;
+    let outcome = complete_sign_in(app, tenant, p, login.identity, origin, browser, meta).await?;
     Ok((outcome, data.map(|d| d.next).unwrap_or_else(|| "/".into())))
 }
 

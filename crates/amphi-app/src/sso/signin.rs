@@ -3,7 +3,7 @@
 //! session. Every success and every failure is audited with the provider and the reason.
 
 use super::stored::{stored_config, stored_mapping, stored_rules};
-use crate::sessions::{self, SsoOrigin};
+use crate::sessions::{self, Browser, SsoOrigin};
 use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{blocking, App, RequestMeta};
@@ -104,9 +104,29 @@ fn trust(p: &rows::IdentityProvider, kind: ProviderKind) -> EmailTrust {
     }
 }
 
-/// Finishes a sign-in for what a provider said about a person. `current` is the person
-/// already signed in on this browser, if any (that proves the account for a first link).
+/// Finishes a sign-in for what a provider said about a person, in `browser`: the person
+/// signed in there may prove the account for a first link (`Browser::linking_user`), and the
+/// session it held ends once the new one is open (a fresh id on every sign-in, so that a cookie
+/// planted before cannot ride along).
 pub async fn complete_sign_in(
+    app: &App,
+    tenant: &Tenant,
+    provider: &rows::IdentityProvider,
+    raw: RawIdentity,
+    origin: SsoOrigin,
+    browser: Browser<'_>,
+    meta: &RequestMeta,
+) -> std::result::Result<Outcome, Failure> {
+    let me = browser.linking_user();
+    let outcome = sign_in_as(app, tenant, provider, raw, origin, me, meta).await?;
+    if let (Outcome::SignedIn(..), Some(previous)) = (&outcome, browser.replaced_session()) {
+        sessions::end_replaced(app, previous).await;
+    }
+    Ok(outcome)
+}
+
+/// The sign-in itself: link, account, group rules and the new session.
+async fn sign_in_as(
     app: &App,
     tenant: &Tenant,
     provider: &rows::IdentityProvider,

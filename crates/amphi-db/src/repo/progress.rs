@@ -101,6 +101,27 @@ pub async fn mark_completed(
     Ok(n == 1)
 }
 
+/// Which of `items` the learner has completed (one query, for the dashboard's deadlines).
+pub async fn completed_among(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: Uuid,
+    items: &[Uuid],
+) -> Result<Vec<Uuid>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = item_progress::Entity::find()
+        .filter(item_progress::Column::TenantId.eq(tenant.0))
+        .filter(item_progress::Column::UserId.eq(user))
+        .filter(item_progress::Column::ItemId.is_in(items.iter().copied()))
+        .filter(item_progress::Column::State.eq(ProgressState::Completed.as_str()))
+        .all(c)
+        .await
+        .db()?;
+    Ok(rows.into_iter().map(|r| r.item_id).collect())
+}
+
 /// Raises the watched time of a video (never lowers it); returns the new value.
 pub async fn watched(
     c: &impl ConnectionTrait,

@@ -56,6 +56,54 @@ pub async fn list(
     Ok(Page { items, next })
 }
 
+/// What the quiz's question picker looks for: any of category, type and words of the title.
+#[derive(Debug, Clone, Default)]
+pub struct Search<'a> {
+    /// Exact category path.
+    pub category: Option<&'a str>,
+    /// Question type (`single_choice`, …).
+    pub kind: Option<&'a str>,
+    /// Words of the title, case-insensitive.
+    pub text: Option<&'a str>,
+}
+
+/// Questions of a course matching `s`, by category then id; at most `limit` (the second value
+/// says whether there were more).
+pub async fn search(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    course: Uuid,
+    s: &Search<'_>,
+    limit: u64,
+) -> Result<(Vec<question::Model>, bool)> {
+    use sea_orm::sea_query::{Expr, Func, LikeExpr};
+    let mut sel = question::Entity::find()
+        .filter(question::Column::TenantId.eq(tenant.0))
+        .filter(question::Column::CourseId.eq(course))
+        .order_by_asc(question::Column::Category)
+        .order_by_asc(question::Column::Id);
+    if let Some(cat) = s.category {
+        sel = sel.filter(question::Column::Category.eq(cat));
+    }
+    if let Some(k) = s.kind.filter(|k| !k.is_empty()) {
+        sel = sel.filter(question::Column::Kind.eq(k));
+    }
+    if let Some(t) = s.text.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", crate::dialect::like_escape(&t.to_lowercase()));
+        sel = sel.filter(
+            Expr::expr(Func::lower(Expr::col((
+                question::Entity,
+                question::Column::Title,
+            ))))
+            .like(LikeExpr::new(pattern).escape('\\')),
+        );
+    }
+    let mut items = sel.limit(limit + 1).all(c).await.db()?;
+    let more = items.len() as u64 > limit;
+    items.truncate(limit as usize);
+    Ok((items, more))
+}
+
 /// Every question of a course (export), in creation order.
 pub async fn all(
     c: &impl ConnectionTrait,

@@ -224,3 +224,44 @@ pub async fn replace_item_settings(
         .db()?;
     Ok(())
 }
+
+/// The learners' work on each item of a run that has any: (item, quiz attempts, submissions).
+/// Deleting an item deletes this work with it, so the course team is told before.
+pub async fn work_by_item(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<Vec<(Uuid, i64, i64)>> {
+    use crate::entities::{quiz_attempt, submission};
+    use sea_orm::QuerySelect;
+    let attempts: Vec<(Uuid, i64)> = quiz_attempt::Entity::find()
+        .select_only()
+        .column(quiz_attempt::Column::ItemId)
+        .column_as(quiz_attempt::Column::Id.count(), "n")
+        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
+        .filter(quiz_attempt::Column::RunId.eq(run))
+        .group_by(quiz_attempt::Column::ItemId)
+        .into_tuple()
+        .all(c)
+        .await
+        .db()?;
+    let submissions: Vec<(Uuid, i64)> = submission::Entity::find()
+        .select_only()
+        .column(submission::Column::ItemId)
+        .column_as(submission::Column::Id.count(), "n")
+        .filter(submission::Column::TenantId.eq(tenant.0))
+        .filter(submission::Column::RunId.eq(run))
+        .group_by(submission::Column::ItemId)
+        .into_tuple()
+        .all(c)
+        .await
+        .db()?;
+    let mut out: Vec<(Uuid, i64, i64)> = attempts.into_iter().map(|(i, n)| (i, n, 0)).collect();
+    for (item, n) in submissions {
+        match out.iter_mut().find(|w| w.0 == item) {
+            Some(w) => w.2 = n,
+            None => out.push((item, 0, n)),
+        }
+    }
+    Ok(out)
+}

@@ -29,6 +29,31 @@ pub async fn submission_of(
         .db()
 }
 
+/// Which of `items` the learner has handed work in to (one query, for the dashboard's
+/// deadlines).
+pub async fn submitted_among(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: Uuid,
+    items: &[Uuid],
+) -> Result<Vec<Uuid>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Uuid> = submission::Entity::find()
+        .select_only()
+        .column(submission::Column::ItemId)
+        .filter(submission::Column::TenantId.eq(tenant.0))
+        .filter(submission::Column::UserId.eq(user))
+        .filter(submission::Column::ItemId.is_in(items.iter().copied()))
+        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
+        .into_tuple()
+        .all(c)
+        .await
+        .db()?;
+    Ok(rows)
+}
+
 /// One submission of an item.
 pub async fn submission(
     c: &impl ConnectionTrait,

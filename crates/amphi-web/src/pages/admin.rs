@@ -2,10 +2,11 @@
 //! settings, and every tenant (platform administrators).
 
 use super::{cursor, PageResultExt};
-use crate::ctx::{Authed, Ctx};
-use crate::error::{PageError, PageResult};
+use crate::ctx::Authed;
+use crate::error::PageResult;
 use crate::forms::CsrfForm;
 use crate::path::Ids;
+use amphi_app::rights;
 use amphi_app::tenants::{self, TenantForm};
 use amphi_app::users::{self, UserPatch};
 use amphi_core::codes;
@@ -16,17 +17,9 @@ use axum::http::StatusCode;
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-fn require_admin(ctx: &Ctx) -> Result<(), PageError> {
-    if ctx.is_admin() {
-        Ok(())
-    } else {
-        Err(ctx.fail(&Error::Forbidden))
-    }
-}
-
 /// GET /admin
-pub async fn index(Authed(ctx, _su): Authed) -> PageResult {
-    require_admin(&ctx)?;
+pub async fn index(Authed(ctx, su): Authed) -> PageResult {
+    rights::require_site_admin(&su).or_page(&ctx)?;
     Ok(ctx.page("admin/index.html", context! {}))
 }
 
@@ -197,9 +190,7 @@ pub async fn tenants(Authed(ctx, su): Authed, Query(q): Query<ListQuery>) -> Pag
 
 /// GET /admin/tenants/new
 pub async fn tenant_new_form(Authed(ctx, su): Authed) -> PageResult {
-    if !su.user.is_platform_admin {
-        return Err(ctx.fail(&Error::Forbidden));
-    }
+    rights::require_platform_admin(&su).or_page(&ctx)?;
     Ok(ctx.page(
         "admin/tenant_form.html",
         context! { mode => "new", values => context! { default_locale => "en", signup_policy => "open", primary_colour => "#1d4ed8", active => true }, errors => context!{} },
@@ -255,9 +246,7 @@ pub async fn tenant_create(
 
 /// GET /admin/tenants/{id}
 pub async fn tenant_edit_form(Authed(ctx, su): Authed, Ids(id): Ids<TenantId>) -> PageResult {
-    if !su.user.is_platform_admin {
-        return Err(ctx.fail(&Error::Forbidden));
-    }
+    rights::require_platform_admin(&su).or_page(&ctx)?;
     let d = tenants::get(&ctx.state.app, &su, id).await.or_page(&ctx)?;
     Ok(ctx.page(
         "admin/tenant_form.html",
@@ -271,9 +260,7 @@ pub async fn tenant_update(
     Ids(id): Ids<TenantId>,
     CsrfForm(f): CsrfForm<TenantFormBody>,
 ) -> PageResult {
-    if !su.user.is_platform_admin {
-        return Err(ctx.fail(&Error::Forbidden));
-    }
+    rights::require_platform_admin(&su).or_page(&ctx)?;
     match tenants::update(&ctx.state.app, &su, id, to_form(&f, true)).await {
         Ok(_) => Ok(ctx.redirect_with(&format!("/admin/tenants/{id}"), "flash-tenant-saved")),
         Err(e @ Error::Validation(_)) => {

@@ -10,11 +10,15 @@ pub async fn home(ctx: Ctx) -> PageResult {
     let Some(su) = ctx.caller() else {
         return Ok(ctx.page("welcome.html", context! {}));
     };
-    let entries = amphi_app::courses::learn::dashboard(&ctx.state.app, &su)
+    let d = amphi_app::courses::dashboard::dashboard(&ctx.state.app, &su)
         .await
         .or_page(&ctx)?;
     Ok(ctx.page(
         "dashboard.html",
-        context! { courses => minijinja::Value::from_serialize(&entries) },
+        context! {
+            courses => minijinja::Value::from_serialize(&d.courses),
+            announcements => minijinja::Value::from_serialize(&d.announcements),
+            deadlines => minijinja::Value::from_serialize(&d.deadlines),
+        },
     ))
 }

@@ -10,7 +10,6 @@ use amphi_core::course::ItemKind;
 use amphi_core::{ItemId, RunId};
 use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Redirect};
 use minijinja::{context, Value};
 use serde::Deserialize;
 
@@ -113,7 +112,7 @@ pub async fn home(
 
 /// GET /learn/{run}/items/{item}
 pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)>) -> PageResult {
-    let page = learn::open_item(&ctx.state.app, &su, run, item)
+    let (page, around) = learn::open_item_around(&ctx.state.app, &su, run, item)
         .await
         .or_page(&ctx)?;
     if page.entry.kind.takes_submissions() {
@@ -142,7 +141,7 @@ pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)
         "learn/item.html",
         context! {
             item => Value::from_serialize(&page), run_id => run.to_string(),
-            quiz => Value::from_serialize(&quiz),
+            quiz => Value::from_serialize(&quiz), around => Value::from_serialize(&around),
         },
     );
     // The embedded player's origin is allowed on this page only.
@@ -156,7 +155,8 @@ pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)
     Ok(resp)
 }
 
-/// POST /learn/{run}/items/{item}/complete
+/// POST /learn/{run}/items/{item}/complete — back to the item, which now says it is complete
+/// and offers what comes next.
 pub async fn complete(
     Authed(ctx, su): Authed,
     Ids((run, item)): Ids<(RunId, ItemId)>,
@@ -165,12 +165,8 @@ pub async fn complete(
     learn::complete_item(&ctx.state.app, &su, run, item)
         .await
         .or_page(&ctx)?;
-    let next = learn::open_item(&ctx.state.app, &su, run, item)
-        .await
-        .ok()
-        .and_then(|p| p.next);
-    Ok(match next {
-        Some(n) => Redirect::to(&format!("/learn/{run}/items/{n}")).into_response(),
-        None => ctx.redirect_with(&format!("/learn/{run}"), "flash-item-completed"),
-    })
+    Ok(ctx.redirect_with(
+        &format!("/learn/{run}/items/{item}"),
+        "flash-item-completed",
+    ))
 }

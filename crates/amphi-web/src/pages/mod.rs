@@ -114,6 +114,14 @@ pub fn routes() -> Router<WebState> {
             "/teach/runs/{run}/items/{item}/quiz",
             get(quiz::quiz_settings).post(quiz::quiz_settings_save),
         )
+        .route(
+            "/teach/runs/{run}/items/{item}/quiz/questions",
+            post(quiz::quiz_add_questions),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/quiz/draws",
+            post(quiz::quiz_add_draw),
+        )
         .route("/teach/runs/{run}/items/{item}/grading", get(quiz::grading))
         .route(
             "/teach/runs/{run}/attempts/{attempt}/grade",
@@ -157,7 +165,7 @@ pub fn routes() -> Router<WebState> {
         .route("/teach/courses/{id}/questions.gift", get(bank::export))
         .route(
             "/teach/courses/{id}/questions/{question}/delete",
-            post(bank::delete),
+            get(bank::delete_confirm).post(bank::delete),
         )
         .route("/teach/runs/{run}", post(teach::outline::run_update))
         .route("/teach/runs/{run}/outline", get(teach::outline::outline))
@@ -175,7 +183,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route(
             "/teach/runs/{run}/modules/{module}/delete",
-            post(teach::outline::module_delete),
+            get(teach::delete::module_confirm).post(teach::delete::module_delete),
         )
         .route(
             "/teach/runs/{run}/modules/{module}/items",
@@ -190,8 +198,12 @@ pub fn routes() -> Router<WebState> {
             post(teach::outline::item_move),
         )
         .route(
+            "/teach/runs/{run}/items/{item}/module",
+            post(teach::outline::item_to_module),
+        )
+        .route(
             "/teach/runs/{run}/items/{item}/delete",
-            post(teach::outline::item_delete),
+            get(teach::delete::item_confirm).post(teach::delete::item_delete),
         )
         .route(
             "/teach/runs/{run}/learners",

@@ -6,7 +6,7 @@ use super::PageResultExt;
 use crate::ctx::{session_cookie, Ctx};
 use crate::error::{PageError, PageResult};
 use crate::forms::CsrfForm;
-use amphi_app::sessions;
+use amphi_app::sessions::Browser;
 use amphi_app::sso::{self, Failure, Outcome};
 use amphi_core::codes;
 use axum::extract::{Path, Query};
@@ -71,19 +71,12 @@ fn failure_page(ctx: &Ctx, f: &Failure) -> PageError {
 async fn landed(ctx: &Ctx, jar: CookieJar, outcome: Outcome, next: &str) -> PageResult {
     let jar = jar.add(gone(STATE_COOKIE, "/sso/"));
     match outcome {
-        Outcome::SignedIn(cookie, _) => {
-            // A fresh session id on every sign-in: a cookie planted before cannot ride along.
-            if let Some(su) = &ctx.user {
-                sessions::end(&ctx.state.app, &su.session_id)
-                    .await
-                    .or_page(ctx)?;
-            }
-            Ok((
-                jar.add(session_cookie(&ctx.state, cookie)),
-                Redirect::to(next),
-            )
-                .into_response())
-        }
+        // The sign-in use case has ended the browser's earlier session, if any.
+        Outcome::SignedIn(cookie, _) => Ok((
+            jar.add(session_cookie(&ctx.state, cookie)),
+            Redirect::to(next),
+        )
+            .into_response()),
         Outcome::SecondFactor(pending) => {
             let c = Cookie::build((super::auth::MFA_COOKIE, pending))
                 .path("/signin/mfa")
@@ -138,14 +131,13 @@ pub async fn oidc_callback(
     Query(cb): Query<sso::oidc::Callback>,
 ) -> PageResult {
     let cookie_state = jar.get(STATE_COOKIE).map(|c| c.value().to_owned());
-    let current = ctx.user.as_ref().map(|u| u.user.clone());
     match sso::oidc::finish(
         &ctx.state.app,
         &ctx.tenant,
         &slug,
         cb,
         cookie_state.as_deref(),
-        current.as_ref(),
+        Browser::same_site(ctx.user.as_ref()),
         &ctx.meta,
     )
     .await
@@ -175,14 +167,13 @@ pub async fn ldap(
     CsrfForm(f): CsrfForm<LdapBody>,
 ) -> PageResult {
     let next = sso::same_site_path(f.next.as_deref()).unwrap_or_else(|| "/".into());
-    let current = ctx.user.as_ref().map(|u| u.user.clone());
     match sso::ldap::sign_in(
         &ctx.state.app,
         &ctx.tenant,
         &slug,
         &f.username,
         &f.password,
-        current.as_ref(),
+        Browser::same_site(ctx.user.as_ref()),
         &ctx.meta,
     )
     .await
@@ -280,7 +271,7 @@ pub async fn saml_acs(
         &slug,
         f.saml_response.as_deref(),
         f.relay_state.as_deref(),
-        None,
+        Browser::cross_site(ctx.user.as_ref()),
         &ctx.meta,
     )
     .await
@@ -313,7 +304,7 @@ pub async fn partner(
         &slug,
         q.token.as_deref(),
         q.next.as_deref(),
-        None,
+        Browser::cross_site(ctx.user.as_ref()),
         &ctx.meta,
     )
     .await

@@ -677,12 +677,16 @@ async fn quiz_pages_take_an_attempt_with_forms() {
     // The course team sets the quiz up on its settings page.
     let staff = &mut a.c;
     let page = format!("/teach/runs/{}/items/{}/quiz", z.run, z.item);
-    let slots = format!("{}\n{}:2", z.q["Sky"], z.q["Capital"]);
+    let (sky, capital) = (format!("q:{}", z.q["Sky"]), format!("q:{}", z.q["Capital"]));
     let r = staff
         .submit(
             &page,
             &page,
-            &[("slots", "not-a-question"), ("attempts", "1")],
+            &[
+                ("slot", "q:not-a-question"),
+                ("points", ""),
+                ("attempts", "1"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
@@ -691,7 +695,10 @@ async fn quiz_pages_take_an_attempt_with_forms() {
             &page,
             &page,
             &[
-                ("slots", &slots),
+                ("slot", &sky),
+                ("points", ""),
+                ("slot", &capital),
+                ("points", "2"),
                 ("attempts", "1"),
                 ("keep", "highest"),
                 ("feedback", "immediately"),

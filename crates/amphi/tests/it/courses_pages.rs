@@ -457,7 +457,7 @@ async fn question_bank_imports_gift_all_or_nothing_and_exports_it() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("Nothing was imported"));
-    assert!(r.text.contains("<strong>line 3</strong>"), "{}", r.text);
+    assert!(r.text.contains("<strong>Line 3</strong>"), "{}", r.text);
     assert!(r.text.contains("No question yet."), "nothing imported");
 
     let good = "$CATEGORY: Week 1\n\n::Capital::The capital of France? {=Paris ~Lyon ~Nice}\n\n::Pi::Pi to two decimals? {#3.14:0.005}\n\n::Flat::The Earth is flat. {F}\n\n::Essay::Describe a project you led. {}\n";
@@ -470,7 +470,8 @@ async fn question_bank_imports_gift_all_or_nothing_and_exports_it() {
             body,
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = root.get(&r.location()).await;
     assert!(r.text.contains("4 questions imported."));
     for kind in ["Single choice", "Numeric", "True&#x2f;false", "Essay"] {
         assert!(r.text.contains(kind), "{kind}");

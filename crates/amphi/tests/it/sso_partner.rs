@@ -151,8 +151,14 @@ async fn partner_rs256_hand_off_creates_enrols_and_lands_on_next() {
         &private,
         &claims(&t, "p-666", 120, "jti-planted"),
     );
+    let before = victim.cookies["amphi_session"].clone();
     let r = victim.get(&hand_off(&planted, "/")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // The browser's earlier session ended with the sign-in: its cookie opens nothing now.
+    assert_ne!(victim.cookies["amphi_session"], before);
+    let mut stale = t.client();
+    stale.cookies.insert("amphi_session".into(), before);
+    assert_eq!(stale.get("/account").await.status, StatusCode::SEE_OTHER);
     let v = user_by_email(&t, "victim@example.test").await;
     let (links, _) = amphi_app::sso::memberships::of_user(
         &t.app,

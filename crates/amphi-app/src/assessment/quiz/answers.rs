@@ -68,7 +68,7 @@ pub struct Saved {
 }
 
 /// Whether a response answers nothing (an untouched field of the form).
-fn is_blank(r: &Response) -> bool {
+pub(super) fn is_blank(r: &Response) -> bool {
     match r {
         Response::SingleChoice { chosen } => chosen.is_none(),
         Response::MultipleChoice { chosen } => chosen.is_empty(),
@@ -162,6 +162,63 @@ pub async fn submit(
         return Err(Error::Conflict(codes::ATTEMPT_ALREADY_SUBMITTED));
     }
     Ok(attempt_id)
+}
+
+/// What a submit from the attempt page did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// The attempt is submitted and graded.
+    Done,
+    /// Questions are left unanswered (their numbers): the answers sent are saved, the attempt
+    /// stays open until the learner confirms.
+    Unanswered(Vec<usize>),
+}
+
+/// Submits from the attempt page: unless `confirmed`, an attempt with questions left
+/// unanswered is not submitted; the answers sent are saved and the questions left are named,
+/// for the learner to answer them or confirm.
+pub async fn submit_checked(
+    app: &App,
+    caller: &Caller,
+    run_id: RunId,
+    attempt_id: AttemptId,
+    sent: Sent<'_>,
+    confirmed: bool,
+) -> Result<Submitted> {
+    if confirmed {
+        submit(app, caller, run_id, attempt_id, sent).await?;
+        return Ok(Submitted::Done);
+    }
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let a = (tenant, run_id.0, attempt_id.0);
+    let closed = codes::ATTEMPT_ALREADY_SUBMITTED;
+    let (l, mut at, answers, now) = open_with(app, user, a, sent, closed).await?;
+    let mut responses = parse_responses(&at);
+    responses.extend(answers);
+    let unanswered: Vec<usize> = parse_questions(&at)?
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| responses.get(&q.question.id.0).is_none_or(is_blank))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let json = serde_json::to_string(&responses).map_err(Error::internal)?;
+    if unanswered.is_empty() {
+        at.responses = json;
+        if !finish_loaded(app, at, &l, now).await? {
+            return Err(Error::Conflict(closed));
+        }
+        return Ok(Submitted::Done);
+    }
+    let at_id = at.id;
+    let stored = app
+        .write(move |app| async move {
+            repo::save_responses(app.db.writer(), tenant, at_id, &json, now).await
+        })
+        .await?;
+    if !stored {
+        return Err(Error::Conflict(closed));
+    }
+    Ok(Submitted::Unanswered(unanswered))
 }
 
 /// Reads answers from a submitted form: fields named `q.<question id>` (single choice, true/

@@ -68,7 +68,9 @@ pub async fn check_settings(
                 points,
             } => {
                 let ids = repo_q::ids_in_category(c, tenant, course, category).await?;
-                if *n == 0 {
+                if ids.is_empty() {
+                    fields.push(&format!("{field}.category"), codes::CATEGORY_UNKNOWN);
+                } else if *n == 0 {
                     fields.push(&format!("{field}.count"), codes::OUT_OF_RANGE);
                 } else if (ids.len() as u64) < u64::from(*n) {
                     fields.push(&format!("{field}.count"), codes::NOT_ENOUGH_QUESTIONS);
@@ -134,6 +136,8 @@ pub struct QuizForm {
     pub feedback: Option<String>,
     /// `immediately`, `after_close` or `never`.
     pub answers: Option<String>,
+    /// Pass mark in percent (empty: none).
+    pub pass_percent: Option<String>,
 }
 
 /// The slots as the settings form shows them, one per line.
@@ -205,6 +209,79 @@ fn parse_slots(raw: &str, fields: &mut Fields) -> Vec<Slot> {
     out
 }
 
+/// One row of the quiz's question list as the settings page posts it: `q:<id>` or
+/// `draw:<count>:<category>`, and the points typed for it (empty: the question's own points).
+pub type SlotRow = (String, String);
+
+/// The slots of the question list's rows, in order; a bad row is named `slots[<row>]` (its
+/// points `slots[<row>].points`), the names the page shows next to that row.
+pub fn slots_from_rows(rows: &[SlotRow], fields: &mut Fields) -> Vec<Slot> {
+    let mut out = Vec::new();
+    for (i, (slot, points)) in rows.iter().enumerate() {
+        let field = format!("slots[{i}]");
+        let points = match points.trim() {
+            "" => None,
+            p => match p.replace(',', ".").parse::<f64>() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    fields.push(&format!("{field}.points"), codes::NUMBER_INVALID);
+                    None
+                }
+            },
+        };
+        if let Some(id) = slot.strip_prefix("q:") {
+            match id.trim().parse::<Uuid>() {
+                Ok(question_id) => out.push(Slot::Question {
+                    question_id,
+                    points,
+                }),
+                Err(_) => fields.push(&field, codes::SLOT_INVALID),
+            }
+        } else if let Some(rest) = slot.strip_prefix("draw:") {
+            match rest.split_once(':') {
+                Some((count, category)) if !category.trim().is_empty() => {
+                    match count.trim().parse::<u32>() {
+                        Ok(count) => out.push(Slot::Draw {
+                            category: category.trim().to_owned(),
+                            count,
+                            points,
+                        }),
+                        Err(_) => fields.push(&format!("{field}.count"), codes::NUMBER_INVALID),
+                    }
+                }
+                _ => fields.push(&field, codes::SLOT_INVALID),
+            }
+        } else {
+            fields.push(&field, codes::SLOT_INVALID);
+        }
+    }
+    out
+}
+
+/// The rows of the question list for these slots (what [`slots_from_rows`] reads back).
+pub fn rows_of(slots: &[Slot]) -> Vec<SlotRow> {
+    slots
+        .iter()
+        .map(|s| match s {
+            Slot::Question {
+                question_id,
+                points,
+            } => (
+                format!("q:{question_id}"),
+                points.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+            Slot::Draw {
+                category,
+                count,
+                points,
+            } => (
+                format!("draw:{count}:{category}"),
+                points.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+        })
+        .collect()
+}
+
 fn reveal(field: &str, raw: Option<&str>, current: Reveal, fields: &mut Fields) -> Reveal {
     match raw.map(str::trim) {
         None | Some("") => current,
@@ -272,6 +349,17 @@ pub fn settings_from_form(
     }
     s.feedback = reveal("feedback", f.feedback.as_deref(), s.feedback, fields);
     s.answers = reveal("answers", f.answers.as_deref(), s.answers, fields);
+    if let Some(p) = f.pass_percent.as_deref().map(str::trim) {
+        if p.is_empty() {
+            s.pass_percent = None;
+        } else {
+            match p.replace(',', ".").parse::<f64>() {
+                Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => s.pass_percent = Some(v),
+                Ok(_) => fields.push("pass_percent", codes::OUT_OF_RANGE),
+                Err(_) => fields.push("pass_percent", codes::NUMBER_INVALID),
+            }
+        }
+    }
     s
 }
 
@@ -292,6 +380,11 @@ pub async fn configure(
         .ok_or(Error::NotFound)?;
     if it.kind()? != ItemKind::Quiz {
         return Err(Error::NotFound);
+    }
+    if s.pass_percent
+        .is_some_and(|p| !p.is_finite() || !(0.0..=100.0).contains(&p))
+    {
+        return Err(Error::field("pass_percent", codes::OUT_OF_RANGE));
     }
     let max = check_settings(app.db.reader(), tenant, a.run.course_id, &s).await?;
     let mut v: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
@@ -389,6 +482,39 @@ mod tests {
                 ("slots[3]", "slot_invalid"),
                 ("slots[4]", "slot_invalid"),
                 ("slots[5]", "slot_invalid"),
+            ])
+        );
+    }
+
+    #[test]
+    fn the_question_list_rows_read_back_and_name_their_bad_row() {
+        let slots = vec![
+            Slot::Question {
+                question_id: Uuid::now_v7(),
+                points: Some(2.5),
+            },
+            Slot::Draw {
+                category: "Week 1/Basics".into(),
+                count: 3,
+                points: Some(1.0),
+            },
+        ];
+        let mut fields = Fields::new();
+        assert_eq!(slots_from_rows(&rows_of(&slots), &mut fields), slots);
+        assert!(errors(fields).is_empty());
+        let rows = vec![
+            ("q:nope".to_owned(), String::new()),
+            (format!("q:{}", Uuid::now_v7()), "two".to_owned()),
+            ("draw:x:Week 1".to_owned(), "1".to_owned()),
+        ];
+        let mut fields = Fields::new();
+        slots_from_rows(&rows, &mut fields);
+        assert_eq!(
+            errors(fields),
+            pairs([
+                ("slots[0]", "slot_invalid"),
+                ("slots[1].points", "number_invalid"),
+                ("slots[2].count", "number_invalid"),
             ])
         );
     }

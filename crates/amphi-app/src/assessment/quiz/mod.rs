@@ -25,6 +25,7 @@ pub mod attempts;
 pub mod authoring;
 pub mod closing;
 pub mod grading;
+pub mod picker;
 pub mod settings;
 pub mod stored;
 pub mod view;

@@ -94,6 +94,10 @@ pub struct QuizSettings {
     /// When the correct answers are shown.
     #[serde(default = "after_close")]
     pub answers: Reveal,
+    /// Share of the points needed to pass the quiz, 0–100 (absent: no pass mark, and the
+    /// result says neither "passed" nor "not passed").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_percent: Option<f64>,
 }
 
 fn yes() -> bool {
@@ -119,6 +123,7 @@ impl Default for QuizSettings {
             keep: Keep::Highest,
             feedback: Reveal::Immediately,
             answers: Reveal::AfterClose,
+            pass_percent: None,
         }
     }
 }

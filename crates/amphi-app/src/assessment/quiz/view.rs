@@ -2,13 +2,14 @@
 //! submission the score, feedback and correct answers as the quiz's rules allow.
 
 use super::access::own_attempt;
+use super::answers::is_blank;
 use super::closing::{expired, finish_loaded};
 use super::stored::{parse_questions, parse_responses, parse_results, AttemptQuestion};
 use crate::courses::content;
 use crate::{App, Caller};
 use amphi_core::assessment::{
     seed_for, AttemptStatus, MultipleChoice, Question, QuestionKind, QuestionType, Response,
-    Scored, SingleChoice,
+    Scored, SingleChoice, UnitRule,
 };
 use amphi_core::{AttemptId, Error, Result, RunId};
 use amphi_db::repo::quiz as repo;
@@ -55,8 +56,15 @@ pub struct ShownQuestion {
     pub result: Option<Scored>,
     /// Feedback (HTML), when the rules show it.
     pub feedback_html: Vec<String>,
-    /// The correct answer in words (HTML), when the rules show it.
+    /// The correct answer in words (HTML), when the rules show it (true/false questions:
+    /// `correct_truth` instead, for the page to say in the learner's language).
     pub correct_html: Option<String>,
+    /// The correct answer of a true/false question, when the rules show it.
+    pub correct_truth: Option<bool>,
+    /// A numeric question whose answers carry units: the attempt asks for one.
+    pub units: bool,
+    /// The saved response answers something.
+    pub answered: bool,
 }
 
 /// An attempt as its learner sees it.
@@ -86,6 +94,15 @@ pub struct AttemptView {
     pub max_score: f64,
     /// Essays await a grader.
     pub pending: bool,
+    /// The score as a share of the maximum, 0–100, when the score is shown.
+    pub percent: Option<f64>,
+    /// The quiz's pass mark in percent, if it has one.
+    pub pass_percent: Option<f64>,
+    /// Whether the score reaches the pass mark: when both are known and nothing awaits a
+    /// grader.
+    pub passed: Option<bool>,
+    /// Numbers of the questions left unanswered.
+    pub unanswered: Vec<usize>,
     /// Questions.
     pub questions: Vec<ShownQuestion>,
 }
@@ -117,7 +134,7 @@ fn correct_html(q: &Question) -> Option<String> {
             .map(|o| o.text.clone())
             .collect::<Vec<_>>()
             .join("; "),
-        QuestionKind::TrueFalse(t) => if t.correct { "true" } else { "false" }.into(),
+        QuestionKind::TrueFalse(_) => return None,
         QuestionKind::Numeric(n) => n
             .answers
             .iter()
@@ -305,6 +322,10 @@ fn shown(q: &AttemptQuestion, n: usize, seed: u64, shuffle: bool) -> ShownQuesti
         result: None,
         feedback_html: Vec::new(),
         correct_html: None,
+        correct_truth: None,
+        units: matches!(&question.kind, QuestionKind::Numeric(n)
+            if n.units == UnitRule::Required || n.answers.iter().any(|a| a.unit.as_deref().is_some_and(|u| !u.trim().is_empty()))),
+        answered: false,
     }
 }
 
@@ -339,15 +360,29 @@ pub async fn attempt(
             let mut s = shown(q, i + 1, at.seed as u64, l.settings.shuffle_answers);
             let r = responses.get(&q.question.id.0);
             s.response = r.cloned();
+            s.answered = r.is_some_and(|r| !is_blank(r));
             if show_feedback {
                 s.result = results.get(&q.question.id.0).copied();
                 s.feedback_html = feedback_for(&q.question, r);
             }
             if show_answers {
                 s.correct_html = correct_html(&q.question);
+                if let QuestionKind::TrueFalse(t) = &q.question.kind {
+                    s.correct_truth = Some(t.correct);
+                }
             }
             s
         })
+        .collect::<Vec<ShownQuestion>>();
+    let score = at.score.filter(|_| show_feedback);
+    let percent = score
+        .filter(|_| at.max_score > 0.0)
+        .map(|sc| (sc / at.max_score * 10_000.0).round() / 100.0);
+    let pass_percent = l.settings.pass_percent;
+    let unanswered = questions
+        .iter()
+        .filter(|q| !q.answered)
+        .map(|q| q.number)
         .collect();
     Ok(AttemptView {
         id: at.id,
@@ -362,9 +397,16 @@ pub async fn attempt(
             .filter(|_| !submitted)
             .map(|d| (d - now).num_seconds().max(0)),
         submitted_at: at.submitted_at,
-        score: at.score.filter(|_| show_feedback),
+        score,
         max_score: at.max_score,
         pending: at.pending,
+        percent,
+        pass_percent,
+        passed: match (percent, pass_percent) {
+            (Some(p), Some(mark)) if !at.pending => Some(p >= mark),
+            _ => None,
+        },
+        unanswered,
         questions,
     })
 }
@@ -373,7 +415,9 @@ pub async fn attempt(
 mod tests {
     use super::super::stored::{test_options, test_question};
     use super::*;
-    use amphi_core::assessment::{Blank, Essay, FillBlanks, TextAnswer, TextMatch, TrueFalse};
+    use amphi_core::assessment::{
+        Blank, Essay, FillBlanks, Numeric, NumericAnswer, TextAnswer, TextMatch, TrueFalse,
+    };
 
     fn single(shuffle: bool) -> AttemptQuestion {
         test_question(
@@ -399,9 +443,34 @@ mod tests {
                 feedback_false: String::new(),
             }),
         );
-        assert_eq!(correct_html(&tf.question).as_deref(), Some("false"));
+        // True or false is said in the learner's language by the page (`correct_truth`).
+        assert_eq!(correct_html(&tf.question), None);
         let essay = test_question("Discuss.", QuestionKind::Essay(Essay {}));
         assert_eq!(correct_html(&essay.question), None);
+    }
+
+    #[test]
+    fn a_unit_is_asked_only_of_numbers_whose_answers_have_one() {
+        let numeric = |unit: Option<&str>, units| {
+            test_question(
+                "How long?",
+                QuestionKind::Numeric(Numeric {
+                    answers: vec![NumericAnswer {
+                        value: 2.0,
+                        tolerance: 0.0,
+                        unit: unit.map(str::to_owned),
+                        credit: 1.0,
+                        feedback: String::new(),
+                    }],
+                    units,
+                }),
+            )
+        };
+        assert!(shown(&numeric(Some("cm"), UnitRule::Optional), 1, 0, false).units);
+        assert!(!shown(&numeric(None, UnitRule::Optional), 1, 0, false).units);
+        assert!(!shown(&numeric(Some(" "), UnitRule::Optional), 1, 0, false).units);
+        assert!(shown(&numeric(None, UnitRule::Required), 1, 0, false).units);
+        assert!(!shown(&single(false), 1, 0, false).units);
     }
 
     #[test]

@@ -7,8 +7,9 @@ mod runs;
 pub(crate) use course::require_course_editor;
 pub use course::{create_course, update_course, CourseForm};
 pub use outline::{
-    add_item, add_module, delete_item, delete_module, move_item, move_module, outline, update_item,
-    update_module, Direction, ItemForm, ModuleForm, Move, Outline,
+    add_item, add_module, delete_item, delete_module, item_deletion, module_deletion, move_item,
+    move_item_to, move_module, outline, update_item, update_module, DeletedItem, Deletion,
+    Direction, ItemForm, ModuleForm, Move, Outline,
 };
 pub use runs::{add_member, create_run, new_edition, update_run, RunForm};
 

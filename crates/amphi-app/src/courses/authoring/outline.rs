@@ -13,7 +13,7 @@ use amphi_core::{Error, Result, TenantId};
 use amphi_core::{ItemId, ModuleId, RunId};
 use amphi_db::repo::structure;
 use amphi_db::rows;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Loads a run the user may edit and that has not ended (archived runs are read-only).
@@ -496,14 +496,167 @@ pub async fn move_item(
     Ok(())
 }
 
-/// Deletes an item and the learners' progress on it.
-pub async fn delete_item(app: &App, caller: &Caller, run_id: RunId, item_id: ItemId) -> Result<()> {
+/// Moves an item to the end of another module of the same run.
+pub async fn move_item_to(
+    app: &App,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
+    module_id: ModuleId,
+) -> Result<()> {
     let (user, tenant) = (&caller.user, caller.tenant);
-    let (run_id, item_id) = (run_id.0, item_id.0);
+    let (run_id, item_id, module_id) = (run_id.0, item_id.0, module_id.0);
     editable(app, user, tenant, run_id).await?;
-    structure::item(app.db.reader(), tenant, run_id, item_id)
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    if structure::module(&txn, tenant, run_id, module_id)
         .await?
+        .is_none()
+    {
+        return Err(Error::field("module_id", codes::CHOICE_INVALID));
+    }
+    let all = structure::items(&txn, tenant, run_id).await?;
+    let it = all
+        .iter()
+        .find(|i| i.id == item_id)
         .ok_or(Error::NotFound)?;
+    if it.module_id == module_id {
+        return Ok(());
+    }
+    let last = all
+        .iter()
+        .filter(|i| i.module_id == module_id)
+        .map(|i| i.position)
+        .max()
+        .unwrap_or(0);
+    let mut new = it.clone();
+    new.module_id = module_id;
+    new.position = last + 1;
+    new.updated_at = now;
+    structure::save_item(&txn, tenant, it, &new).await?;
+    // Close the gap the item left in its old module.
+    let old_module = it.module_id;
+    for (pos, other) in all
+        .iter()
+        .filter(|i| i.module_id == old_module && i.id != item_id)
+        .enumerate()
+    {
+        if other.position != pos as i32 + 1 {
+            let mut o = other.clone();
+            o.position = pos as i32 + 1;
+            o.updated_at = now;
+            structure::save_item(&txn, tenant, other, &o).await?;
+        }
+    }
+    structure_changed(&txn, app, tenant, run_id).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// What deleting a module or an item would take with it, for the confirmation the course team
+/// reads first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deletion {
+    /// The module's or the item's title.
+    pub title: String,
+    /// The items that would go: a module's items, or the item alone.
+    pub items: Vec<DeletedItem>,
+}
+
+/// An item a deletion would take, with the learners' work on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeletedItem {
+    /// Title.
+    pub title: String,
+    /// Kind (`quiz`, `page`, …).
+    pub kind: String,
+    /// Quiz attempts on it.
+    pub attempts: i64,
+    /// Assignment or peer-assessment submissions on it.
+    pub submissions: i64,
+}
+
+impl Deletion {
+    /// Whether learners have work on any of the items: then the deletion is refused.
+    pub fn has_work(&self) -> bool {
+        self.items.iter().any(|i| i.attempts + i.submissions > 0)
+    }
+}
+
+/// What deleting `module` (None: the item `item` alone) would take with it.
+async fn deletion(
+    app: &App,
+    caller: &Caller,
+    run_id: RunId,
+    module: Option<ModuleId>,
+    item: Option<ItemId>,
+) -> Result<Deletion> {
+    let (user, tenant) = (&caller.user, caller.tenant);
+    let run_id = run_id.0;
+    editable(app, user, tenant, run_id).await?;
+    let c = app.db.reader();
+    let items = structure::items(c, tenant, run_id).await?;
+    let (title, chosen): (String, Vec<&rows::CourseItem>) = match (module, item) {
+        (Some(m), _) => {
+            let module = structure::module(c, tenant, run_id, m.0)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let chosen = items.iter().filter(|i| i.module_id == m.0).collect();
+            (module.title, chosen)
+        }
+        (None, Some(i)) => {
+            let it = items.iter().find(|x| x.id == i.0).ok_or(Error::NotFound)?;
+            (it.title.clone(), vec![it])
+        }
+        (None, None) => return Err(Error::NotFound),
+    };
+    let work = structure::work_by_item(c, tenant, run_id).await?;
+    let items = chosen
+        .into_iter()
+        .map(|i| {
+            let w = work.iter().find(|w| w.0 == i.id);
+            DeletedItem {
+                title: i.title.clone(),
+                kind: i.kind.clone(),
+                attempts: w.map_or(0, |w| w.1),
+                submissions: w.map_or(0, |w| w.2),
+            }
+        })
+        .collect();
+    Ok(Deletion { title, items })
+}
+
+/// What deleting a module would take with it (its items and the learners' work on them).
+pub async fn module_deletion(
+    app: &App,
+    caller: &Caller,
+    run_id: RunId,
+    module_id: ModuleId,
+) -> Result<Deletion> {
+    deletion(app, caller, run_id, Some(module_id), None).await
+}
+
+/// What deleting an item would take with it.
+pub async fn item_deletion(
+    app: &App,
+    caller: &Caller,
+    run_id: RunId,
+    item_id: ItemId,
+) -> Result<Deletion> {
+    deletion(app, caller, run_id, None, Some(item_id)).await
+}
+
+/// Deletes an item and the learners' progress on it; refused while learners have attempts or
+/// submissions on it (their work and grades would go with it).
+pub async fn delete_item(app: &App, caller: &Caller, run_id: RunId, item_id: ItemId) -> Result<()> {
+    if item_deletion(app, caller, run_id, item_id)
+        .await?
+        .has_work()
+    {
+        return Err(Error::Conflict(codes::ITEM_HAS_WORK));
+    }
+    let tenant = caller.tenant;
+    let (run_id, item_id) = (run_id.0, item_id.0);
     let txn = app.db.begin().await?;
     structure::delete_item(&txn, tenant, item_id).await?;
     structure_changed(&txn, app, tenant, run_id).await?;
@@ -511,19 +664,21 @@ pub async fn delete_item(app: &App, caller: &Caller, run_id: RunId, item_id: Ite
     Ok(())
 }
 
-/// Deletes a module with its items.
+/// Deletes a module with its items; refused while learners have work on any of them.
 pub async fn delete_module(
     app: &App,
     caller: &Caller,
     run_id: RunId,
     module_id: ModuleId,
 ) -> Result<()> {
-    let (user, tenant) = (&caller.user, caller.tenant);
-    let (run_id, module_id) = (run_id.0, module_id.0);
-    editable(app, user, tenant, run_id).await?;
-    structure::module(app.db.reader(), tenant, run_id, module_id)
+    if module_deletion(app, caller, run_id, module_id)
         .await?
-        .ok_or(Error::NotFound)?;
+        .has_work()
+    {
+        return Err(Error::Conflict(codes::ITEM_HAS_WORK));
+    }
+    let tenant = caller.tenant;
+    let (run_id, module_id) = (run_id.0, module_id.0);
     let txn = app.db.begin().await?;
     structure::delete_module(&txn, tenant, module_id).await?;
     structure_changed(&txn, app, tenant, run_id).await?;

@@ -11,7 +11,7 @@ use amphi_core::error::Fields;
 use amphi_core::policy::Action;
 use amphi_core::validate::{self, Email};
 use amphi_core::{CourseId, RunId};
-use amphi_core::{Error, Result, TenantId};
+use amphi_core::{Error, Result, TenantId, UserId};
 use amphi_db::repo::{audit, courses as repo_c, enrolments as repo_e, structure, users as repo_u};
 use amphi_db::{rows, Conn};
 use chrono::{DateTime, Utc};
@@ -484,5 +484,7 @@ pub async fn add_member(
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;
+    // Their menu changes ("Teaching") on their next page.
+    app.team_cache.forget(tenant, UserId(member.id));
     Ok(())
 }

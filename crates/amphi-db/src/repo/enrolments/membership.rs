@@ -142,6 +142,28 @@ pub async fn for_user(
         .db()
 }
 
+/// Whether a person has an active place on some course team of the tenant (any role but
+/// learner): what puts "Teaching" in their menu. One indexed lookup, at most one row.
+pub async fn on_a_course_team(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: Uuid,
+) -> Result<bool> {
+    let found = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::Id)
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .filter(enrolment::Column::UserId.eq(user))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Active.as_str()))
+        .filter(enrolment::Column::Role.ne(CourseRole::Learner.as_str()))
+        .limit(1)
+        .into_tuple::<Uuid>()
+        .one(c)
+        .await
+        .db()?;
+    Ok(found.is_some())
+}
+
 /// Active learner enrolments of a run after a cursor, in id order (batch jobs).
 pub async fn page_of_run(
     c: &impl ConnectionTrait,

@@ -7,7 +7,7 @@ use crate::pages::PageResultExt;
 use crate::path::Ids;
 use crate::templates::no_values;
 use amphi_app::courses::authoring::{self, CourseForm, RunForm};
-use amphi_app::courses::{learn, rights};
+use amphi_app::courses::{rights, teaching};
 use amphi_app::Caller;
 use amphi_core::{CourseId, Error};
 use axum::http::StatusCode;
@@ -16,31 +16,20 @@ use serde::Deserialize;
 
 /// GET /teach — courses the person builds or teaches.
 pub async fn index(Authed(ctx, su): Authed) -> PageResult {
-    let is_admin = rights::may_create_courses(&su);
-    let teaching: Vec<_> = learn::dashboard(&ctx.state.app, &su)
-        .await
-        .or_page(&ctx)?
-        .into_iter()
-        .filter(|e| e.role != "learner")
-        .collect();
-    let all = if is_admin {
-        amphi_app::courses::catalog::all_courses(&ctx.state.app, &su)
-            .await
-            .or_page(&ctx)?
-    } else {
-        vec![]
-    };
-    if !is_admin && teaching.is_empty() {
-        return Err(ctx.fail(&Error::Forbidden));
-    }
-    Ok(ctx.page("teach/index.html", context! { teaching => Value::from_serialize(&teaching), courses => Value::from_serialize(&all), is_admin }))
+    let home = teaching::home(&ctx.state.app, &su).await.or_page(&ctx)?;
+    Ok(ctx.page(
+        "teach/index.html",
+        context! {
+            teaching => Value::from_serialize(&home.runs),
+            courses => Value::from_serialize(&home.courses),
+            is_admin => home.may_create,
+        },
+    ))
 }
 
 /// GET /teach/courses/new
 pub async fn course_new_form(Authed(ctx, su): Authed) -> PageResult {
-    if !rights::may_create_courses(&su) {
-        return Err(ctx.fail(&Error::Forbidden));
-    }
+    rights::require_create_courses(&su).or_page(&ctx)?;
     Ok(ctx.page("teach/course_form.html", context! { mode => "new", values => context! { format => "mooc", visibility => "listed", language => ctx.locale.tag() }, errors => no_values() }))
 }
 

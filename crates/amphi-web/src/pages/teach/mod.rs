@@ -2,5 +2,6 @@
 //! people of a run (learners, team, invitations, vouchers, imports, announcements).
 
 pub mod courses;
+pub mod delete;
 pub mod outline;
 pub mod people;

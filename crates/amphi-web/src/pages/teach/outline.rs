@@ -4,7 +4,7 @@
 use super::courses::RunBody;
 use crate::ctx::{Authed, Ctx};
 use crate::error::PageResult;
-use crate::forms::{datetime_local, CsrfForm, Empty};
+use crate::forms::{datetime_local, CsrfForm};
 use crate::pages::PageResultExt;
 use crate::path::Ids;
 use crate::templates::no_values;
@@ -14,7 +14,7 @@ use amphi_core::course::ItemKind;
 use amphi_core::{Error, ItemId, ModuleId, RunId};
 use axum::http::StatusCode;
 use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 fn run_values(o: &authoring::Outline, tz: &str) -> Value {
     let r = &o.run;
@@ -28,28 +28,50 @@ fn run_values(o: &authoring::Outline, tz: &str) -> Value {
     }
 }
 
-/// GET /teach/runs/{id}/outline — the structure editor and the run settings.
-pub async fn outline(Authed(ctx, su): Authed, Ids(rid): Ids<RunId>) -> PageResult {
-    outline_with(
-        &ctx,
-        &su,
-        rid,
-        StatusCode::OK,
-        no_values(),
-        None,
-        no_values(),
-    )
-    .await
+/// The form of the outline page a refused post came from: the page shows it again with what
+/// was typed and its errors next to its own fields, and every other form as stored.
+pub(super) enum Refused {
+    /// Nothing refused.
+    Nothing,
+    /// The run settings.
+    Run,
+    /// The "new module" form.
+    NewModule,
+    /// A module's settings.
+    Module(ModuleId),
+    /// The "add an item" row of a module.
+    AddItem(ModuleId),
+    /// The "new edition" form.
+    Edition,
 }
 
+impl Refused {
+    /// The key the template compares each form against.
+    fn key(&self) -> String {
+        match self {
+            Refused::Nothing => String::new(),
+            Refused::Run => "run".into(),
+            Refused::NewModule => "module-new".into(),
+            Refused::Module(m) => format!("module-{m}"),
+            Refused::AddItem(m) => format!("item-{m}"),
+            Refused::Edition => "edition".into(),
+        }
+    }
+}
+
+/// GET /teach/runs/{id}/outline — the structure editor and the run settings.
+pub async fn outline(Authed(ctx, su): Authed, Ids(rid): Ids<RunId>) -> PageResult {
+    outline_with(&ctx, &su, rid, Refused::Nothing, no_values(), no_values()).await
+}
+
+/// The outline page; with a refused form, answered 422 with that form's values and errors.
 async fn outline_with(
     ctx: &Ctx,
     su: &Caller,
     rid: RunId,
-    status: StatusCode,
-    run_errors: Value,
-    run_vals: Option<Value>,
-    module_errors: Value,
+    refused: Refused,
+    errors: Value,
+    posted: Value,
 ) -> PageResult {
     let o = authoring::outline(&ctx.state.app, su, rid)
         .await
@@ -67,13 +89,25 @@ async fn outline_with(
             context! { id => m.id.to_string(), title => m.title, published => m.published, available_from => datetime_local(m.available_from, &su.user.time_zone), items }
         })
         .collect();
-    let values = run_vals.unwrap_or_else(|| run_values(&o, &su.user.time_zone));
+    let status = match refused {
+        Refused::Nothing => StatusCode::OK,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let values = match refused {
+        Refused::Run => posted.clone(),
+        _ => run_values(&o, &su.user.time_zone),
+    };
+    let run_errors = match refused {
+        Refused::Run => errors.clone(),
+        _ => no_values(),
+    };
     Ok(ctx.render(
         status,
         "teach/outline.html",
         context! {
             run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), modules,
-            values, run_errors, module_errors, policies => ["open", "invitation", "code", "paid", "restricted"],
+            values, run_errors, refused => refused.key(), errors, posted,
+            policies => ["open", "invitation", "code", "paid", "restricted"],
             kinds => ItemKind::ALL,
         },
     ))
@@ -88,23 +122,15 @@ pub async fn run_update(
     match authoring::update_run(&ctx.state.app, &su, rid, f.clone().into_form()).await {
         Ok(_) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-run-saved")),
         Err(e @ Error::Validation(_)) => {
-            outline_with(
-                &ctx,
-                &su,
-                rid,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ctx.field_errors(&e),
-                Some(Value::from_serialize(&f)),
-                no_values(),
-            )
-            .await
+            let posted = Value::from_serialize(&f);
+            outline_with(&ctx, &su, rid, Refused::Run, ctx.field_errors(&e), posted).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
 }
 
 /// The module form as posted.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize, Clone)]
 pub struct ModuleBody {
     title: Option<String>,
     available_from: Option<String>,
@@ -118,8 +144,8 @@ pub async fn module_add(
     CsrfForm(f): CsrfForm<ModuleBody>,
 ) -> PageResult {
     let form = ModuleForm {
-        title: f.title,
-        available_from: f.available_from,
+        title: f.title.clone(),
+        available_from: f.available_from.clone(),
         published: Some(f.published.as_deref() == Some("true")),
     };
     match authoring::add_module(&ctx.state.app, &su, rid, form).await {
@@ -128,14 +154,14 @@ pub async fn module_add(
             "flash-module-added",
         )),
         Err(e @ Error::Validation(_)) => {
+            let posted = Value::from_serialize(&f);
             outline_with(
                 &ctx,
                 &su,
                 rid,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                no_values(),
-                None,
+                Refused::NewModule,
                 ctx.field_errors(&e),
+                posted,
             )
             .await
         }
@@ -150,8 +176,8 @@ pub async fn module_update(
     CsrfForm(f): CsrfForm<ModuleBody>,
 ) -> PageResult {
     let form = ModuleForm {
-        title: f.title,
-        available_from: Some(f.available_from.unwrap_or_default()),
+        title: f.title.clone(),
+        available_from: Some(f.available_from.clone().unwrap_or_default()),
         published: Some(f.published.as_deref() == Some("true")),
     };
     match authoring::update_module(&ctx.state.app, &su, rid, mid, form).await {
@@ -160,16 +186,8 @@ pub async fn module_update(
             "flash-module-saved",
         )),
         Err(e @ Error::Validation(_)) => {
-            outline_with(
-                &ctx,
-                &su,
-                rid,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                no_values(),
-                None,
-                ctx.field_errors(&e),
-            )
-            .await
+            let (errors, posted) = (ctx.field_errors(&e), Value::from_serialize(&f));
+            outline_with(&ctx, &su, rid, Refused::Module(mid), errors, posted).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -188,18 +206,6 @@ pub async fn module_move(
         &format!("/teach/runs/{rid}/outline#module-{mid}"),
         "flash-moved",
     ))
-}
-
-/// POST /teach/runs/{run}/modules/{module}/delete
-pub async fn module_delete(
-    Authed(ctx, su): Authed,
-    Ids((rid, mid)): Ids<(RunId, ModuleId)>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> PageResult {
-    authoring::delete_module(&ctx.state.app, &su, rid, mid)
-        .await
-        .or_page(&ctx)?;
-    Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"))
 }
 
 /// The item form as posted (new items send only kind, title and URL).
@@ -221,10 +227,10 @@ pub async fn item_add(
     CsrfForm(f): CsrfForm<ItemBody>,
 ) -> PageResult {
     let form = ItemForm {
-        kind: f.kind,
-        title: f.title,
-        body: f.body,
-        url: f.url,
+        kind: f.kind.clone(),
+        title: f.title.clone(),
+        body: f.body.clone(),
+        url: f.url.clone(),
         published: Some(false),
         available_from: None,
         requires_item_id: None,
@@ -235,16 +241,8 @@ pub async fn item_add(
             "flash-item-added",
         )),
         Err(e @ Error::Validation(_)) => {
-            outline_with(
-                &ctx,
-                &su,
-                rid,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                no_values(),
-                None,
-                ctx.field_errors(&e),
-            )
-            .await
+            let (errors, posted) = (ctx.field_errors(&e), Value::from_serialize(&f));
+            outline_with(&ctx, &su, rid, Refused::AddItem(mid), errors, posted).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -298,10 +296,15 @@ pub(crate) async fn item_form_with(
         .map(|i| context! { id => i.id.to_string(), title => i.title })
         .collect();
     let preview = amphi_app::courses::content::markdown_to_html(&it.body);
+    let modules: Vec<Value> = o
+        .modules
+        .iter()
+        .map(|m| context! { id => m.id.to_string(), title => m.title })
+        .collect();
     let page = context! {
         run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course),
-        item => context! { id => it.id.to_string(), kind => it.kind },
-        values, errors, others, preview,
+        item => context! { id => it.id.to_string(), kind => it.kind, module_id => it.module_id.to_string() },
+        values, errors, others, preview, modules,
     };
     if !with_files {
         return Ok(ctx.render(status, "teach/item_form.html", page));
@@ -376,20 +379,57 @@ pub async fn item_move(
     ))
 }
 
-/// POST /teach/runs/{run}/items/{item}/delete
-pub async fn item_delete(
+/// The "move to another module" form of the item editor.
+#[derive(Deserialize)]
+pub struct ModuleChoice {
+    #[serde(default)]
+    module_id: String,
+}
+
+/// POST /teach/runs/{run}/items/{item}/module — moves the item to the end of another module.
+pub async fn item_to_module(
     Authed(ctx, su): Authed,
     Ids((rid, iid)): Ids<(RunId, ItemId)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(f): CsrfForm<ModuleChoice>,
 ) -> PageResult {
-    authoring::delete_item(&ctx.state.app, &su, rid, iid)
-        .await
-        .or_page(&ctx)?;
-    Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-deleted"))
+    let Ok(mid) = f.module_id.trim().parse::<uuid::Uuid>() else {
+        let e = Error::field("module_id", amphi_core::codes::CHOICE_INVALID);
+        let errors = ctx.field_errors(&e);
+        return item_form_with(
+            &ctx,
+            &su,
+            (rid, iid),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            errors,
+            false,
+        )
+        .await;
+    };
+    match authoring::move_item_to(&ctx.state.app, &su, rid, iid, ModuleId(mid)).await {
+        Ok(()) => Ok(ctx.redirect_with(
+            &format!("/teach/runs/{rid}/outline#item-{iid}"),
+            "flash-item-moved-module",
+        )),
+        Err(e @ Error::Validation(_)) => {
+            let errors = ctx.field_errors(&e);
+            item_form_with(
+                &ctx,
+                &su,
+                (rid, iid),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                errors,
+                false,
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
 }
 
 /// A new edition of a run: its name and start.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct EditionBody {
     #[serde(default)]
     name: String,
@@ -407,6 +447,10 @@ pub async fn new_edition(
             &format!("/teach/runs/{}/outline", r.id),
             "flash-edition-created",
         )),
+        Err(e @ Error::Validation(_)) => {
+            let (errors, posted) = (ctx.field_errors(&e), Value::from_serialize(&f));
+            outline_with(&ctx, &su, rid, Refused::Edition, errors, posted).await
+        }
         Err(e) => Err(ctx.fail(&e)),
     }
 }
