@@ -18,6 +18,7 @@ import {
   amphiCli,
   assert,
   checkAccessibility,
+  screenshot,
   expectOk,
   expectVisible,
   heading,
@@ -243,6 +244,7 @@ function scenario(s) {
         await page.waitForResponse((r) => r.url().endsWith('/save'), { timeout: 10_000 });
         await page.reload();
         assert(await question('The capital of France?').getByLabel('Paris').isChecked(), 'Paris is not kept after a reload');
+        await screenshot(page, 'quiz');
       },
     ],
     [
@@ -266,7 +268,7 @@ function scenario(s) {
         const skyText = await sky.innerText();
         assert(/Correct answer: True/.test(skyText), `the true/false answer is not said as "True": ${JSON.stringify(skyText)}`);
         assert(/1 of 1 point\b/.test(skyText) && !/points/.test(skyText), `points without plural rules: ${JSON.stringify(skyText)}`);
-        await checkAccessibility(page, 'the quiz result');
+        await screenshot(page, 'quiz-result');
       },
     ],
     [
@@ -278,6 +280,7 @@ function scenario(s) {
         await expectVisible(page, page.getByText('100 %').first(), 'the course grade 100 %');
         await expectVisible(page, page.getByText('Passed', { exact: true }).first(), 'the badge "Passed"');
         await checkAccessibility(page, 'the grades page');
+        await screenshot(page, 'grades');
       },
     ],
     [
@@ -291,6 +294,7 @@ function scenario(s) {
         const text = await row.innerText();
         assert(/100 %/.test(text) && /\b3\b/.test(text), `the gradebook row says ${JSON.stringify(text)}`);
         await checkAccessibility(page, 'the gradebook');
+        await screenshot(page, 'gradebook');
         const csv = await page.request.get(`${s.base}/teach/runs/${s.runId}/gradebook.csv`);
         const body = await csv.text();
         assert(csv.status() === 200 && body.includes(`${LEARNER.email},3,100,yes`), `gradebook.csv: ${body}`);
