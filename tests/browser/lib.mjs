@@ -295,7 +295,12 @@ export async function runScenario({ scenario, setup = null }) {
   const watch = (page) => {
     page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`${page.url()}: console: ${m.text()}`);
+      // A refused form answers with its page and 401, 422 or 429 (wrong password, invalid
+      // fields, a paused sign-in): Chromium logs that status, which is no error of the page.
+      const refusedForm = /Failed to load resource: the server responded with a status of (401|422|429)/;
+      if (m.type() === 'error' && !refusedForm.test(m.text())) {
+        pageErrors.push(`${page.url()}: console: ${m.text()}`);
+      }
     });
     return page;
   };
