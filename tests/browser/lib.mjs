@@ -340,9 +340,10 @@ export async function runScenario({ scenario, setup = null }) {
   const watch = (page) => {
     page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
     page.on('console', (m) => {
-      // A form refused with 422 is shown again with its errors: an answer the steps check,
-      // not a fault of the page (Chromium logs every 4xx document as a console error).
-      if (m.type() === 'error' && !/status of 422 /.test(m.text())) {
+      // A refused form answers with its page and 401, 422 or 429 (wrong password, invalid
+      // fields, a paused sign-in): Chromium logs that status, which is no error of the page.
+      const refusedForm = /Failed to load resource: the server responded with a status of (401|422|429)/;
+      if (m.type() === 'error' && !refusedForm.test(m.text())) {
         pageErrors.push(`${page.url()}: console: ${m.text()}`);
       }
     });
