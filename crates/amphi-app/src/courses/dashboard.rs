@@ -167,7 +167,7 @@ pub async fn dashboard(app: &App, caller: &Caller) -> Result<Dashboard> {
         }
         courses.push(card(e, completed, s.as_deref(), now));
     }
-    announcements.sort_by(|a, b| b.announcement.created_at.cmp(&a.announcement.created_at));
+    announcements.sort_by_key(|a| std::cmp::Reverse(a.announcement.created_at));
     announcements.truncate(ANNOUNCEMENTS);
     let done = done_among(app, caller, &deadlines).await?;
     deadlines.retain(|d| !done.contains(&d.item_id));

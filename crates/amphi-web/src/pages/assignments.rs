@@ -16,7 +16,7 @@ use amphi_app::assessment::submissions::SubmitForm;
 use amphi_app::assessment::{
     assignment_files, grading_queue, rubrics, submission_files, submissions,
 };
-use amphi_app::courses::learn::ItemPage;
+use amphi_app::courses::learn::{Around, ItemPage};
 use amphi_app::Caller;
 use amphi_core::course::ItemKind;
 use amphi_core::{codes, Error, ItemId, RunId, SubmissionId};
@@ -47,7 +47,7 @@ pub async fn learner_item(
     ctx: &Ctx,
     su: &Caller,
     run: RunId,
-    page: ItemPage,
+    (page, around): (ItemPage, Around),
     status: StatusCode,
     values: Option<Value>,
     errors: Value,
@@ -64,7 +64,11 @@ pub async fn learner_item(
     Ok(ctx.render(
         status,
         template,
-        context! { item => Value::from_serialize(&page), run_id => run.to_string(), a => view, values => values.unwrap_or_else(|| context! {}), errors },
+        context! {
+            item => Value::from_serialize(&page), around => Value::from_serialize(&around),
+            run_id => run.to_string(), a => view,
+            values => values.unwrap_or_else(|| context! {}), errors,
+        },
     ))
 }
 
@@ -79,7 +83,7 @@ async fn back_to_item(
     if !matches!(e, Error::Validation(_)) {
         return Err(ctx.fail(&e));
     }
-    let page = amphi_app::courses::learn::open_item(&ctx.state.app, su, run, item)
+    let page = amphi_app::courses::learn::open_item_around(&ctx.state.app, su, run, item)
         .await
         .or_page(ctx)?;
     learner_item(

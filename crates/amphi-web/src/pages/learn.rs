@@ -120,7 +120,7 @@ pub async fn item(Authed(ctx, su): Authed, Ids((run, item)): Ids<(RunId, ItemId)
             &ctx,
             &su,
             run,
-            page,
+            (page, around),
             axum::http::StatusCode::OK,
             None,
             minijinja::context! {},

@@ -262,6 +262,22 @@ async fn the_dashboard_gives_each_course_a_button_announcements_and_deadlines() 
         &[json!({ "kind": "page", "title": "Intro", "body": "Hi.", "published": true })],
     )
     .await;
+    // A third course with an assignment due in five days.
+    let essay = api_course(
+        &mut a,
+        json!({ "code": "ESSAY", "title": "Essay Course", "summary": "Write." }),
+        json!({}),
+        &[json!({ "kind": "assignment", "title": "Essay", "body": "Write.", "published": true })],
+    )
+    .await;
+    let essay_item = format!("/api/v1/runs/{}/items/{}", essay.run, essay.items[0]);
+    let r = a
+        .patch(
+            &format!("{essay_item}/assignment-settings"),
+            json!({ "due_at": at(&t, Duration::days(5)) }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     // The team announces something in the first course.
     let r =
         a.c.submit(
@@ -276,7 +292,7 @@ async fn the_dashboard_gives_each_course_a_button_announcements_and_deadlines() 
     assert!(r.status.is_redirection(), "{}", r.text);
 
     let mut l = learner(&t, "bo@example.test", "Bo").await;
-    for r in [&run, &later.run] {
+    for r in [&run, &later.run, &essay.run] {
         let resp = l.enrol(r, None).await;
         assert!(resp.status.is_success(), "{}", resp.text);
     }
@@ -319,9 +335,41 @@ async fn the_dashboard_gives_each_course_a_button_announcements_and_deadlines() 
         due.contains("First Day") && due.contains("Quiz closes"),
         "{due}"
     );
+    let essay_link = format!("/learn/{}/items/{}\">Essay</a>", essay.run, essay.items[0]);
+    assert!(due.contains(&essay_link) && due.contains("Due"), "{due}");
+    assert!(
+        due.find("Check").unwrap() < due.find("Essay").unwrap(),
+        "soonest first: {due}"
+    );
     // The session; the enrolments, their runs and courses; which deadlines are met (the
     // structures come from the cache).
     assert!(cost <= 6, "the dashboard ran {cost} statements");
+    // The assignment's page places it in its course too.
+    let page = bo
+        .get(&format!("/learn/{}/items/{}", essay.run, essay.items[0]))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Item 1 of 1 · Week 1") && page.text.contains("Course outline"));
+    assert!(
+        page.text.contains("You have reached the end of the course"),
+        "{}",
+        page.text
+    );
+    // Handed in, the essay leaves the list.
+    let r = l
+        .post(
+            &format!("{essay_item}/submission"),
+            json!({ "text": "Rivers run." }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let bo = &mut l.c;
+    let dash = bo.get("/").await;
+    let due = between(&dash.text, "id=\"due-soon\"", "</section>");
+    assert!(
+        !due.contains(">Essay</a>") && due.contains(">Check</a>"),
+        "{due}"
+    );
 
     // A quiz closing in a month is not "due soon".
     let r = a
