@@ -176,7 +176,8 @@ impl RunBody {
             capacity: Some(self.capacity.unwrap_or_default()),
             waiting_list: Some(self.waiting_list.as_deref() == Some("true")),
             restrict_domains: Some(self.restrict_domains.unwrap_or_default()),
-            restrict_provider: Some(self.restrict_provider.unwrap_or_default()),
+            // The pages do not show the provider (set through the API): absent, it is kept.
+            restrict_provider: self.restrict_provider,
             restrict_group: Some(self.restrict_group.unwrap_or_default()),
             published: Some(self.published.as_deref() == Some("true")),
             sequential: Some(self.sequential.as_deref() == Some("true")),
