@@ -70,7 +70,12 @@ async fn sign_up_bad_input_changes_nothing() {
     let long_name = "x".repeat(500);
     let r = c.sign_up("ok@example.test", &long_name, PASSWORD).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text.contains("This is too long."));
+    // The message names the field and the limit.
+    assert!(
+        r.text.contains("120 characters at most, you typed 500."),
+        "{}",
+        r.text
+    );
 
     assert_eq!(t.run_jobs().await, 0, "no mail for refused sign-ups");
     let r = c.sign_in("ok@example.test", PASSWORD).await;
@@ -178,7 +183,12 @@ async fn sign_in_is_rate_limited_per_account() {
     // Even the right password is refused while the window lasts, with a clear message.
     let r = c.sign_in("ada@example.test", PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.text.contains("Too many attempts"), "{}", r.text);
+    assert!(
+        r.text.contains("Sign-in to this account is paused for 3 minutes after too many tries."),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("href=\"/password/forgot\""), "{}", r.text);
     assert!(r.headers.get("retry-after").is_some());
     // Another account from the same address is not blocked yet (per-IP ceiling is higher).
     t.member("bob@example.test", "Bob").await;

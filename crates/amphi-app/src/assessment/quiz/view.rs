@@ -56,8 +56,8 @@ pub struct ShownQuestion {
     pub result: Option<Scored>,
     /// Feedback (HTML), when the rules show it.
     pub feedback_html: Vec<String>,
-    /// The correct answer in words (HTML), when the rules show it (true/false questions:
-    /// `correct_truth` instead, for the page to say in the learner's language).
+    /// The correct answer in words (HTML), when the rules show it (true/false questions: "true"
+    /// or "false", and `correct_truth`, which the page says in the learner's language).
     pub correct_html: Option<String>,
     /// The correct answer of a true/false question, when the rules show it.
     pub correct_truth: Option<bool>,
@@ -134,7 +134,9 @@ fn correct_html(q: &Question) -> Option<String> {
             .map(|o| o.text.clone())
             .collect::<Vec<_>>()
             .join("; "),
-        QuestionKind::TrueFalse(_) => return None,
+        // API clients read "true" or "false"; the page says it in the learner's language
+        // from `correct_truth`.
+        QuestionKind::TrueFalse(t) => if t.correct { "true" } else { "false" }.into(),
         QuestionKind::Numeric(n) => n
             .answers
             .iter()
@@ -443,8 +445,8 @@ mod tests {
                 feedback_false: String::new(),
             }),
         );
-        // True or false is said in the learner's language by the page (`correct_truth`).
-        assert_eq!(correct_html(&tf.question), None);
+        // True or false: the API's word; the page says it from `correct_truth`.
+        assert_eq!(correct_html(&tf.question).as_deref(), Some("false"));
         let essay = test_question("Discuss.", QuestionKind::Essay(Essay {}));
         assert_eq!(correct_html(&essay.question), None);
     }
