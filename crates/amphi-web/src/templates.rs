@@ -195,6 +195,11 @@ impl Templates {
     }
 }
 
+/// An empty map for templates: no values, no errors.
+pub fn no_values() -> minijinja::Value {
+    minijinja::context! {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,9 +229,4 @@ mod tests {
         // Not a date: shown as is.
         assert_eq!(render("{{ x|datetime }}", context! { x => "soon" }), "soon");
     }
-}
-
-/// An empty map for templates: no values, no errors.
-pub fn no_values() -> minijinja::Value {
-    minijinja::context! {}
 }
