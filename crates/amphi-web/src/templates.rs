@@ -233,6 +233,11 @@ impl Templates {
     }
 }
 
+/// An empty map for templates: no values, no errors.
+pub fn no_values() -> minijinja::Value {
+    minijinja::context! {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,11 +267,6 @@ mod tests {
         // Not a date: shown as is.
         assert_eq!(render("{{ x|datetime }}", context! { x => "soon" }), "soon");
     }
-}
-
-/// An empty map for templates: no values, no errors.
-pub fn no_values() -> minijinja::Value {
-    minijinja::context! {}
 }
 
 /// The global functions that stand in for macros.

@@ -143,7 +143,7 @@ fn to_form(b: &ProviderBody) -> Result<ProviderForm, Error> {
             }
         }
     };
-    let config = Some(config::from_form(b.kind(), |k| b.cfg(k)));
+    let config = config::from_form(b.kind(), |k| b.cfg(k));
     let group_rules = json("group_rules", b.group_rules.as_deref(), &mut f)
         .or_else(|| Some(serde_json::json!([])));
     let position = match b
@@ -169,7 +169,7 @@ fn to_form(b: &ProviderBody) -> Result<ProviderForm, Error> {
         display_name: b.display_name.clone(),
         enabled: Some(b.enabled.as_deref() == Some("true")),
         position,
-        config: Some(config.unwrap_or(serde_json::Value::Null)).filter(|v| !v.is_null()),
+        config: Some(config),
         attribute_mapping: Some(serde_json::json!({
             "email": text(&b.map_email),
             "name": text(&b.map_name),
