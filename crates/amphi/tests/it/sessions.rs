@@ -115,7 +115,14 @@ async fn deactivated_accounts_lose_their_sessions() {
     let mut admin = t.platform_admin().await;
     let mut ada = t.member("ada@example.test", "Ada").await;
     let page = admin.get("/admin/users?q=ada").await;
-    let id = page.text.split("/admin/users/").nth(1).unwrap()[..36].to_owned();
+    // The first link to a user's page (the page also links to /admin/users/new and invite).
+    let id = page
+        .text
+        .split("/admin/users/")
+        .filter_map(|s| s.get(..36))
+        .find(|s| uuid::Uuid::parse_str(s).is_ok())
+        .unwrap()
+        .to_owned();
     let r = admin
         .submit(
             "/admin/users?q=ada",
