@@ -48,3 +48,55 @@
     });
   });
 })();
+
+// The quiz's question list: a row dragged onto another takes its place (the arrows stay for
+// keyboard and screen-reader users). The order lives in the form's hidden fields, so the rows
+// only move on the page; "Save the quiz" keeps the new order, and a live message says so.
+(function () {
+  "use strict";
+  function renumber(tbody) {
+    const rows = Array.from(tbody.rows);
+    rows.forEach(function (row, i) {
+      const number = row.cells[0].firstChild;
+      if (number && number.nodeType === Node.TEXT_NODE) number.nodeValue = String(i + 1);
+      row.querySelectorAll('button[name="op"]').forEach(function (b) {
+        const op = b.value.split(":")[0];
+        b.value = op + ":" + i;
+        if (op === "up") b.disabled = i === 0;
+        if (op === "down") b.disabled = i === rows.length - 1;
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.quiz-slots tbody").forEach(function (tbody) {
+      if (tbody.rows.length < 2) return;
+      const status = document.querySelector("[data-slots-moved]");
+      let dragged = null;
+      Array.from(tbody.rows).forEach(function (row) {
+        row.setAttribute("draggable", "true");
+        row.addEventListener("dragstart", function (e) {
+          dragged = row;
+          row.classList.add("dragging");
+          e.dataTransfer.effectAllowed = "move";
+          e.dataTransfer.setData("text/plain", "");
+        });
+        row.addEventListener("dragend", function () {
+          row.classList.remove("dragging");
+          dragged = null;
+        });
+        row.addEventListener("dragover", function (e) {
+          if (dragged && dragged !== row) e.preventDefault();
+        });
+        row.addEventListener("drop", function (e) {
+          e.preventDefault();
+          if (!dragged || dragged === row) return;
+          const rows = Array.from(tbody.rows);
+          const down = rows.indexOf(dragged) < rows.indexOf(row);
+          tbody.insertBefore(dragged, down ? row.nextSibling : row);
+          renumber(tbody);
+          if (status) status.textContent = status.dataset.slotsMoved;
+        });
+      });
+    });
+  });
+})();

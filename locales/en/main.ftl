@@ -37,6 +37,14 @@ deadline-quiz = Quiz closes
 deadline-assignment = Due
 deadline-peer_submission = Work due
 deadline-peer_review = Reviews due
+due-in-hours = { $count ->
+    [one] in one hour
+   *[other] in { $count } hours
+}
+due-in-days = { $count ->
+    [one] in one day
+   *[other] in { $count } days
+}
 view = View
 
 field-name = Full name
@@ -981,7 +989,8 @@ quiz-draw-holds = { $count ->
 quiz-missing-row = A question no longer in the bank
 quiz-row = Question { $n } ({ $title })
 quiz-remove = Remove
-quiz-slots-help2 = Move a question with its arrows, or remove it; the changes are saved with the settings.
+quiz-slots-help2 = Move a question with its arrows or drag it to its place, or remove it; the changes are saved with the settings.
+quiz-slots-moved = Moved. Save the quiz to keep this order.
 quiz-no-question = This quiz has no question yet.
 quiz-pick-link = Pick questions from the bank below.
 quiz-rules = Rules

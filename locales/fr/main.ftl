@@ -37,6 +37,14 @@ deadline-quiz = Le quiz ferme le
 deadline-assignment = À rendre le
 deadline-peer_submission = Travail à rendre le
 deadline-peer_review = Évaluations à rendre le
+due-in-hours = { $count ->
+    [one] dans une heure
+   *[other] dans { $count } heures
+}
+due-in-days = { $count ->
+    [one] dans un jour
+   *[other] dans { $count } jours
+}
 view = Voir
 
 field-name = Nom complet
@@ -999,7 +1007,8 @@ quiz-draw-holds = { $count ->
 quiz-missing-row = Une question qui n'est plus dans la banque
 quiz-row = Question { $n } ({ $title })
 quiz-remove = Retirer
-quiz-slots-help2 = Déplacez une question avec ses flèches, ou retirez-la ; les changements sont enregistrés avec les paramètres.
+quiz-slots-help2 = Déplacez une question avec ses flèches ou en la faisant glisser, ou retirez-la ; les changements sont enregistrés avec les paramètres.
+quiz-slots-moved = Question déplacée. Enregistrez le quiz pour garder cet ordre.
 quiz-no-question = Ce quiz n'a pas encore de question.
 quiz-pick-link = Choisissez des questions dans la banque ci-dessous.
 quiz-rules = Règles

@@ -153,6 +153,23 @@ function scenario(s) {
         await expectVisible(page, list, 'the question list');
         const listText = (await list.innerText()).replace(/[\u2068\u2069]/g, '');
         assert(listText.includes('3 random questions from “Basics”'), `the draw is not listed: ${listText}`);
+        // Reordering by drag: a question ticked in the picker lands last, is dragged above the
+        // draw (the page says to save), keeps its place once saved, then is removed again.
+        await region(page, 'Add questions from the bank').getByRole('checkbox', { name: 'Sky' }).check();
+        await region(page, 'Add questions from the bank').getByRole('button', { name: 'Add the ticked questions' }).click();
+        await expectFlash(page, 'The ticked questions have been added at the end of the quiz.');
+        const rows = page.locator('table.quiz-slots tbody tr');
+        assert((await rows.count()) === 2, 'Sky was not added to the list');
+        await rows.nth(1).dragTo(rows.nth(0));
+        await expectVisible(page, page.getByText('Moved. Save the quiz to keep this order.'), 'the note after a drag');
+        assert((await rows.nth(0).innerText()).includes('Sky'), 'the drag did not move Sky up');
+        assert(await rows.nth(0).getByRole('button', { name: /Move up/ }).isDisabled(), 'the first row can still move up');
+        await page.getByRole('button', { name: 'Save the quiz', exact: true }).click();
+        await expectFlash(page, 'The quiz settings are saved.');
+        assert((await rows.nth(0).innerText()).includes('Sky'), 'the dragged order was not saved');
+        await rows.nth(0).getByRole('button', { name: 'Remove Sky' }).click();
+        await expectFlash(page, 'The quiz settings are saved.');
+        assert((await rows.count()) === 1, 'Sky was not removed');
         await page.getByRole('spinbutton', { name: 'Time limit (minutes, empty for none)' }).fill('5');
         await page.getByRole('spinbutton', { name: 'Attempts allowed' }).fill('2');
         await page.getByRole('combobox', { name: 'Show the correct answers' }).selectOption('immediately');

@@ -69,6 +69,8 @@ pub struct Deadline {
     pub what: &'static str,
     /// When.
     pub due_at: DateTime<Utc>,
+    /// Hours left until then, rounded up (the page says "in 5 hours", "in 3 days").
+    pub hours_left: i64,
 }
 
 /// The dashboard of one person.
@@ -201,6 +203,7 @@ fn due_soon(s: &Structure, e: &DashboardEntry, now: DateTime<Utc>) -> Vec<Deadli
                 title: i.title.clone(),
                 what,
                 due_at: at,
+                hours_left: ((at - now).num_minutes() + 59) / 60,
             })
         })
         .collect()

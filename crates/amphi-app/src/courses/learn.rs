@@ -338,6 +338,8 @@ pub struct ItemPage {
     pub prev: Option<Uuid>,
     /// Next item.
     pub next: Option<Uuid>,
+    /// The next item cannot be opened yet (the pager says so instead of linking to it).
+    pub next_locked: bool,
     /// Whether the viewer can mark it complete (enrolled learner, run not archived).
     pub can_complete: bool,
     /// Uploaded files of a `file` or `video` item (the file, the video, its subtitles).
@@ -545,6 +547,9 @@ async fn open(
         embed_origin: s("embed_origin"),
         prev: idx.checked_sub(1).map(|i| entries[i].1.id),
         next: entries.get(idx + 1).map(|(_, i)| i.id),
+        next_locked: entries
+            .get(idx + 1)
+            .is_some_and(|(_, i)| i.locked.is_some()),
         can_complete: learner && !archived,
         media,
     };

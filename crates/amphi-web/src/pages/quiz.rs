@@ -335,6 +335,7 @@ fn read_settings_form(form: &[(String, String)]) -> (Vec<quiz::authoring::SlotRo
             "keep" => f.keep = Some(v),
             "feedback" => f.feedback = Some(v),
             "answers" => f.answers = Some(v),
+            "pass_percent" => f.pass_percent = Some(v),
             _ => {}
         }
     }

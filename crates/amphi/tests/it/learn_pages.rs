@@ -117,6 +117,12 @@ async fn items_show_their_place_in_the_course_and_lead_on() {
         planning.contains("(locked: after the previous item)"),
         "{planning}"
     );
+    // The pager does not lead to the locked item: it says it is locked.
+    let pager = between(&page.text, "<nav class=\"pager\"", "</nav>");
+    assert!(
+        pager.contains("Next → (locked)") && !pager.contains("rel=\"next\""),
+        "{pager}"
+    );
     assert!(
         !outline.contains(&format!("href=\"{}\"", item("Planning"))),
         "a locked item is a link"
@@ -333,6 +339,11 @@ async fn the_dashboard_gives_each_course_a_button_announcements_and_deadlines() 
     );
     assert!(
         due.contains("First Day") && due.contains("Quiz closes"),
+        "{due}"
+    );
+    // Said in words too, from now.
+    assert!(
+        due.contains("in 3 days") && due.contains("in 5 days"),
         "{due}"
     );
     let essay_link = format!("/learn/{}/items/{}\">Essay</a>", essay.run, essay.items[0]);

@@ -345,6 +345,7 @@ async fn the_quiz_question_picker_ticks_orders_and_draws_with_clear_refusals() {
                 ("slot", &ss),
                 ("points", ""),
                 ("attempts", "0"),
+                ("pass_percent", "60"),
                 ("op", "down:0"),
             ],
         )
@@ -356,6 +357,9 @@ async fn the_quiz_question_picker_ticks_orders_and_draws_with_clear_refusals() {
         list.find("Sky").unwrap() < list.find("Capital").unwrap(),
         "{list}"
     );
+    // The pass mark typed with it is kept.
+    let pass = between(&p.text, "id=\"f-pass_percent\"", ">");
+    assert!(pass.contains("value=\"60\""), "{pass}");
 
     // Bad points on a row: the error names the row by number and title, never `slots[0]`.
     let r =
