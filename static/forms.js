@@ -3,6 +3,8 @@
 //    their profile does not name one.
 // 2. Character counters under limited fields (`data-maxlength`): how many are left, or how
 //    many too many, announced politely once typing pauses.
+// 3. Tables wider than the screen scroll in their box: such a box takes the keyboard focus (and
+//    is named by its table's caption), so that it can be scrolled without a mouse.
 (function () {
   "use strict";
   try {
@@ -72,4 +74,34 @@
   } else {
     init();
   }
+})();
+
+(function () {
+  "use strict";
+  function update(box) {
+    var table = box.querySelector("table");
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var caption = table && table.caption ? table.caption.textContent.trim() : "";
+      if (caption) box.setAttribute("aria-label", caption);
+    } else if (box.getAttribute("tabindex") === "0") {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var boxes = document.querySelectorAll(".table-scroll");
+    if (!boxes.length) return;
+    boxes.forEach(update);
+    if ("ResizeObserver" in window) {
+      var ro = new ResizeObserver(function (entries) {
+        entries.forEach(function (e) { update(e.target); });
+      });
+      boxes.forEach(function (b) { ro.observe(b); });
+    } else {
+      window.addEventListener("resize", function () { boxes.forEach(update); });
+    }
+  });
 })();

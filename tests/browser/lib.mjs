@@ -161,7 +161,21 @@ export async function screenshot(page, name) {
       if (lang !== (await page.getAttribute('html', 'lang'))) await switchTo(lang);
       for (const [w, size] of Object.entries(WIDTHS)) {
         await page.setViewportSize(size);
+        // Two frames: the page's resize observers (scrolling table boxes) have run.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         await checkAccessibility(page, `${name} (${lang}, ${w})`);
+        // Nothing makes the page scroll sideways: wide tables scroll inside their own box.
+        const [scroll, inner, wide] = await page.evaluate(() => {
+          const w = window.innerWidth;
+          // The outermost elements that reach past the window, to name in a failure.
+          const past = Array.from(document.querySelectorAll('body *')).filter(
+            (e) => e.checkVisibility() && e.getBoundingClientRect().right > w + 1 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > w + 1),
+          );
+          const label = (e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (e.className && typeof e.className === 'string' ? `.${e.className.trim().split(/\s+/).join('.')}` : '');
+          const chain = (e) => { const out = []; for (let a = e; a && a !== document.body; a = a.parentElement) out.push(`${label(a)}[${a.clientWidth}/${a.scrollWidth} ${getComputedStyle(a).overflowX} ${getComputedStyle(a).display}]`); return out.join(' < '); };
+          return [document.documentElement.scrollWidth, w, past.slice(0, 5).map((e) => chain(e))];
+        });
+        assert(scroll <= inner, `${name} (${lang}, ${w}) is ${scroll} px wide in a ${inner} px window: ${wide.join(', ')}`);
         if (SCREENSHOTS_DIR && SCREENSHOTS_DIR !== 'off') {
           fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
           const file = path.join(SCREENSHOTS_DIR, `${name}.${lang}.${w}.png`);
