@@ -68,8 +68,11 @@ const TEAM_TTL_SECONDS: i64 = 60;
 /// within a minute. Emptied when 100,000 people are held (a safety net, not an eviction policy).
 #[derive(Debug, Default)]
 pub struct TeamCache {
-    map: RwLock<HashMap<(TenantId, UserId), (bool, DateTime<Utc>)>>,
+    map: RwLock<HashMap<(TenantId, UserId), TeamPlace>>,
 }
+
+/// Whether the person is on a course team, and when that was read.
+type TeamPlace = (bool, DateTime<Utc>);
 
 impl TeamCache {
     async fn on_a_team(&self, app: &App, tenant: TenantId, user: UserId) -> Result<bool> {

@@ -153,7 +153,7 @@ async fn tokens_page(
     Ok(ctx.render(
         status,
         "tokens.html",
-        context! { tokens => Value::from_serialize(&list), created, errors, can_admin => amphi_app::rights::may_administer_site(&su) },
+        context! { tokens => Value::from_serialize(&list), created, errors, can_admin => amphi_app::rights::may_administer_site(su) },
     ))
 }
 
