@@ -3,7 +3,7 @@
 //! jobs.
 
 use crate::assessment::rubrics::rubric_from_text;
-use crate::assessment::submissions::{editable_item, parse_number, save_settings};
+use crate::assessment::submissions::{editable_item, parse_number, save_settings, WorkSettings};
 use crate::courses::authoring;
 use crate::{App, Caller};
 use amphi_core::course::ItemKind;
@@ -99,6 +99,16 @@ pub enum Phase {
     Closed,
     /// Grades are out.
     Results,
+}
+
+impl WorkSettings for PeerSettings {
+    const KIND: ItemKind = ItemKind::Peer;
+    fn of_item(item: &rows::CourseItem) -> Self {
+        Self::of(item)
+    }
+    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        self.submission_closed(now)
+    }
 }
 
 impl PeerSettings {
