@@ -73,20 +73,10 @@ impl Default for AssignmentSettings {
     }
 }
 
-impl WorkSettings for AssignmentSettings {
-    const KIND: ItemKind = ItemKind::Assignment;
-    fn of_item(item: &rows::CourseItem) -> Self {
-        Self::of(item)
-    }
-    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str> {
-        self.closed(now)
-    }
-}
-
 impl AssignmentSettings {
     /// Reads an item's settings (defaults for what is missing).
     pub fn of(item: &rows::CourseItem) -> Self {
-        serde_json::from_str(&item.settings).unwrap_or_default()
+        Self::of_item(item)
     }
 
     /// The highest grade.
@@ -122,6 +112,13 @@ impl AssignmentSettings {
     pub fn penalty(&self, raw: f64, late_days: i32) -> f64 {
         let rate = self.late_penalty_percent.clamp(0.0, 100.0) / 100.0;
         (raw * rate * f64::from(late_days.max(0))).min(raw).max(0.0)
+    }
+}
+
+impl WorkSettings for AssignmentSettings {
+    const KIND: ItemKind = ItemKind::Assignment;
+    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        self.closed(now)
     }
 }
 

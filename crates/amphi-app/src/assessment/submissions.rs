@@ -148,11 +148,13 @@ pub(crate) async fn for_learner(
 }
 
 /// The settings of an item learners hand work in to, as both kinds read them.
-pub(crate) trait WorkSettings: Sized {
+pub(crate) trait WorkSettings: serde::de::DeserializeOwned + Default {
     /// The kind of item they belong to.
     const KIND: ItemKind;
     /// Reads an item's settings (defaults for what is missing).
-    fn of_item(item: &rows::CourseItem) -> Self;
+    fn of_item(item: &rows::CourseItem) -> Self {
+        serde_json::from_str(&item.settings).unwrap_or_default()
+    }
     /// Why work cannot be handed in at `now`, if so.
     fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str>;
 }

@@ -101,20 +101,10 @@ pub enum Phase {
     Results,
 }
 
-impl WorkSettings for PeerSettings {
-    const KIND: ItemKind = ItemKind::Peer;
-    fn of_item(item: &rows::CourseItem) -> Self {
-        Self::of(item)
-    }
-    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str> {
-        self.submission_closed(now)
-    }
-}
-
 impl PeerSettings {
     /// Reads an item's settings (defaults for what is missing).
     pub fn of(item: &rows::CourseItem) -> Self {
-        serde_json::from_str(&item.settings).unwrap_or_default()
+        Self::of_item(item)
     }
 
     /// The phase at `now`.
@@ -161,6 +151,13 @@ impl PeerSettings {
             },
             missing_review_penalty: self.missing_review_penalty,
         }
+    }
+}
+
+impl WorkSettings for PeerSettings {
+    const KIND: ItemKind = ItemKind::Peer;
+    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        self.submission_closed(now)
     }
 }
 

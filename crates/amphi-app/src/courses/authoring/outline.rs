@@ -442,31 +442,27 @@ trait Placed: Clone {
     async fn save(txn: &Tx, tenant: TenantId, old: &Self, new: &Self) -> Result<()>;
 }
 
-impl Placed for rows::CourseModule {
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn place(&mut self) -> (&mut i32, &mut DateTime<Utc>) {
-        (&mut self.position, &mut self.updated_at)
-    }
-    async fn save(txn: &Tx, tenant: TenantId, old: &Self, new: &Self) -> Result<()> {
-        structure::update_module(txn, tenant, old, new).await?;
-        Ok(())
-    }
+/// Modules and items keep their place in the same columns; each is written by its own
+/// repository function.
+macro_rules! placed {
+    ($row:ty, $save:path) => {
+        impl Placed for $row {
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn place(&mut self) -> (&mut i32, &mut DateTime<Utc>) {
+                (&mut self.position, &mut self.updated_at)
+            }
+            async fn save(txn: &Tx, tenant: TenantId, old: &Self, new: &Self) -> Result<()> {
+                $save(txn, tenant, old, new).await?;
+                Ok(())
+            }
+        }
+    };
 }
 
-impl Placed for rows::CourseItem {
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn place(&mut self) -> (&mut i32, &mut DateTime<Utc>) {
-        (&mut self.position, &mut self.updated_at)
-    }
-    async fn save(txn: &Tx, tenant: TenantId, old: &Self, new: &Self) -> Result<()> {
-        structure::save_item(txn, tenant, old, new).await?;
-        Ok(())
-    }
-}
+placed!(rows::CourseModule, structure::update_module);
+placed!(rows::CourseItem, structure::save_item);
 
 /// Numbers the rows 1, 2, … in the order given, writing only those whose place changes.
 async fn renumber<'a, T: Placed + 'a>(
