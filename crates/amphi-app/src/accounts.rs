@@ -121,9 +121,7 @@ pub async fn sign_up(
     )
     .await?;
     send_verification(&txn, app, tenant, &u, locale, meta).await?;
-    audit::Event::new("account.signed_up", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("account.signed_up", tenant.id, &u)
         .ip(meta.ip.clone())
         .record(&txn, now)
         .await?;
@@ -547,9 +545,7 @@ pub async fn request_password_reset(
         ("link", link),
     ];
     mail_person(&txn, tenant.id, (&u, locale), "reset", &args, now).await?;
-    audit::Event::new("password.reset_requested", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("password.reset_requested", tenant.id, &u)
         .ip(meta.ip.clone())
         .record(&txn, now)
         .await?;

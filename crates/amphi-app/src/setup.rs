@@ -113,9 +113,7 @@ pub async fn complete(
     )
     .await?;
     let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), None, meta).await?;
-    audit::Event::new("platform.admin_created", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("platform.admin_created", tenant.id, &u)
         .ip(meta.ip.clone())
         .detail(serde_json::json!({ "via": "setup_link" }))
         .record(&txn, now)

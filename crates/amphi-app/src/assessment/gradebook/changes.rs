@@ -48,6 +48,11 @@ fn checked(raw: Option<&str>) -> bool {
     matches!(raw, Some("on" | "true" | "1" | "yes"))
 }
 
+/// The reason an override is given for (required; kept in the audit trail).
+fn reason_of(raw: Option<&str>) -> Result<String> {
+    amphi_core::validate::short_text("reason", raw.unwrap_or(""), 500)
+}
+
 /// The active enrolment of `learner` in a run the caller grades and that has not ended.
 async fn learner_to_grade(
     app: &App,
@@ -84,11 +89,7 @@ pub async fn set_override(
         .check(parse_points("points", f.points.as_deref(), gi.max_points))
         .flatten();
     let excused = checked(f.excused.as_deref());
-    let reason = fields.check(amphi_core::validate::short_text(
-        "reason",
-        f.reason.as_deref().unwrap_or(""),
-        500,
-    ));
+    let reason = fields.check(reason_of(f.reason.as_deref()));
     fields.finish()?;
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -166,11 +167,7 @@ pub async fn set_total_override(
     let percent = fields
         .check(parse_points("percent", f.percent.as_deref(), 100.0))
         .flatten();
-    let reason = fields.check(amphi_core::validate::short_text(
-        "reason",
-        f.reason.as_deref().unwrap_or(""),
-        500,
-    ));
+    let reason = fields.check(reason_of(f.reason.as_deref()));
     fields.finish()?;
     let now = app.now();
     let txn = app.db.begin().await?;
