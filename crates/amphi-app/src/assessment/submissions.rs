@@ -231,8 +231,7 @@ pub(crate) async fn save_settings<T: Serialize>(
     let now = app.now();
     let txn = app.db.begin().await?;
     structure::replace_item_settings(&txn, tenant, item, current.to_string(), now).await?;
-    authoring::structure_changed(&txn, app, tenant, run).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    authoring::commit_structure(txn, app, tenant, run).await?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The outline of a run: its modules and items, added, edited, moved and deleted.
 
-use super::{parse_when, structure_changed};
+use super::{commit_structure, parse_when};
 use crate::courses::{access, content, writable, Course, Run, RunAccess};
 use crate::users::User;
 use crate::{App, Caller};
@@ -22,6 +22,21 @@ async fn editable(app: &App, user: &User, tenant: TenantId, run_id: Uuid) -> Res
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     Ok(a)
+}
+
+/// The title typed for a module or an item (required, 200 characters at most).
+fn title_of(fields: &mut Fields, raw: &str) -> Option<String> {
+    fields.check(validate::short_text("title", raw, 200))
+}
+
+/// The "available from" date typed for a module or an item, in the person's time zone: None
+/// when refused, Some(None) when empty.
+fn available_from_of(
+    fields: &mut Fields,
+    raw: Option<&str>,
+    user: &User,
+) -> Option<Option<DateTime<Utc>>> {
+    fields.check(parse_when("available_from", raw, &user.time_zone))
 }
 
 /// A module as typed.
@@ -47,18 +62,8 @@ pub async fn add_module(
     let run_id = run_id.0;
     editable(app, user, tenant, run_id).await?;
     let mut fields = Fields::new();
-    let title = fields.check(validate::short_text(
-        "title",
-        f.title.as_deref().unwrap_or(""),
-        200,
-    ));
-    let from = fields
-        .check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        ))
-        .flatten();
+    let title = title_of(&mut fields, f.title.as_deref().unwrap_or(""));
+    let from = available_from_of(&mut fields, f.available_from.as_deref(), user).flatten();
     fields.finish()?;
     let Some(title) = title else {
         return Err(Error::Internal("validated fields missing".into()));
@@ -88,8 +93,7 @@ pub async fn add_module(
         },
     )
     .await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -109,17 +113,11 @@ pub async fn update_module(
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     let mut new = m.clone();
-    if let Some(t) = &f.title {
-        if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
-            new.title = t;
-        }
+    if let Some(t) = f.title.as_deref().and_then(|t| title_of(&mut fields, t)) {
+        new.title = t;
     }
     if f.available_from.is_some() {
-        if let Some(d) = fields.check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        )) {
+        if let Some(d) = available_from_of(&mut fields, f.available_from.as_deref(), user) {
             new.available_from = d;
         }
     }
@@ -131,8 +129,7 @@ pub async fn update_module(
     new.updated_at = now;
     let txn = app.db.begin().await?;
     let m = structure::update_module(&txn, tenant, &m, &new).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -216,11 +213,7 @@ pub async fn add_item(
     if kind.is_none() {
         fields.push("kind", codes::CHOICE_INVALID);
     }
-    let title = fields.check(validate::short_text(
-        "title",
-        f.title.as_deref().unwrap_or(""),
-        200,
-    ));
+    let title = title_of(&mut fields, f.title.as_deref().unwrap_or(""));
     let body = fields
         .check(parse_body(f.body.as_deref().unwrap_or("")))
         .unwrap_or_default();
@@ -231,13 +224,7 @@ pub async fn add_item(
         &serde_json::json!({}),
         &mut fields,
     );
-    let from = fields
-        .check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        ))
-        .flatten();
+    let from = available_from_of(&mut fields, f.available_from.as_deref(), user).flatten();
     let requires = parse_requires(
         app,
         tenant,
@@ -282,8 +269,7 @@ pub async fn add_item(
         },
     )
     .await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -358,10 +344,8 @@ pub async fn update_item(
     )
     .await?;
     let mut new = it.clone();
-    if let Some(t) = &f.title {
-        if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
-            new.title = t;
-        }
+    if let Some(t) = f.title.as_deref().and_then(|t| title_of(&mut fields, t)) {
+        new.title = t;
     }
     if let Some(b) = &f.body {
         if let Some(b) = fields.check(parse_body(b)) {
@@ -369,11 +353,7 @@ pub async fn update_item(
         }
     }
     if f.available_from.is_some() {
-        if let Some(d) = fields.check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        )) {
+        if let Some(d) = available_from_of(&mut fields, f.available_from.as_deref(), user) {
             new.available_from = d;
         }
     }
@@ -389,8 +369,7 @@ pub async fn update_item(
     new.updated_at = now;
     let txn = app.db.begin().await?;
     let m = structure::save_item(&txn, tenant, &it, &new).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -498,8 +477,7 @@ async fn reorder<T: Placed>(
         return Ok(());
     };
     renumber(&txn, tenant, &list, app.now()).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(())
 }
 
@@ -584,8 +562,7 @@ pub async fn move_item_to(
         .filter(|i| i.module_id == old_module && i.id != item_id)
         .collect();
     renumber(&txn, tenant, rest, now).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(())
 }
 
@@ -674,8 +651,7 @@ async fn delete(app: &App, caller: &Caller, run_id: RunId, part: Part) -> Result
         Part::Module(m) => structure::delete_module(&txn, tenant, m.0).await?,
         Part::Item(i) => structure::delete_item(&txn, tenant, i.0).await?,
     }
-    structure_changed(&txn, app, tenant, run_id.0).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id.0).await?;
     Ok(())
 }
 
