@@ -104,7 +104,7 @@ pub async fn sign_up(
         .map_err(Error::internal)?;
     let now = app.now();
     let txn = app.db.begin().await?;
-    let u = repo_u::insert(
+    let u = insert_account(
         &txn,
         tenant.id,
         repo_u::NewUser {
@@ -119,19 +119,47 @@ pub async fn sign_up(
         },
         now,
     )
-    .await
-    .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
-        e => e,
-    })?;
+    .await?;
     send_verification(&txn, app, tenant, &u, locale, meta).await?;
-    audit::Event::new("account.signed_up", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("account.signed_up", tenant.id, &u)
         .ip(meta.ip.clone())
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;
+    Ok(())
+}
+
+/// Creates a person's account; an address already in use is an error of the email field.
+pub(crate) async fn insert_account(
+    c: &impl Conn,
+    tenant: TenantId,
+    new: repo_u::NewUser,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<rows::User> {
+    repo_u::insert(c, tenant, new, now)
+        .await
+        .map_err(|e| match e {
+            Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
+            e => e,
+        })
+}
+
+/// Queues the mail `kind` (the messages `mail-{kind}-subject` and `mail-{kind}-body`, with
+/// `args`) to the person, in `locale`.
+pub(crate) async fn mail_person(
+    c: &impl Conn,
+    tenant: TenantId,
+    (u, locale): (&rows::User, Locale),
+    kind: &str,
+    args: &[(&str, String)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let mail = OutgoingMail {
+        to: u.email.clone(),
+        subject: t_args(locale, &format!("mail-{kind}-subject"), args),
+        text: t_args(locale, &format!("mail-{kind}-body"), args),
+    };
+    mail::enqueue(c, tenant, mail, now).await?;
     Ok(())
 }
 
@@ -151,17 +179,7 @@ async fn send_verification(
         ("site", tenant.name.clone()),
         ("link", link),
     ];
-    mail::enqueue(
-        c,
-        tenant.id,
-        OutgoingMail {
-            to: u.email.clone(),
-            subject: t_args(locale, "mail-verify-subject", &args),
-            text: t_args(locale, "mail-verify-body", &args),
-        },
-        now,
-    )
-    .await?;
+    mail_person(c, tenant.id, (u, locale), "verify", &args, now).await?;
     Ok(())
 }
 
@@ -526,20 +544,8 @@ pub async fn request_password_reset(
         ("site", tenant.name.clone()),
         ("link", link),
     ];
-    mail::enqueue(
-        &txn,
-        tenant.id,
-        OutgoingMail {
-            to: u.email.clone(),
-            subject: t_args(locale, "mail-reset-subject", &args),
-            text: t_args(locale, "mail-reset-body", &args),
-        },
-        now,
-    )
-    .await?;
-    audit::Event::new("password.reset_requested", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    mail_person(&txn, tenant.id, (&u, locale), "reset", &args, now).await?;
+    audit::Event::of_person("password.reset_requested", tenant.id, &u)
         .ip(meta.ip.clone())
         .record(&txn, now)
         .await?;

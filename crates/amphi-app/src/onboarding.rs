@@ -3,9 +3,7 @@
 //! link is the password-reset link of `accounts`, valid for a week, and using it also proves
 //! the address.
 
-use crate::accounts::{issue_token, RESET};
-use crate::i18n::t_args;
-use crate::mail::{self, OutgoingMail};
+use crate::accounts::{insert_account, issue_token, mail_person, RESET};
 use crate::tenants::Tenant;
 use crate::users::User;
 use crate::{App, Caller};
@@ -76,7 +74,7 @@ async fn create_and_mail(
     kind: &str,
 ) -> Result<User> {
     let now = app.now();
-    let u = repo_u::insert(
+    let u = insert_account(
         c,
         tenant.id,
         repo_u::NewUser {
@@ -91,11 +89,7 @@ async fn create_and_mail(
         },
         now,
     )
-    .await
-    .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
-        e => e,
-    })?;
+    .await?;
     let tok = issue_token(
         c,
         tenant.id,
@@ -115,17 +109,7 @@ async fn create_and_mail(
         ("link", link),
         ("days", LINK_DAYS.to_string()),
     ];
-    mail::enqueue(
-        c,
-        tenant.id,
-        OutgoingMail {
-            to: u.email.clone(),
-            subject: t_args(locale, &format!("mail-{kind}-subject"), &args),
-            text: t_args(locale, &format!("mail-{kind}-body"), &args),
-        },
-        now,
-    )
-    .await?;
+    mail_person(c, tenant.id, (&u, locale), kind, &args, now).await?;
     let action = if kind == "invited" {
         "user.invited"
     } else {

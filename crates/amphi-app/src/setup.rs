@@ -96,7 +96,7 @@ pub async fn complete(
     {
         return Err(Error::BadRequest(codes::TOKEN_INVALID));
     }
-    let u = repo_u::insert(
+    let u = crate::accounts::insert_account(
         &txn,
         tenant.id,
         repo_u::NewUser {
@@ -111,15 +111,9 @@ pub async fn complete(
         },
         now,
     )
-    .await
-    .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
-        e => e,
-    })?;
+    .await?;
     let cookie = sessions::start(&txn, app, tenant.id, UserId(u.id), None, meta).await?;
-    audit::Event::new("platform.admin_created", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("platform.admin_created", tenant.id, &u)
         .ip(meta.ip.clone())
         .detail(serde_json::json!({ "via": "setup_link" }))
         .record(&txn, now)
@@ -180,7 +174,7 @@ pub async fn create_user_cli(app: &App, req: CliUser) -> Result<(User, Option<St
     };
     let now = app.now();
     let txn = app.db.begin().await?;
-    let u = repo_u::insert(
+    let u = crate::accounts::insert_account(
         &txn,
         tenant.id,
         repo_u::NewUser {
@@ -195,11 +189,7 @@ pub async fn create_user_cli(app: &App, req: CliUser) -> Result<(User, Option<St
         },
         now,
     )
-    .await
-    .map_err(|e| match e {
-        Error::Conflict(_) => Error::field("email", codes::EMAIL_TAKEN),
-        e => e,
-    })?;
+    .await?;
     let link = if hash.is_none() {
         let tok_plain = crate::accounts::issue_token(
             &txn,

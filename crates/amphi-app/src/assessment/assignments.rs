@@ -5,8 +5,8 @@
 use super::rubrics::rubric_from_text;
 use super::submission_files::{files_view, SubmissionFile};
 use super::submissions::{
-    editable_item, for_grader, for_learner, item_of_kind, parse_number, report_grade,
-    save_settings, save_work, HandIn, SubmissionView, SubmitForm,
+    editable_item, for_grader, parse_number, report_grade, save_settings, save_work, work_page,
+    work_to_hand_in, HandIn, SubmissionView, SubmitForm, WorkSettings,
 };
 use crate::courses::{authoring, content};
 use crate::{App, Caller};
@@ -76,7 +76,7 @@ impl Default for AssignmentSettings {
 impl AssignmentSettings {
     /// Reads an item's settings (defaults for what is missing).
     pub fn of(item: &rows::CourseItem) -> Self {
-        serde_json::from_str(&item.settings).unwrap_or_default()
+        Self::of_item(item)
     }
 
     /// The highest grade.
@@ -112,6 +112,13 @@ impl AssignmentSettings {
     pub fn penalty(&self, raw: f64, late_days: i32) -> f64 {
         let rate = self.late_penalty_percent.clamp(0.0, 100.0) / 100.0;
         (raw * rate * f64::from(late_days.max(0))).min(raw).max(0.0)
+    }
+}
+
+impl WorkSettings for AssignmentSettings {
+    const KIND: ItemKind = ItemKind::Assignment;
+    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        self.closed(now)
     }
 }
 
@@ -234,10 +241,7 @@ pub struct AssignmentView {
 pub async fn view(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Result<AssignmentView> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let (run, item) = (run.0, item.0);
-    let o = item_of_kind(app, user, tenant, run, item, ItemKind::Assignment).await?;
-    let s = AssignmentSettings::of(&o.item);
-    let now = app.now();
-    let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    let (_, s, now, mine) = work_page::<AssignmentSettings>(app, user, tenant, (run, item)).await?;
     let closed = if mine.as_ref().is_some_and(|m| m.graded_at.is_some()) {
         Some(codes::ALREADY_GRADED.to_owned())
     } else {
@@ -267,13 +271,9 @@ pub async fn submit(
     f: SubmitForm,
 ) -> Result<SubmissionView> {
     let (user, tenant) = (&caller.user, caller.tenant);
-    let (run, item) = (run.0, item.0);
-    let o = for_learner(app, user, tenant, run, item, ItemKind::Assignment).await?;
-    let s = AssignmentSettings::of(&o.item);
-    let now = app.now();
-    if let Some(why) = s.closed(now) {
-        return Err(Error::Conflict(why));
-    }
+    let (o, s, now) =
+        work_to_hand_in::<AssignmentSettings>(app, user, tenant, (run.0, item.0)).await?;
+    let item = item.0;
     let has_files = match repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await? {
         Some(m) => !repo_s::files_of(app.db.reader(), tenant, m.id)
             .await?

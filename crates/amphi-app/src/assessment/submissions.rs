@@ -147,6 +147,49 @@ pub(crate) async fn for_learner(
     Ok(o)
 }
 
+/// The settings of an item learners hand work in to, as both kinds read them.
+pub(crate) trait WorkSettings: serde::de::DeserializeOwned + Default {
+    /// The kind of item they belong to.
+    const KIND: ItemKind;
+    /// Reads an item's settings (defaults for what is missing).
+    fn of_item(item: &rows::CourseItem) -> Self {
+        serde_json::from_str(&item.settings).unwrap_or_default()
+    }
+    /// Why work cannot be handed in at `now`, if so.
+    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str>;
+}
+
+/// The item of the learner's page (for anyone who may see the run): opened, its settings, the
+/// time now, and the learner's own submission if any.
+pub(crate) async fn work_page<S: WorkSettings>(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    (run, item): (Uuid, Uuid),
+) -> Result<(Opened, S, DateTime<Utc>, Option<rows::Submission>)> {
+    let o = item_of_kind(app, user, tenant, run, item, S::KIND).await?;
+    let s = S::of_item(&o.item);
+    let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
+    Ok((o, s, app.now(), mine))
+}
+
+/// The item for an enrolled learner handing work in now (403 before it is released, 409 with
+/// the reason once it is closed): opened, its settings and the time now.
+pub(crate) async fn work_to_hand_in<S: WorkSettings>(
+    app: &App,
+    user: &User,
+    tenant: TenantId,
+    (run, item): (Uuid, Uuid),
+) -> Result<(Opened, S, DateTime<Utc>)> {
+    let o = for_learner(app, user, tenant, run, item, S::KIND).await?;
+    let s = S::of_item(&o.item);
+    let now = app.now();
+    if let Some(why) = s.closed_to_work(now) {
+        return Err(Error::Conflict(why));
+    }
+    Ok((o, s, now))
+}
+
 /// The item for one of the run's editors, run not archived.
 pub(crate) async fn editable_item(
     app: &App,
@@ -188,8 +231,7 @@ pub(crate) async fn save_settings<T: Serialize>(
     let now = app.now();
     let txn = app.db.begin().await?;
     structure::replace_item_settings(&txn, tenant, item, current.to_string(), now).await?;
-    authoring::structure_changed(&txn, app, tenant, run).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    authoring::commit_structure(txn, app, tenant, run).await?;
     Ok(())
 }
 

@@ -285,14 +285,7 @@ async fn promote_waiting(
 pub async fn invite(app: &App, caller: &Caller, run_id: RunId, emails: &str) -> Result<usize> {
     let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let run_id = run_id.0;
-    let a = super::access(
-        app,
-        Some(&user.actor()),
-        tenant,
-        run_id,
-        Action::ManageRoles,
-    )
-    .await?;
+    let a = super::access_for(app, caller, run_id, Action::ManageRoles).await?;
     let mut fields = Fields::new();
     let mut list = Vec::new();
     for raw in emails
@@ -379,14 +372,7 @@ pub async fn generate_vouchers(
 ) -> Result<Vec<String>> {
     let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let run_id = run_id.0;
-    super::access(
-        app,
-        Some(&user.actor()),
-        tenant,
-        run_id,
-        Action::ManageRoles,
-    )
-    .await?;
+    super::access_for(app, caller, run_id, Action::ManageRoles).await?;
     if !(1..=10_000).contains(&count) {
         return Err(Error::field("count", codes::OUT_OF_RANGE));
     }

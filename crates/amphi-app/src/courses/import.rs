@@ -3,7 +3,7 @@
 //! operator chooses to apply the valid rows. Applying runs as a job, a thousand rows at a
 //! time, with visible progress.
 
-use super::access;
+use super::access_for;
 use crate::jobs::{Job, JobContext, JobError};
 use crate::{App, Caller};
 use amphi_core::course::{CourseRole, EnrolmentStatus};
@@ -223,14 +223,7 @@ pub async fn start(
 ) -> Result<ImportStatus> {
     let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let run_id = run_id.0;
-    access(
-        app,
-        Some(&user.actor()),
-        tenant,
-        run_id,
-        Action::ManageRoles,
-    )
-    .await?;
+    access_for(app, caller, run_id, Action::ManageRoles).await?;
     if bytes.len() > MAX_BYTES {
         return Err(Error::field("file", codes::FILE_TOO_LARGE));
     }
@@ -287,16 +280,9 @@ async fn load(app: &App, tenant: TenantId, run_id: Uuid, id: Uuid) -> Result<row
 
 /// The state of an import.
 pub async fn status(app: &App, caller: &Caller, run_id: RunId, id: Uuid) -> Result<ImportStatus> {
-    let (user, tenant) = (&caller.user, caller.tenant);
+    let tenant = caller.tenant;
     let run_id = run_id.0;
-    access(
-        app,
-        Some(&user.actor()),
-        tenant,
-        run_id,
-        Action::ManageRoles,
-    )
-    .await?;
+    access_for(app, caller, run_id, Action::ManageRoles).await?;
     let j = load(app, tenant, run_id, id).await?;
     let result: serde_json::Value = j
         .result
@@ -328,14 +314,7 @@ pub async fn apply_valid(
 ) -> Result<ImportStatus> {
     let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let run_id = run_id.0;
-    access(
-        app,
-        Some(&user.actor()),
-        tenant,
-        run_id,
-        Action::ManageRoles,
-    )
-    .await?;
+    access_for(app, caller, run_id, Action::ManageRoles).await?;
     let j = load(app, tenant, run_id, id).await?;
     if !matches!(j.status(), Ok(JobStatus::Held)) {
         return Err(Error::Conflict(codes::IMPORT_NOT_HELD));

@@ -13,7 +13,7 @@ pub mod learners;
 pub mod rights;
 pub mod teaching;
 
-use crate::App;
+use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
 use amphi_core::course::ProgressState;
@@ -191,6 +191,16 @@ impl RunAccess {
             role: self.role(),
         }
     }
+}
+
+/// The run for the caller, who must be allowed `action` on it.
+pub(crate) async fn access_for(
+    app: &App,
+    caller: &Caller,
+    run: Uuid,
+    action: Action,
+) -> Result<RunAccess> {
+    access(app, Some(&caller.user.actor()), caller.tenant, run, action).await
 }
 
 /// Loads a run of the tenant with the actor's enrolment and checks `action` on it. A run the

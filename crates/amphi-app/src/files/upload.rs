@@ -328,8 +328,7 @@ async fn record(
         ..it.clone()
     };
     structure::save_item(&txn, tenant, &it, &new).await?;
-    authoring::structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    authoring::commit_structure(txn, app, tenant, run_id).await?;
     replaced.retain(|r| *r != row.id);
     Ok(replaced)
 }

@@ -134,6 +134,22 @@ struct StateData {
     next: String,
 }
 
+/// The enabled SAML provider `slug` with our SP and its IdP configuration; an IdP
+/// configuration that does not read is refused (and audited) like a failed sign-in.
+async fn saml_provider(
+    app: &App,
+    tenant: &Tenant,
+    slug: &str,
+    meta: &RequestMeta,
+) -> Result<(rows::IdentityProvider, SpConfig, IdpConfig), Failure> {
+    let p = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
+    let (sp, c) = sp_config(app, &p, meta)?;
+    match idp_config(&c).await {
+        Ok(idp) => Ok((p, sp, idp)),
+        Err(r) => Err(refuse(app, tenant.id, Some(&p), &p.slug, r, None, meta).await),
+    }
+}
+
 /// Starts a sign-in: the IdP URL carrying our signed-if-asked AuthnRequest.
 pub async fn begin(
     app: &App,
@@ -142,13 +158,8 @@ pub async fn begin(
     next: &str,
     meta: &RequestMeta,
 ) -> Result<String, Failure> {
-    let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
+    let (owned, sp, idp) = saml_provider(app, tenant, slug, meta).await?;
     let p = &owned;
-    let (sp, c) = sp_config(app, p, meta)?;
-    let idp = match idp_config(&c).await {
-        Ok(i) => i,
-        Err(r) => return Err(refuse(app, tenant.id, Some(p), &p.slug, r, None, meta).await),
-    };
     // The RelayState is an opaque key to what we keep here (never a URL to trust).
     let relay = token::random_hex(32);
     let redirect = amphi_saml::authn_request_redirect(&sp, &idp, &relay, app.now())
@@ -300,13 +311,8 @@ pub async fn idp_logout(
     raw_query: &str,
     meta: &RequestMeta,
 ) -> Result<String, Failure> {
-    let owned = super::signin::provider(app, tenant.id, slug, ProviderKind::Saml, meta).await?;
+    let (owned, sp, idp) = saml_provider(app, tenant, slug, meta).await?;
     let p = &owned;
-    let (sp, c) = sp_config(app, p, meta)?;
-    let idp = match idp_config(&c).await {
-        Ok(i) => i,
-        Err(r) => return Err(refuse(app, tenant.id, Some(p), &p.slug, r, None, meta).await),
-    };
     let now = app.now();
     let req = match amphi_saml::validate_logout_request(&sp, &idp, raw_query, now) {
         Ok(r) => r,

@@ -240,9 +240,7 @@ async fn sign_in_as(
         now,
     )
     .await?;
-    audit::Event::new("account.created_by_sso", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("account.created_by_sso", tenant.id, &u)
         .ip(meta.ip.clone())
         .detail(serde_json::json!({ "provider": slug, "kind": provider.kind }))
         .record(app.db.writer(), now)
@@ -302,9 +300,7 @@ async fn finish(
                 Error::Conflict(_) => Failure::Refused("identity_already_linked"),
                 e => Failure::Internal(e),
             })?;
-            audit::Event::new("identity.linked", tenant.id)
-                .actor(UserId(u.id))
-                .target(u.email.clone())
+            audit::Event::of_person("identity.linked", tenant.id, &u)
                 .ip(meta.ip.clone())
                 .detail(serde_json::json!({ "provider": provider.slug, "kind": provider.kind }))
                 .record(&txn, now)
@@ -333,9 +329,7 @@ async fn finish(
         now,
     )
     .await?;
-    audit::Event::new("sign_in.success", tenant.id)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("sign_in.success", tenant.id, &u)
         .ip(meta.ip.clone())
         .detail(serde_json::json!({ "provider": provider.slug, "kind": provider.kind }))
         .record(&txn, now)
@@ -373,9 +367,7 @@ pub(crate) async fn enrol_directly(
     };
     let now = app.now();
     if role == CourseRole::Learner && !repo_c::take_seat(c, tenant, r.id).await? {
-        audit::Event::new("enrolment.refused", tenant)
-            .actor(UserId(u.id))
-            .target(u.email.clone())
+        audit::Event::of_person("enrolment.refused", tenant, u)
             .ip(meta.ip.clone())
             .detail(serde_json::json!({ "run": r.id, "reason": "run_full", "provider": provider }))
             .record(c, now)
@@ -403,9 +395,7 @@ pub(crate) async fn enrol_directly(
             .await?;
         }
     }
-    audit::Event::new("enrolment.created", tenant)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("enrolment.created", tenant, u)
         .ip(meta.ip.clone())
         .detail(serde_json::json!({ "run": r.id, "role": role.as_str(), "provider": provider }))
         .record(c, now)
@@ -509,9 +499,7 @@ async fn set_tenant_admin(
     )
     .await?;
     why["is_tenant_admin"] = value.into();
-    audit::Event::new("user.role_changed", tenant)
-        .actor(UserId(u.id))
-        .target(u.email.clone())
+    audit::Event::of_person("user.role_changed", tenant, u)
         .ip(meta.ip.clone())
         .detail(why)
         .record(c, now)
@@ -552,9 +540,7 @@ async fn revoke(
             };
             if let Some(e) = repo_e::of(c, tenant, run, u.id).await? {
                 if crate::courses::enrol::remove_enrolment(c, tenant, e, now).await? {
-                    audit::Event::new("enrolment.removed", tenant)
-                        .actor(UserId(u.id))
-                        .target(u.email.clone())
+                    audit::Event::of_person("enrolment.removed", tenant, u)
                         .ip(meta.ip.clone())
                         .detail(detail(serde_json::json!({ "run": run })))
                         .record(c, now)

@@ -36,6 +36,14 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// An event of a tenant that a person did to their own account: they are its actor and,
+    /// by their address, its target.
+    pub fn of_person(action: &'a str, tenant: TenantId, person: &crate::rows::User) -> Self {
+        Event::new(action, tenant)
+            .actor(UserId(person.id))
+            .target(person.email.clone())
+    }
+
     /// Who did it.
     pub fn actor(mut self, user: UserId) -> Self {
         self.actor = Some(user);

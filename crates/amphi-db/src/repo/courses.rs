@@ -1,7 +1,7 @@
 //! Courses and their runs (editions), always within one tenant.
 
 use crate::entities::{course, course_run};
-use crate::repo::changes;
+use crate::repo::update_of_tenant;
 use crate::repo::Page;
 use crate::shape::Shape;
 use crate::{dialect, DbResultExt};
@@ -60,13 +60,7 @@ pub async fn update(
     old: &course::Model,
     new: &course::Model,
 ) -> Result<course::Model> {
-    if old.tenant_id != tenant.0 {
-        return Err(amphi_core::Error::NotFound);
-    }
-    changes::<_, course::ActiveModel>(old, new)
-        .update(c)
-        .await
-        .db()
+    update_of_tenant::<_, course::ActiveModel>(c, tenant, old.tenant_id, old, new).await
 }
 
 /// Inserts a run.
@@ -106,13 +100,7 @@ pub async fn update_run(
     old: &course_run::Model,
     new: &course_run::Model,
 ) -> Result<course_run::Model> {
-    if old.tenant_id != tenant.0 {
-        return Err(amphi_core::Error::NotFound);
-    }
-    changes::<_, course_run::ActiveModel>(old, new)
-        .update(c)
-        .await
-        .db()
+    update_of_tenant::<_, course_run::ActiveModel>(c, tenant, old.tenant_id, old, new).await
 }
 
 /// The runs of a course, newest start first.

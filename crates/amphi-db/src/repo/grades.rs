@@ -276,41 +276,33 @@ pub async fn one(
 pub async fn upsert_points(
     c: &impl ConnectionTrait,
     tenant: TenantId,
-    mut m: grade::Model,
+    m: grade::Model,
 ) -> Result<()> {
-    m.tenant_id = tenant.0;
-    grade::Entity::insert(grade::ActiveModel::from(m))
-        .on_conflict(
-            OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
-                .update_columns([
-                    grade::Column::Points,
-                    grade::Column::Excused,
-                    grade::Column::UpdatedAt,
-                ])
-                .action_and_where(Expr::col((grade::Entity, grade::Column::TenantId)).eq(tenant.0))
-                .to_owned(),
-        )
-        .exec(c)
-        .await
-        .db()?;
-    Ok(())
+    upsert_grade(c, tenant, m, grade::Column::Points).await
 }
 
 /// Inserts or replaces a grade's override (points kept).
 pub async fn upsert_override(
     c: &impl ConnectionTrait,
     tenant: TenantId,
+    m: grade::Model,
+) -> Result<()> {
+    upsert_grade(c, tenant, m, grade::Column::OverridePoints).await
+}
+
+/// Inserts a grade, or on the learner's grade of that item (if it is the tenant's) replaces
+/// `points` (the points or the override), the excused flag and the time.
+async fn upsert_grade(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
     mut m: grade::Model,
+    points: grade::Column,
 ) -> Result<()> {
     m.tenant_id = tenant.0;
     grade::Entity::insert(grade::ActiveModel::from(m))
         .on_conflict(
             OnConflict::columns([grade::Column::GradeItemId, grade::Column::UserId])
-                .update_columns([
-                    grade::Column::OverridePoints,
-                    grade::Column::Excused,
-                    grade::Column::UpdatedAt,
-                ])
+                .update_columns([points, grade::Column::Excused, grade::Column::UpdatedAt])
                 .action_and_where(Expr::col((grade::Entity, grade::Column::TenantId)).eq(tenant.0))
                 .to_owned(),
         )

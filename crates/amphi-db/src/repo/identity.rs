@@ -9,7 +9,7 @@
 use crate::entities::{
     external_identity, identity_provider, sso_grant, sso_login_state, sso_replay,
 };
-use crate::repo::changes;
+use crate::repo::update_of_tenant;
 use crate::DbResultExt;
 use amphi_core::identity::{LoginStateKind, ReplayKind};
 use amphi_core::{Result, TenantId, UserId};
@@ -39,13 +39,7 @@ pub async fn update_provider(
     old: &identity_provider::Model,
     new: &identity_provider::Model,
 ) -> Result<identity_provider::Model> {
-    if old.tenant_id != tenant.0 {
-        return Err(amphi_core::Error::NotFound);
-    }
-    changes::<_, identity_provider::ActiveModel>(old, new)
-        .update(c)
-        .await
-        .db()
+    update_of_tenant::<_, identity_provider::ActiveModel>(c, tenant, old.tenant_id, old, new).await
 }
 
 /// Deletes a provider of the tenant (its links, replay values and states go with it).

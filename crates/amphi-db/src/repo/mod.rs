@@ -24,6 +24,7 @@ pub mod submissions;
 pub mod tenants;
 pub mod users;
 
+use crate::DbResultExt;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Iterable, ModelTrait};
 
 /// An update of only the columns in which `new` differs from `old` (the row as the caller read
@@ -42,6 +43,26 @@ where
         }
     }
     am
+}
+
+/// Saves the columns in which `new` differs from `old`, a row of `tenant` as the caller read it
+/// (`owner`: the tenant the row belongs to); another tenant's row is not found.
+pub(crate) async fn update_of_tenant<M, A>(
+    c: &impl sea_orm::ConnectionTrait,
+    tenant: amphi_core::TenantId,
+    owner: uuid::Uuid,
+    old: &M,
+    new: &M,
+) -> amphi_core::Result<M>
+where
+    M: ModelTrait + IntoActiveModel<A> + Clone,
+    M::Entity: EntityTrait<Model = M>,
+    A: ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
+{
+    if owner != tenant.0 {
+        return Err(amphi_core::Error::NotFound);
+    }
+    changes::<M, A>(old, new).update(c).await.db()
 }
 
 /// A page of rows in keyset order and the key to ask for the next page.

@@ -1,7 +1,7 @@
 //! The content structure of a run: ordered modules holding ordered items.
 
 use crate::entities::{course_item, course_module};
-use crate::repo::changes;
+use crate::repo::update_of_tenant;
 use crate::DbResultExt;
 use amphi_core::{Result, TenantId};
 use sea_orm::{
@@ -102,13 +102,7 @@ pub async fn update_module(
     old: &course_module::Model,
     new: &course_module::Model,
 ) -> Result<course_module::Model> {
-    if old.tenant_id != tenant.0 {
-        return Err(amphi_core::Error::NotFound);
-    }
-    changes::<_, course_module::ActiveModel>(old, new)
-        .update(c)
-        .await
-        .db()
+    update_of_tenant::<_, course_module::ActiveModel>(c, tenant, old.tenant_id, old, new).await
 }
 
 /// Saves the fields in which `new` differs from `old` (an item of the tenant as the caller
@@ -119,13 +113,7 @@ pub async fn save_item(
     old: &course_item::Model,
     new: &course_item::Model,
 ) -> Result<course_item::Model> {
-    if old.tenant_id != tenant.0 {
-        return Err(amphi_core::Error::NotFound);
-    }
-    changes::<_, course_item::ActiveModel>(old, new)
-        .update(c)
-        .await
-        .db()
+    update_of_tenant::<_, course_item::ActiveModel>(c, tenant, old.tenant_id, old, new).await
 }
 
 /// Deletes an item (its progress rows go with it).

@@ -34,6 +34,65 @@ fn choices_of(f: &HashMap<String, String>, criteria: usize) -> Vec<Option<usize>
         .collect()
 }
 
+/// The review typed: its rubric choices, for at least `criteria` criteria (more when more were
+/// posted), and its comment.
+fn review_of(f: &HashMap<String, String>, criteria: usize) -> ReviewForm {
+    let typed = f
+        .keys()
+        .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
+        .count();
+    ReviewForm {
+        choices: Some(choices_of(f, criteria.max(typed))),
+        comment: f.get("comment").cloned(),
+    }
+}
+
+/// How a form page is shown: as opened (200, the stored values), or after a refused post (422,
+/// with what was posted and the errors next to their fields).
+enum Shown {
+    Opened,
+    Refused { posted: Value, errors: Value },
+}
+
+impl Shown {
+    /// The page again after `e` refused what was posted.
+    fn refused(ctx: &Ctx, e: &Error, posted: Value) -> Self {
+        Shown::Refused {
+            posted,
+            errors: ctx.field_errors(e),
+        }
+    }
+
+    /// The status, the posted values (None: as stored) and the errors.
+    fn parts(self) -> (StatusCode, Option<Value>, Value) {
+        match self {
+            Shown::Opened => (StatusCode::OK, None, context! {}),
+            Shown::Refused { posted, errors } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(posted), errors)
+            }
+        }
+    }
+}
+
+/// A form about one submission (the review, the grading): the use case's view under its name,
+/// the ids, and the form's values and errors.
+fn submission_form(
+    ctx: &Ctx,
+    template: &str,
+    (name, view): (&str, Value),
+    (run, item): (RunId, ItemId),
+    shown: Shown,
+) -> PageResult {
+    let (status, values, errors) = shown.parts();
+    let values = values.unwrap_or_else(|| context! {});
+    let view = Value::from_iter([(name, view)]);
+    Ok(ctx.render(
+        status,
+        template,
+        context! { run_id => run.to_string(), item_id => item.to_string(), values, errors, ..view },
+    ))
+}
+
 fn item_url(run: RunId, item: ItemId) -> String {
     format!("/learn/{run}/items/{item}")
 }
@@ -171,18 +230,13 @@ async fn review_page_with(
     ctx: &Ctx,
     su: &Caller,
     (run, item, sub): (RunId, ItemId, SubmissionId),
-    status: StatusCode,
-    values: Value,
-    errors: Value,
+    shown: Shown,
 ) -> PageResult {
-    match peer::reviews::review_page(&ctx.state.app, su, run, item, sub).await {
-        Ok(p) => Ok(ctx.render(
-            status,
-            "assignments/review.html",
-            context! { p => Value::from_serialize(&p), run_id => run.to_string(), item_id => item.to_string(), values, errors },
-        )),
-        Err(e) => Err(ctx.fail(&e)),
-    }
+    let p = peer::reviews::review_page(&ctx.state.app, su, run, item, sub)
+        .await
+        .or_page(ctx)?;
+    let view = ("p", Value::from_serialize(&p));
+    submission_form(ctx, "assignments/review.html", view, (run, item), shown)
 }
 
 /// GET /learn/{run}/items/{item}/reviews/{sub} — a submission to review (anonymous).
@@ -190,15 +244,7 @@ pub async fn review_form(
     Authed(ctx, su): Authed,
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> PageResult {
-    review_page_with(
-        &ctx,
-        &su,
-        (run, item, sub),
-        StatusCode::OK,
-        context! {},
-        context! {},
-    )
-    .await
+    review_page_with(&ctx, &su, (run, item, sub), Shown::Opened).await
 }
 
 /// POST /learn/{run}/items/{item}/reviews/{sub} — give the review.
@@ -207,34 +253,18 @@ pub async fn review_submit(
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let n = f
-        .keys()
-        .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
-        .count();
     let criteria = peer::reviews::review_page(&ctx.state.app, &su, run, item, sub)
         .await
         .or_page(&ctx)?
         .rubric
         .criteria
-        .len()
-        .max(n);
-    let form = ReviewForm {
-        choices: Some(choices_of(&f, criteria)),
-        comment: f.get("comment").cloned(),
-    };
+        .len();
+    let form = review_of(&f, criteria);
     match peer::reviews::submit_review(&ctx.state.app, &su, run, item, sub, form).await {
         Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-review-saved")),
         Err(e @ Error::Validation(_)) => {
-            let errors = ctx.field_errors(&e);
-            review_page_with(
-                &ctx,
-                &su,
-                (run, item, sub),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Value::from_serialize(&f),
-                errors,
-            )
-            .await
+            let shown = Shown::refused(&ctx, &e, Value::from_serialize(&f));
+            review_page_with(&ctx, &su, (run, item, sub), shown).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -246,14 +276,7 @@ pub async fn self_assess(
     Ids((run, item)): Ids<(RunId, ItemId)>,
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let n = f
-        .keys()
-        .filter(|k| k.starts_with('c') && k[1..].parse::<usize>().is_ok())
-        .count();
-    let form = ReviewForm {
-        choices: Some(choices_of(&f, n)),
-        comment: f.get("comment").cloned(),
-    };
+    let form = review_of(&f, 0);
     match peer::reviews::self_assess(&ctx.state.app, &su, run, item, form).await {
         Ok(_) => Ok(ctx.redirect_with(&item_url(run, item), "flash-review-saved")),
         Err(e) => back_to_item(&ctx, &su, run, item, e, Value::from_serialize(&f)).await,
@@ -295,10 +318,9 @@ async fn settings_page(
     su: &Caller,
     run: RunId,
     item: ItemId,
-    status: StatusCode,
-    values: Option<Value>,
-    errors: Value,
+    shown: Shown,
 ) -> PageResult {
+    let (status, values, errors) = shown.parts();
     let app = &ctx.state.app;
     let o = amphi_app::courses::authoring::outline(app, su, run)
         .await
@@ -346,7 +368,7 @@ pub async fn settings_form(
     Authed(ctx, su): Authed,
     Ids((run, item)): Ids<(RunId, ItemId)>,
 ) -> PageResult {
-    settings_page(&ctx, &su, run, item, StatusCode::OK, None, context! {}).await
+    settings_page(&ctx, &su, run, item, Shown::Opened).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/assessment
@@ -403,17 +425,8 @@ pub async fn settings_update(
             "flash-settings-saved",
         )),
         Err(e @ Error::Validation(_)) => {
-            let errors = ctx.field_errors(&e);
-            settings_page(
-                &ctx,
-                &su,
-                run,
-                item,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(Value::from_serialize(&f)),
-                errors,
-            )
-            .await
+            let shown = Shown::refused(&ctx, &e, Value::from_serialize(&f));
+            settings_page(&ctx, &su, run, item, shown).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -466,18 +479,13 @@ async fn grade_page(
     ctx: &Ctx,
     su: &Caller,
     (run, item, sub): (RunId, ItemId, SubmissionId),
-    status: StatusCode,
-    values: Value,
-    errors: Value,
+    shown: Shown,
 ) -> PageResult {
-    match grading_queue::grading_view(&ctx.state.app, su, run, item, sub).await {
-        Ok(g) => Ok(ctx.render(
-            status,
-            "assignments/grade.html",
-            context! { g => Value::from_serialize(&g), run_id => run.to_string(), item_id => item.to_string(), values, errors },
-        )),
-        Err(e) => Err(ctx.fail(&e)),
-    }
+    let g = grading_queue::grading_view(&ctx.state.app, su, run, item, sub)
+        .await
+        .or_page(ctx)?;
+    let view = ("g", Value::from_serialize(&g));
+    submission_form(ctx, "assignments/grade.html", view, (run, item), shown)
 }
 
 /// GET /teach/runs/{run}/items/{item}/submissions/{sub} — grading form.
@@ -485,15 +493,7 @@ pub async fn grade_form(
     Authed(ctx, su): Authed,
     Ids((run, item, sub)): Ids<(RunId, ItemId, SubmissionId)>,
 ) -> PageResult {
-    grade_page(
-        &ctx,
-        &su,
-        (run, item, sub),
-        StatusCode::OK,
-        context! {},
-        context! {},
-    )
-    .await
+    grade_page(&ctx, &su, (run, item, sub), Shown::Opened).await
 }
 
 /// POST /teach/runs/{run}/items/{item}/submissions/{sub} — grade (assignment) or override
@@ -513,16 +513,8 @@ pub async fn grade_submit(
             Ok(x) => Some(x),
             Err(_) => {
                 let e = Error::field("points", codes::NUMBER_INVALID);
-                let errors = ctx.field_errors(&e);
-                return grade_page(
-                    &ctx,
-                    &su,
-                    (run, item, sub),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Value::from_serialize(&f),
-                    errors,
-                )
-                .await;
+                let shown = Shown::refused(&ctx, &e, Value::from_serialize(&f));
+                return grade_page(&ctx, &su, (run, item, sub), shown).await;
             }
         },
     };
@@ -547,16 +539,8 @@ pub async fn grade_submit(
             "flash-grade-saved",
         )),
         Err(e @ Error::Validation(_)) => {
-            let errors = ctx.field_errors(&e);
-            grade_page(
-                &ctx,
-                &su,
-                (run, item, sub),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Value::from_serialize(&f),
-                errors,
-            )
-            .await
+            let shown = Shown::refused(&ctx, &e, Value::from_serialize(&f));
+            grade_page(&ctx, &su, (run, item, sub), shown).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }

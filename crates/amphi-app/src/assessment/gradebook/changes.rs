@@ -3,7 +3,7 @@
 
 use super::scheme::{scheme, CategorySetting, Scheme};
 use super::updates::{after_course_change, queue_recompute, recompute_learner, CourseOutcome};
-use crate::courses::access;
+use crate::courses::{access, access_for};
 use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::course::EnrolmentStatus;
@@ -48,6 +48,26 @@ fn checked(raw: Option<&str>) -> bool {
     matches!(raw, Some("on" | "true" | "1" | "yes"))
 }
 
+/// The reason an override is given for (required; kept in the audit trail).
+fn reason_of(raw: Option<&str>) -> Result<String> {
+    amphi_core::validate::short_text("reason", raw.unwrap_or(""), 500)
+}
+
+/// The active enrolment of `learner` in a run the caller grades and that has not ended.
+async fn learner_to_grade(
+    app: &App,
+    caller: &Caller,
+    run_id: Uuid,
+    learner: Uuid,
+) -> Result<rows::Enrolment> {
+    let a = access_for(app, caller, run_id, Action::Grade).await?;
+    crate::courses::writable(&a.run, app.now())?;
+    repo_e::of(app.db.reader(), caller.tenant, run_id, learner)
+        .await?
+        .filter(|e| matches!(e.status(), Ok(EnrolmentStatus::Active)))
+        .ok_or(Error::NotFound)
+}
+
 /// Sets or removes a staff override of one learner's points on one column (or excuses it),
 /// with a reason, audited.
 pub async fn set_override(
@@ -60,25 +80,16 @@ pub async fn set_override(
 ) -> Result<Option<CourseOutcome>> {
     let (user, tenant, ip) = (&caller.user, caller.tenant, caller.meta.ip.as_deref());
     let (run_id, learner) = (run_id.0, learner.0);
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
-    crate::courses::writable(&a.run, app.now())?;
+    learner_to_grade(app, caller, run_id, learner).await?;
     let gi = repo::item(app.db.reader(), tenant, run_id, grade_item_id)
         .await?
-        .ok_or(Error::NotFound)?;
-    repo_e::of(app.db.reader(), tenant, run_id, learner)
-        .await?
-        .filter(|e| matches!(e.status(), Ok(EnrolmentStatus::Active)))
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     let points = fields
         .check(parse_points("points", f.points.as_deref(), gi.max_points))
         .flatten();
     let excused = checked(f.excused.as_deref());
-    let reason = fields.check(amphi_core::validate::short_text(
-        "reason",
-        f.reason.as_deref().unwrap_or(""),
-        500,
-    ));
+    let reason = fields.check(reason_of(f.reason.as_deref()));
     fields.finish()?;
     let now = app.now();
     let txn = app.db.begin().await?;
@@ -151,21 +162,12 @@ pub async fn set_total_override(
 ) -> Result<Option<CourseOutcome>> {
     let (user, tenant, ip) = (&caller.user, caller.tenant, caller.meta.ip.as_deref());
     let (run_id, learner) = (run_id.0, learner.0);
-    let a = access(app, Some(&user.actor()), tenant, run_id, Action::Grade).await?;
-    crate::courses::writable(&a.run, app.now())?;
-    let e = repo_e::of(app.db.reader(), tenant, run_id, learner)
-        .await?
-        .filter(|e| matches!(e.status(), Ok(EnrolmentStatus::Active)))
-        .ok_or(Error::NotFound)?;
+    let e = learner_to_grade(app, caller, run_id, learner).await?;
     let mut fields = Fields::new();
     let percent = fields
         .check(parse_points("percent", f.percent.as_deref(), 100.0))
         .flatten();
-    let reason = fields.check(amphi_core::validate::short_text(
-        "reason",
-        f.reason.as_deref().unwrap_or(""),
-        500,
-    ));
+    let reason = fields.check(reason_of(f.reason.as_deref()));
     fields.finish()?;
     let now = app.now();
     let txn = app.db.begin().await?;

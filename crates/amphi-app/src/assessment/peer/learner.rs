@@ -3,7 +3,7 @@
 
 use super::settings::{allocate_again, PeerSettings, Phase};
 use crate::assessment::submissions::{
-    for_learner, item_of_kind, save_work, HandIn, SubmissionView, SubmitForm,
+    for_learner, save_work, work_page, work_to_hand_in, HandIn, SubmissionView, SubmitForm,
 };
 use crate::courses::content;
 use crate::{App, Caller};
@@ -77,11 +77,8 @@ pub struct PeerView {
 pub async fn view(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Result<PeerView> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let (run, item) = (run.0, item.0);
-    let o = item_of_kind(app, user, tenant, run, item, ItemKind::Peer).await?;
-    let s = PeerSettings::of(&o.item);
-    let now = app.now();
+    let (_, s, now, mine) = work_page::<PeerSettings>(app, user, tenant, (run, item)).await?;
     let phase = s.phase(now);
-    let mine = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
     let tasks = repo_p::my_assignments(app.db.reader(), tenant, item, user.id.0)
         .await?
         .into_iter()
@@ -150,12 +147,7 @@ pub async fn submit(
 ) -> Result<SubmissionView> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let (run, item) = (run.0, item.0);
-    let o = for_learner(app, user, tenant, run, item, ItemKind::Peer).await?;
-    let s = PeerSettings::of(&o.item);
-    let now = app.now();
-    if let Some(why) = s.submission_closed(now) {
-        return Err(Error::Conflict(why));
-    }
+    let (o, s, now) = work_to_hand_in::<PeerSettings>(app, user, tenant, (run, item)).await?;
     let phase = s.phase(now);
     let before = repo_s::submission_of(app.db.reader(), tenant, item, user.id.0).await?;
     if phase != Phase::Submission

@@ -3,7 +3,7 @@
 //! jobs.
 
 use crate::assessment::rubrics::rubric_from_text;
-use crate::assessment::submissions::{editable_item, parse_number, save_settings};
+use crate::assessment::submissions::{editable_item, parse_number, save_settings, WorkSettings};
 use crate::courses::authoring;
 use crate::{App, Caller};
 use amphi_core::course::ItemKind;
@@ -104,7 +104,7 @@ pub enum Phase {
 impl PeerSettings {
     /// Reads an item's settings (defaults for what is missing).
     pub fn of(item: &rows::CourseItem) -> Self {
-        serde_json::from_str(&item.settings).unwrap_or_default()
+        Self::of_item(item)
     }
 
     /// The phase at `now`.
@@ -151,6 +151,13 @@ impl PeerSettings {
             },
             missing_review_penalty: self.missing_review_penalty,
         }
+    }
+}
+
+impl WorkSettings for PeerSettings {
+    const KIND: ItemKind = ItemKind::Peer;
+    fn closed_to_work(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        self.submission_closed(now)
     }
 }
 

@@ -64,6 +64,17 @@ pub(crate) async fn structure_changed(
     Ok(())
 }
 
+/// Ends a structure change: [`structure_changed`] in the transaction, then commits it.
+pub(crate) async fn commit_structure(
+    txn: amphi_db::Tx,
+    app: &App,
+    tenant: TenantId,
+    run: Uuid,
+) -> Result<()> {
+    structure_changed(&txn, app, tenant, run).await?;
+    txn.commit().await.map_err(Error::internal)
+}
+
 /// The payload of a `run.recount` job: the run whose learners' progress is recounted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecountRun {

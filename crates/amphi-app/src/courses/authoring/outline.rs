@@ -1,6 +1,6 @@
 //! The outline of a run: its modules and items, added, edited, moved and deleted.
 
-use super::{parse_when, structure_changed};
+use super::{commit_structure, parse_when};
 use crate::courses::{access, content, writable, Course, Run, RunAccess};
 use crate::users::User;
 use crate::{App, Caller};
@@ -12,7 +12,8 @@ use amphi_core::validate;
 use amphi_core::{Error, Result, TenantId};
 use amphi_core::{ItemId, ModuleId, RunId};
 use amphi_db::repo::structure;
-use amphi_db::rows;
+use amphi_db::{rows, Tx};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -21,6 +22,21 @@ async fn editable(app: &App, user: &User, tenant: TenantId, run_id: Uuid) -> Res
     let a = access(app, Some(&user.actor()), tenant, run_id, Action::Update).await?;
     writable(&a.run, app.now())?;
     Ok(a)
+}
+
+/// The title typed for a module or an item (required, 200 characters at most).
+fn title_of(fields: &mut Fields, raw: &str) -> Option<String> {
+    fields.check(validate::short_text("title", raw, 200))
+}
+
+/// The "available from" date typed for a module or an item, in the person's time zone: None
+/// when refused, Some(None) when empty.
+fn available_from_of(
+    fields: &mut Fields,
+    raw: Option<&str>,
+    user: &User,
+) -> Option<Option<DateTime<Utc>>> {
+    fields.check(parse_when("available_from", raw, &user.time_zone))
 }
 
 /// A module as typed.
@@ -46,18 +62,8 @@ pub async fn add_module(
     let run_id = run_id.0;
     editable(app, user, tenant, run_id).await?;
     let mut fields = Fields::new();
-    let title = fields.check(validate::short_text(
-        "title",
-        f.title.as_deref().unwrap_or(""),
-        200,
-    ));
-    let from = fields
-        .check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        ))
-        .flatten();
+    let title = title_of(&mut fields, f.title.as_deref().unwrap_or(""));
+    let from = available_from_of(&mut fields, f.available_from.as_deref(), user).flatten();
     fields.finish()?;
     let Some(title) = title else {
         return Err(Error::Internal("validated fields missing".into()));
@@ -87,8 +93,7 @@ pub async fn add_module(
         },
     )
     .await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -108,17 +113,11 @@ pub async fn update_module(
         .ok_or(Error::NotFound)?;
     let mut fields = Fields::new();
     let mut new = m.clone();
-    if let Some(t) = &f.title {
-        if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
-            new.title = t;
-        }
+    if let Some(t) = f.title.as_deref().and_then(|t| title_of(&mut fields, t)) {
+        new.title = t;
     }
     if f.available_from.is_some() {
-        if let Some(d) = fields.check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        )) {
+        if let Some(d) = available_from_of(&mut fields, f.available_from.as_deref(), user) {
             new.available_from = d;
         }
     }
@@ -130,8 +129,7 @@ pub async fn update_module(
     new.updated_at = now;
     let txn = app.db.begin().await?;
     let m = structure::update_module(&txn, tenant, &m, &new).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -215,11 +213,7 @@ pub async fn add_item(
     if kind.is_none() {
         fields.push("kind", codes::CHOICE_INVALID);
     }
-    let title = fields.check(validate::short_text(
-        "title",
-        f.title.as_deref().unwrap_or(""),
-        200,
-    ));
+    let title = title_of(&mut fields, f.title.as_deref().unwrap_or(""));
     let body = fields
         .check(parse_body(f.body.as_deref().unwrap_or("")))
         .unwrap_or_default();
@@ -230,13 +224,7 @@ pub async fn add_item(
         &serde_json::json!({}),
         &mut fields,
     );
-    let from = fields
-        .check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        ))
-        .flatten();
+    let from = available_from_of(&mut fields, f.available_from.as_deref(), user).flatten();
     let requires = parse_requires(
         app,
         tenant,
@@ -281,8 +269,7 @@ pub async fn add_item(
         },
     )
     .await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -357,10 +344,8 @@ pub async fn update_item(
     )
     .await?;
     let mut new = it.clone();
-    if let Some(t) = &f.title {
-        if let Some(t) = fields.check(validate::short_text("title", t, 200)) {
-            new.title = t;
-        }
+    if let Some(t) = f.title.as_deref().and_then(|t| title_of(&mut fields, t)) {
+        new.title = t;
     }
     if let Some(b) = &f.body {
         if let Some(b) = fields.check(parse_body(b)) {
@@ -368,11 +353,7 @@ pub async fn update_item(
         }
     }
     if f.available_from.is_some() {
-        if let Some(d) = fields.check(parse_when(
-            "available_from",
-            f.available_from.as_deref(),
-            &user.time_zone,
-        )) {
+        if let Some(d) = available_from_of(&mut fields, f.available_from.as_deref(), user) {
             new.available_from = d;
         }
     }
@@ -388,8 +369,7 @@ pub async fn update_item(
     new.updated_at = now;
     let txn = app.db.begin().await?;
     let m = structure::save_item(&txn, tenant, &it, &new).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }
 
@@ -430,6 +410,77 @@ fn moved<T>(mut list: Vec<T>, is_it: impl Fn(&T) -> bool, mv: Move) -> Result<Op
     Ok(Some(list))
 }
 
+/// A module or an item: a row with a place in the outline, written through its own repository
+/// function.
+trait Placed: Clone {
+    /// The row's id.
+    fn id(&self) -> Uuid;
+    /// Its place (1, 2, …) and its last change.
+    fn place(&mut self) -> (&mut i32, &mut DateTime<Utc>);
+    /// Writes the columns of `new` that differ from `old`.
+    async fn save(txn: &Tx, tenant: TenantId, old: &Self, new: &Self) -> Result<()>;
+}
+
+/// Modules and items keep their place in the same columns; each is written by its own
+/// repository function.
+macro_rules! placed {
+    ($row:ty, $save:path) => {
+        impl Placed for $row {
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn place(&mut self) -> (&mut i32, &mut DateTime<Utc>) {
+                (&mut self.position, &mut self.updated_at)
+            }
+            async fn save(txn: &Tx, tenant: TenantId, old: &Self, new: &Self) -> Result<()> {
+                $save(txn, tenant, old, new).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+placed!(rows::CourseModule, structure::update_module);
+placed!(rows::CourseItem, structure::save_item);
+
+/// Numbers the rows 1, 2, … in the order given, writing only those whose place changes.
+async fn renumber<'a, T: Placed + 'a>(
+    txn: &Tx,
+    tenant: TenantId,
+    list: impl IntoIterator<Item = &'a T>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for (pos, old) in list.into_iter().enumerate() {
+        let mut new = old.clone();
+        let (position, updated_at) = new.place();
+        if *position != pos as i32 + 1 {
+            *position = pos as i32 + 1;
+            *updated_at = now;
+            T::save(txn, tenant, old, &new).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves the row `id` of `list` (a run's modules, or a module's items) and commits the new
+/// places; nothing is written when it cannot move.
+async fn reorder<T: Placed>(
+    app: &App,
+    txn: Tx,
+    tenant: TenantId,
+    run_id: Uuid,
+    list: Vec<T>,
+    id: Uuid,
+    mv: Move,
+) -> Result<()> {
+    let Some(list) = moved(list, |x| x.id() == id, mv)? else {
+        return Ok(());
+    };
+    renumber(&txn, tenant, &list, app.now()).await?;
+    commit_structure(txn, app, tenant, run_id).await?;
+    Ok(())
+}
+
 /// Moves a module one place up or down.
 pub async fn move_module(
     app: &App,
@@ -438,26 +489,11 @@ pub async fn move_module(
     module_id: ModuleId,
     mv: Move,
 ) -> Result<()> {
-    let (user, tenant) = (&caller.user, caller.tenant);
-    let (run_id, module_id) = (run_id.0, module_id.0);
-    editable(app, user, tenant, run_id).await?;
-    let now = app.now();
+    let tenant = caller.tenant;
+    editable(app, &caller.user, tenant, run_id.0).await?;
     let txn = app.db.begin().await?;
-    let mods = structure::modules(&txn, tenant, run_id).await?;
-    let Some(mods) = moved(mods, |m| m.id == module_id, mv)? else {
-        return Ok(());
-    };
-    for (pos, m) in mods.into_iter().enumerate() {
-        if m.position != pos as i32 + 1 {
-            let mut new = m.clone();
-            new.position = pos as i32 + 1;
-            new.updated_at = now;
-            structure::update_module(&txn, tenant, &m, &new).await?;
-        }
-    }
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
-    Ok(())
+    let mods = structure::modules(&txn, tenant, run_id.0).await?;
+    reorder(app, txn, tenant, run_id.0, mods, module_id.0, mv).await
 }
 
 /// Moves an item one place up or down within its module.
@@ -468,32 +504,17 @@ pub async fn move_item(
     item_id: ItemId,
     mv: Move,
 ) -> Result<()> {
-    let (user, tenant) = (&caller.user, caller.tenant);
-    let (run_id, item_id) = (run_id.0, item_id.0);
-    editable(app, user, tenant, run_id).await?;
-    let now = app.now();
+    let tenant = caller.tenant;
+    editable(app, &caller.user, tenant, run_id.0).await?;
     let txn = app.db.begin().await?;
-    let all = structure::items(&txn, tenant, run_id).await?;
+    let all = structure::items(&txn, tenant, run_id.0).await?;
     let module = all
         .iter()
-        .find(|i| i.id == item_id)
+        .find(|i| i.id == item_id.0)
         .ok_or(Error::NotFound)?
         .module_id;
     let items: Vec<rows::CourseItem> = all.into_iter().filter(|i| i.module_id == module).collect();
-    let Some(items) = moved(items, |i| i.id == item_id, mv)? else {
-        return Ok(());
-    };
-    for (pos, it) in items.into_iter().enumerate() {
-        if it.position != pos as i32 + 1 {
-            let mut new = it.clone();
-            new.position = pos as i32 + 1;
-            new.updated_at = now;
-            structure::save_item(&txn, tenant, &it, &new).await?;
-        }
-    }
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
-    Ok(())
+    reorder(app, txn, tenant, run_id.0, items, item_id.0, mv).await
 }
 
 /// Moves an item to the end of another module of the same run.
@@ -536,20 +557,12 @@ pub async fn move_item_to(
     structure::save_item(&txn, tenant, it, &new).await?;
     // Close the gap the item left in its old module.
     let old_module = it.module_id;
-    for (pos, other) in all
+    let rest: Vec<&rows::CourseItem> = all
         .iter()
         .filter(|i| i.module_id == old_module && i.id != item_id)
-        .enumerate()
-    {
-        if other.position != pos as i32 + 1 {
-            let mut o = other.clone();
-            o.position = pos as i32 + 1;
-            o.updated_at = now;
-            structure::save_item(&txn, tenant, other, &o).await?;
-        }
-    }
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
+        .collect();
+    renumber(&txn, tenant, rest, now).await?;
+    commit_structure(txn, app, tenant, run_id).await?;
     Ok(())
 }
 
@@ -583,32 +596,32 @@ impl Deletion {
     }
 }
 
-/// What deleting `module` (None: the item `item` alone) would take with it.
-async fn deletion(
-    app: &App,
-    caller: &Caller,
-    run_id: RunId,
-    module: Option<ModuleId>,
-    item: Option<ItemId>,
-) -> Result<Deletion> {
+/// What a deletion takes: a module with its items, or one item.
+#[derive(Clone, Copy)]
+enum Part {
+    Module(ModuleId),
+    Item(ItemId),
+}
+
+/// What deleting `part` would take with it.
+async fn deletion(app: &App, caller: &Caller, run_id: RunId, part: Part) -> Result<Deletion> {
     let (user, tenant) = (&caller.user, caller.tenant);
     let run_id = run_id.0;
     editable(app, user, tenant, run_id).await?;
     let c = app.db.reader();
     let items = structure::items(c, tenant, run_id).await?;
-    let (title, chosen): (String, Vec<&rows::CourseItem>) = match (module, item) {
-        (Some(m), _) => {
+    let (title, chosen): (String, Vec<&rows::CourseItem>) = match part {
+        Part::Module(m) => {
             let module = structure::module(c, tenant, run_id, m.0)
                 .await?
                 .ok_or(Error::NotFound)?;
             let chosen = items.iter().filter(|i| i.module_id == m.0).collect();
             (module.title, chosen)
         }
-        (None, Some(i)) => {
+        Part::Item(i) => {
             let it = items.iter().find(|x| x.id == i.0).ok_or(Error::NotFound)?;
             (it.title.clone(), vec![it])
         }
-        (None, None) => return Err(Error::NotFound),
     };
     let work = structure::work_by_item(c, tenant, run_id).await?;
     let items = chosen
@@ -626,6 +639,22 @@ async fn deletion(
     Ok(Deletion { title, items })
 }
 
+/// Deletes `part`; refused while learners have attempts or submissions on any item it takes
+/// (their work and grades would go with it).
+async fn delete(app: &App, caller: &Caller, run_id: RunId, part: Part) -> Result<()> {
+    if deletion(app, caller, run_id, part).await?.has_work() {
+        return Err(Error::Conflict(codes::ITEM_HAS_WORK));
+    }
+    let tenant = caller.tenant;
+    let txn = app.db.begin().await?;
+    match part {
+        Part::Module(m) => structure::delete_module(&txn, tenant, m.0).await?,
+        Part::Item(i) => structure::delete_item(&txn, tenant, i.0).await?,
+    }
+    commit_structure(txn, app, tenant, run_id.0).await?;
+    Ok(())
+}
+
 /// What deleting a module would take with it (its items and the learners' work on them).
 pub async fn module_deletion(
     app: &App,
@@ -633,7 +662,7 @@ pub async fn module_deletion(
     run_id: RunId,
     module_id: ModuleId,
 ) -> Result<Deletion> {
-    deletion(app, caller, run_id, Some(module_id), None).await
+    deletion(app, caller, run_id, Part::Module(module_id)).await
 }
 
 /// What deleting an item would take with it.
@@ -643,25 +672,13 @@ pub async fn item_deletion(
     run_id: RunId,
     item_id: ItemId,
 ) -> Result<Deletion> {
-    deletion(app, caller, run_id, None, Some(item_id)).await
+    deletion(app, caller, run_id, Part::Item(item_id)).await
 }
 
 /// Deletes an item and the learners' progress on it; refused while learners have attempts or
 /// submissions on it (their work and grades would go with it).
 pub async fn delete_item(app: &App, caller: &Caller, run_id: RunId, item_id: ItemId) -> Result<()> {
-    if item_deletion(app, caller, run_id, item_id)
-        .await?
-        .has_work()
-    {
-        return Err(Error::Conflict(codes::ITEM_HAS_WORK));
-    }
-    let tenant = caller.tenant;
-    let (run_id, item_id) = (run_id.0, item_id.0);
-    let txn = app.db.begin().await?;
-    structure::delete_item(&txn, tenant, item_id).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
-    Ok(())
+    delete(app, caller, run_id, Part::Item(item_id)).await
 }
 
 /// Deletes a module with its items; refused while learners have work on any of them.
@@ -671,19 +688,7 @@ pub async fn delete_module(
     run_id: RunId,
     module_id: ModuleId,
 ) -> Result<()> {
-    if module_deletion(app, caller, run_id, module_id)
-        .await?
-        .has_work()
-    {
-        return Err(Error::Conflict(codes::ITEM_HAS_WORK));
-    }
-    let tenant = caller.tenant;
-    let (run_id, module_id) = (run_id.0, module_id.0);
-    let txn = app.db.begin().await?;
-    structure::delete_module(&txn, tenant, module_id).await?;
-    structure_changed(&txn, app, tenant, run_id).await?;
-    txn.commit().await.map_err(Error::internal)?;
-    Ok(())
+    delete(app, caller, run_id, Part::Module(module_id)).await
 }
 
 /// The run as its course team sees it: the run, its course, all modules and items.

@@ -255,22 +255,14 @@ async fn join_staff(
             repo_e::insert(
                 c,
                 tenant,
-                rows::Enrolment {
-                    id: Uuid::now_v7(),
-                    tenant_id: tenant.0,
-                    run_id: run,
-                    user_id: user,
-                    role: role.as_str().into(),
-                    status: EnrolmentStatus::Active.as_str().into(),
-                    completed_count: 0,
-                    last_item_id: None,
-                    completed_at: None,
-                    grade_percent: None,
-                    grade_passed: false,
-                    grade_override: None,
-                    created_at: now,
-                    updated_at: now,
-                },
+                crate::courses::enrol::new_enrolment(
+                    tenant,
+                    run,
+                    user,
+                    role,
+                    EnrolmentStatus::Active,
+                    now,
+                ),
             )
             .await?;
             if role == CourseRole::Learner {
@@ -455,14 +447,7 @@ pub async fn add_member(
 ) -> Result<()> {
     let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
     let run_id = run_id.0;
-    let a = access(
-        app,
-        Some(&user.actor()),
-        tenant,
-        run_id,
-        Action::ManageRoles,
-    )
-    .await?;
+    let a = crate::courses::access_for(app, caller, run_id, Action::ManageRoles).await?;
     let mut fields = Fields::new();
     let email = fields.check(Email::parse("email", email));
     let role = fields.check(CourseRole::parse("role", role));

@@ -2,6 +2,7 @@
 //! JavaScript: a page with a POST form), saying what would go with it; learners' work stops a
 //! deletion.
 
+use super::outline::back_to_outline;
 use crate::ctx::{Authed, Ctx};
 use crate::error::PageResult;
 use crate::forms::{CsrfForm, Empty};
@@ -56,10 +57,7 @@ pub async fn module_delete(
     authoring::delete_module(&ctx.state.app, &su, rid, mid)
         .await
         .or_page(&ctx)?;
-    Ok(ctx.redirect_with(
-        &format!("/teach/runs/{rid}/outline"),
-        "flash-module-deleted",
-    ))
+    Ok(back_to_outline(&ctx, rid, "", "flash-module-deleted"))
 }
 
 /// GET /teach/runs/{run}/items/{item}/delete — what deleting the item would take.
@@ -90,5 +88,5 @@ pub async fn item_delete(
     authoring::delete_item(&ctx.state.app, &su, rid, iid)
         .await
         .or_page(&ctx)?;
-    Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-item-deleted"))
+    Ok(back_to_outline(&ctx, rid, "", "flash-item-deleted"))
 }

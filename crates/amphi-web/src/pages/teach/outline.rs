@@ -13,6 +13,7 @@ use amphi_app::{files, Caller};
 use amphi_core::course::ItemKind;
 use amphi_core::{Error, ItemId, ModuleId, RunId};
 use axum::http::StatusCode;
+use axum::response::Response;
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,24 @@ fn run_values(o: &authoring::Outline, tz: &str) -> Value {
         restrict_provider => r.restriction.identity_provider, restrict_group => r.restriction.group,
         published => r.published, sequential => r.sequential,
     }
+}
+
+/// Back to the run's outline at `part` (`module-…`, `item-…`; "" for the top), with a flash.
+pub(super) fn back_to_outline(ctx: &Ctx, rid: RunId, part: &str, flash: &str) -> Response {
+    let hash = if part.is_empty() { "" } else { "#" };
+    ctx.redirect_with(&format!("/teach/runs/{rid}/outline{hash}{part}"), flash)
+}
+
+/// The item editor again, answered 422 with the refused values (None: as stored) and errors.
+async fn item_form_refused(
+    ctx: &Ctx,
+    su: &Caller,
+    ids: (RunId, ItemId),
+    vals: Option<Value>,
+    errors: Value,
+) -> PageResult {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    item_form_with(ctx, su, ids, status, vals, errors, false).await
 }
 
 /// The form of the outline page a refused post came from: the page shows it again with what
@@ -120,7 +139,7 @@ pub async fn run_update(
     CsrfForm(f): CsrfForm<RunBody>,
 ) -> PageResult {
     match authoring::update_run(&ctx.state.app, &su, rid, f.clone().into_form()).await {
-        Ok(_) => Ok(ctx.redirect_with(&format!("/teach/runs/{rid}/outline"), "flash-run-saved")),
+        Ok(_) => Ok(back_to_outline(&ctx, rid, "", "flash-run-saved")),
         Err(e @ Error::Validation(_)) => {
             let posted = Value::from_serialize(&f);
             outline_with(&ctx, &su, rid, Refused::Run, ctx.field_errors(&e), posted).await
@@ -149,10 +168,10 @@ pub async fn module_add(
         published: Some(f.published.as_deref() == Some("true")),
     };
     match authoring::add_module(&ctx.state.app, &su, rid, form).await {
-        Ok(m) => Ok(ctx.redirect_with(
-            &format!("/teach/runs/{rid}/outline#module-{}", m.id),
-            "flash-module-added",
-        )),
+        Ok(m) => {
+            let part = format!("module-{}", m.id);
+            Ok(back_to_outline(&ctx, rid, &part, "flash-module-added"))
+        }
         Err(e @ Error::Validation(_)) => {
             let posted = Value::from_serialize(&f);
             outline_with(
@@ -181,10 +200,10 @@ pub async fn module_update(
         published: Some(f.published.as_deref() == Some("true")),
     };
     match authoring::update_module(&ctx.state.app, &su, rid, mid, form).await {
-        Ok(_) => Ok(ctx.redirect_with(
-            &format!("/teach/runs/{rid}/outline#module-{mid}"),
-            "flash-module-saved",
-        )),
+        Ok(_) => {
+            let part = format!("module-{mid}");
+            Ok(back_to_outline(&ctx, rid, &part, "flash-module-saved"))
+        }
         Err(e @ Error::Validation(_)) => {
             let (errors, posted) = (ctx.field_errors(&e), Value::from_serialize(&f));
             outline_with(&ctx, &su, rid, Refused::Module(mid), errors, posted).await
@@ -202,10 +221,8 @@ pub async fn module_move(
     authoring::move_module(&ctx.state.app, &su, rid, mid, f)
         .await
         .or_page(&ctx)?;
-    Ok(ctx.redirect_with(
-        &format!("/teach/runs/{rid}/outline#module-{mid}"),
-        "flash-moved",
-    ))
+    let part = format!("module-{mid}");
+    Ok(back_to_outline(&ctx, rid, &part, "flash-moved"))
 }
 
 /// The item form as posted (new items send only kind, title and URL).
@@ -349,16 +366,8 @@ pub async fn item_update(
             "flash-item-saved",
         )),
         Err(e @ Error::Validation(_)) => {
-            item_form_with(
-                &ctx,
-                &su,
-                (rid, iid),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(Value::from_serialize(&f)),
-                ctx.field_errors(&e),
-                false,
-            )
-            .await
+            let (errors, posted) = (ctx.field_errors(&e), Value::from_serialize(&f));
+            item_form_refused(&ctx, &su, (rid, iid), Some(posted), errors).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
@@ -373,10 +382,8 @@ pub async fn item_move(
     authoring::move_item(&ctx.state.app, &su, rid, iid, f)
         .await
         .or_page(&ctx)?;
-    Ok(ctx.redirect_with(
-        &format!("/teach/runs/{rid}/outline#item-{iid}"),
-        "flash-moved",
-    ))
+    let part = format!("item-{iid}");
+    Ok(back_to_outline(&ctx, rid, &part, "flash-moved"))
 }
 
 /// The "move to another module" form of the item editor.
@@ -394,35 +401,15 @@ pub async fn item_to_module(
 ) -> PageResult {
     let Ok(mid) = f.module_id.trim().parse::<uuid::Uuid>() else {
         let e = Error::field("module_id", amphi_core::codes::CHOICE_INVALID);
-        let errors = ctx.field_errors(&e);
-        return item_form_with(
-            &ctx,
-            &su,
-            (rid, iid),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            errors,
-            false,
-        )
-        .await;
+        return item_form_refused(&ctx, &su, (rid, iid), None, ctx.field_errors(&e)).await;
     };
     match authoring::move_item_to(&ctx.state.app, &su, rid, iid, ModuleId(mid)).await {
-        Ok(()) => Ok(ctx.redirect_with(
-            &format!("/teach/runs/{rid}/outline#item-{iid}"),
-            "flash-item-moved-module",
-        )),
+        Ok(()) => {
+            let part = format!("item-{iid}");
+            Ok(back_to_outline(&ctx, rid, &part, "flash-item-moved-module"))
+        }
         Err(e @ Error::Validation(_)) => {
-            let errors = ctx.field_errors(&e);
-            item_form_with(
-                &ctx,
-                &su,
-                (rid, iid),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                errors,
-                false,
-            )
-            .await
+            item_form_refused(&ctx, &su, (rid, iid), None, ctx.field_errors(&e)).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
