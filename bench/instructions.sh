@@ -76,8 +76,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 jar = http.cookiejar.CookieJar()
 opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
 
+# The bench tenant answers on its own host name, sent in the Host header.
+host = f"{seed['host']}:{port}"
+
+def req(path, data=None):
+    return urllib.request.Request(base + path, data=data, headers={"Host": host})
+
 def get(path):
-    with opener.open(base + path, timeout=600) as r:
+    with opener.open(req(path), timeout=600) as r:
         assert r.status == 200, (path, r.status)
         return r.read().decode()
 
@@ -88,14 +94,15 @@ token = csrf(get("/signin"))
 form = urllib.parse.urlencode({"csrf": token, "next": "", "email": "learner1@bench.example",
                                "password": seed["password"]}).encode()
 try:
-    opener.open(base + "/signin", data=form, timeout=600)
+    opener.open(req("/signin", form), timeout=600)
 except urllib.error.HTTPError as e:
     assert e.code == 303, e.code
 run = seed["run_id"]
 urls = {"home": f"/learn/{run}", "page": f"/learn/{run}/items/{seed['pages'][0]}"}
 
 def control(*args):
-    subprocess.run(["callgrind_control", *args, pid], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["callgrind_control", *args, pid], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
 
 def total():
     # The instructions counted so far, from the dump callgrind writes on request.
@@ -103,10 +110,13 @@ def total():
     parts = sorted(__import__("glob").glob(profile + "*"))
     ir = 0
     for p in parts:
+        # A dump's count is its "totals:" line, at the end ("summary:" may read 0).
+        counts = {}
         for line in open(p):
-            if line.startswith("summary:") or line.startswith("totals:"):
-                ir += int(line.split()[1])
-                break
+            if line.startswith(("summary:", "totals:")):
+                key, value = line.split()[:2]
+                counts[key] = int(value)
+        ir += counts.get("totals:", counts.get("summary:", 0))
     return ir
 
 for path in paths:
