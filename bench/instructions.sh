@@ -8,12 +8,14 @@
 # For each BIN (an `amphi` binary; a `profiling` or release build): seeds a SQLite run of
 # INSTR_LEARNERS learners (`amphi seed bench`), serves it under callgrind with instrumentation off,
 # signs one learner in, sends INSTR_WARMUP requests of each path, then counts INSTR_REQUESTS
-# more of each path with instrumentation on (SQLite runs in the server's process, so the database's
+# more of each path with instrumentation on. Paths: `home` (the course home), `page` (an item
+# page), `submit` (a quiz submit: attempts are opened and answered beforehand, one per learner
+# and quiz, by learners 1000 and up, uncounted) (SQLite runs in the server's process, so the database's
 # work is counted too). Prints the instructions per request by path and keeps each profile in
 # INSTR_OUT (default bench/results/instr) for `callgrind_annotate`.
 #
 # Settings (environment): INSTR_LEARNERS (100000), INSTR_WARMUP (30), INSTR_REQUESTS (200),
-# INSTR_PATHS ("home page"), INSTR_PORT (18095), INSTR_OUT.
+# INSTR_PATHS ("home page submit"), INSTR_PORT (18095), INSTR_OUT.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,7 +27,7 @@ command -v valgrind >/dev/null || { echo "valgrind is missing (apt-get install v
 LEARNERS=${INSTR_LEARNERS:-100000}
 WARMUP=${INSTR_WARMUP:-30}
 REQUESTS=${INSTR_REQUESTS:-200}
-PATHS=${INSTR_PATHS:-home page}
+PATHS=${INSTR_PATHS:-home page submit}
 PORT=${INSTR_PORT:-18095}
 OUT=${INSTR_OUT:-bench/results/instr}
 mkdir -p "$OUT"
@@ -73,32 +75,77 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
 
-jar = http.cookiejar.CookieJar()
-opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-
 # The bench tenant answers on its own host name, sent in the Host header.
 host = f"{seed['host']}:{port}"
-
-def req(path, data=None):
-    return urllib.request.Request(base + path, data=data, headers={"Host": host})
-
-def get(path):
-    with opener.open(req(path), timeout=600) as r:
-        assert r.status == 200, (path, r.status)
-        return r.read().decode()
+run = seed["run_id"]
 
 def csrf(body):
     return re.search(r'name="csrf" value="([^"]+)"', body).group(1)
 
-token = csrf(get("/signin"))
-form = urllib.parse.urlencode({"csrf": token, "next": "", "email": "learner1@bench.example",
-                               "password": seed["password"]}).encode()
-try:
-    opener.open(req("/signin", form), timeout=600)
-except urllib.error.HTTPError as e:
-    assert e.code == 303, e.code
-run = seed["run_id"]
-urls = {"home": f"/learn/{run}", "page": f"/learn/{run}/items/{seed['pages'][0]}"}
+class Learner:
+    """One signed-in learner with its own cookies."""
+
+    def __init__(self, n):
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
+                                                  NoRedirect)
+        token = csrf(self.get("/signin"))
+        status, _ = self.post("/signin", {"csrf": token, "next": "",
+                                          "email": f"learner{n}@bench.example",
+                                          "password": seed["password"]})
+        assert status == 303, status
+        self.csrf = csrf(self.get("/"))
+
+    def req(self, path, data=None):
+        return urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data,
+                                      headers={"Host": host})
+
+    def get(self, path):
+        with self.opener.open(self.req(path), timeout=600) as r:
+            assert r.status == 200, (path, r.status)
+            return r.read().decode()
+
+    def post(self, path, fields):
+        """POSTs a form; returns the status and the Location."""
+        data = urllib.parse.urlencode(fields).encode()
+        try:
+            with self.opener.open(self.req(path, data), timeout=600) as r:
+                return r.status, r.headers.get("location")
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("location")
+
+    def open_attempt(self, quiz):
+        """Starts an attempt and answers each question with its first option."""
+        status, path = self.post(f"/learn/{run}/items/{quiz}/attempts", {"csrf": self.csrf})
+        assert status == 303, status
+        page = self.get(path)
+        fields = [("csrf", self.csrf)]
+        for tag in re.findall(r'<input type="radio"[^>]*>', page):
+            name = re.search(r'name="([^"]+)"', tag).group(1)
+            if name.startswith("q.") and name not in dict(fields):
+                fields.append((name, re.search(r'value="([^"]+)"', tag).group(1)))
+        assert len(fields) > 1, "an attempt page without questions"
+        return self, path, fields
+
+reader = Learner(1)
+pages = {"home": f"/learn/{run}", "page": f"/learn/{run}/items/{seed['pages'][0]}"}
+
+def prepared_submits(count):
+    """`count` attempts opened and answered, one per (learner, quiz), learners from 1000 up."""
+    out, n = [], 1000
+    while len(out) < count:
+        learner = Learner(n)
+        out += [learner.open_attempt(q) for q in seed["quizzes"]]
+        n += 1
+    return out[:count]
+
+def request(path, prepared):
+    if path == "submit":
+        learner, attempt, fields = prepared.pop()
+        status, _ = learner.post(f"{attempt}/submit", fields)
+        assert status == 303, status
+    else:
+        reader.get(pages[path])
 
 def control(*args):
     subprocess.run(["callgrind_control", *args, pid], check=True, stdout=subprocess.DEVNULL,
@@ -120,12 +167,13 @@ def total():
     return ir
 
 for path in paths:
+    prepared = prepared_submits(warmup + requests) if path == "submit" else []
     for _ in range(warmup):
-        get(urls[path])
+        request(path, prepared)
     before = total()
     control("-i", "on")
     for _ in range(requests):
-        get(urls[path])
+        request(path, prepared)
     control("-i", "off")
     after = total()
     print(f"| {label} | {path} | {(after - before) / requests:,.0f} |", flush=True)
