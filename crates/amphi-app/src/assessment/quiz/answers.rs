@@ -2,7 +2,7 @@
 //! posts them, checked against the attempt's own questions.
 
 use super::access::{own_attempt, Loaded};
-use super::closing::{expired, finish_loaded};
+use super::closing::{expired, finish_parsed};
 use super::stored::{parse_questions, parse_responses, AttemptQuestion};
 use crate::users::User;
 use crate::{App, Caller};
@@ -81,16 +81,16 @@ pub(super) fn is_blank(r: &Response) -> bool {
     }
 }
 
-/// One of the viewer's attempts (tenant, run, attempt), still open, with the answers sent read
-/// and checked against its questions, and the time now. A closed attempt is refused with
-/// `closed`; one past its deadline is graded with what was saved, then refused.
+/// One of the viewer's attempts (tenant, run, attempt), still open, with its questions, the
+/// answers sent read and checked against them, and the time now. A closed attempt is refused
+/// with `closed`; one past its deadline is graded with what was saved, then refused.
 async fn open_with(
     app: &App,
     user: &User,
     (tenant, run_id, attempt_id): (TenantId, Uuid, Uuid),
     sent: Sent<'_>,
     closed: &'static str,
-) -> Result<(Loaded, rows::QuizAttempt, Answers, DateTime<Utc>)> {
+) -> Result<Opened> {
     let (l, at) = own_attempt(app, user, tenant, run_id, attempt_id).await?;
     let qs = parse_questions(&at)?;
     let answers = sent.read(&qs)?;
@@ -99,11 +99,26 @@ async fn open_with(
         return Err(Error::Conflict(closed));
     }
     if expired(&at, now) {
-        finish_loaded(app, at, &l, now).await?;
+        finish_parsed(app, at, qs, &l, now).await?;
         return Err(Error::Conflict(codes::ATTEMPT_EXPIRED));
     }
     check_answers(&qs, &answers)?;
-    Ok((l, at, answers, now))
+    Ok(Opened {
+        l,
+        at,
+        qs,
+        answers,
+        now,
+    })
+}
+
+/// An open attempt as [`open_with`] reads it.
+struct Opened {
+    l: Loaded,
+    at: rows::QuizAttempt,
+    qs: Vec<AttemptQuestion>,
+    answers: Answers,
+    now: DateTime<Utc>,
 }
 
 /// Saves some answers of an open attempt (autosave). Refused, storing nothing, when the
@@ -119,7 +134,9 @@ pub async fn save(
     let (user, tenant) = (&caller.user, caller.tenant);
     let (run_id, attempt_id) = (run_id.0, attempt_id.0);
     let a = (tenant, run_id, attempt_id);
-    let (_, at, answers, now) = open_with(app, user, a, sent, codes::ATTEMPT_CLOSED).await?;
+    let Opened {
+        at, answers, now, ..
+    } = open_with(app, user, a, sent, codes::ATTEMPT_CLOSED).await?;
     let mut responses = parse_responses(&at);
     responses.extend(answers);
     let json = serde_json::to_string(&responses).map_err(Error::internal)?;
@@ -152,13 +169,19 @@ pub async fn submit(
     let (run_id, attempt_id) = (run_id.0, attempt_id.0);
     let a = (tenant, run_id, attempt_id);
     let closed = codes::ATTEMPT_ALREADY_SUBMITTED;
-    let (l, mut at, answers, now) = open_with(app, user, a, sent, closed).await?;
+    let Opened {
+        l,
+        mut at,
+        qs,
+        answers,
+        now,
+    } = open_with(app, user, a, sent, closed).await?;
     if !answers.is_empty() {
         let mut responses = parse_responses(&at);
         responses.extend(answers);
         at.responses = serde_json::to_string(&responses).map_err(Error::internal)?;
     }
-    if !finish_loaded(app, at, &l, now).await? {
+    if !finish_parsed(app, at, qs, &l, now).await? {
         return Err(Error::Conflict(codes::ATTEMPT_ALREADY_SUBMITTED));
     }
     Ok(attempt_id)
@@ -192,10 +215,16 @@ pub async fn submit_checked(
     let (user, tenant) = (&caller.user, caller.tenant);
     let a = (tenant, run_id.0, attempt_id.0);
     let closed = codes::ATTEMPT_ALREADY_SUBMITTED;
-    let (l, mut at, answers, now) = open_with(app, user, a, sent, closed).await?;
+    let Opened {
+        l,
+        mut at,
+        qs,
+        answers,
+        now,
+    } = open_with(app, user, a, sent, closed).await?;
     let mut responses = parse_responses(&at);
     responses.extend(answers);
-    let unanswered: Vec<usize> = parse_questions(&at)?
+    let unanswered: Vec<usize> = qs
         .iter()
         .enumerate()
         .filter(|(_, q)| responses.get(&q.question.id.0).is_none_or(is_blank))
@@ -204,7 +233,7 @@ pub async fn submit_checked(
     let json = serde_json::to_string(&responses).map_err(Error::internal)?;
     if unanswered.is_empty() {
         at.responses = json;
-        if !finish_loaded(app, at, &l, now).await? {
+        if !finish_parsed(app, at, qs, &l, now).await? {
             return Err(Error::Conflict(closed));
         }
         return Ok(Submitted::Done);

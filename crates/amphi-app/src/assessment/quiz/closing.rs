@@ -4,7 +4,7 @@
 
 use super::access::Loaded;
 use super::settings::{max_points_of, Keep, QuizSettings};
-use super::stored::{parse_questions, parse_responses, GRACE_SECONDS};
+use super::stored::{parse_questions, parse_responses, AttemptQuestion, GRACE_SECONDS};
 use crate::assessment::gradebook;
 use crate::App;
 use amphi_core::assessment::AttemptStatus;
@@ -71,20 +71,33 @@ pub(super) async fn finish_loaded(
     l: &Loaded,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    finish(app, at, &l.settings, &l.item, &l.a.run, now).await
+    let qs = parse_questions(&at)?;
+    finish_parsed(app, at, qs, l, now).await
 }
 
-/// Grades an attempt and closes it (only if still open: false otherwise), then records the
-/// grade kept and marks the item completed.
+/// `finish_loaded` for an attempt whose questions the request has read already (a submit reads
+/// them to check the answers: parsing an attempt's questions is the largest part of a submit).
+pub(super) async fn finish_parsed(
+    app: &App,
+    at: rows::QuizAttempt,
+    qs: Vec<AttemptQuestion>,
+    l: &Loaded,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    finish(app, at, qs, &l.settings, &l.item, &l.a.run, now).await
+}
+
+/// Grades an attempt (`qs`: its questions) and closes it (only if still open: false
+/// otherwise), then records the grade kept and marks the item completed.
 async fn finish(
     app: &App,
     at: rows::QuizAttempt,
+    qs: Vec<AttemptQuestion>,
     s: &QuizSettings,
     item: &rows::CourseItem,
     run: &rows::CourseRun,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let qs = parse_questions(&at)?;
     let responses = parse_responses(&at);
     let mut results = BTreeMap::new();
     let mut total = 0.0;
@@ -225,7 +238,8 @@ pub async fn close_expired(app: &App, limit: u64) -> Result<u64> {
             continue;
         };
         let s = QuizSettings::of(&item);
-        if finish(app, at, &s, &item, &run, now).await? {
+        let qs = parse_questions(&at)?;
+        if finish(app, at, qs, &s, &item, &run, now).await? {
             n += 1;
         }
     }
