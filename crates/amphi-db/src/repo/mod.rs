@@ -74,6 +74,20 @@ pub struct Page<T> {
     pub next: Option<uuid::Uuid>,
 }
 
+impl<T> Page<T> {
+    /// The page of rows read with `limit + 1`: the extra row only says that a next page exists,
+    /// whose cursor is the `id` of the last row kept.
+    pub(crate) fn of(mut items: Vec<T>, limit: u64, id: impl Fn(&T) -> uuid::Uuid) -> Self {
+        let next = if items.len() as u64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(id)
+        } else {
+            None
+        };
+        Page { items, next }
+    }
+}
+
 /// Like [`crate::db_err`], except that an update which matched no row (the row is not the
 /// tenant's, or is gone) is `NotFound`.
 pub(crate) fn unwritten_is_not_found(e: sea_orm::DbErr) -> amphi_core::Error {

@@ -46,14 +46,8 @@ pub async fn list(
     if let Some(a) = after {
         sel = sel.filter(question::Column::Id.gt(a));
     }
-    let mut items = sel.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = sel.limit(limit + 1).all(c).await.db()?;
+    Ok(Page::of(items, limit, |x| x.id))
 }
 
 /// What the quiz's question picker looks for: any of category, type and words of the title.

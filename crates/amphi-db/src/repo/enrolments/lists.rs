@@ -147,19 +147,13 @@ pub async fn learners(
     if let Some(a) = after {
         sel = sel.filter(enrolment::Column::Id.gt(a));
     }
-    let mut items = sel
+    let items = sel
         .limit(limit + 1)
         .into_model::<LearnerRow>()
         .all(c)
         .await
         .db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(Page::of(items, limit, |x| x.id))
 }
 
 /// A recipient of a run-wide message.
