@@ -45,6 +45,37 @@ where
     am
 }
 
+/// Inserts rows of `tenant` (its id written in each row's `tenant_column`) in multi-row
+/// statements of `chunk` rows at the most.
+pub(crate) async fn insert_many_of_tenant<M, A>(
+    c: &impl sea_orm::ConnectionTrait,
+    tenant: amphi_core::TenantId,
+    tenant_column: <M::Entity as EntityTrait>::Column,
+    rows: Vec<M>,
+    chunk: usize,
+) -> amphi_core::Result<()>
+where
+    M: ModelTrait + IntoActiveModel<A> + Clone,
+    A: ActiveModelTrait<Entity = M::Entity> + Send,
+{
+    for chunk in rows.chunks(chunk) {
+        let models: Vec<A> = chunk
+            .iter()
+            .cloned()
+            .map(|m| {
+                let mut a = m.into_active_model();
+                a.set(tenant_column, tenant.0.into());
+                a
+            })
+            .collect();
+        <M::Entity as EntityTrait>::insert_many(models)
+            .exec(c)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
 /// Saves the columns in which `new` differs from `old`, a row of `tenant` as the caller read it
 /// (`owner`: the tenant the row belongs to); another tenant's row is not found.
 pub(crate) async fn update_of_tenant<M, A>(

@@ -13,18 +13,7 @@ pub async fn insert_many(
     tenant: TenantId,
     rows: Vec<question::Model>,
 ) -> Result<()> {
-    for chunk in rows.chunks(200) {
-        let models: Vec<question::ActiveModel> = chunk
-            .iter()
-            .cloned()
-            .map(|mut m| {
-                m.tenant_id = tenant.0;
-                m.into()
-            })
-            .collect();
-        question::Entity::insert_many(models).exec(c).await.db()?;
-    }
-    Ok(())
+    crate::repo::insert_many_of_tenant(c, tenant, question::Column::TenantId, rows, 200).await
 }
 
 /// Questions of a course, by category then creation, keyset-paginated by id within the list.
