@@ -92,9 +92,7 @@ pub async fn confirm(app: &App, caller: &Caller, code: &str) -> Result<Vec<Strin
     .await?;
     let hashes = codes.iter().map(|c| recovery_hash(user.id, c)).collect();
     repo_mfa::replace_recovery_codes(&txn, user.tenant_id, user.id, hashes, now).await?;
-    audit::Event::new("mfa.enabled", user.tenant_id)
-        .actor(user.id)
-        .target(user.email.clone())
+    audit::Event::of_person("mfa.enabled", user.tenant_id, &u)
         .ip(meta.ip.clone())
         .record(&txn, now)
         .await?;
@@ -177,9 +175,7 @@ pub async fn disable(app: &App, caller: &Caller, current_password: &str, code: &
     )
     .await?;
     repo_mfa::delete_recovery_codes(&txn, user.tenant_id, user.id).await?;
-    audit::Event::new("mfa.disabled", user.tenant_id)
-        .actor(user.id)
-        .target(user.email.clone())
+    audit::Event::of_person("mfa.disabled", user.tenant_id, &u)
         .ip(meta.ip.clone())
         .record(&txn, now)
         .await?;

@@ -55,6 +55,15 @@ pub struct ImportOutcome {
     pub categories: Vec<String>,
 }
 
+/// The course whose bank the caller works on: not found, or refused unless they may edit it.
+async fn editable_course(app: &App, caller: &Caller, course_id: CourseId) -> Result<rows::Course> {
+    let course = repo_c::by_id(app.db.reader(), caller.tenant, course_id.0)
+        .await?
+        .ok_or(Error::NotFound)?;
+    require_course_editor(app, &caller.user, caller.tenant, &course).await?;
+    Ok(course)
+}
+
 /// Imports a GIFT file into a course's bank. Any error: nothing is imported, and each problem
 /// comes back as a field error named `line N` with its message code.
 pub async fn import_gift(
@@ -64,11 +73,8 @@ pub async fn import_gift(
     text: &str,
 ) -> Result<ImportOutcome> {
     let (user, tenant, meta) = (&caller.user, caller.tenant, &caller.meta);
-    let course_id = course_id.0;
-    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    require_course_editor(app, user, tenant, &course).await?;
+    let course = editable_course(app, caller, course_id).await?;
+    let course_id = course.id;
     if text.len() > MAX_GIFT_BYTES {
         return Err(Error::field("file", codes::FILE_TOO_LARGE));
     }
@@ -126,12 +132,9 @@ pub async fn list(
     category: Option<&str>,
     after: Option<Uuid>,
 ) -> Result<(Page<BankQuestion>, Vec<(String, i64)>)> {
-    let (user, tenant) = (&caller.user, caller.tenant);
-    let course_id = course_id.0;
-    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    require_course_editor(app, user, tenant, &course).await?;
+    let tenant = caller.tenant;
+    let course = editable_course(app, caller, course_id).await?;
+    let course_id = course.id;
     let page = repo_q::list(app.db.reader(), tenant, course_id, category, after, 100).await?;
     let cats = repo_q::categories(app.db.reader(), tenant, course_id).await?;
     Ok((
@@ -149,12 +152,9 @@ pub async fn export_gift(
     caller: &Caller,
     course_id: CourseId,
 ) -> Result<gift::GiftExport> {
-    let (user, tenant) = (&caller.user, caller.tenant);
-    let course_id = course_id.0;
-    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    require_course_editor(app, user, tenant, &course).await?;
+    let tenant = caller.tenant;
+    let course = editable_course(app, caller, course_id).await?;
+    let course_id = course.id;
     let rows = repo_q::all(app.db.reader(), tenant, course_id).await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
@@ -225,11 +225,8 @@ pub async fn deletion(
     course_id: CourseId,
     id: Uuid,
 ) -> Result<(BankQuestion, Vec<QuizUse>)> {
-    let (user, tenant) = (&caller.user, caller.tenant);
-    let course = repo_c::by_id(app.db.reader(), tenant, course_id.0)
-        .await?
-        .ok_or(Error::NotFound)?;
-    require_course_editor(app, user, tenant, &course).await?;
+    let tenant = caller.tenant;
+    let course = editable_course(app, caller, course_id).await?;
     let q = repo_q::by_ids(app.db.reader(), tenant, course.id, &[id])
         .await?
         .first()
@@ -241,12 +238,9 @@ pub async fn deletion(
 /// Removes a question from the bank; refused while a quiz names it (attempts keep their own
 /// copy of the questions they showed, so past attempts are not touched).
 pub async fn delete(app: &App, caller: &Caller, course_id: CourseId, id: Uuid) -> Result<()> {
-    let (user, tenant) = (&caller.user, caller.tenant);
-    let course_id = course_id.0;
-    let course = repo_c::by_id(app.db.reader(), tenant, course_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    require_course_editor(app, user, tenant, &course).await?;
+    let tenant = caller.tenant;
+    let course = editable_course(app, caller, course_id).await?;
+    let course_id = course.id;
     if !quizzes_using(app, tenant, course_id, id).await?.is_empty() {
         return Err(Error::Conflict(codes::QUESTION_IN_QUIZ));
     }

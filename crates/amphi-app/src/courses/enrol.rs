@@ -119,34 +119,8 @@ pub async fn enrol(
     } else {
         EnrolmentStatus::Waiting
     };
-    match existing {
-        Some(e) => {
-            repo_e::set_status(
-                &txn,
-                tenant,
-                e.id,
-                db_status,
-                Some(CourseRole::Learner),
-                now,
-            )
-            .await?;
-        }
-        None => {
-            repo_e::insert(
-                &txn,
-                tenant,
-                new_enrolment(
-                    tenant,
-                    run.id,
-                    user.id.0,
-                    CourseRole::Learner,
-                    db_status,
-                    now,
-                ),
-            )
-            .await?;
-        }
-    }
+    let who = (run.id, user.id.0);
+    learner_in(&txn, tenant, who, existing.as_ref(), db_status, now).await?;
     if let Some(inv) = invitation {
         repo_e::accept_invitation(&txn, tenant, inv.id, now).await?;
     }
@@ -159,6 +133,27 @@ pub async fn enrol(
         .await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok(status)
+}
+
+/// Makes the person a learner of the run in `status` (`(run, user)`): their enrolment
+/// `existing` changed, or a new one.
+async fn learner_in(
+    c: &impl Conn,
+    tenant: TenantId,
+    (run, user): (Uuid, Uuid),
+    existing: Option<&rows::Enrolment>,
+    status: EnrolmentStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let learner = Some(CourseRole::Learner);
+    match existing {
+        Some(e) => repo_e::set_status(c, tenant, e.id, status, learner, now).await?,
+        None => {
+            let e = new_enrolment(tenant, run, user, CourseRole::Learner, status, now);
+            repo_e::insert(c, tenant, e).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A new enrolment row.
@@ -532,36 +527,16 @@ pub async fn shop_webhook(
         Some(u) => {
             match repo_e::of(&txn, tenant, run.id, u.id).await? {
                 Some(e) if e.status()? == EnrolmentStatus::Active => {}
-                Some(e) => {
+                e => {
                     // A buyer on the waiting list leaves it: a paid seat does not wait.
-                    let was_waiting = e.status()? == EnrolmentStatus::Waiting;
-                    repo_e::set_status(
-                        &txn,
-                        tenant,
-                        e.id,
-                        EnrolmentStatus::Active,
-                        Some(CourseRole::Learner),
-                        now,
-                    )
-                    .await?;
+                    let was_waiting = match &e {
+                        Some(e) => e.status()? == EnrolmentStatus::Waiting,
+                        None => false,
+                    };
+                    let active = EnrolmentStatus::Active;
+                    learner_in(&txn, tenant, (run.id, u.id), e.as_ref(), active, now).await?;
                     repo_c::bump_counts(&txn, tenant, run.id, 1, if was_waiting { -1 } else { 0 })
                         .await?;
-                }
-                None => {
-                    repo_e::insert(
-                        &txn,
-                        tenant,
-                        new_enrolment(
-                            tenant,
-                            run.id,
-                            u.id,
-                            CourseRole::Learner,
-                            EnrolmentStatus::Active,
-                            now,
-                        ),
-                    )
-                    .await?;
-                    repo_c::bump_counts(&txn, tenant, run.id, 1, 0).await?;
                 }
             }
             WebhookOutcome::Enrolled

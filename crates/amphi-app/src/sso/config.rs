@@ -587,43 +587,36 @@ mod tests {
         assert_eq!(open(KEY, &again).unwrap()["client_secret"], "s3cret");
     }
 
-    #[test]
-    fn every_bad_field_is_named() {
-        let Err(Error::Validation(fs)) = validate(
-            KEY,
-            ProviderKind::Oidc,
-            &json!({"issuer": "not a url", "client_secret": "", "colour": 1, "userinfo": "yes"}),
-            None,
-        ) else {
+    /// Whether a configuration of `kind` (which must be refused) is refused on `field` for
+    /// `code`.
+    fn refusals(kind: ProviderKind, cfg: &serde_json::Value) -> impl Fn(&str, &str) -> bool {
+        let Err(Error::Validation(fs)) = validate(KEY, kind, cfg, None) else {
             panic!("expected validation errors");
         };
-        let names: Vec<_> = fs
-            .iter()
-            .map(|f| (f.field.as_str(), f.code.as_str()))
-            .collect();
-        assert!(names.contains(&("config.colour", "config_key_unknown")));
-        assert!(names.contains(&("config.issuer", "url_invalid")));
-        assert!(names.contains(&("config.client_id", "required")));
-        assert!(names.contains(&("config.client_secret", "required")));
-        assert!(names.contains(&("config.userinfo", "boolean_expected")));
+        move |field, code| fs.iter().any(|f| f.field == field && f.code == code)
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let refused = refusals(
+            ProviderKind::Oidc,
+            &json!({"issuer": "not a url", "client_secret": "", "colour": 1, "userinfo": "yes"}),
+        );
+        assert!(refused("config.colour", "config_key_unknown"));
+        assert!(refused("config.issuer", "url_invalid"));
+        assert!(refused("config.client_id", "required"));
+        assert!(refused("config.client_secret", "required"));
+        assert!(refused("config.userinfo", "boolean_expected"));
     }
 
     #[test]
     fn partner_needs_a_usable_key() {
-        let Err(Error::Validation(fs)) = validate(
-            KEY,
+        let refused = refusals(
             ProviderKind::Partner,
             &json!({"issuer": "p", "audience": "a", "algorithm": "RS256", "public_key_pem": "nope", "max_lifetime_secs": 3600}),
-            None,
-        ) else {
-            panic!("expected validation errors");
-        };
-        let names: Vec<_> = fs
-            .iter()
-            .map(|f| (f.field.as_str(), f.code.as_str()))
-            .collect();
-        assert!(names.contains(&("config.public_key_pem", "pem_invalid")));
-        assert!(names.contains(&("config.max_lifetime_secs", "number_out_of_range")));
+        );
+        assert!(refused("config.public_key_pem", "pem_invalid"));
+        assert!(refused("config.max_lifetime_secs", "number_out_of_range"));
         assert!(validate(
             KEY,
             ProviderKind::Partner,

@@ -144,12 +144,6 @@ pub async fn list(
     if let Some(b) = before {
         sel = sel.filter(audit_event::Column::Id.lt(b));
     }
-    let mut items = sel.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(crate::repo::Page { items, next })
+    let items = sel.limit(limit + 1).all(c).await.db()?;
+    Ok(crate::repo::Page::of(items, limit, |x| x.id))
 }

@@ -194,14 +194,8 @@ pub async fn list_for_run(
     if let Some(b) = before {
         sel = sel.filter(certificate::Column::Id.lt(b));
     }
-    let mut items = sel.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = sel.limit(limit + 1).all(c).await.db()?;
+    Ok(Page::of(items, limit, |x| x.id))
 }
 
 /// Records a newer grade on a certificate still being made.

@@ -298,14 +298,8 @@ pub async fn catalog(
     if let Some(a) = after {
         sel = sel.filter(course::Column::Id.gt(a));
     }
-    let mut items = sel.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = sel.limit(limit + 1).all(c).await.db()?;
+    Ok(Page::of(items, limit, |x| x.id))
 }
 
 /// Courses of a tenant for its administrators, newest first.
@@ -321,14 +315,8 @@ pub async fn all(
     if let Some(a) = after {
         sel = sel.filter(course::Column::Id.lt(a));
     }
-    let mut items = sel.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = sel.limit(limit + 1).all(c).await.db()?;
+    Ok(Page::of(items, limit, |x| x.id))
 }
 
 /// Published runs of these courses (for catalog cards), soonest first.

@@ -45,6 +45,37 @@ where
     am
 }
 
+/// Inserts rows of `tenant` (its id written in each row's `tenant_column`) in multi-row
+/// statements of `chunk` rows at the most.
+pub(crate) async fn insert_many_of_tenant<M, A>(
+    c: &impl sea_orm::ConnectionTrait,
+    tenant: amphi_core::TenantId,
+    tenant_column: <M::Entity as EntityTrait>::Column,
+    rows: Vec<M>,
+    chunk: usize,
+) -> amphi_core::Result<()>
+where
+    M: ModelTrait + IntoActiveModel<A> + Clone,
+    A: ActiveModelTrait<Entity = M::Entity> + Send,
+{
+    for chunk in rows.chunks(chunk) {
+        let models: Vec<A> = chunk
+            .iter()
+            .cloned()
+            .map(|m| {
+                let mut a = m.into_active_model();
+                a.set(tenant_column, tenant.0.into());
+                a
+            })
+            .collect();
+        <M::Entity as EntityTrait>::insert_many(models)
+            .exec(c)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
 /// Saves the columns in which `new` differs from `old`, a row of `tenant` as the caller read it
 /// (`owner`: the tenant the row belongs to); another tenant's row is not found.
 pub(crate) async fn update_of_tenant<M, A>(
@@ -72,6 +103,20 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `after` to get the next page; None on the last page.
     pub next: Option<uuid::Uuid>,
+}
+
+impl<T> Page<T> {
+    /// The page of rows read with `limit + 1`: the extra row only says that a next page exists,
+    /// whose cursor is the `id` of the last row kept.
+    pub(crate) fn of(mut items: Vec<T>, limit: u64, id: impl Fn(&T) -> uuid::Uuid) -> Self {
+        let next = if items.len() as u64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(id)
+        } else {
+            None
+        };
+        Page { items, next }
+    }
 }
 
 /// Like [`crate::db_err`], except that an update which matched no row (the row is not the

@@ -13,18 +13,7 @@ pub async fn insert_many(
     tenant: TenantId,
     rows: Vec<question::Model>,
 ) -> Result<()> {
-    for chunk in rows.chunks(200) {
-        let models: Vec<question::ActiveModel> = chunk
-            .iter()
-            .cloned()
-            .map(|mut m| {
-                m.tenant_id = tenant.0;
-                m.into()
-            })
-            .collect();
-        question::Entity::insert_many(models).exec(c).await.db()?;
-    }
-    Ok(())
+    crate::repo::insert_many_of_tenant(c, tenant, question::Column::TenantId, rows, 200).await
 }
 
 /// Questions of a course, by category then creation, keyset-paginated by id within the list.
@@ -46,14 +35,8 @@ pub async fn list(
     if let Some(a) = after {
         sel = sel.filter(question::Column::Id.gt(a));
     }
-    let mut items = sel.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = sel.limit(limit + 1).all(c).await.db()?;
+    Ok(Page::of(items, limit, |x| x.id))
 }
 
 /// What the quiz's question picker looks for: any of category, type and words of the title.

@@ -8,7 +8,9 @@ use amphi_core::assessment::AttemptStatus;
 use amphi_core::{Result, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, UpdateMany,
+};
 use uuid::Uuid;
 
 /// A learner's attempts at one quiz, oldest first (unique index on item, user, number).
@@ -72,16 +74,10 @@ pub async fn save_responses(
     responses: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let r = quiz_attempt::Entity::update_many()
+    let update = quiz_attempt::Entity::update_many()
         .col_expr(quiz_attempt::Column::Responses, Expr::value(responses))
-        .col_expr(quiz_attempt::Column::SavedAt, Expr::value(now))
-        .filter(quiz_attempt::Column::Id.eq(id))
-        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .filter(quiz_attempt::Column::Status.eq(AttemptStatus::Open.as_str()))
-        .exec(c)
-        .await
-        .db()?;
-    Ok(r.rows_affected == 1)
+        .col_expr(quiz_attempt::Column::SavedAt, Expr::value(now));
+    change_in(c, tenant, id, AttemptStatus::Open, update).await
 }
 
 /// Closes an open attempt with its final responses and grade (results, score, whether essays
@@ -94,7 +90,7 @@ pub async fn close(
     (results, score, pending): (&str, f64, bool),
     at: DateTime<Utc>,
 ) -> Result<bool> {
-    let r = quiz_attempt::Entity::update_many()
+    let update = quiz_attempt::Entity::update_many()
         .col_expr(
             quiz_attempt::Column::Status,
             Expr::value(AttemptStatus::Submitted.as_str()),
@@ -103,14 +99,8 @@ pub async fn close(
         .col_expr(quiz_attempt::Column::Results, Expr::value(results))
         .col_expr(quiz_attempt::Column::Score, Expr::value(score))
         .col_expr(quiz_attempt::Column::Pending, Expr::value(pending))
-        .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(at))
-        .filter(quiz_attempt::Column::Id.eq(id))
-        .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .filter(quiz_attempt::Column::Status.eq(AttemptStatus::Open.as_str()))
-        .exec(c)
-        .await
-        .db()?;
-    Ok(r.rows_affected == 1)
+        .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(at));
+    change_in(c, tenant, id, AttemptStatus::Open, update).await
 }
 
 /// Stores the grade of a pending attempt once its essays are graded; false if it was not
@@ -122,14 +112,27 @@ pub async fn regrade(
     results: &str,
     score: f64,
 ) -> Result<bool> {
-    let r = quiz_attempt::Entity::update_many()
+    let update = quiz_attempt::Entity::update_many()
         .col_expr(quiz_attempt::Column::Results, Expr::value(results))
         .col_expr(quiz_attempt::Column::Score, Expr::value(score))
         .col_expr(quiz_attempt::Column::Pending, Expr::value(false))
+        .filter(quiz_attempt::Column::Pending.eq(true));
+    change_in(c, tenant, id, AttemptStatus::Submitted, update).await
+}
+
+/// Applies `update` to the attempt `id` of the tenant if it is still in `status`; false if it
+/// was not (the guard that makes a double submit, or a save racing a submit, change nothing).
+async fn change_in(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: Uuid,
+    status: AttemptStatus,
+    update: UpdateMany<quiz_attempt::Entity>,
+) -> Result<bool> {
+    let r = update
         .filter(quiz_attempt::Column::Id.eq(id))
         .filter(quiz_attempt::Column::TenantId.eq(tenant.0))
-        .filter(quiz_attempt::Column::Status.eq(AttemptStatus::Submitted.as_str()))
-        .filter(quiz_attempt::Column::Pending.eq(true))
+        .filter(quiz_attempt::Column::Status.eq(status.as_str()))
         .exec(c)
         .await
         .db()?;

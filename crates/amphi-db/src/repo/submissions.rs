@@ -131,19 +131,13 @@ pub async fn queue(
     if let Some(a) = after {
         q = q.filter(submission::Column::Id.gt(a));
     }
-    let mut items = q
+    let items = q
         .order_by_asc(submission::Column::Id)
         .limit(limit + 1)
         .all(c)
         .await
         .db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|s| s.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(Page::of(items, limit, |s| s.id))
 }
 
 /// Every handed-in submission of an item.

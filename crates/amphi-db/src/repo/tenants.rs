@@ -112,14 +112,8 @@ pub async fn list(
     if let Some(a) = after {
         q = q.filter(tenant::Column::Id.gt(a));
     }
-    let mut items = q.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|t| t.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = q.limit(limit + 1).all(c).await.db()?;
+    Ok(Page::of(items, limit, |t| t.id))
 }
 
 /// Saves the fields in which `new` differs from `old` (the tenant as the caller read it).

@@ -273,14 +273,8 @@ pub async fn list(
     if let Some(a) = after {
         q = q.filter(user::Column::Id.gt(a));
     }
-    let mut items = q.limit(limit + 1).all(c).await.db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|u| u.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = q.limit(limit + 1).all(c).await.db()?;
+    Ok(Page::of(items, limit, |u| u.id))
 }
 
 /// How many platform administrators exist (setup is open while there are none).

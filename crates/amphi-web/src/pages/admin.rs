@@ -97,18 +97,25 @@ pub async fn add_user(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<AddUserBody
             "flash-user-added",
         )),
         Err(e @ Error::Validation(_)) => {
-            let forms = context! {
-                add => context! {
-                    open => true,
-                    values => context! { name => f.name, email => f.email, role => f.role },
-                    errors => ctx.labelled_errors(&e, super::labels::PERSON),
-                },
-            };
-            let q = ListQuery::default();
-            users_page(&ctx, &su, &q, StatusCode::UNPROCESSABLE_ENTITY, forms).await
+            let values = context! { name => f.name, email => f.email, role => f.role };
+            let errors = ctx.labelled_errors(&e, super::labels::PERSON);
+            form_refused(&ctx, &su, "add", values, errors).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }
+}
+
+/// The users page again with the form `name` open, on what was typed and what was wrong.
+async fn form_refused(
+    ctx: &Ctx,
+    su: &amphi_app::Caller,
+    name: &str,
+    values: Value,
+    errors: Value,
+) -> PageResult {
+    let forms = Value::from_iter([(name, context! { open => true, values, errors })]);
+    let q = ListQuery::default();
+    users_page(ctx, su, &q, StatusCode::UNPROCESSABLE_ENTITY, forms).await
 }
 
 /// The "Invite" form.
@@ -134,15 +141,9 @@ pub async fn invite(Authed(ctx, su): Authed, CsrfForm(f): CsrfForm<InviteBody>) 
             "flash-users-invited",
         )),
         Err(e @ Error::Validation(_)) => {
-            let forms = context! {
-                invite => context! {
-                    open => true,
-                    values => context! { emails => f.emails, role => f.role },
-                    errors => ctx.labelled_errors(&e, super::labels::INVITE),
-                },
-            };
-            let q = ListQuery::default();
-            users_page(&ctx, &su, &q, StatusCode::UNPROCESSABLE_ENTITY, forms).await
+            let values = context! { emails => f.emails, role => f.role };
+            let errors = ctx.labelled_errors(&e, super::labels::INVITE);
+            form_refused(&ctx, &su, "invite", values, errors).await
         }
         Err(e) => Err(ctx.fail(&e)),
     }

@@ -236,6 +236,22 @@ pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>
         Ok(form) => sso::providers::create(&ctx.state.app, &su, form).await,
         Err(e) => Err(e),
     };
+    saved(
+        &ctx,
+        &b,
+        result,
+        || context! { mode => "new", kinds => kinds() },
+    )
+}
+
+/// After a save of the provider form: the provider's page, or the form again with what was
+/// typed and what was wrong (`page`: the rest of the form's page, to add or to edit).
+fn saved(
+    ctx: &Ctx,
+    b: &ProviderBody,
+    result: Result<sso::Provider, Error>,
+    page: impl FnOnce() -> Value,
+) -> PageResult {
     match result {
         Ok(p) => Ok(ctx.redirect_with(
             &format!("/admin/identity-providers/{}", p.id),
@@ -245,11 +261,10 @@ pub async fn create(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<ProviderBody>
             StatusCode::UNPROCESSABLE_ENTITY,
             "admin/identity_provider_form.html",
             context! {
-                mode => "new",
-                kinds => kinds(),
                 fields => fields_of(b.kind().as_str()),
-                values => form_values(&b),
-                errors => errors_of(&ctx, &e),
+                values => form_values(b),
+                errors => errors_of(ctx, &e),
+                ..page()
             },
         )),
         Err(e) => Err(ctx.fail(&e)),
@@ -324,25 +339,13 @@ pub async fn update(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(p) => Ok(ctx.redirect_with(
-            &format!("/admin/identity-providers/{}", p.id),
-            "flash-provider-saved",
-        )),
-        Err(e @ Error::Validation(_)) => Ok(ctx.render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "admin/identity_provider_form.html",
-            context! {
-                mode => "edit",
-                id => id.to_string(),
-                urls => urls(&ctx, b.kind.as_deref().unwrap_or(""), b.slug.as_deref().unwrap_or("")),
-                fields => fields_of(b.kind().as_str()),
-                values => form_values(&b),
-                errors => errors_of(&ctx, &e),
-            },
-        )),
-        Err(e) => Err(ctx.fail(&e)),
-    }
+    saved(&ctx, &b, result, || {
+        context! {
+            mode => "edit",
+            id => id.to_string(),
+            urls => urls(&ctx, b.kind.as_deref().unwrap_or(""), b.slug.as_deref().unwrap_or("")),
+        }
+    })
 }
 
 /// Turning a provider on or off.

@@ -12,7 +12,7 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use minijinja::context;
+use minijinja::{context, Value};
 use serde::Deserialize;
 
 /// Where to go after signing in; `local=1` shows the password form where the tenant hides it.
@@ -363,16 +363,17 @@ pub async fn forgot(ctx: Ctx, CsrfForm(f): CsrfForm<ForgotBody>) -> PageResult {
 
 /// GET /password/reset?token=…
 pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
-    let valid = accounts::reset_token_valid(&ctx.state.app, &ctx.tenant, &q.token)
-        .await
-        .or_page(&ctx)?;
-    if !valid {
+    let valid = accounts::reset_token_valid(&ctx.state.app, &ctx.tenant, &q.token).await;
+    let page = context! { token => q.token, errors => context!{} };
+    token_page(&ctx, valid, "reset.html", page)
+}
+
+/// The page a mailed link opens, or a refusal when its token is not (or no longer) valid.
+fn token_page(ctx: &Ctx, valid: Result<bool, Error>, name: &str, page: Value) -> PageResult {
+    if !valid.or_page(ctx)? {
         return Err(ctx.fail(&Error::BadRequest(codes::TOKEN_INVALID)));
     }
-    Ok(ctx.page(
-        "reset.html",
-        context! { token => q.token, errors => context!{} },
-    ))
+    Ok(ctx.page(name, page))
 }
 
 /// The new password with the token from the mail.
@@ -407,16 +408,9 @@ pub async fn reset(ctx: Ctx, CsrfForm(f): CsrfForm<ResetBody>) -> PageResult {
 
 /// GET /setup?token=…
 pub async fn setup_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> PageResult {
-    let valid = setup::setup_token_valid(&ctx.state.app, &ctx.tenant, &q.token)
-        .await
-        .or_page(&ctx)?;
-    if !valid {
-        return Err(ctx.fail(&Error::BadRequest(codes::TOKEN_INVALID)));
-    }
-    Ok(ctx.page(
-        "setup.html",
-        context! { token => q.token, values => context!{}, errors => context!{} },
-    ))
+    let valid = setup::setup_token_valid(&ctx.state.app, &ctx.tenant, &q.token).await;
+    let page = context! { token => q.token, values => context!{}, errors => context!{} };
+    token_page(&ctx, valid, "setup.html", page)
 }
 
 /// The first administrator's account, with the setup token.

@@ -13,7 +13,8 @@ use amphi_core::policy::Action;
 use amphi_core::{Error, Result};
 use amphi_core::{RunId, UserId};
 use amphi_db::repo::{enrolments as repo_e, grades as repo};
-use amphi_db::rows;
+use amphi_db::{rows, Tx};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -78,7 +79,7 @@ pub async fn set_override(
     learner: UserId,
     f: &OverrideForm,
 ) -> Result<Option<CourseOutcome>> {
-    let (user, tenant, ip) = (&caller.user, caller.tenant, caller.meta.ip.as_deref());
+    let (user, tenant) = (&caller.user, caller.tenant);
     let (run_id, learner) = (run_id.0, learner.0);
     learner_to_grade(app, caller, run_id, learner).await?;
     let gi = repo::item(app.db.reader(), tenant, run_id, grade_item_id)
@@ -109,7 +110,6 @@ pub async fn set_override(
         },
     )
     .await?;
-    let s = scheme(&txn, tenant, run_id).await?;
     let event = repo::NewEvent {
         tenant,
         run: run_id,
@@ -121,19 +121,37 @@ pub async fn set_override(
         passed: None,
         actor: Some(user.id.0),
     };
+    let detail = serde_json::json!({
+        "run": run_id,
+        "grade_item": gi.id,
+        "title": gi.title,
+        "points": points,
+        "excused": excused,
+        "reason": reason,
+    });
+    commit_override(app, caller, txn, event, "grade.override", detail, now).await
+}
+
+/// The end of an override, of a column or of the course total: the learner's course result
+/// recomputed with the override's grade event, the audit event (`action` by the caller on the
+/// learner), the commit, then what a changed result sets off (a certificate).
+async fn commit_override(
+    app: &App,
+    caller: &Caller,
+    txn: Tx,
+    event: repo::NewEvent,
+    action: &str,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Option<CourseOutcome>> {
+    let (tenant, run_id, learner) = (event.tenant, event.run, event.user);
+    let s = scheme(&txn, tenant, run_id).await?;
     let o = recompute_learner(&txn, &s, event, now).await?;
-    amphi_db::repo::audit::Event::new("grade.override", tenant)
-        .actor(user.id)
+    amphi_db::repo::audit::Event::new(action, tenant)
+        .actor(caller.user.id)
         .target(learner.to_string())
-        .ip(ip.map(str::to_owned))
-        .detail(serde_json::json!({
-            "run": run_id,
-            "grade_item": gi.id,
-            "title": gi.title,
-            "points": points,
-            "excused": excused,
-            "reason": reason,
-        }))
+        .ip(caller.meta.ip.clone())
+        .detail(detail)
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;
@@ -160,7 +178,7 @@ pub async fn set_total_override(
     learner: UserId,
     f: &TotalOverrideForm,
 ) -> Result<Option<CourseOutcome>> {
-    let (user, tenant, ip) = (&caller.user, caller.tenant, caller.meta.ip.as_deref());
+    let (user, tenant) = (&caller.user, caller.tenant);
     let (run_id, learner) = (run_id.0, learner.0);
     let e = learner_to_grade(app, caller, run_id, learner).await?;
     let mut fields = Fields::new();
@@ -172,7 +190,6 @@ pub async fn set_total_override(
     let now = app.now();
     let txn = app.db.begin().await?;
     repo::set_total_override(&txn, tenant, e.id, percent).await?;
-    let s = scheme(&txn, tenant, run_id).await?;
     let event = repo::NewEvent {
         tenant,
         run: run_id,
@@ -184,19 +201,8 @@ pub async fn set_total_override(
         passed: None,
         actor: Some(user.id.0),
     };
-    let o = recompute_learner(&txn, &s, event, now).await?;
-    amphi_db::repo::audit::Event::new("grade.override_total", tenant)
-        .actor(user.id)
-        .target(learner.to_string())
-        .ip(ip.map(str::to_owned))
-        .detail(serde_json::json!({ "run": run_id, "percent": percent, "reason": reason }))
-        .record(&txn, now)
-        .await?;
-    txn.commit().await.map_err(Error::internal)?;
-    if let Some(o) = o.filter(|o| o.changed) {
-        after_course_change(app, tenant, run_id, learner, o).await?;
-    }
-    Ok(o)
+    let detail = serde_json::json!({ "run": run_id, "percent": percent, "reason": reason });
+    commit_override(app, caller, txn, event, "grade.override_total", detail, now).await
 }
 
 /// A column's place in the scheme, as typed.

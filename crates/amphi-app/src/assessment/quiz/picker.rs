@@ -6,7 +6,7 @@
 use super::authoring::{configure, for_editing};
 use super::settings::Slot;
 use crate::assessment::bank::{view_question, BankQuestion};
-use crate::courses::access;
+use crate::courses::access_for;
 use crate::{App, Caller};
 use amphi_core::codes;
 use amphi_core::error::Fields;
@@ -49,15 +49,7 @@ pub async fn find(
         text,
     };
     let tenant = caller.tenant;
-    let a = access(
-        app,
-        Some(&caller.user.actor()),
-        tenant,
-        run.0,
-        Action::Update,
-    )
-    .await?;
-    let course = a.run.course_id;
+    let course = bank_of(app, caller, run).await?;
     let c = app.db.reader();
     let (rows, more) = repo_q::search(c, tenant, course, s, PICKER_LIMIT).await?;
     let categories = repo_q::categories(c, tenant, course).await?;
@@ -226,6 +218,14 @@ pub struct SlotView {
     pub available: i64,
 }
 
+/// The course whose bank a quiz of `run` draws from, once the caller may edit the run.
+async fn bank_of(app: &App, caller: &Caller, run: RunId) -> Result<Uuid> {
+    Ok(access_for(app, caller, run.0, Action::Update)
+        .await?
+        .run
+        .course_id)
+}
+
 /// The rows of the question list with what the page shows of each.
 pub async fn describe(
     app: &App,
@@ -234,15 +234,7 @@ pub async fn describe(
     rows: &[super::authoring::SlotRow],
 ) -> Result<Vec<SlotView>> {
     let tenant = caller.tenant;
-    let a = access(
-        app,
-        Some(&caller.user.actor()),
-        tenant,
-        run.0,
-        Action::Update,
-    )
-    .await?;
-    let course = a.run.course_id;
+    let course = bank_of(app, caller, run).await?;
     let c = app.db.reader();
     let ids: Vec<Uuid> = rows
         .iter()

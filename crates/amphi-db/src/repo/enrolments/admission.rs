@@ -68,18 +68,7 @@ pub async fn insert_vouchers(
     tenant: TenantId,
     rows: Vec<voucher::Model>,
 ) -> Result<()> {
-    for chunk in rows.chunks(500) {
-        let models: Vec<voucher::ActiveModel> = chunk
-            .iter()
-            .cloned()
-            .map(|mut m| {
-                m.tenant_id = tenant.0;
-                m.into()
-            })
-            .collect();
-        voucher::Entity::insert_many(models).exec(c).await.db()?;
-    }
-    Ok(())
+    crate::repo::insert_many_of_tenant(c, tenant, voucher::Column::TenantId, rows, 500).await
 }
 
 /// Uses a voucher for a run: true if this call used it (single use, race-free).

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -75,6 +75,17 @@ pub enum GradeFilter {
     Ungraded,
 }
 
+/// Enrolments joined to their person, whose columns a select may then name.
+fn with_person() -> Select<enrolment::Entity> {
+    enrolment::Entity::find().join(
+        JoinType::InnerJoin,
+        enrolment::Entity::belongs_to(user::Entity)
+            .from(enrolment::Column::UserId)
+            .to(user::Column::Id)
+            .into(),
+    )
+}
+
 /// People of a run with their progress, keyset-paginated by enrolment id: one indexed query
 /// per page whatever the size of the run.
 pub async fn learners(
@@ -85,7 +96,7 @@ pub async fn learners(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<LearnerRow>> {
-    let mut sel = enrolment::Entity::find()
+    let mut sel = with_person()
         .select_only()
         .column(enrolment::Column::Id)
         .column(enrolment::Column::UserId)
@@ -98,13 +109,6 @@ pub async fn learners(
         .column(enrolment::Column::GradePassed)
         .column_as(Expr::col((user::Entity, user::Column::Name)), "name")
         .column_as(Expr::col((user::Entity, user::Column::Email)), "email")
-        .join(
-            JoinType::InnerJoin,
-            enrolment::Entity::belongs_to(user::Entity)
-                .from(enrolment::Column::UserId)
-                .to(user::Column::Id)
-                .into(),
-        )
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::RunId.eq(run))
         .filter(enrolment::Column::Status.ne(EnrolmentStatus::Removed.as_str()))
@@ -147,19 +151,13 @@ pub async fn learners(
     if let Some(a) = after {
         sel = sel.filter(enrolment::Column::Id.gt(a));
     }
-    let mut items = sel
+    let items = sel
         .limit(limit + 1)
         .into_model::<LearnerRow>()
         .all(c)
         .await
         .db()?;
-    let next = if items.len() as u64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(Page::of(items, limit, |x| x.id))
 }
 
 /// A recipient of a run-wide message.
@@ -183,19 +181,12 @@ pub async fn recipients(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Recipient>> {
-    let mut sel = enrolment::Entity::find()
+    let mut sel = with_person()
         .select_only()
         .column(enrolment::Column::Id)
         .column_as(Expr::col((user::Entity, user::Column::Email)), "email")
         .column_as(Expr::col((user::Entity, user::Column::Name)), "name")
         .column_as(Expr::col((user::Entity, user::Column::Locale)), "locale")
-        .join(
-            JoinType::InnerJoin,
-            enrolment::Entity::belongs_to(user::Entity)
-                .from(enrolment::Column::UserId)
-                .to(user::Column::Id)
-                .into(),
-        )
         .filter(enrolment::Column::RunId.eq(run))
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Active.as_str()))
