@@ -169,19 +169,13 @@ pub async fn submit(
     let (run_id, attempt_id) = (run_id.0, attempt_id.0);
     let a = (tenant, run_id, attempt_id);
     let closed = codes::ATTEMPT_ALREADY_SUBMITTED;
-    let Opened {
-        l,
-        mut at,
-        qs,
-        answers,
-        now,
-    } = open_with(app, user, a, sent, closed).await?;
-    if !answers.is_empty() {
-        let mut responses = parse_responses(&at);
-        responses.extend(answers);
-        at.responses = serde_json::to_string(&responses).map_err(Error::internal)?;
+    let mut o = open_with(app, user, a, sent, closed).await?;
+    if !o.answers.is_empty() {
+        let mut responses = parse_responses(&o.at);
+        responses.extend(o.answers);
+        o.at.responses = serde_json::to_string(&responses).map_err(Error::internal)?;
     }
-    if !finish_parsed(app, at, qs, &l, now).await? {
+    if !finish_parsed(app, o.at, o.qs, &o.l, o.now).await? {
         return Err(Error::Conflict(codes::ATTEMPT_ALREADY_SUBMITTED));
     }
     Ok(attempt_id)
@@ -215,15 +209,10 @@ pub async fn submit_checked(
     let (user, tenant) = (&caller.user, caller.tenant);
     let a = (tenant, run_id.0, attempt_id.0);
     let closed = codes::ATTEMPT_ALREADY_SUBMITTED;
-    let Opened {
-        l,
-        mut at,
-        qs,
-        answers,
-        now,
-    } = open_with(app, user, a, sent, closed).await?;
+    let o = open_with(app, user, a, sent, closed).await?;
+    let (l, mut at, qs, now) = (o.l, o.at, o.qs, o.now);
     let mut responses = parse_responses(&at);
-    responses.extend(answers);
+    responses.extend(o.answers);
     let unanswered: Vec<usize> = qs
         .iter()
         .enumerate()
