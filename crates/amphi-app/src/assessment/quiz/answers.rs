@@ -140,15 +140,7 @@ pub async fn save(
     let mut responses = parse_responses(&at);
     responses.extend(answers);
     let json = serde_json::to_string(&responses).map_err(Error::internal)?;
-    let at_id = at.id;
-    let stored = app
-        .write(move |app| async move {
-            repo::save_responses(app.db.writer(), tenant, at_id, &json, now).await
-        })
-        .await?;
-    if !stored {
-        return Err(Error::Conflict(codes::ATTEMPT_CLOSED));
-    }
+    store_responses(app, tenant, at.id, json, now, codes::ATTEMPT_CLOSED).await?;
     Ok(Saved {
         saved_at: now,
         seconds_left: at.deadline_at.map(|d| (d - now).num_seconds().max(0)),
@@ -227,16 +219,30 @@ pub async fn submit_checked(
         }
         return Ok(Submitted::Done);
     }
-    let at_id = at.id;
+    store_responses(app, tenant, at.id, json, now, closed).await?;
+    Ok(Submitted::Unanswered(unanswered))
+}
+
+/// Writes the answers (`json`) of an open attempt; refused with `closed` when the attempt
+/// closed in the meantime.
+async fn store_responses(
+    app: &App,
+    tenant: TenantId,
+    attempt: Uuid,
+    json: String,
+    now: DateTime<Utc>,
+    closed: &'static str,
+) -> Result<()> {
     let stored = app
         .write(move |app| async move {
-            repo::save_responses(app.db.writer(), tenant, at_id, &json, now).await
+            repo::save_responses(app.db.writer(), tenant, attempt, &json, now).await
         })
         .await?;
-    if !stored {
-        return Err(Error::Conflict(closed));
+    if stored {
+        Ok(())
+    } else {
+        Err(Error::Conflict(closed))
     }
-    Ok(Submitted::Unanswered(unanswered))
 }
 
 /// Reads answers from a submitted form: fields named `q.<question id>` (single choice, true/
