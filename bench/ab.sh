@@ -47,13 +47,7 @@ if [[ -z ${AB_TOOL:-} ]]; then
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/amphi-bench
 fi
 
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  if [[ -n $SERVER_PID ]]; then kill -9 "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+work_dir_until_exit
 
 psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql "$PG/postgres$PG_QUERY" -qX "$@" >/dev/null; }
 url_of() { # url_of DB NAME

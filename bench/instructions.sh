@@ -19,6 +19,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/server.sh
 if (($# < 1)); then
   echo "usage: bash bench/instructions.sh BIN [BIN...]" >&2
   exit 2
@@ -33,13 +34,7 @@ OUT=${INSTR_OUT:-bench/results/instr}
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
 
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  if [[ -n $SERVER_PID ]]; then kill -9 "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+work_dir_until_exit
 
 echo "| build | path | instructions per request |"
 echo "|---|---|---:|"
@@ -54,15 +49,8 @@ for bin in "$@"; do
     --out seed.json >seed.log 2>&1) || { cat "$dir/seed.log" >&2; exit 1; }
   profile=$OUT/callgrind.$n.$(basename "$bin").out
   rm -f "$profile"
-  (cd "$dir" && exec env AMPHI_DATABASE__URL="$url" AMPHI_SERVER__LISTEN=127.0.0.1:$PORT \
-    RUST_LOG=warn valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$profile" \
-    "$bin" serve >"$dir/serve.log" 2>&1) &
-  SERVER_PID=$!
-  for _ in $(seq 1 600); do
-    if grep -q "listening" "$dir/serve.log" 2>/dev/null; then break; fi
-    sleep 0.2
-  done
-  grep -q "listening" "$dir/serve.log" || { cat "$dir/serve.log" >&2; exit 1; }
+  SERVE_WRAP=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$profile")
+  start_amphi "$dir" "$url" "$bin" 3000
   python3 - "$dir/seed.json" "$PORT" "$WARMUP" "$REQUESTS" "$SERVER_PID" "$profile" "$(basename "$bin")" $PATHS <<'EOF'
 import http.cookiejar, json, re, subprocess, sys, urllib.parse, urllib.request
 
@@ -178,9 +166,7 @@ for path in paths:
     after = total()
     print(f"| {label} | {path} | {(after - before) / requests:,.0f} |", flush=True)
 EOF
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
+  stop_server
 done
 echo
 echo "profiles: $OUT (callgrind_annotate FILE)"
