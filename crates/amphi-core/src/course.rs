@@ -79,6 +79,8 @@ str_enum!(
         Assignment = "assignment",
         /// Work handed in and assessed by other learners.
         Peer = "peer",
+        /// An external tool or serious game, launched by LTI 1.3.
+        Tool = "tool",
     }
 );
 

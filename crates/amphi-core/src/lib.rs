@@ -11,6 +11,7 @@ pub mod grades;
 pub mod identity;
 pub mod ids;
 pub mod jobs;
+pub mod lti;
 pub mod peer;
 pub mod policy;
 pub mod str_enum;
