@@ -1338,6 +1338,11 @@ err-partner_key_required = give the partner's public key (PEM) or its JWKS URL
 err-pem_invalid = this is not a public key of the chosen algorithm
 err-ldap_bind_pair = give both the bind DN and its password, or neither
 err-saml_metadata_required = give the identity provider's metadata URL or XML
+err-lti_keys_required = give the tool's key set URL or paste its public key
+err-lti_custom_invalid = Write one parameter a line, as name=value (letters, digits, _ - . in names).
+err-lti_tool_disabled = This external tool is turned off by the site's administrators.
+err-lti_launch_invalid = This launch has expired or was not made for you. Open the item again.
+err-lti_tool_has_grades = This tool has reported grades: turn it off instead of deleting it.
 err-mapping_invalid = The email and name attributes are required.
 err-group_rules_invalid = Each rule needs a group and either "tenant_role" or "run".
 err-group_rule_role_invalid = Unknown role in a group rule (tenant: admin; course: instructor, teaching_assistant, learner, observer).
@@ -1359,6 +1364,7 @@ sso-reason-saml-unsolicited = This site accepts only sign-ins that start here. P
 ## Assignments and peer assessment
 kind-assignment = Assignment
 kind-peer = Peer assessment
+kind-tool = External tool
 as-rules = How it works
 as-due = Due
 as-hard-deadline = Hard deadline
@@ -1514,3 +1520,17 @@ as-file-help = Up to { $files ->
 flash-file-removed = The file is removed.
 err-files_not_accepted = This assignment does not take files.
 err-too_many_files = You have attached as many files as allowed; remove one first.
+
+# LTI launches
+lti-opening = Opening the tool…
+lti-opening-help = If the tool does not open by itself, press Continue.
+lti-continue = Continue
+lti-open = Open { $name } in a new window
+field-tool = Tool
+field-presentation = Opens
+presentation-iframe = In the page
+presentation-window = In a new window
+field-tool-completion = Counts as done
+tool-completion-launch = When opened
+tool-completion-score = When the tool sends a score
+tool-completion-pass = When the tool sends a passing score

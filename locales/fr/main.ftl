@@ -1356,6 +1356,11 @@ err-partner_key_required = donnez la clé publique du partenaire (PEM) ou l'URL 
 err-pem_invalid = ce n'est pas une clé publique de l'algorithme choisi
 err-ldap_bind_pair = donnez le DN de liaison et son mot de passe, ou aucun des deux
 err-saml_metadata_required = donnez l'URL ou le XML des métadonnées du fournisseur d'identité
+err-lti_keys_required = donnez l'URL du jeu de clés de l'outil ou collez sa clé publique
+err-lti_custom_invalid = Écrivez un paramètre par ligne, sous la forme nom=valeur (lettres, chiffres, _ - . dans les noms).
+err-lti_tool_disabled = Cet outil externe est désactivé par les administrateurs du site.
+err-lti_launch_invalid = Ce lancement a expiré ou n'a pas été fait pour vous. Ouvrez l'élément à nouveau.
+err-lti_tool_has_grades = Cet outil a transmis des notes : désactivez-le au lieu de le supprimer.
 err-mapping_invalid = Les attributs de l'adresse et du nom sont obligatoires.
 err-group_rules_invalid = Chaque règle a besoin d'un groupe et soit de "tenant_role", soit de "run".
 err-group_rule_role_invalid = Rôle inconnu dans une règle de groupe (site : admin ; cours : instructor, teaching_assistant, learner, observer).
@@ -1377,6 +1382,7 @@ sso-reason-saml-unsolicited = Ce site n'accepte que les connexions commencées i
 ## Devoirs et évaluation par les pairs
 kind-assignment = Devoir
 kind-peer = Évaluation par les pairs
+kind-tool = Outil externe
 as-rules = Fonctionnement
 as-due = À rendre le
 as-hard-deadline = Date limite absolue
@@ -1532,3 +1538,17 @@ as-file-help = Jusqu'à { $files ->
 flash-file-removed = Le fichier est retiré.
 err-files_not_accepted = Ce devoir n'accepte pas de fichiers.
 err-too_many_files = Vous avez joint autant de fichiers que permis ; retirez-en un d'abord.
+
+# LTI launches
+lti-opening = Ouverture de l'outil…
+lti-opening-help = Si l'outil ne s'ouvre pas tout seul, appuyez sur Continuer.
+lti-continue = Continuer
+lti-open = Ouvrir { $name } dans une nouvelle fenêtre
+field-tool = Outil
+field-presentation = S'ouvre
+presentation-iframe = Dans la page
+presentation-window = Dans une nouvelle fenêtre
+field-tool-completion = Compte comme terminé
+tool-completion-launch = À l'ouverture
+tool-completion-score = Quand l'outil envoie une note
+tool-completion-pass = Quand l'outil envoie une note suffisante

@@ -17,6 +17,7 @@ pub mod housekeeping;
 pub mod i18n;
 pub mod jobs;
 pub mod localise;
+pub mod lti;
 pub mod mail;
 pub mod mailer;
 mod memo;

@@ -362,6 +362,16 @@ pub const PEM_INVALID: &str = "pem_invalid";
 pub const LDAP_BIND_PAIR: &str = "ldap_bind_pair";
 /// give the identity provider's metadata URL or XML
 pub const SAML_METADATA_REQUIRED: &str = "saml_metadata_required";
+/// give the tool's key set URL or paste its public key
+pub const LTI_KEYS_REQUIRED: &str = "lti_keys_required";
+/// Write one parameter a line, as name=value (letters, digits, _ - . in names).
+pub const LTI_CUSTOM_INVALID: &str = "lti_custom_invalid";
+/// This external tool is turned off by the site's administrators.
+pub const LTI_TOOL_DISABLED: &str = "lti_tool_disabled";
+/// This launch has expired or was not made for you. Open the item again.
+pub const LTI_LAUNCH_INVALID: &str = "lti_launch_invalid";
+/// This tool has reported grades: turn it off instead of deleting it.
+pub const LTI_TOOL_HAS_GRADES: &str = "lti_tool_has_grades";
 /// The email and name attributes are required.
 pub const MAPPING_INVALID: &str = "mapping_invalid";
 /// Each rule needs a group and either "tenant_role" or "run".
@@ -614,6 +624,11 @@ pub const ALL: &[&str] = &[
     PEM_INVALID,
     LDAP_BIND_PAIR,
     SAML_METADATA_REQUIRED,
+    LTI_KEYS_REQUIRED,
+    LTI_CUSTOM_INVALID,
+    LTI_TOOL_DISABLED,
+    LTI_LAUNCH_INVALID,
+    LTI_TOOL_HAS_GRADES,
     MAPPING_INVALID,
     GROUP_RULES_INVALID,
     GROUP_RULE_ROLE_INVALID,

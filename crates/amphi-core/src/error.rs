@@ -143,6 +143,11 @@ impl Fields {
         self.0.push(FieldError::too_long(field, max, got));
     }
 
+    /// Whether `field` already has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
     /// Ok if no field failed.
     pub fn finish(self) -> Result<()> {
         if self.0.is_empty() {

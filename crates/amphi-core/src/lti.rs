@@ -113,7 +113,8 @@ pub mod role {
     pub const INSTITUTION_ADMIN: &str =
         "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator";
     /// System role: administrator.
-    pub const SYSTEM_ADMIN: &str = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator";
+    pub const SYSTEM_ADMIN: &str =
+        "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator";
     /// Institution role: a student.
     pub const INSTITUTION_STUDENT: &str =
         "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student";
@@ -155,14 +156,19 @@ pub fn lis_roles(course_role: Option<CourseRole>, standing: Standing) -> Vec<&'s
     roles
 }
 
-/// The course role an NRPS `role` filter names (full URI or the short context role name).
+/// The course role an NRPS `role` filter names (full URI or the short context role name, in
+/// any case: some tools lowercase the URLs they follow).
 pub fn role_filter(raw: &str) -> Option<CourseRole> {
-    let short = raw.rsplit(['#', '/']).next().unwrap_or(raw);
-    match short {
-        "Learner" => Some(CourseRole::Learner),
-        "Instructor" => Some(CourseRole::Instructor),
-        "TeachingAssistant" => Some(CourseRole::TeachingAssistant),
-        "Mentor" => Some(CourseRole::Observer),
+    let short = raw
+        .rsplit(['#', '/'])
+        .next()
+        .unwrap_or(raw)
+        .to_ascii_lowercase();
+    match short.as_str() {
+        "learner" => Some(CourseRole::Learner),
+        "instructor" => Some(CourseRole::Instructor),
+        "teachingassistant" | "teaching_assistant" => Some(CourseRole::TeachingAssistant),
+        "mentor" | "observer" => Some(CourseRole::Observer),
         _ => None,
     }
 }
@@ -381,6 +387,7 @@ mod tests {
             role_filter(role::TEACHING_ASSISTANT),
             Some(CourseRole::TeachingAssistant)
         );
+        assert_eq!(role_filter("learner"), Some(CourseRole::Learner));
         assert_eq!(role_filter("Janitor"), None);
     }
 
@@ -394,7 +401,10 @@ mod tests {
         assert_eq!(v.substitute("$User.id"), "u1");
         assert_eq!(v.substitute("$Context.title"), "Project management");
         // Withheld (privacy) and unknown variables are sent as written.
-        assert_eq!(v.substitute("$Person.email.primary"), "$Person.email.primary");
+        assert_eq!(
+            v.substitute("$Person.email.primary"),
+            "$Person.email.primary"
+        );
         assert_eq!(v.substitute("$Nope.nothing"), "$Nope.nothing");
         assert_eq!(v.substitute("level 2"), "level 2");
     }

@@ -24,6 +24,13 @@ pub use crate::entities::identity_provider::Model as IdentityProvider;
 pub use crate::entities::invitation::Model as Invitation;
 pub use crate::entities::item_progress::Model as ItemProgress;
 pub use crate::entities::job::Model as Job;
+pub use crate::entities::lti_deployment::Model as LtiDeployment;
+pub use crate::entities::lti_key::Model as LtiKey;
+pub use crate::entities::lti_line_item::Model as LtiLineItem;
+pub use crate::entities::lti_replay::Model as LtiReplay;
+pub use crate::entities::lti_score::Model as LtiScore;
+pub use crate::entities::lti_token::Model as LtiToken;
+pub use crate::entities::lti_tool::Model as LtiTool;
 pub use crate::entities::mfa_recovery_code::Model as MfaRecoveryCode;
 pub use crate::entities::peer_assignment::Model as PeerAssignment;
 pub use crate::entities::peer_review::Model as PeerReview;
@@ -50,6 +57,7 @@ use amphi_core::certificate::CertificateStatus;
 use amphi_core::course::{EnrolmentStatus, ItemKind, ProgressState};
 use amphi_core::grades::GradeEventKind;
 use amphi_core::identity::{GrantKind, LoginStateKind, ProviderKind, ReplayKind};
+use amphi_core::lti::{ActivityProgress, GradingProgress};
 use amphi_core::Result;
 
 /// Accessors that read a row's kind or status column as its enum. A name this build does not
@@ -68,6 +76,12 @@ macro_rules! named_columns {
 }
 
 named_columns! {
+    LtiScore {
+        /// How far the learner got in the tool's activity.
+        activity: ActivityProgress = activity_progress @ "lti_scores.activity_progress";
+        /// Whether the score is final.
+        grading: GradingProgress = grading_progress @ "lti_scores.grading_progress";
+    }
     CourseItem {
         /// What the item is.
         kind: ItemKind = kind @ "course_items.kind";

@@ -242,10 +242,22 @@ mod tests {
             score(&body(b)).unwrap_err()
         };
         assert_eq!(refused("userId", Value::Null), LtiError::Field("userId"));
-        assert_eq!(refused("scoreGiven", json!(-1)), LtiError::Field("scoreGiven"));
-        assert_eq!(refused("scoreGiven", json!("5")), LtiError::Field("scoreGiven"));
-        assert_eq!(refused("scoreMaximum", json!(0)), LtiError::Field("scoreMaximum"));
-        assert_eq!(refused("scoreMaximum", Value::Null), LtiError::Field("scoreMaximum"));
+        assert_eq!(
+            refused("scoreGiven", json!(-1)),
+            LtiError::Field("scoreGiven")
+        );
+        assert_eq!(
+            refused("scoreGiven", json!("5")),
+            LtiError::Field("scoreGiven")
+        );
+        assert_eq!(
+            refused("scoreMaximum", json!(0)),
+            LtiError::Field("scoreMaximum")
+        );
+        assert_eq!(
+            refused("scoreMaximum", Value::Null),
+            LtiError::Field("scoreMaximum")
+        );
         assert_eq!(
             refused("activityProgress", json!("Done")),
             LtiError::Field("activityProgress")
@@ -254,16 +266,24 @@ mod tests {
             refused("gradingProgress", Value::Null),
             LtiError::Field("gradingProgress")
         );
-        assert_eq!(refused("timestamp", json!("yesterday")), LtiError::Field("timestamp"));
-        assert_eq!(refused("timestamp", Value::Null), LtiError::Field("timestamp"));
+        assert_eq!(
+            refused("timestamp", json!("yesterday")),
+            LtiError::Field("timestamp")
+        );
+        assert_eq!(
+            refused("timestamp", Value::Null),
+            LtiError::Field("timestamp")
+        );
         assert!(matches!(score(b"[1,2]"), Err(LtiError::Malformed(_))));
         assert!(matches!(score(b"{"), Err(LtiError::Malformed(_))));
     }
 
     #[test]
     fn line_items_need_a_label_and_a_positive_maximum() {
-        let l = line_item(&body(json!({"label": "Level 1", "scoreMaximum": 50, "tag": "game",
-            "resourceId": "lvl1", "startDateTime": "2026-01-01T00:00:00Z"})))
+        let l = line_item(&body(
+            json!({"label": "Level 1", "scoreMaximum": 50, "tag": "game",
+            "resourceId": "lvl1", "startDateTime": "2026-01-01T00:00:00Z"}),
+        ))
         .unwrap();
         assert_eq!(l.label, "Level 1");
         assert_eq!(l.score_maximum, 50.0);

@@ -56,6 +56,23 @@ impl Verified {
     }
 }
 
+/// Whether a pasted PEM is an RSA public key a tool could sign with.
+pub fn public_key_reads(pem: &str) -> bool {
+    DecodingKey::from_rsa_pem(pem.trim().as_bytes()).is_ok() && pem.contains("PUBLIC KEY")
+}
+
+/// The `iss` a JWT claims, read without checking anything: only to find whose keys must
+/// then verify it.
+pub fn unverified_issuer(token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("iss")?.as_str().map(str::to_owned)
+}
+
 /// The `kid` of a JWT's header (to pick the key, or to know the set must be fetched again).
 pub fn key_id(token: &str) -> Result<Option<String>, LtiError> {
     Ok(jsonwebtoken::decode_header(token)
@@ -211,9 +228,15 @@ mod tests {
         };
         assert_eq!(with(&|c| c["iss"] = json!("c2")), LtiError::Issuer);
         assert_eq!(with(&|c| c["sub"] = json!("c2")), LtiError::Claim("sub"));
-        assert_eq!(with(&|c| c["aud"] = json!("https://elsewhere/token")), LtiError::Audience);
+        assert_eq!(
+            with(&|c| c["aud"] = json!("https://elsewhere/token")),
+            LtiError::Audience
+        );
         assert_eq!(with(&|c| c["exp"] = json!(NOW - 120)), LtiError::Expired);
-        assert_eq!(with(&|c| c["iat"] = json!(NOW + 600)), LtiError::NotYetValid);
+        assert_eq!(
+            with(&|c| c["iat"] = json!(NOW + 600)),
+            LtiError::NotYetValid
+        );
         assert_eq!(
             with(&|c| {
                 c["iat"] = json!(NOW - 10);
@@ -264,7 +287,13 @@ mod tests {
             Err(LtiError::Algorithm)
         );
         assert!(matches!(
-            client_assertion("not a jwt", ToolKeys::Set(&set), "c1", &[TOKEN_URL], at(NOW)),
+            client_assertion(
+                "not a jwt",
+                ToolKeys::Set(&set),
+                "c1",
+                &[TOKEN_URL],
+                at(NOW)
+            ),
             Err(LtiError::Malformed(_))
         ));
     }

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod ctx;
 pub mod error;
 pub mod forms;
+pub mod lti;
 pub mod middleware;
 pub mod ops;
 pub mod pages;
@@ -44,6 +45,7 @@ impl WebState {
 pub fn router(state: WebState) -> Router {
     let app_routes = Router::new()
         .merge(pages::routes())
+        .merge(lti::routes())
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
         .merge(assets::routes())

@@ -39,7 +39,8 @@ pub fn wrap(router: Router, state: WebState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // The LTI launch answer sets SAMEORIGIN: it shows in the item page's frame.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))

@@ -155,6 +155,7 @@ pub async fn demo(app: &App) -> anyhow::Result<String> {
                         published: Some(true),
                         available_from: None,
                         requires_item_id: None,
+                        ..ItemForm::default()
                     },
                 )
                 .await

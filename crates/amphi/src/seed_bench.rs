@@ -368,6 +368,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                     published: Some(true),
                     available_from: None,
                     requires_item_id: None,
+                    ..ItemForm::default()
                 },
             )
             .await
@@ -387,6 +388,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
                 published: Some(true),
                 available_from: None,
                 requires_item_id: None,
+                ..ItemForm::default()
             },
         )
         .await
@@ -435,6 +437,7 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
             published: Some(true),
             available_from: None,
             requires_item_id: None,
+            ..ItemForm::default()
         },
     )
     .await

@@ -344,6 +344,8 @@ pub struct ItemPage {
     pub can_complete: bool,
     /// Uploaded files of a `file` or `video` item (the file, the video, its subtitles).
     pub media: Option<crate::files::media::ItemMedia>,
+    /// An external tool item's tool and how it opens.
+    pub tool: Option<crate::lti::ToolView>,
 }
 
 /// The module that follows the one an item ends, as the item's page offers it.
@@ -526,6 +528,10 @@ async fn open(
     }
     let s = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     let media = crate::files::media::item_media(app, tenant, run_id, entry.kind, &settings).await?;
+    let tool = match entry.kind {
+        ItemKind::Tool => crate::lti::tool_view(app, tenant, &it.settings).await?,
+        _ => None,
+    };
     let around = if with_around {
         Around::of(&h, module.id, item_id, st.certificates)
     } else {
@@ -544,7 +550,10 @@ async fn open(
         html: st.html_of(it),
         url: s("url").filter(|_| entry.kind == ItemKind::Link),
         embed_src: s("embed_src"),
-        embed_origin: s("embed_origin"),
+        embed_origin: tool
+            .as_ref()
+            .map(|t| t.frame_src.clone())
+            .or_else(|| s("embed_origin")),
         prev: idx.checked_sub(1).map(|i| entries[i].1.id),
         next: entries.get(idx + 1).map(|(_, i)| i.id),
         next_locked: entries
@@ -552,6 +561,7 @@ async fn open(
             .is_some_and(|(_, i)| i.locked.is_some()),
         can_complete: learner && !archived,
         media,
+        tool,
     };
     Ok((page, around))
 }

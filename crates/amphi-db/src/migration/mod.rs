@@ -14,6 +14,7 @@ mod m0008_assignments_peer;
 mod m0009_sso_sessions;
 mod m0010_job_lanes;
 mod m0011_peer_assignment_index;
+mod m0012_lti;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_sso_sessions::Migration),
             Box::new(m0010_job_lanes::Migration),
             Box::new(m0011_peer_assignment_index::Migration),
+            Box::new(m0012_lti::Migration),
         ]
     }
 }

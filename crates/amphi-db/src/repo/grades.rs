@@ -139,6 +139,27 @@ pub async fn set_item_max(
     update_item(c, tenant, am).await
 }
 
+/// Renames a grade item and gives it a new maximum; returns it as stored.
+pub async fn set_title_and_max(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: grade_item::Model,
+    title: &str,
+    max_points: f64,
+    now: DateTime<Utc>,
+) -> Result<grade_item::Model> {
+    let mut out = item.clone();
+    let mut am = item.into_active_model();
+    am.title = Set(title.to_owned());
+    am.max_points = Set(max_points);
+    am.updated_at = Set(now);
+    update_item(c, tenant, am).await?;
+    out.title = title.to_owned();
+    out.max_points = max_points;
+    out.updated_at = now;
+    Ok(out)
+}
+
 /// Places a grade item in the run's scheme: its category, weight and extra credit.
 pub async fn place_item(
     c: &impl ConnectionTrait,

@@ -11,6 +11,7 @@ pub mod enrolments;
 pub mod files;
 pub mod grades;
 pub mod identity;
+pub mod lti;
 pub mod mfa;
 pub mod peer;
 pub mod progress;

@@ -31,6 +31,7 @@ pub mod certificates;
 pub mod courses;
 pub mod enrol;
 pub mod gradebook;
+pub mod lti;
 pub mod quiz;
 pub mod sso;
 
@@ -51,6 +52,7 @@ pub fn routes() -> Router<WebState> {
         .merge(gradebook::routes())
         .merge(certificates::routes())
         .merge(sso::routes())
+        .merge(lti::routes())
         .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
         .layer(axum::Extension(JsonErrors))
@@ -111,6 +113,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(certificates::CertificatesDoc::openapi());
     doc.merge(assignments::AssignmentsDoc::openapi());
+    doc.merge(lti::LtiDoc::openapi());
     doc
 }
 

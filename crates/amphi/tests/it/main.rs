@@ -17,6 +17,7 @@ mod first_day_admin;
 mod fixtures;
 mod jobs;
 mod learn_pages;
+mod lti;
 mod menus;
 mod openapi;
 mod page_snapshots;

@@ -25,7 +25,19 @@ pub struct TestApp {
     pub outbox: tempfile::TempDir,
     _files: tempfile::TempDir,
     router: Router,
+    /// The Host of the default tenant's clients.
+    host: String,
+    /// The server task when the app listens on a port ([`TestApp::listening`]).
+    server: Option<tokio::task::JoinHandle<()>>,
     _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = &self.server {
+            s.abort();
+        }
+    }
 }
 
 impl TestApp {
@@ -61,14 +73,40 @@ impl TestApp {
             outbox,
             _files: files,
             router,
+            host: HOST.into(),
+            server: None,
             _db: tdb,
         }
+    }
+
+    /// The app also served on a loopback port (for peers that call it, such as an LTI tool),
+    /// its public URL `http://127.0.0.1:PORT`: every client of this app uses that host.
+    pub async fn listening() -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let host = format!("127.0.0.1:{}", addr.port());
+        let url = format!("http://{host}");
+        let mut t = Self::with_config(|c| c.server.public_url = url).await;
+        t.host = host;
+        let service = t
+            .router
+            .clone()
+            .into_make_service_with_connect_info::<SocketAddr>();
+        t.server = Some(tokio::spawn(async move {
+            let _ = axum::serve(listener, service).await;
+        }));
+        t
+    }
+
+    /// `http://HOST` of the default tenant.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.host)
     }
 
     pub fn client(&self) -> Client {
         Client {
             router: self.router.clone(),
-            host: HOST.into(),
+            host: self.host.clone(),
             cookies: BTreeMap::new(),
             headers: vec![],
         }

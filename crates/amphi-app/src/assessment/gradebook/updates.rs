@@ -77,7 +77,7 @@ pub(crate) async fn record_for(
     app: &App,
     r: &GradeReport,
     e: Option<&rows::Enrolment>,
-    mut rows: Vec<rows::Grade>,
+    rows: Vec<rows::Grade>,
     run_version: Option<i64>,
     completed: Option<(Uuid, i64)>,
 ) -> Result<Option<CourseOutcome>> {
@@ -95,6 +95,39 @@ pub(crate) async fn record_for(
     };
     let (gi, max_changed) =
         ensure_in_scheme(txn, tenant, r.run_id, r.item_id, r.max_points, now, &mut s).await?;
+    let w = Write {
+        tenant,
+        run: r.run_id,
+        user: r.user_id,
+        points,
+        now,
+    };
+    record_on(txn, &w, &s, gi, max_changed, e, rows, completed).await
+}
+
+/// One learner's points on one gradebook column, as [`record_on`] writes them.
+struct Write {
+    tenant: TenantId,
+    run: Uuid,
+    user: Uuid,
+    points: Option<f64>,
+    now: DateTime<Utc>,
+}
+
+/// Writes a learner's points on a column of the run's scheme `s` and brings their course
+/// grade up to date (with `completed` counted in the same update of the enrolment).
+#[allow(clippy::too_many_arguments)]
+async fn record_on(
+    txn: &impl Conn,
+    w: &Write,
+    s: &Scheme,
+    gi: rows::GradeItem,
+    max_changed: bool,
+    e: Option<&rows::Enrolment>,
+    mut rows: Vec<rows::Grade>,
+    completed: Option<(Uuid, i64)>,
+) -> Result<Option<CourseOutcome>> {
+    let (tenant, now, points) = (w.tenant, w.now, w.points);
     // The learner's grades in the run: the one being recorded is among them.
     let before = rows.iter().position(|g| g.grade_item_id == gi.id);
     let before_points = before.and_then(|i| rows[i].points);
@@ -103,9 +136,9 @@ pub(crate) async fn record_for(
     if before.is_none() || before_points != points {
         let row = rows::Grade {
             grade_item_id: gi.id,
-            user_id: r.user_id,
+            user_id: w.user,
             tenant_id: tenant.0,
-            run_id: r.run_id,
+            run_id: w.run,
             points,
             excused: before.is_some_and(|i| rows[i].excused),
             override_points: before.and_then(|i| rows[i].override_points),
@@ -114,8 +147,8 @@ pub(crate) async fn record_for(
         repo::upsert_points(txn, tenant, row.clone()).await?;
         events.push(repo::NewEvent {
             tenant,
-            run: r.run_id,
-            user: r.user_id,
+            run: w.run,
+            user: w.user,
             grade_item: Some(gi.id),
             kind: GradeEventKind::Item,
             before: before_points,
@@ -130,13 +163,13 @@ pub(crate) async fn record_for(
     }
     if max_changed {
         // Everyone's percentage on this column moves: recompute the run in the background.
-        queue_recompute(txn, tenant, r.run_id, now).await?;
+        queue_recompute(txn, tenant, w.run, now).await?;
     }
     // The course grade, and the item's completion if the caller has one to count: one update
     // of the enrolment.
     let outcome = match e {
         Some(e) => {
-            let o = outcome_of(&s, rows.as_slice(), e);
+            let o = outcome_of(s, rows.as_slice(), e);
             let grade = course_change(e, o, None, &mut events);
             repo_e::apply(txn, tenant, e.id, repo_e::Change { completed, grade }, now).await?;
             Some(o)
@@ -144,6 +177,63 @@ pub(crate) async fn record_for(
         None => None,
     };
     repo::log_events(txn, events, now).await?;
+    Ok(outcome)
+}
+
+/// A learner's points on a gradebook column named by its id.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ColumnPoints {
+    /// Tenant.
+    pub tenant: TenantId,
+    /// Run.
+    pub run: Uuid,
+    /// The column.
+    pub grade_item: Uuid,
+    /// The learner.
+    pub user: Uuid,
+    /// Points on the column's scale; `None` clears them.
+    pub points: Option<f64>,
+    /// An item newly completed and the run's item count, counted in the same update.
+    pub completed: Option<(Uuid, i64)>,
+}
+
+/// Records a learner's points on a gradebook column by its id (a column an external tool
+/// keeps, which may belong to no course item), with the completion of `completed` (an item
+/// newly completed, the run's item count) counted in the same update; then what follows a
+/// changed course result. The caller's transaction `txn` is committed here.
+pub(crate) async fn record_points(
+    app: &App,
+    txn: amphi_db::Tx,
+    p: ColumnPoints,
+) -> Result<Option<CourseOutcome>> {
+    let ColumnPoints {
+        tenant,
+        run,
+        grade_item,
+        user,
+        points,
+        completed,
+    } = p;
+    let s = scheme(&txn, tenant, run).await?;
+    let gi = s
+        .items
+        .iter()
+        .find(|i| i.id == grade_item)
+        .cloned()
+        .ok_or(Error::NotFound)?;
+    let (e, grades) = repo::enrolment_with_grades(&txn, tenant, run, user).await?;
+    let w = Write {
+        tenant,
+        run,
+        user,
+        points: points.filter(|p| p.is_finite()).map(|p| p.max(0.0)),
+        now: app.now(),
+    };
+    let outcome = record_on(&txn, &w, &s, gi, false, e.as_ref(), grades, completed).await?;
+    txn.commit().await.map_err(Error::internal)?;
+    if let Some(o) = outcome.filter(|o| o.changed) {
+        after_course_change(app, tenant, run, user, o).await?;
+    }
     Ok(outcome)
 }
 
@@ -242,7 +332,7 @@ pub async fn register_item(
 }
 
 /// Queues the recompute of a run's course grades (deduplicated: one waiting job per run).
-pub(super) async fn queue_recompute(
+pub(crate) async fn queue_recompute(
     c: &impl Conn,
     tenant: TenantId,
     run: Uuid,

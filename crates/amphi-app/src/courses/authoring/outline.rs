@@ -151,6 +151,65 @@ pub struct ItemForm {
     pub available_from: Option<String>,
     /// Available after completing this earlier item (id; "" for none).
     pub requires_item_id: Option<String>,
+    /// The registered tool (`tool`).
+    pub tool_id: Option<String>,
+    /// `iframe` or `window` (`tool`).
+    pub presentation: Option<String>,
+    /// When a `tool` item counts as completed: `launch`, `score` or `pass`.
+    pub completion: Option<String>,
+    /// Custom parameters of a `tool` item, one `name=value` a line.
+    pub custom: Option<String>,
+}
+
+/// The settings of an external tool item: the tool (enabled, of the tenant), where it opens,
+/// its completion rule, custom parameters and the launched address (`url`, else the tool's).
+async fn tool_settings(
+    app: &App,
+    tenant: TenantId,
+    f: &ItemForm,
+    mut s: serde_json::Value,
+    fields: &mut Fields,
+) -> Result<serde_json::Value> {
+    use amphi_core::lti::{parse_custom, Presentation, ToolCompletion};
+    if let Some(raw) = f.tool_id.as_deref() {
+        let tools = crate::lti::tools::choices(app, tenant).await?;
+        match Uuid::parse_str(raw.trim())
+            .ok()
+            .filter(|id| tools.iter().any(|t| t.0 == *id))
+        {
+            Some(id) => s["tool_id"] = serde_json::Value::String(id.to_string()),
+            None => fields.push("tool_id", codes::CHOICE_INVALID),
+        }
+    } else if s.get("tool_id").is_none() {
+        fields.push("tool_id", codes::REQUIRED);
+    }
+    if let Some(p) = f.presentation.as_deref() {
+        if let Some(p) = fields.check(Presentation::parse("presentation", p)) {
+            s["presentation"] = p.as_str().into();
+        }
+    }
+    if let Some(c) = f.completion.as_deref() {
+        if let Some(c) = fields.check(ToolCompletion::parse("completion", c)) {
+            s["completion"] = c.as_str().into();
+        }
+    }
+    if let Some(c) = f.custom.as_deref() {
+        if parse_custom(c).is_ok() && c.len() <= 10_000 {
+            s["custom"] = c.trim().into();
+        } else {
+            fields.push("custom", codes::LTI_CUSTOM_INVALID);
+        }
+    }
+    if let Some(u) = f.url.as_deref() {
+        if u.trim().is_empty() {
+            if let Some(o) = s.as_object_mut() {
+                o.remove("url");
+            }
+        } else if let Some(u) = fields.check(validate::http_url("url", u)) {
+            s["url"] = serde_json::Value::String(u);
+        }
+    }
+    Ok(s)
 }
 
 fn item_settings(
@@ -217,13 +276,16 @@ pub async fn add_item(
     let body = fields
         .check(parse_body(f.body.as_deref().unwrap_or("")))
         .unwrap_or_default();
-    let settings = item_settings(
+    let mut settings = item_settings(
         app,
         kind,
         f.url.as_deref(),
         &serde_json::json!({}),
         &mut fields,
     );
+    if kind == Some(ItemKind::Tool) {
+        settings = tool_settings(app, tenant, &f, settings, &mut fields).await?;
+    }
     let from = available_from_of(&mut fields, f.available_from.as_deref(), user).flatten();
     let requires = parse_requires(
         app,
@@ -333,7 +395,10 @@ pub async fn update_item(
         fields.push("kind", codes::KIND_FIXED);
     }
     let current: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
-    let settings = item_settings(app, Some(kind), f.url.as_deref(), &current, &mut fields);
+    let mut settings = item_settings(app, Some(kind), f.url.as_deref(), &current, &mut fields);
+    if kind == ItemKind::Tool {
+        settings = tool_settings(app, tenant, &f, settings, &mut fields).await?;
+    }
     let requires = parse_requires(
         app,
         tenant,

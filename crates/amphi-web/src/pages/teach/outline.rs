@@ -120,6 +120,18 @@ async fn outline_with(
         Refused::Run => errors.clone(),
         _ => no_values(),
     };
+    let tools: Vec<_> = amphi_app::lti::tools::choices(&ctx.state.app, su.tenant)
+        .await
+        .or_page(ctx)?
+        .into_iter()
+        .map(|(id, name)| context! { id => id.to_string(), name })
+        .collect();
+    // The kind "tool" is offered once the site has a tool.
+    let kinds: Vec<&str> = ItemKind::ALL
+        .iter()
+        .filter(|k| **k != ItemKind::Tool || !tools.is_empty())
+        .map(|k| k.as_str())
+        .collect();
     Ok(ctx.render(
         status,
         "teach/outline.html",
@@ -127,7 +139,7 @@ async fn outline_with(
             run => Value::from_serialize(&o.run), course => Value::from_serialize(&o.course), modules,
             values, run_errors, refused => refused.key(), errors, posted,
             policies => ["open", "invitation", "code", "paid", "restricted"],
-            kinds => ItemKind::ALL,
+            kinds, tools,
         },
     ))
 }
@@ -235,6 +247,10 @@ pub struct ItemBody {
     published: Option<String>,
     available_from: Option<String>,
     requires_item_id: Option<String>,
+    tool_id: Option<String>,
+    presentation: Option<String>,
+    completion: Option<String>,
+    custom: Option<String>,
 }
 
 /// POST /teach/runs/{run}/modules/{module}/items
@@ -251,6 +267,10 @@ pub async fn item_add(
         published: Some(false),
         available_from: None,
         requires_item_id: None,
+        tool_id: f.tool_id.clone(),
+        presentation: f.presentation.clone(),
+        completion: f.completion.clone(),
+        custom: f.custom.clone(),
     };
     match authoring::add_item(&ctx.state.app, &su, rid, mid, form).await {
         Ok(it) => Ok(ctx.redirect_with(
@@ -359,6 +379,10 @@ pub async fn item_update(
         published: Some(f.published.as_deref() == Some("true")),
         available_from: Some(f.available_from.clone().unwrap_or_default()),
         requires_item_id: Some(f.requires_item_id.clone().unwrap_or_default()),
+        tool_id: f.tool_id.clone(),
+        presentation: f.presentation.clone(),
+        completion: f.completion.clone(),
+        custom: f.custom.clone(),
     };
     match authoring::update_item(&ctx.state.app, &su, rid, iid, form).await {
         Ok(_) => Ok(ctx.redirect_with(
