@@ -364,3 +364,392 @@ async fn lti_launches_scores_and_members_with_a_real_tool() {
 fn url_encode(v: &str) -> String {
     url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
+
+// ---- Refusals: each one answered as the specs say, audited, changing nothing. ----
+
+fn assertion(s: &Setup, pem: &str, kid: &str, f: impl FnOnce(&mut Value)) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = json!({"iss": s.client_id, "sub": s.client_id,
+        "aud": format!("{}/lti/token", s.t.base_url()), "iat": now, "exp": now + 60,
+        "jti": format!("jti-{}", uuid::Uuid::new_v4())});
+    f(&mut claims);
+    let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    h.kid = Some(kid.to_owned());
+    jsonwebtoken::encode(
+        &h,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
+    )
+    .unwrap()
+}
+
+fn good_assertion(s: &Setup) -> String {
+    assertion(s, &s.tool.private_key_pem(), &s.tool.key_id(), |_| {})
+}
+
+async fn token_request(s: &Setup, assertion: &str, scope: &str) -> (u16, Value) {
+    let r = s
+        .http
+        .post(format!("{}/lti/token", s.t.base_url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", assertion),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+const AGS_SCOPES: &str = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem https://purl.imsglobal.org/spec/lti-ags/scope/score https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly";
+const NRPS_SCOPE: &str =
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly";
+
+async fn token(s: &Setup, scope: &str) -> String {
+    let (st, v) = token_request(s, &good_assertion(s), scope).await;
+    assert_eq!(st, 200, "{v}");
+    v["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn refusals(a: &mut Caller) -> Vec<String> {
+    let v = a.ok("/api/v1/audit?action=lti").await;
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "lti.token_refused")
+        .map(|e| e["detail"]["reason"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+async fn service(
+    s: &Setup,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, String) {
+    let mut r = s
+        .http
+        .request(method.parse().unwrap(), format!("{}{path}", s.t.base_url()));
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        r = r
+            .header("content-type", "application/vnd.ims.lis.v1.score+json")
+            .body(b.to_string());
+    }
+    let r = r.send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn lti_a_forged_client_assertion_gets_no_token() {
+    let (s, mut a) = setup("launch").await;
+    // Signed by a key the tool does not publish, under the tool's kid: the signature fails.
+    let forged = assertion(
+        &s,
+        &s.tool.impostor_private_key_pem(),
+        &s.tool.key_id(),
+        |_| {},
+    );
+    let (st, v) = token_request(&s, &forged, AGS_SCOPES).await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{v}"
+    );
+    // Under an unknown kid: no key.
+    let forged = assertion(&s, &s.tool.impostor_private_key_pem(), "other-kid", |_| {});
+    let (st, _) = token_request(&s, &forged, AGS_SCOPES).await;
+    assert_eq!(st, 401);
+    let reasons = refusals(&mut a).await;
+    assert!(
+        reasons.contains(&"signature_invalid".to_owned()),
+        "{reasons:?}"
+    );
+    assert!(reasons.contains(&"key_unknown".to_owned()), "{reasons:?}");
+}
+
+#[tokio::test]
+async fn lti_an_expired_or_misaddressed_assertion_gets_no_token() {
+    let (s, _a) = setup("launch").await;
+    let (pem, kid) = (s.tool.private_key_pem(), s.tool.key_id());
+    let now = chrono::Utc::now().timestamp();
+    let expired = assertion(&s, &pem, &kid, |c| {
+        c["iat"] = json!(now - 3600);
+        c["exp"] = json!(now - 600)
+    });
+    assert_eq!(token_request(&s, &expired, AGS_SCOPES).await.0, 401);
+    let elsewhere = assertion(&s, &pem, &kid, |c| {
+        c["aud"] = json!("https://elsewhere.example/token")
+    });
+    assert_eq!(token_request(&s, &elsewhere, AGS_SCOPES).await.0, 401);
+    let other_sub = assertion(&s, &pem, &kid, |c| c["sub"] = json!("someone-else"));
+    assert_eq!(token_request(&s, &other_sub, AGS_SCOPES).await.0, 401);
+}
+
+#[tokio::test]
+async fn lti_a_replayed_assertion_gets_no_second_token() {
+    let (s, _a) = setup("launch").await;
+    let one = good_assertion(&s);
+    assert_eq!(token_request(&s, &one, AGS_SCOPES).await.0, 200);
+    let (st, v) = token_request(&s, &one, AGS_SCOPES).await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn lti_an_unknown_client_gets_no_token() {
+    let (s, mut a) = setup("launch").await;
+    let stranger = assertion(&s, &s.tool.private_key_pem(), &s.tool.key_id(), |c| {
+        c["iss"] = json!("no-such-client");
+        c["sub"] = json!("no-such-client")
+    });
+    let (st, v) = token_request(&s, &stranger, AGS_SCOPES).await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{v}"
+    );
+    assert!(refusals(&mut a)
+        .await
+        .contains(&"client_unknown".to_owned()));
+    // Not a JWT at all, or another grant: the OAuth errors.
+    let (st, v) = token_request(&s, "garbage", AGS_SCOPES).await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn lti_a_scope_not_granted_is_refused() {
+    let (s, mut a) = setup("launch").await;
+    let r = a
+        .patch(
+            &format!("/api/v1/lti/tools/{}", s.tool_id),
+            json!({"nrps": false}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let (st, v) = token_request(&s, &good_assertion(&s), NRPS_SCOPE).await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (400, Some("invalid_scope")),
+        "{v}"
+    );
+    // A token for scores cannot list members, nor read line items without their scope.
+    let t = token(&s, "https://purl.imsglobal.org/spec/lti-ags/scope/score").await;
+    let (st, _) = service(
+        &s,
+        "GET",
+        &format!("/lti/runs/{}/memberships", s.run),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(st, 403);
+    let (st, _) = service(
+        &s,
+        "GET",
+        &format!("/lti/runs/{}/lineitems", s.run),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(st, 403);
+    // No token, or a made-up one.
+    let (st, _) = service(
+        &s,
+        "GET",
+        &format!("/lti/runs/{}/lineitems", s.run),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(st, 401);
+    let (st, _) = service(
+        &s,
+        "GET",
+        &format!("/lti/runs/{}/lineitems", s.run),
+        Some("nope"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 401);
+}
+
+#[tokio::test]
+async fn lti_scores_for_strangers_or_of_other_tools_change_nothing() {
+    let (s, mut a) = setup("score").await;
+    let mut ada = learner(&s.t, "ada@example.test", "Ada").await;
+    assert!(ada.enrol(&s.run, None).await.status.is_success());
+    let me = ada.ok("/api/v1/users/self").await;
+    let ada_id = me["id"].as_str().unwrap().to_owned();
+    let t = token(&s, AGS_SCOPES).await;
+    let li = format!("/lti/runs/{}/lineitems", s.run);
+    let r = s
+        .http
+        .post(format!("{}{li}", s.t.base_url()))
+        .bearer_auth(&t)
+        .header("content-type", "application/vnd.ims.lis.v2.lineitem+json")
+        .body(json!({"label": "Lab", "scoreMaximum": 10, "resourceLinkId": s.item}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let li_url = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let scores = format!("{}/scores", path_of(&li_url));
+    let score = |user: &str, given: f64| {
+        json!({"userId": user, "scoreGiven": given, "scoreMaximum": 10,
+        "activityProgress": "Completed", "gradingProgress": "FullyGraded",
+        "timestamp": chrono::Utc::now().to_rfc3339()})
+    };
+    // Someone not enrolled, a made-up id, a bad body: 400, nothing recorded.
+    let (st, body) = service(
+        &s,
+        "POST",
+        &scores,
+        Some(&t),
+        Some(score(&uuid::Uuid::now_v7().to_string(), 5.0)),
+    )
+    .await;
+    assert_eq!(st, 400, "{body}");
+    let (st, _) = service(
+        &s,
+        "POST",
+        &scores,
+        Some(&t),
+        Some(json!({"userId": ada_id, "scoreGiven": -1,
+        "scoreMaximum": 10, "activityProgress": "Completed", "gradingProgress": "FullyGraded",
+        "timestamp": "2026-01-01T00:00:00Z"})),
+    )
+    .await;
+    assert_eq!(st, 400);
+    let g = ada.ok(&format!("/api/v1/runs/{}/grades/me", s.run)).await;
+    assert!(!g.to_string().contains("\"points\":5"), "{g}");
+    // A second tool, with its own item in the run, cannot see or write the first one's items.
+    let other = LtiTool::start().unwrap();
+    let reg = a
+        .create(
+            "/api/v1/lti/tools",
+            json!({"name": "Other", "login_url": other.login_url(),
+        "target_link_uri": other.launch_url(), "public_key_pem": other.public_key_pem()}),
+        )
+        .await;
+    let outline = a.ok(&format!("/api/v1/runs/{}/outline", s.run)).await;
+    let module = outline["modules"][0]["id"].as_str().unwrap().to_owned();
+    a.create(
+        &format!("/api/v1/runs/{}/modules/{module}/items", s.run),
+        json!({"kind": "tool", "title": "Other", "tool_id": id(&reg), "published": true}),
+    )
+    .await;
+    let cid = reg["client_id"].as_str().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({"iss": cid, "sub": cid, "aud": format!("{}/lti/token", s.t.base_url()),
+        "iat": now, "exp": now + 60, "jti": "other-1"});
+    let signed = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_rsa_pem(other.private_key_pem().as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let (st, v) = token_request(&s, &signed, AGS_SCOPES).await;
+    assert_eq!(st, 200, "{v}");
+    let t2 = v["access_token"].as_str().unwrap().to_owned();
+    let (st, _) = service(&s, "GET", &path_of(&li_url), Some(&t2), None).await;
+    assert_eq!(st, 404);
+    let (st, _) = service(&s, "POST", &scores, Some(&t2), Some(score(&ada_id, 9.0))).await;
+    assert_eq!(st, 404);
+    let (st, body) = service(&s, "GET", &li, Some(&t2), None).await;
+    assert_eq!((st, body.as_str()), (200, "[]"));
+    // The first tool's own score goes through.
+    let (st, body) = service(&s, "POST", &scores, Some(&t), Some(score(&ada_id, 7.0))).await;
+    assert_eq!(st, 204, "{body}");
+}
+
+#[tokio::test]
+async fn lti_authorization_requests_are_checked() {
+    let (s, mut a) = setup("launch").await;
+    let mut ada = learner(&s.t, "ada@example.test", "Ada").await;
+    assert!(ada.enrol(&s.run, None).await.status.is_success());
+    let r = ada
+        .c
+        .get(&format!("/learn/{}/items/{}/launch", s.run, s.item))
+        .await;
+    let login = url::Url::parse(&r.location()).unwrap();
+    let q: std::collections::HashMap<String, String> = login.query_pairs().into_owned().collect();
+    let base = |over: &[(&str, &str)]| {
+        let mut p: Vec<(String, String)> = vec![
+            ("scope".into(), "openid".into()),
+            ("response_type".into(), "id_token".into()),
+            ("response_mode".into(), "form_post".into()),
+            ("prompt".into(), "none".into()),
+            ("client_id".into(), s.client_id.clone()),
+            ("redirect_uri".into(), s.tool.launch_url()),
+            ("login_hint".into(), q["login_hint"].clone()),
+            ("lti_message_hint".into(), q["lti_message_hint"].clone()),
+            ("state".into(), "st".into()),
+            ("nonce".into(), "n-1".into()),
+        ];
+        for (k, v) in over {
+            p.retain(|(x, _)| x != k);
+            if !v.is_empty() {
+                p.push(((*k).into(), (*v).into()));
+            }
+        }
+        format!(
+            "/lti/authorize?{}",
+            serde_urlencoded::to_string(&p).unwrap()
+        )
+    };
+    // The untouched request is answered with the signed launch.
+    let ok = ada.c.get(&base(&[])).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert!(ok.text.contains("name=\"id_token\""));
+    let tampered = format!("{}x", q["lti_message_hint"]);
+    let mut bob = learner(&s.t, "bob@example.test", "Bob").await;
+    let bob_id = bob.ok("/api/v1/users/self").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (case, over) in [
+        (
+            "redirect_uri",
+            vec![("redirect_uri", "http://127.0.0.1:9/evil")],
+        ),
+        ("client", vec![("client_id", "nope")]),
+        ("nonce", vec![("nonce", "")]),
+        ("mode", vec![("response_mode", "fragment")]),
+        ("hint", vec![("lti_message_hint", tampered.as_str())]),
+        ("login_hint", vec![("login_hint", bob_id.as_str())]),
+    ] {
+        let r = ada.c.get(&base(&over)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{case}: {}", r.text);
+        assert!(!r.text.contains("name=\"id_token\""), "{case}");
+        assert!(
+            r.text.contains("expired or was not made for you"),
+            "{case}: {}",
+            r.text
+        );
+    }
+    // Someone else's browser cannot use Ada's launch.
+    let r = bob.c.get(&base(&[])).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let v = a.ok("/api/v1/audit?action=lti").await;
+    assert!(v.to_string().contains("redirect_uri_unregistered"), "{v}");
+}
