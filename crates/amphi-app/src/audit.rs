@@ -120,6 +120,8 @@ pub const ACTIONS: &[&str] = &[
     "gradebook.scheme",
     "identity.linked",
     "identity_provider.created",
+    "lti.deep_link_created",
+    "lti.deep_link_refused",
     "lti.key_rotated",
     "lti.launch_refused",
     "lti.token_refused",

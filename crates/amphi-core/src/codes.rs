@@ -372,6 +372,10 @@ pub const LTI_TOOL_DISABLED: &str = "lti_tool_disabled";
 pub const LTI_LAUNCH_INVALID: &str = "lti_launch_invalid";
 /// This tool has reported grades: turn it off instead of deleting it.
 pub const LTI_TOOL_HAS_GRADES: &str = "lti_tool_has_grades";
+/// The tool's answer could not be checked or has expired. Open the tool's content picker again.
+pub const LTI_DEEP_LINK_INVALID: &str = "lti_deep_link_invalid";
+/// The tool sent content Amphi cannot add (it takes tool links, links, files and HTML). Nothing was added.
+pub const LTI_CONTENT_REFUSED: &str = "lti_content_refused";
 /// The email and name attributes are required.
 pub const MAPPING_INVALID: &str = "mapping_invalid";
 /// Each rule needs a group and either "tenant_role" or "run".
@@ -629,6 +633,8 @@ pub const ALL: &[&str] = &[
     LTI_TOOL_DISABLED,
     LTI_LAUNCH_INVALID,
     LTI_TOOL_HAS_GRADES,
+    LTI_DEEP_LINK_INVALID,
+    LTI_CONTENT_REFUSED,
     MAPPING_INVALID,
     GROUP_RULES_INVALID,
     GROUP_RULE_ROLE_INVALID,

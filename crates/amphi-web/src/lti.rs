@@ -12,9 +12,9 @@ use crate::path::Ids;
 use crate::WebState;
 use amphi_app::lti::ags::{self, ServiceError};
 use amphi_app::lti::services::{self, ServiceCaller};
-use amphi_app::lti::{keys, launch, nrps};
+use amphi_app::lti::{deep_link, keys, launch, nrps};
 use amphi_core::lti::{media, scope};
-use amphi_core::{Error, ItemId, RunId};
+use amphi_core::{Error, ItemId, ModuleId, RunId};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -46,6 +46,11 @@ pub fn routes() -> Router<WebState> {
         .route("/lti/runs/{run}/lineitems/{id}/results", get(results))
         .route("/lti/runs/{run}/memberships", get(memberships))
         .route("/learn/{run}/items/{item}/launch", get(launch_item))
+        .route(
+            "/teach/runs/{run}/modules/{module}/tools/{tool}/pick",
+            get(pick_content),
+        )
+        .route("/lti/deep-link/return", post(deep_link_return))
 }
 
 fn json_as(media_type: &'static str, body: serde_json::Value) -> Response {
@@ -82,6 +87,46 @@ async fn launch_item(
         .await
         .or_page(&ctx)?;
     Ok(Redirect::to(&start.login_url).into_response())
+}
+
+/// GET /teach/runs/{run}/modules/{module}/tools/{tool}/pick — to the tool's content picker.
+async fn pick_content(
+    Authed(ctx, su): Authed,
+    Ids((run, module, tool)): Ids<(RunId, ModuleId, Uuid)>,
+) -> PageResult {
+    let url = deep_link::start(&ctx.state.app, &su, run, module, tool)
+        .await
+        .or_page(&ctx)?;
+    Ok(Redirect::to(&url).into_response())
+}
+
+/// The tool's deep linking answer, as the browser posts it.
+#[derive(serde::Deserialize)]
+struct DeepLinkAnswer {
+    #[serde(rename = "JWT")]
+    jwt: String,
+}
+
+/// POST /lti/deep-link/return — creates the items the tool picked, then back to the outline.
+/// The signed answer (its `data` bound to the person and module) is the proof: it comes from
+/// the tool's site, so no session cookie or CSRF token is expected.
+async fn deep_link_return(ctx: Ctx, Form(f): Form<DeepLinkAnswer>) -> PageResult {
+    let picked = deep_link::finish(
+        &ctx.state.app,
+        ctx.tenant.id,
+        &ctx.meta.base_url,
+        ctx.meta.ip.clone(),
+        &f.jwt,
+    )
+    .await
+    .or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!(
+            "/teach/runs/{}/outline#module-{}",
+            picked.run, picked.module
+        ),
+        "flash-lti-added",
+    ))
 }
 
 async fn authorize(ctx: Ctx, req: launch::AuthRequest) -> PageResult {

@@ -27,6 +27,12 @@ pub fn markdown_to_html(md: &str) -> String {
     SANITIZER.clean(&raw).to_string()
 }
 
+/// HTML from elsewhere (a tool's deep linking answer) made safe to store as page text: what
+/// the sanitiser keeps of it.
+pub fn sanitize_html(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
 /// Whether Markdown contains HTML the sanitiser would drop (script, handlers, …): authoring
 /// refuses such content with a clear message rather than silently changing it.
 pub fn has_unsafe_html(md: &str) -> bool {

@@ -161,7 +161,7 @@ async fn resource_link(app: &App, sc: &ServiceCaller, raw: Option<&str>) -> Answ
 pub async fn create(app: &App, sc: &ServiceCaller, body: &[u8]) -> Answer<LineItemOut> {
     let li = wire::line_item(body)?;
     let item = resource_link(app, sc, li.resource_link_id.as_deref()).await?;
-    let row = insert(app, sc, &li, item).await?;
+    let row = insert(app, &sc.run, sc.tool.id, &li, item).await?;
     Ok(out(sc, &row))
 }
 
@@ -169,14 +169,15 @@ pub async fn create(app: &App, sc: &ServiceCaller, body: &[u8]) -> Answer<LineIt
 /// that item's own column.
 pub(crate) async fn insert(
     app: &App,
-    sc: &ServiceCaller,
+    run: &rows::CourseRun,
+    tool: Uuid,
     li: &wire::LineItemIn,
     item: Option<Uuid>,
 ) -> Result<repo::LineItemRow> {
-    let tenant = TenantId(sc.run.tenant_id);
+    let tenant = TenantId(run.tenant_id);
     let now = app.now();
     let txn = app.db.begin().await?;
-    let s = scheme::scheme(&txn, tenant, sc.run.id).await?;
+    let s = scheme::scheme(&txn, tenant, run.id).await?;
     let own = match item {
         Some(i) if repo_g::item_of(&txn, tenant, i).await?.is_none() => Some(i),
         _ => None,
@@ -184,7 +185,7 @@ pub(crate) async fn insert(
     let g = rows::GradeItem {
         id: Uuid::now_v7(),
         tenant_id: tenant.0,
-        run_id: sc.run.id,
+        run_id: run.id,
         item_id: own,
         title: li.label.clone(),
         category: s
@@ -206,8 +207,8 @@ pub(crate) async fn insert(
         rows::LtiLineItem {
             id: Uuid::now_v7(),
             tenant_id: tenant.0,
-            run_id: sc.run.id,
-            tool_id: sc.tool.id,
+            run_id: run.id,
+            tool_id: tool,
             grade_item_id: g.id,
             item_id: item,
             resource_id: li.resource_id.clone(),
@@ -219,7 +220,7 @@ pub(crate) async fn insert(
     )
     .await?;
     // A new column changes everyone's course grade (a missing item counts as 0).
-    updates::queue_recompute(&txn, tenant, sc.run.id, now).await?;
+    updates::queue_recompute(&txn, tenant, run.id, now).await?;
     txn.commit().await.map_err(Error::internal)?;
     Ok((l, g))
 }

@@ -34,21 +34,26 @@ pub const ID_TOKEN_LIFETIME_SECS: i64 = 300;
 
 const HINT_PURPOSE: &str = "lti-message-hint";
 
+/// What a launch's `lti_message_hint` binds: the person, the run, the item launched (a
+/// resource link) or the module content is picked for (deep linking), and when it expires.
 #[derive(Debug, Serialize, Deserialize)]
-struct Hint {
-    u: Uuid,
-    r: Uuid,
-    i: Uuid,
-    e: i64,
+pub(crate) struct Hint {
+    pub(crate) u: Uuid,
+    pub(crate) r: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) i: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) m: Option<Uuid>,
+    pub(crate) e: i64,
 }
 
-fn sign_hint(app: &App, h: &Hint) -> Result<String> {
+pub(crate) fn sign_hint(app: &App, h: &Hint) -> Result<String> {
     let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(h).map_err(Error::internal)?);
     let sig = amphi_auth::signed::sign(app.secret(), HINT_PURPOSE, &body);
     Ok(format!("{body}.{sig}"))
 }
 
-fn read_hint(app: &App, raw: &str) -> Option<Hint> {
+pub(crate) fn read_hint(app: &App, raw: &str) -> Option<Hint> {
     let (body, sig) = raw.split_once('.')?;
     if !amphi_auth::signed::verify(app.secret(), HINT_PURPOSE, body, sig) {
         return None;
@@ -87,7 +92,7 @@ async fn item_tool(
     Ok((it, ti, tool))
 }
 
-async fn deployment_id(app: &App, tenant: TenantId, tool: Uuid) -> Result<String> {
+pub(crate) async fn deployment_id(app: &App, tenant: TenantId, tool: Uuid) -> Result<String> {
     repo::deployments(app.db.reader(), tenant, tool)
         .await?
         .into_iter()
@@ -107,7 +112,8 @@ pub async fn start(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Resu
         &Hint {
             u: caller.user.id.0,
             r: run.0,
-            i: it.id,
+            i: Some(it.id),
+            m: None,
             e: app.now().timestamp() + HINT_LIFETIME_SECS,
         },
     )?;
@@ -246,27 +252,66 @@ pub async fn authorize(
             base_url: base_url.to_owned(),
         },
     );
+    if h.m.is_some() {
+        // Deep linking: the course team picks content for a module.
+        let a = crate::courses::access_for(app, &caller, h.r, Action::Update).await?;
+        if !tool.deep_linking {
+            return refuse(app, tenant, &client, "deep_linking_not_allowed", ip).await;
+        }
+        let urls = Urls::of(base_url);
+        let settings = json!({
+            "deep_link_return_url": urls.deep_link_return(),
+            "accept_types": super::deep_link::ACCEPTED,
+            "accept_presentation_document_targets": ["iframe", "window"],
+            "accept_multiple": true,
+            "auto_create": true,
+            "data": req.lti_message_hint.clone().unwrap_or_default(),
+        });
+        let target = Target::Picker(settings);
+        let claims =
+            id_token_claims(app, &caller, &tool, &a.run, &target, a.role(), &nonce).await?;
+        return signed(app, tenant, claims, redirect_uri, req.state).await;
+    }
+    let item = h.i.ok_or(Error::BadRequest(codes::LTI_LAUNCH_INVALID))?;
     let a = crate::courses::access_for(app, &caller, h.r, Action::View).await?;
-    let (it, ti, item_tool) = item_tool(app, tenant, &a.run, h.i).await?;
+    let (it, ti, item_tool) = item_tool(app, tenant, &a.run, item).await?;
     if item_tool.id != tool.id {
         return refuse(app, tenant, &client, "item_of_another_tool", ip).await;
     }
     let role = a.role();
-    let claims = id_token_claims(app, &caller, &tool, &a.run, &it, &ti, role, &nonce).await?;
-    let (kid, pem) = super::keys::signing_key(app, tenant).await?;
-    let id_token =
-        amphi_lti::keys::sign(&Value::Object(claims), &kid, &pem).map_err(Error::internal)?;
+    let target = Target::Link(&it, &ti);
+    let claims = id_token_claims(app, &caller, &tool, &a.run, &target, role, &nonce).await?;
     if role == Some(CourseRole::Learner) && ti.completion == ToolCompletion::Launch {
-        match crate::courses::learn::complete_item(app, &caller, RunId(h.r), ItemId(h.i)).await {
+        match crate::courses::learn::complete_item(app, &caller, RunId(h.r), ItemId(item)).await {
             Ok(_) | Err(Error::Forbidden) => {}
             Err(e) => return Err(e),
         }
     }
+    signed(app, tenant, claims, redirect_uri, req.state).await
+}
+
+async fn signed(
+    app: &App,
+    tenant: TenantId,
+    claims: Map<String, Value>,
+    redirect_uri: String,
+    state: Option<String>,
+) -> Result<AuthAnswer> {
+    let (kid, pem) = super::keys::signing_key(app, tenant).await?;
+    let id_token =
+        amphi_lti::keys::sign(&Value::Object(claims), &kid, &pem).map_err(Error::internal)?;
     Ok(AuthAnswer {
         redirect_uri,
         id_token,
-        state: req.state,
+        state,
     })
+}
+
+/// What a message launches: an item (a resource link), or the tool's content picker with its
+/// deep linking settings.
+enum Target<'a> {
+    Link(&'a rows::CourseItem, &'a ToolItem),
+    Picker(Value),
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -275,11 +320,14 @@ async fn id_token_claims(
     caller: &Caller,
     tool: &rows::LtiTool,
     run: &rows::CourseRun,
-    it: &rows::CourseItem,
-    ti: &ToolItem,
+    target: &Target<'_>,
     role: Option<CourseRole>,
     nonce: &str,
 ) -> Result<Map<String, Value>> {
+    let link = match target {
+        Target::Link(it, ti) => Some((*it, *ti)),
+        Target::Picker(_) => None,
+    };
     let u = &caller.user;
     let urls = Urls::of(&caller.meta.base_url);
     let now = app.now().timestamp();
@@ -307,13 +355,16 @@ async fn id_token_claims(
         context_id: Some(run.id.to_string()),
         context_title: Some(course.title.clone()),
         context_label: Some(course.code.clone()),
-        resource_link_id: Some(it.id.to_string()),
-        resource_link_title: Some(it.title.clone()),
+        resource_link_id: link.map(|(it, _)| it.id.to_string()),
+        resource_link_title: link.map(|(it, _)| it.title.clone()),
         locale: Some(locale.clone()),
         tool_platform_guid: Some(caller.tenant.0.to_string()),
     };
     let mut custom = Map::new();
-    for text in [&tool.custom, &ti.custom] {
+    for text in [Some(&tool.custom), link.map(|(_, ti)| &ti.custom)]
+        .into_iter()
+        .flatten()
+    {
         for (k, v) in lti::parse_custom(text).unwrap_or_default() {
             custom.insert(k, Value::String(vars.substitute(&v)));
         }
@@ -338,20 +389,29 @@ async fn id_token_claims(
     if tool.send_email {
         put("email", json!(u.email));
     }
-    put(claim::MESSAGE_TYPE, json!(message::RESOURCE_LINK));
+    let message_type = match link {
+        Some(_) => message::RESOURCE_LINK,
+        None => message::DEEP_LINKING_REQUEST,
+    };
+    put(claim::MESSAGE_TYPE, json!(message_type));
     put(claim::VERSION, json!(lti::LTI_VERSION));
     put(
         claim::DEPLOYMENT_ID,
         json!(deployment_id(app, caller.tenant, tool.id).await?),
     );
-    put(
-        claim::TARGET_LINK_URI,
-        json!(ti.url.as_deref().unwrap_or(&tool.target_link_uri)),
-    );
-    put(
-        claim::RESOURCE_LINK,
-        json!({"id": it.id.to_string(), "title": it.title}),
-    );
+    let target_link = match (link, &tool.deep_link_url) {
+        (Some((_, ti)), _) => ti.url.as_deref().unwrap_or(&tool.target_link_uri),
+        (None, Some(dl)) => dl.as_str(),
+        (None, None) => tool.target_link_uri.as_str(),
+    };
+    put(claim::TARGET_LINK_URI, json!(target_link));
+    match target {
+        Target::Link(it, _) => put(
+            claim::RESOURCE_LINK,
+            json!({"id": it.id.to_string(), "title": it.title}),
+        ),
+        Target::Picker(settings) => put(claim::DL_SETTINGS, settings.clone()),
+    }
     put(claim::ROLES, json!(lti::lis_roles(role, standing)));
     put(
         claim::CONTEXT,
@@ -371,14 +431,19 @@ async fn id_token_claims(
             "version": env!("CARGO_PKG_VERSION")
         }),
     );
-    put(
-        claim::LAUNCH_PRESENTATION,
-        json!({
+    let presentation = match link {
+        Some((it, ti)) => json!({
             "document_target": ti.presentation.as_str(),
             "locale": locale,
             "return_url": urls.item_page(run.id, it.id)
         }),
-    );
+        None => json!({
+            "document_target": "window",
+            "locale": locale,
+            "return_url": format!("{}/teach/runs/{}/outline", urls.issuer, run.id)
+        }),
+    };
+    put(claim::LAUNCH_PRESENTATION, presentation);
     put(claim::CUSTOM, Value::Object(custom));
     put(
         claim::LIS,
@@ -389,10 +454,12 @@ async fn id_token_claims(
     );
     if tool.ags {
         let mut ags = json!({"scope": scope::AGS, "lineitems": urls.line_items(run.id)});
-        if let Some((l, _)) =
-            repo::line_item_of_item(app.db.reader(), caller.tenant, run.id, it.id).await?
-        {
-            ags["lineitem"] = json!(urls.line_item(run.id, l.id));
+        if let Some((it, _)) = link {
+            if let Some((l, _)) =
+                repo::line_item_of_item(app.db.reader(), caller.tenant, run.id, it.id).await?
+            {
+                ags["lineitem"] = json!(urls.line_item(run.id, l.id));
+            }
         }
         put(claim::AGS_ENDPOINT, ags);
     }

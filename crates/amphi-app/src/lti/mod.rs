@@ -5,9 +5,10 @@
 //!
 //! The platform's issuer is the tenant site's public address (`scheme://host`); a resource
 //! link is a course item (its id), a context is a run (its id), a person's `sub` their user id.
-//! Imports point one way: launch, ags, nrps -> services, tools -> keys.
+//! Imports point one way: deep_link -> launch, ags -> services, tools -> keys.
 
 pub mod ags;
+pub mod deep_link;
 pub mod keys;
 pub mod launch;
 pub mod nrps;
@@ -142,6 +143,10 @@ impl Urls {
     /// A run's membership container.
     pub fn memberships(&self, run: Uuid) -> String {
         format!("{}/lti/runs/{run}/memberships", self.issuer)
+    }
+    /// Where deep linking answers are posted.
+    pub fn deep_link_return(&self) -> String {
+        format!("{}/lti/deep-link/return", self.issuer)
     }
     /// An item's page (the launch's return URL).
     pub fn item_page(&self, run: Uuid, item: Uuid) -> String {

@@ -295,13 +295,28 @@ pub async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Tool> {
     Ok(view(t, d, &caller.meta.base_url))
 }
 
-/// The enabled tools course teams may put in a course, by name: (id, name).
-pub async fn choices(app: &App, tenant: TenantId) -> Result<Vec<(Uuid, String)>> {
+/// A tool course teams may put in a course.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolChoice {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Whether it has a content picker (deep linking).
+    pub picker: bool,
+}
+
+/// The enabled tools course teams may put in a course, by name.
+pub async fn choices(app: &App, tenant: TenantId) -> Result<Vec<ToolChoice>> {
     Ok(repo::tools(app.db.reader(), tenant)
         .await?
         .into_iter()
         .filter(|t| t.enabled)
-        .map(|t| (t.id, t.name))
+        .map(|t| ToolChoice {
+            id: t.id,
+            name: t.name,
+            picker: t.deep_linking && t.deep_link_url.is_some(),
+        })
         .collect())
 }
 

@@ -37,6 +37,7 @@ async fn setup(completion: &str) -> (Setup, Caller) {
             "/api/v1/lti/tools",
             json!({"name": "Circuit lab", "login_url": tool.login_url(),
                    "target_link_uri": tool.launch_url(), "jwks_url": tool.jwks_url(),
+                   "deep_link_url": tool.launch_url(),
                    "custom": "level=2\nwho=$User.id", "send_email": true}),
         )
         .await;
@@ -79,9 +80,12 @@ async fn setup(completion: &str) -> (Setup, Caller) {
 /// Launches the item as `who` through the tool's login and Amphi's authorization endpoint;
 /// returns the launch as the tool validated it and its launch id.
 async fn launch(s: &Setup, who: &mut Client) -> (Value, String) {
-    let r = who
-        .get(&format!("/learn/{}/items/{}/launch", s.run, s.item))
-        .await;
+    follow(s, who, &format!("/learn/{}/items/{}/launch", s.run, s.item)).await
+}
+
+/// Follows a launch that starts at `start` (an item, or a module's content picker).
+async fn follow(s: &Setup, who: &mut Client, start: &str) -> (Value, String) {
+    let r = who.get(start).await;
     assert!(r.status.is_redirection(), "{} {}", r.status, r.text);
     let login = r.location();
     assert!(login.starts_with(&s.tool.login_url()), "{login}");
@@ -752,4 +756,168 @@ async fn lti_authorization_requests_are_checked() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     let v = a.ok("/api/v1/audit?action=lti").await;
     assert!(v.to_string().contains("redirect_uri_unregistered"), "{v}");
+}
+
+#[tokio::test]
+async fn lti_deep_linking_adds_items_and_their_gradebook_column() {
+    let (s, mut a) = setup("launch").await;
+    let outline = a.ok(&format!("/api/v1/runs/{}/outline", s.run)).await;
+    let module = outline["modules"][0]["id"].as_str().unwrap().to_owned();
+    // The outline offers the tool's content picker.
+    let page = a.c.get(&format!("/teach/runs/{}/outline", s.run)).await;
+    let pick = format!(
+        "/teach/runs/{}/modules/{module}/tools/{}/pick",
+        s.run, s.tool_id
+    );
+    assert!(page.text.contains(&pick), "{}", page.text);
+    let (l, dl_launch) = follow(&s, &mut a.c, &pick).await;
+    assert_eq!(l[format!("{LTI}message_type")], "LtiDeepLinkingRequest");
+    let settings = &l["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"];
+    assert!(settings["deep_link_return_url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/lti/deep-link/return"));
+    assert!(l.get(format!("{LTI}resource_link")).is_none());
+    // The tool answers with four kinds of content.
+    let answer = tool_api(&s, "POST", "/api/deep-link-jwt", Some(json!({"launch_id": dl_launch,
+        "resources": [
+            {"type": "ltiResourceLink", "title": "Level 2", "custom": {"level": "3"}, "score_maximum": 50},
+            {"type": "link", "title": "Manual", "url": "https://example.org/manual"},
+            {"type": "html", "title": "Briefing", "html": "<p>Go <b>now</b></p><script>alert(1)</script>"},
+            {"type": "file", "title": "Sheet", "url": "https://example.org/sheet.pdf"}
+        ]}))).await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    let (return_url, jwt) = (
+        answer["return_url"].as_str().unwrap(),
+        answer["jwt"].as_str().unwrap(),
+    );
+    assert_eq!(
+        return_url,
+        format!("{}/lti/deep-link/return", s.t.base_url())
+    );
+    // Posted by the browser from the tool's page: no Amphi cookie comes with it.
+    let bare = http();
+    let r = bare
+        .post(return_url)
+        .form(&[("JWT", jwt)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let outline = a.ok(&format!("/api/v1/runs/{}/outline", s.run)).await;
+    let items = outline["items"].as_array().unwrap().clone();
+    let find = |title: &str| {
+        items
+            .iter()
+            .find(|i| i["title"] == title)
+            .unwrap_or_else(|| panic!("{title} in {outline}"))
+            .clone()
+    };
+    let level = find("Level 2");
+    assert_eq!(level["kind"], "tool");
+    assert_eq!(level["published"], false);
+    assert_eq!(find("Manual")["kind"], "link");
+    assert_eq!(find("Sheet")["kind"], "link");
+    let brief = find("Briefing");
+    assert_eq!(brief["kind"], "page");
+    let b = a
+        .ok(&format!("/api/v1/runs/{}/items/{}", s.run, id(&brief)))
+        .await;
+    assert!(b.to_string().contains("<b>now</b>"), "{b}");
+    assert!(!b.to_string().contains("script"), "{b}");
+    let book = a.ok(&format!("/api/v1/runs/{}/gradebook", s.run)).await;
+    assert!(book.to_string().contains("Level 2"), "{book}");
+    assert!(book.to_string().contains("50"), "{book}");
+    // The same answer again is refused (its nonce is used), and creates nothing.
+    let r = bare
+        .post(return_url)
+        .form(&[("JWT", jwt)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let n = a.ok(&format!("/api/v1/runs/{}/outline", s.run)).await["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(n, items.len());
+    // A content type Amphi does not take refuses the whole answer.
+    let (_, dl_launch) = follow(&s, &mut a.c, &pick).await;
+    let answer = tool_api(
+        &s,
+        "POST",
+        "/api/deep-link-jwt",
+        Some(json!({"launch_id": dl_launch,
+        "resources": [{"type": "link", "title": "Fine", "url": "https://example.org/"},
+                      {"type": "image", "title": "Picture", "url": "https://example.org/p.png"}]})),
+    )
+    .await;
+    let r = bare
+        .post(answer["return_url"].as_str().unwrap())
+        .form(&[("JWT", answer["jwt"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Nothing was added"));
+    let n = a.ok(&format!("/api/v1/runs/{}/outline", s.run)).await["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(n, items.len());
+    // A forged answer (signed by another key) is refused.
+    let now = chrono::Utc::now().timestamp();
+    let forged = assertion(
+        &s,
+        &s.tool.impostor_private_key_pem(),
+        &s.tool.key_id(),
+        |c| {
+            c["aud"] = json!(s.t.base_url());
+            c["nonce"] = json!("n-forged");
+            c["iat"] = json!(now);
+        },
+    );
+    let r = bare
+        .post(return_url)
+        .form(&[("JWT", forged.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // Published, the new tool item launches with its line item, and the tool's score lands there.
+    let r = a
+        .patch(
+            &format!("/api/v1/runs/{}/items/{}", s.run, id(&level)),
+            json!({"published": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut ada = learner(&s.t, "ada@example.test", "Ada").await;
+    assert!(ada.enrol(&s.run, None).await.status.is_success());
+    let (l, ada_launch) = follow(
+        &s,
+        &mut ada.c,
+        &format!("/learn/{}/items/{}/launch", s.run, id(&level)),
+    )
+    .await;
+    assert_eq!(l[format!("{LTI}custom")]["level"], "3");
+    assert!(
+        l["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]["lineitem"].is_string(),
+        "{l}"
+    );
+    let r = tool_api(
+        &s,
+        "POST",
+        "/api/score",
+        Some(json!({"launch_id": ada_launch,
+        "score_given": 40, "score_maximum": 50})),
+    )
+    .await;
+    assert_eq!(r["ok"], true, "{r}");
+    let g = ada.ok(&format!("/api/v1/runs/{}/grades/me", s.run)).await;
+    assert!(
+        g.to_string().contains("Level 2") && g.to_string().contains("40"),
+        "{g}"
+    );
 }

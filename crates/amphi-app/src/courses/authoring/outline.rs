@@ -175,7 +175,7 @@ async fn tool_settings(
         let tools = crate::lti::tools::choices(app, tenant).await?;
         match Uuid::parse_str(raw.trim())
             .ok()
-            .filter(|id| tools.iter().any(|t| t.0 == *id))
+            .filter(|id| tools.iter().any(|t| t.id == *id))
         {
             Some(id) => s["tool_id"] = serde_json::Value::String(id.to_string()),
             None => fields.push("tool_id", codes::CHOICE_INVALID),

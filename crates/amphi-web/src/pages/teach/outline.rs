@@ -124,7 +124,7 @@ async fn outline_with(
         .await
         .or_page(ctx)?
         .into_iter()
-        .map(|(id, name)| context! { id => id.to_string(), name })
+        .map(|t| context! { id => t.id.to_string(), name => t.name, picker => t.picker })
         .collect();
     // The kind "tool" is offered once the site has a tool.
     let kinds: Vec<&str> = ItemKind::ALL
