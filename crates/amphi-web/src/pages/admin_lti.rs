@@ -159,8 +159,10 @@ fn errors_of(ctx: &Ctx, e: &Error) -> Value {
     if let Error::Validation(fs) = e {
         for f in fs {
             let msg = amphi_app::i18n::field_message(ctx.locale, f);
-            let label =
-                amphi_app::i18n::t(ctx.locale, &format!("lti-field-{}", f.field.replace('_', "-")));
+            let label = amphi_app::i18n::t(
+                ctx.locale,
+                &format!("lti-field-{}", f.field.replace('_', "-")),
+            );
             map.entry(f.field.clone())
                 .or_insert_with(|| amphi_app::i18n::labelled(ctx.locale, &label, &msg));
         }

@@ -74,13 +74,22 @@ async fn lti_admin_registers_edits_turns_off_and_deletes_a_tool() {
     ] {
         assert!(list.text.contains(s), "{s}: {}", list.text);
     }
-    for path in ["/lti/jwks", "/lti/openid-configuration", "/lti/authorize", "/lti/token"] {
+    for path in [
+        "/lti/jwks",
+        "/lti/openid-configuration",
+        "/lti/authorize",
+        "/lti/token",
+    ] {
         assert!(list.text.contains(&esc(path)), "{path}: {}", list.text);
     }
 
     // A login URL that is not one: the form again, the error at its field, what was typed kept.
     let r = root
-        .submit("/admin/lti/new", "/admin/lti/new", &fields("Circuit lab", "not a url"))
+        .submit(
+            "/admin/lti/new",
+            "/admin/lti/new",
+            &fields("Circuit lab", "not a url"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("id=\"f-login_url-error\""), "{}", r.text);
@@ -112,7 +121,11 @@ async fn lti_admin_registers_edits_turns_off_and_deletes_a_tool() {
     assert_eq!(r.location(), "/admin/lti");
     let list = root.get("/admin/lti").await;
     assert!(list.text.contains("The tool was saved."), "{}", list.text);
-    assert!(list.text.contains("<span class=\"badge ok\">On</span>"), "{}", list.text);
+    assert!(
+        list.text.contains("<span class=\"badge ok\">On</span>"),
+        "{}",
+        list.text
+    );
     assert!(list.text.contains("<td>Grades</td>"), "{}", list.text);
     assert!(list.text.contains("<td>Name</td>"), "{}", list.text);
     let id = tool_id(&list.text, "Circuit lab");
@@ -138,7 +151,11 @@ async fn lti_admin_registers_edits_turns_off_and_deletes_a_tool() {
     let r = root.submit(&edit, &edit, &changed).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let page = root.get(&edit).await;
-    assert!(page.text.contains("value=\"Circuit lab 2\""), "{}", page.text);
+    assert!(
+        page.text.contains("value=\"Circuit lab 2\""),
+        "{}",
+        page.text
+    );
     assert!(
         page.text.contains("name=\"ags\" value=\"true\">")
             && page.text.contains("name=\"nrps\" value=\"true\" checked>"),
@@ -161,12 +178,24 @@ async fn lti_admin_registers_edits_turns_off_and_deletes_a_tool() {
 
     // Turned off: the list says so.
     let r = root
-        .submit("/admin/lti", &format!("{edit}/enabled"), &[("enabled", "false")])
+        .submit(
+            "/admin/lti",
+            &format!("{edit}/enabled"),
+            &[("enabled", "false")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let list = root.get("/admin/lti").await;
-    assert!(list.text.contains("The tool is turned off."), "{}", list.text);
-    assert!(list.text.contains("<span class=\"badge warn\">Off</span>"), "{}", list.text);
+    assert!(
+        list.text.contains("The tool is turned off."),
+        "{}",
+        list.text
+    );
+    assert!(
+        list.text.contains("<span class=\"badge warn\">Off</span>"),
+        "{}",
+        list.text
+    );
     assert!(list.text.contains("Turn on"), "{}", list.text);
     assert!(list.text.contains("<td>Members</td>"), "{}", list.text);
 
@@ -210,7 +239,11 @@ async fn lti_admin_pages_and_menu_entry_are_for_site_administrators() {
     let home = lea.get("/").await;
     assert!(!home.text.contains("href=\"/admin/lti\""), "{}", home.text);
     let r = lea
-        .submit("/", "/admin/lti/new", &fields("Sneaky", "https://tool.example/login"))
+        .submit(
+            "/",
+            "/admin/lti/new",
+            &fields("Sneaky", "https://tool.example/login"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let r = lea.submit("/", "/admin/lti/keys/rotate", &[]).await;
