@@ -56,14 +56,15 @@
     for (var j = 0; j < copies.length; j++) { copyButton(copies[j]); }
   }
 
-  // 3. Copy buttons (`data-copy` names the element whose text is copied); hidden without JS.
+  // 3. Copy buttons (`data-copy` names the element whose text, or a read-only input's value, is
+  // copied); hidden without JS.
   function copyButton(btn) {
     btn.hidden = false;
     btn.addEventListener("click", function () {
       var src = document.getElementById(btn.getAttribute("data-copy"));
       var status = document.getElementById(btn.getAttribute("data-copy") + "-copied");
       if (!src || !navigator.clipboard) { return; }
-      navigator.clipboard.writeText(src.textContent.trim()).then(function () {
+      navigator.clipboard.writeText((src.tagName === "INPUT" ? src.value : src.textContent).trim()).then(function () {
         if (status) { status.textContent = btn.getAttribute("data-done"); }
       });
     });

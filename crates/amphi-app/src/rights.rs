@@ -21,6 +21,9 @@ pub struct Menu {
     pub admin: bool,
     /// Administration of every site (platform administrators).
     pub platform: bool,
+    /// The site's external tools (LTI): those who may change the site, as the tools' use
+    /// cases require.
+    pub lti_tools: bool,
 }
 
 /// The menu of a signed-in person on the site of `tenant`. Whether they are on a course team is
@@ -34,6 +37,7 @@ pub async fn menu(app: &App, tenant: TenantId, su: &SessionUser) -> Result<Menu>
         teach,
         admin: can(&actor, Action::View, Resource::Tenant(tenant)),
         platform: can(&actor, Action::List, Resource::Platform),
+        lti_tools: can(&actor, Action::Update, Resource::Tenant(tenant)),
     })
 }
 

@@ -132,6 +132,10 @@ impl Urls {
     pub fn jwks(&self) -> String {
         format!("{}/lti/jwks", self.issuer)
     }
+    /// The platform's OpenID configuration document.
+    pub fn openid_configuration(&self) -> String {
+        format!("{}/lti/openid-configuration", self.issuer)
+    }
     /// A run's line item container.
     pub fn line_items(&self, run: Uuid) -> String {
         format!("{}/lti/runs/{run}/lineitems", self.issuer)

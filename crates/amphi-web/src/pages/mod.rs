@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_lti;
 mod admin_sso;
 mod assignments;
 mod auth;
@@ -63,6 +64,18 @@ pub fn routes() -> Router<WebState> {
             post(admin_sso::delete),
         )
         .route("/admin/identity-providers/{id}/test", post(admin_sso::test))
+        .route("/admin/lti", get(admin_lti::list))
+        .route(
+            "/admin/lti/new",
+            get(admin_lti::new_form).post(admin_lti::create),
+        )
+        .route("/admin/lti/keys/rotate", post(admin_lti::rotate_key))
+        .route(
+            "/admin/lti/{id}",
+            get(admin_lti::edit_form).post(admin_lti::update),
+        )
+        .route("/admin/lti/{id}/enabled", post(admin_lti::set_enabled))
+        .route("/admin/lti/{id}/delete", post(admin_lti::delete))
         .route(
             "/password/forgot",
             get(auth::forgot_form).post(auth::forgot),

@@ -334,6 +334,21 @@ async fn lti_launches_scores_and_members_with_a_real_tool() {
         "{r}"
     );
 
+    // Its administration page refuses to delete it, says why and offers to turn it off.
+    let page = format!("/admin/lti/{}", s.tool_id);
+    let r = a.c.submit(&page, &format!("{page}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        r.text.contains("This tool has reported grades"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains(&format!("action=\"{page}/enabled\"")) && r.text.contains("Turn off"),
+        "{}",
+        r.text
+    );
+
     // Turned off: no launch, no token, and the grades it reported stay.
     let r = a
         .patch(

@@ -18,6 +18,7 @@ mod fixtures;
 mod jobs;
 mod learn_pages;
 mod lti;
+mod lti_admin;
 mod menus;
 mod openapi;
 mod page_snapshots;
