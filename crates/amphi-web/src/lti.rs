@@ -51,6 +51,7 @@ pub fn routes() -> Router<WebState> {
             get(pick_content),
         )
         .route("/lti/deep-link/return", post(deep_link_return))
+        .route("/lti/register", post(register_tool))
 }
 
 fn json_as(media_type: &'static str, body: serde_json::Value) -> Response {
@@ -174,6 +175,33 @@ async fn authorize_get(ctx: Ctx, Query(req): Query<launch::AuthRequest>) -> Page
 /// POST /lti/authorize — the same, as a form.
 async fn authorize_post(ctx: Ctx, Form(req): Form<launch::AuthRequest>) -> PageResult {
     authorize(ctx, req).await
+}
+
+/// POST /lti/register — a tool's client registration (LTI Dynamic Registration).
+async fn register_tool(
+    State(s): State<WebState>,
+    v: ApiVisitor,
+    h: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let r = amphi_app::lti::registration::register(
+        &s.app,
+        v.tenant.id,
+        &v.meta.base_url,
+        v.meta.ip.clone(),
+        bearer(&h),
+        &body,
+    )
+    .await
+    .map_err(|e| v.err(e))?;
+    Ok(match r {
+        Ok(answer) => Json(answer).into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
+            Json(json!({"error": e.error, "error_description": e.description})),
+        )
+            .into_response(),
+    })
 }
 
 /// POST /lti/token — client credentials with a JWT client assertion.

@@ -100,6 +100,7 @@ pub fn openid_configuration(base_url: &str, tenant_name: &str) -> Value {
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],
         "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
         "jwks_uri": u.jwks(),
+        "registration_endpoint": format!("{}/lti/register", u.issuer),
         "scopes_supported": [
             "openid", scope::LINEITEM, scope::LINEITEM_READONLY, scope::RESULT_READONLY,
             scope::SCORE, scope::NRPS
@@ -112,7 +113,8 @@ pub fn openid_configuration(base_url: &str, tenant_name: &str) -> Value {
             "product_family_code": "amphi",
             "version": env!("CARGO_PKG_VERSION"),
             "messages_supported": [
-                {"type": "LtiResourceLinkRequest"}
+                {"type": "LtiResourceLinkRequest"},
+                {"type": "LtiDeepLinkingRequest", "placements": ["ContentArea"]}
             ],
             "variables": [
                 "User.id", "User.username", "Person.sourcedId", "Person.name.full",

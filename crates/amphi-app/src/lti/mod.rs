@@ -5,13 +5,14 @@
 //!
 //! The platform's issuer is the tenant site's public address (`scheme://host`); a resource
 //! link is a course item (its id), a context is a run (its id), a person's `sub` their user id.
-//! Imports point one way: deep_link -> launch, ags -> services, tools -> keys.
+//! Imports point one way: deep_link -> launch, ags -> services, registration -> tools.
 
 pub mod ags;
 pub mod deep_link;
 pub mod keys;
 pub mod launch;
 pub mod nrps;
+pub mod registration;
 pub mod services;
 pub mod tools;
 

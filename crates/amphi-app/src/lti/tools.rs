@@ -328,13 +328,12 @@ fn audit_detail(t: &rows::LtiTool) -> serde_json::Value {
     })
 }
 
-/// Registers a tool with its client id and a deployment for the whole site.
-pub async fn create(app: &App, caller: &Caller, form: ToolForm) -> Result<Tool> {
-    guard(caller)?;
-    let now = app.now();
-    let mut t = rows::LtiTool {
+/// A tool not yet stored: a new client id, defaults a course team expects (services on,
+/// only the name sent), the rest empty until a form or a registration fills it.
+pub(crate) fn blank(tenant: TenantId, now: DateTime<Utc>) -> rows::LtiTool {
+    rows::LtiTool {
         id: Uuid::now_v7(),
-        tenant_id: caller.tenant.0,
+        tenant_id: tenant.0,
         client_id: amphi_auth::token::random_hex(16),
         name: String::new(),
         login_url: String::new(),
@@ -351,20 +350,30 @@ pub async fn create(app: &App, caller: &Caller, form: ToolForm) -> Result<Tool> 
         send_email: false,
         send_picture: false,
         enabled: true,
+        registration_hash: None,
         created_at: now,
         updated_at: now,
-    };
-    let mut f = Fields::new();
-    apply(&form, &mut t, &mut f);
-    f.finish()?;
+    }
+}
+
+/// Stores a checked tool with a deployment for the whole site, audited (`actor`: the
+/// administrator; none for a dynamic registration, which the registration token vouches for).
+pub(crate) async fn store(
+    app: &App,
+    tenant: TenantId,
+    actor: Option<amphi_core::UserId>,
+    ip: Option<String>,
+    t: rows::LtiTool,
+) -> Result<(rows::LtiTool, rows::LtiDeployment)> {
+    let now = app.now();
     let txn = app.db.begin().await?;
-    let t = repo::insert_tool(&txn, caller.tenant, t).await?;
+    let t = repo::insert_tool(&txn, tenant, t).await?;
     let d = repo::insert_deployment(
         &txn,
-        caller.tenant,
+        tenant,
         rows::LtiDeployment {
             id: Uuid::now_v7(),
-            tenant_id: caller.tenant.0,
+            tenant_id: tenant.0,
             tool_id: t.id,
             deployment_id: Uuid::now_v7().to_string(),
             course_id: None,
@@ -372,14 +381,33 @@ pub async fn create(app: &App, caller: &Caller, form: ToolForm) -> Result<Tool> 
         },
     )
     .await?;
-    audit::Event::new("lti.tool_created", caller.tenant)
-        .actor(caller.user.id)
+    let mut e = audit::Event::new("lti.tool_created", tenant)
         .target(t.client_id.clone())
-        .ip(caller.meta.ip.clone())
-        .detail(audit_detail(&t))
-        .record(&txn, now)
-        .await?;
+        .ip(ip)
+        .detail(audit_detail(&t));
+    if let Some(a) = actor {
+        e = e.actor(a);
+    }
+    e.record(&txn, now).await?;
     txn.commit().await.map_err(Error::internal)?;
+    Ok((t, d))
+}
+
+/// Registers a tool with its client id and a deployment for the whole site.
+pub async fn create(app: &App, caller: &Caller, form: ToolForm) -> Result<Tool> {
+    guard(caller)?;
+    let mut t = blank(caller.tenant, app.now());
+    let mut f = Fields::new();
+    apply(&form, &mut t, &mut f);
+    f.finish()?;
+    let (t, d) = store(
+        app,
+        caller.tenant,
+        Some(caller.user.id),
+        caller.meta.ip.clone(),
+        t,
+    )
+    .await?;
     Ok(view(t, vec![d], &caller.meta.base_url))
 }
 

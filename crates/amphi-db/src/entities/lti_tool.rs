@@ -25,6 +25,7 @@ pub struct Model {
     pub send_email: bool,
     pub send_picture: bool,
     pub enabled: bool,
+    pub registration_hash: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

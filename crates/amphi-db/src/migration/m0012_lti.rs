@@ -54,6 +54,7 @@ enum LtiTools {
     SendEmail,
     SendPicture,
     Enabled,
+    RegistrationHash,
     CreatedAt,
     UpdatedAt,
 }
@@ -230,6 +231,11 @@ impl MigrationTrait for Migration {
                 .col(flag(LtiTools::SendEmail))
                 .col(flag(LtiTools::SendPicture))
                 .col(flag(LtiTools::Enabled))
+                .col(
+                    ColumnDef::new(LtiTools::RegistrationHash)
+                        .string_len(64)
+                        .null(),
+                )
                 .col(ts(LtiTools::CreatedAt))
                 .col(ts(LtiTools::UpdatedAt))
                 .foreign_key(&mut tenant_fk(LtiTools::Table, LtiTools::TenantId))
@@ -241,6 +247,16 @@ impl MigrationTrait for Migration {
                 .name("lti_tools_client")
                 .table(LtiTools::Table)
                 .col(LtiTools::ClientId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        // A dynamic registration token registers one tool.
+        m.create_index(
+            Index::create()
+                .name("lti_tools_registration")
+                .table(LtiTools::Table)
+                .col(LtiTools::RegistrationHash)
                 .unique()
                 .to_owned(),
         )

@@ -288,6 +288,33 @@ pub async fn delete(
     }
 }
 
+/// The registration URL a tool's developer gives.
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+pub struct RegisterBody {
+    registration_url: String,
+}
+
+/// POST /admin/lti/register — LTI Dynamic Registration: a page that opens the tool's
+/// registration URL with this platform's configuration and a registration token (a link, not a
+/// redirect: the page's form-action policy allows this site only).
+pub async fn register(Authed(ctx, su): Authed, CsrfForm(b): CsrfForm<RegisterBody>) -> PageResult {
+    match amphi_app::lti::registration::begin(&ctx.state.app, &su, &b.registration_url).await {
+        Ok(url) => Ok(ctx.page("admin/lti_register.html", context! { url })),
+        Err(e @ Error::Validation(_)) => {
+            let ts = tools::list(&ctx.state.app, &su).await.or_page(&ctx)?;
+            Ok(ctx.render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "admin/lti_tools.html",
+                context! {
+                    tools => Value::from_serialize(&ts), platform => platform(&ctx),
+                    reg_errors => ctx.field_errors(&e), reg_url => b.registration_url,
+                },
+            ))
+        }
+        Err(e) => Err(ctx.fail(&e)),
+    }
+}
+
 /// POST /admin/lti/keys/rotate
 pub async fn rotate_key(Authed(ctx, su): Authed, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
     keys::rotate(&ctx.state.app, &su).await.or_page(&ctx)?;

@@ -70,6 +70,7 @@ pub fn routes() -> Router<WebState> {
             get(admin_lti::new_form).post(admin_lti::create),
         )
         .route("/admin/lti/keys/rotate", post(admin_lti::rotate_key))
+        .route("/admin/lti/register", post(admin_lti::register))
         .route(
             "/admin/lti/{id}",
             get(admin_lti::edit_form).post(admin_lti::update),

@@ -936,3 +936,138 @@ async fn lti_deep_linking_adds_items_and_their_gradebook_column() {
         "{g}"
     );
 }
+
+#[tokio::test]
+async fn lti_dynamic_registration_makes_a_tool_that_launches() {
+    let t = TestApp::listening().await;
+    let tool = LtiTool::start().unwrap();
+    let mut a = admin(&t).await;
+    // The administrator gives the tool's registration URL: a bad one is refused on its field.
+    let r =
+        a.c.submit(
+            "/admin/lti",
+            "/admin/lti/register",
+            &[("registration_url", "not a url")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let reg_url = format!("{}/register", tool.base_url());
+    let r =
+        a.c.submit(
+            "/admin/lti",
+            "/admin/lti/register",
+            &[("registration_url", reg_url.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let href = between(
+        &r.text.replace("&amp;", "&").replace("&#x2f;", "/"),
+        "href=\"",
+        "\" target=\"_blank\" rel=\"noopener\" id=\"lti-dr-open\"",
+    );
+    let href = href.rsplit("href=\"").next().unwrap().to_owned();
+    assert!(href.starts_with(&reg_url), "{href}");
+    let q: std::collections::HashMap<String, String> = url::Url::parse(&href)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    // What the tool does: read the configuration, post its registration with the token.
+    let web = http();
+    let conf: Value = web
+        .get(&q["openid_configuration"])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(conf["issuer"], t.base_url());
+    let endpoint = conf["registration_endpoint"].as_str().unwrap().to_owned();
+    let registration = json!({
+        "application_type": "web", "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": tool.login_url(), "redirect_uris": [tool.launch_url()],
+        "client_name": "Registered lab", "jwks_uri": tool.jwks_url(),
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": format!("{AGS_SCOPES} {NRPS_SCOPE}"),
+        "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+            "domain": "127.0.0.1", "target_link_uri": tool.launch_url(),
+            "claims": ["iss", "sub", "name"],
+            "custom_parameters": {"mode": "exam"},
+            "messages": [{"type": "LtiDeepLinkingRequest", "target_link_uri": tool.launch_url()}]
+        }
+    });
+    let post = |token: &str, body: &Value| web.post(&endpoint).bearer_auth(token).json(body).send();
+    let mut broken = registration.clone();
+    broken.as_object_mut().unwrap().remove("client_name");
+    let r = post(&q["registration_token"], &broken).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let r = post("forged.token", &registration).await.unwrap();
+    assert_eq!(r.status(), 401);
+    let r = post(&q["registration_token"], &registration).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let answer: Value = r.json().await.unwrap();
+    let client_id = answer["client_id"].as_str().unwrap().to_owned();
+    let conf_claim = &answer["https://purl.imsglobal.org/spec/lti-tool-configuration"];
+    let deployment = conf_claim["deployment_id"].as_str().unwrap().to_owned();
+    // One tool per token.
+    let r = post(&q["registration_token"], &registration).await.unwrap();
+    assert_eq!(r.status(), 401);
+    // Registered as asked: services from the scopes, privacy from the claims, the picker.
+    let list = a.ok("/api/v1/lti/tools").await;
+    let reg = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["client_id"] == client_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(reg["name"], "Registered lab");
+    assert_eq!(
+        (
+            reg["ags"].as_bool(),
+            reg["nrps"].as_bool(),
+            reg["deep_linking"].as_bool()
+        ),
+        (Some(true), Some(true), Some(true))
+    );
+    assert_eq!(
+        (reg["send_name"].as_bool(), reg["send_email"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(reg["custom"], "mode=exam");
+    // And it launches.
+    tool.register_platform(&PlatformRegistration {
+        issuer: t.base_url(),
+        client_id: client_id.clone(),
+        auth_login_url: conf["authorization_endpoint"].as_str().unwrap().into(),
+        auth_token_url: conf["token_endpoint"].as_str().unwrap().into(),
+        key_set_url: conf["jwks_uri"].as_str().unwrap().into(),
+        deployment_ids: vec![deployment],
+    })
+    .unwrap();
+    let c = api_course(
+        &mut a,
+        json!({"code": "DR1", "title": "Registered", "summary": "S."}),
+        json!({}),
+        &[json!({"kind": "tool", "title": "Exam", "tool_id": id(&reg), "published": true})],
+    )
+    .await;
+    let s = Setup {
+        t,
+        tool,
+        tool_id: id(&reg),
+        client_id,
+        run: c.run,
+        item: c.items[0].clone(),
+        http: http(),
+    };
+    let mut ada = learner(&s.t, "ada@example.test", "Ada Lovelace").await;
+    assert!(ada.enrol(&s.run, None).await.status.is_success());
+    let (l, _) = launch(&s, &mut ada.c).await;
+    assert_eq!(l[format!("{LTI}custom")]["mode"], "exam");
+    assert_eq!(l["name"], "Ada Lovelace");
+    assert!(l.get("email").is_none(), "{l}");
+    let _ = (&s.tool_id, &s.client_id);
+}
