@@ -85,6 +85,10 @@ pub mod media {
         "application/vnd.ims.lti-nrps.v2.membershipcontainer+json";
 }
 
+/// The deep linking content types the platform takes: tool links, links, files (as links) and
+/// HTML (sanitised).
+pub const CONTENT_TYPES: &[&str] = &["ltiResourceLink", "link", "html", "file"];
+
 /// Message types.
 pub mod message {
     /// A launch of a resource link.

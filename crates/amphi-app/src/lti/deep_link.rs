@@ -19,9 +19,6 @@ use amphi_lti::verify::{self, Expect};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-/// The content types a tool may answer with.
-pub const ACCEPTED: &[&str] = &["ltiResourceLink", "link", "html", "file"];
-
 /// How long the course team has to pick content, in seconds.
 pub const PICK_LIFETIME_SECS: i64 = 3600;
 

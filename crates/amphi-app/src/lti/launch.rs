@@ -261,7 +261,7 @@ pub async fn authorize(
         let urls = Urls::of(base_url);
         let settings = json!({
             "deep_link_return_url": urls.deep_link_return(),
-            "accept_types": super::deep_link::ACCEPTED,
+            "accept_types": lti::CONTENT_TYPES,
             "accept_presentation_document_targets": ["iframe", "window"],
             "accept_multiple": true,
             "auto_create": true,
