@@ -1626,3 +1626,7 @@ lti-dr-start = Start the registration
 lti-dr-continue-lead = The tool's registration page opens in a new window; it reads this platform's configuration and registers itself.
 lti-dr-continue = Continue at the tool
 lti-dr-after = When the tool says it is done, the new tool is listed in
+field-tool-url = Address launched
+field-tool-url-help = Leave empty to launch the tool's own address.
+field-tool-custom = Custom parameters
+field-tool-custom-help = One name=value a line, sent to the tool with each launch (for example level=2).

@@ -1644,3 +1644,7 @@ lti-dr-start = Commencer l'enregistrement
 lti-dr-continue-lead = La page d'enregistrement de l'outil s'ouvre dans une nouvelle fenêtre ; elle lit la configuration de cette plateforme et l'outil s'enregistre.
 lti-dr-continue = Continuer chez l'outil
 lti-dr-after = Quand l'outil indique avoir terminé, le nouvel outil apparaît dans
+field-tool-url = Adresse lancée
+field-tool-url-help = Laissez vide pour lancer l'adresse propre à l'outil.
+field-tool-custom = Paramètres personnalisés
+field-tool-custom-help = Un nom=valeur par ligne, envoyé à l'outil à chaque lancement (par exemple level=2).

@@ -935,6 +935,51 @@ async fn lti_deep_linking_adds_items_and_their_gradebook_column() {
         g.to_string().contains("Level 2") && g.to_string().contains("40"),
         "{g}"
     );
+    // The course team changes how the item opens and what it sends, on its edit page.
+    let edit = format!("/teach/runs/{}/items/{}", s.run, id(&level));
+    let page = a.c.get(&edit).await;
+    assert!(page.text.contains("name=\"completion\""), "{}", page.text);
+    let r =
+        a.c.submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Level 2"),
+                ("body", ""),
+                ("url", ""),
+                ("presentation", "window"),
+                ("completion", "score"),
+                ("custom", "level=4"),
+                ("published", "true"),
+                ("available_from", ""),
+                ("requires_item_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let (l, _) = follow(
+        &s,
+        &mut ada.c,
+        &format!("/learn/{}/items/{}/launch", s.run, id(&level)),
+    )
+    .await;
+    assert_eq!(l[format!("{LTI}custom")]["level"], "4");
+    assert_eq!(
+        l[format!("{LTI}launch_presentation")]["document_target"],
+        "window"
+    );
+    let r =
+        a.c.submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Level 2"),
+                ("custom", "no equals sign"),
+                ("published", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
 }
 
 #[tokio::test]

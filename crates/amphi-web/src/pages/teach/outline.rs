@@ -324,6 +324,9 @@ pub(crate) async fn item_form_with(
             title => it.title, body => it.body, url => settings.get("url").and_then(|u| u.as_str()),
             published => it.published, available_from => datetime_local(it.available_from, &su.user.time_zone),
             requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
+            presentation => settings.get("presentation").and_then(|u| u.as_str()).unwrap_or("iframe"),
+            completion => settings.get("completion").and_then(|u| u.as_str()).unwrap_or("launch"),
+            custom => settings.get("custom").and_then(|u| u.as_str()).unwrap_or(""),
         }
     });
     let others: Vec<Value> = o
