@@ -445,7 +445,17 @@ async fn memberships(
         Err(r) => return r,
     };
     match nrps::members(&s.app, &sc, q).await {
-        Ok(p) => with_next(json_as(media::MEMBERSHIP_CONTAINER, p.body), p.next),
+        Ok(p) => {
+            let mut links = vec![format!("<{}>; rel=\"differences\"", p.differences)];
+            if let Some(n) = p.next {
+                links.insert(0, format!("<{n}>; rel=\"next\""));
+            }
+            let mut r = json_as(media::MEMBERSHIP_CONTAINER, p.body);
+            if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {
+                r.headers_mut().insert(header::LINK, v);
+            }
+            r
+        }
         Err(e) => service_error(&v, ServiceError::Other(e)),
     }
 }

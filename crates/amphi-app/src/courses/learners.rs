@@ -79,6 +79,7 @@ fn query(f: &LearnerFilters) -> Result<repo_e::LearnerQuery> {
         status,
         completed,
         graded: None,
+        changed_since: None,
     })
 }
 

@@ -1,7 +1,8 @@
 //! Names and Role Provisioning Services 2.0: the members of a run (context), with their LIS
 //! roles and status, names and email only when the tool's privacy settings allow; a `role`
 //! filter; keyset pages (one indexed query per page whatever the size of the run) linked by
-//! `Link: <url>; rel="next"`.
+//! `Link: <url>; rel="next"`, and the differences link (`since`: the members whose enrolment
+//! changed after that time, removed ones as `Deleted`).
 
 use super::services::ServiceCaller;
 use crate::App;
@@ -22,6 +23,8 @@ pub struct MembersQuery {
     pub limit: Option<u64>,
     /// Keyset cursor.
     pub after: Option<Uuid>,
+    /// Only the changes after this time (Unix seconds): the differences link.
+    pub since: Option<i64>,
 }
 
 /// A page of the membership container.
@@ -32,6 +35,9 @@ pub struct MembersPage {
     /// The next page's URL.
     #[serde(skip)]
     pub next: Option<String>,
+    /// The URL of what changes from now on (the differences link).
+    #[serde(skip)]
+    pub differences: String,
 }
 
 /// One page of the run's members.
@@ -45,18 +51,21 @@ pub async fn members(app: &App, sc: &ServiceCaller, q: MembersQuery) -> Result<M
                 return Ok(MembersPage {
                     body: container(app, sc, vec![]).await?,
                     next: None,
+                    differences: differences(app, sc),
                 })
             }
         },
         None => None,
     };
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let since = q.since.and_then(|s| chrono::DateTime::from_timestamp(s, 0));
     let page = learners(
         app.db.reader(),
         tenant,
         sc.run.id,
         &LearnerQuery {
             role: role.map(|r| r.as_str().to_owned()),
+            changed_since: since,
             ..LearnerQuery::default()
         },
         q.after,
@@ -71,6 +80,7 @@ pub async fn members(app: &App, sc: &ServiceCaller, q: MembersQuery) -> Result<M
             let r = m.role.parse::<CourseRole>().ok()?;
             let status = match m.status() {
                 Ok(EnrolmentStatus::Active) => "Active",
+                Ok(EnrolmentStatus::Removed) => "Deleted",
                 _ => "Inactive",
             };
             let mut v = json!({
@@ -103,12 +113,26 @@ pub async fn members(app: &App, sc: &ServiceCaller, q: MembersQuery) -> Result<M
         if let Some(r) = role {
             u.push_str(&format!("&role={}", r.as_str()));
         }
+        if let Some(s) = q.since {
+            u.push_str(&format!("&since={s}"));
+        }
         u
     });
     Ok(MembersPage {
         body: container(app, sc, members).await?,
         next,
+        differences: differences(app, sc),
     })
+}
+
+/// What changes from now on: members whose enrolment changes after this request (a second
+/// back, so that nothing written in this second is missed).
+fn differences(app: &App, sc: &ServiceCaller) -> String {
+    format!(
+        "{}?since={}",
+        sc.urls.memberships(sc.run.id),
+        app.now().timestamp() - 1
+    )
 }
 
 async fn container(app: &App, sc: &ServiceCaller, members: Vec<Value>) -> Result<Value> {

@@ -279,9 +279,11 @@ async fn lti_launches_scores_and_members_with_a_real_tool() {
     assert_eq!(r["lineitems"][0]["resourceLinkId"], s.item.as_str(), "{r}");
 
     // Names and roles: everyone of the run, one page at a time when asked.
+    let mut members = Vec::new();
     for n in 0..3 {
         let mut m = learner(&s.t, &format!("m{n}@example.test"), &format!("Member {n}")).await;
         assert!(m.enrol(&s.run, None).await.status.is_success());
+        members.push(m);
     }
     let r = tool_api(
         &s,
@@ -313,7 +315,7 @@ async fn lti_launches_scores_and_members_with_a_real_tool() {
     .await;
     assert_eq!(r["body"]["members"].as_array().unwrap().len(), 2, "{r}");
     let next = r["next"].as_str().unwrap().to_owned();
-    assert!(r["link"].as_str().unwrap().ends_with("rel=\"next\""), "{r}");
+    assert!(r["link"].as_str().unwrap().contains("rel=\"next\""), "{r}");
     assert_eq!(next, next.to_lowercase());
     let r = tool_api(
         &s,
@@ -331,6 +333,59 @@ async fn lti_launches_scores_and_members_with_a_real_tool() {
             .unwrap()
             .iter()
             .all(|m| m["roles"][0] == role::LEARNER),
+        "{r}"
+    );
+    // The differences link: what changed after the list was read, a member who left included.
+    s.t.clock.advance(chrono::Duration::seconds(2));
+    let r = tool_api(
+        &s,
+        "GET",
+        &format!(
+            "/api/members/page?launch_id={teacher_launch}&url={}",
+            url_encode(&first)
+        ),
+        None,
+    )
+    .await;
+    let link = r["link"].as_str().unwrap().to_owned();
+    let diff = between(&link, "<", ">; rel=\"differences\"");
+    let diff = diff.rsplit('<').next().unwrap().to_owned();
+    s.t.clock.advance(chrono::Duration::seconds(2));
+    let tok = members[0].tok.clone();
+    let left = members[0]
+        .c
+        .api(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/runs/{}/enrolment", s.run),
+            &tok,
+            None,
+        )
+        .await;
+    assert!(left.status.is_success(), "{}", left.text);
+    let mut late = learner(&s.t, "late@example.test", "Late Comer").await;
+    assert!(late.enrol(&s.run, None).await.status.is_success());
+    let r = tool_api(
+        &s,
+        "GET",
+        &format!(
+            "/api/members/page?launch_id={teacher_launch}&url={}",
+            url_encode(&diff)
+        ),
+        None,
+    )
+    .await;
+    let changed = r["body"]["members"].as_array().unwrap().clone();
+    assert_eq!(changed.len(), 2, "{r}");
+    assert!(
+        changed
+            .iter()
+            .any(|m| m["status"] == "Deleted" && m["name"] == "Member 0"),
+        "{r}"
+    );
+    assert!(
+        changed
+            .iter()
+            .any(|m| m["status"] == "Active" && m["name"] == "Late Comer"),
         "{r}"
     );
 

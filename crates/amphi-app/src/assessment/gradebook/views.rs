@@ -249,6 +249,7 @@ fn book_query(f: &BookFilters) -> Result<repo_e::LearnerQuery> {
         status: Some(EnrolmentStatus::Active),
         completed: None,
         graded,
+        changed_since: None,
     })
 }
 

@@ -62,6 +62,9 @@ pub struct LearnerQuery {
     pub completed: Option<bool>,
     /// Only those whose course grade passes, fails, or is not there yet.
     pub graded: Option<GradeFilter>,
+    /// Only enrolments changed after this time, removed ones included (membership
+    /// differences); without it, removed enrolments are left out.
+    pub changed_since: Option<DateTime<Utc>>,
 }
 
 /// A filter on the course grade.
@@ -111,8 +114,11 @@ pub async fn learners(
         .column_as(Expr::col((user::Entity, user::Column::Email)), "email")
         .filter(enrolment::Column::TenantId.eq(tenant.0))
         .filter(enrolment::Column::RunId.eq(run))
-        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Removed.as_str()))
         .order_by_asc(enrolment::Column::Id);
+    sel = match q.changed_since {
+        Some(t) => sel.filter(enrolment::Column::UpdatedAt.gt(t)),
+        None => sel.filter(enrolment::Column::Status.ne(EnrolmentStatus::Removed.as_str())),
+    };
     if let Some(r) = &q.role {
         sel = sel.filter(enrolment::Column::Role.eq(r.as_str()));
     }
