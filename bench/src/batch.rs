@@ -15,7 +15,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-pub(crate) async fn wait_done(db: &DatabaseConnection, id: Uuid, timeout: u64) -> anyhow::Result<job::Model> {
+pub(crate) async fn wait_done(
+    db: &DatabaseConnection,
+    id: Uuid,
+    timeout: u64,
+) -> anyhow::Result<job::Model> {
     let t0 = Instant::now();
     loop {
         let j = job::Entity::find_by_id(id)

@@ -186,7 +186,11 @@ fn client(t: &Target, seed: &BenchSeed, jars: Arc<Jars>) -> anyhow::Result<Clien
 }
 
 impl Vu {
-    pub(crate) fn new(t: &Target, seed: Arc<BenchSeed>, shared: Arc<Shared>) -> anyhow::Result<Self> {
+    pub(crate) fn new(
+        t: &Target,
+        seed: Arc<BenchSeed>,
+        shared: Arc<Shared>,
+    ) -> anyhow::Result<Self> {
         Self::with_jars(t, seed, shared, 1)
     }
 
@@ -432,7 +436,12 @@ fn next_link(link: &str) -> Option<String> {
         params
             .split(';')
             .any(|p| p.trim().eq_ignore_ascii_case("rel=\"next\""))
-            .then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+            .then(|| {
+                url.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
     })
 }
 

@@ -272,9 +272,7 @@ pub async fn run(t: &Target, p: &Plan) -> anyhow::Result<()> {
     }
     let count = stats.count("lti_score");
     let rate = count as f64 / secs;
-    let cpu_per = cpu
-        .filter(|_| count > 0)
-        .map(|c| c * 1000.0 / count as f64);
+    let cpu_per = cpu.filter(|_| count > 0).map(|c| c * 1000.0 / count as f64);
     let mut all = Stats::default();
     all.merge(setup);
     let setup_errors = all.errors;
