@@ -59,6 +59,8 @@ if ((SMOKE)); then
   PATHC=${BENCH_PATH_CONCURRENCY:-2}
   ENROL=${BENCH_ENROL:-100}
   PREPARE_RATE=${BENCH_PREPARE_RATE:-10}
+  # No warm-up for the LTI scores: the tiny run's learners would all be scored in it.
+  LTI_WARMUP=0
   PROFILE=debug
   OUT=$(mktemp -d)
 else
@@ -240,7 +242,7 @@ for db in $DBS; do
     say "- Seeding $LEARNERS learners (the tool registered and its item added through the application): $seed_line"
     say ""
     run_bench lti --seed "$WORK/$db-$LEARNERS/seed.json" --addr "127.0.0.1:$PORT" --pid "$SERVER_PID" --label "$label" --json "$OUT/lti-$db.jsonl" \
-      --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION" --prepare-rate "$PREPARE_RATE" \
+      --concurrency "$PATHC" --warmup "${LTI_WARMUP:-$WARMUP}" --duration "$PATH_DURATION" --prepare-rate "$PREPARE_RATE" \
       --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')"
     INTO=$RESULTS
   fi
