@@ -4,9 +4,10 @@
 # Builds release binaries, then for each database (PostgreSQL, SQLite): seeds a run of
 # BENCH_LEARNERS learners (`amphi seed bench`), starts `amphi serve` on loopback, runs the
 # closed-loop learner sessions at each concurrency level, the single paths at full speed, the
-# batch operations, and the growth sweep (course home and quiz submit on runs of each size in
-# BENCH_GROWTH). Writes bench/results/ (results.md, *.jsonl, latency.svg) and replaces the
-# measured section of BENCHMARKS.md.
+# LTI services (scores posted by the seeded tool, memberships), the batch operations, and the
+# growth sweep (course home and quiz submit on runs of each size in BENCH_GROWTH). Writes
+# bench/results/ (results.md, lti.md, *.jsonl, latency.svg) and replaces the measured sections
+# of BENCHMARKS.md (the LTI one has its own markers).
 #
 # `bash bench/run.sh --smoke`: the same flow in a few seconds on SQLite with a debug build and a
 # tiny run, writing nothing in the repository (CI runs this; no timing is asserted).
@@ -19,7 +20,9 @@
 # BENCH_PREPARE_RATE (2000: the quiz-submit path opens enough attempts beforehand for this many
 # submits per second),
 # BENCH_OUT (bench/results; elsewhere, BENCHMARKS.md is left alone), BENCH_AMPHI and BENCH_TOOL
-# (paths of amphi and amphi-bench binaries built already: no build).
+# (paths of amphi and amphi-bench binaries built already: no build), BENCH_SCENARIOS ("sessions
+# paths lti batch growth": a subset runs only those, and replaces only their sections of
+# BENCHMARKS.md: "lti" alone rewrites the LTI section and leaves the rest).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,6 +47,8 @@ else
   PG_VIA="the server reaches PostgreSQL at $PG$PG_QUERY"
 fi
 PORT=${BENCH_PORT:-18080}
+SCENARIOS=" ${BENCH_SCENARIOS:-sessions paths lti batch growth} "
+has() { [[ $SCENARIOS == *" $1 "* ]]; }
 if ((SMOKE)); then
   DBS=${BENCH_DBS:-sqlite}
   LEARNERS=${BENCH_LEARNERS:-60}
@@ -54,6 +59,8 @@ if ((SMOKE)); then
   PATHC=${BENCH_PATH_CONCURRENCY:-2}
   ENROL=${BENCH_ENROL:-100}
   PREPARE_RATE=${BENCH_PREPARE_RATE:-10}
+  # No warm-up for the LTI scores: the tiny run's learners would all be scored in it.
+  LTI_WARMUP=0
   PROFILE=debug
   OUT=$(mktemp -d)
 else
@@ -116,9 +123,23 @@ cleanup() {
 trap cleanup EXIT
 
 RESULTS=$OUT/results.md
-: >"$RESULTS"
-rm -f "$OUT"/*.jsonl
-say() { printf '%s\n' "$*" >>"$RESULTS"; }
+RESULTS_LTI=$OUT/lti.md
+MAIN=0
+for s in sessions paths batch growth; do if has "$s"; then MAIN=1; fi; done
+if ((MAIN)); then
+  : >"$RESULTS"
+  rm -f "$OUT"/postgres.jsonl "$OUT"/sqlite.jsonl
+else
+  # Only the LTI section: the main results are kept, these go to a scratch file.
+  RESULTS=$WORK/results.md
+fi
+if has lti; then
+  : >"$RESULTS_LTI"
+  rm -f "$OUT"/lti-*.jsonl
+fi
+# INTO: the results file `say` and `run_bench` write to (the LTI scenario has its own).
+INTO=$RESULTS
+say() { printf '%s\n' "$*" >>"$INTO"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 url_of() { # url_of DB N
@@ -155,7 +176,7 @@ start_server() { # start_server DB N
 # during a run) is written down and, in a full run, the benchmark goes on (the smoke stops).
 run_bench() {
   local rc=0
-  "$BENCH" "$@" >>"$RESULTS" || rc=$?
+  "$BENCH" "$@" >>"$INTO" || rc=$?
   if ((rc)); then
     say ""
     say "**amphi-bench $1 failed (exit $rc): see the errors column and its output above.**"
@@ -168,12 +189,20 @@ target() { # target DB N LABEL
   echo --seed "$WORK/$1-$2/seed.json" --addr "127.0.0.1:$PORT" --pid "$SERVER_PID" --label "$3" --json "$OUT/$1.jsonl"
 }
 
-say "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bash bench/run.sh\` ($PROFILE build)."
-say ""
-say "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(. /etc/os-release && echo "$PRETTY_NAME"); load generator, server and PostgreSQL $(psql "$PG/postgres$PG_QUERY" -AtqX -c 'SHOW server_version' 2>/dev/null || echo '(not used)') on the same machine; the load generator reaches the server over loopback TCP, $PG_VIA."
-say "- Load average (1, 5, 15 min) at the start: $(loadavg)."
+header() { # header: when, where, on what
+  say "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bash bench/run.sh\` ($PROFILE build)."
+  say ""
+  say "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(. /etc/os-release && echo "$PRETTY_NAME"); load generator, server and PostgreSQL $(psql "$PG/postgres$PG_QUERY" -AtqX -c 'SHOW server_version' 2>/dev/null || echo '(not used)') on the same machine; the load generator reaches the server over loopback TCP, $PG_VIA."
+  say "- Load average (1, 5, 15 min) at the start: $(loadavg)."
+}
+header
 say "- $("$BENCH" argon2 --rounds 5)"
 say ""
+if has lti; then
+  INTO=$RESULTS_LTI
+  header
+  INTO=$RESULTS
+fi
 
 for db in $DBS; do
   label="$db"
@@ -185,31 +214,51 @@ for db in $DBS; do
   say ""
   start_server "$db" "$LEARNERS"
   # Learner sessions.
-  # shellcheck disable=SC2046
-  run_bench load $(target "$db" "$LEARNERS" "$label") --levels "$LEVELS" --warmup "$WARMUP" --duration "$DURATION"
-  say "Load average after the sessions: $(loadavg)."
-  say ""
-  # Single paths at full speed.
-  say "#### Single paths at full speed, $db"
-  say ""
-  say "| database | path | learners in the run | concurrency | per second | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |"
-  say "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for kind in home page submit cycle gradebook; do
+  if has sessions; then
     # shellcheck disable=SC2046
-    run_bench path $(target "$db" "$LEARNERS" "$label") --kind "$kind" --concurrency "$PATHC" $(path_window "$kind")
-  done
-  say ""
+    run_bench load $(target "$db" "$LEARNERS" "$label") --levels "$LEVELS" --warmup "$WARMUP" --duration "$DURATION"
+    say "Load average after the sessions: $(loadavg)."
+    say ""
+  fi
+  # Single paths at full speed.
+  if has paths; then
+    say "#### Single paths at full speed, $db"
+    say ""
+    say "| database | path | learners in the run | concurrency | per second | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |"
+    say "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for kind in home page submit cycle gradebook; do
+      # shellcheck disable=SC2046
+      run_bench path $(target "$db" "$LEARNERS" "$label") --kind "$kind" --concurrency "$PATHC" $(path_window "$kind")
+    done
+    say ""
+  fi
+  # The LTI services (before the batch operations, which add people to the run): the seeded
+  # tool's tokens, a line item, memberships, then scores at full speed.
+  if has lti; then
+    INTO=$RESULTS_LTI
+    say ""
+    say "### $db"
+    say ""
+    say "- Seeding $LEARNERS learners (the tool registered and its item added through the application): $seed_line"
+    say ""
+    run_bench lti --seed "$WORK/$db-$LEARNERS/seed.json" --addr "127.0.0.1:$PORT" --pid "$SERVER_PID" --label "$label" --json "$OUT/lti-$db.jsonl" \
+      --concurrency "$PATHC" --warmup "${LTI_WARMUP:-$WARMUP}" --duration "$PATH_DURATION" --prepare-rate "$PREPARE_RATE" \
+      --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')"
+    INTO=$RESULTS
+  fi
   # Batch operations (last: they add people and queue mail).
-  say "#### Batch operations, $db"
-  say ""
-  say "| database | operation | time | notes |"
-  say "|---|---|---:|---|"
-  # shellcheck disable=SC2046
-  run_bench batch $(target "$db" "$LEARNERS" "$label") --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')" --enrol "$ENROL"
-  say ""
+  if has batch; then
+    say "#### Batch operations, $db"
+    say ""
+    say "| database | operation | time | notes |"
+    say "|---|---|---:|---|"
+    # shellcheck disable=SC2046
+    run_bench batch $(target "$db" "$LEARNERS" "$label") --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')" --enrol "$ENROL"
+    say ""
+  fi
   stop_server
   # Growth sweep.
-  if [[ -n $GROWTH ]]; then
+  if [[ -n $GROWTH ]] && has growth; then
     say "#### Growth sweep, $db (concurrency $PATHC; the $LEARNERS-learner row is the single-path run above)"
     say ""
     say "| database | path | learners in the run | concurrency | per second | p50 ms | p95 ms | p99 ms | errors | server peak RSS MiB |"
@@ -229,13 +278,16 @@ for db in $DBS; do
   say ""
 done
 
-inputs=()
-for db in $DBS; do inputs+=(--input "$OUT/$db.jsonl"); done
-"$BENCH" chart "${inputs[@]}" --out "$OUT/latency.svg"
+if has sessions; then
+  inputs=()
+  for db in $DBS; do inputs+=(--input "$OUT/$db.jsonl"); done
+  "$BENCH" chart "${inputs[@]}" --out "$OUT/latency.svg"
+fi
 
 if ((SMOKE)); then
   echo "bench smoke: ok"
   cat "$RESULTS"
+  if has lti; then cat "$RESULTS_LTI"; fi
   exit 0
 fi
 
@@ -243,12 +295,13 @@ if [[ $OUT != "$ROOT/bench/results" ]]; then
   echo "Results in $OUT (BENCHMARKS.md left as it is)"
   exit 0
 fi
-# Replace the measured section of BENCHMARKS.md.
-python3 - "$ROOT/BENCHMARKS.md" "$RESULTS" <<'EOF'
+# Replace the measured sections of BENCHMARKS.md that ran.
+replace_section() { # replace_section MARKER RESULTS
+  python3 - "$ROOT/BENCHMARKS.md" "$2" "$1" <<'EOF'
 import sys
-doc, res = sys.argv[1], sys.argv[2]
+doc, res, marker = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(doc).read()
-begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
 body = open(res).read()
 if begin in text and end in text:
     a = text.index(begin) + len(begin)
@@ -258,4 +311,7 @@ else:
     text += "\n" + begin + "\n" + body + "\n" + end + "\n"
 open(doc, "w").write(text)
 EOF
+}
+if ((MAIN)); then replace_section bench "$RESULTS"; fi
+if has lti; then replace_section bench-lti "$RESULTS_LTI"; fi
 echo "Results in bench/results/ and BENCHMARKS.md"

@@ -15,7 +15,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-async fn wait_done(db: &DatabaseConnection, id: Uuid, timeout: u64) -> anyhow::Result<job::Model> {
+pub(crate) async fn wait_done(
+    db: &DatabaseConnection,
+    id: Uuid,
+    timeout: u64,
+) -> anyhow::Result<job::Model> {
     let t0 = Instant::now();
     loop {
         let j = job::Entity::find_by_id(id)
@@ -71,7 +75,7 @@ fn report(
 }
 
 /// The job of this kind touched since `since` (the one an action just queued), once it shows.
-async fn job_since(
+pub(crate) async fn job_since(
     db: &DatabaseConnection,
     kind: JobKind,
     since: chrono::DateTime<chrono::Utc>,

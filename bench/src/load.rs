@@ -33,14 +33,14 @@ pub const STEPS: [&str; 11] = [
 #[derive(Default)]
 pub struct Stats {
     hist: BTreeMap<String, Histogram<u64>>,
-    errors: u64,
+    pub(crate) errors: u64,
     sessions: u64,
     requests: u64,
-    samples: Vec<String>,
+    pub(crate) samples: Vec<String>,
 }
 
 impl Stats {
-    fn record(&mut self, step: &str, d: Duration) {
+    pub(crate) fn record(&mut self, step: &str, d: Duration) {
         let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1);
         if !self.hist.contains_key(step) {
             match Histogram::new_with_bounds(1, 600_000_000, 3) {
@@ -55,14 +55,14 @@ impl Stats {
         }
     }
 
-    fn error(&mut self, what: String) {
+    pub(crate) fn error(&mut self, what: String) {
         self.errors += 1;
         if self.samples.len() < 5 {
             self.samples.push(what);
         }
     }
 
-    fn merge(&mut self, o: Stats) {
+    pub(crate) fn merge(&mut self, o: Stats) {
         for (k, h) in o.hist {
             match self.hist.get_mut(&k) {
                 Some(mine) => {
@@ -83,13 +83,18 @@ impl Stats {
         }
     }
 
-    fn ms(&self, step: &str, q: f64) -> Option<f64> {
+    /// Requests recorded under `step`.
+    pub(crate) fn count(&self, step: &str) -> u64 {
+        self.hist.get(step).map_or(0, |h| h.len())
+    }
+
+    pub(crate) fn ms(&self, step: &str, q: f64) -> Option<f64> {
         self.hist
             .get(step)
             .map(|h| h.value_at_quantile(q) as f64 / 1000.0)
     }
 
-    fn steps_json(&self) -> serde_json::Value {
+    pub(crate) fn steps_json(&self) -> serde_json::Value {
         let mut m = serde_json::Map::new();
         for (k, h) in &self.hist {
             m.insert(
@@ -107,10 +112,10 @@ impl Stats {
     }
 }
 
-struct Shared {
-    measuring: AtomicBool,
-    stop: AtomicBool,
-    next: AtomicU64,
+pub(crate) struct Shared {
+    pub(crate) measuring: AtomicBool,
+    pub(crate) stop: AtomicBool,
+    pub(crate) next: AtomicU64,
 }
 
 /// One virtual user: its own connection and cookie jar.
@@ -118,8 +123,8 @@ pub struct Vu {
     pub cl: Client,
     base: String,
     seed: Arc<BenchSeed>,
-    shared: Arc<Shared>,
-    stats: Stats,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) stats: Stats,
     /// The cookie jars of the learners it is signed in as (one active at a time).
     jars: Arc<Jars>,
 }
@@ -165,6 +170,8 @@ struct Ready {
 /// What a step answered.
 pub struct Answer {
     pub location: Option<String>,
+    /// The `next` page of a `Link` header, if any.
+    pub next: Option<String>,
     pub body: String,
 }
 
@@ -179,7 +186,11 @@ fn client(t: &Target, seed: &BenchSeed, jars: Arc<Jars>) -> anyhow::Result<Clien
 }
 
 impl Vu {
-    fn new(t: &Target, seed: Arc<BenchSeed>, shared: Arc<Shared>) -> anyhow::Result<Self> {
+    pub(crate) fn new(
+        t: &Target,
+        seed: Arc<BenchSeed>,
+        shared: Arc<Shared>,
+    ) -> anyhow::Result<Self> {
         Self::with_jars(t, seed, shared, 1)
     }
 
@@ -254,6 +265,11 @@ impl Vu {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let next = r
+            .headers()
+            .get(reqwest::header::LINK)
+            .and_then(|v| v.to_str().ok())
+            .and_then(next_link);
         let body = r.text().await.unwrap_or_default();
         let d = t0.elapsed();
         let measuring = self.shared.measuring.load(Ordering::Relaxed);
@@ -268,7 +284,11 @@ impl Vu {
             self.stats.record(step, d);
             self.stats.requests += 1;
         }
-        Ok(Answer { location, body })
+        Ok(Answer {
+            location,
+            next,
+            body,
+        })
     }
 
     /// Signs in (form, then POST) and opens the dashboard; returns the session's CSRF token.
@@ -409,7 +429,23 @@ impl Vu {
     }
 }
 
-fn fmt_ms(v: Option<f64>) -> String {
+/// The URL of the `rel="next"` entry of a `Link` header.
+fn next_link(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let (url, params) = part.split_once(';')?;
+        params
+            .split(';')
+            .any(|p| p.trim().eq_ignore_ascii_case("rel=\"next\""))
+            .then(|| {
+                url.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
+    })
+}
+
+pub(crate) fn fmt_ms(v: Option<f64>) -> String {
     match v {
         Some(v) if v >= 100.0 => format!("{v:.0}"),
         Some(v) if v >= 10.0 => format!("{v:.1}"),
@@ -420,7 +456,7 @@ fn fmt_ms(v: Option<f64>) -> String {
 
 /// Measures a window: warm-up, then `duration` seconds with the flag up; returns the CPU
 /// seconds the server spent, its peak RSS and the measured time.
-async fn window(
+pub(crate) async fn window(
     t: &Target,
     shared: &Shared,
     warmup: f64,

@@ -8,6 +8,8 @@
 //!   gradebook).
 //! * `batch`: CSV enrolment through the import job, the gradebook CSV export, an announcement
 //!   fan-out.
+//! * `lti`: the LTI services as a tool calls them: tokens, a line item, the membership
+//!   service's first and a deep page, then scores posted for distinct learners at full speed.
 //! * `chart`: latency against concurrency as SVG, from `load` results.
 //! * `argon2`: the cost of one password check with the platform's parameters.
 //!
@@ -18,6 +20,7 @@ mod batch;
 mod chart;
 mod html;
 mod load;
+mod lti;
 mod procstat;
 
 use anyhow::Context;
@@ -100,6 +103,31 @@ enum Cmd {
         #[arg(long, default_value_t = 100_000)]
         enrol: u64,
         /// Seconds to wait for a job before giving up.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// The LTI services as the seeded tool calls them: tokens, a line item, memberships, and
+    /// scores for distinct learners at full speed.
+    Lti {
+        #[command(flatten)]
+        target: Target,
+        /// Concurrent clients posting scores.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Warm-up seconds.
+        #[arg(long, default_value_t = 3.0)]
+        warmup: f64,
+        /// Measured seconds.
+        #[arg(long, default_value_t = 8.0)]
+        duration: f64,
+        /// Collect enough distinct learners beforehand for this many scores per second over the
+        /// warm-up and the measured window (each learner is scored once).
+        #[arg(long, default_value_t = 2000.0)]
+        prepare_rate: f64,
+        /// The server's database, to wait for the recompute the new line item queues.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Seconds to wait for that job before giving up.
         #[arg(long, default_value_t = 600)]
         timeout: u64,
     },
@@ -186,6 +214,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             enrol,
             timeout,
         } => batch::run(&target, &database_url, enrol, timeout).await,
+        Cmd::Lti {
+            target,
+            concurrency,
+            warmup,
+            duration,
+            prepare_rate,
+            database_url,
+            timeout,
+        } => {
+            let plan = lti::Plan {
+                concurrency,
+                warmup,
+                duration,
+                rate: prepare_rate,
+                database_url,
+                timeout,
+            };
+            lti::run(&target, &plan).await
+        }
         Cmd::Chart { inputs, out } => chart::write(&inputs, &out),
         Cmd::Argon2 { rounds } => {
             let hash = amphi_auth::password::hash("bench passphrase 2027")

@@ -19,6 +19,11 @@
 //! that only the benchmark's sign-ins created, on a table analysed empty, once left the server's
 //! cached query plans scanning the whole table on every request.
 //!
+//! LTI: one tool registered for the tenant through the administrators' use case, with a pasted
+//! RSA public key (its private key, made here, goes into the seed file for the load tool to
+//! sign its client assertions), and one external tool item of that tool in the last module
+//! (completed by a score), so that the tool may call the services of the run.
+//!
 //! Password hashing: the password is hashed ONCE with Argon2id (the platform's parameters) and
 //! that hash is stored on every bulk-inserted account (each PHC string normally has its own
 //! salt; sharing one changes nothing for sign-in cost, which is what the benchmark measures).
@@ -102,6 +107,9 @@ pub struct BenchSeed {
     /// batch benchmark, which then times the allocation job).
     #[serde(default)]
     pub peer_item: Option<Uuid>,
+    /// The LTI tool and its item in the run (absent in seed files made before LTI).
+    #[serde(default)]
+    pub lti: Option<BenchLti>,
     /// Enrolled learners: `learner{i}@bench.example` for i in 1..=learners.
     pub learners: u64,
     /// Learners with copied history.
@@ -114,6 +122,34 @@ pub struct BenchSeed {
     pub password: String,
     /// Seconds spent.
     pub seconds: f64,
+}
+
+/// The benchmark's LTI tool, as the load tool needs it to act as that tool.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BenchLti {
+    /// The registration's id.
+    pub tool_id: Uuid,
+    /// The client id the tool signs its client assertions with (`iss` and `sub`).
+    pub client_id: String,
+    /// The external tool item of the run (the line items' `resourceLinkId`).
+    pub item_id: Uuid,
+    /// The tool's private key, PKCS#8 PEM (RS256); the platform holds its public key.
+    pub private_key_pem: String,
+}
+
+/// An RSA 2048 key pair for the benchmark's tool: (private PKCS#8 PEM, public SPKI PEM).
+fn tool_key_pair() -> anyhow::Result<(String, String)> {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+    use aws_lc_rs::rsa::{KeyPair, KeySize};
+    use aws_lc_rs::signature::KeyPair as _;
+    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|err| anyhow!("RSA key: {err}"))?;
+    let private = AsDer::<Pkcs8V1Der>::as_der(&pair).map_err(|err| anyhow!("RSA key: {err}"))?;
+    let public = AsDer::<PublicKeyX509Der>::as_der(pair.public_key())
+        .map_err(|err| anyhow!("RSA key: {err}"))?;
+    Ok((
+        pem::encode(&pem::Pem::new("PRIVATE KEY", private.as_ref().to_vec())),
+        pem::encode(&pem::Pem::new("PUBLIC KEY", public.as_ref().to_vec())),
+    ))
 }
 
 /// Learner `i`'s submitted essay for the peer assessment.
@@ -457,6 +493,38 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
     )
     .await
     .map_err(e)?;
+    // The LTI tool, registered as an administrator would (pasted public key), and its item.
+    let (private_key_pem, public_key_pem) = tool_key_pair()?;
+    let tool = amphi_app::lti::tools::create(
+        app,
+        &admin,
+        amphi_app::lti::tools::ToolForm {
+            name: Some("Bench lab".into()),
+            login_url: Some("https://tool.bench.example/login".into()),
+            target_link_uri: Some("https://tool.bench.example/launch".into()),
+            public_key_pem: Some(public_key_pem),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(e)?;
+    let tool_item = authoring::add_item(
+        app,
+        &admin,
+        RunId(run.id),
+        ModuleId(last_module.context("no module")?),
+        ItemForm {
+            kind: Some(ItemKind::Tool.as_str().into()),
+            title: Some("Virtual lab".into()),
+            body: Some("Run the experiment in the lab; your score is reported here.".into()),
+            published: Some(true),
+            tool_id: Some(tool.id.to_string()),
+            completion: Some("score".into()),
+            ..ItemForm::default()
+        },
+    )
+    .await
+    .map_err(e)?;
     let all_items: Vec<Uuid> = {
         // Course order: each module's pages then its quiz.
         let mut v = Vec::new();
@@ -683,6 +751,12 @@ pub async fn bench(app: &App, o: &BenchOptions) -> anyhow::Result<BenchSeed> {
         pages,
         quizzes,
         peer_item: Some(peer_item.id),
+        lti: Some(BenchLti {
+            tool_id: tool.id,
+            client_id: tool.client_id,
+            item_id: tool_item.id,
+            private_key_pem,
+        }),
         learners: o.learners,
         learners_with_history: with_history + TEMPLATES,
         instructor_email,

@@ -128,6 +128,49 @@ async fn bench_seed_builds_a_consistent_run() {
         .map(|e| (e.user_id, e.grade_percent, e.grade_passed))
         .collect();
     assert_eq!(before, after);
+    // The LTI tool: registered with the public key of the private key in the seed file (a
+    // client assertion signed with it gets a token), its item in the run.
+    let lti = s.lti.as_ref().unwrap();
+    let tenant = amphi_core::TenantId(s.tenant_id);
+    let tool = amphi_db::repo::lti::tool(db, tenant, lti.tool_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tool.client_id, lti.client_id);
+    assert!(tool.enabled && tool.ags && tool.nrps);
+    let item = amphi_db::entities::course_item::Entity::find_by_id(lti.item_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.kind, "tool");
+    assert!(item.settings.contains(&lti.tool_id.to_string()));
+    let base = "http://bench.localhost";
+    let now = chrono::Utc::now().timestamp();
+    let assertion = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &serde_json::json!({"iss": lti.client_id, "sub": lti.client_id,
+            "aud": format!("{base}/lti/token"), "iat": now, "exp": now + 60, "jti": "bench-1"}),
+        &jsonwebtoken::EncodingKey::from_rsa_pem(lti.private_key_pem.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let grant = amphi_app::lti::services::token(
+        &t.app,
+        tenant,
+        base,
+        None,
+        amphi_app::lti::services::TokenRequest {
+            grant_type: Some("client_credentials".into()),
+            client_assertion_type: Some(
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+            ),
+            client_assertion: Some(assertion),
+            scope: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(grant.is_ok(), "{grant:?}");
     // A bulk-inserted learner signs in on the benchmark host with the shared password.
     let mut c = t.client_on("bench.localhost");
     let r = c.sign_in(&learner_email(40), &s.password).await;
