@@ -26,6 +26,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0010_job_lanes.rs"),
     include_str!("migration/m0011_peer_assignment_index.rs"),
     include_str!("migration/m0012_lti.rs"),
+    include_str!("migration/m0013_enrolments_run_order.rs"),
 ];
 
 /// A fresh database for one test; dropped (on PostgreSQL) when the value is dropped.

@@ -15,6 +15,7 @@ mod m0009_sso_sessions;
 mod m0010_job_lanes;
 mod m0011_peer_assignment_index;
 mod m0012_lti;
+mod m0013_enrolments_run_order;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_job_lanes::Migration),
             Box::new(m0011_peer_assignment_index::Migration),
             Box::new(m0012_lti::Migration),
+            Box::new(m0013_enrolments_run_order::Migration),
         ]
     }
 }
