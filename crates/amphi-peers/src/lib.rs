@@ -6,5 +6,6 @@
 
 pub mod lti_tool;
 pub mod oidc_provider;
+mod process;
 pub mod saml_idp;
 pub mod slapd;

@@ -21,10 +21,12 @@
 //! installs them.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::process::{free_port, peer_script, tail};
 
 /// How long the tool may take to answer after start (imports are slow on a busy box).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -61,7 +63,7 @@ pub struct PlatformRegistration {
 impl LtiTool {
     /// Starts a tool that trusts no platform yet.
     pub fn start() -> Result<LtiTool, String> {
-        let script = script_path();
+        let script = peer_script("lti/tool.py");
         if !script.is_file() {
             return Err(format!(
                 "the test LTI tool script is missing: {}",
@@ -269,10 +271,6 @@ impl Drop for LtiTool {
     }
 }
 
-fn script_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/peers/lti/tool.py")
-}
-
 fn make_key_pair(dir: &Path, name: &str) -> Result<(), String> {
     let private = dir.join(format!("{name}.key"));
     let public = dir.join(format!("{name}.pub"));
@@ -308,15 +306,6 @@ fn make_key_pair(dir: &Path, name: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free loopback port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| format!("no free loopback port: {e}"))
 }
 
 /// An answer of [`http`].
@@ -375,14 +364,6 @@ fn http_with(
         head: head.to_string(),
         body: body.to_string(),
     })
-}
-
-fn tail(text: &str, max: usize) -> String {
-    let start = text.len().saturating_sub(max);
-    let start = (start..text.len())
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(text.len());
-    text[start..].to_string()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! its built-in login form; account `<name>` has email `<name>@example.test` and groups
 //! `<name>-group` and `learners`.
 
+use crate::process::free_port;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -113,13 +114,6 @@ impl Drop for OidcProvider {
 
 fn peer_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/peers/oidc")
-}
-
-fn free_port() -> Result<u16, String> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("no free port: {e}"))
 }
 
 fn discovery_answers(port: u16) -> bool {

@@ -8,10 +8,12 @@
 //! `xmlsec1` and `openssl`: `scripts/test.sh` installs them.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::process::{free_port, peer_script, tail};
 
 /// How long the IdP may take to answer after start (pysaml2 imports are slow on a busy box).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -35,7 +37,7 @@ impl SamlIdp {
     /// Starts an IdP trusting the SP described by `sp_metadata_xml`. With
     /// `encrypt_assertions`, it encrypts assertions for the SP's encryption certificate.
     pub fn start(sp_metadata_xml: &str, encrypt_assertions: bool) -> Result<SamlIdp, String> {
-        let script = script_path();
+        let script = peer_script("saml_idp/idp.py");
         if !script.is_file() {
             return Err(format!(
                 "the test IdP script is missing: {}",
@@ -215,10 +217,6 @@ impl Drop for SamlIdp {
     }
 }
 
-fn script_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/peers/saml_idp/idp.py")
-}
-
 fn make_key_pair(dir: &Path, name: &str) -> Result<(), String> {
     let output = Command::new("openssl")
         .args([
@@ -238,15 +236,6 @@ fn make_key_pair(dir: &Path, name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free loopback port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| format!("no free loopback port: {e}"))
 }
 
 /// A bare HTTP/1.0 GET on loopback: (status code, body).
@@ -272,12 +261,4 @@ fn form_encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-fn tail(text: &str, max: usize) -> String {
-    let start = text.len().saturating_sub(max);
-    let start = (start..text.len())
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(text.len());
-    text[start..].to_string()
 }
