@@ -267,6 +267,9 @@ async fn caller(
     .map_err(|e| service_error(v, ServiceError::Other(e)))
 }
 
+/// What a service handler answers: the service's answer, or its refusal.
+type Served = Result<Response, Response>;
+
 fn service_error(v: &ApiVisitor, e: ServiceError) -> Response {
     match e {
         ServiceError::Invalid(m) => (
@@ -311,15 +314,15 @@ async fn line_items(
     h: HeaderMap,
     Ids(run): Ids<Uuid>,
     Query(q): Query<ags::ListQuery>,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, LINEITEM_READ).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ags::list(&s.app, &sc, q).await {
-        Ok(p) => with_next(json_as(media::LINEITEM_CONTAINER, json!(p.items)), p.next),
-        Err(e) => service_error(&v, e),
-    }
+) -> Served {
+    let sc = caller(&s, &v, &h, run, LINEITEM_READ).await?;
+    let p = ags::list(&s.app, &sc, q)
+        .await
+        .map_err(|e| service_error(&v, e))?;
+    Ok(with_next(
+        json_as(media::LINEITEM_CONTAINER, json!(p.items)),
+        p.next,
+    ))
 }
 
 /// POST /lti/runs/{run}/lineitems
@@ -329,19 +332,14 @@ async fn create_line_item(
     h: HeaderMap,
     Ids(run): Ids<Uuid>,
     body: Bytes,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, LINEITEM_WRITE).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ags::create(&s.app, &sc, &body).await {
-        Ok(l) => {
-            let mut r = json_as(media::LINEITEM, json!(l));
-            *r.status_mut() = StatusCode::CREATED;
-            r
-        }
-        Err(e) => service_error(&v, e),
-    }
+) -> Served {
+    let sc = caller(&s, &v, &h, run, LINEITEM_WRITE).await?;
+    let l = ags::create(&s.app, &sc, &body)
+        .await
+        .map_err(|e| service_error(&v, e))?;
+    let mut r = json_as(media::LINEITEM, json!(l));
+    *r.status_mut() = StatusCode::CREATED;
+    Ok(r)
 }
 
 /// GET /lti/runs/{run}/lineitems/{id}
@@ -350,15 +348,12 @@ async fn line_item(
     v: ApiVisitor,
     h: HeaderMap,
     Ids((run, id)): Ids<(Uuid, Uuid)>,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, LINEITEM_READ).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ags::get(&s.app, &sc, id).await {
-        Ok(l) => json_as(media::LINEITEM, json!(l)),
-        Err(e) => service_error(&v, e),
-    }
+) -> Served {
+    let sc = caller(&s, &v, &h, run, LINEITEM_READ).await?;
+    let l = ags::get(&s.app, &sc, id)
+        .await
+        .map_err(|e| service_error(&v, e))?;
+    Ok(json_as(media::LINEITEM, json!(l)))
 }
 
 /// PUT /lti/runs/{run}/lineitems/{id}
@@ -368,15 +363,12 @@ async fn update_line_item(
     h: HeaderMap,
     Ids((run, id)): Ids<(Uuid, Uuid)>,
     body: Bytes,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, LINEITEM_WRITE).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ags::update(&s.app, &sc, id, &body).await {
-        Ok(l) => json_as(media::LINEITEM, json!(l)),
-        Err(e) => service_error(&v, e),
-    }
+) -> Served {
+    let sc = caller(&s, &v, &h, run, LINEITEM_WRITE).await?;
+    let l = ags::update(&s.app, &sc, id, &body)
+        .await
+        .map_err(|e| service_error(&v, e))?;
+    Ok(json_as(media::LINEITEM, json!(l)))
 }
 
 /// DELETE /lti/runs/{run}/lineitems/{id}
@@ -385,15 +377,12 @@ async fn delete_line_item(
     v: ApiVisitor,
     h: HeaderMap,
     Ids((run, id)): Ids<(Uuid, Uuid)>,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, LINEITEM_WRITE).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ags::delete(&s.app, &sc, id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => service_error(&v, e),
-    }
+) -> Served {
+    let sc = caller(&s, &v, &h, run, LINEITEM_WRITE).await?;
+    ags::delete(&s.app, &sc, id)
+        .await
+        .map_err(|e| service_error(&v, e))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// POST /lti/runs/{run}/lineitems/{id}/scores
@@ -403,15 +392,12 @@ async fn post_score(
     h: HeaderMap,
     Ids((run, id)): Ids<(Uuid, Uuid)>,
     body: Bytes,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, &[scope::SCORE]).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ags::score(&s.app, &sc, id, &body).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => service_error(&v, e),
-    }
+) -> Served {
+    let sc = caller(&s, &v, &h, run, &[scope::SCORE]).await?;
+    ags::score(&s.app, &sc, id, &body)
+        .await
+        .map_err(|e| service_error(&v, e))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// GET /lti/runs/{run}/lineitems/{id}/results
@@ -421,15 +407,15 @@ async fn results(
     h: HeaderMap,
     Ids((run, id)): Ids<(Uuid, Uuid)>,
     Query(q): Query<ags::ResultQuery>,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, &[scope::RESULT_READONLY]).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match ags::results(&s.app, &sc, id, q).await {
-        Ok(p) => with_next(json_as(media::RESULT_CONTAINER, json!(p.items)), p.next),
-        Err(e) => service_error(&v, e),
-    }
+) -> Served {
+    let sc = caller(&s, &v, &h, run, &[scope::RESULT_READONLY]).await?;
+    let p = ags::results(&s.app, &sc, id, q)
+        .await
+        .map_err(|e| service_error(&v, e))?;
+    Ok(with_next(
+        json_as(media::RESULT_CONTAINER, json!(p.items)),
+        p.next,
+    ))
 }
 
 /// GET /lti/runs/{run}/memberships
@@ -439,23 +425,18 @@ async fn memberships(
     h: HeaderMap,
     Ids(run): Ids<Uuid>,
     Query(q): Query<nrps::MembersQuery>,
-) -> Response {
-    let sc = match caller(&s, &v, &h, run, &[scope::NRPS]).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match nrps::members(&s.app, &sc, q).await {
-        Ok(p) => {
-            let mut links = vec![format!("<{}>; rel=\"differences\"", p.differences)];
-            if let Some(n) = p.next {
-                links.insert(0, format!("<{n}>; rel=\"next\""));
-            }
-            let mut r = json_as(media::MEMBERSHIP_CONTAINER, p.body);
-            if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {
-                r.headers_mut().insert(header::LINK, v);
-            }
-            r
-        }
-        Err(e) => service_error(&v, ServiceError::Other(e)),
+) -> Served {
+    let sc = caller(&s, &v, &h, run, &[scope::NRPS]).await?;
+    let p = nrps::members(&s.app, &sc, q)
+        .await
+        .map_err(|e| service_error(&v, ServiceError::Other(e)))?;
+    let mut links = vec![format!("<{}>; rel=\"differences\"", p.differences)];
+    if let Some(n) = p.next {
+        links.insert(0, format!("<{n}>; rel=\"next\""));
     }
+    let mut r = json_as(media::MEMBERSHIP_CONTAINER, p.body);
+    if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {
+        r.headers_mut().insert(header::LINK, v);
+    }
+    Ok(r)
 }

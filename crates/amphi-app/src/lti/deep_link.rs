@@ -55,18 +55,14 @@ pub async fn start(
         },
     )?;
     let deployment = launch::deployment_id(app, caller.tenant, t.id).await?;
-    let mut url = url::Url::parse(&t.login_url).map_err(Error::internal)?;
-    url.query_pairs_mut()
-        .append_pair("iss", &Urls::of(&caller.meta.base_url).issuer)
-        .append_pair("login_hint", &caller.user.id.0.to_string())
-        .append_pair(
-            "target_link_uri",
-            t.deep_link_url.as_deref().unwrap_or(&t.target_link_uri),
-        )
-        .append_pair("lti_message_hint", &hint)
-        .append_pair("client_id", &t.client_id)
-        .append_pair("lti_deployment_id", &deployment);
-    Ok(url.into())
+    super::login_initiation(
+        &t,
+        &caller.meta.base_url,
+        caller.user.id.0,
+        t.deep_link_url.as_deref().unwrap_or(&t.target_link_uri),
+        &hint,
+        &deployment,
+    )
 }
 
 /// What an answer created.

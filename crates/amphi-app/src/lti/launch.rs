@@ -20,8 +20,6 @@ use amphi_core::policy::Action;
 use amphi_core::{codes, Error, ItemId, Result, RunId, TenantId, UserId};
 use amphi_db::repo::{audit, lti as repo, tenants as repo_t, users as repo_u};
 use amphi_db::rows;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
@@ -48,18 +46,11 @@ pub(crate) struct Hint {
 }
 
 pub(crate) fn sign_hint(app: &App, h: &Hint) -> Result<String> {
-    let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(h).map_err(Error::internal)?);
-    let sig = amphi_auth::signed::sign(app.secret(), HINT_PURPOSE, &body);
-    Ok(format!("{body}.{sig}"))
+    super::seal_value(app, HINT_PURPOSE, h)
 }
 
 pub(crate) fn read_hint(app: &App, raw: &str) -> Option<Hint> {
-    let (body, sig) = raw.split_once('.')?;
-    if !amphi_auth::signed::verify(app.secret(), HINT_PURPOSE, body, sig) {
-        return None;
-    }
-    let h: Hint = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
-    (h.e > app.now().timestamp()).then_some(h)
+    super::open_value::<Hint>(app, HINT_PURPOSE, raw).filter(|h| h.e > app.now().timestamp())
 }
 
 /// Where to send the person to launch the tool, and how it is shown.
@@ -118,19 +109,16 @@ pub async fn start(app: &App, caller: &Caller, run: RunId, item: ItemId) -> Resu
         },
     )?;
     let deployment = deployment_id(app, caller.tenant, tool.id).await?;
-    let mut url = url::Url::parse(&tool.login_url).map_err(Error::internal)?;
-    url.query_pairs_mut()
-        .append_pair("iss", &Urls::of(&caller.meta.base_url).issuer)
-        .append_pair("login_hint", &caller.user.id.0.to_string())
-        .append_pair(
-            "target_link_uri",
-            ti.url.as_deref().unwrap_or(&tool.target_link_uri),
-        )
-        .append_pair("lti_message_hint", &hint)
-        .append_pair("client_id", &tool.client_id)
-        .append_pair("lti_deployment_id", &deployment);
+    let login_url = super::login_initiation(
+        &tool,
+        &caller.meta.base_url,
+        caller.user.id.0,
+        ti.url.as_deref().unwrap_or(&tool.target_link_uri),
+        &hint,
+        &deployment,
+    )?;
     Ok(LaunchStart {
-        login_url: url.into(),
+        login_url,
         presentation: ti.presentation,
     })
 }
@@ -344,13 +332,13 @@ async fn id_token_claims(
         tenant_admin: u.is_tenant_admin,
         platform_admin: u.is_platform_admin,
     };
-    let (given, family) = split_name(&u.name);
+    let (given, family) = super::split_name(&u.name);
     let vars = lti::Variables {
         user_id: Some(u.id.0.to_string()),
         username: tool.send_email.then(|| u.email.clone()),
         name_full: tool.send_name.then(|| u.name.clone()),
-        name_given: tool.send_name.then(|| given.clone()),
-        name_family: tool.send_name.then(|| family.clone()),
+        name_given: tool.send_name.then(|| given.to_owned()),
+        name_family: tool.send_name.then(|| family.to_owned()),
         email: tool.send_email.then(|| u.email.clone()),
         context_id: Some(run.id.to_string()),
         context_title: Some(course.title.clone()),
@@ -470,12 +458,4 @@ async fn id_token_claims(
         );
     }
     Ok(c)
-}
-
-/// A display name split at its last space into given and family names (one word: given).
-fn split_name(name: &str) -> (String, String) {
-    match name.trim().rsplit_once(' ') {
-        Some((g, f)) => (g.trim().to_owned(), f.trim().to_owned()),
-        None => (name.trim().to_owned(), String::new()),
-    }
 }

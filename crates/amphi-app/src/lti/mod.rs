@@ -107,6 +107,66 @@ pub async fn tool_view(
     }))
 }
 
+/// A value signed with the platform secret for one purpose: `base64url(json).hmac`. What the
+/// platform hands out and reads back unchanged (launch hints, registration tokens).
+pub(crate) fn seal_value<T: Serialize>(
+    app: &crate::App,
+    purpose: &str,
+    v: &T,
+) -> amphi_core::Result<String> {
+    use base64::Engine;
+    let body = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(v).map_err(amphi_core::Error::internal)?);
+    let sig = amphi_auth::signed::sign(app.secret(), purpose, &body);
+    Ok(format!("{body}.{sig}"))
+}
+
+/// A value of [`seal_value`] read back, if its signature for `purpose` holds.
+pub(crate) fn open_value<T: serde::de::DeserializeOwned>(
+    app: &crate::App,
+    purpose: &str,
+    raw: &str,
+) -> Option<T> {
+    use base64::Engine;
+    let (body, sig) = raw.split_once('.')?;
+    if !amphi_auth::signed::verify(app.secret(), purpose, body, sig) {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(body)
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The tool's OIDC login initiation URL with the parameters of a launch (LTI 1.3 third-party
+/// initiated login).
+pub(crate) fn login_initiation(
+    tool: &amphi_db::rows::LtiTool,
+    base_url: &str,
+    user: Uuid,
+    target_link_uri: &str,
+    message_hint: &str,
+    deployment_id: &str,
+) -> amphi_core::Result<String> {
+    let mut url = url::Url::parse(&tool.login_url).map_err(amphi_core::Error::internal)?;
+    url.query_pairs_mut()
+        .append_pair("iss", &Urls::of(base_url).issuer)
+        .append_pair("login_hint", &user.to_string())
+        .append_pair("target_link_uri", target_link_uri)
+        .append_pair("lti_message_hint", message_hint)
+        .append_pair("client_id", &tool.client_id)
+        .append_pair("lti_deployment_id", deployment_id);
+    Ok(url.into())
+}
+
+/// A display name split at its last space into given and family names (one word: given).
+pub(crate) fn split_name(name: &str) -> (&str, &str) {
+    match name.trim().rsplit_once(' ') {
+        Some((g, f)) => (g.trim(), f.trim()),
+        None => (name.trim(), ""),
+    }
+}
+
 /// The URLs the platform publishes, from the issuer (the site's `scheme://host`).
 #[derive(Debug, Clone)]
 pub struct Urls {

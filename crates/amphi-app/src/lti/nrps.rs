@@ -90,10 +90,7 @@ pub async fn members(app: &App, sc: &ServiceCaller, q: MembersQuery) -> Result<M
                 "lis_person_sourcedid": m.user_id.to_string(),
             });
             if t.send_name {
-                let (given, family) = match m.name.trim().rsplit_once(' ') {
-                    Some((g, f)) => (g.trim(), f.trim()),
-                    None => (m.name.trim(), ""),
-                };
+                let (given, family) = super::split_name(&m.name);
                 v["name"] = json!(m.name);
                 v["given_name"] = json!(given);
                 v["family_name"] = json!(family);

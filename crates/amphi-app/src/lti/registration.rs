@@ -11,8 +11,6 @@ use crate::{App, Caller};
 use amphi_core::lti::{message, scope};
 use amphi_core::policy::{require, Action, Resource};
 use amphi_core::{codes, Error, Result, TenantId, UserId};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
@@ -52,11 +50,7 @@ pub async fn begin(app: &App, caller: &Caller, tool_url: &str) -> Result<String>
         e: app.now().timestamp() + TOKEN_LIFETIME_SECS,
         n: amphi_auth::token::random_hex(16),
     };
-    let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&grant).map_err(Error::internal)?);
-    let token = format!(
-        "{body}.{}",
-        amphi_auth::signed::sign(app.secret(), PURPOSE, &body)
-    );
+    let token = super::seal_value(app, PURPOSE, &grant)?;
     url.query_pairs_mut()
         .append_pair(
             "openid_configuration",
@@ -94,12 +88,8 @@ fn token_refused(description: &str) -> Refused {
 }
 
 fn read_grant(app: &App, tenant: TenantId, token: &str) -> Option<Grant> {
-    let (body, sig) = token.split_once('.')?;
-    if !amphi_auth::signed::verify(app.secret(), PURPOSE, body, sig) {
-        return None;
-    }
-    let g: Grant = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()?;
-    (g.t == tenant.0 && g.e > app.now().timestamp()).then_some(g)
+    super::open_value::<Grant>(app, PURPOSE, token)
+        .filter(|g| g.t == tenant.0 && g.e > app.now().timestamp())
 }
 
 fn url_of(m: &Map<String, Value>, name: &str) -> std::result::Result<String, Refused> {
