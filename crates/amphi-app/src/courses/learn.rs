@@ -559,11 +559,19 @@ async fn open(
         next_locked: entries
             .get(idx + 1)
             .is_some_and(|(_, i)| i.locked.is_some()),
-        can_complete: learner && !archived,
+        can_complete: learner && !archived && !completed_by_tool(entry.kind, &it.settings),
         media,
         tool,
     };
     Ok((page, around))
+}
+
+/// Whether an external tool item completes only through the tool's score (then the learner has
+/// no "mark as done" of their own).
+fn completed_by_tool(kind: ItemKind, settings: &str) -> bool {
+    kind == ItemKind::Tool
+        && crate::lti::ToolItem::of(settings)
+            .is_some_and(|t| t.completion != amphi_core::lti::ToolCompletion::Launch)
 }
 
 /// Marks an item complete for the learner; progress counters move once.

@@ -206,6 +206,17 @@ async fn lti_launches_scores_and_members_with_a_real_tool() {
         .ends_with(&format!("/lti/runs/{}/lineitems", s.run)));
     // Completion "on a score": opening the tool did not complete the item.
     assert_eq!(completed(&s.t).await, 0);
+    // Done only when the tool says so: no "mark as done" of the learner's own.
+    let page = ada
+        .c
+        .get(&format!("/learn/{}/items/{}", s.run, s.item))
+        .await;
+    assert!(!page.text.contains("/complete\""), "{}", page.text);
+    let r = ada
+        .post_empty(&format!("/api/v1/runs/{}/items/{}/complete", s.run, s.item))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(completed(&s.t).await, 0);
 
     // The instructor's launch (the course's creator).
     let (l, teacher_launch) = launch(&s, &mut a.c).await;
