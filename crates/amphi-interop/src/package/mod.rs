@@ -14,12 +14,15 @@
 //! edition. `adlseq:objectivesGlobalToSystem` is not carried (scorm-again has no setting for it).
 //!
 //! Files: `archive` (the zip: entry checks, path normalisation, bounded reading), `xml` (a
-//! namespace-resolved element tree with lines), `scorm` (the manifest), `sequencing` (imsss to
-//! scorm-again), `cmi5` (course structure), `model` (what a package is), `problems`.
+//! namespace-resolved element tree with lines), `ns` (the manifest namespaces), `scorm` (the
+//! manifest), `href` (launch URLs and file references), `sequencing` (imsss to scorm-again),
+//! `cmi5` (course structure), `model` (what a package is), `problems`.
 
 mod archive;
 mod cmi5;
+mod href;
 mod model;
+mod ns;
 mod problems;
 mod scorm;
 mod sequencing;
@@ -36,9 +39,9 @@ pub use model::{
 };
 pub use problems::{Problem, ProblemKind, Problems};
 
+use href::{locate, Located};
 use model::first_text;
 use problems::Report;
-use scorm::{locate, Located};
 
 /// Reads and checks an uploaded package. A zip with `cmi5.xml` at its root is a cmi5 course;
 /// otherwise `imsmanifest.xml` must be at its root. Nothing is extracted: store the files with

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::xml::{XmlError, MAX_DEPTH};
+
 /// Every problem found in a package; never empty when returned as an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problems(pub Vec<Problem>);
@@ -245,5 +247,15 @@ impl Report {
     pub(crate) fn at(&mut self, line: u32, kind: ProblemKind) {
         self.problems
             .push(Problem::at(self.file.clone(), line, kind));
+    }
+}
+
+impl Report {
+    /// Records why an XML file could not be read.
+    pub(crate) fn at_xml_error(&mut self, e: XmlError) {
+        match e {
+            XmlError::Malformed { line, detail } => self.at(line, ProblemKind::Xml { detail }),
+            XmlError::TooDeep { line } => self.at(line, ProblemKind::TooDeep { max: MAX_DEPTH }),
+        }
     }
 }

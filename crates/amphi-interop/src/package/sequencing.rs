@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Map, Value};
 
+use super::ns::{ADLCP_2004, ADLNAV, ADLSEQ, IMSSS};
 use super::problems::{ProblemKind, Report};
-use super::scorm::{ADLCP_2004, ADLNAV, ADLSEQ, IMSSS};
 use super::xml::Element;
 
 /// One `imsss:sequencing` read into the ActivitySettings fields each of its elements sets,

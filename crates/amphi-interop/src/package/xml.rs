@@ -164,11 +164,17 @@ pub(crate) fn parse(src: &[u8]) -> Result<Element, XmlError> {
                 }
             }
             Event::Text(t) => {
+                let blank = t.iter().take_while(|b| b.is_ascii_whitespace()).count();
                 let text = t.xml10_content().map_err(|e| malformed(e.to_string()))?;
                 match stack.last_mut() {
                     Some(el) => el.text.push_str(&text),
                     None if text.trim().is_empty() => {}
-                    None => return Err(malformed("text outside the root element".into())),
+                    None => {
+                        return Err(XmlError::Malformed {
+                            line: lines.at(pos + blank as u64),
+                            detail: "text outside the root element".into(),
+                        });
+                    }
                 }
             }
             Event::CData(t) => {
