@@ -189,6 +189,10 @@ fn golf_scorm2004_3rd_edition_with_sequencing() {
                 "children": [{
                     "id": "item_1",
                     "title": "Golf Explained",
+                    "sequencingControls": {
+                        "choice": true, "choiceExit": true, "flow": false, "forwardOnly": false,
+                        "useCurrentAttemptObjectiveInfo": true, "useCurrentAttemptProgressInfo": true,
+                    },
                     "deliveryControls": {
                         "tracked": true, "completionSetByContent": true,
                         "objectiveSetByContent": true,
@@ -653,8 +657,8 @@ fn scorm12_prerequisites_and_values_are_checked() {
     assert_eq!(
         codes(&list),
         vec![
-            (m.clone(), Some(19), "package-bad-value"),
             (m.clone(), Some(17), "package-bad-value"),
+            (m.clone(), Some(19), "package-bad-value"),
             (m.clone(), Some(24), "package-unknown-identifier-ref"),
         ]
     );
@@ -662,6 +666,14 @@ fn scorm12_prerequisites_and_values_are_checked() {
         list[2].kind,
         ProblemKind::UnknownIdentifierRef {
             id: "lesson9".into()
+        }
+    );
+    assert_eq!(
+        list[0].kind,
+        ProblemKind::BadValue {
+            element: "adlcp:masteryscore".into(),
+            value: "180".into(),
+            expected: "a number from 0 to 100".into()
         }
     );
 }
@@ -690,6 +702,7 @@ const MULTI_2004: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
               <imsss:mapInfo targetObjectiveID="global_ok" writeSatisfiedStatus="true"/>
             </imsss:primaryObjective>
           </imsss:objectives>
+          <adlseq:objectives><adlseq:objective objectiveID="pre_ok"><adlseq:mapInfo targetObjectiveID="global_ok" writeRawScore="true"/><adlseq:mapInfo targetObjectiveID="scores" readCompletionStatus="false"/></adlseq:objective></adlseq:objectives>
         </imsss:sequencing>
       </item>
       <item identifier="lesson" identifierref="res_lesson" parameters="chapter=2">
@@ -784,6 +797,31 @@ fn multi_2004_files(manifest: &str) -> Vec<u8> {
     ])
 }
 
+/// A scorm-again mapInfo whose `on` flags are true and the other thirteen false.
+fn map_info(target: &str, on: &[&str]) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert("targetObjectiveID".into(), json!(target));
+    for flag in [
+        "readSatisfiedStatus",
+        "readNormalizedMeasure",
+        "writeSatisfiedStatus",
+        "writeNormalizedMeasure",
+        "readRawScore",
+        "readMinScore",
+        "readMaxScore",
+        "readCompletionStatus",
+        "readProgressMeasure",
+        "writeRawScore",
+        "writeMinScore",
+        "writeMaxScore",
+        "writeCompletionStatus",
+        "writeProgressMeasure",
+    ] {
+        m.insert(flag.into(), json!(on.contains(&flag)));
+    }
+    serde_json::Value::Object(m)
+}
+
 #[test]
 fn scorm2004_multi_sco_sequencing_json() {
     let p = ok(&multi_2004_files(MULTI_2004));
@@ -858,16 +896,23 @@ fn scorm2004_multi_sco_sequencing_json() {
                         "primaryObjective": {
                             "objectiveID": "pre_ok", "isPrimary": true,
                             "satisfiedByMeasure": true, "minNormalizedMeasure": 0.8,
-                            "mapInfo": [{
-                                "targetObjectiveID": "global_ok",
-                                "readSatisfiedStatus": true, "readNormalizedMeasure": true,
-                                "writeSatisfiedStatus": true, "writeNormalizedMeasure": false,
-                            }],
+                            "mapInfo": [
+                                map_info("global_ok", &["readSatisfiedStatus", "readNormalizedMeasure",
+                                    "writeSatisfiedStatus", "readRawScore", "readMinScore", "readMaxScore",
+                                    "readCompletionStatus", "readProgressMeasure", "writeRawScore"]),
+                                map_info("scores", &["readRawScore", "readMinScore", "readMaxScore",
+                                    "readProgressMeasure"]),
+                            ],
                         },
                     },
                     {
                         "id": "lesson",
                         "title": "Lesson",
+                        "sequencingControls": {
+                            "choice": true, "choiceExit": true, "flow": false, "forwardOnly": false,
+                            "useCurrentAttemptObjectiveInfo": true,
+                            "useCurrentAttemptProgressInfo": true,
+                        },
                         "sequencingRules": { "preConditionRules": [{
                             "action": "skip", "conditionCombination": "all",
                             "conditions": [{ "condition": "satisfied", "referencedObjective": "lesson_ok" }],
@@ -875,11 +920,7 @@ fn scorm2004_multi_sco_sequencing_json() {
                         "primaryObjective": {
                             "objectiveID": "lesson_ok", "isPrimary": true,
                             "satisfiedByMeasure": false,
-                            "mapInfo": [{
-                                "targetObjectiveID": "global_ok",
-                                "readSatisfiedStatus": true, "readNormalizedMeasure": true,
-                                "writeSatisfiedStatus": false, "writeNormalizedMeasure": false,
-                            }],
+                            "mapInfo": [map_info("global_ok", &["readSatisfiedStatus", "readNormalizedMeasure"])],
                         },
                         "hideLmsUi": ["continue", "previous"],
                         "completionThreshold": {
@@ -937,11 +978,11 @@ fn scorm2004_sequencing_values_are_checked() {
     assert_eq!(
         found,
         vec![
-            (Some(35), "package-bad-value".to_string()),
-            (Some(47), "package-bad-value".into()),
-            (Some(54), "package-unknown-identifier-ref".into()),
-            (Some(55), "package-bad-value".into()),
-            (Some(55), "package-bad-value".into()),
+            (Some(36), "package-bad-value".to_string()),
+            (Some(48), "package-bad-value".into()),
+            (Some(55), "package-unknown-identifier-ref".into()),
+            (Some(56), "package-bad-value".into()),
+            (Some(56), "package-bad-value".into()),
         ],
         "{list:#?}"
     );

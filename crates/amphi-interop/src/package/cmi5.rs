@@ -91,6 +91,7 @@ pub(crate) fn read(xml: &[u8]) -> Result<(Cmi5Course, Vec<(String, u32)>), Probl
             cx.r.at(line, ProblemKind::UnknownIdentifierRef { id });
         }
     }
+    cx.r.problems.sort_by_key(|p| p.line);
     if cx.r.problems.is_empty() {
         Ok((
             Cmi5Course {

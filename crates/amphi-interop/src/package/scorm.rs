@@ -107,17 +107,19 @@ pub(crate) fn parse(src: &[u8], files: &HashSet<String>) -> Result<Manifest, Vec
     // Every organization is checked; only the chosen one is played.
     let mut tree = Vec::new();
     let mut title = String::new();
+    let mut sequencing = None;
     for org in &all {
+        cx.activities.clear();
+        cx.has_sequencing = false;
         let org_id = cx.identifier(org).unwrap_or_default();
         let org_title = title_of(org).unwrap_or_else(|| org_id.clone());
         let items: Vec<Node> = org.children(IMSCP, "item").map(|i| cx.item(i, 1)).collect();
+        cx.check_prerequisites(&items);
+        let seq = cx.sequencing_of(org, None);
         if std::ptr::eq(*org, chosen) {
-            cx.check_prerequisites(&items);
-            let seq = cx.sequencing_of(org, None);
-            if matches!(cx.standard, Standard::Scorm2004 { .. }) && cx.has_sequencing {
-                let root_activity =
-                    activity(&org_id, &org_title, true, seq, &items, &cx.activities);
-                cx.activities.insert(String::new(), root_activity);
+            if cx.is_2004() && cx.has_sequencing {
+                let root = activity(&org_id, &org_title, true, seq, &items, &cx.activities);
+                sequencing = Some(json!({ "activityTree": root }));
             }
             title = org_title;
             tree = items;
@@ -128,10 +130,8 @@ pub(crate) fn parse(src: &[u8], files: &HashSet<String>) -> Result<Manifest, Vec
     if launches.is_empty() {
         cx.r.at(chosen.line, ProblemKind::NoLaunchable);
     }
-    let sequencing = cx
-        .activities
-        .remove("")
-        .map(|tree| json!({ "activityTree": tree }));
+    // Problems in the order of the file, as an author reads it.
+    cx.r.problems.sort_by_key(|p| p.line);
     match standard {
         Some(standard) if cx.r.problems.is_empty() => Ok(Manifest {
             standard,
@@ -219,10 +219,10 @@ struct Reader<'a> {
     resources: HashMap<String, Resource>,
     standard: Standard,
     collections: HashMap<String, &'a Element>,
-    /// scorm-again ActivitySettings by item identifier ("" is the organization).
+    /// scorm-again ActivitySettings by item identifier, for the organization being read.
     activities: HashMap<String, Value>,
     has_sequencing: bool,
-    /// 1.2 prerequisites to check once every item is known: (line, script).
+    /// 1.2 prerequisites to check once every item of the organization is known: (line, script).
     prerequisites: Vec<(u32, String)>,
 }
 
@@ -633,6 +633,14 @@ fn activity(
     }
     if let Some(seq) = seq {
         a.extend(seq.settings);
+    }
+    let controls = a
+        .entry("sequencingControls")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(controls) = controls {
+        for (key, default) in sequencing::CONTROL_MODE {
+            controls.entry(key).or_insert(Value::Bool(default));
+        }
     }
     if !children.is_empty() {
         let kids: Vec<Value> = children

@@ -7,8 +7,9 @@
 //! rollup condition `activityProgressKnown`, which scorm-again calls `progressKnown`, and
 //! `minimumPercent`, which scorm-again takes in 0–100 where `imsss` says 0–1. A rule condition's
 //! `noOp` operator is left out (scorm-again's absent operator). Every element present is
-//! written with the defaults of the `imsss` schema filled in, so the JSON does not depend on
-//! scorm-again's own defaults.
+//! written with the defaults of the `imsss` schema filled in, and every activity gets the
+//! control modes, so the JSON does not depend on scorm-again's own defaults (its `flow` is
+//! true, IMS's false; its map info reads scores unless told not to).
 //!
 //! An `IDRef` to a `sequencingCollection` is resolved here: the collection's elements apply
 //! unless the item's own `imsss:sequencing` has the same element (element-level override, SCORM
@@ -106,6 +107,17 @@ impl Sequencing {
     }
 }
 
+/// `imsss:controlMode` attributes with their schema defaults. Every activity of the JSON gets
+/// them, as scorm-again's own default for `flow` is true where IMS says false.
+pub(crate) const CONTROL_MODE: [(&str, bool); 6] = [
+    ("choice", true),
+    ("choiceExit", true),
+    ("flow", false),
+    ("forwardOnly", false),
+    ("useCurrentAttemptObjectiveInfo", true),
+    ("useCurrentAttemptProgressInfo", true),
+];
+
 const PRE_ACTIONS: &[&str] = &[
     "skip",
     "disabled",
@@ -167,26 +179,11 @@ fn read(seq: &Element, r: &mut Report) -> Sequencing {
     let mut out = BTreeMap::new();
     let mut v = Values { r };
     if let Some(cm) = seq.child(IMSSS, "controlMode") {
-        out.insert(
-            "controlMode",
-            vec![
-                (Field::Control("choice"), v.bool(cm, "choice", true)),
-                (Field::Control("choiceExit"), v.bool(cm, "choiceExit", true)),
-                (Field::Control("flow"), v.bool(cm, "flow", false)),
-                (
-                    Field::Control("forwardOnly"),
-                    v.bool(cm, "forwardOnly", false),
-                ),
-                (
-                    Field::Control("useCurrentAttemptObjectiveInfo"),
-                    v.bool(cm, "useCurrentAttemptObjectiveInfo", true),
-                ),
-                (
-                    Field::Control("useCurrentAttemptProgressInfo"),
-                    v.bool(cm, "useCurrentAttemptProgressInfo", true),
-                ),
-            ],
-        );
+        let fields = CONTROL_MODE
+            .iter()
+            .map(|(key, default)| (Field::Control(key), v.bool(cm, key, *default)))
+            .collect();
+        out.insert("controlMode", fields);
     }
     if let Some(rules) = seq.child(IMSSS, "sequencingRules") {
         let mut settings = Map::new();
@@ -652,7 +649,7 @@ impl Values<'_> {
         &mut self,
         o: &Element,
         primary: bool,
-        extra: &HashMap<String, Vec<Value>>,
+        extra: &HashMap<String, Vec<Map<String, Value>>>,
     ) -> Value {
         let id = if primary {
             o.attr("objectiveID").map(|s| s.trim().to_string())
@@ -675,23 +672,41 @@ impl Values<'_> {
         if by_measure == json!(true) {
             out.insert("minNormalizedMeasure".into(), json!(measure.unwrap_or(1.0)));
         }
-        let mut maps = Vec::new();
+        let mut maps: Vec<Map<String, Value>> = Vec::new();
         for m in o.children(IMSSS, "mapInfo") {
             let Some(target) = self.required(m, "targetObjectiveID") else {
                 continue;
             };
-            maps.push(json!({
-                "targetObjectiveID": target,
-                "readSatisfiedStatus": self.bool(m, "readSatisfiedStatus", true),
-                "readNormalizedMeasure": self.bool(m, "readNormalizedMeasure", true),
-                "writeSatisfiedStatus": self.bool(m, "writeSatisfiedStatus", false),
-                "writeNormalizedMeasure": self.bool(m, "writeNormalizedMeasure", false),
-            }));
+            let mut map = Map::new();
+            map.insert("targetObjectiveID".into(), json!(target));
+            for (key, default) in IMSSS_MAP_FLAGS {
+                map.insert(key.into(), self.bool(m, key, default));
+            }
+            // scorm-again reads scores, completion and progress by default; in SCORM only an
+            // adlseq:mapInfo (below) maps them.
+            for (key, _) in ADLSEQ_MAP_FLAGS {
+                map.insert(key.into(), json!(false));
+            }
+            maps.push(map);
         }
-        if let Some(more) = extra.get(&id) {
-            maps.extend(more.iter().cloned());
+        for more in extra.get(&id).into_iter().flatten() {
+            let target = more.get("targetObjectiveID");
+            match maps
+                .iter_mut()
+                .find(|m| m.get("targetObjectiveID") == target)
+            {
+                Some(same) => same.extend(more.clone()),
+                None => {
+                    let mut map = more.clone();
+                    for (key, _) in IMSSS_MAP_FLAGS {
+                        map.insert(key.into(), json!(false));
+                    }
+                    maps.push(map);
+                }
+            }
         }
         if !maps.is_empty() {
+            let maps = maps.into_iter().map(Value::Object).collect();
             out.insert("mapInfo".into(), Value::Array(maps));
         }
         Value::Object(out)
@@ -699,8 +714,11 @@ impl Values<'_> {
 
     /// The 4th edition's `adlseq:objectives`: extra map info (scores, completion, progress)
     /// by objective id.
-    fn adlseq_map_info(&mut self, objectives: &Element) -> HashMap<String, Vec<Value>> {
-        let mut out: HashMap<String, Vec<Value>> = HashMap::new();
+    fn adlseq_map_info(
+        &mut self,
+        objectives: &Element,
+    ) -> HashMap<String, Vec<Map<String, Value>>> {
+        let mut out: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
         for o in objectives.children(ADLSEQ, "objective") {
             let Some(id) = self.required(o, "objectiveID") else {
                 continue;
@@ -711,34 +729,37 @@ impl Values<'_> {
                 };
                 let mut map = Map::new();
                 map.insert("targetObjectiveID".into(), json!(target));
-                for key in [
-                    "readRawScore",
-                    "readMinScore",
-                    "readMaxScore",
-                    "readCompletionStatus",
-                    "readProgressMeasure",
-                ] {
-                    map.insert(key.into(), self.bool(m, key, true));
+                for (key, default) in ADLSEQ_MAP_FLAGS {
+                    map.insert(key.into(), self.bool(m, key, default));
                 }
-                for key in [
-                    "writeRawScore",
-                    "writeMinScore",
-                    "writeMaxScore",
-                    "writeCompletionStatus",
-                    "writeProgressMeasure",
-                ] {
-                    map.insert(key.into(), self.bool(m, key, false));
-                }
-                // Only the fields of this element: the imsss mapInfo of the same target
-                // keeps its satisfied/measure flags.
-                map.insert("readSatisfiedStatus".into(), json!(false));
-                map.insert("readNormalizedMeasure".into(), json!(false));
-                out.entry(id.clone()).or_default().push(Value::Object(map));
+                out.entry(id.clone()).or_default().push(map);
             }
         }
         out
     }
 }
+
+/// `imsss:mapInfo` flags with their schema defaults.
+const IMSSS_MAP_FLAGS: [(&str, bool); 4] = [
+    ("readSatisfiedStatus", true),
+    ("readNormalizedMeasure", true),
+    ("writeSatisfiedStatus", false),
+    ("writeNormalizedMeasure", false),
+];
+
+/// `adlseq:mapInfo` flags (SCORM 2004 4th edition) with their schema defaults.
+const ADLSEQ_MAP_FLAGS: [(&str, bool); 10] = [
+    ("readRawScore", true),
+    ("readMinScore", true),
+    ("readMaxScore", true),
+    ("readCompletionStatus", true),
+    ("readProgressMeasure", true),
+    ("writeRawScore", false),
+    ("writeMinScore", false),
+    ("writeMaxScore", false),
+    ("writeCompletionStatus", false),
+    ("writeProgressMeasure", false),
+];
 
 /// `PnYnMnDTnHnMnS` with at least one part (the xs:duration of SCORM 2004 time limits).
 pub(crate) fn is_iso_duration(s: &str) -> bool {
