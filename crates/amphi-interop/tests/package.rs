@@ -447,6 +447,20 @@ fn missing_manifest() {
 }
 
 #[test]
+fn a_manifest_zipped_inside_its_folder_is_pointed_at() {
+    let list = problems(&zip_of(&[
+        ("course/imsmanifest.xml", MANIFEST_12.as_bytes()),
+        ("course/index.html", b"x"),
+    ]));
+    assert_eq!(
+        list[0].kind,
+        ProblemKind::ManifestInFolder {
+            folder: "course".into()
+        }
+    );
+}
+
+#[test]
 fn manifest_that_is_not_xml_reports_its_line() {
     let bad = "<?xml version=\"1.0\"?>\n<manifest identifier=\"m\">\n  <organizations>\n  </resources>\n</manifest>\n";
     let list = problems(&zip_of(&[("imsmanifest.xml", bad.as_bytes())]));
@@ -647,6 +661,20 @@ fn scorm12_multi_sco_with_prerequisites() {
 }
 
 #[test]
+fn scorm12_tolerates_spelling_of_values_and_empty_elements() {
+    let manifest = MULTI_12.replace("exit,message", " Exit, Message ").replace(
+        "<adlcp:masteryscore>80</adlcp:masteryscore>",
+        "<adlcp:masteryscore/>",
+    );
+    let p = ok(&multi_12_files(&manifest));
+    assert_eq!(
+        p.launches[1].time_limit_action.as_deref(),
+        Some("exit,message")
+    );
+    assert_eq!(p.launches[1].mastery_score, None);
+}
+
+#[test]
 fn scorm12_prerequisites_and_values_are_checked() {
     let manifest = MULTI_12
         .replace(">intro &amp; lesson1<", ">intro &amp; lesson9<")
@@ -789,12 +817,7 @@ const MULTI_2004: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </manifest>"#;
 
 fn multi_2004_files(manifest: &str) -> Vec<u8> {
-    zip_of(&[
-        ("imsmanifest.xml", manifest.as_bytes()),
-        ("pre/index.html", b"p"),
-        ("lesson/index.html", b"l"),
-        ("exam/index.html", b"e"),
-    ])
+    multi_2004_files_raw(manifest.as_bytes())
 }
 
 /// A scorm-again mapInfo whose `on` flags are true and the other thirteen false.
@@ -1154,4 +1177,32 @@ fn problem_codes_and_args_for_messages() {
         p.to_string(),
         "imsmanifest.xml:3: package-missing-file href=\"x.html\""
     );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the manifest or course structure holds, reading it answers, never panics.
+    #[test]
+    fn any_manifest_bytes_are_answered(
+        cut in 0usize..MULTI_2004.len(),
+        noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+    ) {
+        let mut manifest = MULTI_2004.as_bytes()[..cut].to_vec();
+        manifest.extend_from_slice(&noise);
+        manifest.extend_from_slice(&MULTI_2004.as_bytes()[cut..]);
+        let _ = inspect(Cursor::new(multi_2004_files_raw(&manifest)), &Limits::default());
+        let mut cmi5 = CMI5_XML.as_bytes()[..cut.min(CMI5_XML.len())].to_vec();
+        cmi5.extend_from_slice(&noise);
+        let _ = parse_cmi5(&cmi5);
+    }
+}
+
+fn multi_2004_files_raw(manifest: &[u8]) -> Vec<u8> {
+    zip_of(&[
+        ("imsmanifest.xml", manifest),
+        ("pre/index.html", b"p"),
+        ("lesson/index.html", b"l"),
+        ("exam/index.html", b"e"),
+    ])
 }

@@ -38,6 +38,8 @@ pub use model::{
     LaunchMethod, Limits, MoveOn, Node, Package, ScormType, Standard, RATIO_FLOOR_BYTES,
 };
 pub use problems::{Problem, ProblemKind, Problems};
+/// The zip reader [`read_entry`] reads from, re-exported so callers use the same version.
+pub use zip::ZipArchive;
 
 use href::{locate, Located};
 use model::first_text;
@@ -45,7 +47,8 @@ use problems::Report;
 
 /// Reads and checks an uploaded package. A zip with `cmi5.xml` at its root is a cmi5 course;
 /// otherwise `imsmanifest.xml` must be at its root. Nothing is extracted: store the files with
-/// [`read_entry`] over the same archive (`zip::ZipArchive::new` on the same bytes).
+/// [`read_entry`] over a [`ZipArchive`] of the same bytes (pass `&mut file` here to reuse the
+/// file).
 pub fn inspect<R: Read + Seek>(zip: R, limits: &Limits) -> Result<Package, Problems> {
     let (mut archive, entries) = archive::open(zip, limits)?;
     let files: HashSet<String> = entries.iter().map(|e| e.path.clone()).collect();
@@ -83,10 +86,7 @@ pub fn inspect<R: Read + Seek>(zip: R, limits: &Limits) -> Result<Package, Probl
         });
     }
     let Some(entry) = find(scorm::MANIFEST) else {
-        return Err(Problems(vec![Problem::in_file(
-            scorm::MANIFEST,
-            ProblemKind::NoManifest,
-        )]));
+        return Err(Problems(vec![no_manifest(&entries)]));
     };
     let src = archive::read_small(&mut archive, &entry, limits.max_manifest_bytes)?;
     let m = scorm::parse(&src, &files).map_err(Problems)?;
@@ -101,6 +101,24 @@ pub fn inspect<R: Read + Seek>(zip: R, limits: &Limits) -> Result<Package, Probl
         entries,
         cmi5: None,
     })
+}
+
+/// No manifest at the root: point at the folder holding one, if a folder does.
+fn no_manifest(entries: &[Entry]) -> Problem {
+    let nested = entries
+        .iter()
+        .filter_map(|e| {
+            let (folder, name) = e.path.rsplit_once('/')?;
+            (name == scorm::MANIFEST || name == cmi5::CMI5).then_some(folder)
+        })
+        .min_by_key(|folder| folder.len());
+    let kind = match nested {
+        Some(folder) => ProblemKind::ManifestInFolder {
+            folder: folder.to_string(),
+        },
+        None => ProblemKind::NoManifest,
+    };
+    Problem::in_file(scorm::MANIFEST, kind)
 }
 
 fn au_launch(au: &Cmi5Au) -> Launch {

@@ -49,6 +49,9 @@ pub enum ProblemKind {
     Unreadable { path: String, detail: String },
     /// No `imsmanifest.xml` (nor `cmi5.xml`) at the root of the zip.
     NoManifest,
+    /// The manifest is in a folder of the zip instead of its root (the folder was zipped
+    /// instead of its contents).
+    ManifestInFolder { folder: String },
     /// The manifest is larger than allowed.
     ManifestTooLarge { max: u64 },
     /// The XML is not well-formed.
@@ -97,6 +100,7 @@ impl ProblemKind {
             ProblemKind::SizeMismatch { .. } => "package-size-mismatch",
             ProblemKind::Unreadable { .. } => "package-unreadable",
             ProblemKind::NoManifest => "package-no-manifest",
+            ProblemKind::ManifestInFolder { .. } => "package-manifest-in-folder",
             ProblemKind::ManifestTooLarge { .. } => "package-manifest-too-large",
             ProblemKind::Xml { .. } => "package-xml",
             ProblemKind::TooDeep { .. } => "package-too-deep",
@@ -140,6 +144,7 @@ impl ProblemKind {
                 vec![("path", path.clone()), ("detail", detail.clone())]
             }
             ProblemKind::UnknownSchema { found } => vec![("found", found.clone())],
+            ProblemKind::ManifestInFolder { folder } => vec![("folder", folder.clone())],
             ProblemKind::MissingElement { element } => vec![("element", element.clone())],
             ProblemKind::MissingAttribute { element, attribute } => {
                 vec![

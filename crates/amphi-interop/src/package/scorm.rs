@@ -494,6 +494,7 @@ impl Reader<'_> {
                 .iter()
                 .find(|c| names.iter().any(|n| c.is(ns, n)))
                 .map(|c| (c.trimmed().to_string(), c.line))
+                .filter(|(t, _)| !t.is_empty())
         };
         if self.is_2004() {
             launch.data_from_lms = text(ADLCP_2004, &["dataFromLMS"]).map(|t| t.0);
@@ -539,8 +540,15 @@ impl Reader<'_> {
             "continue,no message",
         ];
         let (value, line) = found?;
-        if ACTIONS.contains(&value.as_str()) {
-            Some(value)
+        // Authoring tools vary in case and spacing ("Exit, Message"); the meaning does not.
+        let canonical = value
+            .to_ascii_lowercase()
+            .split(',')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(",");
+        if ACTIONS.contains(&canonical.as_str()) {
+            Some(canonical)
         } else {
             self.r.at(
                 line,
