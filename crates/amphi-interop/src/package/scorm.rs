@@ -47,13 +47,17 @@ pub(crate) fn parse(src: &[u8], files: &HashSet<String>) -> Result<Manifest, Vec
         return Err(r.problems);
     }
     let standard = detect_standard(&root, &mut r);
+    let collections = match standard {
+        Some(Standard::Scorm2004 { .. }) => sequencing::collections(&root, &mut r),
+        _ => HashMap::new(),
+    };
     let mut cx = Reader {
         r,
         files,
         ids: HashMap::new(),
         resources: HashMap::new(),
         standard: standard.unwrap_or(Standard::Scorm12),
-        collections: sequencing::collections(&root),
+        collections,
         activities: HashMap::new(),
         has_sequencing: false,
         prerequisites: Vec::new(),
@@ -61,8 +65,8 @@ pub(crate) fn parse(src: &[u8], files: &HashSet<String>) -> Result<Manifest, Vec
     let identifier = cx.identifier(&root).unwrap_or_default();
     let shared: Vec<(String, u32)> = cx
         .collections
-        .values()
-        .filter_map(|s| s.attr("ID").map(|id| (id.to_string(), s.line)))
+        .iter()
+        .map(|(id, (line, _))| (id.clone(), *line))
         .collect();
     for (id, line) in shared {
         cx.declare(&id, line);
@@ -218,7 +222,7 @@ struct Reader<'a> {
     ids: HashMap<String, u32>,
     resources: HashMap<String, Resource>,
     standard: Standard,
-    collections: HashMap<String, &'a Element>,
+    collections: HashMap<String, (u32, sequencing::Sequencing)>,
     /// scorm-again ActivitySettings by item identifier, for the organization being read.
     activities: HashMap<String, Value>,
     has_sequencing: bool,

@@ -37,26 +37,44 @@ pub(crate) enum Field {
     Control(&'static str),
 }
 
-/// The `sequencingCollection`'s `imsss:sequencing` elements by `ID`.
-pub(crate) fn collections(root: &Element) -> HashMap<String, &Element> {
-    root.children(IMSSS, "sequencingCollection")
+/// The `sequencingCollection`'s `imsss:sequencing` elements by `ID`, each read (and its
+/// problems reported) once, whether items use it or not; each `ID` comes with its line.
+pub(crate) fn collections(root: &Element, r: &mut Report) -> HashMap<String, (u32, Sequencing)> {
+    let mut out = HashMap::new();
+    for s in root
+        .children(IMSSS, "sequencingCollection")
         .flat_map(|c| c.children(IMSSS, "sequencing"))
-        .filter_map(|s| s.attr("ID").map(|id| (id.to_string(), s)))
-        .collect()
+    {
+        match s.attr("ID").map(str::trim).filter(|id| !id.is_empty()) {
+            Some(id) => {
+                if out.insert(id.to_string(), (s.line, read(s, r))).is_some() {
+                    r.at(s.line, ProblemKind::DuplicateIdentifier { id: id.into() });
+                }
+            }
+            None => r.at(
+                s.line,
+                ProblemKind::MissingAttribute {
+                    element: "sequencing".into(),
+                    attribute: "ID".into(),
+                },
+            ),
+        }
+    }
+    out
 }
 
 /// The sequencing of an item or organization: its own `imsss:sequencing` over the collection it
 /// names. `None` when it has neither.
 pub(crate) fn of(
     owner: &Element,
-    collections: &HashMap<String, &Element>,
+    collections: &HashMap<String, (u32, Sequencing)>,
     r: &mut Report,
 ) -> Option<Sequencing> {
     let local = owner.child(IMSSS, "sequencing")?;
     let mut seq = Sequencing::default();
-    if let Some(idref) = local.attr("IDRef") {
+    if let Some(idref) = local.attr("IDRef").map(str::trim) {
         match collections.get(idref) {
-            Some(shared) => seq = read(shared, r),
+            Some((_, shared)) => seq = shared.clone(),
             None => r.at(
                 local.line,
                 ProblemKind::UnknownIdentifierRef {
