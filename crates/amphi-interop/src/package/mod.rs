@@ -15,7 +15,8 @@
 //!
 //! Files: `archive` (the zip: entry checks, path normalisation, bounded reading), `xml` (a
 //! namespace-resolved element tree with lines), `ns` (the manifest namespaces), `scorm` (the
-//! manifest), `href` (launch URLs and file references), `sequencing` (imsss to scorm-again),
+//! manifest), `href` (launch URLs and file references), `sequencing` (imsss to scorm-again, over the typed
+//! attributes of `values`),
 //! `cmi5` (course structure), `model` (what a package is), `problems`.
 
 mod archive;
@@ -26,6 +27,7 @@ mod ns;
 mod problems;
 mod scorm;
 mod sequencing;
+mod values;
 mod xml;
 
 use std::collections::HashSet;
