@@ -66,11 +66,30 @@ impl Default for StorageConfig {
 }
 
 /// Course content settings.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ContentConfig {
     /// PeerTube instances whose videos may be embedded (YouTube and Vimeo always may).
     pub peertube_hosts: Vec<String>,
+    /// Address the content origin listens on: SCORM and cmi5 packages are served there, never
+    /// on a tenant's own origin, so their scripts cannot reach Amphi's pages or cookies.
+    pub package_listen: String,
+    /// The URL browsers reach the content origin at (another host, such as
+    /// `https://content.example.com`, or another port on a single node).
+    pub package_url: String,
+    /// Hours a launch of a package stays valid (its files and its run-time calls).
+    pub package_session_hours: u32,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        Self {
+            peertube_hosts: vec![],
+            package_listen: "127.0.0.1:8081".into(),
+            package_url: "http://127.0.0.1:8081".into(),
+            package_session_hours: 4,
+        }
+    }
 }
 
 /// HTTP server settings.
@@ -259,6 +278,32 @@ impl Config {
         for h in &self.server.default_hosts {
             amphi_core::validate::HostName::parse("server.default_hosts", h)
                 .map_err(|_| format!("server.default_hosts: `{h}` is not a host name"))?;
+        }
+        let c = url::Url::parse(&self.content.package_url)
+            .map_err(|e| format!("content.package_url: not a URL ({e})"))?;
+        if !matches!(c.scheme(), "http" | "https") || c.host_str().is_none() {
+            return Err(
+                "content.package_url: must be an http:// or https:// URL with a host".into(),
+            );
+        }
+        if c.origin() == u.origin() {
+            return Err(
+                "content.package_url: must be another origin than server.public_url (packages \
+                 run their own scripts)"
+                    .into(),
+            );
+        }
+        self.content
+            .package_listen
+            .parse::<std::net::SocketAddr>()
+            .map_err(|_| {
+                format!(
+                    "content.package_listen: `{}` is not an address such as 127.0.0.1:8081",
+                    self.content.package_listen
+                )
+            })?;
+        if self.content.package_session_hours == 0 {
+            return Err("content.package_session_hours: must be at least 1".into());
         }
         if self.server.request_timeout_secs == 0 {
             return Err("server.request_timeout_secs: must be at least 1".into());

@@ -376,6 +376,18 @@ pub const LTI_TOOL_HAS_GRADES: &str = "lti_tool_has_grades";
 pub const LTI_DEEP_LINK_INVALID: &str = "lti_deep_link_invalid";
 /// The tool sent content Amphi cannot add (it takes tool links, links, files and HTML). Nothing was added.
 pub const LTI_CONTENT_REFUSED: &str = "lti_content_refused";
+/// The package was refused: see the problems listed below. Nothing was stored.
+pub const PACKAGE_INVALID: &str = "package_invalid";
+/// This item has no package yet.
+pub const PACKAGE_MISSING: &str = "package_missing";
+/// You have used every attempt this item allows.
+pub const PACKAGE_NO_ATTEMPT_LEFT: &str = "package_no_attempt_left";
+/// This attempt was saved from another tab or window meanwhile. Reload to continue from there.
+pub const PACKAGE_CONFLICT: &str = "package_conflict";
+/// This session of the content has expired. Reload the page: your progress until now is saved.
+pub const PACKAGE_SESSION_INVALID: &str = "package_session_invalid";
+/// The content sent data that could not be read. Nothing was saved.
+pub const PACKAGE_DATA_INVALID: &str = "package_data_invalid";
 /// The email and name attributes are required.
 pub const MAPPING_INVALID: &str = "mapping_invalid";
 /// Each rule needs a group and either "tenant_role" or "run".
@@ -635,6 +647,12 @@ pub const ALL: &[&str] = &[
     LTI_TOOL_HAS_GRADES,
     LTI_DEEP_LINK_INVALID,
     LTI_CONTENT_REFUSED,
+    PACKAGE_INVALID,
+    PACKAGE_MISSING,
+    PACKAGE_NO_ATTEMPT_LEFT,
+    PACKAGE_CONFLICT,
+    PACKAGE_SESSION_INVALID,
+    PACKAGE_DATA_INVALID,
     MAPPING_INVALID,
     GROUP_RULES_INVALID,
     GROUP_RULE_ROLE_INVALID,

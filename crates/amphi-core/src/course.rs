@@ -81,6 +81,8 @@ str_enum!(
         Peer = "peer",
         /// An external tool or serious game, launched by LTI 1.3.
         Tool = "tool",
+        /// A SCORM 1.2 / 2004 or cmi5 package, played in Amphi's player.
+        Package = "package",
     }
 );
 

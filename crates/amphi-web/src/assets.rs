@@ -48,7 +48,7 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
+pub(crate) async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
     let Some(f) = STATIC.get_file(&path) else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod content;
 pub mod ctx;
 pub mod error;
 pub mod forms;

@@ -217,6 +217,11 @@ impl Templates {
         tpl.render(ctx)
     }
 
+    /// Renders a template of the platform (no tenant's override): the content origin's pages.
+    pub fn render_platform(&self, name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+        self.base.get_template(name)?.render(ctx)
+    }
+
     /// Names of the built-in templates (for tests).
     pub fn builtin_names() -> Vec<String> {
         fn walk(d: &Dir<'static>, out: &mut Vec<String>) {

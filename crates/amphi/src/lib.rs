@@ -223,7 +223,23 @@ async fn serve(cfg: amphi_app::Config) -> anyhow::Result<()> {
             "No administrator yet. Create the first one within 24 hours at:\n  {public}{path}"
         );
     }
-    let router = amphi_web::router(amphi_web::WebState::new(app));
+    let content_listen = app.config.content.package_listen.clone();
+    let content_listener = tokio::net::TcpListener::bind(&content_listen)
+        .await
+        .with_context(|| format!("cannot listen on {content_listen} (content.package_listen)"))?;
+    println!(
+        "Packages (SCORM, cmi5) are served on http://{} (content.package_url {})",
+        content_listener.local_addr()?,
+        app.config.content.package_url
+    );
+    let state = amphi_web::WebState::new(app);
+    let content = amphi_web::content::router(state.clone());
+    let content_server = tokio::spawn(async move {
+        axum::serve(content_listener, content)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    let router = amphi_web::router(state);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -231,6 +247,7 @@ async fn serve(cfg: amphi_app::Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server error")?;
+    content_server.abort();
     let _ = tx.send(true);
     if let Some(w) = worker {
         let _ = w.await;

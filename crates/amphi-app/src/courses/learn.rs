@@ -346,6 +346,10 @@ pub struct ItemPage {
     pub media: Option<crate::files::media::ItemMedia>,
     /// An external tool item's tool and how it opens.
     pub tool: Option<crate::lti::ToolView>,
+    /// A package item: its player and the learner's attempts.
+    pub package: Option<crate::packages::launch::PackageView>,
+    /// Whether what the viewer does is recorded (an enrolled learner, run not archived).
+    pub records: bool,
 }
 
 /// The module that follows the one an item ends, as the item's page offers it.
@@ -456,7 +460,16 @@ pub async fn open_item_around(
     run_id: RunId,
     item_id: ItemId,
 ) -> Result<(ItemPage, Around)> {
-    let (page, around) = open(app, &caller.user, caller.tenant, run_id.0, item_id.0, true).await?;
+    let (mut page, around) =
+        open(app, &caller.user, caller.tenant, run_id.0, item_id.0, true).await?;
+    if page.entry.kind == ItemKind::Package {
+        let it = structure::item(app.db.reader(), caller.tenant, run_id.0, item_id.0)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let v = crate::packages::launch::view(app, caller, &it, page.records).await?;
+        page.embed_origin = Some(v.frame_src.clone());
+        page.package = Some(v);
+    }
     Ok((page, around.ok_or(Error::NotFound)?))
 }
 
@@ -562,16 +575,19 @@ async fn open(
         can_complete: learner && !archived && !completed_by_tool(entry.kind, &it.settings),
         media,
         tool,
+        package: None,
+        records: learner && !archived,
     };
     Ok((page, around))
 }
 
-/// Whether an external tool item completes only through the tool's score (then the learner has
-/// no "mark as done" of their own).
+/// Whether an item completes only through what its content reports (a package, or an external
+/// tool scored by the tool): then the learner has no "mark as done" of their own.
 fn completed_by_tool(kind: ItemKind, settings: &str) -> bool {
-    kind == ItemKind::Tool
-        && crate::lti::ToolItem::of(settings)
-            .is_some_and(|t| t.completion != amphi_core::lti::ToolCompletion::Launch)
+    kind == ItemKind::Package
+        || kind == ItemKind::Tool
+            && crate::lti::ToolItem::of(settings)
+                .is_some_and(|t| t.completion != amphi_core::lti::ToolCompletion::Launch)
 }
 
 /// Marks an item complete for the learner; progress counters move once.

@@ -23,6 +23,7 @@ mod download;
 mod kinds;
 pub(crate) mod media;
 mod upload;
+pub(crate) use upload::Sink;
 mod video;
 
 pub use download::{authorize, download, open, Body, ByteRange, ByteStream, Download, FileMeta};

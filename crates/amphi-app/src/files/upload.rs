@@ -41,13 +41,24 @@ pub struct NewUpload {
 }
 
 /// Where the bytes go: held in memory up to one part, then a multipart upload.
-enum Sink {
+pub(crate) enum Sink {
     Buffer(Vec<Bytes>, usize),
     Multipart(WriteMultipart),
 }
 
 impl Sink {
-    async fn write(&mut self, store: &dyn ObjectStore, path: &ObjectPath, b: Bytes) -> Result<()> {
+    /// A sink that has received nothing yet.
+    pub(crate) fn new() -> Sink {
+        Sink::Buffer(Vec::new(), 0)
+    }
+
+    /// Takes the next bytes of the object at `path`.
+    pub(crate) async fn write(
+        &mut self,
+        store: &dyn ObjectStore,
+        path: &ObjectPath,
+        b: Bytes,
+    ) -> Result<()> {
         match self {
             Sink::Buffer(parts, n) => {
                 *n += b.len();
@@ -71,7 +82,8 @@ impl Sink {
         Ok(())
     }
 
-    async fn finish(self, store: &dyn ObjectStore, path: &ObjectPath) -> Result<()> {
+    /// Stores what was written (one put, or the last parts of a multipart upload).
+    pub(crate) async fn finish(self, store: &dyn ObjectStore, path: &ObjectPath) -> Result<()> {
         match self {
             Sink::Buffer(parts, _) => {
                 store
@@ -86,7 +98,8 @@ impl Sink {
         Ok(())
     }
 
-    async fn abort(self) {
+    /// Drops what was written (a multipart upload is aborted).
+    pub(crate) async fn abort(self) {
         if let Sink::Multipart(w) = self {
             if let Err(e) = w.abort().await {
                 tracing::warn!(error = %e, "storage: aborting an upload failed");
@@ -212,7 +225,7 @@ where
     let file_id = Uuid::now_v7();
     let key = storage_key(tenant, run_id, file_id);
     let path = ObjectPath::from(key.as_str());
-    let mut sink = Sink::Buffer(Vec::new(), 0);
+    let mut sink = Sink::new();
     let mut hash = Sha256::new();
     let mut text = kind.is_text().then(TextCheck::default);
     let mut size: u64 = 0;

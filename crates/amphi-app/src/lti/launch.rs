@@ -46,11 +46,11 @@ pub(crate) struct Hint {
 }
 
 pub(crate) fn sign_hint(app: &App, h: &Hint) -> Result<String> {
-    super::seal_value(app, HINT_PURPOSE, h)
+    crate::sealed::seal(app, HINT_PURPOSE, h)
 }
 
 pub(crate) fn read_hint(app: &App, raw: &str) -> Option<Hint> {
-    super::open_value::<Hint>(app, HINT_PURPOSE, raw).filter(|h| h.e > app.now().timestamp())
+    crate::sealed::open::<Hint>(app, HINT_PURPOSE, raw).filter(|h| h.e > app.now().timestamp())
 }
 
 /// Where to send the person to launch the tool, and how it is shown.

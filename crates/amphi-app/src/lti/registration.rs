@@ -50,7 +50,7 @@ pub async fn begin(app: &App, caller: &Caller, tool_url: &str) -> Result<String>
         e: app.now().timestamp() + TOKEN_LIFETIME_SECS,
         n: amphi_auth::token::random_hex(16),
     };
-    let token = super::seal_value(app, PURPOSE, &grant)?;
+    let token = crate::sealed::seal(app, PURPOSE, &grant)?;
     url.query_pairs_mut()
         .append_pair(
             "openid_configuration",
@@ -88,7 +88,7 @@ fn token_refused(description: &str) -> Refused {
 }
 
 fn read_grant(app: &App, tenant: TenantId, token: &str) -> Option<Grant> {
-    super::open_value::<Grant>(app, PURPOSE, token)
+    crate::sealed::open::<Grant>(app, PURPOSE, token)
         .filter(|g| g.t == tenant.0 && g.e > app.now().timestamp())
 }
 

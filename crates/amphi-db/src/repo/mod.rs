@@ -13,6 +13,7 @@ pub mod grades;
 pub mod identity;
 pub mod lti;
 pub mod mfa;
+pub mod packages;
 pub mod peer;
 pub mod progress;
 pub mod questions;

@@ -158,7 +158,7 @@ pub async fn upload(
 
 /// `bytes=a-b`, `bytes=a-` or `bytes=-n`; anything else (several ranges, other units,
 /// nonsense) is ignored and the whole file is sent, as HTTP allows.
-fn parse_range(raw: &str) -> Option<ByteRange> {
+pub(crate) fn parse_range(raw: &str) -> Option<ByteRange> {
     let spec = raw.trim().strip_prefix("bytes=")?.trim();
     if spec.contains(',') {
         return None;
@@ -215,7 +215,7 @@ fn disposition(inline: bool, name: &str) -> String {
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-fn set(h: &mut HeaderMap, name: header::HeaderName, value: &str) {
+pub(crate) fn set(h: &mut HeaderMap, name: header::HeaderName, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         h.insert(name, v);
     }
@@ -261,7 +261,12 @@ pub async fn download(
         &disposition(inline, &meta.row.filename),
     );
     let dl = files::open(app, meta, range).await.or_page(&ctx)?;
-    Ok(match dl.body {
+    Ok(send(h, size, dl.body))
+}
+
+/// Answers with a file's bytes (all of them, one range, or 416), `h` holding its headers.
+pub(crate) fn send(mut h: HeaderMap, size: u64, body: files::Body) -> axum::response::Response {
+    match body {
         files::Body::Full(bytes) => {
             set(&mut h, header::CONTENT_LENGTH, &size.to_string());
             (StatusCode::OK, h, Body::from_stream(bytes)).into_response()
@@ -285,7 +290,7 @@ pub async fn download(
             set(&mut h, header::CONTENT_RANGE, &format!("bytes */{size}"));
             (StatusCode::RANGE_NOT_SATISFIABLE, h).into_response()
         }
-    })
+    }
 }
 
 /// The watch-progress report of the video player script.

@@ -8,11 +8,12 @@ mod assignments;
 mod auth;
 mod bank;
 mod certificates;
-mod files;
+pub(crate) mod files;
 mod gradebook;
 mod home;
 mod labels;
 mod learn;
+mod packages;
 mod quiz;
 mod sso;
 mod teach;
@@ -269,6 +270,34 @@ pub fn routes() -> Router<WebState> {
         .merge(certificate_routes())
         .route("/learn/{run}/items/{item}/progress", post(files::progress))
         .merge(assignment_routes())
+        .merge(package_routes())
+}
+
+/// Package items (pages/packages.rs).
+fn package_routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/teach/runs/{run}/items/{item}/package",
+            get(packages::page)
+                .post(packages::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/package/report",
+            get(packages::results),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/package/report.csv",
+            get(packages::results_csv),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/package/attempts/{attempt}",
+            get(packages::attempt),
+        )
+        .route(
+            "/learn/{run}/items/{item}/package/attempts",
+            post(packages::new_attempt),
+        )
 }
 
 /// Assignments and peer assessment (pages/assignments.rs).

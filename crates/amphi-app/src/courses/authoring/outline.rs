@@ -159,6 +159,10 @@ pub struct ItemForm {
     pub completion: Option<String>,
     /// Custom parameters of a `tool` item, one `name=value` a line.
     pub custom: Option<String>,
+    /// Attempts a learner may make at a `package` item (0: no limit).
+    pub max_attempts: Option<String>,
+    /// What a `package` item's score is worth in the gradebook.
+    pub max_points: Option<String>,
 }
 
 /// The settings of an external tool item: the tool (enabled, of the tenant), where it opens,
@@ -286,6 +290,9 @@ pub async fn add_item(
     if kind == Some(ItemKind::Tool) {
         settings = tool_settings(app, tenant, &f, settings, &mut fields).await?;
     }
+    if kind == Some(ItemKind::Package) {
+        settings = crate::packages::settings_of(&f, settings, &mut fields);
+    }
     let from = available_from_of(&mut fields, f.available_from.as_deref(), user).flatten();
     let requires = parse_requires(
         app,
@@ -399,6 +406,9 @@ pub async fn update_item(
     if kind == ItemKind::Tool {
         settings = tool_settings(app, tenant, &f, settings, &mut fields).await?;
     }
+    if kind == ItemKind::Package {
+        settings = crate::packages::settings_of(&f, settings, &mut fields);
+    }
     let requires = parse_requires(
         app,
         tenant,
@@ -434,6 +444,23 @@ pub async fn update_item(
     new.updated_at = now;
     let txn = app.db.begin().await?;
     let m = structure::save_item(&txn, tenant, &it, &new).await?;
+    if kind == ItemKind::Package {
+        // A package's gradebook column follows its worth once the package is there.
+        let p = crate::packages::PackageItem::of(&new.settings);
+        if p.package_id.is_some()
+            && crate::packages::PackageItem::of(&it.settings).max_points != p.max_points
+        {
+            crate::assessment::gradebook::updates::register_item(
+                &txn,
+                tenant,
+                run_id,
+                item_id,
+                p.max_points,
+                now,
+            )
+            .await?;
+        }
+    }
     commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
 }

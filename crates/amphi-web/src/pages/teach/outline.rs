@@ -251,6 +251,8 @@ pub struct ItemBody {
     presentation: Option<String>,
     completion: Option<String>,
     custom: Option<String>,
+    max_attempts: Option<String>,
+    max_points: Option<String>,
 }
 
 /// POST /teach/runs/{run}/modules/{module}/items
@@ -271,6 +273,8 @@ pub async fn item_add(
         presentation: f.presentation.clone(),
         completion: f.completion.clone(),
         custom: f.custom.clone(),
+        max_attempts: f.max_attempts.clone(),
+        max_points: f.max_points.clone(),
     };
     match authoring::add_item(&ctx.state.app, &su, rid, mid, form).await {
         Ok(it) => Ok(ctx.redirect_with(
@@ -325,7 +329,9 @@ pub(crate) async fn item_form_with(
             published => it.published, available_from => datetime_local(it.available_from, &su.user.time_zone),
             requires_item_id => it.requires_item_id.map(|r| r.to_string()).unwrap_or_default(),
             presentation => settings.get("presentation").and_then(|u| u.as_str()).unwrap_or("iframe"),
-            completion => settings.get("completion").and_then(|u| u.as_str()).unwrap_or("launch"),
+            completion => settings.get("completion").and_then(|u| u.as_str()).unwrap_or(if it.kind == "package" { "completed" } else { "launch" }),
+            max_attempts => settings.get("max_attempts").and_then(|u| u.as_u64()).unwrap_or(1),
+            max_points => settings.get("max_points").and_then(|u| u.as_f64()).unwrap_or(100.0),
             custom => settings.get("custom").and_then(|u| u.as_str()).unwrap_or(""),
         }
     });
@@ -386,6 +392,8 @@ pub async fn item_update(
         presentation: f.presentation.clone(),
         completion: f.completion.clone(),
         custom: f.custom.clone(),
+        max_attempts: f.max_attempts.clone(),
+        max_points: f.max_points.clone(),
     };
     match authoring::update_item(&ctx.state.app, &su, rid, iid, form).await {
         Ok(_) => Ok(ctx.redirect_with(

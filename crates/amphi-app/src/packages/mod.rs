@@ -1,0 +1,175 @@
+//! Packaged content: SCORM 1.2 and SCORM 2004 packages (and cmi5 courses) as course items.
+//!
+//! `upload` checks a zip with `amphi_interop::package` and stores its files in the object store
+//! under the package's id (each upload a new version; attempts of older versions are kept).
+//! `launch` opens a learner's attempt and hands out a launch token; the package is then played
+//! on the content origin (`content.package_url`, another origin than any tenant's, without
+//! cookies), whose player page and run-time calls (`runtime`) carry only that token, bound to
+//! the learner, the item and the attempt. `rollup` turns the SCOs' data into the item's
+//! progress and grade; `report` is the course team's view of every learner's attempts.
+//! Imports point one way: report -> runtime -> launch -> rollup; upload -> launch.
+
+pub mod cmi;
+pub mod content;
+pub mod launch;
+pub mod report;
+pub mod rollup;
+pub mod runtime;
+pub mod upload;
+
+use amphi_core::{Error, Result, TenantId};
+use amphi_interop::package::{Launch, Node};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// When a package item counts as done for the learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Completion {
+    /// When the package reports it completed, or passed.
+    #[default]
+    Completed,
+    /// Only when the package reports it passed.
+    Passed,
+}
+
+impl Completion {
+    /// The name in forms and settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Completion::Completed => "completed",
+            Completion::Passed => "passed",
+        }
+    }
+
+    /// The setting named in a form.
+    pub fn parse(raw: &str) -> Option<Completion> {
+        match raw.trim() {
+            "completed" => Some(Completion::Completed),
+            "passed" => Some(Completion::Passed),
+            _ => None,
+        }
+    }
+}
+
+/// The settings of a package item (`course_items.settings`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageItem {
+    /// The package version learners get (the newest upload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_id: Option<Uuid>,
+    /// Attempts a learner may make; 0 for no limit.
+    #[serde(default = "one")]
+    pub max_attempts: u32,
+    /// What the package's score is worth in the gradebook.
+    #[serde(default = "hundred")]
+    pub max_points: f64,
+    /// When the item counts as done.
+    #[serde(default)]
+    pub completion: Completion,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn hundred() -> f64 {
+    100.0
+}
+
+impl Default for PackageItem {
+    fn default() -> Self {
+        Self {
+            package_id: None,
+            max_attempts: one(),
+            max_points: hundred(),
+            completion: Completion::default(),
+        }
+    }
+}
+
+impl PackageItem {
+    /// The settings of an item of kind `package` (defaults when they do not read).
+    pub fn of(settings: &str) -> PackageItem {
+        serde_json::from_str(settings).unwrap_or_default()
+    }
+}
+
+/// What Amphi keeps of a package's manifest (`packages.structure`): what the player shows and
+/// steps through.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Structure {
+    /// The organization's items as a tree (the table of contents).
+    pub tree: Vec<Node>,
+    /// The launchable items in tree order.
+    pub launches: Vec<Launch>,
+    /// SCORM 2004 sequencing, in scorm-again's settings shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequencing: Option<serde_json::Value>,
+}
+
+impl Structure {
+    /// The structure stored with a package.
+    pub fn of(p: &amphi_db::rows::Package) -> Result<Structure> {
+        serde_json::from_str(&p.structure).map_err(Error::internal)
+    }
+
+    /// A launchable item by identifier.
+    pub fn launch(&self, id: &str) -> Option<&Launch> {
+        self.launches.iter().find(|l| l.identifier == id)
+    }
+}
+
+/// Which run-time API a package speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Api {
+    /// SCORM 1.2 (`window.API`).
+    Scorm12,
+    /// SCORM 2004 (`window.API_1484_11`).
+    Scorm2004,
+}
+
+impl Api {
+    /// The run-time API of a package by its stored standard.
+    pub fn of(standard: &str) -> Api {
+        if standard == "scorm12" {
+            Api::Scorm12
+        } else {
+            Api::Scorm2004
+        }
+    }
+}
+
+/// The object store key of a file of a package.
+pub fn file_key(tenant: TenantId, package: Uuid, path: &str) -> String {
+    format!("tenants/{}/packages/{package}/{path}", tenant.0)
+}
+
+/// A package item's settings from the item form (`max_attempts`, `max_points`, `completion`),
+/// over the current ones `s`.
+pub(crate) fn settings_of(
+    f: &crate::courses::authoring::ItemForm,
+    s: serde_json::Value,
+    fields: &mut amphi_core::error::Fields,
+) -> serde_json::Value {
+    let mut p: PackageItem = serde_json::from_value(s.clone()).unwrap_or_default();
+    if let Some(raw) = f.max_attempts.as_deref() {
+        match raw.trim().parse::<u32>() {
+            Ok(n) if n <= 1000 => p.max_attempts = n,
+            _ => fields.push("max_attempts", amphi_core::codes::NUMBER_OUT_OF_RANGE),
+        }
+    }
+    if let Some(raw) = f.max_points.as_deref() {
+        match raw.trim().replace(',', ".").parse::<f64>() {
+            Ok(n) if n.is_finite() && n > 0.0 && n <= 10_000.0 => p.max_points = n,
+            _ => fields.push("max_points", amphi_core::codes::NUMBER_OUT_OF_RANGE),
+        }
+    }
+    if let Some(raw) = f.completion.as_deref() {
+        match Completion::parse(raw) {
+            Some(c) => p.completion = c,
+            None => fields.push("completion", amphi_core::codes::CHOICE_INVALID),
+        }
+    }
+    serde_json::to_value(&p).unwrap_or(s)
+}

@@ -1,0 +1,217 @@
+//! The content origin (`content.package_url`, its own listener): SCORM and cmi5 packages are
+//! played here, never on a tenant's origin. It sets no cookie and reads none; every request
+//! carries a launch token in its path, signed by Amphi and bound to one learner, item and
+//! attempt. Its pages may be framed only by the Amphi origin that launched them; the package's
+//! own files only by the player. Paths are logged without the token.
+
+use crate::assets::static_file;
+use crate::pages::files::{parse_range, send, set};
+use crate::WebState;
+use amphi_app::packages::{content, launch, runtime};
+use amphi_core::validate::Locale;
+use amphi_core::{codes, Error};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use minijinja::{context, Value};
+use serde_json::json;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// The policy of a package's files: their own scripts and styles, shown only inside the
+/// player (same origin).
+const FILE_CSP: &str = "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; \
+     frame-ancestors 'self'; form-action 'self'; base-uri 'self'";
+
+/// The content origin's routes with their middleware.
+pub fn router(state: WebState) -> Router {
+    let limit = amphi_app::packages::cmi::MAX_CMI_BYTES + 64 * 1024;
+    Router::new()
+        .route("/p/{token}/", get(player))
+        .route("/p/{token}/sco/{sco}", get(sco))
+        .route(
+            "/p/{token}/commit",
+            post(commit).layer(DefaultBodyLimit::max(limit)),
+        )
+        .route("/p/{token}/f/{*path}", get(file))
+        .route("/static/{*path}", get(static_file))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FILE_CSP),
+        ))
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("content", method = %req.method(), path = %redact(req.uri().path()))
+        }))
+}
+
+/// A path with its launch token left out (`/p/…/f/index.html`).
+fn redact(path: &str) -> String {
+    match path.strip_prefix("/p/").and_then(|r| r.split_once('/')) {
+        Some((_, rest)) => format!("/p/…/{rest}"),
+        None => path.to_owned(),
+    }
+}
+
+/// An error of the content origin: a short text page (or JSON for the run-time calls).
+fn fail(e: &Error, json_body: bool) -> Response {
+    let (status, code) = match e {
+        Error::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
+        Error::Conflict(c) => (StatusCode::CONFLICT, *c),
+        Error::BadRequest(c) if *c == codes::PACKAGE_SESSION_INVALID => {
+            (StatusCode::UNAUTHORIZED, *c)
+        }
+        Error::BadRequest(c) => (StatusCode::BAD_REQUEST, *c),
+        Error::Validation(_) => (StatusCode::BAD_REQUEST, codes::PACKAGE_DATA_INVALID),
+        Error::Forbidden | Error::Unauthenticated => (StatusCode::FORBIDDEN, codes::FORBIDDEN),
+        e => {
+            tracing::error!(error = %e, "content origin");
+            (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL)
+        }
+    };
+    let msg = amphi_app::i18n::t(Locale::En, &format!("err-{code}"));
+    if json_body {
+        (
+            status,
+            Json(json!({ "result": false, "code": code, "message": msg })),
+        )
+            .into_response()
+    } else {
+        (status, msg).into_response()
+    }
+}
+
+/// GET /p/{token}/ — the player: table of contents, navigation, the run-time API and the SCO.
+async fn player(State(state): State<WebState>, Path(token): Path<String>) -> Response {
+    let p = match launch::player(&state.app, &token, None).await {
+        Ok(p) => p,
+        Err(e) => return fail(&e, false),
+    };
+    let locale = Locale::from_tag(&p.claims.l).unwrap_or(Locale::En);
+    let t = |k: &str| amphi_app::i18n::t(locale, k);
+    let labels = json!({
+        "saved": t("package-saved"),
+        "conflict": t("err-package_conflict"),
+        "expired": t("err-package_session_invalid"),
+        "failed": t("package-save-failed"),
+        "ended": t("package-ended"),
+    });
+    let data = json!({
+        "api": p.api,
+        "preview": p.claims.a.is_none(),
+        "commit": format!("/p/{token}/commit"),
+        "sco": format!("/p/{token}/sco/"),
+        "files": format!("/p/{token}/f/"),
+        "launches": p.structure.launches,
+        "sequencing": p.structure.sequencing,
+        "states": p.states,
+        "start": p.start,
+        "labels": labels,
+    });
+    let ctx = context! {
+        locale => locale.tag(),
+        title => p.title,
+        api => Value::from_serialize(p.api),
+        tree => Value::from_serialize(&p.structure.tree),
+        several => p.structure.launches.len() > 1,
+        // Inside a script element: no `<` may close it.
+        data => data.to_string().replace('<', "\\u003c"),
+        asset_version => crate::assets::ASSET_VERSION.as_str(),
+    };
+    match state.templates.render_platform("package/player.html", ctx) {
+        Ok(html) => {
+            let mut resp = Html(html).into_response();
+            let csp = format!(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 frame-src 'self'; connect-src 'self'; frame-ancestors {}; base-uri 'none'; \
+                 form-action 'none'",
+                p.claims.o
+            );
+            if let Ok(v) = HeaderValue::from_str(&csp) {
+                resp.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, v);
+            }
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "package player template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// GET /p/{token}/sco/{sco} — what the player starts another SCO with (JSON).
+async fn sco(
+    State(state): State<WebState>,
+    Path((token, sco)): Path<(String, String)>,
+) -> Response {
+    match launch::player(&state.app, &token, Some(&sco)).await {
+        Ok(p) => {
+            let mut resp = Json(json!({ "start": p.start, "states": p.states })).into_response();
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => fail(&e, true),
+    }
+}
+
+/// POST /p/{token}/commit — a commit of the run-time API (JSON `{sco, revision, data}`; the
+/// body of a closing tab's beacon may come as text/plain).
+async fn commit(State(state): State<WebState>, Path(token): Path<String>, body: Bytes) -> Response {
+    match runtime::commit(&state.app, &token, &body).await {
+        Ok(c) => {
+            Json(json!({ "result": true, "errorCode": 0, "revision": c.revision })).into_response()
+        }
+        Err(e) => fail(&e, true),
+    }
+}
+
+/// GET /p/{token}/f/{path} — a file of the package (ranges for media).
+async fn file(
+    State(state): State<WebState>,
+    Path((token, path)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_range);
+    match content::file(&state.app, &token, &path, range).await {
+        Ok((_, f)) => {
+            let mut h = HeaderMap::new();
+            set(&mut h, header::CONTENT_TYPE, &f.content_type);
+            set(&mut h, header::ACCEPT_RANGES, "bytes");
+            set(&mut h, header::CACHE_CONTROL, "private, max-age=3600");
+            send(h, f.size, f.body)
+        }
+        Err(e) => fail(&e, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_paths_leave_the_token_out() {
+        assert_eq!(redact("/p/abc.def/f/index.html"), "/p/…/f/index.html");
+        assert_eq!(redact("/p/abc.def/"), "/p/…/");
+        assert_eq!(redact("/static/x.js"), "/static/x.js");
+    }
+}
