@@ -449,7 +449,23 @@ pub async fn open_item(
     run_id: RunId,
     item_id: ItemId,
 ) -> Result<ItemPage> {
-    open_item_as(app, &caller.user, caller.tenant, run_id.0, item_id.0).await
+    let mut page = open_item_as(app, &caller.user, caller.tenant, run_id.0, item_id.0).await?;
+    with_package(app, caller, run_id.0, &mut page).await?;
+    Ok(page)
+}
+
+/// A package item's player and attempts on its page (a learner's first visit starts attempt 1).
+async fn with_package(app: &App, caller: &Caller, run: Uuid, page: &mut ItemPage) -> Result<()> {
+    if page.entry.kind != ItemKind::Package {
+        return Ok(());
+    }
+    let it = structure::item(app.db.reader(), caller.tenant, run, page.entry.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let v = crate::packages::launch::view(app, caller, &it, page.records).await?;
+    page.embed_origin = Some(v.frame_src.clone());
+    page.package = Some(v);
+    Ok(())
 }
 
 /// [`open_item`] with where the item stands in the course (outline, position, what follows),
@@ -462,14 +478,7 @@ pub async fn open_item_around(
 ) -> Result<(ItemPage, Around)> {
     let (mut page, around) =
         open(app, &caller.user, caller.tenant, run_id.0, item_id.0, true).await?;
-    if page.entry.kind == ItemKind::Package {
-        let it = structure::item(app.db.reader(), caller.tenant, run_id.0, item_id.0)
-            .await?
-            .ok_or(Error::NotFound)?;
-        let v = crate::packages::launch::view(app, caller, &it, page.records).await?;
-        page.embed_origin = Some(v.frame_src.clone());
-        page.package = Some(v);
-    }
+    with_package(app, caller, run_id.0, &mut page).await?;
     Ok((page, around.ok_or(Error::NotFound)?))
 }
 

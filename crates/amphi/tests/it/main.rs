@@ -21,6 +21,7 @@ mod lti;
 mod lti_admin;
 mod menus;
 mod openapi;
+mod packages;
 mod page_snapshots;
 mod peer_assess;
 mod platform;

@@ -112,6 +112,16 @@ impl TestApp {
         }
     }
 
+    /// A client of the content origin (packages), which has no cookies and no session.
+    pub fn content_client(&self) -> Client {
+        Client {
+            router: amphi_web::content::router(amphi_web::WebState::new(self.app.clone())),
+            host: "127.0.0.1:8081".into(),
+            cookies: BTreeMap::new(),
+            headers: vec![],
+        }
+    }
+
     /// A client of a second node over the same database: another `App` with caches of its
     /// own, holding `from`'s cookies and headers (its session).
     pub async fn other_node(&self, from: &Client) -> Client {
