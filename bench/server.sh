@@ -9,6 +9,7 @@ SERVE_WRAP=()
 start_amphi() {
   local dir=$1 url=$2 bin=$3 tries=${4:-100}
   (cd "$dir" && exec env AMPHI_DATABASE__URL="$url" AMPHI_SERVER__LISTEN=127.0.0.1:$PORT \
+    AMPHI_CONTENT__PACKAGE_LISTEN=127.0.0.1:$((PORT + 1)) AMPHI_CONTENT__PACKAGE_URL=http://localhost:$((PORT + 1)) \
     RUST_LOG=warn "${SERVE_WRAP[@]}" "$bin" serve >"$dir/serve.log" 2>&1) &
   SERVER_PID=$!
   for _ in $(seq 1 "$tries"); do

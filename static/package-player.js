@@ -27,6 +27,8 @@
   var current = null; // {sco, revision, cmi}
   var blocked = false;
   var leaving = false;
+  // Something the SCO set has not reached the server yet.
+  var dirty = false;
 
   function say(text) { statusEl.textContent = text; }
   function alarm(text) {
@@ -50,6 +52,7 @@
     try { body = JSON.parse(text || "{}"); } catch (e) { body = {}; }
     if (status >= 200 && status < 300 && body.result) {
       if (current && typeof body.revision === "number") current.revision = body.revision;
+      dirty = false;
       say(D.labels.saved);
       return { result: true, errorCode: 0 };
     }
@@ -105,6 +108,7 @@
       window.API_1484_11 = a;
     }
     a.on(V12 ? "LMSFinish" : "Terminate", function () { finished(a); });
+    a.on(V12 ? "LMSSetValue" : "SetValue", function () { dirty = true; });
     a.on(V12 ? "LMSSetValue.cmi.core.lesson_status" : "SetValue.cmi.completion_status", function (el, v) {
       mark(current.sco, v === "passed" || v === "failed" ? "completed" : v);
     });
@@ -113,16 +117,23 @@
 
   function initialised(a) { return a && a.isInitialized && a.isInitialized() && !(a.isTerminated && a.isTerminated()); }
 
-  // The last state of a SCO that did not terminate (the tab is closing or hidden).
-  function flush(keepalive) {
-    if (!api || D.preview || blocked || !initialised(api)) return;
-    var cmi = api.renderCommitCMI(true);
-    if (!keepalive) {
-      api[V12 ? "LMSCommit" : "Commit"]("");
-      return;
-    }
+  function pending() { return api && !D.preview && !blocked && dirty; }
+
+  // The SCO's state now, saved and answered before going on (moving to another SCO).
+  function save() {
+    if (!pending()) return Promise.resolve();
+    return fetch(D.commit, { method: "POST", headers: { "Content-Type": "application/json" }, body: payload(api.renderCommitCMI(true)) })
+      .then(function (r) { return r.text().then(function (t) { answered(r.status, t); }); });
+  }
+
+  // The tab is closing and the SCO's own unload handler has run without terminating: what it
+  // left goes out with keepalive (a SCO that terminates has its last state sent by the
+  // run-time as a beacon).
+  function onScoUnload() {
+    // A SCO that terminated has had its last state sent by the run-time (a beacon).
+    if (leaving || !pending() || !initialised(api)) return;
     try {
-      fetch(D.commit, { method: "POST", keepalive: true, headers: { "Content-Type": "application/json" }, body: payload(cmi) });
+      fetch(D.commit, { method: "POST", keepalive: true, headers: { "Content-Type": "application/json" }, body: payload(api.renderCommitCMI(true)) });
     } catch (e) { /* the page is going away */ }
   }
 
@@ -174,12 +185,13 @@
     leaving = true;
     frame.src = "about:blank";
     setTimeout(function () {
-      flush(false);
-      fetch(D.sco + encodeURIComponent(id), { headers: { Accept: "application/json" } })
+      save().then(function () {
+        return fetch(D.sco + encodeURIComponent(id), { headers: { Accept: "application/json" } })
         .then(function (r) {
           if (!r.ok) return r.json().then(function (b) { throw new Error(b.message || D.labels.failed); });
           return r.json();
         })
+      })
         .then(function (b) { leaving = false; deliver(b.start); })
         .catch(function (e) { leaving = false; alarm(e.message); });
     }, 50);
@@ -211,10 +223,15 @@
   });
   if (prevBtn) prevBtn.addEventListener("click", function () { step(-1); });
   if (nextBtn) nextBtn.addEventListener("click", function () { step(1); });
+  // Hidden (another tab, the phone locked): commit what the SCO has, as it would.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") flush(false);
+    if (document.visibilityState === "hidden" && pending() && initialised(api)) {
+      api[V12 ? "LMSCommit" : "Commit"]("");
+    }
   });
-  window.addEventListener("pagehide", function () { flush(true); });
+  frame.addEventListener("load", function () {
+    try { frame.contentWindow.addEventListener("unload", onScoUnload); } catch (e) { /* another origin */ }
+  });
 
   deliver(D.start);
 })();

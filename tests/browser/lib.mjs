@@ -219,7 +219,7 @@ export function expectOk(resp, what) {
 // amphi reads every AMPHI_* variable as configuration and refuses unknown keys (AMPHI_BIN
 // would stop it), so none of the caller's reaches it: only what is set here. The server and
 // the command line get the same environment, hence the same database and folders.
-function amphiEnv(tmp, port, databaseUrl) {
+function amphiEnv(tmp, port, databaseUrl, contentPort) {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !k.toUpperCase().startsWith('AMPHI_') && k.toUpperCase() !== 'DATABASE_URL',
@@ -229,6 +229,9 @@ function amphiEnv(tmp, port, databaseUrl) {
     AMPHI_SERVER__LISTEN: `127.0.0.1:${port}`,
     AMPHI_SERVER__PUBLIC_URL: `http://127.0.0.1:${port}`,
     AMPHI_MAIL__OUTBOX_DIR: path.join(tmp, 'outbox'),
+    // The content origin (SCORM and cmi5 packages): another port, so another origin.
+    AMPHI_CONTENT__PACKAGE_LISTEN: `127.0.0.1:${contentPort}`,
+    AMPHI_CONTENT__PACKAGE_URL: `http://localhost:${contentPort}`,
     NO_COLOR: '1',
   });
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
@@ -236,7 +239,8 @@ function amphiEnv(tmp, port, databaseUrl) {
 }
 
 export async function startServer(tmp, port, databaseUrl) {
-  const env = amphiEnv(tmp, port, databaseUrl);
+  const contentPort = await freePort();
+  const env = amphiEnv(tmp, port, databaseUrl, contentPort);
   const output = [];
   const child = spawn(AMPHI_BIN, ['serve'], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => output.push(d.toString()));
@@ -246,7 +250,7 @@ export async function startServer(tmp, port, databaseUrl) {
   child.on('exit', (code, signal) => (exited = { code, signal }));
   child.on('error', (e) => (spawnError = e));
 
-  const server = { child, output, port, env, cwd: tmp, base: `http://127.0.0.1:${port}` };
+  const server = { child, output, port, env, cwd: tmp, base: `http://127.0.0.1:${port}`, content: `http://localhost:${contentPort}` };
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (spawnError) throw new Failure(`cannot start ${AMPHI_BIN}: ${spawnError.message}`);

@@ -74,8 +74,10 @@ pub struct ContentConfig {
     /// Address the content origin listens on: SCORM and cmi5 packages are served there, never
     /// on a tenant's own origin, so their scripts cannot reach Amphi's pages or cookies.
     pub package_listen: String,
-    /// The URL browsers reach the content origin at (another host, such as
-    /// `https://content.example.com`, or another port on a single node).
+    /// The URL browsers reach the content origin at: another host, such as
+    /// `https://content.example.com`. Browsers share cookies between the ports of one host, so
+    /// on a single node the default is another host name of the loopback (`localhost`, while
+    /// the site is reached at `127.0.0.1`).
     pub package_url: String,
     /// Hours a launch of a package stays valid (its files and its run-time calls).
     pub package_session_hours: u32,
@@ -86,7 +88,7 @@ impl Default for ContentConfig {
         Self {
             peertube_hosts: vec![],
             package_listen: "127.0.0.1:8081".into(),
-            package_url: "http://127.0.0.1:8081".into(),
+            package_url: "http://localhost:8081".into(),
             package_session_hours: 4,
         }
     }

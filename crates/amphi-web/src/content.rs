@@ -21,10 +21,20 @@ use serde_json::json;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// The policy of a package's files: their own scripts and styles, shown only inside the
-/// player (same origin).
-const FILE_CSP: &str = "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; \
-     frame-ancestors 'self'; form-action 'self'; base-uri 'self'";
+/// The policy of what the content origin answers by default: its own resources only, framed by
+/// nothing else.
+const FILE_CSP: &str = "default-src 'self'; frame-ancestors 'self'";
+
+/// The policy of a package's files: the author's scripts, styles and media, from anywhere (web
+/// fonts, videos, an external LRS; isolation comes from the origin, not from this policy),
+/// shown only inside the player (this origin) inside the launching Amphi page (`ancestor`:
+/// every ancestor is checked).
+fn package_csp(ancestor: &str) -> String {
+    format!(
+        "default-src * 'unsafe-inline' 'unsafe-eval' data: blob:; \
+         frame-ancestors 'self' {ancestor}; form-action 'self'; base-uri 'self'"
+    )
+}
 
 /// The content origin's routes with their middleware.
 pub fn router(state: WebState) -> Router {
@@ -193,9 +203,14 @@ async fn file(
         .and_then(|v| v.to_str().ok())
         .and_then(parse_range);
     match content::file(&state.app, &token, &path, range).await {
-        Ok((_, f)) => {
+        Ok((claims, f)) => {
             let mut h = HeaderMap::new();
             set(&mut h, header::CONTENT_TYPE, &f.content_type);
+            set(
+                &mut h,
+                header::CONTENT_SECURITY_POLICY,
+                &package_csp(&claims.o),
+            );
             set(&mut h, header::ACCEPT_RANGES, "bytes");
             set(&mut h, header::CACHE_CONTROL, "private, max-age=3600");
             send(h, f.size, f.body)

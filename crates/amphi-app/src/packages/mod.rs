@@ -145,31 +145,28 @@ pub fn file_key(tenant: TenantId, package: Uuid, path: &str) -> String {
     format!("tenants/{}/packages/{package}/{path}", tenant.0)
 }
 
-/// A package item's settings from the item form (`max_attempts`, `max_points`, `completion`),
-/// over the current ones `s`.
-pub(crate) fn settings_of(
-    f: &crate::courses::authoring::ItemForm,
-    s: serde_json::Value,
-    fields: &mut amphi_core::error::Fields,
-) -> serde_json::Value {
-    let mut p: PackageItem = serde_json::from_value(s.clone()).unwrap_or_default();
-    if let Some(raw) = f.max_attempts.as_deref() {
-        match raw.trim().parse::<u32>() {
-            Ok(n) if n <= 1000 => p.max_attempts = n,
-            _ => fields.push("max_attempts", amphi_core::codes::NUMBER_OUT_OF_RANGE),
-        }
+/// After a package item's settings changed (`old` to `new`): its gradebook column follows its
+/// worth once it has a package.
+pub(crate) async fn worth_changed(
+    c: &impl amphi_db::Conn,
+    old: &amphi_db::rows::CourseItem,
+    new: &amphi_db::rows::CourseItem,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let (was, is) = (
+        PackageItem::of(&old.settings),
+        PackageItem::of(&new.settings),
+    );
+    if is.package_id.is_some() && was.max_points != is.max_points {
+        crate::assessment::gradebook::updates::register_item(
+            c,
+            TenantId(new.tenant_id),
+            new.run_id,
+            new.id,
+            is.max_points,
+            now,
+        )
+        .await?;
     }
-    if let Some(raw) = f.max_points.as_deref() {
-        match raw.trim().replace(',', ".").parse::<f64>() {
-            Ok(n) if n.is_finite() && n > 0.0 && n <= 10_000.0 => p.max_points = n,
-            _ => fields.push("max_points", amphi_core::codes::NUMBER_OUT_OF_RANGE),
-        }
-    }
-    if let Some(raw) = f.completion.as_deref() {
-        match Completion::parse(raw) {
-            Some(c) => p.completion = c,
-            None => fields.push("completion", amphi_core::codes::CHOICE_INVALID),
-        }
-    }
-    serde_json::to_value(&p).unwrap_or(s)
+    Ok(())
 }

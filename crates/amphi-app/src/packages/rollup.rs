@@ -129,14 +129,13 @@ pub(crate) async fn settle(
     let best = repo::attempts_of(&txn, tenant, attempt.item_id, attempt.user_id)
         .await?
         .iter()
-        .map(|a| {
+        .filter_map(|a| {
             if a.id == new.id {
                 new.score_scaled
             } else {
                 a.score_scaled
             }
         })
-        .filter_map(|s| s)
         .fold(None::<f64>, |b, s| Some(b.map_or(s, |b| b.max(s))));
     txn.commit().await.map_err(Error::internal)?;
     if let Some(best) = best {

@@ -92,7 +92,14 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
                         return Err(Error::Conflict(codes::PACKAGE_CONFLICT));
                     }
                 }
-                _ => return Err(Error::Conflict(codes::PACKAGE_CONFLICT)),
+                other => {
+                    tracing::info!(
+                        stored = other.map(|s| s.revision),
+                        sent = c.revision,
+                        "package commit over a revision no longer stored (another tab or window)"
+                    );
+                    return Err(Error::Conflict(codes::PACKAGE_CONFLICT));
+                }
             }
             let scos = repo::scos(&txn, tenant, attempt_id).await?;
             txn.commit().await.map_err(Error::internal)?;

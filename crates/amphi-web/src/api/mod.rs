@@ -32,6 +32,7 @@ pub mod courses;
 pub mod enrol;
 pub mod gradebook;
 pub mod lti;
+pub mod packages;
 pub mod quiz;
 pub mod sso;
 
@@ -53,6 +54,7 @@ pub fn routes() -> Router<WebState> {
         .merge(certificates::routes())
         .merge(sso::routes())
         .merge(lti::routes())
+        .merge(packages::routes())
         .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
         .layer(axum::Extension(JsonErrors))
@@ -114,6 +116,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     doc.merge(certificates::CertificatesDoc::openapi());
     doc.merge(assignments::AssignmentsDoc::openapi());
     doc.merge(lti::LtiDoc::openapi());
+    doc.merge(packages::PackagesDoc::openapi());
     doc
 }
 

@@ -11,11 +11,14 @@ use axum::http::{header, Method, StatusCode};
 use serde_json::{json, Value};
 use std::io::Write;
 
-/// A fixture package of `../shared/fixtures/scorm` (read there, never copied here).
+/// A fixture package of `../shared/fixtures/scorm` beside the checkout (or of
+/// `$AMPHI_FIXTURES/scorm`): read there, never copied here.
 fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/scorm")
-        .join(name);
+    let root = std::env::var("AMPHI_FIXTURES").map_or_else(
+        |_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
+        std::path::PathBuf::from,
+    );
+    let path = root.join("scorm").join(name);
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "the SCORM fixtures are expected in {} ({e})",
@@ -93,8 +96,8 @@ async fn token_of(c: &mut Caller, run: &str, item: &str) -> String {
     let url = p["package"]["player_url"]
         .as_str()
         .unwrap_or_else(|| panic!("no player: {p}"));
-    assert!(url.starts_with("http://127.0.0.1:8081/p/"), "{url}");
-    url.trim_start_matches("http://127.0.0.1:8081/p/")
+    assert!(url.starts_with("http://localhost:8081/p/"), "{url}");
+    url.trim_start_matches("http://localhost:8081/p/")
         .trim_end_matches('/')
         .to_owned()
 }
@@ -286,6 +289,15 @@ async fn a_scorm12_package_is_played_resumed_and_graded() {
         "{}",
         csv.text
     );
+    // The same through the API.
+    let api =
+        s.a.ok(&format!(
+            "/api/v1/runs/{}/items/{}/package/results",
+            s.run, s.item
+        ))
+        .await;
+    assert_eq!(api["items"][0]["success"], "passed", "{api}");
+    assert_eq!(api["items"][0]["percent"], 85.0);
     // A learner sees none of it.
     let denied =
         l.c.get(&format!(
@@ -484,6 +496,37 @@ async fn hostile_and_broken_packages_are_refused_with_every_problem_and_nothing_
         a.c.get(&format!("/teach/runs/{run}/items/{item}/package"))
             .await;
     assert!(page.text.contains("No package yet"), "{}", page.text);
+    // Through the API: 422 with every problem, by code, file and line.
+    let r = a
+        .upload(
+            &format!("/api/v1/runs/{run}/items/{item}/package?filename=p.zip"),
+            "application/zip",
+            zip_of(&[("imsmanifest.xml", MANIFEST_12.as_bytes())]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let e = &r.json()["error"];
+    assert_eq!(e["code"], "package_invalid");
+    assert_eq!(e["problems"][0]["code"], "package-missing-file", "{e}");
+    assert_eq!(e["problems"][0]["file"], "imsmanifest.xml");
+    assert!(e["problems"][0]["line"].as_u64().is_some());
+    let ok = a
+        .upload(
+            &format!("/api/v1/runs/{run}/items/{item}/package?filename=golf.zip"),
+            "application/zip",
+            fixture("singlescobasic.zip"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    assert_eq!(ok.json()["standard"], "scorm12");
+    assert_eq!(ok.json()["version"], 1);
+    let stored = count(&files);
+    assert_eq!(
+        stored,
+        before + 46,
+        "the golf package's 46 files are stored"
+    );
+    let before = stored;
     // Without the token first, nothing is read.
     let (ct, body) = multipart(
         &[],

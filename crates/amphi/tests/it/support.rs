@@ -116,7 +116,7 @@ impl TestApp {
     pub fn content_client(&self) -> Client {
         Client {
             router: amphi_web::content::router(amphi_web::WebState::new(self.app.clone())),
-            host: "127.0.0.1:8081".into(),
+            host: "localhost:8081".into(),
             cookies: BTreeMap::new(),
             headers: vec![],
         }

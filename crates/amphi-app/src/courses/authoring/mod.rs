@@ -1,15 +1,17 @@
 //! Building courses: courses, runs (editions), new editions, modules and items, the course team.
 
 mod course;
+mod item_form;
 mod outline;
 mod runs;
 
 pub(crate) use course::require_course_editor;
 pub use course::{create_course, update_course, CourseForm};
+pub use item_form::ItemForm;
 pub use outline::{
     add_item, add_module, delete_item, delete_module, item_deletion, module_deletion, move_item,
     move_item_to, move_module, outline, update_item, update_module, DeletedItem, Deletion,
-    Direction, ItemForm, ModuleForm, Move, Outline,
+    Direction, ModuleForm, Move, Outline,
 };
 pub use runs::{add_member, create_run, new_edition, update_run, RunForm};
 

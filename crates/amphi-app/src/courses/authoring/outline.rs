@@ -1,5 +1,6 @@
 //! The outline of a run: its modules and items, added, edited, moved and deleted.
 
+use super::item_form::{settings_for, ItemForm};
 use super::{commit_structure, parse_when};
 use crate::courses::{access, content, writable, Course, Run, RunAccess};
 use crate::users::User;
@@ -133,125 +134,6 @@ pub async fn update_module(
     Ok(m)
 }
 
-/// An item as typed.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ItemForm {
-    /// `page`, `video`, `file`, `link`, `quiz`, `assignment` or `peer` (creation only).
-    pub kind: Option<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// Page text (Markdown), or the transcript of a video.
-    pub body: Option<String>,
-    /// Link address (`link`), or the video page address (`video`, YouTube/Vimeo/PeerTube).
-    pub url: Option<String>,
-    /// Visible to learners.
-    pub published: Option<bool>,
-    /// Available from (empty: always).
-    pub available_from: Option<String>,
-    /// Available after completing this earlier item (id; "" for none).
-    pub requires_item_id: Option<String>,
-    /// The registered tool (`tool`).
-    pub tool_id: Option<String>,
-    /// `iframe` or `window` (`tool`).
-    pub presentation: Option<String>,
-    /// When a `tool` item counts as completed: `launch`, `score` or `pass`.
-    pub completion: Option<String>,
-    /// Custom parameters of a `tool` item, one `name=value` a line.
-    pub custom: Option<String>,
-    /// Attempts a learner may make at a `package` item (0: no limit).
-    pub max_attempts: Option<String>,
-    /// What a `package` item's score is worth in the gradebook.
-    pub max_points: Option<String>,
-}
-
-/// The settings of an external tool item: the tool (enabled, of the tenant), where it opens,
-/// its completion rule, custom parameters and the launched address (`url`, else the tool's).
-async fn tool_settings(
-    app: &App,
-    tenant: TenantId,
-    f: &ItemForm,
-    mut s: serde_json::Value,
-    fields: &mut Fields,
-) -> Result<serde_json::Value> {
-    use amphi_core::lti::{parse_custom, Presentation, ToolCompletion};
-    if let Some(raw) = f.tool_id.as_deref() {
-        let tools = crate::lti::tools::choices(app, tenant).await?;
-        match Uuid::parse_str(raw.trim())
-            .ok()
-            .filter(|id| tools.iter().any(|t| t.id == *id))
-        {
-            Some(id) => s["tool_id"] = serde_json::Value::String(id.to_string()),
-            None => fields.push("tool_id", codes::CHOICE_INVALID),
-        }
-    } else if s.get("tool_id").is_none() {
-        fields.push("tool_id", codes::REQUIRED);
-    }
-    if let Some(p) = f.presentation.as_deref() {
-        if let Some(p) = fields.check(Presentation::parse("presentation", p)) {
-            s["presentation"] = p.as_str().into();
-        }
-    }
-    if let Some(c) = f.completion.as_deref() {
-        if let Some(c) = fields.check(ToolCompletion::parse("completion", c)) {
-            s["completion"] = c.as_str().into();
-        }
-    }
-    if let Some(c) = f.custom.as_deref() {
-        if parse_custom(c).is_ok() && c.len() <= 10_000 {
-            s["custom"] = c.trim().into();
-        } else {
-            fields.push("custom", codes::LTI_CUSTOM_INVALID);
-        }
-    }
-    if let Some(u) = f.url.as_deref() {
-        if u.trim().is_empty() {
-            if let Some(o) = s.as_object_mut() {
-                o.remove("url");
-            }
-        } else if let Some(u) = fields.check(validate::http_url("url", u)) {
-            s["url"] = serde_json::Value::String(u);
-        }
-    }
-    Ok(s)
-}
-
-fn item_settings(
-    app: &App,
-    kind: Option<ItemKind>,
-    url: Option<&str>,
-    current: &serde_json::Value,
-    fields: &mut Fields,
-) -> serde_json::Value {
-    let mut s = current.clone();
-    match kind {
-        Some(ItemKind::Link) => {
-            if let Some(u) = url {
-                if let Some(u) = fields.check(validate::http_url("url", u)) {
-                    s["url"] = serde_json::Value::String(u);
-                }
-            }
-            if s.get("url").is_none() {
-                fields.push("url", codes::REQUIRED);
-            }
-        }
-        Some(ItemKind::Video) => {
-            if let Some(u) = url.map(str::trim).filter(|u| !u.is_empty()) {
-                match content::video_embed(u, &app.config.content.peertube_hosts) {
-                    Some(e) => {
-                        s["url"] = serde_json::Value::String(u.to_owned());
-                        s["embed_src"] = serde_json::Value::String(e.src);
-                        s["embed_origin"] = serde_json::Value::String(e.origin);
-                    }
-                    None => fields.push("url", codes::VIDEO_HOST_NOT_ALLOWED),
-                }
-            }
-        }
-        _ => {}
-    }
-    s
-}
-
 /// Adds an item at the end of a module.
 pub async fn add_item(
     app: &App,
@@ -280,19 +162,7 @@ pub async fn add_item(
     let body = fields
         .check(parse_body(f.body.as_deref().unwrap_or("")))
         .unwrap_or_default();
-    let mut settings = item_settings(
-        app,
-        kind,
-        f.url.as_deref(),
-        &serde_json::json!({}),
-        &mut fields,
-    );
-    if kind == Some(ItemKind::Tool) {
-        settings = tool_settings(app, tenant, &f, settings, &mut fields).await?;
-    }
-    if kind == Some(ItemKind::Package) {
-        settings = crate::packages::settings_of(&f, settings, &mut fields);
-    }
+    let settings = settings_for(app, tenant, kind, &f, &serde_json::json!({}), &mut fields).await?;
     let from = available_from_of(&mut fields, f.available_from.as_deref(), user).flatten();
     let requires = parse_requires(
         app,
@@ -402,13 +272,7 @@ pub async fn update_item(
         fields.push("kind", codes::KIND_FIXED);
     }
     let current: serde_json::Value = serde_json::from_str(&it.settings).unwrap_or_default();
-    let mut settings = item_settings(app, Some(kind), f.url.as_deref(), &current, &mut fields);
-    if kind == ItemKind::Tool {
-        settings = tool_settings(app, tenant, &f, settings, &mut fields).await?;
-    }
-    if kind == ItemKind::Package {
-        settings = crate::packages::settings_of(&f, settings, &mut fields);
-    }
+    let settings = settings_for(app, tenant, Some(kind), &f, &current, &mut fields).await?;
     let requires = parse_requires(
         app,
         tenant,
@@ -445,21 +309,7 @@ pub async fn update_item(
     let txn = app.db.begin().await?;
     let m = structure::save_item(&txn, tenant, &it, &new).await?;
     if kind == ItemKind::Package {
-        // A package's gradebook column follows its worth once the package is there.
-        let p = crate::packages::PackageItem::of(&new.settings);
-        if p.package_id.is_some()
-            && crate::packages::PackageItem::of(&it.settings).max_points != p.max_points
-        {
-            crate::assessment::gradebook::updates::register_item(
-                &txn,
-                tenant,
-                run_id,
-                item_id,
-                p.max_points,
-                now,
-            )
-            .await?;
-        }
+        crate::packages::worth_changed(&txn, &it, &new, now).await?;
     }
     commit_structure(txn, app, tenant, run_id).await?;
     Ok(m)
