@@ -136,6 +136,7 @@ pub const ACTIONS: &[&str] = &[
     "identity_provider.updated",
     "mfa.disabled",
     "mfa.enabled",
+    "package.uploaded",
     "password.changed",
     "password.reset",
     "password.reset_requested",
@@ -178,6 +179,7 @@ pub const KINDS: &[&str] = &[
     "certificate",
     "grade",
     "question_bank",
+    "package",
     "mfa",
     "voucher",
 ];

@@ -178,6 +178,16 @@ async fn record(
     new.updated_at = now;
     structure::save_item(&txn, tenant, item, &new).await?;
     updates::register_item(&txn, tenant, item.run_id, item.id, settings.max_points, now).await?;
+    amphi_db::repo::audit::Event::new("package.uploaded", tenant)
+        .actor(caller.user.id)
+        .target(item.id.to_string())
+        .ip(caller.meta.ip.clone())
+        .detail(serde_json::json!({
+            "run": item.run_id, "package": id, "version": version,
+            "standard": row.standard, "files": row.file_count, "bytes": row.total_bytes,
+        }))
+        .record(&txn, now)
+        .await?;
     courses::authoring::commit_structure(txn, app, tenant, item.run_id).await?;
     Ok(row)
 }

@@ -543,3 +543,85 @@ async fn hostile_and_broken_packages_are_refused_with_every_problem_and_nothing_
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(count(&files), before);
 }
+
+const MANIFEST_TWO: &str = r#"<?xml version="1.0"?>
+<manifest identifier="m2" version="1" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+ <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+ <organizations default="o1"><organization identifier="o1"><title>Two parts</title>
+  <item identifier="i1" identifierref="r1"><title>Part one</title></item>
+  <item identifier="i2" identifierref="r2"><title>Part two</title></item></organization></organizations>
+ <resources>
+  <resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="one.html"><file href="one.html"/></resource>
+  <resource identifier="r2" type="webcontent" adlcp:scormtype="sco" href="two.html"><file href="two.html"/></resource>
+ </resources>
+</manifest>"#;
+
+#[tokio::test]
+async fn a_package_of_two_parts_is_done_when_both_are_and_resumes_at_the_next() {
+    let mut s = setup(json!({})).await;
+    let zip = zip_of(&[
+        ("imsmanifest.xml", MANIFEST_TWO.as_bytes()),
+        ("one.html", b"<p>one"),
+        ("two.html", b"<p>two"),
+    ]);
+    let r = upload(&mut s.a.c, &s.run, &s.item, "two.zip", &zip).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let mut l = learner(&s.t, "kim@example.test", "Kim").await;
+    l.enrol(&s.run, None).await;
+    let token = token_of(&mut l, &s.run, &s.item).await;
+    let (page, d) = player(&s.t, &token).await;
+    assert!(
+        page.text.contains("Part one") && page.text.contains("Part two"),
+        "the table of contents"
+    );
+    assert_eq!(d["launches"].as_array().unwrap().len(), 2);
+    assert_eq!(d["start"]["sco"], "i1");
+    let rev = d["start"]["revision"].as_i64().unwrap();
+    let c = commit(
+        &s.t,
+        &token,
+        "i1",
+        rev,
+        json!({"cmi": {"core": {"lesson_status": "completed", "lesson_location": "end"}}}),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    let it = l
+        .ok(&format!("/api/v1/runs/{}/items/{}", s.run, s.item))
+        .await;
+    assert_ne!(it["entry"]["state"], "completed", "part two is left: {it}");
+    assert_eq!(it["package"]["attempts"][0]["completion"], "incomplete");
+
+    // Back: the player starts at the first part not done; part one can still be chosen.
+    let (_, d) = player(&s.t, &token).await;
+    assert_eq!(d["start"]["sco"], "i2");
+    assert_eq!(d["states"][0][0], "i1");
+    let mut cc = s.t.content_client();
+    let one = cc.get(&format!("/p/{token}/sco/i1")).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.text);
+    assert_eq!(
+        one.json()["start"]["cmi"]["cmi"]["core"]["lesson_location"],
+        "end"
+    );
+    assert_eq!(
+        cc.get(&format!("/p/{token}/sco/nope")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let (_, d) = player(&s.t, &token).await;
+    let rev = d["start"]["revision"].as_i64().unwrap();
+    let c = commit(
+        &s.t,
+        &token,
+        "i2",
+        rev,
+        json!({"cmi": {"core": {"lesson_status": "passed", "score": {"raw": "60"}}}}),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    let it = l
+        .ok(&format!("/api/v1/runs/{}/items/{}", s.run, s.item))
+        .await;
+    assert_eq!(it["entry"]["state"], "completed", "{it}");
+    assert_eq!(it["package"]["attempts"][0]["percent"], 60.0);
+}
