@@ -1737,3 +1737,5 @@ package-unknown-identifier-ref = Nothing has the identifier { $id }.
 package-no-organization = The manifest has no organization (table of contents).
 package-no-launchable = Nothing in the package can be launched.
 package-back-to-item = Item settings
+package-current-badge = learners get it
+package-title = Title in the package

@@ -1755,3 +1755,5 @@ package-unknown-identifier-ref = Rien ne porte l'identifiant { $id }.
 package-no-organization = Le manifeste n'a pas d'organisation (sommaire).
 package-no-launchable = Rien dans le paquet ne peut être lancé.
 package-back-to-item = Réglages de l'élément
+package-current-badge = celle des apprenants
+package-title = Titre dans le paquet
