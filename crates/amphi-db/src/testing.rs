@@ -27,6 +27,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0011_peer_assignment_index.rs"),
     include_str!("migration/m0012_lti.rs"),
     include_str!("migration/m0013_enrolments_run_order.rs"),
+    include_str!("migration/m0015_xapi.rs"),
 ];
 
 /// A fresh database for one test; dropped (on PostgreSQL) when the value is dropped.

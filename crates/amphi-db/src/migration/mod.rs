@@ -16,6 +16,7 @@ mod m0010_job_lanes;
 mod m0011_peer_assignment_index;
 mod m0012_lti;
 mod m0013_enrolments_run_order;
+mod m0015_xapi;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_peer_assignment_index::Migration),
             Box::new(m0012_lti::Migration),
             Box::new(m0013_enrolments_run_order::Migration),
+            Box::new(m0015_xapi::Migration),
         ]
     }
 }
