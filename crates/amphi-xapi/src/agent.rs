@@ -2,7 +2,7 @@
 //! `mbox_sha1sum`, `openid`, `account`), the key an identifier is indexed by, and the Person
 //! object the Agents resource answers.
 
-use crate::validate::{check_iri, check_irl, keys_allowed, obj};
+use crate::common::{check_iri, check_irl, keys_allowed, obj};
 use crate::{Result, XapiError};
 use serde_json::{json, Map, Value};
 

@@ -14,6 +14,7 @@
 //! - [`signature`]: signed statements (JWS, RS256/384/512, optional `x5c`).
 
 pub mod agent;
+mod common;
 pub mod compare;
 pub mod format;
 pub mod lang;

@@ -78,7 +78,8 @@ pub fn parse(pairs: &[(String, String)]) -> Result<StatementQuery> {
                 .filter(|_| v.len() == 36)
                 .ok_or_else(|| XapiError::new(k, "must be a UUID"))
         };
-        let boolean = || match v.as_str() {
+        // Case aside (Python clients send `True`).
+        let boolean = || match v.to_ascii_lowercase().as_str() {
             "true" => Ok(true),
             "false" => Ok(false),
             _ => Err(XapiError::new(k, "must be true or false")),

@@ -1,52 +1,21 @@
 //! Every rule of xAPI 1.0.3's Data part a statement must follow, read from the JSON as sent
 //! (an unknown property anywhere is refused), with the facts the LRS indexes
-//! ([`Facts`]). `object` holds the five kinds of object and activity definitions; `parts`
-//! the result, context and attachments.
+//! ([`Facts`]). `definition` holds activities and their definitions; `parts` the result,
+//! context and attachments; the five kinds of object are checked here (a SubStatement is a
+//! statement's body again).
 
-mod object;
+mod definition;
+mod facts;
 mod parts;
 
-use crate::{agent, lang, time, Result, XapiError, VOIDED};
-use chrono::{DateTime, Utc};
+use crate::common::{keys_allowed, obj, obj_mut, timestamp, uuid};
+use crate::{agent, lang, Result, XapiError, VOIDED};
+use facts::{add_activity, add_agents};
 use serde_json::{Map, Value};
-use uuid::Uuid;
 
-pub use object::check_activity_definition;
-
-/// What the LRS indexes of a checked statement.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Facts {
-    /// The statement's id, if it had one.
-    pub id: Option<Uuid>,
-    /// The verb's IRI.
-    pub verb: String,
-    /// The actor's key ([`agent::key`]); None for an anonymous Group.
-    pub actor: Option<String>,
-    /// The object's activity id, when the object is an Activity.
-    pub object_activity: Option<String>,
-    /// The object's key, when the object is an Agent or identified Group.
-    pub object_agent: Option<String>,
-    /// The statement the object refers to, when it is a StatementRef.
-    pub object_statement: Option<Uuid>,
-    /// `context.registration`.
-    pub registration: Option<Uuid>,
-    /// The statement this one voids (verb `voided`).
-    pub voids: Option<Uuid>,
-    /// `timestamp`, if given.
-    pub timestamp: Option<DateTime<Utc>>,
-    /// Every agent the statement names (actor, object, instructor, team, members of Groups,
-    /// and the same in a SubStatement), for `related_agents`; the authority is added by the
-    /// caller.
-    pub related_agents: Vec<String>,
-    /// Every activity it names (object, context activities, and the same in a
-    /// SubStatement), for `related_activities`.
-    pub related_activities: Vec<String>,
-    /// Activity definitions the statement carries (id, definition), for the Activities
-    /// resource.
-    pub definitions: Vec<(String, Value)>,
-    /// `attachments[].sha2`, in order, with whether each has a `fileUrl`.
-    pub attachments: Vec<(String, bool)>,
-}
+pub use crate::common::{check_iri, check_irl, is_iri};
+pub use definition::check_activity_definition;
+pub use facts::Facts;
 
 /// Checks a statement as a client sent it and normalises it as the LRS keeps it (context
 /// activities each as an array). `stored` and `authority` may be present (the LRS replaces
@@ -156,7 +125,7 @@ fn body(path: &str, m: &mut Map<String, Value>, f: &mut Facts, sub: bool) -> Res
         let o = m
             .get_mut("object")
             .ok_or_else(|| XapiError::new(path, "object is required"))?;
-        object::check(&op, o, f, sub)?
+        object(&op, o, f, sub)?
     };
 
     if let Some(r) = m.get("result") {
@@ -180,120 +149,105 @@ fn body(path: &str, m: &mut Map<String, Value>, f: &mut Facts, sub: bool) -> Res
     Ok(())
 }
 
-/// Adds an actor's keys (its own and its members') to the related agents.
-fn add_agents(f: &mut Facts, v: &Value) {
-    for k in agent::keys_with_members(v) {
-        if !f.related_agents.contains(&k) {
-            f.related_agents.push(k);
-        }
-    }
-}
-
-/// Adds an activity id to the related activities.
-fn add_activity(f: &mut Facts, id: &str) {
-    if !f.related_activities.iter().any(|a| a == id) {
-        f.related_activities.push(id.to_owned());
-    }
-}
-
-/// Checks a timestamp property.
-fn timestamp(path: &str, v: &Value) -> Result<DateTime<Utc>> {
-    let s = v
-        .as_str()
-        .ok_or_else(|| XapiError::new(path, "must be a string"))?;
-    if time::lacks_zone(s) {
-        return Err(XapiError::new(
-            path,
-            "an ISO 8601 timestamp needs a time zone",
-        ));
-    }
-    time::parse_utc(s).ok_or_else(|| XapiError::new(path, "is not an ISO 8601 timestamp"))
-}
-
-/// Checks a UUID property.
-pub(crate) fn uuid(path: &str, v: &Value) -> Result<Uuid> {
-    v.as_str()
-        .filter(|s| s.len() == 36)
-        .and_then(|s| Uuid::parse_str(s).ok())
-        .ok_or_else(|| XapiError::new(path, "must be a UUID"))
-}
-
-/// Checks an IRI: an absolute IRI (a scheme, no spaces).
-pub fn check_iri(path: &str, v: &Value) -> Result<()> {
-    let s = v
-        .as_str()
-        .ok_or_else(|| XapiError::new(path, "must be an IRI (a string)"))?;
-    if is_iri(s) {
-        Ok(())
-    } else {
-        Err(XapiError::new(
-            path,
-            format!("{s:?} is not an absolute IRI"),
-        ))
-    }
-}
-
-/// Whether `s` is an absolute IRI.
-pub fn is_iri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else {
-        return false;
+/// Checks the object; true when it is an Activity. Outside a SubStatement (`sub` false) it
+/// fills the object's facts.
+fn object(path: &str, o: &mut Value, f: &mut Facts, sub: bool) -> Result<bool> {
+    let kind = match o.get("objectType") {
+        None => "Activity".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(XapiError::new(path, "objectType must be a string")),
     };
-    let scheme_ok = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    scheme_ok
-        && !rest.is_empty()
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || "<>\"{}|\\^`".contains(c))
-        && url::Url::parse(s).is_ok()
-}
-
-/// Checks an IRL: an IRI that locates something (http, https, or another scheme with an
-/// authority).
-pub fn check_irl(path: &str, v: &Value) -> Result<()> {
-    check_iri(path, v)?;
-    let s = v.as_str().unwrap_or_default();
-    match url::Url::parse(s) {
-        Ok(u) if u.has_host() => Ok(()),
-        _ => Err(XapiError::new(path, format!("{s:?} is not an IRL"))),
-    }
-}
-
-/// Checks an extensions object: keys are IRIs, values any JSON.
-pub(crate) fn extensions(path: &str, v: &Value) -> Result<()> {
-    let m = obj(path, v)?;
-    for k in m.keys() {
-        if !is_iri(k) {
-            return Err(XapiError::new(
-                path,
-                format!("extension key {k:?} is not an IRI"),
-            ));
+    match kind.as_str() {
+        "Activity" => {
+            let id = definition::activity(path, o)?;
+            if !sub {
+                f.object_activity = Some(id.clone());
+            }
+            add_activity(f, &id);
+            if let Some(d) = o.get("definition") {
+                f.definitions.push((id, d.clone()));
+            }
+            Ok(true)
         }
-    }
-    Ok(())
-}
-
-/// The value as an object, or a refusal.
-pub(crate) fn obj<'a>(path: &str, v: &'a Value) -> Result<&'a Map<String, Value>> {
-    v.as_object()
-        .ok_or_else(|| XapiError::new(path, "must be an object"))
-}
-
-fn obj_mut<'a>(path: &str, v: &'a mut Value) -> Result<&'a mut Map<String, Value>> {
-    v.as_object_mut()
-        .ok_or_else(|| XapiError::new(path, "must be an object"))
-}
-
-/// Refuses a property not in `allowed`.
-pub(crate) fn keys_allowed(path: &str, m: &Map<String, Value>, allowed: &[&str]) -> Result<()> {
-    match m.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(XapiError::new(path, format!("unknown property {k:?}"))),
-        None => Ok(()),
+        "Agent" => {
+            agent::check_agent(path, o, true)?;
+            if !sub {
+                f.object_agent = agent::key(o);
+            }
+            add_agents(f, o);
+            Ok(false)
+        }
+        "Group" => {
+            agent::check_group(path, o)?;
+            if !sub {
+                f.object_agent = agent::key(o);
+            }
+            add_agents(f, o);
+            Ok(false)
+        }
+        "StatementRef" => {
+            let m = obj(path, o)?;
+            keys_allowed(path, m, &["objectType", "id"])?;
+            let id = m
+                .get("id")
+                .ok_or_else(|| XapiError::new(path, "id is required"))?;
+            let id = uuid(&format!("{path}.id"), id)?;
+            if !sub {
+                f.object_statement = Some(id);
+            }
+            Ok(false)
+        }
+        "SubStatement" => {
+            if sub {
+                return Err(XapiError::new(
+                    path,
+                    "a SubStatement cannot contain a SubStatement",
+                ));
+            }
+            let m = o
+                .as_object_mut()
+                .ok_or_else(|| XapiError::new(path, "must be an object"))?;
+            for k in ["id", "stored", "version", "authority"] {
+                if m.contains_key(k) {
+                    return Err(XapiError::new(
+                        path,
+                        format!("a SubStatement cannot have {k:?}"),
+                    ));
+                }
+            }
+            keys_allowed(
+                path,
+                m,
+                &[
+                    "objectType",
+                    "actor",
+                    "verb",
+                    "object",
+                    "result",
+                    "context",
+                    "timestamp",
+                    "attachments",
+                ],
+            )?;
+            if m.get("object")
+                .and_then(|x| x.get("objectType"))
+                .and_then(Value::as_str)
+                == Some("SubStatement")
+            {
+                return Err(XapiError::new(
+                    format!("{path}.object"),
+                    "a SubStatement cannot contain a SubStatement",
+                ));
+            }
+            body(path, m, f, true)?;
+            Ok(false)
+        }
+        other => Err(XapiError::new(
+            path,
+            format!(
+                "objectType {other:?} is not Activity, Agent, Group, StatementRef or SubStatement"
+            ),
+        )),
     }
 }
 

@@ -1,9 +1,8 @@
 //! A statement's result, context and attachments.
 
-use super::object::activity;
-use super::{
-    add_activity, add_agents, check_iri, check_irl, extensions, keys_allowed, obj, uuid, Facts,
-};
+use super::definition::activity;
+use super::facts::{add_activity, add_agents, Facts};
+use crate::common::{check_iri, check_irl, extensions, keys_allowed, obj, uuid};
 use crate::{agent, lang, time, Result, XapiError};
 use serde_json::Value;
 

@@ -1,117 +1,12 @@
-//! A statement's object (Activity, Agent, Group, StatementRef, SubStatement) and activity
-//! definitions with their interaction components.
+//! Activities and their definitions: language maps, type and moreInfo, the interaction type
+//! with only the component lists it allows, `correctResponsesPattern`, extensions.
 
-use super::{
-    add_activity, add_agents, body, check_iri, check_irl, extensions, keys_allowed, obj, uuid,
-    Facts,
-};
-use crate::{agent, lang, Result, XapiError};
+use crate::common::{check_iri, check_irl, extensions, keys_allowed, obj};
+use crate::{lang, Result, XapiError};
 use serde_json::Value;
 
-/// Checks the object; true when it is an Activity. Outside a SubStatement (`sub` false) it
-/// fills the object's facts.
-pub(super) fn check(path: &str, o: &mut Value, f: &mut Facts, sub: bool) -> Result<bool> {
-    let kind = match o.get("objectType") {
-        None => "Activity".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(XapiError::new(path, "objectType must be a string")),
-    };
-    match kind.as_str() {
-        "Activity" => {
-            let id = activity(path, o)?;
-            if !sub {
-                f.object_activity = Some(id.clone());
-            }
-            add_activity(f, &id);
-            if let Some(d) = o.get("definition") {
-                f.definitions.push((id, d.clone()));
-            }
-            Ok(true)
-        }
-        "Agent" => {
-            agent::check_agent(path, o, true)?;
-            if !sub {
-                f.object_agent = agent::key(o);
-            }
-            add_agents(f, o);
-            Ok(false)
-        }
-        "Group" => {
-            agent::check_group(path, o)?;
-            if !sub {
-                f.object_agent = agent::key(o);
-            }
-            add_agents(f, o);
-            Ok(false)
-        }
-        "StatementRef" => {
-            let m = obj(path, o)?;
-            keys_allowed(path, m, &["objectType", "id"])?;
-            let id = m
-                .get("id")
-                .ok_or_else(|| XapiError::new(path, "id is required"))?;
-            let id = uuid(&format!("{path}.id"), id)?;
-            if !sub {
-                f.object_statement = Some(id);
-            }
-            Ok(false)
-        }
-        "SubStatement" => {
-            if sub {
-                return Err(XapiError::new(
-                    path,
-                    "a SubStatement cannot contain a SubStatement",
-                ));
-            }
-            let m = o
-                .as_object_mut()
-                .ok_or_else(|| XapiError::new(path, "must be an object"))?;
-            for k in ["id", "stored", "version", "authority"] {
-                if m.contains_key(k) {
-                    return Err(XapiError::new(
-                        path,
-                        format!("a SubStatement cannot have {k:?}"),
-                    ));
-                }
-            }
-            keys_allowed(
-                path,
-                m,
-                &[
-                    "objectType",
-                    "actor",
-                    "verb",
-                    "object",
-                    "result",
-                    "context",
-                    "timestamp",
-                    "attachments",
-                ],
-            )?;
-            if m.get("object")
-                .and_then(|x| x.get("objectType"))
-                .and_then(Value::as_str)
-                == Some("SubStatement")
-            {
-                return Err(XapiError::new(
-                    format!("{path}.object"),
-                    "a SubStatement cannot contain a SubStatement",
-                ));
-            }
-            body(path, m, f, true)?;
-            Ok(false)
-        }
-        other => Err(XapiError::new(
-            path,
-            format!(
-                "objectType {other:?} is not Activity, Agent, Group, StatementRef or SubStatement"
-            ),
-        )),
-    }
-}
-
 /// Checks an Activity; its id.
-pub(super) fn activity(path: &str, o: &Value) -> Result<String> {
+pub(crate) fn activity(path: &str, o: &Value) -> Result<String> {
     let m = obj(path, o)?;
     keys_allowed(path, m, &["objectType", "id", "definition"])?;
     if let Some(t) = m.get("objectType") {
