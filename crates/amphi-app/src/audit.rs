@@ -156,6 +156,10 @@ pub const ACTIONS: &[&str] = &[
     "user.reactivated",
     "user.role_changed",
     "voucher.batch_created",
+    "xapi.client_created",
+    "xapi.client_deleted",
+    "xapi.client_disabled",
+    "xapi.client_enabled",
 ];
 /// The kinds of action the audit page filters by (action prefixes), each named in both
 /// languages (`audit-kind-<kind>`).
@@ -180,6 +184,7 @@ pub const KINDS: &[&str] = &[
     "question_bank",
     "mfa",
     "voucher",
+    "xapi",
 ];
 
 /// An action as a person reads it, in their language ("Sign-in failed" for

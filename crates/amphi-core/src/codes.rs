@@ -376,6 +376,8 @@ pub const LTI_TOOL_HAS_GRADES: &str = "lti_tool_has_grades";
 pub const LTI_DEEP_LINK_INVALID: &str = "lti_deep_link_invalid";
 /// The tool sent content Amphi cannot add (it takes tool links, links, files and HTML). Nothing was added.
 pub const LTI_CONTENT_REFUSED: &str = "lti_content_refused";
+/// This statement does not follow xAPI 1.0.3 and was not stored.
+pub const XAPI_STATEMENT_INVALID: &str = "xapi_statement_invalid";
 /// The email and name attributes are required.
 pub const MAPPING_INVALID: &str = "mapping_invalid";
 /// Each rule needs a group and either "tenant_role" or "run".
@@ -635,6 +637,7 @@ pub const ALL: &[&str] = &[
     LTI_TOOL_HAS_GRADES,
     LTI_DEEP_LINK_INVALID,
     LTI_CONTENT_REFUSED,
+    XAPI_STATEMENT_INVALID,
     MAPPING_INVALID,
     GROUP_RULES_INVALID,
     GROUP_RULE_ROLE_INVALID,

@@ -16,6 +16,7 @@ pub struct Model {
     pub actor_h: Option<i64>,
     pub activity_h: Option<i64>,
     pub object_agent_h: Option<i64>,
+    pub authority_h: Option<i64>,
     pub object_statement: Option<Uuid>,
     pub registration: Option<Uuid>,
     pub voids: Option<Uuid>,

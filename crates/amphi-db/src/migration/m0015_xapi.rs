@@ -62,6 +62,7 @@ enum XapiStatements {
     ActorH,
     ActivityH,
     ObjectAgentH,
+    AuthorityH,
     ObjectStatement,
     Registration,
     Voids,
@@ -287,6 +288,7 @@ impl MigrationTrait for Migration {
                 .col(hash(XapiStatements::ActorH))
                 .col(hash(XapiStatements::ActivityH))
                 .col(hash(XapiStatements::ObjectAgentH))
+                .col(hash(XapiStatements::AuthorityH))
                 .col(
                     ColumnDef::new(XapiStatements::ObjectStatement)
                         .uuid()
@@ -349,6 +351,10 @@ impl MigrationTrait for Migration {
                 vec![d(S::TenantId), d(S::Registration), d(S::Seq)],
             ),
             ("xapi_statements_voids", vec![d(S::TenantId), d(S::Voids)]),
+            (
+                "xapi_statements_authority",
+                vec![d(S::TenantId), d(S::AuthorityH), d(S::Seq)],
+            ),
         ] {
             m.create_index(index(name, S::Table, cols)).await?;
         }

@@ -169,6 +169,8 @@ pub struct NewStatement {
     pub object_agent: Option<String>,
     /// Object statement reference.
     pub object_statement: Option<Uuid>,
+    /// Key of the authority (what `statements/read/mine` reads by).
+    pub authority: String,
     /// Registration.
     pub registration: Option<Uuid>,
     /// The statement it voids.
@@ -207,23 +209,34 @@ pub async fn insert_statements(
             actor_h: Set(s.actor.as_deref().map(hash)),
             activity_h: Set(s.activity.as_deref().map(hash)),
             object_agent_h: Set(s.object_agent.as_deref().map(hash)),
+            authority_h: Set(Some(hash(&s.authority))),
             object_statement: Set(s.object_statement),
             registration: Set(s.registration),
             voids: Set(s.voids),
             voided: Set(s.voided),
             body: Set(s.body.clone()),
         });
-        let inserted = xapi_statement::Entity::insert_many(models)
-            .exec_with_returning_many(c)
+        xapi_statement::Entity::insert_many(models)
+            .exec_without_returning(c)
             .await
             .db()?;
-        // RETURNING gives the rows back in the order of the VALUES on both databases;
-        // match by statement id anyway.
+        // The sequence numbers given, read back by id (one query; RETURNING of many rows is
+        // not available on SQLite through sea-orm).
+        let inserted: Vec<(Uuid, i64)> = xapi_statement::Entity::find()
+            .select_only()
+            .column(xapi_statement::Column::StatementId)
+            .column(xapi_statement::Column::Seq)
+            .filter(xapi_statement::Column::TenantId.eq(tenant.0))
+            .filter(xapi_statement::Column::StatementId.is_in(chunk.iter().map(|s| s.statement_id)))
+            .into_tuple()
+            .all(c)
+            .await
+            .db()?;
         for s in chunk {
             let seq = inserted
                 .iter()
-                .find(|r| r.statement_id == s.statement_id)
-                .map(|r| r.seq)
+                .find(|r| r.0 == s.statement_id)
+                .map(|r| r.1)
                 .ok_or_else(|| amphi_core::Error::Internal("statement not returned".into()))?;
             seqs.push(seq);
             let mut seen = Vec::new();
@@ -343,6 +356,10 @@ pub struct StatementFilter {
     pub since: Option<DateTime<Utc>>,
     /// Stored at or before.
     pub until: Option<DateTime<Utc>>,
+    /// Only statements whose actor is this agent (a learner token reads its learner's).
+    pub actor: Option<String>,
+    /// Only statements stored with this authority (`statements/read/mine`).
+    pub authority: Option<String>,
 }
 
 /// A page of the tenant's statements that are not voided, matching the filter, in `seq`
@@ -401,6 +418,12 @@ pub async fn find_statements(
         } else {
             q = q.filter(S::ActivityH.eq(h));
         }
+    }
+    if let Some(a) = &f.actor {
+        q = q.filter(S::ActorH.eq(hash(a)));
+    }
+    if let Some(a) = &f.authority {
+        q = q.filter(S::AuthorityH.eq(hash(a)));
     }
     if let Some(v) = &f.verb {
         q = q.filter(S::VerbH.eq(hash(v)));

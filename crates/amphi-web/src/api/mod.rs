@@ -34,6 +34,7 @@ pub mod gradebook;
 pub mod lti;
 pub mod quiz;
 pub mod sso;
+pub mod xapi;
 
 /// The API routes.
 pub fn routes() -> Router<WebState> {
@@ -53,6 +54,7 @@ pub fn routes() -> Router<WebState> {
         .merge(certificates::routes())
         .merge(sso::routes())
         .merge(lti::routes())
+        .merge(xapi::routes())
         .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
         .layer(axum::Extension(JsonErrors))
@@ -114,6 +116,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     doc.merge(certificates::CertificatesDoc::openapi());
     doc.merge(assignments::AssignmentsDoc::openapi());
     doc.merge(lti::LtiDoc::openapi());
+    doc.merge(xapi::XapiDoc::openapi());
     doc
 }
 
