@@ -10,7 +10,7 @@ use super::{LrsError, LrsResult};
 use crate::App;
 use amphi_core::xapi::{XapiDocs, XapiNeed};
 use amphi_core::TenantId;
-use amphi_db::repo::xapi::{self as repo, DocContent, DocScope};
+use amphi_db::repo::xapi::{self as repo, DocContent, DocExpect, DocScope};
 use amphi_xapi::{agent, time, validate};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -242,59 +242,81 @@ pub async fn save(
     let p = params(kind, pairs, auth, true)?;
     let id =
         p.id.ok_or_else(|| LrsError::Bad(format!("{} is required", kind.id_param())))?;
-    let existing = repo::document(app.db.writer(), tenant, &p.scope, &id)
-        .await?
-        .map(document);
-    check_preconditions(existing.as_ref(), pre)?;
-    if !merge
-        && kind != DocKind::State
-        && existing.is_some()
-        && pre.if_match.is_none()
-        && pre.if_none_match.is_none()
-    {
-        return Err(LrsError::Conflict(
-            "the document exists: send If-Match with its ETag, or If-None-Match: *".into(),
-        ));
-    }
-    let (content, content_type) = match (merge, existing) {
-        (true, Some(old)) => {
-            let (a, b) = (
-                serde_json::from_slice::<Value>(&old.content).ok(),
-                serde_json::from_slice::<Value>(&content).ok(),
-            );
-            match (is_json(&old.content_type) && is_json(content_type), a, b) {
-                (true, Some(Value::Object(mut a)), Some(Value::Object(b))) => {
-                    a.extend(b);
-                    (Value::Object(a).to_string().into_bytes(), "application/json".to_owned())
-                }
-                _ => {
-                    return Err(LrsError::Bad(
-                        "POST merges only JSON objects: the document and the content must both be application/json objects".into(),
-                    ))
+    // Read, decide, then write only if the document is still as read; another writer in
+    // between makes us read again (a few times), so two writers never overwrite each other
+    // unseen and every precondition is checked against what is replaced.
+    for _ in 0..5 {
+        let existing = repo::document(app.db.writer(), tenant, &p.scope, &id)
+            .await?
+            .map(document);
+        check_preconditions(existing.as_ref(), pre)?;
+        if !merge
+            && kind != DocKind::State
+            && existing.is_some()
+            && pre.if_match.is_none()
+            && pre.if_none_match.is_none()
+        {
+            return Err(LrsError::Conflict(
+                "the document exists: send If-Match with its ETag, or If-None-Match: *".into(),
+            ));
+        }
+        let (new_content, new_type) = match (merge, &existing) {
+            (true, Some(old)) => (
+                merged(old, content_type, &content)?,
+                "application/json".to_owned(),
+            ),
+            (true, None) if is_json(content_type) => {
+                match serde_json::from_slice::<Value>(&content) {
+                    Ok(Value::Object(_)) => (content.clone(), content_type.to_owned()),
+                    _ => return Err(LrsError::Bad("the content is not a JSON object".into())),
                 }
             }
-        }
-        (true, None) if is_json(content_type) => match serde_json::from_slice::<Value>(&content) {
-            Ok(Value::Object(_)) => (content, content_type.to_owned()),
-            _ => return Err(LrsError::Bad("the content is not a JSON object".into())),
-        },
-        _ => (content, content_type.to_owned()),
-    };
-    let etag = amphi_xapi::etag(&content);
-    repo::save_document(
-        app.db.writer(),
-        tenant,
-        &p.scope,
-        &id,
-        DocContent {
-            content,
-            content_type,
+            _ => (content.clone(), content_type.to_owned()),
+        };
+        let etag = amphi_xapi::etag(&new_content);
+        let expect = match &existing {
+            Some(d) => DocExpect::Etag(d.etag.clone()),
+            None => DocExpect::Absent,
+        };
+        let doc = DocContent {
+            content: new_content,
+            content_type: new_type,
             etag: etag.clone(),
-        },
-        app.now(),
-    )
-    .await?;
-    Ok(etag)
+        };
+        if repo::save_document(
+            app.db.writer(),
+            tenant,
+            &p.scope,
+            &id,
+            doc,
+            expect,
+            app.now(),
+        )
+        .await?
+        {
+            return Ok(etag);
+        }
+    }
+    Err(LrsError::Conflict(
+        "the document keeps changing: try again".into(),
+    ))
+}
+
+/// A POST onto a stored document: both must be JSON objects; the new properties win.
+fn merged(old: &Document, content_type: &str, content: &[u8]) -> LrsResult<Vec<u8>> {
+    let (a, b) = (
+        serde_json::from_slice::<Value>(&old.content).ok(),
+        serde_json::from_slice::<Value>(content).ok(),
+    );
+    match (is_json(&old.content_type) && is_json(content_type), a, b) {
+        (true, Some(Value::Object(mut a)), Some(Value::Object(b))) => {
+            a.extend(b);
+            Ok(Value::Object(a).to_string().into_bytes())
+        }
+        _ => Err(LrsError::Bad(
+            "POST merges only JSON objects: the document and the content must both be application/json objects".into(),
+        )),
+    }
 }
 
 /// Reads one document, or the ids of the scope's documents (changed after `since`).

@@ -616,47 +616,70 @@ pub struct DocContent {
     pub etag: String,
 }
 
-/// Writes a document (created or replaced).
+/// What a document write expects to find, so that a write decided on what was read does not
+/// overwrite a change made meanwhile.
+#[derive(Debug, Clone)]
+pub enum DocExpect {
+    /// No document yet.
+    Absent,
+    /// The document with this ETag.
+    Etag(String),
+}
+
+/// Writes a document if it is still as `expect` says (created, or replaced); false when it
+/// is not (another writer came first: read again).
 pub async fn save_document(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     scope: &DocScope,
     doc_id: &str,
     doc: DocContent,
+    expect: DocExpect,
     now: DateTime<Utc>,
-) -> Result<()> {
-    let m = xapi_document::ActiveModel {
-        tenant_id: Set(tenant.0),
-        key_hash: Set(scope.key(doc_id)),
-        scope_hash: Set(scope.hash()),
-        kind: Set(scope.kind.to_owned()),
-        activity_id: Set(scope.activity.clone()),
-        agent_key: Set(scope.agent.clone()),
-        registration: Set(scope.registration.clone()),
-        doc_id: Set(doc_id.to_owned()),
-        content: Set(doc.content),
-        content_type: Set(doc.content_type),
-        etag: Set(doc.etag),
-        updated_at: Set(now),
-    };
-    xapi_document::Entity::insert(m)
-        .on_conflict(
-            OnConflict::columns([
-                xapi_document::Column::TenantId,
-                xapi_document::Column::KeyHash,
-            ])
-            .update_columns([
-                xapi_document::Column::Content,
-                xapi_document::Column::ContentType,
-                xapi_document::Column::Etag,
-                xapi_document::Column::UpdatedAt,
-            ])
-            .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await
-        .db()?;
-    Ok(())
+) -> Result<bool> {
+    use xapi_document::Column as D;
+    match expect {
+        DocExpect::Etag(old) => Ok(xapi_document::Entity::update_many()
+            .col_expr(D::Content, Expr::value(doc.content))
+            .col_expr(D::ContentType, Expr::value(doc.content_type))
+            .col_expr(D::Etag, Expr::value(doc.etag))
+            .col_expr(D::UpdatedAt, Expr::value(now))
+            .filter(D::TenantId.eq(tenant.0))
+            .filter(D::KeyHash.eq(scope.key(doc_id)))
+            .filter(D::Etag.eq(old))
+            .exec(c)
+            .await
+            .db()?
+            .rows_affected
+            == 1),
+        DocExpect::Absent => {
+            let m = xapi_document::ActiveModel {
+                tenant_id: Set(tenant.0),
+                key_hash: Set(scope.key(doc_id)),
+                scope_hash: Set(scope.hash()),
+                kind: Set(scope.kind.to_owned()),
+                activity_id: Set(scope.activity.clone()),
+                agent_key: Set(scope.agent.clone()),
+                registration: Set(scope.registration.clone()),
+                doc_id: Set(doc_id.to_owned()),
+                content: Set(doc.content),
+                content_type: Set(doc.content_type),
+                etag: Set(doc.etag),
+                updated_at: Set(now),
+            };
+            let inserted = xapi_document::Entity::insert(m)
+                .on_conflict(
+                    OnConflict::columns([D::TenantId, D::KeyHash])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .do_nothing()
+                .exec_without_returning(c)
+                .await
+                .db()?;
+            Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(1)))
+        }
+    }
 }
 
 /// Deletes one document, or every document of the scope (`doc_id` None); how many.

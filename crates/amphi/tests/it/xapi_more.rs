@@ -90,6 +90,59 @@ async fn xapi_documents_with_concurrency() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
+    // Two writers with the same ETag at once: one wins, the other is told (never a silent
+    // overwrite).
+    let tag = lrs.get(&state).await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let mut other_writer = Lrs {
+        c: t.client(),
+        auth: lrs.auth.clone(),
+    };
+    let with_tag = [("if-match", tag.as_str())];
+    let (a, b) = tokio::join!(
+        lrs.call(
+            Method::PUT,
+            &state,
+            json_ct,
+            br#"{"by":"a"}"#.to_vec(),
+            &with_tag
+        ),
+        other_writer.call(
+            Method::PUT,
+            &state,
+            json_ct,
+            br#"{"by":"b"}"#.to_vec(),
+            &with_tag
+        ),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::NO_CONTENT, StatusCode::PRECONDITION_FAILED]
+    );
+    let winner = if a.status == StatusCode::NO_CONTENT {
+        "a"
+    } else {
+        "b"
+    };
+    assert_eq!(lrs.get(&state).await.json()["by"], winner);
+    // Concurrent merges both land.
+    let (a, b) = tokio::join!(
+        lrs.call(Method::POST, &state, json_ct, br#"{"x":1}"#.to_vec(), &[]),
+        other_writer.call(Method::POST, &state, json_ct, br#"{"y":2}"#.to_vec(), &[]),
+    );
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::NO_CONTENT, StatusCode::NO_CONTENT)
+    );
+    let merged = lrs.get(&state).await.json();
+    assert_eq!(
+        (merged["x"].clone(), merged["y"].clone()),
+        (json!(1), json!(2))
+    );
     // Ids of the scope's documents, and since.
     let other = format!("/xapi/activities/state?activityId={act}&agent={ann}&stateId=bookmark");
     lrs.call(
