@@ -4,10 +4,11 @@
 # Builds release binaries, then for each database (PostgreSQL, SQLite): seeds a run of
 # BENCH_LEARNERS learners (`amphi seed bench`), starts `amphi serve` on loopback, runs the
 # closed-loop learner sessions at each concurrency level, the single paths at full speed, the
-# LTI services (scores posted by the seeded tool, memberships), the batch operations, and the
+# LTI services (scores posted by the seeded tool, memberships), the xAPI LRS (a store of
+# BENCH_XAPI_STATEMENTS statements, statement writes, agent + activity reads), the batch operations, and the
 # growth sweep (course home and quiz submit on runs of each size in BENCH_GROWTH). Writes
-# bench/results/ (results.md, lti.md, *.jsonl, latency.svg) and replaces the measured sections
-# of BENCHMARKS.md (the LTI one has its own markers).
+# bench/results/ (results.md, lti.md, xapi.md, *.jsonl, latency.svg) and replaces the measured
+# sections of BENCHMARKS.md (the LTI and xAPI ones have their own markers).
 #
 # `bash bench/run.sh --smoke`: the same flow in a few seconds on SQLite with a debug build and a
 # tiny run, writing nothing in the repository (CI runs this; no timing is asserted).
@@ -17,12 +18,14 @@
 # BENCH_PG_QUERY (connection parameters after the database name), BENCH_DBS ("postgres sqlite"), BENCH_LEARNERS
 # (100000), BENCH_GROWTH ("1000 10000"), BENCH_LEVELS (1,4,16,64,256), BENCH_WARMUP (3),
 # BENCH_DURATION (10), BENCH_PATH_CONCURRENCY (64), BENCH_ENROL (100000), BENCH_PORT (18080),
+# BENCH_XAPI_STATEMENTS (10000000: the LRS store's size; it is filled once per database and
+# kept between the scenario's runs on the same seeded database),
 # BENCH_PREPARE_RATE (2000: the quiz-submit path opens enough attempts beforehand for this many
 # submits per second),
 # BENCH_OUT (bench/results; elsewhere, BENCHMARKS.md is left alone), BENCH_AMPHI and BENCH_TOOL
 # (paths of amphi and amphi-bench binaries built already: no build), BENCH_SCENARIOS ("sessions
-# paths lti batch growth": a subset runs only those, and replaces only their sections of
-# BENCHMARKS.md: "lti" alone rewrites the LTI section and leaves the rest).
+# paths lti xapi batch growth": a subset runs only those, and replaces only their sections of
+# BENCHMARKS.md: "lti" or "xapi" alone rewrites that section and leaves the rest).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -47,7 +50,7 @@ else
   PG_VIA="the server reaches PostgreSQL at $PG$PG_QUERY"
 fi
 PORT=${BENCH_PORT:-18080}
-SCENARIOS=" ${BENCH_SCENARIOS:-sessions paths lti batch growth} "
+SCENARIOS=" ${BENCH_SCENARIOS:-sessions paths lti xapi batch growth} "
 has() { [[ $SCENARIOS == *" $1 "* ]]; }
 if ((SMOKE)); then
   DBS=${BENCH_DBS:-sqlite}
@@ -61,6 +64,7 @@ if ((SMOKE)); then
   PREPARE_RATE=${BENCH_PREPARE_RATE:-10}
   # No warm-up for the LTI scores: the tiny run's learners would all be scored in it.
   LTI_WARMUP=0
+  XAPI_STATEMENTS=${BENCH_XAPI_STATEMENTS:-300}
   PROFILE=debug
   OUT=$(mktemp -d)
 else
@@ -73,6 +77,7 @@ else
   PATHC=${BENCH_PATH_CONCURRENCY:-64}
   ENROL=${BENCH_ENROL:-100000}
   PREPARE_RATE=${BENCH_PREPARE_RATE:-2000}
+  XAPI_STATEMENTS=${BENCH_XAPI_STATEMENTS:-10000000}
   PROFILE=release
   OUT=${BENCH_OUT:-$ROOT/bench/results}
 fi
@@ -124,18 +129,23 @@ trap cleanup EXIT
 
 RESULTS=$OUT/results.md
 RESULTS_LTI=$OUT/lti.md
+RESULTS_XAPI=$OUT/xapi.md
 MAIN=0
 for s in sessions paths batch growth; do if has "$s"; then MAIN=1; fi; done
 if ((MAIN)); then
   : >"$RESULTS"
   rm -f "$OUT"/postgres.jsonl "$OUT"/sqlite.jsonl
 else
-  # Only the LTI section: the main results are kept, these go to a scratch file.
+  # Only the LTI or xAPI sections: the main results are kept, these go to a scratch file.
   RESULTS=$WORK/results.md
 fi
 if has lti; then
   : >"$RESULTS_LTI"
   rm -f "$OUT"/lti-*.jsonl
+fi
+if has xapi; then
+  : >"$RESULTS_XAPI"
+  rm -f "$OUT"/xapi-*.jsonl
 fi
 # INTO: the results file `say` and `run_bench` write to (the LTI scenario has its own).
 INTO=$RESULTS
@@ -203,6 +213,11 @@ if has lti; then
   header
   INTO=$RESULTS
 fi
+if has xapi; then
+  INTO=$RESULTS_XAPI
+  header
+  INTO=$RESULTS
+fi
 
 for db in $DBS; do
   label="$db"
@@ -243,6 +258,18 @@ for db in $DBS; do
     say ""
     run_bench lti --seed "$WORK/$db-$LEARNERS/seed.json" --addr "127.0.0.1:$PORT" --pid "$SERVER_PID" --label "$label" --json "$OUT/lti-$db.jsonl" \
       --concurrency "$PATHC" --warmup "${LTI_WARMUP:-$WARMUP}" --duration "$PATH_DURATION" --prepare-rate "$PREPARE_RATE" \
+      --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')"
+    INTO=$RESULTS
+  fi
+  # The xAPI LRS: the store filled to XAPI_STATEMENTS (bulk INSERTs, timed), then statement
+  # writes and agent + activity reads at full speed.
+  if has xapi; then
+    INTO=$RESULTS_XAPI
+    say ""
+    say "### $db"
+    say ""
+    run_bench xapi --seed "$WORK/$db-$LEARNERS/seed.json" --addr "127.0.0.1:$PORT" --pid "$SERVER_PID" --label "$label" --json "$OUT/xapi-$db.jsonl" \
+      --statements "$XAPI_STATEMENTS" --concurrency "$PATHC" --warmup "$WARMUP" --duration "$PATH_DURATION" \
       --database-url "$(url_of "$db" "$LEARNERS" | sed 's/?mode=rwc//')"
     INTO=$RESULTS
   fi
@@ -288,6 +315,7 @@ if ((SMOKE)); then
   echo "bench smoke: ok"
   cat "$RESULTS"
   if has lti; then cat "$RESULTS_LTI"; fi
+  if has xapi; then cat "$RESULTS_XAPI"; fi
   exit 0
 fi
 
@@ -314,4 +342,5 @@ EOF
 }
 if ((MAIN)); then replace_section bench "$RESULTS"; fi
 if has lti; then replace_section bench-lti "$RESULTS_LTI"; fi
+if has xapi; then replace_section bench-xapi "$RESULTS_XAPI"; fi
 echo "Results in bench/results/ and BENCHMARKS.md"

@@ -26,8 +26,8 @@ install_run_deps() {
 }
 
 # What the tests need beyond that: the test peers (OpenLDAP slapd, the pysaml2 IdP with
-# xmlsec1, the node OpenID Connect provider, the pylti1p3 LTI tool on Flask), headless
-# Chromium and the browser scenarios' packages, psql, and cargo-nextest.
+# xmlsec1, the node OpenID Connect provider, the pylti1p3 LTI tool on Flask, the tincan xAPI
+# client), headless Chromium and the browser scenarios' packages, psql, and cargo-nextest.
 install_test_deps() {
   install_run_deps
   # The preseed stops slapd's package from building a directory of its own; the tests start
@@ -51,6 +51,12 @@ install_test_deps() {
     return 1
   python3 -c 'import pylti1p3, flask, flask_caching' ||
     { echo "pylti1p3, flask or flask_caching is not importable by python3" >&2; return 1; }
+
+  echo "== pip install (tests/peers/xapi: tincan, pinned)"
+  python3 -m pip install -q -r tests/peers/xapi/requirements.txt ||
+    python3 -m pip install -q --break-system-packages -r tests/peers/xapi/requirements.txt ||
+    return 1
+  python3 -c 'import tincan' || { echo "tincan is not importable by python3" >&2; return 1; }
 
   echo "== npm ci (tests/browser, tests/peers/oidc)"
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || return 1

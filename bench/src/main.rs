@@ -10,6 +10,8 @@
 //!   fan-out.
 //! * `lti`: the LTI services as a tool calls them: tokens, a line item, the membership
 //!   service's first and a deep page, then scores posted for distinct learners at full speed.
+//! * `xapi`: the LRS: a store filled to 10 million statements, statements POSTed one per
+//!   request at full speed, GETs with `agent` + `activity`.
 //! * `chart`: latency against concurrency as SVG, from `load` results.
 //! * `argon2`: the cost of one password check with the platform's parameters.
 //!
@@ -22,6 +24,7 @@ mod html;
 mod load;
 mod lti;
 mod procstat;
+mod xapi;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -131,6 +134,27 @@ enum Cmd {
         #[arg(long, default_value_t = 600)]
         timeout: u64,
     },
+    /// The xAPI LRS: the store filled to `--statements`, then statements POSTed one per
+    /// request and GETs with `agent` + `activity`, each at full speed.
+    Xapi {
+        #[command(flatten)]
+        target: Target,
+        /// Statements in the store before measuring (bulk-inserted when fewer).
+        #[arg(long, default_value_t = 10_000_000)]
+        statements: u64,
+        /// The server's database (the store is filled there directly).
+        #[arg(long)]
+        database_url: String,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Warm-up seconds of each window.
+        #[arg(long, default_value_t = 3.0)]
+        warmup: f64,
+        /// Measured seconds of each window.
+        #[arg(long, default_value_t = 8.0)]
+        duration: f64,
+    },
     /// Latency against concurrency (SVG) from `load` JSON results.
     Chart {
         /// JSON-lines files written by `load --json`.
@@ -232,6 +256,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 timeout,
             };
             lti::run(&target, &plan).await
+        }
+        Cmd::Xapi {
+            target,
+            statements,
+            database_url,
+            concurrency,
+            warmup,
+            duration,
+        } => {
+            let plan = xapi::Plan {
+                statements,
+                database_url,
+                concurrency,
+                warmup,
+                duration,
+            };
+            xapi::run(&target, &plan).await
         }
         Cmd::Chart { inputs, out } => chart::write(&inputs, &out),
         Cmd::Argon2 { rounds } => {

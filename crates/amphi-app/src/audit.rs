@@ -157,6 +157,10 @@ pub const ACTIONS: &[&str] = &[
     "user.reactivated",
     "user.role_changed",
     "voucher.batch_created",
+    "xapi.client_created",
+    "xapi.client_deleted",
+    "xapi.client_disabled",
+    "xapi.client_enabled",
 ];
 /// The kinds of action the audit page filters by (action prefixes), each named in both
 /// languages (`audit-kind-<kind>`).
@@ -182,6 +186,7 @@ pub const KINDS: &[&str] = &[
     "package",
     "mfa",
     "voucher",
+    "xapi",
 ];
 
 /// An action as a person reads it, in their language ("Sign-in failed" for

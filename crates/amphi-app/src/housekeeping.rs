@@ -24,6 +24,7 @@ pub async fn run(app: &App) -> Result<()> {
     crate::sso::prune(app).await?;
     // Expired LTI service tokens and client assertion ids.
     amphi_db::repo::lti::prune(app.db.writer(), now).await?;
+    amphi_db::repo::xapi::prune_tokens(app.db.writer(), now).await?;
     let window = app.config.security.login_window_minutes * 60;
     amphi_db::repo::rate_limits::prune(app.db.writer(), now.timestamp() - 2 * window).await?;
     jobs::prune_done(app.db.writer(), now - Duration::days(7)).await?;

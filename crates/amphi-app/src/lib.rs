@@ -33,6 +33,7 @@ pub mod setup;
 pub mod sso;
 pub mod tenants;
 pub mod users;
+pub mod xapi;
 
 use amphi_core::{Clock, Error, Result};
 use amphi_db::Db;

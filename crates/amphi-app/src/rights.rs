@@ -24,6 +24,9 @@ pub struct Menu {
     /// The site's external tools (LTI): those who may change the site, as the tools' use
     /// cases require.
     pub lti_tools: bool,
+    /// The site's LRS clients (xAPI): those who may change the site, as the clients' use
+    /// cases require.
+    pub lrs_clients: bool,
 }
 
 /// The menu of a signed-in person on the site of `tenant`. Whether they are on a course team is
@@ -38,6 +41,7 @@ pub async fn menu(app: &App, tenant: TenantId, su: &SessionUser) -> Result<Menu>
         admin: can(&actor, Action::View, Resource::Tenant(tenant)),
         platform: can(&actor, Action::List, Resource::Platform),
         lti_tools: can(&actor, Action::Update, Resource::Tenant(tenant)),
+        lrs_clients: can(&actor, Action::Update, Resource::Tenant(tenant)),
     })
 }
 

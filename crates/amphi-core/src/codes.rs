@@ -388,6 +388,8 @@ pub const PACKAGE_CONFLICT: &str = "package_conflict";
 pub const PACKAGE_SESSION_INVALID: &str = "package_session_invalid";
 /// The content sent data that could not be read. Nothing was saved.
 pub const PACKAGE_DATA_INVALID: &str = "package_data_invalid";
+/// This statement does not follow xAPI 1.0.3 and was not stored.
+pub const XAPI_STATEMENT_INVALID: &str = "xapi_statement_invalid";
 /// The email and name attributes are required.
 pub const MAPPING_INVALID: &str = "mapping_invalid";
 /// Each rule needs a group and either "tenant_role" or "run".
@@ -653,6 +655,7 @@ pub const ALL: &[&str] = &[
     PACKAGE_CONFLICT,
     PACKAGE_SESSION_INVALID,
     PACKAGE_DATA_INVALID,
+    XAPI_STATEMENT_INVALID,
     MAPPING_INVALID,
     GROUP_RULES_INVALID,
     GROUP_RULE_ROLE_INVALID,

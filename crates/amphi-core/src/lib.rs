@@ -17,6 +17,7 @@ pub mod policy;
 pub mod str_enum;
 pub mod tenant;
 pub mod validate;
+pub mod xapi;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, FieldError, Result};

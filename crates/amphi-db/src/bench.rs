@@ -9,7 +9,7 @@ use amphi_core::{Error, Result, TenantId};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -154,6 +154,127 @@ where
 pub async fn analyze(db: &Db) -> Result<()> {
     if db.backend() == DbBackend::Postgres {
         db.writer().execute_unprepared("ANALYZE").await.db()?;
+    }
+    Ok(())
+}
+
+/// A statement of the xAPI benchmark's store, written with its sequence number.
+#[derive(Debug, Clone)]
+pub struct XapiRow {
+    /// Its place in the store (`seq`): given here so that the agents and activities it
+    /// names are written in the same pass.
+    pub seq: i64,
+    /// The statement as the LRS keeps it.
+    pub statement: crate::repo::xapi::NewStatement,
+}
+
+/// An LRS client of the tenant for the xAPI benchmark (its secret's SHA-256 given).
+pub async fn xapi_client(db: &Db, tenant: TenantId, key: &str, secret_hash: &str) -> Result<()> {
+    use crate::entities::xapi_client;
+    let now = chrono::Utc::now();
+    xapi_client::Entity::delete_many()
+        .filter(xapi_client::Column::Key.eq(key))
+        .exec(db.writer())
+        .await
+        .db()?;
+    xapi_client::Model {
+        id: Uuid::now_v7(),
+        tenant_id: tenant.0,
+        name: "amphi-bench".into(),
+        key: key.into(),
+        secret_hash: secret_hash.into(),
+        scopes: "all".into(),
+        enabled: true,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(db.writer())
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// The tenant's statements: how many, and the newest `seq` of the whole store.
+pub async fn xapi_counts(db: &Db, tenant: TenantId) -> Result<(i64, i64)> {
+    use crate::entities::xapi_statement;
+    use sea_orm::QuerySelect;
+    let n = xapi_statement::Entity::find()
+        .filter(xapi_statement::Column::TenantId.eq(tenant.0))
+        .count(db.writer())
+        .await
+        .db()?;
+    let max: Option<Option<i64>> = xapi_statement::Entity::find()
+        .select_only()
+        .column_as(xapi_statement::Column::Seq.max(), "m")
+        .into_tuple()
+        .one(db.writer())
+        .await
+        .db()?;
+    Ok((n as i64, max.flatten().unwrap_or(0)))
+}
+
+/// Writes statements and the agents and activities they name in one transaction,
+/// `ROWS_PER_INSERT` rows per INSERT.
+pub async fn insert_xapi(db: &Db, tenant: TenantId, rows: Vec<XapiRow>) -> Result<()> {
+    use crate::entities::{xapi_statement, xapi_statement_activity, xapi_statement_agent};
+    use crate::repo::xapi::hash;
+    use sea_orm::Set;
+    let txn = db.writer().begin().await.db()?;
+    let mut statements = Vec::with_capacity(rows.len());
+    let mut agents = Vec::new();
+    let mut activities = Vec::new();
+    for r in rows {
+        let s = r.statement;
+        for a in &s.agents {
+            agents.push(xapi_statement_agent::ActiveModel {
+                tenant_id: Set(tenant.0),
+                agent_h: Set(hash(a)),
+                seq: Set(r.seq),
+            });
+        }
+        for a in &s.activities {
+            activities.push(xapi_statement_activity::ActiveModel {
+                tenant_id: Set(tenant.0),
+                activity_h: Set(hash(a)),
+                seq: Set(r.seq),
+            });
+        }
+        statements.push(xapi_statement::ActiveModel {
+            seq: Set(r.seq),
+            tenant_id: Set(tenant.0),
+            statement_id: Set(s.statement_id),
+            stored_at: Set(s.stored_at),
+            timestamp: Set(s.timestamp),
+            verb_h: Set(hash(&s.verb)),
+            actor_h: Set(s.actor.as_deref().map(hash)),
+            activity_h: Set(s.activity.as_deref().map(hash)),
+            object_agent_h: Set(s.object_agent.as_deref().map(hash)),
+            authority_h: Set(Some(hash(&s.authority))),
+            object_statement: Set(s.object_statement),
+            registration: Set(s.registration),
+            voids: Set(s.voids),
+            voided: Set(s.voided),
+            body: Set(s.body),
+        });
+    }
+    insert_chunked::<xapi_statement::Entity, _>(&txn, statements).await?;
+    insert_chunked::<xapi_statement_agent::Entity, _>(&txn, agents).await?;
+    insert_chunked::<xapi_statement_activity::Entity, _>(&txn, activities).await?;
+    txn.commit().await.db()
+}
+
+/// After statements were written with their own `seq`: PostgreSQL's sequence is moved past
+/// them (SQLite's AUTOINCREMENT follows by itself).
+pub async fn xapi_sequence_after_seed(db: &Db) -> Result<()> {
+    if db.backend() == DbBackend::Postgres {
+        db.writer()
+            .execute_unprepared(
+                "SELECT setval(pg_get_serial_sequence('xapi_statements', 'seq'), \
+                 (SELECT COALESCE(MAX(seq), 1) FROM xapi_statements))",
+            )
+            .await
+            .db()?;
     }
     Ok(())
 }

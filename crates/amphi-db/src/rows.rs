@@ -53,6 +53,11 @@ pub use crate::entities::tenant::Model as Tenant;
 pub use crate::entities::tenant_host::Model as TenantHost;
 pub use crate::entities::user::Model as User;
 pub use crate::entities::voucher::Model as Voucher;
+pub use crate::entities::xapi_attachment::Model as XapiAttachment;
+pub use crate::entities::xapi_client::Model as XapiClient;
+pub use crate::entities::xapi_document::Model as XapiDocument;
+pub use crate::entities::xapi_statement::Model as XapiStatement;
+pub use crate::entities::xapi_token::Model as XapiToken;
 
 use crate::stored::stored;
 use amphi_core::assessment::{AttemptStatus, FlagStatus, QuestionType, SubmissionStatus};

@@ -204,3 +204,20 @@ pub fn datetime_local(dt: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> St
 /// A form that sends nothing but its CSRF token (a button: delete, revoke, sign out).
 #[derive(serde::Deserialize)]
 pub struct Empty {}
+
+/// A form that turns something on or off (`enabled=true|false`).
+#[derive(Debug, serde::Deserialize)]
+pub struct OnOff {
+    enabled: Option<String>,
+}
+
+impl OnOff {
+    /// On (true) or off; anything else is a malformed form.
+    pub fn value(&self) -> Result<bool, Error> {
+        match self.enabled.as_deref() {
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            _ => Err(Error::BadRequest(codes::FORM_MALFORMED)),
+        }
+    }
+}

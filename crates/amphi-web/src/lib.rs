@@ -18,6 +18,7 @@ pub mod path;
 pub mod site;
 pub mod templates;
 pub mod theme;
+pub mod xapi;
 
 use amphi_app::App;
 use axum::Router;
@@ -47,6 +48,7 @@ pub fn router(state: WebState) -> Router {
     let app_routes = Router::new()
         .merge(pages::routes())
         .merge(lti::routes())
+        .merge(xapi::routes(state.clone()))
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
         .merge(assets::routes())

@@ -84,6 +84,7 @@ async fn anon_anchor(State(state): State<WebState>, mut req: Request, next: Next
     let jar = CookieJar::from_headers(req.headers());
     let needs = jar.get(ANON_COOKIE).is_none()
         && !req.uri().path().starts_with("/api/")
+        && !req.uri().path().starts_with("/xapi/")
         && !req.uri().path().starts_with("/static/");
     let fresh = if needs {
         let v = amphi_auth::token::random_hex(24);

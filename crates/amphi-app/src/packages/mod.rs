@@ -6,12 +6,14 @@
 //! on the content origin (`content.package_url`, another origin than any tenant's, without
 //! cookies), whose player page and run-time calls (`runtime`) carry only that token, bound to
 //! the learner, the item and the attempt. `rollup` turns the SCOs' data into the item's
-//! progress and grade; `report` is the course team's view of every learner's attempts.
+//! progress and grade; `records` copies what learners do into the tenant's xAPI store;
+//! `report` is the course team's view of every learner's attempts.
 //! Imports point one way: report -> runtime -> launch -> rollup; upload -> launch.
 
 pub mod cmi;
 pub mod content;
 pub mod launch;
+pub mod records;
 pub mod report;
 pub mod rollup;
 pub mod runtime;

@@ -18,7 +18,10 @@ const FAILED: &str = "http://adlnet.gov/expapi/verbs/failed";
 /// The activity id of a SCO of a package item.
 pub fn activity_id(origin: &str, item: uuid::Uuid, sco: &str) -> String {
     let sco: String = url::form_urlencoded::byte_serialize(sco.as_bytes()).collect();
-    format!("{}/xapi/activities/package/{item}/{sco}", origin.trim_end_matches('/'))
+    format!(
+        "{}/xapi/activities/package/{item}/{sco}",
+        origin.trim_end_matches('/')
+    )
 }
 
 /// The statements a commit calls for, from what was stored before (`was`: completion and

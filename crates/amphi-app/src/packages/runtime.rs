@@ -4,7 +4,7 @@
 
 use super::cmi::{self, MAX_CMI_BYTES};
 use super::launch::open_token;
-use super::{rollup, Api, PackageItem, Structure};
+use super::{records, rollup, Api, PackageItem, Structure};
 use crate::App;
 use amphi_core::{codes, Error, Result};
 use amphi_db::repo::{packages as repo, structure};
@@ -71,7 +71,10 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
         session_seconds: reading.session_seconds,
         updated_at: now,
     };
-    let (attempt, scos) = app
+    let title = launch.title.clone();
+    let sco_id = c.sco.clone();
+    let revision = c.revision;
+    let (attempt, scos, was) = app
         .write(move |app| async move {
             let txn = app.db.begin().await?;
             let attempt = repo::attempt(&txn, tenant, attempt_id)
@@ -79,6 +82,9 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
                 .filter(|a| a.user_id == claims.u && a.item_id == claims.i)
                 .ok_or(Error::NotFound)?;
             let stored = repo::sco(&txn, tenant, attempt_id, &row.sco).await?;
+            let was = stored
+                .as_ref()
+                .map(|s| (s.completion.clone(), s.success.clone()));
             match stored {
                 None if c.revision == 0 => {
                     repo::insert_sco(&txn, tenant, row).await?;
@@ -103,7 +109,7 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
             }
             let scos = repo::scos(&txn, tenant, attempt_id).await?;
             txn.commit().await.map_err(Error::internal)?;
-            Ok((attempt, scos))
+            Ok((attempt, scos, was))
         })
         .await?;
     let item = structure::item(app.db.reader(), tenant, claims.r, claims.i)
@@ -112,7 +118,18 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
     let settings = PackageItem::of(&item.settings);
     let outcome = rollup::outcome(&st, &scos);
     rollup::settle(app, &attempt, &settings, &outcome, item.published).await?;
+    let was = was.as_ref().map(|(c, s)| (c.as_str(), s.as_str()));
+    let statements = records::statements(
+        &claims,
+        attempt.id,
+        &sco_id,
+        &title,
+        was,
+        &reading,
+        app.now(),
+    );
+    records::record(app, &claims, statements).await;
     Ok(Committed {
-        revision: c.revision + 1,
+        revision: revision + 1,
     })
 }

@@ -17,6 +17,7 @@ mod m0011_peer_assignment_index;
 mod m0012_lti;
 mod m0013_enrolments_run_order;
 mod m0014_packages;
+mod m0015_xapi;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_lti::Migration),
             Box::new(m0013_enrolments_run_order::Migration),
             Box::new(m0014_packages::Migration),
+            Box::new(m0015_xapi::Migration),
         ]
     }
 }

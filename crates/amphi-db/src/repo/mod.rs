@@ -25,6 +25,7 @@ pub mod structure;
 pub mod submissions;
 pub mod tenants;
 pub mod users;
+pub mod xapi;
 
 use crate::DbResultExt;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Iterable, ModelTrait};

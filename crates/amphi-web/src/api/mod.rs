@@ -35,6 +35,7 @@ pub mod lti;
 pub mod packages;
 pub mod quiz;
 pub mod sso;
+pub mod xapi;
 
 /// The API routes.
 pub fn routes() -> Router<WebState> {
@@ -55,6 +56,7 @@ pub fn routes() -> Router<WebState> {
         .merge(sso::routes())
         .merge(lti::routes())
         .merge(packages::routes())
+        .merge(xapi::routes())
         .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
         .layer(axum::Extension(JsonErrors))
@@ -117,6 +119,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     doc.merge(assignments::AssignmentsDoc::openapi());
     doc.merge(lti::LtiDoc::openapi());
     doc.merge(packages::PackagesDoc::openapi());
+    doc.merge(xapi::XapiDoc::openapi());
     doc
 }
 

@@ -6,7 +6,7 @@
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
 use crate::error::{message, PageResult};
-use crate::forms::{CsrfForm, Empty};
+use crate::forms::{CsrfForm, Empty, OnOff};
 use crate::path::Ids;
 use amphi_app::lti::tools::{self, Tool, ToolForm};
 use amphi_app::lti::{keys, Urls};
@@ -235,23 +235,13 @@ pub async fn update(
     saved(&ctx, &b, result, || context! { mode => "edit" })
 }
 
-/// Turning a tool on or off.
-#[derive(Deserialize)]
-pub struct EnabledBody {
-    enabled: Option<String>,
-}
-
 /// POST /admin/lti/{id}/enabled
 pub async fn set_enabled(
     Authed(ctx, su): Authed,
     Ids(id): Ids<Uuid>,
-    CsrfForm(b): CsrfForm<EnabledBody>,
+    CsrfForm(b): CsrfForm<OnOff>,
 ) -> PageResult {
-    let enabled = match b.enabled.as_deref() {
-        Some("true") => true,
-        Some("false") => false,
-        _ => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
-    };
+    let enabled = b.value().map_err(|e| ctx.fail(&e))?;
     let form = ToolForm {
         enabled: Some(enabled),
         ..Default::default()

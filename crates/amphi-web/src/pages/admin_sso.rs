@@ -5,7 +5,7 @@
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
 use crate::error::PageResult;
-use crate::forms::{CsrfForm, Empty};
+use crate::forms::{CsrfForm, Empty, OnOff};
 use crate::path::Ids;
 use amphi_app::sso::{self, config, ProviderForm};
 use amphi_core::codes;
@@ -348,23 +348,13 @@ pub async fn update(
     })
 }
 
-/// Turning a provider on or off.
-#[derive(Deserialize)]
-pub struct EnabledBody {
-    enabled: Option<String>,
-}
-
 /// POST /admin/identity-providers/{id}/enabled
 pub async fn set_enabled(
     Authed(ctx, su): Authed,
     Ids(id): Ids<uuid::Uuid>,
-    CsrfForm(b): CsrfForm<EnabledBody>,
+    CsrfForm(b): CsrfForm<OnOff>,
 ) -> PageResult {
-    let enabled = match b.enabled.as_deref() {
-        Some("true") => true,
-        Some("false") => false,
-        _ => return Err(ctx.fail(&Error::BadRequest(codes::FORM_MALFORMED))),
-    };
+    let enabled = b.value().map_err(|e| ctx.fail(&e))?;
     let form = ProviderForm {
         enabled: Some(enabled),
         ..Default::default()

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod admin_lti;
 mod admin_sso;
+mod admin_xapi;
 mod assignments;
 mod auth;
 mod bank;
@@ -78,6 +79,12 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/admin/lti/{id}/enabled", post(admin_lti::set_enabled))
         .route("/admin/lti/{id}/delete", post(admin_lti::delete))
+        .route(
+            "/admin/xapi",
+            get(admin_xapi::list).post(admin_xapi::create),
+        )
+        .route("/admin/xapi/{id}/enabled", post(admin_xapi::set_enabled))
+        .route("/admin/xapi/{id}/delete", post(admin_xapi::delete))
         .route(
             "/password/forgot",
             get(auth::forgot_form).post(auth::forgot),

@@ -33,3 +33,6 @@ mod sso_partner;
 mod sso_saml;
 mod support;
 mod teach_pages;
+mod xapi;
+mod xapi_more;
+mod xapi_peer;

@@ -289,6 +289,33 @@ async fn a_scorm12_package_is_played_resumed_and_graded() {
         "{}",
         csv.text
     );
+    // What the player did is in the tenant's learning record store, under the attempt.
+    let mut lrs = crate::xapi::lrs_client_of(&s.t, &mut s.a, &["all/read"]).await;
+    let attempted = lrs
+        .query(&[("verb", "http://adlnet.gov/expapi/verbs/attempted")])
+        .await;
+    assert_eq!(attempted.len(), 1, "{attempted:?}");
+    let passed = lrs
+        .query(&[("verb", "http://adlnet.gov/expapi/verbs/passed")])
+        .await;
+    assert_eq!(passed.len(), 1, "{passed:?}");
+    let p = &passed[0];
+    assert_eq!(p["result"]["score"]["scaled"], 0.85);
+    assert_eq!(p["result"]["success"], true);
+    assert_eq!(
+        p["context"]["registration"],
+        attempted[0]["context"]["registration"]
+    );
+    assert!(
+        p["object"]["id"].as_str().unwrap().ends_with("/item_1"),
+        "{p}"
+    );
+    let users = s.a.ok("/api/v1/users?q=lea%40example.test").await;
+    let lea = users["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(p["actor"]["account"]["name"], lea.as_str(), "{users}");
     // The same through the API.
     let api =
         s.a.ok(&format!(

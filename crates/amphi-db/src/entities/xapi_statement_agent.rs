@@ -1,0 +1,21 @@
+//! The `xapi_statement_agents` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `xapi_statement_agents`: an agent a statement names (for `related_agents`).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "xapi_statement_agents")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tenant_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub agent_h: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub seq: i64,
+}
+
+/// No navigable relations: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
