@@ -8,7 +8,7 @@
 //!   parameters, the Person object;
 //! - [`compare`]: whether two statements with the same id are the same (Statement Comparison
 //!   Requirements);
-//! - [`format`]: the `ids`, `exact` and `canonical` forms of a statement returned;
+//! - [`format`](mod@format): the `ids`, `exact` and `canonical` forms of a statement returned;
 //! - [`query`]: the Statements resource's GET parameters;
 //! - [`multipart`]: `multipart/mixed` bodies, attachments matched by `sha2`;
 //! - [`signature`]: signed statements (JWS, RS256/384/512, optional `x5c`).

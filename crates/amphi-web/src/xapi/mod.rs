@@ -2,7 +2,7 @@
 //! (required on requests but About, sent on every answer), CORS for content served from
 //! another origin, the alternate request syntax (a POST with `method=` and a form carrying
 //! headers and content, rewritten here into the request it stands for), credentials
-//! ([`Lrs`]), and errors as JSON. Handlers (`statements`, `documents`) parse, call one use
+//! (`Lrs`), and errors as JSON. Handlers (`statements`, `documents`) parse, call one use
 //! case of `amphi_app::xapi`, answer.
 
 mod documents;
