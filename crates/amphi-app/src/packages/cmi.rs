@@ -277,13 +277,10 @@ pub fn start(api: Api, stored: Option<&Value>, total_seconds: i64, l: &Learner<'
     let launch = l.launch;
     match api {
         Api::Scorm12 => {
-            let core = cmi
-                .entry("core")
-                .or_insert_with(|| json!({}))
-                .as_object_mut()
-                .map(std::mem::take)
-                .unwrap_or_default();
-            let mut core = core;
+            let mut core = match cmi.remove("core") {
+                Some(Value::Object(m)) => m,
+                _ => Map::new(),
+            };
             core.remove("exit");
             core.remove("session_time");
             core.insert("student_id".into(), json!(l.id));
@@ -354,9 +351,14 @@ fn credit(api: Api, preview: bool) -> &'static str {
     }
 }
 
+/// A text of the `cmi` object at `path` (empty when absent), read in place.
 fn text_of(cmi: &Map<String, Value>, path: &[&str]) -> String {
-    let v = Value::Object(cmi.clone());
-    text(&v, path).to_owned()
+    let Some((first, rest)) = path.split_first() else {
+        return String::new();
+    };
+    cmi.get(*first)
+        .map(|v| text(v, rest).to_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -347,7 +347,7 @@ async fn sco_start(
         launch,
         preview: claims.a.is_none(),
     };
-    let (Some(attempt), Some(s)) = (claims.a, stored) else {
+    let (Some(_), Some(s)) = (claims.a, stored) else {
         return Ok(ScoStart {
             sco: launch.identifier.clone(),
             revision: 0,
@@ -370,7 +370,6 @@ async fn sco_start(
     if !moved {
         return Err(Error::Conflict(codes::PACKAGE_CONFLICT));
     }
-    let _ = attempt;
     Ok(ScoStart {
         sco: launch.identifier.clone(),
         revision: s.revision + 1,

@@ -219,27 +219,29 @@ pub async fn export_page(
     item: ItemId,
     after: Option<Uuid>,
 ) -> Result<(String, Option<Uuid>)> {
-    let page = attempts(app, caller, run, item, after, 500).await?;
+    team_item(app, caller, run, item).await?;
     let tenant = caller.tenant;
+    let db = app.db.reader();
+    let page = repo::attempts_page(db, tenant, item.0, after, 500).await?;
+    // Three statements a page: the attempts with their learners, the item's versions, and the
+    // SCOs of every attempt of the page.
+    let apis: std::collections::HashMap<Uuid, Api> = repo::versions(db, tenant, item.0)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, Api::of(&p.standard)))
+        .collect();
+    let ids = page.items.iter().map(|(a, _)| a.id).collect();
+    let mut scos: std::collections::HashMap<Uuid, Vec<rows::PackageSco>> = Default::default();
+    for s in repo::scos_of_attempts(db, tenant, ids).await? {
+        scos.entry(s.attempt_id).or_default().push(s);
+    }
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
-    let mut packages: std::collections::HashMap<Uuid, Api> = Default::default();
-    for r in &page.items {
-        let a = repo::attempt(app.db.reader(), tenant, r.attempt_id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        let api = match packages.get(&a.package_id) {
-            Some(api) => *api,
-            None => {
-                let p = repo::package(app.db.reader(), tenant, a.package_id)
-                    .await?
-                    .ok_or(Error::NotFound)?;
-                let api = Api::of(&p.standard);
-                packages.insert(a.package_id, api);
-                api
-            }
-        };
+    for (a, u) in page.items {
+        let api = apis.get(&a.package_id).copied().unwrap_or(Api::Scorm2004);
+        let attempt_scos = scos.remove(&a.id).unwrap_or_default();
+        let r = row(a, u);
         let head = [
             csv_safe(&r.name),
             csv_safe(&r.email),
@@ -251,7 +253,7 @@ pub async fn export_page(
             r.updated_at.to_rfc3339(),
         ];
         let mut lines = 0;
-        for s in repo::scos(app.db.reader(), tenant, a.id).await? {
+        for s in attempt_scos {
             for i in interactions(api, &s.cmi) {
                 let mut rec: Vec<String> = head.to_vec();
                 rec.extend([
@@ -312,8 +314,18 @@ pub async fn versions(
     Ok(repo::versions(app.db.reader(), caller.tenant, it.id)
         .await?
         .into_iter()
-        .map(|p| Version {
-            current: Some(p.id) == current,
+        .map(|p| {
+            let current = Some(p.id) == current;
+            Version::of(p, current)
+        })
+        .collect())
+}
+
+impl Version {
+    /// A stored version (`current`: learners get it).
+    pub fn of(p: rows::Package, current: bool) -> Version {
+        Version {
+            current,
             id: p.id,
             version: p.version,
             title: p.title,
@@ -322,6 +334,6 @@ pub async fn versions(
             file_count: p.file_count,
             total_bytes: p.total_bytes,
             created_at: p.created_at,
-        })
-        .collect())
+        }
+    }
 }

@@ -156,6 +156,25 @@ pub async fn scos(
         .db()
 }
 
+/// The run-time data of every SCO of these attempts (one query for a page of attempts).
+pub async fn scos_of_attempts(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    attempts: Vec<Uuid>,
+) -> Result<Vec<package_sco::Model>> {
+    if attempts.is_empty() {
+        return Ok(vec![]);
+    }
+    package_sco::Entity::find()
+        .filter(package_sco::Column::TenantId.eq(tenant.0))
+        .filter(package_sco::Column::AttemptId.is_in(attempts))
+        .order_by_asc(package_sco::Column::AttemptId)
+        .order_by_asc(package_sco::Column::Sco)
+        .all(c)
+        .await
+        .db()
+}
+
 /// The run-time data of one SCO of an attempt.
 pub async fn sco(
     c: &impl ConnectionTrait,

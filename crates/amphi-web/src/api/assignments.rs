@@ -473,20 +473,12 @@ async fn upload_file(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    use futures::stream::{StreamExt, TryStreamExt};
     api.need(Scope::Write)?;
-    let Query(q) = q.map_err(|e| {
-        api.err(Error::BadRequest("bad_request"))
-            .with_detail(e.body_text())
-    })?;
+    let (q, chunks) = super::raw_upload(&api, q, body)?;
     let ct = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let chunks = body
-        .into_data_stream()
-        .map_err(|_| Error::BadRequest("bad_request"))
-        .boxed();
     let f = assignment_files::upload_file(
         &s.app,
         &api.caller,

@@ -492,3 +492,28 @@ async fn list_audit(
         next: page.next,
     }))
 }
+
+/// The query of a raw upload (its file name) and its body as chunks: what the API's upload
+/// endpoints (assignment files, packages) read before calling their use case.
+pub(crate) fn raw_upload<Q>(
+    api: &Api,
+    q: Result<axum::extract::Query<Q>, axum::extract::rejection::QueryRejection>,
+    body: axum::body::Body,
+) -> Result<
+    (
+        Q,
+        futures::stream::BoxStream<'static, amphi_core::Result<axum::body::Bytes>>,
+    ),
+    ApiError,
+> {
+    use futures::stream::{StreamExt, TryStreamExt};
+    let axum::extract::Query(q) = q.map_err(|e| {
+        api.err(Error::BadRequest("bad_request"))
+            .with_detail(e.body_text())
+    })?;
+    let chunks = body
+        .into_data_stream()
+        .map_err(|_| Error::BadRequest("bad_request"))
+        .boxed();
+    Ok((q, chunks))
+}

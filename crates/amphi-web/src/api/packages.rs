@@ -7,7 +7,7 @@ use crate::path::Ids;
 use crate::WebState;
 use amphi_app::api_tokens::Scope;
 use amphi_app::packages::{report, upload};
-use amphi_core::{codes, Error, ItemId, RunId};
+use amphi_core::{codes, ItemId, RunId};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -117,28 +117,15 @@ async fn upload_package(
     q: Result<Query<PackageParams>, QueryRejection>,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    use futures::stream::{StreamExt, TryStreamExt};
     api.need(Scope::Write)?;
-    let Query(q) = q.map_err(|e| {
-        api.err(Error::BadRequest("bad_request"))
-            .with_detail(e.body_text())
-    })?;
-    let chunks = body
-        .into_data_stream()
-        .map_err(|_| Error::BadRequest("bad_request"))
-        .boxed();
+    let (q, chunks) = super::raw_upload(&api, q, body)?;
     match upload::upload(&s.app, &api.caller, run, item, &q.filename, chunks)
         .await
         .map_err(|e| api.err(e))?
     {
         upload::Uploaded::Stored(p) => {
-            let v = report::versions(&s.app, &api.caller, run, item)
-                .await
-                .map_err(|e| api.err(e))?
-                .into_iter()
-                .find(|v| v.id == p.id)
-                .ok_or_else(|| api.err(Error::NotFound))?;
-            Ok((StatusCode::CREATED, Json(v)).into_response())
+            // The upload made it the version learners get.
+            Ok((StatusCode::CREATED, Json(report::Version::of(p, true))).into_response())
         }
         upload::Uploaded::Refused(problems) => {
             let locale = api.locale;
