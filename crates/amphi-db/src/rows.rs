@@ -8,6 +8,7 @@ pub use crate::entities::audit_event::Model as AuditEvent;
 pub use crate::entities::certificate::Model as Certificate;
 pub use crate::entities::certificate_run_setting::Model as CertificateRunSetting;
 pub use crate::entities::certificate_template::Model as CertificateTemplate;
+pub use crate::entities::cmi5_session::Model as Cmi5Session;
 pub use crate::entities::course::Model as Course;
 pub use crate::entities::course_item::Model as CourseItem;
 pub use crate::entities::course_module::Model as CourseModule;

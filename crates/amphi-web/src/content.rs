@@ -4,6 +4,8 @@
 //! attempt. Its pages may be framed only by the Amphi origin that launched them; the package's
 //! own files only by the player. Paths are logged without the token.
 
+mod cmi5;
+
 use crate::assets::static_file;
 use crate::pages::files::{parse_range, send, set};
 use crate::WebState;
@@ -47,6 +49,13 @@ pub fn router(state: WebState) -> Router {
             post(commit).layer(DefaultBodyLimit::max(limit)),
         )
         .route("/p/{token}/f/{*path}", get(file))
+        .route("/p/{token}/cmi5/launch", post(cmi5::launch))
+        .route("/p/{token}/cmi5/state", get(cmi5::status))
+        .route(
+            "/p/{token}/cmi5/fetch/{session}",
+            post(cmi5::fetch).options(cmi5::fetch_preflight),
+        )
+        .route("/p/{token}/cmi5/returned", get(cmi5::returned))
         .route("/static/{*path}", get(static_file))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(state)
@@ -106,6 +115,11 @@ fn fail(e: &Error, json_body: bool) -> Response {
 
 /// GET /p/{token}/ — the player: table of contents, navigation, the run-time API and the SCO.
 async fn player(State(state): State<WebState>, Path(token): Path<String>) -> Response {
+    match amphi_app::packages::cmi5::launch::player(&state.app, &token).await {
+        Ok(Some(p)) => return cmi5::player(&state, &token, p),
+        Ok(None) => {}
+        Err(e) => return fail(&e, false),
+    }
     let p = match launch::player(&state.app, &token, None).await {
         Ok(p) => p,
         Err(e) => return fail(&e, false),

@@ -11,6 +11,7 @@
 //! Imports point one way: report -> runtime -> launch -> rollup; upload -> launch.
 
 pub mod cmi;
+pub mod cmi5;
 pub mod content;
 pub mod launch;
 pub mod records;
@@ -108,6 +109,9 @@ pub struct Structure {
     /// SCORM 2004 sequencing, in scorm-again's settings shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequencing: Option<serde_json::Value>,
+    /// A cmi5 course's structure: blocks, AUs and what satisfies each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cmi5: Option<amphi_interop::package::Cmi5Course>,
 }
 
 impl Structure {

@@ -209,6 +209,7 @@ mod tests {
                 launch("intro", ScormType::Asset),
             ],
             sequencing: None,
+            cmi5: None,
         };
         let one = [sco("a", completion::COMPLETED, success::PASSED, Some(1.0))];
         let o = outcome(&st, &one);

@@ -99,7 +99,18 @@ where
         tokio::task::spawn_blocking(move || -> Result<_> {
             let mut f = file;
             std::io::Seek::rewind(&mut f).map_err(Error::internal)?;
-            let r = pkg::inspect(&mut f, &limits);
+            let r = if is_xml(&mut f)? {
+                // A cmi5 course structure on its own: its AUs live elsewhere.
+                let mut xml = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(&mut f, limits.max_manifest_bytes + 1),
+                    &mut xml,
+                )
+                .map_err(Error::internal)?;
+                pkg::inspect_cmi5(&xml, &limits)
+            } else {
+                pkg::inspect(&mut f, &limits)
+            };
             Ok((r, f))
         })
         .await
@@ -112,7 +123,13 @@ where
 
     let id = Uuid::now_v7();
     let store = app.storage.store()?;
-    let total = match store_files(store.clone(), tenant, id, file, &package, &limits).await {
+    // A course structure alone (remote AUs) has no file to store.
+    let stored = if package.entries.is_empty() {
+        Ok(0)
+    } else {
+        store_files(store.clone(), tenant, id, file, &package, &limits).await
+    };
+    let total = match stored {
         Ok(t) => t,
         Err(e) => {
             remove_files(store.as_ref(), tenant, id, &package).await;
@@ -127,6 +144,20 @@ where
             Err(e)
         }
     }
+}
+
+/// Whether an upload is XML rather than a zip (its first byte, after a byte-order mark and
+/// blanks, opens a tag); leaves the file at its start.
+fn is_xml(f: &mut std::fs::File) -> Result<bool> {
+    let mut head = [0u8; 64];
+    let n = std::io::Read::read(f, &mut head).map_err(Error::internal)?;
+    std::io::Seek::rewind(f).map_err(Error::internal)?;
+    let head = head.get(..n).unwrap_or_default();
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    Ok(head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'<'))
 }
 
 /// Records the version and points the item at it, in one transaction.
@@ -145,6 +176,7 @@ async fn record(
         tree: package.tree.clone(),
         launches: package.launches.clone(),
         sequencing: package.sequencing.clone(),
+        cmi5: package.cmi5.clone(),
     };
     let txn = app.db.begin().await?;
     let version = repo::versions(&txn, tenant, item.id)

@@ -29,6 +29,8 @@ pub struct Authority {
     /// The learner a token is bound to: their agent key (statements with another actor are
     /// refused, only theirs are read, only their documents reached).
     pub learner: Option<String>,
+    /// The cmi5 session a token was fetched for: what it sends follows cmi5's rules.
+    pub session: Option<uuid::Uuid>,
 }
 
 /// The agent of an Amphi account in the LRS: `account {homePage: the site, name: user id}`.
@@ -50,6 +52,7 @@ impl Authority {
             agent: platform_agent(base_url),
             scopes: vec![XapiScope::All],
             learner: None,
+            session: None,
         }
     }
 
@@ -61,6 +64,7 @@ impl Authority {
             agent: json!({"objectType": "Group",
                 "member": [platform_agent(base_url), me]}),
             scopes,
+            session: None,
         }
     }
 
@@ -118,11 +122,9 @@ pub async fn authenticate(
             .filter(|t| t.tenant_id == tenant.0 && t.expires_at > app.now())
             .filter(|t| secret_matches(&t.secret_hash, &secret))
             .ok_or(LrsError::Unauthorized)?;
-        return Ok(Authority::learner(
-            base_url,
-            UserId(t.user_id),
-            scopes_of(&t.scopes),
-        ));
+        let mut a = Authority::learner(base_url, UserId(t.user_id), scopes_of(&t.scopes));
+        a.session = t.session_id;
+        return Ok(a);
     }
     let c = repo::client_by_key(app.db.reader(), &key)
         .await?
@@ -134,6 +136,7 @@ pub async fn authenticate(
             "homePage": base_url.trim_end_matches('/'), "name": c.key}}),
         scopes: scopes_of(&c.scopes),
         learner: None,
+        session: None,
     })
 }
 
@@ -155,6 +158,30 @@ pub async fn learner_token(
     scope: &[XapiScope],
     ttl: Duration,
 ) -> Result<String> {
+    token_for(app, tenant, person, scope, ttl, None).await
+}
+
+/// Mints a learner token for one cmi5 session (see [`learner_token`]): what is sent with it
+/// goes through cmi5's rules for that session.
+pub async fn session_token(
+    app: &App,
+    tenant: TenantId,
+    person: UserId,
+    scope: &[XapiScope],
+    ttl: Duration,
+    session: uuid::Uuid,
+) -> Result<String> {
+    token_for(app, tenant, person, scope, ttl, Some(session)).await
+}
+
+async fn token_for(
+    app: &App,
+    tenant: TenantId,
+    person: UserId,
+    scope: &[XapiScope],
+    ttl: Duration,
+    session: Option<uuid::Uuid>,
+) -> Result<String> {
     let key = format!("{TOKEN_PREFIX}{}", amphi_auth::token::random_hex(16));
     let secret = amphi_auth::token::generate("");
     let ttl = ttl.min(MAX_TOKEN_TTL);
@@ -169,6 +196,7 @@ pub async fn learner_token(
             .collect::<Vec<_>>()
             .join(","),
         expires_at: app.now() + ttl,
+        session_id: session,
     };
     repo::insert_token(app.db.writer(), tenant, row).await?;
     Ok(format!("{key}:{}", secret.plaintext))

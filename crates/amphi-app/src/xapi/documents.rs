@@ -242,6 +242,7 @@ pub async fn save(
     let p = params(kind, pairs, auth, true)?;
     let id =
         p.id.ok_or_else(|| LrsError::Bad(format!("{} is required", kind.id_param())))?;
+    kept_by_platform(kind, Some(&id), auth)?;
     // Read, decide, then write only if the document is still as read; another writer in
     // between makes us read again (a few times), so two writers never overwrite each other
     // unseen and every precondition is checked against what is replaced.
@@ -350,6 +351,28 @@ pub async fn get(
     }
 }
 
+/// The documents Amphi writes for content it launches (cmi5's `LMS.LaunchData` State and
+/// `cmi5LearnerPreferences` Agent Profile): content holding a learner token may read them,
+/// never change or delete them (nor delete every State document of a scope at once).
+fn kept_by_platform(kind: DocKind, id: Option<&str>, auth: &Authority) -> LrsResult<()> {
+    if auth.learner.is_none() {
+        return Ok(());
+    }
+    let kept = match (kind, id) {
+        (DocKind::State, Some(id)) => id == "LMS.LaunchData",
+        (DocKind::State, None) => auth.session.is_some(),
+        (DocKind::AgentProfile, Some(id)) => id == "cmi5LearnerPreferences",
+        _ => false,
+    };
+    if kept {
+        Err(LrsError::Forbidden(
+            "this document is kept by the LMS: content may read it, not change it".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Deletes one document, or (State only) every document of the scope.
 pub async fn delete(
     app: &App,
@@ -364,6 +387,7 @@ pub async fn delete(
     if p.id.is_none() && kind != DocKind::State {
         return Err(LrsError::Bad("profileId is required".into()));
     }
+    kept_by_platform(kind, p.id.as_deref(), auth)?;
     if let Some(id) = &p.id {
         let existing = repo::document(app.db.writer(), tenant, &p.scope, id)
             .await?

@@ -6,6 +6,7 @@ pub mod audit_event;
 pub mod certificate;
 pub mod certificate_run_setting;
 pub mod certificate_template;
+pub mod cmi5_session;
 pub mod course;
 pub mod course_item;
 pub mod course_module;

@@ -14,6 +14,8 @@ pub struct Model {
     /// Scope names, comma-separated.
     pub scopes: String,
     pub expires_at: DateTimeUtc,
+    /// The cmi5 session the token was fetched for, if any.
+    pub session_id: Option<Uuid>,
 }
 
 /// No navigable relations: repositories join explicitly.

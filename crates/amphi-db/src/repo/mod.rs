@@ -5,6 +5,7 @@ pub mod announcements;
 pub mod api_tokens;
 pub mod audit;
 pub mod certificates;
+pub mod cmi5;
 pub mod courses;
 pub mod email_tokens;
 pub mod enrolments;

@@ -229,3 +229,20 @@ pub async fn commit_sco(
         .db()?;
     Ok(r.rows_affected == 1)
 }
+
+/// Deletes one SCO's run-time data.
+pub async fn delete_sco(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    attempt: Uuid,
+    sco: &str,
+) -> Result<()> {
+    package_sco::Entity::delete_many()
+        .filter(package_sco::Column::TenantId.eq(tenant.0))
+        .filter(package_sco::Column::AttemptId.eq(attempt))
+        .filter(package_sco::Column::Sco.eq(sco.to_owned()))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}

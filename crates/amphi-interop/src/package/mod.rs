@@ -44,7 +44,7 @@ pub use problems::{Problem, ProblemKind, Problems};
 pub use zip::ZipArchive;
 
 use href::{locate, Located};
-use model::first_text;
+pub use model::first_text;
 use problems::Report;
 
 /// Reads and checks an uploaded package. A zip with `cmi5.xml` at its root is a cmi5 course;
@@ -70,22 +70,7 @@ pub fn inspect<R: Read + Seek>(zip: R, limits: &Limits) -> Result<Package, Probl
         if !r.problems.is_empty() {
             return Err(Problems(r.problems));
         }
-        let tree = cmi5_tree(&course.children);
-        let mut launches = Vec::new();
-        for au in course.aus() {
-            launches.push(au_launch(au));
-        }
-        return Ok(Package {
-            standard: Standard::Cmi5,
-            title: first_text(&course.title),
-            identifier: course.id.clone(),
-            default_organization: None,
-            tree,
-            launches,
-            sequencing: None,
-            entries,
-            cmi5: Some(course),
-        });
+        return Ok(cmi5_package(course, entries));
     }
     let Some(entry) = find(scorm::MANIFEST) else {
         return Err(Problems(vec![no_manifest(&entries)]));
@@ -103,6 +88,51 @@ pub fn inspect<R: Read + Seek>(zip: R, limits: &Limits) -> Result<Package, Probl
         entries,
         cmi5: None,
     })
+}
+
+/// Reads a `cmi5.xml` uploaded on its own (no zip): a course whose AUs all live elsewhere,
+/// so each AU's URL must be absolute (`http` or `https`).
+pub fn inspect_cmi5(xml: &[u8], limits: &Limits) -> Result<Package, Problems> {
+    if xml.len() as u64 > limits.max_manifest_bytes {
+        return Err(Problems(vec![Problem::in_file(
+            cmi5::CMI5,
+            ProblemKind::ManifestTooLarge {
+                max: limits.max_manifest_bytes,
+            },
+        )]));
+    }
+    let (course, urls) = cmi5::read(xml)?;
+    let mut r = Report::new(cmi5::CMI5);
+    for (url, line) in urls {
+        let lower = url.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        let remote = rest.is_some_and(|r| {
+            !r.is_empty() && !r.starts_with(['/', '?', '#']) && !r.contains(char::is_whitespace)
+        });
+        if !remote {
+            r.at(line, ProblemKind::RemoteUrlRequired { href: url });
+        }
+    }
+    if !r.problems.is_empty() {
+        return Err(Problems(r.problems));
+    }
+    Ok(cmi5_package(course, Vec::new()))
+}
+
+fn cmi5_package(course: Cmi5Course, entries: Vec<Entry>) -> Package {
+    Package {
+        standard: Standard::Cmi5,
+        title: first_text(&course.title),
+        identifier: course.id.clone(),
+        default_organization: None,
+        tree: cmi5_tree(&course.children),
+        launches: course.aus().into_iter().map(au_launch).collect(),
+        sequencing: None,
+        entries,
+        cmi5: Some(course),
+    }
 }
 
 /// No manifest at the root: point at the folder holding one, if a folder does.

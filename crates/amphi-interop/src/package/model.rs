@@ -280,6 +280,6 @@ impl Cmi5Course {
 }
 
 /// The text to show from language strings: the first one (cmi5 puts the default first).
-pub(crate) fn first_text(strings: &[LangString]) -> String {
+pub fn first_text(strings: &[LangString]) -> String {
     strings.first().map(|s| s.text.clone()).unwrap_or_default()
 }

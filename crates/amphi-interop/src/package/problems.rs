@@ -74,6 +74,9 @@ pub enum ProblemKind {
     MissingFile { href: String },
     /// A reference (`href`, `url`) that leads outside the package.
     UnsafeHref { href: String },
+    /// A `cmi5.xml` uploaded without a zip names an AU by a relative URL (nothing to find it
+    /// in): every AU must then be a full `https://` or `http://` address.
+    RemoteUrlRequired { href: String },
     /// Two elements share one identifier.
     DuplicateIdentifier { id: String },
     /// A reference to an identifier that nothing declares.
@@ -110,6 +113,7 @@ impl ProblemKind {
             ProblemKind::BadValue { .. } => "package-bad-value",
             ProblemKind::MissingFile { .. } => "package-missing-file",
             ProblemKind::UnsafeHref { .. } => "package-unsafe-href",
+            ProblemKind::RemoteUrlRequired { .. } => "package-remote-url-required",
             ProblemKind::DuplicateIdentifier { .. } => "package-duplicate-identifier",
             ProblemKind::UnknownIdentifierRef { .. } => "package-unknown-identifier-ref",
             ProblemKind::NoOrganization => "package-no-organization",
@@ -161,7 +165,9 @@ impl ProblemKind {
                 ("value", value.clone()),
                 ("expected", expected.clone()),
             ],
-            ProblemKind::MissingFile { href } | ProblemKind::UnsafeHref { href } => {
+            ProblemKind::MissingFile { href }
+            | ProblemKind::UnsafeHref { href }
+            | ProblemKind::RemoteUrlRequired { href } => {
                 vec![("href", href.clone())]
             }
             ProblemKind::DuplicateIdentifier { id } | ProblemKind::UnknownIdentifierRef { id } => {

@@ -101,11 +101,12 @@ pub(crate) fn error(e: LrsError) -> Response {
 }
 
 /// The caller of an LRS resource: the tenant of the Host header, the authority of the
-/// credentials, the client's languages.
+/// credentials, the client's languages, the site's origin.
 pub(crate) struct Lrs {
     tenant: TenantId,
     auth: Authority,
     accepted: Vec<String>,
+    origin: String,
 }
 
 impl FromRequestParts<WebState> for Lrs {
@@ -147,6 +148,7 @@ impl FromRequestParts<WebState> for Lrs {
             tenant: v.tenant.id,
             auth,
             accepted,
+            origin: v.meta.base_url,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{error, pairs, Lrs};
 use crate::WebState;
+use amphi_app::packages::cmi5::lrs as cmi5;
 use amphi_app::xapi::statements::{self, Answer};
 use amphi_app::xapi::LrsError;
 use amphi_xapi::multipart::{self, Part};
@@ -88,7 +89,16 @@ async fn put_one(
     if list.len() != 1 || !list[0].is_object() {
         return Err(LrsError::Bad("PUT stores one statement".into()));
     }
-    statements::store(&s.app, lrs.tenant, &lrs.auth, list, parts, Some(id)).await?;
+    cmi5::store(
+        &s.app,
+        lrs.tenant,
+        &lrs.origin,
+        &lrs.auth,
+        list,
+        parts,
+        Some(id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -107,7 +117,8 @@ pub(super) async fn post(
         match body_of(&headers, &body) {
             Err(e) => error(e),
             Ok((list, parts)) => {
-                match statements::store(&s.app, lrs.tenant, &lrs.auth, list, parts, None).await {
+                let (app, tenant) = (&s.app, lrs.tenant);
+                match cmi5::store(app, tenant, &lrs.origin, &lrs.auth, list, parts, None).await {
                     Ok(ids) => Json(ids).into_response(),
                     Err(e) => error(e),
                 }

@@ -9,6 +9,7 @@ mod api;
 mod assess;
 mod bench_seed;
 mod certificates;
+mod cmi5;
 mod courses_api;
 mod courses_pages;
 mod files;
