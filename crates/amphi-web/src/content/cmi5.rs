@@ -155,10 +155,11 @@ fn cors(r: &mut Response) {
 /// GET /p/{token}/cmi5/returned — where an AU goes when it terminates: tells the player (or
 /// the window that opened it) and closes a window of its own.
 pub(super) async fn returned(State(state): State<WebState>, Path(token): Path<String>) -> Response {
-    let locale = amphi_app::packages::launch::open_token(&state.app, &token)
-        .ok()
-        .and_then(|c| Locale::from_tag(&c.l))
-        .unwrap_or(Locale::En);
+    let claims = match amphi_app::packages::launch::open_token(&state.app, &token) {
+        Ok(c) => c,
+        Err(e) => return fail(&e, false),
+    };
+    let locale = Locale::from_tag(&claims.l).unwrap_or(Locale::En);
     let ctx = context! {
         locale => locale.tag(),
         asset_version => crate::assets::ASSET_VERSION.as_str(),
@@ -167,7 +168,19 @@ pub(super) async fn returned(State(state): State<WebState>, Path(token): Path<St
         .templates
         .render_platform("package/cmi5-returned.html", ctx)
     {
-        Ok(html) => no_store(Html(html).into_response()),
+        Ok(html) => {
+            let mut resp = Html(html).into_response();
+            // Shown in the player's frame, inside the Amphi page that launched it.
+            let csp = format!(
+                "default-src 'self'; frame-ancestors 'self' {}; base-uri 'none'; form-action 'none'",
+                claims.o
+            );
+            if let Ok(v) = HeaderValue::from_str(&csp) {
+                resp.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, v);
+            }
+            no_store(resp)
+        }
         Err(e) => {
             tracing::error!(error = %e, "cmi5 returned template failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

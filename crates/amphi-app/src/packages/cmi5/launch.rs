@@ -390,7 +390,12 @@ pub async fn launch(app: &App, token: &str, au_id: &str) -> Result<Launched> {
             launched: true,
             ..Change::default()
         };
-        progress::change_au(app, tenant, attempt, &au.id, &started).await?;
+        let (before, _) = progress::change_au(app, tenant, attempt, &au.id, &started).await?;
+        if before == AuState::default() {
+            // The attempt is under way from its first launch.
+            let r = o.registration(attempt, &actor);
+            progress::settle(app, &r, &au.id, &before, session).await?;
+        }
     }
     let fetch = format!("{base}/p/{token}/cmi5/fetch/{session}");
     let mut u =
