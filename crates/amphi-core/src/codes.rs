@@ -384,6 +384,8 @@ pub const PACKAGE_MISSING: &str = "package_missing";
 pub const PACKAGE_NO_ATTEMPT_LEFT: &str = "package_no_attempt_left";
 /// This attempt was saved from another tab or window meanwhile. Reload to continue from there.
 pub const PACKAGE_CONFLICT: &str = "package_conflict";
+/// The AU already meets its moveOn criteria (nothing to waive).
+pub const PACKAGE_AU_SATISFIED: &str = "package_au_satisfied";
 /// This session of the content has expired. Reload the page: your progress until now is saved.
 pub const PACKAGE_SESSION_INVALID: &str = "package_session_invalid";
 /// The content sent data that could not be read. Nothing was saved.
@@ -653,6 +655,7 @@ pub const ALL: &[&str] = &[
     PACKAGE_MISSING,
     PACKAGE_NO_ATTEMPT_LEFT,
     PACKAGE_CONFLICT,
+    PACKAGE_AU_SATISFIED,
     PACKAGE_SESSION_INVALID,
     PACKAGE_DATA_INVALID,
     XAPI_STATEMENT_INVALID,

@@ -9,6 +9,7 @@ mod assignments;
 mod auth;
 mod bank;
 mod certificates;
+mod cmi5;
 pub(crate) mod files;
 mod gradebook;
 mod home;
@@ -300,6 +301,10 @@ fn package_routes() -> Router<WebState> {
         .route(
             "/teach/runs/{run}/items/{item}/package/attempts/{attempt}",
             get(packages::attempt),
+        )
+        .route(
+            "/teach/runs/{run}/items/{item}/package/attempts/{attempt}/waive",
+            post(cmi5::waive),
         )
         .route(
             "/learn/{run}/items/{item}/package/attempts",

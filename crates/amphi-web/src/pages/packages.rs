@@ -206,12 +206,17 @@ pub async fn attempt(
     let (run, course, _) = amphi_app::courses::catalog::run_summary(app, &su, rid)
         .await
         .or_page(&ctx)?;
+    let aus = amphi_app::packages::cmi5::waive::units(app, &su, rid, iid, aid)
+        .await
+        .or_page(&ctx)?;
     Ok(ctx.page(
         "teach/package_attempt.html",
         context! {
             run => Value::from_serialize(&run), course => Value::from_serialize(&course),
             item_id => iid.to_string(), row => Value::from_serialize(&row),
-            scos => Value::from_serialize(&scos),
+            scos => Value::from_serialize(&scos), aus => Value::from_serialize(&aus),
+            attempt_id => aid.to_string(),
+            reasons => Value::from_serialize(amphi_app::packages::cmi5::waive::REASONS),
         },
     ))
 }

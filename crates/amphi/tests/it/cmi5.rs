@@ -579,3 +579,120 @@ async fn a_course_structure_alone_needs_remote_aus() {
         "a remote AU may fetch"
     );
 }
+
+#[tokio::test]
+async fn the_course_team_waives_an_au_and_the_course_is_satisfied() {
+    let mut s = setup(json!({"max_points": "20"})).await;
+    let r = upload(&mut s.a.c, &s.run, &s.item, "safety.zip", &package()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let mut l = learner(&s.t, "lea@example.test", "Léa Martin").await;
+    assert_eq!(l.enrol(&s.run, None).await.status, StatusCode::OK);
+    let token = token_of(&mut l, &s.run, &s.item).await;
+    let au = launch(&s.t, &token, QUIZ).await;
+    let attempt = au.registration.clone();
+    let page_path = format!(
+        "/teach/runs/{}/items/{}/package/attempts/{attempt}",
+        s.run, s.item
+    );
+    let page = s.a.c.get(&page_path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Assignable units") && page.text.contains("Final quiz"));
+    let csrf = page.csrf();
+    let waive = format!("{page_path}/waive");
+    // A learner may not waive, nor may anyone with a reason cmi5 does not know.
+    let lp = l.c.get(&format!("/learn/{}", s.run)).await;
+    let r =
+        l.c.post_raw(
+            &waive,
+            &[
+                ("csrf", lp.csrf().as_str()),
+                ("au", QUIZ),
+                ("reason", "Administrative"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+    let r =
+        s.a.c
+            .post_raw(
+                &waive,
+                &[("csrf", csrf.as_str()), ("au", QUIZ), ("reason", "Because")],
+            )
+            .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    let r =
+        s.a.c
+            .post_raw(
+                &waive,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("au", QUIZ),
+                    ("reason", "Equivalent Outside Activity"),
+                ],
+            )
+            .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = s.a.c.get(&page_path).await;
+    assert!(
+        page.text.contains("Equivalent activity elsewhere"),
+        "{}",
+        page.text
+    );
+    let again =
+        s.a.c
+            .post_raw(
+                &waive,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("au", QUIZ),
+                    ("reason", "Administrative"),
+                ],
+            )
+            .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "once per AU and registration"
+    );
+
+    // The item is done; waived, satisfied (block), satisfied (course) in the record.
+    let it = l
+        .ok(&format!("/api/v1/runs/{}/items/{}", s.run, s.item))
+        .await;
+    assert_eq!(it["entry"]["state"], "completed", "{it}");
+    let mut reader = crate::xapi::lrs_client_of(&s.t, &mut s.a, &["statements/read"]).await;
+    let all = reader
+        .query(&[("registration", attempt.as_str()), ("ascending", "true")])
+        .await;
+    let verbs: Vec<&str> = all
+        .iter()
+        .map(|s| {
+            s["verb"]["id"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(verbs, ["launched", "waived", "satisfied", "satisfied"]);
+    let w = &all[1];
+    assert_eq!(w["result"]["success"], true);
+    assert_eq!(w["result"]["completion"], true);
+    assert_eq!(
+        w["result"]["extensions"]["https://w3id.org/xapi/cmi5/result/extensions/reason"],
+        "Equivalent Outside Activity"
+    );
+    let sid = |s: &Value| {
+        s["context"]["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/sessionid"]
+            .clone()
+    };
+    assert_ne!(sid(w), sid(&all[0]), "a session of its own");
+    assert_eq!(sid(&all[2]), sid(w));
+    let audit = s.a.c.get("/admin/audit").await;
+    assert!(audit.text.contains("cmi5 AU waived"), "in the audit trail");
+}

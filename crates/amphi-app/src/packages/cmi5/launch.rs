@@ -117,7 +117,8 @@ pub struct Cmi5Player {
     pub mode: Mode,
 }
 
-fn status(s: &AuState, row: Option<&rows::PackageSco>) -> &'static str {
+/// How an AU's state reads in the table of contents and the course team's pages.
+pub fn status_of(s: &AuState, row: Option<&rows::PackageSco>) -> &'static str {
     if s.waived.is_some() {
         "waived"
     } else if s.passed {
@@ -144,7 +145,7 @@ fn entries(nodes: &[Cmi5Node], depth: usize, scos: &[rows::PackageSco], out: &mu
                     title: amphi_interop::package::first_text(&a.title),
                     depth,
                     au: true,
-                    status: status(&st, row),
+                    status: status_of(&st, row),
                     satisfied: st.satisfied(a.move_on),
                     own_window: a.launch_method == LaunchMethod::OwnWindow,
                 });

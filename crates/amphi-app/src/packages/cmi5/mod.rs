@@ -5,7 +5,8 @@
 //! `registration` and `activityId`) and hands out the one-time token the AU fetches; `lrs`
 //! applies cmi5's rules to what the AU sends with that token (`rules`), then moves the AU's
 //! state, issues the LMS's `satisfied` statements (`statements`) when blocks and the course
-//! meet their `moveOn` criteria, and rolls the attempt into the item's progress and grade.
+//! meet their `moveOn` criteria, and rolls the attempt into the item's progress and grade;
+//! `waive` lets the course team waive an AU for a learner.
 //! Imports point one way: lrs, launch -> progress -> statements -> mod; lrs -> rules -> mod.
 
 pub mod launch;
@@ -13,6 +14,7 @@ pub mod lrs;
 pub mod progress;
 pub mod rules;
 pub mod statements;
+pub mod waive;
 
 use super::cmi::{completion, success};
 use amphi_db::rows;
