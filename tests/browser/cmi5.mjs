@@ -151,6 +151,19 @@ function scenario(s) {
       },
     ],
     [
+      "the course team sees the learner's attempt with its unit and the waiver form (axe)",
+      async () => {
+        const page = s.teacherPage;
+        s.page = page;
+        await go(page, `/teach/runs/${s.run}/items/${s.item}/package/attempts/${s.registration}`);
+        await expectVisible(page, page.getByRole('heading', { name: 'Assignable units' }), 'the units of the attempt');
+        const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Two plus two' }) });
+        await expectVisible(page, row.getByRole('button', { name: 'Waive this unit' }), 'the waiver form of the unit');
+        await checkAccessibility(page, "a cmi5 attempt's page");
+        s.page = s.learnerPage;
+      },
+    ],
+    [
       'the learner answers: completed, passed, terminated; the player shows the course satisfied',
       async () => {
         const page = s.learnerPage;
