@@ -28,6 +28,7 @@ use uuid::Uuid;
 pub mod assignments;
 pub mod bank;
 pub mod certificates;
+pub mod cmi5;
 pub mod courses;
 pub mod enrol;
 pub mod gradebook;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<WebState> {
         .merge(sso::routes())
         .merge(lti::routes())
         .merge(packages::routes())
+        .merge(cmi5::routes())
         .merge(xapi::routes())
         .merge(assignments::routes())
         .fallback(|| async { ApiError::from(Error::NotFound) })
@@ -119,6 +121,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     doc.merge(assignments::AssignmentsDoc::openapi());
     doc.merge(lti::LtiDoc::openapi());
     doc.merge(packages::PackagesDoc::openapi());
+    doc.merge(cmi5::Cmi5Doc::openapi());
     doc.merge(xapi::XapiDoc::openapi());
     doc
 }

@@ -693,6 +693,39 @@ async fn the_course_team_waives_an_au_and_the_course_is_satisfied() {
     };
     assert_ne!(sid(w), sid(&all[0]), "a session of its own");
     assert_eq!(sid(&all[2]), sid(w));
+    // The API: the units of the attempt; a second waiver answers 409, an unknown AU 422.
+    let api = format!(
+        "/api/v1/runs/{}/items/{}/package/attempts/{attempt}",
+        s.run, s.item
+    );
+    let units = s.a.ok(&format!("{api}/units")).await;
+    let quiz = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == QUIZ)
+        .unwrap();
+    assert_eq!(quiz["status"], "waived");
+    assert_eq!(quiz["satisfied"], true);
+    let r =
+        s.a.post(
+            &format!("{api}/waive"),
+            json!({"au": QUIZ, "reason": "Administrative"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r =
+        s.a.post(
+            &format!("{api}/waive"),
+            json!({"au": "https://nowhere.test/au", "reason": "Administrative"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(
+        l.get(&format!("{api}/units")).await.status,
+        StatusCode::FORBIDDEN,
+        "a learner does not see the course team's view"
+    );
     let audit = s.a.c.get("/admin/audit").await;
     assert!(audit.text.contains("cmi5 AU waived"), "in the audit trail");
 }

@@ -28,7 +28,7 @@ pub const REASONS: [&str; 4] = [
 ];
 
 /// An AU of a learner's attempt, as the course team sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuLine {
     /// The AU's id.
     pub id: String,
