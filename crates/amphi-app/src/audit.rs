@@ -136,6 +136,7 @@ pub const ACTIONS: &[&str] = &[
     "identity_provider.updated",
     "mfa.disabled",
     "mfa.enabled",
+    "package.attempts_reset",
     "package.uploaded",
     "password.changed",
     "password.reset",

@@ -302,6 +302,10 @@ fn package_routes() -> Router<WebState> {
             get(packages::attempt),
         )
         .route(
+            "/teach/runs/{run}/items/{item}/package/learners/{user}/reset",
+            post(packages::reset_attempts),
+        )
+        .route(
             "/learn/{run}/items/{item}/package/attempts",
             post(packages::new_attempt),
         )

@@ -28,7 +28,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// A zip of `files` (name, bytes), built here for the hostile cases.
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in files {
         w.start_file(*name, zip::write::SimpleFileOptions::default())
@@ -46,14 +46,14 @@ const MANIFEST_12: &str = r#"<?xml version="1.0"?>
  <resources><resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource></resources>
 </manifest>"#;
 
-struct Setup {
-    t: TestApp,
-    a: Caller,
-    run: String,
-    item: String,
+pub(crate) struct Setup {
+    pub(crate) t: TestApp,
+    pub(crate) a: Caller,
+    pub(crate) run: String,
+    pub(crate) item: String,
 }
 
-async fn setup(settings: Value) -> Setup {
+pub(crate) async fn setup(settings: Value) -> Setup {
     let t = TestApp::new().await;
     let mut a = admin(&t).await;
     let mut item =
@@ -78,7 +78,13 @@ async fn setup(settings: Value) -> Setup {
 }
 
 /// Uploads through the package page's form, with its CSRF token first.
-async fn upload(c: &mut Client, run: &str, item: &str, name: &str, bytes: &[u8]) -> Resp {
+pub(crate) async fn upload(
+    c: &mut Client,
+    run: &str,
+    item: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Resp {
     let path = format!("/teach/runs/{run}/items/{item}/package");
     let page = c.get(&path).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
@@ -91,7 +97,7 @@ async fn upload(c: &mut Client, run: &str, item: &str, name: &str, bytes: &[u8])
 }
 
 /// The launch token of the item's player, as a person opening it gets it.
-async fn token_of(c: &mut Caller, run: &str, item: &str) -> String {
+pub(crate) async fn token_of(c: &mut Caller, run: &str, item: &str) -> String {
     let p = c.ok(&format!("/api/v1/runs/{run}/items/{item}")).await;
     let url = p["package"]["player_url"]
         .as_str()
@@ -103,7 +109,7 @@ async fn token_of(c: &mut Caller, run: &str, item: &str) -> String {
 }
 
 /// The player's data of a launch.
-async fn player(t: &TestApp, token: &str) -> (Resp, Value) {
+pub(crate) async fn player(t: &TestApp, token: &str) -> (Resp, Value) {
     let mut cc = t.content_client();
     let r = cc.get(&format!("/p/{token}/")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -112,7 +118,7 @@ async fn player(t: &TestApp, token: &str) -> (Resp, Value) {
     (r, v)
 }
 
-async fn commit(t: &TestApp, token: &str, sco: &str, revision: i64, cmi: Value) -> Resp {
+pub(crate) async fn commit(t: &TestApp, token: &str, sco: &str, revision: i64, cmi: Value) -> Resp {
     let mut cc = t.content_client();
     let body = json!({"sco": sco, "revision": revision, "data": cmi});
     cc.request(
