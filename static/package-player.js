@@ -249,6 +249,21 @@
     try { return api._sequencing.activityTree.getActivity(id); } catch (e) { return null; }
   }
 
+  // Hidden from choice: by selection, or by a hiddenFromChoice pre-condition rule of the
+  // activity or of a cluster above it, as the engine's own rules evaluate now.
+  function hiddenFromChoice(a) {
+    for (; a; a = a.parent) {
+      if (a.isHiddenFromChoice) return true;
+      var rules = (a.sequencingRules && a.sequencingRules.preConditionRules) || [];
+      for (var i = 0; i < rules.length; i++) {
+        try {
+          if (rules[i].action === "hiddenFromChoice" && rules[i].evaluate(a) === true) return true;
+        } catch (e) { /* a rule the engine cannot evaluate now hides nothing */ }
+      }
+    }
+    return false;
+  }
+
   function refreshNav() {
     if (SEQ) return refreshSeqNav();
     var i = current ? indexOf(current.sco) : -1;
@@ -271,9 +286,8 @@
       var id = b.getAttribute("data-sco");
       var here = current && id === current.sco && !ended;
       if (here) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
-      var a = activityOf(id);
       var li = b.closest("li");
-      if (li) li.hidden = !!(a && a.isHiddenFromChoice);
+      if (li) li.hidden = hiddenFromChoice(activityOf(id));
       b.disabled = blocked || (!here && (v.choice || {})[id] !== "true");
     });
   }
