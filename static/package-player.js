@@ -244,6 +244,7 @@
 
   var validity = null; // the engine's last navigation validity (SEQ)
   var ended = false;
+  var sessionEnded = false; // the engine ended the sequencing session (exit all, the end)
 
   function activityOf(id) {
     try { return api._sequencing.activityTree.getActivity(id); } catch (e) { return null; }
@@ -364,6 +365,7 @@
     delivered = null;
     if (!id) return false;
     ended = false;
+    sessionEnded = false;
     leaving = true;
     frame.src = "about:blank";
     saveState(false).then(function () {
@@ -408,10 +410,10 @@
   // was refused; the learner chooses where to go from the table of contents.
   function afterSession() {
     var ss = api.getSequencingService().getSequencingState();
-    if (!ss.currentActivity || !ss.currentActivity.isActive) {
+    if (sessionEnded || !ss.currentActivity || !ss.currentActivity.isActive) {
       ended = true;
       frame.src = "about:blank";
-      say(D.labels.ended);
+      say(sessionEnded ? D.labels.courseEnded : D.labels.ended);
     }
     saveState(false);
     refreshNav();
@@ -423,7 +425,7 @@
     api.setSequencingEventListeners({
       onActivityDelivery: onDelivery,
       onNavigationValidityUpdate: function (v) { validity = v; refreshNav(); },
-      onSequencingSessionEnd: function () { ended = true; }
+      onSequencingSessionEnd: function () { ended = true; sessionEnded = true; }
     });
     var restored = false;
     if (seq.state) {

@@ -286,7 +286,7 @@ function scenario(s) {
       },
     ],
     [
-      'attempt 1 afresh: the pretest passed skips the lessons to the post-test and hides them',
+      'attempt 1 afresh: the pretest passed skips the lessons to the post-test and hides them; Previous leaves the open post-test',
       async () => {
         const page = s.learnerPage;
         s.page = page;
@@ -302,6 +302,12 @@ function scenario(s) {
           if (Date.now() > deadline) throw new Failure('the lessons are still in the contents after the pretest passed');
           await new Promise((r) => setTimeout(r, 150));
         }
+        // Previous while the post-test is open: it is left (it suspends and terminates as it
+        // unloads), then the engine flows backwards; a forward-only cluster is entered at its
+        // first child (SN book SB.2.1), whatever the cluster's skip rule says.
+        await expectDisabled(player.locator('#nav-prev'), false, 'Previous in the post-test');
+        await player.locator('#nav-prev').click();
+        await sco(page, 'lesson', (f) => f.url().includes('n=1'));
         const html = await attemptsOf(page, s);
         assert(!/class="badge ok">completed</i.test(html), 'the item is no longer done after the reset');
       },
