@@ -411,8 +411,8 @@
   function afterSession() {
     var ss = api.getSequencingService().getSequencingState();
     if (sessionEnded || !ss.currentActivity || !ss.currentActivity.isActive) {
+      // What the SCO shows last (a results page) stays on screen.
       ended = true;
-      frame.src = "about:blank";
       say(sessionEnded ? D.labels.courseEnded : D.labels.ended);
     }
     saveState(false);
