@@ -100,4 +100,4 @@ postgres_url() {
 }
 
 # The browser scenarios under tests/browser, each run on SQLite and on PostgreSQL.
-BROWSER_SCENARIOS=(run courses assess sso lti packages cmi5)
+BROWSER_SCENARIOS=(run courses assess sso lti packages packages_seq cmi5)

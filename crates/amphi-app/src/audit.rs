@@ -136,6 +136,7 @@ pub const ACTIONS: &[&str] = &[
     "identity_provider.updated",
     "mfa.disabled",
     "mfa.enabled",
+    "package.attempts_reset",
     "package.au_waived",
     "package.uploaded",
     "password.changed",

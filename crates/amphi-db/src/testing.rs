@@ -30,6 +30,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0014_packages.rs"),
     include_str!("migration/m0015_xapi.rs"),
     include_str!("migration/m0016_cmi5.rs"),
+    include_str!("migration/m0018_package_sequencing.rs"),
 ];
 
 /// A fresh database for one test; dropped (on PostgreSQL) when the value is dropped.

@@ -48,6 +48,12 @@ pub fn router(state: WebState) -> Router {
             "/p/{token}/commit",
             post(commit).layer(DefaultBodyLimit::max(limit)),
         )
+        .route(
+            "/p/{token}/sequencing",
+            post(save_sequencing).layer(DefaultBodyLimit::max(
+                amphi_app::packages::sequencing::MAX_STATE_BYTES + 64 * 1024,
+            )),
+        )
         .route("/p/{token}/f/{*path}", get(file))
         .route("/p/{token}/cmi5/launch", post(cmi5::launch))
         .route("/p/{token}/cmi5/state", get(cmi5::status))
@@ -132,6 +138,8 @@ async fn player(State(state): State<WebState>, Path(token): Path<String>) -> Res
         "expired": t("err-package_session_invalid"),
         "failed": t("package-save-failed"),
         "ended": t("package-ended"),
+        "refused": t("package-refused"),
+        "courseEnded": t("package-course-ended"),
     });
     let data = json!({
         "api": p.api,
@@ -143,6 +151,8 @@ async fn player(State(state): State<WebState>, Path(token): Path<String>) -> Res
         "sequencing": p.structure.sequencing,
         "states": p.states,
         "start": p.start,
+        "seq": p.sequencing,
+        "state": format!("/p/{token}/sequencing"),
         "labels": labels,
     });
     let ctx = context! {
@@ -151,6 +161,7 @@ async fn player(State(state): State<WebState>, Path(token): Path<String>) -> Res
         api => Value::from_serialize(p.api),
         tree => Value::from_serialize(&p.structure.tree),
         several => p.structure.launches.len() > 1,
+        sequenced => p.api == amphi_app::packages::Api::Scorm2004 && p.structure.sequencing.is_some(),
         // Inside a script element: no `<` may close it.
         data => data.to_string().replace('<', "\\u003c"),
         asset_version => crate::assets::ASSET_VERSION.as_str(),
@@ -202,6 +213,18 @@ async fn commit(State(state): State<WebState>, Path(token): Path<String>, body: 
         Ok(c) => {
             Json(json!({ "result": true, "errorCode": 0, "revision": c.revision })).into_response()
         }
+        Err(e) => fail(&e, true),
+    }
+}
+
+/// POST /p/{token}/sequencing — the player's sequencing state (JSON `{revision, state}`).
+async fn save_sequencing(
+    State(state): State<WebState>,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Response {
+    match amphi_app::packages::sequencing::save(&state.app, &token, &body).await {
+        Ok(revision) => Json(json!({ "result": true, "revision": revision })).into_response(),
         Err(e) => fail(&e, true),
     }
 }

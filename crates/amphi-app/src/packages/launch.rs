@@ -193,6 +193,7 @@ async fn start_attempt(
         score_scaled: None,
         seconds: 0,
         sequencing_state: None,
+        sequencing_revision: 0,
         created_at: now,
         updated_at: now,
     };
@@ -271,6 +272,8 @@ pub struct Player {
     pub states: Vec<(String, String, String)>,
     /// The SCO to start.
     pub start: ScoStart,
+    /// The attempt's sequencing state (SCORM 2004 with sequencing).
+    pub sequencing: Option<super::seq_state::Resume>,
 }
 
 /// The player for a launch token; `sco` chooses the SCO (else the first not completed).
@@ -285,8 +288,20 @@ pub async fn player(app: &App, token: &str, sco: Option<&str>) -> Result<Player>
         Some(a) => repo::scos(app.db.reader(), tenant, a).await?,
         None => vec![],
     };
+    // The player's page claims the sequencing state (its revision moves on); another SCO's
+    // data fetched by that page does not.
+    let sequencing = match (claims.a, &structure.sequencing, sco) {
+        (Some(a), Some(_), None) => super::seq_state::claim(app, tenant, a).await?,
+        _ => None,
+    };
+    // Sequenced: where the engine was, else the first SCO not completed.
+    let resumed = sequencing
+        .as_ref()
+        .and_then(|r| r.activity())
+        .and_then(|id| structure.launch(&id));
     let chosen = match sco {
         Some(id) => structure.launch(id).ok_or(Error::NotFound)?,
+        None if resumed.is_some() => resumed.ok_or(Error::NotFound)?,
         None => structure
             .launches
             .iter()
@@ -316,6 +331,7 @@ pub async fn player(app: &App, token: &str, sco: Option<&str>) -> Result<Player>
             .collect(),
         structure,
         start,
+        sequencing,
         claims,
     })
 }
@@ -347,32 +363,40 @@ async fn sco_start(
         launch,
         preview: claims.a.is_none(),
     };
-    let (Some(_), Some(s)) = (claims.a, stored) else {
+    let (Some(attempt), Some(s)) = (claims.a, stored) else {
         return Ok(ScoStart {
             sco: launch.identifier.clone(),
             revision: 0,
             cmi: cmi::start(api, None, 0, &learner),
         });
     };
-    let data: Value = serde_json::from_str(&s.cmi).unwrap_or_default();
-    let total = s.base_seconds + s.session_seconds;
-    let mut rolled = s.clone();
-    rolled.base_seconds = total;
-    rolled.session_seconds = 0;
-    rolled.revision = s.revision + 1;
-    rolled.updated_at = app.now();
-    let expected = s.revision;
-    let moved = app
-        .write(move |app| async move {
-            repo::commit_sco(app.db.writer(), tenant, &rolled, expected).await
-        })
-        .await?;
-    if !moved {
-        return Err(Error::Conflict(codes::PACKAGE_CONFLICT));
+    let mut s = s.clone();
+    for _ in 0..3 {
+        let total = s.base_seconds + s.session_seconds;
+        let mut rolled = s.clone();
+        rolled.base_seconds = total;
+        rolled.session_seconds = 0;
+        rolled.revision = s.revision + 1;
+        rolled.updated_at = app.now();
+        let expected = s.revision;
+        let moved = app
+            .write(move |app| async move {
+                repo::commit_sco(app.db.writer(), tenant, &rolled, expected).await
+            })
+            .await?;
+        if moved {
+            let data: Value = serde_json::from_str(&s.cmi).unwrap_or_default();
+            return Ok(ScoStart {
+                sco: launch.identifier.clone(),
+                revision: s.revision + 1,
+                cmi: cmi::start(api, Some(&data), total, &learner),
+            });
+        }
+        // The closing page's last commit (a beacon) landed meanwhile: start from it.
+        match repo::sco(app.db.writer(), tenant, attempt, &launch.identifier).await? {
+            Some(now) => s = now,
+            None => break,
+        }
     }
-    Ok(ScoStart {
-        sco: launch.identifier.clone(),
-        revision: s.revision + 1,
-        cmi: cmi::start(api, Some(&data), total, &learner),
-    })
+    Err(Error::Conflict(codes::PACKAGE_CONFLICT))
 }

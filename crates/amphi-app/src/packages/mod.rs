@@ -6,9 +6,12 @@
 //! on the content origin (`content.package_url`, another origin than any tenant's, without
 //! cookies), whose player page and run-time calls (`runtime`) carry only that token, bound to
 //! the learner, the item and the attempt. `rollup` turns the SCOs' data into the item's
-//! progress and grade; `records` copies what learners do into the tenant's xAPI store;
-//! `report` is the course team's view of every learner's attempts.
-//! Imports point one way: report -> runtime -> launch -> rollup; upload -> launch.
+//! progress and grade (by the package's own rules, `rollup_rules`, when it has sequencing);
+//! `sequencing` keeps the player's SCORM 2004 sequencing state per attempt; `records` copies
+//! what learners do into the tenant's xAPI store; `report` is the course team's view of every
+//! learner's attempts, and `reset` lets it clear a learner's attempts.
+//! Imports point one way: report -> runtime -> launch -> rollup -> rollup_rules;
+//! reset -> rollup; sequencing -> launch; upload -> launch.
 
 pub mod cmi;
 pub mod cmi5;
@@ -16,8 +19,12 @@ pub mod content;
 pub mod launch;
 pub mod records;
 pub mod report;
+pub mod reset;
 pub mod rollup;
+pub mod rollup_rules;
 pub mod runtime;
+pub mod seq_state;
+pub mod sequencing;
 pub mod upload;
 
 use amphi_core::{Error, Result, TenantId};

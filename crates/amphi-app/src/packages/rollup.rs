@@ -1,8 +1,9 @@
 //! From the SCOs of an attempt to the attempt's result, and from there to the item's progress
-//! and grade. A package of one SCO is that SCO; a package of several is completed when every
-//! SCO is, passed when every SCO that reports success passed and none failed, and scored with
-//! the mean of the SCOs' scores (SCORM 2004's default rollup rules, applied when the package
-//! defines no rollup of its own).
+//! and grade. A SCORM 2004 package with sequencing rolls up by its own activity tree and rules
+//! (`rollup_rules`, recomputed here from the SCOs' stored data: the browser's sequencing state
+//! is never what grades). Otherwise a package of one SCO is that SCO; a package of several is
+//! completed when every SCO is, passed when every SCO that reports success passed and none
+//! failed, and scored with the mean of the SCOs' scores (SCORM 2004's default rollup rules).
 
 use super::cmi::{completion, success};
 use super::{Completion, PackageItem, Structure};
@@ -28,6 +29,35 @@ pub struct Outcome {
 
 /// Rolls the SCOs' data up to the attempt.
 pub fn outcome(structure: &Structure, scos: &[rows::PackageSco]) -> Outcome {
+    let seconds = scos
+        .iter()
+        .map(|s| s.base_seconds + s.session_seconds)
+        .sum();
+    if let Some(root) = structure
+        .sequencing
+        .as_ref()
+        .and_then(|seq| super::rollup_rules::root_status(seq, scos))
+    {
+        return Outcome {
+            completion: match root.completed {
+                Some(true) => completion::COMPLETED,
+                _ if scos.is_empty() => completion::NOT_ATTEMPTED,
+                _ => completion::INCOMPLETE,
+            },
+            success: match root.satisfied {
+                Some(true) => success::PASSED,
+                Some(false) => success::FAILED,
+                None => success::UNKNOWN,
+            },
+            scaled: root.measure.map(|m| m.clamp(-1.0, 1.0)),
+            seconds,
+        };
+    }
+    by_default(structure, scos, seconds)
+}
+
+/// SCORM 2004's default rollup over the SCOs (a package without sequencing).
+fn by_default(structure: &Structure, scos: &[rows::PackageSco], seconds: i64) -> Outcome {
     let scorable: Vec<&str> = structure
         .launches
         .iter()
@@ -35,10 +65,6 @@ pub fn outcome(structure: &Structure, scos: &[rows::PackageSco]) -> Outcome {
         .map(|l| l.identifier.as_str())
         .collect();
     let of = |id: &str| scos.iter().find(|s| s.sco == id);
-    let seconds = scos
-        .iter()
-        .map(|s| s.base_seconds + s.session_seconds)
-        .sum();
     let done = |s: &rows::PackageSco| {
         s.completion == completion::COMPLETED || s.success == success::PASSED
     };

@@ -22,6 +22,10 @@ pub struct Commit {
     pub revision: i64,
     /// The SCO's data model, as `{"cmi": {...}}`.
     pub data: Value,
+    /// The suspend data is left out: the stored one is kept (a closing tab's last commit stays
+    /// under keepalive's 64 KB when only the rest changed).
+    #[serde(default)]
+    pub keep_suspend_data: bool,
 }
 
 /// What a commit gives back.
@@ -40,7 +44,7 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
     if raw.len() > MAX_CMI_BYTES {
         return Err(bad());
     }
-    let c: Commit = serde_json::from_slice(raw).map_err(|_| bad())?;
+    let mut c: Commit = serde_json::from_slice(raw).map_err(|_| bad())?;
     let Some(attempt_id) = claims.a else {
         return Ok(Committed {
             revision: c.revision,
@@ -53,6 +57,9 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
     let st = Structure::of(&p)?;
     let launch = st.launch(&c.sco).ok_or_else(bad)?;
     let api = Api::of(&p.standard);
+    if c.keep_suspend_data {
+        keep_suspend_data(app, &claims, attempt_id, &mut c).await?;
+    }
     let reading = cmi::read(api, &c.data, launch.mastery_score)?;
     let now = app.now();
     let row = rows::PackageSco {
@@ -132,4 +139,33 @@ pub async fn commit(app: &App, token: &str, raw: &[u8]) -> Result<Committed> {
     Ok(Committed {
         revision: revision + 1,
     })
+}
+
+/// Puts the stored suspend data back into a commit that left it out, if the commit is based on
+/// the stored revision (else it is refused as any commit over another revision).
+async fn keep_suspend_data(
+    app: &App,
+    claims: &super::launch::Claims,
+    attempt: uuid::Uuid,
+    c: &mut Commit,
+) -> Result<()> {
+    let stored = repo::sco(app.db.writer(), claims.tenant(), attempt, &c.sco)
+        .await?
+        .filter(|s| s.revision == c.revision)
+        .ok_or(Error::Conflict(codes::PACKAGE_CONFLICT))?;
+    let data: Value = serde_json::from_str(&stored.cmi).unwrap_or_default();
+    // Both versions keep it at `cmi.suspend_data`.
+    let kept = data
+        .pointer("/cmi/suspend_data")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let target = c
+        .data
+        .get_mut("cmi")
+        .and_then(Value::as_object_mut)
+        .ok_or(Error::BadRequest(codes::PACKAGE_DATA_INVALID))?;
+    if !kept.is_null() {
+        target.insert("suspend_data".into(), kept);
+    }
+    Ok(())
 }

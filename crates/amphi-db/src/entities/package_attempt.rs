@@ -19,6 +19,7 @@ pub struct Model {
     pub score_scaled: Option<f64>,
     pub seconds: i64,
     pub sequencing_state: Option<String>,
+    pub sequencing_revision: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -246,3 +246,78 @@ pub async fn delete_sco(
         .db()?;
     Ok(())
 }
+
+/// Writes an attempt's sequencing state (revision `expected + 1`) if its stored revision is
+/// still `expected`; false when another writer got there first.
+pub async fn save_sequencing(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    attempt: Uuid,
+    expected: i64,
+    state: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    use package_attempt::Column as C;
+    let r = package_attempt::Entity::update_many()
+        .col_expr(C::SequencingState, Expr::value(state.to_owned()))
+        .col_expr(C::SequencingRevision, Expr::value(expected + 1))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::TenantId.eq(tenant.0))
+        .filter(C::Id.eq(attempt))
+        .filter(C::SequencingRevision.eq(expected))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Deletes a learner's attempts at an item with their SCOs' data; how many attempts there were.
+pub async fn delete_attempts_of(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: Uuid,
+    user: Uuid,
+) -> Result<u64> {
+    let ids: Vec<Uuid> = attempts_of(c, tenant, item, user)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    package_sco::Entity::delete_many()
+        .filter(package_sco::Column::TenantId.eq(tenant.0))
+        .filter(package_sco::Column::AttemptId.is_in(ids.clone()))
+        .exec(c)
+        .await
+        .db()?;
+    let r = package_attempt::Entity::delete_many()
+        .filter(package_attempt::Column::TenantId.eq(tenant.0))
+        .filter(package_attempt::Column::Id.is_in(ids))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected)
+}
+
+/// Moves an attempt's sequencing revision on (a new launch of the player claims the state, so
+/// that a page or tab still open on an older launch cannot save over it) if it is still
+/// `expected`; false when another writer got there first.
+pub async fn claim_sequencing(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    attempt: Uuid,
+    expected: i64,
+) -> Result<bool> {
+    use package_attempt::Column as C;
+    let r = package_attempt::Entity::update_many()
+        .col_expr(C::SequencingRevision, Expr::value(expected + 1))
+        .filter(C::TenantId.eq(tenant.0))
+        .filter(C::Id.eq(attempt))
+        .filter(C::SequencingRevision.eq(expected))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(r.rows_affected == 1)
+}

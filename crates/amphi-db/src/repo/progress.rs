@@ -147,3 +147,25 @@ pub async fn watched(
         .await?
         .map_or(0, |p| p.watched_seconds))
 }
+
+/// Forgets a learner's progress on an item (the course team reset their work); true when the
+/// item was completed, so that the enrolment's count comes down once.
+pub async fn clear(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    item: Uuid,
+    user: Uuid,
+) -> Result<bool> {
+    let was = one(c, tenant, item, user).await?;
+    if was.is_none() {
+        return Ok(false);
+    }
+    item_progress::Entity::delete_many()
+        .filter(item_progress::Column::TenantId.eq(tenant.0))
+        .filter(item_progress::Column::ItemId.eq(item))
+        .filter(item_progress::Column::UserId.eq(user))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(was.is_some_and(|p| p.state == ProgressState::Completed.as_str()))
+}

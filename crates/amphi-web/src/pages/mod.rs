@@ -307,6 +307,10 @@ fn package_routes() -> Router<WebState> {
             post(cmi5::waive),
         )
         .route(
+            "/teach/runs/{run}/items/{item}/package/learners/{user}/reset",
+            post(packages::reset_attempts),
+        )
+        .route(
             "/learn/{run}/items/{item}/package/attempts",
             post(packages::new_attempt),
         )

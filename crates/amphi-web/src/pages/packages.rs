@@ -1,6 +1,6 @@
 //! Package items over HTTP: the course team's package page (versions, upload with every
 //! problem of a refused zip listed), the learners' results with each attempt's interactions
-//! and their CSV export, and a learner's new attempt.
+//! and their CSV export, the reset of a learner's attempts, and a learner's new attempt.
 
 use super::PageResultExt;
 use crate::ctx::{Authed, Ctx};
@@ -8,9 +8,9 @@ use crate::error::PageResult;
 use crate::forms::{check_csrf, drain, field_chunks, multipart_error, read_text, Anchor};
 use crate::forms::{CsrfForm, Empty};
 use crate::path::Ids;
-use amphi_app::packages::{launch, report, upload};
+use amphi_app::packages::{launch, report, reset, upload};
 use amphi_app::Caller;
-use amphi_core::{codes, Error, ItemId, RunId};
+use amphi_core::{codes, Error, ItemId, RunId, UserId};
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Query, Request};
 use axum::http::StatusCode;
@@ -233,5 +233,21 @@ pub async fn new_attempt(
     Ok(ctx.redirect_with(
         &format!("/learn/{rid}/items/{iid}"),
         "flash-package-attempt-started",
+    ))
+}
+
+/// POST /teach/runs/{run}/items/{item}/package/learners/{user}/reset — the course team resets
+/// a learner's attempts (after the confirmation in the results page).
+pub async fn reset_attempts(
+    Authed(ctx, su): Authed,
+    Ids((rid, iid, uid)): Ids<(RunId, ItemId, UserId)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    reset::attempts(&ctx.state.app, &su, rid, iid, uid)
+        .await
+        .or_page(&ctx)?;
+    Ok(ctx.redirect_with(
+        &format!("/teach/runs/{rid}/items/{iid}/package/report"),
+        "flash-package-attempts-reset",
     ))
 }

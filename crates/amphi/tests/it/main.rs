@@ -23,6 +23,7 @@ mod lti_admin;
 mod menus;
 mod openapi;
 mod packages;
+mod packages_seq;
 mod page_snapshots;
 mod peer_assess;
 mod platform;

@@ -109,7 +109,7 @@ pub(crate) async fn token_of(c: &mut Caller, run: &str, item: &str) -> String {
 }
 
 /// The player's data of a launch.
-async fn player(t: &TestApp, token: &str) -> (Resp, Value) {
+pub(crate) async fn player(t: &TestApp, token: &str) -> (Resp, Value) {
     let mut cc = t.content_client();
     let r = cc.get(&format!("/p/{token}/")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -118,7 +118,7 @@ async fn player(t: &TestApp, token: &str) -> (Resp, Value) {
     (r, v)
 }
 
-async fn commit(t: &TestApp, token: &str, sco: &str, revision: i64, cmi: Value) -> Resp {
+pub(crate) async fn commit(t: &TestApp, token: &str, sco: &str, revision: i64, cmi: Value) -> Resp {
     let mut cc = t.content_client();
     let body = json!({"sco": sco, "revision": revision, "data": cmi});
     cc.request(

@@ -93,6 +93,35 @@ pub async fn add_completed(
     .await
 }
 
+/// Counts one completed item less on an enrolment (its progress was reset): the run is no
+/// longer completed.
+pub async fn remove_completed(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    enrolment: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let none: Option<DateTime<Utc>> = None;
+    enrolment::Entity::update_many()
+        .col_expr(
+            enrolment::Column::CompletedCount,
+            Expr::case(
+                Expr::col(enrolment::Column::CompletedCount).gt(0),
+                Expr::col(enrolment::Column::CompletedCount).sub(1),
+            )
+            .finally(Expr::value(0))
+            .into(),
+        )
+        .col_expr(enrolment::Column::CompletedAt, Expr::value(none))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(enrolment))
+        .filter(enrolment::Column::TenantId.eq(tenant.0))
+        .exec(c)
+        .await
+        .db()?;
+    Ok(())
+}
+
 /// Records where the learner is (resume), without changing counts.
 pub async fn set_last_item(
     c: &impl ConnectionTrait,
