@@ -29,6 +29,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0013_enrolments_run_order.rs"),
     include_str!("migration/m0014_packages.rs"),
     include_str!("migration/m0015_xapi.rs"),
+    include_str!("migration/m0017_xapi_speed.rs"),
 ];
 
 /// A fresh database for one test; dropped (on PostgreSQL) when the value is dropped.

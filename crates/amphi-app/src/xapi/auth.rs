@@ -124,7 +124,7 @@ pub async fn authenticate(
             scopes_of(&t.scopes),
         ));
     }
-    let c = repo::client_by_key(app.db.reader(), &key)
+    let c = super::clients::by_key(app, &key)
         .await?
         .filter(|c| c.tenant_id == tenant.0 && c.enabled)
         .filter(|c| secret_matches(&c.secret_hash, &secret))

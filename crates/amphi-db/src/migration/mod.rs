@@ -18,6 +18,7 @@ mod m0012_lti;
 mod m0013_enrolments_run_order;
 mod m0014_packages;
 mod m0015_xapi;
+mod m0017_xapi_speed;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_enrolments_run_order::Migration),
             Box::new(m0014_packages::Migration),
             Box::new(m0015_xapi::Migration),
+            Box::new(m0017_xapi_speed::Migration),
         ]
     }
 }
