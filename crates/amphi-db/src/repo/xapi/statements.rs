@@ -86,8 +86,11 @@ pub async fn insert_statements_alone(
     Ok(seqs)
 }
 
-/// The index rows of statements: (statement id, hash) of each agent, and of each activity.
-fn index_rows(chunk: &[NewStatement]) -> (Vec<(Uuid, i64)>, Vec<(Uuid, i64)>) {
+/// An index row of a statement: its id and the hash of an agent or activity it names.
+type IndexRow = (Uuid, i64);
+
+/// The index rows of statements: of each agent, and of each activity.
+fn index_rows(chunk: &[NewStatement]) -> (Vec<IndexRow>, Vec<IndexRow>) {
     let (mut agents, mut activities) = (Vec::new(), Vec::new());
     for s in chunk {
         for (names, out) in [(&s.agents, &mut agents), (&s.activities, &mut activities)] {
