@@ -78,6 +78,8 @@ pub struct AppParts {
     pub storage: Arc<files::Storage>,
     /// Who is on a course team, as this node last read it (the menu's "Teaching").
     pub team_cache: Arc<rights::TeamCache>,
+    /// The LRS's clients and activity definitions, as this node last read them.
+    pub xapi_cache: Arc<xapi::cache::LrsCache>,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             scheme_cache: Arc::new(assessment::gradebook::scheme::SchemeCache::default()),
             storage,
             team_cache: Arc::default(),
+            xapi_cache: Arc::default(),
         })))
     }
 

@@ -30,6 +30,7 @@ const MIGRATION_SOURCES: &[&str] = &[
     include_str!("migration/m0014_packages.rs"),
     include_str!("migration/m0015_xapi.rs"),
     include_str!("migration/m0016_cmi5.rs"),
+    include_str!("migration/m0017_xapi_speed.rs"),
     include_str!("migration/m0018_package_sequencing.rs"),
 ];
 

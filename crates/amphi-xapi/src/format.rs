@@ -42,6 +42,80 @@ pub fn apply(statement: &mut Value, format: Format, accepted: &[String]) {
     }
 }
 
+/// Calls `f` on every Activity object of a statement, wherever it is (its object, its
+/// context activities, and the same in its SubStatement).
+fn each_activity(s: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    let Some(m) = s.as_object_mut() else { return };
+    if let Some(o) = m.get_mut("object") {
+        match o.get("objectType").and_then(Value::as_str) {
+            None | Some("Activity") => f(o),
+            Some("SubStatement") => each_activity(o, f),
+            _ => {}
+        }
+    }
+    if let Some(ca) = m
+        .get_mut("context")
+        .and_then(|c| c.get_mut("contextActivities"))
+        .and_then(Value::as_object_mut)
+    {
+        for list in ca.values_mut() {
+            if let Some(a) = list.as_array_mut() {
+                for act in a {
+                    f(act);
+                }
+            }
+        }
+    }
+}
+
+/// The ids of the activities a statement names (object, context activities, SubStatement).
+pub fn activity_ids(s: &Value) -> Vec<String> {
+    fn walk(s: &Value, out: &mut Vec<String>) {
+        let mut add = |a: &Value| {
+            if let Some(id) = a.get("id").and_then(Value::as_str) {
+                if !out.iter().any(|x| x == id) {
+                    out.push(id.to_owned());
+                }
+            }
+        };
+        if let Some(o) = s.get("object") {
+            match o.get("objectType").and_then(Value::as_str) {
+                None | Some("Activity") => add(o),
+                _ => {}
+            }
+        }
+        if let Some(ca) = s
+            .pointer("/context/contextActivities")
+            .and_then(Value::as_object)
+        {
+            for a in ca.values().filter_map(Value::as_array).flatten() {
+                add(a);
+            }
+        }
+        if let Some(o) = s.get("object") {
+            if o.get("objectType").and_then(Value::as_str) == Some("SubStatement") {
+                walk(o, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(s, &mut out);
+    out
+}
+
+/// Gives every activity of a statement the definition the LRS keeps for it (`canonical`:
+/// the definition merged from every statement that carried one), where it keeps one.
+pub fn use_canonical_definitions(s: &mut Value, kept: &dyn Fn(&str) -> Option<Value>) {
+    each_activity(s, &mut |a| {
+        let Some(d) = a.get("id").and_then(Value::as_str).and_then(kept) else {
+            return;
+        };
+        if let Some(m) = a.as_object_mut() {
+            m.insert("definition".into(), d);
+        }
+    });
+}
+
 fn ids(s: &mut Value) {
     let Some(m) = s.as_object_mut() else { return };
     for k in ["actor", "authority"] {
@@ -204,5 +278,22 @@ mod tests {
         apply(&mut x, Format::Exact, &[]);
         assert_eq!(x, s());
         assert!(Format::parse("pretty").is_err());
+    }
+
+    #[test]
+    fn canonical_definitions_replace_the_statements_own() {
+        let mut x = s();
+        assert_eq!(
+            activity_ids(&x),
+            vec!["http://example.com/a", "http://example.com/p"]
+        );
+        use_canonical_definitions(&mut x, &|id| {
+            (id == "http://example.com/p").then(|| json!({"name": {"en": "P", "de": "P (de)"}}))
+        });
+        assert_eq!(
+            x["context"]["contextActivities"]["parent"][0]["definition"],
+            json!({"name": {"en": "P", "de": "P (de)"}})
+        );
+        assert_eq!(x["object"]["definition"], s()["object"]["definition"]);
     }
 }

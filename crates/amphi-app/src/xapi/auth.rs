@@ -126,7 +126,7 @@ pub async fn authenticate(
         a.session = t.session_id;
         return Ok(a);
     }
-    let c = repo::client_by_key(app.db.reader(), &key)
+    let c = super::clients::by_key(app, &key)
         .await?
         .filter(|c| c.tenant_id == tenant.0 && c.enabled)
         .filter(|c| secret_matches(&c.secret_hash, &secret))

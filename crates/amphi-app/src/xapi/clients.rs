@@ -153,6 +153,8 @@ pub async fn set_enabled(app: &App, caller: &Caller, id: Uuid, enabled: bool) ->
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;
+    // After the commit: a request reading the row before it would keep the old one.
+    app.xapi_cache.forget_client(&c.key);
     Ok(view(c, &caller.meta.base_url))
 }
 
@@ -167,10 +169,24 @@ pub async fn delete(app: &App, caller: &Caller, id: Uuid) -> Result<()> {
     repo::delete_client(&txn, caller.tenant, id).await?;
     audit::Event::new("xapi.client_deleted", caller.tenant)
         .actor(caller.user.id)
-        .target(c.key)
+        .target(c.key.clone())
         .ip(caller.meta.ip.clone())
         .record(&txn, now)
         .await?;
     txn.commit().await.map_err(Error::internal)?;
+    app.xapi_cache.forget_client(&c.key);
     Ok(())
+}
+
+/// A client by key, whatever its tenant (the caller compares it with the site's): as read
+/// less than [`super::cache::TTL`] ago, else from the database.
+pub(crate) async fn by_key(app: &App, key: &str) -> Result<Option<rows::XapiClient>> {
+    if let Some(c) = app.xapi_cache.client(key) {
+        return Ok(Some(c));
+    }
+    let found = repo::client_by_key(app.db.reader(), key).await?;
+    if let Some(c) = &found {
+        app.xapi_cache.put_client(c.clone());
+    }
+    Ok(found)
 }

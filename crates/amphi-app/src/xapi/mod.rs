@@ -9,6 +9,7 @@
 //! [`learner_token`]. Imports point one way: statements -> auth, documents -> auth.
 
 pub mod auth;
+pub mod cache;
 pub mod clients;
 pub mod documents;
 pub mod resources;

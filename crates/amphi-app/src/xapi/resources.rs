@@ -31,20 +31,58 @@ pub async fn activity(
     Ok(out)
 }
 
-/// GET /xapi/agents: the Person object of an agent.
-pub fn person(auth: &Authority, pairs: &[(String, String)]) -> LrsResult<Value> {
+/// GET /xapi/agents: the Person object of an agent: its identifier and the names the store
+/// has seen it under (as the actor or the object of its newest statements). Amphi links no
+/// two identifiers, so the Person has the one asked for.
+pub async fn person(
+    app: &App,
+    tenant: TenantId,
+    auth: &Authority,
+    pairs: &[(String, String)],
+) -> LrsResult<Value> {
     auth.need(XapiNeed::ReadDocuments(XapiDocs::Profile))?;
     let raw = only_param(pairs, "agent")?;
     let a = agent::param("agent", raw)?;
+    let key = agent::key(&a);
     if let Some(me) = &auth.learner {
-        if agent::key(&a).as_deref() != Some(me.as_str()) {
+        if key.as_deref() != Some(me.as_str()) {
             return Err(LrsError::Forbidden(
                 "this token reaches only its learner".into(),
             ));
         }
     }
-    Ok(agent::person(&a))
+    let mut names: Vec<Value> = Vec::new();
+    if let Some(key) = &key {
+        for body in
+            repo::bodies_naming_agent(app.db.reader(), tenant, key, PERSON_STATEMENTS).await?
+        {
+            let Ok(s) = serde_json::from_str::<Value>(&body) else {
+                continue;
+            };
+            for who in [s.get("actor"), s.get("object")].into_iter().flatten() {
+                if agent::key(who).as_deref() == Some(key.as_str()) {
+                    if let Some(n) = who.get("name").filter(|n| n.is_string()) {
+                        if !names.contains(n) {
+                            names.push(n.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut p = agent::person(&a);
+    if let Some(m) = p.as_object_mut() {
+        if names.is_empty() {
+            m.remove("name");
+        } else {
+            m.insert("name".into(), Value::Array(names));
+        }
+    }
+    Ok(p)
 }
+
+/// Statements read (as actor, and as object) to gather the names of a Person.
+const PERSON_STATEMENTS: u64 = 50;
 
 /// GET /xapi/about: the versions spoken.
 pub fn about() -> Value {

@@ -19,7 +19,7 @@ use amphi_xapi::query::{self, StatementQuery};
 use amphi_xapi::validate::{self, Facts};
 use amphi_xapi::{compare, format, signature, time, XapiError, VOIDED};
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -41,9 +41,13 @@ pub async fn store(
     if statements.is_empty() {
         return Err(LrsError::Bad("no statement to store".into()));
     }
-    let now = app.now();
+    // To the millisecond, as `stored` is written: `since` and `until` compare the column, so
+    // it must hold the very instant a client reads.
+    let now = app.now().trunc_subsecs(3);
     let stored = time::format(now);
     let mut checked: Vec<(Value, Facts)> = Vec::with_capacity(statements.len());
+    // The ids the client gave: only those can be stored already, or voided beforehand.
+    let mut given = Vec::new();
     let mut all_attachments = Vec::new();
     for (i, mut s) in statements.into_iter().enumerate() {
         let at = |e: XapiError| {
@@ -64,8 +68,12 @@ pub async fn store(
                 _ => f.id = Some(pid),
             }
         }
+        if let Some(id) = f.id {
+            given.push(id);
+        }
         // Version 4, not Amphi's usual 7: client libraries of xAPI's first years (TinCanPython)
-        // refuse UUID versions above 5.
+        // refuse UUID versions above 5. A random id of 122 bits is new to the store: nothing
+        // is looked up for it.
         let id = *f.id.get_or_insert_with(Uuid::new_v4);
         if let Some(me) = &auth.learner {
             if f.actor.as_deref() != Some(me.as_str()) {
@@ -105,13 +113,19 @@ pub async fn store(
     }
     let definitions = merged_definitions(app, tenant, &checked).await?;
     let authority = auth.key();
+    let saved = definitions.clone();
     let outcome = app
         .write(move |app| async move {
-            write(&app, tenant, checked, parts, definitions, authority, now).await
+            write(&app, tenant, checked, given, parts, saved, authority, now).await
         })
         .await?;
     match outcome {
-        Outcome::Stored => Ok(ids),
+        Outcome::Stored => {
+            for (id, def) in definitions {
+                app.xapi_cache.put_definition(tenant, id, def);
+            }
+            Ok(ids)
+        }
         Outcome::Refused(e) => Err(e),
     }
 }
@@ -122,21 +136,31 @@ enum Outcome {
     Refused(LrsError),
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn write(
     app: &App,
     tenant: TenantId,
     checked: Vec<(Value, Facts)>,
+    given: Vec<Uuid>,
     parts: Vec<Part>,
-    definitions: Vec<(String, String)>,
+    definitions: Vec<(String, Value)>,
     authority: String,
     now: DateTime<Utc>,
 ) -> amphi_core::Result<Outcome> {
+    let targets: Vec<Uuid> = checked.iter().filter_map(|(_, f)| f.voids).collect();
+    if given.is_empty() && targets.is_empty() && parts.is_empty() && definitions.is_empty() {
+        // New ids only, voiding nothing, nothing else to write (the usual statement): no
+        // check, one write.
+        let rows = new_rows(checked, &[], &authority, now);
+        repo::insert_statements_alone(app.db.writer(), tenant, rows).await?;
+        return Ok(Outcome::Stored);
+    }
     let txn = app.db.begin().await?;
-    let ids: Vec<Uuid> = checked.iter().filter_map(|(_, f)| f.id).collect();
-    let existing = repo::statements_by_ids(&txn, tenant, &ids).await?;
+    // One query: the given ids already stored, the voided targets, earlier voiding statements.
+    let known = repo::known_for_batch(&txn, tenant, &given, &targets).await?;
     let mut fresh = Vec::new();
     for (s, f) in checked {
-        match existing.iter().find(|e| Some(e.statement_id) == f.id) {
+        match known.iter().find(|e| Some(e.statement_id) == f.id) {
             Some(e) => {
                 let old: Value = serde_json::from_str(&e.body).map_err(Error::internal)?;
                 if !compare::same(&old, &s) {
@@ -151,9 +175,8 @@ async fn write(
     }
     // Voiding: the target must not itself be a voiding statement (stored or in this batch).
     let targets: Vec<Uuid> = fresh.iter().filter_map(|(_, f)| f.voids).collect();
-    let stored_targets = repo::statements_by_ids(&txn, tenant, &targets).await?;
     for t in &targets {
-        let target_voids = stored_targets
+        let target_voids = known
             .iter()
             .find(|s| s.statement_id == *t)
             .map(|s| s.voids.is_some())
@@ -170,34 +193,10 @@ async fn write(
             ))));
         }
     }
-    let fresh_ids: Vec<Uuid> = fresh.iter().filter_map(|(_, f)| f.id).collect();
-    let mut voided = repo::voided_among(&txn, tenant, &fresh_ids).await?;
+    // Statements of the batch that a stored statement voids already.
+    let mut voided: Vec<Uuid> = known.iter().filter_map(|s| s.voids).collect();
     voided.extend(targets.iter().copied());
-    let rows = fresh
-        .into_iter()
-        .map(|(s, f)| {
-            let id = f.id.unwrap_or_default();
-            let mut agents = f.related_agents;
-            agents.push(authority.clone());
-            repo::NewStatement {
-                statement_id: id,
-                stored_at: now,
-                timestamp: f.timestamp.unwrap_or(now),
-                verb: f.verb,
-                actor: f.actor,
-                activity: f.object_activity,
-                object_agent: f.object_agent,
-                object_statement: f.object_statement,
-                authority: authority.clone(),
-                registration: f.registration,
-                voids: f.voids,
-                voided: voided.contains(&id),
-                agents,
-                activities: f.related_activities,
-                body: s.to_string(),
-            }
-        })
-        .collect::<Vec<_>>();
+    let rows = new_rows(fresh, &voided, &authority, now);
     if !rows.is_empty() {
         repo::insert_statements(&txn, tenant, rows).await?;
     }
@@ -220,10 +219,44 @@ async fn write(
         .await?;
     }
     for (id, def) in definitions {
-        repo::save_activity(&txn, tenant, &id, def, now).await?;
+        repo::save_activity(&txn, tenant, &id, def.to_string(), now).await?;
     }
     txn.commit().await.map_err(Error::internal)?;
     Ok(Outcome::Stored)
+}
+
+/// The rows of statements to store, `voided` those a stored statement voids already.
+fn new_rows(
+    fresh: Vec<(Value, Facts)>,
+    voided: &[Uuid],
+    authority: &str,
+    now: DateTime<Utc>,
+) -> Vec<repo::NewStatement> {
+    fresh
+        .into_iter()
+        .map(|(s, f)| {
+            let id = f.id.unwrap_or_default();
+            let mut agents = f.related_agents;
+            agents.push(authority.to_owned());
+            repo::NewStatement {
+                statement_id: id,
+                stored_at: now,
+                timestamp: f.timestamp.unwrap_or(now),
+                verb: f.verb,
+                actor: f.actor,
+                activity: f.object_activity,
+                object_agent: f.object_agent,
+                object_statement: f.object_statement,
+                authority: authority.to_owned(),
+                registration: f.registration,
+                voids: f.voids,
+                voided: voided.contains(&id),
+                agents,
+                activities: f.related_activities,
+                body: s.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// The activity definitions that change: each stored one merged with what the statements
@@ -232,16 +265,13 @@ async fn merged_definitions(
     app: &App,
     tenant: TenantId,
     checked: &[(Value, Facts)],
-) -> LrsResult<Vec<(String, String)>> {
+) -> LrsResult<Vec<(String, Value)>> {
     let mut out: HashMap<String, Value> = HashMap::new();
     for (_, f) in checked {
         for (id, def) in &f.definitions {
             let base = match out.remove(id) {
                 Some(v) => v,
-                None => match repo::activity(app.db.reader(), tenant, id).await? {
-                    Some(a) => serde_json::from_str(&a.definition).unwrap_or_else(|_| json!({})),
-                    None => json!({}),
-                },
+                None => stored_definition(app, tenant, id).await?,
             };
             let merged = merge_definition(&base, def);
             if merged != base {
@@ -251,7 +281,22 @@ async fn merged_definitions(
             }
         }
     }
-    Ok(out.into_iter().map(|(k, v)| (k, v.to_string())).collect())
+    Ok(out.into_iter().collect())
+}
+
+/// The definition stored for an activity (`{}` for none): as this node last read or wrote
+/// it, if within the cache's TTL.
+async fn stored_definition(app: &App, tenant: TenantId, id: &str) -> LrsResult<Value> {
+    if let Some(d) = app.xapi_cache.definition(tenant, id) {
+        return Ok(d);
+    }
+    let d = match repo::activity(app.db.reader(), tenant, id).await? {
+        Some(a) => serde_json::from_str(&a.definition).unwrap_or_else(|_| json!({})),
+        None => json!({}),
+    };
+    app.xapi_cache
+        .put_definition(tenant, id.to_owned(), d.clone());
+    Ok(d)
 }
 
 fn merge_definition(base: &Value, new: &Value) -> Value {
@@ -357,7 +402,7 @@ pub async fn get(
         }
         let mut body: Value =
             serde_json::from_str(&s.body).map_err(|e| LrsError::Internal(e.to_string()))?;
-        format::apply(&mut body, q.format, accepted);
+        in_format(app, tenant, std::slice::from_mut(&mut body), &q, accepted).await?;
         let parts = attachments_of(app, tenant, &q, std::slice::from_ref(&body)).await?;
         return Ok(Answer {
             body,
@@ -413,11 +458,12 @@ pub async fn get(
     };
     let mut statements = Vec::with_capacity(rows.len());
     for r in &rows {
-        let mut s: Value =
-            serde_json::from_str(&r.body).map_err(|e| LrsError::Internal(e.to_string()))?;
-        format::apply(&mut s, q.format, accepted);
-        statements.push(s);
+        statements.push(
+            serde_json::from_str::<Value>(&r.body)
+                .map_err(|e| LrsError::Internal(e.to_string()))?,
+        );
     }
+    in_format(app, tenant, &mut statements, &q, accepted).await?;
     let parts = attachments_of(app, tenant, &q, &statements).await?;
     Ok(Answer {
         body: json!({
@@ -428,6 +474,40 @@ pub async fn get(
         consistent_through: now,
         last_modified,
     })
+}
+
+/// Statements in the format asked for. `canonical` gives each activity the definition the
+/// LRS keeps for it (merged from every statement that carried one; one query for the page),
+/// then keeps one language per map.
+async fn in_format(
+    app: &App,
+    tenant: TenantId,
+    statements: &mut [Value],
+    q: &StatementQuery,
+    accepted: &[String],
+) -> LrsResult<()> {
+    if q.format == format::Format::Canonical {
+        let mut ids: Vec<String> = Vec::new();
+        for s in statements.iter() {
+            for id in format::activity_ids(s) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let kept: HashMap<String, Value> = repo::activities(app.db.reader(), tenant, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|(id, d)| Some((id, serde_json::from_str(&d).ok()?)))
+            .collect();
+        for s in statements.iter_mut() {
+            format::use_canonical_definitions(s, &|id| kept.get(id).cloned());
+        }
+    }
+    for s in statements.iter_mut() {
+        format::apply(s, q.format, accepted);
+    }
+    Ok(())
 }
 
 fn may_read(auth: &Authority, mine: bool, s: &rows::XapiStatement) -> bool {

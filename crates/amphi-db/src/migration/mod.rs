@@ -19,6 +19,7 @@ mod m0013_enrolments_run_order;
 mod m0014_packages;
 mod m0015_xapi;
 mod m0016_cmi5;
+mod m0017_xapi_speed;
 mod m0018_package_sequencing;
 
 /// All migrations, oldest first.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_packages::Migration),
             Box::new(m0015_xapi::Migration),
             Box::new(m0016_cmi5::Migration),
+            Box::new(m0017_xapi_speed::Migration),
             Box::new(m0018_package_sequencing::Migration),
         ]
     }

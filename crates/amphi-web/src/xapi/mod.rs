@@ -37,7 +37,11 @@ pub fn routes(state: WebState) -> Router<WebState> {
             "/statements",
             get(statements::get)
                 .put(statements::put)
-                .post(statements::post),
+                .post(statements::post)
+                .layer(axum::middleware::map_response_with_state(
+                    state.clone(),
+                    statements::consistent_on_every_answer,
+                )),
         )
         .route(
             "/activities/state",
@@ -333,8 +337,16 @@ async fn activities(
 }
 
 /// GET /xapi/agents — the Person object of an agent.
-async fn agents(lrs: Lrs, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Response {
-    match pairs(q.as_deref()).and_then(|p| resources::person(&lrs.auth, &p)) {
+async fn agents(
+    axum::extract::State(s): axum::extract::State<WebState>,
+    lrs: Lrs,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Response {
+    let r = match pairs(q.as_deref()) {
+        Ok(p) => resources::person(&s.app, lrs.tenant, &lrs.auth, &p).await,
+        Err(e) => Err(e),
+    };
+    match r {
         Ok(v) => Json(v).into_response(),
         Err(e) => error(e),
     }

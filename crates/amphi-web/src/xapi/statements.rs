@@ -25,6 +25,19 @@ fn consistent(r: &mut Response, at: DateTime<Utc>) {
     }
 }
 
+/// Every answer of the Statements resource carries `X-Experience-API-Consistent-Through`
+/// (Communication 2.1.3), refusals included: those of the credentials or the version header,
+/// made before a handler runs, get the time they were made.
+pub(super) async fn consistent_on_every_answer(
+    State(s): State<WebState>,
+    mut r: Response,
+) -> Response {
+    if !r.headers().contains_key(CONSISTENT) {
+        consistent(&mut r, s.app.now());
+    }
+    r
+}
+
 /// The statements of a body (one or an array) and its attachments' parts.
 fn body_of(headers: &HeaderMap, body: &Bytes) -> Result<(Vec<Value>, Vec<Part>), LrsError> {
     let ct = headers

@@ -36,7 +36,8 @@ pub struct Facts {
     /// Activity definitions the statement carries (id, definition), for the Activities
     /// resource.
     pub definitions: Vec<(String, Value)>,
-    /// `attachments[].sha2`, in order, with whether each has a `fileUrl`.
+    /// `attachments[].sha2` of the statement and of its SubStatement, with whether each has
+    /// a `fileUrl`.
     pub attachments: Vec<(String, bool)>,
 }
 

@@ -141,10 +141,10 @@ fn body(path: &str, m: &mut Map<String, Value>, f: &mut Facts, sub: bool) -> Res
         }
     }
     if let Some(a) = m.get("attachments") {
+        // A SubStatement's attachments travel in the same request as its statement's: their
+        // parts are checked and stored alike.
         let list = parts::attachments(&format!("{path}.attachments"), a)?;
-        if !sub {
-            f.attachments = list;
-        }
+        f.attachments.extend(list);
     }
     Ok(())
 }

@@ -481,3 +481,25 @@ fn iris() {
     assert!(!is_iri(""));
     assert!(!is_iri("1http://x"));
 }
+
+#[test]
+fn a_substatements_attachments_are_facts_too() {
+    let sub_att = json!({"usageType": "http://example.com/u", "display": {"en": "a"},
+        "contentType": "text/plain", "length": 3, "sha2": "aa11"});
+    let top_att = json!({"usageType": "http://example.com/u", "display": {"en": "b"},
+        "contentType": "text/plain", "length": 3, "sha2": "bb22", "fileUrl": "http://example.com/b"});
+    let mut s = with(
+        "/object",
+        Some(json!({"objectType": "SubStatement",
+            "actor": {"mbox": "mailto:b@example.com"},
+            "verb": {"id": "http://example.com/v"},
+            "object": {"id": "http://example.com/activities/b"},
+            "attachments": [sub_att]})),
+    );
+    s["attachments"] = json!([top_att]);
+    let f = statement(&mut s).unwrap_or_default();
+    assert_eq!(
+        f.attachments,
+        vec![("aa11".to_owned(), false), ("bb22".to_owned(), true)]
+    );
+}

@@ -36,5 +36,6 @@ mod sso_saml;
 mod support;
 mod teach_pages;
 mod xapi;
+mod xapi_conformance;
 mod xapi_more;
 mod xapi_peer;

@@ -264,7 +264,7 @@ async fn xapi_documents_with_concurrency() {
 }
 
 /// A `multipart/mixed` body: the statements, then each part.
-fn multipart_body(statements: &Value, parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+pub(crate) fn multipart_body(statements: &Value, parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     let parts: Vec<amphi_xapi::multipart::Part> = parts
         .iter()
         .map(|(ct, data)| amphi_xapi::multipart::Part {
