@@ -166,16 +166,31 @@ async fn player(State(state): State<WebState>, Path(token): Path<String>) -> Res
         data => data.to_string().replace('<', "\\u003c"),
         asset_version => crate::assets::ASSET_VERSION.as_str(),
     };
-    match state.templates.render_platform("package/player.html", ctx) {
+    let csp = player_csp("'self'", &p.claims.o);
+    page(
+        state.templates.render_platform("package/player.html", ctx),
+        &csp,
+        "package player",
+    )
+}
+
+/// The policy of a player page: its own scripts and styles, frames from `frame_src`, framed
+/// only by the launching Amphi origin.
+fn player_csp(frame_src: &str, ancestor: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         frame-src {frame_src}; connect-src 'self'; frame-ancestors {ancestor}; base-uri 'none'; \
+         form-action 'none'"
+    )
+}
+
+/// A page of the content origin under `csp`, never cached; a template that fails is logged
+/// and answers 500.
+fn page(rendered: Result<String, minijinja::Error>, csp: &str, what: &str) -> Response {
+    match rendered {
         Ok(html) => {
             let mut resp = Html(html).into_response();
-            let csp = format!(
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                 frame-src 'self'; connect-src 'self'; frame-ancestors {}; base-uri 'none'; \
-                 form-action 'none'",
-                p.claims.o
-            );
-            if let Ok(v) = HeaderValue::from_str(&csp) {
+            if let Ok(v) = HeaderValue::from_str(csp) {
                 resp.headers_mut()
                     .insert(header::CONTENT_SECURITY_POLICY, v);
             }
@@ -184,7 +199,7 @@ async fn player(State(state): State<WebState>, Path(token): Path<String>) -> Res
             resp
         }
         Err(e) => {
-            tracing::error!(error = %e, "package player template failed");
+            tracing::error!(error = %e, "{what} template failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

@@ -104,14 +104,7 @@ pub fn inspect_cmi5(xml: &[u8], limits: &Limits) -> Result<Package, Problems> {
     let (course, urls) = cmi5::read(xml)?;
     let mut r = Report::new(cmi5::CMI5);
     for (url, line) in urls {
-        let lower = url.to_ascii_lowercase();
-        let rest = lower
-            .strip_prefix("https://")
-            .or_else(|| lower.strip_prefix("http://"));
-        let remote = rest.is_some_and(|r| {
-            !r.is_empty() && !r.starts_with(['/', '?', '#']) && !r.contains(char::is_whitespace)
-        });
-        if !remote {
+        if !is_remote_url(&url) {
             r.at(line, ProblemKind::RemoteUrlRequired { href: url });
         }
     }
@@ -119,6 +112,18 @@ pub fn inspect_cmi5(xml: &[u8], limits: &Limits) -> Result<Package, Problems> {
         return Err(Problems(r.problems));
     }
     Ok(cmi5_package(course, Vec::new()))
+}
+
+/// Whether an AU's URL is a full `http(s)://host…` address (played where it lives) rather than
+/// a file of the package.
+pub fn is_remote_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty() && !r.starts_with(['/', '?', '#']) && !r.contains(char::is_whitespace)
+    })
 }
 
 fn cmi5_package(course: Cmi5Course, entries: Vec<Entry>) -> Package {

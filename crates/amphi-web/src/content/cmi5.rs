@@ -3,13 +3,13 @@
 //! token (readable from any origin: remote AUs call it), the state the player refreshes, and
 //! the `returnURL` an AU goes to when it terminates.
 
-use super::fail;
+use super::{fail, page, player_csp};
 use crate::WebState;
 use amphi_app::packages::cmi5::launch::{self, Cmi5Player};
 use amphi_core::validate::Locale;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -58,27 +58,12 @@ pub(super) fn player(state: &WebState, token: &str, p: Cmi5Player) -> Response {
         data => data.to_string().replace('<', "\\u003c"),
         asset_version => crate::assets::ASSET_VERSION.as_str(),
     };
-    match state.templates.render_platform("package/cmi5.html", ctx) {
-        Ok(html) => {
-            let mut resp = Html(html).into_response();
-            // Remote AUs are framed from wherever they live.
-            let csp = format!(
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                 frame-src *; connect-src 'self'; frame-ancestors {}; base-uri 'none'; \
-                 form-action 'none'",
-                p.claims.o
-            );
-            if let Ok(v) = HeaderValue::from_str(&csp) {
-                resp.headers_mut()
-                    .insert(header::CONTENT_SECURITY_POLICY, v);
-            }
-            no_store(resp)
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cmi5 player template failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    // Remote AUs are framed from wherever they live.
+    page(
+        state.templates.render_platform("package/cmi5.html", ctx),
+        &player_csp("*", &p.claims.o),
+        "cmi5 player",
+    )
 }
 
 /// What the player asks to launch.
@@ -164,26 +149,16 @@ pub(super) async fn returned(State(state): State<WebState>, Path(token): Path<St
         locale => locale.tag(),
         asset_version => crate::assets::ASSET_VERSION.as_str(),
     };
-    match state
-        .templates
-        .render_platform("package/cmi5-returned.html", ctx)
-    {
-        Ok(html) => {
-            let mut resp = Html(html).into_response();
-            // Shown in the player's frame, inside the Amphi page that launched it.
-            let csp = format!(
-                "default-src 'self'; frame-ancestors 'self' {}; base-uri 'none'; form-action 'none'",
-                claims.o
-            );
-            if let Ok(v) = HeaderValue::from_str(&csp) {
-                resp.headers_mut()
-                    .insert(header::CONTENT_SECURITY_POLICY, v);
-            }
-            no_store(resp)
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cmi5 returned template failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    // Shown in the player's frame, inside the Amphi page that launched it.
+    let csp = format!(
+        "default-src 'self'; frame-ancestors 'self' {}; base-uri 'none'; form-action 'none'",
+        claims.o
+    );
+    page(
+        state
+            .templates
+            .render_platform("package/cmi5-returned.html", ctx),
+        &csp,
+        "cmi5 returned",
+    )
 }

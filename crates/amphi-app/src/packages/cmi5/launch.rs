@@ -309,7 +309,7 @@ pub async fn launch(app: &App, token: &str, au_id: &str) -> Result<Launched> {
     .await?;
     let base = content_base(app);
     let activity = activity_id(&o.claims.o, o.claims.i, "au", &au.id);
-    let (url, recorded) = if is_remote(&au.url) {
+    let (url, recorded) = if amphi_interop::package::is_remote_url(&au.url) {
         (au.url.clone(), au.url.clone())
     } else {
         (
@@ -415,11 +415,6 @@ pub async fn launch(app: &App, token: &str, au_id: &str) -> Result<Launched> {
         own_window: au.launch_method == LaunchMethod::OwnWindow,
         session,
     })
-}
-
-fn is_remote(url: &str) -> bool {
-    let l = url.to_ascii_lowercase();
-    l.starts_with("https://") || l.starts_with("http://")
 }
 
 /// A learner's languages for `cmi5LearnerPreferences` (theirs first, then English).

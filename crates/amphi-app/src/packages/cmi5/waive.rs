@@ -43,6 +43,7 @@ pub struct AuLine {
 }
 
 struct Attempt {
+    run: rows::CourseRun,
     attempt: rows::PackageAttempt,
     package: rows::Package,
     course: Cmi5Course,
@@ -56,7 +57,7 @@ async fn attempt_of(
     attempt: Uuid,
     action: Action,
 ) -> Result<Option<Attempt>> {
-    courses::access_for(app, caller, run.0, action).await?;
+    let access = courses::access_for(app, caller, run.0, action).await?;
     structure::item(app.db.reader(), caller.tenant, run.0, item.0)
         .await?
         .filter(|i| i.kind().ok() == Some(ItemKind::Package))
@@ -72,6 +73,7 @@ async fn attempt_of(
         return Ok(None);
     };
     Ok(Some(Attempt {
+        run: access.run,
         attempt: a,
         package: p,
         course,
@@ -125,10 +127,7 @@ pub async fn waive(
     let a = attempt_of(app, caller, run, item, attempt, Action::Grade)
         .await?
         .ok_or(Error::NotFound)?;
-    let run_row = courses::access_for(app, caller, run.0, Action::Grade)
-        .await?
-        .run;
-    courses::writable(&run_row, app.now())?;
+    courses::writable(&a.run, app.now())?;
     let au = a
         .course
         .aus()
